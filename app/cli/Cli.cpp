@@ -1,0 +1,503 @@
+#include "Cli.h"
+
+#include "JsonCodec.h"
+#include "KeyFormatter.h"
+#include "KeyLookup.h"
+#include "KeyRequests.h"
+#include "Money.h"
+#include "SyncCall.h"
+#include "UrlPolicy.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+
+#include <cstdio>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+const QRegularExpression HashPattern(u"^[0-9a-f]{64}$"_s);
+}
+
+Cli::Cli(QStringList arguments)
+    : m_args(std::move(arguments)), m_out(stdout), m_err(stderr), m_client(&m_network)
+{
+    if (!m_args.isEmpty())
+        m_args.removeFirst(); // program name
+    // Request logging is for the GUI's log; the CLI's stderr is reserved for one-line failures.
+    QLoggingCategory::setFilterRules(u"orteam.api.info=false"_s);
+}
+
+QString Cli::helpText()
+{
+    return uR"(Usage: orteam-cli [GLOBAL OPTIONS] COMMAND [ARGS]
+
+Run an OpenRouter team from the command line. The management key is read from the
+environment variable OPENROUTER_MGMT_KEY; it is never accepted as an argument, because
+command lines are visible to other users of the machine.
+
+Global options (before the command):
+  --base-url URL     API base URL (default https://openrouter.ai/api/v1, or
+                     OPENROUTER_BASE_URL). Plain http is accepted only for loopback.
+  --timeout SECONDS  Give up on a call after SECONDS (default 30).
+  --version          Print the version and exit.
+  --help             Print this help and exit.
+
+Commands:
+  keys list [--include-disabled] [--format table|json|csv]
+  keys show KEY [--format table|json]
+  keys create NAME [--limit USD] [--reset daily|weekly|monthly] [--expires ISO8601]
+                   [--include-byok] [--format text|json]
+        Prints the new key's secret once on stdout; it cannot be shown again.
+  keys disable KEY
+  keys enable KEY
+  keys set-limit KEY USD|none [--reset daily|weekly|monthly|none]
+  keys revoke KEY [--yes]
+        Deletes the key for good. Asks for confirmation on a terminal unless --yes;
+        without a terminal --yes is required.
+  credits            Credits bought, used and remaining.
+  whoami             Which kind of key OPENROUTER_MGMT_KEY is.
+
+KEY is a key's hash or its exact name. A name that matches several keys, or none, is an
+error that lists the candidates.
+
+Exit codes:
+  0  success
+  1  OpenRouter answered with an error, or with a response orteam cannot read
+  2  bad command line or value
+  3  no such key, or a name that matches several keys
+  4  no management key, or OpenRouter refused it (401/403)
+  5  network failure or timeout, or a refused base URL
+  6  the confirmation was declined
+)"_s;
+}
+
+int Cli::fail(int code, const QString &message)
+{
+    m_err << "orteam-cli: " << message << Qt::endl;
+    m_lastFailure = code;
+    return code;
+}
+
+int Cli::failApi(const ApiError &e)
+{
+    int code = ServerError;
+    switch (e.kind) {
+    case ApiError::Kind::NoKey:
+        code = AuthError;
+        break;
+    case ApiError::Kind::InsecureUrl:
+    case ApiError::Kind::Network:
+    case ApiError::Kind::Timeout:
+        code = NetworkError;
+        break;
+    case ApiError::Kind::Http:
+        if (e.httpStatus == 401 || e.httpStatus == 403)
+            code = AuthError;
+        else if (e.httpStatus == 404)
+            code = NotFound;
+        break;
+    default:
+        break;
+    }
+    return fail(code, e.message());
+}
+
+std::optional<QString> Cli::takeOption(QStringList &args, const QString &name)
+{
+    const QString flag = u"--"_s + name;
+    for (int i = 0; i < args.size(); ++i) {
+        if (args.at(i) == flag) {
+            if (i + 1 >= args.size()) {
+                m_usageError = u"%1 needs a value"_s.arg(flag);
+                args.removeAt(i);
+                return std::nullopt;
+            }
+            const QString value = args.at(i + 1);
+            args.remove(i, 2);
+            return value;
+        }
+        if (args.at(i).startsWith(flag + u'=')) {
+            const QString value = args.at(i).mid(flag.size() + 1);
+            args.removeAt(i);
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+bool Cli::takeFlag(QStringList &args, const QString &name)
+{
+    return args.removeAll(u"--"_s + name) > 0;
+}
+
+bool Cli::rejectLeftovers(const QStringList &args, int expectedPositionals)
+{
+    if (!m_usageError.isEmpty())
+        return true;
+    for (const QString &a : args) {
+        if (a.startsWith(u"--"_s)) {
+            m_usageError = u"unknown option %1 (see orteam-cli --help)"_s.arg(a);
+            return true;
+        }
+    }
+    if (args.size() != expectedPositionals) {
+        m_usageError = args.size() < expectedPositionals ? u"missing argument (see orteam-cli --help)"_s
+                                                         : u"unexpected argument \"%1\" (see orteam-cli --help)"_s.arg(args.last());
+        return true;
+    }
+    return false;
+}
+
+int Cli::run()
+{
+    // Global options come before the command word.
+    QStringList args = m_args;
+    m_baseUrlText = qEnvironmentVariable("OPENROUTER_BASE_URL");
+    while (!args.isEmpty() && args.first().startsWith(u"--"_s)) {
+        const QString opt = args.takeFirst();
+        auto value = [&](const QString &name) -> std::optional<QString> {
+            if (opt.startsWith(name + u'='))
+                return opt.mid(name.size() + 1);
+            if (args.isEmpty())
+                return std::nullopt;
+            return args.takeFirst();
+        };
+        if (opt == "--help"_L1 || opt == "-h"_L1) {
+            m_out << helpText();
+            return Ok;
+        }
+        if (opt == "--version"_L1) {
+            m_out << "orteam-cli " ORTEAM_VERSION " (" ORTEAM_GIT_REVISION ")" << Qt::endl;
+            return Ok;
+        }
+        if (opt == "--base-url"_L1 || opt.startsWith("--base-url="_L1)) {
+            const auto v = value(u"--base-url"_s);
+            if (!v)
+                return fail(UsageError, u"--base-url needs a URL"_s);
+            m_baseUrlText = *v;
+        } else if (opt == "--timeout"_L1 || opt.startsWith("--timeout="_L1)) {
+            const auto v = value(u"--timeout"_s);
+            bool ok = false;
+            const int seconds = v ? v->toInt(&ok) : 0;
+            if (!ok || seconds < 1 || seconds > 3600)
+                return fail(UsageError, u"--timeout needs a whole number of seconds from 1 to 3600"_s);
+            m_timeoutSeconds = seconds;
+        } else if (opt == "--mgmt-key"_L1 || opt.startsWith("--mgmt-key="_L1) || opt == "--key"_L1) {
+            return fail(UsageError, u"the management key is not accepted on the command line (other users can "
+                                    "see it there); set OPENROUTER_MGMT_KEY instead"_s);
+        } else {
+            return fail(UsageError, u"unknown global option %1 (see orteam-cli --help)"_s.arg(opt));
+        }
+    }
+    if (args.isEmpty()) {
+        m_err << helpText();
+        return UsageError;
+    }
+    const QString command = args.takeFirst();
+    if (command == "keys"_L1)
+        return keysCommand(args);
+    if (command == "credits"_L1)
+        return credits(args);
+    if (command == "whoami"_L1)
+        return whoami(args);
+    if (command == "help"_L1) {
+        m_out << helpText();
+        return Ok;
+    }
+    return fail(UsageError, u"unknown command \"%1\" (see orteam-cli --help)"_s.arg(command));
+}
+
+bool Cli::setUpClient()
+{
+    OpenRouterClient::Settings s = OpenRouterClient::defaultSettings();
+    if (!m_baseUrlText.isEmpty()) {
+        QString error;
+        s.baseUrl = UrlPolicy::parse(m_baseUrlText, &error);
+        if (!error.isEmpty()) {
+            fail(NetworkError, error);
+            return false;
+        }
+    }
+    s.timeoutMs = m_timeoutSeconds * 1000;
+    m_client.setSettings(s);
+    m_client.setManagementKey(qEnvironmentVariable("OPENROUTER_MGMT_KEY"));
+    if (!m_client.hasManagementKey()) {
+        fail(AuthError, u"no management key: set OPENROUTER_MGMT_KEY (create one under Settings → Management "
+                        "Keys on openrouter.ai)"_s);
+        return false;
+    }
+    return true;
+}
+
+int Cli::keysCommand(QStringList args)
+{
+    if (args.isEmpty())
+        return fail(UsageError, u"keys needs a subcommand: list, show, create, disable, enable, set-limit, revoke"_s);
+    const QString sub = args.takeFirst();
+    if (sub == "list"_L1)
+        return keysList(args);
+    if (sub == "show"_L1)
+        return keysShow(args);
+    if (sub == "create"_L1)
+        return keysCreate(args);
+    if (sub == "disable"_L1)
+        return keysSetDisabled(args, true);
+    if (sub == "enable"_L1)
+        return keysSetDisabled(args, false);
+    if (sub == "set-limit"_L1)
+        return keysSetLimit(args);
+    if (sub == "revoke"_L1 || sub == "delete"_L1)
+        return keysRevoke(args);
+    return fail(UsageError, u"unknown keys subcommand \"%1\" (see orteam-cli --help)"_s.arg(sub));
+}
+
+int Cli::keysList(QStringList args)
+{
+    const bool includeDisabled = takeFlag(args, u"include-disabled"_s);
+    const QString format = takeOption(args, u"format"_s).value_or(u"table"_s);
+    if (rejectLeftovers(args, 0))
+        return fail(UsageError, m_usageError);
+    if (format != "table"_L1 && format != "json"_L1 && format != "csv"_L1)
+        return fail(UsageError, u"--format must be table, json or csv"_s);
+    if (!setUpClient())
+        return m_lastFailure;
+    const auto r = waitFor<ApiKeyList>([&](auto done) { m_client.listKeys(includeDisabled, nullptr, done); });
+    if (!r.ok())
+        return failApi(r.error);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (format == "json"_L1)
+        m_out << KeyFormatter::json(r.value);
+    else if (format == "csv"_L1)
+        m_out << KeyFormatter::csv(r.value, now);
+    else
+        m_out << KeyFormatter::table(r.value, now);
+    m_out.flush();
+    return Ok;
+}
+
+std::optional<ApiKey> Cli::resolveKey(const QString &query)
+{
+    if (HashPattern.match(query).hasMatch()) {
+        const auto r = waitFor<ApiKey>([&](auto done) { m_client.getKey(query, nullptr, done); });
+        if (r.ok())
+            return r.value;
+        if (r.error.kind == ApiError::Kind::Http && r.error.httpStatus == 404) {
+            fail(NotFound, u"no key has the hash %1"_s.arg(query));
+            return std::nullopt;
+        }
+        failApi(r.error);
+        return std::nullopt;
+    }
+    const auto r = waitFor<ApiKeyList>([&](auto done) { m_client.listKeys(true, nullptr, done); });
+    if (!r.ok()) {
+        failApi(r.error);
+        return std::nullopt;
+    }
+    const KeyLookupResult found = lookupKey(r.value, query);
+    if (found.outcome != KeyLookupResult::Outcome::Found) {
+        fail(NotFound, found.message());
+        return std::nullopt;
+    }
+    return found.key;
+}
+
+int Cli::keysShow(QStringList args)
+{
+    const QString format = takeOption(args, u"format"_s).value_or(u"table"_s);
+    if (rejectLeftovers(args, 1))
+        return fail(UsageError, m_usageError);
+    if (format != "table"_L1 && format != "json"_L1)
+        return fail(UsageError, u"--format must be table or json"_s);
+    if (!setUpClient())
+        return m_lastFailure;
+    const std::optional<ApiKey> key = resolveKey(args.first());
+    if (!key)
+        return m_lastFailure;
+    if (format == "json"_L1)
+        m_out << QString::fromUtf8(QJsonDocument(json::toJson(*key)).toJson(QJsonDocument::Indented));
+    else
+        m_out << KeyFormatter::details(*key, QDateTime::currentDateTimeUtc());
+    return Ok;
+}
+
+int Cli::keysCreate(QStringList args)
+{
+    NewKeySpec spec;
+    const auto limitText = takeOption(args, u"limit"_s);
+    const auto resetText = takeOption(args, u"reset"_s);
+    const auto expiresText = takeOption(args, u"expires"_s);
+    spec.includeByokInLimit = takeFlag(args, u"include-byok"_s);
+    const QString format = takeOption(args, u"format"_s).value_or(u"text"_s);
+    if (rejectLeftovers(args, 1))
+        return fail(UsageError, m_usageError);
+    if (format != "text"_L1 && format != "json"_L1)
+        return fail(UsageError, u"--format must be text or json"_s);
+    spec.name = args.first();
+    if (limitText) {
+        const LimitParse p = parseCreditLimit(*limitText);
+        if (!p.error.isEmpty())
+            return fail(UsageError, p.error);
+        spec.limit = p.limit;
+    }
+    if (resetText) {
+        const auto r = limitResetFromString(*resetText);
+        if (!r)
+            return fail(UsageError, u"--reset must be daily, weekly, monthly or none"_s);
+        spec.limitReset = *r;
+    }
+    if (expiresText) {
+        const ExpiryParse p = parseExpiry(*expiresText);
+        if (!p.error.isEmpty())
+            return fail(UsageError, p.error);
+        spec.expiresAt = p.expiresAt;
+    }
+    if (const QString e = validate(spec, QDateTime::currentDateTimeUtc()); !e.isEmpty())
+        return fail(UsageError, e);
+    if (spec.limitReset != LimitReset::None && !spec.limit)
+        return fail(UsageError, u"--reset needs --limit: a key without a limit has nothing to reset"_s);
+    if (!setUpClient())
+        return m_lastFailure;
+
+    const auto r = waitFor<json::CreatedKey>([&](auto done) { m_client.createKey(spec, nullptr, done); });
+    if (!r.ok()) {
+        if (r.error.kind == ApiError::Kind::Timeout || r.error.kind == ApiError::Kind::Network)
+            return fail(NetworkError, r.error.message()
+                            + u" The key may have been created anyway: check with \"orteam-cli keys show %1\" "
+                              "before trying again."_s.arg(spec.name));
+        return failApi(r.error);
+    }
+    if (format == "json"_L1) {
+        QJsonObject o{{"data"_L1, json::toJson(r.value.key)}, {"key"_L1, r.value.secret}};
+        m_out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
+    } else {
+        // The secret alone on stdout, so `SECRET=$(orteam-cli keys create …)` works; the rest on stderr.
+        m_out << r.value.secret << Qt::endl;
+        m_err << "Created key \"" << r.value.key.name << "\" (hash " << r.value.key.hash
+              << "). The secret above is shown only this once: store it now." << Qt::endl;
+    }
+    return Ok;
+}
+
+int Cli::keysSetDisabled(QStringList args, bool disabled)
+{
+    if (rejectLeftovers(args, 1))
+        return fail(UsageError, m_usageError);
+    if (!setUpClient())
+        return m_lastFailure;
+    const std::optional<ApiKey> key = resolveKey(args.first());
+    if (!key)
+        return m_lastFailure;
+    KeyUpdate update;
+    update.disabled = disabled;
+    const auto r = waitFor<ApiKey>([&](auto done) { m_client.updateKey(key->hash, update, nullptr, done); });
+    if (!r.ok())
+        return failApi(r.error);
+    m_out << (disabled ? "Disabled" : "Enabled") << " key \"" << r.value.name << "\" (" << r.value.hash.left(16)
+          << ")." << Qt::endl;
+    return Ok;
+}
+
+int Cli::keysSetLimit(QStringList args)
+{
+    const auto resetText = takeOption(args, u"reset"_s);
+    if (rejectLeftovers(args, 2))
+        return fail(UsageError, m_usageError);
+    const LimitParse p = parseCreditLimit(args.at(1));
+    if (!p.error.isEmpty())
+        return fail(UsageError, p.error);
+    KeyUpdate update;
+    update.limit = p.limit;
+    if (resetText) {
+        const auto r = limitResetFromString(*resetText);
+        if (!r)
+            return fail(UsageError, u"--reset must be daily, weekly, monthly or none"_s);
+        update.limitReset = *r;
+    } else if (!p.limit) {
+        update.limitReset = LimitReset::None; // no limit: nothing left to reset
+    }
+    if (!setUpClient())
+        return m_lastFailure;
+    const std::optional<ApiKey> key = resolveKey(args.first());
+    if (!key)
+        return m_lastFailure;
+    const auto r = waitFor<ApiKey>([&](auto done) { m_client.updateKey(key->hash, update, nullptr, done); });
+    if (!r.ok())
+        return failApi(r.error);
+    m_out << "Key \"" << r.value.name << "\": limit " << (r.value.limit ? formatUsd(*r.value.limit) : u"none"_s)
+          << ", resets " << (r.value.limitReset == LimitReset::None ? u"never"_s : limitResetToString(r.value.limitReset))
+          << "." << Qt::endl;
+    return Ok;
+}
+
+bool Cli::confirm(const QString &question)
+{
+    m_err << question << " [y/N] " << Qt::flush;
+    char buffer[64] = {};
+    if (!std::fgets(buffer, sizeof buffer, stdin))
+        return false;
+    const QString answer = QString::fromLocal8Bit(buffer).trimmed().toLower();
+    return answer == "y"_L1 || answer == "yes"_L1;
+}
+
+int Cli::keysRevoke(QStringList args)
+{
+    const bool yes = takeFlag(args, u"yes"_s);
+    if (rejectLeftovers(args, 1))
+        return fail(UsageError, m_usageError);
+    // Decide about confirmation before touching the network: a script without --yes fails fast.
+    const bool interactive = ::isatty(STDIN_FILENO) != 0;
+    if (!yes && !interactive)
+        return fail(UsageError, u"revoking needs confirmation: run it on a terminal or pass --yes"_s);
+    if (!setUpClient())
+        return m_lastFailure;
+    const std::optional<ApiKey> key = resolveKey(args.first());
+    if (!key)
+        return m_lastFailure;
+    if (!yes && !confirm(u"Revoke key \"%1\" (%2, %3, spent %4)? This cannot be undone."_s.arg(
+            key->name, key->hash.left(16), key->label, formatUsd(key->usage))))
+        return fail(Declined, u"not revoked"_s);
+    const auto r = waitFor<bool>([&](auto done) { m_client.deleteKey(key->hash, nullptr, done); });
+    if (!r.ok())
+        return failApi(r.error);
+    m_out << "Revoked key \"" << key->name << "\" (" << key->hash.left(16) << ")." << Qt::endl;
+    return Ok;
+}
+
+int Cli::credits(QStringList args)
+{
+    if (rejectLeftovers(args, 0))
+        return fail(UsageError, m_usageError);
+    if (!setUpClient())
+        return m_lastFailure;
+    const auto r = waitFor<Credits>([&](auto done) { m_client.credits(nullptr, done); });
+    if (!r.ok())
+        return failApi(r.error);
+    m_out << "Credits:   " << formatUsd(r.value.totalCredits) << '\n'
+          << "Used:      " << formatUsd(r.value.totalUsage) << '\n'
+          << "Remaining: " << formatUsd(r.value.remaining()) << Qt::endl;
+    return Ok;
+}
+
+int Cli::whoami(QStringList args)
+{
+    if (rejectLeftovers(args, 0))
+        return fail(UsageError, m_usageError);
+    if (!setUpClient())
+        return m_lastFailure;
+    const auto r = waitFor<CurrentKeyInfo>([&](auto done) { m_client.currentKey(nullptr, done); });
+    if (!r.ok())
+        return failApi(r.error);
+    if (!r.value.isManagementKey)
+        return fail(AuthError, u"OPENROUTER_MGMT_KEY holds an API key (%1), not a management key; it can call "
+                               "models but cannot manage keys"_s.arg(r.value.label));
+    m_out << "Management key " << r.value.label << " at " << m_client.baseUrl().toString() << Qt::endl;
+    return Ok;
+}
+
+} // namespace orteam

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "ApiKey.h"
+
+#include <QDateTime>
+#include <QString>
+
+namespace orteam::KeyFormatter {
+
+// Output formats of `keys list` and `keys show`. Kept apart from the command logic so each can be
+// tested on plain data.
+QString table(const ApiKeyList &keys, const QDateTime &now);
+QString json(const ApiKeyList &keys);
+QString csv(const ApiKeyList &keys, const QDateTime &now);
+QString details(const ApiKey &key, const QDateTime &now);
+// Quotes a CSV field when needed and defuses spreadsheet formulas in free text (=, +, -, @).
+QString csvField(const QString &text, bool freeText);
+
+} // namespace orteam::KeyFormatter

@@ -1,0 +1,9 @@
+#include "Cli.h"
+
+#include <QCoreApplication>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    return orteam::Cli(QCoreApplication::arguments()).run();
+}

@@ -1,0 +1,141 @@
+#include "GuiApp.h"
+
+#include "DemoData.h"
+#include "FakeOpenRouter.h"
+#include "KeyListController.h"
+#include "MainWindow.h"
+#include "OpenRouterClient.h"
+#include "UrlPolicy.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QEventLoop>
+#include <QPixmap>
+#include <QTextStream>
+#include <QTimer>
+
+#include <cstring>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+GuiApp::GuiApp() = default;
+
+GuiApp::~GuiApp()
+{
+    // The window refers to the controller, the controller to the client: tear down in reverse.
+    m_window.reset();
+    m_keys.reset();
+    m_client.reset();
+    m_fake.reset();
+}
+
+void GuiApp::prepareEnvironment(int argc, char *argv[])
+{
+    bool screenshot = false;
+    for (int i = 1; i < argc; ++i)
+        screenshot = screenshot || std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0;
+    if (screenshot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+}
+
+int GuiApp::run()
+{
+    QApplication::setApplicationName(u"orteam"_s);
+    QApplication::setOrganizationName(u"orteam"_s);
+    QApplication::setApplicationVersion(QStringLiteral(ORTEAM_VERSION " (" ORTEAM_GIT_REVISION ")"));
+    QApplication::setApplicationDisplayName(u"orteam"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"orteam: run an OpenRouter team — keys, tiers, budgets and spend."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption demoOption(u"demo"_s, u"Run against an embedded fake OpenRouter with a sample team."_s);
+    const QCommandLineOption baseUrlOption(u"base-url"_s, u"API base URL (default https://openrouter.ai/api/v1)."_s, u"URL"_s);
+    const QCommandLineOption screenshotOption(u"screenshot"_s, u"Render the window to FILE (PNG) once loaded, then exit."_s,
+                                              u"FILE"_s);
+    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys)."_s, u"NAME"_s);
+    parser.addOptions({demoOption, baseUrlOption, screenshotOption, pageOption});
+    parser.process(*qApp);
+    QTextStream err(stderr);
+
+    OpenRouterClient::Settings settings = OpenRouterClient::defaultSettings();
+    QString managementKey = qEnvironmentVariable("OPENROUTER_MGMT_KEY");
+    QString serverLabel;
+    const bool demo = parser.isSet(demoOption);
+    if (demo) {
+        m_fake = std::make_unique<FakeOpenRouter>();
+        DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc());
+        if (m_fake->start() == 0) {
+            err << "orteam: cannot start the demo server on 127.0.0.1" << Qt::endl;
+            return 1;
+        }
+        settings.baseUrl = m_fake->baseUrl();
+        managementKey = m_fake->managementKey();
+        serverLabel = QApplication::translate("GuiApp", "the demo server");
+    } else {
+        const QString text = parser.isSet(baseUrlOption) ? parser.value(baseUrlOption) : qEnvironmentVariable("OPENROUTER_BASE_URL");
+        if (!text.isEmpty()) {
+            QString error;
+            settings.baseUrl = UrlPolicy::parse(text, &error);
+            if (!error.isEmpty()) {
+                err << "orteam: " << error << Qt::endl;
+                return 2;
+            }
+        }
+        serverLabel = settings.baseUrl.host();
+    }
+
+    m_client = std::make_unique<OpenRouterClient>(&m_network);
+    m_client->setSettings(settings);
+    m_client->setManagementKey(managementKey);
+    managementKey.fill(u'\0');
+    m_keys = std::make_unique<KeyListController>(m_client.get());
+
+    MainWindow::Options options;
+    options.demo = demo;
+    options.serverLabel = serverLabel;
+    m_window = std::make_unique<MainWindow>(m_keys.get(), options);
+    const QString page = parser.value(pageOption);
+    if (!page.isEmpty() && !m_window->showPage(page)) {
+        err << "orteam: unknown page \"" << page << "\"; pages: " << m_window->pageNames().join(u", "_s) << Qt::endl;
+        return 2;
+    }
+    m_window->show();
+    m_keys->refresh();
+
+    if (parser.isSet(screenshotOption))
+        return takeScreenshot(parser.value(screenshotOption), page);
+    m_keys->setRefreshInterval(60);
+    return QApplication::exec();
+}
+
+int GuiApp::takeScreenshot(const QString &file, const QString &page)
+{
+    // Wait for the first load, whatever its outcome, so the picture shows data or the error.
+    QEventLoop loop;
+    bool loaded = false;
+    QObject::connect(m_window.get(), &MainWindow::firstLoadFinished, &loop, [&] {
+        loaded = true;
+        loop.quit();
+    });
+    QTimer::singleShot(20'000, &loop, &QEventLoop::quit);
+    loop.exec();
+    QTextStream err(stderr);
+    if (!loaded) {
+        err << "orteam: no data after 20 s; no screenshot taken" << Qt::endl;
+        return 1;
+    }
+    if (!page.isEmpty())
+        m_window->showPage(page);
+    QApplication::processEvents();
+    const QPixmap pixmap = m_window->grab();
+    if (!pixmap.save(file, "PNG")) {
+        err << "orteam: cannot write " << file << Qt::endl;
+        return 1;
+    }
+    return 0;
+}
+
+} // namespace orteam

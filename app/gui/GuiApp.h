@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QNetworkAccessManager>
+
+#include <memory>
+
+namespace orteam {
+
+class FakeOpenRouter;
+class KeyListController;
+class MainWindow;
+class OpenRouterClient;
+
+// Wires the dashboard together: command line, server (the real one, or the embedded fake in
+// --demo), client, controllers and window; and --screenshot, which renders a page and exits.
+class GuiApp
+{
+public:
+    GuiApp();
+    ~GuiApp();
+
+    // Before QApplication exists: --screenshot needs no display, so it picks the offscreen
+    // platform itself when none was chosen.
+    static void prepareEnvironment(int argc, char *argv[]);
+    int run();
+
+private:
+    int takeScreenshot(const QString &file, const QString &page);
+
+    QNetworkAccessManager m_network;
+    std::unique_ptr<FakeOpenRouter> m_fake;
+    std::unique_ptr<OpenRouterClient> m_client;
+    std::unique_ptr<KeyListController> m_keys;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+} // namespace orteam

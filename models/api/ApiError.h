@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+namespace orteam {
+
+// The one error type of the client. It keeps what OpenRouter said (status, error.code, message,
+// metadata) apart from the sentence a person reads, so the UI and CLI never parse messages.
+struct ApiError
+{
+    enum class Kind {
+        None,
+        InsecureUrl, // refused before sending: plain http to a non-loopback host, or no URL
+        NoKey,       // refused before sending: no management key configured
+        Network,     // DNS, refused connection, TLS failure, reset
+        Timeout,     // no complete answer within the call's timeout
+        Http,        // the server answered with a 4xx/5xx status
+        BadResponse, // 2xx, but the body is not the JSON the spec promises
+        TooLarge,    // the body exceeded the response size cap
+        Cancelled,
+    };
+
+    Kind kind = Kind::None;
+    int httpStatus = 0;
+    int code = 0;              // error.code from the body (equals the status on OpenRouter)
+    QString serverMessage;     // error.message from the body, verbatim
+    QJsonObject metadata;      // error.metadata, when present
+    QString detail;            // technical detail: a network error string, a parse path
+    int retryAfterSeconds = -1; // from a 429's Retry-After header, -1 when absent
+    QString host;              // which server, for messages
+
+    bool isError() const { return kind != Kind::None; }
+    // Worth trying again as-is (for GETs): rate limiting, gateway trouble, timeouts, resets.
+    bool isTransient() const;
+    // One sentence (or two) for a person: what happened and what to do about it.
+    QString message() const;
+
+    static ApiError http(int status, const QByteArray &body, const QString &host);
+    static ApiError badResponse(const QString &detail, const QString &host);
+};
+
+} // namespace orteam

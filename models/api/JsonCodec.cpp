@@ -1,0 +1,690 @@
+#include "JsonCodec.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QJsonValue>
+#include <QRegularExpression>
+#include <QTimeZone>
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam::json {
+
+namespace {
+
+// Reads fields of one object strictly and remembers the first problem with its JSON path, so a
+// parser can read every field straight-line and check once at the end.
+class Reader
+{
+public:
+    Reader(const QJsonObject &object, QString path, QString *error)
+        : m_object(object), m_path(std::move(path)), m_error(error)
+    {
+    }
+
+    bool failed() const { return !m_error->isEmpty(); }
+
+    QString requiredString(QLatin1StringView key)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (!v.isString()) {
+            fail(key, v, "a string");
+            return {};
+        }
+        return v.toString();
+    }
+
+    QString optionalString(QLatin1StringView key)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return {};
+        if (!v.isString()) {
+            fail(key, v, "a string");
+            return {};
+        }
+        return v.toString();
+    }
+
+    std::optional<double> optionalNumber(QLatin1StringView key)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return std::nullopt;
+        if (!v.isDouble()) {
+            fail(key, v, "a number");
+            return std::nullopt;
+        }
+        return v.toDouble();
+    }
+
+    double number(QLatin1StringView key) { return optionalNumber(key).value_or(0.0); }
+
+    qint64 integer(QLatin1StringView key)
+    {
+        const std::optional<double> d = optionalNumber(key);
+        if (!d)
+            return 0;
+        if (*d != std::floor(*d) || std::fabs(*d) > 9e15) {
+            fail(key, m_object.value(key), "a whole number");
+            return 0;
+        }
+        return static_cast<qint64>(*d);
+    }
+
+    bool boolean(QLatin1StringView key)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return false;
+        if (!v.isBool()) {
+            fail(key, v, "true or false");
+            return false;
+        }
+        return v.toBool();
+    }
+
+    QDateTime dateTime(QLatin1StringView key)
+    {
+        const QString s = optionalString(key);
+        if (s.isEmpty())
+            return {};
+        QDateTime dt = QDateTime::fromString(s, Qt::ISODateWithMs);
+        if (!dt.isValid()) {
+            // Some services send microseconds; Qt reads at most milliseconds.
+            static const QRegularExpression extraDigits(u"(\\.\\d{3})\\d+"_s);
+            dt = QDateTime::fromString(QString(s).replace(extraDigits, u"\\1"_s), Qt::ISODateWithMs);
+        }
+        if (!dt.isValid()) {
+            failText(key, u"\"%1\" is not an ISO 8601 time"_s.arg(s.left(40)));
+            return {};
+        }
+        if (dt.timeSpec() == Qt::LocalTime)
+            dt.setTimeZone(QTimeZone::utc());
+        return dt.toUTC();
+    }
+
+    LimitReset limitReset(QLatin1StringView key)
+    {
+        const QString s = optionalString(key);
+        if (s.isEmpty())
+            return LimitReset::None;
+        const std::optional<LimitReset> r = limitResetFromString(s);
+        if (!r) {
+            failText(key, u"unknown reset period \"%1\""_s.arg(s.left(40)));
+            return LimitReset::None;
+        }
+        return *r;
+    }
+
+    std::optional<QStringList> optionalStringList(QLatin1StringView key)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (v.isUndefined() || v.isNull())
+            return std::nullopt;
+        if (!v.isArray()) {
+            fail(key, v, "a list of strings");
+            return std::nullopt;
+        }
+        QStringList out;
+        for (const QJsonValue item : v.toArray()) {
+            if (!item.isString()) {
+                fail(key, item, "a list of strings");
+                return std::nullopt;
+            }
+            out << item.toString();
+        }
+        return out;
+    }
+
+private:
+    static const char *typeName(const QJsonValue &v)
+    {
+        switch (v.type()) {
+        case QJsonValue::Null:
+            return "null";
+        case QJsonValue::Bool:
+            return "a boolean";
+        case QJsonValue::Double:
+            return "a number";
+        case QJsonValue::String:
+            return "a string";
+        case QJsonValue::Array:
+            return "a list";
+        case QJsonValue::Object:
+            return "an object";
+        case QJsonValue::Undefined:
+            return "missing";
+        }
+        return "unknown";
+    }
+
+    void fail(QLatin1StringView key, const QJsonValue &v, const char *expected)
+    {
+        failText(key, u"expected %1, got %2"_s.arg(QLatin1StringView(expected), QLatin1StringView(typeName(v))));
+    }
+
+    void failText(QLatin1StringView key, const QString &what)
+    {
+        if (m_error->isEmpty())
+            *m_error = m_path + u'.' + key + u": "_s + what;
+    }
+
+    QJsonObject m_object;
+    QString m_path;
+    QString *m_error;
+};
+
+// Parses the document and returns its top-level object, or sets *error.
+QJsonObject topObject(const QByteArray &body, QString *error)
+{
+    QJsonParseError pe{};
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        *error = u"invalid JSON at byte %1: %2"_s.arg(pe.offset).arg(pe.errorString());
+        return {};
+    }
+    if (!doc.isObject()) {
+        *error = u"expected a JSON object at the top level"_s;
+        return {};
+    }
+    return doc.object();
+}
+
+template<typename T>
+ApiResult<T> fail(const QString &error)
+{
+    return ApiResult<T>::failure(ApiError::badResponse(error, {}));
+}
+
+// {"data": {...}} → the inner object.
+QJsonObject dataObject(const QByteArray &body, QString *error)
+{
+    const QJsonObject top = topObject(body, error);
+    if (!error->isEmpty())
+        return {};
+    const QJsonValue data = top.value("data"_L1);
+    if (!data.isObject()) {
+        *error = u"$.data: expected an object"_s;
+        return {};
+    }
+    return data.toObject();
+}
+
+// {"data": [...]} → the array; `top` receives the whole object for siblings like total_count.
+QJsonArray dataArray(const QByteArray &body, QString *error, QJsonObject *top = nullptr)
+{
+    const QJsonObject t = topObject(body, error);
+    if (!error->isEmpty())
+        return {};
+    if (top)
+        *top = t;
+    const QJsonValue data = t.value("data"_L1);
+    if (!data.isArray()) {
+        *error = u"$.data: expected a list"_s;
+        return {};
+    }
+    return data.toArray();
+}
+
+template<typename T, typename ParseOne>
+ApiResult<QList<T>> parseArray(const QJsonArray &array, const QString &path, ParseOne parseOne)
+{
+    QList<T> out;
+    out.reserve(array.size());
+    QString error;
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        const QString itemPath = u"%1[%2]"_s.arg(path).arg(i);
+        if (!array.at(i).isObject())
+            return fail<QList<T>>(itemPath + u": expected an object"_s);
+        T item;
+        parseOne(array.at(i).toObject(), itemPath, &item, &error);
+        if (!error.isEmpty())
+            return fail<QList<T>>(error);
+        out << std::move(item);
+    }
+    return ApiResult<QList<T>>::success(std::move(out));
+}
+
+std::optional<qint64> totalCount(const QJsonObject &top, QString *error)
+{
+    Reader r(top, u"$"_s, error);
+    const std::optional<double> n = r.optionalNumber("total_count"_L1);
+    if (!n)
+        return std::nullopt;
+    return static_cast<qint64>(*n);
+}
+
+bool parseKeyAt(const QJsonObject &o, const QString &path, ApiKey *k, QString *error)
+{
+    Reader r(o, path, error);
+    k->hash = r.requiredString("hash"_L1);
+    k->name = r.optionalString("name"_L1);
+    k->label = r.optionalString("label"_L1);
+    k->disabled = r.boolean("disabled"_L1);
+    k->limit = r.optionalNumber("limit"_L1);
+    k->limitRemaining = r.optionalNumber("limit_remaining"_L1);
+    k->limitReset = r.limitReset("limit_reset"_L1);
+    k->includeByokInLimit = r.boolean("include_byok_in_limit"_L1);
+    k->usage = r.number("usage"_L1);
+    k->usageDaily = r.number("usage_daily"_L1);
+    k->usageWeekly = r.number("usage_weekly"_L1);
+    k->usageMonthly = r.number("usage_monthly"_L1);
+    k->byokUsage = r.number("byok_usage"_L1);
+    k->byokUsageDaily = r.number("byok_usage_daily"_L1);
+    k->byokUsageWeekly = r.number("byok_usage_weekly"_L1);
+    k->byokUsageMonthly = r.number("byok_usage_monthly"_L1);
+    k->createdAt = r.dateTime("created_at"_L1);
+    k->updatedAt = r.dateTime("updated_at"_L1);
+    k->expiresAt = r.dateTime("expires_at"_L1);
+    k->creatorUserId = r.optionalString("creator_user_id"_L1);
+    k->workspaceId = r.optionalString("workspace_id"_L1);
+    if (!r.failed() && k->hash.isEmpty())
+        *error = path + u".hash: must not be empty"_s;
+    return error->isEmpty();
+}
+
+void parseGuardrailAt(const QJsonObject &o, const QString &path, Guardrail *g, QString *error)
+{
+    Reader r(o, path, error);
+    g->id = r.requiredString("id"_L1);
+    g->name = r.optionalString("name"_L1);
+    g->description = r.optionalString("description"_L1);
+    g->limitUsd = r.optionalNumber("limit_usd"_L1);
+    g->resetInterval = r.limitReset("reset_interval"_L1);
+    g->allowedModels = r.optionalStringList("allowed_models"_L1);
+    g->allowedProviders = r.optionalStringList("allowed_providers"_L1);
+    g->createdAt = r.dateTime("created_at"_L1);
+    g->updatedAt = r.dateTime("updated_at"_L1);
+}
+
+} // namespace
+
+bool parseKey(const QJsonObject &object, ApiKey *key, QString *error)
+{
+    return parseKeyAt(object, u"$"_s, key, error);
+}
+
+ApiResult<ApiKeyList> parseKeyList(const QByteArray &body)
+{
+    QString error;
+    const QJsonArray array = dataArray(body, &error);
+    if (!error.isEmpty())
+        return fail<ApiKeyList>(error);
+    return parseArray<ApiKey>(array, u"$.data"_s, [](const QJsonObject &o, const QString &p, ApiKey *k, QString *e) {
+        parseKeyAt(o, p, k, e);
+    });
+}
+
+ApiResult<ApiKey> parseKeyEnvelope(const QByteArray &body)
+{
+    QString error;
+    const QJsonObject data = dataObject(body, &error);
+    ApiKey key;
+    if (error.isEmpty())
+        parseKeyAt(data, u"$.data"_s, &key, &error);
+    if (!error.isEmpty())
+        return fail<ApiKey>(error);
+    return ApiResult<ApiKey>::success(std::move(key));
+}
+
+ApiResult<CreatedKey> parseCreatedKey(const QByteArray &body)
+{
+    QString error;
+    const QJsonObject top = topObject(body, &error);
+    CreatedKey created;
+    if (error.isEmpty()) {
+        const QJsonValue data = top.value("data"_L1);
+        if (!data.isObject())
+            error = u"$.data: expected an object"_s;
+        else
+            parseKeyAt(data.toObject(), u"$.data"_s, &created.key, &error);
+    }
+    if (error.isEmpty()) {
+        Reader r(top, u"$"_s, &error);
+        created.secret = r.requiredString("key"_L1);
+        if (error.isEmpty() && created.secret.isEmpty())
+            error = u"$.key: the new key's secret is empty"_s;
+    }
+    if (!error.isEmpty())
+        return fail<CreatedKey>(error);
+    return ApiResult<CreatedKey>::success(std::move(created));
+}
+
+ApiResult<bool> parseDeleted(const QByteArray &body)
+{
+    QString error;
+    const QJsonObject top = topObject(body, &error);
+    if (!error.isEmpty())
+        return fail<bool>(error);
+    const QJsonValue v = top.value("deleted"_L1);
+    if (!v.isBool())
+        return fail<bool>(u"$.deleted: expected true or false"_s);
+    if (!v.toBool())
+        return fail<bool>(u"$.deleted: the server says the key was not deleted"_s);
+    return ApiResult<bool>::success(true);
+}
+
+ApiResult<CurrentKeyInfo> parseCurrentKey(const QByteArray &body)
+{
+    QString error;
+    const QJsonObject data = dataObject(body, &error);
+    CurrentKeyInfo info;
+    if (error.isEmpty()) {
+        Reader r(data, u"$.data"_s, &error);
+        info.label = r.optionalString("label"_L1);
+        // is_provisioning_key is the older name of the same flag; either one makes it a management key.
+        info.isManagementKey = r.boolean("is_management_key"_L1) || r.boolean("is_provisioning_key"_L1);
+        info.isFreeTier = r.boolean("is_free_tier"_L1);
+        info.limit = r.optionalNumber("limit"_L1);
+        info.limitRemaining = r.optionalNumber("limit_remaining"_L1);
+        info.usage = r.number("usage"_L1);
+        info.expiresAt = r.dateTime("expires_at"_L1);
+    }
+    if (!error.isEmpty())
+        return fail<CurrentKeyInfo>(error);
+    return ApiResult<CurrentKeyInfo>::success(info);
+}
+
+ApiResult<Credits> parseCredits(const QByteArray &body)
+{
+    QString error;
+    const QJsonObject data = dataObject(body, &error);
+    Credits c;
+    if (error.isEmpty()) {
+        Reader r(data, u"$.data"_s, &error);
+        c.totalCredits = r.number("total_credits"_L1);
+        c.totalUsage = r.number("total_usage"_L1);
+    }
+    if (!error.isEmpty())
+        return fail<Credits>(error);
+    return ApiResult<Credits>::success(c);
+}
+
+ApiResult<QList<ActivityItem>> parseActivity(const QByteArray &body)
+{
+    QString error;
+    const QJsonArray array = dataArray(body, &error);
+    if (!error.isEmpty())
+        return fail<QList<ActivityItem>>(error);
+    return parseArray<ActivityItem>(array, u"$.data"_s,
+                                    [](const QJsonObject &o, const QString &p, ActivityItem *a, QString *e) {
+                                        Reader r(o, p, e);
+                                        const QString date = r.requiredString("date"_L1);
+                                        // Activity dates are UTC days; some responses carry a time part.
+                                        a->date = QDate::fromString(date.left(10), Qt::ISODate);
+                                        if (!r.failed() && !a->date.isValid())
+                                            *e = p + u".date: \"%1\" is not a date"_s.arg(date.left(40));
+                                        a->model = r.optionalString("model"_L1);
+                                        a->modelPermaslug = r.optionalString("model_permaslug"_L1);
+                                        a->endpointId = r.optionalString("endpoint_id"_L1);
+                                        a->providerName = r.optionalString("provider_name"_L1);
+                                        a->usage = r.number("usage"_L1);
+                                        a->byokUsageInference = r.number("byok_usage_inference"_L1);
+                                        a->requests = r.integer("requests"_L1);
+                                        a->promptTokens = r.integer("prompt_tokens"_L1);
+                                        a->completionTokens = r.integer("completion_tokens"_L1);
+                                        a->reasoningTokens = r.integer("reasoning_tokens"_L1);
+                                    });
+}
+
+ApiResult<QList<ModelInfo>> parseModels(const QByteArray &body)
+{
+    QString error;
+    const QJsonArray array = dataArray(body, &error);
+    if (!error.isEmpty())
+        return fail<QList<ModelInfo>>(error);
+    return parseArray<ModelInfo>(array, u"$.data"_s, [](const QJsonObject &o, const QString &p, ModelInfo *m, QString *e) {
+        Reader r(o, p, e);
+        m->id = r.requiredString("id"_L1);
+        m->name = r.optionalString("name"_L1);
+        m->contextLength = r.integer("context_length"_L1);
+        const QJsonValue pricing = o.value("pricing"_L1);
+        if (pricing.isObject()) {
+            // Prices are decimal strings of USD per token (e.g. "0.00003"), never numbers.
+            Reader pr(pricing.toObject(), p + u".pricing"_s, e);
+            for (auto [field, target] : {std::pair{"prompt"_L1, &m->promptPrice}, std::pair{"completion"_L1, &m->completionPrice}}) {
+                const QString s = pr.optionalString(field);
+                if (s.isEmpty())
+                    continue;
+                bool ok = false;
+                const double v = s.toDouble(&ok);
+                if (!ok || !std::isfinite(v)) {
+                    if (e->isEmpty())
+                        *e = p + u".pricing."_s + field + u": \"%1\" is not a price"_s.arg(s.left(40));
+                    return;
+                }
+                *target = v;
+            }
+        } else if (!pricing.isUndefined() && !pricing.isNull() && e->isEmpty()) {
+            *e = p + u".pricing: expected an object"_s;
+        }
+    });
+}
+
+ApiResult<Guardrail> parseGuardrailEnvelope(const QByteArray &body)
+{
+    QString error;
+    const QJsonObject data = dataObject(body, &error);
+    Guardrail g;
+    if (error.isEmpty())
+        parseGuardrailAt(data, u"$.data"_s, &g, &error);
+    if (!error.isEmpty())
+        return fail<Guardrail>(error);
+    return ApiResult<Guardrail>::success(std::move(g));
+}
+
+ApiResult<Page<Guardrail>> parseGuardrailList(const QByteArray &body)
+{
+    QString error;
+    QJsonObject top;
+    const QJsonArray array = dataArray(body, &error, &top);
+    Page<Guardrail> page;
+    if (error.isEmpty())
+        page.totalCount = totalCount(top, &error);
+    if (!error.isEmpty())
+        return fail<Page<Guardrail>>(error);
+    auto items = parseArray<Guardrail>(array, u"$.data"_s, parseGuardrailAt);
+    if (!items.ok())
+        return ApiResult<Page<Guardrail>>::failure(items.error);
+    page.items = std::move(items.value);
+    return ApiResult<Page<Guardrail>>::success(std::move(page));
+}
+
+ApiResult<Page<GuardrailKeyAssignment>> parseKeyAssignments(const QByteArray &body)
+{
+    QString error;
+    QJsonObject top;
+    const QJsonArray array = dataArray(body, &error, &top);
+    Page<GuardrailKeyAssignment> page;
+    if (error.isEmpty())
+        page.totalCount = totalCount(top, &error);
+    if (!error.isEmpty())
+        return fail<Page<GuardrailKeyAssignment>>(error);
+    auto items = parseArray<GuardrailKeyAssignment>(
+        array, u"$.data"_s, [](const QJsonObject &o, const QString &p, GuardrailKeyAssignment *a, QString *e) {
+            Reader r(o, p, e);
+            a->id = r.optionalString("id"_L1);
+            a->guardrailId = r.requiredString("guardrail_id"_L1);
+            a->keyHash = r.requiredString("key_hash"_L1);
+            a->keyName = r.optionalString("key_name"_L1);
+            a->keyLabel = r.optionalString("key_label"_L1);
+            a->createdAt = r.dateTime("created_at"_L1);
+        });
+    if (!items.ok())
+        return ApiResult<Page<GuardrailKeyAssignment>>::failure(items.error);
+    page.items = std::move(items.value);
+    return ApiResult<Page<GuardrailKeyAssignment>>::success(std::move(page));
+}
+
+ApiResult<qint64> parseAssignedCount(const QByteArray &body, const char *field)
+{
+    QString error;
+    const QJsonObject top = topObject(body, &error);
+    qint64 n = 0;
+    if (error.isEmpty()) {
+        Reader r(top, u"$"_s, &error);
+        n = r.integer(QLatin1StringView(field));
+    }
+    if (!error.isEmpty())
+        return fail<qint64>(error);
+    return ApiResult<qint64>::success(n);
+}
+
+ApiResult<Page<OrgMember>> parseOrgMembers(const QByteArray &body)
+{
+    QString error;
+    QJsonObject top;
+    const QJsonArray array = dataArray(body, &error, &top);
+    Page<OrgMember> page;
+    if (error.isEmpty())
+        page.totalCount = totalCount(top, &error);
+    if (!error.isEmpty())
+        return fail<Page<OrgMember>>(error);
+    auto items = parseArray<OrgMember>(array, u"$.data"_s, [](const QJsonObject &o, const QString &p, OrgMember *m, QString *e) {
+        Reader r(o, p, e);
+        m->id = r.requiredString("id"_L1);
+        m->email = r.optionalString("email"_L1);
+        m->firstName = r.optionalString("first_name"_L1);
+        m->lastName = r.optionalString("last_name"_L1);
+        m->role = r.optionalString("role"_L1);
+    });
+    if (!items.ok())
+        return ApiResult<Page<OrgMember>>::failure(items.error);
+    page.items = std::move(items.value);
+    return ApiResult<Page<OrgMember>>::success(std::move(page));
+}
+
+QString isoUtc(const QDateTime &dt)
+{
+    if (!dt.isValid())
+        return {};
+    // OpenRouter wants UTC with seconds and a Z; Qt::ISODate gives exactly that for UTC times.
+    return dt.toUTC().toString(Qt::ISODate);
+}
+
+namespace {
+QJsonValue nullable(const std::optional<double> &v)
+{
+    return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
+}
+QJsonValue nullable(LimitReset r)
+{
+    return r == LimitReset::None ? QJsonValue(QJsonValue::Null) : QJsonValue(limitResetToString(r));
+}
+QJsonValue nullable(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
+QJsonValue nullable(const QDateTime &dt)
+{
+    return dt.isValid() ? QJsonValue(isoUtc(dt)) : QJsonValue(QJsonValue::Null);
+}
+QJsonValue nullable(const std::optional<QStringList> &list)
+{
+    return list ? QJsonValue(QJsonArray::fromStringList(*list)) : QJsonValue(QJsonValue::Null);
+}
+} // namespace
+
+QJsonObject toJson(const NewKeySpec &spec)
+{
+    // Only what is set is sent: the spec's defaults are OpenRouter's, and an explicit null for an
+    // absent expiry would be a needless difference from what the web dashboard sends.
+    QJsonObject o{{"name"_L1, spec.name.trimmed()}};
+    if (spec.limit)
+        o.insert("limit"_L1, *spec.limit);
+    if (spec.limitReset != LimitReset::None)
+        o.insert("limit_reset"_L1, limitResetToString(spec.limitReset));
+    if (spec.expiresAt.isValid())
+        o.insert("expires_at"_L1, isoUtc(spec.expiresAt));
+    if (spec.includeByokInLimit)
+        o.insert("include_byok_in_limit"_L1, true);
+    return o;
+}
+
+QJsonObject toJson(const KeyUpdate &u)
+{
+    QJsonObject o;
+    if (u.name)
+        o.insert("name"_L1, u.name->trimmed());
+    if (u.disabled)
+        o.insert("disabled"_L1, *u.disabled);
+    if (u.limit)
+        o.insert("limit"_L1, nullable(*u.limit));
+    if (u.limitReset)
+        o.insert("limit_reset"_L1, nullable(*u.limitReset));
+    if (u.includeByokInLimit)
+        o.insert("include_byok_in_limit"_L1, *u.includeByokInLimit);
+    return o;
+}
+
+QJsonObject toJson(const GuardrailSpec &spec)
+{
+    QJsonObject o;
+    if (!spec.name.isEmpty())
+        o.insert("name"_L1, spec.name);
+    if (!spec.description.isEmpty())
+        o.insert("description"_L1, spec.description);
+    if (spec.limitUsd)
+        o.insert("limit_usd"_L1, *spec.limitUsd);
+    else if (spec.clearLimit)
+        o.insert("limit_usd"_L1, QJsonValue::Null);
+    if (spec.resetInterval)
+        o.insert("reset_interval"_L1, nullable(*spec.resetInterval));
+    if (spec.allowedModels)
+        o.insert("allowed_models"_L1, QJsonArray::fromStringList(*spec.allowedModels));
+    else if (spec.clearAllowedModels)
+        o.insert("allowed_models"_L1, QJsonValue::Null);
+    return o;
+}
+
+QJsonObject toJson(const ApiKey &k)
+{
+    return QJsonObject{
+        {"hash"_L1, k.hash},
+        {"name"_L1, k.name},
+        {"label"_L1, k.label},
+        {"disabled"_L1, k.disabled},
+        {"limit"_L1, nullable(k.limit)},
+        {"limit_remaining"_L1, nullable(k.limitRemaining)},
+        {"limit_reset"_L1, nullable(k.limitReset)},
+        {"include_byok_in_limit"_L1, k.includeByokInLimit},
+        {"usage"_L1, k.usage},
+        {"usage_daily"_L1, k.usageDaily},
+        {"usage_weekly"_L1, k.usageWeekly},
+        {"usage_monthly"_L1, k.usageMonthly},
+        {"byok_usage"_L1, k.byokUsage},
+        {"byok_usage_daily"_L1, k.byokUsageDaily},
+        {"byok_usage_weekly"_L1, k.byokUsageWeekly},
+        {"byok_usage_monthly"_L1, k.byokUsageMonthly},
+        {"created_at"_L1, isoUtc(k.createdAt)},
+        {"updated_at"_L1, nullable(k.updatedAt)},
+        {"expires_at"_L1, nullable(k.expiresAt)},
+        {"creator_user_id"_L1, nullable(k.creatorUserId)},
+        {"workspace_id"_L1, k.workspaceId},
+    };
+}
+
+QJsonObject toJson(const Guardrail &g)
+{
+    return QJsonObject{
+        {"id"_L1, g.id},
+        {"name"_L1, g.name},
+        {"description"_L1, nullable(g.description)},
+        {"limit_usd"_L1, nullable(g.limitUsd)},
+        {"reset_interval"_L1, nullable(g.resetInterval)},
+        {"allowed_models"_L1, nullable(g.allowedModels)},
+        {"allowed_providers"_L1, nullable(g.allowedProviders)},
+        {"ignored_models"_L1, QJsonValue::Null},
+        {"ignored_providers"_L1, QJsonValue::Null},
+        {"include_byok_in_budgets"_L1, false},
+        {"created_at"_L1, isoUtc(g.createdAt)},
+        {"updated_at"_L1, nullable(g.updatedAt)},
+        {"workspace_id"_L1, QJsonValue::Null},
+    };
+}
+
+} // namespace orteam::json

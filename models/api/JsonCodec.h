@@ -1,0 +1,50 @@
+#pragma once
+
+#include "Account.h"
+#include "ApiKey.h"
+#include "ApiResult.h"
+#include "KeyRequests.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+
+namespace orteam::json {
+
+// Parsers of OpenRouter's response bodies. They take bytes, not a socket, so tests and fuzzers
+// feed them directly. Unknown fields are ignored, optional fields may be absent or null, and a
+// field of the wrong type is an error naming the field, never a silent zero.
+// On failure the result's error is BadResponse with the path of the offending field.
+struct CreatedKey
+{
+    ApiKey key;
+    QString secret; // the top-level "key": returned once, never stored
+};
+
+ApiResult<ApiKeyList> parseKeyList(const QByteArray &body);
+ApiResult<ApiKey> parseKeyEnvelope(const QByteArray &body);
+ApiResult<CreatedKey> parseCreatedKey(const QByteArray &body);
+ApiResult<bool> parseDeleted(const QByteArray &body);
+ApiResult<CurrentKeyInfo> parseCurrentKey(const QByteArray &body);
+ApiResult<Credits> parseCredits(const QByteArray &body);
+ApiResult<QList<ActivityItem>> parseActivity(const QByteArray &body);
+ApiResult<QList<ModelInfo>> parseModels(const QByteArray &body);
+ApiResult<Guardrail> parseGuardrailEnvelope(const QByteArray &body);
+ApiResult<Page<Guardrail>> parseGuardrailList(const QByteArray &body);
+ApiResult<Page<GuardrailKeyAssignment>> parseKeyAssignments(const QByteArray &body);
+ApiResult<qint64> parseAssignedCount(const QByteArray &body, const char *field);
+ApiResult<Page<OrgMember>> parseOrgMembers(const QByteArray &body);
+
+// Parses one key object; exposed for the fake server's request checks and for tests.
+bool parseKey(const QJsonObject &object, ApiKey *key, QString *error);
+
+// Serializers. Field names are OpenRouter's; these are the only places request bodies are built.
+QJsonObject toJson(const NewKeySpec &spec);
+QJsonObject toJson(const KeyUpdate &update);
+QJsonObject toJson(const GuardrailSpec &spec);
+// The key object as OpenRouter spells it (the CLI's --format json and the fake server use this).
+QJsonObject toJson(const ApiKey &key);
+QJsonObject toJson(const Guardrail &guardrail);
+
+QString isoUtc(const QDateTime &dt); // "2027-12-31T23:59:59Z", or empty for an invalid time
+
+} // namespace orteam::json

@@ -1,0 +1,74 @@
+#include "KeyPager.h"
+
+#include <QSet>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+KeyPager::KeyPager(OpenRouterClient *client, bool includeDisabled, int maxParallel, QObject *context,
+                   OpenRouterClient::Callback<ApiKeyList> done)
+    : QObject(client), m_client(client), m_includeDisabled(includeDisabled), m_maxParallel(std::max(1, maxParallel)),
+      m_context(context), m_hasContext(context != nullptr), m_done(std::move(done))
+{
+}
+
+void KeyPager::start()
+{
+    request(0);
+}
+
+void KeyPager::request(int offset)
+{
+    ++m_inFlight;
+    m_nextOffset = offset + OpenRouterClient::KeysPageSize;
+    m_client->listKeysPage(offset, m_includeDisabled, this,
+                           [this, offset](const ApiResult<ApiKeyList> &page) { onPage(offset, page); });
+}
+
+void KeyPager::onPage(int offset, const ApiResult<ApiKeyList> &page)
+{
+    --m_inFlight;
+    if (!m_finished) {
+        if (!page.ok()) {
+            // One failed page fails the listing: a partial list shown as complete would hide keys.
+            finish(ApiResult<ApiKeyList>::failure(page.error));
+        } else {
+            m_pages.insert(offset, page.value);
+            if (page.value.size() < OpenRouterClient::KeysPageSize)
+                m_endOffset = std::min(m_endOffset, offset);
+            const int maxOffset = OpenRouterClient::MaxKeyPages * OpenRouterClient::KeysPageSize;
+            while (m_inFlight < m_maxParallel && m_nextOffset <= m_endOffset && m_nextOffset < maxOffset)
+                request(m_nextOffset);
+            if (m_inFlight == 0 && m_endOffset == INT_MAX) {
+                ApiError e = ApiError::badResponse(
+                    u"the key list did not end after %1 pages"_s.arg(OpenRouterClient::MaxKeyPages), {});
+                finish(ApiResult<ApiKeyList>::failure(e));
+            } else if (m_inFlight == 0) {
+                ApiKeyList all;
+                QSet<QString> seen;
+                for (int o = 0; o <= m_endOffset; o += OpenRouterClient::KeysPageSize) {
+                    for (const ApiKey &k : std::as_const(m_pages[o])) {
+                        if (!seen.contains(k.hash)) {
+                            seen.insert(k.hash);
+                            all << k;
+                        }
+                    }
+                }
+                finish(ApiResult<ApiKeyList>::success(std::move(all)));
+            }
+        }
+    }
+    if (m_finished && m_inFlight == 0)
+        deleteLater();
+}
+
+void KeyPager::finish(const ApiResult<ApiKeyList> &result)
+{
+    m_finished = true;
+    m_pages.clear();
+    if (!m_hasContext || m_context)
+        m_done(result);
+}
+
+} // namespace orteam

@@ -1,0 +1,409 @@
+#include "OpenRouterClient.h"
+
+#include "KeyPager.h"
+#include "UrlPolicy.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QRandomGenerator>
+#include <QTimer>
+
+#include <algorithm>
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcApi, "orteam.api", QtInfoMsg)
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+OpenRouterClient::OpenRouterClient(QNetworkAccessManager *network, QObject *parent)
+    : QObject(parent), m_network(network), m_settings(defaultSettings())
+{
+}
+
+OpenRouterClient::~OpenRouterClient()
+{
+    // Overwrite the key's characters before the memory is released (best effort: QString may
+    // share its buffer, in which case detaching makes a copy we then clear instead).
+    m_managementKey.fill(QChar(u'\0'));
+}
+
+OpenRouterClient::Settings OpenRouterClient::defaultSettings()
+{
+    Settings s;
+    s.baseUrl = UrlPolicy::defaultBaseUrl();
+    return s;
+}
+
+void OpenRouterClient::setSettings(const Settings &settings)
+{
+    m_settings = settings;
+}
+
+void OpenRouterClient::setManagementKey(const QString &key)
+{
+    m_managementKey.fill(QChar(u'\0'));
+    m_managementKey = key.trimmed();
+}
+
+void OpenRouterClient::setActive(int delta)
+{
+    m_activeCalls += delta;
+    Q_EMIT activeCallsChanged(m_activeCalls);
+}
+
+void OpenRouterClient::send(const Request &request, QObject *context, std::function<void(const RawReply &)> done)
+{
+    QPointer<QObject> ctx(context);
+    const bool hasContext = context != nullptr;
+    auto deliver = [ctx, hasContext, done = std::move(done)](const RawReply &reply) {
+        if (hasContext && !ctx)
+            return; // the asker is gone (a closed dialog): drop the answer
+        done(reply);
+    };
+
+    // Refusals happen before anything leaves the machine, but are still delivered later so that
+    // every callback runs outside the call, the same way in every case.
+    ApiError refusal;
+    if (const QString why = UrlPolicy::check(m_settings.baseUrl); !why.isEmpty()) {
+        refusal.kind = ApiError::Kind::InsecureUrl;
+        refusal.detail = why;
+    } else if (m_managementKey.isEmpty()) {
+        refusal.kind = ApiError::Kind::NoKey;
+    }
+    if (refusal.isError()) {
+        QTimer::singleShot(0, this, [deliver, refusal] {
+            RawReply r;
+            r.error = refusal;
+            deliver(r);
+        });
+        return;
+    }
+    setActive(+1);
+    attempt(request, 1, ctx, hasContext, [this, deliver](const RawReply &r) {
+        setActive(-1);
+        deliver(r);
+    });
+}
+
+void OpenRouterClient::attempt(const Request &request, int attemptNumber, QPointer<QObject> context, bool hasContext,
+                               std::function<void(const RawReply &)> done)
+{
+    QUrl url = m_settings.baseUrl;
+    url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + request.path);
+    if (!request.query.isEmpty())
+        url.setQuery(request.query);
+
+    QNetworkRequest req(url);
+    // The only place the credential is attached to a request.
+    req.setRawHeader("Authorization", "Bearer " + m_managementKey.toUtf8());
+    req.setRawHeader("Accept", "application/json");
+    req.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("orteam/" ORTEAM_VERSION));
+    // Same origin only: a redirect to another host must not carry the key along.
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
+    req.setMaximumRedirectsAllowed(3);
+
+    QByteArray payload;
+    if (request.body) {
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+        payload = QJsonDocument(*request.body).toJson(QJsonDocument::Compact);
+    }
+    QNetworkReply *reply = request.body ? m_network->sendCustomRequest(req, request.verb, payload)
+                                        : m_network->sendCustomRequest(req, request.verb);
+
+    struct State
+    {
+        bool timedOut = false;
+        bool tooLarge = false;
+        QElapsedTimer clock;
+    };
+    auto state = std::make_shared<State>();
+    state->clock.start();
+
+    auto *timer = new QTimer(reply);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, reply, [reply, state] {
+        state->timedOut = true;
+        reply->abort();
+    });
+    timer->start(m_settings.timeoutMs);
+
+    const qint64 cap = m_settings.maxResponseBytes;
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply, state, cap](qint64 received, qint64 total) {
+        if (!state->tooLarge && (received > cap || total > cap)) {
+            state->tooLarge = true;
+            reply->abort();
+        }
+    });
+
+    connect(reply, &QNetworkReply::finished, this, [=, this] {
+        reply->deleteLater();
+        RawReply r;
+        r.attempts = attemptNumber;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        ApiError &e = r.error;
+        e.host = url.host();
+        if (state->timedOut) {
+            e.kind = ApiError::Kind::Timeout;
+            e.detail = u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3);
+        } else if (state->tooLarge) {
+            e.kind = ApiError::Kind::TooLarge;
+            e.detail = u"over %1 MB"_s.arg(cap / (1024 * 1024));
+        } else if (r.status == 0) {
+            e.kind = reply->error() == QNetworkReply::OperationCanceledError ? ApiError::Kind::Cancelled
+                                                                              : ApiError::Kind::Network;
+            e.detail = reply->errorString();
+        } else {
+            r.body = reply->readAll();
+            if (r.status >= 400) {
+                e = ApiError::http(r.status, r.body, url.host());
+                bool ok = false;
+                const int retryAfter = reply->rawHeader("Retry-After").trimmed().toInt(&ok);
+                if (ok && retryAfter >= 0)
+                    e.retryAfterSeconds = retryAfter;
+            } else if (reply->error() != QNetworkReply::NoError) {
+                // 2xx with a transport error: the body was cut off mid-way.
+                e.kind = ApiError::Kind::Network;
+                e.detail = reply->errorString();
+            }
+        }
+        qCInfo(lcApi).noquote() << request.verb << request.path << "→" << (r.status ? QString::number(r.status) : e.detail)
+                                << u"(%1 ms, attempt %2)"_s.arg(state->clock.elapsed()).arg(attemptNumber);
+
+        const bool askerAlive = !hasContext || context;
+        if (e.isTransient() && request.idempotent && attemptNumber <= m_settings.maxRetries && askerAlive) {
+            const int delay = retryDelayMs(e, attemptNumber);
+            qCInfo(lcApi).noquote() << "retrying" << request.verb << request.path << "in" << delay << "ms";
+            QTimer::singleShot(delay, this, [=, this] { attempt(request, attemptNumber + 1, context, hasContext, done); });
+            return;
+        }
+        done(r);
+    });
+}
+
+int OpenRouterClient::retryDelayMs(const ApiError &error, int attemptNumber) const
+{
+    // Capped exponential backoff with "equal jitter": half fixed, half random, so many clients
+    // retrying at once spread out instead of arriving together.
+    const qint64 exp = qint64(m_settings.retryBaseDelayMs) << std::min(attemptNumber - 1, 16);
+    const int capped = int(std::min<qint64>(exp, m_settings.retryMaxDelayMs));
+    int delay = capped / 2 + int(QRandomGenerator::global()->bounded(capped / 2 + 1));
+    if (error.retryAfterSeconds >= 0)
+        delay = std::max(delay, std::min(error.retryAfterSeconds * 1000, m_settings.retryAfterCapMs));
+    return delay;
+}
+
+template<typename T, typename Parse>
+void OpenRouterClient::call(const Request &request, QObject *context, Callback<T> done, Parse parse)
+{
+    send(request, context, [done = std::move(done), parse, host = m_settings.baseUrl.host()](const RawReply &r) {
+        if (r.error.isError()) {
+            done(ApiResult<T>::failure(r.error));
+            return;
+        }
+        ApiResult<T> result = parse(r.body);
+        result.error.host = host;
+        done(result);
+    });
+}
+
+template<typename T, typename Parse>
+void OpenRouterClient::listAllPages(const QString &path, QObject *context, Callback<QList<T>> done, Parse parse)
+{
+    // Offset/limit lists (guardrails, assignments, members) are small; read them one page after
+    // another until a short page or the reported total.
+    struct Acc
+    {
+        QList<T> items;
+    };
+    auto acc = std::make_shared<Acc>();
+    auto step = std::make_shared<std::function<void(int)>>();
+    *step = [=, this](int offset) {
+        Request req;
+        req.path = path;
+        req.query.addQueryItem(u"offset"_s, QString::number(offset));
+        req.query.addQueryItem(u"limit"_s, u"100"_s);
+        call<Page<T>>(req, context, Callback<Page<T>>([=](const ApiResult<Page<T>> &page) {
+            if (!page.ok()) {
+                done(ApiResult<QList<T>>::failure(page.error));
+                *step = nullptr; // break the self-reference
+                return;
+            }
+            acc->items += page.value.items;
+            const bool more = page.value.items.size() == 100
+                && (!page.value.totalCount || acc->items.size() < *page.value.totalCount)
+                && offset / 100 < MaxKeyPages;
+            if (more) {
+                (*step)(offset + 100);
+                return;
+            }
+            done(ApiResult<QList<T>>::success(acc->items));
+            *step = nullptr;
+        }), parse);
+    };
+    (*step)(0);
+}
+
+void OpenRouterClient::listKeys(bool includeDisabled, QObject *context, Callback<ApiKeyList> done)
+{
+    auto *pager = new KeyPager(this, includeDisabled, m_settings.maxParallelPages, context, std::move(done));
+    pager->start();
+}
+
+void OpenRouterClient::listKeysPage(int offset, bool includeDisabled, QObject *context, Callback<ApiKeyList> done)
+{
+    Request req;
+    req.path = u"/keys"_s;
+    req.query.addQueryItem(u"include_disabled"_s, includeDisabled ? u"true"_s : u"false"_s);
+    if (offset > 0)
+        req.query.addQueryItem(u"offset"_s, QString::number(offset));
+    call<ApiKeyList>(req, context, std::move(done), json::parseKeyList);
+}
+
+void OpenRouterClient::getKey(const QString &hash, QObject *context, Callback<ApiKey> done)
+{
+    Request req;
+    req.path = u"/keys/"_s + QString::fromUtf8(QUrl::toPercentEncoding(hash));
+    call<ApiKey>(req, context, std::move(done), json::parseKeyEnvelope);
+}
+
+void OpenRouterClient::createKey(const NewKeySpec &spec, QObject *context, Callback<json::CreatedKey> done)
+{
+    Request req;
+    req.verb = "POST";
+    req.path = u"/keys"_s;
+    req.body = json::toJson(spec);
+    req.idempotent = false;
+    call<json::CreatedKey>(req, context, std::move(done), json::parseCreatedKey);
+}
+
+void OpenRouterClient::updateKey(const QString &hash, const KeyUpdate &update, QObject *context, Callback<ApiKey> done)
+{
+    Request req;
+    req.verb = "PATCH";
+    req.path = u"/keys/"_s + QString::fromUtf8(QUrl::toPercentEncoding(hash));
+    req.body = json::toJson(update);
+    // A PATCH sets absolute values, so repeating it is harmless.
+    call<ApiKey>(req, context, std::move(done), json::parseKeyEnvelope);
+}
+
+void OpenRouterClient::deleteKey(const QString &hash, QObject *context, Callback<bool> done)
+{
+    Request req;
+    req.verb = "DELETE";
+    req.path = u"/keys/"_s + QString::fromUtf8(QUrl::toPercentEncoding(hash));
+    // Not retried: a retry after a lost 200 would answer 404 and look like a failure.
+    req.idempotent = false;
+    call<bool>(req, context, std::move(done), json::parseDeleted);
+}
+
+void OpenRouterClient::currentKey(QObject *context, Callback<CurrentKeyInfo> done)
+{
+    Request req;
+    req.path = u"/key"_s;
+    call<CurrentKeyInfo>(req, context, std::move(done), json::parseCurrentKey);
+}
+
+void OpenRouterClient::credits(QObject *context, Callback<Credits> done)
+{
+    Request req;
+    req.path = u"/credits"_s;
+    call<Credits>(req, context, std::move(done), json::parseCredits);
+}
+
+void OpenRouterClient::activity(const ActivityQuery &query, QObject *context, Callback<QList<ActivityItem>> done)
+{
+    Request req;
+    req.path = u"/activity"_s;
+    if (query.date.isValid())
+        req.query.addQueryItem(u"date"_s, query.date.toString(Qt::ISODate));
+    if (!query.keyHash.isEmpty())
+        req.query.addQueryItem(u"api_key_hash"_s, query.keyHash);
+    call<QList<ActivityItem>>(req, context, std::move(done), json::parseActivity);
+}
+
+void OpenRouterClient::models(QObject *context, Callback<QList<ModelInfo>> done)
+{
+    Request req;
+    req.path = u"/models"_s;
+    call<QList<ModelInfo>>(req, context, std::move(done), json::parseModels);
+}
+
+void OpenRouterClient::organizationMembers(QObject *context, Callback<QList<OrgMember>> done)
+{
+    listAllPages<OrgMember>(u"/organization/members"_s, context, std::move(done), json::parseOrgMembers);
+}
+
+void OpenRouterClient::listGuardrails(QObject *context, Callback<QList<Guardrail>> done)
+{
+    listAllPages<Guardrail>(u"/guardrails"_s, context, std::move(done), json::parseGuardrailList);
+}
+
+void OpenRouterClient::getGuardrail(const QString &id, QObject *context, Callback<Guardrail> done)
+{
+    Request req;
+    req.path = u"/guardrails/"_s + QString::fromUtf8(QUrl::toPercentEncoding(id));
+    call<Guardrail>(req, context, std::move(done), json::parseGuardrailEnvelope);
+}
+
+void OpenRouterClient::createGuardrail(const GuardrailSpec &spec, QObject *context, Callback<Guardrail> done)
+{
+    Request req;
+    req.verb = "POST";
+    req.path = u"/guardrails"_s;
+    req.body = json::toJson(spec);
+    req.idempotent = false;
+    call<Guardrail>(req, context, std::move(done), json::parseGuardrailEnvelope);
+}
+
+void OpenRouterClient::updateGuardrail(const QString &id, const GuardrailSpec &spec, QObject *context,
+                                       Callback<Guardrail> done)
+{
+    Request req;
+    req.verb = "PATCH";
+    req.path = u"/guardrails/"_s + QString::fromUtf8(QUrl::toPercentEncoding(id));
+    req.body = json::toJson(spec);
+    call<Guardrail>(req, context, std::move(done), json::parseGuardrailEnvelope);
+}
+
+void OpenRouterClient::deleteGuardrail(const QString &id, QObject *context, Callback<bool> done)
+{
+    Request req;
+    req.verb = "DELETE";
+    req.path = u"/guardrails/"_s + QString::fromUtf8(QUrl::toPercentEncoding(id));
+    req.idempotent = false;
+    call<bool>(req, context, std::move(done), json::parseDeleted);
+}
+
+void OpenRouterClient::assignKeysToGuardrail(const QString &id, const QStringList &keyHashes, QObject *context,
+                                             Callback<qint64> done)
+{
+    Request req;
+    req.verb = "POST";
+    req.path = u"/guardrails/"_s + QString::fromUtf8(QUrl::toPercentEncoding(id)) + u"/assignments/keys"_s;
+    req.body = QJsonObject{{"key_hashes"_L1, QJsonArray::fromStringList(keyHashes)}};
+    call<qint64>(req, context, std::move(done), [](const QByteArray &b) { return json::parseAssignedCount(b, "assigned_count"); });
+}
+
+void OpenRouterClient::unassignKeysFromGuardrail(const QString &id, const QStringList &keyHashes, QObject *context,
+                                                 Callback<qint64> done)
+{
+    Request req;
+    req.verb = "POST";
+    req.path = u"/guardrails/"_s + QString::fromUtf8(QUrl::toPercentEncoding(id)) + u"/assignments/keys/remove"_s;
+    req.body = QJsonObject{{"key_hashes"_L1, QJsonArray::fromStringList(keyHashes)}};
+    call<qint64>(req, context, std::move(done), [](const QByteArray &b) { return json::parseAssignedCount(b, "unassigned_count"); });
+}
+
+void OpenRouterClient::listKeyAssignments(QObject *context, Callback<QList<GuardrailKeyAssignment>> done)
+{
+    listAllPages<GuardrailKeyAssignment>(u"/guardrails/assignments/keys"_s, context, std::move(done),
+                                         json::parseKeyAssignments);
+}
+
+} // namespace orteam

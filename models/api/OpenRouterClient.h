@@ -1,0 +1,137 @@
+#pragma once
+
+#include "Account.h"
+#include "ApiKey.h"
+#include "ApiResult.h"
+#include "JsonCodec.h"
+#include "KeyRequests.h"
+
+#include <QByteArray>
+#include <QDate>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <functional>
+#include <optional>
+
+class QNetworkAccessManager;
+
+Q_DECLARE_LOGGING_CATEGORY(lcApi)
+
+namespace orteam {
+
+// Asynchronous client of OpenRouter's management API. Every call takes a context object and a
+// callback; the callback runs on the context's thread, later (never inside the call), exactly
+// once, and not at all if the context is destroyed first. This one class owns timeouts, retries,
+// redirects, the response size cap and the Authorization header (Nextcloud's one-base-job rule).
+class OpenRouterClient final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Settings
+    {
+        QUrl baseUrl;
+        int timeoutMs = 30'000;       // whole call, per attempt
+        int maxRetries = 3;           // extra attempts for idempotent calls on transient errors
+        int retryBaseDelayMs = 500;   // doubled per attempt, with jitter
+        int retryMaxDelayMs = 8'000;  // cap for our own backoff
+        int retryAfterCapMs = 60'000; // cap for a server's Retry-After
+        int maxParallelPages = 6;     // concurrent GET /keys pages (QNAM's per-host limit)
+        qint64 maxResponseBytes = 32ll * 1024 * 1024;
+    };
+
+    static constexpr int KeysPageSize = 100; // OpenRouter's fixed page size for GET /keys
+    static constexpr int MaxKeyPages = 10'000;
+
+    template<typename T>
+    using Callback = std::function<void(const ApiResult<T> &)>;
+
+    explicit OpenRouterClient(QNetworkAccessManager *network, QObject *parent = nullptr);
+    ~OpenRouterClient() override;
+
+    static Settings defaultSettings();
+    void setSettings(const Settings &settings);
+    const Settings &settings() const { return m_settings; }
+    QUrl baseUrl() const { return m_settings.baseUrl; }
+
+    // The key is held only in memory; it is never logged (requests are logged without headers).
+    void setManagementKey(const QString &key);
+    bool hasManagementKey() const { return !m_managementKey.isEmpty(); }
+
+    // Keys.
+    void listKeys(bool includeDisabled, QObject *context, Callback<ApiKeyList> done);
+    void listKeysPage(int offset, bool includeDisabled, QObject *context, Callback<ApiKeyList> done);
+    void getKey(const QString &hash, QObject *context, Callback<ApiKey> done);
+    // Never retried: a lost answer may still have created a key (see API-NOTES).
+    void createKey(const NewKeySpec &spec, QObject *context, Callback<json::CreatedKey> done);
+    void updateKey(const QString &hash, const KeyUpdate &update, QObject *context, Callback<ApiKey> done);
+    void deleteKey(const QString &hash, QObject *context, Callback<bool> done);
+
+    // Account.
+    void currentKey(QObject *context, Callback<CurrentKeyInfo> done);
+    void credits(QObject *context, Callback<Credits> done);
+    struct ActivityQuery
+    {
+        QDate date;      // one UTC day of the last 30, or invalid for all of them
+        QString keyHash; // one key, or empty for the account
+    };
+    void activity(const ActivityQuery &query, QObject *context, Callback<QList<ActivityItem>> done);
+    void models(QObject *context, Callback<QList<ModelInfo>> done);
+    void organizationMembers(QObject *context, Callback<QList<OrgMember>> done);
+
+    // Guardrails.
+    void listGuardrails(QObject *context, Callback<QList<Guardrail>> done);
+    void getGuardrail(const QString &id, QObject *context, Callback<Guardrail> done);
+    void createGuardrail(const GuardrailSpec &spec, QObject *context, Callback<Guardrail> done);
+    void updateGuardrail(const QString &id, const GuardrailSpec &spec, QObject *context, Callback<Guardrail> done);
+    void deleteGuardrail(const QString &id, QObject *context, Callback<bool> done);
+    void assignKeysToGuardrail(const QString &id, const QStringList &keyHashes, QObject *context, Callback<qint64> done);
+    void unassignKeysFromGuardrail(const QString &id, const QStringList &keyHashes, QObject *context,
+                                   Callback<qint64> done);
+    void listKeyAssignments(QObject *context, Callback<QList<GuardrailKeyAssignment>> done);
+
+    // The transport, public for the pager and for tests of retry and timeout policy.
+    struct Request
+    {
+        QByteArray verb = "GET";
+        QString path; // relative to the base URL, e.g. "/keys/abc"
+        QUrlQuery query;
+        std::optional<QJsonObject> body;
+        bool idempotent = true; // retried on transient errors; false for POST create
+    };
+    struct RawReply
+    {
+        int status = 0;
+        QByteArray body;
+        ApiError error;
+        int attempts = 0;
+    };
+    void send(const Request &request, QObject *context, std::function<void(const RawReply &)> done);
+
+Q_SIGNALS:
+    // How many calls are under way, for busy indicators; emitted on every change.
+    void activeCallsChanged(int count);
+
+private:
+    template<typename T, typename Parse>
+    void call(const Request &request, QObject *context, Callback<T> done, Parse parse);
+    template<typename T, typename Parse>
+    void listAllPages(const QString &path, QObject *context, Callback<QList<T>> done, Parse parse);
+
+    void attempt(const Request &request, int attemptNumber, QPointer<QObject> context, bool hasContext,
+                 std::function<void(const RawReply &)> done);
+    int retryDelayMs(const ApiError &error, int attemptNumber) const;
+    void setActive(int delta);
+
+    QNetworkAccessManager *m_network;
+    Settings m_settings;
+    QString m_managementKey;
+    int m_activeCalls = 0;
+};
+
+} // namespace orteam

@@ -1,0 +1,111 @@
+#pragma once
+
+#include "ApiKey.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace orteam {
+
+// GET /credits: what the account bought and spent, USD.
+struct Credits
+{
+    double totalCredits = 0;
+    double totalUsage = 0;
+    double remaining() const { return totalCredits - totalUsage; }
+};
+
+// GET /key: which kind of key the caller holds. The management API refuses API keys, so the app
+// asks this before anything else to tell a person what they pasted.
+struct CurrentKeyInfo
+{
+    QString label;
+    bool isManagementKey = false;
+    bool isFreeTier = false;
+    std::optional<double> limit;
+    std::optional<double> limitRemaining;
+    double usage = 0;
+    QDateTime expiresAt;
+};
+
+// One row of GET /activity: spend of one day on one model endpoint.
+struct ActivityItem
+{
+    QDate date;
+    QString model;
+    QString modelPermaslug;
+    QString endpointId;
+    QString providerName;
+    double usage = 0;
+    double byokUsageInference = 0;
+    qint64 requests = 0;
+    qint64 promptTokens = 0;
+    qint64 completionTokens = 0;
+    qint64 reasoningTokens = 0;
+};
+
+// One entry of GET /models. Prices are USD per token; OpenRouter sends them as strings.
+struct ModelInfo
+{
+    QString id;
+    QString name;
+    qint64 contextLength = 0;
+    std::optional<double> promptPrice;
+    std::optional<double> completionPrice;
+    double promptPricePerMillion() const { return promptPrice.value_or(0) * 1e6; }
+    double completionPricePerMillion() const { return completionPrice.value_or(0) * 1e6; }
+};
+
+// A guardrail: OpenRouter's own enforcement of a budget and a model allowlist.
+struct Guardrail
+{
+    QString id;
+    QString name;
+    QString description;
+    std::optional<double> limitUsd;
+    LimitReset resetInterval = LimitReset::None;
+    std::optional<QStringList> allowedModels; // nullopt: every model allowed
+    std::optional<QStringList> allowedProviders;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+};
+
+// What to send when creating or changing a guardrail. Unset optionals are left out of the body
+// on PATCH; `clear*` sends an explicit null.
+struct GuardrailSpec
+{
+    QString name;
+    QString description;
+    std::optional<double> limitUsd;
+    bool clearLimit = false;
+    std::optional<LimitReset> resetInterval;
+    std::optional<QStringList> allowedModels;
+    bool clearAllowedModels = false;
+};
+
+struct GuardrailKeyAssignment
+{
+    QString id;
+    QString guardrailId;
+    QString keyHash;
+    QString keyName;
+    QString keyLabel;
+    QDateTime createdAt;
+};
+
+// GET /organization/members.
+struct OrgMember
+{
+    QString id;
+    QString email;
+    QString firstName;
+    QString lastName;
+    QString role; // "org:admin" or "org:member"
+};
+
+} // namespace orteam

@@ -1,0 +1,74 @@
+#include "ApiKey.h"
+
+namespace orteam {
+
+QString limitResetToString(LimitReset reset)
+{
+    switch (reset) {
+    case LimitReset::Daily:
+        return QStringLiteral("daily");
+    case LimitReset::Weekly:
+        return QStringLiteral("weekly");
+    case LimitReset::Monthly:
+        return QStringLiteral("monthly");
+    case LimitReset::None:
+        break;
+    }
+    return {};
+}
+
+std::optional<LimitReset> limitResetFromString(const QString &text)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == QLatin1String("daily"))
+        return LimitReset::Daily;
+    if (t == QLatin1String("weekly"))
+        return LimitReset::Weekly;
+    if (t == QLatin1String("monthly"))
+        return LimitReset::Monthly;
+    if (t == QLatin1String("none") || t.isEmpty())
+        return LimitReset::None;
+    return std::nullopt;
+}
+
+QString keyStatusToString(KeyStatus status)
+{
+    switch (status) {
+    case KeyStatus::Active:
+        return QStringLiteral("active");
+    case KeyStatus::ExpiringSoon:
+        return QStringLiteral("expiring");
+    case KeyStatus::Disabled:
+        return QStringLiteral("disabled");
+    case KeyStatus::Expired:
+        return QStringLiteral("expired");
+    }
+    return {};
+}
+
+KeyStatus ApiKey::status(const QDateTime &now) const
+{
+    // An expired key is dead whether or not it is also disabled, so expiry wins.
+    if (expiresAt.isValid() && expiresAt <= now)
+        return KeyStatus::Expired;
+    if (disabled)
+        return KeyStatus::Disabled;
+    if (expiresAt.isValid() && now.daysTo(expiresAt) < ExpiringSoonDays)
+        return KeyStatus::ExpiringSoon;
+    return KeyStatus::Active;
+}
+
+std::optional<double> ApiKey::limitUsedFraction() const
+{
+    if (!limit)
+        return std::nullopt;
+    if (*limit <= 0)
+        return 1.0; // a zero limit is exhausted by definition
+    // OpenRouter reports what is left of the current period; that already accounts for resets
+    // and BYOK inclusion, so prefer it over recomputing from usage.
+    if (limitRemaining)
+        return (*limit - *limitRemaining) / *limit;
+    return usage / *limit;
+}
+
+} // namespace orteam

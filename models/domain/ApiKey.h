@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace orteam {
+
+// How often OpenRouter resets a key's credit limit (at midnight UTC; weeks run Monday to Sunday).
+enum class LimitReset { None, Daily, Weekly, Monthly };
+
+// The wire spelling: "daily", "weekly", "monthly"; None has no spelling (JSON null).
+QString limitResetToString(LimitReset reset);
+// Accepts the wire spelling and "none"; anything else is nullopt so callers can report it.
+std::optional<LimitReset> limitResetFromString(const QString &text);
+
+// What a person sees in the status column. Ordered by how urgently an admin should look.
+enum class KeyStatus { Active, ExpiringSoon, Disabled, Expired };
+QString keyStatusToString(KeyStatus status);
+
+// One API key of the account, as OpenRouter's key object describes it. Usage figures are USD.
+struct ApiKey
+{
+    QString hash;
+    QString name;
+    QString label; // masked secret, e.g. "sk-or-v1-abc...123"; safe to show
+    bool disabled = false;
+    std::optional<double> limit;          // nullopt: no limit
+    std::optional<double> limitRemaining; // nullopt when there is no limit
+    LimitReset limitReset = LimitReset::None;
+    bool includeByokInLimit = false;
+    double usage = 0;
+    double usageDaily = 0;
+    double usageWeekly = 0;
+    double usageMonthly = 0;
+    double byokUsage = 0;
+    double byokUsageDaily = 0;
+    double byokUsageWeekly = 0;
+    double byokUsageMonthly = 0;
+    QDateTime createdAt;
+    QDateTime updatedAt; // invalid when null
+    QDateTime expiresAt; // invalid when the key never expires
+    QString creatorUserId;
+    QString workspaceId;
+
+    // A key counts as "expiring soon" within this window, the same for table, alerts and CLI.
+    static constexpr int ExpiringSoonDays = 7;
+
+    KeyStatus status(const QDateTime &now) const;
+    // Spend against the limit in the current reset period, 0..∞; nullopt without a limit.
+    std::optional<double> limitUsedFraction() const;
+
+    friend bool operator==(const ApiKey &, const ApiKey &) = default;
+};
+
+using ApiKeyList = QList<ApiKey>;
+
+} // namespace orteam

@@ -1,0 +1,96 @@
+#include "KeyRequests.h"
+
+#include "Money.h"
+
+#include <QTimeZone>
+
+#include <cmath>
+
+namespace orteam {
+
+QString validateKeyName(const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty())
+        return QStringLiteral("A key needs a name.");
+    if (trimmed.size() > MaxKeyNameLength)
+        return QStringLiteral("A key name can be at most %1 characters.").arg(MaxKeyNameLength);
+    for (const QChar c : trimmed) {
+        if (c.category() == QChar::Other_Control)
+            return QStringLiteral("A key name cannot contain control characters.");
+    }
+    return {};
+}
+
+QString validateCreditLimit(double limit)
+{
+    if (!std::isfinite(limit))
+        return QStringLiteral("The credit limit must be a number.");
+    if (limit < 0)
+        return QStringLiteral("The credit limit cannot be negative.");
+    if (limit > MaxCreditLimitUsd)
+        return QStringLiteral("The credit limit cannot be more than %1.").arg(formatUsd(MaxCreditLimitUsd));
+    return {};
+}
+
+QString validateExpiry(const QDateTime &expiresAt, const QDateTime &now)
+{
+    if (!expiresAt.isValid())
+        return {};
+    if (expiresAt <= now)
+        return QStringLiteral("The expiry date must be in the future.");
+    return {};
+}
+
+QString validate(const NewKeySpec &spec, const QDateTime &now)
+{
+    if (QString e = validateKeyName(spec.name); !e.isEmpty())
+        return e;
+    if (spec.limit) {
+        if (QString e = validateCreditLimit(*spec.limit); !e.isEmpty())
+            return e;
+    }
+    return validateExpiry(spec.expiresAt, now);
+}
+
+LimitParse parseCreditLimit(const QString &text)
+{
+    LimitParse result;
+    QString t = text.trimmed().toLower();
+    if (t == QLatin1String("none") || t == QLatin1String("unlimited"))
+        return result;
+    if (t.startsWith(QLatin1Char('$')))
+        t.remove(0, 1);
+    bool ok = false;
+    const double value = t.toDouble(&ok);
+    if (!ok || t.isEmpty()) {
+        result.error = QStringLiteral("\"%1\" is not an amount in USD (try 25 or 25.50, or none).").arg(text);
+        return result;
+    }
+    result.error = validateCreditLimit(value);
+    if (result.error.isEmpty())
+        result.limit = value;
+    return result;
+}
+
+ExpiryParse parseExpiry(const QString &text)
+{
+    ExpiryParse result;
+    const QString t = text.trimmed();
+    const QDate date = QDate::fromString(t, Qt::ISODate);
+    if (date.isValid() && t.size() == 10) {
+        result.expiresAt = QDateTime(date, QTime(23, 59, 59), QTimeZone::utc());
+        return result;
+    }
+    QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
+    if (!dt.isValid()) {
+        result.error = QStringLiteral("\"%1\" is not an ISO 8601 date (try 2027-12-31 or 2027-12-31T23:59:59Z).").arg(text);
+        return result;
+    }
+    if (dt.timeSpec() == Qt::LocalTime)
+        dt.setTimeZone(QTimeZone::utc());
+    result.expiresAt = dt.toUTC();
+    return result;
+}
+
+} // namespace orteam

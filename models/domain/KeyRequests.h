@@ -1,0 +1,64 @@
+#pragma once
+
+#include "ApiKey.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <optional>
+
+namespace orteam {
+
+// The largest credit limit we accept from a person. OpenRouter has no documented maximum, but a
+// limit above this is a typo (an extra zero or two), not a budget.
+inline constexpr double MaxCreditLimitUsd = 1'000'000.0;
+inline constexpr int MaxKeyNameLength = 100;
+
+// What to create: POST /keys.
+struct NewKeySpec
+{
+    QString name;
+    std::optional<double> limit;
+    LimitReset limitReset = LimitReset::None;
+    QDateTime expiresAt; // invalid: never expires
+    bool includeByokInLimit = false;
+};
+
+// What to change: PATCH /keys/{hash}. Only the fields that are set are sent.
+struct KeyUpdate
+{
+    std::optional<QString> name;
+    std::optional<bool> disabled;
+    std::optional<std::optional<double>> limit; // set to nullopt inside: remove the limit
+    std::optional<LimitReset> limitReset;
+    std::optional<bool> includeByokInLimit;
+    bool isEmpty() const
+    {
+        return !name && !disabled && !limit && !limitReset && !includeByokInLimit;
+    }
+};
+
+// Each returns an empty string when the value is fine, otherwise one sentence for a person.
+QString validateKeyName(const QString &name);
+QString validateCreditLimit(double limit);
+QString validateExpiry(const QDateTime &expiresAt, const QDateTime &now);
+QString validate(const NewKeySpec &spec, const QDateTime &now);
+
+// Parses a person's limit: "25", "25.50", "$25", or "none"/"unlimited" (returns a nullopt limit).
+struct LimitParse
+{
+    std::optional<double> limit;
+    QString error;
+};
+LimitParse parseCreditLimit(const QString &text);
+
+// Parses an ISO 8601 date or date-time for an expiry. A bare date means the end of that UTC day;
+// a time without an offset is taken as UTC (OpenRouter rejects other zones, so we convert).
+struct ExpiryParse
+{
+    QDateTime expiresAt;
+    QString error;
+};
+ExpiryParse parseExpiry(const QString &text);
+
+} // namespace orteam

@@ -1,0 +1,275 @@
+#include "KeyTableModel.h"
+
+#include "Money.h"
+
+#include <QColor>
+#include <QLocale>
+#include <QSet>
+#include <QTimeZone>
+
+#include <limits>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+KeyTableModel::KeyTableModel(QObject *parent) : QAbstractTableModel(parent), m_now(QDateTime::currentDateTimeUtc())
+{
+}
+
+int KeyTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_keys.size());
+}
+
+int KeyTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const ApiKey *KeyTableModel::keyAt(int row) const
+{
+    return (row >= 0 && row < m_keys.size()) ? &m_keys.at(row) : nullptr;
+}
+
+int KeyTableModel::rowOfHash(const QString &hash) const
+{
+    return m_rowByHash.value(hash, -1);
+}
+
+QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case NameColumn: return tr("Name");
+    case LabelColumn: return tr("Key");
+    case UsageDailyColumn: return tr("Today");
+    case UsageWeeklyColumn: return tr("This week");
+    case UsageMonthlyColumn: return tr("This month");
+    case UsageTotalColumn: return tr("Total");
+    case LimitColumn: return tr("Limit");
+    case RemainingColumn: return tr("Remaining");
+    case ResetColumn: return tr("Resets");
+    case StatusColumn: return tr("Status");
+    case CreatedColumn: return tr("Created");
+    case ExpiresColumn: return tr("Expires");
+    default: return {};
+    }
+}
+
+namespace {
+QString formatDate(const QDateTime &dt)
+{
+    return dt.isValid() ? dt.toUTC().date().toString(Qt::ISODate) : QString();
+}
+QString statusText(KeyStatus s)
+{
+    switch (s) {
+    case KeyStatus::Active: return KeyTableModel::tr("Active");
+    case KeyStatus::ExpiringSoon: return KeyTableModel::tr("Expiring soon");
+    case KeyStatus::Disabled: return KeyTableModel::tr("Disabled");
+    case KeyStatus::Expired: return KeyTableModel::tr("Expired");
+    }
+    return {};
+}
+} // namespace
+
+QVariant KeyTableModel::displayValue(const ApiKey &k, int column) const
+{
+    switch (column) {
+    case NameColumn: return k.name;
+    case LabelColumn: return k.label;
+    case UsageDailyColumn: return formatUsd(k.usageDaily);
+    case UsageWeeklyColumn: return formatUsd(k.usageWeekly);
+    case UsageMonthlyColumn: return formatUsd(k.usageMonthly);
+    case UsageTotalColumn: return formatUsd(k.usage);
+    case LimitColumn: return k.limit ? formatUsd(*k.limit) : tr("No limit");
+    case RemainingColumn:
+        if (!k.limit)
+            return QString();
+        return formatUsd(k.limitRemaining.value_or(*k.limit - k.usage));
+    case ResetColumn: return k.limitReset == LimitReset::None ? tr("Never") : limitResetToString(k.limitReset);
+    case StatusColumn: return statusText(k.status(m_now));
+    case CreatedColumn: return formatDate(k.createdAt);
+    case ExpiresColumn: return k.expiresAt.isValid() ? formatDate(k.expiresAt) : tr("Never");
+    default: return {};
+    }
+}
+
+QVariant KeyTableModel::sortValue(const ApiKey &k, int column) const
+{
+    switch (column) {
+    case NameColumn: return k.name.toLower();
+    case LabelColumn: return k.label;
+    case UsageDailyColumn: return k.usageDaily;
+    case UsageWeeklyColumn: return k.usageWeekly;
+    case UsageMonthlyColumn: return k.usageMonthly;
+    case UsageTotalColumn: return k.usage;
+    // No limit sorts above every limit: it is the most money a key can spend.
+    case LimitColumn: return k.limit.value_or(std::numeric_limits<double>::infinity());
+    case RemainingColumn: return k.limit ? k.limitRemaining.value_or(*k.limit - k.usage) : std::numeric_limits<double>::infinity();
+    case ResetColumn: return int(k.limitReset);
+    case StatusColumn: return int(k.status(m_now));
+    case CreatedColumn: return k.createdAt;
+    case ExpiresColumn: return k.expiresAt.isValid() ? k.expiresAt : QDateTime(QDate(9999, 12, 31), QTime(0, 0), QTimeZone::utc());
+    default: return {};
+    }
+}
+
+QVariant KeyTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const ApiKey &k = m_keys.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayValue(k, index.column());
+    case Qt::ToolTipRole:
+        if (index.column() == RemainingColumn && k.limit) {
+            const double used = k.limitUsedFraction().value_or(0);
+            return tr("%1 of %2 used (%3%)").arg(formatUsd(*k.limit - k.limitRemaining.value_or(*k.limit - k.usage)),
+                                                 formatUsd(*k.limit)).arg(qRound(used * 100));
+        }
+        if (index.column() == NameColumn)
+            return tr("Hash: %1").arg(k.hash);
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() >= UsageDailyColumn && index.column() <= RemainingColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case Qt::ForegroundRole:
+        if (index.column() == StatusColumn) {
+            switch (k.status(m_now)) {
+            case KeyStatus::Expired: return QColor(0xb0, 0x1e, 0x1e);
+            case KeyStatus::Disabled: return QColor(0x6b, 0x6b, 0x6b);
+            case KeyStatus::ExpiringSoon: return QColor(0xa8, 0x5d, 0x00);
+            case KeyStatus::Active: return QColor(0x1d, 0x7a, 0x35);
+            }
+        }
+        return {};
+    case SortRole:
+        return sortValue(k, index.column());
+    case HashRole:
+        return k.hash;
+    case StatusRole:
+        return int(k.status(m_now));
+    case LimitUsedFractionRole: {
+        const std::optional<double> f = k.limitUsedFraction();
+        return f ? QVariant(*f) : QVariant();
+    }
+    case SearchTextRole:
+        return QString(k.name + u'\n' + k.label + u'\n' + k.hash);
+    default:
+        return {};
+    }
+}
+
+void KeyTableModel::rebuildIndex()
+{
+    m_rowByHash.clear();
+    m_rowByHash.reserve(m_keys.size());
+    for (int i = 0; i < m_keys.size(); ++i)
+        m_rowByHash.insert(m_keys.at(i).hash, i);
+}
+
+void KeyTableModel::setKeys(const ApiKeyList &keys, const QDateTime &now)
+{
+    m_now = now;
+    // Same set of keys in the same order (the common refresh): update values in place so
+    // persistent indexes, selection and scroll position stay exactly where they are.
+    bool sameRows = keys.size() == m_keys.size();
+    for (int i = 0; sameRows && i < keys.size(); ++i)
+        sameRows = keys.at(i).hash == m_keys.at(i).hash;
+    if (sameRows) {
+        m_keys = keys;
+        if (!m_keys.isEmpty())
+            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+        return;
+    }
+    // Otherwise remove vanished rows, update surviving ones in place, append new ones: proxies
+    // and selections follow individual rows rather than being reset.
+    QHash<QString, int> incoming;
+    incoming.reserve(keys.size());
+    for (int i = 0; i < keys.size(); ++i)
+        incoming.insert(keys.at(i).hash, i);
+    if (m_keys.size() > 0 && incoming.isEmpty()) {
+        beginResetModel();
+        m_keys.clear();
+        rebuildIndex();
+        endResetModel();
+        return;
+    }
+    for (int row = int(m_keys.size()) - 1; row >= 0; --row) {
+        if (!incoming.contains(m_keys.at(row).hash)) {
+            int first = row;
+            while (first > 0 && !incoming.contains(m_keys.at(first - 1).hash))
+                --first;
+            beginRemoveRows({}, first, row);
+            m_keys.remove(first, row - first + 1);
+            endRemoveRows();
+            row = first;
+        }
+    }
+    QSet<QString> present;
+    for (int row = 0; row < m_keys.size(); ++row) {
+        m_keys[row] = keys.at(incoming.value(m_keys.at(row).hash));
+        present.insert(m_keys.at(row).hash);
+    }
+    if (!m_keys.isEmpty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    ApiKeyList added;
+    for (const ApiKey &k : keys) {
+        if (!present.contains(k.hash))
+            added << k;
+    }
+    if (!added.isEmpty()) {
+        beginInsertRows({}, int(m_keys.size()), int(m_keys.size() + added.size() - 1));
+        m_keys += added;
+        endInsertRows();
+    }
+    rebuildIndex();
+}
+
+void KeyTableModel::updateKey(const ApiKey &key)
+{
+    const int row = rowOfHash(key.hash);
+    if (row < 0) {
+        beginInsertRows({}, rowCount(), rowCount());
+        m_keys << key;
+        m_rowByHash.insert(key.hash, int(m_keys.size() - 1));
+        endInsertRows();
+        return;
+    }
+    m_keys[row] = key;
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void KeyTableModel::removeKey(const QString &hash)
+{
+    const int row = rowOfHash(hash);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_keys.removeAt(row);
+    endRemoveRows();
+    rebuildIndex();
+}
+
+double KeyTableModel::totalUsage() const
+{
+    double sum = 0;
+    for (const ApiKey &k : m_keys)
+        sum += k.usage;
+    return sum;
+}
+
+double KeyTableModel::totalLimits() const
+{
+    double sum = 0;
+    for (const ApiKey &k : m_keys)
+        sum += k.limit.value_or(0);
+    return sum;
+}
+
+} // namespace orteam

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "ApiKey.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QHash>
+
+namespace orteam {
+
+// The account's keys as a table. Display text and raw sortable values are kept apart: views
+// sort on SortRole, never on formatted text ("$9.00" would sort after "$10.00").
+class KeyTableModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        NameColumn,
+        LabelColumn,
+        UsageDailyColumn,
+        UsageWeeklyColumn,
+        UsageMonthlyColumn,
+        UsageTotalColumn,
+        LimitColumn,
+        RemainingColumn,
+        ResetColumn,
+        StatusColumn,
+        CreatedColumn,
+        ExpiresColumn,
+        ColumnCount
+    };
+    Q_ENUM(Column)
+
+    enum Role {
+        SortRole = Qt::UserRole + 1,
+        HashRole,               // the key's hash, for actions on a row
+        StatusRole,             // KeyStatus as int
+        LimitUsedFractionRole,  // double 0..∞, or invalid without a limit (the remaining bar)
+        SearchTextRole,         // what the search box matches: name, label, hash
+    };
+
+    explicit KeyTableModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // Replaces the rows with a fresh listing. Rows that stay keep their position in the model
+    // where possible, so a view's selection and scroll position survive a refresh.
+    void setKeys(const ApiKeyList &keys, const QDateTime &now);
+    // Applies one changed key (after a PATCH) or removes one (after a confirmed DELETE).
+    void updateKey(const ApiKey &key);
+    void removeKey(const QString &hash);
+
+    const ApiKeyList &keys() const { return m_keys; }
+    const ApiKey *keyAt(int row) const;
+    int rowOfHash(const QString &hash) const;
+    QDateTime referenceTime() const { return m_now; }
+
+    double totalUsage() const;
+    double totalLimits() const;
+
+private:
+    QVariant displayValue(const ApiKey &key, int column) const;
+    QVariant sortValue(const ApiKey &key, int column) const;
+    void rebuildIndex();
+
+    ApiKeyList m_keys;
+    QHash<QString, int> m_rowByHash;
+    QDateTime m_now;
+};
+
+} // namespace orteam

@@ -1,0 +1,215 @@
+#include "DemoData.h"
+
+#include "FakeOpenRouter.h"
+
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+#include <QTimeZone>
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam::DemoData {
+
+QList<DemoMember> members()
+{
+    return {
+        {u"Alice Martin"_s, u"alice@example.com"_s, u"pro"_s, {u"alice-backend"_s}},
+        {u"Bob Chen"_s, u"bob@example.com"_s, u"basic"_s, {u"bob-frontend"_s}},
+        {u"Carol Diaz"_s, u"carol@example.com"_s, u"enterprise"_s, {u"carol-ml"_s, u"carol-ml-batch"_s}},
+        {u"Dan Okafor"_s, u"dan@example.com"_s, u"pro"_s, {u"dan-data"_s}},
+        {u"Eve Novak"_s, u"eve@example.com"_s, u"basic"_s, {u"eve-security"_s}},
+        {u"Frank Müller"_s, u"frank@example.com"_s, u"pro"_s, {u"frank-platform"_s, u"frank-ci"_s}},
+        {u"Grace Kim"_s, u"grace@example.com"_s, u"enterprise"_s, {u"grace-research"_s}},
+        {u"Hiro Tanaka"_s, u"hiro@example.com"_s, u"basic"_s, {u"hiro-mobile"_s}},
+        {u"Ines Silva"_s, u"ines@example.com"_s, u"free"_s, {u"ines-design"_s}},
+        {u"Jamal Reed"_s, u"jamal@example.com"_s, u"basic"_s, {u"jamal-support"_s}},
+        {u"Kate Walsh"_s, u"kate@example.com"_s, u"free"_s, {u"kate-product"_s}},
+        {u"Liam O'Brien"_s, u"liam@example.com"_s, u"free"_s, {u"liam-intern"_s}},
+    };
+}
+
+QList<ModelInfo> models()
+{
+    // Prices are USD per token, as OpenRouter lists them.
+    return {
+        {u"google/gemma-2-9b-it:free"_s, u"Google: Gemma 2 9B (free)"_s, 8192, 0.0, 0.0},
+        {u"meta-llama/llama-3.1-8b-instruct"_s, u"Meta: Llama 3.1 8B Instruct"_s, 131072, 0.00000002, 0.00000005},
+        {u"mistralai/mistral-small"_s, u"Mistral: Mistral Small"_s, 32768, 0.0000001, 0.0000003},
+        {u"openai/gpt-4o-mini"_s, u"OpenAI: GPT-4o-mini"_s, 128000, 0.00000015, 0.0000006},
+        {u"deepseek/deepseek-chat"_s, u"DeepSeek: DeepSeek V3"_s, 163840, 0.00000027, 0.0000011},
+        {u"google/gemini-2.5-flash"_s, u"Google: Gemini 2.5 Flash"_s, 1048576, 0.0000003, 0.0000025},
+        {u"openai/gpt-4o"_s, u"OpenAI: GPT-4o"_s, 128000, 0.0000025, 0.00001},
+        {u"openai/o3"_s, u"OpenAI: o3"_s, 200000, 0.000002, 0.000008},
+        {u"anthropic/claude-3.5-sonnet"_s, u"Anthropic: Claude 3.5 Sonnet"_s, 200000, 0.000003, 0.000015},
+        {u"anthropic/claude-sonnet-4"_s, u"Anthropic: Claude Sonnet 4"_s, 200000, 0.000003, 0.000015},
+    };
+}
+
+namespace {
+
+// The models each default tier allows (the seed's lists; enterprise is unrestricted) — what a
+// member of that tier would plausibly have used.
+QStringList modelsForTier(const QString &tier)
+{
+    if (tier == "free"_L1)
+        return {u"google/gemma-2-9b-it:free"_s};
+    if (tier == "basic"_L1)
+        return {u"openai/gpt-4o-mini"_s, u"meta-llama/llama-3.1-8b-instruct"_s};
+    if (tier == "pro"_L1)
+        return {u"openai/gpt-4o-mini"_s, u"openai/gpt-4o"_s, u"anthropic/claude-3.5-sonnet"_s};
+    return {u"anthropic/claude-sonnet-4"_s, u"openai/o3"_s, u"google/gemini-2.5-flash"_s, u"deepseek/deepseek-chat"_s,
+            u"openai/gpt-4o"_s};
+}
+
+QString providerOf(const QString &model)
+{
+    const QString vendor = model.section(u'/', 0, 0);
+    if (vendor == "openai"_L1)
+        return u"OpenAI"_s;
+    if (vendor == "anthropic"_L1)
+        return u"Anthropic"_s;
+    if (vendor == "google"_L1)
+        return u"Google AI Studio"_s;
+    if (vendor == "meta-llama"_L1)
+        return u"DeepInfra"_s;
+    if (vendor == "deepseek"_L1)
+        return u"DeepSeek"_s;
+    return u"Mistral"_s;
+}
+
+QString endpointIdOf(const QString &model)
+{
+    const QByteArray h = QCryptographicHash::hash(model.toUtf8(), QCryptographicHash::Md5).toHex();
+    return QString::fromLatin1(h.left(8) + '-' + h.mid(8, 4) + '-' + h.mid(12, 4) + '-' + h.mid(16, 4) + '-' + h.mid(20, 12));
+}
+
+} // namespace
+
+void seed(FakeOpenRouter &server, const QDateTime &now)
+{
+    QRandomGenerator rng(20261127); // fixed: the demo team is the same every run
+    const QList<ModelInfo> modelList = models();
+    server.setModels(modelList);
+    auto priceOf = [&](const QString &id) {
+        for (const ModelInfo &m : modelList) {
+            if (m.id == id)
+                return m;
+        }
+        return ModelInfo{};
+    };
+
+    const QDate today = now.toUTC().date();
+    const QDate weekStart = today.addDays(1 - today.dayOfWeek()); // Monday
+    const QDate monthStart = QDate(today.year(), today.month(), 1);
+    // Daily request volume per member: a spread from light to heavy users.
+    const QList<double> volume{160, 420, 260, 140, 60, 110, 230, 90, 80, 300, 40, 70};
+
+    QList<OrgMember> orgMembers;
+    const QList<DemoMember> team = members();
+    double accountUsage = 0;
+    for (int mi = 0; mi < team.size(); ++mi) {
+        const DemoMember &member = team.at(mi);
+        const QString userId = u"user_demo%1"_s.arg(mi + 1, 2, 10, QLatin1Char('0'));
+        orgMembers << OrgMember{userId, member.email, member.fullName.section(u' ', 0, 0),
+                                member.fullName.section(u' ', 1), mi == 0 ? u"org:admin"_s : u"org:member"_s};
+        const QStringList tierModels = modelsForTier(member.tier);
+        for (int ki = 0; ki < member.keyNames.size(); ++ki) {
+            const QString keyName = member.keyNames.at(ki);
+            // A second key takes a smaller share of the member's traffic.
+            const double share = ki == 0 ? 1.0 : 0.35;
+            FakeOpenRouter::KeySeed s;
+            s.name = keyName;
+            s.creatorUserId = u"user_demo01"_s;
+            s.createdAt = QDateTime(today.addDays(-(75 + mi * 9 + ki * 20)), QTime(9, 30), QTimeZone::utc());
+            QList<std::pair<QDate, ActivityItem>> rows;
+            for (int d = 60; d >= 0; --d) {
+                const QDate day = today.addDays(-d);
+                const bool weekend = day.dayOfWeek() >= 6;
+                // Carol's batch jobs spike mid-month; everyone else follows the work week.
+                double requests = volume.at(mi) * share * (weekend ? 0.25 : 1.0) * (0.6 + 0.8 * rng.generateDouble());
+                if (keyName == "carol-ml-batch"_L1 && day.day() >= 12 && day.day() <= 15)
+                    requests *= 6;
+                if (d == 0)
+                    requests *= double(now.time().hour() + 1) / 24.0; // today is not over yet
+                if (keyName == "liam-intern"_L1 && d < 12)
+                    requests = 0; // expired twelve days ago
+                if (keyName == "eve-security"_L1 && d < 5)
+                    requests = 0; // disabled five days ago
+                for (const QString &model : tierModels) {
+                    const double mix = 0.3 + rng.generateDouble();
+                    const qint64 n = qint64(std::round(requests * mix / tierModels.size()));
+                    if (n <= 0)
+                        continue;
+                    const ModelInfo price = priceOf(model);
+                    ActivityItem a;
+                    a.date = day;
+                    a.model = model;
+                    a.modelPermaslug = model + u"-2025"_s;
+                    a.endpointId = endpointIdOf(model);
+                    a.providerName = providerOf(model);
+                    a.requests = n;
+                    a.promptTokens = n * (600 + rng.bounded(900));
+                    a.completionTokens = n * (150 + rng.bounded(400));
+                    a.reasoningTokens = model == "openai/o3"_L1 ? a.completionTokens / 2 : 0;
+                    a.usage = a.promptTokens * price.promptPrice.value_or(0)
+                        + (a.completionTokens + a.reasoningTokens) * price.completionPrice.value_or(0);
+                    rows.append({day, a});
+                }
+            }
+            double before = 3.0 + mi * 1.7; // spend from before the 60 days we model
+            for (const auto &[day, a] : rows) {
+                s.usage += a.usage;
+                if (day == today)
+                    s.usageDaily += a.usage;
+                if (day >= weekStart)
+                    s.usageWeekly += a.usage;
+                if (day >= monthStart)
+                    s.usageMonthly += a.usage;
+            }
+            s.usage += before;
+            accountUsage += s.usage;
+
+            // Every state a key can be in, so each part of the UI has something to show.
+            if (keyName == "bob-frontend"_L1) { // near the limit (93% of a monthly limit)
+                s.limitReset = LimitReset::Monthly;
+                s.limit = std::ceil(s.usageMonthly / 0.93);
+            } else if (keyName == "jamal-support"_L1) { // over its daily limit
+                s.limitReset = LimitReset::Daily;
+                s.limit = std::floor(s.usageDaily * 0.9 * 100) / 100;
+            } else if (keyName == "eve-security"_L1) {
+                s.disabled = true;
+                s.limit = 25;
+                s.limitReset = LimitReset::Monthly;
+            } else if (keyName == "hiro-mobile"_L1) { // expiring in three days
+                s.expiresAt = QDateTime(today.addDays(3), QTime(23, 59, 59), QTimeZone::utc());
+                s.limit = 30;
+                s.limitReset = LimitReset::Monthly;
+            } else if (keyName == "liam-intern"_L1) { // expired
+                s.expiresAt = QDateTime(today.addDays(-12), QTime(17, 0), QTimeZone::utc());
+                s.limit = 5;
+            } else if (member.tier == "enterprise"_L1) { // no limit
+                if (keyName == "carol-ml-batch"_L1) {
+                    s.limit = 400;
+                    s.limitReset = LimitReset::Monthly;
+                }
+            } else if (member.tier == "free"_L1) {
+                s.limit = 2;
+                s.limitReset = LimitReset::Daily;
+            } else {
+                s.limitReset = LimitReset::Monthly;
+                s.limit = std::ceil(std::max(25.0, s.usageMonthly * 1.8) / 5) * 5;
+            }
+            if (keyName == "frank-ci"_L1)
+                s.expiresAt = QDateTime(today.addDays(45), QTime(0, 0), QTimeZone::utc());
+            const ApiKey key = server.addKey(s);
+            for (const auto &[day, a] : rows)
+                server.addActivity(key.hash, a);
+        }
+    }
+    server.setOrganizationMembers(orgMembers);
+    server.setCredits(std::ceil((accountUsage + 250) / 100) * 100, accountUsage);
+}
+
+} // namespace orteam::DemoData

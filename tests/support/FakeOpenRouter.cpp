@@ -1,0 +1,772 @@
+#include "FakeOpenRouter.h"
+
+#include "JsonCodec.h"
+
+#include <QCryptographicHash>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimeZone>
+#include <QTimer>
+#include <QUuid>
+
+#include <cmath>
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+constexpr int PageSize = 100;
+const QString ApiPrefix = u"/api/v1"_s;
+
+QString hexOf(const QByteArray &bytes)
+{
+    return QString::fromLatin1(bytes.toHex());
+}
+} // namespace
+
+FakeOpenRouter::FakeOpenRouter(QObject *parent) : QAbstractHttpServer(parent)
+{
+    // A fixed-looking management key; tests and the demo read it from managementKey().
+    m_managementKey = u"sk-or-v1-mgmt-"_s + hexOf(QCryptographicHash::hash(QUuid::createUuid().toByteArray(),
+                                                                          QCryptographicHash::Sha256)).left(48);
+}
+
+FakeOpenRouter::~FakeOpenRouter() = default;
+
+quint16 FakeOpenRouter::start(quint16 port)
+{
+    m_tcp = new QTcpServer(this);
+    if (!m_tcp->listen(QHostAddress::LocalHost, port)) {
+        delete m_tcp;
+        m_tcp = nullptr;
+        return 0;
+    }
+    bind(m_tcp);
+    return m_tcp->serverPort();
+}
+
+quint16 FakeOpenRouter::port() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+QUrl FakeOpenRouter::baseUrl() const
+{
+    return QUrl(u"http://127.0.0.1:%1/api/v1"_s.arg(port()));
+}
+
+QDateTime FakeOpenRouter::now() const
+{
+    return m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
+}
+
+ApiKey FakeOpenRouter::addKey(const KeySeed &seed, QString *secret)
+{
+    // Secrets look like OpenRouter's (sk-or-v1- and 64 hex digits); the hash is SHA-256 of the
+    // secret, and the label shows its first and last three hex digits, as the real service does.
+    const QByteArray random = QUuid::createUuid().toRfc4122() + QByteArray::number(++m_sequence)
+        + QUuid::createUuid().toRfc4122();
+    const QString hex = hexOf(QCryptographicHash::hash(random, QCryptographicHash::Sha256));
+    const QString plain = u"sk-or-v1-"_s + hex;
+    ApiKey k;
+    k.hash = hexOf(QCryptographicHash::hash(plain.toUtf8(), QCryptographicHash::Sha256));
+    k.name = seed.name;
+    k.label = u"sk-or-v1-"_s + hex.left(3) + u"..."_s + hex.right(3);
+    k.disabled = seed.disabled;
+    k.limit = seed.limit;
+    k.limitReset = seed.limitReset;
+    k.includeByokInLimit = seed.includeByokInLimit;
+    k.usage = seed.usage;
+    k.usageDaily = seed.usageDaily;
+    k.usageWeekly = seed.usageWeekly;
+    k.usageMonthly = seed.usageMonthly;
+    k.createdAt = seed.createdAt.isValid() ? seed.createdAt : now();
+    k.expiresAt = seed.expiresAt;
+    k.creatorUserId = seed.creatorUserId;
+    k.workspaceId = u"0df9e665-d932-5740-b2c7-b52af166bc11"_s;
+    m_indexByHash.insert(k.hash, int(m_keys.size()));
+    m_hashBySecret.insert(plain, k.hash);
+    m_keys.append({k, plain});
+    if (secret)
+        *secret = plain;
+    return present(k);
+}
+
+void FakeOpenRouter::addGeneratedKeys(int count, const QString &namePrefix)
+{
+    const QDateTime base = now().addDays(-400);
+    m_keys.reserve(m_keys.size() + count);
+    for (int i = 0; i < count; ++i) {
+        KeySeed s;
+        s.name = u"%1-%2"_s.arg(namePrefix).arg(i, 5, 10, QLatin1Char('0'));
+        s.createdAt = base.addSecs(i * 60);
+        if (i % 3 == 0) {
+            s.limit = 10.0 + (i % 50);
+            s.limitReset = LimitReset::Monthly;
+        }
+        s.usage = (i % 97) * 0.37;
+        s.usageMonthly = s.usage / 3;
+        s.usageWeekly = s.usageMonthly / 4;
+        s.usageDaily = s.usageWeekly / 7;
+        s.disabled = i % 17 == 0;
+        addKey(s);
+    }
+}
+
+ApiKeyList FakeOpenRouter::keys() const
+{
+    ApiKeyList out;
+    out.reserve(m_keys.size());
+    for (const StoredKey &s : m_keys)
+        out << present(s.key);
+    return out;
+}
+
+std::optional<ApiKey> FakeOpenRouter::key(const QString &hash) const
+{
+    const int i = m_indexByHash.value(hash, -1);
+    if (i < 0)
+        return std::nullopt;
+    return present(m_keys.at(i).key);
+}
+
+ApiKey FakeOpenRouter::present(const ApiKey &key) const
+{
+    ApiKey k = key;
+    if (!k.limit) {
+        k.limitRemaining = std::nullopt;
+        return k;
+    }
+    double spent = k.usage;
+    switch (k.limitReset) {
+    case LimitReset::Daily: spent = k.usageDaily; break;
+    case LimitReset::Weekly: spent = k.usageWeekly; break;
+    case LimitReset::Monthly: spent = k.usageMonthly; break;
+    case LimitReset::None: break;
+    }
+    k.limitRemaining = std::max(0.0, *k.limit - spent);
+    return k;
+}
+
+void FakeOpenRouter::setCredits(double totalCredits, double totalUsage)
+{
+    m_credits = {totalCredits, totalUsage};
+}
+
+void FakeOpenRouter::addActivity(const QString &keyHash, const ActivityItem &item)
+{
+    m_activity.append({keyHash, item});
+}
+
+void FakeOpenRouter::setModels(const QList<ModelInfo> &models)
+{
+    m_models = models;
+}
+
+void FakeOpenRouter::setOrganizationMembers(const QList<OrgMember> &members)
+{
+    m_members = members;
+}
+
+int FakeOpenRouter::countRequests(const QByteArray &method, const QString &pathPrefix) const
+{
+    int n = 0;
+    for (const Recorded &r : m_requests)
+        n += (r.method == method && r.path.startsWith(pathPrefix)) ? 1 : 0;
+    return n;
+}
+
+void FakeOpenRouter::failNext(const QByteArray &method, const QString &pathPrefix, const Fault &fault, int times, int skip)
+{
+    m_faults.append({method, pathPrefix, fault, times, skip});
+}
+
+FakeOpenRouter::Fault FakeOpenRouter::errorFault(int status, const QString &message)
+{
+    Fault f;
+    f.status = status;
+    f.body = QJsonDocument(QJsonObject{{"error"_L1, QJsonObject{{"code"_L1, status}, {"message"_L1, message}}}})
+                 .toJson(QJsonDocument::Compact);
+    return f;
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::error(int status, const QString &message)
+{
+    return json(status, QJsonObject{{"error"_L1, QJsonObject{{"code"_L1, status}, {"message"_L1, message}}}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::json(int status, const QJsonObject &body)
+{
+    return Reply{status, QJsonDocument(body).toJson(QJsonDocument::Compact), {}};
+}
+
+namespace {
+QByteArray methodName(QHttpServerRequest::Method m)
+{
+    switch (m) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    default: return "OTHER";
+    }
+}
+
+void writeReply(QHttpServerResponder &responder, int status, const QByteArray &body,
+                const QList<std::pair<QByteArray, QByteArray>> &headers, qint64 advertisedLength = -1)
+{
+    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
+    responder.writeHeader("Content-Type", "application/json");
+    responder.writeHeader("Content-Length", QByteArray::number(advertisedLength >= 0 ? advertisedLength : body.size()));
+    for (const auto &[name, value] : headers)
+        responder.writeHeader(name, value);
+    responder.writeBody(body);
+}
+} // namespace
+
+bool FakeOpenRouter::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QString path = request.url().path();
+    const QByteArray method = methodName(request.method());
+    if (path.startsWith(ApiPrefix))
+        path = path.mid(ApiPrefix.size());
+    m_requests.append({method, path, request.query(), request.body(), request.value("Authorization")});
+    if (m_requests.size() > 10'000)
+        m_requests.removeFirst();
+
+    for (int i = 0; i < m_faults.size(); ++i) {
+        QueuedFault &q = m_faults[i];
+        if (q.method != method || !path.startsWith(q.pathPrefix))
+            continue;
+        if (q.skip > 0) {
+            --q.skip;
+            break; // this request passes; later ones may not
+        }
+        const Fault fault = q.fault;
+        if (--q.remaining <= 0)
+            m_faults.removeAt(i);
+        if (fault.hang)
+            return true; // keep the connection open and never answer
+        if (fault.closeWithoutAnswer) {
+            socket->abort();
+            return true;
+        }
+        auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
+        QPointer<QTcpSocket> guard(socket);
+        auto send = [responder, fault, guard] {
+            if (!guard)
+                return;
+            writeReply(*responder, fault.status, fault.body, fault.headers,
+                       fault.truncate ? fault.body.size() + 4096 : -1);
+            if (fault.truncate) {
+                guard->flush();
+                guard->disconnectFromHost();
+            }
+        };
+        if (fault.delayMs > 0)
+            QTimer::singleShot(fault.delayMs, socket, send);
+        else
+            send();
+        return true;
+    }
+
+    const Reply reply = dispatch(request, path);
+    QHttpServerResponder responder = makeResponder(request, socket);
+    writeReply(responder, reply.status, reply.body, reply.headers);
+    return true;
+}
+
+void FakeOpenRouter::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QHttpServerResponder responder = makeResponder(request, socket);
+    const Reply r = error(404, u"Not Found"_s);
+    writeReply(responder, r.status, r.body, r.headers);
+}
+
+FakeOpenRouter::Caller FakeOpenRouter::authenticate(const QHttpServerRequest &request, QString *apiKeyHash) const
+{
+    const QByteArray header = request.value("Authorization");
+    if (header.isEmpty())
+        return Caller::None;
+    if (!header.startsWith("Bearer "))
+        return Caller::Unknown;
+    const QString token = QString::fromUtf8(header.mid(7)).trimmed();
+    if (!m_managementKey.isEmpty() && token == m_managementKey)
+        return Caller::Management;
+    const QString hash = m_hashBySecret.value(token);
+    if (hash.isEmpty() || !m_indexByHash.contains(hash))
+        return Caller::Unknown;
+    *apiKeyHash = hash;
+    return m_keys.at(m_indexByHash.value(hash)).key.disabled ? Caller::DisabledApiKey : Caller::ApiKey;
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::dispatch(const QHttpServerRequest &request, const QString &path)
+{
+    const QStringList parts = path.split(u'/', Qt::SkipEmptyParts);
+    const auto m = request.method();
+    using M = QHttpServerRequest::Method;
+
+    if (parts == QStringList{u"models"_s} && m == M::Get)
+        return models(); // public, like the real endpoint
+
+    QString apiKeyHash;
+    const Caller caller = authenticate(request, &apiKeyHash);
+    if (caller == Caller::None)
+        return error(401, u"Missing Authentication header"_s);
+    if (caller == Caller::Unknown)
+        return error(401, u"User not found."_s);
+    if (caller == Caller::DisabledApiKey)
+        return error(401, u"User is disabled"_s);
+
+    if (parts == QStringList{u"key"_s} && m == M::Get)
+        return currentKey(caller, apiKeyHash);
+
+    static const QStringList managementRoots{u"keys"_s, u"credits"_s, u"activity"_s, u"guardrails"_s,
+                                             u"organization"_s};
+    if (parts.isEmpty() || !managementRoots.contains(parts.first()))
+        return error(404, u"Not Found"_s);
+    if (caller != Caller::Management)
+        return error(403, u"Only management keys can perform this operation"_s);
+
+    const QString root = parts.first();
+    if (root == "keys"_L1) {
+        if (parts.size() == 1 && m == M::Get)
+            return listKeys(request.query());
+        if (parts.size() == 1 && m == M::Post)
+            return createKey(request.body());
+        if (parts.size() == 2) {
+            const QString hash = parts.at(1);
+            if (m == M::Get) {
+                const std::optional<ApiKey> k = key(hash);
+                return k ? json(200, {{"data"_L1, json::toJson(*k)}}) : error(404, u"API key not found"_s);
+            }
+            if (m == M::Patch)
+                return updateKey(hash, request.body());
+            if (m == M::Delete)
+                return deleteKey(hash);
+        }
+        return error(405, u"Method Not Allowed"_s);
+    }
+    if (root == "credits"_L1 && parts.size() == 1 && m == M::Get)
+        return json(200, {{"data"_L1, QJsonObject{{"total_credits"_L1, m_credits.totalCredits},
+                                                  {"total_usage"_L1, m_credits.totalUsage}}}});
+    if (root == "activity"_L1 && parts.size() == 1 && m == M::Get)
+        return activity(request.query());
+    if (root == "guardrails"_L1)
+        return guardrails(request, parts);
+    if (parts == QStringList{u"organization"_s, u"members"_s} && m == M::Get)
+        return organizationMembers(request.query());
+    return error(404, u"Not Found"_s);
+}
+
+namespace {
+// Reads an optional non-negative integer query parameter; false when present but malformed.
+bool queryInt(const QUrlQuery &query, const QString &name, int defaultValue, int *out)
+{
+    *out = defaultValue;
+    if (!query.hasQueryItem(name))
+        return true;
+    bool ok = false;
+    const int v = query.queryItemValue(name).toInt(&ok);
+    if (!ok || v < 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+// Validates the body fields shared by create and update; returns an error message or empty.
+QString checkKeyFields(const QJsonObject &o)
+{
+    if (o.contains("limit"_L1)) {
+        const QJsonValue v = o.value("limit"_L1);
+        if (!v.isNull() && !v.isDouble())
+            return u"limit: Expected number, received %1"_s.arg(v.isString() ? u"string"_s : u"other"_s);
+        if (v.isDouble() && (v.toDouble() < 0 || !std::isfinite(v.toDouble())))
+            return u"limit: Number must be greater than or equal to 0"_s;
+    }
+    if (o.contains("limit_reset"_L1)) {
+        const QJsonValue v = o.value("limit_reset"_L1);
+        const QString s = v.toString();
+        if (!v.isNull() && !(v.isString() && (s == "daily"_L1 || s == "weekly"_L1 || s == "monthly"_L1)))
+            return u"limit_reset: Invalid enum value. Expected 'daily' | 'weekly' | 'monthly'"_s;
+    }
+    if (o.contains("include_byok_in_limit"_L1) && !o.value("include_byok_in_limit"_L1).isBool())
+        return u"include_byok_in_limit: Expected boolean"_s;
+    if (o.contains("disabled"_L1) && !o.value("disabled"_L1).isBool())
+        return u"disabled: Expected boolean"_s;
+    if (o.contains("name"_L1) && !o.value("name"_L1).isString())
+        return u"name: Expected string"_s;
+    return {};
+}
+} // namespace
+
+FakeOpenRouter::Reply FakeOpenRouter::listKeys(const QUrlQuery &query)
+{
+    int offset = 0;
+    if (!queryInt(query, u"offset"_s, 0, &offset))
+        return error(400, u"offset: Expected a non-negative integer"_s);
+    const QString inc = query.queryItemValue(u"include_disabled"_s);
+    if (query.hasQueryItem(u"include_disabled"_s) && inc != "true"_L1 && inc != "false"_L1)
+        return error(400, u"include_disabled: Expected 'true' or 'false'"_s);
+    const bool includeDisabled = inc == "true"_L1;
+    QJsonArray page;
+    int seen = 0;
+    for (const StoredKey &s : std::as_const(m_keys)) {
+        if (!includeDisabled && s.key.disabled)
+            continue;
+        if (seen++ < offset)
+            continue;
+        page.append(json::toJson(present(s.key)));
+        if (page.size() == PageSize)
+            break;
+    }
+    return json(200, {{"data"_L1, page}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::createKey(const QByteArray &body)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (!doc.isObject())
+        return error(400, u"Invalid JSON body"_s);
+    const QJsonObject o = doc.object();
+    if (!o.value("name"_L1).isString() || o.value("name"_L1).toString().isEmpty())
+        return error(400, u"name: String must contain at least 1 character(s)"_s);
+    if (const QString e = checkKeyFields(o); !e.isEmpty())
+        return error(400, e);
+    KeySeed seed;
+    seed.name = o.value("name"_L1).toString();
+    if (o.value("limit"_L1).isDouble())
+        seed.limit = o.value("limit"_L1).toDouble();
+    seed.limitReset = limitResetFromString(o.value("limit_reset"_L1).toString()).value_or(LimitReset::None);
+    seed.includeByokInLimit = o.value("include_byok_in_limit"_L1).toBool();
+    if (o.contains("expires_at"_L1) && !o.value("expires_at"_L1).isNull()) {
+        const QString s = o.value("expires_at"_L1).toString();
+        const QDateTime dt = QDateTime::fromString(s, Qt::ISODateWithMs);
+        // Like the real service: UTC only, and not in the past.
+        if (!dt.isValid() || !(s.endsWith(u'Z') || s.endsWith("+00:00"_L1)))
+            return error(400, u"expires_at: Must be an ISO 8601 UTC timestamp"_s);
+        if (dt <= now())
+            return error(400, u"expires_at: Expiration must be in the future"_s);
+        seed.expiresAt = dt.toUTC();
+    }
+    QString secret;
+    const ApiKey created = addKey(seed, &secret);
+    return json(201, {{"data"_L1, json::toJson(created)}, {"key"_L1, secret}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::updateKey(const QString &hash, const QByteArray &body)
+{
+    const int i = m_indexByHash.value(hash, -1);
+    if (i < 0)
+        return error(404, u"API key not found"_s);
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (!doc.isObject())
+        return error(400, u"Invalid JSON body"_s);
+    const QJsonObject o = doc.object();
+    if (const QString e = checkKeyFields(o); !e.isEmpty())
+        return error(400, e);
+    ApiKey &k = m_keys[i].key;
+    if (o.contains("name"_L1))
+        k.name = o.value("name"_L1).toString();
+    if (o.contains("disabled"_L1))
+        k.disabled = o.value("disabled"_L1).toBool();
+    if (o.contains("limit"_L1))
+        k.limit = o.value("limit"_L1).isNull() ? std::nullopt : std::optional<double>(o.value("limit"_L1).toDouble());
+    if (o.contains("limit_reset"_L1))
+        k.limitReset = limitResetFromString(o.value("limit_reset"_L1).toString()).value_or(LimitReset::None);
+    if (o.contains("include_byok_in_limit"_L1))
+        k.includeByokInLimit = o.value("include_byok_in_limit"_L1).toBool();
+    k.updatedAt = now();
+    return json(200, {{"data"_L1, json::toJson(present(k))}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::deleteKey(const QString &hash)
+{
+    const int i = m_indexByHash.value(hash, -1);
+    if (i < 0)
+        return error(404, u"API key not found"_s);
+    m_hashBySecret.remove(m_keys.at(i).secret);
+    m_keys.removeAt(i);
+    m_guardrailOfKey.remove(hash);
+    m_indexByHash.clear();
+    for (int j = 0; j < m_keys.size(); ++j)
+        m_indexByHash.insert(m_keys.at(j).key.hash, j);
+    return json(200, {{"deleted"_L1, true}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::currentKey(Caller caller, const QString &apiKeyHash)
+{
+    QJsonObject data{{"label"_L1, caller == Caller::Management ? u"sk-or-v1-mgm...key"_s : QString()},
+                     {"is_management_key"_L1, caller == Caller::Management},
+                     {"is_provisioning_key"_L1, caller == Caller::Management},
+                     {"is_free_tier"_L1, false},
+                     {"limit"_L1, QJsonValue::Null},
+                     {"limit_remaining"_L1, QJsonValue::Null},
+                     {"limit_reset"_L1, QJsonValue::Null},
+                     {"include_byok_in_limit"_L1, false},
+                     {"usage"_L1, 0},
+                     {"usage_daily"_L1, 0},
+                     {"usage_weekly"_L1, 0},
+                     {"usage_monthly"_L1, 0},
+                     {"byok_usage"_L1, 0},
+                     {"byok_usage_daily"_L1, 0},
+                     {"byok_usage_weekly"_L1, 0},
+                     {"byok_usage_monthly"_L1, 0},
+                     {"rate_limit"_L1, QJsonObject{{"requests"_L1, 1000}, {"interval"_L1, u"1h"_s}}}};
+    if (caller == Caller::ApiKey) {
+        const ApiKey k = present(m_keys.at(m_indexByHash.value(apiKeyHash)).key);
+        const QJsonObject kj = json::toJson(k);
+        for (const char *f : {"label", "limit", "limit_remaining", "limit_reset", "usage", "usage_daily",
+                              "usage_weekly", "usage_monthly", "expires_at"})
+            data.insert(QLatin1StringView(f), kj.value(QLatin1StringView(f)));
+    }
+    return json(200, {{"data"_L1, data}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::activity(const QUrlQuery &query)
+{
+    // The last 30 completed UTC days: today is excluded, as on the real service.
+    const QDate today = now().toUTC().date();
+    const QDate first = today.addDays(-30);
+    QDate only;
+    if (query.hasQueryItem(u"date"_s)) {
+        only = QDate::fromString(query.queryItemValue(u"date"_s), Qt::ISODate);
+        if (!only.isValid())
+            return error(400, u"date: Expected YYYY-MM-DD"_s);
+        if (only < first || only >= today)
+            return error(400, u"date: Must be within the last 30 completed UTC days"_s);
+    }
+    const QString keyFilter = query.queryItemValue(u"api_key_hash"_s);
+    // Rows are per (date, model, endpoint); without a key filter the keys' rows are summed.
+    QMap<std::tuple<QDate, QString, QString>, ActivityItem> rows;
+    for (const auto &[hash, item] : m_activity) {
+        if (item.date < first || item.date >= today || (only.isValid() && item.date != only))
+            continue;
+        if (!keyFilter.isEmpty() && hash != keyFilter)
+            continue;
+        ActivityItem &row = rows[{item.date, item.model, item.endpointId}];
+        if (row.model.isEmpty()) {
+            row = item;
+            continue;
+        }
+        row.usage += item.usage;
+        row.byokUsageInference += item.byokUsageInference;
+        row.requests += item.requests;
+        row.promptTokens += item.promptTokens;
+        row.completionTokens += item.completionTokens;
+        row.reasoningTokens += item.reasoningTokens;
+    }
+    QJsonArray data;
+    for (const ActivityItem &a : std::as_const(rows)) {
+        data.append(QJsonObject{{"date"_L1, a.date.toString(Qt::ISODate)},
+                                {"model"_L1, a.model},
+                                {"model_permaslug"_L1, a.modelPermaslug},
+                                {"endpoint_id"_L1, a.endpointId},
+                                {"provider_name"_L1, a.providerName},
+                                {"usage"_L1, a.usage},
+                                {"byok_usage_inference"_L1, a.byokUsageInference},
+                                {"requests"_L1, a.requests},
+                                {"prompt_tokens"_L1, a.promptTokens},
+                                {"completion_tokens"_L1, a.completionTokens},
+                                {"reasoning_tokens"_L1, a.reasoningTokens}});
+    }
+    return json(200, {{"data"_L1, data}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::models()
+{
+    QJsonArray data;
+    for (const ModelInfo &m : std::as_const(m_models)) {
+        data.append(QJsonObject{
+            {"id"_L1, m.id},
+            {"canonical_slug"_L1, m.id},
+            {"name"_L1, m.name},
+            {"created"_L1, 1692901234},
+            {"context_length"_L1, m.contextLength},
+            {"pricing"_L1, QJsonObject{{"prompt"_L1, QString::number(m.promptPrice.value_or(0), 'g', 12)},
+                                       {"completion"_L1, QString::number(m.completionPrice.value_or(0), 'g', 12)},
+                                       {"request"_L1, u"0"_s},
+                                       {"image"_L1, u"0"_s}}},
+        });
+    }
+    return json(200, {{"data"_L1, data}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::guardrails(const QHttpServerRequest &request, const QStringList &parts)
+{
+    using M = QHttpServerRequest::Method;
+    const auto m = request.method();
+    auto findIndex = [this](const QString &id) {
+        for (int i = 0; i < m_guardrails.size(); ++i) {
+            if (m_guardrails.at(i).id == id)
+                return i;
+        }
+        return -1;
+    };
+    auto applySpec = [](Guardrail &g, const QJsonObject &o) -> QString {
+        if (o.contains("name"_L1)) {
+            if (!o.value("name"_L1).isString() || o.value("name"_L1).toString().isEmpty())
+                return u"name: String must contain at least 1 character(s)"_s;
+            g.name = o.value("name"_L1).toString();
+        }
+        if (o.contains("description"_L1))
+            g.description = o.value("description"_L1).toString();
+        if (o.contains("limit_usd"_L1)) {
+            const QJsonValue v = o.value("limit_usd"_L1);
+            if (!v.isNull() && (!v.isDouble() || v.toDouble() < 0))
+                return u"limit_usd: Expected a non-negative number"_s;
+            g.limitUsd = v.isNull() ? std::nullopt : std::optional<double>(v.toDouble());
+        }
+        if (o.contains("reset_interval"_L1)) {
+            const QJsonValue v = o.value("reset_interval"_L1);
+            const auto r = limitResetFromString(v.toString());
+            if (!v.isNull() && (!v.isString() || !r || *r == LimitReset::None))
+                return u"reset_interval: Invalid enum value"_s;
+            g.resetInterval = r.value_or(LimitReset::None);
+        }
+        if (o.contains("allowed_models"_L1)) {
+            const QJsonValue v = o.value("allowed_models"_L1);
+            if (v.isNull()) {
+                g.allowedModels = std::nullopt;
+            } else if (!v.isArray() || v.toArray().isEmpty()) {
+                return u"allowed_models: Array must contain at least 1 element(s)"_s;
+            } else {
+                QStringList list;
+                for (const QJsonValue item : v.toArray())
+                    list << item.toString();
+                g.allowedModels = list;
+            }
+        }
+        return {};
+    };
+    auto body = [&request]() { return QJsonDocument::fromJson(request.body()); };
+
+    if (parts.size() == 1 && m == M::Get) {
+        int offset = 0, limit = 50;
+        if (!queryInt(request.query(), u"offset"_s, 0, &offset) || !queryInt(request.query(), u"limit"_s, 50, &limit)
+            || limit < 1 || limit > 100)
+            return error(400, u"Invalid pagination parameters"_s);
+        QJsonArray data;
+        for (int i = offset; i < m_guardrails.size() && data.size() < limit; ++i)
+            data.append(json::toJson(m_guardrails.at(i)));
+        return json(200, {{"data"_L1, data}, {"total_count"_L1, m_guardrails.size()}});
+    }
+    if (parts.size() == 1 && m == M::Post) {
+        const QJsonDocument doc = body();
+        if (!doc.isObject() || !doc.object().contains("name"_L1))
+            return error(400, u"name: Required"_s);
+        Guardrail g;
+        g.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        g.createdAt = now();
+        if (const QString e = applySpec(g, doc.object()); !e.isEmpty())
+            return error(400, e);
+        m_guardrails << g;
+        return json(201, {{"data"_L1, json::toJson(g)}});
+    }
+    if (parts.size() == 3 && parts.at(1) == "assignments"_L1 && parts.at(2) == "keys"_L1 && m == M::Get) {
+        QJsonArray data;
+        for (auto it = m_guardrailOfKey.cbegin(); it != m_guardrailOfKey.cend(); ++it) {
+            const std::optional<ApiKey> k = key(it.key());
+            data.append(QJsonObject{{"id"_L1, QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                                    {"guardrail_id"_L1, it.value()},
+                                    {"key_hash"_L1, it.key()},
+                                    {"key_name"_L1, k ? k->name : QString()},
+                                    {"key_label"_L1, k ? k->label : QString()},
+                                    {"assigned_by"_L1, QJsonValue::Null},
+                                    {"created_at"_L1, json::isoUtc(now())}});
+        }
+        return json(200, {{"data"_L1, data}, {"total_count"_L1, data.size()}});
+    }
+    if (parts.size() < 2)
+        return error(405, u"Method Not Allowed"_s);
+    const int index = findIndex(parts.at(1));
+    if (index < 0)
+        return error(404, u"Guardrail not found"_s);
+    Guardrail &g = m_guardrails[index];
+    if (parts.size() == 2) {
+        if (m == M::Get)
+            return json(200, {{"data"_L1, json::toJson(g)}});
+        if (m == M::Patch) {
+            const QJsonDocument doc = body();
+            if (!doc.isObject())
+                return error(400, u"Invalid JSON body"_s);
+            Guardrail changed = g;
+            if (const QString e = applySpec(changed, doc.object()); !e.isEmpty())
+                return error(400, e);
+            changed.updatedAt = now();
+            g = changed;
+            return json(200, {{"data"_L1, json::toJson(g)}});
+        }
+        if (m == M::Delete) {
+            const QString id = g.id;
+            m_guardrails.removeAt(index);
+            for (auto it = m_guardrailOfKey.begin(); it != m_guardrailOfKey.end();)
+                it = it.value() == id ? m_guardrailOfKey.erase(it) : std::next(it);
+            return json(200, {{"deleted"_L1, true}});
+        }
+    }
+    if (parts.size() >= 4 && parts.at(2) == "assignments"_L1 && parts.at(3) == "keys"_L1 && m == M::Post) {
+        const bool remove = parts.size() == 5 && parts.at(4) == "remove"_L1;
+        const QJsonArray hashes = body().object().value("key_hashes"_L1).toArray();
+        if (hashes.isEmpty())
+            return error(400, u"key_hashes: Array must contain at least 1 element(s)"_s);
+        int n = 0;
+        for (const QJsonValue v : hashes) {
+            const QString h = v.toString();
+            if (!m_indexByHash.contains(h))
+                continue;
+            if (remove) {
+                if (m_guardrailOfKey.value(h) == g.id) {
+                    m_guardrailOfKey.remove(h);
+                    ++n;
+                }
+            } else {
+                m_guardrailOfKey.insert(h, g.id);
+                ++n;
+            }
+        }
+        return json(200, {{remove ? "unassigned_count"_L1 : "assigned_count"_L1, n}});
+    }
+    if (parts.size() == 4 && parts.at(2) == "assignments"_L1 && parts.at(3) == "keys"_L1 && m == M::Get) {
+        QJsonArray data;
+        for (auto it = m_guardrailOfKey.cbegin(); it != m_guardrailOfKey.cend(); ++it) {
+            if (it.value() == g.id)
+                data.append(QJsonObject{{"guardrail_id"_L1, g.id}, {"key_hash"_L1, it.key()}});
+        }
+        return json(200, {{"data"_L1, data}, {"total_count"_L1, data.size()}});
+    }
+    return error(405, u"Method Not Allowed"_s);
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::organizationMembers(const QUrlQuery &query)
+{
+    int offset = 0, limit = 50;
+    if (!queryInt(query, u"offset"_s, 0, &offset) || !queryInt(query, u"limit"_s, 50, &limit) || limit < 1
+        || limit > 100)
+        return error(400, u"Invalid pagination parameters"_s);
+    QJsonArray data;
+    for (int i = offset; i < m_members.size() && data.size() < limit; ++i) {
+        const OrgMember &mem = m_members.at(i);
+        data.append(QJsonObject{{"id"_L1, mem.id},
+                                {"email"_L1, mem.email},
+                                {"first_name"_L1, mem.firstName},
+                                {"last_name"_L1, mem.lastName},
+                                {"role"_L1, mem.role}});
+    }
+    return json(200, {{"data"_L1, data}, {"total_count"_L1, m_members.size()}});
+}
+
+} // namespace orteam

@@ -1,0 +1,163 @@
+#pragma once
+
+#include "Account.h"
+#include "ApiKey.h"
+
+#include <QAbstractHttpServer>
+#include <QByteArray>
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <functional>
+#include <optional>
+
+class QTcpServer;
+
+namespace orteam {
+
+// A fake of OpenRouter's management API: a real HTTP server on 127.0.0.1 that keeps state and
+// answers as openapi.yaml says (status codes, error bodies, 100-per-page key listing, management
+// vs API key authentication). Faults can be queued per route to test error handling.
+class FakeOpenRouter final : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    explicit FakeOpenRouter(QObject *parent = nullptr);
+    ~FakeOpenRouter() override;
+
+    // Listens on 127.0.0.1 at the given port (0: any free port) and returns the port, 0 on failure.
+    quint16 start(quint16 port = 0);
+    quint16 port() const;
+    QUrl baseUrl() const; // http://127.0.0.1:PORT/api/v1
+
+    // The one management key this server accepts. API-key secrets of created keys are accepted
+    // too, but only where OpenRouter accepts API keys (GET /key); elsewhere they get 403.
+    QString managementKey() const { return m_managementKey; }
+    void setManagementKey(const QString &key) { m_managementKey = key; }
+
+    // State, for seeding and for tests to check what the client did.
+    struct KeySeed
+    {
+        QString name;
+        std::optional<double> limit;
+        LimitReset limitReset = LimitReset::None;
+        bool disabled = false;
+        bool includeByokInLimit = false;
+        double usage = 0, usageDaily = 0, usageWeekly = 0, usageMonthly = 0;
+        QDateTime createdAt; // default: now
+        QDateTime expiresAt;
+        QString creatorUserId;
+    };
+    ApiKey addKey(const KeySeed &seed, QString *secret = nullptr);
+    void addGeneratedKeys(int count, const QString &namePrefix = QStringLiteral("generated"));
+    ApiKeyList keys() const;
+    std::optional<ApiKey> key(const QString &hash) const;
+    int keyCount() const { return int(m_keys.size()); }
+
+    void setCredits(double totalCredits, double totalUsage);
+    // Activity rows are stored per key; GET /activity sums keys unless filtered by api_key_hash.
+    void addActivity(const QString &keyHash, const ActivityItem &item);
+    void setModels(const QList<ModelInfo> &models);
+    void setOrganizationMembers(const QList<OrgMember> &members);
+    QList<Guardrail> guardrails() const { return m_guardrails; }
+    QHash<QString, QString> guardrailOfKey() const { return m_guardrailOfKey; }
+
+    // The server's idea of "now" (expiry checks, activity window); tests may pin it.
+    void setNow(const QDateTime &now) { m_now = now; }
+    QDateTime now() const;
+
+    // Every request received, in order (capped at the last 10,000).
+    struct Recorded
+    {
+        QByteArray method;
+        QString path; // without the /api/v1 prefix
+        QUrlQuery query;
+        QByteArray body;
+        QByteArray authorization;
+    };
+    QList<Recorded> requests() const { return m_requests; }
+    int countRequests(const QByteArray &method, const QString &pathPrefix) const;
+    void clearRequests() { m_requests.clear(); }
+
+    // A fault answers the next `times` requests whose method and path prefix match, instead of
+    // the normal handler. `hang` never answers (for timeouts); a truncated body advertises a
+    // longer Content-Length than it sends, then closes the connection.
+    struct Fault
+    {
+        int status = 500;
+        QByteArray body = R"({"error":{"code":500,"message":"Internal Server Error"}})";
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        bool hang = false;
+        bool truncate = false;
+        bool closeWithoutAnswer = false;
+        int delayMs = 0;
+    };
+    // `skip` lets that many matching requests through first (e.g. fail only the second page).
+    void failNext(const QByteArray &method, const QString &pathPrefix, const Fault &fault, int times = 1, int skip = 0);
+    static Fault errorFault(int status, const QString &message);
+    void clearFaults() { m_faults.clear(); }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    struct Reply
+    {
+        int status = 200;
+        QByteArray body;
+        QList<std::pair<QByteArray, QByteArray>> headers;
+    };
+    struct StoredKey
+    {
+        ApiKey key;
+        QString secret;
+    };
+    enum class Caller { None, Unknown, Management, ApiKey, DisabledApiKey };
+
+    Reply dispatch(const QHttpServerRequest &request, const QString &path);
+    Caller authenticate(const QHttpServerRequest &request, QString *apiKeyHash) const;
+    static Reply error(int status, const QString &message);
+    static Reply json(int status, const QJsonObject &body);
+    ApiKey present(const ApiKey &key) const; // with limit_remaining computed
+
+    Reply listKeys(const QUrlQuery &query);
+    Reply createKey(const QByteArray &body);
+    Reply updateKey(const QString &hash, const QByteArray &body);
+    Reply deleteKey(const QString &hash);
+    Reply currentKey(Caller caller, const QString &apiKeyHash);
+    Reply activity(const QUrlQuery &query);
+    Reply models();
+    Reply guardrails(const QHttpServerRequest &request, const QStringList &parts);
+    Reply organizationMembers(const QUrlQuery &query);
+
+    QTcpServer *m_tcp = nullptr;
+    QString m_managementKey;
+    QList<StoredKey> m_keys;
+    QHash<QString, int> m_indexByHash;
+    QHash<QString, QString> m_hashBySecret;
+    Credits m_credits{100.0, 0.0};
+    QList<std::pair<QString, ActivityItem>> m_activity;
+    QList<ModelInfo> m_models;
+    QList<OrgMember> m_members;
+    QList<Guardrail> m_guardrails;
+    QHash<QString, QString> m_guardrailOfKey; // key hash → guardrail id (a key holds at most one)
+    QDateTime m_now;
+    QList<Recorded> m_requests;
+    struct QueuedFault
+    {
+        QByteArray method;
+        QString pathPrefix;
+        Fault fault;
+        int remaining;
+        int skip;
+    };
+    QList<QueuedFault> m_faults;
+    quint64 m_sequence = 0;
+};
+
+} // namespace orteam

@@ -1,0 +1,311 @@
+// orteam-cli as a user runs it: the real executable in a child process, against the fake
+// OpenRouter served from this test process.
+#include "FakeOpenRouter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimeZone>
+
+using namespace orteam;
+using namespace Qt::Literals::StringLiterals;
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<FakeOpenRouter> m_fake;
+
+    struct Run
+    {
+        int code = -1;
+        QString out;
+        QString err;
+    };
+
+    Run cli(const QStringList &args, const QHash<QString, QString> &env = {}, const QByteArray &stdinData = {})
+    {
+        QProcess p;
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(u"OPENROUTER_MGMT_KEY"_s, m_fake->managementKey());
+        e.insert(u"OPENROUTER_BASE_URL"_s, m_fake->baseUrl().toString());
+        for (auto it = env.cbegin(); it != env.cend(); ++it) {
+            if (it.value().isNull())
+                e.remove(it.key());
+            else
+                e.insert(it.key(), it.value());
+        }
+        p.setProcessEnvironment(e);
+        QSignalSpy finished(&p, &QProcess::finished);
+        p.start(QStringLiteral(ORTEAM_CLI_PATH), args);
+        if (!p.waitForStarted(5000))
+            return {};
+        p.write(stdinData);
+        p.closeWriteChannel();
+        // The fake lives in this process: keep its event loop turning while the CLI runs.
+        if (!finished.wait(30'000))
+            p.kill();
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    ApiKey addKey(const QString &name, std::optional<double> limit = std::nullopt, double usage = 0)
+    {
+        FakeOpenRouter::KeySeed s;
+        s.name = name;
+        s.limit = limit;
+        s.usage = usage;
+        return m_fake->addKey(s);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_fake = std::make_unique<FakeOpenRouter>();
+        QVERIFY(m_fake->start());
+    }
+    void cleanup() { m_fake.reset(); }
+
+    void versionAndHelp()
+    {
+        Run r = cli({u"--version"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith(u"orteam-cli " ORTEAM_VERSION ""_s));
+        r = cli({u"--help"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(u"Exit codes:"_s));
+        QVERIFY(r.out.contains(u"keys revoke KEY [--yes]"_s));
+        r = cli({});
+        QCOMPARE(r.code, 2);
+    }
+
+    void listTable()
+    {
+        addKey(u"alice-backend"_s, 50, 12.5);
+        addKey(u"bob-frontend"_s, std::nullopt, 3.25);
+        const Run r = cli({u"keys"_s, u"list"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.err.isEmpty());
+        QVERIFY(r.out.contains(u"alice-backend"_s));
+        QVERIFY(r.out.contains(u"$12.50 / $50.00"_s));
+        QVERIFY(r.out.contains(u"$3.25 / unlimited"_s));
+        const QStringList lines = r.out.trimmed().split(u'\n');
+        QVERIFY(lines.last().startsWith(u"Total spend: $15.75"_s));
+    }
+
+    void listJsonHasOpenRouterFieldNames()
+    {
+        m_fake->addGeneratedKeys(230);
+        const Run r = cli({u"keys"_s, u"list"_s, u"--include-disabled"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(r.code, 0);
+        const QJsonArray array = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(array.size(), 230);
+        const QJsonObject first = array.first().toObject();
+        for (const char *field : {"hash", "name", "label", "disabled", "limit", "limit_remaining", "limit_reset", "usage",
+                                  "usage_daily", "usage_weekly", "usage_monthly", "created_at", "expires_at"})
+            QVERIFY2(first.contains(QLatin1StringView(field)), field);
+        QCOMPARE(first.value("name"_L1).toString(), u"generated-00000"_s);
+        // Without --include-disabled the disabled keys (every 17th) are left out.
+        const Run active = cli({u"keys"_s, u"list"_s, u"--format=json"_s});
+        QCOMPARE(QJsonDocument::fromJson(active.out.toUtf8()).array().size(), 230 - 14);
+    }
+
+    void listCsv()
+    {
+        addKey(u"=cmd|' /C calc'!A0"_s, 10, 1);
+        addKey(u"comma, name"_s);
+        const Run r = cli({u"keys"_s, u"list"_s, u"--format"_s, u"csv"_s});
+        QCOMPARE(r.code, 0);
+        const QStringList lines = r.out.trimmed().split(u'\n');
+        QCOMPARE(lines.size(), 3);
+        QVERIFY(lines.first().startsWith(u"hash,name,label,status"_s));
+        QVERIFY(lines.at(1).contains(u",'=cmd|' /C calc'!A0,"_s)); // a formula stays text
+        QVERIFY(lines.at(2).contains(u",\"comma, name\","_s));
+    }
+
+    void showByNameAndHash()
+    {
+        const ApiKey k = addKey(u"alice-backend"_s, 50, 12.5);
+        Run r = cli({u"keys"_s, u"show"_s, u"alice-backend"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(k.hash));
+        QVERIFY(r.out.contains(u"Limit:            $50.00"_s));
+        r = cli({u"keys"_s, u"show"_s, k.hash, u"--format"_s, u"json"_s});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("name"_L1).toString(), u"alice-backend"_s);
+    }
+
+    void ambiguousAndUnknownNames()
+    {
+        const ApiKey a = addKey(u"bob"_s);
+        const ApiKey b = addKey(u"bob"_s);
+        Run r = cli({u"keys"_s, u"revoke"_s, u"bob"_s, u"--yes"_s});
+        QCOMPARE(r.code, 3);
+        QVERIFY(r.err.contains(a.hash.left(12)));
+        QVERIFY(r.err.contains(b.hash.left(12)));
+        QCOMPARE(r.err.count(u'\n'), 1); // one line
+        QCOMPARE(m_fake->keyCount(), 2); // nothing revoked
+        r = cli({u"keys"_s, u"show"_s, u"carol"_s});
+        QCOMPARE(r.code, 3);
+        QVERIFY(r.err.contains(u"no key has the hash or name \"carol\""_s));
+        r = cli({u"keys"_s, u"show"_s, QString(64, u'f')});
+        QCOMPARE(r.code, 3);
+    }
+
+    void createPrintsSecretOnce()
+    {
+        const Run r = cli({u"keys"_s, u"create"_s, u"carol-ml"_s, u"--limit"_s, u"25"_s, u"--reset"_s, u"weekly"_s,
+                           u"--expires"_s, u"2030-01-31"_s, u"--include-byok"_s});
+        QCOMPARE(r.code, 0);
+        const QString secret = r.out.trimmed();
+        QVERIFY(secret.startsWith(u"sk-or-v1-"_s));
+        QVERIFY(!secret.contains(u'\n'));
+        QVERIFY(r.err.contains(u"shown only this once"_s));
+        QCOMPARE(m_fake->keyCount(), 1);
+        const ApiKey k = m_fake->keys().first();
+        QCOMPARE(k.name, u"carol-ml"_s);
+        QCOMPARE(*k.limit, 25.0);
+        QCOMPARE(k.limitReset, LimitReset::Weekly);
+        QVERIFY(k.includeByokInLimit);
+        QCOMPARE(k.expiresAt, QDateTime(QDate(2030, 1, 31), QTime(23, 59, 59), QTimeZone::utc()));
+        // The secret is not in any later listing.
+        QVERIFY(!cli({u"keys"_s, u"list"_s, u"--format"_s, u"json"_s}).out.contains(secret));
+    }
+
+    void createRejectsBadValuesBeforeSending()
+    {
+        const QList<QStringList> bad{
+            {u"keys"_s, u"create"_s, u"x"_s, u"--limit"_s, u"-5"_s},
+            {u"keys"_s, u"create"_s, u"x"_s, u"--limit"_s, u"lots"_s},
+            {u"keys"_s, u"create"_s, u"x"_s, u"--limit"_s, u"10"_s, u"--reset"_s, u"yearly"_s},
+            {u"keys"_s, u"create"_s, u"x"_s, u"--expires"_s, u"soon"_s},
+            {u"keys"_s, u"create"_s, u"x"_s, u"--expires"_s, u"2001-01-01"_s},
+            {u"keys"_s, u"create"_s, u""_s},
+            {u"keys"_s, u"create"_s, u"x"_s, u"--reset"_s, u"daily"_s},
+            {u"keys"_s, u"create"_s, u"x"_s, u"--bogus"_s},
+            {u"keys"_s, u"create"_s},
+        };
+        for (const QStringList &args : bad) {
+            const Run r = cli(args);
+            QVERIFY2(r.code == 2, qPrintable(args.join(u' ') + u" → "_s + QString::number(r.code)));
+            QVERIFY2(r.err.startsWith(u"orteam-cli: "_s), qPrintable(r.err));
+            QCOMPARE(r.err.count(u'\n'), 1);
+        }
+        QCOMPARE(m_fake->countRequests("POST", u"/keys"_s), 0);
+    }
+
+    void disableEnableSetLimit()
+    {
+        const ApiKey k = addKey(u"dan-data"_s, 10);
+        Run r = cli({u"keys"_s, u"disable"_s, u"dan-data"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(m_fake->key(k.hash)->disabled);
+        // A disabled key is still found by name.
+        r = cli({u"keys"_s, u"enable"_s, u"dan-data"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(!m_fake->key(k.hash)->disabled);
+        r = cli({u"keys"_s, u"set-limit"_s, u"dan-data"_s, u"75.5"_s, u"--reset"_s, u"daily"_s});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(*m_fake->key(k.hash)->limit, 75.5);
+        QCOMPARE(m_fake->key(k.hash)->limitReset, LimitReset::Daily);
+        r = cli({u"keys"_s, u"set-limit"_s, k.hash, u"none"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(!m_fake->key(k.hash)->limit);
+        QCOMPARE(m_fake->key(k.hash)->limitReset, LimitReset::None);
+        r = cli({u"keys"_s, u"set-limit"_s, k.hash, u"-1"_s});
+        QCOMPARE(r.code, 2);
+    }
+
+    void revokeNeedsConfirmation()
+    {
+        const ApiKey k = addKey(u"liam-intern"_s);
+        // No terminal and no --yes: refused before any request.
+        Run r = cli({u"keys"_s, u"revoke"_s, u"liam-intern"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(u"--yes"_s));
+        QVERIFY(m_fake->key(k.hash));
+        QCOMPARE(m_fake->countRequests("DELETE", u"/keys"_s), 0);
+        r = cli({u"keys"_s, u"revoke"_s, u"liam-intern"_s, u"--yes"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(u"Revoked key \"liam-intern\""_s));
+        QVERIFY(!m_fake->key(k.hash));
+    }
+
+    void revokeServerErrorKeepsKey()
+    {
+        const ApiKey k = addKey(u"keep-me"_s);
+        m_fake->failNext("DELETE", u"/keys/"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        const Run r = cli({u"keys"_s, u"revoke"_s, k.hash, u"--yes"_s});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains(u"server error (500)"_s));
+        QVERIFY(m_fake->key(k.hash));
+    }
+
+    void creditsAndWhoami()
+    {
+        m_fake->setCredits(100, 37.5);
+        Run r = cli({u"credits"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(u"Remaining: $62.50"_s));
+        r = cli({u"whoami"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith(u"Management key"_s));
+    }
+
+    void authProblems()
+    {
+        Run r = cli({u"keys"_s, u"list"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 4);
+        QVERIFY(r.err.contains(u"OPENROUTER_MGMT_KEY"_s));
+        r = cli({u"keys"_s, u"list"_s}, {{u"OPENROUTER_MGMT_KEY"_s, u"sk-or-v1-wrong"_s}});
+        QCOMPARE(r.code, 4);
+        QVERIFY(r.err.contains(u"401"_s));
+        QString secret;
+        FakeOpenRouter::KeySeed seed;
+        seed.name = u"api"_s;
+        m_fake->addKey(seed, &secret);
+        r = cli({u"keys"_s, u"list"_s}, {{u"OPENROUTER_MGMT_KEY"_s, secret}});
+        QCOMPARE(r.code, 4);
+        QVERIFY(r.err.contains(u"not a management key"_s));
+        r = cli({u"whoami"_s}, {{u"OPENROUTER_MGMT_KEY"_s, secret}});
+        QCOMPARE(r.code, 4);
+        QVERIFY(r.err.contains(u"API key"_s));
+        r = cli({u"--mgmt-key"_s, u"x"_s, u"keys"_s, u"list"_s});
+        QCOMPARE(r.code, 2);
+    }
+
+    void networkProblems()
+    {
+        Run r = cli({u"--base-url"_s, u"http://openrouter.example.com/api/v1"_s, u"keys"_s, u"list"_s});
+        QCOMPARE(r.code, 5);
+        QVERIFY(r.err.contains(u"plain http"_s));
+        r = cli({u"--base-url"_s, u"http://127.0.0.1:1/api/v1"_s, u"credits"_s});
+        QCOMPARE(r.code, 5);
+        QVERIFY(r.err.contains(u"Could not reach"_s));
+        FakeOpenRouter::Fault hang;
+        hang.hang = true;
+        m_fake->failNext("GET", u"/credits"_s, hang, 10);
+        r = cli({u"--timeout"_s, u"1"_s, u"credits"_s});
+        QCOMPARE(r.code, 5);
+        QVERIFY(r.err.contains(u"did not answer in time"_s));
+        r = cli({u"--timeout"_s, u"zero"_s, u"credits"_s});
+        QCOMPARE(r.code, 2);
+    }
+
+    void malformedServerAnswer()
+    {
+        FakeOpenRouter::Fault f;
+        f.status = 200;
+        f.body = R"({"data":[{"hash":"h","name":"n","usage":"lots"}]})";
+        m_fake->failNext("GET", u"/keys"_s, f);
+        const Run r = cli({u"keys"_s, u"list"_s});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains(u"$.data[0].usage"_s));
+        QCOMPARE(r.err.count(u'\n'), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,515 @@
+// The OpenRouter client against the fake server on loopback: every call, paging, each error
+// status, malformed and mistyped bodies, timeouts, retries, and the plain-http refusal.
+#include "DemoData.h"
+#include "FakeOpenRouter.h"
+#include "OpenRouterClient.h"
+#include "SyncCall.h"
+#include "UrlPolicy.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QSet>
+#include <QTest>
+
+using namespace orteam;
+using namespace Qt::Literals::StringLiterals;
+
+class TestClient : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<FakeOpenRouter> m_fake;
+    std::unique_ptr<QNetworkAccessManager> m_nam;
+    std::unique_ptr<OpenRouterClient> m_client;
+
+    OpenRouterClient::Settings fastSettings() const
+    {
+        OpenRouterClient::Settings s = OpenRouterClient::defaultSettings();
+        s.baseUrl = m_fake->baseUrl();
+        s.timeoutMs = 5000;
+        s.retryBaseDelayMs = 10;
+        s.retryMaxDelayMs = 40;
+        return s;
+    }
+
+    template<typename T, typename Start>
+    ApiResult<T> run(Start start)
+    {
+        return waitFor<T>([&](std::function<void(const ApiResult<T> &)> done) { start(done); });
+    }
+
+    ApiResult<ApiKeyList> listAll(bool includeDisabled = true)
+    {
+        return run<ApiKeyList>([&](auto done) { m_client->listKeys(includeDisabled, nullptr, done); });
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_fake = std::make_unique<FakeOpenRouter>();
+        QVERIFY(m_fake->start() != 0);
+        m_nam = std::make_unique<QNetworkAccessManager>();
+        m_client = std::make_unique<OpenRouterClient>(m_nam.get());
+        m_client->setSettings(fastSettings());
+        m_client->setManagementKey(m_fake->managementKey());
+    }
+    void cleanup()
+    {
+        m_client.reset();
+        m_nam.reset();
+        m_fake.reset();
+    }
+
+    void listSmallAccountInOneRequest()
+    {
+        m_fake->addGeneratedKeys(3);
+        const auto r = listAll();
+        QVERIFY2(r.ok(), qPrintable(r.error.message()));
+        QCOMPARE(r.value.size(), 3);
+        QCOMPARE(m_fake->countRequests("GET", u"/keys"_s), 1);
+        QCOMPARE(m_fake->requests().first().query.queryItemValue(u"include_disabled"_s), u"true"_s);
+        QCOMPARE(m_fake->requests().first().authorization, "Bearer " + m_fake->managementKey().toUtf8());
+    }
+
+    void listThousandKeysAcrossPages()
+    {
+        m_fake->addGeneratedKeys(1000);
+        const auto r = listAll();
+        QVERIFY2(r.ok(), qPrintable(r.error.message()));
+        QCOMPARE(r.value.size(), 1000);
+        // Same order as the server's, no duplicates, nothing missing.
+        const ApiKeyList expected = m_fake->keys();
+        QSet<QString> hashes;
+        for (int i = 0; i < r.value.size(); ++i) {
+            QCOMPARE(r.value.at(i).hash, expected.at(i).hash);
+            hashes.insert(r.value.at(i).hash);
+        }
+        QCOMPARE(hashes.size(), 1000);
+        // Pages 0…1000 (the empty page ends it), plus at most one window of speculative pages.
+        const int requests = m_fake->countRequests("GET", u"/keys"_s);
+        QVERIFY2(requests >= 11 && requests <= 11 + fastSettings().maxParallelPages, qPrintable(QString::number(requests)));
+        QSet<QString> offsets;
+        for (const auto &rec : m_fake->requests())
+            offsets.insert(rec.query.queryItemValue(u"offset"_s));
+        for (int o = 100; o <= 1000; o += 100)
+            QVERIFY(offsets.contains(QString::number(o)));
+    }
+
+    void listExactMultipleOfPageSize()
+    {
+        m_fake->addGeneratedKeys(200);
+        const auto r = listAll();
+        QVERIFY(r.ok());
+        QCOMPARE(r.value.size(), 200);
+    }
+
+    void listWithoutDisabled()
+    {
+        m_fake->addGeneratedKeys(250); // every 17th is disabled: 0, 17, …, 238 → 15 keys
+        const auto r = listAll(false);
+        QVERIFY(r.ok());
+        QCOMPARE(r.value.size(), 235);
+        for (const ApiKey &k : r.value)
+            QVERIFY(!k.disabled);
+    }
+
+    void listFailsWholeWhenOnePageFails()
+    {
+        m_fake->addGeneratedKeys(450);
+        m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(500, u"boom"_s), 1, 2);
+        const auto r = listAll();
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error.httpStatus, 500);
+        QVERIFY(r.value.isEmpty()); // never a partial list presented as the whole
+    }
+
+    void getCreateUpdateDelete()
+    {
+        NewKeySpec spec;
+        spec.name = u"alice-backend"_s;
+        spec.limit = 25;
+        spec.limitReset = LimitReset::Monthly;
+        spec.expiresAt = QDateTime::currentDateTimeUtc().addDays(30);
+        spec.includeByokInLimit = true;
+        const auto created = run<json::CreatedKey>([&](auto done) { m_client->createKey(spec, nullptr, done); });
+        QVERIFY2(created.ok(), qPrintable(created.error.message()));
+        QVERIFY(created.value.secret.startsWith(u"sk-or-v1-"_s));
+        const QString hash = created.value.key.hash;
+        QCOMPARE(created.value.key.name, u"alice-backend"_s);
+        QCOMPARE(*created.value.key.limit, 25.0);
+        QCOMPARE(created.value.key.limitReset, LimitReset::Monthly);
+        QVERIFY(created.value.key.includeByokInLimit);
+        QCOMPARE(created.value.key.expiresAt.date(), spec.expiresAt.date());
+        const QJsonObject sent = QJsonDocument::fromJson(m_fake->requests().last().body).object();
+        QCOMPARE(sent.value("name"_L1).toString(), u"alice-backend"_s);
+        QCOMPARE(sent.value("limit_reset"_L1).toString(), u"monthly"_s);
+
+        const auto got = run<ApiKey>([&](auto done) { m_client->getKey(hash, nullptr, done); });
+        QVERIFY(got.ok());
+        QCOMPARE(got.value.name, u"alice-backend"_s);
+        QCOMPARE(*got.value.limitRemaining, 25.0);
+
+        KeyUpdate update;
+        update.disabled = true;
+        update.limit = 40.0;
+        update.name = u"alice-renamed"_s;
+        const auto updated = run<ApiKey>([&](auto done) { m_client->updateKey(hash, update, nullptr, done); });
+        QVERIFY(updated.ok());
+        QVERIFY(updated.value.disabled);
+        QCOMPARE(*updated.value.limit, 40.0);
+        QCOMPARE(m_fake->key(hash)->name, u"alice-renamed"_s);
+
+        KeyUpdate noLimit;
+        noLimit.limit = std::optional<double>();
+        noLimit.limitReset = LimitReset::None;
+        const auto unlimited = run<ApiKey>([&](auto done) { m_client->updateKey(hash, noLimit, nullptr, done); });
+        QVERIFY(unlimited.ok());
+        QVERIFY(!unlimited.value.limit);
+        QVERIFY(!m_fake->key(hash)->limit);
+
+        const auto deleted = run<bool>([&](auto done) { m_client->deleteKey(hash, nullptr, done); });
+        QVERIFY(deleted.ok());
+        QVERIFY(!m_fake->key(hash));
+
+        const auto again = run<bool>([&](auto done) { m_client->deleteKey(hash, nullptr, done); });
+        QVERIFY(!again.ok());
+        QCOMPARE(again.error.httpStatus, 404);
+        QCOMPARE(m_fake->countRequests("DELETE", u"/keys/"_s), 2); // a 404 is not retried
+    }
+
+    void createRejectedByServer()
+    {
+        NewKeySpec spec;
+        spec.name = u"past"_s;
+        spec.expiresAt = QDateTime::currentDateTimeUtc().addDays(-1); // the server refuses, we report
+        const auto r = run<json::CreatedKey>([&](auto done) { m_client->createKey(spec, nullptr, done); });
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error.httpStatus, 400);
+        QVERIFY(r.error.message().contains(u"expires_at"_s));
+        QCOMPARE(m_fake->keyCount(), 0);
+    }
+
+    void accountCalls()
+    {
+        DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc());
+        const auto who = run<CurrentKeyInfo>([&](auto done) { m_client->currentKey(nullptr, done); });
+        QVERIFY(who.ok());
+        QVERIFY(who.value.isManagementKey);
+
+        const auto credits = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QVERIFY(credits.ok());
+        QVERIFY(credits.value.totalCredits > credits.value.totalUsage);
+        QVERIFY(credits.value.totalUsage > 0);
+
+        const auto models = run<QList<ModelInfo>>([&](auto done) { m_client->models(nullptr, done); });
+        QVERIFY(models.ok());
+        QCOMPARE(models.value.size(), DemoData::models().size());
+
+        const auto all = run<QList<ActivityItem>>([&](auto done) { m_client->activity({}, nullptr, done); });
+        QVERIFY(all.ok());
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        QSet<QDate> days;
+        for (const ActivityItem &a : all.value) {
+            QVERIFY(a.date < today && a.date >= today.addDays(-30)); // only the last 30 completed days
+            days.insert(a.date);
+        }
+        QCOMPARE(days.size(), 30);
+
+        const ApiKey alice = *std::find_if(m_fake->keys().cbegin(), m_fake->keys().cend(),
+                                           [](const ApiKey &k) { return k.name == "alice-backend"_L1; });
+        const QDate yesterday = today.addDays(-1);
+        const auto one = run<QList<ActivityItem>>(
+            [&](auto done) { m_client->activity({yesterday, alice.hash}, nullptr, done); });
+        QVERIFY(one.ok());
+        for (const ActivityItem &a : one.value)
+            QCOMPARE(a.date, yesterday);
+        const auto rec = m_fake->requests().last();
+        QCOMPARE(rec.query.queryItemValue(u"api_key_hash"_s), alice.hash);
+        QCOMPARE(rec.query.queryItemValue(u"date"_s), yesterday.toString(Qt::ISODate));
+
+        const auto members = run<QList<OrgMember>>([&](auto done) { m_client->organizationMembers(nullptr, done); });
+        QVERIFY(members.ok());
+        QCOMPARE(members.value.size(), DemoData::members().size());
+    }
+
+    void organizationMembersPage()
+    {
+        QList<OrgMember> many;
+        for (int i = 0; i < 150; ++i)
+            many << OrgMember{u"user_%1"_s.arg(i), u"u%1@example.com"_s.arg(i), u"U"_s, u"%1"_s.arg(i), u"org:member"_s};
+        m_fake->setOrganizationMembers(many);
+        const auto r = run<QList<OrgMember>>([&](auto done) { m_client->organizationMembers(nullptr, done); });
+        QVERIFY(r.ok());
+        QCOMPARE(r.value.size(), 150);
+        QCOMPARE(r.value.last().id, u"user_149"_s);
+        QCOMPARE(m_fake->countRequests("GET", u"/organization/members"_s), 2);
+    }
+
+    void guardrails()
+    {
+        m_fake->addGeneratedKeys(3);
+        const ApiKeyList keys = m_fake->keys();
+        GuardrailSpec spec;
+        spec.name = u"orteam tier: basic"_s;
+        spec.limitUsd = 5;
+        spec.resetInterval = LimitReset::Daily;
+        spec.allowedModels = QStringList{u"openai/gpt-4o-mini"_s};
+        const auto created = run<Guardrail>([&](auto done) { m_client->createGuardrail(spec, nullptr, done); });
+        QVERIFY2(created.ok(), qPrintable(created.error.message()));
+        QCOMPARE(created.value.allowedModels, QStringList{u"openai/gpt-4o-mini"_s});
+        QCOMPARE(created.value.resetInterval, LimitReset::Daily);
+        const QString id = created.value.id;
+
+        GuardrailSpec change;
+        change.allowedModels = QStringList{u"openai/gpt-4o-mini"_s, u"meta-llama/llama-3.1-8b-instruct"_s};
+        change.limitUsd = 7.5;
+        const auto updated = run<Guardrail>([&](auto done) { m_client->updateGuardrail(id, change, nullptr, done); });
+        QVERIFY(updated.ok());
+        QCOMPARE(updated.value.allowedModels->size(), 2); // PATCH replaces the whole array
+        QCOMPARE(*updated.value.limitUsd, 7.5);
+
+        const auto assigned = run<qint64>([&](auto done) {
+            m_client->assignKeysToGuardrail(id, {keys.at(0).hash, keys.at(1).hash}, nullptr, done);
+        });
+        QVERIFY(assigned.ok());
+        QCOMPARE(assigned.value, 2);
+        const auto assignments = run<QList<GuardrailKeyAssignment>>([&](auto done) { m_client->listKeyAssignments(nullptr, done); });
+        QVERIFY(assignments.ok());
+        QCOMPARE(assignments.value.size(), 2);
+        const auto removed = run<qint64>([&](auto done) { m_client->unassignKeysFromGuardrail(id, {keys.at(0).hash}, nullptr, done); });
+        QVERIFY(removed.ok());
+        QCOMPARE(removed.value, 1);
+        QCOMPARE(m_fake->guardrailOfKey().size(), 1);
+
+        const auto listed = run<QList<Guardrail>>([&](auto done) { m_client->listGuardrails(nullptr, done); });
+        QVERIFY(listed.ok());
+        QCOMPARE(listed.value.size(), 1);
+        const auto got = run<Guardrail>([&](auto done) { m_client->getGuardrail(id, nullptr, done); });
+        QVERIFY(got.ok());
+        QCOMPARE(got.value.name, u"orteam tier: basic"_s);
+        const auto deleted = run<bool>([&](auto done) { m_client->deleteGuardrail(id, nullptr, done); });
+        QVERIFY(deleted.ok());
+        QVERIFY(m_fake->guardrails().isEmpty());
+        QVERIFY(m_fake->guardrailOfKey().isEmpty());
+    }
+
+    void errorStatuses_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<int>("expectedAttempts");
+        QTest::addColumn<QString>("inMessage");
+        QTest::newRow("400") << 400 << u"offset: bad"_s << 1 << u"invalid (400)"_s;
+        QTest::newRow("401") << 401 << u"User not found."_s << 1 << u"did not accept"_s;
+        QTest::newRow("402") << 402 << u"Insufficient credits"_s << 1 << u"Out of credits"_s;
+        QTest::newRow("403") << 403 << u"Only management keys can perform this operation"_s << 1 << u"not a management key"_s;
+        QTest::newRow("404") << 404 << u"Not Found"_s << 1 << u"Not found"_s;
+        QTest::newRow("429") << 429 << u"Rate limit exceeded"_s << 4 << u"rate limiting"_s;
+        QTest::newRow("500") << 500 << u"Internal Server Error"_s << 1 << u"server error (500)"_s;
+        QTest::newRow("502") << 502 << u"Bad Gateway"_s << 4 << u"server error (502)"_s;
+        QTest::newRow("503") << 503 << u"Service Unavailable"_s << 4 << u"server error (503)"_s;
+    }
+    void errorStatuses()
+    {
+        QFETCH(int, status);
+        QFETCH(QString, message);
+        QFETCH(int, expectedAttempts);
+        QFETCH(QString, inMessage);
+        m_fake->failNext("GET", u"/credits"_s, FakeOpenRouter::errorFault(status, message), 10);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error.kind, ApiError::Kind::Http);
+        QCOMPARE(r.error.httpStatus, status);
+        QCOMPARE(r.error.serverMessage, message);
+        QVERIFY2(r.error.message().contains(inMessage), qPrintable(r.error.message()));
+        // Transient statuses are retried (maxRetries = 3), the rest fail at once.
+        QCOMPARE(m_fake->countRequests("GET", u"/credits"_s), expectedAttempts);
+    }
+
+    void retryRecoversAndHonoursRetryAfter()
+    {
+        FakeOpenRouter::Fault f = FakeOpenRouter::errorFault(429, u"slow down"_s);
+        f.headers = {{"Retry-After", "1"}};
+        m_fake->failNext("GET", u"/credits"_s, f, 1);
+        QElapsedTimer clock;
+        clock.start();
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QVERIFY2(r.ok(), qPrintable(r.error.message()));
+        QVERIFY(clock.elapsed() >= 950); // waited the server's second, not our 10 ms backoff
+        QCOMPARE(m_fake->countRequests("GET", u"/credits"_s), 2);
+    }
+
+    void createIsNeverRetried()
+    {
+        m_fake->failNext("POST", u"/keys"_s, FakeOpenRouter::errorFault(502, u"Bad Gateway"_s), 5);
+        NewKeySpec spec;
+        spec.name = u"once"_s;
+        const auto r = run<json::CreatedKey>([&](auto done) { m_client->createKey(spec, nullptr, done); });
+        QVERIFY(!r.ok());
+        QCOMPARE(m_fake->countRequests("POST", u"/keys"_s), 1);
+    }
+
+    void apiKeyInsteadOfManagementKey()
+    {
+        QString secret;
+        FakeOpenRouter::KeySeed seed;
+        seed.name = u"just an api key"_s;
+        m_fake->addKey(seed, &secret);
+        m_client->setManagementKey(secret);
+        const auto who = run<CurrentKeyInfo>([&](auto done) { m_client->currentKey(nullptr, done); });
+        QVERIFY(who.ok());
+        QVERIFY(!who.value.isManagementKey);
+        const auto r = listAll();
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error.httpStatus, 403);
+        QVERIFY(r.error.message().contains(u"API key, not a management key"_s));
+    }
+
+    void missingKeyIsRefusedBeforeSending()
+    {
+        m_client->setManagementKey(QString());
+        const auto r = listAll();
+        QCOMPARE(r.error.kind, ApiError::Kind::NoKey);
+        QVERIFY(r.error.message().contains(u"OPENROUTER_MGMT_KEY"_s));
+        QCOMPARE(m_fake->requests().size(), 0);
+    }
+
+    void plainHttpIsRefused()
+    {
+        OpenRouterClient::Settings s = fastSettings();
+        s.baseUrl = QUrl(u"http://openrouter.example.com/api/v1"_s);
+        m_client->setSettings(s);
+        const auto r = listAll();
+        QCOMPARE(r.error.kind, ApiError::Kind::InsecureUrl);
+        QVERIFY(r.error.message().contains(u"plain http"_s));
+        QVERIFY(r.error.message().contains(u"openrouter.example.com"_s));
+    }
+
+    void urlPolicy_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("https") << u"https://openrouter.ai/api/v1"_s << true;
+        QTest::newRow("http loopback v4") << u"http://127.0.0.1:8080/api/v1"_s << true;
+        QTest::newRow("http loopback 127/8") << u"http://127.1.2.3/api/v1"_s << true;
+        QTest::newRow("http localhost") << u"http://localhost:4010"_s << true;
+        QTest::newRow("http loopback v6") << u"http://[::1]:4010"_s << true;
+        QTest::newRow("http remote") << u"http://openrouter.ai/api/v1"_s << false;
+        QTest::newRow("http private range") << u"http://192.168.1.10/api/v1"_s << false;
+        QTest::newRow("ftp") << u"ftp://openrouter.ai"_s << false;
+        QTest::newRow("no scheme") << u"openrouter.ai/api/v1"_s << false;
+        QTest::newRow("empty") << QString() << false;
+        QTest::newRow("junk") << u"http://"_s << false;
+    }
+    void urlPolicy()
+    {
+        QFETCH(QString, url);
+        QFETCH(bool, accepted);
+        QString error;
+        const QUrl parsed = UrlPolicy::parse(url, &error);
+        QCOMPARE(error.isEmpty(), accepted);
+        QCOMPARE(parsed.isValid(), accepted);
+    }
+
+    void malformedAndMistypedBodies_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("inDetail");
+        QTest::newRow("invalid json") << QByteArray("{\"data\": [") << u"invalid JSON"_s;
+        QTest::newRow("html") << QByteArray("<html>hi</html>") << u"invalid JSON"_s;
+        QTest::newRow("wrong type") << QByteArray(R"({"data":[{"hash":"abc","name":"x","usage":"12"}]})") << u"$.data[0].usage"_s;
+        QTest::newRow("data null") << QByteArray(R"({"data":null})") << u"$.data"_s;
+    }
+    void malformedAndMistypedBodies()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, inDetail);
+        FakeOpenRouter::Fault f;
+        f.status = 200;
+        f.body = body;
+        m_fake->failNext("GET", u"/keys"_s, f);
+        const auto r = listAll();
+        QCOMPARE(r.error.kind, ApiError::Kind::BadResponse);
+        QVERIFY2(r.error.detail.contains(inDetail), qPrintable(r.error.detail));
+        QVERIFY(r.error.message().contains(u"cannot read"_s));
+    }
+
+    void timeout()
+    {
+        OpenRouterClient::Settings s = fastSettings();
+        s.timeoutMs = 300;
+        s.maxRetries = 1;
+        m_client->setSettings(s);
+        FakeOpenRouter::Fault hang;
+        hang.hang = true;
+        m_fake->failNext("GET", u"/credits"_s, hang, 2);
+        QElapsedTimer clock;
+        clock.start();
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(r.error.kind, ApiError::Kind::Timeout);
+        QVERIFY(r.error.message().contains(u"did not answer in time"_s));
+        QCOMPARE(m_fake->countRequests("GET", u"/credits"_s), 2); // a timed-out GET is retried once
+        QVERIFY(clock.elapsed() < 3000);
+    }
+
+    void connectionReset()
+    {
+        OpenRouterClient::Settings s = fastSettings();
+        s.maxRetries = 0;
+        m_client->setSettings(s);
+        FakeOpenRouter::Fault reset;
+        reset.closeWithoutAnswer = true;
+        // Qt itself re-sends once when a kept-alive connection closes before answering.
+        m_fake->failNext("GET", u"/credits"_s, reset, 5);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(r.error.kind, ApiError::Kind::Network);
+        QVERIFY(r.error.message().startsWith(u"Could not reach"_s));
+    }
+
+    void truncatedBody()
+    {
+        OpenRouterClient::Settings s = fastSettings();
+        s.maxRetries = 0;
+        m_client->setSettings(s);
+        FakeOpenRouter::Fault cut;
+        cut.status = 200;
+        cut.body = R"({"data":{"total_credits":10,)";
+        cut.truncate = true;
+        m_fake->failNext("GET", u"/credits"_s, cut);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QVERIFY(!r.ok());
+        QVERIFY(r.error.kind == ApiError::Kind::Network || r.error.kind == ApiError::Kind::BadResponse);
+    }
+
+    void responseSizeIsCapped()
+    {
+        m_fake->addGeneratedKeys(100);
+        OpenRouterClient::Settings s = fastSettings();
+        s.maxResponseBytes = 4096;
+        m_client->setSettings(s);
+        const auto r = listAll();
+        QCOMPARE(r.error.kind, ApiError::Kind::TooLarge);
+    }
+
+    void callbacksAreNeverSynchronousAndRespectContext()
+    {
+        m_client->setManagementKey(QString());
+        bool called = false;
+        m_client->credits(nullptr, [&](const ApiResult<Credits> &) { called = true; });
+        QVERIFY(!called); // even a refusal arrives later, like every other answer
+        QTRY_VERIFY(called);
+
+        m_client->setManagementKey(m_fake->managementKey());
+        bool calledAfterDeath = false;
+        auto *context = new QObject;
+        m_client->credits(context, [&](const ApiResult<Credits> &) { calledAfterDeath = true; });
+        delete context;
+        QTest::qWait(300);
+        QVERIFY(!calledAfterDeath);
+        QCOMPARE(m_fake->countRequests("GET", u"/credits"_s), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClient)
+#include "tst_client.moc"

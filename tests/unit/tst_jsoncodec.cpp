@@ -1,0 +1,271 @@
+// Parsing OpenRouter's bodies strictly (wrong types are errors, unknown fields ignored, optional
+// fields absent or null) and building request bodies with OpenRouter's field names.
+#include "ApiError.h"
+#include "JsonCodec.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+#include <QTimeZone>
+
+using namespace orteam;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+// A complete key object as the spec's example shows it.
+QByteArray fullKey()
+{
+    return R"({"byok_usage":17.38,"byok_usage_daily":17.38,"byok_usage_monthly":17.38,"byok_usage_weekly":17.38,
+      "created_at":"2025-08-24T10:30:00Z","creator_user_id":"user_2dHFtVWx2n56w6HkM0000000000","disabled":false,
+      "expires_at":"2027-12-31T23:59:59Z","hash":"f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943",
+      "include_byok_in_limit":false,"label":"sk-or-v1-0e6...1c96","limit":100,"limit_remaining":74.5,
+      "limit_reset":"monthly","name":"My Production Key","updated_at":"2025-08-24T15:45:00Z","usage":25.5,
+      "usage_daily":25.5,"usage_monthly":25.5,"usage_weekly":25.5,"workspace_id":"0df9e665-d932-5740-b2c7-b52af166bc11"})";
+}
+QByteArray withField(const QByteArray &object, const QString &field, const QJsonValue &value)
+{
+    QJsonObject o = QJsonDocument::fromJson(object).object();
+    if (value.isUndefined())
+        o.remove(field);
+    else
+        o.insert(field, value);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+QByteArray list(const QByteArray &key)
+{
+    return "{\"data\":[" + key + "]}";
+}
+} // namespace
+
+class TestJsonCodec : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fullKeyParses()
+    {
+        const auto r = json::parseKeyList(list(fullKey()));
+        QVERIFY2(r.ok(), qPrintable(r.error.detail));
+        QCOMPARE(r.value.size(), 1);
+        const ApiKey &k = r.value.first();
+        QCOMPARE(k.hash, u"f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943"_s);
+        QCOMPARE(k.name, u"My Production Key"_s);
+        QCOMPARE(*k.limit, 100.0);
+        QCOMPARE(*k.limitRemaining, 74.5);
+        QCOMPARE(k.limitReset, LimitReset::Monthly);
+        QCOMPARE(k.usageWeekly, 25.5);
+        QCOMPARE(k.byokUsage, 17.38);
+        QCOMPARE(k.expiresAt, QDateTime(QDate(2027, 12, 31), QTime(23, 59, 59), QTimeZone::utc()));
+        QCOMPARE(k.createdAt.toString(Qt::ISODate), u"2025-08-24T10:30:00Z"_s);
+    }
+
+    void nullsAndAbsence_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<bool>("absent"); // else null
+        for (const char *f : {"limit", "limit_remaining", "limit_reset", "expires_at", "updated_at", "creator_user_id",
+                              "usage_daily", "byok_usage", "workspace_id", "label"}) {
+            QTest::addRow("%s null", f) << QString::fromLatin1(f) << false;
+            QTest::addRow("%s absent", f) << QString::fromLatin1(f) << true;
+        }
+    }
+    void nullsAndAbsence()
+    {
+        QFETCH(QString, field);
+        QFETCH(bool, absent);
+        const auto r = json::parseKeyList(list(withField(fullKey(), field, absent ? QJsonValue() : QJsonValue(QJsonValue::Null))));
+        QVERIFY2(r.ok(), qPrintable(r.error.detail));
+        const ApiKey &k = r.value.first();
+        if (field == "limit"_L1)
+            QVERIFY(!k.limit);
+        if (field == "limit_reset"_L1)
+            QCOMPARE(k.limitReset, LimitReset::None);
+        if (field == "expires_at"_L1)
+            QVERIFY(!k.expiresAt.isValid());
+        if (field == "usage_daily"_L1)
+            QCOMPARE(k.usageDaily, 0.0);
+    }
+
+    void wrongTypesAreErrors_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::newRow("usage as string") << u"usage"_s << QJsonValue(u"25.5"_s);
+        QTest::newRow("limit as string") << u"limit"_s << QJsonValue(u"100"_s);
+        QTest::newRow("disabled as string") << u"disabled"_s << QJsonValue(u"false"_s);
+        QTest::newRow("disabled as number") << u"disabled"_s << QJsonValue(0);
+        QTest::newRow("name as number") << u"name"_s << QJsonValue(7);
+        QTest::newRow("hash as null") << u"hash"_s << QJsonValue(QJsonValue::Null);
+        QTest::newRow("hash absent") << u"hash"_s << QJsonValue();
+        QTest::newRow("hash empty") << u"hash"_s << QJsonValue(u""_s);
+        QTest::newRow("created_at not a date") << u"created_at"_s << QJsonValue(u"yesterday"_s);
+        QTest::newRow("limit_reset unknown") << u"limit_reset"_s << QJsonValue(u"yearly"_s);
+        QTest::newRow("usage as object") << u"usage_monthly"_s << QJsonValue(QJsonObject{});
+    }
+    void wrongTypesAreErrors()
+    {
+        QFETCH(QString, field);
+        QFETCH(QJsonValue, value);
+        const auto r = json::parseKeyList(list(withField(fullKey(), field, value)));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error.kind, ApiError::Kind::BadResponse);
+        // The error names the field, so a person (or a bug report) can say what was wrong.
+        QVERIFY2(r.error.detail.contains(u"$.data[0]."_s + field), qPrintable(r.error.detail));
+        QVERIFY(r.value.isEmpty());
+    }
+
+    void unknownFieldsIgnored()
+    {
+        QByteArray body = withField(fullKey(), u"external_user"_s, QJsonValue(u"bob"_s));
+        body = withField(body, u"brand_new_field"_s, QJsonValue(QJsonObject{{"x"_L1, 1}}));
+        QVERIFY(json::parseKeyList(list(body)).ok());
+    }
+
+    void malformedDocuments_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("html") << QByteArray("<html><body>502 Bad Gateway</body></html>");
+        QTest::newRow("truncated") << list(fullKey()).left(80);
+        QTest::newRow("array at top") << QByteArray("[]");
+        QTest::newRow("data missing") << QByteArray("{}");
+        QTest::newRow("data is object") << QByteArray(R"({"data":{}})");
+        QTest::newRow("item not object") << QByteArray(R"({"data":[1]})");
+    }
+    void malformedDocuments()
+    {
+        QFETCH(QByteArray, body);
+        const auto r = json::parseKeyList(body);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error.kind, ApiError::Kind::BadResponse);
+        QVERIFY(!r.error.message().isEmpty());
+    }
+
+    void createdKeyNeedsSecret()
+    {
+        const QByteArray ok = "{\"data\":" + fullKey() + ",\"key\":\"sk-or-v1-secret\"}";
+        const auto r = json::parseCreatedKey(ok);
+        QVERIFY(r.ok());
+        QCOMPARE(r.value.secret, u"sk-or-v1-secret"_s);
+        QVERIFY(!json::parseCreatedKey("{\"data\":" + fullKey() + "}").ok());
+        QVERIFY(!json::parseCreatedKey("{\"data\":" + fullKey() + ",\"key\":\"\"}").ok());
+        QVERIFY(!json::parseCreatedKey("{\"data\":" + fullKey() + ",\"key\":42}").ok());
+    }
+
+    void deleted()
+    {
+        QVERIFY(json::parseDeleted(R"({"deleted":true})").ok());
+        QVERIFY(!json::parseDeleted(R"({"deleted":false})").ok());
+        QVERIFY(!json::parseDeleted(R"({"deleted":"true"})").ok());
+    }
+
+    void modelsPricesAreStrings()
+    {
+        const QByteArray body = R"({"data":[{"id":"openai/gpt-4o","name":"GPT-4o","context_length":128000,
+            "pricing":{"prompt":"0.0000025","completion":"0.00001","request":"0"}}],"total_count":1})";
+        const auto r = json::parseModels(body);
+        QVERIFY2(r.ok(), qPrintable(r.error.detail));
+        QCOMPARE(r.value.first().promptPricePerMillion(), 2.5);
+        QCOMPARE(r.value.first().completionPricePerMillion(), 10.0);
+        // A number where the spec says string is a wrong type, not a price.
+        QVERIFY(!json::parseModels(R"({"data":[{"id":"m","pricing":{"prompt":0.1}}]})").ok());
+        QVERIFY(!json::parseModels(R"({"data":[{"id":"m","pricing":{"prompt":"cheap"}}]})").ok());
+    }
+
+    void activity()
+    {
+        const QByteArray body = R"({"data":[{"byok_usage_inference":0.012,"completion_tokens":125,"date":"2025-08-24",
+            "endpoint_id":"550e8400","model":"openai/gpt-4.1","model_permaslug":"openai/gpt-4.1-2025-04-14",
+            "prompt_tokens":50,"provider_name":"OpenAI","reasoning_tokens":25,"requests":5,"usage":0.015}]})";
+        const auto r = json::parseActivity(body);
+        QVERIFY2(r.ok(), qPrintable(r.error.detail));
+        QCOMPARE(r.value.first().date, QDate(2025, 8, 24));
+        QCOMPARE(r.value.first().requests, 5);
+        QCOMPARE(r.value.first().usage, 0.015);
+        QVERIFY(!json::parseActivity(R"({"data":[{"date":"2025-13-45","requests":1}]})").ok());
+        QVERIFY(!json::parseActivity(R"({"data":[{"date":"2025-08-24","requests":1.5}]})").ok());
+    }
+
+    void currentKey()
+    {
+        auto r = json::parseCurrentKey(R"({"data":{"label":"sk-or-v1-au7...890","is_management_key":false,"is_provisioning_key":true,"limit":null}})");
+        QVERIFY(r.ok());
+        QVERIFY(r.value.isManagementKey); // the older flag name counts too
+        r = json::parseCurrentKey(R"({"data":{"label":"x","is_management_key":false}})");
+        QVERIFY(r.ok());
+        QVERIFY(!r.value.isManagementKey);
+    }
+
+    void errorBodies_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("expectInMessage");
+        QTest::newRow("403 management") << 403 << QByteArray(R"({"error":{"code":403,"message":"Only management keys can perform this operation"}})")
+                                        << u"not a management key"_s;
+        QTest::newRow("401") << 401 << QByteArray(R"({"error":{"code":401,"message":"User not found."}})") << u"did not accept"_s;
+        QTest::newRow("402 with metadata") << 402 << QByteArray(R"({"error":{"code":402,"message":"Insufficient credits","metadata":{"limit_source":"key"}}})")
+                                           << u"Insufficient credits"_s;
+        QTest::newRow("404") << 404 << QByteArray(R"({"error":{"code":404,"message":"API key not found"}})") << u"deleted already"_s;
+        QTest::newRow("500 html body") << 500 << QByteArray("<html>oops</html>") << u"server error (500)"_s;
+        QTest::newRow("503 empty body") << 503 << QByteArray() << u"server error (503)"_s;
+    }
+    void errorBodies()
+    {
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, expectInMessage);
+        const ApiError e = ApiError::http(status, body, u"openrouter.ai"_s);
+        QCOMPARE(e.httpStatus, status);
+        QVERIFY2(e.message().contains(expectInMessage), qPrintable(e.message()));
+        if (status == 402)
+            QCOMPARE(e.metadata.value("limit_source"_L1).toString(), u"key"_s);
+    }
+
+    void createBody()
+    {
+        NewKeySpec spec;
+        spec.name = u"  alice  "_s;
+        QJsonObject o = json::toJson(spec);
+        QCOMPARE(o, (QJsonObject{{"name"_L1, u"alice"_s}})); // only what is set is sent
+        spec.limit = 25;
+        spec.limitReset = LimitReset::Weekly;
+        spec.expiresAt = QDateTime(QDate(2027, 12, 31), QTime(23, 59, 59), QTimeZone::utc());
+        spec.includeByokInLimit = true;
+        o = json::toJson(spec);
+        QCOMPARE(o.value("limit"_L1).toDouble(), 25.0);
+        QCOMPARE(o.value("limit_reset"_L1).toString(), u"weekly"_s);
+        QCOMPARE(o.value("expires_at"_L1).toString(), u"2027-12-31T23:59:59Z"_s);
+        QCOMPARE(o.value("include_byok_in_limit"_L1).toBool(), true);
+    }
+
+    void updateBody()
+    {
+        KeyUpdate u;
+        QVERIFY(u.isEmpty());
+        QVERIFY(json::toJson(u).isEmpty());
+        u.disabled = true;
+        QCOMPARE(json::toJson(u), (QJsonObject{{"disabled"_L1, true}}));
+        u = {};
+        u.limit = std::optional<double>(); // remove the limit: an explicit null
+        u.limitReset = LimitReset::None;
+        const QJsonObject o = json::toJson(u);
+        QVERIFY(o.value("limit"_L1).isNull());
+        QVERIFY(o.value("limit_reset"_L1).isNull());
+        QCOMPARE(o.size(), 2);
+    }
+
+    void keyRoundTrip()
+    {
+        const auto parsed = json::parseKeyList(list(fullKey()));
+        QVERIFY(parsed.ok());
+        const QJsonObject again = json::toJson(parsed.value.first());
+        ApiKey back;
+        QString error;
+        QVERIFY(json::parseKey(again, &back, &error));
+        QCOMPARE(back, parsed.value.first());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestJsonCodec)
+#include "tst_jsoncodec.moc"

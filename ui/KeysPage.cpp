@@ -1,0 +1,104 @@
+#include "KeysPage.h"
+
+#include "KeyFilterProxyModel.h"
+#include "KeyListController.h"
+#include "KeyTableModel.h"
+#include "Money.h"
+#include "RemainingBarDelegate.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace orteam {
+
+KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
+    : QWidget(parent), m_controller(controller), m_proxy(new KeyFilterProxyModel(this))
+{
+    setObjectName(QStringLiteral("keysPage"));
+    m_proxy->setSourceModel(controller->model());
+
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("keySearchLineEdit"));
+    m_search->setPlaceholderText(tr("Search name, key or hash…"));
+    m_search->setClearButtonEnabled(true);
+
+    m_statusFilter = new QComboBox(this);
+    m_statusFilter->setObjectName(QStringLiteral("keyStatusFilterComboBox"));
+    m_statusFilter->addItem(tr("All statuses"));
+    m_statusFilter->addItem(tr("Active"), int(KeyStatus::Active));
+    m_statusFilter->addItem(tr("Expiring soon"), int(KeyStatus::ExpiringSoon));
+    m_statusFilter->addItem(tr("Disabled"), int(KeyStatus::Disabled));
+    m_statusFilter->addItem(tr("Expired"), int(KeyStatus::Expired));
+
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("keysTableView"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(KeyTableModel::UsageMonthlyColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(26);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setHighlightSections(false);
+    m_table->setItemDelegateForColumn(KeyTableModel::RemainingColumn, new RemainingBarDelegate(m_table));
+    m_table->setColumnWidth(KeyTableModel::NameColumn, 150);
+    m_table->setColumnWidth(KeyTableModel::LabelColumn, 140);
+    m_table->setColumnWidth(KeyTableModel::RemainingColumn, 130);
+
+    m_totals = new QLabel(this);
+    m_totals->setObjectName(QStringLiteral("keysTotalsLabel"));
+
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(m_search, 1);
+    filters->addWidget(m_statusFilter);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(filters);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_totals);
+
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &KeyFilterProxyModel::setSearchText);
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this] {
+        const QVariant v = m_statusFilter->currentData();
+        m_proxy->setStatusFilter(v.isValid() ? std::optional<KeyStatus>(KeyStatus(v.toInt())) : std::nullopt);
+    });
+    // Totals follow what is shown, so a search answers "how much did these keys spend?".
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_proxy, signal, this, &KeysPage::updateTotals);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &KeysPage::updateTotals);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &KeysPage::updateTotals);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &KeysPage::updateTotals);
+    updateTotals();
+}
+
+void KeysPage::updateTotals()
+{
+    double spend = 0, month = 0, limits = 0;
+    int unlimited = 0;
+    const KeyTableModel *model = m_controller->model();
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const int source = m_proxy->mapToSource(m_proxy->index(row, 0)).row();
+        const ApiKey *k = model->keyAt(source);
+        if (!k)
+            continue;
+        spend += k->usage;
+        month += k->usageMonthly;
+        if (k->limit)
+            limits += *k->limit;
+        else
+            ++unlimited;
+    }
+    m_totals->setText(tr("%n key(s) shown · spent %1 this month, %2 in total · limits %3%4", nullptr, m_proxy->rowCount())
+                          .arg(formatUsd(month), formatUsd(spend), formatUsd(limits),
+                               unlimited ? tr(" + %n without a limit", nullptr, unlimited) : QString()));
+}
+
+} // namespace orteam

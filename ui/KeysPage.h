@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace orteam {
+
+class KeyFilterProxyModel;
+class KeyListController;
+
+// The Keys page: every key of the account in a sortable, searchable table with totals beneath.
+class KeysPage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit KeysPage(KeyListController *controller, QWidget *parent = nullptr);
+
+    QTableView *table() const { return m_table; }
+    KeyFilterProxyModel *proxy() const { return m_proxy; }
+
+private:
+    void updateTotals();
+
+    KeyListController *m_controller;
+    KeyFilterProxyModel *m_proxy;
+    QLineEdit *m_search;
+    QComboBox *m_statusFilter;
+    QTableView *m_table;
+    QLabel *m_totals;
+};
+
+} // namespace orteam
