@@ -239,6 +239,9 @@ void writeReply(QHttpServerResponder &responder, int status, const QByteArray &b
 
 bool FakeOpenRouter::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    // The responder writes status line, headers and body separately; without TCP_NODELAY, Nagle's
+    // algorithm meets the client's delayed ACK and every answer waits ~40 ms on loopback.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     QString path = request.url().path();
     const QByteArray method = methodName(request.method());
     if (path.startsWith(ApiPrefix))
