@@ -14,6 +14,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <memory>
+
 namespace orteam {
 
 KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
@@ -49,9 +51,6 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->setItemDelegateForColumn(KeyTableModel::RemainingColumn, new RemainingBarDelegate(m_table));
-    m_table->setColumnWidth(KeyTableModel::NameColumn, 150);
-    m_table->setColumnWidth(KeyTableModel::LabelColumn, 140);
-    m_table->setColumnWidth(KeyTableModel::RemainingColumn, 130);
 
     m_totals = new QLabel(this);
     m_totals->setObjectName(QStringLiteral("keysTotalsLabel"));
@@ -77,6 +76,15 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, &KeysPage::updateTotals);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &KeysPage::updateTotals);
     updateTotals();
+
+    // Fit the columns to the first real data once; after that the widths are the user's.
+    auto fit = std::make_shared<QMetaObject::Connection>();
+    *fit = connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this, fit] {
+        QObject::disconnect(*fit);
+        m_table->resizeColumnsToContents();
+        m_table->setColumnWidth(KeyTableModel::RemainingColumn,
+                                std::max(m_table->columnWidth(KeyTableModel::RemainingColumn), 120));
+    });
 }
 
 void KeysPage::updateTotals()

@@ -68,7 +68,7 @@ MainWindow::MainWindow(KeyListController *keys, const Options &options, QWidget 
 
     m_keysPage = new KeysPage(m_keys, m_pages);
     m_pages->addWidget(m_keysPage);
-    m_navigation->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_DialogApplyButton), tr("Keys")));
+    m_navigation->addItem(tr("Keys"));
     m_pageNames << QStringLiteral("keys");
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_navigation->setCurrentRow(0);

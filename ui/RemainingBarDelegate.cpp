@@ -32,7 +32,8 @@ void RemainingBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(Qt::NoPen);
-    painter->setBrush(QColor(0xe4, 0xe7, 0xeb));
+    // An exhausted limit has no bar left to colour, so the empty track itself turns red.
+    painter->setBrush(used >= 1.0 ? QColor(0xf6, 0xc9, 0xc9) : QColor(0xe4, 0xe7, 0xeb));
     painter->drawRoundedRect(bar, 3, 3);
     // The bar shows what is left: full when nothing is spent, empty at the limit.
     QRect left = bar;

@@ -26,7 +26,7 @@ QList<DemoMember> members()
         {u"Ines Silva"_s, u"ines@example.com"_s, u"free"_s, {u"ines-design"_s}},
         {u"Jamal Reed"_s, u"jamal@example.com"_s, u"basic"_s, {u"jamal-support"_s}},
         {u"Kate Walsh"_s, u"kate@example.com"_s, u"free"_s, {u"kate-product"_s}},
-        {u"Liam O'Brien"_s, u"liam@example.com"_s, u"free"_s, {u"liam-intern"_s}},
+        {u"Liam O'Brien"_s, u"liam@example.com"_s, u"basic"_s, {u"liam-intern"_s}},
     };
 }
 
@@ -104,7 +104,7 @@ void seed(FakeOpenRouter &server, const QDateTime &now)
     const QDate weekStart = today.addDays(1 - today.dayOfWeek()); // Monday
     const QDate monthStart = QDate(today.year(), today.month(), 1);
     // Daily request volume per member: a spread from light to heavy users.
-    const QList<double> volume{160, 420, 260, 140, 60, 110, 230, 90, 80, 300, 40, 70};
+    const QList<double> volume{700, 1900, 1100, 650, 280, 520, 1000, 420, 380, 1400, 180, 320};
 
     QList<OrgMember> orgMembers;
     const QList<DemoMember> team = members();
@@ -114,7 +114,10 @@ void seed(FakeOpenRouter &server, const QDateTime &now)
         const QString userId = u"user_demo%1"_s.arg(mi + 1, 2, 10, QLatin1Char('0'));
         orgMembers << OrgMember{userId, member.email, member.fullName.section(u' ', 0, 0),
                                 member.fullName.section(u' ', 1), mi == 0 ? u"org:admin"_s : u"org:member"_s};
-        const QStringList tierModels = modelsForTier(member.tier);
+        QStringList tierModels = modelsForTier(member.tier);
+        // Kate (free tier) has been using a paid model too: something for the tier checks to find.
+        if (member.email.startsWith("kate"_L1))
+            tierModels << u"meta-llama/llama-3.1-8b-instruct"_s;
         for (int ki = 0; ki < member.keyNames.size(); ++ki) {
             const QString keyName = member.keyNames.at(ki);
             // A second key takes a smaller share of the member's traffic.
@@ -158,7 +161,8 @@ void seed(FakeOpenRouter &server, const QDateTime &now)
                     rows.append({day, a});
                 }
             }
-            double before = 3.0 + mi * 1.7; // spend from before the 60 days we model
+            // Spend from before the 60 days we model (free-tier models cost nothing).
+            const double before = member.tier == "free"_L1 ? 0.0 : 20.0 + mi * 6.5;
             for (const auto &[day, a] : rows) {
                 s.usage += a.usage;
                 if (day == today)
@@ -175,23 +179,23 @@ void seed(FakeOpenRouter &server, const QDateTime &now)
             if (keyName == "bob-frontend"_L1) { // near the limit (93% of a monthly limit)
                 s.limitReset = LimitReset::Monthly;
                 s.limit = std::ceil(s.usageMonthly / 0.93);
-            } else if (keyName == "jamal-support"_L1) { // over its daily limit
-                s.limitReset = LimitReset::Daily;
-                s.limit = std::floor(s.usageDaily * 0.9 * 100) / 100;
+            } else if (keyName == "jamal-support"_L1) { // just over its weekly limit
+                s.limitReset = LimitReset::Weekly;
+                s.limit = std::max(1.0, std::floor(s.usageWeekly * 0.95));
             } else if (keyName == "eve-security"_L1) {
                 s.disabled = true;
-                s.limit = 25;
+                s.limit = 50;
                 s.limitReset = LimitReset::Monthly;
             } else if (keyName == "hiro-mobile"_L1) { // expiring in three days
                 s.expiresAt = QDateTime(today.addDays(3), QTime(23, 59, 59), QTimeZone::utc());
-                s.limit = 30;
+                s.limit = 75;
                 s.limitReset = LimitReset::Monthly;
             } else if (keyName == "liam-intern"_L1) { // expired
                 s.expiresAt = QDateTime(today.addDays(-12), QTime(17, 0), QTimeZone::utc());
-                s.limit = 5;
+                s.limit = 100;
             } else if (member.tier == "enterprise"_L1) { // no limit
                 if (keyName == "carol-ml-batch"_L1) {
-                    s.limit = 400;
+                    s.limit = 1000;
                     s.limitReset = LimitReset::Monthly;
                 }
             } else if (member.tier == "free"_L1) {
@@ -199,7 +203,7 @@ void seed(FakeOpenRouter &server, const QDateTime &now)
                 s.limitReset = LimitReset::Daily;
             } else {
                 s.limitReset = LimitReset::Monthly;
-                s.limit = std::ceil(std::max(25.0, s.usageMonthly * 1.8) / 5) * 5;
+                s.limit = std::ceil(std::max(25.0, s.usageMonthly * 1.6) / 25) * 25;
             }
             if (keyName == "frank-ci"_L1)
                 s.expiresAt = QDateTime(today.addDays(45), QTime(0, 0), QTimeZone::utc());
