@@ -216,8 +216,10 @@ private Q_SLOTS:
         }
         QCOMPARE(days.size(), 30);
 
-        const ApiKey alice = *std::find_if(m_fake->keys().cbegin(), m_fake->keys().cend(),
-                                           [](const ApiKey &k) { return k.name == "alice-backend"_L1; });
+        const ApiKeyList keys = m_fake->keys();
+        const auto aliceIt = std::find_if(keys.cbegin(), keys.cend(), [](const ApiKey &k) { return k.name == "alice-backend"_L1; });
+        QVERIFY(aliceIt != keys.cend());
+        const ApiKey alice = *aliceIt;
         const QDate yesterday = today.addDays(-1);
         const auto one = run<QList<ActivityItem>>(
             [&](auto done) { m_client->activity({yesterday, alice.hash}, nullptr, done); });
