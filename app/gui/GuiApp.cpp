@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QEventLoop>
+#include <QIcon>
 #include <QPixmap>
 #include <QTextStream>
 #include <QTimer>
@@ -46,6 +47,11 @@ int GuiApp::run()
     QApplication::setOrganizationName(u"orteam"_s);
     QApplication::setApplicationVersion(QStringLiteral(ORTEAM_VERSION " (" ORTEAM_GIT_REVISION ")"));
     QApplication::setApplicationDisplayName(u"orteam"_s);
+    QApplication::setDesktopFileName(u"io.github.orteam.orteam"_s);
+    QIcon icon;
+    for (int size : {16, 32, 48, 64, 128, 256})
+        icon.addFile(u":/icons/orteam-%1.png"_s.arg(size), QSize(size, size));
+    QApplication::setWindowIcon(icon);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"orteam: run an OpenRouter team — keys, tiers, budgets and spend."_s);

@@ -10,7 +10,9 @@
 #include "MainWindow.h"
 #include "OpenRouterClient.h"
 
+#include <QAction>
 #include <QComboBox>
+#include <QDialog>
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
@@ -172,6 +174,19 @@ private Q_SLOTS:
         QVERIFY(done.wait());
         QVERIFY(!banner->isVisible());
         QVERIFY(find<QLabel>("connectionStatusLabel")->text().startsWith(u"Connected"_s));
+    }
+
+    void aboutShowsVersionAndRevision()
+    {
+        QAction *about = m_window->findChild<QAction *>(u"aboutAction"_s);
+        QVERIFY(about);
+        about->trigger();
+        QDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = m_window->findChild<QDialog *>(u"aboutDialog"_s)) != nullptr);
+        const QString text = dialog->findChild<QLabel *>(u"aboutTextLabel"_s)->text();
+        QVERIFY(text.contains(QStringLiteral(ORTEAM_VERSION)));
+        QVERIFY(text.contains(QStringLiteral(ORTEAM_GIT_REVISION)));
+        dialog->close();
     }
 
     void screenshotCommandWritesAPicture()

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the .deb, installs it with apt (which must resolve every dependency), runs both programs
+# from their installed paths, validates the launcher and metadata, then purges the package and
+# checks that nothing it installed is left. Needs root. Usage: installer/check-package.sh BUILD_DIR
+set -euo pipefail
+build=$(cd "${1:?build dir}" && pwd)
+export DEBIAN_FRONTEND=noninteractive
+(cd "$build" && cpack -G DEB >/dev/null)
+deb=$(ls "$build"/orteam_*.deb | head -n 1)
+echo "==> $deb"
+dpkg-deb --field "$deb" Package Version Depends
+apt-get install -y -qq "$deb" >/dev/null
+files=$(dpkg -L orteam | while read -r f; do [ -f "$f" ] && echo "$f"; done)
+
+fail() { echo "package check FAILED: $*"; exit 1; }
+version=$(/usr/bin/orteam-cli --version)
+echo "installed: $version"
+[[ $version == "orteam-cli $(dpkg-deb --field "$deb" Version) ("* ]] || fail "orteam-cli --version says '$version'"
+shot=$(mktemp --suffix=.png)
+QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=$(mktemp -d) /usr/bin/orteam --demo --screenshot "$shot" 2>/dev/null \
+    || fail "installed orteam --demo --screenshot"
+[ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] || fail "screenshot is not a PNG"
+desktop-file-validate /usr/share/applications/io.github.orteam.orteam.desktop || fail "desktop file"
+appstreamcli validate --no-net /usr/share/metainfo/io.github.orteam.orteam.metainfo.xml >/dev/null || fail "metainfo"
+[ -f /usr/share/icons/hicolor/scalable/apps/orteam.svg ] || fail "icon"
+man -w orteam-cli >/dev/null 2>&1 || [ -f /usr/share/man/man1/orteam-cli.1 ] || fail "man page"
+
+apt-get purge -y -qq orteam >/dev/null
+left=$(for f in $files; do [ -e "$f" ] && echo "$f"; done || true)
+[ -z "$left" ] || fail "left behind after purge: $left"
+echo "package check: installed, ran, validated and removed cleanly ($(echo "$files" | wc -l) files)"
