@@ -25,7 +25,7 @@ time_ms() { # time_ms COMMAND... → milliseconds of one run
 pages=$(( keys / 100 + 1 ))
 urls=()
 for ((i = 0; i < pages; i++)); do urls+=("$base/keys?include_disabled=true&offset=$((i * 100))"); done
-curl_parallel() { curl -s --parallel --parallel-max 6 -H "Authorization: Bearer $mgmt" "${urls[@]}"; }
+curl_parallel() { curl -s --no-progress-meter --parallel --parallel-max 6 -H "Authorization: Bearer $mgmt" "${urls[@]}"; }
 cli_json() { OPENROUTER_MGMT_KEY=$mgmt "$cli" --base-url "$base" keys list --include-disabled --format json; }
 py_seq() { python3 "$here/sequential_client.py" "$base" "$mgmt"; }
 
