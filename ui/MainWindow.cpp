@@ -2,38 +2,108 @@
 
 #include "AboutDialog.h"
 #include "ApiError.h"
+#include "ConnectionManager.h"
 #include "ErrorBanner.h"
+#include "KeyActions.h"
 #include "KeyListController.h"
 #include "KeysPage.h"
 #include "Money.h"
+#include "SettingsDialog.h"
+#include "WelcomePage.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
+#include <QProgressBar>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 namespace orteam {
 
-MainWindow::MainWindow(KeyListController *keys, const Options &options, QWidget *parent)
-    : QMainWindow(parent), m_keys(keys), m_options(options)
+MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, QWidget *parent)
+    : QMainWindow(parent), m_keys(keys), m_connection(connection)
 {
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowTitle(options.demo ? tr("orteam — demo data") : tr("orteam"));
+    setWindowTitle(tr("orteam"));
     resize(1280, 780);
+
+    m_root = new QStackedWidget(this);
+    m_root->setObjectName(QStringLiteral("rootStackedWidget"));
+    m_welcome = new WelcomePage(connection, m_root);
+    connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::demoRequested);
+    connect(m_welcome, &WelcomePage::notice, this, [this](const QString &m) { m_errorBanner->showError(m); });
+    m_main = new QWidget(m_root);
+    m_main->setObjectName(QStringLiteral("mainContentWidget"));
+    m_root->addWidget(m_welcome);
+    m_root->addWidget(m_main);
+    setCentralWidget(m_root);
+
+    auto *outer = new QVBoxLayout(m_main);
+    outer->setContentsMargins(8, 8, 8, 4);
+    // Demo data must never be mistaken for a real account's, in a screenshot least of all.
+    m_demoBanner = new QLabel(tr("<b>DEMO</b> — a sample team served by an embedded fake OpenRouter. Nothing here is "
+                                 "real and no account is used."),
+                              m_main);
+    m_demoBanner->setObjectName(QStringLiteral("demoBannerLabel"));
+    m_demoBanner->setStyleSheet(QStringLiteral("background:#fff4ce; color:#5c4400; border:1px solid #f0d68a; "
+                                               "border-radius:4px; padding:6px 10px;"));
+    m_demoBanner->hide();
+    outer->addWidget(m_demoBanner);
+    m_errorBanner = new ErrorBanner(m_main);
+    outer->addWidget(m_errorBanner);
+    connect(m_errorBanner, &ErrorBanner::retryRequested, m_keys, &KeyListController::refresh);
+
+    auto *body = new QHBoxLayout;
+    m_navigation = new QListWidget(m_main);
+    m_navigation->setObjectName(QStringLiteral("navigationListWidget"));
+    m_navigation->setFixedWidth(150);
+    m_navigation->setSpacing(2);
+    m_pages = new QStackedWidget(m_main);
+    m_pages->setObjectName(QStringLiteral("pagesStackedWidget"));
+    body->addWidget(m_navigation);
+    body->addWidget(m_pages, 1);
+    outer->addLayout(body, 1);
+
+    m_keysPage = new KeysPage(m_keys, m_pages);
+    m_pages->addWidget(m_keysPage);
+    m_navigation->addItem(tr("Keys"));
+    m_pageNames << QStringLiteral("keys");
+    connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_navigation->setCurrentRow(0);
+
+    m_actions = new KeyActions(m_keys, m_keysPage, m_errorBanner, this);
+    connect(m_actions, &KeyActions::status, this, [this](const QString &m) { statusBar()->showMessage(m, 8000); });
+
+    auto *refresh = new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Refresh"), this);
+    refresh->setObjectName(QStringLiteral("refreshAction"));
+    refresh->setShortcut(QKeySequence::Refresh);
+    connect(refresh, &QAction::triggered, m_keys, &KeyListController::refresh);
+    auto *settings = new QAction(style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("Settings…"), this);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setShortcut(QKeySequence::Preferences);
+    connect(settings, &QAction::triggered, this, &MainWindow::openSettings);
 
     menuBar()->setObjectName(QStringLiteral("mainMenuBar"));
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->setObjectName(QStringLiteral("fileMenu"));
+    fileMenu->addAction(settings);
+    fileMenu->addSeparator();
     QAction *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("quitAction"));
     quit->setShortcut(QKeySequence::Quit);
+    QMenu *keysMenu = menuBar()->addMenu(tr("&Keys"));
+    keysMenu->setObjectName(QStringLiteral("keysMenu"));
+    keysMenu->addAction(refresh);
+    keysMenu->addSeparator();
+    keysMenu->addActions(m_actions->all());
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->setObjectName(QStringLiteral("helpMenu"));
     QAction *about = helpMenu->addAction(tr("&About orteam"), this, [this] {
@@ -48,65 +118,81 @@ MainWindow::MainWindow(KeyListController *keys, const Options &options, QWidget 
     toolBar->setObjectName(QStringLiteral("mainToolBar"));
     toolBar->setMovable(false);
     toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    auto *refresh = toolBar->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Refresh"));
-    refresh->setObjectName(QStringLiteral("refreshAction"));
-    refresh->setShortcut(QKeySequence::Refresh);
-    connect(refresh, &QAction::triggered, m_keys, &KeyListController::refresh);
+    toolBar->addAction(refresh);
+    toolBar->addSeparator();
+    toolBar->addActions(m_actions->all());
+    auto *spacer = new QWidget(toolBar);
+    spacer->setObjectName(QStringLiteral("toolBarSpacer"));
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    toolBar->addWidget(spacer);
+    toolBar->addAction(settings);
 
-    auto *central = new QWidget(this);
-    central->setObjectName(QStringLiteral("centralWidget"));
-    auto *outer = new QVBoxLayout(central);
-    outer->setContentsMargins(8, 8, 8, 4);
+    QTableView *table = m_keysPage->table();
+    table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table, &QWidget::customContextMenuRequested, this, [this, table](const QPoint &pos) {
+        QMenu menu(this);
+        menu.setObjectName(QStringLiteral("keyContextMenu"));
+        menu.addActions(m_actions->all());
+        menu.exec(table->viewport()->mapToGlobal(pos));
+    });
 
-    if (options.demo) {
-        // Demo data must never be mistaken for a real account's, in a screenshot least of all.
-        auto *demo = new QLabel(tr("<b>DEMO</b> — a sample team served by an embedded fake OpenRouter. Nothing here is "
-                                   "real and no account is used."),
-                                central);
-        demo->setObjectName(QStringLiteral("demoBannerLabel"));
-        demo->setStyleSheet(QStringLiteral("background:#fff4ce; color:#5c4400; border:1px solid #f0d68a; "
-                                           "border-radius:4px; padding:6px 10px;"));
-        outer->addWidget(demo);
-    }
-    m_errorBanner = new ErrorBanner(central);
-    outer->addWidget(m_errorBanner);
-    connect(m_errorBanner, &ErrorBanner::retryRequested, m_keys, &KeyListController::refresh);
-
-    auto *body = new QHBoxLayout;
-    m_navigation = new QListWidget(central);
-    m_navigation->setObjectName(QStringLiteral("navigationListWidget"));
-    m_navigation->setFixedWidth(150);
-    m_navigation->setIconSize(QSize(20, 20));
-    m_navigation->setSpacing(2);
-    m_pages = new QStackedWidget(central);
-    m_pages->setObjectName(QStringLiteral("pagesStackedWidget"));
-    body->addWidget(m_navigation);
-    body->addWidget(m_pages, 1);
-    outer->addLayout(body, 1);
-    setCentralWidget(central);
-
-    m_keysPage = new KeysPage(m_keys, m_pages);
-    m_pages->addWidget(m_keysPage);
-    m_navigation->addItem(tr("Keys"));
-    m_pageNames << QStringLiteral("keys");
-    connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
-    m_navigation->setCurrentRow(0);
-
+    statusBar()->setObjectName(QStringLiteral("mainStatusBar"));
     m_connectionLabel = new QLabel(statusBar());
     m_connectionLabel->setObjectName(QStringLiteral("connectionStatusLabel"));
+    m_busy = new QProgressBar(statusBar());
+    m_busy->setObjectName(QStringLiteral("busyProgressBar"));
+    m_busy->setRange(0, 0); // indeterminate: calls have no measurable progress
+    m_busy->setMaximumWidth(120);
+    m_busy->setMaximumHeight(14);
+    m_busy->hide();
     m_creditsLabel = new QLabel(statusBar());
     m_creditsLabel->setObjectName(QStringLiteral("creditsStatusLabel"));
     m_refreshLabel = new QLabel(statusBar());
     m_refreshLabel->setObjectName(QStringLiteral("lastRefreshStatusLabel"));
-    statusBar()->setObjectName(QStringLiteral("mainStatusBar"));
-    statusBar()->addWidget(m_connectionLabel);
+    statusBar()->addPermanentWidget(m_connectionLabel);
+    statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_creditsLabel);
     statusBar()->addPermanentWidget(m_refreshLabel);
-    m_connectionLabel->setText(tr("Connecting to %1…").arg(options.serverLabel));
 
     connect(m_keys, &KeyListController::refreshStarted, this, [this] { m_refreshLabel->setText(tr("Refreshing…")); });
     connect(m_keys, &KeyListController::refreshFinished, this, &MainWindow::onRefreshFinished);
     connect(m_keys, &KeyListController::creditsChanged, this, &MainWindow::updateCredits);
+    connect(m_keys, &KeyListController::busyChanged, m_busy, &QWidget::setVisible);
+    connect(m_connection, &ConnectionManager::ready, this, &MainWindow::onReady);
+    connect(m_connection, &ConnectionManager::keyMissing, this, [this, refresh] {
+        m_root->setCurrentWidget(m_welcome);
+        // Nothing to act on until there is a key.
+        m_actions->setReadOnly(true);
+        refresh->setEnabled(false);
+        m_connectionLabel->setText(tr("No management key"));
+        markLoaded();
+    });
+}
+
+bool MainWindow::isShowingWelcome() const
+{
+    return m_root->currentWidget() == m_welcome;
+}
+
+void MainWindow::onReady()
+{
+    const bool demo = m_connection->keySource() == ConnectionManager::KeySource::Demo;
+    m_demoBanner->setVisible(demo);
+    setWindowTitle(demo ? tr("orteam — demo data") : tr("orteam"));
+    m_root->setCurrentWidget(m_main);
+    m_actions->setReadOnly(false);
+    findChild<QAction *>(QStringLiteral("refreshAction"))->setEnabled(true);
+    m_connectionLabel->setText(tr("Connecting to %1…").arg(m_connection->serverLabel()));
+    m_keys->setRefreshInterval(m_connection->refreshIntervalSeconds());
+    m_keys->refresh();
+}
+
+void MainWindow::markLoaded()
+{
+    if (!m_loadedOnce) {
+        m_loadedOnce = true;
+        Q_EMIT firstLoadFinished();
+    }
 }
 
 QStringList MainWindow::pageNames() const
@@ -123,22 +209,26 @@ bool MainWindow::showPage(const QString &name)
     return true;
 }
 
+void MainWindow::openSettings()
+{
+    auto *dialog = new SettingsDialog(m_connection, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
 void MainWindow::onRefreshFinished(const ApiError &error)
 {
     if (error.isError()) {
-        m_connectionLabel->setText(tr("Not connected to %1").arg(m_options.serverLabel));
+        m_connectionLabel->setText(tr("Not connected to %1").arg(m_connection->serverLabel()));
         m_errorBanner->showError(error.message());
     } else {
-        m_connectionLabel->setText(tr("Connected to %1").arg(m_options.serverLabel));
+        m_connectionLabel->setText(tr("Connected to %1").arg(m_connection->serverLabel()));
         m_errorBanner->hide();
     }
     const QDateTime last = m_keys->lastRefresh();
     m_refreshLabel->setText(last.isValid() ? tr("Updated %1").arg(last.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
                                            : tr("Never updated"));
-    if (!m_loadedOnce) {
-        m_loadedOnce = true;
-        Q_EMIT firstLoadFinished();
-    }
+    markLoaded();
 }
 
 void MainWindow::updateCredits()

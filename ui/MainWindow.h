@@ -5,52 +5,65 @@
 
 class QLabel;
 class QListWidget;
+class QProgressBar;
 class QStackedWidget;
 
 namespace orteam {
 
+class ConnectionManager;
 class ErrorBanner;
+class KeyActions;
 class KeyListController;
 class KeysPage;
+class WelcomePage;
 struct ApiError;
 
-// The dashboard's window: navigation on the left, one page at a time on the right, a toolbar,
-// and a status bar with connection state, credits remaining and the last refresh time.
+// The dashboard's window: navigation on the left, one page at a time on the right, a toolbar
+// with the key actions, and a status bar with connection state, credits remaining, the last
+// refresh time and a busy indicator. Without a management key it shows the welcome page instead.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    struct Options
-    {
-        bool demo = false;        // show the demo banner: the data is not real
-        QString serverLabel;      // where the data comes from, for the status bar
-    };
-    MainWindow(KeyListController *keys, const Options &options, QWidget *parent = nullptr);
+    MainWindow(KeyListController *keys, ConnectionManager *connection, QWidget *parent = nullptr);
 
     // Page names for --page: "keys", …
     QStringList pageNames() const;
     bool showPage(const QString &name);
     KeysPage *keysPage() const { return m_keysPage; }
+    KeyActions *keyActions() const { return m_actions; }
     ErrorBanner *errorBanner() const { return m_errorBanner; }
+    bool isShowingWelcome() const;
 
 Q_SIGNALS:
-    // The first refresh has finished (with or without error): the window shows real content.
+    // The first refresh has finished (with or without error), or the welcome page is up: the
+    // window shows real content (what --screenshot waits for).
     void firstLoadFinished();
+    void demoRequested();
 
 private:
+    void onReady();
     void onRefreshFinished(const ApiError &error);
     void updateCredits();
+    void openSettings();
+    void markLoaded();
 
     KeyListController *m_keys;
-    Options m_options;
+    ConnectionManager *m_connection;
+    QStackedWidget *m_root;
+    WelcomePage *m_welcome;
+    QWidget *m_main;
+    QLabel *m_demoBanner;
     QListWidget *m_navigation;
     QStackedWidget *m_pages;
     KeysPage *m_keysPage;
+    KeyActions *m_actions;
     ErrorBanner *m_errorBanner;
     QLabel *m_connectionLabel;
     QLabel *m_creditsLabel;
     QLabel *m_refreshLabel;
+    QProgressBar *m_busy;
     QStringList m_pageNames;
     bool m_loadedOnce = false;
 };

@@ -1,8 +1,11 @@
 #include "GuiApp.h"
 
+#include "AppSettings.h"
+#include "ConnectionManager.h"
 #include "DemoData.h"
 #include "FakeOpenRouter.h"
 #include "KeyListController.h"
+#include "KeychainSecretStore.h"
 #include "MainWindow.h"
 #include "OpenRouterClient.h"
 #include "UrlPolicy.h"
@@ -25,9 +28,10 @@ GuiApp::GuiApp() = default;
 
 GuiApp::~GuiApp()
 {
-    // The window refers to the controller, the controller to the client: tear down in reverse.
+    // The window refers to the controllers, the controllers to the client: tear down in reverse.
     m_window.reset();
     m_keys.reset();
+    m_connection.reset();
     m_client.reset();
     m_fake.reset();
 }
@@ -39,6 +43,20 @@ void GuiApp::prepareEnvironment(int argc, char *argv[])
         screenshot = screenshot || std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0;
     if (screenshot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+}
+
+bool GuiApp::startDemo()
+{
+    if (!m_fake) {
+        m_fake = std::make_unique<FakeOpenRouter>();
+        DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc());
+        if (m_fake->start() == 0) {
+            m_fake.reset();
+            return false;
+        }
+    }
+    m_connection->useDemo(m_fake->baseUrl(), m_fake->managementKey());
+    return true;
 }
 
 int GuiApp::run()
@@ -66,60 +84,59 @@ int GuiApp::run()
     parser.process(*qApp);
     QTextStream err(stderr);
 
-    OpenRouterClient::Settings settings = OpenRouterClient::defaultSettings();
-    QString managementKey = qEnvironmentVariable("OPENROUTER_MGMT_KEY");
-    QString serverLabel;
-    const bool demo = parser.isSet(demoOption);
-    if (demo) {
-        m_fake = std::make_unique<FakeOpenRouter>();
-        DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc());
-        if (m_fake->start() == 0) {
-            err << "orteam: cannot start the demo server on 127.0.0.1" << Qt::endl;
-            return 1;
+    QString baseUrlText = qEnvironmentVariable("OPENROUTER_BASE_URL");
+    if (parser.isSet(baseUrlOption)) {
+        baseUrlText = parser.value(baseUrlOption);
+        QString error;
+        UrlPolicy::parse(baseUrlText, &error);
+        if (!error.isEmpty()) {
+            err << "orteam: " << error << Qt::endl;
+            return 2;
         }
-        settings.baseUrl = m_fake->baseUrl();
-        managementKey = m_fake->managementKey();
-        serverLabel = QApplication::translate("GuiApp", "the demo server");
-    } else {
-        const QString text = parser.isSet(baseUrlOption) ? parser.value(baseUrlOption) : qEnvironmentVariable("OPENROUTER_BASE_URL");
-        if (!text.isEmpty()) {
-            QString error;
-            settings.baseUrl = UrlPolicy::parse(text, &error);
-            if (!error.isEmpty()) {
-                err << "orteam: " << error << Qt::endl;
-                return 2;
-            }
-        }
-        serverLabel = settings.baseUrl.host();
     }
 
+    const bool demo = parser.isSet(demoOption);
     m_client = std::make_unique<OpenRouterClient>(&m_network);
-    m_client->setSettings(settings);
-    m_client->setManagementKey(managementKey);
-    managementKey.fill(u'\0');
+    // The demo must not read or write the real keychain or settings: it gets throwaway ones.
+    m_secrets = demo ? std::unique_ptr<SecretStore>(std::make_unique<MemorySecretStore>())
+                     : std::unique_ptr<SecretStore>(std::make_unique<KeychainSecretStore>(u"orteam"_s));
+    m_settings = std::make_unique<AppSettings>();
+    m_connection = std::make_unique<ConnectionManager>(m_client.get(), m_secrets.get(), m_settings.get());
     m_keys = std::make_unique<KeyListController>(m_client.get());
+    m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get());
+    QObject::connect(m_window.get(), &MainWindow::demoRequested, m_window.get(), [this] {
+        if (!startDemo())
+            QTextStream(stderr) << "orteam: cannot start the demo server on 127.0.0.1" << Qt::endl;
+    });
 
-    MainWindow::Options options;
-    options.demo = demo;
-    options.serverLabel = serverLabel;
-    m_window = std::make_unique<MainWindow>(m_keys.get(), options);
     const QString page = parser.value(pageOption);
     if (!page.isEmpty() && !m_window->showPage(page)) {
         err << "orteam: unknown page \"" << page << "\"; pages: " << m_window->pageNames().join(u", "_s) << Qt::endl;
         return 2;
     }
     m_window->show();
-    m_keys->refresh();
+
+    if (demo) {
+        if (!startDemo()) {
+            err << "orteam: cannot start the demo server on 127.0.0.1" << Qt::endl;
+            return 1;
+        }
+    } else {
+        QString key = qEnvironmentVariable("OPENROUTER_MGMT_KEY");
+        m_connection->setEnvironment(key, baseUrlText);
+        key.fill(u'\0');
+        m_connection->start();
+    }
 
     if (parser.isSet(screenshotOption))
         return takeScreenshot(parser.value(screenshotOption), page);
-    m_keys->setRefreshInterval(60);
     return QApplication::exec();
 }
 
 int GuiApp::takeScreenshot(const QString &file, const QString &page)
 {
-    // Wait for the first load, whatever its outcome, so the picture shows data or the error.
+    // Wait for the first load, whatever its outcome, so the picture shows data, the error, or
+    // the welcome page.
     QEventLoop loop;
     bool loaded = false;
     QObject::connect(m_window.get(), &MainWindow::firstLoadFinished, &loop, [&] {

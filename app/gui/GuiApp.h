@@ -6,13 +6,17 @@
 
 namespace orteam {
 
+class AppSettings;
+class ConnectionManager;
 class FakeOpenRouter;
 class KeyListController;
 class MainWindow;
 class OpenRouterClient;
+class SecretStore;
 
 // Wires the dashboard together: command line, server (the real one, or the embedded fake in
-// --demo), client, controllers and window; and --screenshot, which renders a page and exits.
+// --demo), client, secret store, settings, controllers and window; and --screenshot, which renders
+// a page and exits.
 class GuiApp
 {
 public:
@@ -25,11 +29,15 @@ public:
     int run();
 
 private:
+    bool startDemo();
     int takeScreenshot(const QString &file, const QString &page);
 
     QNetworkAccessManager m_network;
     std::unique_ptr<FakeOpenRouter> m_fake;
     std::unique_ptr<OpenRouterClient> m_client;
+    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<ConnectionManager> m_connection;
     std::unique_ptr<KeyListController> m_keys;
     std::unique_ptr<MainWindow> m_window;
 };

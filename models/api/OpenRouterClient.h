@@ -62,6 +62,8 @@ public:
     // The key is held only in memory; it is never logged (requests are logged without headers).
     void setManagementKey(const QString &key);
     bool hasManagementKey() const { return !m_managementKey.isEmpty(); }
+    // Hands the key to another client (a connection test) without it ever passing through a caller.
+    void copyManagementKeyTo(OpenRouterClient &other) const { other.m_managementKey = m_managementKey; }
 
     // Keys.
     void listKeys(bool includeDisabled, QObject *context, Callback<ApiKeyList> done);

@@ -2,12 +2,20 @@
 
 #include "OpenRouterClient.h"
 
+#include <QPointer>
+
 namespace orteam {
 
 KeyListController::KeyListController(OpenRouterClient *client, QObject *parent)
     : QObject(parent), m_client(client)
 {
     connect(&m_timer, &QTimer::timeout, this, &KeyListController::refresh);
+    connect(m_client, &OpenRouterClient::activeCallsChanged, this, [this](int count) {
+        const bool was = m_busyCalls > 0;
+        m_busyCalls = count;
+        if (was != (count > 0))
+            Q_EMIT busyChanged(count > 0);
+    });
 }
 
 void KeyListController::setRefreshInterval(int seconds)
@@ -42,6 +50,102 @@ void KeyListController::refresh()
             Q_EMIT refreshFinished(m_lastError);
         });
     });
+}
+
+} // namespace orteam
+
+namespace orteam {
+
+bool KeyListController::hasKeyNamed(const QString &name) const
+{
+    const QString trimmed = name.trimmed();
+    for (const ApiKey &k : m_model.keys()) {
+        if (k.name == trimmed)
+            return true;
+    }
+    return false;
+}
+
+void KeyListController::createKey(const NewKeySpec &spec, QObject *context,
+                                  std::function<void(const ApiResult<json::CreatedKey> &)> done)
+{
+    m_client->createKey(spec, context, [this, done](const ApiResult<json::CreatedKey> &r) {
+        if (r.ok())
+            m_model.updateKey(r.value.key); // the new row; its secret stays with the caller only
+        done(r);
+    });
+}
+
+void KeyListController::updateKey(const QString &hash, const KeyUpdate &update, QObject *context,
+                                  std::function<void(const ApiResult<ApiKey> &)> done)
+{
+    m_client->updateKey(hash, update, context, [this, done](const ApiResult<ApiKey> &r) {
+        if (r.ok())
+            m_model.updateKey(r.value);
+        done(r);
+    });
+}
+
+void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
+                                   std::function<void(const RevokeOutcome &)> done)
+{
+    // One DELETE after another: a bulk revoke of a whole team should not hit the rate limit, and
+    // the outcome lists exactly which keys are gone.
+    auto outcome = std::make_shared<RevokeOutcome>();
+    auto queue = std::make_shared<QStringList>(hashes);
+    auto step = std::make_shared<std::function<void()>>();
+    QPointer<QObject> ctx(context);
+    const bool hasContext = context != nullptr;
+    *step = [this, outcome, queue, step, done, ctx, hasContext] {
+        if (queue->isEmpty()) {
+            if (!hasContext || ctx)
+                done(*outcome);
+            *step = nullptr;
+            return;
+        }
+        const QString hash = queue->takeFirst();
+        const int row = m_model.rowOfHash(hash);
+        const ApiKey key = row >= 0 ? *m_model.keyAt(row) : ApiKey{hash, hash};
+        m_client->deleteKey(hash, this, [this, outcome, step, key](const ApiResult<bool> &r) {
+            // 404 means it is gone already (revoked elsewhere): the row should go too.
+            const bool gone = r.ok() || (r.error.kind == ApiError::Kind::Http && r.error.httpStatus == 404);
+            if (gone) {
+                m_model.removeKey(key.hash);
+                outcome->revoked << key;
+            } else {
+                outcome->failed << std::pair{key, r.error};
+            }
+            (*step)();
+        });
+    };
+    (*step)();
+}
+
+NewKeySpec KeyListController::replacementSpec(const ApiKey &key, const QDateTime &now)
+{
+    NewKeySpec spec;
+    spec.name = key.name;
+    spec.limit = key.limit;
+    spec.limitReset = key.limit ? key.limitReset : LimitReset::None;
+    spec.includeByokInLimit = key.includeByokInLimit;
+    if (key.expiresAt.isValid() && key.expiresAt > now)
+        spec.expiresAt = key.expiresAt;
+    return spec;
+}
+
+void KeyListController::rotateKey(const QString &hash, QObject *context,
+                                  std::function<void(const ApiResult<json::CreatedKey> &)> done)
+{
+    const int row = m_model.rowOfHash(hash);
+    if (row < 0) {
+        ApiError e;
+        e.kind = ApiError::Kind::Http;
+        e.httpStatus = 404;
+        e.serverMessage = tr("The key is no longer in the list.");
+        QTimer::singleShot(0, this, [done, e] { done(ApiResult<json::CreatedKey>::failure(e)); });
+        return;
+    }
+    createKey(replacementSpec(*m_model.keyAt(row), m_clock()), context, std::move(done));
 }
 
 } // namespace orteam

@@ -2,6 +2,9 @@
 
 #include "Account.h"
 #include "ApiError.h"
+#include "ApiResult.h"
+#include "JsonCodec.h"
+#include "KeyRequests.h"
 #include "KeyTableModel.h"
 
 #include <QDateTime>
@@ -35,6 +38,25 @@ public:
     // Where "now" comes from (expiry status); tests pin it.
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
 
+    // Key actions. The table changes only after OpenRouter confirms; on failure nothing changes
+    // and the callback carries the error.
+    void createKey(const NewKeySpec &spec, QObject *context, std::function<void(const ApiResult<json::CreatedKey> &)> done);
+    void updateKey(const QString &hash, const KeyUpdate &update, QObject *context,
+                   std::function<void(const ApiResult<ApiKey> &)> done);
+    struct RevokeOutcome
+    {
+        QList<ApiKey> revoked;
+        QList<std::pair<ApiKey, ApiError>> failed;
+    };
+    void revokeKeys(const QStringList &hashes, QObject *context, std::function<void(const RevokeOutcome &)> done);
+    // Creates a replacement with the old key's name, limit, reset, BYOK setting and (future)
+    // expiry. The old key is untouched: revoking it is a separate, confirmed step.
+    void rotateKey(const QString &hash, QObject *context, std::function<void(const ApiResult<json::CreatedKey> &)> done);
+    static NewKeySpec replacementSpec(const ApiKey &key, const QDateTime &now);
+
+    bool hasKeyNamed(const QString &name) const;
+    bool isBusy() const { return m_busyCalls > 0; }
+
 public Q_SLOTS:
     void refresh();
 
@@ -43,6 +65,8 @@ Q_SIGNALS:
     // Emitted after every refresh; `error` is None on success (the table then holds fresh data).
     void refreshFinished(const orteam::ApiError &error);
     void creditsChanged();
+    // True while any call to OpenRouter is under way (for a busy indicator).
+    void busyChanged(bool busy);
 
 private:
     OpenRouterClient *m_client;
@@ -51,6 +75,7 @@ private:
     bool m_refreshing = false;
     QDateTime m_lastRefresh;
     std::optional<Credits> m_credits;
+    int m_busyCalls = 0;
     ApiError m_lastError;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 };

@@ -1,26 +1,41 @@
 // The main window driven like a person would, offscreen: widgets found by objectName, typed into
-// and clicked, against the fake OpenRouter.
+// and clicked, confirmations answered through MessageBox's seam, against the fake OpenRouter.
+#include "AppSettings.h"
+#include "ClipboardGuard.h"
+#include "ConnectionManager.h"
 #include "DemoData.h"
 #include "ErrorBanner.h"
 #include "FakeOpenRouter.h"
+#include "KeyActions.h"
 #include "KeyFilterProxyModel.h"
 #include "KeyListController.h"
 #include "KeyTableModel.h"
 #include "KeysPage.h"
 #include "MainWindow.h"
+#include "MessageBox.h"
 #include "OpenRouterClient.h"
+#include "SecretStore.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDialog>
+#include <QDirIterator>
+#include <QDoubleSpinBox>
 #include <QHeaderView>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -32,75 +47,159 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 
+    std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<FakeOpenRouter> m_fake;
     std::unique_ptr<QNetworkAccessManager> m_nam;
     std::unique_ptr<OpenRouterClient> m_client;
+    std::unique_ptr<MemorySecretStore> m_secrets;
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<ConnectionManager> m_connection;
     std::unique_ptr<KeyListController> m_keys;
     std::unique_ptr<MainWindow> m_window;
+    QList<std::function<void()>> m_clipboardTimers; // the fake clock's pending tasks
 
     template<typename T>
-    T *find(const char *name)
+    T *find(const char *name, QObject *root = nullptr)
     {
-        T *w = m_window->findChild<T *>(QLatin1StringView(name));
+        T *w = (root ? root : m_window.get())->findChild<T *>(QLatin1StringView(name));
         if (!w)
-            qFatal("no widget named %s", name);
+            qFatal("no object named %s", name);
         return w;
     }
-    QTableView *table() { return find<QTableView>("keysTableView"); }
-
-private Q_SLOTS:
-    void init()
+    template<typename T>
+    T *waitFor(const char *name)
     {
-        m_fake = std::make_unique<FakeOpenRouter>();
-        DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc());
-        QVERIFY(m_fake->start());
+        T *found = nullptr;
+        for (int i = 0; i < 100 && !found; ++i) {
+            found = m_window->findChild<T *>(QLatin1StringView(name));
+            if (!found)
+                QTest::qWait(50);
+        }
+        return found;
+    }
+    QTableView *table() { return find<QTableView>("keysTableView"); }
+    QAction *action(const char *name) { return find<QAction>(name); }
+
+    // Builds the window. With `environmentKey` empty the key comes from the secret store, or
+    // the welcome page shows.
+    void build(const QString &environmentKey)
+    {
         m_nam = std::make_unique<QNetworkAccessManager>();
         m_client = std::make_unique<OpenRouterClient>(m_nam.get());
         OpenRouterClient::Settings s = OpenRouterClient::defaultSettings();
-        s.baseUrl = m_fake->baseUrl();
         s.maxRetries = 0;
         m_client->setSettings(s);
-        m_client->setManagementKey(m_fake->managementKey());
+        m_settings = std::make_unique<AppSettings>(m_dir->filePath(u"orteam.conf"_s));
+        m_settings->setBaseUrl(m_fake->baseUrl());
+        m_connection = std::make_unique<ConnectionManager>(m_client.get(), m_secrets.get(), m_settings.get());
+        m_connection->setEnvironment(environmentKey, QString());
         m_keys = std::make_unique<KeyListController>(m_client.get());
-        m_window = std::make_unique<MainWindow>(m_keys.get(), MainWindow::Options{true, u"the demo server"_s});
+        m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get());
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         QSignalSpy loaded(m_window.get(), &MainWindow::firstLoadFinished);
-        m_keys->refresh();
+        m_connection->start();
         QVERIFY(loaded.wait(10'000));
+    }
+
+    int rowOf(const QString &name)
+    {
+        const QAbstractItemModel *m = table()->model();
+        for (int r = 0; r < m->rowCount(); ++r) {
+            if (m->index(r, KeyTableModel::NameColumn).data().toString() == name)
+                return r;
+        }
+        return -1;
+    }
+    void select(const QStringList &names)
+    {
+        table()->clearSelection();
+        for (const QString &n : names) {
+            const int row = rowOf(n);
+            QVERIFY2(row >= 0, qPrintable(n));
+            table()->selectionModel()->select(table()->model()->index(row, 0),
+                                              QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        }
+    }
+    std::optional<ApiKey> fakeKeyNamed(const QString &name)
+    {
+        for (const ApiKey &k : m_fake->keys()) {
+            if (k.name == name)
+                return k;
+        }
+        return std::nullopt;
+    }
+    bool waitRefresh()
+    {
+        QSignalSpy done(m_keys.get(), &KeyListController::refreshFinished);
+        m_keys->refresh();
+        return done.wait(10'000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        ClipboardGuard::setScheduler([this](int ms, QObject *, std::function<void()> task) {
+            QCOMPARE(ms, 30'000);
+            m_clipboardTimers << task;
+        });
+    }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_fake = std::make_unique<FakeOpenRouter>();
+        DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc());
+        QVERIFY(m_fake->start());
+        m_secrets = std::make_unique<MemorySecretStore>();
+        m_clipboardTimers.clear();
+        build(m_fake->managementKey());
     }
     void cleanup()
     {
         m_window.reset();
         m_keys.reset();
+        m_connection.reset();
         m_client.reset();
         m_nam.reset();
+        m_settings.reset();
+        m_secrets.reset();
         m_fake.reset();
+        m_dir.reset();
     }
 
     void everyWidgetHasAnObjectName()
     {
+        // Our widgets, that is: Qt's internals (viewports, scroll bars, header views, tool
+        // buttons a toolbar makes for its actions, line-edit icons) have no names to give.
+        const QStringList internal{u"QScrollBar"_s, u"QHeaderView"_s, u"QToolButton"_s, u"QLineEditIconButton"_s,
+                                   u"QToolBarExtension"_s, u"QToolBarSeparator"_s, u"QSizeGrip"_s, u"QFocusFrame"_s,
+                                   u"QComboBoxPrivateContainer"_s, u"QComboBoxListView"_s, u"QMenu"_s,
+                                   u"QCalendarWidget"_s, u"QTableCornerButton"_s, u"QAbstractSpinBox"_s};
         for (QWidget *w : m_window->findChildren<QWidget *>()) {
-            // Qt's own internals (viewports, scroll bars, header sections) are exempt.
-            if (w->metaObject()->className() == QByteArray("QWidget") || w->inherits("QScrollBar") || w->inherits("QHeaderView")
-                || w->inherits("QFocusFrame") || w->inherits("QToolBarExtension") || w->inherits("QAbstractButton") && w->parent()
-                && w->parent()->inherits("QToolBar") || w->inherits("QSizeGrip") || w->inherits("QToolBarSeparator")
-                || w->inherits("QLineEditIconButton") || w->inherits("QComboBoxPrivateContainer") || w->inherits("QBoxLayout")
-                || w->parent() && (w->parent()->inherits("QComboBoxPrivateContainer") || w->parent()->inherits("QAbstractScrollArea")))
-                continue;
-            QVERIFY2(!w->objectName().isEmpty(), w->metaObject()->className());
+            bool exempt = QByteArray(w->metaObject()->className()) == "QWidget" && w->objectName().isEmpty()
+                && w->parentWidget() && w->parentWidget()->inherits("QAbstractScrollArea");
+            for (QObject *p = w; p && !exempt; p = p->parent())
+                exempt = internal.contains(QString::fromLatin1(p->metaObject()->className()));
+            if (!exempt)
+                QVERIFY2(!w->objectName().isEmpty() || QByteArray(w->metaObject()->className()) == "QWidget",
+                         w->metaObject()->className());
         }
     }
 
-    void showsEveryKeyWithDemoLabel()
+    void showsEveryKeyWithDemoLabelOnlyInDemo()
     {
         QCOMPARE(table()->model()->rowCount(), m_fake->keyCount()); // disabled keys included
-        QVERIFY(find<QLabel>("demoBannerLabel")->isVisible());
-        QVERIFY(find<QLabel>("demoBannerLabel")->text().contains(u"DEMO"_s));
+        QVERIFY(!find<QLabel>("demoBannerLabel")->isVisible());      // a real connection
         QVERIFY(find<QLabel>("connectionStatusLabel")->text().startsWith(u"Connected"_s));
         QVERIFY(find<QLabel>("creditsStatusLabel")->text().startsWith(u"Credits: $"_s));
         QVERIFY(find<QLabel>("lastRefreshStatusLabel")->text().startsWith(u"Updated"_s));
         QVERIFY(find<QLabel>("keysTotalsLabel")->text().startsWith(u"%1 key"_s.arg(m_fake->keyCount())));
+        QSignalSpy ready(m_connection.get(), &ConnectionManager::ready);
+        m_connection->useDemo(m_fake->baseUrl(), m_fake->managementKey());
+        QVERIFY(find<QLabel>("demoBannerLabel")->isVisible());
+        QVERIFY(find<QLabel>("demoBannerLabel")->text().contains(u"DEMO"_s));
         QVERIFY(m_window->windowTitle().contains(u"demo"_s));
     }
 
@@ -146,44 +245,363 @@ private Q_SLOTS:
 
     void refreshKeepsSelection()
     {
-        QTableView *view = table();
-        view->selectRow(3);
-        const QString selected = view->selectionModel()->selectedRows().first().data(KeyTableModel::HashRole).toString();
-        QSignalSpy done(m_keys.get(), &KeyListController::refreshFinished);
-        find<QWidget>("mainToolBar"); // the Refresh action lives there
-        m_keys->refresh();
-        QVERIFY(done.wait());
-        QCOMPARE(view->selectionModel()->selectedRows().size(), 1);
-        QCOMPARE(view->selectionModel()->selectedRows().first().data(KeyTableModel::HashRole).toString(), selected);
+        select({u"dan-data"_s});
+        QVERIFY(waitRefresh());
+        const QModelIndexList rows = table()->selectionModel()->selectedRows();
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().data().toString(), u"dan-data"_s);
     }
 
     void serverErrorShowsBannerAndKeepsRows()
     {
         const int rows = table()->model()->rowCount();
         m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
-        QSignalSpy done(m_keys.get(), &KeyListController::refreshFinished);
-        m_keys->refresh();
-        QVERIFY(done.wait());
+        QVERIFY(waitRefresh());
         auto *banner = find<ErrorBanner>("errorBanner");
         QVERIFY(banner->isVisible());
         QVERIFY(banner->message().contains(u"server error (500)"_s));
         QCOMPARE(table()->model()->rowCount(), rows); // nothing lost
         QVERIFY(find<QLabel>("connectionStatusLabel")->text().startsWith(u"Not connected"_s));
-
+        QSignalSpy done(m_keys.get(), &KeyListController::refreshFinished);
         QTest::mouseClick(find<QPushButton>("errorBannerRetryButton"), Qt::LeftButton);
         QVERIFY(done.wait());
         QVERIFY(!banner->isVisible());
-        QVERIFY(find<QLabel>("connectionStatusLabel")->text().startsWith(u"Connected"_s));
+    }
+
+    void createShowsSecretOnceAndClearsClipboard()
+    {
+        const int before = m_fake->keyCount();
+        action("newKeyAction")->trigger();
+        auto *dialog = waitFor<QDialog>("createKeyDialog");
+        QVERIFY(dialog);
+        auto *create = find<QPushButton>("createKeyButton", dialog);
+        QVERIFY(!create->isEnabled()); // no name yet
+        QTest::keyClicks(find<QLineEdit>("keyNameLineEdit", dialog), u"zoe-analytics"_s);
+        QVERIFY(create->isEnabled());
+        find<QCheckBox>("keyLimitCheckBox", dialog)->setChecked(true);
+        find<QDoubleSpinBox>("keyLimitSpinBox", dialog)->setValue(40);
+        auto *reset = find<QComboBox>("keyResetComboBox", dialog);
+        reset->setCurrentIndex(reset->findData(int(LimitReset::Weekly)));
+        find<QCheckBox>("keyExpiryCheckBox", dialog)->setChecked(true);
+        QTest::mouseClick(create, Qt::LeftButton);
+
+        auto *secretDialog = waitFor<QDialog>("secretDialog");
+        QVERIFY(secretDialog);
+        const QString secret = find<QLineEdit>("secretLineEdit", secretDialog)->text();
+        QVERIFY(secret.startsWith(u"sk-or-v1-"_s));
+        QCOMPARE(m_fake->keyCount(), before + 1);
+        const auto created = fakeKeyNamed(u"zoe-analytics"_s);
+        QVERIFY(created);
+        QCOMPARE(*created->limit, 40.0);
+        QCOMPARE(created->limitReset, LimitReset::Weekly);
+        QVERIFY(created->expiresAt.isValid());
+        QVERIFY(rowOf(u"zoe-analytics"_s) >= 0); // in the table without a refresh
+        // The table never holds the secret.
+        for (int r = 0; r < table()->model()->rowCount(); ++r)
+            for (int c = 0; c < KeyTableModel::ColumnCount; ++c)
+                QVERIFY(!table()->model()->index(r, c).data().toString().contains(secret.mid(9)));
+
+        // Copy, then the clock passes 30 s: the clipboard is cleared, but only if it still holds the secret.
+        QTest::mouseClick(find<QPushButton>("copySecretButton", secretDialog), Qt::LeftButton);
+        QCOMPARE(QApplication::clipboard()->text(), secret);
+        QCOMPARE(m_clipboardTimers.size(), 1);
+        m_clipboardTimers.takeFirst()();
+        QVERIFY(QApplication::clipboard()->text().isEmpty());
+        QTest::mouseClick(find<QPushButton>("copySecretButton", secretDialog), Qt::LeftButton);
+        QApplication::clipboard()->setText(u"something the admin copied since"_s);
+        m_clipboardTimers.takeFirst()();
+        QCOMPARE(QApplication::clipboard()->text(), u"something the admin copied since"_s);
+
+        // Closing wipes it: no widget anywhere still shows the secret.
+        QTest::mouseClick(find<QPushButton>("secretDoneButton", secretDialog), Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"secretDialog"_s));
+        for (QLineEdit *edit : m_window->findChildren<QLineEdit *>())
+            QVERIFY(!edit->text().contains(secret));
+
+        // Nothing the app wrote holds it: the settings file and every file under the test-mode
+        // data, config and cache folders.
+        m_settings->sync();
+        QStringList files{m_settings->fileName()};
+        for (auto location : {QStandardPaths::AppDataLocation, QStandardPaths::AppConfigLocation, QStandardPaths::CacheLocation,
+                              QStandardPaths::GenericConfigLocation}) {
+            QDirIterator it(QStandardPaths::writableLocation(location), QDir::Files, QDirIterator::Subdirectories);
+            while (it.hasNext())
+                files << it.next();
+        }
+        for (const QString &path : std::as_const(files)) {
+            QFile f(path);
+            if (f.open(QIODevice::ReadOnly))
+                QVERIFY2(!f.readAll().contains(secret.toUtf8()), qPrintable(path));
+        }
+    }
+
+    void createValidationAndDuplicateWarning()
+    {
+        action("newKeyAction")->trigger();
+        auto *dialog = waitFor<QDialog>("createKeyDialog");
+        QVERIFY(dialog);
+        auto *name = find<QLineEdit>("keyNameLineEdit", dialog);
+        QTest::keyClicks(name, u"alice-backend"_s);
+        QVERIFY(find<QLabel>("keyDialogMessageLabel", dialog)->text().contains(u"already named"_s));
+        QVERIFY(find<QPushButton>("createKeyButton", dialog)->isEnabled()); // allowed, with a warning
+        name->setText(u"   "_s);
+        QVERIFY(!find<QPushButton>("createKeyButton", dialog)->isEnabled());
+        name->setText(QString(101, u'x'));
+        QVERIFY(!find<QPushButton>("createKeyButton", dialog)->isEnabled());
+        QVERIFY(find<QLabel>("keyDialogMessageLabel", dialog)->text().contains(u"100"_s));
+        dialog->reject();
+    }
+
+    void createFailureKeepsDialogAndInput()
+    {
+        const int before = m_fake->keyCount();
+        m_fake->failNext("POST", u"/keys"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        action("newKeyAction")->trigger();
+        auto *dialog = waitFor<QDialog>("createKeyDialog");
+        QTest::keyClicks(find<QLineEdit>("keyNameLineEdit", dialog), u"will-fail"_s);
+        QTest::mouseClick(find<QPushButton>("createKeyButton", dialog), Qt::LeftButton);
+        QTRY_VERIFY(find<QLabel>("keyDialogMessageLabel", dialog)->text().contains(u"server error (500)"_s));
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(find<QLineEdit>("keyNameLineEdit", dialog)->text(), u"will-fail"_s);
+        QCOMPARE(m_fake->keyCount(), before);
+        QCOMPARE(rowOf(u"will-fail"_s), -1);
+        QVERIFY(!m_window->findChild<QDialog *>(u"secretDialog"_s));
+        dialog->reject();
+    }
+
+    void revokeCancelThenConfirm()
+    {
+        const ApiKey dan = *fakeKeyNamed(u"dan-data"_s);
+        select({u"dan-data"_s});
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        action("revokeKeyAction")->trigger();
+        QVERIFY(MessageBox::lastText().contains(u"dan-data"_s));
+        QVERIFY(MessageBox::lastText().contains(u"spent $"_s));
+        QTest::qWait(200);
+        QVERIFY(m_fake->key(dan.hash));
+        QVERIFY(rowOf(u"dan-data"_s) >= 0);
+        QCOMPARE(m_fake->countRequests("DELETE", u"/keys"_s), 0);
+
+        MessageBox::setNextAnswer(QMessageBox::Yes);
+        // The Delete key does the same as the action while the table has focus.
+        table()->setFocus();
+        QTest::keyClick(table(), Qt::Key_Delete);
+        QTRY_COMPARE(rowOf(u"dan-data"_s), -1);
+        QVERIFY(!m_fake->key(dan.hash));
+    }
+
+    void bulkRevoke()
+    {
+        const int before = m_fake->keyCount();
+        select({u"kate-product"_s, u"ines-design"_s, u"liam-intern"_s});
+        MessageBox::setNextAnswer(QMessageBox::Yes);
+        action("revokeKeyAction")->trigger();
+        QVERIFY(MessageBox::lastText().contains(u"Revoke 3 keys"_s));
+        QVERIFY(MessageBox::lastText().contains(u"kate-product"_s) && MessageBox::lastText().contains(u"liam-intern"_s));
+        QTRY_COMPARE(m_fake->keyCount(), before - 3);
+        QTRY_COMPARE(table()->model()->rowCount(), before - 3);
+        QVERIFY(!fakeKeyNamed(u"ines-design"_s));
+    }
+
+    void revokeServerErrorKeepsRow()
+    {
+        const ApiKey bob = *fakeKeyNamed(u"bob-frontend"_s);
+        m_fake->failNext("DELETE", u"/keys/"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        select({u"bob-frontend"_s});
+        MessageBox::setNextAnswer(QMessageBox::Yes);
+        action("revokeKeyAction")->trigger();
+        auto *banner = find<ErrorBanner>("errorBanner");
+        QTRY_VERIFY(banner->isVisible());
+        QVERIFY(banner->message().contains(u"bob-frontend"_s));
+        QVERIFY(banner->message().contains(u"server error (500)"_s));
+        QVERIFY(rowOf(u"bob-frontend"_s) >= 0);
+        QVERIFY(m_fake->key(bob.hash));
+    }
+
+    void disableAndEnable()
+    {
+        const ApiKey alice = *fakeKeyNamed(u"alice-backend"_s);
+        select({u"alice-backend"_s});
+        QVERIFY(action("disableKeyAction")->isEnabled());
+        QVERIFY(!action("enableKeyAction")->isEnabled());
+        action("disableKeyAction")->trigger();
+        QTRY_VERIFY(m_fake->key(alice.hash)->disabled);
+        QTRY_COMPARE(table()->model()->index(rowOf(u"alice-backend"_s), KeyTableModel::StatusColumn).data().toString(),
+                     u"Disabled"_s);
+        QTRY_VERIFY(action("enableKeyAction")->isEnabled());
+        action("enableKeyAction")->trigger();
+        QTRY_VERIFY(!m_fake->key(alice.hash)->disabled);
+    }
+
+    void editLimitAndRename()
+    {
+        const ApiKey dan = *fakeKeyNamed(u"dan-data"_s);
+        select({u"dan-data"_s});
+        action("editKeyAction")->trigger();
+        auto *dialog = waitFor<QDialog>("editKeyDialog");
+        QVERIFY(dialog);
+        auto *save = find<QPushButton>("saveKeyButton", dialog);
+        QVERIFY(!save->isEnabled()); // nothing changed yet
+        find<QDoubleSpinBox>("keyLimitSpinBox", dialog)->setValue(42);
+        auto *reset = find<QComboBox>("keyResetComboBox", dialog);
+        reset->setCurrentIndex(reset->findData(int(LimitReset::Daily)));
+        auto *name = find<QLineEdit>("keyNameLineEdit", dialog);
+        name->setText(u"dan-warehouse"_s);
+        QVERIFY(save->isEnabled());
+        QTest::mouseClick(save, Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"editKeyDialog"_s));
+        QCOMPARE(*m_fake->key(dan.hash)->limit, 42.0);
+        QCOMPARE(m_fake->key(dan.hash)->limitReset, LimitReset::Daily);
+        QCOMPARE(m_fake->key(dan.hash)->name, u"dan-warehouse"_s);
+        const QJsonObject sent = QJsonDocument::fromJson(m_fake->requests().last().body).object();
+        QVERIFY(!sent.contains("include_byok_in_limit"_L1)); // only what changed is sent
+        const int row = rowOf(u"dan-warehouse"_s);
+        QVERIFY(row >= 0);
+        QCOMPARE(table()->model()->index(row, KeyTableModel::LimitColumn).data().toString(), u"$42.00"_s);
+    }
+
+    void rotateReplacesAndRevokesOld()
+    {
+        const ApiKey old = *fakeKeyNamed(u"frank-ci"_s);
+        const int before = m_fake->keyCount();
+        select({u"frank-ci"_s});
+        MessageBox::setNextAnswer(QMessageBox::Yes); // "Create a replacement?"
+        action("rotateKeyAction")->trigger();
+        auto *secretDialog = waitFor<QDialog>("secretDialog");
+        QVERIFY(secretDialog);
+        QCOMPARE(m_fake->keyCount(), before + 1);
+        QVERIFY(m_fake->key(old.hash)); // the old key lives until the admin has seen the new one
+        MessageBox::setNextAnswer(QMessageBox::Yes); // "Revoke the old key now?"
+        QTest::mouseClick(find<QPushButton>("secretDoneButton", secretDialog), Qt::LeftButton);
+        QTRY_VERIFY(!m_fake->key(old.hash));
+        const auto replacement = fakeKeyNamed(u"frank-ci"_s);
+        QVERIFY(replacement);
+        QVERIFY(replacement->hash != old.hash);
+        QCOMPARE(replacement->limit, old.limit);
+        QCOMPARE(replacement->limitReset, old.limitReset);
+        QCOMPARE(replacement->expiresAt, old.expiresAt);
+        QCOMPARE(m_fake->keyCount(), before);
+    }
+
+    void rotateKeepsOldWhenDeclined()
+    {
+        const ApiKey old = *fakeKeyNamed(u"grace-research"_s);
+        select({u"grace-research"_s});
+        MessageBox::setNextAnswer(QMessageBox::Yes);
+        action("rotateKeyAction")->trigger();
+        auto *secretDialog = waitFor<QDialog>("secretDialog");
+        QVERIFY(secretDialog);
+        MessageBox::setNextAnswer(QMessageBox::No);
+        QTest::mouseClick(find<QPushButton>("secretDoneButton", secretDialog), Qt::LeftButton);
+        QTest::qWait(200);
+        QVERIFY(m_fake->key(old.hash));
+        QCOMPARE(m_fake->countRequests("DELETE", u"/keys"_s), 0);
+    }
+
+    void firstRunWithoutKeyShowsWelcomeThenSaves()
+    {
+        cleanup();
+        init(); // a fresh fake and secret store …
+        m_window.reset();
+        m_keys.reset();
+        m_connection.reset();
+        build(QString()); // … and no key in the environment
+        QVERIFY(m_window->isShowingWelcome());
+        QVERIFY(!action("newKeyAction")->isVisible());
+        auto *key = find<QLineEdit>("welcomeKeyLineEdit");
+        QCOMPARE(key->echoMode(), QLineEdit::Password);
+        QVERIFY(!find<QPushButton>("welcomeSaveButton")->isEnabled());
+        QTest::keyClicks(key, m_fake->managementKey());
+        QSignalSpy done(m_keys.get(), &KeyListController::refreshFinished);
+        QTest::mouseClick(find<QPushButton>("welcomeSaveButton"), Qt::LeftButton);
+        QVERIFY(done.wait());
+        QVERIFY(!m_window->isShowingWelcome());
+        QCOMPARE(m_secrets->contents().value(SecretStore::managementKeyName()), m_fake->managementKey());
+        QCOMPARE(table()->model()->rowCount(), m_fake->keyCount());
+        QVERIFY(key->text().isEmpty());
+        m_settings->sync();
+        QFile file(m_settings->fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains(m_fake->managementKey().toUtf8()));
+    }
+
+    void noKeychainUsesKeyForSessionAndSaysSo()
+    {
+        m_window.reset();
+        m_keys.reset();
+        m_connection.reset();
+        m_secrets->setAvailable(false);
+        build(QString());
+        QVERIFY(m_window->isShowingWelcome());
+        QTest::keyClicks(find<QLineEdit>("welcomeKeyLineEdit"), m_fake->managementKey());
+        QSignalSpy done(m_keys.get(), &KeyListController::refreshFinished);
+        QTest::mouseClick(find<QPushButton>("welcomeSaveButton"), Qt::LeftButton);
+        QVERIFY(done.wait());
+        QVERIFY(!m_window->isShowingWelcome());
+        QCOMPARE(m_connection->keySource(), ConnectionManager::KeySource::Session);
+        QTRY_VERIFY(find<ErrorBanner>("errorBanner")->message().contains(u"this session only"_s));
+    }
+
+    void welcomeOffersTheDemo()
+    {
+        m_window.reset();
+        m_keys.reset();
+        m_connection.reset();
+        build(QString());
+        QSignalSpy demo(m_window.get(), &MainWindow::demoRequested);
+        QTest::mouseClick(find<QPushButton>("welcomeDemoButton"), Qt::LeftButton);
+        QCOMPARE(demo.size(), 1);
+    }
+
+    void settingsTestConnectionAndSave()
+    {
+        action("settingsAction")->trigger();
+        auto *dialog = waitFor<QDialog>("settingsDialog");
+        QVERIFY(dialog);
+        QVERIFY(!find<QLineEdit>("managementKeyLineEdit", dialog)->isEnabled()); // the environment wins
+        QTest::mouseClick(find<QPushButton>("testConnectionButton", dialog), Qt::LeftButton);
+        QTRY_VERIFY(find<QLabel>("testConnectionResultLabel", dialog)->text().contains(u"management key"_s));
+        QVERIFY(find<QLabel>("testConnectionResultLabel", dialog)->text().startsWith(u"Connected"_s));
+
+        auto *url = find<QLineEdit>("baseUrlLineEdit", dialog);
+        url->setText(u"http://openrouter.example.com/api/v1"_s);
+        QTest::mouseClick(find<QPushButton>("saveSettingsButton", dialog), Qt::LeftButton);
+        QVERIFY(find<QLabel>("testConnectionResultLabel", dialog)->text().contains(u"plain http"_s));
+        QVERIFY(dialog->isVisible()); // refused, nothing saved
+
+        url->setText(m_fake->baseUrl().toString());
+        find<QSpinBox>("refreshIntervalSpinBox", dialog)->setValue(300);
+        QTest::mouseClick(find<QPushButton>("saveSettingsButton", dialog), Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"settingsDialog"_s));
+        QCOMPARE(m_settings->refreshIntervalSeconds(), 300);
+        QCOMPARE(AppSettings(m_settings->fileName()).refreshIntervalSeconds(), 300);
+    }
+
+    void settingsTestSaysWhenKeyIsAnApiKey()
+    {
+        QString apiKey;
+        FakeOpenRouter::KeySeed seed;
+        seed.name = u"someone's api key"_s;
+        m_fake->addKey(seed, &apiKey);
+        m_window.reset();
+        m_keys.reset();
+        m_connection.reset();
+        build(QString());
+        action("settingsAction")->setEnabled(true);
+        action("settingsAction")->trigger();
+        auto *dialog = waitFor<QDialog>("settingsDialog");
+        QTest::keyClicks(find<QLineEdit>("managementKeyLineEdit", dialog), apiKey);
+        QTest::mouseClick(find<QPushButton>("testConnectionButton", dialog), Qt::LeftButton);
+        QTRY_VERIFY(find<QLabel>("testConnectionResultLabel", dialog)->text().contains(u"not a management key"_s));
+        dialog->reject();
     }
 
     void aboutShowsVersionAndRevision()
     {
-        QAction *about = m_window->findChild<QAction *>(u"aboutAction"_s);
-        QVERIFY(about);
-        about->trigger();
-        QDialog *dialog = nullptr;
-        QTRY_VERIFY((dialog = m_window->findChild<QDialog *>(u"aboutDialog"_s)) != nullptr);
-        const QString text = dialog->findChild<QLabel *>(u"aboutTextLabel"_s)->text();
+        action("aboutAction")->trigger();
+        auto *dialog = waitFor<QDialog>("aboutDialog");
+        QVERIFY(dialog);
+        const QString text = find<QLabel>("aboutTextLabel", dialog)->text();
         QVERIFY(text.contains(QStringLiteral(ORTEAM_VERSION)));
         QVERIFY(text.contains(QStringLiteral(ORTEAM_GIT_REVISION)));
         dialog->close();

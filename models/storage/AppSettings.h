@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QSettings>
+#include <QUrl>
+
+#include <memory>
+
+namespace orteam {
+
+// The few settings kept on disk (QSettings): where the server is and how often to refresh.
+// Deliberately no setter for a key: secrets go to the SecretStore, never here.
+class AppSettings
+{
+public:
+    AppSettings();                             // the user's settings file
+    explicit AppSettings(const QString &path); // an explicit file (tests)
+
+    QUrl baseUrl() const; // empty: the default
+    void setBaseUrl(const QUrl &url);
+    int refreshIntervalSeconds() const; // 0: off
+    void setRefreshIntervalSeconds(int seconds);
+    QString fileName() const;
+    void sync();
+
+    static constexpr int DefaultRefreshSeconds = 60;
+
+private:
+    std::unique_ptr<QSettings> m_settings;
+};
+
+} // namespace orteam

@@ -1,0 +1,83 @@
+#include "SecretDialog.h"
+
+#include "ClipboardGuard.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace orteam {
+
+SecretDialog::SecretDialog(const QString &keyName, const QString &secret, QWidget *parent)
+    : QDialog(parent), m_clipboard(new ClipboardGuard(QApplication::clipboard(), this))
+{
+    setObjectName(QStringLiteral("secretDialog"));
+    setWindowTitle(tr("New key: %1").arg(keyName));
+
+    auto *warning = new QLabel(tr("<b>Copy this key now.</b> This is the only time it is shown: OpenRouter does not "
+                                  "show it again and orteam does not keep it. Hand it to its owner through a safe "
+                                  "channel."),
+                               this);
+    warning->setObjectName(QStringLiteral("secretWarningLabel"));
+    warning->setWordWrap(true);
+    warning->setStyleSheet(QStringLiteral("background:#fff4ce; border:1px solid #f0d68a; border-radius:4px; padding:8px;"));
+
+    m_secret = new QLineEdit(secret, this);
+    m_secret->setObjectName(QStringLiteral("secretLineEdit"));
+    m_secret->setReadOnly(true);
+    m_secret->setFont(QFont(QStringLiteral("monospace")));
+    m_secret->setMinimumWidth(560);
+    m_secret->selectAll();
+
+    m_copy = new QPushButton(tr("Copy"), this);
+    m_copy->setObjectName(QStringLiteral("copySecretButton"));
+    m_copied = new QLabel(this);
+    m_copied->setObjectName(QStringLiteral("secretCopiedLabel"));
+    connect(m_copy, &QPushButton::clicked, this, [this] {
+        m_clipboard->copy(m_secret->text());
+        m_copied->setText(tr("Copied. The clipboard is cleared in 30 seconds."));
+    });
+    connect(m_clipboard, &ClipboardGuard::cleared, this, [this] { m_copied->setText(tr("Clipboard cleared.")); });
+
+    auto *buttons = new QDialogButtonBox(this);
+    buttons->setObjectName(QStringLiteral("secretButtonBox"));
+    QPushButton *done = buttons->addButton(tr("I have stored it"), QDialogButtonBox::AcceptRole);
+    done->setObjectName(QStringLiteral("secretDoneButton"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_secret, 1);
+    row->addWidget(m_copy);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(warning);
+    layout->addLayout(row);
+    layout->addWidget(m_copied);
+    layout->addWidget(buttons);
+}
+
+SecretDialog::~SecretDialog()
+{
+    wipe();
+}
+
+void SecretDialog::wipe()
+{
+    // Overwrite before clearing, so the characters do not linger in the widget's buffer.
+    QString text = m_secret->text();
+    m_secret->setText(QString(text.size(), u'•'));
+    m_secret->clear();
+    text.fill(u'\0');
+}
+
+void SecretDialog::done(int result)
+{
+    wipe();
+    QDialog::done(result);
+}
+
+} // namespace orteam

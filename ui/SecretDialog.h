@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QDialog>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+
+namespace orteam {
+
+class ClipboardGuard;
+
+// Shows a new key's secret exactly once. It lives only in this dialog's line edit: copying puts
+// it on the clipboard for 30 s at most, and closing the dialog wipes it. It is never written to
+// disk, settings, database or log.
+class SecretDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    SecretDialog(const QString &keyName, const QString &secret, QWidget *parent = nullptr);
+    ~SecretDialog() override;
+
+    void done(int result) override;
+
+private:
+    void wipe();
+
+    QLineEdit *m_secret;
+    QPushButton *m_copy;
+    QLabel *m_copied;
+    ClipboardGuard *m_clipboard;
+};
+
+} // namespace orteam

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QDialog>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace orteam {
+
+class ConnectionManager;
+
+// Server URL, management key (masked; saved to the OS keychain; the environment wins when set),
+// refresh interval, and a "Test connection" that says whether the key is a management key.
+class SettingsDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    SettingsDialog(ConnectionManager *connection, QWidget *parent = nullptr);
+
+private:
+    void testConnection();
+    void save();
+    bool readUrl(QUrl *url);
+
+    ConnectionManager *m_connection;
+    QLineEdit *m_baseUrl;
+    QLineEdit *m_key;
+    QSpinBox *m_interval;
+    QPushButton *m_test;
+    QLabel *m_result;
+    QPushButton *m_save;
+};
+
+} // namespace orteam
