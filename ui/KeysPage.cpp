@@ -69,12 +69,17 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
         const QVariant v = m_statusFilter->currentData();
         m_proxy->setStatusFilter(v.isValid() ? std::optional<KeyStatus>(KeyStatus(v.toInt())) : std::nullopt);
     });
-    // Totals follow what is shown, so a search answers "how much did these keys spend?".
+    // Totals follow what is shown, so a search answers "how much did these keys spend?". One
+    // filter change can remove rows in hundreds of ranges; the sum is computed once after them.
+    m_totalsTimer.setSingleShot(true);
+    m_totalsTimer.setInterval(0);
+    connect(&m_totalsTimer, &QTimer::timeout, this, &KeysPage::updateTotals);
+    auto scheduleTotals = [this] { m_totalsTimer.start(); };
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
-        connect(m_proxy, signal, this, &KeysPage::updateTotals);
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, &KeysPage::updateTotals);
-    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &KeysPage::updateTotals);
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &KeysPage::updateTotals);
+        connect(m_proxy, signal, this, scheduleTotals);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, scheduleTotals);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, scheduleTotals);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, scheduleTotals);
     updateTotals();
 
     // Fit the columns to the first real data once; after that the widths are the user's.

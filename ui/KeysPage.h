@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QTimer>
 #include <QWidget>
 
 class QComboBox;
@@ -32,6 +33,7 @@ private:
     QComboBox *m_statusFilter;
     QTableView *m_table;
     QLabel *m_totals;
+    QTimer m_totalsTimer;
 };
 
 } // namespace orteam

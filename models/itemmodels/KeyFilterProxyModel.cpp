@@ -17,7 +17,10 @@ void KeyFilterProxyModel::setSearchText(const QString &text)
     if (trimmed == m_search)
         return;
     m_search = trimmed;
-    invalidateFilter();
+    m_searchLower = trimmed.toLower();
+    // A full invalidate (one layout change) is cheaper than invalidateFilter's removal of rows in
+    // hundreds of separate ranges when a keystroke hides most of a large table.
+    invalidate();
 }
 
 void KeyFilterProxyModel::setStatusFilter(std::optional<KeyStatus> status)
@@ -30,12 +33,19 @@ void KeyFilterProxyModel::setStatusFilter(std::optional<KeyStatus> status)
 
 bool KeyFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
-    if (m_status && idx.data(KeyTableModel::StatusRole).toInt() != int(*m_status))
-        return false;
-    if (m_search.isEmpty())
+    // Called once per row on every keystroke (100,000 rows must filter in well under 50 ms), so it
+    // reads the key directly instead of building QVariants through data().
+    Q_UNUSED(sourceParent)
+    const auto *model = qobject_cast<const KeyTableModel *>(sourceModel());
+    Q_ASSERT_X(model, "KeyFilterProxyModel", "the source must be a KeyTableModel");
+    if (!model)
         return true;
-    return idx.data(KeyTableModel::SearchTextRole).toString().contains(m_search, Qt::CaseInsensitive);
+    const ApiKey *key = model->keyAt(sourceRow);
+    if (!key)
+        return false;
+    if (m_status && key->status(model->referenceTime()) != *m_status)
+        return false;
+    return model->rowMatches(sourceRow, m_searchLower);
 }
 
 } // namespace orteam

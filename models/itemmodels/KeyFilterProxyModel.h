@@ -8,7 +8,7 @@
 
 namespace orteam {
 
-// Thin proxy: sorts on the model's SortRole and filters on a search text and a status.
+// Thin proxy over a KeyTableModel: sorts on its SortRole and filters on a search text and a status.
 class KeyFilterProxyModel final : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -26,6 +26,7 @@ protected:
 
 private:
     QString m_search;
+    QString m_searchLower;
     std::optional<KeyStatus> m_status;
 };
 

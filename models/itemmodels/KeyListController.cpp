@@ -105,7 +105,13 @@ void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
         }
         const QString hash = queue->takeFirst();
         const int row = m_model.rowOfHash(hash);
-        const ApiKey key = row >= 0 ? *m_model.keyAt(row) : ApiKey{hash, hash};
+        ApiKey key;
+        if (row >= 0) {
+            key = *m_model.keyAt(row);
+        } else {
+            key.hash = hash; // not listed (yet): name it by its hash in messages
+            key.name = hash;
+        }
         m_client->deleteKey(hash, this, [this, outcome, step, key](const ApiResult<bool> &r) {
             // 404 means it is gone already (revoked elsewhere): the row should go too.
             const bool gone = r.ok() || (r.error.kind == ApiError::Kind::Http && r.error.httpStatus == 404);

@@ -158,8 +158,6 @@ QVariant KeyTableModel::data(const QModelIndex &index, int role) const
         const std::optional<double> f = k.limitUsedFraction();
         return f ? QVariant(*f) : QVariant();
     }
-    case SearchTextRole:
-        return QString(k.name + u'\n' + k.label + u'\n' + k.hash);
     default:
         return {};
     }
@@ -169,8 +167,21 @@ void KeyTableModel::rebuildIndex()
 {
     m_rowByHash.clear();
     m_rowByHash.reserve(m_keys.size());
-    for (int i = 0; i < m_keys.size(); ++i)
+    m_searchText.clear();
+    m_searchText.reserve(m_keys.size());
+    for (int i = 0; i < m_keys.size(); ++i) {
         m_rowByHash.insert(m_keys.at(i).hash, i);
+        m_searchText << QString(m_keys.at(i).name + u'\n' + m_keys.at(i).label).toLower();
+    }
+}
+
+bool KeyTableModel::rowMatches(int row, QStringView lowerText) const
+{
+    if (lowerText.isEmpty())
+        return true;
+    if (row < 0 || row >= m_keys.size())
+        return false;
+    return m_searchText.at(row).contains(lowerText) || m_keys.at(row).hash.contains(lowerText);
 }
 
 void KeyTableModel::setKeys(const ApiKeyList &keys, const QDateTime &now)
@@ -183,6 +194,7 @@ void KeyTableModel::setKeys(const ApiKeyList &keys, const QDateTime &now)
         sameRows = keys.at(i).hash == m_keys.at(i).hash;
     if (sameRows) {
         m_keys = keys;
+        rebuildIndex();
         if (!m_keys.isEmpty())
             Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
         return;
@@ -207,6 +219,7 @@ void KeyTableModel::setKeys(const ApiKeyList &keys, const QDateTime &now)
                 --first;
             beginRemoveRows({}, first, row);
             m_keys.remove(first, row - first + 1);
+            rebuildIndex(); // lookups during the removal signals must see the new rows
             endRemoveRows();
             row = first;
         }
@@ -216,6 +229,7 @@ void KeyTableModel::setKeys(const ApiKeyList &keys, const QDateTime &now)
         m_keys[row] = keys.at(incoming.value(m_keys.at(row).hash));
         present.insert(m_keys.at(row).hash);
     }
+    rebuildIndex();
     if (!m_keys.isEmpty())
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
     ApiKeyList added;
@@ -226,9 +240,9 @@ void KeyTableModel::setKeys(const ApiKeyList &keys, const QDateTime &now)
     if (!added.isEmpty()) {
         beginInsertRows({}, int(m_keys.size()), int(m_keys.size() + added.size() - 1));
         m_keys += added;
+        rebuildIndex();
         endInsertRows();
     }
-    rebuildIndex();
 }
 
 void KeyTableModel::updateKey(const ApiKey &key)
@@ -238,10 +252,12 @@ void KeyTableModel::updateKey(const ApiKey &key)
         beginInsertRows({}, rowCount(), rowCount());
         m_keys << key;
         m_rowByHash.insert(key.hash, int(m_keys.size() - 1));
+        m_searchText << QString(key.name + u'\n' + key.label).toLower();
         endInsertRows();
         return;
     }
     m_keys[row] = key;
+    m_searchText[row] = QString(key.name + u'\n' + key.label).toLower();
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
@@ -252,8 +268,8 @@ void KeyTableModel::removeKey(const QString &hash)
         return;
     beginRemoveRows({}, row, row);
     m_keys.removeAt(row);
-    endRemoveRows();
     rebuildIndex();
+    endRemoveRows();
 }
 
 double KeyTableModel::totalUsage() const

@@ -37,7 +37,6 @@ public:
         HashRole,               // the key's hash, for actions on a row
         StatusRole,             // KeyStatus as int
         LimitUsedFractionRole,  // double 0..∞, or invalid without a limit (the remaining bar)
-        SearchTextRole,         // what the search box matches: name, label, hash
     };
 
     explicit KeyTableModel(QObject *parent = nullptr);
@@ -59,6 +58,11 @@ public:
     int rowOfHash(const QString &hash) const;
     QDateTime referenceTime() const { return m_now; }
 
+    // The search box's match on row `row`: name, label or hash contains `lowerText` (already
+    // lower case). Uses a lower-cased copy kept per row, so a keystroke over 100,000 rows does a
+    // plain case-sensitive scan instead of case-folding every field.
+    bool rowMatches(int row, QStringView lowerText) const;
+
     double totalUsage() const;
     double totalLimits() const;
 
@@ -68,6 +72,7 @@ private:
     void rebuildIndex();
 
     ApiKeyList m_keys;
+    QStringList m_searchText; // per row: lower-case "name\nlabel"; hashes are lower-case hex already
     QHash<QString, int> m_rowByHash;
     QDateTime m_now;
 };
