@@ -5,8 +5,14 @@
 set -euo pipefail
 build=$(cd "${1:?build dir}" && pwd)
 export DEBIAN_FRONTEND=noninteractive
-(cd "$build" && cpack -G DEB >/dev/null)
+(cd "$build" && cpack >/dev/null) # the .deb and the .tar.gz (CPACK_GENERATOR)
 deb=$(ls "$build"/orteam_*.deb | head -n 1)
+tgz=$(ls "$build"/orteam-*.tar.gz | head -n 1)
+listing=$(tar -tzf "$tgz") # listed once: grep -q on a pipe would cut tar off under pipefail
+for f in bin/orteam bin/orteam-cli share/applications/io.github.orteam.orteam.desktop share/man/man1/orteam-cli.1; do
+    grep -q "/$f\$" <<<"$listing" || { echo "package check FAILED: $f missing from $tgz"; exit 1; }
+done
+echo "==> $tgz"
 echo "==> $deb"
 dpkg-deb --field "$deb" Package Version Depends
 apt-get install -y -qq "$deb" >/dev/null

@@ -1,6 +1,7 @@
 #include "Cli.h"
 
 #include "JsonCodec.h"
+#include "KeychainSecretStore.h"
 #include "KeyFormatter.h"
 #include "KeyLookup.h"
 #include "KeyRequests.h"
@@ -9,6 +10,7 @@
 #include "UrlPolicy.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QRegularExpression>
@@ -38,8 +40,9 @@ QString Cli::helpText()
     return uR"(Usage: orteam-cli [GLOBAL OPTIONS] COMMAND [ARGS]
 
 Run an OpenRouter team from the command line. The management key is read from the
-environment variable OPENROUTER_MGMT_KEY; it is never accepted as an argument, because
-command lines are visible to other users of the machine.
+environment variable OPENROUTER_MGMT_KEY, or else from the system keychain where the orteam
+dashboard saves it; it is never accepted as an argument, because command lines are visible
+to other users of the machine.
 
 Global options (before the command):
   --base-url URL     API base URL (default https://openrouter.ai/api/v1, or
@@ -226,10 +229,28 @@ bool Cli::setUpClient()
     }
     s.timeoutMs = m_timeoutSeconds * 1000;
     m_client.setSettings(s);
-    m_client.setManagementKey(qEnvironmentVariable("OPENROUTER_MGMT_KEY"));
+    QString key = qEnvironmentVariable("OPENROUTER_MGMT_KEY");
+    QString keychainProblem;
+    if (key.isEmpty()) {
+        // The dashboard saves the key in the OS keychain; the CLI uses the same entry. A locked
+        // keyring must not hang a script, hence the short timeout.
+        KeychainSecretStore store(u"orteam"_s);
+        store.setTimeoutMs(5000);
+        QEventLoop loop;
+        store.read(SecretStore::managementKeyName(), nullptr, [&](const SecretStore::Result &r) {
+            key = r.secret;
+            keychainProblem = r.error;
+            loop.quit();
+        });
+        loop.exec();
+    }
+    m_client.setManagementKey(key);
+    key.fill(u'\0');
     if (!m_client.hasManagementKey()) {
-        fail(AuthError, u"no management key: set OPENROUTER_MGMT_KEY (create one under Settings → Management "
-                        "Keys on openrouter.ai)"_s);
+        // Say why the keychain did not help when it failed (locked, absent), not when it was just empty.
+        const QString why = keychainProblem.isEmpty() ? QString() : u" ("_s + keychainProblem + u')';
+        fail(AuthError, u"no management key: set OPENROUTER_MGMT_KEY, or save one in the orteam dashboard's "
+                        "Settings (create it under Settings → Management Keys on openrouter.ai)"_s + why);
         return false;
     }
     return true;

@@ -153,7 +153,7 @@ void OpenRouterClient::attempt(const Request &request, int attemptNumber, QPoint
             e.detail = u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3);
         } else if (state->tooLarge) {
             e.kind = ApiError::Kind::TooLarge;
-            e.detail = u"over %1 MB"_s.arg(cap / (1024 * 1024));
+            e.detail = u"over %1 MB"_s.arg(cap / (1024LL * 1024LL));
         } else if (r.status == 0) {
             e.kind = reply->error() == QNetworkReply::OperationCanceledError ? ApiError::Kind::Cancelled
                                                                               : ApiError::Kind::Network;

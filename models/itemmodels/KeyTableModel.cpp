@@ -205,7 +205,7 @@ void KeyTableModel::setKeys(const ApiKeyList &keys, const QDateTime &now)
     incoming.reserve(keys.size());
     for (int i = 0; i < keys.size(); ++i)
         incoming.insert(keys.at(i).hash, i);
-    if (m_keys.size() > 0 && incoming.isEmpty()) {
+    if (!m_keys.isEmpty() && incoming.isEmpty()) {
         beginResetModel();
         m_keys.clear();
         rebuildIndex();

@@ -78,6 +78,13 @@ class TestMainWindow : public QObject
         return found;
     }
     QTableView *table() { return find<QTableView>("keysTableView"); }
+    // With ORTEAM_TEST_SCREENSHOTS=DIR set, dialogs are saved as pictures for a person to look at.
+    static void snapshot(QWidget *w, const char *name)
+    {
+        const QString dir = qEnvironmentVariable("ORTEAM_TEST_SCREENSHOTS");
+        if (!dir.isEmpty())
+            w->grab().save(dir + u'/' + QLatin1StringView(name) + u".png"_s);
+    }
     QAction *action(const char *name) { return find<QAction>(name); }
 
     // Builds the window. With `environmentKey` empty the key comes from the secret store, or
@@ -283,6 +290,7 @@ private Q_SLOTS:
         auto *reset = find<QComboBox>("keyResetComboBox", dialog);
         reset->setCurrentIndex(reset->findData(int(LimitReset::Weekly)));
         find<QCheckBox>("keyExpiryCheckBox", dialog)->setChecked(true);
+        snapshot(dialog, "create-key-dialog");
         QTest::mouseClick(create, Qt::LeftButton);
 
         auto *secretDialog = waitFor<QDialog>("secretDialog");
@@ -303,6 +311,7 @@ private Q_SLOTS:
 
         // Copy, then the clock passes 30 s: the clipboard is cleared, but only if it still holds the secret.
         QTest::mouseClick(find<QPushButton>("copySecretButton", secretDialog), Qt::LeftButton);
+        snapshot(secretDialog, "secret-dialog");
         QCOMPARE(QApplication::clipboard()->text(), secret);
         QCOMPARE(m_clipboardTimers.size(), 1);
         m_clipboardTimers.takeFirst()();
@@ -361,6 +370,7 @@ private Q_SLOTS:
         QTest::keyClicks(find<QLineEdit>("keyNameLineEdit", dialog), u"will-fail"_s);
         QTest::mouseClick(find<QPushButton>("createKeyButton", dialog), Qt::LeftButton);
         QTRY_VERIFY(find<QLabel>("keyDialogMessageLabel", dialog)->text().contains(u"server error (500)"_s));
+        snapshot(dialog, "create-key-error");
         QVERIFY(dialog->isVisible());
         QCOMPARE(find<QLineEdit>("keyNameLineEdit", dialog)->text(), u"will-fail"_s);
         QCOMPARE(m_fake->keyCount(), before);
@@ -562,6 +572,7 @@ private Q_SLOTS:
         QTest::mouseClick(find<QPushButton>("testConnectionButton", dialog), Qt::LeftButton);
         QTRY_VERIFY(find<QLabel>("testConnectionResultLabel", dialog)->text().contains(u"management key"_s));
         QVERIFY(find<QLabel>("testConnectionResultLabel", dialog)->text().startsWith(u"Connected"_s));
+        snapshot(dialog, "settings-dialog");
 
         auto *url = find<QLineEdit>("baseUrlLineEdit", dialog);
         url->setText(u"http://openrouter.example.com/api/v1"_s);

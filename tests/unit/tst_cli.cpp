@@ -32,6 +32,8 @@ class TestCli : public QObject
         QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
         e.insert(u"OPENROUTER_MGMT_KEY"_s, m_fake->managementKey());
         e.insert(u"OPENROUTER_BASE_URL"_s, m_fake->baseUrl().toString());
+        // Never the developer's own keyring: with no key in the environment the CLI asks D-Bus.
+        e.insert(u"DBUS_SESSION_BUS_ADDRESS"_s, u"unix:path=/nonexistent/orteam-test-bus"_s);
         for (auto it = env.cbegin(); it != env.cend(); ++it) {
             if (it.value().isNull())
                 e.remove(it.key());

@@ -1,6 +1,9 @@
 // KeychainSecretStore against a real Secret Service (gnome-keyring in a private D-Bus session,
 // started by the CTest command), and without one: a clear error, fast, and no file fallback.
+#include "FakeOpenRouter.h"
 #include "KeychainSecretStore.h"
+
+#include <QProcess>
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -43,6 +46,30 @@ private Q_SLOTS:
         QVERIFY(r.ok);
         r = run([&](auto done) { store.read(name, nullptr, done); });
         QVERIFY(r.notFound);
+    }
+
+    void cliReadsTheDashboardsKey()
+    {
+        if (qEnvironmentVariable("ORTEAM_KEYRING") != "1"_L1)
+            QFAIL("run through CTest, which starts a private gnome-keyring (ORTEAM_KEYRING=1)");
+        FakeOpenRouter fake;
+        QVERIFY(fake.start());
+        fake.setCredits(10, 4);
+        // Saved the way the dashboard saves it; the CLI finds it with no environment variable.
+        KeychainSecretStore store(u"orteam"_s);
+        SecretStore::Result r = run([&](auto done) { store.write(SecretStore::managementKeyName(), fake.managementKey(), nullptr, done); });
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QProcess cli;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(u"OPENROUTER_MGMT_KEY"_s);
+        env.insert(u"OPENROUTER_BASE_URL"_s, fake.baseUrl().toString());
+        cli.setProcessEnvironment(env);
+        QSignalSpy finished(&cli, &QProcess::finished);
+        cli.start(QStringLiteral(ORTEAM_CLI_PATH), {u"credits"_s});
+        QVERIFY(finished.wait(30'000));
+        QCOMPARE(cli.exitCode(), 0);
+        QVERIFY(cli.readAllStandardOutput().contains("Remaining: $6.00"));
+        run([&](auto done) { store.remove(SecretStore::managementKeyName(), nullptr, done); });
     }
 
     void noSecretServiceFailsClearly()
