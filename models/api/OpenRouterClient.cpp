@@ -21,6 +21,15 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
 
+namespace {
+// "/keys/<hash>" and the like: the id is percent-encoded, so a hash or id from a server or a
+// person can never add path segments or a query.
+QString itemPath(const QString &root, const QString &id, const QString &suffix = {})
+{
+    return root + u'/' + QString::fromUtf8(QUrl::toPercentEncoding(id)) + suffix;
+}
+} // namespace
+
 OpenRouterClient::OpenRouterClient(QNetworkAccessManager *network, QObject *parent)
     : QObject(parent), m_network(network), m_settings(defaultSettings())
 {
@@ -268,7 +277,7 @@ void OpenRouterClient::listKeysPage(int offset, bool includeDisabled, QObject *c
 void OpenRouterClient::getKey(const QString &hash, QObject *context, Callback<ApiKey> done)
 {
     Request req;
-    req.path = u"/keys/"_s + QString::fromUtf8(QUrl::toPercentEncoding(hash));
+    req.path = itemPath(u"/keys"_s, hash);
     call<ApiKey>(req, context, std::move(done), json::parseKeyEnvelope);
 }
 
@@ -286,7 +295,7 @@ void OpenRouterClient::updateKey(const QString &hash, const KeyUpdate &update, Q
 {
     Request req;
     req.verb = "PATCH";
-    req.path = u"/keys/"_s + QString::fromUtf8(QUrl::toPercentEncoding(hash));
+    req.path = itemPath(u"/keys"_s, hash);
     req.body = json::toJson(update);
     // A PATCH sets absolute values, so repeating it is harmless.
     call<ApiKey>(req, context, std::move(done), json::parseKeyEnvelope);
@@ -296,7 +305,7 @@ void OpenRouterClient::deleteKey(const QString &hash, QObject *context, Callback
 {
     Request req;
     req.verb = "DELETE";
-    req.path = u"/keys/"_s + QString::fromUtf8(QUrl::toPercentEncoding(hash));
+    req.path = itemPath(u"/keys"_s, hash);
     // Not retried: a retry after a lost 200 would answer 404 and look like a failure.
     req.idempotent = false;
     call<bool>(req, context, std::move(done), json::parseDeleted);
@@ -347,7 +356,7 @@ void OpenRouterClient::listGuardrails(QObject *context, Callback<QList<Guardrail
 void OpenRouterClient::getGuardrail(const QString &id, QObject *context, Callback<Guardrail> done)
 {
     Request req;
-    req.path = u"/guardrails/"_s + QString::fromUtf8(QUrl::toPercentEncoding(id));
+    req.path = itemPath(u"/guardrails"_s, id);
     call<Guardrail>(req, context, std::move(done), json::parseGuardrailEnvelope);
 }
 
@@ -366,7 +375,7 @@ void OpenRouterClient::updateGuardrail(const QString &id, const GuardrailSpec &s
 {
     Request req;
     req.verb = "PATCH";
-    req.path = u"/guardrails/"_s + QString::fromUtf8(QUrl::toPercentEncoding(id));
+    req.path = itemPath(u"/guardrails"_s, id);
     req.body = json::toJson(spec);
     call<Guardrail>(req, context, std::move(done), json::parseGuardrailEnvelope);
 }
@@ -375,7 +384,7 @@ void OpenRouterClient::deleteGuardrail(const QString &id, QObject *context, Call
 {
     Request req;
     req.verb = "DELETE";
-    req.path = u"/guardrails/"_s + QString::fromUtf8(QUrl::toPercentEncoding(id));
+    req.path = itemPath(u"/guardrails"_s, id);
     req.idempotent = false;
     call<bool>(req, context, std::move(done), json::parseDeleted);
 }
@@ -385,7 +394,7 @@ void OpenRouterClient::assignKeysToGuardrail(const QString &id, const QStringLis
 {
     Request req;
     req.verb = "POST";
-    req.path = u"/guardrails/"_s + QString::fromUtf8(QUrl::toPercentEncoding(id)) + u"/assignments/keys"_s;
+    req.path = itemPath(u"/guardrails"_s, id, u"/assignments/keys"_s);
     req.body = QJsonObject{{"key_hashes"_L1, QJsonArray::fromStringList(keyHashes)}};
     call<qint64>(req, context, std::move(done), [](const QByteArray &b) { return json::parseAssignedCount(b, "assigned_count"); });
 }
@@ -395,7 +404,7 @@ void OpenRouterClient::unassignKeysFromGuardrail(const QString &id, const QStrin
 {
     Request req;
     req.verb = "POST";
-    req.path = u"/guardrails/"_s + QString::fromUtf8(QUrl::toPercentEncoding(id)) + u"/assignments/keys/remove"_s;
+    req.path = itemPath(u"/guardrails"_s, id, u"/assignments/keys/remove"_s);
     req.body = QJsonObject{{"key_hashes"_L1, QJsonArray::fromStringList(keyHashes)}};
     call<qint64>(req, context, std::move(done), [](const QByteArray &b) { return json::parseAssignedCount(b, "unassigned_count"); });
 }
