@@ -1,0 +1,64 @@
+#include "Team.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+QList<Tier> defaultTiers()
+{
+    return {
+        {u"free"_s, 0.50, QStringList{u"google/gemma-2-9b-it:free"_s}, u"google/gemma-2-9b-it:free"_s, {}},
+        {u"basic"_s, 5.0, QStringList{u"openai/gpt-4o-mini"_s, u"meta-llama/llama-3.1-8b-instruct"_s},
+         u"meta-llama/llama-3.1-8b-instruct"_s, {}},
+        {u"pro"_s, 25.0, QStringList{u"openai/gpt-4o-mini"_s, u"openai/gpt-4o"_s, u"anthropic/claude-3.5-sonnet"_s},
+         u"anthropic/claude-3.5-sonnet"_s, {}},
+        {u"enterprise"_s, std::nullopt, std::nullopt, {}, {}},
+    };
+}
+
+std::optional<double> effectiveDailyLimit(const Member &member, const QList<Tier> &tiers)
+{
+    if (member.dailyLimitOverride)
+        return member.dailyLimitOverride;
+    for (const Tier &t : tiers) {
+        if (t.name == member.tier)
+            return t.defaultDailyLimit;
+    }
+    return std::nullopt;
+}
+
+bool withinDailyBudget(std::optional<double> spentToday, std::optional<double> dailyLimit)
+{
+    if (!spentToday || !dailyLimit)
+        return true;
+    return *spentToday < *dailyLimit;
+}
+
+ModelDecision applyModelPolicy(const QList<Tier> &tiers, const QString &tierName, const QString &requestedModel)
+{
+    ModelDecision d;
+    const Tier *tier = nullptr;
+    for (const Tier &t : tiers) {
+        if (t.name == tierName)
+            tier = &t;
+    }
+    if (!tier) {
+        d.reason = u"Unknown tier \"%1\": no model is allowed until the member has a known tier."_s.arg(tierName);
+        return d;
+    }
+    if (tier->isUnrestricted() || tier->allowedModels->contains(requestedModel)) {
+        d.outcome = ModelDecision::Outcome::Allowed;
+        d.model = requestedModel;
+        return d;
+    }
+    if (tier->fallbackModel.isEmpty()) {
+        d.reason = u"The %1 tier does not allow %2 and has no fallback model."_s.arg(tier->name, requestedModel);
+        return d;
+    }
+    d.outcome = ModelDecision::Outcome::Downgraded;
+    d.model = tier->fallbackModel;
+    d.reason = u"The %1 tier does not allow %2; using %3 instead."_s.arg(tier->name, requestedModel, tier->fallbackModel);
+    return d;
+}
+
+} // namespace orteam

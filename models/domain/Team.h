@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QDate>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace orteam {
+
+// A tier decides which models a member may use and their default daily budget (USD).
+struct Tier
+{
+    QString name;
+    std::optional<double> defaultDailyLimit; // nullopt: no daily budget
+    std::optional<QStringList> allowedModels; // nullopt: every model (unrestricted)
+    QString fallbackModel;                    // what a disallowed request becomes; empty: refuse
+    QString guardrailId;                      // the OpenRouter guardrail that enforces it, once applied
+
+    bool isUnrestricted() const { return !allowedModels.has_value(); }
+    friend bool operator==(const Tier &, const Tier &) = default;
+};
+
+// The seed's four tiers with its model lists; the fallback is the last allowed model, as the
+// seed's enforce_model_policy downgrades to allowlist[-1].
+QList<Tier> defaultTiers();
+
+struct Member
+{
+    QString name; // unique; the seed's user_id
+    QString email;
+    QString tier; // empty: no tier yet
+    std::optional<double> dailyLimitOverride;
+    bool active = true;
+    QStringList keyHashes;
+
+    friend bool operator==(const Member &, const Member &) = default;
+};
+
+// The member's daily budget: their own override, else their tier's default, else none.
+std::optional<double> effectiveDailyLimit(const Member &member, const QList<Tier> &tiers);
+
+// The seed's check_user_budget: no usage today means allowed; otherwise allowed while today's
+// spend is below the limit. No limit at all means allowed.
+bool withinDailyBudget(std::optional<double> spentToday, std::optional<double> dailyLimit);
+
+// The seed's enforce_model_policy, made strict: an unknown tier is refused (never silently
+// unrestricted), and a disallowed model without a fallback is refused too.
+struct ModelDecision
+{
+    enum class Outcome { Allowed, Downgraded, Refused };
+    Outcome outcome = Outcome::Refused;
+    QString model;  // the model to use (Allowed, Downgraded)
+    QString reason; // a sentence for a person (Downgraded, Refused)
+};
+ModelDecision applyModelPolicy(const QList<Tier> &tiers, const QString &tierName, const QString &requestedModel);
+
+// One row of the weekly team report, the seed's columns.
+struct WeeklyReportRow
+{
+    QString user;
+    double weeklyCost = 0; // rounded to 4 decimal places, as the seed does
+    qint64 requests = 0;
+    std::optional<double> dailyLimit; // null for spend without a budget
+};
+
+} // namespace orteam

@@ -1,0 +1,587 @@
+#include "Store.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QUrl>
+#include <QUuid>
+#include <QVariant>
+
+#include <cmath>
+
+Q_LOGGING_CATEGORY(lcStorage, "orteam.storage", QtInfoMsg)
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+QString DbLocation::display() const
+{
+    if (kind == Kind::Sqlite)
+        return path;
+    return u"postgresql://%1@%2:%3/%4"_s.arg(user, host).arg(port).arg(database);
+}
+
+QString DbLocation::defaultSqlitePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/orteam.db"_s;
+}
+
+std::optional<DbLocation> DbLocation::parse(const QString &text, QString *error)
+{
+    const QString t = text.trimmed();
+    DbLocation loc;
+    if (t.isEmpty()) {
+        *error = u"--db needs a file path or a postgresql:// URL"_s;
+        return std::nullopt;
+    }
+    if (t.startsWith("postgresql://"_L1) || t.startsWith("postgres://"_L1)) {
+        const QUrl url(t, QUrl::StrictMode);
+        const QString name = url.path().mid(1);
+        if (!url.isValid() || url.host().isEmpty() || name.isEmpty() || name.contains(u'/')) {
+            *error = u"\"%1\" is not a PostgreSQL URL (expected postgresql://user@host:port/database)"_s
+                         .arg(url.toString(QUrl::RemovePassword));
+            return std::nullopt;
+        }
+        loc.kind = Kind::Postgres;
+        loc.host = url.host();
+        loc.port = url.port(5432);
+        loc.user = url.userName();
+        loc.password = url.password();
+        loc.database = name;
+        return loc;
+    }
+    if (t.contains("://"_L1)) {
+        *error = u"\"%1\" is neither a file path nor a postgresql:// URL"_s.arg(t);
+        return std::nullopt;
+    }
+    loc.path = QFileInfo(t).absoluteFilePath();
+    if (QFileInfo(loc.path).isDir()) {
+        *error = u"\"%1\" is a folder, not a database file"_s.arg(t);
+        return std::nullopt;
+    }
+    return loc;
+}
+
+Store::Store() : m_connection(u"orteam-store-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces)) {}
+
+Store::~Store()
+{
+    close();
+}
+
+QSqlDatabase Store::db() const
+{
+    return QSqlDatabase::database(m_connection, false);
+}
+
+bool Store::isOpen() const
+{
+    return QSqlDatabase::contains(m_connection) && db().isOpen();
+}
+
+void Store::close()
+{
+    if (QSqlDatabase::contains(m_connection)) {
+        {
+            QSqlDatabase d = db();
+            d.close();
+        }
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+}
+
+QString Store::money() const
+{
+    return m_location.kind == DbLocation::Kind::Postgres ? u"DOUBLE PRECISION"_s : u"REAL"_s;
+}
+
+namespace {
+bool exec(QSqlDatabase &db, const QString &sql, QString *error)
+{
+    QSqlQuery q(db);
+    if (!q.exec(sql)) {
+        *error = q.lastError().text();
+        qCWarning(lcStorage).noquote() << "SQL failed:" << sql.left(80) << "—" << *error;
+        return false;
+    }
+    return true;
+}
+QVariant nullableMoney(const std::optional<double> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::Double));
+}
+// Qt binds a null QString as SQL NULL; NOT NULL text columns want an empty string instead.
+QString text(const QString &s)
+{
+    return s.isNull() ? QString(u""_s) : s;
+}
+std::optional<double> optionalMoney(const QVariant &v)
+{
+    return v.isNull() ? std::nullopt : std::optional<double>(v.toDouble());
+}
+QString listToJson(const std::optional<QStringList> &list)
+{
+    return list ? QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(*list)).toJson(QJsonDocument::Compact)) : QString();
+}
+std::optional<QStringList> listFromJson(const QVariant &v)
+{
+    if (v.isNull() || v.toString().isEmpty())
+        return std::nullopt;
+    QStringList out;
+    for (const QJsonValue item : QJsonDocument::fromJson(v.toString().toUtf8()).array())
+        out << item.toString();
+    return out;
+}
+QString osUser()
+{
+    QString u = qEnvironmentVariable("USER");
+    if (u.isEmpty())
+        u = qEnvironmentVariable("USERNAME");
+    return u.isEmpty() ? u"unknown"_s : u;
+}
+} // namespace
+
+bool Store::open(const DbLocation &location, QString *error)
+{
+    close();
+    m_location = location;
+    m_backupPath.clear();
+    const bool sqlite = location.kind == DbLocation::Kind::Sqlite;
+    if (!QSqlDatabase::isDriverAvailable(sqlite ? u"QSQLITE"_s : u"QPSQL"_s)) {
+        *error = sqlite ? u"The SQLite driver for Qt is not installed (Debian: libqt6sql6-sqlite)."_s
+                        : u"The PostgreSQL driver for Qt is not installed (Debian: libqt6sql6-psql)."_s;
+        return false;
+    }
+    QSqlDatabase d = QSqlDatabase::addDatabase(sqlite ? u"QSQLITE"_s : u"QPSQL"_s, m_connection);
+    if (sqlite) {
+        QDir().mkpath(QFileInfo(location.path).absolutePath());
+        d.setDatabaseName(location.path);
+        d.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=10000"_s); // a second process waits instead of failing
+    } else {
+        d.setHostName(location.host);
+        d.setPort(location.port);
+        d.setUserName(location.user);
+        d.setPassword(location.password);
+        d.setDatabaseName(location.database);
+        d.setConnectOptions(u"connect_timeout=10"_s);
+    }
+    // Every failure below drops this handle before close(), so the connection can be removed.
+    auto abandon = [&] {
+        d = QSqlDatabase();
+        close();
+        return false;
+    };
+    if (!d.open()) {
+        *error = u"Cannot open the database %1: %2"_s.arg(location.display(), d.lastError().text());
+        return abandon();
+    }
+    if (sqlite) {
+        bool intact = false;
+        {
+            QSqlQuery check(d); // scoped: an unfinished statement would block the pragmas below
+            intact = check.exec(u"PRAGMA integrity_check"_s) && check.next() && check.value(0).toString() == "ok"_L1;
+        }
+        if (!intact) {
+            *error = u"The database %1 is damaged or not a database (integrity check failed). Restore it from a "
+                     "backup."_s.arg(location.path);
+            return abandon();
+        }
+        if (isSeedDatabase(d) && !backUpSeed(error))
+            return abandon();
+        // WAL lets the GUI sync while the CLI reads a report; foreign keys are off by default.
+        if (!exec(d, u"PRAGMA journal_mode=WAL"_s, error) || !exec(d, u"PRAGMA foreign_keys=ON"_s, error))
+            return abandon();
+    }
+    if (!migrate(error))
+        return abandon();
+    return true;
+}
+
+bool Store::isSeedDatabase(QSqlDatabase &d) const
+{
+    const QStringList tables = d.tables();
+    return !tables.contains(u"schema_version"_s)
+        && (tables.contains(u"user_usage"_s) || tables.contains(u"user_budgets"_s));
+}
+
+bool Store::backUpSeed(QString *error)
+{
+    const QString backup = m_location.path + u".orteam-backup-"_s
+        + QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss"_s);
+    if (!QFile::copy(m_location.path, backup)) {
+        *error = u"Cannot save a backup of %1 before migrating it (to %2); nothing was changed."_s.arg(m_location.path, backup);
+        return false;
+    }
+    m_backupPath = backup;
+    qCInfo(lcStorage).noquote() << "seed database backed up to" << backup;
+    return true;
+}
+
+int Store::schemaVersion() const
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    if (!q.exec(u"SELECT MAX(version) FROM schema_version"_s) || !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+bool Store::migrate(QString *error)
+{
+    QSqlDatabase d = db();
+    const QStringList tables = d.tables();
+    int from = 0;
+    if (tables.contains(u"schema_version"_s))
+        from = schemaVersion();
+    if (from > SchemaVersion) {
+        *error = u"The database %1 was written by a newer orteam (schema %2; this one knows %3). Update orteam."_s
+                     .arg(m_location.display())
+                     .arg(from)
+                     .arg(SchemaVersion);
+        return false;
+    }
+    if (from == SchemaVersion)
+        return true;
+    if (!d.transaction()) {
+        *error = d.lastError().text();
+        return false;
+    }
+    auto fail = [&](const QString &e) {
+        *error = u"Cannot prepare the database %1: %2"_s.arg(m_location.display(), e);
+        d.rollback();
+        return false;
+    };
+    QString e;
+    const QString serial = m_location.kind == DbLocation::Kind::Postgres ? u"BIGSERIAL PRIMARY KEY"_s
+                                                                        : u"INTEGER PRIMARY KEY AUTOINCREMENT"_s;
+    if (from < 1) {
+        const QStringList steps{
+            u"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"_s,
+            // The seed's two tables, exactly as its scripts create them, so both can share a file.
+            u"CREATE TABLE IF NOT EXISTS user_usage (user_id TEXT NOT NULL, date TEXT NOT NULL, total_cost %1 DEFAULT 0, "
+            "request_count INTEGER DEFAULT 0, PRIMARY KEY (user_id, date))"_s.arg(money()),
+            u"CREATE TABLE IF NOT EXISTS user_budgets (user_id TEXT PRIMARY KEY, daily_limit %1 NOT NULL, "
+            "model_allowlist TEXT)"_s.arg(money()),
+            u"CREATE TABLE tiers (name TEXT PRIMARY KEY, default_daily_limit %1, allowed_models TEXT, "
+            "fallback_model TEXT NOT NULL DEFAULT '', guardrail_id TEXT NOT NULL DEFAULT '')"_s.arg(money()),
+            u"CREATE TABLE members (name TEXT PRIMARY KEY, email TEXT NOT NULL DEFAULT '', tier TEXT NOT NULL DEFAULT '', "
+            "daily_limit_override %1, active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL)"_s.arg(money()),
+            u"CREATE TABLE member_keys (key_hash TEXT PRIMARY KEY, member_name TEXT NOT NULL REFERENCES members(name) "
+            "ON UPDATE CASCADE ON DELETE CASCADE)"_s,
+            u"CREATE TABLE key_snapshots (key_hash TEXT NOT NULL, taken_at TEXT NOT NULL, usage %1 NOT NULL, "
+            "usage_daily %1 NOT NULL, usage_weekly %1 NOT NULL, usage_monthly %1 NOT NULL, "
+            "PRIMARY KEY (key_hash, taken_at))"_s.arg(money()),
+            u"CREATE TABLE audit_log (id %1, at TEXT NOT NULL, os_user TEXT NOT NULL, action TEXT NOT NULL, "
+            "target TEXT NOT NULL, before_value TEXT, after_value TEXT)"_s.arg(serial),
+            u"CREATE INDEX user_usage_date ON user_usage (date)"_s,
+        };
+        for (const QString &sql : steps) {
+            if (!exec(d, sql, &e))
+                return fail(e);
+        }
+        const QList<Tier> defaults = defaultTiers();
+        for (const Tier &t : defaults) {
+            QSqlQuery q(d);
+            q.prepare(u"INSERT INTO tiers (name, default_daily_limit, allowed_models, fallback_model) VALUES (?, ?, ?, ?)"_s);
+            q.addBindValue(t.name);
+            q.addBindValue(nullableMoney(t.defaultDailyLimit));
+            q.addBindValue(t.allowedModels ? QVariant(listToJson(t.allowedModels)) : QVariant(QMetaType(QMetaType::QString)));
+            q.addBindValue(text(t.fallbackModel));
+            if (!q.exec())
+                return fail(q.lastError().text());
+        }
+        // Seed users become members: their budget becomes a personal daily limit, and their
+        // allowlist picks the default tier with the same models (no allowlist: enterprise).
+        QSqlQuery budgets(d);
+        if (!budgets.exec(u"SELECT user_id, daily_limit, model_allowlist FROM user_budgets"_s))
+            return fail(budgets.lastError().text());
+        const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+        while (budgets.next()) {
+            const std::optional<QStringList> allow = listFromJson(budgets.value(2));
+            QString tier;
+            for (const Tier &t : defaults) {
+                const bool same = (!allow && t.isUnrestricted())
+                    || (allow && t.allowedModels && QSet<QString>(allow->cbegin(), allow->cend())
+                                == QSet<QString>(t.allowedModels->cbegin(), t.allowedModels->cend()));
+                if (same)
+                    tier = t.name;
+            }
+            QSqlQuery ins(d);
+            ins.prepare(u"INSERT INTO members (name, tier, daily_limit_override, created_at) VALUES (?, ?, ?, ?)"_s);
+            ins.addBindValue(budgets.value(0).toString());
+            ins.addBindValue(text(tier));
+            ins.addBindValue(budgets.value(1));
+            ins.addBindValue(now);
+            if (!ins.exec())
+                return fail(ins.lastError().text());
+        }
+        QSqlQuery spenders(d);
+        spenders.prepare(u"INSERT INTO members (name, created_at) SELECT DISTINCT user_id, ? FROM user_usage "
+                         "WHERE user_id NOT IN (SELECT name FROM members)"_s);
+        spenders.addBindValue(now);
+        if (!spenders.exec())
+            return fail(spenders.lastError().text());
+    }
+    QSqlQuery v(d);
+    v.prepare(u"INSERT INTO schema_version (version) VALUES (?)"_s);
+    v.addBindValue(SchemaVersion);
+    if (!v.exec())
+        return fail(v.lastError().text());
+    if (!d.commit())
+        return fail(d.lastError().text());
+    qCInfo(lcStorage).noquote() << "database" << m_location.display() << "migrated from schema" << from << "to" << SchemaVersion;
+    return true;
+}
+
+QList<Tier> Store::tiers() const
+{
+    QList<Tier> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.exec(u"SELECT name, default_daily_limit, allowed_models, fallback_model, guardrail_id FROM tiers ORDER BY "
+           "CASE name WHEN 'free' THEN 0 WHEN 'basic' THEN 1 WHEN 'pro' THEN 2 WHEN 'enterprise' THEN 3 ELSE 4 END, name"_s);
+    while (q.next())
+        out << Tier{q.value(0).toString(), optionalMoney(q.value(1)), listFromJson(q.value(2)), q.value(3).toString(),
+                    q.value(4).toString()};
+    return out;
+}
+
+bool Store::saveTier(const Tier &t, QString *error)
+{
+    if (t.name.trimmed().isEmpty()) {
+        *error = u"A tier needs a name."_s;
+        return false;
+    }
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO tiers (name, default_daily_limit, allowed_models, fallback_model, guardrail_id) VALUES (?, ?, ?, ?, ?) "
+              "ON CONFLICT (name) DO UPDATE SET default_daily_limit = excluded.default_daily_limit, "
+              "allowed_models = excluded.allowed_models, fallback_model = excluded.fallback_model, "
+              "guardrail_id = excluded.guardrail_id"_s);
+    q.addBindValue(t.name.trimmed());
+    q.addBindValue(nullableMoney(t.defaultDailyLimit));
+    q.addBindValue(t.allowedModels ? QVariant(listToJson(t.allowedModels)) : QVariant(QMetaType(QMetaType::QString)));
+    q.addBindValue(text(t.fallbackModel));
+    q.addBindValue(text(t.guardrailId));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+QList<Member> Store::members() const
+{
+    QList<Member> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.exec(u"SELECT name, email, tier, daily_limit_override, active FROM members ORDER BY name"_s);
+    while (q.next())
+        out << Member{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), optionalMoney(q.value(3)),
+                      q.value(4).toInt() != 0, {}};
+    QSqlQuery k(d);
+    k.exec(u"SELECT member_name, key_hash FROM member_keys ORDER BY key_hash"_s);
+    while (k.next()) {
+        for (Member &m : out) {
+            if (m.name == k.value(0).toString())
+                m.keyHashes << k.value(1).toString();
+        }
+    }
+    return out;
+}
+
+std::optional<Member> Store::member(const QString &name) const
+{
+    for (const Member &m : members()) {
+        if (m.name == name)
+            return m;
+    }
+    return std::nullopt;
+}
+
+bool Store::addMember(const Member &m, QString *error)
+{
+    if (m.name.trimmed().isEmpty()) {
+        *error = u"A member needs a name."_s;
+        return false;
+    }
+    if (member(m.name.trimmed())) {
+        *error = u"There is already a member named \"%1\"."_s.arg(m.name.trimmed());
+        return false;
+    }
+    if (!m.tier.isEmpty()) {
+        bool known = false;
+        for (const Tier &t : tiers())
+            known = known || t.name == m.tier;
+        if (!known) {
+            *error = u"There is no tier named \"%1\"."_s.arg(m.tier);
+            return false;
+        }
+    }
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO members (name, email, tier, daily_limit_override, active, created_at) VALUES (?, ?, ?, ?, ?, ?)"_s);
+    q.addBindValue(m.name.trimmed());
+    q.addBindValue(text(m.email.trimmed()));
+    q.addBindValue(text(m.tier));
+    q.addBindValue(nullableMoney(m.dailyLimitOverride));
+    q.addBindValue(m.active ? 1 : 0);
+    q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool Store::updateMember(const Member &m, QString *error)
+{
+    if (!m.tier.isEmpty()) {
+        bool known = false;
+        for (const Tier &t : tiers())
+            known = known || t.name == m.tier;
+        if (!known) {
+            *error = u"There is no tier named \"%1\"."_s.arg(m.tier);
+            return false;
+        }
+    }
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"UPDATE members SET email = ?, tier = ?, daily_limit_override = ?, active = ? WHERE name = ?"_s);
+    q.addBindValue(text(m.email));
+    q.addBindValue(text(m.tier));
+    q.addBindValue(nullableMoney(m.dailyLimitOverride));
+    q.addBindValue(m.active ? 1 : 0);
+    q.addBindValue(m.name);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    if (q.numRowsAffected() != 1) {
+        *error = u"There is no member named \"%1\"."_s.arg(m.name);
+        return false;
+    }
+    return true;
+}
+
+bool Store::linkKey(const QString &memberName, const QString &keyHash, QString *error)
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO member_keys (key_hash, member_name) VALUES (?, ?) "
+              "ON CONFLICT (key_hash) DO UPDATE SET member_name = excluded.member_name"_s);
+    q.addBindValue(keyHash);
+    q.addBindValue(memberName);
+    if (!q.exec()) {
+        *error = member(memberName) ? q.lastError().text() : u"There is no member named \"%1\"."_s.arg(memberName);
+        return false;
+    }
+    return true;
+}
+
+bool Store::recordUsage(const QString &user, const QDate &day, double cost, qint64 requests, QString *error)
+{
+    if (!std::isfinite(cost) || cost < 0 || requests < 0) {
+        *error = u"Usage must be a finite, non-negative amount."_s;
+        return false;
+    }
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    // The seed's record_user_usage, one statement: safe when two processes record at once.
+    q.prepare(u"INSERT INTO user_usage (user_id, date, total_cost, request_count) VALUES (?, ?, ?, ?) "
+              "ON CONFLICT (user_id, date) DO UPDATE SET total_cost = user_usage.total_cost + excluded.total_cost, "
+              "request_count = user_usage.request_count + excluded.request_count"_s);
+    q.addBindValue(user);
+    q.addBindValue(day.toString(Qt::ISODate));
+    q.addBindValue(cost);
+    q.addBindValue(requests);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+std::optional<double> Store::spentOn(const QString &user, const QDate &day) const
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"SELECT total_cost FROM user_usage WHERE user_id = ? AND date = ?"_s);
+    q.addBindValue(user);
+    q.addBindValue(day.toString(Qt::ISODate));
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return q.value(0).toDouble();
+}
+
+QList<WeeklyReportRow> Store::weeklyReport(const QDate &today, QString *error) const
+{
+    QList<WeeklyReportRow> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT u.user_id, SUM(u.total_cost) AS weekly_cost, SUM(u.request_count) AS requests, "
+              "m.daily_limit_override, t.default_daily_limit, m.name "
+              "FROM user_usage u LEFT JOIN members m ON m.name = u.user_id LEFT JOIN tiers t ON t.name = m.tier "
+              "WHERE u.date >= ? AND u.date <= ? "
+              "GROUP BY u.user_id, m.daily_limit_override, t.default_daily_limit, m.name "
+              "ORDER BY weekly_cost DESC, u.user_id"_s);
+    q.addBindValue(today.addDays(-6).toString(Qt::ISODate));
+    q.addBindValue(today.toString(Qt::ISODate));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return out;
+    }
+    while (q.next()) {
+        WeeklyReportRow row;
+        row.user = q.value(0).toString();
+        row.weeklyCost = std::round(q.value(1).toDouble() * 10000.0) / 10000.0;
+        row.requests = q.value(2).toLongLong();
+        row.dailyLimit = !q.value(3).isNull() ? optionalMoney(q.value(3)) : optionalMoney(q.value(4));
+        out << row;
+    }
+    return out;
+}
+
+bool Store::appendAudit(const AuditEntry &entry, QString *error)
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO audit_log (at, os_user, action, target, before_value, after_value) VALUES (?, ?, ?, ?, ?, ?)"_s);
+    q.addBindValue((entry.at.isValid() ? entry.at : QDateTime::currentDateTimeUtc()).toUTC().toString(Qt::ISODateWithMs));
+    q.addBindValue(entry.osUser.isEmpty() ? osUser() : entry.osUser);
+    q.addBindValue(text(entry.action));
+    q.addBindValue(text(entry.target));
+    q.addBindValue(entry.before);
+    q.addBindValue(entry.after);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+QList<AuditEntry> Store::auditLog(int limit) const
+{
+    QList<AuditEntry> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"SELECT id, at, os_user, action, target, before_value, after_value FROM audit_log ORDER BY id DESC LIMIT ?"_s);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out << AuditEntry{q.value(0).toLongLong(), QDateTime::fromString(q.value(1).toString(), Qt::ISODateWithMs),
+                          q.value(2).toString(), q.value(3).toString(), q.value(4).toString(), q.value(5).toString(),
+                          q.value(6).toString()};
+    return out;
+}
+
+} // namespace orteam

@@ -1,0 +1,100 @@
+#pragma once
+
+#include "Team.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QList>
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+Q_DECLARE_LOGGING_CATEGORY(lcStorage)
+
+namespace orteam {
+
+// Where the database is: a SQLite file (the default) or a PostgreSQL server shared by a team.
+struct DbLocation
+{
+    enum class Kind { Sqlite, Postgres };
+    Kind kind = Kind::Sqlite;
+    QString path; // SQLite file
+    QString host, user, password, database;
+    int port = 5432;
+    QString display() const; // never shows a password
+
+    // Parses --db: a file path, or postgresql://user[:password]@host[:port]/name.
+    static std::optional<DbLocation> parse(const QString &text, QString *error);
+    static QString defaultSqlitePath(); // under the user's app-data folder
+};
+
+struct AuditEntry
+{
+    qint64 id = 0;
+    QDateTime at;
+    QString osUser;
+    QString action; // create, revoke, disable, enable, limit, tier, import, enforcement, …
+    QString target;
+    QString before;
+    QString after;
+};
+
+// The team database on Qt SQL: members, tiers, key links, the seed's user_usage and
+// user_budgets tables, key usage snapshots and the audit log. The schema carries its version;
+// migrations run `if (from < N)` steps inside one transaction, so a database is always at one
+// version or the one before, never between. A database written by the seed's Python scripts is
+// backed up beside itself and migrated in place, keeping every row.
+class Store
+{
+public:
+    static constexpr int SchemaVersion = 1;
+
+    Store();
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    bool open(const DbLocation &location, QString *error);
+    void close();
+    bool isOpen() const;
+    DbLocation location() const { return m_location; }
+    int schemaVersion() const;
+    QString backupPath() const { return m_backupPath; } // set when a seed database was migrated
+
+    // Tiers
+    QList<Tier> tiers() const;
+    bool saveTier(const Tier &tier, QString *error);
+
+    // Members
+    QList<Member> members() const;
+    std::optional<Member> member(const QString &name) const;
+    bool addMember(const Member &member, QString *error);
+    bool updateMember(const Member &member, QString *error);
+    bool linkKey(const QString &memberName, const QString &keyHash, QString *error);
+
+    // Usage (the seed's user_usage): one row per user and UTC day.
+    bool recordUsage(const QString &user, const QDate &day, double cost, qint64 requests, QString *error);
+    std::optional<double> spentOn(const QString &user, const QDate &day) const;
+    // The seed's weekly report: the last 7 days including `today`, by cost descending (then by
+    // user); users with spend but no budget are included with a null limit.
+    QList<WeeklyReportRow> weeklyReport(const QDate &today, QString *error) const;
+
+    // Audit log
+    bool appendAudit(const AuditEntry &entry, QString *error);
+    QList<AuditEntry> auditLog(int limit = 1000) const;
+
+private:
+    bool migrate(QString *error);
+    bool isSeedDatabase(QSqlDatabase &db) const;
+    bool backUpSeed(QString *error);
+    QString money() const; // the column type for USD: REAL on SQLite, DOUBLE PRECISION on PostgreSQL
+    QSqlDatabase db() const;
+
+    QString m_connection;
+    DbLocation m_location;
+    QString m_backupPath;
+};
+
+} // namespace orteam

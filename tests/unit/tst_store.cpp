@@ -1,0 +1,356 @@
+// The team database: one suite, run on a SQLite file and (as tst_store_postgres) on a real
+// PostgreSQL server that CTest starts for it. Migrations from empty and from a database the
+// seed's Python scripts wrote; members, tiers, usage, the weekly report, the audit log.
+#include "Store.h"
+
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+using namespace orteam;
+using namespace Qt::Literals::StringLiterals;
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    DbLocation m_location;
+    bool m_postgres = false;
+    QString m_serverUrl;
+
+    // A fresh, empty database for each test.
+    DbLocation freshLocation()
+    {
+        if (!m_postgres) {
+            DbLocation loc;
+            loc.path = m_dir->filePath(u"team-%1.db"_s.arg(QUuid::createUuid().toString(QUuid::Id128).left(8)));
+            return loc;
+        }
+        QString error;
+        const DbLocation server = *DbLocation::parse(m_serverUrl, &error);
+        const QString name = u"orteam_t_"_s + QUuid::createUuid().toString(QUuid::Id128).left(12);
+        {
+            QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, u"admin"_s);
+            admin.setHostName(server.host);
+            admin.setPort(server.port);
+            admin.setUserName(server.user);
+            admin.setDatabaseName(server.database);
+            if (!admin.open())
+                qFatal("cannot reach the test PostgreSQL server: %s", qPrintable(admin.lastError().text()));
+            QSqlQuery q(admin);
+            if (!q.exec(u"CREATE DATABASE "_s + name))
+                qFatal("CREATE DATABASE failed: %s", qPrintable(q.lastError().text()));
+            admin.close();
+        }
+        QSqlDatabase::removeDatabase(u"admin"_s);
+        DbLocation loc = server;
+        loc.database = name;
+        return loc;
+    }
+
+    std::unique_ptr<Store> openFresh()
+    {
+        auto store = std::make_unique<Store>();
+        QString error;
+        if (!store->open(freshLocation(), &error))
+            qFatal("open failed: %s", qPrintable(error));
+        return store;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_postgres = qEnvironmentVariable("ORTEAM_TEST_DB") == "postgres"_L1;
+        if (m_postgres) {
+            QFile state(qEnvironmentVariable("ORTEAM_TEST_PG_STATE"));
+            QVERIFY2(state.open(QIODevice::ReadOnly), "no PostgreSQL state file: run through CTest (fixture postgres_start)");
+            const QList<QByteArray> lines = state.readAll().split('\n');
+            QVERIFY(lines.size() >= 2);
+            m_serverUrl = QString::fromUtf8(lines.at(1));
+            QVERIFY(QSqlDatabase::isDriverAvailable(u"QPSQL"_s));
+        }
+        qInfo("backend: %s", m_postgres ? "PostgreSQL" : "SQLite");
+    }
+
+    void freshDatabaseHasSchemaAndDefaultTiers()
+    {
+        auto store = openFresh();
+        QCOMPARE(store->schemaVersion(), Store::SchemaVersion);
+        const QList<Tier> tiers = store->tiers();
+        QCOMPARE(tiers, defaultTiers());
+        QVERIFY(store->members().isEmpty());
+        QVERIFY(store->backupPath().isEmpty());
+        if (!m_postgres) {
+            QSqlDatabase d = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
+            d.setDatabaseName(store->location().path);
+            QVERIFY(d.open());
+            QSqlQuery q(d);
+            QVERIFY(q.exec(u"PRAGMA journal_mode"_s) && q.next());
+            QCOMPARE(q.value(0).toString(), u"wal"_s);
+            d.close();
+            d = QSqlDatabase();
+            QSqlDatabase::removeDatabase(u"peek"_s);
+        }
+    }
+
+    void reopeningMigratesNothingTwice()
+    {
+        const DbLocation loc = freshLocation();
+        QString error;
+        {
+            Store first;
+            QVERIFY2(first.open(loc, &error), qPrintable(error));
+            Tier custom{u"research"_s, 40.0, QStringList{u"openai/o3"_s}, u"openai/o3"_s, {}};
+            QVERIFY(first.saveTier(custom, &error));
+        }
+        Store again;
+        QVERIFY2(again.open(loc, &error), qPrintable(error));
+        QCOMPARE(again.schemaVersion(), Store::SchemaVersion);
+        QCOMPARE(again.tiers().size(), 5);
+        QCOMPARE(again.tiers().last().name, u"research"_s);
+        QCOMPARE(*again.tiers().last().defaultDailyLimit, 40.0);
+    }
+
+    void membersAndTiers()
+    {
+        auto store = openFresh();
+        QString error;
+        QVERIFY(store->addMember({u"alice"_s, u"alice@example.com"_s, u"pro"_s, std::nullopt, true, {}}, &error));
+        QVERIFY(!store->addMember({u"alice"_s, {}, {}, std::nullopt, true, {}}, &error));
+        QVERIFY(error.contains(u"already"_s));
+        QVERIFY(!store->addMember({u"bob"_s, {}, u"platinum"_s, std::nullopt, true, {}}, &error));
+        QVERIFY(error.contains(u"platinum"_s));
+        QVERIFY(!store->addMember({u"  "_s, {}, {}, std::nullopt, true, {}}, &error));
+
+        Member alice = *store->member(u"alice"_s);
+        alice.tier = u"basic"_s;
+        alice.dailyLimitOverride = 7.5;
+        QVERIFY2(store->updateMember(alice, &error), qPrintable(error));
+        QVERIFY(store->linkKey(u"alice"_s, u"hash-1"_s, &error));
+        QVERIFY(store->linkKey(u"alice"_s, u"hash-2"_s, &error));
+        QVERIFY(!store->linkKey(u"nobody"_s, u"hash-3"_s, &error));
+        const Member back = *store->member(u"alice"_s);
+        QCOMPARE(back.tier, u"basic"_s);
+        QCOMPARE(*back.dailyLimitOverride, 7.5);
+        QCOMPARE(back.keyHashes, (QStringList{u"hash-1"_s, u"hash-2"_s}));
+        QCOMPARE(*effectiveDailyLimit(back, store->tiers()), 7.5);
+        Member ghost{u"ghost"_s, {}, {}, std::nullopt, true, {}};
+        QVERIFY(!store->updateMember(ghost, &error));
+    }
+
+    void usageAndWeeklyReport()
+    {
+        auto store = openFresh();
+        QString error;
+        const QDate today(2026, 11, 27);
+        QVERIFY(store->addMember({u"alice"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
+        QVERIFY(store->addMember({u"bob"_s, {}, u"basic"_s, 3.0, true, {}}, &error));
+        // alice: today and six days ago count; seven days ago does not.
+        QVERIFY(store->recordUsage(u"alice"_s, today, 1.00004, 10, &error));
+        QVERIFY(store->recordUsage(u"alice"_s, today, 0.5, 2, &error)); // same day adds up
+        QVERIFY(store->recordUsage(u"alice"_s, today.addDays(-6), 2.0, 5, &error));
+        QVERIFY(store->recordUsage(u"alice"_s, today.addDays(-7), 100.0, 50, &error));
+        QVERIFY(store->recordUsage(u"bob"_s, today.addDays(-1), 4.25, 30, &error));
+        // carol spends but has no budget: included, with a null limit.
+        QVERIFY(store->recordUsage(u"carol"_s, today.addDays(-2), 0.12345678, 1, &error));
+        QVERIFY(store->recordUsage(u"dave"_s, today.addDays(1), 9.0, 1, &error)); // tomorrow: not this week
+
+        QCOMPARE(*store->spentOn(u"alice"_s, today), 1.50004);
+        QVERIFY(!store->spentOn(u"alice"_s, today.addDays(-3)));
+        QVERIFY(!withinDailyBudget(store->spentOn(u"bob"_s, today.addDays(-1)),
+                                   effectiveDailyLimit(*store->member(u"bob"_s), store->tiers())));
+
+        const QList<WeeklyReportRow> rows = store->weeklyReport(today, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows.at(0).user, u"bob"_s);
+        QCOMPARE(rows.at(0).weeklyCost, 4.25);
+        QCOMPARE(rows.at(0).requests, 30);
+        QCOMPARE(*rows.at(0).dailyLimit, 3.0); // the member's own limit
+        QCOMPARE(rows.at(1).user, u"alice"_s);
+        QCOMPARE(rows.at(1).weeklyCost, 3.5); // 3.50004 rounded to 4 places
+        QCOMPARE(rows.at(1).requests, 17);
+        QCOMPARE(*rows.at(1).dailyLimit, 25.0); // the pro tier's default
+        QCOMPARE(rows.at(2).user, u"carol"_s);
+        QCOMPARE(rows.at(2).weeklyCost, 0.1235);
+        QVERIFY(!rows.at(2).dailyLimit);
+    }
+
+    void badUsageIsRefused()
+    {
+        auto store = openFresh();
+        QString error;
+        QVERIFY(!store->recordUsage(u"a"_s, QDate(2026, 1, 1), -1, 1, &error));
+        QVERIFY(!store->recordUsage(u"a"_s, QDate(2026, 1, 1), std::numeric_limits<double>::quiet_NaN(), 1, &error));
+        QVERIFY(!store->recordUsage(u"a"_s, QDate(2026, 1, 1), 1, -3, &error));
+        QVERIFY(store->weeklyReport(QDate(2026, 1, 1), &error).isEmpty());
+    }
+
+    void auditLog()
+    {
+        auto store = openFresh();
+        QString error;
+        QVERIFY(store->appendAudit({0, {}, u"admin"_s, u"revoke"_s, u"alice-backend"_s, u"active"_s, u"revoked"_s}, &error));
+        QVERIFY(store->appendAudit({0, {}, {}, u"tier"_s, u"bob"_s, u"basic"_s, u"pro"_s}, &error));
+        const QList<AuditEntry> log = store->auditLog();
+        QCOMPARE(log.size(), 2);
+        QCOMPARE(log.at(0).action, u"tier"_s); // newest first
+        QVERIFY(!log.at(0).osUser.isEmpty());
+        QCOMPARE(log.at(1).before, u"active"_s);
+        QVERIFY(log.at(1).at.isValid());
+    }
+
+    void seedDatabaseIsBackedUpAndMigrated()
+    {
+        if (m_postgres)
+            return; // the seed's scripts write SQLite files only; nothing to migrate on a server
+        // A database exactly as the seed's init_team_db() and record_user_usage() leave it.
+        const QString path = m_dir->filePath(u"team_usage.db"_s);
+        {
+            QSqlDatabase seed = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"seed"_s);
+            seed.setDatabaseName(path);
+            QVERIFY(seed.open());
+            QSqlQuery q(seed);
+            QVERIFY(q.exec(u"CREATE TABLE IF NOT EXISTS user_usage (user_id TEXT NOT NULL, date TEXT NOT NULL, "
+                           "total_cost REAL DEFAULT 0, request_count INTEGER DEFAULT 0, PRIMARY KEY (user_id, date))"_s));
+            QVERIFY(q.exec(u"CREATE TABLE IF NOT EXISTS user_budgets (user_id TEXT PRIMARY KEY, daily_limit REAL NOT NULL, "
+                           "model_allowlist TEXT)"_s));
+            QVERIFY(q.exec(uR"(INSERT INTO user_budgets VALUES ('alice', 10.0, '["openai/gpt-4o-mini","openai/gpt-4o","anthropic/claude-3.5-sonnet"]'),
+                                ('bob', 2.0, '["meta-llama/llama-3.1-8b-instruct","openai/gpt-4o-mini"]'),
+                                ('carol', 50.0, NULL), ('erin', 1.0, '["some/custom-model"]'))"_s));
+            QVERIFY(q.exec(u"INSERT INTO user_usage VALUES ('alice','2026-11-27',1.25,10), ('alice','2026-11-20',3.0,4), "
+                           "('bob','2026-11-26',0.75,7), ('dave','2026-11-25',0.5,2)"_s));
+            seed.close();
+        }
+        QSqlDatabase::removeDatabase(u"seed"_s);
+        const QByteArray original = [&] {
+            QFile f(path);
+            f.open(QIODevice::ReadOnly);
+            return f.readAll();
+        }();
+
+        Store store;
+        QString error;
+        QVERIFY2(store.open(*DbLocation::parse(path, &error), &error), qPrintable(error));
+        QVERIFY(!store.backupPath().isEmpty());
+        QFile backup(store.backupPath());
+        QVERIFY(backup.open(QIODevice::ReadOnly));
+        QCOMPARE(backup.readAll(), original); // the backup is the untouched seed file
+        QCOMPARE(store.schemaVersion(), Store::SchemaVersion);
+
+        // Every seed row is still there, in the seed's own tables.
+        QCOMPARE(*store.spentOn(u"alice"_s, QDate(2026, 11, 20)), 3.0);
+        QCOMPARE(*store.spentOn(u"dave"_s, QDate(2026, 11, 25)), 0.5);
+        // Users became members; allowlists picked the matching tier, budgets the daily limit.
+        const QList<Member> members = store.members();
+        QCOMPARE(members.size(), 5);
+        QCOMPARE(store.member(u"alice"_s)->tier, u"pro"_s);
+        QCOMPARE(store.member(u"bob"_s)->tier, u"basic"_s);
+        QCOMPARE(store.member(u"carol"_s)->tier, u"enterprise"_s);
+        QCOMPARE(store.member(u"erin"_s)->tier, QString()); // a custom list matches no tier
+        QCOMPARE(*store.member(u"alice"_s)->dailyLimitOverride, 10.0);
+        QVERIFY(!store.member(u"dave"_s)->dailyLimitOverride); // spend without a budget
+
+        const QList<WeeklyReportRow> rows = store.weeklyReport(QDate(2026, 11, 27), &error);
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows.at(0).user, u"alice"_s);
+        QCOMPARE(rows.at(0).weeklyCost, 1.25); // 11-20 is outside the last 7 days
+        QCOMPARE(*rows.at(0).dailyLimit, 10.0);
+        QCOMPARE(rows.at(2).user, u"dave"_s);
+        QVERIFY(!rows.at(2).dailyLimit);
+
+        // Opening it again is not a seed migration any more.
+        store.close();
+        Store again;
+        QVERIFY(again.open(*DbLocation::parse(path, &error), &error));
+        QVERIFY(again.backupPath().isEmpty());
+        QCOMPARE(again.members().size(), 5);
+    }
+
+    void newerSchemaIsRefused()
+    {
+        const DbLocation loc = freshLocation();
+        QString error;
+        {
+            Store s;
+            QVERIFY(s.open(loc, &error));
+        }
+        {
+            Store s;
+            QVERIFY(s.open(loc, &error));
+            // Simulate a newer orteam having been here.
+            QVERIFY(s.appendAudit({0, {}, {}, u"x"_s, u"y"_s, {}, {}}, &error));
+        }
+        {
+            QSqlDatabase d = QSqlDatabase::addDatabase(m_postgres ? u"QPSQL"_s : u"QSQLITE"_s, u"bump"_s);
+            if (m_postgres) {
+                d.setHostName(loc.host);
+                d.setPort(loc.port);
+                d.setUserName(loc.user);
+                d.setDatabaseName(loc.database);
+            } else {
+                d.setDatabaseName(loc.path);
+            }
+            QVERIFY(d.open());
+            QSqlQuery q(d);
+            QVERIFY(q.exec(u"INSERT INTO schema_version (version) VALUES (99)"_s));
+            d.close();
+        }
+        QSqlDatabase::removeDatabase(u"bump"_s);
+        Store s;
+        QVERIFY(!s.open(loc, &error));
+        QVERIFY2(error.contains(u"newer orteam"_s), qPrintable(error));
+    }
+
+    void damagedFileIsRefusedClearly()
+    {
+        if (m_postgres)
+            return;
+        const QString path = m_dir->filePath(u"garbage.db"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(8192, 'x'));
+        f.close();
+        Store s;
+        QString error;
+        QVERIFY(!s.open(*DbLocation::parse(path, &error), &error));
+        QVERIFY2(error.contains(path), qPrintable(error));
+    }
+
+    void locations_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("display");
+        QTest::newRow("file") << u"/tmp/x/team.db"_s << true << u"/tmp/x/team.db"_s;
+        QTest::newRow("postgres") << u"postgresql://lead@db.example.com:6543/orteam"_s << true
+                                  << u"postgresql://lead@db.example.com:6543/orteam"_s;
+        QTest::newRow("password hidden") << u"postgresql://lead:s3cret@db:5432/orteam"_s << true
+                                         << u"postgresql://lead@db:5432/orteam"_s;
+        QTest::newRow("default port") << u"postgres://lead@db/orteam"_s << true << u"postgresql://lead@db:5432/orteam"_s;
+        QTest::newRow("no database") << u"postgresql://lead@db:5432/"_s << false << QString();
+        QTest::newRow("other scheme") << u"mysql://x@y/z"_s << false << QString();
+        QTest::newRow("empty") << QString() << false << QString();
+    }
+    void locations()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, ok);
+        QFETCH(QString, display);
+        QString error;
+        const auto loc = DbLocation::parse(text, &error);
+        QCOMPARE(loc.has_value(), ok);
+        QCOMPARE(error.isEmpty(), ok);
+        if (ok)
+            QCOMPARE(loc->display(), display);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
