@@ -11,7 +11,9 @@
 
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QRegularExpression>
 
@@ -32,7 +34,7 @@ Cli::Cli(QStringList arguments)
     if (!m_args.isEmpty())
         m_args.removeFirst(); // program name
     // Request logging is for the GUI's log; the CLI's stderr is reserved for one-line failures.
-    QLoggingCategory::setFilterRules(u"orteam.api.info=false"_s);
+    QLoggingCategory::setFilterRules(u"orteam.*.info=false"_s);
 }
 
 QString Cli::helpText()
@@ -48,6 +50,8 @@ Global options (before the command):
   --base-url URL     API base URL (default https://openrouter.ai/api/v1, or
                      OPENROUTER_BASE_URL). Plain http is accepted only for loopback.
   --timeout SECONDS  Give up on a call after SECONDS (default 30).
+  --db PATH|URL      The team database: a SQLite file (default: orteam.db in the user's
+                     data folder) or postgresql://user@host:port/name.
   --version          Print the version and exit.
   --help             Print this help and exit.
 
@@ -65,6 +69,15 @@ Commands:
         without a terminal --yes is required.
   credits            Credits bought, used and remaining.
   whoami             Which kind of key OPENROUTER_MGMT_KEY is.
+
+Team commands (read and write the team database only; no key or network needed):
+  members list [--format table|json|csv]
+  members add NAME [--email EMAIL] [--tier TIER] [--daily-limit USD|none]
+  members set-tier NAME TIER
+  tiers list [--format table|json]
+  report weekly [--format table|json|csv]
+        The last 7 days including today: user, weekly cost, requests, daily limit;
+        by cost, highest first.
 
 KEY is a key's hash or its exact name. A name that matches several keys, or none, is an
 error that lists the candidates.
@@ -157,6 +170,22 @@ bool Cli::rejectLeftovers(const QStringList &args, int expectedPositionals)
     return false;
 }
 
+std::optional<QString> Cli::takeFormat(QStringList &args, const QStringList &allowed, int expectedPositionals)
+{
+    const QString format = takeOption(args, u"format"_s).value_or(allowed.first());
+    if (rejectLeftovers(args, expectedPositionals)) {
+        fail(UsageError, m_usageError);
+        return std::nullopt;
+    }
+    if (!allowed.contains(format)) {
+        QStringList quoted = allowed;
+        const QString last = quoted.takeLast();
+        fail(UsageError, u"--format must be %1 or %2"_s.arg(quoted.join(u", "_s), last));
+        return std::nullopt;
+    }
+    return format;
+}
+
 int Cli::run()
 {
     // Global options come before the command word.
@@ -191,6 +220,11 @@ int Cli::run()
             if (!ok || seconds < 1 || seconds > 3600)
                 return fail(UsageError, u"--timeout needs a whole number of seconds from 1 to 3600"_s);
             m_timeoutSeconds = seconds;
+        } else if (opt == "--db"_L1 || opt.startsWith("--db="_L1)) {
+            const auto v = value(u"--db"_s);
+            if (!v)
+                return fail(UsageError, u"--db needs a file path or a postgresql:// URL"_s);
+            m_dbText = *v;
         } else if (opt == "--mgmt-key"_L1 || opt.startsWith("--mgmt-key="_L1) || opt == "--key"_L1) {
             return fail(UsageError, u"the management key is not accepted on the command line (other users can "
                                     "see it there); set OPENROUTER_MGMT_KEY instead"_s);
@@ -209,6 +243,12 @@ int Cli::run()
         return credits(args);
     if (command == "whoami"_L1)
         return whoami(args);
+    if (command == "members"_L1)
+        return membersCommand(args);
+    if (command == "tiers"_L1)
+        return tiersCommand(args);
+    if (command == "report"_L1)
+        return reportCommand(args);
     if (command == "help"_L1) {
         m_out << helpText();
         return Ok;
@@ -281,20 +321,18 @@ int Cli::keysCommand(QStringList args)
 int Cli::keysList(QStringList args)
 {
     const bool includeDisabled = takeFlag(args, u"include-disabled"_s);
-    const QString format = takeOption(args, u"format"_s).value_or(u"table"_s);
-    if (rejectLeftovers(args, 0))
-        return fail(UsageError, m_usageError);
-    if (format != "table"_L1 && format != "json"_L1 && format != "csv"_L1)
-        return fail(UsageError, u"--format must be table, json or csv"_s);
+    const std::optional<QString> format = takeFormat(args, {u"table"_s, u"json"_s, u"csv"_s}, 0);
+    if (!format)
+        return UsageError;
     if (!setUpClient())
         return m_lastFailure;
     const auto r = waitFor<ApiKeyList>([&](auto done) { m_client.listKeys(includeDisabled, nullptr, done); });
     if (!r.ok())
         return failApi(r.error);
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (format == "json"_L1)
+    if (*format == "json"_L1)
         m_out << KeyFormatter::json(r.value);
-    else if (format == "csv"_L1)
+    else if (*format == "csv"_L1)
         m_out << KeyFormatter::csv(r.value, now);
     else
         m_out << KeyFormatter::table(r.value, now);
@@ -330,17 +368,15 @@ std::optional<ApiKey> Cli::resolveKey(const QString &query)
 
 int Cli::keysShow(QStringList args)
 {
-    const QString format = takeOption(args, u"format"_s).value_or(u"table"_s);
-    if (rejectLeftovers(args, 1))
-        return fail(UsageError, m_usageError);
-    if (format != "table"_L1 && format != "json"_L1)
-        return fail(UsageError, u"--format must be table or json"_s);
+    const std::optional<QString> format = takeFormat(args, {u"table"_s, u"json"_s}, 1);
+    if (!format)
+        return UsageError;
     if (!setUpClient())
         return m_lastFailure;
     const std::optional<ApiKey> key = resolveKey(args.first());
     if (!key)
         return m_lastFailure;
-    if (format == "json"_L1)
+    if (*format == "json"_L1)
         m_out << QString::fromUtf8(QJsonDocument(json::toJson(*key)).toJson(QJsonDocument::Indented));
     else
         m_out << KeyFormatter::details(*key, QDateTime::currentDateTimeUtc());
@@ -354,11 +390,9 @@ int Cli::keysCreate(QStringList args)
     const auto resetText = takeOption(args, u"reset"_s);
     const auto expiresText = takeOption(args, u"expires"_s);
     spec.includeByokInLimit = takeFlag(args, u"include-byok"_s);
-    const QString format = takeOption(args, u"format"_s).value_or(u"text"_s);
-    if (rejectLeftovers(args, 1))
-        return fail(UsageError, m_usageError);
-    if (format != "text"_L1 && format != "json"_L1)
-        return fail(UsageError, u"--format must be text or json"_s);
+    const std::optional<QString> format = takeFormat(args, {u"text"_s, u"json"_s}, 1);
+    if (!format)
+        return UsageError;
     spec.name = args.first();
     if (limitText) {
         const LimitParse p = parseCreditLimit(*limitText);
@@ -393,7 +427,7 @@ int Cli::keysCreate(QStringList args)
                               "before trying again."_s.arg(spec.name));
         return failApi(r.error);
     }
-    if (format == "json"_L1) {
+    if (*format == "json"_L1) {
         QJsonObject o{{"data"_L1, json::toJson(r.value.key)}, {"key"_L1, r.value.secret}};
         m_out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
     } else {
@@ -518,6 +552,208 @@ int Cli::whoami(QStringList args)
         return fail(AuthError, u"OPENROUTER_MGMT_KEY holds an API key (%1), not a management key; it can call "
                                "models but cannot manage keys"_s.arg(r.value.label));
     m_out << "Management key " << r.value.label << " at " << m_client.baseUrl().toString() << Qt::endl;
+    return Ok;
+}
+
+} // namespace orteam
+
+namespace orteam {
+
+namespace {
+QString money(const std::optional<double> &v, const QString &none)
+{
+    return v ? formatUsd(*v) : none;
+}
+QJsonValue jsonMoney(const std::optional<double> &v)
+{
+    return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
+}
+} // namespace
+
+bool Cli::openStore()
+{
+    QString error;
+    std::optional<DbLocation> loc;
+    if (m_dbText.isEmpty()) {
+        loc = DbLocation{};
+        loc->path = DbLocation::defaultSqlitePath();
+    } else {
+        loc = DbLocation::parse(m_dbText, &error);
+    }
+    if (!loc) {
+        fail(UsageError, error);
+        return false;
+    }
+    m_store = std::make_unique<Store>();
+    if (!m_store->open(*loc, &error)) {
+        fail(ServerError, error);
+        return false;
+    }
+    if (!m_store->backupPath().isEmpty())
+        m_err << "orteam-cli: migrated a database written by the seed scripts; the original is saved as "
+              << m_store->backupPath() << Qt::endl;
+    return true;
+}
+
+void Cli::audit(const QString &action, const QString &target, const QString &before, const QString &after)
+{
+    QString error;
+    if (!m_store->appendAudit({0, {}, {}, action, target, before, after}, &error))
+        m_err << "orteam-cli: warning: the audit log could not be written: " << error << Qt::endl;
+}
+
+int Cli::membersCommand(QStringList args)
+{
+    if (args.isEmpty())
+        return fail(UsageError, u"members needs a subcommand: list, add, set-tier"_s);
+    const QString sub = args.takeFirst();
+    if (sub == "list"_L1) {
+        const std::optional<QString> format = takeFormat(args, {u"table"_s, u"json"_s, u"csv"_s}, 0);
+        if (!format)
+            return UsageError;
+        if (!openStore())
+            return m_lastFailure;
+        const QList<Member> members = m_store->members();
+        const QList<Tier> tiers = m_store->tiers();
+        if (*format == "json"_L1) {
+            QJsonArray array;
+            for (const Member &m : members)
+                array.append(QJsonObject{{"name"_L1, m.name}, {"email"_L1, m.email}, {"tier"_L1, m.tier},
+                                         {"daily_limit"_L1, jsonMoney(effectiveDailyLimit(m, tiers))},
+                                         {"active"_L1, m.active}, {"keys"_L1, QJsonArray::fromStringList(m.keyHashes)}});
+            m_out << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
+        } else if (*format == "csv"_L1) {
+            m_out << "name,email,tier,daily_limit,active,keys\n";
+            for (const Member &m : members) {
+                const auto limit = effectiveDailyLimit(m, tiers);
+                m_out << KeyFormatter::csvField(m.name, true) << ',' << KeyFormatter::csvField(m.email, true) << ','
+                      << m.tier << ',' << (limit ? QString::number(*limit, 'g', 15) : QString()) << ','
+                      << (m.active ? "true" : "false") << ',' << m.keyHashes.size() << '\n';
+            }
+        } else {
+            QList<QStringList> rows{{u"NAME"_s, u"TIER"_s, u"DAILY LIMIT"_s, u"KEYS"_s, u"EMAIL"_s}};
+            for (const Member &m : members)
+                rows << QStringList{m.name, m.tier.isEmpty() ? u"-"_s : m.tier, money(effectiveDailyLimit(m, tiers), u"none"_s),
+                                    QString::number(m.keyHashes.size()), m.email};
+            m_out << KeyFormatter::columns(rows) << "\n" << members.size() << " member(s)\n";
+        }
+        return Ok;
+    }
+    if (sub == "add"_L1) {
+        Member m;
+        m.email = takeOption(args, u"email"_s).value_or(QString());
+        m.tier = takeOption(args, u"tier"_s).value_or(QString());
+        const auto limitText = takeOption(args, u"daily-limit"_s);
+        if (rejectLeftovers(args, 1))
+            return fail(UsageError, m_usageError);
+        m.name = args.first().trimmed();
+        if (limitText) {
+            const LimitParse p = parseCreditLimit(*limitText);
+            if (!p.error.isEmpty())
+                return fail(UsageError, p.error);
+            m.dailyLimitOverride = p.limit;
+        }
+        if (!openStore())
+            return m_lastFailure;
+        QString error;
+        if (!m_store->addMember(m, &error))
+            return fail(UsageError, error);
+        audit(u"member-add"_s, m.name, {}, m.tier);
+        m_out << "Added member \"" << m.name << "\"" << (m.tier.isEmpty() ? QString() : u" (tier %1)"_s.arg(m.tier)) << "."
+              << Qt::endl;
+        return Ok;
+    }
+    if (sub == "set-tier"_L1) {
+        if (rejectLeftovers(args, 2))
+            return fail(UsageError, m_usageError);
+        if (!openStore())
+            return m_lastFailure;
+        std::optional<Member> m = m_store->member(args.at(0));
+        if (!m)
+            return fail(NotFound, u"there is no member named \"%1\""_s.arg(args.at(0)));
+        const QString before = m->tier;
+        m->tier = args.at(1);
+        QString error;
+        if (!m_store->updateMember(*m, &error))
+            return fail(UsageError, error);
+        audit(u"tier"_s, m->name, before, m->tier);
+        m_out << "Member \"" << m->name << "\" is now in the " << m->tier << " tier." << Qt::endl;
+        return Ok;
+    }
+    return fail(UsageError, u"unknown members subcommand \"%1\" (see orteam-cli --help)"_s.arg(sub));
+}
+
+int Cli::tiersCommand(QStringList args)
+{
+    if (args.isEmpty() || args.first() != "list"_L1)
+        return fail(UsageError, u"tiers needs a subcommand: list"_s);
+    args.removeFirst();
+    const std::optional<QString> format = takeFormat(args, {u"table"_s, u"json"_s}, 0);
+    if (!format)
+        return UsageError;
+    if (!openStore())
+        return m_lastFailure;
+    const QList<Tier> tiers = m_store->tiers();
+    if (*format == "json"_L1) {
+        QJsonArray array;
+        for (const Tier &t : tiers)
+            array.append(QJsonObject{{"name"_L1, t.name}, {"daily_limit"_L1, jsonMoney(t.defaultDailyLimit)},
+                                     {"allowed_models"_L1, t.allowedModels ? QJsonValue(QJsonArray::fromStringList(*t.allowedModels))
+                                                                           : QJsonValue(QJsonValue::Null)},
+                                     {"fallback_model"_L1, t.fallbackModel}});
+        m_out << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
+        return Ok;
+    }
+    QList<QStringList> rows{{u"TIER"_s, u"DAILY LIMIT"_s, u"FALLBACK"_s, u"MODELS"_s}};
+    for (const Tier &t : tiers)
+        rows << QStringList{t.name, money(t.defaultDailyLimit, u"none"_s), t.fallbackModel.isEmpty() ? u"-"_s : t.fallbackModel,
+                            t.allowedModels ? t.allowedModels->join(u", "_s) : u"all models"_s};
+    m_out << KeyFormatter::columns(rows);
+    return Ok;
+}
+
+int Cli::reportCommand(QStringList args)
+{
+    if (args.isEmpty() || args.first() != "weekly"_L1)
+        return fail(UsageError, u"report needs a kind: weekly"_s);
+    args.removeFirst();
+    const std::optional<QString> format = takeFormat(args, {u"table"_s, u"json"_s, u"csv"_s}, 0);
+    if (!format)
+        return UsageError;
+    if (!openStore())
+        return m_lastFailure;
+    QString error;
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    const QList<WeeklyReportRow> rows = m_store->weeklyReport(today, &error);
+    if (!error.isEmpty())
+        return fail(ServerError, error);
+    if (*format == "json"_L1) {
+        // The seed's team_usage_report() keys, so scripts written for it keep working.
+        QJsonArray array;
+        for (const WeeklyReportRow &r : rows)
+            array.append(QJsonObject{{"user"_L1, r.user}, {"weekly_cost"_L1, r.weeklyCost}, {"requests"_L1, r.requests},
+                                     {"daily_limit"_L1, jsonMoney(r.dailyLimit)}});
+        m_out << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
+    } else if (*format == "csv"_L1) {
+        m_out << "user,weekly_cost,requests,daily_limit\n";
+        for (const WeeklyReportRow &r : rows)
+            m_out << KeyFormatter::csvField(r.user, true) << ',' << QString::number(r.weeklyCost, 'f', 4) << ',' << r.requests
+                  << ',' << (r.dailyLimit ? QString::number(*r.dailyLimit, 'g', 15) : QString()) << '\n';
+    } else {
+        QList<QStringList> table{{u"USER"_s, u"WEEKLY COST"_s, u"REQUESTS"_s, u"DAILY LIMIT"_s}};
+        double total = 0;
+        for (const WeeklyReportRow &r : rows) {
+            table << QStringList{r.user, u"$"_s + QString::number(r.weeklyCost, 'f', 4), QString::number(r.requests),
+                                 money(r.dailyLimit, u"none"_s)};
+            total += r.weeklyCost;
+        }
+        m_out << "Weekly report, " << today.addDays(-6).toString(Qt::ISODate) << " to " << today.toString(Qt::ISODate)
+              << " (UTC)\n\n";
+        if (rows.isEmpty())
+            m_out << "No usage recorded in these 7 days.\n";
+        else
+            m_out << KeyFormatter::columns(table) << "\nTeam total: " << formatUsd(total) << '\n';
+    }
     return Ok;
 }
 

@@ -3,11 +3,13 @@
 #include "ApiError.h"
 #include "ApiKey.h"
 #include "OpenRouterClient.h"
+#include "Store.h"
 
 #include <QNetworkAccessManager>
 #include <QStringList>
 #include <QTextStream>
 
+#include <memory>
 #include <optional>
 
 namespace orteam {
@@ -47,6 +49,12 @@ private:
     int keysRevoke(QStringList args);
     int credits(QStringList args);
     int whoami(QStringList args);
+    int membersCommand(QStringList args);
+    int tiersCommand(QStringList args);
+    int reportCommand(QStringList args);
+    // Opens the team database (--db, or the default SQLite file); prints the failure itself.
+    bool openStore();
+    void audit(const QString &action, const QString &target, const QString &before, const QString &after);
 
     bool setUpClient();
     // Finds the key a person means by a hash or a unique name; on failure prints it and sets m_lastFailure.
@@ -61,11 +69,16 @@ private:
     std::optional<QString> takeOption(QStringList &args, const QString &name);
     bool takeFlag(QStringList &args, const QString &name);
     bool rejectLeftovers(const QStringList &args, int expectedPositionals);
+    // Takes --format, checks the remaining arguments, and checks the format is one of `allowed`
+    // (the first is the default). nullopt after printing the problem (exit UsageError).
+    std::optional<QString> takeFormat(QStringList &args, const QStringList &allowed, int expectedPositionals);
 
     QStringList m_args;
     QTextStream m_out;
     QTextStream m_err;
     QString m_baseUrlText;
+    QString m_dbText;
+    std::unique_ptr<Store> m_store;
     int m_timeoutSeconds = 30;
     QString m_usageError;
     int m_lastFailure = Ok; // the exit code of the last fail(), for callers of helpers that failed

@@ -37,19 +37,27 @@ QString table(const ApiKeyList &keys, const QDateTime &now)
                             k.hash.left(16)};
         total += k.usage;
     }
+    QString out = columns(rows);
+    out += u"\nTotal spend: "_s + formatUsd(total) + u" across %1 key(s)\n"_s.arg(keys.size());
+    return out;
+}
+
+QString columns(const QList<QStringList> &rows)
+{
+    if (rows.isEmpty())
+        return {};
     QList<qsizetype> widths(rows.first().size(), 0);
     for (const QStringList &r : rows) {
-        for (int c = 0; c < r.size(); ++c)
+        for (int c = 0; c < r.size() && c < widths.size(); ++c)
             widths[c] = std::max(widths[c], r.at(c).size());
     }
     QString out;
     for (const QStringList &r : rows) {
         QString line;
         for (int c = 0; c < r.size(); ++c)
-            line += (c + 1 < r.size() ? r.at(c).leftJustified(widths[c] + 2) : r.at(c));
+            line += (c + 1 < r.size() ? r.at(c).leftJustified(widths.value(c) + 2) : r.at(c));
         out += line.trimmed() + u'\n';
     }
-    out += u"\nTotal spend: "_s + formatUsd(total) + u" across %1 key(s)\n"_s.arg(keys.size());
     return out;
 }
 

@@ -1,11 +1,15 @@
 // orteam-cli as a user runs it: the real executable in a child process, against the fake
 // OpenRouter served from this test process.
 #include "FakeOpenRouter.h"
+#include "Store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimeZone>
@@ -294,6 +298,141 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(u"did not answer in time"_s));
         r = cli({u"--timeout"_s, u"zero"_s, u"credits"_s});
         QCOMPARE(r.code, 2);
+    }
+
+    void teamCommandsNeedNoKey()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const QHash<QString, QString> noKey{{u"OPENROUTER_MGMT_KEY"_s, QString()}};
+        Run r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"alice"_s, u"--tier"_s, u"pro"_s, u"--email"_s, u"a@x.org"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.err.isEmpty()); // no log chatter on stderr
+        r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"bob"_s, u"--tier"_s, u"basic"_s, u"--daily-limit"_s, u"3"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"bob"_s}, noKey);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(u"already"_s));
+        r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"eve"_s, u"--tier"_s, u"platinum"_s}, noKey);
+        QCOMPARE(r.code, 2);
+        r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"eve"_s, u"--daily-limit"_s, u"-2"_s}, noKey);
+        QCOMPARE(r.code, 2);
+        r = cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"alice"_s, u"enterprise"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        r = cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"nobody"_s, u"pro"_s}, noKey);
+        QCOMPARE(r.code, 3);
+        r = cli({u"--db"_s, db, u"members"_s, u"list"_s, u"--format"_s, u"json"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        const QJsonArray members = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(members.size(), 2);
+        QCOMPARE(members.at(0).toObject().value("tier"_L1).toString(), u"enterprise"_s);
+        QVERIFY(members.at(0).toObject().value("daily_limit"_L1).isNull());
+        QCOMPARE(members.at(1).toObject().value("daily_limit"_L1).toDouble(), 3.0);
+        r = cli({u"--db"_s, db, u"tiers"_s, u"list"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(u"enterprise"_s) && r.out.contains(u"all models"_s));
+        r = cli({u"--db"_s, u"postgresql://nobody@/"_s, u"members"_s, u"list"_s}, noKey);
+        QCOMPARE(r.code, 2);
+        r = cli({u"--db"_s, dir.path(), u"members"_s, u"list"_s}, noKey);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(u"folder"_s));
+    }
+
+    void weeklyReportOnASeedDatabase()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team_usage.db"_s);
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        {
+            // Written the way the seed's Python does it (its CREATE TABLEs, its rows).
+            QSqlDatabase seed = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"seed"_s);
+            seed.setDatabaseName(db);
+            QVERIFY(seed.open());
+            QSqlQuery q(seed);
+            QVERIFY(q.exec(u"CREATE TABLE user_usage (user_id TEXT NOT NULL, date TEXT NOT NULL, total_cost REAL DEFAULT 0, "
+                           "request_count INTEGER DEFAULT 0, PRIMARY KEY (user_id, date))"_s));
+            QVERIFY(q.exec(u"CREATE TABLE user_budgets (user_id TEXT PRIMARY KEY, daily_limit REAL NOT NULL, model_allowlist TEXT)"_s));
+            QVERIFY(q.exec(u"INSERT INTO user_budgets VALUES ('alice', 10.0, NULL), ('bob', 2.5, NULL)"_s));
+            const auto day = [&](int back) { return today.addDays(-back).toString(Qt::ISODate); };
+            QVERIFY(q.exec(u"INSERT INTO user_usage VALUES ('alice','%1',1.23456,10), ('alice','%2',2.0,5), "
+                           "('bob','%3',7.5,40), ('carol','%1',0.5,1), ('bob','%4',99.0,9)"_s
+                               .arg(day(0), day(6), day(3), day(7))));
+            seed.close();
+        }
+        QSqlDatabase::removeDatabase(u"seed"_s);
+        Run r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s, u"--format"_s, u"json"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.err.contains(u"orteam-backup"_s)); // said once, when it migrated
+        const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows.at(0).toObject(), (QJsonObject{{"user"_L1, u"bob"_s}, {"weekly_cost"_L1, 7.5}, {"requests"_L1, 40},
+                                                     {"daily_limit"_L1, 2.5}}));
+        QCOMPARE(rows.at(1).toObject().value("weekly_cost"_L1).toDouble(), 3.2346);
+        QCOMPARE(rows.at(1).toObject().value("requests"_L1).toInt(), 15);
+        QCOMPARE(rows.at(2).toObject().value("user"_L1).toString(), u"carol"_s);
+        QVERIFY(rows.at(2).toObject().value("daily_limit"_L1).isNull());
+
+        r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s, u"--format"_s, u"csv"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.err.isEmpty()); // migrated already: no second backup
+        const QStringList lines = r.out.trimmed().split(u'\n');
+        QCOMPARE(lines.first(), u"user,weekly_cost,requests,daily_limit"_s);
+        QCOMPARE(lines.at(1), u"bob,7.5000,40,2.5"_s);
+        QCOMPARE(lines.at(3), u"carol,0.5000,1,"_s);
+        r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QVERIFY(r.out.contains(u"Team total: $11.23"_s));
+    }
+
+    void twoProcessesShareOneSqliteFile()
+    {
+        // This process records usage the way a sync does while CLI processes add members and
+        // read reports from the same file at the same time: nothing lost, nothing corrupted.
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"shared.db"_s);
+        Store store;
+        QString error;
+        QVERIFY2(store.open(*DbLocation::parse(db, &error), &error), qPrintable(error));
+        QList<QProcess *> procs;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(u"OPENROUTER_MGMT_KEY"_s);
+        for (int i = 0; i < 8; ++i) {
+            auto *p = new QProcess(this);
+            p->setProcessEnvironment(env);
+            const QStringList args = i % 2 == 0 ? QStringList{u"--db"_s, db, u"members"_s, u"add"_s, u"member-%1"_s.arg(i)}
+                                                : QStringList{u"--db"_s, db, u"report"_s, u"weekly"_s};
+            p->start(QStringLiteral(ORTEAM_CLI_PATH), args);
+            procs << p;
+        }
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        for (int i = 0; i < 200; ++i) {
+            QVERIFY2(store.recordUsage(u"sync-user"_s, today, 0.01, 1, &error), qPrintable(error));
+            if (i % 20 == 0)
+                QCoreApplication::processEvents();
+        }
+        for (QProcess *p : procs) {
+            // waitForFinished() says false for a process that has already finished.
+            QVERIFY(p->state() == QProcess::NotRunning || p->waitForFinished(30'000));
+            QCOMPARE(p->exitStatus(), QProcess::NormalExit);
+            QVERIFY2(p->exitCode() == 0, p->readAllStandardError().constData());
+        }
+        qDeleteAll(procs);
+        QCOMPARE(*store.spentOn(u"sync-user"_s, today), 2.0); // every write counted once
+        const QList<WeeklyReportRow> rows = store.weeklyReport(today, &error);
+        QCOMPARE(rows.first().requests, 200);
+        for (int i = 0; i < 8; i += 2)
+            QVERIFY(store.member(u"member-%1"_s.arg(i)));
+        store.close();
+        QSqlDatabase check = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
+        check.setDatabaseName(db);
+        QVERIFY(check.open());
+        {
+            QSqlQuery q(check);
+            QVERIFY(q.exec(u"PRAGMA integrity_check"_s) && q.next());
+            QCOMPARE(q.value(0).toString(), u"ok"_s);
+        }
+        check.close();
+        check = QSqlDatabase();
+        QSqlDatabase::removeDatabase(u"check"_s);
     }
 
     void malformedServerAnswer()
