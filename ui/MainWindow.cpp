@@ -1,6 +1,8 @@
 #include "MainWindow.h"
 
 #include "AboutDialog.h"
+#include "AuditLog.h"
+#include "AuditPage.h"
 #include "ApiError.h"
 #include "ConnectionManager.h"
 #include "ErrorBanner.h"
@@ -28,7 +30,7 @@
 
 namespace orteam {
 
-MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, QWidget *parent)
+MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, AuditLogController *audit, QWidget *parent)
     : QMainWindow(parent), m_keys(keys), m_connection(connection)
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -76,6 +78,12 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, Q
     m_pages->addWidget(m_keysPage);
     m_navigation->addItem(tr("Keys"));
     m_pageNames << QStringLiteral("keys");
+    if (audit) {
+        m_pages->addWidget(new AuditPage(audit, m_pages));
+        m_navigation->addItem(tr("Audit"));
+        m_pageNames << QStringLiteral("audit");
+        connect(audit, &AuditLogController::recordFailed, this, &MainWindow::showProblem);
+    }
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_navigation->setCurrentRow(0);
 
@@ -229,6 +237,11 @@ void MainWindow::onRefreshFinished(const ApiError &error)
     m_refreshLabel->setText(last.isValid() ? tr("Updated %1").arg(last.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
                                            : tr("Never updated"));
     markLoaded();
+}
+
+void MainWindow::showProblem(const QString &message)
+{
+    m_errorBanner->showError(message);
 }
 
 void MainWindow::updateCredits()

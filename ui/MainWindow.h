@@ -10,6 +10,7 @@ class QStackedWidget;
 
 namespace orteam {
 
+class AuditLogController;
 class ConnectionManager;
 class ErrorBanner;
 class KeyActions;
@@ -26,7 +27,9 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
 
 public:
-    MainWindow(KeyListController *keys, ConnectionManager *connection, QWidget *parent = nullptr);
+    // `audit` may be null (no database could be opened): the Audit page is then left out.
+    MainWindow(KeyListController *keys, ConnectionManager *connection, AuditLogController *audit = nullptr,
+               QWidget *parent = nullptr);
 
     // Page names for --page: "keys", …
     QStringList pageNames() const;
@@ -34,6 +37,8 @@ public:
     KeysPage *keysPage() const { return m_keysPage; }
     KeyActions *keyActions() const { return m_actions; }
     ErrorBanner *errorBanner() const { return m_errorBanner; }
+    // Shows a problem that is not a refresh failure (e.g. the database could not be opened).
+    void showProblem(const QString &message);
     bool isShowingWelcome() const;
 
 Q_SIGNALS:

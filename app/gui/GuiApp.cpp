@@ -1,6 +1,8 @@
 #include "GuiApp.h"
 
 #include "AppSettings.h"
+#include "AuditLog.h"
+#include "Store.h"
 #include "ConnectionManager.h"
 #include "DemoData.h"
 #include "FakeOpenRouter.h"
@@ -19,6 +21,7 @@
 #include <QTimer>
 
 #include <cstring>
+#include <optional>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -31,6 +34,8 @@ GuiApp::~GuiApp()
     // The window refers to the controllers, the controllers to the client: tear down in reverse.
     m_window.reset();
     m_keys.reset();
+    m_audit.reset();
+    m_store.reset();
     m_connection.reset();
     m_client.reset();
     m_fake.reset();
@@ -79,8 +84,9 @@ int GuiApp::run()
     const QCommandLineOption baseUrlOption(u"base-url"_s, u"API base URL (default https://openrouter.ai/api/v1)."_s, u"URL"_s);
     const QCommandLineOption screenshotOption(u"screenshot"_s, u"Render the window to FILE (PNG) once loaded, then exit."_s,
                                               u"FILE"_s);
-    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys)."_s, u"NAME"_s);
-    parser.addOptions({demoOption, baseUrlOption, screenshotOption, pageOption});
+    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, audit)."_s, u"NAME"_s);
+    const QCommandLineOption dbOption(u"db"_s, u"Team database: a SQLite file or postgresql://user@host:port/name."_s, u"PATH|URL"_s);
+    parser.addOptions({demoOption, baseUrlOption, screenshotOption, pageOption, dbOption});
     parser.process(*qApp);
     QTextStream err(stderr);
 
@@ -103,7 +109,33 @@ int GuiApp::run()
     m_settings = std::make_unique<AppSettings>();
     m_connection = std::make_unique<ConnectionManager>(m_client.get(), m_secrets.get(), m_settings.get());
     m_keys = std::make_unique<KeyListController>(m_client.get());
-    m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get());
+
+    // The team database. The demo keeps its own in memory, so it never touches real history.
+    QString dbProblem;
+    std::optional<DbLocation> location;
+    if (demo) {
+        location = DbLocation{};
+        location->path = u":memory:"_s;
+    } else if (parser.isSet(dbOption)) {
+        location = DbLocation::parse(parser.value(dbOption), &dbProblem);
+        if (!location) {
+            err << "orteam: " << dbProblem << Qt::endl;
+            return 2;
+        }
+    } else {
+        location = DbLocation{};
+        location->path = DbLocation::defaultSqlitePath();
+    }
+    m_store = std::make_unique<Store>();
+    if (m_store->open(*location, &dbProblem)) {
+        m_audit = std::make_unique<AuditLogController>(m_store.get());
+        m_keys->setAuditSink([this](const QString &action, const QString &target, const QString &before, const QString &after) {
+            m_audit->record({0, {}, {}, action, target, before, after});
+        });
+    }
+    m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get());
+    if (!m_audit)
+        m_window->showProblem(dbProblem + u" Keys still work; the audit log is off until the database opens."_s);
     QObject::connect(m_window.get(), &MainWindow::demoRequested, m_window.get(), [this] {
         if (!startDemo())
             QTextStream(stderr) << "orteam: cannot start the demo server on 127.0.0.1" << Qt::endl;

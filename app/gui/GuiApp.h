@@ -7,6 +7,8 @@
 namespace orteam {
 
 class AppSettings;
+class AuditLogController;
+class Store;
 class ConnectionManager;
 class FakeOpenRouter;
 class KeyListController;
@@ -38,6 +40,8 @@ private:
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<AppSettings> m_settings;
     std::unique_ptr<ConnectionManager> m_connection;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<AuditLogController> m_audit;
     std::unique_ptr<KeyListController> m_keys;
     std::unique_ptr<MainWindow> m_window;
 };

@@ -53,8 +53,16 @@ public:
     // expiry. The old key is untouched: revoking it is a separate, confirmed step.
     void rotateKey(const QString &hash, QObject *context, std::function<void(const ApiResult<json::CreatedKey> &)> done);
     static NewKeySpec replacementSpec(const ApiKey &key, const QDateTime &now);
+    // "active, limit $25.00 monthly": a key's state in one line, for the audit log.
+    static QString describeKey(const ApiKey &key);
 
     bool hasKeyNamed(const QString &name) const;
+    // Called after every change OpenRouter confirmed (create, update, revoke): the audit log.
+    void setAuditSink(std::function<void(const QString &action, const QString &target, const QString &before,
+                                         const QString &after)> sink)
+    {
+        m_audit = std::move(sink);
+    }
     bool isBusy() const { return m_busyCalls > 0; }
 
 public Q_SLOTS:
@@ -76,6 +84,12 @@ private:
     QDateTime m_lastRefresh;
     std::optional<Credits> m_credits;
     int m_busyCalls = 0;
+    std::function<void(const QString &, const QString &, const QString &, const QString &)> m_audit;
+    void audit(const QString &action, const QString &target, const QString &before, const QString &after)
+    {
+        if (m_audit)
+            m_audit(action, target, before, after);
+    }
     ApiError m_lastError;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 };

@@ -1,6 +1,9 @@
 // The main window driven like a person would, offscreen: widgets found by objectName, typed into
 // and clicked, confirmations answered through MessageBox's seam, against the fake OpenRouter.
 #include "AppSettings.h"
+#include "AuditLog.h"
+#include "AuditPage.h"
+#include "Store.h"
 #include "ClipboardGuard.h"
 #include "ConnectionManager.h"
 #include "DemoData.h"
@@ -55,6 +58,8 @@ class TestMainWindow : public QObject
     std::unique_ptr<AppSettings> m_settings;
     std::unique_ptr<ConnectionManager> m_connection;
     std::unique_ptr<KeyListController> m_keys;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<AuditLogController> m_audit;
     std::unique_ptr<MainWindow> m_window;
     QList<std::function<void()>> m_clipboardTimers; // the fake clock's pending tasks
 
@@ -101,7 +106,14 @@ class TestMainWindow : public QObject
         m_connection = std::make_unique<ConnectionManager>(m_client.get(), m_secrets.get(), m_settings.get());
         m_connection->setEnvironment(environmentKey, QString());
         m_keys = std::make_unique<KeyListController>(m_client.get());
-        m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get());
+        m_store = std::make_unique<Store>();
+        QString error;
+        QVERIFY2(m_store->open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error), &error), qPrintable(error));
+        m_audit = std::make_unique<AuditLogController>(m_store.get());
+        m_keys->setAuditSink([this](const QString &action, const QString &target, const QString &before, const QString &after) {
+            m_audit->record({0, {}, {}, action, target, before, after});
+        });
+        m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get());
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         QSignalSpy loaded(m_window.get(), &MainWindow::firstLoadFinished);
@@ -167,6 +179,8 @@ private Q_SLOTS:
     {
         m_window.reset();
         m_keys.reset();
+        m_audit.reset();
+        m_store.reset();
         m_connection.reset();
         m_client.reset();
         m_nam.reset();
@@ -514,6 +528,8 @@ private Q_SLOTS:
         init(); // a fresh fake and secret store …
         m_window.reset();
         m_keys.reset();
+        m_audit.reset();
+        m_store.reset();
         m_connection.reset();
         build(QString()); // … and no key in the environment
         QVERIFY(m_window->isShowingWelcome());
@@ -539,6 +555,8 @@ private Q_SLOTS:
     {
         m_window.reset();
         m_keys.reset();
+        m_audit.reset();
+        m_store.reset();
         m_connection.reset();
         m_secrets->setAvailable(false);
         build(QString());
@@ -556,6 +574,8 @@ private Q_SLOTS:
     {
         m_window.reset();
         m_keys.reset();
+        m_audit.reset();
+        m_store.reset();
         m_connection.reset();
         build(QString());
         QSignalSpy demo(m_window.get(), &MainWindow::demoRequested);
@@ -596,6 +616,8 @@ private Q_SLOTS:
         m_fake->addKey(seed, &apiKey);
         m_window.reset();
         m_keys.reset();
+        m_audit.reset();
+        m_store.reset();
         m_connection.reset();
         build(QString());
         action("settingsAction")->setEnabled(true);
@@ -605,6 +627,41 @@ private Q_SLOTS:
         QTest::mouseClick(find<QPushButton>("testConnectionButton", dialog), Qt::LeftButton);
         QTRY_VERIFY(find<QLabel>("testConnectionResultLabel", dialog)->text().contains(u"not a management key"_s));
         dialog->reject();
+    }
+
+    void auditLogRecordsActionsAndExports()
+    {
+        // Disable, limit change and revoke, then read the Audit page and its CSV.
+        select({u"alice-backend"_s});
+        action("disableKeyAction")->trigger();
+        QTRY_COMPARE(m_audit->model()->rowCount(), 1);
+        select({u"bob-frontend"_s});
+        MessageBox::setNextAnswer(QMessageBox::Yes);
+        action("revokeKeyAction")->trigger();
+        QTRY_COMPARE(m_audit->model()->rowCount(), 2);
+        QVERIFY(m_window->showPage(u"audit"_s));
+        auto *view = find<QTableView>("auditTableView");
+        QVERIFY(view->isVisible());
+        const QAbstractItemModel *m = view->model();
+        QCOMPARE(m->index(0, AuditLogModel::ActionColumn).data().toString(), u"revoke"_s); // newest first
+        QCOMPARE(m->index(0, AuditLogModel::TargetColumn).data().toString(), u"bob-frontend"_s);
+        QVERIFY(m->index(0, AuditLogModel::BeforeColumn).data().toString().contains(u"limit $"_s));
+        QCOMPARE(m->index(1, AuditLogModel::ActionColumn).data().toString(), u"disable"_s);
+        QVERIFY(m->index(1, AuditLogModel::BeforeColumn).data().toString().startsWith(u"active"_s));
+        QVERIFY(m->index(1, AuditLogModel::AfterColumn).data().toString().startsWith(u"disabled"_s));
+        QVERIFY(!m->index(0, AuditLogModel::UserColumn).data().toString().isEmpty());
+
+        const QString csv = m_dir->filePath(u"audit.csv"_s);
+        QVERIFY(find<AuditPage>("auditPage")->exportTo(csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split(u'\n');
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines.first(), u"time,user,action,target,before,after"_s);
+        QVERIFY(lines.at(1).contains(u",revoke,bob-frontend,"_s));
+        QVERIFY(find<QLabel>("auditStatusLabel")->text().startsWith(u"Exported 2"_s));
+        QVERIFY(!find<AuditPage>("auditPage")->exportTo(m_dir->filePath(u"no/such/dir/audit.csv"_s)));
+        QVERIFY(find<QLabel>("auditStatusLabel")->text().startsWith(u"Could not export"_s));
     }
 
     void aboutShowsVersionAndRevision()
