@@ -420,6 +420,8 @@ int Cli::keysCreate(QStringList args)
         return m_lastFailure;
 
     const auto r = waitFor<json::CreatedKey>([&](auto done) { m_client.createKey(spec, nullptr, done); });
+    if (r.ok())
+        audit(u"create"_s, r.value.key.name, {}, auditSummary(r.value.key) + u", hash "_s + r.value.key.hash.left(16));
     if (!r.ok()) {
         if (r.error.kind == ApiError::Kind::Timeout || r.error.kind == ApiError::Kind::Network)
             return fail(NetworkError, r.error.message()
@@ -453,6 +455,7 @@ int Cli::keysSetDisabled(QStringList args, bool disabled)
     const auto r = waitFor<ApiKey>([&](auto done) { m_client.updateKey(key->hash, update, nullptr, done); });
     if (!r.ok())
         return failApi(r.error);
+    audit(disabled ? u"disable"_s : u"enable"_s, r.value.name, auditSummary(*key), auditSummary(r.value));
     m_out << (disabled ? "Disabled" : "Enabled") << " key \"" << r.value.name << "\" (" << r.value.hash.left(16)
           << ")." << Qt::endl;
     return Ok;
@@ -484,6 +487,7 @@ int Cli::keysSetLimit(QStringList args)
     const auto r = waitFor<ApiKey>([&](auto done) { m_client.updateKey(key->hash, update, nullptr, done); });
     if (!r.ok())
         return failApi(r.error);
+    audit(u"limit"_s, r.value.name, auditSummary(*key), auditSummary(r.value));
     m_out << "Key \"" << r.value.name << "\": limit " << (r.value.limit ? formatUsd(*r.value.limit) : u"none"_s)
           << ", resets " << (r.value.limitReset == LimitReset::None ? u"never"_s : limitResetToString(r.value.limitReset))
           << "." << Qt::endl;
@@ -520,6 +524,7 @@ int Cli::keysRevoke(QStringList args)
     const auto r = waitFor<bool>([&](auto done) { m_client.deleteKey(key->hash, nullptr, done); });
     if (!r.ok())
         return failApi(r.error);
+    audit(u"revoke"_s, key->name, auditSummary(*key) + u", hash "_s + key->hash.left(16), u"revoked"_s);
     m_out << "Revoked key \"" << key->name << "\" (" << key->hash.left(16) << ")." << Qt::endl;
     return Ok;
 }
@@ -597,6 +602,13 @@ bool Cli::openStore()
 
 void Cli::audit(const QString &action, const QString &target, const QString &before, const QString &after)
 {
+    // The action already happened at OpenRouter: a database problem must not turn it into a
+    // failure, only into a warning that its record is missing.
+    if (!m_store && !openStore()) {
+        m_lastFailure = Ok;
+        m_err << "orteam-cli: warning: this action is not in the audit log" << Qt::endl;
+        return;
+    }
     QString error;
     if (!m_store->appendAudit({0, {}, {}, action, target, before, after}, &error))
         m_err << "orteam-cli: warning: the audit log could not be written: " << error << Qt::endl;

@@ -128,6 +128,11 @@ int GuiApp::run()
     }
     m_store = std::make_unique<Store>();
     if (m_store->open(*location, &dbProblem)) {
+        if (demo) {
+            QString ignored;
+            for (const AuditEntry &e : DemoData::auditHistory(QDateTime::currentDateTimeUtc()))
+                m_store->appendAudit(e, &ignored);
+        }
         m_audit = std::make_unique<AuditLogController>(m_store.get());
         m_keys->setAuditSink([this](const QString &action, const QString &target, const QString &before, const QString &after) {
             m_audit->record({0, {}, {}, action, target, before, after});

@@ -1,5 +1,7 @@
 #include "ApiKey.h"
 
+#include "Money.h"
+
 namespace orteam {
 
 QString limitResetToString(LimitReset reset)
@@ -44,6 +46,14 @@ QString keyStatusToString(KeyStatus status)
         return QStringLiteral("expired");
     }
     return {};
+}
+
+QString auditSummary(const ApiKey &k)
+{
+    QString limit = k.limit ? formatUsd(*k.limit) : QStringLiteral("none");
+    if (k.limit && k.limitReset != LimitReset::None)
+        limit += u' ' + limitResetToString(k.limitReset);
+    return (k.disabled ? QStringLiteral("disabled") : QStringLiteral("active")) + QStringLiteral(", limit ") + limit;
 }
 
 KeyStatus ApiKey::status(const QDateTime &now) const

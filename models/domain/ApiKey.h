@@ -57,4 +57,7 @@ struct ApiKey
 
 using ApiKeyList = QList<ApiKey>;
 
+// "active, limit $25.00 monthly": a key's state in one line, as the audit log records it.
+QString auditSummary(const ApiKey &key);
+
 } // namespace orteam

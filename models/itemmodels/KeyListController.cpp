@@ -59,14 +59,6 @@ void KeyListController::refresh()
 
 namespace orteam {
 
-QString KeyListController::describeKey(const ApiKey &k)
-{
-    return u"%1, limit %2%3"_s.arg(k.disabled ? u"disabled"_s : u"active"_s,
-                                   k.limit ? formatUsd(*k.limit) : u"none"_s,
-                                   k.limit && k.limitReset != LimitReset::None ? u" "_s + limitResetToString(k.limitReset)
-                                                                               : QString());
-}
-
 bool KeyListController::hasKeyNamed(const QString &name) const
 {
     const QString trimmed = name.trimmed();
@@ -83,7 +75,7 @@ void KeyListController::createKey(const NewKeySpec &spec, QObject *context,
     m_client->createKey(spec, context, [this, done](const ApiResult<json::CreatedKey> &r) {
         if (r.ok()) {
             m_model.updateKey(r.value.key); // the new row; its secret stays with the caller only
-            audit(u"create"_s, r.value.key.name, QString(), describeKey(r.value.key) + u", hash "_s + r.value.key.hash.left(16));
+            audit(u"create"_s, r.value.key.name, QString(), auditSummary(r.value.key) + u", hash "_s + r.value.key.hash.left(16));
         }
         done(r);
     });
@@ -100,7 +92,7 @@ void KeyListController::updateKey(const QString &hash, const KeyUpdate &update, 
             const QString action = update.disabled ? (*update.disabled ? u"disable"_s : u"enable"_s)
                 : update.limit || update.limitReset ? u"limit"_s
                 : update.name ? u"rename"_s : u"update"_s;
-            audit(action, r.value.name, before ? describeKey(*before) : QString(), describeKey(r.value));
+            audit(action, r.value.name, before ? auditSummary(*before) : QString(), auditSummary(r.value));
         }
         done(r);
     });
@@ -138,7 +130,7 @@ void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
             if (gone) {
                 m_model.removeKey(key.hash);
                 outcome->revoked << key;
-                audit(u"revoke"_s, key.name, describeKey(key) + u", hash "_s + key.hash.left(16), u"revoked"_s);
+                audit(u"revoke"_s, key.name, auditSummary(key) + u", hash "_s + key.hash.left(16), u"revoked"_s);
             } else {
                 outcome->failed << std::pair{key, r.error};
             }

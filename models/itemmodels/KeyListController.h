@@ -53,8 +53,6 @@ public:
     // expiry. The old key is untouched: revoking it is a separate, confirmed step.
     void rotateKey(const QString &hash, QObject *context, std::function<void(const ApiResult<json::CreatedKey> &)> done);
     static NewKeySpec replacementSpec(const ApiKey &key, const QDateTime &now);
-    // "active, limit $25.00 monthly": a key's state in one line, for the audit log.
-    static QString describeKey(const ApiKey &key);
 
     bool hasKeyNamed(const QString &name) const;
     // Called after every change OpenRouter confirmed (create, update, revoke): the audit log.

@@ -216,4 +216,18 @@ void seed(FakeOpenRouter &server, const QDateTime &now)
     server.setCredits(std::ceil((accountUsage + 250) / 100) * 100, accountUsage);
 }
 
+QList<AuditEntry> auditHistory(const QDateTime &now)
+{
+    auto at = [&](int daysAgo, int hour) { return QDateTime(now.toUTC().date().addDays(-daysAgo), QTime(hour, 12), QTimeZone::utc()); };
+    return {
+        {0, at(40, 9), u"alice"_s, u"create"_s, u"frank-ci"_s, {}, u"active, limit $25.00 monthly"_s},
+        {0, at(21, 14), u"alice"_s, u"limit"_s, u"carol-ml-batch"_s, u"active, limit $400.00 monthly"_s,
+         u"active, limit $1000.00 monthly"_s},
+        {0, at(12, 17), u"alice"_s, u"tier"_s, u"Liam O'Brien"_s, u"free"_s, u"basic"_s},
+        {0, at(5, 10), u"alice"_s, u"disable"_s, u"eve-security"_s, u"active, limit $50.00 monthly"_s,
+         u"disabled, limit $50.00 monthly"_s},
+        {0, at(1, 16), u"alice"_s, u"revoke"_s, u"old-staging"_s, u"active, limit $10.00, hash 4be1c0ffee2a9d31"_s, u"revoked"_s},
+    };
+}
+
 } // namespace orteam::DemoData

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Account.h"
+#include "Store.h"
 
 #include <QDateTime>
 #include <QList>
@@ -26,6 +27,9 @@ struct DemoMember
 QList<DemoMember> members();
 QList<ModelInfo> models();
 void seed(FakeOpenRouter &server, const QDateTime &now);
+// What an admin did to the demo team lately (disabling Eve's key, raising Carol's batch limit, …),
+// for the demo's Audit page.
+QList<AuditEntry> auditHistory(const QDateTime &now);
 
 } // namespace DemoData
 } // namespace orteam

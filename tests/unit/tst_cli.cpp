@@ -239,6 +239,39 @@ private Q_SLOTS:
         QVERIFY(!m_fake->key(k.hash));
     }
 
+    void keyActionsAreAudited()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const ApiKey k = addKey(u"audited"_s, 10);
+        QCOMPARE(cli({u"--db"_s, db, u"keys"_s, u"disable"_s, u"audited"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"keys"_s, u"set-limit"_s, k.hash, u"20"_s, u"--reset"_s, u"weekly"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"keys"_s, u"revoke"_s, k.hash, u"--yes"_s}).code, 0);
+        Run created = cli({u"--db"_s, db, u"keys"_s, u"create"_s, u"fresh"_s});
+        QCOMPARE(created.code, 0);
+        Store store;
+        QString error;
+        QVERIFY(store.open(*DbLocation::parse(db, &error), &error));
+        const QList<AuditEntry> log = store.auditLog();
+        QCOMPARE(log.size(), 4);
+        QCOMPARE(log.at(3).action, u"disable"_s);
+        QCOMPARE(log.at(3).before, u"active, limit $10.00"_s);
+        QCOMPARE(log.at(3).after, u"disabled, limit $10.00"_s);
+        QCOMPARE(log.at(2).after, u"disabled, limit $20.00 weekly"_s);
+        QCOMPARE(log.at(1).action, u"revoke"_s);
+        QCOMPARE(log.at(1).target, u"audited"_s);
+        QCOMPARE(log.at(0).action, u"create"_s);
+        // The audit log never holds a secret.
+        QVERIFY(!log.at(0).after.contains(created.out.trimmed().mid(9)));
+
+        // An unusable database costs the record, not the action: exit 0 and a warning.
+        const ApiKey other = addKey(u"other"_s);
+        const Run r = cli({u"--db"_s, dir.path(), u"keys"_s, u"disable"_s, other.hash});
+        QCOMPARE(r.code, 0);
+        QVERIFY(m_fake->key(other.hash)->disabled);
+        QVERIFY(r.err.contains(u"not in the audit log"_s));
+    }
+
     void revokeServerErrorKeepsKey()
     {
         const ApiKey k = addKey(u"keep-me"_s);
