@@ -50,8 +50,9 @@ Global options (before the command):
   --base-url URL     API base URL (default https://openrouter.ai/api/v1, or
                      OPENROUTER_BASE_URL). Plain http is accepted only for loopback.
   --timeout SECONDS  Give up on a call after SECONDS (default 30).
-  --db PATH|URL      The team database: a SQLite file (default: orteam.db in the user's
-                     data folder) or postgresql://user@host:port/name.
+  --db PATH|URL      The team database: a SQLite file (default ~/.local/share/orteam/orteam.db,
+                     the dashboard's) or postgresql://user@host:port/name. Key changes made
+                     here are recorded in its audit log.
   --version          Print the version and exit.
   --help             Print this help and exit.
 

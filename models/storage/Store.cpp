@@ -30,7 +30,9 @@ QString DbLocation::display() const
 
 QString DbLocation::defaultSqlitePath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/orteam.db"_s;
+    // Not AppDataLocation: that folder is named after the running program, and the dashboard and
+    // orteam-cli must find the same database.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + u"/orteam/orteam.db"_s;
 }
 
 std::optional<DbLocation> DbLocation::parse(const QString &text, QString *error)

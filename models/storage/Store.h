@@ -27,7 +27,7 @@ struct DbLocation
 
     // Parses --db: a file path, or postgresql://user[:password]@host[:port]/name.
     static std::optional<DbLocation> parse(const QString &text, QString *error);
-    static QString defaultSqlitePath(); // under the user's app-data folder
+    static QString defaultSqlitePath(); // ~/.local/share/orteam/orteam.db, shared by orteam and orteam-cli
 };
 
 struct AuditEntry

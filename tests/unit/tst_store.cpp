@@ -323,6 +323,15 @@ private Q_SLOTS:
         QVERIFY2(error.contains(path), qPrintable(error));
     }
 
+    void defaultPathIsSharedByBothPrograms()
+    {
+        // The same for any program name: the dashboard and the CLI must open one database.
+        const QString before = DbLocation::defaultSqlitePath();
+        QCoreApplication::setApplicationName(u"something-else"_s);
+        QCOMPARE(DbLocation::defaultSqlitePath(), before);
+        QVERIFY(before.endsWith(u"/orteam/orteam.db"_s));
+    }
+
     void locations_data()
     {
         QTest::addColumn<QString>("text");
