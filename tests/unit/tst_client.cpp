@@ -178,6 +178,20 @@ private Q_SLOTS:
         QCOMPARE(m_fake->countRequests("DELETE", u"/keys/"_s), 2); // a 404 is not retried
     }
 
+    void idsCannotEscapeTheirPath()
+    {
+        // A hash is percent-encoded into its path segment: "../credits" is an unknown key, not
+        // a request for another endpoint.
+        m_fake->setCredits(10, 1);
+        const auto r = run<ApiKey>([&](auto done) { m_client->getKey(u"../credits"_s, nullptr, done); });
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error.httpStatus, 404);
+        QCOMPARE(m_fake->countRequests("GET", u"/credits"_s), 0);
+        const auto q = run<bool>([&](auto done) { m_client->deleteKey(u"abc?offset=1"_s, nullptr, done); });
+        QCOMPARE(q.error.httpStatus, 404);
+        QVERIFY(m_fake->requests().last().query.isEmpty());
+    }
+
     void createRejectedByServer()
     {
         NewKeySpec spec;
