@@ -2,6 +2,8 @@
 
 #include "KeyTableModel.h"
 
+#include <algorithm>
+
 namespace orteam {
 
 KeyFilterProxyModel::KeyFilterProxyModel(QObject *parent) : QSortFilterProxyModel(parent)
@@ -18,6 +20,10 @@ void KeyFilterProxyModel::setSearchText(const QString &text)
         return;
     m_search = trimmed;
     m_searchLower = trimmed.toLower();
+    m_matcher.setPattern(m_searchLower);
+    m_couldBeHash = std::all_of(m_searchLower.cbegin(), m_searchLower.cend(), [](QChar c) {
+        return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f');
+    });
     // A full invalidate (one layout change) is cheaper than invalidateFilter's removal of rows in
     // hundreds of separate ranges when a keystroke hides most of a large table.
     invalidate();
@@ -45,7 +51,7 @@ bool KeyFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
         return false;
     if (m_status && key->status(model->referenceTime()) != *m_status)
         return false;
-    return model->rowMatches(sourceRow, m_searchLower);
+    return model->rowMatches(sourceRow, m_matcher, m_couldBeHash);
 }
 
 } // namespace orteam

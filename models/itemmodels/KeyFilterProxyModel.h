@@ -3,6 +3,7 @@
 #include "ApiKey.h"
 
 #include <QSortFilterProxyModel>
+#include <QStringMatcher>
 
 #include <optional>
 
@@ -27,6 +28,8 @@ protected:
 private:
     QString m_search;
     QString m_searchLower;
+    QStringMatcher m_matcher; // prepared once per keystroke, used for every row
+    bool m_couldBeHash = false;
     std::optional<KeyStatus> m_status;
 };
 

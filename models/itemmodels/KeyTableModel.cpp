@@ -177,11 +177,16 @@ void KeyTableModel::rebuildIndex()
 
 bool KeyTableModel::rowMatches(int row, QStringView lowerText) const
 {
-    if (lowerText.isEmpty())
+    return rowMatches(row, QStringMatcher(lowerText), true);
+}
+
+bool KeyTableModel::rowMatches(int row, const QStringMatcher &lowerText, bool couldBeHash) const
+{
+    if (lowerText.pattern().isEmpty())
         return true;
     if (row < 0 || row >= m_keys.size())
         return false;
-    return m_searchText.at(row).contains(lowerText) || m_keys.at(row).hash.contains(lowerText);
+    return lowerText.indexIn(m_searchText.at(row)) >= 0 || (couldBeHash && lowerText.indexIn(m_keys.at(row).hash) >= 0);
 }
 
 void KeyTableModel::setKeys(const ApiKeyList &keys, const QDateTime &now)

@@ -5,6 +5,7 @@
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <QHash>
+#include <QStringMatcher>
 
 namespace orteam {
 
@@ -62,6 +63,9 @@ public:
     // lower case). Uses a lower-cased copy kept per row, so a keystroke over 100,000 rows does a
     // plain case-sensitive scan instead of case-folding every field.
     bool rowMatches(int row, QStringView lowerText) const;
+    // The same with a prepared matcher (what the proxy uses): `couldBeHash` is false when the text
+    // has a character no hash has, which skips the 64-character hash scan.
+    bool rowMatches(int row, const QStringMatcher &lowerText, bool couldBeHash) const;
 
     double totalUsage() const;
     double totalLimits() const;
