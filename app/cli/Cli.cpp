@@ -75,6 +75,10 @@ Team commands (read and write the team database only; no key or network needed):
   members list [--format table|json|csv]
   members add NAME [--email EMAIL] [--tier TIER] [--daily-limit USD|none]
   members set-tier NAME TIER
+  members link NAME KEY      Attributes a key to a member (needs the management key).
+  members offboard NAME [--yes]
+        Revokes every key linked to the member, then marks them inactive. Asks on a
+        terminal unless --yes; a member whose keys could not all be revoked stays active.
   tiers list [--format table|json]
   report weekly [--format table|json|csv]
         The last 7 days including today: user, weekly cost, requests, daily limit;
@@ -618,7 +622,7 @@ void Cli::audit(const QString &action, const QString &target, const QString &bef
 int Cli::membersCommand(QStringList args)
 {
     if (args.isEmpty())
-        return fail(UsageError, u"members needs a subcommand: list, add, set-tier"_s);
+        return fail(UsageError, u"members needs a subcommand: list, add, set-tier, link, offboard"_s);
     const QString sub = args.takeFirst();
     if (sub == "list"_L1) {
         const std::optional<QString> format = takeFormat(args, {u"table"_s, u"json"_s, u"csv"_s}, 0);
@@ -691,6 +695,66 @@ int Cli::membersCommand(QStringList args)
             return fail(UsageError, error);
         audit(u"tier"_s, m->name, before, m->tier);
         m_out << "Member \"" << m->name << "\" is now in the " << m->tier << " tier." << Qt::endl;
+        return Ok;
+    }
+    if (sub == "link"_L1) {
+        if (rejectLeftovers(args, 2))
+            return fail(UsageError, m_usageError);
+        if (!openStore())
+            return m_lastFailure;
+        if (!m_store->member(args.at(0)))
+            return fail(NotFound, u"there is no member named \"%1\""_s.arg(args.at(0)));
+        if (!setUpClient())
+            return m_lastFailure;
+        const std::optional<ApiKey> key = resolveKey(args.at(1));
+        if (!key)
+            return m_lastFailure;
+        QString error;
+        if (!m_store->linkKey(args.at(0), key->hash, &error))
+            return fail(ServerError, error);
+        audit(u"link"_s, key->name, {}, args.at(0));
+        m_out << "Key \"" << key->name << "\" (" << key->hash.left(16) << ") now belongs to " << args.at(0) << "." << Qt::endl;
+        return Ok;
+    }
+    if (sub == "offboard"_L1) {
+        const bool yes = takeFlag(args, u"yes"_s);
+        if (rejectLeftovers(args, 1))
+            return fail(UsageError, m_usageError);
+        if (!yes && ::isatty(STDIN_FILENO) == 0)
+            return fail(UsageError, u"offboarding needs confirmation: run it on a terminal or pass --yes"_s);
+        if (!openStore())
+            return m_lastFailure;
+        std::optional<Member> member = m_store->member(args.first());
+        if (!member)
+            return fail(NotFound, u"there is no member named \"%1\""_s.arg(args.first()));
+        if (!member->keyHashes.isEmpty() && !setUpClient())
+            return m_lastFailure;
+        if (!yes && !confirm(u"Offboard %1: revoke %2 key(s) and mark them inactive? This cannot be undone."_s
+                                 .arg(member->name).arg(member->keyHashes.size())))
+            return fail(Declined, u"not offboarded"_s);
+        QStringList failures;
+        int revoked = 0;
+        for (const QString &hash : std::as_const(member->keyHashes)) {
+            const auto r = waitFor<bool>([&](auto done) { m_client.deleteKey(hash, nullptr, done); });
+            // 404: revoked already (elsewhere, or by an earlier, interrupted offboarding).
+            if (r.ok() || (r.error.kind == ApiError::Kind::Http && r.error.httpStatus == 404)) {
+                ++revoked;
+                audit(u"revoke"_s, hash.left(16), u"offboarding %1"_s.arg(member->name), u"revoked"_s);
+            } else {
+                failures << hash.left(16) + u": "_s + r.error.message();
+            }
+        }
+        if (!failures.isEmpty())
+            return fail(ServerError, u"%1 of %2 key(s) of %3 could not be revoked; %3 stays active: %4"_s
+                                         .arg(failures.size())
+                                         .arg(member->keyHashes.size())
+                                         .arg(member->name, failures.join(u"; "_s)));
+        member->active = false;
+        QString error;
+        if (!m_store->updateMember(*member, &error))
+            return fail(ServerError, error);
+        audit(u"offboard"_s, member->name, u"active"_s, u"inactive, %1 key(s) revoked"_s.arg(revoked));
+        m_out << "Offboarded " << member->name << ": " << revoked << " key(s) revoked." << Qt::endl;
         return Ok;
     }
     return fail(UsageError, u"unknown members subcommand \"%1\" (see orteam-cli --help)"_s.arg(sub));

@@ -371,6 +371,50 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(u"folder"_s));
     }
 
+    void linkAndOffboard()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const ApiKey a = addKey(u"liam-laptop"_s);
+        const ApiKey b = addKey(u"liam-ci"_s);
+        const ApiKey other = addKey(u"kate"_s);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"add"_s, u"liam"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"liam"_s, u"liam-laptop"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"liam"_s, b.hash}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"nobody"_s, b.hash}).code, 3);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"liam"_s, u"no-such-key"_s}).code, 3);
+
+        // Without a terminal, --yes is required; nothing happens without it.
+        Run r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY(m_fake->key(a.hash) && m_fake->key(b.hash));
+
+        // One revoke fails: the member stays active, the failure is named.
+        m_fake->failNext("DELETE", u"/keys/"_s + b.hash, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s, u"--yes"_s});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains(b.hash.left(16)));
+        QVERIFY(!m_fake->key(a.hash));
+        QVERIFY(m_fake->key(b.hash));
+        {
+            Store store;
+            QString error;
+            QVERIFY(store.open(*DbLocation::parse(db, &error), &error));
+            QVERIFY(store.member(u"liam"_s)->active);
+        }
+        // Again: the key already gone counts as revoked, the other goes now.
+        r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s, u"--yes"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(u"2 key(s) revoked"_s));
+        QVERIFY(!m_fake->key(b.hash));
+        QVERIFY(m_fake->key(other.hash)); // nobody else's key
+        Store store;
+        QString error;
+        QVERIFY(store.open(*DbLocation::parse(db, &error), &error));
+        QVERIFY(!store.member(u"liam"_s)->active);
+        QCOMPARE(store.auditLog().first().action, u"offboard"_s);
+    }
+
     void weeklyReportOnASeedDatabase()
     {
         QTemporaryDir dir;
