@@ -100,7 +100,8 @@ void ConnectionManager::save(const SaveRequest &request, QObject *context, std::
     };
     if (request.newKey.trimmed().isEmpty() || demo) {
         QMetaObject::invokeMethod(this, [answer] { answer(QString()); }, Qt::QueuedConnection);
-        if (!demo && m_source != KeySource::None)
+        // Same key, new URL or interval: reconnect so both take effect now.
+        if (m_source != KeySource::None)
             Q_EMIT ready();
         return;
     }
