@@ -408,6 +408,18 @@ std::optional<Member> Store::member(const QString &name) const
     return std::nullopt;
 }
 
+bool Store::checkTier(const QString &tier, QString *error) const
+{
+    if (tier.isEmpty())
+        return true; // no tier yet is allowed; an unknown one is not
+    for (const Tier &t : tiers()) {
+        if (t.name == tier)
+            return true;
+    }
+    *error = u"There is no tier named \"%1\"."_s.arg(tier);
+    return false;
+}
+
 bool Store::addMember(const Member &m, QString *error)
 {
     if (m.name.trimmed().isEmpty()) {
@@ -418,15 +430,8 @@ bool Store::addMember(const Member &m, QString *error)
         *error = u"There is already a member named \"%1\"."_s.arg(m.name.trimmed());
         return false;
     }
-    if (!m.tier.isEmpty()) {
-        bool known = false;
-        for (const Tier &t : tiers())
-            known = known || t.name == m.tier;
-        if (!known) {
-            *error = u"There is no tier named \"%1\"."_s.arg(m.tier);
-            return false;
-        }
-    }
+    if (!checkTier(m.tier, error))
+        return false;
     QSqlDatabase d = db();
     QSqlQuery q(d);
     q.prepare(u"INSERT INTO members (name, email, tier, daily_limit_override, active, created_at) VALUES (?, ?, ?, ?, ?, ?)"_s);
@@ -445,15 +450,8 @@ bool Store::addMember(const Member &m, QString *error)
 
 bool Store::updateMember(const Member &m, QString *error)
 {
-    if (!m.tier.isEmpty()) {
-        bool known = false;
-        for (const Tier &t : tiers())
-            known = known || t.name == m.tier;
-        if (!known) {
-            *error = u"There is no tier named \"%1\"."_s.arg(m.tier);
-            return false;
-        }
-    }
+    if (!checkTier(m.tier, error))
+        return false;
     QSqlDatabase d = db();
     QSqlQuery q(d);
     q.prepare(u"UPDATE members SET email = ?, tier = ?, daily_limit_override = ?, active = ? WHERE name = ?"_s);

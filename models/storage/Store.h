@@ -87,6 +87,7 @@ public:
 
 private:
     bool migrate(QString *error);
+    bool checkTier(const QString &tier, QString *error) const;
     bool isSeedDatabase(QSqlDatabase &db) const;
     bool backUpSeed(QString *error);
     QString money() const; // the column type for USD: REAL on SQLite, DOUBLE PRECISION on PostgreSQL
