@@ -1,5 +1,6 @@
 #include "Cli.h"
 
+#include "Csv.h"
 #include "JsonCodec.h"
 #include "KeychainSecretStore.h"
 #include "KeyFormatter.h"
@@ -643,7 +644,7 @@ int Cli::membersCommand(QStringList args)
             m_out << "name,email,tier,daily_limit,active,keys\n";
             for (const Member &m : members) {
                 const auto limit = effectiveDailyLimit(m, tiers);
-                m_out << KeyFormatter::csvField(m.name, true) << ',' << KeyFormatter::csvField(m.email, true) << ','
+                m_out << csvField(m.name, true) << ',' << csvField(m.email, true) << ','
                       << m.tier << ',' << (limit ? QString::number(*limit, 'g', 15) : QString()) << ','
                       << (m.active ? "true" : "false") << ',' << m.keyHashes.size() << '\n';
             }
@@ -814,7 +815,7 @@ int Cli::reportCommand(QStringList args)
     } else if (*format == "csv"_L1) {
         m_out << "user,weekly_cost,requests,daily_limit\n";
         for (const WeeklyReportRow &r : rows)
-            m_out << KeyFormatter::csvField(r.user, true) << ',' << QString::number(r.weeklyCost, 'f', 4) << ',' << r.requests
+            m_out << csvField(r.user, true) << ',' << QString::number(r.weeklyCost, 'f', 4) << ',' << r.requests
                   << ',' << (r.dailyLimit ? QString::number(*r.dailyLimit, 'g', 15) : QString()) << '\n';
     } else {
         QList<QStringList> table{{u"USER"_s, u"WEEKLY COST"_s, u"REQUESTS"_s, u"DAILY LIMIT"_s}};

@@ -1,5 +1,6 @@
 #include "KeyFormatter.h"
 
+#include "Csv.h"
 #include "JsonCodec.h"
 #include "Money.h"
 
@@ -67,18 +68,6 @@ QString json(const ApiKeyList &keys)
     for (const ApiKey &k : keys)
         array.append(json::toJson(k));
     return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
-}
-
-QString csvField(const QString &text, bool freeText)
-{
-    QString t = text;
-    // A key name like "=HYPERLINK(...)" would run as a formula when the file is opened in a
-    // spreadsheet; a leading apostrophe keeps it text.
-    if (freeText && !t.isEmpty() && QStringView(u"=+-@\t\r").contains(t.front()))
-        t.prepend(u'\'');
-    if (t.contains(u',') || t.contains(u'"') || t.contains(u'\n') || t.contains(u'\r'))
-        return u'"' + QString(t).replace(u"\""_s, u"\"\""_s) + u'"';
-    return t;
 }
 
 QString csv(const ApiKeyList &keys, const QDateTime &now)

@@ -15,7 +15,5 @@ QString csv(const ApiKeyList &keys, const QDateTime &now);
 QString details(const ApiKey &key, const QDateTime &now);
 // Left-aligned columns two spaces apart, one row per line (the first row is the header).
 QString columns(const QList<QStringList> &rows);
-// Quotes a CSV field when needed and defuses spreadsheet formulas in free text (=, +, -, @).
-QString csvField(const QString &text, bool freeText);
 
 } // namespace orteam::KeyFormatter

@@ -1,5 +1,7 @@
 #include "AuditLog.h"
 
+#include "Csv.h"
+
 #include <QSaveFile>
 
 using namespace Qt::Literals::StringLiterals;
@@ -77,13 +79,7 @@ void AuditLogController::reload()
 
 QString AuditLogController::toCsv(const QList<AuditEntry> &entries)
 {
-    auto field = [](QString t) -> QString {
-        if (!t.isEmpty() && QStringView(u"=+-@\t\r").contains(t.front()))
-            t.prepend(u'\'');
-        if (t.contains(u',') || t.contains(u'"') || t.contains(u'\n'))
-            return u'"' + t.replace(u"\""_s, u"\"\""_s) + u'"';
-        return t;
-    };
+    auto field = [](const QString &t) { return csvField(t, true); };
     QString out = u"time,user,action,target,before,after\n"_s;
     for (const AuditEntry &e : entries)
         out += QStringList{e.at.toUTC().toString(Qt::ISODate), field(e.osUser), field(e.action), field(e.target),
