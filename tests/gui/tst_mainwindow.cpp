@@ -121,6 +121,17 @@ class TestMainWindow : public QObject
         QVERIFY(loaded.wait(10'000));
     }
 
+    // Tears down the window and what it uses (not the fake server or the secret store), in the
+    // reverse order of build(), so a test can build it again differently.
+    void dropWindow()
+    {
+        m_window.reset();
+        m_keys.reset();
+        m_audit.reset();
+        m_store.reset();
+        m_connection.reset();
+    }
+
     int rowOf(const QString &name)
     {
         const QAbstractItemModel *m = table()->model();
@@ -177,11 +188,7 @@ private Q_SLOTS:
     }
     void cleanup()
     {
-        m_window.reset();
-        m_keys.reset();
-        m_audit.reset();
-        m_store.reset();
-        m_connection.reset();
+        dropWindow();
         m_client.reset();
         m_nam.reset();
         m_settings.reset();
@@ -526,11 +533,7 @@ private Q_SLOTS:
     {
         cleanup();
         init(); // a fresh fake and secret store …
-        m_window.reset();
-        m_keys.reset();
-        m_audit.reset();
-        m_store.reset();
-        m_connection.reset();
+        dropWindow();
         build(QString()); // … and no key in the environment
         QVERIFY(m_window->isShowingWelcome());
         QVERIFY(!action("newKeyAction")->isVisible());
@@ -553,11 +556,7 @@ private Q_SLOTS:
 
     void noKeychainUsesKeyForSessionAndSaysSo()
     {
-        m_window.reset();
-        m_keys.reset();
-        m_audit.reset();
-        m_store.reset();
-        m_connection.reset();
+        dropWindow();
         m_secrets->setAvailable(false);
         build(QString());
         QVERIFY(m_window->isShowingWelcome());
@@ -572,11 +571,7 @@ private Q_SLOTS:
 
     void welcomeOffersTheDemo()
     {
-        m_window.reset();
-        m_keys.reset();
-        m_audit.reset();
-        m_store.reset();
-        m_connection.reset();
+        dropWindow();
         build(QString());
         QSignalSpy demo(m_window.get(), &MainWindow::demoRequested);
         QTest::mouseClick(find<QPushButton>("welcomeDemoButton"), Qt::LeftButton);
@@ -614,11 +609,7 @@ private Q_SLOTS:
         FakeOpenRouter::KeySeed seed;
         seed.name = u"someone's api key"_s;
         m_fake->addKey(seed, &apiKey);
-        m_window.reset();
-        m_keys.reset();
-        m_audit.reset();
-        m_store.reset();
-        m_connection.reset();
+        dropWindow();
         build(QString());
         action("settingsAction")->setEnabled(true);
         action("settingsAction")->trigger();
