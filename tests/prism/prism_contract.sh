@@ -5,7 +5,8 @@
 set -u
 prism=$1 spec=$2 cli=$3
 work=$(mktemp -d)
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+pid=""
+trap '[ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }; rm -rf "$work"' EXIT
 [ -f "$spec" ] || { echo "spec not found: $spec"; exit 1; }
 
 port=$(( 20000 + RANDOM % 20000 ))
