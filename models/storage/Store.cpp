@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
@@ -331,6 +332,29 @@ bool Store::migrate(QString *error)
         if (!spenders.exec())
             return fail(spenders.lastError().text());
     }
+    if (from < 2) {
+        // Version 2: key snapshots become one row per key and UTC day (the last counters seen that
+        // day), the local daily check remembers which keys it disabled, team-wide settings, and
+        // one view of each member's daily spend from every source (the seed's and the gateway's
+        // user_usage rows, and the keys linked to them), which reports and read-only leads query.
+        const QStringList steps{
+            u"DROP TABLE IF EXISTS key_snapshots"_s,
+            u"CREATE TABLE key_snapshots (key_hash TEXT NOT NULL, day TEXT NOT NULL, taken_at TEXT NOT NULL, "
+            "usage %1 NOT NULL, usage_daily %1 NOT NULL, usage_weekly %1 NOT NULL, usage_monthly %1 NOT NULL, "
+            "PRIMARY KEY (key_hash, day))"_s.arg(money()),
+            u"CREATE INDEX key_snapshots_day ON key_snapshots (day)"_s,
+            u"CREATE TABLE enforced_keys (key_hash TEXT PRIMARY KEY, member_name TEXT NOT NULL, day TEXT NOT NULL)"_s,
+            u"CREATE TABLE team_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)"_s,
+            u"CREATE VIEW member_daily_spend AS "
+            "SELECT user_id AS member, date AS day, total_cost AS cost, request_count AS requests FROM user_usage "
+            "UNION ALL SELECT mk.member_name, ks.day, ks.usage_daily, 0 FROM key_snapshots ks "
+            "JOIN member_keys mk ON mk.key_hash = ks.key_hash"_s,
+        };
+        for (const QString &sql : steps) {
+            if (!exec(d, sql, &e))
+                return fail(e);
+        }
+    }
     QSqlQuery v(d);
     v.prepare(u"INSERT INTO schema_version (version) VALUES (?)"_s);
     v.addBindValue(SchemaVersion);
@@ -388,13 +412,15 @@ QList<Member> Store::members() const
     while (q.next())
         out << Member{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), optionalMoney(q.value(3)),
                       q.value(4).toInt() != 0, {}};
+    QHash<QString, qsizetype> index;
+    for (qsizetype i = 0; i < out.size(); ++i)
+        index.insert(out.at(i).name, i);
     QSqlQuery k(d);
     k.exec(u"SELECT member_name, key_hash FROM member_keys ORDER BY key_hash"_s);
     while (k.next()) {
-        for (Member &m : out) {
-            if (m.name == k.value(0).toString())
-                m.keyHashes << k.value(1).toString();
-        }
+        const auto it = index.constFind(k.value(0).toString());
+        if (it != index.cend())
+            out[*it].keyHashes << k.value(1).toString();
     }
     return out;
 }
@@ -527,12 +553,12 @@ QList<WeeklyReportRow> Store::weeklyReport(const QDate &today, QString *error) c
     QSqlDatabase d = db();
     QSqlQuery q(d);
     q.setForwardOnly(true);
-    q.prepare(u"SELECT u.user_id, SUM(u.total_cost) AS weekly_cost, SUM(u.request_count) AS requests, "
+    q.prepare(u"SELECT u.member, SUM(u.cost) AS weekly_cost, SUM(u.requests) AS requests, "
               "m.daily_limit_override, t.default_daily_limit, m.name "
-              "FROM user_usage u LEFT JOIN members m ON m.name = u.user_id LEFT JOIN tiers t ON t.name = m.tier "
-              "WHERE u.date >= ? AND u.date <= ? "
-              "GROUP BY u.user_id, m.daily_limit_override, t.default_daily_limit, m.name "
-              "ORDER BY weekly_cost DESC, u.user_id"_s);
+              "FROM member_daily_spend u LEFT JOIN members m ON m.name = u.member LEFT JOIN tiers t ON t.name = m.tier "
+              "WHERE u.day >= ? AND u.day <= ? "
+              "GROUP BY u.member, m.daily_limit_override, t.default_daily_limit, m.name "
+              "ORDER BY weekly_cost DESC, u.member"_s);
     q.addBindValue(today.addDays(-6).toString(Qt::ISODate));
     q.addBindValue(today.toString(Qt::ISODate));
     if (!q.exec()) {
@@ -582,6 +608,199 @@ QList<AuditEntry> Store::auditLog(int limit) const
                           q.value(2).toString(), q.value(3).toString(), q.value(4).toString(), q.value(5).toString(),
                           q.value(6).toString()};
     return out;
+}
+
+bool Store::unlinkKey(const QString &keyHash, QString *error)
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"DELETE FROM member_keys WHERE key_hash = ?"_s);
+    q.addBindValue(keyHash);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+QHash<QString, QString> Store::keyOwners() const
+{
+    QHash<QString, QString> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    q.exec(u"SELECT key_hash, member_name FROM member_keys"_s);
+    while (q.next())
+        out.insert(q.value(0).toString(), q.value(1).toString());
+    return out;
+}
+
+bool Store::deleteTier(const QString &name, QString *error)
+{
+    QSqlDatabase d = db();
+    QSqlQuery users(d);
+    users.prepare(u"SELECT COUNT(*) FROM members WHERE tier = ?"_s);
+    users.addBindValue(name);
+    if (!users.exec() || !users.next()) {
+        *error = users.lastError().text();
+        return false;
+    }
+    if (const int n = users.value(0).toInt(); n > 0) {
+        *error = u"The %1 tier still has %2 member(s); give them another tier first."_s.arg(name).arg(n);
+        return false;
+    }
+    QSqlQuery q(d);
+    q.prepare(u"DELETE FROM tiers WHERE name = ?"_s);
+    q.addBindValue(name);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool Store::saveMembers(const QList<Member> &members, QString *error)
+{
+    QSqlDatabase d = db();
+    if (!d.transaction()) {
+        *error = d.lastError().text();
+        return false;
+    }
+    for (const Member &m : members) {
+        const bool exists = member(m.name).has_value();
+        if (!(exists ? updateMember(m, error) : addMember(m, error))) {
+            *error = u"%1: %2 Nothing was saved."_s.arg(m.name, *error);
+            d.rollback();
+            return false;
+        }
+    }
+    if (!d.commit()) {
+        *error = d.lastError().text();
+        d.rollback();
+        return false;
+    }
+    return true;
+}
+
+bool Store::recordKeySnapshots(const QList<ApiKey> &keys, const QDateTime &takenAt, QString *error)
+{
+    QSqlDatabase d = db();
+    if (!d.transaction()) {
+        *error = d.lastError().text();
+        return false;
+    }
+    const QDateTime at = takenAt.toUTC();
+    QSqlQuery q(d);
+    // The last counters seen on a UTC day win: usage_daily only grows within a day.
+    q.prepare(u"INSERT INTO key_snapshots (key_hash, day, taken_at, usage, usage_daily, usage_weekly, usage_monthly) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_hash, day) DO UPDATE SET taken_at = excluded.taken_at, "
+              "usage = excluded.usage, usage_daily = excluded.usage_daily, usage_weekly = excluded.usage_weekly, "
+              "usage_monthly = excluded.usage_monthly"_s);
+    const QString day = at.date().toString(Qt::ISODate);
+    const QString when = at.toString(Qt::ISODate);
+    for (const ApiKey &k : keys) {
+        q.addBindValue(k.hash);
+        q.addBindValue(day);
+        q.addBindValue(when);
+        q.addBindValue(k.usage);
+        q.addBindValue(k.usageDaily);
+        q.addBindValue(k.usageWeekly);
+        q.addBindValue(k.usageMonthly);
+        if (!q.exec()) {
+            *error = q.lastError().text();
+            d.rollback();
+            return false;
+        }
+    }
+    if (!d.commit()) {
+        *error = d.lastError().text();
+        d.rollback();
+        return false;
+    }
+    return true;
+}
+
+QHash<QString, MemberSpend> Store::memberSpend(const QDate &from, const QDate &to, QString *error) const
+{
+    QHash<QString, MemberSpend> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT member, SUM(cost), SUM(requests) FROM member_daily_spend WHERE day >= ? AND day <= ? GROUP BY member"_s);
+    q.addBindValue(from.toString(Qt::ISODate));
+    q.addBindValue(to.toString(Qt::ISODate));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return out;
+    }
+    while (q.next())
+        out.insert(q.value(0).toString(), MemberSpend{q.value(1).toDouble(), q.value(2).toLongLong()});
+    return out;
+}
+
+QList<EnforcedKey> Store::enforcedKeys() const
+{
+    QList<EnforcedKey> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.exec(u"SELECT key_hash, member_name, day FROM enforced_keys ORDER BY key_hash"_s);
+    while (q.next())
+        out << EnforcedKey{q.value(0).toString(), q.value(1).toString(), QDate::fromString(q.value(2).toString(), Qt::ISODate)};
+    return out;
+}
+
+bool Store::setEnforced(const EnforcedKey &key, QString *error)
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO enforced_keys (key_hash, member_name, day) VALUES (?, ?, ?) "
+              "ON CONFLICT (key_hash) DO UPDATE SET member_name = excluded.member_name, day = excluded.day"_s);
+    q.addBindValue(key.keyHash);
+    q.addBindValue(key.member);
+    q.addBindValue(key.day.toString(Qt::ISODate));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool Store::forgetEnforced(const QString &keyHash, QString *error)
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"DELETE FROM enforced_keys WHERE key_hash = ?"_s);
+    q.addBindValue(keyHash);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+QString Store::setting(const QString &name, const QString &fallback) const
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"SELECT value FROM team_settings WHERE name = ?"_s);
+    q.addBindValue(name);
+    if (!q.exec() || !q.next())
+        return fallback;
+    return q.value(0).toString();
+}
+
+bool Store::setSetting(const QString &name, const QString &value, QString *error)
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO team_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value"_s);
+    q.addBindValue(name);
+    q.addBindValue(text(value));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
 }
 
 } // namespace orteam

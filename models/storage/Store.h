@@ -1,9 +1,12 @@
 #pragma once
 
+#include "ApiKey.h"
+#include "Enforcement.h"
 #include "Team.h"
 
 #include <QDate>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QLoggingCategory>
 #include <QSqlDatabase>
@@ -30,6 +33,12 @@ struct DbLocation
     static QString defaultSqlitePath(); // ~/.local/share/orteam/orteam.db, shared by orteam and orteam-cli
 };
 
+struct MemberSpend
+{
+    double cost = 0;
+    qint64 requests = 0; // requests are known for gateway and seed rows; key counters carry none
+};
+
 struct AuditEntry
 {
     qint64 id = 0;
@@ -49,7 +58,7 @@ struct AuditEntry
 class Store
 {
 public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
     Store();
     ~Store();
@@ -66,6 +75,7 @@ public:
     // Tiers
     QList<Tier> tiers() const;
     bool saveTier(const Tier &tier, QString *error);
+    bool deleteTier(const QString &name, QString *error); // refused while members have it
 
     // Members
     QList<Member> members() const;
@@ -73,6 +83,24 @@ public:
     bool addMember(const Member &member, QString *error);
     bool updateMember(const Member &member, QString *error);
     bool linkKey(const QString &memberName, const QString &keyHash, QString *error);
+    bool unlinkKey(const QString &keyHash, QString *error);
+    QHash<QString, QString> keyOwners() const; // key hash → member name
+    // Adds or updates each member in one transaction: all saved, or none (a roster import).
+    bool saveMembers(const QList<Member> &members, QString *error);
+
+    // Key usage counters, one row per key and UTC day (the last seen that day), in one transaction.
+    bool recordKeySnapshots(const QList<ApiKey> &keys, const QDateTime &takenAt, QString *error);
+    // Each member's spend over [from, to] (UTC days) from every source: usage rows and linked keys.
+    QHash<QString, MemberSpend> memberSpend(const QDate &from, const QDate &to, QString *error) const;
+
+    // The keys the local daily check disabled (so it re-enables those and only those).
+    QList<EnforcedKey> enforcedKeys() const;
+    bool setEnforced(const EnforcedKey &key, QString *error);
+    bool forgetEnforced(const QString &keyHash, QString *error);
+
+    // Team-wide settings shared by everyone on the same database (e.g. auto-enforce).
+    QString setting(const QString &name, const QString &fallback = {}) const;
+    bool setSetting(const QString &name, const QString &value, QString *error);
 
     // Usage (the seed's user_usage): one row per user and UTC day.
     bool recordUsage(const QString &user, const QDate &day, double cost, qint64 requests, QString *error);

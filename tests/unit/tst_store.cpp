@@ -9,6 +9,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 #include <QUuid>
 
 using namespace orteam;
@@ -180,6 +181,97 @@ private Q_SLOTS:
         QCOMPARE(rows.at(2).user, u"carol"_s);
         QCOMPARE(rows.at(2).weeklyCost, 0.1235);
         QVERIFY(!rows.at(2).dailyLimit);
+    }
+
+    void keySnapshotsGiveMemberSpend()
+    {
+        auto store = openFresh();
+        QString error;
+        QVERIFY(store->addMember({u"alice"_s, {}, u"basic"_s, std::nullopt, true, {}}, &error));
+        QVERIFY(store->addMember({u"bob"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
+        QVERIFY(store->linkKey(u"alice"_s, u"ka"_s, &error));
+        QVERIFY(store->linkKey(u"bob"_s, u"kb"_s, &error));
+        auto key = [](const QString &hash, double daily) {
+            ApiKey k;
+            k.hash = hash;
+            k.usageDaily = daily;
+            k.usage = daily * 10;
+            return k;
+        };
+        const QDate monday(2026, 11, 23);
+        const QDateTime morning(monday, QTime(9, 0), QTimeZone::utc());
+        QVERIFY2(store->recordKeySnapshots({key(u"ka"_s, 1.0), key(u"kb"_s, 2.0), key(u"unlinked"_s, 50.0)}, morning, &error),
+                 qPrintable(error));
+        // Later the same day: the last counters of the day replace the earlier ones (not added).
+        QVERIFY(store->recordKeySnapshots({key(u"ka"_s, 1.5), key(u"kb"_s, 2.0)}, morning.addSecs(8 * 3600), &error));
+        // Tuesday, across the UTC day boundary, plus gateway usage recorded for alice directly.
+        QVERIFY(store->recordKeySnapshots({key(u"ka"_s, 0.25)}, QDateTime(monday.addDays(1), QTime(0, 5), QTimeZone::utc()), &error));
+        QVERIFY(store->recordUsage(u"alice"_s, monday.addDays(1), 0.75, 3, &error));
+
+        const auto mondaySpend = store->memberSpend(monday, monday, &error);
+        QCOMPARE(mondaySpend.value(u"alice"_s).cost, 1.5);
+        QCOMPARE(mondaySpend.value(u"bob"_s).cost, 2.0);
+        QVERIFY(!mondaySpend.contains(u"unlinked"_s));
+        const auto tuesday = store->memberSpend(monday.addDays(1), monday.addDays(1), &error);
+        QCOMPARE(tuesday.value(u"alice"_s).cost, 1.0);
+        QCOMPARE(tuesday.value(u"alice"_s).requests, 3);
+        QVERIFY(!tuesday.contains(u"bob"_s));
+
+        // The weekly report counts both sources.
+        const QList<WeeklyReportRow> report = store->weeklyReport(monday.addDays(1), &error);
+        QCOMPARE(report.size(), 2);
+        QCOMPARE(report.at(0).user, u"alice"_s);
+        QCOMPARE(report.at(0).weeklyCost, 2.5);
+        QCOMPARE(report.at(1).weeklyCost, 2.0);
+    }
+
+    void enforcementStateAndSettings()
+    {
+        auto store = openFresh();
+        QString error;
+        QVERIFY(store->enforcedKeys().isEmpty());
+        QVERIFY(store->setEnforced({u"k1"_s, u"alice"_s, QDate(2026, 11, 27)}, &error));
+        QVERIFY(store->setEnforced({u"k1"_s, u"alice"_s, QDate(2026, 11, 28)}, &error)); // one row per key
+        QVERIFY(store->setEnforced({u"k2"_s, u"bob"_s, QDate(2026, 11, 28)}, &error));
+        QCOMPARE(store->enforcedKeys().size(), 2);
+        QCOMPARE(store->enforcedKeys().at(0).day, QDate(2026, 11, 28));
+        QVERIFY(store->forgetEnforced(u"k1"_s, &error));
+        QCOMPARE(store->enforcedKeys().size(), 1);
+        QCOMPARE(store->enforcedKeys().at(0).member, u"bob"_s);
+
+        QCOMPARE(store->setting(u"auto_enforce"_s, u"off"_s), u"off"_s);
+        QVERIFY(store->setSetting(u"auto_enforce"_s, u"on"_s, &error));
+        QVERIFY(store->setSetting(u"auto_enforce"_s, u"on"_s, &error));
+        QCOMPARE(store->setting(u"auto_enforce"_s), u"on"_s);
+    }
+
+    void savingManyMembersIsAllOrNothing()
+    {
+        auto store = openFresh();
+        QString error;
+        QVERIFY(store->addMember({u"alice"_s, {}, u"basic"_s, std::nullopt, true, {}}, &error));
+        const QList<Member> bad{{u"alice"_s, {}, u"pro"_s, std::nullopt, true, {}}, {u"zoe"_s, {}, u"basic"_s, 3.0, true, {}},
+                                {u"yann"_s, {}, u"platinum"_s, std::nullopt, true, {}}};
+        QVERIFY(!store->saveMembers(bad, &error));
+        QVERIFY2(error.contains(u"yann"_s) && error.contains(u"Nothing was saved"_s), qPrintable(error));
+        QCOMPARE(store->members().size(), 1);
+        QCOMPARE(store->member(u"alice"_s)->tier, u"basic"_s);
+
+        QVERIFY2(store->saveMembers(bad.mid(0, 2), &error), qPrintable(error));
+        QCOMPARE(store->members().size(), 2);
+        QCOMPARE(store->member(u"alice"_s)->tier, u"pro"_s);
+        QCOMPARE(*store->member(u"zoe"_s)->dailyLimitOverride, 3.0);
+
+        // A tier in use cannot be deleted; an unused one can.
+        QVERIFY(!store->deleteTier(u"pro"_s, &error));
+        QVERIFY(error.contains(u"1 member"_s));
+        QVERIFY(store->deleteTier(u"free"_s, &error));
+        QCOMPARE(store->tiers().size(), 3);
+
+        QVERIFY(store->linkKey(u"zoe"_s, u"kz"_s, &error));
+        QCOMPARE(store->keyOwners().value(u"kz"_s), u"zoe"_s);
+        QVERIFY(store->unlinkKey(u"kz"_s, &error));
+        QVERIFY(store->keyOwners().isEmpty());
     }
 
     void badUsageIsRefused()

@@ -1,0 +1,253 @@
+#include "Roster.h"
+
+#include "Csv.h"
+#include "KeyRequests.h"
+#include "Money.h"
+
+#include <QHash>
+#include <QSet>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+
+constexpr int MaxNameLength = 100;
+constexpr int MaxRows = 100'000; // a roster, not a data dump: refuse before using memory on it
+
+std::optional<bool> parseBool(const QString &text)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == "1"_L1 || t == "yes"_L1 || t == "true"_L1 || t == "y"_L1 || t == "active"_L1)
+        return true;
+    if (t == "0"_L1 || t == "no"_L1 || t == "false"_L1 || t == "n"_L1 || t == "inactive"_L1)
+        return false;
+    return std::nullopt;
+}
+
+QString limitText(std::optional<double> limit)
+{
+    return limit ? formatUsd(*limit) : u"tier default"_s;
+}
+
+} // namespace
+
+int RosterFile::rejectedCount() const
+{
+    int n = 0;
+    for (const RosterRow &r : rows)
+        n += r.error.isEmpty() ? 0 : 1;
+    return n;
+}
+
+RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
+{
+    RosterFile out;
+    const CsvParse parsed = parseCsv(csv);
+    if (!parsed.error.isEmpty()) {
+        out.error = parsed.error + u" Nothing was read from the file."_s;
+        return out;
+    }
+    if (parsed.records.isEmpty()) {
+        out.error = u"The file is empty: it needs a header row (name,email,tier,daily_limit) and one row per member."_s;
+        return out;
+    }
+    if (parsed.records.size() - 1 > MaxRows) {
+        out.error = u"The file has %1 rows; a roster may have at most %2."_s.arg(parsed.records.size() - 1).arg(MaxRows);
+        return out;
+    }
+
+    // The header: which column holds what.
+    int nameCol = -1, emailCol = -1, tierCol = -1, limitCol = -1, activeCol = -1;
+    const QStringList header = parsed.records.front().fields;
+    QStringList unknown;
+    for (int c = 0; c < header.size(); ++c) {
+        const QString h = header.at(c).trimmed().toLower().replace(u' ', u'_');
+        int *slot = nullptr;
+        if (h == "name"_L1 || h == "user_id"_L1 || h == "user"_L1 || h == "member"_L1)
+            slot = &nameCol;
+        else if (h == "email"_L1 || h == "e-mail"_L1)
+            slot = &emailCol;
+        else if (h == "tier"_L1)
+            slot = &tierCol;
+        else if (h == "daily_limit"_L1 || h == "daily_limit_usd"_L1 || h == "budget"_L1)
+            slot = &limitCol;
+        else if (h == "active"_L1 || h == "status"_L1)
+            slot = &activeCol;
+        if (!slot) {
+            unknown << header.at(c);
+            continue;
+        }
+        if (*slot >= 0) {
+            out.error = u"The header names the column \"%1\" twice."_s.arg(header.at(c).trimmed());
+            return out;
+        }
+        *slot = c;
+    }
+    if (nameCol < 0) {
+        out.error = u"The header row has no \"name\" column (found: %1). The first row must name the columns, "
+                    "e.g. name,email,tier,daily_limit."_s.arg(header.join(u", "_s));
+        return out;
+    }
+    Q_UNUSED(unknown) // extra columns (a spreadsheet's notes, say) are ignored on purpose
+
+    QSet<QString> tierNames;
+    for (const Tier &t : tiers)
+        tierNames.insert(t.name);
+    QHash<QString, int> firstLine; // name → the line that named it first
+
+    for (qsizetype r = 1; r < parsed.records.size(); ++r) {
+        const CsvRecord &rec = parsed.records.at(r);
+        RosterRow row;
+        row.line = rec.line;
+        auto cell = [&](int col) { return col >= 0 && col < rec.fields.size() ? csvUndefuse(rec.fields.at(col).trimmed()) : QString(); };
+        if (rec.fields.size() != header.size()) {
+            row.name = cell(nameCol);
+            row.error = u"has %1 field(s) where the header has %2."_s.arg(rec.fields.size()).arg(header.size());
+            out.rows << row;
+            continue;
+        }
+        row.name = cell(nameCol);
+        QStringList problems;
+        if (row.name.isEmpty())
+            problems << u"the name is empty"_s;
+        else if (row.name.size() > MaxNameLength)
+            problems << u"the name is longer than %1 characters"_s.arg(MaxNameLength);
+        else if (std::any_of(row.name.cbegin(), row.name.cend(), [](QChar c) { return c.category() == QChar::Other_Control; }))
+            problems << u"the name contains control characters"_s;
+        else if (firstLine.contains(row.name))
+            problems << u"\"%1\" is already on line %2"_s.arg(row.name).arg(firstLine.value(row.name));
+        if (emailCol >= 0) {
+            const QString email = cell(emailCol);
+            if (!email.isEmpty() && (!email.contains(u'@') || email.contains(u' ') || email.startsWith(u'@') || email.endsWith(u'@')))
+                problems << u"\"%1\" is not an email address"_s.arg(email);
+            row.email = email;
+        }
+        if (tierCol >= 0) {
+            const QString tier = cell(tierCol).toLower();
+            if (!tier.isEmpty() && !tierNames.contains(tier))
+                problems << u"the tier \"%1\" does not exist (tiers: %2)"_s.arg(cell(tierCol), QStringList(tierNames.values()).join(u", "_s));
+            row.tier = tier;
+        }
+        if (limitCol >= 0) {
+            const QString text = cell(limitCol);
+            row.hasDailyLimit = true;
+            if (!text.isEmpty()) {
+                const LimitParse limit = parseCreditLimit(text);
+                if (!limit.error.isEmpty())
+                    problems << u"daily limit: %1"_s.arg(limit.error);
+                else
+                    row.dailyLimit = limit.limit;
+            }
+        }
+        if (activeCol >= 0 && !cell(activeCol).isEmpty()) {
+            row.active = parseBool(cell(activeCol));
+            if (!row.active)
+                problems << u"active must be yes or no, not \"%1\""_s.arg(cell(activeCol));
+        }
+        if (!problems.isEmpty()) {
+            QString sentence = problems.join(u"; "_s);
+            sentence[0] = sentence[0].toUpper();
+            row.error = sentence + u'.';
+        } else {
+            firstLine.insert(row.name, row.line);
+        }
+        out.rows << row;
+    }
+    return out;
+}
+
+int RosterPlan::count(RosterChange::Kind kind) const
+{
+    return int(std::count_if(changes.cbegin(), changes.cend(), [kind](const RosterChange &c) { return c.kind == kind; }));
+}
+
+bool RosterPlan::hasWork() const
+{
+    return std::any_of(changes.cbegin(), changes.cend(), [](const RosterChange &c) { return c.kind != RosterChange::Kind::Unchanged; });
+}
+
+RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool offboardMissing)
+{
+    RosterPlan plan;
+    QHash<QString, Member> byName;
+    for (const Member &m : current)
+        byName.insert(m.name, m);
+    QSet<QString> named;
+    for (const RosterRow &row : file.rows) {
+        if (!row.error.isEmpty()) {
+            plan.rejected << row;
+            continue;
+        }
+        named.insert(row.name);
+        RosterChange change;
+        change.line = row.line;
+        const auto existing = byName.constFind(row.name);
+        Member after = existing != byName.cend() ? *existing : Member{row.name, {}, {}, std::nullopt, true, {}};
+        if (row.email)
+            after.email = *row.email;
+        if (row.tier)
+            after.tier = *row.tier;
+        if (row.hasDailyLimit)
+            after.dailyLimitOverride = row.dailyLimit;
+        if (row.active)
+            after.active = *row.active;
+        change.after = after;
+        if (existing == byName.cend()) {
+            // A new member the file marks inactive has nothing to offboard: add them inactive.
+            change.kind = RosterChange::Kind::Add;
+        } else {
+            const Member &before = *existing;
+            change.before = before;
+            if (before.email != after.email)
+                change.differences << u"email %1 → %2"_s.arg(before.email.isEmpty() ? u"(none)"_s : before.email,
+                                                              after.email.isEmpty() ? u"(none)"_s : after.email);
+            if (before.tier != after.tier)
+                change.differences << u"tier %1 → %2"_s.arg(before.tier.isEmpty() ? u"(none)"_s : before.tier,
+                                                             after.tier.isEmpty() ? u"(none)"_s : after.tier);
+            if (before.dailyLimitOverride != after.dailyLimitOverride)
+                change.differences << u"daily limit %1 → %2"_s.arg(limitText(before.dailyLimitOverride), limitText(after.dailyLimitOverride));
+            if (before.active && !after.active)
+                change.kind = RosterChange::Kind::Offboard;
+            else if (!before.active && after.active)
+                change.kind = RosterChange::Kind::Reactivate;
+            else
+                change.kind = change.differences.isEmpty() ? RosterChange::Kind::Unchanged : RosterChange::Kind::Change;
+        }
+        plan.changes << change;
+    }
+    if (offboardMissing) {
+        for (const Member &m : current) {
+            if (!m.active || named.contains(m.name))
+                continue;
+            RosterChange change;
+            change.kind = RosterChange::Kind::Offboard;
+            change.before = m;
+            change.after = m;
+            change.after.active = false;
+            change.differences << u"not in the file"_s;
+            plan.changes << change;
+        }
+    }
+    return plan;
+}
+
+QString rosterKindName(RosterChange::Kind kind)
+{
+    switch (kind) {
+    case RosterChange::Kind::Add:
+        return u"Add"_s;
+    case RosterChange::Kind::Change:
+        return u"Change"_s;
+    case RosterChange::Kind::Offboard:
+        return u"Offboard"_s;
+    case RosterChange::Kind::Reactivate:
+        return u"Reactivate"_s;
+    case RosterChange::Kind::Unchanged:
+        return u"Unchanged"_s;
+    }
+    return {};
+}
+
+} // namespace orteam

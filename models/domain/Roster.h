@@ -1,0 +1,63 @@
+#pragma once
+
+#include "Team.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace orteam {
+
+// A team roster from a CSV file: a header row naming the columns, then one member per row.
+// Columns (any order, case-insensitive): name (or the seed's user_id), email, tier, daily_limit,
+// active. Only name is required; a column left out keeps what the member has, an empty
+// daily_limit cell means "the tier's default", and active=no offboards the member.
+struct RosterRow
+{
+    int line = 0;
+    QString name;
+    std::optional<QString> email;
+    std::optional<QString> tier;
+    bool hasDailyLimit = false; // the file says something about the limit
+    std::optional<double> dailyLimit;
+    std::optional<bool> active;
+    QString error; // one sentence per rejected row; empty when the row is fine
+};
+
+struct RosterFile
+{
+    QList<RosterRow> rows; // accepted and rejected, in file order
+    QString error;         // the file as a whole cannot be used (no header, unterminated quote, …)
+    int rejectedCount() const;
+};
+
+RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers);
+
+// What importing would do, member by member, shown to a person before anything happens.
+struct RosterChange
+{
+    enum class Kind { Add, Change, Offboard, Reactivate, Unchanged };
+    Kind kind = Kind::Unchanged;
+    int line = 0; // 0 for "not in the file"
+    Member before; // empty for Add
+    Member after;
+    QStringList differences; // "tier basic → pro", … for a person
+};
+
+struct RosterPlan
+{
+    QList<RosterChange> changes; // one per accepted row, plus the offboardings
+    QList<RosterRow> rejected;
+    int count(RosterChange::Kind kind) const;
+    bool hasWork() const;
+};
+
+// `offboardMissing`: active members the file does not mention are offboarded (the file is the
+// whole team). Off, only members the file names change.
+RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool offboardMissing);
+
+QString rosterKindName(RosterChange::Kind kind);
+
+} // namespace orteam

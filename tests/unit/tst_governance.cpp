@@ -1,0 +1,270 @@
+// The pure rules behind the Team page: reading a roster CSV, planning an import, planning the
+// guardrails that carry tiers to OpenRouter, and the local daily check with auto-enforce.
+#include "Csv.h"
+#include "Enforcement.h"
+#include "Roster.h"
+
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace orteam;
+
+namespace {
+Member member(const QString &name, const QString &tier, QStringList keys = {}, bool active = true)
+{
+    return Member{name, {}, tier, std::nullopt, active, keys};
+}
+ApiKey key(const QString &hash, const QString &name, bool disabled = false, double daily = 0)
+{
+    ApiKey k;
+    k.hash = hash;
+    k.name = name;
+    k.disabled = disabled;
+    k.usageDaily = daily;
+    return k;
+}
+} // namespace
+
+class TestGovernance : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void csvReader()
+    {
+        const CsvParse p = parseCsv(u"\xFEFFname,note\r\n\"Smith, Ann\",\"said \"\"hi\"\"\nthen left\"\n\nbob,\n"_s);
+        QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
+        QCOMPARE(p.records.size(), 3);
+        QCOMPARE(p.records.at(0).fields, (QStringList{u"name"_s, u"note"_s}));
+        QCOMPARE(p.records.at(1).fields, (QStringList{u"Smith, Ann"_s, u"said \"hi\"\nthen left"_s}));
+        QCOMPARE(p.records.at(2).line, 5); // the quoted line break counts; the blank line is skipped
+        QCOMPARE(p.records.at(2).fields, (QStringList{u"bob"_s, QString()}));
+
+        const CsvParse broken = parseCsv(u"name\n\"never closed\nmore\n"_s);
+        QVERIFY(broken.error.contains(u"Line 2"_s));
+    }
+
+    void csvRoundTripsFormulaDefusing()
+    {
+        const QString field = csvField(u"=cmd|' /C calc'!A0"_s, true);
+        const CsvParse p = parseCsv(field);
+        QCOMPARE(csvUndefuse(p.records.at(0).fields.at(0)), u"=cmd|' /C calc'!A0"_s);
+    }
+
+    void rosterRowsAreCheckedOneByOne()
+    {
+        const QString csv = u"Name,Email,Tier,Daily_Limit,Active,Notes\n"
+                            "alice,alice@example.com,pro,,yes,lead\n"
+                            ",x@example.com,basic,,,\n"           // line 3: empty name
+                            "bob,bob-at-example,basic,,,\n"        // line 4: bad email
+                            "carol,,platinum,,,\n"                 // line 5: unknown tier
+                            "dave,,basic,-3,,\n"                   // line 6: negative limit
+                            "erin,,basic,abc,maybe,\n"             // line 7: two problems
+                            "alice,,free,,,\n"                     // line 8: duplicate
+                            "frank,,basic\n"                       // line 9: short row
+                            "gina,,BASIC,12.5,no,\n"_s;           // line 10: fine (tier case-insensitive)
+        const RosterFile file = parseRoster(csv, defaultTiers());
+        QVERIFY2(file.error.isEmpty(), qPrintable(file.error));
+        QCOMPARE(file.rows.size(), 9);
+        QCOMPARE(file.rejectedCount(), 7);
+        auto errorOn = [&](int line) {
+            for (const RosterRow &r : file.rows)
+                if (r.line == line)
+                    return r.error;
+            return u"<no row>"_s;
+        };
+        QVERIFY(errorOn(2).isEmpty());
+        QVERIFY(errorOn(3).contains(u"name is empty"_s));
+        QVERIFY(errorOn(4).contains(u"not an email address"_s));
+        QVERIFY(errorOn(5).contains(u"platinum"_s));
+        QVERIFY(errorOn(6).startsWith(u"Daily limit: "_s));
+        QVERIFY2(errorOn(7).startsWith(u"Daily limit: "_s) && errorOn(7).contains(u"; active must be yes or no, not \"maybe\""_s), qPrintable(errorOn(7)));
+        QVERIFY(errorOn(8).contains(u"already on line 2"_s));
+        QVERIFY(errorOn(9).contains(u"3 field(s)"_s));
+        QVERIFY(errorOn(10).isEmpty());
+        const RosterRow &gina = file.rows.last();
+        QCOMPARE(gina.tier.value(), u"basic"_s);
+        QCOMPARE(gina.dailyLimit.value(), 12.5);
+        QCOMPARE(gina.active.value(), false);
+    }
+
+    void rosterFileProblems_data()
+    {
+        QTest::addColumn<QString>("csv");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("empty") << QString() << u"empty"_s;
+        QTest::newRow("no name column") << u"email,tier\na@b.c,pro\n"_s << u"no \"name\" column"_s;
+        QTest::newRow("duplicate column") << u"name,tier,tier\na,pro,pro\n"_s << u"twice"_s;
+        QTest::newRow("open quote") << u"name\n\"a\n"_s << u"never closed"_s;
+    }
+    void rosterFileProblems()
+    {
+        QFETCH(QString, csv);
+        QFETCH(QString, expected);
+        const RosterFile file = parseRoster(csv, defaultTiers());
+        QVERIFY2(file.error.contains(expected), qPrintable(file.error));
+        QVERIFY(file.rows.isEmpty());
+    }
+
+    void rosterPlan()
+    {
+        const QList<Member> current{member(u"alice"_s, u"basic"_s), member(u"bob"_s, u"pro"_s), member(u"carol"_s, u"free"_s),
+                                    member(u"dan"_s, u"free"_s, {}, false)};
+        const RosterFile file = parseRoster(u"name,tier,email\nalice,pro,\nbob,pro,\nzoe,basic,zoe@example.com\ndan,free,\n"_s,
+                                            defaultTiers());
+        const RosterPlan keep = planRoster(file, current, false);
+        QCOMPARE(keep.count(RosterChange::Kind::Change), 1);
+        QCOMPARE(keep.count(RosterChange::Kind::Unchanged), 2); // bob; dan (inactive, no active column)
+        QCOMPARE(keep.count(RosterChange::Kind::Add), 1);
+        QCOMPARE(keep.count(RosterChange::Kind::Offboard), 0);
+        QCOMPARE(keep.changes.at(0).differences, QStringList{u"tier basic → pro"_s});
+        QCOMPARE(keep.changes.at(2).after.email, u"zoe@example.com"_s);
+
+        const RosterPlan whole = planRoster(file, current, true);
+        QCOMPARE(whole.count(RosterChange::Kind::Offboard), 1); // carol is not in the file
+        QCOMPARE(whole.changes.last().before.name, u"carol"_s);
+        QVERIFY(!whole.changes.last().after.active);
+
+        // Importing the same file onto the result changes nothing.
+        QList<Member> after;
+        for (const RosterChange &c : whole.changes)
+            after << c.after;
+        QVERIFY(!planRoster(file, after, true).hasWork());
+    }
+
+    void guardrailPlanIsIdempotent()
+    {
+        QList<Tier> tiers = defaultTiers();
+        const QList<Member> members{member(u"alice"_s, u"basic"_s, {u"h1"_s, u"h2"_s}), member(u"bob"_s, u"pro"_s, {u"h3"_s}),
+                                    member(u"carol"_s, u"basic"_s, {u"gone"_s}), member(u"dan"_s, QString(), {u"h4"_s}),
+                                    member(u"erin"_s, u"pro"_s, {u"h5"_s}, false)};
+        const QList<ApiKey> keys{key(u"h1"_s, u"alice-laptop"_s), key(u"h2"_s, u"alice-ci"_s), key(u"h3"_s, u"bob"_s),
+                                 key(u"h4"_s, u"dan"_s), key(u"h5"_s, u"erin"_s)};
+        // bob's key sits on someone else's guardrail: it must move (a key holds one).
+        QList<Guardrail> guardrails{Guardrail{u"g-other"_s, u"Finance cap"_s, {}, 10.0, LimitReset::Monthly, std::nullopt, std::nullopt, {}, {}}};
+        QList<GuardrailKeyAssignment> assignments{{u"a1"_s, u"g-other"_s, u"h3"_s, u"bob"_s, {}, {}}};
+
+        const GuardrailPlan plan = planGuardrails(tiers, members, keys, guardrails, assignments);
+        QStringList kinds;
+        for (const GuardrailStep &s : plan.steps)
+            kinds << s.description;
+        QCOMPARE(plan.steps.size(), 5); // create basic, create pro, unassign bob, assign basic, assign pro
+        QCOMPARE(plan.steps.at(0).kind, GuardrailStep::Kind::Create);
+        QCOMPARE(plan.steps.at(0).spec.limitUsd.value(), 5.0);
+        QCOMPARE(plan.steps.at(0).spec.resetInterval.value(), LimitReset::Daily);
+        QCOMPARE(plan.steps.at(0).spec.allowedModels.value().size(), 2);
+        QCOMPARE(plan.steps.at(2).kind, GuardrailStep::Kind::Unassign);
+        QCOMPARE(plan.steps.at(2).keyHashes, QStringList{u"h3"_s});
+        QCOMPARE(plan.steps.at(3).keyHashes, (QStringList{u"h1"_s, u"h2"_s}));
+        QCOMPARE(plan.steps.at(3).keyNames, (QStringList{u"alice-laptop"_s, u"alice-ci"_s}));
+        QVERIFY(plan.notes.join(u' ').contains(u"dan"_s));  // no tier
+        QVERIFY(plan.notes.join(u' ').contains(u"1 linked key"_s)); // carol's key is gone
+
+        // What OpenRouter holds after applying it.
+        guardrails << Guardrail{u"g-basic"_s, guardrailNameForTier(u"basic"_s), {}, 5.0, LimitReset::Daily,
+                                tiers.at(1).allowedModels, std::nullopt, {}, {}};
+        guardrails << Guardrail{u"g-pro"_s, guardrailNameForTier(u"pro"_s), {}, 25.0, LimitReset::Daily,
+                                tiers.at(2).allowedModels, std::nullopt, {}, {}};
+        assignments = {{u"a2"_s, u"g-basic"_s, u"h1"_s, {}, {}, {}}, {u"a3"_s, u"g-basic"_s, u"h2"_s, {}, {}, {}},
+                       {u"a4"_s, u"g-pro"_s, u"h3"_s, {}, {}, {}}};
+        QVERIFY2(planGuardrails(tiers, members, keys, guardrails, assignments).isEmpty(), qPrintable(kinds.join(u'\n')));
+
+        // A tier edit becomes one update; a member moving tier becomes one move.
+        tiers[1].defaultDailyLimit = 7.5;
+        QList<Member> moved = members;
+        moved[1].tier = u"basic"_s;
+        const GuardrailPlan next = planGuardrails(tiers, moved, keys, guardrails, assignments);
+        QCOMPARE(next.steps.size(), 3);
+        QCOMPARE(next.steps.at(0).kind, GuardrailStep::Kind::Update);
+        QVERIFY(next.steps.at(0).description.contains(u"$7.50"_s));
+        QCOMPARE(next.steps.at(1).kind, GuardrailStep::Kind::Unassign);
+        QCOMPARE(next.steps.at(1).guardrailId, u"g-pro"_s);
+        QCOMPARE(next.steps.at(2).guardrailId, u"g-basic"_s);
+        QCOMPARE(next.steps.at(2).keyHashes, QStringList{u"h3"_s});
+    }
+
+    void unrestrictedTierClearsTheAllowlist()
+    {
+        const GuardrailSpec spec = guardrailSpecForTier(defaultTiers().at(3));
+        QVERIFY(spec.clearAllowedModels);
+        QVERIFY(spec.clearLimit);
+        QVERIFY(!spec.allowedModels);
+    }
+
+    void dailyCheck()
+    {
+        const QDate today(2026, 11, 27);
+        DailyCheckInput in;
+        in.today = today;
+        in.tiers = defaultTiers(); // basic: $5 a day
+        in.members = {member(u"alice"_s, u"basic"_s, {u"a1"_s, u"a2"_s}), member(u"bob"_s, u"basic"_s, {u"b1"_s}),
+                      member(u"carol"_s, u"basic"_s, {u"c1"_s})};
+        in.members[2].dailyLimitOverride = 1.0;
+        in.spentToday = {{u"alice"_s, 5.0}, {u"bob"_s, 4.99}, {u"carol"_s, 0.5}};
+        in.keys = {key(u"a1"_s, u"a1"_s), key(u"a2"_s, u"a2"_s, true), key(u"b1"_s, u"b1"_s), key(u"c1"_s, u"c1"_s)};
+
+        // Flag only: nothing is disabled.
+        DailyCheckResult r = orteam::dailyCheck(in);
+        QCOMPARE(r.overBudget.size(), 1);
+        QCOMPARE(r.overBudget.at(0).member, u"alice"_s); // at the limit is over (the seed allows below)
+        QVERIFY(r.toDisable.isEmpty());
+
+        // Auto-enforce: alice's enabled key only (a2 was disabled by an admin and stays theirs).
+        in.autoEnforce = true;
+        r = orteam::dailyCheck(in);
+        QCOMPARE(r.toDisable.size(), 1);
+        QCOMPARE(r.toDisable.at(0).keyHash, u"a1"_s);
+        QCOMPARE(r.toDisable.at(0).day, today);
+
+        // Next UTC day, spend reset: a1 comes back; a2 (admin-disabled) never does.
+        in.today = today.addDays(1);
+        in.spentToday = {};
+        in.keys[0].disabled = true;
+        in.enforced = {EnforcedKey{u"a1"_s, u"alice"_s, today}};
+        r = orteam::dailyCheck(in);
+        QVERIFY(r.overBudget.isEmpty());
+        QCOMPARE(r.toEnable.size(), 1);
+        QCOMPARE(r.toEnable.at(0).keyHash, u"a1"_s);
+        QVERIFY(r.toDisable.isEmpty());
+
+        // Still over the next day (usage from elsewhere): stays disabled.
+        in.spentToday = {{u"alice"_s, 6.0}};
+        r = orteam::dailyCheck(in);
+        QVERIFY(r.toEnable.isEmpty());
+        QVERIFY(r.toDisable.isEmpty()); // a1 is disabled already, a2 is the admin's
+
+        // Same day, an admin enabled a1 again: that override holds today.
+        in.today = today;
+        in.keys[0].disabled = false;
+        in.spentToday = {{u"alice"_s, 7.0}};
+        r = orteam::dailyCheck(in);
+        QVERIFY(r.toDisable.isEmpty());
+
+        // A revoked key's record is forgotten.
+        in.keys.removeFirst();
+        r = orteam::dailyCheck(in);
+        QCOMPARE(r.forget, QStringList{u"a1"_s});
+
+        // Inactive members are not flagged.
+        in.members[0].active = false;
+        r = orteam::dailyCheck(in);
+        QVERIFY(r.overBudget.isEmpty());
+    }
+
+    void switchingEnforcementOffGivesKeysBack()
+    {
+        DailyCheckInput in;
+        in.today = QDate(2026, 11, 28);
+        in.tiers = defaultTiers();
+        in.members = {member(u"alice"_s, u"basic"_s, {u"a1"_s})};
+        in.spentToday = {{u"alice"_s, 9.0}};
+        in.keys = {key(u"a1"_s, u"a1"_s, true)};
+        in.enforced = {EnforcedKey{u"a1"_s, u"alice"_s, QDate(2026, 11, 27)}};
+        const DailyCheckResult r = orteam::dailyCheck(in);
+        QCOMPARE(r.toEnable.size(), 1);
+        QCOMPARE(r.overBudget.size(), 1);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestGovernance)
+#include "tst_governance.moc"
