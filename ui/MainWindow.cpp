@@ -11,6 +11,7 @@
 #include "KeysPage.h"
 #include "Money.h"
 #include "SettingsDialog.h"
+#include "TeamPage.h"
 #include "WelcomePage.h"
 
 #include <QAction>
@@ -30,7 +31,8 @@
 
 namespace orteam {
 
-MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, AuditLogController *audit, QWidget *parent)
+MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, AuditLogController *audit, TeamController *team,
+                       QWidget *parent)
     : QMainWindow(parent), m_keys(keys), m_connection(connection)
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -78,6 +80,13 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     m_pages->addWidget(m_keysPage);
     m_navigation->addItem(tr("Keys"));
     m_pageNames << QStringLiteral("keys");
+    if (team) {
+        m_teamPage = new TeamPage(team, m_keys, m_errorBanner, m_pages);
+        m_pages->addWidget(m_teamPage);
+        m_navigation->addItem(tr("Team"));
+        m_pageNames << QStringLiteral("team");
+        connect(m_teamPage, &TeamPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
+    }
     if (audit) {
         m_pages->addWidget(new AuditPage(audit, m_pages));
         m_navigation->addItem(tr("Audit"));

@@ -16,6 +16,8 @@ class ErrorBanner;
 class KeyActions;
 class KeyListController;
 class KeysPage;
+class TeamController;
+class TeamPage;
 class WelcomePage;
 struct ApiError;
 
@@ -27,14 +29,15 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
 
 public:
-    // `audit` may be null (no database could be opened): the Audit page is then left out.
+    // `audit` and `team` may be null (no database could be opened): their pages are left out.
     MainWindow(KeyListController *keys, ConnectionManager *connection, AuditLogController *audit = nullptr,
-               QWidget *parent = nullptr);
+               TeamController *team = nullptr, QWidget *parent = nullptr);
 
     // Page names for --page: "keys", …
     QStringList pageNames() const;
     bool showPage(const QString &name);
     KeysPage *keysPage() const { return m_keysPage; }
+    TeamPage *teamPage() const { return m_teamPage; }
     KeyActions *keyActions() const { return m_actions; }
     ErrorBanner *errorBanner() const { return m_errorBanner; }
     // Shows a problem that is not a refresh failure (e.g. the database could not be opened).
@@ -63,6 +66,7 @@ private:
     QListWidget *m_navigation;
     QStackedWidget *m_pages;
     KeysPage *m_keysPage;
+    TeamPage *m_teamPage = nullptr;
     KeyActions *m_actions;
     ErrorBanner *m_errorBanner;
     QLabel *m_connectionLabel;

@@ -10,6 +10,7 @@
 #include "KeychainSecretStore.h"
 #include "MainWindow.h"
 #include "OpenRouterClient.h"
+#include "TeamController.h"
 #include "UrlPolicy.h"
 
 #include <QApplication>
@@ -17,6 +18,7 @@
 #include <QEventLoop>
 #include <QIcon>
 #include <QPixmap>
+#include <QProcess>
 #include <QTextStream>
 #include <QTimer>
 
@@ -33,6 +35,7 @@ GuiApp::~GuiApp()
 {
     // The window refers to the controllers, the controllers to the client: tear down in reverse.
     m_window.reset();
+    m_team.reset();
     m_keys.reset();
     m_audit.reset();
     m_store.reset();
@@ -50,17 +53,14 @@ void GuiApp::prepareEnvironment(int argc, char *argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
 }
 
-bool GuiApp::startDemo()
+bool GuiApp::startDemoServer()
 {
-    if (!m_fake) {
-        m_fake = std::make_unique<FakeOpenRouter>();
-        DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc());
-        if (m_fake->start() == 0) {
-            m_fake.reset();
-            return false;
-        }
+    m_fake = std::make_unique<FakeOpenRouter>();
+    DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc(), &m_demoHistory);
+    if (m_fake->start() == 0) {
+        m_fake.reset();
+        return false;
     }
-    m_connection->useDemo(m_fake->baseUrl(), m_fake->managementKey());
     return true;
 }
 
@@ -84,7 +84,7 @@ int GuiApp::run()
     const QCommandLineOption baseUrlOption(u"base-url"_s, u"API base URL (default https://openrouter.ai/api/v1)."_s, u"URL"_s);
     const QCommandLineOption screenshotOption(u"screenshot"_s, u"Render the window to FILE (PNG) once loaded, then exit."_s,
                                               u"FILE"_s);
-    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, audit)."_s, u"NAME"_s);
+    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, team, audit)."_s, u"NAME"_s);
     const QCommandLineOption dbOption(u"db"_s, u"Team database: a SQLite file or postgresql://user@host:port/name."_s, u"PATH|URL"_s);
     parser.addOptions({demoOption, baseUrlOption, screenshotOption, pageOption, dbOption});
     parser.process(*qApp);
@@ -126,24 +126,34 @@ int GuiApp::run()
         location = DbLocation{};
         location->path = DbLocation::defaultSqlitePath();
     }
+    if (demo && !startDemoServer()) {
+        err << "orteam: cannot start the demo server on 127.0.0.1" << Qt::endl;
+        return 1;
+    }
     m_store = std::make_unique<Store>();
     if (m_store->open(*location, &dbProblem)) {
         if (demo) {
+            const QDateTime now = QDateTime::currentDateTimeUtc();
             QString ignored;
-            for (const AuditEntry &e : DemoData::auditHistory(QDateTime::currentDateTimeUtc()))
+            for (const AuditEntry &e : DemoData::auditHistory(now))
                 m_store->appendAudit(e, &ignored);
+            DemoData::seedStore(*m_store, m_fake->keys(), m_demoHistory, now);
         }
         m_audit = std::make_unique<AuditLogController>(m_store.get());
         m_keys->setAuditSink([this](const QString &action, const QString &target, const QString &before, const QString &after) {
             m_audit->record({0, {}, {}, action, target, before, after});
         });
     }
-    m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get());
+    if (m_audit)
+        m_team = std::make_unique<TeamController>(m_store.get(), m_client.get(), m_keys.get(), m_audit.get());
+    m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get(), m_team.get());
     if (!m_audit)
-        m_window->showProblem(dbProblem + u" Keys still work; the audit log is off until the database opens."_s);
-    QObject::connect(m_window.get(), &MainWindow::demoRequested, m_window.get(), [this] {
-        if (!startDemo())
-            QTextStream(stderr) << "orteam: cannot start the demo server on 127.0.0.1" << Qt::endl;
+        m_window->showProblem(dbProblem + u" Keys still work; the team and the audit log are off until the database opens."_s);
+    // The demo from the welcome page runs as its own process: its sample team lives in its own
+    // in-memory database and can never mix with this installation's real one.
+    QObject::connect(m_window.get(), &MainWindow::demoRequested, m_window.get(), [] {
+        if (!QProcess::startDetached(QCoreApplication::applicationFilePath(), {u"--demo"_s}))
+            QTextStream(stderr) << "orteam: cannot start the demo" << Qt::endl;
     });
 
     const QString page = parser.value(pageOption);
@@ -154,10 +164,7 @@ int GuiApp::run()
     m_window->show();
 
     if (demo) {
-        if (!startDemo()) {
-            err << "orteam: cannot start the demo server on 127.0.0.1" << Qt::endl;
-            return 1;
-        }
+        m_connection->useDemo(m_fake->baseUrl(), m_fake->managementKey());
     } else {
         QString key = qEnvironmentVariable("OPENROUTER_MGMT_KEY");
         m_connection->setEnvironment(key, baseUrlText);

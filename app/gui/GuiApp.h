@@ -2,6 +2,8 @@
 
 #include <QNetworkAccessManager>
 
+#include "DemoData.h"
+
 #include <memory>
 
 namespace orteam {
@@ -15,6 +17,7 @@ class KeyListController;
 class MainWindow;
 class OpenRouterClient;
 class SecretStore;
+class TeamController;
 
 // Wires the dashboard together: command line, server (the real one, or the embedded fake in
 // --demo), client, secret store, settings, controllers and window; and --screenshot, which renders
@@ -31,17 +34,19 @@ public:
     int run();
 
 private:
-    bool startDemo();
+    bool startDemoServer();
     int takeScreenshot(const QString &file, const QString &page);
 
     QNetworkAccessManager m_network;
     std::unique_ptr<FakeOpenRouter> m_fake;
+    DemoData::KeyHistory m_demoHistory;
     std::unique_ptr<OpenRouterClient> m_client;
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<AppSettings> m_settings;
     std::unique_ptr<ConnectionManager> m_connection;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<AuditLogController> m_audit;
+    std::unique_ptr<TeamController> m_team;
     std::unique_ptr<KeyListController> m_keys;
     std::unique_ptr<MainWindow> m_window;
 };

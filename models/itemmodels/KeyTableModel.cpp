@@ -44,6 +44,7 @@ QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int
     switch (section) {
     case NameColumn: return tr("Name");
     case LabelColumn: return tr("Key");
+    case MemberColumn: return tr("Member");
     case UsageDailyColumn: return tr("Today");
     case UsageWeeklyColumn: return tr("This week");
     case UsageMonthlyColumn: return tr("This month");
@@ -80,6 +81,7 @@ QVariant KeyTableModel::displayValue(const ApiKey &k, int column) const
     switch (column) {
     case NameColumn: return k.name;
     case LabelColumn: return k.label;
+    case MemberColumn: return m_owners.value(k.hash);
     case UsageDailyColumn: return formatUsd(k.usageDaily);
     case UsageWeeklyColumn: return formatUsd(k.usageWeekly);
     case UsageMonthlyColumn: return formatUsd(k.usageMonthly);
@@ -102,6 +104,7 @@ QVariant KeyTableModel::sortValue(const ApiKey &k, int column) const
     switch (column) {
     case NameColumn: return k.name.toLower();
     case LabelColumn: return k.label;
+    case MemberColumn: return m_owners.value(k.hash).toLower();
     case UsageDailyColumn: return k.usageDaily;
     case UsageWeeklyColumn: return k.usageWeekly;
     case UsageMonthlyColumn: return k.usageMonthly;
@@ -171,7 +174,7 @@ void KeyTableModel::rebuildIndex()
     m_searchText.reserve(m_keys.size());
     for (int i = 0; i < m_keys.size(); ++i) {
         m_rowByHash.insert(m_keys.at(i).hash, i);
-        m_searchText << QString(m_keys.at(i).name + u'\n' + m_keys.at(i).label).toLower();
+        m_searchText << searchTextOf(m_keys.at(i));
     }
 }
 
@@ -257,12 +260,12 @@ void KeyTableModel::updateKey(const ApiKey &key)
         beginInsertRows({}, rowCount(), rowCount());
         m_keys << key;
         m_rowByHash.insert(key.hash, int(m_keys.size() - 1));
-        m_searchText << QString(key.name + u'\n' + key.label).toLower();
+        m_searchText << searchTextOf(key);
         endInsertRows();
         return;
     }
     m_keys[row] = key;
-    m_searchText[row] = QString(key.name + u'\n' + key.label).toLower();
+    m_searchText[row] = searchTextOf(key);
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
@@ -291,6 +294,23 @@ double KeyTableModel::totalLimits() const
     for (const ApiKey &k : m_keys)
         sum += k.limit.value_or(0);
     return sum;
+}
+
+QString KeyTableModel::searchTextOf(const ApiKey &key) const
+{
+    const QString owner = m_owners.value(key.hash);
+    return owner.isEmpty() ? QString(key.name + u'\n' + key.label).toLower()
+                           : QString(key.name + u'\n' + key.label + u'\n' + owner).toLower();
+}
+
+void KeyTableModel::setOwners(const QHash<QString, QString> &owners)
+{
+    if (owners == m_owners)
+        return;
+    m_owners = owners;
+    rebuildIndex();
+    if (!m_keys.isEmpty())
+        Q_EMIT dataChanged(index(0, MemberColumn), index(int(m_keys.size()) - 1, MemberColumn));
 }
 
 } // namespace orteam

@@ -19,6 +19,7 @@ public:
     enum Column {
         NameColumn,
         LabelColumn,
+        MemberColumn, // who the key belongs to (the team database), empty when unlinked
         UsageDailyColumn,
         UsageWeeklyColumn,
         UsageMonthlyColumn,
@@ -67,6 +68,11 @@ public:
     // has a character no hash has, which skips the 64-character hash scan.
     bool rowMatches(int row, const QStringMatcher &lowerText, bool couldBeHash) const;
 
+    // Key hash → member name, from the team database. The member column shows it and the search
+    // box finds keys by it.
+    void setOwners(const QHash<QString, QString> &owners);
+    QString ownerOf(const QString &hash) const { return m_owners.value(hash); }
+
     double totalUsage() const;
     double totalLimits() const;
 
@@ -78,6 +84,8 @@ private:
     ApiKeyList m_keys;
     QStringList m_searchText; // per row: lower-case "name\nlabel"; hashes are lower-case hex already
     QHash<QString, int> m_rowByHash;
+    QHash<QString, QString> m_owners;
+    QString searchTextOf(const ApiKey &key) const;
     QDateTime m_now;
 };
 

@@ -30,6 +30,51 @@ QList<DemoMember> members()
     };
 }
 
+QString memberName(const DemoMember &member)
+{
+    return member.fullName.section(u' ', 0, 0).toLower();
+}
+
+void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &history, const QDateTime &now)
+{
+    QString error;
+    QHash<QString, QString> hashOfName;
+    for (const ApiKey &k : keys)
+        hashOfName.insert(k.name, k.hash);
+    const QDate today = now.toUTC().date();
+    for (const DemoMember &dm : members()) {
+        Member m{memberName(dm), dm.email, dm.tier, std::nullopt, true, {}};
+        store.addMember(m, &error);
+        for (const QString &keyName : dm.keyNames)
+            store.linkKey(m.name, hashOfName.value(keyName), &error);
+    }
+    // One snapshot per key and day, as if the dashboard had synced every evening.
+    QMap<QDate, QList<ApiKey>> byDay;
+    for (const ApiKey &k : keys) {
+        const QMap<QDate, double> days = history.value(k.hash);
+        double cumulative = k.usage;
+        for (auto it = days.cend(); it != days.cbegin();) {
+            --it;
+            ApiKey snap;
+            snap.hash = k.hash;
+            snap.usageDaily = it.value();
+            snap.usage = cumulative;
+            cumulative -= it.value();
+            byDay[it.key()] << snap;
+        }
+    }
+    for (auto it = byDay.cbegin(); it != byDay.cend(); ++it) {
+        const QDateTime at = it.key() == today ? now : QDateTime(it.key(), QTime(23, 55), QTimeZone::utc());
+        store.recordKeySnapshots(it.value(), at, &error);
+    }
+    // Jamal has an own daily limit just under what he spent today: flagged over budget.
+    const double jamalToday = history.value(hashOfName.value(u"jamal-support"_s)).value(today);
+    if (auto jamal = store.member(u"jamal"_s)) {
+        jamal->dailyLimitOverride = std::max(0.01, std::floor(jamalToday * 90.0) / 100.0);
+        store.updateMember(*jamal, &error);
+    }
+}
+
 QList<ModelInfo> models()
 {
     // Prices are USD per token, as OpenRouter lists them.
@@ -87,7 +132,7 @@ QString endpointIdOf(const QString &model)
 
 } // namespace
 
-void seed(FakeOpenRouter &server, const QDateTime &now)
+void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history)
 {
     QRandomGenerator rng(20261127); // fixed: the demo team is the same every run
     const QList<ModelInfo> modelList = models();
@@ -208,8 +253,11 @@ void seed(FakeOpenRouter &server, const QDateTime &now)
             if (keyName == "frank-ci"_L1)
                 s.expiresAt = QDateTime(today.addDays(45), QTime(0, 0), QTimeZone::utc());
             const ApiKey key = server.addKey(s);
-            for (const auto &[day, a] : rows)
+            for (const auto &[day, a] : rows) {
                 server.addActivity(key.hash, a);
+                if (history)
+                    (*history)[key.hash][day] += a.usage;
+            }
         }
     }
     server.setOrganizationMembers(orgMembers);
@@ -223,7 +271,7 @@ QList<AuditEntry> auditHistory(const QDateTime &now)
         {0, at(40, 9), u"alice"_s, u"create"_s, u"frank-ci"_s, {}, u"active, limit $25.00 monthly"_s},
         {0, at(21, 14), u"alice"_s, u"limit"_s, u"carol-ml-batch"_s, u"active, limit $400.00 monthly"_s,
          u"active, limit $1000.00 monthly"_s},
-        {0, at(12, 17), u"alice"_s, u"tier"_s, u"Liam O'Brien"_s, u"free"_s, u"basic"_s},
+        {0, at(12, 17), u"alice"_s, u"tier"_s, u"liam"_s, u"free"_s, u"basic"_s},
         {0, at(5, 10), u"alice"_s, u"disable"_s, u"eve-security"_s, u"active, limit $50.00 monthly"_s,
          u"disabled, limit $50.00 monthly"_s},
         {0, at(1, 16), u"alice"_s, u"revoke"_s, u"old-staging"_s, u"active, limit $10.00, hash 4be1c0ffee2a9d31"_s, u"revoked"_s},

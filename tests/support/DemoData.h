@@ -4,7 +4,9 @@
 #include "Store.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
+#include <QMap>
 #include <QString>
 
 namespace orteam {
@@ -25,8 +27,15 @@ struct DemoMember
 };
 
 QList<DemoMember> members();
+QString memberName(const DemoMember &member); // the team database's name: "alice", …
 QList<ModelInfo> models();
-void seed(FakeOpenRouter &server, const QDateTime &now);
+// Each key's spend per UTC day (by key hash), as the fake's activity has it.
+using KeyHistory = QHash<QString, QMap<QDate, double>>;
+void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history = nullptr);
+// The team database of the demo: the members with their tiers and keys, the daily key snapshots a
+// dashboard that had been syncing all along would hold, and one member with an own daily limit
+// below today's spend, so the over-budget flag has something to show.
+void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &history, const QDateTime &now);
 // What an admin did to the demo team lately (disabling Eve's key, raising Carol's batch limit, …),
 // for the demo's Audit page.
 QList<AuditEntry> auditHistory(const QDateTime &now);

@@ -1,0 +1,630 @@
+#include "TeamController.h"
+
+#include "AuditLog.h"
+#include "KeyTableModel.h"
+#include "KeyListController.h"
+#include "Money.h"
+#include "OpenRouterClient.h"
+
+#include <QColor>
+#include <QPointer>
+#include <QRegularExpression>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+const QString AutoEnforceSetting = u"auto_enforce"_s;
+
+QString limitText(const std::optional<double> &limit)
+{
+    return limit ? formatUsd(*limit) : u"none"_s;
+}
+
+QString memberSummary(const Member &m)
+{
+    return u"tier %1, daily limit %2, %3"_s.arg(m.tier.isEmpty() ? u"(none)"_s : m.tier,
+                                                m.dailyLimitOverride ? formatUsd(*m.dailyLimitOverride) : u"tier default"_s,
+                                                m.active ? u"active"_s : u"inactive"_s);
+}
+
+// Runs `steps` one after another, each calling `next(ok)` when done; stops at the first failure.
+// The chain owns itself and is freed when it ends.
+struct Chain
+{
+    QList<std::function<void(std::function<void(bool)>)>> steps;
+    std::function<void(int done, bool ok)> finished;
+    int index = 0;
+
+    static void run(std::shared_ptr<Chain> chain)
+    {
+        if (chain->index >= chain->steps.size()) {
+            chain->finished(chain->index, true);
+            return;
+        }
+        chain->steps.at(chain->index)([chain](bool ok) {
+            if (!ok) {
+                chain->finished(chain->index, false);
+                return;
+            }
+            ++chain->index;
+            run(chain);
+        });
+    }
+};
+} // namespace
+
+// ---- MemberTableModel ----------------------------------------------------------------------------
+
+int MemberTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int MemberTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant MemberTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const Row &r = m_rows.at(index.row());
+    const Member &m = r.member;
+    if (role == NameRole)
+        return m.name;
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case NameColumn:
+            return m.name;
+        case EmailColumn:
+            return m.email;
+        case TierColumn:
+            return m.tier.isEmpty() ? u"—"_s : m.tier;
+        case LimitColumn:
+            return r.dailyLimit ? formatUsd(*r.dailyLimit) + (m.dailyLimitOverride ? u" (own)"_s : QString()) : u"no limit"_s;
+        case TodayColumn:
+            return formatUsd(r.today);
+        case WeekColumn:
+            return formatUsd(r.week);
+        case KeysColumn:
+            return m.keyHashes.size();
+        case StatusColumn:
+            if (!m.active)
+                return u"Offboarded"_s;
+            return r.overBudget ? u"Over budget"_s : u"Active"_s;
+        }
+    }
+    if (role == SortRole) {
+        switch (index.column()) {
+        case LimitColumn:
+            return r.dailyLimit ? *r.dailyLimit : 1e300;
+        case TodayColumn:
+            return r.today;
+        case WeekColumn:
+            return r.week;
+        case KeysColumn:
+            return m.keyHashes.size();
+        default:
+            return data(index, Qt::DisplayRole).toString().toLower();
+        }
+    }
+    if (role == Qt::ForegroundRole) {
+        if (!m.active)
+            return QColor(Qt::gray);
+        if (r.overBudget && (index.column() == StatusColumn || index.column() == TodayColumn))
+            return QColor(0xc6, 0x28, 0x28);
+    }
+    if (role == Qt::TextAlignmentRole && (index.column() == LimitColumn || index.column() == TodayColumn
+                                          || index.column() == WeekColumn || index.column() == KeysColumn))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole && index.column() == TodayColumn && r.dailyLimit)
+        return u"%1 of %2 today (UTC)"_s.arg(formatUsd(r.today), formatUsd(*r.dailyLimit));
+    return {};
+}
+
+QVariant MemberTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const QStringList names{u"Name"_s,  u"Email"_s,     u"Tier"_s, u"Daily limit"_s,
+                                   u"Today"_s, u"This week"_s, u"Keys"_s, u"Status"_s};
+    return names.value(section);
+}
+
+void MemberTableModel::setRows(const QList<Row> &rows)
+{
+    // Same members in the same order (the usual refresh): update in place so the view keeps its
+    // selection; otherwise reset.
+    bool same = rows.size() == m_rows.size();
+    for (qsizetype i = 0; same && i < rows.size(); ++i)
+        same = rows.at(i).member.name == m_rows.at(i).member.name;
+    m_rows = rows;
+    if (same && !rows.isEmpty()) {
+        Q_EMIT dataChanged(index(0, 0), index(int(rows.size()) - 1, ColumnCount - 1));
+        return;
+    }
+    beginResetModel();
+    endResetModel();
+}
+
+int MemberTableModel::rowOf(const QString &name) const
+{
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).member.name == name)
+            return int(i);
+    }
+    return -1;
+}
+
+// ---- TeamController ------------------------------------------------------------------------------
+
+TeamController::TeamController(Store *store, OpenRouterClient *client, KeyListController *keys, AuditLogController *audit,
+                               QObject *parent)
+    : QObject(parent), m_store(store), m_client(client), m_keys(keys), m_audit(audit)
+{
+    connect(m_keys, &KeyListController::refreshFinished, this, &TeamController::onKeysRefreshed);
+    reload();
+}
+
+void TeamController::audit(const QString &action, const QString &target, const QString &before, const QString &after)
+{
+    if (m_audit)
+        m_audit->record({0, {}, {}, action, target, before, after});
+}
+
+void TeamController::reload()
+{
+    m_tiers = m_store->tiers();
+    m_owners = m_store->keyOwners();
+    m_keys->model()->setOwners(m_owners);
+    const QDate day = today();
+    QString error;
+    const auto spentToday = m_store->memberSpend(day, day, &error);
+    const auto spentWeek = m_store->memberSpend(day.addDays(-6), day, &error);
+    if (!error.isEmpty())
+        Q_EMIT problem(u"Cannot read spend from the database: %1"_s.arg(error));
+    QSet<QString> over;
+    for (const OverBudget &o : m_lastCheck.overBudget)
+        over.insert(o.member);
+    QList<MemberTableModel::Row> rows;
+    for (const Member &m : m_store->members()) {
+        MemberTableModel::Row row;
+        row.member = m;
+        row.dailyLimit = effectiveDailyLimit(m, m_tiers);
+        row.today = spentToday.value(m.name).cost;
+        row.week = spentWeek.value(m.name).cost;
+        row.overBudget = m.active && !withinDailyBudget(spentToday.contains(m.name) ? std::optional(row.today) : std::nullopt,
+                                                        row.dailyLimit);
+        rows << row;
+    }
+    m_model.setRows(rows);
+    Q_EMIT changed();
+}
+
+QList<Member> TeamController::members() const
+{
+    QList<Member> out;
+    for (const MemberTableModel::Row &r : m_model.rows())
+        out << r.member;
+    return out;
+}
+
+std::optional<Member> TeamController::member(const QString &name) const
+{
+    const int row = m_model.rowOf(name);
+    return row >= 0 ? std::optional(m_model.rows().at(row).member) : std::nullopt;
+}
+
+bool TeamController::addMember(const Member &member, QString *error)
+{
+    if (!m_store->addMember(member, error))
+        return false;
+    for (const QString &hash : member.keyHashes) {
+        if (!m_store->linkKey(member.name.trimmed(), hash, error))
+            return false;
+    }
+    audit(u"member"_s, member.name.trimmed(), QString(), memberSummary(member));
+    reload();
+    return true;
+}
+
+bool TeamController::updateMember(const Member &member, QString *error)
+{
+    const auto before = m_store->member(member.name);
+    if (!m_store->updateMember(member, error))
+        return false;
+    if (before && (before->tier != member.tier))
+        audit(u"tier"_s, member.name, before->tier, member.tier);
+    audit(u"member"_s, member.name, before ? memberSummary(*before) : QString(), memberSummary(member));
+    reload();
+    return true;
+}
+
+bool TeamController::setTier(const QStringList &names, const QString &tier, QString *error)
+{
+    QList<Member> changed;
+    QHash<QString, QString> before;
+    for (const QString &name : names) {
+        auto m = m_store->member(name);
+        if (!m) {
+            *error = u"There is no member named \"%1\"."_s.arg(name);
+            return false;
+        }
+        if (m->tier == tier)
+            continue;
+        before.insert(m->name, m->tier);
+        m->tier = tier;
+        changed << *m;
+    }
+    if (changed.isEmpty())
+        return true;
+    if (!m_store->saveMembers(changed, error))
+        return false;
+    for (const Member &m : changed)
+        audit(u"tier"_s, m.name, before.value(m.name), tier);
+    reload();
+    return true;
+}
+
+bool TeamController::setKeys(const QString &name, const QStringList &keyHashes, QString *error)
+{
+    const auto m = m_store->member(name);
+    if (!m) {
+        *error = u"There is no member named \"%1\"."_s.arg(name);
+        return false;
+    }
+    for (const QString &hash : m->keyHashes) {
+        if (!keyHashes.contains(hash) && !m_store->unlinkKey(hash, error))
+            return false;
+    }
+    for (const QString &hash : keyHashes) {
+        if (!m->keyHashes.contains(hash) && !m_store->linkKey(name, hash, error))
+            return false;
+    }
+    if (QSet<QString>(keyHashes.cbegin(), keyHashes.cend()) != QSet<QString>(m->keyHashes.cbegin(), m->keyHashes.cend()))
+        audit(u"link"_s, name, u"%1 key(s)"_s.arg(m->keyHashes.size()), u"%1 key(s)"_s.arg(keyHashes.size()));
+    reload();
+    return true;
+}
+
+QString TeamController::validateTier(const Tier &tier, bool isNew, const QList<Tier> &existing)
+{
+    static const QRegularExpression namePattern(u"^[a-z0-9][a-z0-9_-]{0,39}$"_s);
+    if (!namePattern.match(tier.name).hasMatch())
+        return u"A tier name is 1-40 lower-case letters, digits, - or _ (e.g. \"research\")."_s;
+    if (isNew && std::any_of(existing.cbegin(), existing.cend(), [&](const Tier &t) { return t.name == tier.name; }))
+        return u"There is already a tier named \"%1\"."_s.arg(tier.name);
+    if (tier.defaultDailyLimit && (!std::isfinite(*tier.defaultDailyLimit) || *tier.defaultDailyLimit < 0))
+        return u"The daily limit must be a positive amount, or none."_s;
+    if (tier.allowedModels && tier.allowedModels->isEmpty())
+        return u"Pick at least one model, or allow every model."_s;
+    if (tier.allowedModels && !tier.fallbackModel.isEmpty() && !tier.allowedModels->contains(tier.fallbackModel))
+        return u"The fallback model must be one of the allowed models."_s;
+    return {};
+}
+
+bool TeamController::saveTier(const Tier &tier, QString *error)
+{
+    Tier before;
+    bool existed = false;
+    for (const Tier &t : m_tiers) {
+        if (t.name == tier.name) {
+            before = t;
+            existed = true;
+        }
+    }
+    if (const QString problem = validateTier(tier, !existed, m_tiers); !problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
+    if (!m_store->saveTier(tier, error))
+        return false;
+    auto describe = [](const Tier &t) {
+        return u"daily %1, %2, fallback %3"_s.arg(limitText(t.defaultDailyLimit),
+                                                  t.isUnrestricted() ? u"every model"_s : t.allowedModels->join(u" "_s),
+                                                  t.fallbackModel.isEmpty() ? u"none"_s : t.fallbackModel);
+    };
+    audit(u"tier-edit"_s, tier.name, existed ? describe(before) : QString(), describe(tier));
+    reload();
+    return true;
+}
+
+bool TeamController::deleteTier(const QString &name, QString *error)
+{
+    if (!m_store->deleteTier(name, error))
+        return false;
+    audit(u"tier-edit"_s, name, u"exists"_s, u"deleted"_s);
+    reload();
+    return true;
+}
+
+void TeamController::offboard(const QStringList &names, QObject *context, std::function<void(const OffboardOutcome &)> done)
+{
+    QStringList hashes;
+    for (const QString &name : names) {
+        if (const auto m = m_store->member(name))
+            hashes << m->keyHashes;
+    }
+    QPointer<QObject> ctx(context);
+    m_keys->revokeKeys(hashes, this, [this, names, ctx, done](const KeyListController::RevokeOutcome &r) {
+        QHash<QString, QStringList> failedKeys; // member → keys still there
+        for (const auto &[key, error] : r.failed)
+            failedKeys[m_owners.value(key.hash)] << u"%1 (%2)"_s.arg(key.name, error.message());
+        OffboardOutcome outcome;
+        for (const QString &name : names) {
+            auto m = m_store->member(name);
+            if (!m)
+                continue;
+            if (failedKeys.contains(name)) {
+                outcome.failed << u"%1 is still active: %2 could not be revoked."_s.arg(name, failedKeys.value(name).join(u", "_s));
+                continue;
+            }
+            const bool wasActive = m->active;
+            m->active = false;
+            QString error;
+            if (!m_store->updateMember(*m, &error)) {
+                outcome.failed << u"%1: keys revoked, but the database refused the change: %2"_s.arg(name, error);
+                continue;
+            }
+            outcome.offboarded << name;
+            audit(u"offboard"_s, name, wasActive ? u"active"_s : u"inactive"_s,
+                  u"inactive, %1 key(s) revoked"_s.arg(m->keyHashes.size()));
+        }
+        reload();
+        if (ctx)
+            done(outcome);
+    });
+}
+
+void TeamController::importRoster(const RosterPlan &plan, QObject *context, std::function<void(bool, const QString &)> done)
+{
+    QList<Member> saves;
+    QStringList offboards;
+    int added = 0, changedCount = 0;
+    for (const RosterChange &c : plan.changes) {
+        switch (c.kind) {
+        case RosterChange::Kind::Add:
+            ++added;
+            saves << c.after;
+            break;
+        case RosterChange::Kind::Change:
+        case RosterChange::Kind::Reactivate:
+            ++changedCount;
+            saves << c.after;
+            break;
+        case RosterChange::Kind::Offboard: {
+            // Everything but the active flag now; offboarding itself flips that after the keys go.
+            Member m = c.after;
+            m.active = true;
+            if (m != c.before)
+                saves << m;
+            offboards << c.before.name;
+            break;
+        }
+        case RosterChange::Kind::Unchanged:
+            break;
+        }
+    }
+    QString error;
+    if (!saves.isEmpty() && !m_store->saveMembers(saves, &error)) {
+        done(false, u"Nothing was imported: %1"_s.arg(error));
+        return;
+    }
+    audit(u"import"_s, u"roster"_s, QString(),
+          u"%1 added, %2 changed, %3 to offboard, %4 row(s) rejected"_s.arg(added).arg(changedCount).arg(offboards.size()).arg(plan.rejected.size()));
+    reload();
+    const QString summary = u"Imported: %1 added, %2 changed."_s.arg(added).arg(changedCount);
+    if (offboards.isEmpty()) {
+        done(true, summary);
+        return;
+    }
+    QPointer<QObject> ctx(context);
+    offboard(offboards, this, [ctx, done, summary](const OffboardOutcome &o) {
+        if (!ctx)
+            return;
+        QString message = summary + u" Offboarded %1."_s.arg(o.offboarded.size());
+        if (!o.failed.isEmpty())
+            message += u" "_s + o.failed.join(u" "_s);
+        done(o.failed.isEmpty(), message);
+    });
+}
+
+void TeamController::planGuardrails(QObject *context, std::function<void(const GuardrailPlan &, const ApiError &)> done)
+{
+    QPointer<QObject> ctx(context);
+    m_client->listGuardrails(this, [this, ctx, done](const ApiResult<QList<Guardrail>> &g) {
+        if (!g.ok()) {
+            if (ctx)
+                done({}, g.error);
+            return;
+        }
+        m_client->listKeyAssignments(this, [this, ctx, done, guardrails = g.value](const ApiResult<QList<GuardrailKeyAssignment>> &a) {
+            if (!ctx)
+                return;
+            if (!a.ok()) {
+                done({}, a.error);
+                return;
+            }
+            reload();
+            done(orteam::planGuardrails(m_tiers, members(), m_keys->model()->keys(), guardrails, a.value), ApiError{});
+        });
+    });
+}
+
+void TeamController::applyGuardrails(const GuardrailPlan &plan, QObject *context, std::function<void(int, const ApiError &)> done)
+{
+    auto chain = std::make_shared<Chain>();
+    auto error = std::make_shared<ApiError>();
+    auto createdIds = std::make_shared<QHash<QString, QString>>(); // tier → new guardrail id
+    for (const GuardrailStep &step : plan.steps) {
+        chain->steps << [this, step, error, createdIds](std::function<void(bool)> next) {
+            auto onGuardrail = [this, step, error, createdIds, next](const ApiResult<Guardrail> &r) {
+                if (!r.ok()) {
+                    *error = r.error;
+                    next(false);
+                    return;
+                }
+                // Remember the id on the tier, so the next plan finds it even if renamed on the web.
+                for (Tier t : m_store->tiers()) {
+                    if (t.name == step.tier && t.guardrailId != r.value.id) {
+                        t.guardrailId = r.value.id;
+                        QString ignored;
+                        m_store->saveTier(t, &ignored);
+                    }
+                }
+                createdIds->insert(step.tier, r.value.id);
+                audit(u"enforcement"_s, step.guardrailName, QString(), step.description);
+                next(true);
+            };
+            auto onCount = [this, step, error, next](const ApiResult<qint64> &r) {
+                if (!r.ok()) {
+                    *error = r.error;
+                    next(false);
+                    return;
+                }
+                audit(u"enforcement"_s, step.guardrailName, QString(), step.description);
+                next(true);
+            };
+            switch (step.kind) {
+            case GuardrailStep::Kind::Create:
+                m_client->createGuardrail(step.spec, this, onGuardrail);
+                break;
+            case GuardrailStep::Kind::Update:
+                m_client->updateGuardrail(step.guardrailId, step.spec, this, onGuardrail);
+                break;
+            case GuardrailStep::Kind::Unassign:
+                m_client->unassignKeysFromGuardrail(step.guardrailId, step.keyHashes, this, onCount);
+                break;
+            case GuardrailStep::Kind::Assign: {
+                const QString id = step.guardrailId.isEmpty() ? createdIds->value(step.tier) : step.guardrailId;
+                m_client->assignKeysToGuardrail(id, step.keyHashes, this, onCount);
+                break;
+            }
+            }
+        };
+    }
+    QPointer<QObject> ctx(context);
+    chain->finished = [this, ctx, done, error](int stepsDone, bool) {
+        reload();
+        if (ctx)
+            done(stepsDone, *error);
+    };
+    Chain::run(chain);
+}
+
+void TeamController::fetchModels(QObject *context, std::function<void(const QList<ModelInfo> &, const ApiError &)> done)
+{
+    if (!m_models.isEmpty()) {
+        done(m_models, ApiError{});
+        return;
+    }
+    QPointer<QObject> ctx(context);
+    m_client->models(this, [this, ctx, done](const ApiResult<QList<ModelInfo>> &r) {
+        if (r.ok()) {
+            m_models = r.value;
+            std::sort(m_models.begin(), m_models.end(), [](const ModelInfo &a, const ModelInfo &b) { return a.id < b.id; });
+        }
+        if (ctx)
+            done(m_models, r.error);
+    });
+}
+
+bool TeamController::autoEnforce() const
+{
+    return m_store->setting(AutoEnforceSetting, u"off"_s) == "on"_L1;
+}
+
+bool TeamController::setAutoEnforce(bool on, QString *error)
+{
+    if (on == autoEnforce())
+        return true;
+    if (!m_store->setSetting(AutoEnforceSetting, on ? u"on"_s : u"off"_s, error))
+        return false;
+    audit(u"enforcement"_s, u"auto-enforce"_s, on ? u"off"_s : u"on"_s, on ? u"on"_s : u"off"_s);
+    runDailyCheck();
+    return true;
+}
+
+void TeamController::onKeysRefreshed(const ApiError &error)
+{
+    if (error.kind != ApiError::Kind::None)
+        return;
+    QString problemText;
+    if (!m_store->recordKeySnapshots(m_keys->model()->keys(), m_clock(), &problemText))
+        Q_EMIT problem(u"Cannot save key usage to the database: %1"_s.arg(problemText));
+    runDailyCheck();
+}
+
+void TeamController::runDailyCheck()
+{
+    DailyCheckInput in;
+    in.today = today();
+    in.tiers = m_store->tiers();
+    in.members = m_store->members();
+    QString error;
+    for (auto [name, spend] : m_store->memberSpend(in.today, in.today, &error).asKeyValueRange())
+        in.spentToday.insert(name, spend.cost);
+    in.keys = m_keys->model()->keys();
+    in.enforced = m_store->enforcedKeys();
+    in.autoEnforce = autoEnforce();
+    m_lastCheck = dailyCheck(in);
+    for (const QString &hash : m_lastCheck.forget)
+        m_store->forgetEnforced(hash, &error);
+
+    auto actions = std::make_shared<QStringList>();
+    auto pending = std::make_shared<int>(int(m_lastCheck.toDisable.size() + m_lastCheck.toEnable.size()));
+    auto finish = [this, pending, actions]() {
+        if (--*pending > 0)
+            return;
+        reload();
+        Q_EMIT checkFinished(m_lastCheck.overBudget, *actions);
+    };
+    if (*pending == 0) {
+        reload();
+        Q_EMIT checkFinished(m_lastCheck.overBudget, *actions);
+        return;
+    }
+    for (const EnforcedKey &k : m_lastCheck.toDisable) {
+        KeyUpdate update;
+        update.disabled = true;
+        m_client->updateKey(k.keyHash, update, this, [this, k, finish, actions](const ApiResult<ApiKey> &r) {
+            QString e;
+            if (r.ok()) {
+                m_keys->model()->updateKey(r.value);
+                m_store->setEnforced(k, &e);
+                *actions << u"Disabled %1 (%2 is over the daily budget)."_s.arg(r.value.name, k.member);
+                audit(u"enforcement"_s, r.value.name, u"enabled"_s,
+                      u"disabled: %1 is over the daily budget (re-enabled at the next UTC day)"_s.arg(k.member));
+            } else {
+                Q_EMIT problem(u"Could not disable a key of %1 (over budget): %2"_s.arg(k.member, r.error.message()));
+            }
+            finish();
+        });
+    }
+    for (const EnforcedKey &k : m_lastCheck.toEnable) {
+        KeyUpdate update;
+        update.disabled = false;
+        m_client->updateKey(k.keyHash, update, this, [this, k, finish, actions](const ApiResult<ApiKey> &r) {
+            QString e;
+            if (r.ok() || r.error.httpStatus == 404) {
+                if (r.ok()) {
+                    m_keys->model()->updateKey(r.value);
+                    *actions << u"Re-enabled %1 (a new UTC day)."_s.arg(r.value.name);
+                }
+                m_store->forgetEnforced(k.keyHash, &e);
+                audit(u"enforcement"_s, r.ok() ? r.value.name : k.keyHash.left(16), u"disabled (over budget)"_s,
+                      u"enabled: a new UTC day"_s);
+            } else {
+                Q_EMIT problem(u"Could not re-enable a key of %1: %2"_s.arg(k.member, r.error.message()));
+            }
+            finish();
+        });
+    }
+}
+
+} // namespace orteam

@@ -1,0 +1,133 @@
+#include "MemberDialog.h"
+
+#include "KeyRequests.h"
+#include "Money.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace orteam {
+
+MemberDialog::MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, const QHash<QString, QString> &keyOwners,
+                           const std::optional<Member> &existing, QWidget *parent)
+    : QDialog(parent), m_isNew(!existing), m_base(existing.value_or(Member{}))
+{
+    setObjectName(QStringLiteral("memberDialog"));
+    setWindowTitle(m_isNew ? tr("Add member") : tr("Edit %1").arg(m_base.name));
+
+    m_name = new QLineEdit(m_base.name, this);
+    m_name->setObjectName(QStringLiteral("memberNameEdit"));
+    m_name->setReadOnly(!m_isNew); // the name is the member's identity in usage history
+    m_name->setPlaceholderText(tr("e.g. alice"));
+    m_email = new QLineEdit(m_base.email, this);
+    m_email->setObjectName(QStringLiteral("memberEmailEdit"));
+    m_tier = new QComboBox(this);
+    m_tier->setObjectName(QStringLiteral("memberTierCombo"));
+    m_tier->addItem(tr("(no tier)"), QString());
+    for (const Tier &t : tiers) {
+        const QString limit = t.defaultDailyLimit ? tr("%1 a day").arg(formatUsd(*t.defaultDailyLimit)) : tr("no daily limit");
+        const QString models = t.isUnrestricted() ? tr("every model") : tr("%n model(s)", nullptr, int(t.allowedModels->size()));
+        m_tier->addItem(QStringLiteral("%1 — %2, %3").arg(t.name, limit, models), t.name);
+    }
+    m_tier->setCurrentIndex(std::max(0, m_tier->findData(m_base.tier)));
+    m_limit = new QLineEdit(m_base.dailyLimitOverride ? QString::number(*m_base.dailyLimitOverride, 'f', 2) : QString(), this);
+    m_limit->setObjectName(QStringLiteral("memberLimitEdit"));
+    m_limit->setPlaceholderText(tr("empty: the tier's limit"));
+
+    m_keys = new QListWidget(this);
+    m_keys->setObjectName(QStringLiteral("memberKeysList"));
+    m_keys->setMinimumHeight(140);
+    for (const ApiKey &k : keys) {
+        const QString owner = keyOwners.value(k.hash);
+        QString text = k.label.isEmpty() || k.label == k.name ? k.name : QStringLiteral("%1  (%2)").arg(k.name, k.label);
+        if (!owner.isEmpty() && owner != m_base.name)
+            text += tr("  — linked to %1").arg(owner);
+        auto *item = new QListWidgetItem(text, m_keys);
+        item->setData(Qt::UserRole, k.hash);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(m_base.keyHashes.contains(k.hash) ? Qt::Checked : Qt::Unchecked);
+    }
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("memberErrorLabel"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #c62828"));
+    m_error->hide();
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    buttons->setObjectName(QStringLiteral("memberButtons"));
+    m_save = buttons->button(QDialogButtonBox::Save);
+    m_save->setObjectName(QStringLiteral("memberSaveButton"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &MemberDialog::submit);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Name"), m_name);
+    form->addRow(tr("Email"), m_email);
+    form->addRow(tr("Tier"), m_tier);
+    form->addRow(tr("Own daily limit"), m_limit);
+    form->addRow(tr("Keys"), m_keys);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_error);
+    layout->addWidget(buttons);
+    resize(520, sizeHint().height());
+}
+
+void MemberDialog::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+void MemberDialog::submit()
+{
+    const QString name = m_name->text().trimmed();
+    if (name.isEmpty()) {
+        showError(tr("A member needs a name."));
+        return;
+    }
+    if (name.size() > 100) {
+        showError(tr("A name may have at most 100 characters."));
+        return;
+    }
+    const QString email = m_email->text().trimmed();
+    if (!email.isEmpty() && (!email.contains(QLatin1Char('@')) || email.contains(QLatin1Char(' ')))) {
+        showError(tr("\"%1\" is not an email address.").arg(email));
+        return;
+    }
+    m_parsedLimit.reset();
+    if (!m_limit->text().trimmed().isEmpty()) {
+        const LimitParse limit = parseCreditLimit(m_limit->text());
+        if (!limit.error.isEmpty()) {
+            showError(tr("Own daily limit: %1").arg(limit.error));
+            return;
+        }
+        m_parsedLimit = limit.limit;
+    }
+    showError({});
+    Q_EMIT submitted();
+}
+
+Member MemberDialog::member() const
+{
+    Member m = m_base;
+    m.name = m_name->text().trimmed();
+    m.email = m_email->text().trimmed();
+    m.tier = m_tier->currentData().toString();
+    m.dailyLimitOverride = m_parsedLimit;
+    m.keyHashes.clear();
+    for (int i = 0; i < m_keys->count(); ++i) {
+        if (m_keys->item(i)->checkState() == Qt::Checked)
+            m.keyHashes << m_keys->item(i)->data(Qt::UserRole).toString();
+    }
+    return m;
+}
+
+} // namespace orteam

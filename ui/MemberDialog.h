@@ -1,0 +1,49 @@
+#pragma once
+
+#include "ApiKey.h"
+#include "Team.h"
+
+#include <QDialog>
+#include <QHash>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+
+namespace orteam {
+
+// Adds or edits one member: name (fixed once saved), email, tier, an own daily limit (empty:
+// the tier's), and which of the account's keys are theirs. A key linked to someone else says so;
+// ticking it moves it.
+class MemberDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, const QHash<QString, QString> &keyOwners,
+                 const std::optional<Member> &existing, QWidget *parent = nullptr);
+
+    Member member() const; // valid after submitted()
+    void showError(const QString &message);
+
+Q_SIGNALS:
+    void submitted();
+
+private:
+    void submit();
+
+    bool m_isNew;
+    Member m_base;
+    QLineEdit *m_name;
+    QLineEdit *m_email;
+    QComboBox *m_tier;
+    QLineEdit *m_limit;
+    QListWidget *m_keys;
+    QLabel *m_error;
+    QPushButton *m_save;
+    std::optional<double> m_parsedLimit;
+};
+
+} // namespace orteam

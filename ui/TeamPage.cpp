@@ -1,0 +1,327 @@
+#include "TeamPage.h"
+
+#include "ErrorBanner.h"
+#include "GuardrailDialog.h"
+#include "KeyListController.h"
+#include "MemberDialog.h"
+#include "MessageBox.h"
+#include "Money.h"
+#include "RosterImportDialog.h"
+#include "TeamController.h"
+#include "TierEditorDialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace orteam {
+
+TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *banner, QWidget *parent)
+    : QWidget(parent), m_team(team), m_keys(keys), m_banner(banner)
+{
+    setObjectName(QStringLiteral("teamPage"));
+    auto button = [this](const QString &text, const char *name) {
+        auto *b = new QPushButton(text, this);
+        b->setObjectName(QLatin1StringView(name));
+        return b;
+    };
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("memberSearchEdit"));
+    m_search->setPlaceholderText(tr("Search members…"));
+    m_search->setClearButtonEnabled(true);
+    m_add = button(tr("Add member…"), "addMemberButton");
+    m_edit = button(tr("Edit…"), "editMemberButton");
+    m_bulkTier = new QComboBox(this);
+    m_bulkTier->setObjectName(QStringLiteral("bulkTierCombo"));
+    m_bulkTier->setToolTip(tr("The tier \"Set tier\" gives every selected member"));
+    m_setTier = button(tr("Set tier"), "setTierButton");
+    m_offboard = button(tr("Offboard…"), "offboardButton");
+    m_import = button(tr("Import CSV…"), "importRosterButton");
+    m_tiers = button(tr("Tiers…"), "editTiersButton");
+    m_apply = button(tr("Apply tiers to OpenRouter…"), "applyTiersButton");
+    m_apply->setToolTip(tr("One guardrail per tier (daily budget, allowed models), each member's keys assigned to it"));
+
+    m_overBudget = new QLabel(this);
+    m_overBudget->setObjectName(QStringLiteral("overBudgetLabel"));
+    m_overBudget->setWordWrap(true);
+    m_overBudget->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 6px; border-radius: 3px; }"));
+    m_overBudget->hide();
+    m_autoEnforce = new QCheckBox(tr("Auto-enforce daily budgets (disable keys over budget; re-enable at the next UTC day)"), this);
+    m_autoEnforce->setObjectName(QStringLiteral("autoEnforceCheck"));
+    m_autoEnforce->setChecked(m_team->autoEnforce());
+
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setObjectName(QStringLiteral("memberProxyModel"));
+    m_proxy->setSourceModel(m_team->model());
+    m_proxy->setSortRole(MemberTableModel::SortRole);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setFilterKeyColumn(-1);
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("membersTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(MemberTableModel::NameColumn, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("teamSummaryLabel"));
+
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_search, 1);
+    actions->addWidget(m_add);
+    actions->addWidget(m_edit);
+    actions->addSpacing(12);
+    actions->addWidget(m_bulkTier);
+    actions->addWidget(m_setTier);
+    actions->addWidget(m_offboard);
+    auto *governance = new QHBoxLayout;
+    governance->addWidget(m_import);
+    governance->addWidget(m_tiers);
+    governance->addWidget(m_apply);
+    governance->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(actions);
+    layout->addLayout(governance);
+    layout->addWidget(m_autoEnforce);
+    layout->addWidget(m_overBudget);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_summary);
+
+    m_chooseFile = [this] {
+        return QFileDialog::getOpenFileName(this, tr("Import roster"),
+                                            QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
+                                            tr("CSV files (*.csv);;All files (*)"));
+    };
+
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_add, &QPushButton::clicked, this, &TeamPage::addMember);
+    connect(m_edit, &QPushButton::clicked, this, &TeamPage::editMember);
+    connect(m_table, &QAbstractItemView::doubleClicked, this, &TeamPage::editMember);
+    connect(m_setTier, &QPushButton::clicked, this, &TeamPage::setTierOfSelection);
+    connect(m_offboard, &QPushButton::clicked, this, &TeamPage::offboardSelection);
+    connect(m_import, &QPushButton::clicked, this, &TeamPage::importRoster);
+    connect(m_tiers, &QPushButton::clicked, this, &TeamPage::editTiers);
+    connect(m_apply, &QPushButton::clicked, this, &TeamPage::applyTiers);
+    connect(m_autoEnforce, &QCheckBox::toggled, this, [this](bool on) {
+        QString error;
+        if (!m_team->setAutoEnforce(on, &error)) {
+            m_banner->showError(tr("Could not change auto-enforce: %1").arg(error));
+            QSignalBlocker block(m_autoEnforce);
+            m_autoEnforce->setChecked(!on);
+            return;
+        }
+        Q_EMIT status(on ? tr("Auto-enforce is on: keys of members over their daily budget are disabled until the next UTC day.")
+                         : tr("Auto-enforce is off: members over budget are only flagged."));
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TeamPage::updateEnabled);
+    connect(m_team, &TeamController::changed, this, [this] {
+        const QString keep = m_bulkTier->currentText();
+        m_bulkTier->clear();
+        for (const Tier &t : m_team->tiers())
+            m_bulkTier->addItem(t.name);
+        m_bulkTier->setCurrentIndex(std::max(0, m_bulkTier->findText(keep)));
+        updateSummary();
+        updateOverBudget();
+        updateEnabled();
+    });
+    connect(m_team, &TeamController::checkFinished, this, [this](const QList<OverBudget> &, const QStringList &done) {
+        updateOverBudget();
+        if (!done.isEmpty())
+            Q_EMIT status(done.join(QLatin1Char(' ')));
+    });
+    connect(m_team, &TeamController::problem, m_banner, [this](const QString &message) { m_banner->showError(message); });
+    for (const Tier &t : m_team->tiers())
+        m_bulkTier->addItem(t.name);
+    m_table->resizeColumnsToContents();
+    updateSummary();
+    updateOverBudget();
+    updateEnabled();
+}
+
+QStringList TeamPage::selectedNames() const
+{
+    QStringList names;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        names << index.data(MemberTableModel::NameRole).toString();
+    return names;
+}
+
+void TeamPage::selectMembers(const QStringList &names)
+{
+    m_table->clearSelection();
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const QModelIndex index = m_proxy->index(row, 0);
+        if (names.contains(index.data(MemberTableModel::NameRole).toString()))
+            m_table->selectionModel()->select(index, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+}
+
+void TeamPage::updateEnabled()
+{
+    const QStringList names = selectedNames();
+    bool anyActive = false;
+    for (const QString &n : names) {
+        if (const auto m = m_team->member(n))
+            anyActive = anyActive || m->active;
+    }
+    m_edit->setEnabled(names.size() == 1);
+    m_setTier->setEnabled(!names.isEmpty() && m_bulkTier->count() > 0);
+    m_offboard->setEnabled(anyActive);
+}
+
+void TeamPage::updateSummary()
+{
+    int active = 0;
+    double today = 0, week = 0;
+    for (const MemberTableModel::Row &r : m_team->model()->rows()) {
+        active += r.member.active ? 1 : 0;
+        today += r.today;
+        week += r.week;
+    }
+    m_summary->setText(tr("%n member(s), %1 active · %2 today · %3 in the last 7 days (UTC)", nullptr, int(m_team->model()->rows().size()))
+                           .arg(active)
+                           .arg(formatUsd(today), formatUsd(week)));
+}
+
+void TeamPage::updateOverBudget()
+{
+    QStringList lines;
+    for (const MemberTableModel::Row &r : m_team->model()->rows()) {
+        if (r.overBudget && r.dailyLimit)
+            lines << tr("%1 (%2 of %3)").arg(r.member.name, formatUsd(r.today), formatUsd(*r.dailyLimit));
+    }
+    m_overBudget->setText(lines.isEmpty() ? QString()
+                                          : tr("Over the daily budget today: %1.%2")
+                                                .arg(lines.join(QStringLiteral(", ")),
+                                                     m_team->autoEnforce() ? tr(" Their keys are disabled until the next UTC day.")
+                                                                           : tr(" Turn on auto-enforce to stop their spend.")));
+    m_overBudget->setVisible(!lines.isEmpty());
+}
+
+void TeamPage::addMember()
+{
+    auto *dialog = new MemberDialog(m_team->tiers(), m_keys->model()->keys(), m_team->keyOwners(), std::nullopt, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &MemberDialog::submitted, this, [this, dialog] {
+        const Member m = dialog->member();
+        QString error;
+        if (!m_team->addMember(m, &error)) {
+            dialog->showError(error);
+            return;
+        }
+        dialog->accept();
+        selectMembers({m.name});
+        Q_EMIT status(tr("Added %1.").arg(m.name));
+    });
+    dialog->open();
+}
+
+void TeamPage::editMember()
+{
+    const QStringList names = selectedNames();
+    if (names.size() != 1)
+        return;
+    const auto existing = m_team->member(names.first());
+    if (!existing)
+        return;
+    auto *dialog = new MemberDialog(m_team->tiers(), m_keys->model()->keys(), m_team->keyOwners(), existing, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &MemberDialog::submitted, this, [this, dialog] {
+        const Member m = dialog->member();
+        QString error;
+        if (!m_team->updateMember(m, &error) || !m_team->setKeys(m.name, m.keyHashes, &error)) {
+            dialog->showError(error);
+            return;
+        }
+        dialog->accept();
+        Q_EMIT status(tr("Saved %1.").arg(m.name));
+    });
+    dialog->open();
+}
+
+void TeamPage::setTierOfSelection()
+{
+    const QStringList names = selectedNames();
+    const QString tier = m_bulkTier->currentText();
+    if (names.isEmpty() || tier.isEmpty())
+        return;
+    QString error;
+    if (!m_team->setTier(names, tier, &error)) {
+        m_banner->showError(tr("Could not set the tier: %1").arg(error));
+        return;
+    }
+    selectMembers(names);
+    Q_EMIT status(tr("%n member(s) now on the %1 tier. Apply tiers to OpenRouter to enforce it there.", nullptr, int(names.size())).arg(tier));
+}
+
+void TeamPage::offboardSelection()
+{
+    QStringList names;
+    int keys = 0;
+    for (const QString &n : selectedNames()) {
+        const auto m = m_team->member(n);
+        if (m && m->active) {
+            names << n;
+            keys += int(m->keyHashes.size());
+        }
+    }
+    if (names.isEmpty())
+        return;
+    if (MessageBox::question(this, tr("Offboard"),
+                             tr("Offboard %1 and revoke %n key(s)?", nullptr, keys).arg(names.join(QStringLiteral(", "))),
+                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                             tr("Anything using those keys stops working at once. Their spend history is kept."))
+        != QMessageBox::Yes)
+        return;
+    m_offboard->setEnabled(false);
+    m_team->offboard(names, this, [this](const TeamController::OffboardOutcome &o) {
+        updateEnabled();
+        if (!o.failed.isEmpty())
+            m_banner->showError(o.failed.join(QLatin1Char(' ')) + tr(" Offboard again to retry."));
+        if (!o.offboarded.isEmpty())
+            Q_EMIT status(tr("Offboarded %1.").arg(o.offboarded.join(QStringLiteral(", "))));
+    });
+}
+
+void TeamPage::importRoster()
+{
+    const QString path = m_chooseFile();
+    if (path.isEmpty())
+        return;
+    auto *dialog = new RosterImportDialog(m_team, path, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &RosterImportDialog::imported, this, &TeamPage::status);
+    dialog->open();
+}
+
+void TeamPage::editTiers()
+{
+    auto *dialog = new TierEditorDialog(m_team, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void TeamPage::applyTiers()
+{
+    auto *dialog = new GuardrailDialog(m_team, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &GuardrailDialog::applied, this, &TeamPage::status);
+    dialog->open();
+}
+
+} // namespace orteam

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QWidget>
+
+#include <functional>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace orteam {
+
+class ErrorBanner;
+class KeyListController;
+class TeamController;
+
+// The Team page: members with tier, daily limit and spend today and this week; adding and
+// editing members, bulk tier assignment, roster import, offboarding, the tier editor, pushing
+// tiers to OpenRouter guardrails, and the local daily check's flags and auto-enforce switch.
+class TeamPage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *banner, QWidget *parent = nullptr);
+
+    QTableView *table() const { return m_table; }
+    QStringList selectedNames() const;
+    void selectMembers(const QStringList &names);
+
+    // Where "Import CSV…" gets its file: a file dialog, or (tests) a fixed path.
+    void setFileChooser(std::function<QString()> chooser) { m_chooseFile = std::move(chooser); }
+
+public Q_SLOTS:
+    void addMember();
+    void editMember();
+    void setTierOfSelection();
+    void offboardSelection();
+    void importRoster();
+    void editTiers();
+    void applyTiers();
+
+Q_SIGNALS:
+    void status(const QString &message);
+
+private:
+    void updateEnabled();
+    void updateSummary();
+    void updateOverBudget();
+
+    TeamController *m_team;
+    KeyListController *m_keys;
+    ErrorBanner *m_banner;
+    QSortFilterProxyModel *m_proxy;
+    QLineEdit *m_search;
+    QPushButton *m_add;
+    QPushButton *m_edit;
+    QComboBox *m_bulkTier;
+    QPushButton *m_setTier;
+    QPushButton *m_offboard;
+    QPushButton *m_import;
+    QPushButton *m_tiers;
+    QPushButton *m_apply;
+    QCheckBox *m_autoEnforce;
+    QLabel *m_overBudget;
+    QTableView *m_table;
+    QLabel *m_summary;
+    std::function<QString()> m_chooseFile;
+};
+
+} // namespace orteam
