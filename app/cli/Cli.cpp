@@ -1,6 +1,8 @@
 #include "Cli.h"
 
 #include "Csv.h"
+#include "Enforcement.h"
+#include "GuardrailSync.h"
 #include "JsonCodec.h"
 #include "KeychainSecretStore.h"
 #include "KeyFormatter.h"
@@ -81,6 +83,14 @@ Team commands (read and write the team database only; no key or network needed):
         Revokes every key linked to the member, then marks them inactive. Asks on a
         terminal unless --yes; a member whose keys could not all be revoked stays active.
   tiers list [--format table|json]
+  tiers apply [--dry-run] [--yes]
+        Makes OpenRouter enforce the tiers: one guardrail per tier (daily budget, allowed
+        models), each member's keys assigned to it. Shows the changes first; applying again
+        changes nothing. Needs the management key.
+  budgets check [--enforce]
+        Saves today's key usage, flags members over their daily limit, and with --enforce
+        (or auto-enforce on in the dashboard) disables their keys; keys it disabled come
+        back at the next UTC day. Keys an admin disabled are never enabled. For cron.
   report weekly [--format table|json|csv]
         The last 7 days including today: user, weekly cost, requests, daily limit;
         by cost, highest first.
@@ -253,6 +263,8 @@ int Cli::run()
         return membersCommand(args);
     if (command == "tiers"_L1)
         return tiersCommand(args);
+    if (command == "budgets"_L1)
+        return budgetsCommand(args);
     if (command == "report"_L1)
         return reportCommand(args);
     if (command == "help"_L1) {
@@ -761,10 +773,142 @@ int Cli::membersCommand(QStringList args)
     return fail(UsageError, u"unknown members subcommand \"%1\" (see orteam-cli --help)"_s.arg(sub));
 }
 
+int Cli::tiersApply(QStringList args)
+{
+    const bool yes = takeFlag(args, u"yes"_s);
+    const bool dryRun = takeFlag(args, u"dry-run"_s);
+    if (rejectLeftovers(args, 0))
+        return fail(UsageError, m_usageError);
+    if (!yes && !dryRun && ::isatty(STDIN_FILENO) == 0)
+        return fail(UsageError, u"applying tiers needs confirmation: run it on a terminal, or pass --yes (or --dry-run)"_s);
+    if (!openStore() || !setUpClient())
+        return m_lastFailure;
+    const auto keys = waitFor<ApiKeyList>([&](auto done) { m_client.listKeys(true, nullptr, done); });
+    if (!keys.ok())
+        return failApi(keys.error);
+    const auto guardrails = waitFor<QList<Guardrail>>([&](auto done) { m_client.listGuardrails(nullptr, done); });
+    if (!guardrails.ok())
+        return failApi(guardrails.error);
+    const auto assignments = waitFor<QList<GuardrailKeyAssignment>>([&](auto done) { m_client.listKeyAssignments(nullptr, done); });
+    if (!assignments.ok())
+        return failApi(assignments.error);
+    const GuardrailPlan plan = planGuardrails(m_store->tiers(), m_store->members(), keys.value, guardrails.value, assignments.value);
+    for (const QString &note : plan.notes)
+        m_out << "note: " << note << "\n";
+    if (plan.isEmpty()) {
+        m_out << "OpenRouter already matches the tiers: nothing to do." << Qt::endl;
+        return Ok;
+    }
+    for (const GuardrailStep &step : plan.steps)
+        m_out << "  " << step.description << "\n";
+    m_out.flush();
+    if (dryRun) {
+        m_out << plan.steps.size() << " change(s) would be made (dry run: nothing was changed)." << Qt::endl;
+        return Ok;
+    }
+    if (!yes && !confirm(u"Apply these %1 change(s) to OpenRouter?"_s.arg(plan.steps.size())))
+        return fail(Declined, u"nothing was changed"_s);
+    QEventLoop loop;
+    int stepsDone = 0;
+    ApiError error;
+    applyGuardrailPlan(
+        &m_client, plan, nullptr,
+        [&](const GuardrailStep &step, const QString &id) {
+            if (step.kind == GuardrailStep::Kind::Create || step.kind == GuardrailStep::Kind::Update) {
+                for (Tier t : m_store->tiers()) {
+                    QString ignored;
+                    if (t.name == step.tier && t.guardrailId != id) {
+                        t.guardrailId = id;
+                        m_store->saveTier(t, &ignored);
+                    }
+                }
+            }
+            audit(u"enforcement"_s, step.guardrailName, {}, step.description);
+        },
+        [&](int done, const ApiError &e) {
+            stepsDone = done;
+            error = e;
+            loop.quit();
+        });
+    if (stepsDone == 0 && error.kind == ApiError::Kind::None && !plan.steps.isEmpty())
+        loop.exec();
+    if (error.kind != ApiError::Kind::None) {
+        m_err << "orteam-cli: stopped after " << stepsDone << " of " << plan.steps.size()
+              << " change(s); run tiers apply again to finish." << Qt::endl;
+        return failApi(error);
+    }
+    m_out << "Applied " << stepsDone << " change(s)." << Qt::endl;
+    return Ok;
+}
+
+int Cli::budgetsCommand(QStringList args)
+{
+    if (args.isEmpty() || args.first() != "check"_L1)
+        return fail(UsageError, u"budgets needs a subcommand: check"_s);
+    args.removeFirst();
+    const bool enforce = takeFlag(args, u"enforce"_s);
+    if (rejectLeftovers(args, 0))
+        return fail(UsageError, m_usageError);
+    if (!openStore() || !setUpClient())
+        return m_lastFailure;
+    const auto keys = waitFor<ApiKeyList>([&](auto done) { m_client.listKeys(true, nullptr, done); });
+    if (!keys.ok())
+        return failApi(keys.error);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QString error;
+    // The same sync the dashboard does: today's key counters into the store, then the check.
+    if (!m_store->recordKeySnapshots(keys.value, now, &error))
+        return fail(ServerError, u"cannot save key usage: %1"_s.arg(error));
+    DailyCheckInput in;
+    in.today = now.date();
+    in.members = m_store->members();
+    in.tiers = m_store->tiers();
+    for (auto [name, spend] : m_store->memberSpend(in.today, in.today, &error).asKeyValueRange())
+        in.spentToday.insert(name, spend.cost);
+    in.keys = keys.value;
+    in.enforced = m_store->enforcedKeys();
+    in.autoEnforce = enforce || m_store->setting(u"auto_enforce"_s) == "on"_L1;
+    const DailyCheckResult result = dailyCheck(in);
+    for (const OverBudget &o : result.overBudget)
+        m_out << "over budget: " << o.member << " spent " << formatUsd(o.spent) << " of " << formatUsd(o.limit) << " today (UTC)\n";
+    if (result.overBudget.isEmpty())
+        m_out << "Every member is within their daily budget.\n";
+    for (const QString &hash : result.forget)
+        m_store->forgetEnforced(hash, &error);
+    int failures = 0;
+    auto setDisabled = [&](const EnforcedKey &k, bool disabled) {
+        KeyUpdate update;
+        update.disabled = disabled;
+        const auto r = waitFor<ApiKey>([&](auto done) { m_client.updateKey(k.keyHash, update, nullptr, done); });
+        if (!r.ok() && !(!disabled && r.error.httpStatus == 404)) {
+            ++failures;
+            m_err << "orteam-cli: could not " << (disabled ? "disable" : "re-enable") << " a key of " << k.member << ": "
+                  << r.error.message() << Qt::endl;
+            return;
+        }
+        const QString name = r.ok() ? r.value.name : k.keyHash.left(16);
+        if (disabled)
+            m_store->setEnforced(k, &error);
+        else
+            m_store->forgetEnforced(k.keyHash, &error);
+        audit(u"enforcement"_s, name, disabled ? u"enabled"_s : u"disabled (over budget)"_s,
+              disabled ? u"disabled: %1 is over the daily budget"_s.arg(k.member) : u"enabled: a new UTC day"_s);
+        m_out << (disabled ? "disabled " : "re-enabled ") << name << " (" << k.member << ")\n";
+    };
+    for (const EnforcedKey &k : result.toDisable)
+        setDisabled(k, true);
+    for (const EnforcedKey &k : result.toEnable)
+        setDisabled(k, false);
+    m_out.flush();
+    return failures > 0 ? int(ServerError) : int(Ok);
+}
+
 int Cli::tiersCommand(QStringList args)
 {
+    if (!args.isEmpty() && args.first() == "apply"_L1)
+        return tiersApply(args.mid(1));
     if (args.isEmpty() || args.first() != "list"_L1)
-        return fail(UsageError, u"tiers needs a subcommand: list"_s);
+        return fail(UsageError, u"tiers needs a subcommand: list, apply"_s);
     args.removeFirst();
     const std::optional<QString> format = takeFormat(args, {u"table"_s, u"json"_s}, 0);
     if (!format)

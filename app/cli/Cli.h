@@ -51,6 +51,8 @@ private:
     int whoami(QStringList args);
     int membersCommand(QStringList args);
     int tiersCommand(QStringList args);
+    int tiersApply(QStringList args);
+    int budgetsCommand(QStringList args);
     int reportCommand(QStringList args);
     // Opens the team database (--db, or the default SQLite file); prints the failure itself.
     bool openStore();

@@ -1,6 +1,7 @@
 #include "TeamController.h"
 
 #include "AuditLog.h"
+#include "GuardrailSync.h"
 #include "KeyTableModel.h"
 #include "KeyListController.h"
 #include "Money.h"
@@ -31,30 +32,6 @@ QString memberSummary(const Member &m)
                                                 m.active ? u"active"_s : u"inactive"_s);
 }
 
-// Runs `steps` one after another, each calling `next(ok)` when done; stops at the first failure.
-// The chain owns itself and is freed when it ends.
-struct Chain
-{
-    QList<std::function<void(std::function<void(bool)>)>> steps;
-    std::function<void(int done, bool ok)> finished;
-    int index = 0;
-
-    static void run(std::shared_ptr<Chain> chain)
-    {
-        if (chain->index >= chain->steps.size()) {
-            chain->finished(chain->index, true);
-            return;
-        }
-        chain->steps.at(chain->index)([chain](bool ok) {
-            if (!ok) {
-                chain->finished(chain->index, false);
-                return;
-            }
-            ++chain->index;
-            run(chain);
-        });
-    }
-};
 } // namespace
 
 // ---- MemberTableModel ----------------------------------------------------------------------------
@@ -458,63 +435,27 @@ void TeamController::planGuardrails(QObject *context, std::function<void(const G
 
 void TeamController::applyGuardrails(const GuardrailPlan &plan, QObject *context, std::function<void(int, const ApiError &)> done)
 {
-    auto chain = std::make_shared<Chain>();
-    auto error = std::make_shared<ApiError>();
-    auto createdIds = std::make_shared<QHash<QString, QString>>(); // tier → new guardrail id
-    for (const GuardrailStep &step : plan.steps) {
-        chain->steps << [this, step, error, createdIds](std::function<void(bool)> next) {
-            auto onGuardrail = [this, step, error, createdIds, next](const ApiResult<Guardrail> &r) {
-                if (!r.ok()) {
-                    *error = r.error;
-                    next(false);
-                    return;
-                }
-                // Remember the id on the tier, so the next plan finds it even if renamed on the web.
+    QPointer<QObject> ctx(context);
+    applyGuardrailPlan(
+        m_client, plan, this,
+        [this](const GuardrailStep &step, const QString &id) {
+            // Remember the id on the tier, so the next plan finds it even if renamed on the web.
+            if (step.kind == GuardrailStep::Kind::Create || step.kind == GuardrailStep::Kind::Update) {
                 for (Tier t : m_store->tiers()) {
-                    if (t.name == step.tier && t.guardrailId != r.value.id) {
-                        t.guardrailId = r.value.id;
-                        QString ignored;
+                    QString ignored;
+                    if (t.name == step.tier && t.guardrailId != id) {
+                        t.guardrailId = id;
                         m_store->saveTier(t, &ignored);
                     }
                 }
-                createdIds->insert(step.tier, r.value.id);
-                audit(u"enforcement"_s, step.guardrailName, QString(), step.description);
-                next(true);
-            };
-            auto onCount = [this, step, error, next](const ApiResult<qint64> &r) {
-                if (!r.ok()) {
-                    *error = r.error;
-                    next(false);
-                    return;
-                }
-                audit(u"enforcement"_s, step.guardrailName, QString(), step.description);
-                next(true);
-            };
-            switch (step.kind) {
-            case GuardrailStep::Kind::Create:
-                m_client->createGuardrail(step.spec, this, onGuardrail);
-                break;
-            case GuardrailStep::Kind::Update:
-                m_client->updateGuardrail(step.guardrailId, step.spec, this, onGuardrail);
-                break;
-            case GuardrailStep::Kind::Unassign:
-                m_client->unassignKeysFromGuardrail(step.guardrailId, step.keyHashes, this, onCount);
-                break;
-            case GuardrailStep::Kind::Assign: {
-                const QString id = step.guardrailId.isEmpty() ? createdIds->value(step.tier) : step.guardrailId;
-                m_client->assignKeysToGuardrail(id, step.keyHashes, this, onCount);
-                break;
             }
-            }
-        };
-    }
-    QPointer<QObject> ctx(context);
-    chain->finished = [this, ctx, done, error](int stepsDone, bool) {
-        reload();
-        if (ctx)
-            done(stepsDone, *error);
-    };
-    Chain::run(chain);
+            audit(u"enforcement"_s, step.guardrailName, QString(), step.description);
+        },
+        [this, ctx, done](int stepsDone, const ApiError &error) {
+            reload();
+            if (ctx)
+                done(stepsDone, error);
+        });
 }
 
 void TeamController::fetchModels(QObject *context, std::function<void(const QList<ModelInfo> &, const ApiError &)> done)

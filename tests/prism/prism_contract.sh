@@ -53,6 +53,13 @@ check 0 "keys set-limit with reset"        -- keys set-limit "$hash" 75 --reset 
 check 0 "keys set-limit none"              -- keys set-limit "$hash" none
 check 0 "keys revoke"                      -- keys revoke "$hash" --yes
 check 0 "credits"                          -- credits
+# Tiers pushed to guardrails and the daily check: their POST/PATCH bodies are checked too.
+db="$work/team.db"
+check 0 "members add (for tiers)"          -- --db "$db" members add alice --tier basic --daily-limit 0
+check 0 "members link"                     -- --db "$db" members link alice "$hash"
+check 0 "tiers apply --dry-run"            -- --db "$db" tiers apply --dry-run
+check 0 "tiers apply (create, assign)"     -- --db "$db" tiers apply --yes
+check 0 "budgets check --enforce (PATCH)"  -- --db "$db" budgets check --enforce
 # The spec's example for GET /key is an API key, so whoami must say so (exit 4), having parsed it.
 check 4 "whoami parses GET /key"           -- whoami
 

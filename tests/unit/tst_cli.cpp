@@ -415,6 +415,101 @@ private Q_SLOTS:
         QCOMPARE(store.auditLog().first().action, u"offboard"_s);
     }
 
+    void tiersApplyIsPreviewedAndIdempotent()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const ApiKey a = addKey(u"alice-key"_s);
+        const ApiKey b = addKey(u"bob-key"_s);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"add"_s, u"alice"_s, u"--tier"_s, u"basic"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"add"_s, u"bob"_s, u"--tier"_s, u"pro"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"alice"_s, a.hash}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"bob"_s, b.hash}).code, 0);
+
+        // Without a terminal it needs --yes; a dry run changes nothing.
+        QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"apply"_s}).code, 2);
+        Run r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--dry-run"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"Create guardrail \"orteam tier: basic\": $5.00 a day, 2 model(s)."_s), qPrintable(r.out));
+        QVERIFY(r.out.contains(u"4 change(s) would be made"_s));
+        QVERIFY(m_fake->guardrails().isEmpty());
+
+        // A failure midway stops there and says so; applying again finishes the job.
+        m_fake->failNext("POST", u"/guardrails/"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--yes"_s});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"stopped after 2 of 4"_s), qPrintable(r.err));
+        QCOMPARE(m_fake->guardrails().size(), 2);
+        r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--yes"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"Applied 2 change(s)"_s), qPrintable(r.out));
+        QCOMPARE(m_fake->guardrails().size(), 2); // none created twice
+        const auto guardrailOf = m_fake->guardrailOfKey();
+        QString basicId;
+        for (const Guardrail &g : m_fake->guardrails()) {
+            if (g.name == u"orteam tier: basic"_s) {
+                basicId = g.id;
+                QCOMPARE(g.limitUsd.value(), 5.0);
+                QCOMPARE(g.resetInterval, LimitReset::Daily);
+                QCOMPARE(g.allowedModels.value().size(), 2);
+            }
+        }
+        QCOMPARE(guardrailOf.value(a.hash), basicId);
+        QVERIFY(!guardrailOf.value(b.hash).isEmpty());
+
+        r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--yes"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(u"nothing to do"_s));
+
+        // The tier remembers its guardrail; the audit log has each change.
+        Store store;
+        QString error;
+        QVERIFY(store.open(*DbLocation::parse(db, &error), &error));
+        QCOMPARE(store.tiers().at(1).guardrailId, basicId);
+        int enforcement = 0;
+        for (const AuditEntry &e : store.auditLog())
+            enforcement += e.action == u"enforcement"_s ? 1 : 0;
+        QCOMPARE(enforcement, 4);
+    }
+
+    void budgetsCheckDisablesAndForgetsNothingElse()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        FakeOpenRouter::KeySeed s;
+        s.name = u"spender"_s;
+        s.usageDaily = 6.0;
+        s.usage = 6.0;
+        const ApiKey spender = m_fake->addKey(s);
+        s.name = u"spender-old"_s;
+        s.usageDaily = 0;
+        s.disabled = true; // an admin's doing
+        const ApiKey old = m_fake->addKey(s);
+        const ApiKey frugal = addKey(u"frugal"_s);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"add"_s, u"sam"_s, u"--tier"_s, u"basic"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"add"_s, u"fay"_s, u"--tier"_s, u"basic"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"sam"_s, spender.hash}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"sam"_s, old.hash}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"fay"_s, frugal.hash}).code, 0);
+
+        Run r = cli({u"--db"_s, db, u"budgets"_s, u"check"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"over budget: sam spent $6.00 of $5.00"_s), qPrintable(r.out));
+        QVERIFY(!m_fake->key(spender.hash)->disabled); // flagged only
+
+        r = cli({u"--db"_s, db, u"budgets"_s, u"check"_s, u"--enforce"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"disabled spender (sam)"_s), qPrintable(r.out));
+        QVERIFY(m_fake->key(spender.hash)->disabled);
+        QVERIFY(!m_fake->key(frugal.hash)->disabled);
+        Store store;
+        QString error;
+        QVERIFY(store.open(*DbLocation::parse(db, &error), &error));
+        QCOMPARE(store.enforcedKeys().size(), 1);
+        QCOMPARE(store.enforcedKeys().at(0).keyHash, spender.hash);
+        QCOMPARE(store.memberSpend(QDateTime::currentDateTimeUtc().date(), QDateTime::currentDateTimeUtc().date(), &error).value(u"sam"_s).cost, 6.0);
+    }
+
     void weeklyReportOnASeedDatabase()
     {
         QTemporaryDir dir;
