@@ -93,8 +93,11 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
     Q_UNUSED(unknown) // extra columns (a spreadsheet's notes, say) are ignored on purpose
 
     QSet<QString> tierNames;
-    for (const Tier &t : tiers)
+    QStringList tierList; // in the tiers' own order, for messages
+    for (const Tier &t : tiers) {
         tierNames.insert(t.name);
+        tierList << t.name;
+    }
     QHash<QString, int> firstLine; // name → the line that named it first
 
     for (qsizetype r = 1; r < parsed.records.size(); ++r) {
@@ -104,7 +107,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
         auto cell = [&](int col) { return col >= 0 && col < rec.fields.size() ? csvUndefuse(rec.fields.at(col).trimmed()) : QString(); };
         if (rec.fields.size() != header.size()) {
             row.name = cell(nameCol);
-            row.error = u"has %1 field(s) where the header has %2."_s.arg(rec.fields.size()).arg(header.size());
+            row.error = u"The row has %1 field(s) where the header has %2."_s.arg(rec.fields.size()).arg(header.size());
             out.rows << row;
             continue;
         }
@@ -127,7 +130,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
         if (tierCol >= 0) {
             const QString tier = cell(tierCol).toLower();
             if (!tier.isEmpty() && !tierNames.contains(tier))
-                problems << u"the tier \"%1\" does not exist (tiers: %2)"_s.arg(cell(tierCol), QStringList(tierNames.values()).join(u", "_s));
+                problems << u"the tier \"%1\" does not exist (tiers: %2)"_s.arg(cell(tierCol), tierList.join(u", "_s));
             row.tier = tier;
         }
         if (limitCol >= 0) {
@@ -135,8 +138,12 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             row.hasDailyLimit = true;
             if (!text.isEmpty()) {
                 const LimitParse limit = parseCreditLimit(text);
-                if (!limit.error.isEmpty())
-                    problems << u"daily limit: %1"_s.arg(limit.error);
+                if (!limit.error.isEmpty()) {
+                    QString why = limit.error;
+                    if (why.endsWith(u'.'))
+                        why.chop(1);
+                    problems << u"daily limit: %1"_s.arg(why);
+                }
                 else
                     row.dailyLimit = limit.limit;
             }

@@ -1,0 +1,573 @@
+// The Team page driven like a person would, offscreen, against the fake OpenRouter and a real
+// SQLite file: members and spend, the member form, bulk tier assignment, the tier editor's
+// allowlist, roster import with its preview, offboarding, guardrails and auto-enforce.
+#include "AppSettings.h"
+#include "AuditLog.h"
+#include "ConnectionManager.h"
+#include "DemoData.h"
+#include "ErrorBanner.h"
+#include "FakeOpenRouter.h"
+#include "KeyListController.h"
+#include "KeyTableModel.h"
+#include "KeysPage.h"
+#include "MainWindow.h"
+#include "MessageBox.h"
+#include "Money.h"
+#include "OpenRouterClient.h"
+#include "SecretStore.h"
+#include "Store.h"
+#include "TeamController.h"
+#include "TeamPage.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialog>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QNetworkAccessManager>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace orteam;
+using namespace Qt::Literals::StringLiterals;
+
+class TestTeamPage : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<FakeOpenRouter> m_fake;
+    std::unique_ptr<QNetworkAccessManager> m_nam;
+    std::unique_ptr<OpenRouterClient> m_client;
+    std::unique_ptr<MemorySecretStore> m_secrets;
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<ConnectionManager> m_connection;
+    std::unique_ptr<KeyListController> m_keys;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<AuditLogController> m_audit;
+    std::unique_ptr<TeamController> m_team;
+    std::unique_ptr<MainWindow> m_window;
+
+    template<typename T>
+    T *find(const char *name, QObject *root = nullptr)
+    {
+        T *w = (root ? root : m_window.get())->findChild<T *>(QLatin1StringView(name));
+        if (!w)
+            qFatal("no object named %s", name);
+        return w;
+    }
+    template<typename T>
+    T *waitFor(const char *name)
+    {
+        T *found = nullptr;
+        for (int i = 0; i < 100 && !found; ++i) {
+            found = m_window->findChild<T *>(QLatin1StringView(name));
+            if (!found)
+                QTest::qWait(50);
+        }
+        return found;
+    }
+    static void snapshot(QWidget *w, const char *name)
+    {
+        const QString dir = qEnvironmentVariable("ORTEAM_TEST_SCREENSHOTS");
+        if (!dir.isEmpty())
+            w->grab().save(dir + u'/' + QLatin1StringView(name) + u".png"_s);
+    }
+    TeamPage *page() { return m_window->teamPage(); }
+    QTableView *members() { return find<QTableView>("membersTable"); }
+    std::optional<ApiKey> fakeKeyNamed(const QString &name)
+    {
+        for (const ApiKey &k : m_fake->keys()) {
+            if (k.name == name)
+                return k;
+        }
+        return std::nullopt;
+    }
+    bool waitRefresh()
+    {
+        QSignalSpy done(m_keys.get(), &KeyListController::refreshFinished);
+        m_keys->refresh();
+        return done.wait(10'000);
+    }
+    QString cell(const QString &member, int column)
+    {
+        const QAbstractItemModel *m = members()->model();
+        for (int r = 0; r < m->rowCount(); ++r) {
+            if (m->index(r, MemberTableModel::NameColumn).data().toString() == member)
+                return m->index(r, column).data().toString();
+        }
+        return u"<no row>"_s;
+    }
+    QStringList previewRows(QTableWidget *t)
+    {
+        QStringList rows;
+        for (int r = 0; r < t->rowCount(); ++r) {
+            QStringList cells;
+            for (int c = 0; c < t->columnCount(); ++c)
+                cells << t->item(r, c)->text();
+            rows << cells.join(u" | "_s);
+        }
+        return rows;
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_fake = std::make_unique<FakeOpenRouter>();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        DemoData::KeyHistory history;
+        DemoData::seed(*m_fake, now, &history);
+        QVERIFY(m_fake->start());
+        m_nam = std::make_unique<QNetworkAccessManager>();
+        m_client = std::make_unique<OpenRouterClient>(m_nam.get());
+        OpenRouterClient::Settings s = OpenRouterClient::defaultSettings();
+        s.maxRetries = 0;
+        m_client->setSettings(s);
+        m_secrets = std::make_unique<MemorySecretStore>();
+        m_settings = std::make_unique<AppSettings>(m_dir->filePath(u"orteam.conf"_s));
+        m_settings->setBaseUrl(m_fake->baseUrl());
+        m_connection = std::make_unique<ConnectionManager>(m_client.get(), m_secrets.get(), m_settings.get());
+        m_connection->setEnvironment(m_fake->managementKey(), QString());
+        m_keys = std::make_unique<KeyListController>(m_client.get());
+        m_store = std::make_unique<Store>();
+        QString error;
+        QVERIFY2(m_store->open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error), &error), qPrintable(error));
+        DemoData::seedStore(*m_store, m_fake->keys(), history, now);
+        m_audit = std::make_unique<AuditLogController>(m_store.get());
+        m_team = std::make_unique<TeamController>(m_store.get(), m_client.get(), m_keys.get(), m_audit.get());
+        m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get(), m_team.get());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QSignalSpy loaded(m_window.get(), &MainWindow::firstLoadFinished);
+        m_connection->start();
+        QVERIFY(loaded.wait(10'000));
+        QVERIFY(m_window->showPage(u"team"_s));
+    }
+
+    void cleanup()
+    {
+        m_window.reset();
+        m_team.reset();
+        m_keys.reset();
+        m_audit.reset();
+        m_store.reset();
+        m_connection.reset();
+        m_client.reset();
+        m_nam.reset();
+        m_settings.reset();
+        m_secrets.reset();
+        m_fake.reset();
+        m_dir.reset();
+    }
+
+    void everyWidgetHasAnObjectName()
+    {
+        for (QWidget *w : page()->findChildren<QWidget *>()) {
+            if (w->objectName().isEmpty() && !w->inherits("QScrollBar") && !w->inherits("QHeaderView")
+                && !w->inherits("QFocusFrame") && w->parent() && !w->parentWidget()->inherits("QAbstractScrollArea")
+                && !w->objectName().startsWith(u"qt_"_s) && !w->inherits("QLineEditIconButton")
+                && QString::fromLatin1(w->metaObject()->className()).startsWith(u"orteam::"_s))
+                QFAIL(qPrintable(u"unnamed widget of class "_s + QString::fromLatin1(w->metaObject()->className())));
+        }
+        QVERIFY(!page()->objectName().isEmpty());
+    }
+
+    void membersShowTierLimitAndSpendFromLinkedKeys()
+    {
+        QCOMPARE(members()->model()->rowCount(), 12);
+        // Alice's spend today is her key's usage today; Carol's is both her keys'.
+        const double alice = fakeKeyNamed(u"alice-backend"_s)->usageDaily;
+        const double carol = fakeKeyNamed(u"carol-ml"_s)->usageDaily + fakeKeyNamed(u"carol-ml-batch"_s)->usageDaily;
+        QCOMPARE(cell(u"alice"_s, MemberTableModel::TodayColumn), formatUsd(alice));
+        QCOMPARE(cell(u"carol"_s, MemberTableModel::TodayColumn), formatUsd(carol));
+        QCOMPARE(cell(u"carol"_s, MemberTableModel::KeysColumn), u"2"_s);
+        QCOMPARE(cell(u"bob"_s, MemberTableModel::LimitColumn), u"$5.00"_s);
+        QCOMPARE(cell(u"carol"_s, MemberTableModel::LimitColumn), u"no limit"_s);
+
+        // The key table names each key's member, and the search finds keys by member.
+        auto *keyTable = m_window->keysPage()->table();
+        const QAbstractItemModel *km = keyTable->model();
+        bool found = false;
+        for (int r = 0; r < km->rowCount(); ++r) {
+            if (km->index(r, KeyTableModel::NameColumn).data().toString() == u"frank-ci"_s) {
+                QCOMPARE(km->index(r, KeyTableModel::MemberColumn).data().toString(), u"frank"_s);
+                found = true;
+            }
+        }
+        QVERIFY(found);
+        m_window->showPage(u"keys"_s);
+        auto *search = m_window->keysPage()->findChild<QLineEdit *>(u"keySearchLineEdit"_s);
+        QVERIFY(search);
+        search->setText(u"carol"_s);
+        QTRY_COMPARE(km->rowCount(), 2);
+        search->clear();
+
+        find<QLineEdit>("memberSearchEdit")->setText(u"example.com"_s);
+        QCOMPARE(members()->model()->rowCount(), 12);
+        find<QLineEdit>("memberSearchEdit")->setText(u"gra"_s);
+        QCOMPARE(members()->model()->rowCount(), 1);
+    }
+
+    void bulkTierAssignment()
+    {
+        page()->selectMembers({u"bob"_s, u"eve"_s, u"hiro"_s});
+        auto *combo = find<QComboBox>("bulkTierCombo");
+        combo->setCurrentIndex(combo->findText(u"pro"_s));
+        QTest::mouseClick(find<QPushButton>("setTierButton"), Qt::LeftButton);
+        for (const QString &name : {u"bob"_s, u"eve"_s, u"hiro"_s})
+            QCOMPARE(m_store->member(name)->tier, u"pro"_s);
+        QCOMPARE(m_store->member(u"alice"_s)->tier, u"pro"_s);
+        QCOMPARE(m_store->member(u"ines"_s)->tier, u"free"_s); // not selected
+        QCOMPARE(cell(u"bob"_s, MemberTableModel::TierColumn), u"pro"_s);
+        QCOMPARE(cell(u"bob"_s, MemberTableModel::LimitColumn), u"$25.00"_s);
+        int tierEntries = 0;
+        for (const AuditEntry &e : m_store->auditLog())
+            tierEntries += e.action == u"tier"_s && e.after == u"pro"_s ? 1 : 0;
+        QCOMPARE(tierEntries, 3);
+        QCOMPARE(page()->selectedNames().size(), 3); // the selection survives
+    }
+
+    void memberFormValidatesAndLinksKeys()
+    {
+        QTest::mouseClick(find<QPushButton>("addMemberButton"), Qt::LeftButton);
+        auto *dialog = waitFor<QDialog>("memberDialog");
+        QVERIFY(dialog);
+        auto *save = find<QPushButton>("memberSaveButton", dialog);
+        auto *error = find<QLabel>("memberErrorLabel", dialog);
+        QTest::mouseClick(save, Qt::LeftButton);
+        QVERIFY(error->isVisible());
+        QVERIFY(error->text().contains(u"name"_s));
+        QTest::keyClicks(find<QLineEdit>("memberNameEdit", dialog), u"zoe"_s);
+        QTest::keyClicks(find<QLineEdit>("memberEmailEdit", dialog), u"zoe at example"_s);
+        QTest::mouseClick(save, Qt::LeftButton);
+        QVERIFY(error->text().contains(u"not an email address"_s));
+        find<QLineEdit>("memberEmailEdit", dialog)->setText(u"zoe@example.com"_s);
+        find<QLineEdit>("memberLimitEdit", dialog)->setText(u"-4"_s);
+        QTest::mouseClick(save, Qt::LeftButton);
+        QVERIFY(error->text().startsWith(u"Own daily limit"_s));
+        QVERIFY(!m_store->member(u"zoe"_s)); // nothing saved while the form is wrong
+        find<QLineEdit>("memberLimitEdit", dialog)->setText(u"12.50"_s);
+        auto *tier = find<QComboBox>("memberTierCombo", dialog);
+        tier->setCurrentIndex(tier->findData(u"basic"_s));
+        // Liam's key: the list says whose it is; ticking it moves it to Zoe.
+        auto *keys = find<QListWidget>("memberKeysList", dialog);
+        QListWidgetItem *liamKey = nullptr;
+        for (int i = 0; i < keys->count(); ++i) {
+            if (keys->item(i)->text().startsWith(u"liam-intern"_s))
+                liamKey = keys->item(i);
+        }
+        QVERIFY(liamKey);
+        QVERIFY(liamKey->text().contains(u"linked to liam"_s));
+        liamKey->setCheckState(Qt::Checked);
+        snapshot(dialog, "member-dialog");
+        QTest::mouseClick(save, Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"memberDialog"_s));
+        const auto zoe = m_store->member(u"zoe"_s);
+        QVERIFY(zoe);
+        QCOMPARE(zoe->tier, u"basic"_s);
+        QCOMPARE(zoe->dailyLimitOverride.value(), 12.5);
+        QCOMPARE(zoe->keyHashes, QStringList{fakeKeyNamed(u"liam-intern"_s)->hash});
+        QVERIFY(m_store->member(u"liam"_s)->keyHashes.isEmpty());
+        QCOMPARE(cell(u"zoe"_s, MemberTableModel::LimitColumn), u"$12.50 (own)"_s);
+
+        // Editing: the name is fixed, unticking a key unlinks it.
+        page()->selectMembers({u"zoe"_s});
+        QTest::mouseClick(find<QPushButton>("editMemberButton"), Qt::LeftButton);
+        dialog = waitFor<QDialog>("memberDialog");
+        QVERIFY(dialog);
+        QVERIFY(find<QLineEdit>("memberNameEdit", dialog)->isReadOnly());
+        keys = find<QListWidget>("memberKeysList", dialog);
+        for (int i = 0; i < keys->count(); ++i)
+            keys->item(i)->setCheckState(Qt::Unchecked);
+        QTest::mouseClick(find<QPushButton>("memberSaveButton", dialog), Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"memberDialog"_s));
+        QVERIFY(m_store->member(u"zoe"_s)->keyHashes.isEmpty());
+    }
+
+    void tierEditorPicksModelsWithPrices()
+    {
+        QTest::mouseClick(find<QPushButton>("editTiersButton"), Qt::LeftButton);
+        auto *dialog = waitFor<QDialog>("tierEditorDialog");
+        QVERIFY(dialog);
+        auto *models = find<QTableWidget>("modelTable", dialog);
+        QTRY_COMPARE(models->rowCount(), DemoData::models().size() + 0);
+        auto rowOf = [&](const QString &id) {
+            for (int r = 0; r < models->rowCount(); ++r)
+                if (models->item(r, 0)->text() == id)
+                    return r;
+            return -1;
+        };
+        // Prices per million tokens, from the catalogue's per-token strings.
+        const int mini = rowOf(u"openai/gpt-4o-mini"_s);
+        QVERIFY(mini >= 0);
+        QCOMPARE(models->item(mini, 1)->text(), u"$0.150"_s);
+        QCOMPARE(models->item(mini, 2)->text(), u"$0.600"_s);
+        QCOMPARE(models->item(rowOf(u"google/gemma-2-9b-it:free"_s), 1)->text(), u"free"_s);
+
+        auto *tiers = find<QListWidget>("tierList", dialog);
+        tiers->setCurrentRow(1); // basic
+        QCOMPARE(find<QLineEdit>("tierNameEdit", dialog)->text(), u"basic"_s);
+        QCOMPARE(models->item(mini, 0)->checkState(), Qt::Checked);
+        const int sonnet = rowOf(u"anthropic/claude-3.5-sonnet"_s);
+        QCOMPARE(models->item(sonnet, 0)->checkState(), Qt::Unchecked);
+
+        // The filter hides unticked models that do not match; ticked ones stay in view.
+        find<QLineEdit>("modelFilterEdit", dialog)->setText(u"claude"_s);
+        QVERIFY(!models->isRowHidden(sonnet));
+        QVERIFY(models->isRowHidden(rowOf(u"openai/o3"_s)));
+        QVERIFY(!models->isRowHidden(mini));
+        models->item(sonnet, 0)->setCheckState(Qt::Checked);
+        auto *fallback = find<QComboBox>("tierFallbackCombo", dialog);
+        QVERIFY(fallback->findData(u"anthropic/claude-3.5-sonnet"_s) >= 0);
+        fallback->setCurrentIndex(fallback->findData(u"openai/gpt-4o-mini"_s));
+        find<QLineEdit>("tierLimitEdit", dialog)->setText(u"7.5"_s);
+        snapshot(dialog, "tier-editor");
+        QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
+        const Tier basic = m_store->tiers().at(1);
+        QCOMPARE(basic.name, u"basic"_s);
+        QCOMPARE(basic.defaultDailyLimit.value(), 7.5);
+        QCOMPARE(basic.allowedModels->size(), 3);
+        QVERIFY(basic.allowedModels->contains(u"anthropic/claude-3.5-sonnet"_s));
+        QCOMPARE(basic.fallbackModel, u"openai/gpt-4o-mini"_s);
+        QCOMPARE(cell(u"bob"_s, MemberTableModel::LimitColumn), u"$7.50"_s);
+
+        // Unticking everything is refused with a message; nothing is saved.
+        auto *message = find<QLabel>("tierMessageLabel", dialog);
+        for (int r = 0; r < models->rowCount(); ++r)
+            models->item(r, 0)->setCheckState(Qt::Unchecked);
+        QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
+        QVERIFY(message->text().contains(u"at least one model"_s));
+        QCOMPARE(m_store->tiers().at(1).allowedModels->size(), 3);
+
+        // A new tier: a bad name and a bad budget are refused, then it is saved.
+        QTest::mouseClick(find<QPushButton>("addTierButton", dialog), Qt::LeftButton);
+        find<QLineEdit>("tierNameEdit", dialog)->setText(u"Research Team"_s);
+        models->item(rowOf(u"openai/o3"_s), 0)->setCheckState(Qt::Checked);
+        QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
+        QVERIFY(message->text().contains(u"lower-case"_s));
+        find<QLineEdit>("tierNameEdit", dialog)->setText(u"research"_s);
+        find<QLineEdit>("tierLimitEdit", dialog)->setText(u"lots"_s);
+        QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
+        QVERIFY(message->text().startsWith(u"Daily budget"_s));
+        find<QLineEdit>("tierLimitEdit", dialog)->setText(u"40"_s);
+        QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
+        QCOMPARE(m_store->tiers().size(), 5);
+        QCOMPARE(m_store->tiers().last().allowedModels.value(), QStringList{u"openai/o3"_s});
+        QVERIFY(find<QComboBox>("bulkTierCombo")->findText(u"research"_s) >= 0);
+        dialog->reject();
+    }
+
+    void tierEditorWithoutCatalogueKeepsAllowlists()
+    {
+        m_fake->failNext("GET", u"/models"_s, FakeOpenRouter::errorFault(503, u"Service Unavailable"_s));
+        QTest::mouseClick(find<QPushButton>("editTiersButton"), Qt::LeftButton);
+        auto *dialog = waitFor<QDialog>("tierEditorDialog");
+        QVERIFY(dialog);
+        auto *message = find<QLabel>("tierMessageLabel", dialog);
+        QTRY_VERIFY(message->text().contains(u"Could not load the model list"_s));
+        // The models the tiers name are still listed, so saving loses none of them.
+        auto *models = find<QTableWidget>("modelTable", dialog);
+        QVERIFY(models->rowCount() >= 5);
+        find<QListWidget>("tierList", dialog)->setCurrentRow(2); // pro
+        QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
+        QCOMPARE(m_store->tiers().at(2).allowedModels, defaultTiers().at(2).allowedModels);
+        dialog->reject();
+    }
+
+    void rosterImportPreviewsAndWaitsForConfirmation()
+    {
+        const QString path = m_dir->filePath(u"roster.csv"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("name,email,tier,daily_limit\n"
+                "zoe,zoe@example.com,basic,\n"    // line 2: new
+                "bob,bob@example.com,pro,\n"      // line 3: tier change
+                "yann,yann@example,gold,\n"       // line 4: unknown tier (rejected)
+                "xena,,basic,-1\n"                // line 5: negative limit (rejected)
+                "alice,alice@example.com,pro,\n"  // line 6: unchanged
+                "walt,,basic\n");                 // line 7: short row (rejected)
+        f.close();
+        page()->setFileChooser([path] { return path; });
+        QTest::mouseClick(find<QPushButton>("importRosterButton"), Qt::LeftButton);
+        auto *dialog = waitFor<QDialog>("rosterImportDialog");
+        QVERIFY(dialog);
+        auto *preview = find<QTableWidget>("rosterPreviewTable", dialog);
+        const QStringList rows = previewRows(preview);
+        QCOMPARE(rows.size(), 5);
+        QVERIFY2(rows.at(0).startsWith(u"4 | Rejected | yann | "_s) && rows.at(0).contains(u"gold"_s), qPrintable(rows.at(0)));
+        QVERIFY(rows.at(1).startsWith(u"5 | Rejected | xena | Daily limit"_s));
+        QVERIFY(rows.at(2).startsWith(u"7 | Rejected | walt | "_s));
+        QCOMPARE(rows.at(3), u"2 | Add | zoe | tier basic, zoe@example.com"_s);
+        QCOMPARE(rows.at(4), u"3 | Change | bob | tier basic → pro"_s);
+        QVERIFY(find<QLabel>("rosterSummaryLabel", dialog)->text().startsWith(u"1 to add, 1 to change, 0 to offboard, 1 unchanged, 3 rejected"_s));
+
+        // The whole-team switch shows who would be offboarded; nothing has changed yet.
+        find<QCheckBox>("offboardMissingCheck", dialog)->setChecked(true);
+        QCOMPARE(previewRows(preview).size(), 5 + 10);
+        QVERIFY(previewRows(preview).join(u'\n').contains(u"— | Offboard | frank | revokes 2 key(s)"_s));
+        snapshot(dialog, "roster-import");
+        QVERIFY(!m_store->member(u"zoe"_s));
+        QCOMPARE(m_store->member(u"bob"_s)->tier, u"basic"_s);
+        // Declining the offboarding confirmation imports nothing at all.
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::mouseClick(find<QPushButton>("rosterImportButton", dialog), Qt::LeftButton);
+        QVERIFY(!m_store->member(u"zoe"_s));
+        QVERIFY(fakeKeyNamed(u"frank-ci"_s));
+
+        find<QCheckBox>("offboardMissingCheck", dialog)->setChecked(false);
+        QTest::mouseClick(find<QPushButton>("rosterImportButton", dialog), Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"rosterImportDialog"_s));
+        QCOMPARE(m_store->member(u"zoe"_s)->email, u"zoe@example.com"_s);
+        QCOMPARE(m_store->member(u"bob"_s)->tier, u"pro"_s);
+        QVERIFY(!m_store->member(u"yann"_s) && !m_store->member(u"xena"_s) && !m_store->member(u"walt"_s));
+        QVERIFY(m_store->member(u"frank"_s)->active);
+        QCOMPARE(m_store->auditLog().first().action, u"import"_s);
+    }
+
+    void brokenRosterFileImportsNothing()
+    {
+        const QString path = m_dir->filePath(u"broken.csv"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("name,tier\n\"zoe,basic\n");
+        f.close();
+        page()->setFileChooser([path] { return path; });
+        QTest::mouseClick(find<QPushButton>("importRosterButton"), Qt::LeftButton);
+        auto *dialog = waitFor<QDialog>("rosterImportDialog");
+        QVERIFY(dialog);
+        QVERIFY(find<QLabel>("rosterErrorLabel", dialog)->text().contains(u"never closed"_s));
+        QVERIFY(!find<QPushButton>("rosterImportButton", dialog)->isEnabled());
+        dialog->reject();
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"rosterImportDialog"_s));
+
+        // Not UTF-8 (a spreadsheet's legacy export) is named as such.
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("name,tier\nJos\xe9,basic\n");
+        f.close();
+        QTest::mouseClick(find<QPushButton>("importRosterButton"), Qt::LeftButton);
+        QTRY_VERIFY((dialog = m_window->findChild<QDialog *>(u"rosterImportDialog"_s)));
+        QVERIFY(find<QLabel>("rosterErrorLabel", dialog)->text().contains(u"not UTF-8"_s));
+        dialog->reject();
+        QCOMPARE(m_store->members().size(), 12);
+    }
+
+    void offboardingRevokesEveryKeyOnceConfirmed()
+    {
+        const ApiKey platform = *fakeKeyNamed(u"frank-platform"_s);
+        const ApiKey ci = *fakeKeyNamed(u"frank-ci"_s);
+        page()->selectMembers({u"frank"_s});
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::mouseClick(find<QPushButton>("offboardButton"), Qt::LeftButton);
+        QVERIFY(MessageBox::lastText().contains(u"Offboard frank and revoke 2 key(s)?"_s));
+        QVERIFY(fakeKeyNamed(u"frank-ci"_s));
+        QVERIFY(m_store->member(u"frank"_s)->active);
+
+        // One revoke fails: Frank stays active and the message names the key.
+        m_fake->failNext("DELETE", u"/keys/"_s + ci.hash, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        MessageBox::setNextAnswer(QMessageBox::Yes);
+        QTest::mouseClick(find<QPushButton>("offboardButton"), Qt::LeftButton);
+        auto *banner = m_window->errorBanner();
+        QTRY_VERIFY(banner->isVisible());
+        QVERIFY2(banner->findChild<QLabel *>()->text().contains(u"frank-ci"_s), qPrintable(banner->findChild<QLabel *>()->text()));
+        QVERIFY(!m_fake->key(platform.hash));
+        QVERIFY(m_fake->key(ci.hash));
+        QVERIFY(m_store->member(u"frank"_s)->active);
+
+        // Again: done, and the member shows as offboarded.
+        page()->selectMembers({u"frank"_s});
+        MessageBox::setNextAnswer(QMessageBox::Yes);
+        QTest::mouseClick(find<QPushButton>("offboardButton"), Qt::LeftButton);
+        QTRY_VERIFY(!m_store->member(u"frank"_s)->active);
+        QVERIFY(!m_fake->key(ci.hash));
+        QCOMPARE(cell(u"frank"_s, MemberTableModel::StatusColumn), u"Offboarded"_s);
+        QVERIFY(!find<QPushButton>("offboardButton")->isEnabled());
+        QVERIFY(fakeKeyNamed(u"grace-research"_s)); // nobody else's keys
+    }
+
+    void guardrailPreviewThenApplyThenNothingToDo()
+    {
+        QTest::mouseClick(find<QPushButton>("applyTiersButton"), Qt::LeftButton);
+        auto *dialog = waitFor<QDialog>("guardrailDialog");
+        QVERIFY(dialog);
+        auto *status = find<QLabel>("guardrailStatusLabel", dialog);
+        auto *steps = find<QListWidget>("guardrailStepsList", dialog);
+        QTRY_VERIFY(status->text().contains(u"change(s) will make OpenRouter enforce the tiers"_s));
+        // Four tiers with members: four guardrails to create and four groups of keys to assign.
+        QCOMPARE(steps->count(), 8);
+        QCOMPARE(steps->item(0)->text(), u"Create guardrail \"orteam tier: free\": $0.50 a day, 1 model(s)."_s);
+        QVERIFY(steps->item(3)->text().contains(u"enterprise\": no limit, every model"_s));
+        snapshot(dialog, "guardrail-preview");
+        QVERIFY(m_fake->guardrails().isEmpty()); // a preview changes nothing
+        QTest::mouseClick(find<QPushButton>("guardrailApplyButton", dialog), Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"guardrailDialog"_s));
+        QCOMPARE(m_fake->guardrails().size(), 4);
+        QCOMPARE(m_fake->guardrailOfKey().size(), 14);
+        for (const Tier &t : m_store->tiers())
+            QVERIFY2(!t.guardrailId.isEmpty(), qPrintable(t.name));
+
+        QTest::mouseClick(find<QPushButton>("applyTiersButton"), Qt::LeftButton);
+        QTRY_VERIFY((dialog = m_window->findChild<QDialog *>(u"guardrailDialog"_s)));
+        QTRY_VERIFY(find<QLabel>("guardrailStatusLabel", dialog)->text().contains(u"nothing to do"_s));
+        QVERIFY(!find<QPushButton>("guardrailApplyButton", dialog)->isEnabled());
+        dialog->reject();
+    }
+
+    void guardrailFailureSaysWhereItStopped()
+    {
+        m_fake->failNext("GET", u"/guardrails"_s, FakeOpenRouter::errorFault(502, u"Bad Gateway"_s));
+        QTest::mouseClick(find<QPushButton>("applyTiersButton"), Qt::LeftButton);
+        auto *dialog = waitFor<QDialog>("guardrailDialog");
+        QVERIFY(dialog);
+        QTRY_VERIFY(find<QLabel>("guardrailStatusLabel", dialog)->text().contains(u"Nothing was changed"_s));
+        QVERIFY(!find<QPushButton>("guardrailApplyButton", dialog)->isEnabled());
+        dialog->reject();
+    }
+
+    void autoEnforceDisablesKeysOfMembersOverBudget()
+    {
+        FakeOpenRouter::KeySeed s;
+        s.name = u"sam-laptop"_s;
+        s.usageDaily = 3.0;
+        s.usage = 3.0;
+        const ApiKey sam = m_fake->addKey(s);
+        QString error;
+        QVERIFY(m_team->addMember({u"sam"_s, {}, u"free"_s, std::nullopt, true, {sam.hash}}, &error));
+        QVERIFY(waitRefresh());
+        auto *flag = find<QLabel>("overBudgetLabel");
+        QTRY_VERIFY(flag->text().contains(u"sam ($3.00 of $0.50)"_s));
+        QCOMPARE(cell(u"sam"_s, MemberTableModel::StatusColumn), u"Over budget"_s);
+        QVERIFY(!m_fake->key(sam.hash)->disabled); // flagged only
+
+        QSignalSpy checked(m_team.get(), &TeamController::checkFinished);
+        find<QCheckBox>("autoEnforceCheck")->setChecked(true);
+        QTRY_VERIFY(m_fake->key(sam.hash)->disabled);
+        QTRY_VERIFY(!checked.isEmpty());
+        // Only keys of members the check flagged (Sam, and Jamal whose own limit the demo set low).
+        QStringList enforced;
+        for (const EnforcedKey &k : m_store->enforcedKeys()) {
+            QVERIFY2(flag->text().contains(k.member + u" ("_s), qPrintable(k.member));
+            enforced << k.keyHash;
+        }
+        QVERIFY(enforced.contains(sam.hash));
+        QCOMPARE(m_store->setting(u"auto_enforce"_s), u"on"_s);
+        QVERIFY(!m_fake->key(fakeKeyNamed(u"grace-research"_s)->hash)->disabled);
+        // Eve's key was disabled by an admin: enforcement never touches it.
+        QVERIFY(fakeKeyNamed(u"eve-security"_s)->disabled);
+        QVERIFY(!m_store->enforcedKeys().isEmpty());
+        for (const EnforcedKey &k : m_store->enforcedKeys())
+            QVERIFY(k.member != u"eve"_s);
+    }
+};
+
+QTEST_MAIN(TestTeamPage)
+#include "tst_teampage.moc"
