@@ -65,6 +65,18 @@ SettingsDialog::SettingsDialog(ConnectionManager *connection, QWidget *parent) :
     m_interval->setSpecialValueText(tr("Off"));
     m_interval->setValue(connection->refreshIntervalSeconds());
 
+    m_database = new QLineEdit(connection->databaseSetting(), this);
+    m_database->setObjectName(QStringLiteral("databaseLineEdit"));
+    m_database->setPlaceholderText(tr("default: this computer's own database file"));
+    m_database->setToolTip(tr("A SQLite file, or postgresql://user@host:5432/name to share one database with the team"));
+    m_database->setEnabled(!demo);
+    auto *databaseNote = new QLabel(demo ? tr("The demo keeps its team in memory.")
+                                         : tr("A file path, or postgresql://user@host:port/name for a team's shared database "
+                                              "(password in ~/.pgpass). Takes effect when orteam starts again."),
+                                    this);
+    databaseNote->setObjectName(QStringLiteral("databaseNoteLabel"));
+    databaseNote->setWordWrap(true);
+
     m_test = new QPushButton(tr("Test connection"), this);
     m_test->setObjectName(QStringLiteral("testConnectionButton"));
     m_result = new QLabel(this);
@@ -77,6 +89,8 @@ SettingsDialog::SettingsDialog(ConnectionManager *connection, QWidget *parent) :
     form->addRow(tr("Management key"), m_key);
     form->addRow(QString(), keyNoteLabel);
     form->addRow(tr("Refresh every"), m_interval);
+    form->addRow(tr("Team database"), m_database);
+    form->addRow(QString(), databaseNote);
     auto *testRow = new QHBoxLayout;
     testRow->addWidget(m_test);
     testRow->addWidget(m_result, 1);
@@ -132,11 +146,17 @@ void SettingsDialog::save()
     QUrl url;
     if (!readUrl(&url))
         return;
+    if (const QString problem = ConnectionManager::checkDatabaseSetting(m_database->text()); !problem.isEmpty()) {
+        m_result->setStyleSheet(QStringLiteral("color:#b01e1e;"));
+        m_result->setText(tr("Team database: %1").arg(problem));
+        return;
+    }
     m_save->setEnabled(false);
     ConnectionManager::SaveRequest request;
     request.baseUrl = url;
     request.newKey = m_key->text();
     request.refreshIntervalSeconds = m_interval->value();
+    request.database = m_database->text().trimmed();
     m_key->clear(); // the field must not hold the key longer than needed
     m_connection->save(request, this, [this](const QString &warning) {
         m_save->setEnabled(true);

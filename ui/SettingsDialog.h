@@ -12,7 +12,7 @@ namespace orteam {
 class ConnectionManager;
 
 // Server URL, management key (masked; saved to the OS keychain; the environment wins when set),
-// refresh interval, and a "Test connection" that says whether the key is a management key.
+// refresh interval, the team database (for the next start), and a "Test connection" that says whether the key is a management key.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -29,6 +29,7 @@ private:
     QLineEdit *m_baseUrl;
     QLineEdit *m_key;
     QSpinBox *m_interval;
+    QLineEdit *m_database;
     QPushButton *m_test;
     QLabel *m_result;
     QPushButton *m_save;

@@ -122,6 +122,9 @@ int GuiApp::run()
             err << "orteam: " << dbProblem << Qt::endl;
             return 2;
         }
+    } else if (!m_settings->database().isEmpty()) {
+        // Chosen in Settings; a bad saved value is reported in the window, not fatal.
+        location = DbLocation::parse(m_settings->database(), &dbProblem);
     } else {
         location = DbLocation{};
         location->path = DbLocation::defaultSqlitePath();
@@ -131,7 +134,7 @@ int GuiApp::run()
         return 1;
     }
     m_store = std::make_unique<Store>();
-    if (m_store->open(*location, &dbProblem)) {
+    if (location && m_store->open(*location, &dbProblem)) {
         if (demo) {
             const QDateTime now = QDateTime::currentDateTimeUtc();
             QString ignored;

@@ -1,5 +1,7 @@
 #include "ConnectionManager.h"
 
+#include "Store.h"
+
 #include "AppSettings.h"
 #include "OpenRouterClient.h"
 #include "SecretStore.h"
@@ -84,6 +86,24 @@ void ConnectionManager::useDemo(const QUrl &baseUrl, const QString &managementKe
     useKey(managementKey, KeySource::Demo);
 }
 
+QString ConnectionManager::databaseSetting() const
+{
+    return m_settings->database();
+}
+
+QString ConnectionManager::checkDatabaseSetting(const QString &text)
+{
+    if (text.trimmed().isEmpty())
+        return {};
+    QString error;
+    const auto location = DbLocation::parse(text, &error);
+    if (!location)
+        return error;
+    if (!location->password.isEmpty())
+        return tr("Leave the password out of the URL: put it in ~/.pgpass or PGPASSWORD, so it is never stored in the settings file.");
+    return {};
+}
+
 void ConnectionManager::save(const SaveRequest &request, QObject *context, std::function<void(const QString &)> done)
 {
     QPointer<QObject> ctx(context);
@@ -93,6 +113,8 @@ void ConnectionManager::save(const SaveRequest &request, QObject *context, std::
         applyBaseUrl(request.baseUrl);
     }
     m_settings->setRefreshIntervalSeconds(request.refreshIntervalSeconds);
+    if (!demo)
+        m_settings->setDatabase(request.database.trimmed());
     m_settings->sync();
     auto answer = [ctx, context, done](const QString &warning) {
         if (!context || ctx)

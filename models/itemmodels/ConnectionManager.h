@@ -44,6 +44,7 @@ public:
         QUrl baseUrl;       // empty: the default
         QString newKey;     // empty: keep the current key
         int refreshIntervalSeconds = 60;
+        QString database; // the team database for the next start; empty: the default file
     };
     // Saves settings and the key; answers with an empty string or a sentence explaining what
     // could not be saved (the key is still used for this session then).
@@ -55,6 +56,10 @@ public:
         bool isManagementKey = false;
         QString message;
     };
+    QString databaseSetting() const;
+    // A sentence when `text` cannot be the team database setting (bad path or URL, a password in
+    // the URL); empty when it can.
+    static QString checkDatabaseSetting(const QString &text);
     // GET /key against a server and key that are not (yet) saved: "Test connection".
     void testConnection(const QUrl &baseUrl, const QString &key, QObject *context, std::function<void(const TestResult &)> done);
 

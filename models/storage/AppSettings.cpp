@@ -32,6 +32,19 @@ void AppSettings::setRefreshIntervalSeconds(int seconds)
     m_settings->setValue(QStringLiteral("ui/refreshIntervalSeconds"), seconds);
 }
 
+QString AppSettings::database() const
+{
+    return m_settings->value(QStringLiteral("storage/database")).toString();
+}
+
+void AppSettings::setDatabase(const QString &location)
+{
+    if (location.isEmpty())
+        m_settings->remove(QStringLiteral("storage/database"));
+    else
+        m_settings->setValue(QStringLiteral("storage/database"), location);
+}
+
 QString AppSettings::fileName() const
 {
     return m_settings->fileName();

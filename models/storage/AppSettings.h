@@ -19,6 +19,10 @@ public:
     void setBaseUrl(const QUrl &url);
     int refreshIntervalSeconds() const; // 0: off
     void setRefreshIntervalSeconds(int seconds);
+    // The team database (a SQLite path or a postgresql:// URL without a password); empty: the
+    // default file. A password never goes here: libpq reads it from ~/.pgpass or PGPASSWORD.
+    QString database() const;
+    void setDatabase(const QString &location);
     QString fileName() const;
     void sync();
 

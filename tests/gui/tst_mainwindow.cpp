@@ -597,10 +597,21 @@ private Q_SLOTS:
 
         url->setText(m_fake->baseUrl().toString());
         find<QSpinBox>("refreshIntervalSpinBox", dialog)->setValue(300);
+        // A shared PostgreSQL database: a password in the URL is refused (it would sit in a file).
+        auto *database = find<QLineEdit>("databaseLineEdit", dialog);
+        database->setText(u"postgresql://lead:hunter2@db.example.com/team"_s);
+        QTest::mouseClick(find<QPushButton>("saveSettingsButton", dialog), Qt::LeftButton);
+        QVERIFY(find<QLabel>("testConnectionResultLabel", dialog)->text().contains(u".pgpass"_s));
+        QVERIFY(m_settings->database().isEmpty());
+        database->setText(u"mysql://db.example.com/team"_s);
+        QTest::mouseClick(find<QPushButton>("saveSettingsButton", dialog), Qt::LeftButton);
+        QVERIFY(find<QLabel>("testConnectionResultLabel", dialog)->text().startsWith(u"Team database: "_s));
+        database->setText(u"postgresql://lead@db.example.com:5433/team"_s);
         QTest::mouseClick(find<QPushButton>("saveSettingsButton", dialog), Qt::LeftButton);
         QTRY_VERIFY(!m_window->findChild<QDialog *>(u"settingsDialog"_s));
         QCOMPARE(m_settings->refreshIntervalSeconds(), 300);
         QCOMPARE(AppSettings(m_settings->fileName()).refreshIntervalSeconds(), 300);
+        QCOMPARE(AppSettings(m_settings->fileName()).database(), u"postgresql://lead@db.example.com:5433/team"_s);
     }
 
     void settingsTestSaysWhenKeyIsAnApiKey()
