@@ -87,6 +87,9 @@ Team commands (read and write the team database only; no key or network needed):
         Makes OpenRouter enforce the tiers: one guardrail per tier (daily budget, allowed
         models), each member's keys assigned to it. Shows the changes first; applying again
         changes nothing. Needs the management key.
+  sync [--keys-only]
+        Copies every key's usage counters and the last 30 days of activity (spend per day and
+        model) into the team database, in one transaction; history outlives OpenRouter's window.
   budgets check [--enforce]
         Saves today's key usage, flags members over their daily limit, and with --enforce
         (or auto-enforce on in the dashboard) disables their keys; keys it disabled come
@@ -265,6 +268,8 @@ int Cli::run()
         return tiersCommand(args);
     if (command == "budgets"_L1)
         return budgetsCommand(args);
+    if (command == "sync"_L1)
+        return syncCommand(args);
     if (command == "report"_L1)
         return reportCommand(args);
     if (command == "help"_L1) {
@@ -838,6 +843,35 @@ int Cli::tiersApply(QStringList args)
         return failApi(error);
     }
     m_out << "Applied " << stepsDone << " change(s)." << Qt::endl;
+    return Ok;
+}
+
+int Cli::syncCommand(QStringList args)
+{
+    const bool withoutActivity = takeFlag(args, u"keys-only"_s);
+    if (rejectLeftovers(args, 0))
+        return fail(UsageError, m_usageError);
+    if (!openStore() || !setUpClient())
+        return m_lastFailure;
+    // Everything is read before anything is written, and written in one transaction: a sync
+    // that fails (or is killed) leaves the database exactly as it was.
+    const auto keys = waitFor<ApiKeyList>([&](auto done) { m_client.listKeys(true, nullptr, done); });
+    if (!keys.ok())
+        return failApi(keys.error);
+    std::optional<QList<ActivityItem>> activity;
+    if (!withoutActivity) {
+        const auto r = waitFor<QList<ActivityItem>>([&](auto done) { m_client.activity({}, nullptr, done); });
+        if (!r.ok())
+            return failApi(r.error);
+        activity = r.value;
+    }
+    QString error;
+    if (!m_store->recordSync(keys.value, activity, QDateTime::currentDateTimeUtc(), &error))
+        return fail(ServerError, u"cannot write the sync to %1: %2 (nothing was changed)"_s.arg(m_store->location().display(), error));
+    m_out << "Synced " << keys.value.size() << " key(s)";
+    if (activity)
+        m_out << " and " << activity->size() << " activity row(s)";
+    m_out << " into " << m_store->location().display() << "." << Qt::endl;
     return Ok;
 }
 

@@ -53,6 +53,7 @@ private:
     int tiersCommand(QStringList args);
     int tiersApply(QStringList args);
     int budgetsCommand(QStringList args);
+    int syncCommand(QStringList args);
     int reportCommand(QStringList args);
     // Opens the team database (--db, or the default SQLite file); prints the failure itself.
     bool openStore();

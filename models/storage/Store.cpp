@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QMap>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
@@ -345,6 +346,10 @@ bool Store::migrate(QString *error)
             u"CREATE INDEX key_snapshots_day ON key_snapshots (day)"_s,
             u"CREATE TABLE enforced_keys (key_hash TEXT PRIMARY KEY, member_name TEXT NOT NULL, day TEXT NOT NULL)"_s,
             u"CREATE TABLE team_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)"_s,
+            // Spend per UTC day and model from GET /activity, kept after OpenRouter forgets it.
+            u"CREATE TABLE model_activity (day TEXT NOT NULL, model TEXT NOT NULL, usage %1 NOT NULL, "
+            "requests INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, "
+            "PRIMARY KEY (day, model))"_s.arg(money()),
             u"CREATE VIEW member_daily_spend AS "
             "SELECT user_id AS member, date AS day, total_cost AS cost, request_count AS requests FROM user_usage "
             "UNION ALL SELECT mk.member_name, ks.day, ks.usage_daily, 0 FROM key_snapshots ks "
@@ -684,9 +689,19 @@ bool Store::saveMembers(const QList<Member> &members, QString *error)
 
 bool Store::recordKeySnapshots(const QList<ApiKey> &keys, const QDateTime &takenAt, QString *error)
 {
+    return recordSync(keys, std::nullopt, takenAt, error);
+}
+
+bool Store::recordSync(const QList<ApiKey> &keys, const std::optional<QList<ActivityItem>> &activity, const QDateTime &takenAt,
+                       QString *error)
+{
     QSqlDatabase d = db();
     if (!d.transaction()) {
         *error = d.lastError().text();
+        return false;
+    }
+    if (activity && !writeActivity(*activity, error)) {
+        d.rollback();
         return false;
     }
     const QDateTime at = takenAt.toUTC();
@@ -801,6 +816,84 @@ bool Store::setSetting(const QString &name, const QString &value, QString *error
         return false;
     }
     return true;
+}
+
+bool Store::writeActivity(const QList<ActivityItem> &activity, QString *error)
+{
+    // OpenRouter reports a day per model endpoint and provider; we keep a day per model. The
+    // days it reports replace what we had for them (a day still running grows), and days it no
+    // longer reports (older than its 30-day window) are left as they are: that is our history.
+    struct Sum
+    {
+        double usage = 0;
+        qint64 requests = 0, prompt = 0, completion = 0;
+    };
+    QMap<std::pair<QString, QString>, Sum> sums;
+    QSet<QString> days;
+    for (const ActivityItem &a : activity) {
+        if (!a.date.isValid())
+            continue;
+        const QString day = a.date.toString(Qt::ISODate);
+        days.insert(day);
+        Sum &sum = sums[{day, a.model}];
+        sum.usage += a.usage;
+        sum.requests += a.requests;
+        sum.prompt += a.promptTokens;
+        sum.completion += a.completionTokens;
+    }
+    QSqlDatabase d = db();
+    QSqlQuery clear(d);
+    clear.prepare(u"DELETE FROM model_activity WHERE day = ?"_s);
+    for (const QString &day : std::as_const(days)) {
+        clear.addBindValue(day);
+        if (!clear.exec()) {
+            *error = clear.lastError().text();
+            return false;
+        }
+    }
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO model_activity (day, model, usage, requests, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?)"_s);
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it) {
+        q.addBindValue(it.key().first);
+        q.addBindValue(text(it.key().second));
+        q.addBindValue(it.value().usage);
+        q.addBindValue(it.value().requests);
+        q.addBindValue(it.value().prompt);
+        q.addBindValue(it.value().completion);
+        if (!q.exec()) {
+            *error = q.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+QList<ModelSpend> Store::spendByModel(const QDate &from, const QDate &to, QString *error) const
+{
+    QList<ModelSpend> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT model, SUM(usage), SUM(requests) FROM model_activity WHERE day >= ? AND day <= ? "
+              "GROUP BY model ORDER BY SUM(usage) DESC, model"_s);
+    q.addBindValue(from.toString(Qt::ISODate));
+    q.addBindValue(to.toString(Qt::ISODate));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return out;
+    }
+    while (q.next())
+        out << ModelSpend{q.value(0).toString(), q.value(1).toDouble(), q.value(2).toLongLong()};
+    return out;
+}
+
+int Store::snapshotCount(const QDate &day) const
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"SELECT COUNT(*) FROM key_snapshots WHERE day = ?"_s);
+    q.addBindValue(day.toString(Qt::ISODate));
+    return q.exec() && q.next() ? q.value(0).toInt() : -1;
 }
 
 } // namespace orteam

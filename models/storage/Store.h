@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Account.h"
 #include "ApiKey.h"
 #include "Enforcement.h"
 #include "Team.h"
@@ -37,6 +38,13 @@ struct MemberSpend
 {
     double cost = 0;
     qint64 requests = 0; // requests are known for gateway and seed rows; key counters carry none
+};
+
+struct ModelSpend
+{
+    QString model;
+    double cost = 0;
+    qint64 requests = 0;
 };
 
 struct AuditEntry
@@ -90,6 +98,12 @@ public:
 
     // Key usage counters, one row per key and UTC day (the last seen that day), in one transaction.
     bool recordKeySnapshots(const QList<ApiKey> &keys, const QDateTime &takenAt, QString *error);
+    // One sync: the key counters and (when given) GET /activity's days, in one transaction, so a
+    // sync killed half-way leaves the database as it was. Syncing the same data twice changes nothing.
+    bool recordSync(const QList<ApiKey> &keys, const std::optional<QList<ActivityItem>> &activity, const QDateTime &takenAt,
+                    QString *error);
+    QList<ModelSpend> spendByModel(const QDate &from, const QDate &to, QString *error) const;
+    int snapshotCount(const QDate &day) const; // key snapshots held for a UTC day
     // Each member's spend over [from, to] (UTC days) from every source: usage rows and linked keys.
     QHash<QString, MemberSpend> memberSpend(const QDate &from, const QDate &to, QString *error) const;
 
@@ -115,6 +129,7 @@ public:
 
 private:
     bool migrate(QString *error);
+    bool writeActivity(const QList<ActivityItem> &activity, QString *error); // inside a transaction
     bool checkTier(const QString &tier, QString *error) const;
     bool isSeedDatabase(QSqlDatabase &db) const;
     bool backUpSeed(QString *error);

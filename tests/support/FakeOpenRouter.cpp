@@ -123,6 +123,16 @@ void FakeOpenRouter::addGeneratedKeys(int count, const QString &namePrefix)
     }
 }
 
+void FakeOpenRouter::spendOnEveryKey(double usd)
+{
+    for (StoredKey &s : m_keys) {
+        s.key.usage += usd;
+        s.key.usageDaily += usd;
+        s.key.usageWeekly += usd;
+        s.key.usageMonthly += usd;
+    }
+}
+
 ApiKeyList FakeOpenRouter::keys() const
 {
     ApiKeyList out;

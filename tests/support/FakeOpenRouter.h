@@ -57,6 +57,8 @@ public:
     ApiKeyList keys() const;
     std::optional<ApiKey> key(const QString &hash) const;
     int keyCount() const { return int(m_keys.size()); }
+    // Every key spends `usd` more today (usage, daily, weekly, monthly): a new state to sync.
+    void spendOnEveryKey(double usd);
 
     void setCredits(double totalCredits, double totalUsage);
     // Activity rows are stored per key; GET /activity sums keys unless filtered by api_key_hash.

@@ -1,0 +1,170 @@
+// A sync killed at any moment leaves the team database whole: the old state or the new one,
+// never a mix. The real orteam-cli syncs 10,000 keys from the fake OpenRouter into a SQLite file
+// and is killed with SIGKILL at moments spread over its run, again and again.
+#include "FakeOpenRouter.h"
+#include "Store.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+
+#include <cmath>
+
+using namespace orteam;
+using namespace Qt::Literals::StringLiterals;
+
+class TestDurability : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<FakeOpenRouter> m_fake;
+    QTemporaryDir m_dir;
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(u"OPENROUTER_MGMT_KEY"_s, m_fake->managementKey());
+        e.insert(u"OPENROUTER_BASE_URL"_s, m_fake->baseUrl().toString());
+        e.insert(u"DBUS_SESSION_BUS_ADDRESS"_s, u"unix:path=/nonexistent/orteam-test-bus"_s);
+        return e;
+    }
+
+    // Runs a sync; kills it after `killAfterMs` (never when negative). Returns true if it finished.
+    bool sync(const QString &db, int killAfterMs, qint64 *elapsedMs = nullptr)
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        QSignalSpy finished(&p, &QProcess::finished);
+        QElapsedTimer clock;
+        clock.start();
+        p.start(QStringLiteral(ORTEAM_CLI_PATH), {u"--db"_s, db, u"sync"_s});
+        if (!p.waitForStarted(5000))
+            return false;
+        if (killAfterMs >= 0) {
+            // The fake lives in this process: its event loop must turn while the CLI runs.
+            if (!finished.wait(killAfterMs)) {
+                p.kill(); // SIGKILL: no cleanup, no rollback by the program itself
+                finished.wait(5000);
+                return false;
+            }
+        } else if (!finished.wait(60'000)) {
+            p.kill();
+            finished.wait(5000);
+            return false;
+        }
+        if (elapsedMs)
+            *elapsedMs = clock.elapsed();
+        return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    }
+
+    // Whole: integrity_check passes, and today's snapshots all come from one sync (every key's
+    // spend moved by the same amount since `base`), and the activity rows are the full set.
+    void checkWhole(const QString &db, const QHash<QString, double> &base, QSet<long> *statesSeen, int activityRows)
+    {
+        Store store;
+        QString error;
+        QVERIFY2(store.open(*DbLocation::parse(db, &error), &error), qPrintable(error)); // runs integrity_check
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        QCOMPARE(store.snapshotCount(today), 10'000);
+        const QString name = u"peek"_s;
+        {
+            QSqlDatabase d = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+            d.setDatabaseName(db);
+            QVERIFY(d.open());
+            QSqlQuery q(d);
+            q.prepare(u"SELECT key_hash, usage_daily FROM key_snapshots WHERE day = ?"_s);
+            q.addBindValue(today.toString(Qt::ISODate));
+            QVERIFY(q.exec());
+            std::optional<double> shift;
+            while (q.next()) {
+                const double delta = q.value(1).toDouble() - base.value(q.value(0).toString());
+                if (!shift)
+                    shift = delta;
+                QVERIFY2(std::abs(*shift - delta) < 1e-6, "a snapshot from another sync: the state is mixed");
+            }
+            statesSeen->insert(std::lround(shift.value_or(-1)));
+            QSqlQuery a(d);
+            QVERIFY(a.exec(u"SELECT COUNT(*), SUM(requests) FROM model_activity"_s) && a.next());
+            QCOMPARE(a.value(0).toInt(), activityRows);
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_fake = std::make_unique<FakeOpenRouter>();
+        m_fake->addGeneratedKeys(10'000);
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        const QString hash = m_fake->keys().first().hash;
+        for (int d = 0; d < 30; ++d) {
+            ActivityItem a;
+            a.date = today.addDays(-d);
+            a.model = u"openai/gpt-4o-mini"_s;
+            a.endpointId = u"ep-1"_s;
+            a.providerName = u"OpenAI"_s;
+            a.usage = 1.25;
+            a.requests = 10;
+            m_fake->addActivity(hash, a);
+        }
+        QVERIFY(m_fake->start());
+    }
+
+    void killedSyncsLeaveTheDatabaseWhole()
+    {
+        const QString db = m_dir.filePath(u"team.db"_s);
+        qint64 full = 0;
+        QVERIFY(sync(db, -1, &full));
+        QHash<QString, double> base;
+        {
+            QSqlDatabase d = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"base"_s);
+            d.setDatabaseName(db);
+            QVERIFY(d.open());
+            QSqlQuery q(d);
+            QVERIFY(q.exec(u"SELECT key_hash, usage_daily FROM key_snapshots"_s));
+            while (q.next())
+                base.insert(q.value(0).toString(), q.value(1).toDouble());
+        }
+        int activityRows = 0;
+        {
+            QSqlDatabase d = QSqlDatabase::database(u"base"_s);
+            QSqlQuery q(d);
+            QVERIFY(q.exec(u"SELECT COUNT(*) FROM model_activity"_s) && q.next());
+            activityRows = q.value(0).toInt();
+        }
+        QSqlDatabase::removeDatabase(u"base"_s);
+        QCOMPARE(base.size(), 10'000);
+        QVERIFY(activityRows >= 29); // OpenRouter's window: the last 30 days, today perhaps not yet
+        qInfo("a full sync of 10,000 keys takes %lld ms", full);
+
+        // Kill times spread from half the run to just past its end, where the writing happens.
+        QSet<long> states;
+        int killed = 0, completed = 0;
+        const int runs = 16;
+        for (int i = 0; i < runs; ++i) {
+            m_fake->spendOnEveryKey(1.0); // the next sync has a new state to write
+            const int at = int(full * (0.5 + 0.6 * i / (runs - 1)));
+            if (sync(db, at))
+                ++completed;
+            else
+                ++killed;
+            checkWhole(db, base, &states, activityRows);
+        }
+        qInfo("%d syncs killed, %d completed; %lld distinct whole states seen", killed, completed, qlonglong(states.size()));
+        QVERIFY(killed > 0);
+        // A completed sync after all that still writes the newest state.
+        QVERIFY(sync(db, -1));
+        QSet<long> last;
+        checkWhole(db, base, &last, activityRows);
+        QCOMPARE(*last.cbegin(), long(runs));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDurability)
+#include "tst_durability.moc"
