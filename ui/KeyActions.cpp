@@ -107,11 +107,11 @@ void KeyActions::createKey()
         const NewKeySpec spec = dialog->spec();
         m_controller->createKey(spec, dialog, [this, dialog](const ApiResult<json::CreatedKey> &r) {
             if (!r.ok()) {
-                // A lost answer may still have created the key: say so instead of inviting a retry.
-                QString message = r.error.message();
-                if (r.error.kind == ApiError::Kind::Timeout || r.error.kind == ApiError::Kind::Network)
-                    message += tr(" The key may have been created anyway: refresh before trying again.");
-                dialog->showError(message);
+                // After a lost answer the client has looked for the key: the message says whether
+                // it exists (then the list shows it, so it can be revoked) or retrying is safe.
+                if (!r.error.createdAnywayHash.isEmpty())
+                    m_controller->refresh();
+                dialog->showError(r.error.message());
                 return;
             }
             dialog->accept();

@@ -52,7 +52,19 @@ ApiError ApiError::badResponse(const QString &detail, const QString &host)
     return e;
 }
 
+bool ApiError::mayHaveHappened() const
+{
+    return kind == Kind::Timeout || kind == Kind::Network || kind == Kind::BadResponse || kind == Kind::TooLarge
+        || (kind == Kind::Http && (httpStatus == 500 || httpStatus == 502 || httpStatus == 503 || httpStatus == 504));
+}
+
 QString ApiError::message() const
+{
+    const QString base = baseMessage();
+    return outcome.isEmpty() ? base : base + u' ' + outcome;
+}
+
+QString ApiError::baseMessage() const
 {
     const QString said = serverMessage.isEmpty() ? QString() : u" OpenRouter said: \""_s + serverMessage + u"\"."_s;
     const QString where = host.isEmpty() ? u"OpenRouter"_s : host;

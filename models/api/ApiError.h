@@ -29,13 +29,20 @@ struct ApiError
     QString detail;            // technical detail: a network error string, a parse path
     int retryAfterSeconds = -1; // from a 429's Retry-After header, -1 when absent
     QString host;              // which server, for messages
+    // What is known of the request's effect after an ambiguous failure (a create whose answer was
+    // lost: was the key made?). message() ends with it.
+    QString outcome;
+    QString createdAnywayHash; // set when a lost create turned out to have made the key
 
     bool isError() const { return kind != Kind::None; }
     // Worth trying again as-is (for GETs): rate limiting, gateway trouble, timeouts, resets.
     bool isTransient() const;
     // One sentence (or two) for a person: what happened and what to do about it.
     QString message() const;
+    // Whether a failed create may still have happened on the server (timeout, reset, gateway error).
+    bool mayHaveHappened() const;
 
+    QString baseMessage() const; // message() without the outcome
     static ApiError http(int status, const QByteArray &body, const QString &host);
     static ApiError badResponse(const QString &detail, const QString &host);
 };

@@ -1,5 +1,10 @@
 #include "OpenRouterClient.h"
 
+#include <QIODevice>
+#include <QPointer>
+
+#include <cstring>
+
 #include "KeyPager.h"
 #include "UrlPolicy.h"
 
@@ -20,6 +25,35 @@ Q_LOGGING_CATEGORY(lcApi, "orteam.api", QtInfoMsg)
 using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
+
+namespace {
+// A request body readable once, front to back: it cannot be rewound, so Qt cannot resend it.
+class OneShotBody final : public QIODevice
+{
+public:
+    explicit OneShotBody(QByteArray data) : m_data(std::move(data)) { open(QIODevice::ReadOnly); }
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override { return m_data.size() - m_pos + QIODevice::bytesAvailable(); }
+    bool reset() override { return false; }
+    bool seek(qint64) override { return false; }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        const qint64 n = std::min(maxSize, qint64(m_data.size()) - m_pos);
+        if (n <= 0)
+            return m_pos >= m_data.size() ? -1 : 0;
+        std::memcpy(data, m_data.constData() + m_pos, size_t(n));
+        m_pos += n;
+        return n;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_data;
+    qint64 m_pos = 0;
+};
+} // namespace
 
 namespace {
 // "/keys/<hash>" and the like: the id is percent-encoded, so a hash or id from a server or a
@@ -122,8 +156,21 @@ void OpenRouterClient::attempt(const Request &request, int attemptNumber, QPoint
         req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
         payload = QJsonDocument(*request.body).toJson(QJsonDocument::Compact);
     }
-    QNetworkReply *reply = request.body ? m_network->sendCustomRequest(req, request.verb, payload)
-                                        : m_network->sendCustomRequest(req, request.verb);
+    QNetworkReply *reply = nullptr;
+    if (request.body && !request.idempotent) {
+        // Qt's HTTP/1.1 channel silently sends a request again when the server closes the
+        // connection before answering, POST included: a lost answer to "create key" would make a
+        // second key. A body that can be read only once turns that resend into an error
+        // (ContentReSendError), which the create path then resolves by looking for the key.
+        req.setHeader(QNetworkRequest::ContentLengthHeader, payload.size());
+        req.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+        auto *body = new OneShotBody(payload);
+        reply = m_network->sendCustomRequest(req, request.verb, body);
+        body->setParent(reply);
+    } else {
+        reply = request.body ? m_network->sendCustomRequest(req, request.verb, payload)
+                             : m_network->sendCustomRequest(req, request.verb);
+    }
 
     struct State
     {
@@ -288,7 +335,44 @@ void OpenRouterClient::createKey(const NewKeySpec &spec, QObject *context, Callb
     req.path = u"/keys"_s;
     req.body = json::toJson(spec);
     req.idempotent = false;
-    call<json::CreatedKey>(req, context, std::move(done), json::parseCreatedKey);
+    // Never retried: a create whose answer was lost may have made the key. Instead, after such a
+    // failure, look for a key of that name created since just before we asked, and say which it is.
+    const QDateTime asked = QDateTime::currentDateTimeUtc();
+    QPointer<QObject> ctx(context);
+    const bool hasContext = context != nullptr;
+    call<json::CreatedKey>(req, this, [this, spec, asked, ctx, hasContext, done](const ApiResult<json::CreatedKey> &r) {
+        if (hasContext && !ctx)
+            return;
+        if (r.ok() || !r.error.mayHaveHappened()) {
+            done(r);
+            return;
+        }
+        listKeys(true, this, [spec, asked, r, ctx, hasContext, done](const ApiResult<ApiKeyList> &keys) {
+            if (hasContext && !ctx)
+                return;
+            ApiResult<json::CreatedKey> out = r;
+            if (!keys.ok()) {
+                out.error.outcome = u"Whether the key \"%1\" was created is unknown (the key list could not be read "
+                                    "either): refresh before trying again, or you may get two."_s.arg(spec.name);
+            } else {
+                const ApiKey *made = nullptr;
+                for (const ApiKey &k : keys.value) {
+                    // Clocks differ a little; two minutes before asking is still "this request".
+                    if (k.name == spec.name && k.createdAt.isValid() && k.createdAt >= asked.addSecs(-120))
+                        made = &k;
+                }
+                if (made) {
+                    out.error.createdAnywayHash = made->hash;
+                    out.error.outcome = u"The key \"%1\" was created anyway (hash %2…), but its secret was lost with the "
+                                        "answer and cannot be shown again: revoke it and create a new one."_s
+                                            .arg(spec.name, made->hash.left(16));
+                } else {
+                    out.error.outcome = u"No key named \"%1\" was created: it is safe to try again."_s.arg(spec.name);
+                }
+            }
+            done(out);
+        });
+    }, json::parseCreatedKey);
 }
 
 void OpenRouterClient::updateKey(const QString &hash, const KeyUpdate &update, QObject *context, Callback<ApiKey> done)

@@ -271,6 +271,8 @@ bool FakeOpenRouter::handleRequest(const QHttpServerRequest &request, QTcpSocket
         const Fault fault = q.fault;
         if (--q.remaining <= 0)
             m_faults.removeAt(i);
+        if (fault.applyFirst)
+            dispatch(request, path); // the change happens; only its answer is lost
         if (fault.hang)
             return true; // keep the connection open and never answer
         if (fault.closeWithoutAnswer) {

@@ -97,6 +97,7 @@ public:
         bool truncate = false;
         bool closeWithoutAnswer = false;
         int delayMs = 0;
+        bool applyFirst = false; // do what was asked, then fail the answer (a lost reply)
     };
     // `skip` lets that many matching requests through first (e.g. fail only the second page).
     void failNext(const QByteArray &method, const QString &pathPrefix, const Fault &fault, int times = 1, int skip = 0);

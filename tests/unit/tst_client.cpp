@@ -364,6 +364,58 @@ private Q_SLOTS:
         const auto r = run<json::CreatedKey>([&](auto done) { m_client->createKey(spec, nullptr, done); });
         QVERIFY(!r.ok());
         QCOMPARE(m_fake->countRequests("POST", u"/keys"_s), 1);
+        // Nothing was made, and the client checked: retrying is safe, and it says so.
+        QVERIFY2(r.error.message().endsWith(u"No key named \"once\" was created: it is safe to try again."_s),
+                 qPrintable(r.error.message()));
+        QVERIFY(r.error.createdAnywayHash.isEmpty());
+    }
+
+    void lostCreateAnswerIsFoundNotRepeated_data()
+    {
+        QTest::addColumn<int>("faultKind"); // 0 connection reset, 1 timeout, 2 gateway error
+        QTest::newRow("reset") << 0;
+        QTest::newRow("timeout") << 1;
+        QTest::newRow("502") << 2;
+    }
+    void lostCreateAnswerIsFoundNotRepeated()
+    {
+        QFETCH(int, faultKind);
+        // An older key with the same name must not be mistaken for the new one.
+        FakeOpenRouter::KeySeed old;
+        old.name = u"alice-laptop"_s;
+        old.createdAt = QDateTime::currentDateTimeUtc().addDays(-30);
+        m_fake->addKey(old);
+        FakeOpenRouter::Fault fault = FakeOpenRouter::errorFault(502, u"Bad Gateway"_s);
+        fault.closeWithoutAnswer = faultKind == 0;
+        fault.hang = faultKind == 1;
+        fault.applyFirst = true; // the key is made; the answer never arrives
+        m_fake->failNext("POST", u"/keys"_s, fault);
+        OpenRouterClient::Settings s = fastSettings();
+        s.timeoutMs = 500;
+        m_client->setSettings(s);
+        NewKeySpec spec;
+        spec.name = u"alice-laptop"_s;
+        const int before = m_fake->keyCount();
+        const auto r = run<json::CreatedKey>([&](auto done) { m_client->createKey(spec, nullptr, done); });
+        QCOMPARE(m_fake->countRequests("POST", u"/keys"_s), 1); // never sent twice
+        QVERIFY(!r.ok());
+        QCOMPARE(m_fake->keyCount(), before + 1);
+        QVERIFY(!r.error.createdAnywayHash.isEmpty());
+        QVERIFY(m_fake->key(r.error.createdAnywayHash));
+        QVERIFY(m_fake->key(r.error.createdAnywayHash)->createdAt > old.createdAt.addDays(1));
+        QVERIFY2(r.error.message().contains(u"was created anyway"_s) && r.error.message().contains(u"revoke it"_s),
+                 qPrintable(r.error.message()));
+    }
+
+    void lostCreateWithUnreadableListSaysUnknown()
+    {
+        m_fake->failNext("POST", u"/keys"_s, FakeOpenRouter::errorFault(503, u"Service Unavailable"_s));
+        m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s), 10);
+        NewKeySpec spec;
+        spec.name = u"bob"_s;
+        const auto r = run<json::CreatedKey>([&](auto done) { m_client->createKey(spec, nullptr, done); });
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error.message().contains(u"is unknown"_s), qPrintable(r.error.message()));
     }
 
     void apiKeyInsteadOfManagementKey()
