@@ -145,7 +145,20 @@ TeamController::TeamController(Store *store, OpenRouterClient *client, KeyListCo
     : QObject(parent), m_store(store), m_client(client), m_keys(keys), m_audit(audit)
 {
     connect(m_keys, &KeyListController::refreshFinished, this, &TeamController::onKeysRefreshed);
+    m_worker = new QObject;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread.setObjectName(u"orteam-store"_s);
+    m_thread.start();
     reload();
+}
+
+TeamController::~TeamController()
+{
+    // The worker's connection must be closed in its own thread before the thread ends.
+    QMetaObject::invokeMethod(m_worker, [this] { m_workerStore.reset(); }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
 }
 
 void TeamController::audit(const QString &action, const QString &target, const QString &before, const QString &after)
@@ -154,28 +167,41 @@ void TeamController::audit(const QString &action, const QString &target, const Q
         m_audit->record({0, {}, {}, action, target, before, after});
 }
 
+TeamController::StoreState TeamController::readState(const Store &store, const QDate &today)
+{
+    StoreState st;
+    st.tiers = store.tiers();
+    st.members = store.members();
+    st.owners = store.keyOwners();
+    st.today = store.memberSpend(today, today, &st.error);
+    st.week = store.memberSpend(today.addDays(-6), today, &st.error);
+    st.enforced = store.enforcedKeys();
+    st.autoEnforce = store.setting(u"auto_enforce"_s, u"off"_s) == "on"_L1;
+    return st;
+}
+
 void TeamController::reload()
 {
-    m_tiers = m_store->tiers();
-    m_owners = m_store->keyOwners();
+    ++m_generation;
+    applyState(readState(*m_store, today()));
+}
+
+void TeamController::applyState(const StoreState &state)
+{
+    if (!state.error.isEmpty())
+        Q_EMIT problem(u"Cannot read the team from the database: %1"_s.arg(state.error));
+    m_tiers = state.tiers;
+    m_owners = state.owners;
     m_keys->model()->setOwners(m_owners);
-    const QDate day = today();
-    QString error;
-    const auto spentToday = m_store->memberSpend(day, day, &error);
-    const auto spentWeek = m_store->memberSpend(day.addDays(-6), day, &error);
-    if (!error.isEmpty())
-        Q_EMIT problem(u"Cannot read spend from the database: %1"_s.arg(error));
-    QSet<QString> over;
-    for (const OverBudget &o : m_lastCheck.overBudget)
-        over.insert(o.member);
     QList<MemberTableModel::Row> rows;
-    for (const Member &m : m_store->members()) {
+    rows.reserve(state.members.size());
+    for (const Member &m : state.members) {
         MemberTableModel::Row row;
         row.member = m;
         row.dailyLimit = effectiveDailyLimit(m, m_tiers);
-        row.today = spentToday.value(m.name).cost;
-        row.week = spentWeek.value(m.name).cost;
-        row.overBudget = m.active && !withinDailyBudget(spentToday.contains(m.name) ? std::optional(row.today) : std::nullopt,
+        row.today = state.today.value(m.name).cost;
+        row.week = state.week.value(m.name).cost;
+        row.overBudget = m.active && !withinDailyBudget(state.today.contains(m.name) ? std::optional(row.today) : std::nullopt,
                                                         row.dailyLimit);
         rows << row;
     }
@@ -480,6 +506,7 @@ bool TeamController::autoEnforce() const
     return m_store->setting(AutoEnforceSetting, u"off"_s) == "on"_L1;
 }
 
+
 bool TeamController::setAutoEnforce(bool on, QString *error)
 {
     if (on == autoEnforce())
@@ -493,27 +520,106 @@ bool TeamController::setAutoEnforce(bool on, QString *error)
 
 void TeamController::onKeysRefreshed(const ApiError &error)
 {
-    if (error.kind != ApiError::Kind::None)
-        return;
-    QString problemText;
-    if (!m_store->recordKeySnapshots(m_keys->model()->keys(), m_clock(), &problemText))
-        Q_EMIT problem(u"Cannot save key usage to the database: %1"_s.arg(problemText));
-    runDailyCheck();
+    if (error.kind == ApiError::Kind::None)
+        startJob(true, true);
 }
 
 void TeamController::runDailyCheck()
 {
+    startJob(false, true);
+}
+
+void TeamController::startJob(bool writeSnapshots, bool check)
+{
+    if (m_jobRunning) { // one at a time; the next one covers every request made meanwhile
+        m_jobQueued = true;
+        m_queuedWrite = m_queuedWrite || writeSnapshots;
+        m_queuedCheck = m_queuedCheck || check;
+        return;
+    }
+    m_jobRunning = true;
+    const quint64 generation = m_generation;
+    const ApiKeyList keys = writeSnapshots ? m_keys->model()->keys() : ApiKeyList();
+    const QDateTime at = m_clock();
+    const DbLocation location = m_store->location();
+    auto work = [writeSnapshots, keys, at](Store &store) {
+        StoreState state;
+        QString error;
+        if (writeSnapshots && !store.recordKeySnapshots(keys, at, &error)) {
+            state = readState(store, at.toUTC().date());
+            state.error = u"cannot save key usage: "_s + error;
+            return state;
+        }
+        return readState(store, at.toUTC().date());
+    };
+    // An in-memory database exists only on its own connection: then the work stays here.
+    if (location.kind == DbLocation::Kind::Sqlite && location.path.startsWith(u':')) {
+        const StoreState state = work(*m_store);
+        QMetaObject::invokeMethod(this, [this, state, check, generation] { onJobDone(state, check, generation); },
+                                  Qt::QueuedConnection);
+        return;
+    }
+    QMetaObject::invokeMethod(m_worker, [this, location, work, check, generation] {
+        StoreState state;
+        if (!m_workerStore) {
+            m_workerStore = std::make_unique<Store>();
+            QString error;
+            if (!m_workerStore->open(location, &error)) {
+                m_workerStore.reset();
+                state.error = error;
+            }
+        }
+        if (m_workerStore)
+            state = work(*m_workerStore);
+        QMetaObject::invokeMethod(this, [this, state, check, generation] { onJobDone(state, check, generation); },
+                                  Qt::QueuedConnection);
+    }, Qt::QueuedConnection);
+}
+
+void TeamController::onJobDone(const StoreState &state, bool check, quint64 generation)
+{
+    m_jobRunning = false;
+    if (generation != m_generation) {
+        // Someone changed the team while the worker read it: read again rather than show (or
+        // act on) the team as it was. The snapshots are written already.
+        m_jobQueued = true;
+        m_queuedCheck = m_queuedCheck || check;
+    }
+    if (generation != m_generation) {
+        m_jobQueued = false;
+        const bool again = m_queuedCheck;
+        const bool write = m_queuedWrite;
+        m_queuedWrite = m_queuedCheck = false;
+        startJob(write, again);
+        return;
+    }
+    if (!state.members.isEmpty() || state.error.isEmpty())
+        applyState(state);
+    else
+        Q_EMIT problem(u"Cannot read the team from the database: %1"_s.arg(state.error));
+    if (check)
+        act(state);
+    if (m_jobQueued) {
+        m_jobQueued = false;
+        const bool write = m_queuedWrite, again = m_queuedCheck;
+        m_queuedWrite = m_queuedCheck = false;
+        startJob(write, again);
+    }
+}
+
+void TeamController::act(const StoreState &state)
+{
     DailyCheckInput in;
     in.today = today();
-    in.tiers = m_store->tiers();
-    in.members = m_store->members();
-    QString error;
-    for (auto [name, spend] : m_store->memberSpend(in.today, in.today, &error).asKeyValueRange())
+    in.tiers = state.tiers;
+    in.members = state.members;
+    for (auto [name, spend] : state.today.asKeyValueRange())
         in.spentToday.insert(name, spend.cost);
     in.keys = m_keys->model()->keys();
-    in.enforced = m_store->enforcedKeys();
-    in.autoEnforce = autoEnforce();
+    in.enforced = state.enforced;
+    in.autoEnforce = state.autoEnforce;
     m_lastCheck = dailyCheck(in);
+    QString error;
     for (const QString &hash : m_lastCheck.forget)
         m_store->forgetEnforced(hash, &error);
 
@@ -522,11 +628,10 @@ void TeamController::runDailyCheck()
     auto finish = [this, pending, actions]() {
         if (--*pending > 0)
             return;
-        reload();
+        startJob(false, false); // show what changed; no second check
         Q_EMIT checkFinished(m_lastCheck.overBudget, *actions);
     };
     if (*pending == 0) {
-        reload();
         Q_EMIT checkFinished(m_lastCheck.overBudget, *actions);
         return;
     }

@@ -10,8 +10,10 @@
 #include <QDate>
 #include <QDateTime>
 #include <QObject>
+#include <QThread>
 
 #include <functional>
+#include <memory>
 
 namespace orteam {
 
@@ -64,6 +66,20 @@ public:
     // `audit` may be null (tests); `keys` supplies the live key list and revokes keys.
     TeamController(Store *store, OpenRouterClient *client, KeyListController *keys, AuditLogController *audit,
                    QObject *parent = nullptr);
+    ~TeamController() override;
+
+    // Everything the page and the daily check read from the store, in one go.
+    struct StoreState
+    {
+        QList<Tier> tiers;
+        QList<Member> members;
+        QHash<QString, QString> owners;
+        QHash<QString, MemberSpend> today, week;
+        QList<EnforcedKey> enforced;
+        bool autoEnforce = false;
+        QString error;
+    };
+    static StoreState readState(const Store &store, const QDate &today);
 
     MemberTableModel *model() { return &m_model; }
     Store *store() const { return m_store; }
@@ -111,7 +127,10 @@ public:
     bool autoEnforce() const;
     bool setAutoEnforce(bool on, QString *error);
     QList<OverBudget> overBudget() const { return m_lastCheck.overBudget; }
-    void runDailyCheck(); // what refresh triggers; public for the CLI-like "check now"
+    // The check after a refresh: writes the day's key snapshots and reads the team on a worker
+    // thread with its own connection (10,000 keys must not freeze the window), then decides and
+    // acts here. checkFinished() says when it is done.
+    void runDailyCheck();
 
 public Q_SLOTS:
     void reload();
@@ -124,6 +143,11 @@ Q_SIGNALS:
 private:
     void audit(const QString &action, const QString &target, const QString &before, const QString &after);
     void onKeysRefreshed(const ApiError &error);
+    void applyState(const StoreState &state);
+    // Runs on the worker when the store can be opened twice (a file or a server), else here.
+    void startJob(bool writeSnapshots, bool check);
+    void onJobDone(const StoreState &state, bool check, quint64 generation);
+    void act(const StoreState &state);
     void setKeyDisabled(const EnforcedKey &key, bool disabled);
 
     Store *m_store;
@@ -136,6 +160,13 @@ private:
     QList<ModelInfo> m_models;
     DailyCheckResult m_lastCheck;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
+
+    QThread m_thread;
+    QObject *m_worker = nullptr;              // lives in m_thread
+    std::unique_ptr<Store> m_workerStore;     // opened, used and closed in m_thread only
+    bool m_jobRunning = false;
+    quint64 m_generation = 0; // bumped by every edit here: a job that read before it is stale
+    bool m_jobQueued = false, m_queuedWrite = false, m_queuedCheck = false;
 };
 
 } // namespace orteam

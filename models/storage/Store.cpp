@@ -101,6 +101,24 @@ void Store::close()
     }
 }
 
+bool Store::beginWrite(QSqlDatabase &d, QString *error) const
+{
+    if (m_location.kind == DbLocation::Kind::Postgres) {
+        if (d.transaction())
+            return true;
+        *error = d.lastError().text();
+        return false;
+    }
+    // IMMEDIATE takes the write lock up front, waiting (busy timeout) for another writer (the
+    // dashboard's worker, a CLI process) to finish. A plain deferred BEGIN that reads first and
+    // writes later fails at once with "database is locked" when another write committed between.
+    QSqlQuery q(d);
+    if (q.exec(u"BEGIN IMMEDIATE"_s))
+        return true;
+    *error = q.lastError().text();
+    return false;
+}
+
 QString Store::money() const
 {
     return m_location.kind == DbLocation::Kind::Postgres ? u"DOUBLE PRECISION"_s : u"REAL"_s;
@@ -253,10 +271,8 @@ bool Store::migrate(QString *error)
     }
     if (from == SchemaVersion)
         return true;
-    if (!d.transaction()) {
-        *error = d.lastError().text();
+    if (!beginWrite(d, error))
         return false;
-    }
     auto fail = [&](const QString &e) {
         *error = u"Cannot prepare the database %1: %2"_s.arg(m_location.display(), e);
         d.rollback();
@@ -667,10 +683,8 @@ bool Store::deleteTier(const QString &name, QString *error)
 bool Store::saveMembers(const QList<Member> &members, QString *error)
 {
     QSqlDatabase d = db();
-    if (!d.transaction()) {
-        *error = d.lastError().text();
+    if (!beginWrite(d, error))
         return false;
-    }
     for (const Member &m : members) {
         const bool exists = member(m.name).has_value();
         if (!(exists ? updateMember(m, error) : addMember(m, error))) {
@@ -696,10 +710,8 @@ bool Store::recordSync(const QList<ApiKey> &keys, const std::optional<QList<Acti
                        QString *error)
 {
     QSqlDatabase d = db();
-    if (!d.transaction()) {
-        *error = d.lastError().text();
+    if (!beginWrite(d, error))
         return false;
-    }
     if (activity && !writeActivity(*activity, error)) {
         d.rollback();
         return false;

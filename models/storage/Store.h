@@ -133,6 +133,7 @@ private:
     bool checkTier(const QString &tier, QString *error) const;
     bool isSeedDatabase(QSqlDatabase &db) const;
     bool backUpSeed(QString *error);
+    bool beginWrite(QSqlDatabase &d, QString *error) const; // a write transaction
     QString money() const; // the column type for USD: REAL on SQLite, DOUBLE PRECISION on PostgreSQL
     QSqlDatabase db() const;
 
