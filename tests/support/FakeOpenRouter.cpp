@@ -279,8 +279,27 @@ bool FakeOpenRouter::handleRequest(const QHttpServerRequest &request, QTcpSocket
             socket->abort();
             return true;
         }
-        auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
         QPointer<QTcpSocket> guard(socket);
+        if (fault.dripMs > 0) {
+            // Headers at once, then the body a byte at a time: the server never stalls long
+            // enough to look dead, but the whole answer takes ages.
+            QByteArray head = "HTTP/1.1 " + QByteArray::number(fault.status) + " OK\r\nContent-Type: application/json\r\n"
+                              "Content-Length: " + QByteArray::number(fault.body.size()) + "\r\n\r\n";
+            socket->write(head);
+            auto *timer = new QTimer(socket);
+            auto sent = std::make_shared<qsizetype>(0);
+            connect(timer, &QTimer::timeout, socket, [guard, timer, sent, body = fault.body] {
+                if (!guard || *sent >= body.size()) {
+                    timer->stop();
+                    return;
+                }
+                guard->write(body.mid(*sent, 1));
+                ++*sent;
+            });
+            timer->start(fault.dripMs);
+            return true;
+        }
+        auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
         auto send = [responder, fault, guard] {
             if (!guard)
                 return;

@@ -98,6 +98,7 @@ public:
         bool closeWithoutAnswer = false;
         int delayMs = 0;
         bool applyFirst = false; // do what was asked, then fail the answer (a lost reply)
+        int dripMs = 0;          // send the body one byte every dripMs (a slow drip)
     };
     // `skip` lets that many matching requests through first (e.g. fail only the second page).
     void failNext(const QByteArray &method, const QString &pathPrefix, const Fault &fault, int times = 1, int skip = 0);

@@ -560,6 +560,37 @@ private Q_SLOTS:
         QCOMPARE(r.error.kind, ApiError::Kind::TooLarge);
     }
 
+    void fiftyMegabyteBodyIsRefusedEarly()
+    {
+        // The default cap, a body far over it: the download stops at the cap, not at 50 MB.
+        FakeOpenRouter::Fault fault;
+        fault.status = 200;
+        fault.body = QByteArray(50 * 1024 * 1024, ' ');
+        fault.body.replace(0, 10, "{\"data\":[ ");
+        m_fake->failNext("GET", u"/credits"_s, fault);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(r.error.kind, ApiError::Kind::TooLarge);
+        QVERIFY(r.error.message().contains(u"larger than orteam accepts"_s));
+    }
+
+    void slowDripTimesOut()
+    {
+        // Bytes keep arriving, just never the whole answer: the call's timeout covers the whole
+        // call, not the gap between bytes.
+        FakeOpenRouter::Fault fault;
+        fault.status = 200;
+        fault.body = R"({"data":{"total_credits":100,"total_usage":5}})";
+        fault.dripMs = 40;
+        m_fake->failNext("GET", u"/credits"_s, fault, 10);
+        OpenRouterClient::Settings s = fastSettings();
+        s.timeoutMs = 600;
+        s.maxRetries = 1;
+        m_client->setSettings(s);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(r.error.kind, ApiError::Kind::Timeout);
+        QVERIFY(r.error.message().contains(u"did not answer in time"_s));
+    }
+
     void callbacksAreNeverSynchronousAndRespectContext()
     {
         m_client->setManagementKey(QString());
