@@ -279,7 +279,13 @@ void OpenRouterClient::listAllPages(const QString &path, QObject *context, Callb
     };
     auto acc = std::make_shared<Acc>();
     auto step = std::make_shared<std::function<void(int)>>();
+    // Held weakly by itself and strongly by the request in flight: freed when the chain ends or
+    // its callback is dropped (a context destroyed), never kept alive by a cycle.
+    std::weak_ptr<std::function<void(int)>> weakStep = step;
     *step = [=, this](int offset) {
+        const auto self = weakStep.lock();
+        if (!self)
+            return;
         Request req;
         req.path = path;
         req.query.addQueryItem(u"offset"_s, QString::number(offset));
@@ -287,7 +293,6 @@ void OpenRouterClient::listAllPages(const QString &path, QObject *context, Callb
         call<Page<T>>(req, context, Callback<Page<T>>([=](const ApiResult<Page<T>> &page) {
             if (!page.ok()) {
                 done(ApiResult<QList<T>>::failure(page.error));
-                *step = nullptr; // break the self-reference
                 return;
             }
             acc->items += page.value.items;
@@ -295,11 +300,10 @@ void OpenRouterClient::listAllPages(const QString &path, QObject *context, Callb
                 && (!page.value.totalCount || acc->items.size() < *page.value.totalCount)
                 && offset / 100 < MaxKeyPages;
             if (more) {
-                (*step)(offset + 100);
+                (*self)(offset + 100);
                 return;
             }
             done(ApiResult<QList<T>>::success(acc->items));
-            *step = nullptr;
         }), parse);
     };
     (*step)(0);

@@ -108,11 +108,17 @@ void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
     auto step = std::make_shared<std::function<void()>>();
     QPointer<QObject> ctx(context);
     const bool hasContext = context != nullptr;
-    *step = [this, outcome, queue, step, done, ctx, hasContext] {
+    // The step holds itself only weakly; each pending DELETE's callback holds it strongly. So it
+    // lives exactly as long as a request is in flight, and is freed even if that callback is
+    // dropped (the controller going away mid-revoke) instead of keeping itself alive forever.
+    std::weak_ptr<std::function<void()>> weakStep = step;
+    *step = [this, outcome, queue, weakStep, done, ctx, hasContext] {
+        const auto self = weakStep.lock();
+        if (!self)
+            return;
         if (queue->isEmpty()) {
             if (!hasContext || ctx)
                 done(*outcome);
-            *step = nullptr;
             return;
         }
         const QString hash = queue->takeFirst();
@@ -124,7 +130,7 @@ void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
             key.hash = hash; // not listed (yet): name it by its hash in messages
             key.name = hash;
         }
-        m_client->deleteKey(hash, this, [this, outcome, step, key](const ApiResult<bool> &r) {
+        m_client->deleteKey(hash, this, [this, outcome, self, key](const ApiResult<bool> &r) {
             // 404 means it is gone already (revoked elsewhere): the row should go too.
             const bool gone = r.ok() || (r.error.kind == ApiError::Kind::Http && r.error.httpStatus == 404);
             if (gone) {
@@ -134,7 +140,7 @@ void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
             } else {
                 outcome->failed << std::pair{key, r.error};
             }
-            (*step)();
+            (*self)();
         });
     };
     (*step)();
