@@ -10,6 +10,13 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QSet>
+#include <QProcess>
+#include <QSslServer>
+#include <QSslKey>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QTemporaryDir>
+#include <QFile>
 #include <QTest>
 
 using namespace orteam;
@@ -589,6 +596,40 @@ private Q_SLOTS:
         const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
         QCOMPARE(r.error.kind, ApiError::Kind::Timeout);
         QVERIFY(r.error.message().contains(u"did not answer in time"_s));
+    }
+
+    void tlsErrorsAreFatal()
+    {
+        // A server whose certificate nobody vouches for (self-signed, made here with openssl): the
+        // call fails with a certificate error, and the key is never sent to it.
+        QTemporaryDir dir;
+        QProcess openssl;
+        openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-days"_s, u"1"_s,
+                                     u"-subj"_s, u"/CN=127.0.0.1"_s, u"-keyout"_s, dir.filePath(u"key.pem"_s),
+                                     u"-out"_s, dir.filePath(u"cert.pem"_s)});
+        QVERIFY2(openssl.waitForFinished(30'000) && openssl.exitCode() == 0, "openssl could not make a certificate");
+        QFile certFile(dir.filePath(u"cert.pem"_s)), keyFile(dir.filePath(u"key.pem"_s));
+        QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.setLocalCertificate(QSslCertificate(certFile.readAll()));
+        config.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
+        QSslServer server;
+        server.setSslConfiguration(config);
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QByteArray received;
+        connect(&server, &QSslServer::pendingConnectionAvailable, &server, [&] {
+            while (QTcpSocket *socket = server.nextPendingConnection())
+                connect(socket, &QTcpSocket::readyRead, socket, [&, socket] { received += socket->readAll(); });
+        });
+        OpenRouterClient::Settings s = fastSettings();
+        s.baseUrl = QUrl(u"https://127.0.0.1:%1/api/v1"_s.arg(server.serverPort()));
+        s.maxRetries = 0;
+        m_client->setSettings(s);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(r.error.kind, ApiError::Kind::Network);
+        QVERIFY2(r.error.message().contains(u"certificate"_s, Qt::CaseInsensitive), qPrintable(r.error.message()));
+        QVERIFY(!received.contains("Authorization"));
+        QVERIFY(!received.contains(m_fake->managementKey().toUtf8()));
     }
 
     void callbacksAreNeverSynchronousAndRespectContext()
