@@ -114,4 +114,9 @@ void KeysPage::updateTotals()
                                unlimited ? tr(" + %n without a limit", nullptr, unlimited) : QString()));
 }
 
+void KeysPage::setSearchText(const QString &text)
+{
+    m_search->setText(text);
+}
+
 } // namespace orteam

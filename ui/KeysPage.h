@@ -23,6 +23,7 @@ public:
 
     QTableView *table() const { return m_table; }
     KeyFilterProxyModel *proxy() const { return m_proxy; }
+    void setSearchText(const QString &text);
 
 private:
     void updateTotals();

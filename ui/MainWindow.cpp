@@ -11,6 +11,7 @@
 #include "KeysPage.h"
 #include "Money.h"
 #include "SettingsDialog.h"
+#include "SpendPage.h"
 #include "TeamPage.h"
 #include "WelcomePage.h"
 
@@ -32,7 +33,7 @@
 namespace orteam {
 
 MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, AuditLogController *audit, TeamController *team,
-                       QWidget *parent)
+                       SpendController *spend, QWidget *parent)
     : QMainWindow(parent), m_keys(keys), m_connection(connection)
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -86,6 +87,17 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
         m_navigation->addItem(tr("Team"));
         m_pageNames << QStringLiteral("team");
         connect(m_teamPage, &TeamPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
+    }
+    if (spend) {
+        m_spendPage = new SpendPage(spend, m_pages);
+        m_pages->addWidget(m_spendPage);
+        m_navigation->addItem(tr("Spend"));
+        m_pageNames << QStringLiteral("spend");
+        // A bar is a person: clicking it shows their keys.
+        connect(m_spendPage, &SpendPage::memberClicked, this, [this](const QString &member) {
+            showPage(QStringLiteral("keys"));
+            m_keysPage->setSearchText(member);
+        });
     }
     if (audit) {
         m_pages->addWidget(new AuditPage(audit, m_pages));

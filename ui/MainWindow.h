@@ -17,6 +17,8 @@ class KeyActions;
 class KeyListController;
 class KeysPage;
 class TeamController;
+class SpendController;
+class SpendPage;
 class TeamPage;
 class WelcomePage;
 struct ApiError;
@@ -31,13 +33,14 @@ class MainWindow final : public QMainWindow
 public:
     // `audit` and `team` may be null (no database could be opened): their pages are left out.
     MainWindow(KeyListController *keys, ConnectionManager *connection, AuditLogController *audit = nullptr,
-               TeamController *team = nullptr, QWidget *parent = nullptr);
+               TeamController *team = nullptr, SpendController *spend = nullptr, QWidget *parent = nullptr);
 
     // Page names for --page: "keys", …
     QStringList pageNames() const;
     bool showPage(const QString &name);
     KeysPage *keysPage() const { return m_keysPage; }
     TeamPage *teamPage() const { return m_teamPage; }
+    SpendPage *spendPage() const { return m_spendPage; }
     KeyActions *keyActions() const { return m_actions; }
     ErrorBanner *errorBanner() const { return m_errorBanner; }
     // Shows a problem that is not a refresh failure (e.g. the database could not be opened).
@@ -67,6 +70,7 @@ private:
     QStackedWidget *m_pages;
     KeysPage *m_keysPage;
     TeamPage *m_teamPage = nullptr;
+    SpendPage *m_spendPage = nullptr;
     KeyActions *m_actions;
     ErrorBanner *m_errorBanner;
     QLabel *m_connectionLabel;

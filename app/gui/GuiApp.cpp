@@ -10,6 +10,7 @@
 #include "KeychainSecretStore.h"
 #include "MainWindow.h"
 #include "OpenRouterClient.h"
+#include "SpendController.h"
 #include "TeamController.h"
 #include "UrlPolicy.h"
 
@@ -35,6 +36,7 @@ GuiApp::~GuiApp()
 {
     // The window refers to the controllers, the controllers to the client: tear down in reverse.
     m_window.reset();
+    m_spend.reset();
     m_team.reset();
     m_keys.reset();
     m_audit.reset();
@@ -56,7 +58,7 @@ void GuiApp::prepareEnvironment(int argc, char *argv[])
 bool GuiApp::startDemoServer()
 {
     m_fake = std::make_unique<FakeOpenRouter>();
-    DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc(), &m_demoHistory);
+    DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc(), &m_demoHistory, &m_demoActivity);
     if (m_fake->start() == 0) {
         m_fake.reset();
         return false;
@@ -84,7 +86,7 @@ int GuiApp::run()
     const QCommandLineOption baseUrlOption(u"base-url"_s, u"API base URL (default https://openrouter.ai/api/v1)."_s, u"URL"_s);
     const QCommandLineOption screenshotOption(u"screenshot"_s, u"Render the window to FILE (PNG) once loaded, then exit."_s,
                                               u"FILE"_s);
-    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, team, audit)."_s, u"NAME"_s);
+    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, team, spend, audit)."_s, u"NAME"_s);
     const QCommandLineOption dbOption(u"db"_s, u"Team database: a SQLite file or postgresql://user@host:port/name."_s, u"PATH|URL"_s);
     parser.addOptions({demoOption, baseUrlOption, screenshotOption, pageOption, dbOption});
     parser.process(*qApp);
@@ -140,16 +142,20 @@ int GuiApp::run()
             QString ignored;
             for (const AuditEntry &e : DemoData::auditHistory(now))
                 m_store->appendAudit(e, &ignored);
-            DemoData::seedStore(*m_store, m_fake->keys(), m_demoHistory, now);
+            DemoData::seedStore(*m_store, m_fake->keys(), m_demoHistory, now, m_demoActivity);
         }
         m_audit = std::make_unique<AuditLogController>(m_store.get());
         m_keys->setAuditSink([this](const QString &action, const QString &target, const QString &before, const QString &after) {
             m_audit->record({0, {}, {}, action, target, before, after});
         });
     }
-    if (m_audit)
+    if (m_audit) {
         m_team = std::make_unique<TeamController>(m_store.get(), m_client.get(), m_keys.get(), m_audit.get());
-    m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get(), m_team.get());
+        m_spend = std::make_unique<SpendController>(m_store.get(), m_keys.get());
+        // The Spend page reads what the team controller has just written.
+        QObject::connect(m_team.get(), &TeamController::changed, m_spend.get(), &SpendController::refresh);
+    }
+    m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get(), m_team.get(), m_spend.get());
     if (!m_audit)
         m_window->showProblem(dbProblem + u" Keys still work; the team and the audit log are off until the database opens."_s);
     // The demo from the welcome page runs as its own process: its sample team lives in its own

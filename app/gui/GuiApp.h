@@ -18,6 +18,7 @@ class MainWindow;
 class OpenRouterClient;
 class SecretStore;
 class TeamController;
+class SpendController;
 
 // Wires the dashboard together: command line, server (the real one, or the embedded fake in
 // --demo), client, secret store, settings, controllers and window; and --screenshot, which renders
@@ -40,6 +41,7 @@ private:
     QNetworkAccessManager m_network;
     std::unique_ptr<FakeOpenRouter> m_fake;
     DemoData::KeyHistory m_demoHistory;
+    QList<ActivityItem> m_demoActivity;
     std::unique_ptr<OpenRouterClient> m_client;
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<AppSettings> m_settings;
@@ -47,6 +49,7 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<AuditLogController> m_audit;
     std::unique_ptr<TeamController> m_team;
+    std::unique_ptr<SpendController> m_spend;
     std::unique_ptr<KeyListController> m_keys;
     std::unique_ptr<MainWindow> m_window;
 };

@@ -908,4 +908,59 @@ int Store::snapshotCount(const QDate &day) const
     return q.exec() && q.next() ? q.value(0).toInt() : -1;
 }
 
+DailySeries Store::dailySpend(const QDate &from, const QDate &to, const QString &member, QString *error) const
+{
+    DailySeries out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    q.prepare(member.isEmpty() ? u"SELECT day, SUM(cost) FROM member_daily_spend WHERE day >= ? AND day <= ? GROUP BY day"_s
+                               : u"SELECT day, SUM(cost) FROM member_daily_spend WHERE day >= ? AND day <= ? AND member = ? GROUP BY day"_s);
+    q.addBindValue(from.toString(Qt::ISODate));
+    q.addBindValue(to.toString(Qt::ISODate));
+    if (!member.isEmpty())
+        q.addBindValue(member);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return out;
+    }
+    while (q.next())
+        out.insert(QDate::fromString(q.value(0).toString(), Qt::ISODate), q.value(1).toDouble());
+    return out;
+}
+
+QHash<QString, DailySeries> Store::dailySpendByMember(const QDate &from, const QDate &to, QString *error) const
+{
+    QHash<QString, DailySeries> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT member, day, SUM(cost) FROM member_daily_spend WHERE day >= ? AND day <= ? GROUP BY member, day"_s);
+    q.addBindValue(from.toString(Qt::ISODate));
+    q.addBindValue(to.toString(Qt::ISODate));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return out;
+    }
+    while (q.next())
+        out[q.value(0).toString()].insert(QDate::fromString(q.value(1).toString(), Qt::ISODate), q.value(2).toDouble());
+    return out;
+}
+
+DailySeries Store::keyDailySpend(const QString &keyHash, const QDate &from, const QDate &to) const
+{
+    DailySeries out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"SELECT day, usage_daily FROM key_snapshots WHERE key_hash = ? AND day >= ? AND day <= ?"_s);
+    q.addBindValue(keyHash);
+    q.addBindValue(from.toString(Qt::ISODate));
+    q.addBindValue(to.toString(Qt::ISODate));
+    if (q.exec()) {
+        while (q.next())
+            out.insert(QDate::fromString(q.value(0).toString(), Qt::ISODate), q.value(1).toDouble());
+    }
+    return out;
+}
+
 } // namespace orteam

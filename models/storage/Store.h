@@ -2,6 +2,7 @@
 
 #include "Account.h"
 #include "ApiKey.h"
+#include "Spend.h"
 #include "Enforcement.h"
 #include "Team.h"
 
@@ -104,6 +105,11 @@ public:
                     QString *error);
     QList<ModelSpend> spendByModel(const QDate &from, const QDate &to, QString *error) const;
     int snapshotCount(const QDate &day) const; // key snapshots held for a UTC day
+    // Spend per day over [from, to]: the team's (member empty: every member's spend, linked keys
+    // and usage rows) or one member's; per member; or one key's (its snapshots).
+    DailySeries dailySpend(const QDate &from, const QDate &to, const QString &member, QString *error) const;
+    QHash<QString, DailySeries> dailySpendByMember(const QDate &from, const QDate &to, QString *error) const;
+    DailySeries keyDailySpend(const QString &keyHash, const QDate &from, const QDate &to) const;
     // Each member's spend over [from, to] (UTC days) from every source: usage rows and linked keys.
     QHash<QString, MemberSpend> memberSpend(const QDate &from, const QDate &to, QString *error) const;
 

@@ -16,10 +16,17 @@
 #include "OpenRouterClient.h"
 #include "SecretStore.h"
 #include "Store.h"
+#include "SpendController.h"
+#include "SpendPage.h"
 #include "TeamController.h"
 #include "TeamPage.h"
 
+#include <QBarCategoryAxis>
+#include <QBarSet>
 #include <QCheckBox>
+#include <QChart>
+#include <QHorizontalStackedBarSeries>
+#include <QLineSeries>
 #include <QComboBox>
 #include <QDialog>
 #include <QFile>
@@ -53,6 +60,7 @@ class TestTeamPage : public QObject
     std::unique_ptr<Store> m_store;
     std::unique_ptr<AuditLogController> m_audit;
     std::unique_ptr<TeamController> m_team;
+    std::unique_ptr<SpendController> m_spend;
     std::unique_ptr<MainWindow> m_window;
 
     template<typename T>
@@ -126,7 +134,8 @@ private Q_SLOTS:
         m_fake = std::make_unique<FakeOpenRouter>();
         const QDateTime now = QDateTime::currentDateTimeUtc();
         DemoData::KeyHistory history;
-        DemoData::seed(*m_fake, now, &history);
+        QList<ActivityItem> activity;
+        DemoData::seed(*m_fake, now, &history, &activity);
         QVERIFY(m_fake->start());
         m_nam = std::make_unique<QNetworkAccessManager>();
         m_client = std::make_unique<OpenRouterClient>(m_nam.get());
@@ -142,10 +151,11 @@ private Q_SLOTS:
         m_store = std::make_unique<Store>();
         QString error;
         QVERIFY2(m_store->open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error), &error), qPrintable(error));
-        DemoData::seedStore(*m_store, m_fake->keys(), history, now);
+        DemoData::seedStore(*m_store, m_fake->keys(), history, now, activity);
         m_audit = std::make_unique<AuditLogController>(m_store.get());
         m_team = std::make_unique<TeamController>(m_store.get(), m_client.get(), m_keys.get(), m_audit.get());
-        m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get(), m_team.get());
+        m_spend = std::make_unique<SpendController>(m_store.get(), m_keys.get());
+        m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get(), m_team.get(), m_spend.get());
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         QSignalSpy loaded(m_window.get(), &MainWindow::firstLoadFinished);
@@ -157,6 +167,7 @@ private Q_SLOTS:
     void cleanup()
     {
         m_window.reset();
+        m_spend.reset();
         m_team.reset();
         m_keys.reset();
         m_audit.reset();
@@ -531,6 +542,48 @@ private Q_SLOTS:
         QTRY_VERIFY(find<QLabel>("guardrailStatusLabel", dialog)->text().contains(u"Nothing was changed"_s));
         QVERIFY(!find<QPushButton>("guardrailApplyButton", dialog)->isEnabled());
         dialog->reject();
+    }
+
+    void spendPageDrawsTheNumbersAndLeadsToKeys()
+    {
+        QVERIFY(m_window->showPage(u"spend"_s));
+        SpendPage *page = m_window->spendPage();
+        QVERIFY(page);
+        // Per member this week: the chart's bars are the controller's numbers, biggest on top.
+        const auto bars = m_spend->memberBars(SpendController::Period::Week);
+        auto *series = qobject_cast<QHorizontalStackedBarSeries *>(page->memberChart()->series().value(0));
+        QVERIFY(series);
+        QCOMPARE(series->barSets().size(), 3);
+        const int shown = int(std::min<qsizetype>(bars.size(), 8));
+        QCOMPARE(series->barSets().at(0)->count(), shown);
+        const int top = shown - 1; // horizontal bars: the last category is drawn on top
+        const double budget = bars.at(0).budget.value_or(bars.at(0).spent);
+        QCOMPARE(series->barSets().at(0)->at(top) + series->barSets().at(1)->at(top), bars.at(0).spent);
+        QCOMPARE(series->barSets().at(0)->at(top) + series->barSets().at(2)->at(top) + series->barSets().at(1)->at(top),
+                 std::max(budget, bars.at(0).spent));
+        auto *axis = qobject_cast<QBarCategoryAxis *>(page->memberChart()->axes(Qt::Vertical).value(0));
+        QVERIFY(axis);
+        QCOMPARE(axis->categories().at(top), bars.at(0).member);
+        // Daily history beyond OpenRouter's 30 days, and the model split, from the store.
+        auto *team = qobject_cast<QLineSeries *>(page->dailyChart()->series().value(0));
+        QVERIFY(team);
+        QCOMPARE(team->count(), 90);
+        double older = 0;
+        for (int i = 0; i < 50; ++i)
+            older += team->at(i).y();
+        QVERIFY(older > 0); // spend from 40 to 90 days ago is drawn
+        QVERIFY(!page->modelChart()->series().isEmpty());
+        QVERIFY(!page->burnChart()->series().isEmpty());
+        QVERIFY(find<QLabel>("burnForecastLabel")->text().contains(u"runs out around"_s));
+        // The range switch redraws from the store.
+        find<QComboBox>("spendRangeCombo")->setCurrentIndex(0);
+        QCOMPARE(qobject_cast<QLineSeries *>(page->dailyChart()->series().value(0))->count(), 7);
+
+        // Clicking a member's bar shows their keys.
+        Q_EMIT series->barSets().at(0)->clicked(top);
+        auto *search = m_window->keysPage()->findChild<QLineEdit *>(u"keySearchLineEdit"_s);
+        QCOMPARE(search->text(), bars.at(0).member);
+        QVERIFY(m_window->keysPage()->isVisible());
     }
 
     void autoEnforceDisablesKeysOfMembersOverBudget()

@@ -35,7 +35,8 @@ QString memberName(const DemoMember &member)
     return member.fullName.section(u' ', 0, 0).toLower();
 }
 
-void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &history, const QDateTime &now)
+void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &history, const QDateTime &now,
+               const QList<ActivityItem> &activity)
 {
     QString error;
     QHash<QString, QString> hashOfName;
@@ -67,6 +68,8 @@ void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &histor
         const QDateTime at = it.key() == today ? now : QDateTime(it.key(), QTime(23, 55), QTimeZone::utc());
         store.recordKeySnapshots(it.value(), at, &error);
     }
+    if (!activity.isEmpty())
+        store.recordSync({}, activity, now, &error);
     // Jamal has an own daily limit just under what he spent today: flagged over budget.
     const double jamalToday = history.value(hashOfName.value(u"jamal-support"_s)).value(today);
     if (auto jamal = store.member(u"jamal"_s)) {
@@ -132,7 +135,7 @@ QString endpointIdOf(const QString &model)
 
 } // namespace
 
-void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history)
+void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QList<ActivityItem> *activity)
 {
     QRandomGenerator rng(20261127); // fixed: the demo team is the same every run
     const QList<ModelInfo> modelList = models();
@@ -257,6 +260,8 @@ void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history)
                 server.addActivity(key.hash, a);
                 if (history)
                     (*history)[key.hash][day] += a.usage;
+                if (activity)
+                    *activity << a;
             }
         }
     }

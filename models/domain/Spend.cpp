@@ -1,0 +1,43 @@
+#include "Spend.h"
+
+#include <cmath>
+
+namespace orteam {
+
+QList<std::pair<QDate, double>> denseSeries(const DailySeries &series, const QDate &from, const QDate &to)
+{
+    QList<std::pair<QDate, double>> out;
+    if (!from.isValid() || !to.isValid() || from > to)
+        return out;
+    out.reserve(from.daysTo(to) + 1);
+    for (QDate d = from; d <= to; d = d.addDays(1))
+        out.append({d, series.value(d, 0.0)});
+    return out;
+}
+
+BurnForecast forecastBurn(double remaining, const DailySeries &recent, const QDate &today, int windowDays)
+{
+    BurnForecast f;
+    f.remaining = remaining;
+    windowDays = std::max(1, windowDays);
+    double sum = 0;
+    for (const auto &[day, cost] : denseSeries(recent, today.addDays(1 - windowDays), today))
+        sum += cost;
+    f.ratePerDay = sum / windowDays;
+    if (remaining <= 0) {
+        f.reachedOn = today;
+        f.projection = {{today, remaining}};
+        return f;
+    }
+    if (f.ratePerDay <= 0)
+        return f;
+    const double days = remaining / f.ratePerDay;
+    if (days > 3650) // more than ten years away: not a forecast anyone acts on
+        return f;
+    f.reachedOn = today.addDays(qint64(std::ceil(days)));
+    for (QDate d = today; d <= *f.reachedOn; d = d.addDays(1))
+        f.projection.append({d, std::max(0.0, remaining - f.ratePerDay * double(today.daysTo(d)))});
+    return f;
+}
+
+} // namespace orteam

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QDate>
+#include <QList>
+#include <QMap>
+
+#include <optional>
+
+namespace orteam {
+
+// Spend per UTC day; days without spend are absent (they count as zero).
+using DailySeries = QMap<QDate, double>;
+
+// The series over [from, to] with every day present (zero where nothing was spent), for charts
+// and averages that must not skip quiet days.
+QList<std::pair<QDate, double>> denseSeries(const DailySeries &series, const QDate &from, const QDate &to);
+
+// When a limit runs out at the recent rate: the average daily spend over the last `windowDays`
+// days up to and including `today` (quiet days count), projected from what is left.
+struct BurnForecast
+{
+    double ratePerDay = 0;
+    double remaining = 0;
+    std::optional<QDate> reachedOn; // none when nothing is being spent; today when already reached
+    QList<std::pair<QDate, double>> projection; // remaining, day by day from today to reachedOn (the dashed line)
+};
+BurnForecast forecastBurn(double remaining, const DailySeries &recent, const QDate &today, int windowDays = 7);
+
+} // namespace orteam

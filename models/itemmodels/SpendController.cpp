@@ -1,0 +1,123 @@
+#include "SpendController.h"
+
+#include "KeyListController.h"
+
+#include <algorithm>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+SpendController::SpendController(Store *store, KeyListController *keys, QObject *parent)
+    : QObject(parent), m_store(store), m_keys(keys)
+{
+    // New key counters reach the store on every refresh (the team controller writes them).
+    connect(m_keys, &KeyListController::refreshFinished, this, &SpendController::refresh);
+}
+
+QDate SpendController::periodStart(Period period, const QDate &today)
+{
+    switch (period) {
+    case Period::Today:
+        return today;
+    case Period::Week:
+        return today.addDays(1 - today.dayOfWeek());
+    case Period::Month:
+        return QDate(today.year(), today.month(), 1);
+    }
+    return today;
+}
+
+QList<SpendController::MemberBar> SpendController::memberBars(Period period) const
+{
+    const QDate to = today();
+    const QDate from = periodStart(period, to);
+    const int days = int(from.daysTo(to)) + 1;
+    QString error;
+    const auto spend = m_store->memberSpend(from, to, &error);
+    const QList<Tier> tiers = m_store->tiers();
+    QList<MemberBar> out;
+    for (const Member &m : m_store->members()) {
+        if (!m.active && !spend.contains(m.name))
+            continue;
+        MemberBar bar;
+        bar.member = m.name;
+        bar.spent = spend.value(m.name).cost;
+        if (const auto limit = effectiveDailyLimit(m, tiers))
+            bar.budget = *limit * days;
+        if (bar.spent > 0 || bar.budget)
+            out << bar;
+    }
+    std::sort(out.begin(), out.end(), [](const MemberBar &a, const MemberBar &b) {
+        return a.spent != b.spent ? a.spent > b.spent : a.member < b.member;
+    });
+    return out;
+}
+
+QList<std::pair<QDate, double>> SpendController::teamDaily(int days) const
+{
+    const QDate to = today();
+    const QDate from = to.addDays(1 - days);
+    QString error;
+    return denseSeries(m_store->dailySpend(from, to, QString(), &error), from, to);
+}
+
+QList<std::pair<QString, QList<std::pair<QDate, double>>>> SpendController::topMembersDaily(int days, int count) const
+{
+    const QDate to = today();
+    const QDate from = to.addDays(1 - days);
+    QString error;
+    const auto byMember = m_store->dailySpendByMember(from, to, &error);
+    QList<std::pair<QString, double>> totals;
+    for (auto it = byMember.cbegin(); it != byMember.cend(); ++it) {
+        double sum = 0;
+        for (double v : it.value())
+            sum += v;
+        totals.append({it.key(), sum});
+    }
+    std::sort(totals.begin(), totals.end(), [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    QList<std::pair<QString, QList<std::pair<QDate, double>>>> out;
+    for (qsizetype i = 0; i < totals.size() && i < count; ++i)
+        out.append({totals.at(i).first, denseSeries(byMember.value(totals.at(i).first), from, to)});
+    return out;
+}
+
+QList<ModelSpend> SpendController::byModel(int days) const
+{
+    const QDate to = today();
+    QString error;
+    return m_store->spendByModel(to.addDays(1 - days), to, &error);
+}
+
+QList<SpendController::Burn> SpendController::burns() const
+{
+    const QDate to = today();
+    const QDate from = to.addDays(-13);
+    QList<Burn> out;
+    if (const auto credits = m_keys->credits()) {
+        QString error;
+        Burn b;
+        b.what = u"Account credits"_s;
+        b.limit = credits->totalCredits;
+        b.forecast = forecastBurn(credits->remaining(), m_store->dailySpend(from, to, QString(), &error), to);
+        out << b;
+    }
+    for (const ApiKey &k : m_keys->model()->keys()) {
+        if (!k.limit || k.disabled)
+            continue;
+        Burn b;
+        b.what = k.name;
+        b.limit = *k.limit;
+        const double remaining = k.limitRemaining.value_or(*k.limit - k.usage);
+        b.forecast = forecastBurn(remaining, m_store->keyDailySpend(k.hash, from, to), to);
+        out << b;
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Burn &a, const Burn &b) {
+        if (a.forecast.reachedOn.has_value() != b.forecast.reachedOn.has_value())
+            return a.forecast.reachedOn.has_value();
+        return a.forecast.reachedOn.value_or(QDate()) < b.forecast.reachedOn.value_or(QDate());
+    });
+    return out;
+}
+
+} // namespace orteam

@@ -1,0 +1,196 @@
+// The numbers behind the Spend page, from a known series: forecasts, dense daily series, spend per
+// member and day from key snapshots (a key revoked mid-week, a UTC day boundary), per-period
+// budgets, spend by model, and which limit runs out first.
+#include "FakeOpenRouter.h"
+#include "KeyListController.h"
+#include "OpenRouterClient.h"
+#include "Spend.h"
+#include "SpendController.h"
+#include "Store.h"
+
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+
+using namespace orteam;
+using namespace Qt::Literals::StringLiterals;
+
+class TestSpend : public QObject
+{
+    Q_OBJECT
+
+    static ApiKey snap(const QString &hash, double daily)
+    {
+        ApiKey k;
+        k.hash = hash;
+        k.usageDaily = daily;
+        return k;
+    }
+
+private Q_SLOTS:
+    void forecasts()
+    {
+        const QDate today(2026, 11, 27);
+        DailySeries steady;
+        for (int d = 0; d < 7; ++d)
+            steady.insert(today.addDays(-d), 1.0);
+        BurnForecast f = forecastBurn(10.0, steady, today);
+        QCOMPARE(f.ratePerDay, 1.0);
+        QCOMPARE(f.reachedOn.value(), today.addDays(10));
+        QCOMPARE(f.projection.size(), 11);
+        QCOMPARE(f.projection.front().second, 10.0);
+        QCOMPARE(f.projection.back().second, 0.0);
+        QCOMPARE(f.projection.at(4).second, 6.0);
+
+        // Quiet days count: $7 on two days of the last seven is $1 a day, not $3.50.
+        DailySeries bursty{{today, 3.5}, {today.addDays(-3), 3.5}, {today.addDays(-9), 100.0}};
+        f = forecastBurn(2.5, bursty, today);
+        QCOMPARE(f.ratePerDay, 1.0);
+        QCOMPARE(f.reachedOn.value(), today.addDays(3)); // 2.5 days, rounded up
+
+        QVERIFY(!forecastBurn(5.0, {}, today).reachedOn);          // nothing spent: never
+        QCOMPARE(forecastBurn(-1.0, steady, today).reachedOn.value(), today); // already over
+        QVERIFY(!forecastBurn(1e9, steady, today).reachedOn);      // a lifetime away: not a forecast
+    }
+
+    void denseSeriesFillsQuietDays()
+    {
+        const QDate d(2026, 11, 1);
+        const auto dense = denseSeries({{d.addDays(2), 4.0}}, d, d.addDays(3));
+        QCOMPARE(dense.size(), 4);
+        QCOMPARE(dense.at(0).second, 0.0);
+        QCOMPARE(dense.at(2).second, 4.0);
+        QVERIFY(denseSeries({}, d, d.addDays(-1)).isEmpty());
+    }
+
+    void perMemberPerDayFromSnapshots()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QString error;
+        QVERIFY(store.open(*DbLocation::parse(dir.filePath(u"t.db"_s), &error), &error));
+        QVERIFY(store.saveMembers({{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"pro"_s, std::nullopt, true, {}}}, &error));
+        QVERIFY(store.linkKey(u"ann"_s, u"a1"_s, &error));
+        QVERIFY(store.linkKey(u"ann"_s, u"a2"_s, &error)); // revoked on Wednesday
+        QVERIFY(store.linkKey(u"ben"_s, u"b1"_s, &error));
+        const QDate monday(2026, 11, 23);
+        auto at = [&](int day, int hour, int minute = 0) { return QDateTime(monday.addDays(day), QTime(hour, minute), QTimeZone::utc()); };
+        QVERIFY(store.recordKeySnapshots({snap(u"a1"_s, 1.0), snap(u"a2"_s, 2.0), snap(u"b1"_s, 0.5)}, at(0, 23, 59), &error));
+        QVERIFY(store.recordKeySnapshots({snap(u"a1"_s, 1.5), snap(u"a2"_s, 2.5), snap(u"b1"_s, 0.0)}, at(1, 22), &error));
+        // Wednesday: a2 is gone from the listing; its earlier days stay in the history.
+        QVERIFY(store.recordKeySnapshots({snap(u"a1"_s, 0.25), snap(u"b1"_s, 3.0)}, at(2, 12), &error));
+        // Just after midnight UTC on Thursday: a new day, not Wednesday's.
+        QVERIFY(store.recordKeySnapshots({snap(u"a1"_s, 0.01), snap(u"b1"_s, 0.02)}, at(3, 0, 1), &error));
+
+        const auto byMember = store.dailySpendByMember(monday, monday.addDays(6), &error);
+        QCOMPARE(byMember.value(u"ann"_s).value(monday), 3.0);
+        QCOMPARE(byMember.value(u"ann"_s).value(monday.addDays(1)), 4.0);
+        QCOMPARE(byMember.value(u"ann"_s).value(monday.addDays(2)), 0.25);
+        QCOMPARE(byMember.value(u"ann"_s).value(monday.addDays(3)), 0.01);
+        QCOMPARE(byMember.value(u"ben"_s).value(monday.addDays(2)), 3.0);
+        QCOMPARE(byMember.value(u"ben"_s).value(monday.addDays(1)), 0.0);
+        const DailySeries team = store.dailySpend(monday, monday.addDays(6), QString(), &error);
+        QCOMPARE(team.value(monday), 3.5);
+        QCOMPARE(team.value(monday.addDays(2)), 3.25);
+        QCOMPARE(store.keyDailySpend(u"a2"_s, monday, monday.addDays(6)).size(), 2);
+
+        // Activity by model: a day's rows per endpoint become one per model; syncing twice
+        // changes nothing.
+        ActivityItem a;
+        a.date = monday;
+        a.model = u"openai/gpt-4o"_s;
+        a.usage = 1.0;
+        a.requests = 4;
+        ActivityItem b = a;
+        b.endpointId = u"other"_s;
+        b.usage = 0.5;
+        ActivityItem c = a;
+        c.model = u"openai/gpt-4o-mini"_s;
+        c.usage = 0.25;
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(store.recordSync({}, QList<ActivityItem>{a, b, c}, at(0, 23), &error));
+        const QList<ModelSpend> models = store.spendByModel(monday, monday, &error);
+        QCOMPARE(models.size(), 2);
+        QCOMPARE(models.at(0).model, u"openai/gpt-4o"_s);
+        QCOMPARE(models.at(0).cost, 1.5);
+        QCOMPARE(models.at(0).requests, 8);
+    }
+
+    void controllerNumbers()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QString error;
+        QVERIFY(store.open(*DbLocation::parse(dir.filePath(u"t.db"_s), &error), &error));
+        FakeOpenRouter fake;
+        FakeOpenRouter::KeySeed s;
+        s.name = u"ann-key"_s;
+        s.limit = 20.0;
+        s.usage = 14.0;
+        const ApiKey annKey = fake.addKey(s);
+        s.name = u"ben-key"_s;
+        s.limit = 100.0;
+        s.usage = 10.0;
+        const ApiKey benKey = fake.addKey(s);
+        fake.setCredits(500, 24);
+        QVERIFY(fake.start());
+        QNetworkAccessManager nam;
+        OpenRouterClient client(&nam);
+        OpenRouterClient::Settings settings = OpenRouterClient::defaultSettings();
+        settings.baseUrl = fake.baseUrl();
+        client.setSettings(settings);
+        client.setManagementKey(fake.managementKey());
+        KeyListController keys(&client);
+        QSignalSpy refreshed(&keys, &KeyListController::refreshFinished);
+        keys.refresh();
+        QVERIFY(refreshed.wait(10'000));
+
+        QVERIFY(store.saveMembers({{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"pro"_s, std::nullopt, true, {}},
+                                   {u"cat"_s, {}, u"enterprise"_s, std::nullopt, true, {}}}, &error));
+        QVERIFY(store.linkKey(u"ann"_s, annKey.hash, &error));
+        QVERIFY(store.linkKey(u"ben"_s, benKey.hash, &error));
+        const QDate wednesday(2026, 11, 25);
+        for (int d = 0; d < 7; ++d) {
+            const QDateTime at(wednesday.addDays(-d), QTime(20, 0), QTimeZone::utc());
+            QVERIFY(store.recordKeySnapshots({snap(annKey.hash, 2.0), snap(benKey.hash, d == 0 ? 9.0 : 1.0)}, at, &error));
+        }
+        SpendController spend(&store, &keys);
+        spend.setClock([&] { return QDateTime(wednesday, QTime(21, 0), QTimeZone::utc()); });
+
+        // This week is Monday to Wednesday: three days of spend, three days of budget.
+        const auto week = spend.memberBars(SpendController::Period::Week);
+        QCOMPARE(week.size(), 2); // cat: no spend, no budget
+        QCOMPARE(week.at(0).member, u"ben"_s);
+        QCOMPARE(week.at(0).spent, 11.0);
+        QCOMPARE(week.at(0).budget.value(), 75.0);
+        QCOMPARE(week.at(1).spent, 6.0);
+        QCOMPARE(week.at(1).budget.value(), 15.0);
+        const auto today = spend.memberBars(SpendController::Period::Today);
+        QCOMPARE(today.at(0).spent, 9.0);
+        QCOMPARE(today.at(0).budget.value(), 25.0);
+
+        const auto daily = spend.teamDaily(7);
+        QCOMPARE(daily.size(), 7);
+        QCOMPARE(daily.back().second, 11.0);
+        QCOMPARE(daily.front().second, 3.0);
+        QCOMPARE(spend.topMembersDaily(7, 1).size(), 1);
+        QCOMPARE(spend.topMembersDaily(7, 1).front().first, u"ben"_s);
+
+        // Ann's key: $6 left at $2 a day: three days. Ben's: $90 at (9+6)/7 a day. Credits: $476 at
+        // the team's $29/7 a day.
+        const auto burns = spend.burns();
+        QCOMPARE(burns.size(), 3);
+        QCOMPARE(burns.at(0).what, u"ann-key"_s);
+        QCOMPARE(burns.at(0).forecast.reachedOn.value(), wednesday.addDays(3));
+        QCOMPARE(burns.at(1).what, u"ben-key"_s);
+        QCOMPARE(burns.at(1).forecast.ratePerDay, 15.0 / 7.0);
+        QCOMPARE(burns.at(2).what, u"Account credits"_s);
+        QCOMPARE(burns.at(2).forecast.remaining, 476.0);
+        QCOMPARE(burns.at(2).forecast.ratePerDay, 29.0 / 7.0); // Wednesday 11, six days of 3
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSpend)
+#include "tst_spend.moc"

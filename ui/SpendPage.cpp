@@ -1,0 +1,325 @@
+#include "SpendPage.h"
+
+#include "Money.h"
+#include "SpendController.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QCursor>
+#include <QDateTimeAxis>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHorizontalBarSeries>
+#include <QHorizontalStackedBarSeries>
+#include <QLabel>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QTimeZone>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+namespace orteam {
+
+namespace {
+QChartView *makeView(const char *name, const QString &title, QWidget *parent)
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    auto *view = new QChartView(chart, parent);
+    view->setObjectName(QLatin1StringView(name));
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumHeight(230);
+    return view;
+}
+
+void clear(QChart *chart)
+{
+    chart->removeAllSeries();
+    for (QAbstractAxis *axis : chart->axes()) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
+}
+
+QValueAxis *dollarAxis(double max)
+{
+    auto *axis = new QValueAxis;
+    axis->setLabelFormat(QStringLiteral("$%.2f"));
+    axis->setRange(0, max > 0 ? max * 1.1 : 1.0);
+    axis->applyNiceNumbers();
+    return axis;
+}
+
+qint64 msecs(const QDate &day)
+{
+    return QDateTime(day, QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+}
+} // namespace
+
+SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent), m_spend(spend)
+{
+    setObjectName(QStringLiteral("spendPage"));
+    m_period = new QComboBox(this);
+    m_period->setObjectName(QStringLiteral("spendPeriodCombo"));
+    m_period->addItem(tr("Today"), int(SpendController::Period::Today));
+    m_period->addItem(tr("This week"), int(SpendController::Period::Week));
+    m_period->addItem(tr("This month"), int(SpendController::Period::Month));
+    m_period->setCurrentIndex(1);
+    m_range = new QComboBox(this);
+    m_range->setObjectName(QStringLiteral("spendRangeCombo"));
+    for (int days : {7, 30, 90, 365})
+        m_range->addItem(tr("Last %1 days").arg(days), days);
+    m_range->setCurrentIndex(2);
+    auto *note = new QLabel(tr("UTC days; history is kept in the team database beyond OpenRouter's 30 days."), this);
+    note->setObjectName(QStringLiteral("spendNoteLabel"));
+
+    m_members = makeView("memberSpendChart", tr("Spend per member"), this);
+    m_daily = makeView("dailySpendChart", tr("Daily spend"), this);
+    m_models = makeView("modelSpendChart", tr("Spend by model"), this);
+    m_burn = makeView("burnChart", tr("Budget burn (dashed: forecast at the last 7 days' rate)"), this);
+    m_burnText = new QLabel(this);
+    m_burnText->setObjectName(QStringLiteral("burnForecastLabel"));
+    m_burnText->setWordWrap(true);
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Members:"), this));
+    controls->addWidget(m_period);
+    controls->addSpacing(16);
+    controls->addWidget(new QLabel(tr("History:"), this));
+    controls->addWidget(m_range);
+    controls->addSpacing(16);
+    controls->addWidget(note, 1);
+    for (QLabel *l : findChildren<QLabel *>()) {
+        if (l->objectName().isEmpty())
+            l->setObjectName(QStringLiteral("spendControlLabel"));
+    }
+    auto *grid = new QGridLayout;
+    grid->addWidget(m_members, 0, 0);
+    grid->addWidget(m_daily, 0, 1);
+    grid->addWidget(m_models, 1, 0);
+    auto *burnBox = new QVBoxLayout;
+    burnBox->addWidget(m_burn, 1);
+    burnBox->addWidget(m_burnText);
+    grid->addLayout(burnBox, 1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(controls);
+    layout->addLayout(grid, 1);
+
+    connect(m_period, &QComboBox::currentIndexChanged, this, &SpendPage::buildMembers);
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
+        buildDaily();
+        buildModels();
+    });
+    connect(m_spend, &SpendController::changed, this, &SpendPage::rebuild);
+    rebuild();
+}
+
+QChart *SpendPage::memberChart() const { return m_members->chart(); }
+QChart *SpendPage::dailyChart() const { return m_daily->chart(); }
+QChart *SpendPage::modelChart() const { return m_models->chart(); }
+QChart *SpendPage::burnChart() const { return m_burn->chart(); }
+
+void SpendPage::rebuild()
+{
+    buildMembers();
+    buildDaily();
+    buildModels();
+    buildBurn();
+}
+
+void SpendPage::buildMembers()
+{
+    QChart *chart = m_members->chart();
+    clear(chart);
+    const auto period = SpendController::Period(m_period->currentData().toInt());
+    QList<SpendController::MemberBar> bars = m_spend->memberBars(period);
+    if (bars.size() > 8) // the eight biggest spenders; the rest are on the Team page
+        bars = bars.mid(0, 8);
+    // Stacked: spend within budget, spend over it, and what is left of the budget (light), so
+    // each bar's light end marks that member's budget.
+    auto *within = new QBarSet(tr("Spent"));
+    auto *over = new QBarSet(tr("Over budget"));
+    auto *left = new QBarSet(tr("Budget left"));
+    within->setColor(QColor(0x2e, 0x7d, 0x32));
+    over->setColor(QColor(0xc6, 0x28, 0x28));
+    left->setColor(QColor(0xdd, 0xe3, 0xea));
+    QStringList categories;
+    double max = 0;
+    // Highest spender on top: horizontal bars draw the first category at the bottom.
+    for (auto it = bars.crbegin(); it != bars.crend(); ++it) {
+        const double budget = it->budget.value_or(it->spent);
+        categories << it->member;
+        within->append(std::min(it->spent, budget));
+        over->append(std::max(0.0, it->spent - budget));
+        left->append(it->budget ? std::max(0.0, budget - it->spent) : 0.0);
+        max = std::max({max, it->spent, budget});
+    }
+    auto *series = new QHorizontalStackedBarSeries;
+    series->append(within);
+    series->append(over);
+    series->append(left);
+    chart->addSeries(series);
+    auto *y = new QBarCategoryAxis;
+    y->append(categories);
+    QFont small = y->labelsFont();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    y->setLabelsFont(small);
+    y->setTruncateLabels(false); // names must show beside the bars, not turn into "…"
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(y);
+    series->setBarWidth(0.7);
+    QValueAxis *x = dollarAxis(max);
+    chart->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(x);
+    const QList<SpendController::MemberBar> shown(bars.crbegin(), bars.crend());
+    auto tip = [shown](bool on, int index) {
+        if (!on || index < 0 || index >= shown.size()) {
+            QToolTip::hideText();
+            return;
+        }
+        const auto &b = shown.at(index);
+        QToolTip::showText(QCursor::pos(), b.budget ? tr("%1: %2 of %3").arg(b.member, formatUsd(b.spent), formatUsd(*b.budget))
+                                                    : tr("%1: %2 (no daily limit)").arg(b.member, formatUsd(b.spent)));
+    };
+    for (QBarSet *set : {within, over, left}) {
+        connect(set, &QBarSet::hovered, this, tip);
+        connect(set, &QBarSet::clicked, this, [this, categories](int index) {
+            if (index >= 0 && index < categories.size())
+                Q_EMIT memberClicked(categories.at(index));
+        });
+    }
+}
+
+void SpendPage::buildDaily()
+{
+    QChart *chart = m_daily->chart();
+    clear(chart);
+    const int days = m_range->currentData().toInt();
+    auto *axisX = new QDateTimeAxis;
+    axisX->setFormat(days > 90 ? QStringLiteral("MMM yy") : QStringLiteral("d MMM"));
+    axisX->setTickCount(days > 7 ? 7 : days);
+    chart->addAxis(axisX, Qt::AlignBottom);
+    double max = 0;
+    auto addLine = [&](const QString &name, const QList<std::pair<QDate, double>> &points, const QPen &pen) {
+        auto *line = new QLineSeries;
+        line->setName(name);
+        line->setPen(pen);
+        for (const auto &[day, cost] : points) {
+            line->append(double(msecs(day)), cost);
+            max = std::max(max, cost);
+        }
+        chart->addSeries(line);
+        line->attachAxis(axisX);
+        connect(line, &QLineSeries::hovered, this, [name](const QPointF &p, bool on) {
+            if (on)
+                QToolTip::showText(QCursor::pos(), tr("%1, %2: %3")
+                                                       .arg(name, QDateTime::fromMSecsSinceEpoch(qint64(p.x()), QTimeZone::utc())
+                                                                      .date()
+                                                                      .toString(Qt::ISODate),
+                                                            formatUsd(p.y())));
+        });
+        return line;
+    };
+    const auto team = m_spend->teamDaily(days);
+    addLine(tr("Team"), team, QPen(QColor(0x1f, 0x3a, 0x5f), 2.5));
+    const QList<QColor> colors{QColor(0x1e, 0x88, 0xe5), QColor(0x43, 0xa0, 0x47), QColor(0xfb, 0x8c, 0x00),
+                               QColor(0x8e, 0x24, 0xaa), QColor(0x00, 0x89, 0x7b)};
+    const auto top = m_spend->topMembersDaily(days, 5);
+    for (qsizetype i = 0; i < top.size(); ++i)
+        addLine(top.at(i).first, top.at(i).second, QPen(colors.value(i), 1.2));
+    if (!team.isEmpty())
+        axisX->setRange(QDateTime::fromMSecsSinceEpoch(msecs(team.front().first), QTimeZone::utc()),
+                        QDateTime::fromMSecsSinceEpoch(msecs(team.back().first), QTimeZone::utc()));
+    QValueAxis *axisY = dollarAxis(max);
+    chart->addAxis(axisY, Qt::AlignLeft);
+    for (QAbstractSeries *s : chart->series())
+        s->attachAxis(axisY);
+}
+
+void SpendPage::buildModels()
+{
+    QChart *chart = m_models->chart();
+    clear(chart);
+    QList<ModelSpend> models = m_spend->byModel(m_range->currentData().toInt());
+    if (models.size() > 8)
+        models = models.mid(0, 8);
+    auto *set = new QBarSet(tr("Spend"));
+    set->setColor(QColor(0x3949ab));
+    QStringList categories;
+    double max = 0;
+    for (auto it = models.crbegin(); it != models.crend(); ++it) {
+        categories << it->model;
+        set->append(it->cost);
+        max = std::max(max, it->cost);
+    }
+    auto *series = new QHorizontalBarSeries;
+    series->append(set);
+    chart->addSeries(series);
+    chart->legend()->hide();
+    auto *y = new QBarCategoryAxis;
+    y->append(categories);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(y);
+    QValueAxis *x = dollarAxis(max);
+    chart->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(x);
+    const QList<ModelSpend> shown(models.crbegin(), models.crend());
+    connect(set, &QBarSet::hovered, this, [shown](bool on, int index) {
+        if (on && index >= 0 && index < shown.size())
+            QToolTip::showText(QCursor::pos(), tr("%1: %2 in %3 requests")
+                                                   .arg(shown.at(index).model, formatUsd(shown.at(index).cost))
+                                                   .arg(shown.at(index).requests));
+    });
+}
+
+void SpendPage::buildBurn()
+{
+    QChart *chart = m_burn->chart();
+    clear(chart);
+    const QList<SpendController::Burn> burns = m_spend->burns();
+    auto *axisX = new QDateTimeAxis;
+    axisX->setFormat(QStringLiteral("d MMM"));
+    chart->addAxis(axisX, Qt::AlignBottom);
+    QStringList lines;
+    double max = 0;
+    QDate last = m_spend->today().addDays(7);
+    const QList<QColor> colors{QColor(0x1f, 0x3a, 0x5f), QColor(0xc6, 0x28, 0x28), QColor(0xfb, 0x8c, 0x00), QColor(0x43, 0xa0, 0x47)};
+    int drawn = 0;
+    for (const SpendController::Burn &b : burns) {
+        const BurnForecast &f = b.forecast;
+        if (f.reachedOn)
+            lines << tr("%1: %2 left, %3/day → runs out around %4").arg(b.what, formatUsd(f.remaining), formatUsd(f.ratePerDay),
+                                                                        f.reachedOn->toString(Qt::ISODate));
+        if (!f.reachedOn || f.projection.size() < 2 || drawn >= 4)
+            continue;
+        auto *line = new QLineSeries;
+        line->setName(b.what);
+        QPen pen(colors.value(drawn), 2, Qt::DashLine);
+        line->setPen(pen);
+        for (const auto &[day, remaining] : f.projection) {
+            line->append(double(msecs(day)), remaining);
+            max = std::max(max, remaining);
+        }
+        last = std::max(last, f.projection.back().first);
+        chart->addSeries(line);
+        line->attachAxis(axisX);
+        ++drawn;
+    }
+    axisX->setRange(QDateTime::fromMSecsSinceEpoch(msecs(m_spend->today()), QTimeZone::utc()),
+                    QDateTime::fromMSecsSinceEpoch(msecs(last), QTimeZone::utc()));
+    QValueAxis *axisY = dollarAxis(max);
+    axisY->setTitleText(tr("left"));
+    chart->addAxis(axisY, Qt::AlignLeft);
+    for (QAbstractSeries *s : chart->series())
+        s->attachAxis(axisY);
+    m_burnText->setText(lines.isEmpty() ? tr("No limit runs out at the current rate.") : lines.mid(0, 5).join(QLatin1Char('\n')));
+}
+
+} // namespace orteam

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+
+QT_BEGIN_NAMESPACE
+class QChart;
+class QChartView;
+QT_END_NAMESPACE
+
+namespace orteam {
+
+class SpendController;
+
+// The Spend page: spend per member for today / this week / this month against their budget
+// (click a bar to see that member's keys), daily spend over 7 to 365 days (team and the top
+// spenders), spend by model, and when credits and key limits run out at the recent rate.
+class SpendPage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit SpendPage(SpendController *spend, QWidget *parent = nullptr);
+
+    QChart *memberChart() const;
+    QChart *dailyChart() const;
+    QChart *modelChart() const;
+    QChart *burnChart() const;
+
+public Q_SLOTS:
+    void rebuild();
+
+Q_SIGNALS:
+    void memberClicked(const QString &member);
+
+private:
+    void buildMembers();
+    void buildDaily();
+    void buildModels();
+    void buildBurn();
+
+    SpendController *m_spend;
+    QComboBox *m_period;
+    QComboBox *m_range;
+    QChartView *m_members;
+    QChartView *m_daily;
+    QChartView *m_models;
+    QChartView *m_burn;
+    QLabel *m_burnText;
+};
+
+} // namespace orteam
