@@ -11,6 +11,7 @@
 #include "KeysPage.h"
 #include "Money.h"
 #include "SettingsDialog.h"
+#include "SpendController.h"
 #include "SpendPage.h"
 #include "TeamPage.h"
 #include "WelcomePage.h"
@@ -26,6 +27,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QSystemTrayIcon>
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -97,6 +99,21 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
         connect(m_spendPage, &SpendPage::memberClicked, this, [this](const QString &member) {
             showPage(QStringLiteral("keys"));
             m_keysPage->setSearchText(member);
+        });
+        // New alerts, once each: a desktop notification where there is a tray, else the status bar.
+        connect(spend, &SpendController::newAlerts, this, [this](const QList<Alert> &alerts) {
+            QStringList texts;
+            for (const Alert &a : alerts)
+                texts << a.text;
+            if (QSystemTrayIcon::isSystemTrayAvailable()) {
+                if (!m_tray) {
+                    m_tray = new QSystemTrayIcon(windowIcon(), this);
+                    m_tray->setObjectName(QStringLiteral("alertTrayIcon"));
+                    m_tray->show();
+                }
+                m_tray->showMessage(tr("orteam: %n alert(s)", nullptr, int(alerts.size())), texts.join(QLatin1Char('\n')));
+            }
+            statusBar()->showMessage(texts.first(), 15000);
         });
     }
     if (audit) {

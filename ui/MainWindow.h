@@ -7,6 +7,7 @@ class QLabel;
 class QListWidget;
 class QProgressBar;
 class QStackedWidget;
+class QSystemTrayIcon;
 
 namespace orteam {
 
@@ -71,6 +72,7 @@ private:
     KeysPage *m_keysPage;
     TeamPage *m_teamPage = nullptr;
     SpendPage *m_spendPage = nullptr;
+    QSystemTrayIcon *m_tray = nullptr; // created on the first alert, where a tray exists
     KeyActions *m_actions;
     ErrorBanner *m_errorBanner;
     QLabel *m_connectionLabel;

@@ -30,6 +30,7 @@ QChartView *makeView(const char *name, const QString &title, QWidget *parent)
     auto *chart = new QChart;
     chart->setTitle(title);
     chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setMargins(QMargins(4, 4, 4, 4));
     chart->legend()->setAlignment(Qt::AlignBottom);
     auto *view = new QChartView(chart, parent);
     view->setObjectName(QLatin1StringView(name));
@@ -79,7 +80,14 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     auto *note = new QLabel(tr("UTC days; history is kept in the team database beyond OpenRouter's 30 days."), this);
     note->setObjectName(QStringLiteral("spendNoteLabel"));
 
-    m_members = makeView("memberSpendChart", tr("Spend per member"), this);
+    m_alerts = new QLabel(this);
+    m_alerts->setObjectName(QStringLiteral("spendAlertsLabel"));
+    m_alerts->setWordWrap(true);
+    m_alerts->setStyleSheet(QStringLiteral("QLabel { background: #fff4e5; color: #663c00; padding: 6px; border-radius: 3px; }"));
+    m_alerts->hide();
+
+    m_members = makeView("memberSpendChart", tr("Spend per member — green spent, red over budget, grey budget left"), this);
+    m_members->chart()->legend()->hide(); // the title says it: room for every name
     m_daily = makeView("dailySpendChart", tr("Daily spend"), this);
     m_models = makeView("modelSpendChart", tr("Spend by model"), this);
     m_burn = makeView("burnChart", tr("Budget burn (dashed: forecast at the last 7 days' rate)"), this);
@@ -110,6 +118,7 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);
+    layout->addWidget(m_alerts);
     layout->addLayout(grid, 1);
 
     connect(m_period, &QComboBox::currentIndexChanged, this, &SpendPage::buildMembers);
@@ -132,6 +141,22 @@ void SpendPage::rebuild()
     buildDaily();
     buildModels();
     buildBurn();
+    buildAlerts();
+}
+
+void SpendPage::buildAlerts()
+{
+    const QList<Alert> alerts = m_spend->alerts();
+    QStringList lines;
+    for (const Alert &a : alerts)
+        lines << (a.urgent ? QStringLiteral("⚠ ") : QStringLiteral("• ")) + a.text;
+    if (lines.size() > 6) {
+        const qsizetype more = lines.size() - 5;
+        lines = lines.mid(0, 5);
+        lines << tr("… and %n more.", nullptr, int(more));
+    }
+    m_alerts->setText(lines.join(QLatin1Char('\n')));
+    m_alerts->setVisible(!lines.isEmpty());
 }
 
 void SpendPage::buildMembers()
@@ -169,7 +194,7 @@ void SpendPage::buildMembers()
     auto *y = new QBarCategoryAxis;
     y->append(categories);
     QFont small = y->labelsFont();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
+    small.setPointSizeF(small.pointSizeF() * 0.8);
     y->setLabelsFont(small);
     y->setTruncateLabels(false); // names must show beside the bars, not turn into "…"
     chart->addAxis(y, Qt::AlignLeft);

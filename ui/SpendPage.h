@@ -40,6 +40,7 @@ private:
     void buildDaily();
     void buildModels();
     void buildBurn();
+    void buildAlerts();
 
     SpendController *m_spend;
     QComboBox *m_period;
@@ -49,6 +50,7 @@ private:
     QChartView *m_models;
     QChartView *m_burn;
     QLabel *m_burnText;
+    QLabel *m_alerts;
 };
 
 } // namespace orteam

@@ -120,4 +120,43 @@ QList<SpendController::Burn> SpendController::burns() const
     return out;
 }
 
+QList<Alert> SpendController::alerts() const
+{
+    AlertInput in;
+    in.now = m_clock().toUTC();
+    const QDate day = in.now.date();
+    in.members = m_store->members();
+    in.tiers = m_store->tiers();
+    QString error;
+    for (auto [name, spend] : m_store->memberSpend(day, day, &error).asKeyValueRange())
+        in.spentToday.insert(name, spend.cost);
+    in.previousDays = m_store->dailySpendByMember(day.addDays(-14), day.addDays(-1), &error);
+    in.keys = m_keys->model()->keys();
+    return currentAlerts(in);
+}
+
+QList<Alert> SpendController::takeNewAlerts()
+{
+    const QList<Alert> all = alerts();
+    QStringList ids;
+    for (const Alert &a : all)
+        ids << a.id;
+    QString error;
+    const QStringList fresh = m_store->markAlertsSeen(ids, &error);
+    QList<Alert> out;
+    for (const Alert &a : all) {
+        if (fresh.contains(a.id))
+            out << a;
+    }
+    return out;
+}
+
+void SpendController::refresh()
+{
+    Q_EMIT changed();
+    const QList<Alert> fresh = takeNewAlerts();
+    if (!fresh.isEmpty())
+        Q_EMIT newAlerts(fresh);
+}
+
 } // namespace orteam

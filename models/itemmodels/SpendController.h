@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Alerts.h"
 #include "Spend.h"
 #include "Store.h"
 
@@ -51,11 +52,17 @@ public:
     // The account's credits and every limited, active key, soonest exhausted first.
     QList<Burn> burns() const;
 
+    // Every alert that holds now (for the banner), and, once per alert across refreshes and
+    // dashboards on the same database, the new ones (for a desktop notification).
+    QList<Alert> alerts() const;
+    QList<Alert> takeNewAlerts();
+
 public Q_SLOTS:
-    void refresh() { Q_EMIT changed(); }
+    void refresh();
 
 Q_SIGNALS:
     void changed();
+    void newAlerts(const QList<orteam::Alert> &alerts);
 
 private:
     Store *m_store;

@@ -362,6 +362,8 @@ bool Store::migrate(QString *error)
             u"CREATE INDEX key_snapshots_day ON key_snapshots (day)"_s,
             u"CREATE TABLE enforced_keys (key_hash TEXT PRIMARY KEY, member_name TEXT NOT NULL, day TEXT NOT NULL)"_s,
             u"CREATE TABLE team_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)"_s,
+            // Alerts already raised (by id), so each is shown and notified once.
+            u"CREATE TABLE alerts_seen (id TEXT PRIMARY KEY, at TEXT NOT NULL)"_s,
             // Spend per UTC day and model from GET /activity, kept after OpenRouter forgets it.
             u"CREATE TABLE model_activity (day TEXT NOT NULL, model TEXT NOT NULL, usage %1 NOT NULL, "
             "requests INTEGER NOT NULL, prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, "
@@ -961,6 +963,28 @@ DailySeries Store::keyDailySpend(const QString &keyHash, const QDate &from, cons
             out.insert(QDate::fromString(q.value(0).toString(), Qt::ISODate), q.value(1).toDouble());
     }
     return out;
+}
+
+QStringList Store::markAlertsSeen(const QStringList &ids, QString *error)
+{
+    // INSERT … ON CONFLICT DO NOTHING tells which ids are new even when two dashboards on one
+    // database raise the same alert: only one of them inserts it.
+    QStringList fresh;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO alerts_seen (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"_s);
+    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    for (const QString &id : ids) {
+        q.addBindValue(id);
+        q.addBindValue(now);
+        if (!q.exec()) {
+            *error = q.lastError().text();
+            return fresh;
+        }
+        if (q.numRowsAffected() == 1)
+            fresh << id;
+    }
+    return fresh;
 }
 
 } // namespace orteam

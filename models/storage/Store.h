@@ -110,6 +110,8 @@ public:
     DailySeries dailySpend(const QDate &from, const QDate &to, const QString &member, QString *error) const;
     QHash<QString, DailySeries> dailySpendByMember(const QDate &from, const QDate &to, QString *error) const;
     DailySeries keyDailySpend(const QString &keyHash, const QDate &from, const QDate &to) const;
+    // Records alert ids as raised; returns the ones not raised before (each alert once).
+    QStringList markAlertsSeen(const QStringList &ids, QString *error);
     // Each member's spend over [from, to] (UTC days) from every source: usage rows and linked keys.
     QHash<QString, MemberSpend> memberSpend(const QDate &from, const QDate &to, QString *error) const;
 

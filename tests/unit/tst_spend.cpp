@@ -1,6 +1,7 @@
 // The numbers behind the Spend page, from a known series: forecasts, dense daily series, spend per
 // member and day from key snapshots (a key revoked mid-week, a UTC day boundary), per-period
 // budgets, spend by model, and which limit runs out first.
+#include "Alerts.h"
 #include "FakeOpenRouter.h"
 #include "KeyListController.h"
 #include "OpenRouterClient.h"
@@ -118,6 +119,50 @@ private Q_SLOTS:
         QCOMPARE(models.at(0).requests, 8);
     }
 
+    void alertsFromKnownData()
+    {
+        const QDateTime now(QDate(2026, 11, 27), QTime(15, 0), QTimeZone::utc());
+        const QDate today = now.date();
+        AlertInput in;
+        in.now = now;
+        in.tiers = defaultTiers(); // basic: $5 a day
+        in.members = {{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"basic"_s, std::nullopt, true, {}},
+                      {u"cat"_s, {}, u"enterprise"_s, std::nullopt, true, {}}, {u"dov"_s, {}, u"basic"_s, std::nullopt, false, {}}};
+        in.spentToday = {{u"ann"_s, 4.0}, {u"ben"_s, 5.0}, {u"cat"_s, 12.0}, {u"dov"_s, 50.0}};
+        DailySeries catUsual, annUsual;
+        for (int d = 1; d <= 14; ++d) {
+            catUsual.insert(today.addDays(-d), d % 2 ? 3.0 : 4.0); // median 3.5: 12 > 10.5
+            annUsual.insert(today.addDays(-d), 4.0);
+        }
+        in.previousDays = {{u"cat"_s, catUsual}, {u"ann"_s, annUsual}};
+        auto key = [&](const QString &name, qint64 hoursLeft) {
+            ApiKey k;
+            k.hash = name + u"-hash"_s;
+            k.name = name;
+            k.expiresAt = now.addSecs(hoursLeft * 3600);
+            return k;
+        };
+        in.keys = {key(u"soon"_s, 20), key(u"week"_s, 24 * 6), key(u"later"_s, 24 * 30), key(u"gone"_s, -1)};
+        const QList<Alert> alerts = currentAlerts(in);
+        QStringList ids;
+        for (const Alert &a : alerts)
+            ids << a.id;
+        // Urgent first: ben at 100%, the key expiring within a day.
+        QVERIFY(alerts.at(0).urgent && alerts.at(1).urgent);
+        QVERIFY(ids.contains(u"budget80:ann:2026-11-27"_s));   // 80%: $4 of $5
+        QVERIFY(ids.contains(u"budget100:ben:2026-11-27"_s));  // at the limit
+        QVERIFY(ids.contains(u"anomaly:cat:2026-11-27"_s));    // $12 > 3 × $3.50
+        QVERIFY(ids.contains(u"anomaly:ben:2026-11-27"_s));    // $5 and usually nothing
+        QVERIFY(!ids.contains(u"anomaly:ann:2026-11-27"_s));   // $4 is her usual day
+        QVERIFY(ids.contains(u"expiry1:soon-hash"_s));
+        QVERIFY(ids.contains(u"expiry7:week-hash"_s));
+        QVERIFY(!ids.join(u' ').contains(u"later"_s));
+        QVERIFY(!ids.join(u' ').contains(u"gone"_s));
+        QVERIFY(!ids.join(u' ').contains(u"dov"_s));           // inactive members are quiet
+        QCOMPARE(alerts.size(), 6);
+        QCOMPARE(usualDailySpend(catUsual, today), 3.5);
+    }
+
     void controllerNumbers()
     {
         QTemporaryDir dir;
@@ -189,6 +234,30 @@ private Q_SLOTS:
         QCOMPARE(burns.at(2).what, u"Account credits"_s);
         QCOMPARE(burns.at(2).forecast.remaining, 476.0);
         QCOMPARE(burns.at(2).forecast.ratePerDay, 29.0 / 7.0); // Wednesday 11, six days of 3
+
+        // Ben spent $9 of his $25 today: no alert. Give him an own limit of $10: 90%, one alert,
+        // raised once however often the page refreshes (and by a second dashboard on the same
+        // database); at 100% a new one.
+        Member ben = *store.member(u"ben"_s);
+        ben.dailyLimitOverride = 10.0;
+        QVERIFY(store.updateMember(ben, &error));
+        QSignalSpy raised(&spend, &SpendController::newAlerts);
+        spend.refresh();
+        QCOMPARE(raised.size(), 1);
+        const auto first = raised.at(0).at(0).value<QList<Alert>>();
+        QVERIFY(std::any_of(first.cbegin(), first.cend(), [](const Alert &a) { return a.id == u"budget80:ben:2026-11-25"_s; }));
+        spend.refresh();
+        spend.refresh();
+        QCOMPARE(raised.size(), 1);
+        SpendController other(&store, &keys);
+        other.setClock([&] { return QDateTime(wednesday, QTime(21, 30), QTimeZone::utc()); });
+        QVERIFY(other.takeNewAlerts().isEmpty());
+        QVERIFY(!other.alerts().isEmpty()); // the banner still shows it
+        ben.dailyLimitOverride = 9.0;
+        QVERIFY(store.updateMember(ben, &error));
+        spend.refresh();
+        QCOMPARE(raised.size(), 2);
+        QCOMPARE(raised.at(1).at(0).value<QList<Alert>>().first().id, u"budget100:ben:2026-11-25"_s);
     }
 };
 

@@ -1,0 +1,83 @@
+#include "Alerts.h"
+
+#include "Money.h"
+
+#include <algorithm>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+double usualDailySpend(const DailySeries &previous, const QDate &today)
+{
+    QList<double> days;
+    for (const auto &[day, cost] : denseSeries(previous, today.addDays(-14), today.addDays(-1)))
+        days << cost;
+    std::sort(days.begin(), days.end());
+    const qsizetype n = days.size();
+    if (n == 0)
+        return 0;
+    return n % 2 ? days.at(n / 2) : (days.at(n / 2 - 1) + days.at(n / 2)) / 2.0;
+}
+
+QList<Alert> currentAlerts(const AlertInput &input)
+{
+    QList<Alert> out;
+    const QDate today = input.now.toUTC().date();
+    const QString day = today.toString(Qt::ISODate);
+    for (const Member &m : input.members) {
+        if (!m.active)
+            continue;
+        const double spent = input.spentToday.value(m.name, 0.0);
+        if (const auto limit = effectiveDailyLimit(m, input.tiers); limit && *limit > 0 && spent >= 0.8 * *limit) {
+            Alert a;
+            const bool over = spent >= *limit;
+            a.kind = over ? Alert::Kind::Budget100 : Alert::Kind::Budget80;
+            a.id = u"%1:%2:%3"_s.arg(over ? u"budget100"_s : u"budget80"_s, m.name, day);
+            a.subject = m.name;
+            a.urgent = over;
+            a.text = over ? u"%1 has spent %2 today, the whole daily budget of %3."_s.arg(m.name, formatUsd(spent), formatUsd(*limit))
+                          : u"%1 has spent %2 today, %3% of the daily budget of %4."_s.arg(m.name, formatUsd(spent))
+                                .arg(int(spent / *limit * 100))
+                                .arg(formatUsd(*limit));
+            out << a;
+        }
+        const double usual = usualDailySpend(input.previousDays.value(m.name), today);
+        if (spent > 1.0 && spent > 3.0 * usual) {
+            Alert a;
+            a.kind = Alert::Kind::Anomaly;
+            a.id = u"anomaly:%1:%2"_s.arg(m.name, day);
+            a.subject = m.name;
+            a.text = usual > 0 ? u"%1 has spent %2 today, %3× their usual %4 a day."_s.arg(m.name, formatUsd(spent))
+                                     .arg(spent / usual, 0, 'f', 1)
+                                     .arg(formatUsd(usual))
+                               : u"%1 has spent %2 today; they usually spend nothing."_s.arg(m.name, formatUsd(spent));
+            out << a;
+        }
+    }
+    for (const ApiKey &k : input.keys) {
+        if (!k.expiresAt.isValid() || k.disabled || k.expiresAt <= input.now)
+            continue;
+        const qint64 secondsLeft = input.now.secsTo(k.expiresAt);
+        int threshold = 0;
+        for (int days : {7, 3, 1}) {
+            if (secondsLeft <= qint64(days) * 86400)
+                threshold = days;
+        }
+        if (threshold == 0)
+            continue;
+        Alert a;
+        a.kind = Alert::Kind::Expiry;
+        a.id = u"expiry%1:%2"_s.arg(threshold).arg(k.hash);
+        a.subject = k.name;
+        a.urgent = threshold == 1;
+        a.text = u"The key %1 expires %2 (within %3 day%4)."_s.arg(k.name, k.expiresAt.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s))
+                     .arg(threshold)
+                     .arg(threshold == 1 ? QString() : u"s"_s);
+        out << a;
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Alert &a, const Alert &b) { return a.urgent && !b.urgent; });
+    return out;
+}
+
+} // namespace orteam
