@@ -820,13 +820,8 @@ int Cli::tiersApply(QStringList args)
         &m_client, plan, nullptr,
         [&](const GuardrailStep &step, const QString &id) {
             if (step.kind == GuardrailStep::Kind::Create || step.kind == GuardrailStep::Kind::Update) {
-                for (Tier t : m_store->tiers()) {
-                    QString ignored;
-                    if (t.name == step.tier && t.guardrailId != id) {
-                        t.guardrailId = id;
-                        m_store->saveTier(t, &ignored);
-                    }
-                }
+                QString ignored;
+                m_store->setTierGuardrail(step.tier, id, &ignored);
             }
             audit(u"enforcement"_s, step.guardrailName, {}, step.description);
         },

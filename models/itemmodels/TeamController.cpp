@@ -467,13 +467,8 @@ void TeamController::applyGuardrails(const GuardrailPlan &plan, QObject *context
         [this](const GuardrailStep &step, const QString &id) {
             // Remember the id on the tier, so the next plan finds it even if renamed on the web.
             if (step.kind == GuardrailStep::Kind::Create || step.kind == GuardrailStep::Kind::Update) {
-                for (Tier t : m_store->tiers()) {
-                    QString ignored;
-                    if (t.name == step.tier && t.guardrailId != id) {
-                        t.guardrailId = id;
-                        m_store->saveTier(t, &ignored);
-                    }
-                }
+                QString ignored;
+                m_store->setTierGuardrail(step.tier, id, &ignored);
             }
             audit(u"enforcement"_s, step.guardrailName, QString(), step.description);
         },
@@ -584,21 +579,14 @@ void TeamController::onJobDone(const StoreState &state, bool check, quint64 gene
         // act on) the team as it was. The snapshots are written already.
         m_jobQueued = true;
         m_queuedCheck = m_queuedCheck || check;
+    } else {
+        if (!state.members.isEmpty() || state.error.isEmpty())
+            applyState(state);
+        else
+            Q_EMIT problem(u"Cannot read the team from the database: %1"_s.arg(state.error));
+        if (check)
+            act(state);
     }
-    if (generation != m_generation) {
-        m_jobQueued = false;
-        const bool again = m_queuedCheck;
-        const bool write = m_queuedWrite;
-        m_queuedWrite = m_queuedCheck = false;
-        startJob(write, again);
-        return;
-    }
-    if (!state.members.isEmpty() || state.error.isEmpty())
-        applyState(state);
-    else
-        Q_EMIT problem(u"Cannot read the team from the database: %1"_s.arg(state.error));
-    if (check)
-        act(state);
     if (m_jobQueued) {
         m_jobQueued = false;
         const bool write = m_queuedWrite, again = m_queuedCheck;

@@ -658,6 +658,20 @@ QHash<QString, QString> Store::keyOwners() const
     return out;
 }
 
+bool Store::setTierGuardrail(const QString &tier, const QString &guardrailId, QString *error)
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"UPDATE tiers SET guardrail_id = ? WHERE name = ?"_s);
+    q.addBindValue(text(guardrailId));
+    q.addBindValue(tier);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
 bool Store::deleteTier(const QString &name, QString *error)
 {
     QSqlDatabase d = db();

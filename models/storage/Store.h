@@ -85,6 +85,8 @@ public:
     QList<Tier> tiers() const;
     bool saveTier(const Tier &tier, QString *error);
     bool deleteTier(const QString &name, QString *error); // refused while members have it
+    // The OpenRouter guardrail that holds a tier, once applied (found again by id on the next plan).
+    bool setTierGuardrail(const QString &tier, const QString &guardrailId, QString *error);
 
     // Members
     QList<Member> members() const;
