@@ -94,9 +94,10 @@ Team commands (read and write the team database only; no key or network needed):
         Saves today's key usage, flags members over their daily limit, and with --enforce
         (or auto-enforce on in the dashboard) disables their keys; keys it disabled come
         back at the next UTC day. Keys an admin disabled are never enabled. For cron.
-  report weekly [--format table|json|csv]
-        The last 7 days including today: user, weekly cost, requests, daily limit;
-        by cost, highest first.
+  report weekly|monthly [--to YYYY-MM-DD] [--format table|json|csv]
+        The last 7 (or 30) UTC days up to today (or --to): user, cost, requests, daily
+        limit, by cost, highest first; beside each, the window before, the change, and a
+        forecast for the next window (a straight-line trend through both windows).
 
 KEY is a key's hash or its exact name. A name that matches several keys, or none, is an
 error that lists the candidates.
@@ -965,46 +966,52 @@ int Cli::tiersCommand(QStringList args)
 
 int Cli::reportCommand(QStringList args)
 {
-    if (args.isEmpty() || args.first() != "weekly"_L1)
-        return fail(UsageError, u"report needs a kind: weekly"_s);
+    const std::optional<ReportPeriod> period = args.isEmpty() ? std::nullopt : reportPeriodFromName(args.first());
+    if (!period)
+        return fail(UsageError, u"report needs a kind: weekly or monthly"_s);
     args.removeFirst();
+    QDate to = QDateTime::currentDateTimeUtc().date();
+    if (const auto toText = takeOption(args, u"to"_s)) {
+        to = QDate::fromString(*toText, Qt::ISODate);
+        if (!to.isValid())
+            return fail(UsageError, u"--to must be a date like 2026-11-30, not \"%1\""_s.arg(*toText));
+    }
     const std::optional<QString> format = takeFormat(args, {u"table"_s, u"json"_s, u"csv"_s}, 0);
     if (!format)
         return UsageError;
     if (!openStore())
         return m_lastFailure;
     QString error;
-    const QDate today = QDateTime::currentDateTimeUtc().date();
-    const QList<WeeklyReportRow> rows = m_store->weeklyReport(today, &error);
+    const TeamReport report = m_store->teamReport(*period, to, &error);
     if (!error.isEmpty())
         return fail(ServerError, error);
     if (*format == "json"_L1) {
-        // The seed's team_usage_report() keys, so scripts written for it keep working.
-        QJsonArray array;
-        for (const WeeklyReportRow &r : rows)
-            array.append(QJsonObject{{"user"_L1, r.user}, {"weekly_cost"_L1, r.weeklyCost}, {"requests"_L1, r.requests},
-                                     {"daily_limit"_L1, jsonMoney(r.dailyLimit)}});
-        m_out << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
-    } else if (*format == "csv"_L1) {
-        m_out << "user,weekly_cost,requests,daily_limit\n";
-        for (const WeeklyReportRow &r : rows)
-            m_out << csvField(r.user, true) << ',' << QString::number(r.weeklyCost, 'f', 4) << ',' << r.requests
-                  << ',' << (r.dailyLimit ? QString::number(*r.dailyLimit, 'g', 15) : QString()) << '\n';
-    } else {
-        QList<QStringList> table{{u"USER"_s, u"WEEKLY COST"_s, u"REQUESTS"_s, u"DAILY LIMIT"_s}};
-        double total = 0;
-        for (const WeeklyReportRow &r : rows) {
-            table << QStringList{r.user, u"$"_s + QString::number(r.weeklyCost, 'f', 4), QString::number(r.requests),
-                                 money(r.dailyLimit, u"none"_s)};
-            total += r.weeklyCost;
-        }
-        m_out << "Weekly report, " << today.addDays(-6).toString(Qt::ISODate) << " to " << today.toString(Qt::ISODate)
-              << " (UTC)\n\n";
-        if (rows.isEmpty())
-            m_out << "No usage recorded in these 7 days.\n";
-        else
-            m_out << KeyFormatter::columns(table) << "\nTeam total: " << formatUsd(total) << '\n';
+        m_out << QString::fromUtf8(reportJson(report));
+        return Ok;
     }
+    if (*format == "csv"_L1) {
+        m_out << QString::fromUtf8(reportCsv(report)).replace(u"\r\n"_s, u"\n"_s);
+        return Ok;
+    }
+    const auto change = [](const std::optional<double> &c) {
+        return c ? (*c >= 0 ? u"+"_s : QString()) + QString::number(*c * 100.0, 'f', 0) + u'%' : u"new"_s;
+    };
+    QList<QStringList> table{{u"USER"_s, *period == ReportPeriod::Weekly ? u"WEEKLY COST"_s : u"MONTHLY COST"_s, u"REQUESTS"_s,
+                              u"DAILY LIMIT"_s, u"BEFORE"_s, u"CHANGE"_s, u"FORECAST"_s}};
+    for (const TeamReportRow &r : report.rows)
+        table << QStringList{r.member, u"$"_s + QString::number(r.cost, 'f', 4), QString::number(r.requests),
+                             money(r.dailyLimit, u"none"_s), formatUsd(r.previousCost),
+                             r.previousCost > 0 || r.cost > 0 ? change(r.change) : u"-"_s, formatUsd(r.forecast)};
+    m_out << (*period == ReportPeriod::Weekly ? "Weekly" : "Monthly") << " report, " << report.from.toString(Qt::ISODate)
+          << " to " << report.to.toString(Qt::ISODate) << " (UTC)\n\n";
+    if (report.rows.isEmpty()) {
+        m_out << "No usage recorded in these " << reportDays(*period) << " days or the " << reportDays(*period)
+              << " before.\n";
+        return Ok;
+    }
+    m_out << KeyFormatter::columns(table) << "\nTeam total: " << formatUsd(report.total) << " (before: "
+          << formatUsd(report.previousTotal) << ", " << (report.change ? change(report.change) : u"no spend before"_s)
+          << "); next " << reportDays(*period) << " days forecast: " << formatUsd(report.forecast) << '\n';
     return Ok;
 }
 

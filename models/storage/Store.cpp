@@ -572,6 +572,27 @@ std::optional<double> Store::spentOn(const QString &user, const QDate &day) cons
 
 QList<WeeklyReportRow> Store::weeklyReport(const QDate &today, QString *error) const
 {
+    return usageReport(today.addDays(-6), today, error);
+}
+
+TeamReport Store::teamReport(ReportPeriod period, const QDate &to, QString *error) const
+{
+    const int days = reportDays(period);
+    const QDate from = to.addDays(1 - days);
+    const QList<WeeklyReportRow> current = usageReport(from, to, error);
+    if (!error->isEmpty())
+        return {};
+    const QList<WeeklyReportRow> previous = usageReport(from.addDays(-days), from.addDays(-1), error);
+    if (!error->isEmpty())
+        return {};
+    const QHash<QString, DailySeries> daily = dailySpendByMember(from.addDays(-days), to, error);
+    if (!error->isEmpty())
+        return {};
+    return buildTeamReport(period, to, current, previous, daily);
+}
+
+QList<WeeklyReportRow> Store::usageReport(const QDate &from, const QDate &to, QString *error) const
+{
     QList<WeeklyReportRow> out;
     QSqlDatabase d = db();
     QSqlQuery q(d);
@@ -582,8 +603,8 @@ QList<WeeklyReportRow> Store::weeklyReport(const QDate &today, QString *error) c
               "WHERE u.day >= ? AND u.day <= ? "
               "GROUP BY u.member, m.daily_limit_override, t.default_daily_limit, m.name "
               "ORDER BY weekly_cost DESC, u.member"_s);
-    q.addBindValue(today.addDays(-6).toString(Qt::ISODate));
-    q.addBindValue(today.toString(Qt::ISODate));
+    q.addBindValue(from.toString(Qt::ISODate));
+    q.addBindValue(to.toString(Qt::ISODate));
     if (!q.exec()) {
         *error = q.lastError().text();
         return out;

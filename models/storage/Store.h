@@ -4,6 +4,7 @@
 #include "ApiKey.h"
 #include "Spend.h"
 #include "Enforcement.h"
+#include "Report.h"
 #include "Team.h"
 
 #include <QDate>
@@ -132,6 +133,11 @@ public:
     // The seed's weekly report: the last 7 days including `today`, by cost descending (then by
     // user); users with spend but no budget are included with a null limit.
     QList<WeeklyReportRow> weeklyReport(const QDate &today, QString *error) const;
+    // The same rows over any window [from, to].
+    QList<WeeklyReportRow> usageReport(const QDate &from, const QDate &to, QString *error) const;
+    // The weekly or monthly team report ending on `to`: the window, the one before, each member's
+    // trend (three reads; one consistent answer per read).
+    TeamReport teamReport(ReportPeriod period, const QDate &to, QString *error) const;
 
     // Audit log
     bool appendAudit(const AuditEntry &entry, QString *error);

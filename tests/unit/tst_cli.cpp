@@ -535,10 +535,21 @@ private Q_SLOTS:
         Run r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s, u"--format"_s, u"json"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
         QCOMPARE(r.code, 0);
         QVERIFY(r.err.contains(u"orteam-backup"_s)); // said once, when it migrated
-        const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(report.value("period"_L1).toString(), u"weekly"_s);
+        QCOMPARE(report.value("from"_L1).toString(), today.addDays(-6).toString(Qt::ISODate));
+        QCOMPARE(report.value("total"_L1).toDouble(), 11.2346);
+        QCOMPARE(report.value("previous_total"_L1).toDouble(), 99.0);
+        const QJsonArray rows = report.value("rows"_L1).toArray();
         QCOMPARE(rows.size(), 3);
-        QCOMPARE(rows.at(0).toObject(), (QJsonObject{{"user"_L1, u"bob"_s}, {"weekly_cost"_L1, 7.5}, {"requests"_L1, 40},
-                                                     {"daily_limit"_L1, 2.5}}));
+        // The seed's keys, then the comparison with the 7 days before: bob spent 99 on day 7.
+        QCOMPARE(rows.at(0).toObject().value("user"_L1).toString(), u"bob"_s);
+        QCOMPARE(rows.at(0).toObject().value("weekly_cost"_L1).toDouble(), 7.5);
+        QCOMPARE(rows.at(0).toObject().value("requests"_L1).toInt(), 40);
+        QCOMPARE(rows.at(0).toObject().value("daily_limit"_L1).toDouble(), 2.5);
+        QCOMPARE(rows.at(0).toObject().value("previous_cost"_L1).toDouble(), 99.0);
+        QCOMPARE(rows.at(0).toObject().value("change"_L1).toDouble(), (7.5 - 99.0) / 99.0);
+        QVERIFY(rows.at(1).toObject().value("change"_L1).isNull()); // alice spent nothing before: no ratio
         QCOMPARE(rows.at(1).toObject().value("weekly_cost"_L1).toDouble(), 3.2346);
         QCOMPARE(rows.at(1).toObject().value("requests"_L1).toInt(), 15);
         QCOMPARE(rows.at(2).toObject().value("user"_L1).toString(), u"carol"_s);
@@ -548,11 +559,24 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         QVERIFY(r.err.isEmpty()); // migrated already: no second backup
         const QStringList lines = r.out.trimmed().split(u'\n');
-        QCOMPARE(lines.first(), u"user,weekly_cost,requests,daily_limit"_s);
-        QCOMPARE(lines.at(1), u"bob,7.5000,40,2.5"_s);
-        QCOMPARE(lines.at(3), u"carol,0.5000,1,"_s);
+        QCOMPARE(lines.first(), u"user,weekly_cost,requests,daily_limit,previous_cost,change,forecast"_s);
+        QVERIFY2(lines.at(1).startsWith(u"bob,7.5000,40,2.5,99.0000,-0.9242,"_s), qPrintable(lines.at(1)));
+        QVERIFY2(lines.at(3).startsWith(u"carol,0.5000,1,,0.0000,,"_s), qPrintable(lines.at(3)));
         r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
-        QVERIFY(r.out.contains(u"Team total: $11.23"_s));
+        QVERIFY2(r.out.contains(u"Team total: $11.23 (before: $99.00, -89%)"_s), qPrintable(r.out));
+        // Monthly: 30 days, so bob's day-7 spend is inside it.
+        r = cli({u"--db"_s, db, u"report"_s, u"monthly"_s, u"--format"_s, u"json"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("total"_L1).toDouble(), 110.2346);
+        // A window that ends before any spend is empty, and a bad date is a usage error.
+        r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s, u"--to"_s, today.addDays(-30).toString(Qt::ISODate)},
+                {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QVERIFY2(r.out.contains(u"No usage recorded"_s), qPrintable(r.out));
+        r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s, u"--to"_s, u"2026-13-01"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(u"--to must be a date"_s));
+        r = cli({u"--db"_s, db, u"report"_s, u"daily"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 2);
     }
 
     void twoProcessesShareOneSqliteFile()

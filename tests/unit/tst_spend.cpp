@@ -5,10 +5,15 @@
 #include "FakeOpenRouter.h"
 #include "KeyListController.h"
 #include "OpenRouterClient.h"
+#include "Csv.h"
+#include "Report.h"
 #include "Spend.h"
 #include "SpendController.h"
 #include "Store.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -54,6 +59,69 @@ private Q_SLOTS:
         QVERIFY(!forecastBurn(5.0, {}, today).reachedOn);          // nothing spent: never
         QCOMPARE(forecastBurn(-1.0, steady, today).reachedOn.value(), today); // already over
         QVERIFY(!forecastBurn(1e9, steady, today).reachedOn);      // a lifetime away: not a forecast
+    }
+
+    void reportForecastOnKnownSeries()
+    {
+        QCOMPARE(forecastNext(QList<double>(14, 2.0), 7), 14.0);   // flat: itself
+        QList<double> rising;
+        for (int i = 1; i <= 14; ++i)
+            rising << double(i);
+        QCOMPARE(forecastNext(rising, 7), 126.0);                  // 15 + 16 + … + 21
+        QList<double> falling;
+        for (int i = 14; i >= 1; --i)
+            falling << double(i);
+        QCOMPARE(forecastNext(falling, 7), 0.0);                   // the line goes below zero: nothing
+        QCOMPARE(forecastNext({}, 7), 0.0);
+        QCOMPARE(forecastNext({5.0}, 3), 15.0);                    // one day: flat
+    }
+
+    void reportRowsAndExports()
+    {
+        const QDate to(2026, 11, 27);
+        WeeklyReportRow a{u"=cmd|' /C calc'!A0"_s, 6.0, 12, 2.0};
+        WeeklyReportRow b{u"bea, \"the\" lead"_s, 1.5, 3, std::nullopt};
+        WeeklyReportRow aBefore{a.user, 3.0, 5, 2.0};
+        WeeklyReportRow gone{u"cy"_s, 0.25, 1, 1.0};
+        QHash<QString, DailySeries> daily;
+        for (int i = 0; i < 14; ++i)
+            daily[a.user].insert(to.addDays(-i), i < 7 ? 6.0 / 7 : 3.0 / 7);
+        const TeamReport r = buildTeamReport(ReportPeriod::Weekly, to, {a, b}, {aBefore, gone}, daily);
+        QCOMPARE(r.rows.size(), 3);
+        QCOMPARE(r.rows.at(0).member, a.user);
+        QCOMPARE(*r.rows.at(0).change, 1.0);
+        QVERIFY(!r.rows.at(1).change); // bea is new
+        QCOMPARE(r.rows.at(2).member, u"cy"_s);
+        QCOMPARE(*r.rows.at(2).change, -1.0);
+        QCOMPARE(r.total, 7.5);
+        QCOMPARE(r.previousTotal, 3.25);
+        QVERIFY(r.forecast > 6.0);
+
+        // CSV read back with our reader: every row, the names intact after undefusing.
+        const CsvParse csv = parseCsv(QString::fromUtf8(reportCsv(r)));
+        QVERIFY(csv.error.isEmpty());
+        QCOMPARE(csv.records.size(), 4);
+        QCOMPARE(csv.records.at(0).fields, (QStringList{u"user"_s, u"weekly_cost"_s, u"requests"_s, u"daily_limit"_s,
+                                                        u"previous_cost"_s, u"change"_s, u"forecast"_s}));
+        QVERIFY(csv.records.at(1).fields.at(0).startsWith(u'\'')); // a formula never runs in a spreadsheet
+        QCOMPARE(csvUndefuse(csv.records.at(1).fields.at(0)), a.user);
+        QCOMPARE(csv.records.at(1).fields.at(1).toDouble(), 6.0);
+        QCOMPARE(csv.records.at(1).fields.at(5).toDouble(), 1.0);
+        QCOMPARE(csv.records.at(2).fields.at(0), b.user);
+        QCOMPARE(csv.records.at(2).fields.at(3), QString()); // no limit
+        QCOMPARE(csv.records.at(2).fields.at(5), QString()); // no change: new
+        QCOMPARE(csv.records.at(3).fields.at(4).toDouble(), 0.25);
+
+        const QJsonObject json = QJsonDocument::fromJson(reportJson(r)).object();
+        QCOMPARE(json.value("from"_L1).toString(), u"2026-11-21"_s);
+        QCOMPARE(json.value("total"_L1).toDouble(), 7.5);
+        const QJsonArray rows = json.value("rows"_L1).toArray();
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows.at(1).toObject().value("user"_L1).toString(), b.user);
+        QVERIFY(rows.at(1).toObject().value("daily_limit"_L1).isNull());
+        QCOMPARE(rows.at(0).toObject().value("weekly_cost"_L1).toDouble(), 6.0);
+        const TeamReport monthly = buildTeamReport(ReportPeriod::Monthly, to, {a}, {}, {});
+        QVERIFY(QJsonDocument::fromJson(reportJson(monthly)).object().value("rows"_L1).toArray().at(0).toObject().contains("monthly_cost"_L1));
     }
 
     void denseSeriesFillsQuietDays()

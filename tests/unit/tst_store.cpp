@@ -225,6 +225,48 @@ private Q_SLOTS:
         QCOMPARE(report.at(1).weeklyCost, 2.0);
     }
 
+    void teamReportComparesWindows()
+    {
+        // Two weeks of usage rows with known numbers: the report's rows, change and trend, on
+        // both backends (the same SQL runs on SQLite and PostgreSQL).
+        auto store = openFresh();
+        QString error;
+        Member ann;
+        ann.name = u"ann"_s;
+        ann.tier = u"pro"_s;
+        QVERIFY2(store->addMember(ann, &error), qPrintable(error));
+        const QDate to(2026, 11, 27);
+        for (int back = 0; back < 14; ++back) {
+            // ann: $1 a day the week before, $2 a day this week; ben only the week before.
+            QVERIFY(store->recordUsage(u"ann"_s, to.addDays(-back), back < 7 ? 2.0 : 1.0, 10, &error));
+            if (back >= 7)
+                QVERIFY(store->recordUsage(u"ben"_s, to.addDays(-back), 0.5, 1, &error));
+        }
+        QVERIFY(store->recordUsage(u"ann"_s, to.addDays(-14), 1000.0, 1, &error)); // outside both windows
+        const TeamReport r = store->teamReport(ReportPeriod::Weekly, to, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(r.from, QDate(2026, 11, 21));
+        QCOMPARE(r.previousTo, QDate(2026, 11, 20));
+        QCOMPARE(r.rows.size(), 2);
+        QCOMPARE(r.rows.at(0).member, u"ann"_s);
+        QCOMPARE(r.rows.at(0).cost, 14.0);
+        QCOMPARE(r.rows.at(0).requests, 70);
+        QCOMPARE(r.rows.at(0).previousCost, 7.0);
+        QCOMPARE(*r.rows.at(0).change, 1.0);
+        QVERIFY(r.rows.at(0).dailyLimit.has_value()); // the pro tier's
+        QVERIFY(r.rows.at(0).forecast > 14.0);        // a step up trends up
+        QCOMPARE(r.rows.at(1).member, u"ben"_s);
+        QCOMPARE(r.rows.at(1).cost, 0.0);             // spent only before: still listed
+        QCOMPARE(r.rows.at(1).previousCost, 3.5);
+        QCOMPARE(*r.rows.at(1).change, -1.0);
+        QCOMPARE(r.total, 14.0);
+        QCOMPARE(r.previousTotal, 10.5);
+        const TeamReport m = store->teamReport(ReportPeriod::Monthly, to, &error);
+        QCOMPARE(m.from, QDate(2026, 10, 29));
+        QCOMPARE(m.total, 1024.5);
+        QVERIFY(!m.change); // nothing in the 30 days before
+    }
+
     void enforcementStateAndSettings()
     {
         auto store = openFresh();

@@ -1,0 +1,156 @@
+#include "Report.h"
+
+#include "Csv.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+double round4(double v) { return std::round(v * 10000.0) / 10000.0; }
+
+std::optional<double> changeOf(double now, double before)
+{
+    if (before <= 0)
+        return std::nullopt;
+    return (now - before) / before;
+}
+
+QJsonValue jsonOptional(const std::optional<double> &v) { return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null); }
+
+QString number(double v, int decimals) { return QString::number(v, 'f', decimals); }
+} // namespace
+
+int reportDays(ReportPeriod period) { return period == ReportPeriod::Monthly ? 30 : 7; }
+
+QString reportPeriodName(ReportPeriod period) { return period == ReportPeriod::Monthly ? u"monthly"_s : u"weekly"_s; }
+
+std::optional<ReportPeriod> reportPeriodFromName(const QString &name)
+{
+    if (name == "weekly"_L1)
+        return ReportPeriod::Weekly;
+    if (name == "monthly"_L1)
+        return ReportPeriod::Monthly;
+    return std::nullopt;
+}
+
+QString costKey(ReportPeriod period) { return reportPeriodName(period) + u"_cost"_s; }
+
+double forecastNext(const QList<double> &dense, int days)
+{
+    const qsizetype n = dense.size();
+    if (n == 0 || days <= 0)
+        return 0;
+    double sumX = 0, sumY = 0, sumXX = 0, sumXY = 0;
+    for (qsizetype i = 0; i < n; ++i) {
+        const double x = double(i), y = dense.at(i);
+        sumX += x;
+        sumY += y;
+        sumXX += x * x;
+        sumXY += x * y;
+    }
+    const double denominator = double(n) * sumXX - sumX * sumX;
+    const double slope = denominator != 0 ? (double(n) * sumXY - sumX * sumY) / denominator : 0.0;
+    const double intercept = (sumY - slope * sumX) / double(n);
+    double total = 0;
+    // Each future day on the line, a negative day counted as nothing: spend cannot go below zero.
+    for (int d = 0; d < days; ++d)
+        total += std::max(0.0, intercept + slope * double(n + d));
+    return total;
+}
+
+TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
+                           const QList<WeeklyReportRow> &previous, const QHash<QString, DailySeries> &daily)
+{
+    TeamReport r;
+    r.period = period;
+    const int days = reportDays(period);
+    r.to = to;
+    r.from = to.addDays(1 - days);
+    r.previousTo = r.from.addDays(-1);
+    r.previousFrom = r.previousTo.addDays(1 - days);
+
+    QHash<QString, qsizetype> index;
+    auto rowFor = [&](const WeeklyReportRow &u) -> TeamReportRow & {
+        auto it = index.constFind(u.user);
+        if (it != index.cend())
+            return r.rows[*it];
+        TeamReportRow row;
+        row.member = u.user;
+        row.dailyLimit = u.dailyLimit;
+        index.insert(u.user, r.rows.size());
+        r.rows.append(row);
+        return r.rows.last();
+    };
+    for (const WeeklyReportRow &u : current) {
+        TeamReportRow &row = rowFor(u);
+        row.cost = round4(u.weeklyCost);
+        row.requests = u.requests;
+    }
+    for (const WeeklyReportRow &u : previous)
+        rowFor(u).previousCost = round4(u.weeklyCost);
+
+    double forecast = 0;
+    for (TeamReportRow &row : r.rows) {
+        row.change = changeOf(row.cost, row.previousCost);
+        QList<double> series;
+        for (const auto &[day, cost] : denseSeries(daily.value(row.member), r.previousFrom, r.to))
+            series << cost;
+        row.forecast = round4(forecastNext(series, days));
+        r.total += row.cost;
+        r.previousTotal += row.previousCost;
+        forecast += row.forecast;
+    }
+    r.total = round4(r.total);
+    r.previousTotal = round4(r.previousTotal);
+    r.forecast = round4(forecast);
+    r.change = changeOf(r.total, r.previousTotal);
+    std::sort(r.rows.begin(), r.rows.end(), [](const TeamReportRow &a, const TeamReportRow &b) {
+        return a.cost != b.cost ? a.cost > b.cost : a.member < b.member;
+    });
+    return r;
+}
+
+QByteArray reportCsv(const TeamReport &report)
+{
+    QString out = u"user,"_s + costKey(report.period) + u",requests,daily_limit,previous_cost,change,forecast\r\n"_s;
+    for (const TeamReportRow &row : report.rows) {
+        out += csvField(row.member, true) + u',' + number(row.cost, 4) + u',' + QString::number(row.requests) + u','
+               + (row.dailyLimit ? QString::number(*row.dailyLimit, 'g', 15) : QString()) + u',' + number(row.previousCost, 4)
+               + u',' + (row.change ? number(*row.change, 4) : QString()) + u',' + number(row.forecast, 4) + u"\r\n"_s;
+    }
+    return out.toUtf8();
+}
+
+QByteArray reportJson(const TeamReport &report)
+{
+    QJsonArray rows;
+    for (const TeamReportRow &row : report.rows)
+        rows.append(QJsonObject{{"user"_L1, row.member},
+                                {costKey(report.period), row.cost},
+                                {"requests"_L1, row.requests},
+                                {"daily_limit"_L1, jsonOptional(row.dailyLimit)},
+                                {"previous_cost"_L1, row.previousCost},
+                                {"change"_L1, jsonOptional(row.change)},
+                                {"forecast"_L1, row.forecast}});
+    const QJsonObject root{{"period"_L1, reportPeriodName(report.period)},
+                           {"from"_L1, report.from.toString(Qt::ISODate)},
+                           {"to"_L1, report.to.toString(Qt::ISODate)},
+                           {"previous_from"_L1, report.previousFrom.toString(Qt::ISODate)},
+                           {"previous_to"_L1, report.previousTo.toString(Qt::ISODate)},
+                           {"total"_L1, report.total},
+                           {"previous_total"_L1, report.previousTotal},
+                           {"change"_L1, jsonOptional(report.change)},
+                           {"forecast"_L1, report.forecast},
+                           {"rows"_L1, rows}};
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+} // namespace orteam

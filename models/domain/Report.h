@@ -1,0 +1,64 @@
+#pragma once
+
+#include "Spend.h"
+#include "Team.h"
+
+#include <QByteArray>
+#include <QDate>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace orteam {
+
+// The team report over a rolling window ending on a UTC day: weekly is the seed's last 7 days
+// (today included), monthly the last 30. Each row is compared with the window just before and
+// projected over the window just after.
+enum class ReportPeriod { Weekly, Monthly };
+int reportDays(ReportPeriod period);
+QString reportPeriodName(ReportPeriod period); // "weekly", "monthly": the CLI's and the files' spelling
+std::optional<ReportPeriod> reportPeriodFromName(const QString &name);
+
+struct TeamReportRow
+{
+    QString member;
+    double cost = 0;     // over the window, rounded to 4 decimal places as the seed does
+    qint64 requests = 0; // requests counted where they are known (usage rows; key counters have none)
+    std::optional<double> dailyLimit;
+    double previousCost = 0;        // the window before, same length
+    std::optional<double> change;   // (cost - previous) / previous; none when previous is 0
+    double forecast = 0;            // the next window's cost at the trend of both windows
+};
+
+struct TeamReport
+{
+    ReportPeriod period = ReportPeriod::Weekly;
+    QDate from, to;                 // the window (inclusive)
+    QDate previousFrom, previousTo; // the one before
+    QList<TeamReportRow> rows;      // cost descending, then member: the seed's order
+    double total = 0;
+    double previousTotal = 0;
+    std::optional<double> change;
+    double forecast = 0;
+};
+
+// `current` and `previous` are the usage rows of the two windows (Store::usageReport); `daily`
+// each member's spend per day over both windows (missing days are zero). A member who spent only
+// in the previous window stays in the report with a cost of 0: a drop to nothing is news.
+TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
+                           const QList<WeeklyReportRow> &previous, const QHash<QString, DailySeries> &daily);
+
+// Spend over the `days` days after the series, from a least-squares line through it (quiet days
+// count as zero); never below zero. A flat series forecasts itself; a rising one more.
+double forecastNext(const QList<double> &dense, int days);
+
+// Exports. CSV: one header row (the seed's columns, then the comparison) and a row per member;
+// names are defused for spreadsheets. JSON: the period and totals plus "rows" with the seed's keys
+// (user, weekly_cost or monthly_cost, requests, daily_limit) and the comparison's.
+QByteArray reportCsv(const TeamReport &report);
+QByteArray reportJson(const TeamReport &report);
+QString costKey(ReportPeriod period); // "weekly_cost" or "monthly_cost"
+
+} // namespace orteam
