@@ -12,6 +12,7 @@
 #include "Money.h"
 #include "SettingsDialog.h"
 #include "SpendController.h"
+#include "ReportsPage.h"
 #include "SpendPage.h"
 #include "TeamPage.h"
 #include "WelcomePage.h"
@@ -115,6 +116,14 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
             }
             statusBar()->showMessage(texts.first(), 15000);
         });
+    }
+    if (spend) {
+        m_reportsPage = new ReportsPage(spend, m_pages);
+        m_pages->addWidget(m_reportsPage);
+        m_navigation->addItem(tr("Reports"));
+        m_pageNames << QStringLiteral("reports");
+        connect(m_reportsPage, &ReportsPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
+        connect(m_reportsPage, &ReportsPage::problem, this, &MainWindow::showProblem);
     }
     if (audit) {
         m_pages->addWidget(new AuditPage(audit, m_pages));
@@ -224,6 +233,8 @@ void MainWindow::onReady()
 {
     const bool demo = m_connection->keySource() == ConnectionManager::KeySource::Demo;
     m_demoBanner->setVisible(demo);
+    if (m_reportsPage)
+        m_reportsPage->setDemo(demo); // exported reports say so too
     setWindowTitle(demo ? tr("orteam — demo data") : tr("orteam"));
     m_root->setCurrentWidget(m_main);
     m_actions->setReadOnly(false);

@@ -20,6 +20,7 @@ class KeysPage;
 class TeamController;
 class SpendController;
 class SpendPage;
+class ReportsPage;
 class TeamPage;
 class WelcomePage;
 struct ApiError;
@@ -42,6 +43,7 @@ public:
     KeysPage *keysPage() const { return m_keysPage; }
     TeamPage *teamPage() const { return m_teamPage; }
     SpendPage *spendPage() const { return m_spendPage; }
+    ReportsPage *reportsPage() const { return m_reportsPage; }
     KeyActions *keyActions() const { return m_actions; }
     ErrorBanner *errorBanner() const { return m_errorBanner; }
     // Shows a problem that is not a refresh failure (e.g. the database could not be opened).
@@ -72,6 +74,7 @@ private:
     KeysPage *m_keysPage;
     TeamPage *m_teamPage = nullptr;
     SpendPage *m_spendPage = nullptr;
+    ReportsPage *m_reportsPage = nullptr;
     QSystemTrayIcon *m_tray = nullptr; // created on the first alert, where a tray exists
     KeyActions *m_actions;
     ErrorBanner *m_errorBanner;

@@ -43,11 +43,12 @@ std::optional<ReportPeriod> reportPeriodFromName(const QString &name)
 
 QString costKey(ReportPeriod period) { return reportPeriodName(period) + u"_cost"_s; }
 
-double forecastNext(const QList<double> &dense, int days)
+QList<double> trendNext(const QList<double> &dense, int days)
 {
+    QList<double> out;
     const qsizetype n = dense.size();
     if (n == 0 || days <= 0)
-        return 0;
+        return out;
     double sumX = 0, sumY = 0, sumXX = 0, sumXY = 0;
     for (qsizetype i = 0; i < n; ++i) {
         const double x = double(i), y = dense.at(i);
@@ -59,10 +60,18 @@ double forecastNext(const QList<double> &dense, int days)
     const double denominator = double(n) * sumXX - sumX * sumX;
     const double slope = denominator != 0 ? (double(n) * sumXY - sumX * sumY) / denominator : 0.0;
     const double intercept = (sumY - slope * sumX) / double(n);
-    double total = 0;
     // Each future day on the line, a negative day counted as nothing: spend cannot go below zero.
+    out.reserve(days);
     for (int d = 0; d < days; ++d)
-        total += std::max(0.0, intercept + slope * double(n + d));
+        out << std::max(0.0, intercept + slope * double(n + d));
+    return out;
+}
+
+double forecastNext(const QList<double> &dense, int days)
+{
+    double total = 0;
+    for (double v : trendNext(dense, days))
+        total += v;
     return total;
 }
 

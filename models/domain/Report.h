@@ -53,6 +53,8 @@ TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<Wee
 // Spend over the `days` days after the series, from a least-squares line through it (quiet days
 // count as zero); never below zero. A flat series forecasts itself; a rising one more.
 double forecastNext(const QList<double> &dense, int days);
+// The same line's value for each of those days (what a chart draws dashed).
+QList<double> trendNext(const QList<double> &dense, int days);
 
 // Exports. CSV: one header row (the seed's columns, then the comparison) and a row per member;
 // names are defused for spreadsheets. JSON: the period and totals plus "rows" with the seed's keys

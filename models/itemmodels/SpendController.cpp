@@ -28,6 +28,11 @@ QDate SpendController::periodStart(Period period, const QDate &today)
     return today;
 }
 
+TeamReport SpendController::report(ReportPeriod period, QString *error) const
+{
+    return m_store->teamReport(period, today(), error);
+}
+
 QList<SpendController::MemberBar> SpendController::memberBars(Period period) const
 {
     const QDate to = today();

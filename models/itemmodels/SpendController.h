@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Alerts.h"
+#include "Report.h"
 #include "Spend.h"
 #include "Store.h"
 
@@ -55,6 +56,9 @@ public:
     // Every alert that holds now (for the banner), and, once per alert across refreshes and
     // dashboards on the same database, the new ones (for a desktop notification).
     QList<Alert> alerts() const;
+
+    // The weekly or monthly team report ending today (UTC); `error` set when the database failed.
+    TeamReport report(ReportPeriod period, QString *error) const;
     QList<Alert> takeNewAlerts();
 
 public Q_SLOTS:

@@ -17,6 +17,9 @@
 #include "SecretStore.h"
 #include "Store.h"
 #include "SpendController.h"
+#include "Csv.h"
+#include "ReportsPage.h"
+#include "ReportTableModel.h"
 #include "SpendPage.h"
 #include "TeamController.h"
 #include "TeamPage.h"
@@ -25,11 +28,18 @@
 #include <QBarSet>
 #include <QCheckBox>
 #include <QChart>
+#include <QHorizontalBarSeries>
 #include <QHorizontalStackedBarSeries>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMenu>
 #include <QLineSeries>
 #include <QComboBox>
 #include <QDialog>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -584,6 +594,107 @@ private Q_SLOTS:
         auto *search = m_window->keysPage()->findChild<QLineEdit *>(u"keySearchLineEdit"_s);
         QCOMPARE(search->text(), bars.at(0).member);
         QVERIFY(m_window->keysPage()->isVisible());
+    }
+
+    void reportsPageShowsTheReportAndExportsIt()
+    {
+        QVERIFY(m_window->showPage(u"reports"_s));
+        ReportsPage *page = m_window->reportsPage();
+        QVERIFY(page);
+        QString error;
+        const TeamReport expected = m_store->teamReport(ReportPeriod::Weekly, QDateTime::currentDateTimeUtc().date(), &error);
+        QVERIFY(error.isEmpty());
+        QVERIFY(expected.rows.size() >= 5);
+        // The table is the store's report: biggest spender first, the change and forecast beside.
+        QTableView *table = find<QTableView>("reportTable");
+        QCOMPARE(table->model()->rowCount(), expected.rows.size());
+        QCOMPARE(table->model()->index(0, ReportTableModel::MemberColumn).data().toString(), expected.rows.at(0).member);
+        QCOMPARE(table->model()->index(0, ReportTableModel::CostColumn).data().toString(), formatUsd(expected.rows.at(0).cost));
+        QCOMPARE(table->model()->index(0, ReportTableModel::ChangeColumn).data().toString(),
+                 ReportTableModel::changeText(expected.rows.at(0).change));
+        QVERIFY(find<QLabel>("reportSummaryLabel")->text().contains(formatUsd(expected.total)));
+        // Sorting by a money column sorts by the number, not the text ("$9" < "$10").
+        table->sortByColumn(ReportTableModel::ForecastColumn, Qt::AscendingOrder);
+        for (int r = 1; r < table->model()->rowCount(); ++r)
+            QVERIFY(table->model()->index(r - 1, ReportTableModel::ForecastColumn).data(Qt::UserRole).toDouble()
+                    <= table->model()->index(r, ReportTableModel::ForecastColumn).data(Qt::UserRole).toDouble());
+        // The comparison chart's bars are the rows' numbers (biggest drawn on top).
+        auto *bars = qobject_cast<QHorizontalBarSeries *>(page->comparisonChart()->series().value(0));
+        QVERIFY(bars);
+        const int shown = int(std::min<qsizetype>(expected.rows.size(), 10));
+        QCOMPARE(bars->barSets().at(1)->count(), shown);
+        QCOMPARE(bars->barSets().at(1)->at(shown - 1), expected.rows.at(0).cost);
+        QCOMPARE(bars->barSets().at(0)->at(shown - 1), expected.rows.at(0).previousCost);
+        // The trend: both windows of real days, then the forecast's 7 days joined to the last one.
+        QCOMPARE(qobject_cast<QLineSeries *>(page->trendChart()->series().value(0))->count(), 14);
+        QCOMPARE(qobject_cast<QLineSeries *>(page->trendChart()->series().value(1))->count(), 8);
+        find<QComboBox>("reportPeriodCombo")->setCurrentIndex(1);
+        QCOMPARE(page->report().period, ReportPeriod::Monthly);
+        QCOMPARE(qobject_cast<QLineSeries *>(page->trendChart()->series().value(0))->count(), 60);
+        QVERIFY(page->report().total > expected.total); // the demo's history is longer than a week
+        find<QComboBox>("reportPeriodCombo")->setCurrentIndex(0);
+
+        // Exports, each read back.
+        QString target;
+        QStringList suggested;
+        page->setSaveChooser([&](const QString &, const QString &name, const QString &) {
+            suggested << name;
+            return target;
+        });
+        target = m_dir->filePath(u"report.csv"_s);
+        find<QPushButton>("exportCsvButton")->click();
+        QFile csvFile(target);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const CsvParse csv = parseCsv(QString::fromUtf8(csvFile.readAll()));
+        QVERIFY(csv.error.isEmpty());
+        QCOMPARE(csv.records.size(), expected.rows.size() + 1);
+        QCOMPARE(csv.records.at(1).fields.at(0), expected.rows.at(0).member);
+        QCOMPARE(csv.records.at(1).fields.at(1).toDouble(), expected.rows.at(0).cost);
+        QVERIFY(suggested.last().startsWith(u"orteam-weekly-report-"_s));
+
+        target = m_dir->filePath(u"report.json"_s);
+        find<QPushButton>("exportJsonButton")->click();
+        QFile jsonFile(target);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(jsonFile.readAll()).object();
+        QCOMPARE(json.value("rows"_L1).toArray().size(), expected.rows.size());
+        QCOMPARE(json.value("total"_L1).toDouble(), expected.total);
+
+        target = m_dir->filePath(u"report.pdf"_s);
+        find<QPushButton>("exportPdfButton")->click();
+        QFile pdfFile(target);
+        QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+        const QByteArray pdf = pdfFile.readAll();
+        QVERIFY(pdf.startsWith("%PDF-"));
+        const qsizetype pages = pdf.count("/Type /Page\n") + pdf.count("/Type /Page ") + pdf.count("/Type /Page/")
+                                + pdf.count("/Type /Page>");
+        QVERIFY2(pages >= 2, qPrintable(u"%1 pages"_s.arg(pages))); // the table, then the charts
+        QVERIFY(pdf.count("/Subtype /Image") >= 2);                   // both charts are in it
+
+        target = m_dir->filePath(u"chart.png"_s);
+        page->findChild<QMenu *>(u"saveChartMenu"_s)->actions().at(0)->trigger();
+        QImage png(target);
+        QVERIFY(!png.isNull());
+        QVERIFY(png.width() >= 720);
+        QSet<QRgb> colours;
+        for (int x = 0; x < png.width(); x += 7)
+            colours.insert(png.pixel(x, png.height() / 3));
+        QVERIFY(colours.size() > 3); // a drawn chart, not a blank image
+
+        // A place that cannot be written: a clear message, and the earlier file is untouched.
+        target = m_dir->filePath(u"report.csv/inside-a-file.json"_s);
+        QSignalSpy problem(page, &ReportsPage::problem);
+        find<QPushButton>("exportJsonButton")->click();
+        QCOMPARE(problem.size(), 1);
+        QVERIFY(find<QLabel>("errorBannerLabel")->text().contains(u"Cannot write"_s));
+        QVERIFY(QFileInfo(m_dir->filePath(u"report.csv"_s)).isFile());
+        QCOMPARE(QFileInfo(m_dir->filePath(u"report.csv"_s)).size(), csvFile.size());
+        // Cancelling the file dialog does nothing.
+        target.clear();
+        QSignalSpy status(page, &ReportsPage::status);
+        find<QPushButton>("exportPdfButton")->click();
+        QCOMPARE(status.size(), 0);
+        snapshot(page, "reports");
     }
 
     void autoEnforceDisablesKeysOfMembersOverBudget()

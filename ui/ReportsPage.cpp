@@ -1,0 +1,354 @@
+#include "ReportsPage.h"
+
+#include "Money.h"
+#include "ReportExport.h"
+#include "ReportTableModel.h"
+#include "SpendController.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QCursor>
+#include <QDateTimeAxis>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QHorizontalBarSeries>
+#include <QLabel>
+#include <QLineSeries>
+#include <QMenu>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTimeZone>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+QChartView *makeChartView(const char *name, const QString &title, QWidget *parent)
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    auto *view = new QChartView(chart, parent);
+    view->setObjectName(QLatin1StringView(name));
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumSize(360, 220);
+    return view;
+}
+
+void clearChart(QChart *chart)
+{
+    chart->removeAllSeries();
+    for (QAbstractAxis *axis : chart->axes()) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
+}
+
+QValueAxis *moneyAxis(double max)
+{
+    auto *axis = new QValueAxis;
+    axis->setLabelFormat(u"$%.2f"_s);
+    axis->setRange(0, max > 0 ? max * 1.1 : 1.0);
+    axis->applyNiceNumbers();
+    return axis;
+}
+
+double noon(const QDate &day) { return double(QDateTime(day, QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch()); }
+} // namespace
+
+ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(parent), m_spend(spend)
+{
+    setObjectName(u"reportsPage"_s);
+    m_model = new ReportTableModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(Qt::UserRole);
+
+    m_period = new QComboBox(this);
+    m_period->setObjectName(u"reportPeriodCombo"_s);
+    m_period->addItem(tr("Weekly: the last 7 days"), int(ReportPeriod::Weekly));
+    m_period->addItem(tr("Monthly: the last 30 days"), int(ReportPeriod::Monthly));
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(u"reportSummaryLabel"_s);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_csv = new QPushButton(tr("Export CSV…"), this);
+    m_csv->setObjectName(u"exportCsvButton"_s);
+    m_json = new QPushButton(tr("Export JSON…"), this);
+    m_json->setObjectName(u"exportJsonButton"_s);
+    m_pdf = new QPushButton(tr("Export PDF…"), this);
+    m_pdf->setObjectName(u"exportPdfButton"_s);
+    m_pdf->setToolTip(tr("The report with its charts, ready to send or print"));
+    m_png = new QPushButton(tr("Save chart as PNG"), this);
+    m_png->setObjectName(u"saveChartButton"_s);
+
+    m_table = new QTableView(this);
+    m_table->setObjectName(u"reportTable"_s);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(ReportTableModel::CostColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+
+    m_comparison = makeChartView("reportComparisonChart", tr("Cost per member: this window and the one before"), this);
+    m_trend = makeChartView("reportTrendChart", tr("Team spend per day (dashed: the forecast)"), this);
+
+    auto *pngMenu = new QMenu(m_png);
+    pngMenu->setObjectName(u"saveChartMenu"_s);
+    pngMenu->addAction(tr("Cost per member chart…"), this, [this] { saveChartPng(m_comparison); });
+    pngMenu->addAction(tr("Team spend per day chart…"), this, [this] { saveChartPng(m_trend); });
+    m_png->setMenu(pngMenu);
+    // Every chart also offers itself from its context menu.
+    for (QChartView *view : {m_comparison, m_trend}) {
+        view->setContextMenuPolicy(Qt::ActionsContextMenu);
+        auto *action = new QAction(tr("Save chart as PNG…"), view);
+        connect(action, &QAction::triggered, this, [this, view] { saveChartPng(view); });
+        view->addAction(action);
+    }
+
+    auto *top = new QHBoxLayout;
+    auto *periodLabel = new QLabel(tr("Report:"), this);
+    periodLabel->setObjectName(u"reportPeriodLabel"_s);
+    top->addWidget(periodLabel);
+    top->addWidget(m_period);
+    top->addStretch(1);
+    for (QPushButton *b : {m_csv, m_json, m_pdf, m_png})
+        top->addWidget(b);
+
+    auto *charts = new QSplitter(Qt::Vertical, this);
+    charts->setObjectName(u"reportChartsSplitter"_s);
+    charts->addWidget(m_comparison);
+    charts->addWidget(m_trend);
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->setObjectName(u"reportSplitter"_s);
+    split->addWidget(m_table);
+    split->addWidget(charts);
+    split->setChildrenCollapsible(false);
+    // The table needs about its columns' width; the charts get the rest (a splitter hands space
+    // out by size hints, which would leave the charts a sliver).
+    split->setSizes({690, 510});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_summary);
+    layout->addWidget(split, 1);
+
+    connect(m_period, &QComboBox::currentIndexChanged, this, &ReportsPage::rebuild);
+    connect(m_spend, &SpendController::changed, this, &ReportsPage::rebuild);
+    connect(m_csv, &QPushButton::clicked, this, &ReportsPage::exportCsv);
+    connect(m_json, &QPushButton::clicked, this, &ReportsPage::exportJson);
+    connect(m_pdf, &QPushButton::clicked, this, &ReportsPage::exportPdf);
+
+    m_chooseSave = [this](const QString &title, const QString &suggested, const QString &filter) {
+        const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        return QFileDialog::getSaveFileName(this, title, folder + u'/' + suggested, filter);
+    };
+    rebuild();
+}
+
+const TeamReport &ReportsPage::report() const { return m_model->report(); }
+QChart *ReportsPage::comparisonChart() const { return m_comparison->chart(); }
+QChart *ReportsPage::trendChart() const { return m_trend->chart(); }
+
+void ReportsPage::rebuild()
+{
+    QString error;
+    const auto period = ReportPeriod(m_period->currentData().toInt());
+    const TeamReport report = m_spend->report(period, &error);
+    if (!error.isEmpty()) {
+        // Keep what is shown (it was right a moment ago) and say why it is not refreshed.
+        Q_EMIT problem(tr("Could not read the report from the team database: %1").arg(error));
+        return;
+    }
+    m_model->setReport(report);
+    m_table->sortByColumn(m_table->horizontalHeader()->sortIndicatorSection(), m_table->horizontalHeader()->sortIndicatorOrder());
+    const int days = reportDays(period);
+    if (report.rows.isEmpty())
+        m_summary->setText(tr("%1 to %2 (UTC): no usage recorded in these %3 days or the %3 before.")
+                               .arg(report.from.toString(Qt::ISODate), report.to.toString(Qt::ISODate))
+                               .arg(days));
+    else
+        m_summary->setText(tr("<b>%1 to %2 (UTC)</b>: team total <b>%3</b>; the %4 days before %5 (%6); next %4 days "
+                              "forecast <b>%7</b>. %n member(s).",
+                              nullptr, int(report.rows.size()))
+                               .arg(report.from.toString(Qt::ISODate), report.to.toString(Qt::ISODate), formatUsd(report.total))
+                               .arg(days)
+                               .arg(formatUsd(report.previousTotal), ReportTableModel::changeText(report.change),
+                                    formatUsd(report.forecast)));
+    for (QPushButton *b : {m_csv, m_json, m_pdf})
+        b->setEnabled(true); // an empty report is still a valid export (the header, the window)
+    buildComparison();
+    buildTrend();
+}
+
+void ReportsPage::buildComparison()
+{
+    QChart *chart = m_comparison->chart();
+    clearChart(chart);
+    const TeamReport &r = m_model->report();
+    // The ten biggest spenders (the table has everyone), biggest at the top.
+    const QList<TeamReportRow> rows = r.rows.mid(0, 10);
+    auto *now = new QBarSet(tr("This window"));
+    auto *before = new QBarSet(tr("The window before"));
+    now->setColor(QColor(0x1e, 0x88, 0xe5));
+    before->setColor(QColor(0xb0, 0xbe, 0xc5));
+    QStringList categories;
+    double max = 0;
+    for (auto it = rows.crbegin(); it != rows.crend(); ++it) {
+        categories << it->member;
+        now->append(it->cost);
+        before->append(it->previousCost);
+        max = std::max({max, it->cost, it->previousCost});
+    }
+    auto *series = new QHorizontalBarSeries;
+    series->append(before);
+    series->append(now);
+    chart->addSeries(series);
+    auto *y = new QBarCategoryAxis;
+    y->append(categories);
+    y->setTruncateLabels(false);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(y);
+    QValueAxis *x = moneyAxis(max);
+    chart->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(x);
+    const QList<TeamReportRow> shown(rows.crbegin(), rows.crend());
+    auto tip = [shown](bool on, int index) {
+        if (!on || index < 0 || index >= shown.size())
+            return QToolTip::hideText();
+        const TeamReportRow &row = shown.at(index);
+        QToolTip::showText(QCursor::pos(), tr("%1: %2 (before %3, %4)")
+                                               .arg(row.member, formatUsd(row.cost), formatUsd(row.previousCost),
+                                                    ReportTableModel::changeText(row.change)));
+    };
+    connect(now, &QBarSet::hovered, this, tip);
+    connect(before, &QBarSet::hovered, this, tip);
+}
+
+void ReportsPage::buildTrend()
+{
+    QChart *chart = m_trend->chart();
+    clearChart(chart);
+    const TeamReport &r = m_model->report();
+    const int days = reportDays(r.period);
+    const QList<std::pair<QDate, double>> history = m_spend->teamDaily(2 * days);
+    auto *axisX = new QDateTimeAxis;
+    axisX->setFormat(u"d MMM"_s);
+    axisX->setTickCount(7);
+    chart->addAxis(axisX, Qt::AlignBottom);
+    auto *spent = new QLineSeries;
+    spent->setName(tr("Spent"));
+    spent->setPen(QPen(QColor(0x1f, 0x3a, 0x5f), 2));
+    QList<double> values;
+    double max = 0;
+    for (const auto &[day, cost] : history) {
+        spent->append(noon(day), cost);
+        values << cost;
+        max = std::max(max, cost);
+    }
+    auto *ahead = new QLineSeries;
+    ahead->setName(tr("Forecast"));
+    ahead->setPen(QPen(QColor(0xfb, 0x8c, 0x00), 2, Qt::DashLine));
+    const QList<double> trend = trendNext(values, days);
+    if (!history.isEmpty()) {
+        ahead->append(noon(history.back().first), history.back().second); // joined to the last real day
+        for (qsizetype i = 0; i < trend.size(); ++i) {
+            ahead->append(noon(history.back().first.addDays(i + 1)), trend.at(i));
+            max = std::max(max, trend.at(i));
+        }
+    }
+    chart->addSeries(spent);
+    chart->addSeries(ahead);
+    QValueAxis *axisY = moneyAxis(max);
+    chart->addAxis(axisY, Qt::AlignLeft);
+    for (QLineSeries *s : {spent, ahead}) {
+        s->attachAxis(axisX);
+        s->attachAxis(axisY);
+        connect(s, &QLineSeries::hovered, this, [name = s->name()](const QPointF &p, bool on) {
+            if (on)
+                QToolTip::showText(QCursor::pos(), tr("%1, %2: %3")
+                                                       .arg(name,
+                                                            QDateTime::fromMSecsSinceEpoch(qint64(p.x()), QTimeZone::utc())
+                                                                .date()
+                                                                .toString(Qt::ISODate),
+                                                            formatUsd(p.y())));
+        });
+    }
+    if (!history.isEmpty())
+        axisX->setRange(QDateTime::fromMSecsSinceEpoch(qint64(noon(history.front().first)), QTimeZone::utc()),
+                        QDateTime::fromMSecsSinceEpoch(qint64(noon(history.back().first.addDays(days))), QTimeZone::utc()));
+}
+
+QString ReportsPage::suggestedName(const QString &extension) const
+{
+    const TeamReport &r = m_model->report();
+    return u"orteam-%1-report-%2.%3"_s.arg(reportPeriodName(r.period), r.to.toString(Qt::ISODate), extension);
+}
+
+void ReportsPage::saveBytes(const QString &title, const QString &extension, const QString &filter, const QByteArray &bytes)
+{
+    const QString path = m_chooseSave(title, suggestedName(extension), filter);
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!saveFileAtomically(path, bytes, &error))
+        return Q_EMIT problem(error);
+    Q_EMIT status(tr("Saved %1").arg(path));
+}
+
+void ReportsPage::exportCsv()
+{
+    saveBytes(tr("Export report as CSV"), u"csv"_s, tr("CSV files (*.csv)"), reportCsv(m_model->report()));
+}
+
+void ReportsPage::exportJson()
+{
+    saveBytes(tr("Export report as JSON"), u"json"_s, tr("JSON files (*.json)"), reportJson(m_model->report()));
+}
+
+void ReportsPage::exportPdf()
+{
+    const QString path = m_chooseSave(tr("Export report as PDF"), suggestedName(u"pdf"_s), tr("PDF files (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    const QList<PdfChart> charts{{m_comparison->chart()->title(), renderChart(m_comparison)},
+                                 {m_trend->chart()->title(), renderChart(m_trend)}};
+    QString error;
+    if (!writeReportPdf(path, m_model->report(), charts, m_demo, &error))
+        return Q_EMIT problem(error);
+    Q_EMIT status(tr("Saved %1").arg(path));
+}
+
+void ReportsPage::saveChartPng(QChartView *view)
+{
+    const QString name = view == m_comparison ? u"members"_s : u"daily"_s;
+    const QString path = m_chooseSave(tr("Save chart as PNG"), suggestedName(u"png"_s).replace(u".png"_s, u"-%1.png"_s.arg(name)),
+                                      tr("PNG images (*.png)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!orteam::saveChartPng(view, path, &error))
+        return Q_EMIT problem(error);
+    Q_EMIT status(tr("Saved %1").arg(path));
+}
+
+} // namespace orteam
