@@ -12,6 +12,7 @@
 #include "Money.h"
 #include "SettingsDialog.h"
 #include "SpendController.h"
+#include "ActivitySync.h"
 #include "ReportsPage.h"
 #include "SpendPage.h"
 #include "TeamPage.h"
@@ -41,6 +42,8 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("orteam"));
+    m_team = team;
+    m_spend = spend;
     resize(1280, 780);
 
     m_root = new QStackedWidget(this);
@@ -65,6 +68,13 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
                                                "border-radius:4px; padding:6px 10px;"));
     m_demoBanner->hide();
     outer->addWidget(m_demoBanner);
+    m_readOnlyBanner = new QLabel(m_main);
+    m_readOnlyBanner->setObjectName(QStringLiteral("readOnlyBannerLabel"));
+    m_readOnlyBanner->setWordWrap(true);
+    m_readOnlyBanner->setStyleSheet(QStringLiteral("background:#e8f0fe; color:#1a3e72; border:1px solid #b6cdf5; "
+                                                   "border-radius:3px; padding:6px;"));
+    m_readOnlyBanner->hide();
+    outer->addWidget(m_readOnlyBanner);
     m_errorBanner = new ErrorBanner(m_main);
     outer->addWidget(m_errorBanner);
     connect(m_errorBanner, &ErrorBanner::retryRequested, m_keys, &KeyListController::refresh);
@@ -140,7 +150,10 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     auto *refresh = new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Refresh"), this);
     refresh->setObjectName(QStringLiteral("refreshAction"));
     refresh->setShortcut(QKeySequence::Refresh);
-    connect(refresh, &QAction::triggered, m_keys, &KeyListController::refresh);
+    connect(refresh, &QAction::triggered, m_keys, [this] {
+        if (!m_readOnlyView) // without a key there is nothing to ask OpenRouter (see below)
+            m_keys->refresh();
+    });
     auto *settings = new QAction(style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("Settings…"), this);
     settings->setObjectName(QStringLiteral("settingsAction"));
     settings->setShortcut(QKeySequence::Preferences);
@@ -154,7 +167,7 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     QAction *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("quitAction"));
     quit->setShortcut(QKeySequence::Quit);
-    QMenu *keysMenu = menuBar()->addMenu(tr("&Keys"));
+    QMenu *keysMenu = m_keysMenu = menuBar()->addMenu(tr("&Keys"));
     keysMenu->setObjectName(QStringLiteral("keysMenu"));
     keysMenu->addAction(refresh);
     keysMenu->addSeparator();
@@ -215,18 +228,87 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     connect(m_keys, &KeyListController::busyChanged, m_busy, &QWidget::setVisible);
     connect(m_connection, &ConnectionManager::ready, this, &MainWindow::onReady);
     connect(m_connection, &ConnectionManager::keyMissing, this, [this, refresh] {
-        m_root->setCurrentWidget(m_welcome);
         // Nothing to act on until there is a key.
         m_actions->setReadOnly(true);
-        refresh->setEnabled(false);
         m_connectionLabel->setText(tr("No management key"));
+        if (m_team && !m_team->members().isEmpty()) {
+            // A team database with a team in it: a lead without a key still sees everything the
+            // database holds (what an admin's dashboard or `orteam-cli sync` put there).
+            enterReadOnlyView();
+        } else {
+            m_root->setCurrentWidget(m_welcome);
+            refresh->setEnabled(false);
+        }
         markLoaded();
+    });
+    // In the read-only view "Refresh" re-reads the team database (other dashboards write to it).
+    connect(refresh, &QAction::triggered, this, [this] {
+        if (!m_readOnlyView)
+            return;
+        m_team->reload();
+        if (m_spend)
+            m_spend->refresh();
+        m_refreshLabel->setText(tr("Read %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
     });
 }
 
 bool MainWindow::isShowingWelcome() const
 {
     return m_root->currentWidget() == m_welcome;
+}
+
+void MainWindow::enterReadOnlyView()
+{
+    m_readOnlyView = true;
+    m_readOnlyBanner->setText(tr("<b>Read-only</b>: no management key, so keys cannot be listed or changed. Spend, reports "
+                                 "and the team come from the team database %1, kept current by an admin's dashboard or "
+                                 "<code>orteam-cli sync</code>. Add a key in Settings to manage the team.")
+                                  .arg(m_team->store()->location().display().toHtmlEscaped()));
+    m_readOnlyBanner->show();
+    if (m_teamPage)
+        m_teamPage->setReadOnly(true);
+    // The keys page would stay empty: leave it out, and open on spend.
+    m_navigation->item(int(m_pageNames.indexOf(QStringLiteral("keys"))))->setHidden(true);
+    if (m_syncAction)
+        m_syncAction->setVisible(false);
+    m_root->setCurrentWidget(m_main);
+    showPage(m_spendPage ? QStringLiteral("spend") : QStringLiteral("team"));
+    if (m_spend)
+        m_spend->refresh();
+    setWindowTitle(tr("orteam — read-only"));
+}
+
+void MainWindow::setActivitySync(ActivitySync *sync)
+{
+    auto *action = m_syncAction = new QAction(tr("Sync activity now"), this);
+    action->setObjectName(QStringLiteral("syncActivityAction"));
+    action->setToolTip(tr("Copy OpenRouter's activity (spend per day, model and key) into the team database"));
+    connect(action, &QAction::triggered, sync, &ActivitySync::syncNow);
+    m_keysMenu->insertAction(m_keysMenu->actions().value(1), action);
+    m_syncProgress = new QProgressBar(statusBar());
+    m_syncProgress->setObjectName(QStringLiteral("syncProgressBar"));
+    m_syncProgress->setMaximumWidth(160);
+    m_syncProgress->setMaximumHeight(14);
+    m_syncProgress->setFormat(tr("Activity %v/%m keys"));
+    m_syncProgress->hide();
+    statusBar()->insertPermanentWidget(1, m_syncProgress);
+    connect(sync, &ActivitySync::started, this, [this, action] {
+        action->setEnabled(false);
+        m_syncProgress->setRange(0, 0);
+        m_syncProgress->show();
+    });
+    connect(sync, &ActivitySync::progress, this, [this](int done, int total) {
+        m_syncProgress->setRange(0, std::max(total, 1));
+        m_syncProgress->setValue(done);
+    });
+    connect(sync, &ActivitySync::finished, this, [this, action](bool ok, const QString &message) {
+        action->setEnabled(true);
+        m_syncProgress->hide();
+        if (ok)
+            statusBar()->showMessage(message, 8000);
+        else
+            showProblem(message);
+    });
 }
 
 void MainWindow::onReady()
@@ -238,6 +320,15 @@ void MainWindow::onReady()
     setWindowTitle(demo ? tr("orteam — demo data") : tr("orteam"));
     m_root->setCurrentWidget(m_main);
     m_actions->setReadOnly(false);
+    if (m_readOnlyView) { // a key was added: everything comes back
+        m_readOnlyView = false;
+        m_readOnlyBanner->hide();
+        if (m_teamPage)
+            m_teamPage->setReadOnly(false);
+        m_navigation->item(int(m_pageNames.indexOf(QStringLiteral("keys"))))->setHidden(false);
+        if (m_syncAction)
+            m_syncAction->setVisible(true);
+    }
     findChild<QAction *>(QStringLiteral("refreshAction"))->setEnabled(true);
     m_connectionLabel->setText(tr("Connecting to %1…").arg(m_connection->serverLabel()));
     m_keys->setRefreshInterval(m_connection->refreshIntervalSeconds());

@@ -19,6 +19,7 @@ class KeyListController;
 class KeysPage;
 class TeamController;
 class SpendController;
+class ActivitySync;
 class SpendPage;
 class ReportsPage;
 class TeamPage;
@@ -49,6 +50,9 @@ public:
     // Shows a problem that is not a refresh failure (e.g. the database could not be opened).
     void showProblem(const QString &message);
     bool isShowingWelcome() const;
+    bool isReadOnlyView() const { return m_readOnlyView; }
+    // The periodic activity sync: its progress in the status bar and a "Sync activity now" action.
+    void setActivitySync(ActivitySync *sync);
 
 Q_SIGNALS:
     // The first refresh has finished (with or without error), or the welcome page is up: the
@@ -62,6 +66,7 @@ private:
     void updateCredits();
     void openSettings();
     void markLoaded();
+    void enterReadOnlyView();
 
     KeyListController *m_keys;
     ConnectionManager *m_connection;
@@ -69,6 +74,10 @@ private:
     WelcomePage *m_welcome;
     QWidget *m_main;
     QLabel *m_demoBanner;
+    QLabel *m_readOnlyBanner;
+    bool m_readOnlyView = false;
+    TeamController *m_team = nullptr;
+    SpendController *m_spend = nullptr;
     QListWidget *m_navigation;
     QStackedWidget *m_pages;
     KeysPage *m_keysPage;
@@ -82,6 +91,9 @@ private:
     QLabel *m_creditsLabel;
     QLabel *m_refreshLabel;
     QProgressBar *m_busy;
+    QProgressBar *m_syncProgress = nullptr;
+    QMenu *m_keysMenu = nullptr;
+    QAction *m_syncAction = nullptr;
     QStringList m_pageNames;
     bool m_loadedOnce = false;
 };

@@ -111,7 +111,10 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
     connect(m_add, &QPushButton::clicked, this, &TeamPage::addMember);
     connect(m_edit, &QPushButton::clicked, this, &TeamPage::editMember);
-    connect(m_table, &QAbstractItemView::doubleClicked, this, &TeamPage::editMember);
+    connect(m_table, &QAbstractItemView::doubleClicked, this, [this] {
+        if (!m_readOnly)
+            editMember();
+    });
     connect(m_setTier, &QPushButton::clicked, this, &TeamPage::setTierOfSelection);
     connect(m_offboard, &QPushButton::clicked, this, &TeamPage::offboardSelection);
     connect(m_import, &QPushButton::clicked, this, &TeamPage::importRoster);
@@ -169,6 +172,14 @@ void TeamPage::selectMembers(const QStringList &names)
         if (names.contains(index.data(MemberTableModel::NameRole).toString()))
             m_table->selectionModel()->select(index, QItemSelectionModel::Select | QItemSelectionModel::Rows);
     }
+}
+
+void TeamPage::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    for (QWidget *w : std::initializer_list<QWidget *>{m_add, m_edit, m_bulkTier, m_setTier, m_offboard, m_import, m_tiers,
+                                                       m_apply, m_autoEnforce})
+        w->setVisible(!readOnly);
 }
 
 void TeamPage::updateEnabled()

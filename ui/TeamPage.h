@@ -35,6 +35,11 @@ public:
     // Where "Import CSV…" gets its file: a file dialog, or (tests) a fixed path.
     void setFileChooser(std::function<QString()> chooser) { m_chooseFile = std::move(chooser); }
 
+    // Read-only viewing (no management key, perhaps a read-only database role): the team and its
+    // spend are shown, every control that would change something is hidden.
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const { return m_readOnly; }
+
 public Q_SLOTS:
     void addMember();
     void editMember();
@@ -66,6 +71,7 @@ private:
     QPushButton *m_tiers;
     QPushButton *m_apply;
     QCheckBox *m_autoEnforce;
+    bool m_readOnly = false;
     QLabel *m_overBudget;
     QTableView *m_table;
     QLabel *m_summary;

@@ -1,5 +1,7 @@
 #include "Cli.h"
 
+#include "ActivityFetcher.h"
+
 #include "Csv.h"
 #include "Enforcement.h"
 #include "GuardrailSync.h"
@@ -13,6 +15,9 @@
 #include "UrlPolicy.h"
 
 #include <QCoreApplication>
+
+#include <cstdio>
+#include <unistd.h>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -854,19 +859,30 @@ int Cli::syncCommand(QStringList args)
     const auto keys = waitFor<ApiKeyList>([&](auto done) { m_client.listKeys(true, nullptr, done); });
     if (!keys.ok())
         return failApi(keys.error);
-    std::optional<QList<ActivityItem>> activity;
+    std::optional<ActivityData> activity;
     if (!withoutActivity) {
-        const auto r = waitFor<QList<ActivityItem>>([&](auto done) { m_client.activity({}, nullptr, done); });
+        // The account's days per model, and each member's used keys' (requests, models per person).
+        const QStringList perKey = keysForActivity(keys.value, m_store->keyOwners());
+        const bool interactive = isatty(fileno(stderr)) == 1;
+        const auto r = waitFor<ActivityData>([&](auto done) {
+            fetchActivity(&m_client, perKey, nullptr, [&](int n, int total) {
+                // Progress for a person at a terminal; scripts and logs get only the result line.
+                if (interactive && (n == total || n % 25 == 0))
+                    m_err << "activity: " << n << " of " << total << " key(s)\r" << (n == total ? "\n" : "") << Qt::flush;
+            }, done);
+        });
         if (!r.ok())
             return failApi(r.error);
         activity = r.value;
     }
     QString error;
-    if (!m_store->recordSync(keys.value, activity, QDateTime::currentDateTimeUtc(), &error))
+    if (!m_store->recordSync(keys.value, activity ? std::optional(activity->account) : std::nullopt, QDateTime::currentDateTimeUtc(),
+                             &error, activity ? activity->perKey : QHash<QString, QList<ActivityItem>>()))
         return fail(ServerError, u"cannot write the sync to %1: %2 (nothing was changed)"_s.arg(m_store->location().display(), error));
     m_out << "Synced " << keys.value.size() << " key(s)";
     if (activity)
-        m_out << " and " << activity->size() << " activity row(s)";
+        m_out << ", " << activity->account.size() << " activity row(s) and the activity of " << activity->perKey.size()
+              << " member key(s)";
     m_out << " into " << m_store->location().display() << "." << Qt::endl;
     return Ok;
 }

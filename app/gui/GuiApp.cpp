@@ -10,6 +10,7 @@
 #include "KeychainSecretStore.h"
 #include "MainWindow.h"
 #include "OpenRouterClient.h"
+#include "ActivitySync.h"
 #include "SpendController.h"
 #include "TeamController.h"
 #include "UrlPolicy.h"
@@ -58,7 +59,7 @@ void GuiApp::prepareEnvironment(int argc, char *argv[])
 bool GuiApp::startDemoServer()
 {
     m_fake = std::make_unique<FakeOpenRouter>();
-    DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc(), &m_demoHistory, &m_demoActivity);
+    DemoData::seed(*m_fake, QDateTime::currentDateTimeUtc(), &m_demoHistory, &m_demoActivity, &m_demoKeyActivity);
     if (m_fake->start() == 0) {
         m_fake.reset();
         return false;
@@ -142,7 +143,7 @@ int GuiApp::run()
             QString ignored;
             for (const AuditEntry &e : DemoData::auditHistory(now))
                 m_store->appendAudit(e, &ignored);
-            DemoData::seedStore(*m_store, m_fake->keys(), m_demoHistory, now, m_demoActivity);
+            DemoData::seedStore(*m_store, m_fake->keys(), m_demoHistory, now, m_demoActivity, m_demoKeyActivity);
         }
         m_audit = std::make_unique<AuditLogController>(m_store.get());
         m_keys->setAuditSink([this](const QString &action, const QString &target, const QString &before, const QString &after) {
@@ -154,8 +155,15 @@ int GuiApp::run()
         m_spend = std::make_unique<SpendController>(m_store.get(), m_keys.get());
         // The Spend page reads what the team controller has just written.
         QObject::connect(m_team.get(), &TeamController::changed, m_spend.get(), &SpendController::refresh);
+        m_activitySync = std::make_unique<ActivitySync>(m_store.get(), m_client.get(), m_keys.get(), m_team.get());
+        QObject::connect(m_activitySync.get(), &ActivitySync::finished, m_spend.get(), [this](bool ok) {
+            if (ok)
+                m_spend->refresh();
+        });
     }
     m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get(), m_team.get(), m_spend.get());
+    if (m_activitySync)
+        m_window->setActivitySync(m_activitySync.get());
     if (!m_audit)
         m_window->showProblem(dbProblem + u" Keys still work; the team and the audit log are off until the database opens."_s);
     // The demo from the welcome page runs as its own process: its sample team lives in its own

@@ -9,6 +9,7 @@
 namespace orteam {
 
 class AppSettings;
+class ActivitySync;
 class AuditLogController;
 class Store;
 class ConnectionManager;
@@ -42,6 +43,7 @@ private:
     std::unique_ptr<FakeOpenRouter> m_fake;
     DemoData::KeyHistory m_demoHistory;
     QList<ActivityItem> m_demoActivity;
+    QHash<QString, QList<ActivityItem>> m_demoKeyActivity;
     std::unique_ptr<OpenRouterClient> m_client;
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<AppSettings> m_settings;
@@ -50,6 +52,7 @@ private:
     std::unique_ptr<AuditLogController> m_audit;
     std::unique_ptr<TeamController> m_team;
     std::unique_ptr<SpendController> m_spend;
+    std::unique_ptr<ActivitySync> m_activitySync;
     std::unique_ptr<KeyListController> m_keys;
     std::unique_ptr<MainWindow> m_window;
 };

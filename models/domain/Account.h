@@ -4,6 +4,7 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -47,6 +48,14 @@ struct ActivityItem
     qint64 promptTokens = 0;
     qint64 completionTokens = 0;
     qint64 reasoningTokens = 0;
+};
+
+// What one activity sync reads: the account's days per model, and the same per key for the keys
+// asked about (members' keys: which models each person used, and their request counts).
+struct ActivityData
+{
+    QList<ActivityItem> account;
+    QHash<QString, QList<ActivityItem>> perKey; // key hash → its rows
 };
 
 // One entry of GET /models. Prices are USD per token; OpenRouter sends them as strings.

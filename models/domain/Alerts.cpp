@@ -76,6 +76,26 @@ QList<Alert> currentAlerts(const AlertInput &input)
                      .arg(threshold == 1 ? QString() : u"s"_s);
         out << a;
     }
+    QHash<QString, const Member *> members;
+    for (const Member &m : input.members)
+        members.insert(m.name, &m);
+    for (const ModelUse &use : input.modelUses) {
+        const Member *m = members.value(use.member);
+        if (!m || !m->active)
+            continue;
+        const auto tier = std::find_if(input.tiers.cbegin(), input.tiers.cend(), [m](const Tier &t) { return t.name == m->tier; });
+        // A member without a known tier has no allowlist to break (the Team page flags the tier).
+        if (tier == input.tiers.cend() || tier->isUnrestricted() || tier->allowedModels->contains(use.model))
+            continue;
+        Alert a;
+        a.kind = Alert::Kind::OutsideTier;
+        a.id = u"model:%1:%2"_s.arg(use.member, use.model); // the first use is the news, not every day after
+        a.subject = use.member;
+        const QString requests = use.requests == 1 ? u"1 request"_s : u"%1 requests"_s.arg(use.requests);
+        a.text = u"%1 used %2 (%3, %4 since %5), which the %6 tier does not allow."_s.arg(
+            use.member, use.model, requests, formatUsd(use.cost), use.firstDay.toString(Qt::ISODate), tier->name);
+        out << a;
+    }
     std::stable_sort(out.begin(), out.end(), [](const Alert &a, const Alert &b) { return a.urgent && !b.urgent; });
     return out;
 }

@@ -57,6 +57,16 @@ struct ModelDecision
 };
 ModelDecision applyModelPolicy(const QList<Tier> &tiers, const QString &tierName, const QString &requestedModel);
 
+// A model a member's keys used over some days (from OpenRouter's per-key activity).
+struct ModelUse
+{
+    QString member;
+    QString model;
+    QDate firstDay;
+    double cost = 0;
+    qint64 requests = 0;
+};
+
 // One row of the weekly team report, the seed's columns.
 struct WeeklyReportRow
 {

@@ -137,6 +137,7 @@ QList<Alert> SpendController::alerts() const
         in.spentToday.insert(name, spend.cost);
     in.previousDays = m_store->dailySpendByMember(day.addDays(-14), day.addDays(-1), &error);
     in.keys = m_keys->model()->keys();
+    in.modelUses = m_store->memberModelUses(day.addDays(-7), day, &error);
     return currentAlerts(in);
 }
 

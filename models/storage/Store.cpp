@@ -378,6 +378,28 @@ bool Store::migrate(QString *error)
                 return fail(e);
         }
     }
+    if (from < 3) {
+        // Version 3: activity per key, day and model (GET /activity?api_key_hash=…) for members'
+        // keys: which models each person used (the "outside their tier" alert) and their request
+        // counts, which key counters lack. The view gains those requests (with no cost: the key's
+        // snapshot already counts the money).
+        const QStringList steps{
+            u"CREATE TABLE key_activity (key_hash TEXT NOT NULL, day TEXT NOT NULL, model TEXT NOT NULL, "
+            "usage %1 NOT NULL, requests INTEGER NOT NULL, PRIMARY KEY (key_hash, day, model))"_s.arg(money()),
+            u"CREATE INDEX key_activity_day ON key_activity (day)"_s,
+            u"DROP VIEW member_daily_spend"_s,
+            u"CREATE VIEW member_daily_spend AS "
+            "SELECT user_id AS member, date AS day, total_cost AS cost, request_count AS requests FROM user_usage "
+            "UNION ALL SELECT mk.member_name, ks.day, ks.usage_daily, 0 FROM key_snapshots ks "
+            "JOIN member_keys mk ON mk.key_hash = ks.key_hash "
+            "UNION ALL SELECT mk.member_name, ka.day, 0, ka.requests FROM key_activity ka "
+            "JOIN member_keys mk ON mk.key_hash = ka.key_hash"_s,
+        };
+        for (const QString &sql : steps) {
+            if (!exec(d, sql, &e))
+                return fail(e);
+        }
+    }
     QSqlQuery v(d);
     v.prepare(u"INSERT INTO schema_version (version) VALUES (?)"_s);
     v.addBindValue(SchemaVersion);
@@ -743,13 +765,30 @@ bool Store::recordKeySnapshots(const QList<ApiKey> &keys, const QDateTime &taken
     return recordSync(keys, std::nullopt, takenAt, error);
 }
 
-bool Store::recordSync(const QList<ApiKey> &keys, const std::optional<QList<ActivityItem>> &activity, const QDateTime &takenAt,
-                       QString *error)
+bool Store::recordActivity(const ActivityData &activity, QString *error)
 {
     QSqlDatabase d = db();
     if (!beginWrite(d, error))
         return false;
-    if (activity && !writeActivity(*activity, error)) {
+    if (!writeActivity(activity.account, error) || !writeKeyActivity(activity.perKey, error)) {
+        d.rollback();
+        return false;
+    }
+    if (!d.commit()) {
+        *error = d.lastError().text();
+        d.rollback();
+        return false;
+    }
+    return true;
+}
+
+bool Store::recordSync(const QList<ApiKey> &keys, const std::optional<QList<ActivityItem>> &activity, const QDateTime &takenAt,
+                       QString *error, const QHash<QString, QList<ActivityItem>> &keyActivity)
+{
+    QSqlDatabase d = db();
+    if (!beginWrite(d, error))
+        return false;
+    if ((activity && !writeActivity(*activity, error)) || !writeKeyActivity(keyActivity, error)) {
         d.rollback();
         return false;
     }
@@ -915,6 +954,71 @@ bool Store::writeActivity(const QList<ActivityItem> &activity, QString *error)
         }
     }
     return true;
+}
+
+bool Store::writeKeyActivity(const QHash<QString, QList<ActivityItem>> &perKey, QString *error)
+{
+    // Per key, the same rule as the account's: the days OpenRouter reports replace ours, older
+    // days stay. A day per model (endpoints and providers summed).
+    QSqlDatabase d = db();
+    QSqlQuery clear(d);
+    clear.prepare(u"DELETE FROM key_activity WHERE key_hash = ? AND day = ?"_s);
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO key_activity (key_hash, day, model, usage, requests) VALUES (?, ?, ?, ?, ?)"_s);
+    for (auto [hash, items] : perKey.asKeyValueRange()) {
+        QMap<std::pair<QString, QString>, std::pair<double, qint64>> sums;
+        QSet<QString> days;
+        for (const ActivityItem &a : items) {
+            if (!a.date.isValid())
+                continue;
+            const QString day = a.date.toString(Qt::ISODate);
+            days.insert(day);
+            auto &sum = sums[{day, a.model}];
+            sum.first += a.usage;
+            sum.second += a.requests;
+        }
+        for (const QString &day : std::as_const(days)) {
+            clear.addBindValue(hash);
+            clear.addBindValue(day);
+            if (!clear.exec()) {
+                *error = clear.lastError().text();
+                return false;
+            }
+        }
+        for (auto it = sums.cbegin(); it != sums.cend(); ++it) {
+            q.addBindValue(hash);
+            q.addBindValue(it.key().first);
+            q.addBindValue(text(it.key().second));
+            q.addBindValue(it.value().first);
+            q.addBindValue(it.value().second);
+            if (!q.exec()) {
+                *error = q.lastError().text();
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+QList<ModelUse> Store::memberModelUses(const QDate &from, const QDate &to, QString *error) const
+{
+    QList<ModelUse> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT mk.member_name, ka.model, MIN(ka.day), SUM(ka.usage), SUM(ka.requests) FROM key_activity ka "
+              "JOIN member_keys mk ON mk.key_hash = ka.key_hash WHERE ka.day >= ? AND ka.day <= ? AND ka.requests > 0 "
+              "GROUP BY mk.member_name, ka.model ORDER BY mk.member_name, ka.model"_s);
+    q.addBindValue(from.toString(Qt::ISODate));
+    q.addBindValue(to.toString(Qt::ISODate));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return out;
+    }
+    while (q.next())
+        out << ModelUse{q.value(0).toString(), q.value(1).toString(), QDate::fromString(q.value(2).toString(), Qt::ISODate),
+                        q.value(3).toDouble(), q.value(4).toLongLong()};
+    return out;
 }
 
 QList<ModelSpend> Store::spendByModel(const QDate &from, const QDate &to, QString *error) const

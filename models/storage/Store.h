@@ -68,7 +68,7 @@ struct AuditEntry
 class Store
 {
 public:
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     Store();
     ~Store();
@@ -105,7 +105,11 @@ public:
     // One sync: the key counters and (when given) GET /activity's days, in one transaction, so a
     // sync killed half-way leaves the database as it was. Syncing the same data twice changes nothing.
     bool recordSync(const QList<ApiKey> &keys, const std::optional<QList<ActivityItem>> &activity, const QDateTime &takenAt,
-                    QString *error);
+                    QString *error, const QHash<QString, QList<ActivityItem>> &keyActivity = {});
+    // Activity alone (the dashboard's periodic sync), in one transaction.
+    bool recordActivity(const ActivityData &activity, QString *error);
+    // Which models each member's keys used over [from, to], with the first day of each.
+    QList<ModelUse> memberModelUses(const QDate &from, const QDate &to, QString *error) const;
     QList<ModelSpend> spendByModel(const QDate &from, const QDate &to, QString *error) const;
     int snapshotCount(const QDate &day) const; // key snapshots held for a UTC day
     // Spend per day over [from, to]: the team's (member empty: every member's spend, linked keys
@@ -146,6 +150,7 @@ public:
 private:
     bool migrate(QString *error);
     bool writeActivity(const QList<ActivityItem> &activity, QString *error); // inside a transaction
+    bool writeKeyActivity(const QHash<QString, QList<ActivityItem>> &perKey, QString *error); // inside a transaction
     bool checkTier(const QString &tier, QString *error) const;
     bool isSeedDatabase(QSqlDatabase &db) const;
     bool backUpSeed(QString *error);

@@ -1,6 +1,7 @@
 // The Team page driven like a person would, offscreen, against the fake OpenRouter and a real
 // SQLite file: members and spend, the member form, bulk tier assignment, the tier editor's
 // allowlist, roster import with its preview, offboarding, guardrails and auto-enforce.
+#include "ActivitySync.h"
 #include "AppSettings.h"
 #include "AuditLog.h"
 #include "ConnectionManager.h"
@@ -31,6 +32,9 @@
 #include <QHorizontalBarSeries>
 #include <QHorizontalStackedBarSeries>
 #include <QImage>
+#include <QProgressBar>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -695,6 +699,140 @@ private Q_SLOTS:
         find<QPushButton>("exportPdfButton")->click();
         QCOMPARE(status.size(), 0);
         snapshot(page, "reports");
+    }
+
+    void activitySyncFillsRequestsAndFlagsModelsOutsideTheTier()
+    {
+        // The store starts with key counters only: no requests per member, no per-key models.
+        QString error;
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        QCOMPARE(m_store->teamReport(ReportPeriod::Weekly, today, &error).rows.at(0).requests, 0);
+        QVERIFY(m_store->memberModelUses(today.addDays(-7), today, &error).isEmpty());
+        ActivitySync sync(m_store.get(), m_client.get(), m_keys.get(), m_team.get());
+        m_window->setActivitySync(&sync);
+
+        // A failing per-key read: nothing is written, and the window says why.
+        m_fake->failNext("GET", u"/activity"_s, FakeOpenRouter::errorFault(502, u"upstream down"_s), 1, 3);
+        QSignalSpy finished(&sync, &ActivitySync::finished);
+        QSignalSpy progress(&sync, &ActivitySync::progress);
+        sync.syncNow();
+        QVERIFY(finished.wait(10'000));
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QVERIFY(find<QLabel>("errorBannerLabel")->text().contains(u"nothing was saved"_s));
+        QVERIFY(m_store->memberModelUses(today.addDays(-30), today, &error).isEmpty());
+        QVERIFY(!sync.lastSync().isValid());
+
+        // Then from the Keys menu: the account and each member's used keys (4 at a time).
+        m_fake->clearRequests();
+        progress.clear();
+        QAction *action = find<QAction>("syncActivityAction");
+        action->trigger();
+        QVERIFY(find<QProgressBar>("syncProgressBar")->isVisible());
+        QVERIFY(!action->isEnabled());
+        QVERIFY(finished.wait(10'000));
+        QVERIFY2(finished.at(1).at(0).toBool(), qPrintable(finished.at(1).at(1).toString()));
+        QVERIFY(action->isEnabled());
+        QVERIFY(!find<QProgressBar>("syncProgressBar")->isVisible());
+        QSet<QString> asked;
+        for (const FakeOpenRouter::Recorded &r : m_fake->requests()) {
+            if (r.path == "/activity"_L1 && r.query.hasQueryItem(u"api_key_hash"_s))
+                asked.insert(r.query.queryItemValue(u"api_key_hash"_s));
+        }
+        const QHash<QString, QString> owners = m_team->keyOwners();
+        for (const QString &hash : std::as_const(asked))
+            QVERIFY(owners.contains(hash)); // members' keys only
+        QVERIFY(asked.size() >= 12);     // every member has a used key
+        QCOMPARE(progress.last().at(0).toInt(), asked.size());
+        QCOMPARE(progress.last().at(1).toInt(), asked.size());
+        QVERIFY(sync.lastSync().isValid());
+
+        // Requests per member now reach the report (yesterday and before: activity has no today).
+        const TeamReport report = m_store->teamReport(ReportPeriod::Weekly, today, &error);
+        QVERIFY(report.rows.at(0).requests > 0);
+        // Kate (free tier) used a paid model: one alert, raised once.
+        const QList<Alert> alerts = m_spend->alerts();
+        const auto kate = std::find_if(alerts.cbegin(), alerts.cend(), [](const Alert &a) {
+            return a.kind == Alert::Kind::OutsideTier && a.subject == u"kate"_s;
+        });
+        QVERIFY(kate != alerts.cend());
+        QVERIFY2(kate->text.contains(u"meta-llama/llama-3.1-8b-instruct"_s) && kate->text.contains(u"free tier"_s),
+                 qPrintable(kate->text));
+        for (const Alert &a : alerts)
+            QVERIFY2(a.kind != Alert::Kind::OutsideTier || a.subject == u"kate"_s, qPrintable(a.text)); // nobody else strays
+        QList<Alert> fresh = m_spend->takeNewAlerts();
+        QVERIFY(std::any_of(fresh.cbegin(), fresh.cend(), [](const Alert &a) { return a.kind == Alert::Kind::OutsideTier; }));
+        fresh = m_spend->takeNewAlerts();
+        QVERIFY(std::none_of(fresh.cbegin(), fresh.cend(), [](const Alert &a) { return a.kind == Alert::Kind::OutsideTier; }));
+
+        // Syncing again changes nothing (same rows), and is not due again within the hour.
+        auto keyActivity = [this] {
+            // A second connection to the same file, as another dashboard would read it.
+            QSqlDatabase peek = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
+            peek.setDatabaseName(m_dir->filePath(u"team.db"_s));
+            peek.open();
+            QString out;
+            {
+                QSqlQuery q(peek);
+                q.exec(u"SELECT COUNT(*), SUM(requests), SUM(usage) FROM key_activity"_s);
+                if (q.next())
+                    out = u"%1 rows, %2 requests, %3 usd"_s.arg(q.value(0).toLongLong()).arg(q.value(1).toLongLong()).arg(q.value(2).toDouble());
+            }
+            peek.close();
+            peek = QSqlDatabase();
+            QSqlDatabase::removeDatabase(u"peek"_s);
+            return out;
+        };
+        const QString before = keyActivity();
+        QVERIFY(!before.startsWith(u"0 rows"_s));
+        sync.syncNow();
+        QVERIFY(finished.wait(10'000));
+        QCOMPARE(keyActivity(), before);
+        m_fake->clearRequests();
+        sync.syncIfDue();
+        QTest::qWait(100);
+        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 0);
+    }
+
+    void readOnlyViewWithoutAKeyShowsSpendAndReports()
+    {
+        // A team lead: the same team database, no management key anywhere.
+        MemorySecretStore noSecrets;
+        AppSettings settings(m_dir->filePath(u"lead.conf"_s));
+        settings.setBaseUrl(m_fake->baseUrl());
+        ConnectionManager connection(m_client.get(), &noSecrets, &settings);
+        connection.setEnvironment(QString(), QString());
+        MainWindow lead(m_keys.get(), &connection, m_audit.get(), m_team.get(), m_spend.get());
+        lead.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&lead));
+        QSignalSpy loaded(&lead, &MainWindow::firstLoadFinished);
+        connection.start();
+        QVERIFY(loaded.wait(10'000) || loaded.size() == 1);
+        QVERIFY(lead.isReadOnlyView());
+        QVERIFY(!lead.isShowingWelcome());
+        auto *banner = lead.findChild<QLabel *>(u"readOnlyBannerLabel"_s);
+        QVERIFY(banner->isVisible());
+        QVERIFY(banner->text().contains(u"Read-only"_s));
+        // Spend and reports from the database; no key action anywhere, the keys page left out.
+        QVERIFY(lead.spendPage()->isVisible());
+        QVERIFY(!lead.spendPage()->memberChart()->series().isEmpty());
+        QVERIFY(lead.showPage(u"reports"_s));
+        QVERIFY(lead.reportsPage()->findChild<QTableView *>(u"reportTable"_s)->model()->rowCount() >= 5);
+        for (QAction *a : lead.keyActions()->all())
+            QVERIFY2(!a->isVisible(), qPrintable(a->objectName()));
+        auto *nav = lead.findChild<QListWidget *>(u"navigationListWidget"_s);
+        QVERIFY(nav);
+        QVERIFY(nav->item(0)->isHidden());
+        QVERIFY(lead.showPage(u"team"_s));
+        for (const char *name : {"addMemberButton", "editMemberButton", "setTierButton", "offboardButton", "importRosterButton",
+                                 "editTiersButton", "applyTiersButton", "autoEnforceCheck"})
+            QVERIFY2(!lead.teamPage()->findChild<QWidget *>(QLatin1StringView(name))->isVisible(), name);
+        QCOMPARE(lead.teamPage()->table()->model()->rowCount(), 12);
+        // Refresh re-reads the database and never calls OpenRouter without a key.
+        m_fake->clearRequests();
+        lead.findChild<QAction *>(u"refreshAction"_s)->trigger();
+        QTest::qWait(100);
+        QVERIFY(m_fake->requests().isEmpty());
+        QVERIFY(!lead.errorBanner()->isVisible());
     }
 
     void autoEnforceDisablesKeysOfMembersOverBudget()

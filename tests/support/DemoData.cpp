@@ -36,7 +36,7 @@ QString memberName(const DemoMember &member)
 }
 
 void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &history, const QDateTime &now,
-               const QList<ActivityItem> &activity)
+               const QList<ActivityItem> &activity, const QHash<QString, QList<ActivityItem>> &perKey)
 {
     QString error;
     QHash<QString, QString> hashOfName;
@@ -68,8 +68,8 @@ void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &histor
         const QDateTime at = it.key() == today ? now : QDateTime(it.key(), QTime(23, 55), QTimeZone::utc());
         store.recordKeySnapshots(it.value(), at, &error);
     }
-    if (!activity.isEmpty())
-        store.recordSync({}, activity, now, &error);
+    if (!activity.isEmpty() || !perKey.isEmpty())
+        store.recordSync({}, activity, now, &error, perKey);
     // Jamal has an own daily limit just under what he spent today: flagged over budget.
     const double jamalToday = history.value(hashOfName.value(u"jamal-support"_s)).value(today);
     if (auto jamal = store.member(u"jamal"_s)) {
@@ -135,7 +135,8 @@ QString endpointIdOf(const QString &model)
 
 } // namespace
 
-void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QList<ActivityItem> *activity)
+void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QList<ActivityItem> *activity,
+          QHash<QString, QList<ActivityItem>> *perKey)
 {
     QRandomGenerator rng(20261127); // fixed: the demo team is the same every run
     const QList<ModelInfo> modelList = models();
@@ -262,6 +263,8 @@ void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QLi
                     (*history)[key.hash][day] += a.usage;
                 if (activity)
                     *activity << a;
+                if (perKey)
+                    (*perKey)[key.hash] << a;
             }
         }
     }

@@ -31,12 +31,14 @@ QString memberName(const DemoMember &member); // the team database's name: "alic
 QList<ModelInfo> models();
 // Each key's spend per UTC day (by key hash), as the fake's activity has it.
 using KeyHistory = QHash<QString, QMap<QDate, double>>;
-void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history = nullptr, QList<ActivityItem> *activity = nullptr);
+// `perKey`: the same activity per key hash (what GET /activity?api_key_hash= answers).
+void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history = nullptr, QList<ActivityItem> *activity = nullptr,
+          QHash<QString, QList<ActivityItem>> *perKey = nullptr);
 // The team database of the demo: the members with their tiers and keys, the daily key snapshots a
 // dashboard that had been syncing all along would hold, and one member with an own daily limit
 // below today's spend, so the over-budget flag has something to show.
 void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &history, const QDateTime &now,
-               const QList<ActivityItem> &activity = {});
+               const QList<ActivityItem> &activity = {}, const QHash<QString, QList<ActivityItem>> &perKey = {});
 // What an admin did to the demo team lately (disabling Eve's key, raising Carol's batch limit, …),
 // for the demo's Audit page.
 QList<AuditEntry> auditHistory(const QDateTime &now);

@@ -267,6 +267,56 @@ private Q_SLOTS:
         QVERIFY(!m.change); // nothing in the 30 days before
     }
 
+    void keyActivityGivesRequestsAndModelsPerMember()
+    {
+        auto store = openFresh();
+        QString error;
+        Member kim;
+        kim.name = u"kim"_s;
+        kim.tier = u"free"_s;
+        QVERIFY2(store->addMember(kim, &error), qPrintable(error));
+        QVERIFY(store->linkKey(u"kim"_s, u"k1"_s, &error));
+        QVERIFY(store->linkKey(u"kim"_s, u"k2"_s, &error));
+        const QDate day(2026, 11, 26);
+        auto item = [](const QDate &d, const QString &model, double usage, qint64 requests, const QString &endpoint) {
+            ActivityItem a;
+            a.date = d;
+            a.model = model;
+            a.usage = usage;
+            a.requests = requests;
+            a.endpointId = endpoint;
+            return a;
+        };
+        ActivityData data;
+        data.account = {item(day, u"m/a"_s, 1.0, 10, u"e1"_s)};
+        // Two endpoints of one model on one day are one row; two keys of one member add up.
+        data.perKey.insert(u"k1"_s, {item(day, u"m/a"_s, 0.5, 4, u"e1"_s), item(day, u"m/a"_s, 0.25, 2, u"e2"_s),
+                                     item(day.addDays(-3), u"m/b"_s, 2.0, 1, u"e3"_s)});
+        data.perKey.insert(u"k2"_s, {item(day, u"m/a"_s, 0.25, 4, u"e1"_s)});
+        data.perKey.insert(u"unlinked"_s, {item(day, u"m/c"_s, 9.0, 9, u"e1"_s)});
+        QVERIFY2(store->recordActivity(data, &error), qPrintable(error));
+        QVERIFY2(store->recordActivity(data, &error), qPrintable(error)); // twice: the same
+        const QList<ModelUse> uses = store->memberModelUses(day.addDays(-7), day, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(uses.size(), 2);
+        QCOMPARE(uses.at(0).model, u"m/a"_s);
+        QCOMPARE(uses.at(0).requests, 10);
+        QCOMPARE(uses.at(0).cost, 1.0);
+        QCOMPARE(uses.at(1).model, u"m/b"_s);
+        QCOMPARE(uses.at(1).firstDay, day.addDays(-3));
+        // Requests reach the report; cost stays the key snapshots' (none here), not doubled.
+        const QList<WeeklyReportRow> rows = store->usageReport(day.addDays(-6), day, &error);
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.at(0).requests, 11);
+        QCOMPARE(rows.at(0).weeklyCost, 0.0);
+        // A later sync that reports a day again replaces that day for that key only.
+        ActivityData later;
+        later.perKey.insert(u"k2"_s, {item(day, u"m/a"_s, 0.5, 6, u"e1"_s)});
+        QVERIFY(store->recordActivity(later, &error));
+        QCOMPARE(store->memberModelUses(day.addDays(-7), day, &error).at(0).requests, 12);
+        QCOMPARE(store->spendByModel(day, day, &error).at(0).requests, 10); // the account's rows untouched
+    }
+
     void enforcementStateAndSettings()
     {
         auto store = openFresh();
