@@ -14,6 +14,7 @@
 #include "SpendController.h"
 #include "ActivitySync.h"
 #include "ReportsPage.h"
+#include "TeamController.h"
 #include "SpendPage.h"
 #include "TeamPage.h"
 #include "WelcomePage.h"

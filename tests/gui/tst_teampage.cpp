@@ -8,6 +8,7 @@
 #include "DemoData.h"
 #include "ErrorBanner.h"
 #include "FakeOpenRouter.h"
+#include "KeyActions.h"
 #include "KeyListController.h"
 #include "KeyTableModel.h"
 #include "KeysPage.h"

@@ -317,6 +317,59 @@ private Q_SLOTS:
         QCOMPARE(store->spendByModel(day, day, &error).at(0).requests, 10); // the account's rows untouched
     }
 
+    void readOnlyRoleFromTheReadmeReadsEverythingAndWritesNothing()
+    {
+        if (!m_postgres)
+            QSKIP("PostgreSQL roles: this case runs in tst_store_postgres");
+        auto store = openFresh();
+        QString error;
+        QVERIFY(store->addMember({u"ann"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
+        QVERIFY(store->recordUsage(u"ann"_s, QDate(2026, 11, 27), 3.5, 7, &error));
+        const DbLocation owner = store->location();
+        // The README's SQL, as a team would run it (its role and database names replaced).
+        QFile sqlFile(QStringLiteral(ORTEAM_SOURCE_DIR "/resources/sql/read-only-role.sql"));
+        QVERIFY(sqlFile.open(QIODevice::ReadOnly));
+        const QString role = u"lead_"_s + QUuid::createUuid().toString(QUuid::Id128).left(10);
+        QString sql;
+        for (const QString &line : QString::fromUtf8(sqlFile.readAll()).split(u'\n')) {
+            if (!line.startsWith(u"--"_s))
+                sql += line + u'\n';
+        }
+        sql.replace(u"team_lead"_s, role).replace(u"DATABASE orteam "_s, u"DATABASE %1 "_s.arg(owner.database));
+        {
+            QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, u"grant"_s);
+            admin.setHostName(owner.host);
+            admin.setPort(owner.port);
+            admin.setUserName(owner.user);
+            admin.setDatabaseName(owner.database);
+            QVERIFY(admin.open());
+            QSqlQuery q(admin);
+            for (const QString &statement : sql.split(u';', Qt::SkipEmptyParts)) {
+                if (!statement.trimmed().isEmpty())
+                    QVERIFY2(q.exec(statement), qPrintable(q.lastError().text() + u": "_s + statement));
+            }
+            admin.close();
+        }
+        QSqlDatabase::removeDatabase(u"grant"_s);
+
+        DbLocation lead = owner;
+        lead.user = role;
+        Store reader;
+        QVERIFY2(reader.open(lead, &error), qPrintable(error)); // no migration needed: opening writes nothing
+        QCOMPARE(reader.members().size(), 1);
+        const TeamReport report = reader.teamReport(ReportPeriod::Weekly, QDate(2026, 11, 27), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(report.rows.at(0).cost, 3.5);
+        QCOMPARE(report.rows.at(0).requests, 7);
+        QVERIFY(reader.memberModelUses(QDate(2026, 11, 1), QDate(2026, 11, 27), &error).isEmpty());
+        QVERIFY(error.isEmpty());
+        // Writes are refused by the server, with its reason, and change nothing.
+        QVERIFY(!reader.addMember({u"bo"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
+        QVERIFY2(error.contains(u"permission denied"_s), qPrintable(error));
+        QCOMPARE(store->members().size(), 1);
+        reader.close();
+    }
+
     void enforcementStateAndSettings()
     {
         auto store = openFresh();
