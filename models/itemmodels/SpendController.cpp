@@ -72,18 +72,15 @@ QList<std::pair<QString, QList<std::pair<QDate, double>>>> SpendController::topM
     const QDate to = today();
     const QDate from = to.addDays(1 - days);
     QString error;
-    const auto byMember = m_store->dailySpendByMember(from, to, &error);
+    // Totals first, then the days of the few drawn: a year of every member's days is far more
+    // than the chart needs.
     QList<std::pair<QString, double>> totals;
-    for (auto it = byMember.cbegin(); it != byMember.cend(); ++it) {
-        double sum = 0;
-        for (double v : it.value())
-            sum += v;
-        totals.append({it.key(), sum});
-    }
+    for (auto [member, spend] : m_store->memberSpend(from, to, &error).asKeyValueRange())
+        totals.append({member, spend.cost});
     std::sort(totals.begin(), totals.end(), [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
     QList<std::pair<QString, QList<std::pair<QDate, double>>>> out;
     for (qsizetype i = 0; i < totals.size() && i < count; ++i)
-        out.append({totals.at(i).first, denseSeries(byMember.value(totals.at(i).first), from, to)});
+        out.append({totals.at(i).first, denseSeries(m_store->dailySpend(from, to, totals.at(i).first, &error), from, to)});
     return out;
 }
 

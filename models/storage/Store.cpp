@@ -386,7 +386,15 @@ bool Store::migrate(QString *error)
         const QStringList steps{
             u"CREATE TABLE key_activity (key_hash TEXT NOT NULL, day TEXT NOT NULL, model TEXT NOT NULL, "
             "usage %1 NOT NULL, requests INTEGER NOT NULL, PRIMARY KEY (key_hash, day, model))"_s.arg(money()),
-            u"CREATE INDEX key_activity_day ON key_activity (day)"_s,
+            // Covering indexes for the spend queries: a range of days is read from the index alone
+            // (no row lookups), which is what makes a year of a thousand members quick.
+            u"CREATE INDEX key_activity_day ON key_activity (day, key_hash, requests)"_s,
+            u"DROP INDEX IF EXISTS user_usage_date"_s,
+            u"CREATE INDEX user_usage_day_cover ON user_usage (date, user_id, total_cost, request_count)"_s,
+            u"CREATE INDEX user_usage_member_cover ON user_usage (user_id, date, total_cost, request_count)"_s,
+            u"DROP INDEX IF EXISTS key_snapshots_day"_s,
+            u"CREATE INDEX key_snapshots_day_cover ON key_snapshots (day, key_hash, usage_daily)"_s,
+            u"CREATE INDEX member_keys_member ON member_keys (member_name)"_s,
             u"DROP VIEW member_daily_spend"_s,
             u"CREATE VIEW member_daily_spend AS "
             "SELECT user_id AS member, date AS day, total_cost AS cost, request_count AS requests FROM user_usage "
@@ -592,6 +600,50 @@ std::optional<double> Store::spentOn(const QString &user, const QDate &day) cons
     return q.value(0).toDouble();
 }
 
+namespace {
+// Spend over [from, to] from every source (usage rows; linked keys' snapshots for cost; linked
+// keys' activity for requests), grouped by `keys` ("member", "day" or "member, day"), optionally
+// for one member. The same numbers as the member_daily_spend view, but each source is grouped on
+// its own before the union, so a year of a thousand members is a few thousand rows to add up,
+// not 365,000 (the view stays for people and tools that query the database directly).
+// Binds: from, to (and the member) for each of the three sources.
+QString spendSql(const QString &keys, bool oneMember)
+{
+    auto columns = [&](const QString &member, const QString &day) {
+        QString c = keys;
+        return c.replace(u"member"_s, member + u" AS member"_s).replace(u"day"_s, day + u" AS day"_s);
+    };
+    auto groupBy = [&](const QString &member, const QString &day) {
+        QString c = keys;
+        return c.replace(u"member"_s, member).replace(u"day"_s, day);
+    };
+    auto memberFilter = [oneMember](const QString &column) { return oneMember ? u" AND "_s + column + u" = ?"_s : QString(); };
+    return u"SELECT %1, SUM(cost) AS cost, SUM(requests) AS requests FROM ("_s.arg(keys)
+        + u"SELECT %1, SUM(total_cost) AS cost, SUM(request_count) AS requests FROM user_usage "
+          "WHERE date >= ? AND date <= ?%2 GROUP BY %3"_s.arg(columns(u"user_id"_s, u"date"_s), memberFilter(u"user_id"_s),
+                                                             groupBy(u"user_id"_s, u"date"_s))
+        + u" UNION ALL SELECT %1, SUM(ks.usage_daily), 0 FROM key_snapshots ks JOIN member_keys mk ON mk.key_hash = ks.key_hash "
+          "WHERE ks.day >= ? AND ks.day <= ?%2 GROUP BY %3"_s.arg(columns(u"mk.member_name"_s, u"ks.day"_s),
+                                                                 memberFilter(u"mk.member_name"_s),
+                                                                 groupBy(u"mk.member_name"_s, u"ks.day"_s))
+        + u" UNION ALL SELECT %1, 0, SUM(ka.requests) FROM key_activity ka JOIN member_keys mk ON mk.key_hash = ka.key_hash "
+          "WHERE ka.day >= ? AND ka.day <= ?%2 GROUP BY %3"_s.arg(columns(u"mk.member_name"_s, u"ka.day"_s),
+                                                                 memberFilter(u"mk.member_name"_s),
+                                                                 groupBy(u"mk.member_name"_s, u"ka.day"_s))
+        + u") AS spend GROUP BY %1"_s.arg(keys);
+}
+
+void bindSpend(QSqlQuery &q, const QDate &from, const QDate &to, const QString &member = {})
+{
+    for (int source = 0; source < 3; ++source) {
+        q.addBindValue(from.toString(Qt::ISODate));
+        q.addBindValue(to.toString(Qt::ISODate));
+        if (!member.isEmpty())
+            q.addBindValue(member);
+    }
+}
+} // namespace
+
 QList<WeeklyReportRow> Store::weeklyReport(const QDate &today, QString *error) const
 {
     return usageReport(today.addDays(-6), today, error);
@@ -619,14 +671,11 @@ QList<WeeklyReportRow> Store::usageReport(const QDate &from, const QDate &to, QS
     QSqlDatabase d = db();
     QSqlQuery q(d);
     q.setForwardOnly(true);
-    q.prepare(u"SELECT u.member, SUM(u.cost) AS weekly_cost, SUM(u.requests) AS requests, "
-              "m.daily_limit_override, t.default_daily_limit, m.name "
-              "FROM member_daily_spend u LEFT JOIN members m ON m.name = u.member LEFT JOIN tiers t ON t.name = m.tier "
-              "WHERE u.day >= ? AND u.day <= ? "
-              "GROUP BY u.member, m.daily_limit_override, t.default_daily_limit, m.name "
-              "ORDER BY weekly_cost DESC, u.member"_s);
-    q.addBindValue(from.toString(Qt::ISODate));
-    q.addBindValue(to.toString(Qt::ISODate));
+    q.prepare(u"SELECT u.member, u.cost, u.requests, m.daily_limit_override, t.default_daily_limit FROM ("_s
+              + spendSql(u"member"_s, false)
+              + u") AS u LEFT JOIN members m ON m.name = u.member LEFT JOIN tiers t ON t.name = m.tier "
+                "ORDER BY u.cost DESC, u.member"_s);
+    bindSpend(q, from, to);
     if (!q.exec()) {
         *error = q.lastError().text();
         return out;
@@ -829,9 +878,8 @@ QHash<QString, MemberSpend> Store::memberSpend(const QDate &from, const QDate &t
     QSqlDatabase d = db();
     QSqlQuery q(d);
     q.setForwardOnly(true);
-    q.prepare(u"SELECT member, SUM(cost), SUM(requests) FROM member_daily_spend WHERE day >= ? AND day <= ? GROUP BY member"_s);
-    q.addBindValue(from.toString(Qt::ISODate));
-    q.addBindValue(to.toString(Qt::ISODate));
+    q.prepare(spendSql(u"member"_s, false));
+    bindSpend(q, from, to);
     if (!q.exec()) {
         *error = q.lastError().text();
         return out;
@@ -1055,12 +1103,8 @@ DailySeries Store::dailySpend(const QDate &from, const QDate &to, const QString 
     QSqlDatabase d = db();
     QSqlQuery q(d);
     q.setForwardOnly(true);
-    q.prepare(member.isEmpty() ? u"SELECT day, SUM(cost) FROM member_daily_spend WHERE day >= ? AND day <= ? GROUP BY day"_s
-                               : u"SELECT day, SUM(cost) FROM member_daily_spend WHERE day >= ? AND day <= ? AND member = ? GROUP BY day"_s);
-    q.addBindValue(from.toString(Qt::ISODate));
-    q.addBindValue(to.toString(Qt::ISODate));
-    if (!member.isEmpty())
-        q.addBindValue(member);
+    q.prepare(spendSql(u"day"_s, !member.isEmpty()));
+    bindSpend(q, from, to, member);
     if (!q.exec()) {
         *error = q.lastError().text();
         return out;
@@ -1076,9 +1120,8 @@ QHash<QString, DailySeries> Store::dailySpendByMember(const QDate &from, const Q
     QSqlDatabase d = db();
     QSqlQuery q(d);
     q.setForwardOnly(true);
-    q.prepare(u"SELECT member, day, SUM(cost) FROM member_daily_spend WHERE day >= ? AND day <= ? GROUP BY member, day"_s);
-    q.addBindValue(from.toString(Qt::ISODate));
-    q.addBindValue(to.toString(Qt::ISODate));
+    q.prepare(spendSql(u"member, day"_s, false));
+    bindSpend(q, from, to);
     if (!q.exec()) {
         *error = q.lastError().text();
         return out;

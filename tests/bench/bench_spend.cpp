@@ -1,0 +1,218 @@
+// Spend at scale, beside the seed's way on the same data: 1,000 members with 365 days of usage
+// (365,000 rows) in a SQLite file. Times the weekly report query and building the Spend page's
+// daily series (team + top 5 over 365 days), then a sync of 10,000 keys from a local fake
+// OpenRouter into the file. The seed's way is its SQL in Python's sqlite3 (tests/bench/seed_way.py)
+// and, for the sync, sequential pages and one INSERT per key. Prints medians; never fails on speed.
+#include "KeyListController.h"
+#include "OpenRouterClient.h"
+#include "SpendController.h"
+#include "Store.h"
+#include "SyncCall.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+using namespace orteam;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+constexpr int Members = 1000;
+constexpr int Days = 365;
+constexpr int Runs = 15;
+
+double medianMs(const std::function<void()> &work, int runs = Runs)
+{
+    QList<double> times;
+    for (int i = 0; i < runs; ++i) {
+        QElapsedTimer t;
+        t.start();
+        work();
+        times << double(t.nsecsElapsed()) / 1e6;
+    }
+    std::sort(times.begin(), times.end());
+    return times.at(times.size() / 2);
+}
+
+// Runs a process to the end while this event loop keeps turning (the fake server may be ours).
+QStringList runPython(const QStringList &args)
+{
+    QProcess p;
+    QEventLoop loop;
+    QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
+    p.start(u"python3"_s, args);
+    if (!p.waitForStarted(10'000))
+        return {};
+    loop.exec();
+    if (p.exitCode() != 0)
+        std::fprintf(stderr, "seed_way.py failed: %s\n", p.readAllStandardError().constData());
+    return QString::fromUtf8(p.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
+}
+
+QHash<QString, QStringList> byName(const QStringList &lines)
+{
+    QHash<QString, QStringList> out;
+    for (const QString &l : lines) {
+        const QStringList parts = l.split(u' ');
+        out.insert(parts.value(0), parts.mid(1));
+    }
+    return out;
+}
+
+void line(const char *what, double ours, double seed, double target)
+{
+    std::printf("  %-46s %9.2f ms   seed's way %9.2f ms   %5.1fx   (target < %.0f ms: %s)\n", what, ours, seed,
+                ours > 0 ? seed / ours : 0.0, target, ours < target ? "met" : "MISSED");
+}
+
+bool fill(const QString &path, const QDate &today, QString *error)
+{
+    // Straight into the seed's tables (what the gateway and the seed's scripts write), in one
+    // transaction: user_budgets for every member, one user_usage row per member and day.
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"fill"_s);
+    db.setDatabaseName(path);
+    if (!db.open()) {
+        *error = db.lastError().text();
+        return false;
+    }
+    {
+        QRandomGenerator rng(365);
+        db.transaction();
+        QSqlQuery members(db), budgets(db), usage(db);
+        members.prepare(u"INSERT INTO members (name, tier, created_at) VALUES (?, 'pro', '2025-01-01T00:00:00Z')"_s);
+        budgets.prepare(u"INSERT INTO user_budgets (user_id, daily_limit) VALUES (?, 25.0)"_s);
+        usage.prepare(u"INSERT INTO user_usage (user_id, date, total_cost, request_count) VALUES (?, ?, ?, ?)"_s);
+        for (int m = 0; m < Members; ++m) {
+            const QString name = u"member-%1"_s.arg(m, 4, 10, QLatin1Char('0'));
+            members.addBindValue(name);
+            budgets.addBindValue(name);
+            if (!members.exec() || !budgets.exec()) {
+                *error = members.lastError().text() + budgets.lastError().text();
+                return false;
+            }
+            const double scale = 0.2 + 4.0 * rng.generateDouble();
+            for (int d = 0; d < Days; ++d) {
+                usage.addBindValue(name);
+                usage.addBindValue(today.addDays(-d).toString(Qt::ISODate));
+                usage.addBindValue(scale * (0.5 + rng.generateDouble()));
+                usage.addBindValue(qint64(20 + rng.bounded(200)));
+                if (!usage.exec()) {
+                    *error = usage.lastError().text();
+                    return false;
+                }
+            }
+        }
+        db.commit();
+        QSqlQuery(db).exec(u"ANALYZE"_s);
+    }
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(u"fill"_s);
+    return true;
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(u"orteam.*.info=false"_s);
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: %s PATH-TO-orteam-fake-server PATH-TO-seed_way.py\n", argv[0]);
+        return 2;
+    }
+    const QString seedWay = QString::fromLocal8Bit(argv[2]);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"team.db"_s);
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    QString error;
+    Store store;
+    if (!store.open(*DbLocation::parse(path, &error), &error) || !fill(path, today, &error)) {
+        std::fprintf(stderr, "cannot prepare the data: %s\n", qPrintable(error));
+        return 1;
+    }
+
+    if (qEnvironmentVariableIsSet("BENCH_KEEP_DB")) // for EXPLAIN QUERY PLAN by hand
+        QFile::copy(path, qEnvironmentVariable("BENCH_KEEP_DB"));
+    // Our side: the Store's report query, and the Spend page's daily series via its controller.
+    QNetworkAccessManager network;
+    OpenRouterClient client(&network);
+    KeyListController keys(&client);
+    SpendController spend(&store, &keys);
+    qsizetype reportRows = 0;
+    const double weekly = medianMs([&] { reportRows = store.weeklyReport(today, &error).size(); });
+    const double teamReport = medianMs([&] { store.teamReport(ReportPeriod::Weekly, today, &error); });
+    double teamTotal = 0;
+    const double daily = medianMs([&] {
+        const auto team = spend.teamDaily(Days);
+        const auto top = spend.topMembersDaily(Days, 5);
+        teamTotal = 0;
+        for (const auto &[day, cost] : team)
+            teamTotal += cost;
+        Q_UNUSED(top);
+    });
+    const auto seed = byName(runPython({seedWay, u"queries"_s, path, QString::number(Runs)}));
+    std::printf("bench spend: %d members x %d days = %d usage rows (SQLite), median of %d runs\n", Members, Days,
+                Members * Days, Runs);
+    line("weekly report query (Store::weeklyReport)", weekly, seed.value(u"weekly"_s).value(0).toDouble(), 20);
+    std::printf("  %-46s %9.2f ms   (3 queries: both windows and the trend)\n", "weekly report with change and forecast", teamReport);
+    line("daily chart series, 365 days, team + top 5", daily, seed.value(u"daily"_s).value(0).toDouble(), 100);
+    const double teamOnly = medianMs([&] { spend.teamDaily(Days); });
+    std::printf("  %-46s %9.2f ms   (the rest ranks 1,000 members over the year, then 5 series)\n", "of which the team's series", teamOnly);
+    if (seed.value(u"weekly"_s).value(1).toLongLong() != reportRows
+        || std::abs(seed.value(u"daily"_s).value(1).toDouble() - teamTotal) > 0.05 * teamTotal + 1) {
+        std::fprintf(stderr, "the two sides disagree: rows %lld vs %s, team total %.2f vs %s\n", qint64(reportRows),
+                     qPrintable(seed.value(u"weekly"_s).value(1)), teamTotal, qPrintable(seed.value(u"daily"_s).value(1)));
+        return 1;
+    }
+
+    // The sync: every key (100 pages) from a local server, then one transaction into the file.
+    QProcess server;
+    server.start(QString::fromLocal8Bit(argv[1]), {u"--keys"_s, u"10000"_s});
+    if (!server.waitForReadyRead(20'000)) {
+        std::fprintf(stderr, "the fake server did not start\n");
+        return 1;
+    }
+    const QStringList portAndKey = QString::fromUtf8(server.readLine()).trimmed().split(u' ');
+    const QString base = u"http://127.0.0.1:%1/api/v1"_s.arg(portAndKey.value(0));
+    OpenRouterClient::Settings s = OpenRouterClient::defaultSettings();
+    s.baseUrl = QUrl(base);
+    client.setSettings(s);
+    client.setManagementKey(portAndKey.value(1));
+    qsizetype synced = 0;
+    double writeOnly = 0;
+    QList<double> writes;
+    const double sync = medianMs([&] {
+        const auto r = waitFor<ApiKeyList>([&](auto done) { client.listKeys(true, nullptr, done); });
+        QElapsedTimer w;
+        w.start();
+        if (!r.ok() || !store.recordSync(r.value, std::nullopt, QDateTime::currentDateTimeUtc(), &error))
+            std::fprintf(stderr, "sync failed: %s %s\n", qPrintable(r.error.message()), qPrintable(error));
+        writes << double(w.nsecsElapsed()) / 1e6;
+        synced = r.value.size();
+    }, 5);
+    std::sort(writes.begin(), writes.end());
+    writeOnly = writes.at(writes.size() / 2);
+    const auto seedSync = byName(runPython({seedWay, u"sync"_s, base, portAndKey.value(1), dir.filePath(u"seed.db"_s), u"5"_s}));
+    server.terminate();
+    server.waitForFinished(5000);
+    std::printf("bench sync: %lld keys from a local fake OpenRouter into SQLite, median of 5 runs\n", qint64(synced));
+    line("list every key + write one transaction", sync, seedSync.value(u"sync"_s).value(0).toDouble(), 1000);
+    std::printf("  %-46s %9.2f ms\n", "of which the SQLite write", writeOnly);
+    if (seedSync.value(u"sync"_s).value(1).toLongLong() != synced) {
+        std::fprintf(stderr, "the two syncs read different key counts\n");
+        return 1;
+    }
+    return 0;
+}
