@@ -84,6 +84,9 @@ Team commands (read and write the team database only; no key or network needed):
   members add NAME [--email EMAIL] [--tier TIER] [--daily-limit USD|none]
   members set-tier NAME TIER
   members link NAME KEY      Attributes a key to a member (needs the management key).
+  members token NAME [--revoke]
+        Creates an orteam-gateway token for the member and prints it once (only its hash is
+        kept); --revoke removes every token of theirs.
   members offboard NAME [--yes]
         Revokes every key linked to the member, then marks them inactive. Asks on a
         terminal unless --yes; a member whose keys could not all be revoked stays active.
@@ -646,8 +649,34 @@ void Cli::audit(const QString &action, const QString &target, const QString &bef
 int Cli::membersCommand(QStringList args)
 {
     if (args.isEmpty())
-        return fail(UsageError, u"members needs a subcommand: list, add, set-tier, link, offboard"_s);
+        return fail(UsageError, u"members needs a subcommand: list, add, set-tier, link, offboard, token"_s);
     const QString sub = args.takeFirst();
+    if (sub == "token"_L1) {
+        // orteam-gateway tokens: the plain token is printed once (stdout, for a script to
+        // capture) and only its SHA-256 is stored.
+        const bool revoke = takeFlag(args, u"revoke"_s);
+        if (rejectLeftovers(args, 1))
+            return fail(UsageError, m_usageError);
+        if (!openStore())
+            return m_lastFailure;
+        const QString name = args.first();
+        QString error;
+        if (revoke) {
+            const int n = m_store->revokeGatewayTokens(name, &error);
+            if (n < 0)
+                return fail(ServerError, error);
+            audit(u"gateway token revoked"_s, name, QString::number(n), QString());
+            m_out << "Revoked " << n << " gateway token(s) of " << name << "." << Qt::endl;
+            return Ok;
+        }
+        const std::optional<QString> token = m_store->createGatewayToken(name, &error);
+        if (!token)
+            return fail(error.startsWith(u"No member"_s) ? NotFound : ServerError, error);
+        audit(u"gateway token created"_s, name, QString(), QString());
+        m_err << "Gateway token for " << name << " (shown once; give it to them, it is not stored):" << Qt::endl;
+        m_out << *token << Qt::endl;
+        return Ok;
+    }
     if (sub == "list"_L1) {
         const std::optional<QString> format = takeFormat(args, {u"table"_s, u"json"_s, u"csv"_s}, 0);
         if (!format)

@@ -1,5 +1,8 @@
 #include "Store.h"
 
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -395,6 +398,9 @@ bool Store::migrate(QString *error)
             u"DROP INDEX IF EXISTS key_snapshots_day"_s,
             u"CREATE INDEX key_snapshots_day_cover ON key_snapshots (day, key_hash, usage_daily)"_s,
             u"CREATE INDEX member_keys_member ON member_keys (member_name)"_s,
+            // orteam-gateway: each member's token, kept only as its SHA-256.
+            u"CREATE TABLE gateway_tokens (token_hash TEXT PRIMARY KEY, member_name TEXT NOT NULL REFERENCES members(name) "
+            "ON UPDATE CASCADE ON DELETE CASCADE, created_at TEXT NOT NULL)"_s,
             u"DROP VIEW member_daily_spend"_s,
             u"CREATE VIEW member_daily_spend AS "
             "SELECT user_id AS member, date AS day, total_cost AS cost, request_count AS requests FROM user_usage "
@@ -1044,6 +1050,90 @@ bool Store::writeKeyActivity(const QHash<QString, QList<ActivityItem>> &perKey, 
                 return false;
             }
         }
+    }
+    return true;
+}
+
+QString Store::hashGatewayToken(const QString &token)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(token.toUtf8(), QCryptographicHash::Sha256).toHex());
+}
+
+std::optional<QString> Store::createGatewayToken(const QString &member, QString *error)
+{
+    if (!this->member(member)) {
+        *error = u"No member named \"%1\"."_s.arg(member);
+        return std::nullopt;
+    }
+    // 32 random bytes from the system's generator; the prefix says what the token is for.
+    QByteArray bytes(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(bytes.begin(), bytes.end());
+    QString token = u"orgw-"_s + QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO gateway_tokens (token_hash, member_name, created_at) VALUES (?, ?, ?)"_s);
+    q.addBindValue(hashGatewayToken(token));
+    q.addBindValue(member);
+    q.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return std::nullopt;
+    }
+    return token;
+}
+
+int Store::revokeGatewayTokens(const QString &member, QString *error)
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.prepare(u"DELETE FROM gateway_tokens WHERE member_name = ?"_s);
+    q.addBindValue(member);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return -1;
+    }
+    return q.numRowsAffected();
+}
+
+QHash<QString, QString> Store::gatewayTokens(QString *error) const
+{
+    QHash<QString, QString> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    if (!q.exec(u"SELECT token_hash, member_name FROM gateway_tokens"_s)) {
+        *error = q.lastError().text();
+        return out;
+    }
+    while (q.next())
+        out.insert(q.value(0).toString(), q.value(1).toString());
+    return out;
+}
+
+bool Store::recordUsageBatch(const QDate &day, const QHash<QString, std::pair<double, qint64>> &usage, QString *error)
+{
+    QSqlDatabase d = db();
+    if (!beginWrite(d, error))
+        return false;
+    QSqlQuery q(d);
+    q.prepare(u"INSERT INTO user_usage (user_id, date, total_cost, request_count) VALUES (?, ?, ?, ?) "
+              "ON CONFLICT (user_id, date) DO UPDATE SET total_cost = user_usage.total_cost + excluded.total_cost, "
+              "request_count = user_usage.request_count + excluded.request_count"_s);
+    for (auto [user, amount] : usage.asKeyValueRange()) {
+        q.addBindValue(user);
+        q.addBindValue(day.toString(Qt::ISODate));
+        q.addBindValue(amount.first);
+        q.addBindValue(amount.second);
+        if (!q.exec()) {
+            *error = q.lastError().text();
+            d.rollback();
+            return false;
+        }
+    }
+    if (!d.commit()) {
+        *error = d.lastError().text();
+        d.rollback();
+        return false;
     }
     return true;
 }

@@ -143,6 +143,15 @@ public:
     // trend (three reads; one consistent answer per read).
     TeamReport teamReport(ReportPeriod period, const QDate &to, QString *error) const;
 
+    // orteam-gateway tokens: created here (the plain token returned once, only its SHA-256
+    // kept), revoked per member, and read by the gateway as hash → member.
+    static QString hashGatewayToken(const QString &token);
+    std::optional<QString> createGatewayToken(const QString &member, QString *error);
+    int revokeGatewayTokens(const QString &member, QString *error); // how many; -1 on failure
+    QHash<QString, QString> gatewayTokens(QString *error) const;
+    // Many members' usage for one day in one transaction (the gateway's periodic flush).
+    bool recordUsageBatch(const QDate &day, const QHash<QString, std::pair<double, qint64>> &usage, QString *error);
+
     // Audit log
     bool appendAudit(const AuditEntry &entry, QString *error);
     QList<AuditEntry> auditLog(int limit = 1000) const;

@@ -239,7 +239,9 @@ void writeReply(QHttpServerResponder &responder, int status, const QByteArray &b
                 const QList<std::pair<QByteArray, QByteArray>> &headers, qint64 advertisedLength = -1)
 {
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
-    responder.writeHeader("Content-Type", "application/json");
+    const bool typed = std::any_of(headers.cbegin(), headers.cend(), [](const auto &h) { return h.first == "Content-Type"; });
+    if (!typed)
+        responder.writeHeader("Content-Type", "application/json");
     responder.writeHeader("Content-Length", QByteArray::number(advertisedLength >= 0 ? advertisedLength : body.size()));
     for (const auto &[name, value] : headers)
         responder.writeHeader(name, value);
@@ -256,7 +258,14 @@ bool FakeOpenRouter::handleRequest(const QHttpServerRequest &request, QTcpSocket
     const QByteArray method = methodName(request.method());
     if (path.startsWith(ApiPrefix))
         path = path.mid(ApiPrefix.size());
-    m_requests.append({method, path, request.query(), request.body(), request.value("Authorization")});
+    if (path == "/_fake/requests"_L1) { // the test's window on what the fake received; not recorded
+        QHttpServerResponder responder = makeResponder(request, socket);
+        const Reply r = recordedChats();
+        writeReply(responder, r.status, r.body, r.headers);
+        return true;
+    }
+    m_requests.append({method, path, request.query(), request.body(), request.value("Authorization"),
+                       request.value("HTTP-Referer"), request.value("X-OpenRouter-Title")});
     if (m_requests.size() > 10'000)
         m_requests.removeFirst();
 
@@ -340,6 +349,10 @@ FakeOpenRouter::Caller FakeOpenRouter::authenticate(const QHttpServerRequest &re
     const QString token = QString::fromUtf8(header.mid(7)).trimmed();
     if (!m_managementKey.isEmpty() && token == m_managementKey)
         return Caller::Management;
+    if (!m_chatKey.isEmpty() && token == m_chatKey) {
+        *apiKeyHash = u"chat-key"_s;
+        return Caller::ApiKey;
+    }
     const QString hash = m_hashBySecret.value(token);
     if (hash.isEmpty() || !m_indexByHash.contains(hash))
         return Caller::Unknown;
@@ -367,6 +380,11 @@ FakeOpenRouter::Reply FakeOpenRouter::dispatch(const QHttpServerRequest &request
 
     if (parts == QStringList{u"key"_s} && m == M::Get)
         return currentKey(caller, apiKeyHash);
+    if (parts == QStringList{u"chat"_s, u"completions"_s} && m == M::Post) {
+        if (caller == Caller::Management)
+            return error(403, u"Management keys cannot be used for completions"_s);
+        return chatCompletion(request.body());
+    }
 
     static const QStringList managementRoots{u"keys"_s, u"credits"_s, u"activity"_s, u"guardrails"_s,
                                              u"organization"_s};
@@ -568,6 +586,67 @@ FakeOpenRouter::Reply FakeOpenRouter::currentKey(Caller caller, const QString &a
             data.insert(QLatin1StringView(f), kj.value(QLatin1StringView(f)));
     }
     return json(200, {{"data"_L1, data}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::chatCompletion(const QByteArray &body)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (!doc.isObject())
+        return error(400, u"Invalid JSON: "_s + parseError.errorString());
+    const QJsonObject in = doc.object();
+    const QString model = in.value("model"_L1).toString();
+    if (model.isEmpty() || !in.value("messages"_L1).isArray())
+        return error(400, u"model and messages are required"_s);
+    if (model == "test/upstream-error"_L1)
+        return json(502, QJsonObject{{"error"_L1, QJsonObject{{"code"_L1, 502}, {"message"_L1, u"Provider returned error"_s},
+                                                              {"metadata"_L1, QJsonObject{{"provider_name"_L1, u"Fake"_s}}}}}});
+    static int serial = 0;
+    const QString id = u"gen-fake-%1"_s.arg(++serial);
+    const qint64 created = now().toSecsSinceEpoch();
+    const QString text = u"Hello from %1."_s.arg(model);
+    const QJsonObject usage{{"prompt_tokens"_L1, 12}, {"completion_tokens"_L1, 5}, {"total_tokens"_L1, 17}, {"cost"_L1, m_chatCost}};
+    if (!in.value("stream"_L1).toBool()) {
+        return json(200, QJsonObject{{"id"_L1, id},
+                                     {"object"_L1, u"chat.completion"_s},
+                                     {"created"_L1, created},
+                                     {"model"_L1, model},
+                                     {"provider"_L1, u"Fake"_s},
+                                     {"choices"_L1, QJsonArray{QJsonObject{
+                                                        {"index"_L1, 0},
+                                                        {"message"_L1, QJsonObject{{"role"_L1, u"assistant"_s}, {"content"_L1, text}}},
+                                                        {"finish_reason"_L1, u"stop"_s}}}},
+                                     {"usage"_L1, usage}});
+    }
+    // Server-sent events as OpenRouter sends them: a keep-alive comment, content deltas, then a
+    // last chunk with the usage (and its cost), then [DONE].
+    auto chunk = [&](const QJsonObject &delta, const QJsonValue &finish, const QJsonValue &usageValue) -> QByteArray {
+        QJsonObject c{{"id"_L1, id}, {"object"_L1, u"chat.completion.chunk"_s}, {"created"_L1, created}, {"model"_L1, model},
+                      {"choices"_L1, QJsonArray{QJsonObject{{"index"_L1, 0}, {"delta"_L1, delta}, {"finish_reason"_L1, finish}}}}};
+        if (!usageValue.isUndefined())
+            c.insert("usage"_L1, usageValue);
+        return "data: " + QJsonDocument(c).toJson(QJsonDocument::Compact) + "\n\n";
+    };
+    QByteArray sse = ": OPENROUTER PROCESSING\n\n";
+    sse += chunk(QJsonObject{{"role"_L1, u"assistant"_s}, {"content"_L1, u"Hello"_s}}, QJsonValue::Null, QJsonValue::Undefined);
+    sse += chunk(QJsonObject{{"content"_L1, text.mid(5)}}, QJsonValue::Null, QJsonValue::Undefined);
+    sse += chunk(QJsonObject{}, u"stop"_s, usage);
+    sse += "data: [DONE]\n\n";
+    return Reply{200, sse, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}}};
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::recordedChats() const
+{
+    QJsonArray out;
+    for (const Recorded &r : m_requests) {
+        if (r.path != "/chat/completions"_L1)
+            continue;
+        out.append(QJsonObject{{"authorization"_L1, QString::fromUtf8(r.authorization)},
+                               {"referer"_L1, QString::fromUtf8(r.referer)},
+                               {"title"_L1, QString::fromUtf8(r.title)},
+                               {"body"_L1, QJsonDocument::fromJson(r.body).object()}});
+    }
+    return json(200, QJsonObject{{"data"_L1, out}});
 }
 
 FakeOpenRouter::Reply FakeOpenRouter::activity(const QUrlQuery &query)

@@ -38,6 +38,10 @@ public:
     // too, but only where OpenRouter accepts API keys (GET /key); elsewhere they get 403.
     QString managementKey() const { return m_managementKey; }
     void setManagementKey(const QString &key) { m_managementKey = key; }
+    // Chat completions (POST /chat/completions, streaming or not) for an inference key: each
+    // answer costs `cost` (usage.cost). The model "test/upstream-error" answers 502.
+    void setChatKey(const QString &key) { m_chatKey = key; }
+    void setChatCost(double cost) { m_chatCost = cost; }
 
     // State, for seeding and for tests to check what the client did.
     struct KeySeed
@@ -80,6 +84,8 @@ public:
         QUrlQuery query;
         QByteArray body;
         QByteArray authorization;
+        QByteArray referer; // HTTP-Referer
+        QByteArray title;   // X-OpenRouter-Title
     };
     QList<Recorded> requests() const { return m_requests; }
     int countRequests(const QByteArray &method, const QString &pathPrefix) const;
@@ -136,11 +142,15 @@ private:
     Reply currentKey(Caller caller, const QString &apiKeyHash);
     Reply activity(const QUrlQuery &query);
     Reply models();
+    Reply chatCompletion(const QByteArray &body);
+    Reply recordedChats() const; // GET /_fake/requests: what reached the chat endpoint
     Reply guardrails(const QHttpServerRequest &request, const QStringList &parts);
     Reply organizationMembers(const QUrlQuery &query);
 
     QTcpServer *m_tcp = nullptr;
     QString m_managementKey;
+    QString m_chatKey;
+    double m_chatCost = 0.0125;
     QList<StoredKey> m_keys;
     QHash<QString, int> m_indexByHash;
     QHash<QString, QString> m_hashBySecret;

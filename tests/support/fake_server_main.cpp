@@ -19,12 +19,15 @@ int main(int argc, char *argv[])
     const QCommandLineOption demoOption(u"demo"_s, u"Seed the demo team."_s);
     const QCommandLineOption portOption(u"port"_s, u"Listen on PORT (default: any free port)."_s, u"PORT"_s, u"0"_s);
     const QCommandLineOption keyOption(u"management-key"_s, u"Accept this management key."_s, u"KEY"_s);
-    parser.addOptions({keysOption, demoOption, portOption, keyOption});
+    const QCommandLineOption chatKeyOption(u"chat-key"_s, u"Answer chat completions for this inference key."_s, u"KEY"_s);
+    parser.addOptions({keysOption, demoOption, portOption, keyOption, chatKeyOption});
     parser.process(app);
 
     orteam::FakeOpenRouter server;
     if (parser.isSet(keyOption))
         server.setManagementKey(parser.value(keyOption));
+    if (parser.isSet(chatKeyOption))
+        server.setChatKey(parser.value(chatKeyOption));
     if (parser.isSet(demoOption))
         orteam::DemoData::seed(server, QDateTime::currentDateTimeUtc());
     server.addGeneratedKeys(parser.value(keysOption).toInt());

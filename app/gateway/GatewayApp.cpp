@@ -1,0 +1,137 @@
+#include "GatewayApp.h"
+
+#include "Gateway.h"
+#include "KeychainSecretStore.h"
+#include "Store.h"
+#include "UrlPolicy.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QSocketNotifier>
+#include <QTextStream>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    // Only async-signal-safe work here: one byte down a pipe the event loop watches.
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+}
+} // namespace
+
+int runGateway(const QStringList &arguments)
+{
+    QCoreApplication::setApplicationName(u"orteam-gateway"_s);
+    QTextStream out(stdout), err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"An OpenAI-compatible gateway for a team sharing one OpenRouter key: per-member tokens, tier model "
+        "policy, daily budgets, attribution, usage recorded in the orteam team database."_s);
+    parser.addHelpOption();
+    const QCommandLineOption dbOption(u"db"_s, u"The team database: a SQLite file or postgresql://user@host:port/name."_s, u"DB"_s);
+    const QCommandLineOption listenOption(u"listen"_s, u"Address to listen on (default 127.0.0.1)."_s, u"ADDRESS"_s, u"127.0.0.1"_s);
+    const QCommandLineOption portOption(u"port"_s, u"Port (default 8787; 0 picks a free one)."_s, u"PORT"_s, u"8787"_s);
+    const QCommandLineOption upstreamOption(u"upstream"_s, u"OpenRouter's API base URL."_s, u"URL"_s, u"https://openrouter.ai/api/v1"_s);
+    const QCommandLineOption appOption(u"app"_s, u"The app name in X-OpenRouter-Title (\"APP:member\")."_s, u"NAME"_s, u"orteam"_s);
+    const QCommandLineOption refererOption(u"referer"_s, u"The HTTP-Referer sent upstream."_s, u"URL"_s,
+                                           u"https://github.com/orteam/orteam"_s);
+    const QCommandLineOption inFlightOption(u"max-in-flight"_s, u"Requests in flight per member (default 4)."_s, u"N"_s, u"4"_s);
+    parser.addOptions({dbOption, listenOption, portOption, upstreamOption, appOption, refererOption, inFlightOption});
+    parser.process(arguments);
+
+    Gateway::Settings settings;
+    QString error;
+    settings.upstream = UrlPolicy::parse(parser.value(upstreamOption), &error);
+    if (!error.isEmpty()) {
+        err << "orteam-gateway: --upstream: " << error << Qt::endl;
+        return 2;
+    }
+    bool ok = false;
+    const uint port = parser.value(portOption).toUInt(&ok);
+    if (!ok || port > 65535) {
+        err << "orteam-gateway: --port must be a number from 0 to 65535" << Qt::endl;
+        return 2;
+    }
+    settings.maxInFlight = parser.value(inFlightOption).toInt(&ok);
+    if (!ok || settings.maxInFlight < 1 || settings.maxInFlight > 1000) {
+        err << "orteam-gateway: --max-in-flight must be from 1 to 1000" << Qt::endl;
+        return 2;
+    }
+    const QHostAddress address(parser.value(listenOption));
+    if (address.isNull()) {
+        err << "orteam-gateway: --listen must be an IP address" << Qt::endl;
+        return 2;
+    }
+    settings.appName = parser.value(appOption);
+    settings.referer = parser.value(refererOption).toUtf8();
+
+    // The shared inference key: the environment, else the keychain entry the dashboard saves.
+    settings.upstreamKey = qEnvironmentVariable("OPENROUTER_API_KEY");
+    if (settings.upstreamKey.isEmpty()) {
+        KeychainSecretStore keychain(u"orteam"_s);
+        keychain.setTimeoutMs(5000);
+        QEventLoop loop;
+        keychain.read(u"gateway-upstream-key"_s, nullptr, [&](const SecretStore::Result &r) {
+            settings.upstreamKey = r.secret;
+            loop.quit();
+        });
+        loop.exec();
+    }
+    if (settings.upstreamKey.isEmpty()) {
+        err << "orteam-gateway: no upstream key: set OPENROUTER_API_KEY to the team's shared OpenRouter key" << Qt::endl;
+        return 3;
+    }
+
+    std::optional<DbLocation> location;
+    if (parser.isSet(dbOption)) {
+        location = DbLocation::parse(parser.value(dbOption), &error);
+    } else {
+        location = DbLocation{};
+        location->path = DbLocation::defaultSqlitePath();
+    }
+    Store store;
+    if (!location || !store.open(*location, &error)) {
+        err << "orteam-gateway: " << error << Qt::endl;
+        return 4;
+    }
+
+    QNetworkAccessManager network;
+    Gateway gateway(&store, &network, settings);
+    QObject::connect(&gateway, &Gateway::problem, &gateway, [&err](const QString &m) { err << "orteam-gateway: " << m << Qt::endl; });
+    if (!gateway.listen(address, quint16(port), &error)) {
+        err << "orteam-gateway: cannot listen on " << address.toString() << ':' << port << ": " << error << Qt::endl;
+        return 5;
+    }
+    if (!address.isLoopback())
+        err << "orteam-gateway: listening beyond this machine without TLS: tokens travel in clear; put a TLS proxy in front"
+            << Qt::endl;
+    out << "orteam-gateway listening on " << gateway.status().listening << " (team database " << location->display()
+        << ", upstream " << settings.upstream.toString() << ")" << Qt::endl;
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, &gateway);
+        QObject::connect(notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
+    const int code = QCoreApplication::exec();
+    if (!gateway.flush(&error)) {
+        err << "orteam-gateway: usage not saved: " << error << Qt::endl;
+        return 6;
+    }
+    return code;
+}
+
+} // namespace orteam
