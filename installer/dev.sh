@@ -19,7 +19,7 @@ packages=(cmake ninja-build g++ dpkg-dev file pkg-config git curl python3
           qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
           libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev qt6-tools-dev qt6-l10n-tools qt6-qpa-plugins
           postgresql-15 xvfb xauth imagemagick dbus libsecret-1-0 gnome-keyring
-          desktop-file-utils appstream clang-14 libclang-rt-14-dev openssl)
+          desktop-file-utils appstream clang-14 libclang-rt-14-dev openssl wrk)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -67,6 +67,14 @@ if [ "$mode" = test ]; then
         npm install --silent --no-audit --no-fund --prefix "$prism_dir" @stoplight/prism-cli@5 >/dev/null
     fi
     cmake_args+=(-DORTEAM_PRISM="$prism_dir/node_modules/.bin/prism")
+    # The official openai npm package drives orteam-gateway in its test: a client nobody here wrote.
+    node_dir=${XDG_CACHE_HOME:-$HOME/.cache}/orteam/node
+    if [ ! -f "$node_dir/node_modules/openai/package.json" ]; then
+        echo "==> installing the openai npm package into $node_dir"
+        mkdir -p "$node_dir"
+        npm install --silent --no-audit --no-fund --prefix "$node_dir" openai@4 >/dev/null
+    fi
+    cmake_args+=(-DORTEAM_NODE_MODULES="$node_dir/node_modules")
 fi
 echo "==> building in $build"
 cmake "${cmake_args[@]}" >/dev/null

@@ -297,7 +297,7 @@ void Gateway::chat(HttpConnection *connection, const HttpRequest &request, const
         reply->deleteLater();
         int &slots = m_inFlight[name];
         slots = std::max(0, slots - 1);
-        const QByteArray rest = reply->readAll();
+        const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray(); // an aborted reply is closed
         const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
         if (ex->streaming) {
             ex->sse.feed(rest + '\n');
@@ -358,7 +358,7 @@ void Gateway::models(HttpConnection *connection, const Member &member)
     QPointer<HttpConnection> client(connection);
     connect(reply, &QNetworkReply::finished, this, [this, reply, client, answer] {
         reply->deleteLater();
-        const QByteArray body = reply->readAll();
+        const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QJsonValue data = QJsonDocument::fromJson(body).object().value("data"_L1);
         if (status == 200 && data.isArray()) {

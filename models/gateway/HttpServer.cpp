@@ -94,11 +94,12 @@ void HttpConnection::fail(int status, const QByteArray &message)
 void HttpConnection::parse()
 {
     const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
-    if (headEnd < 0) {
-        if (m_buffer.size() > MaxHead)
-            fail(431, "Request headers are too large");
+    if (headEnd > MaxHead || (headEnd < 0 && m_buffer.size() > MaxHead)) {
+        fail(431, "Request headers are too large");
         return;
     }
+    if (headEnd < 0)
+        return; // the rest of the headers is on its way
     HttpRequest r;
     const QByteArrayView head(m_buffer.constData(), headEnd);
     qsizetype lineEnd = head.indexOf("\r\n");
