@@ -9,7 +9,7 @@ export DEBIAN_FRONTEND=noninteractive
 deb=$(ls "$build"/orteam_*.deb | head -n 1)
 tgz=$(ls "$build"/orteam-*.tar.gz | head -n 1)
 listing=$(tar -tzf "$tgz") # listed once: grep -q on a pipe would cut tar off under pipefail
-for f in bin/orteam bin/orteam-cli share/applications/io.github.orteam.orteam.desktop share/man/man1/orteam-cli.1; do
+for f in bin/orteam bin/orteam-cli bin/orteam-gateway share/applications/io.github.orteam.orteam.desktop share/man/man1/orteam-cli.1; do
     grep -q "/$f\$" <<<"$listing" || { echo "package check FAILED: $f missing from $tgz"; exit 1; }
 done
 echo "==> $tgz"
@@ -22,6 +22,7 @@ fail() { echo "package check FAILED: $*"; exit 1; }
 version=$(/usr/bin/orteam-cli --version)
 echo "installed: $version"
 [[ $version == "orteam-cli $(dpkg-deb --field "$deb" Version) ("* ]] || fail "orteam-cli --version says '$version'"
+/usr/bin/orteam-gateway --help | grep -q "OpenAI-compatible" || fail "installed orteam-gateway --help"
 shot=$(mktemp --suffix=.png)
 QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=$(mktemp -d) /usr/bin/orteam --demo --screenshot "$shot" 2>/dev/null \
     || fail "installed orteam --demo --screenshot"

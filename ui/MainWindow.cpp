@@ -218,11 +218,17 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     m_creditsLabel->setObjectName(QStringLiteral("creditsStatusLabel"));
     m_refreshLabel = new QLabel(statusBar());
     m_refreshLabel->setObjectName(QStringLiteral("lastRefreshStatusLabel"));
+    m_gatewayLabel = new QLabel(statusBar());
+    m_gatewayLabel->setObjectName(QStringLiteral("gatewayStatusLabel"));
+    m_gatewayLabel->hide();
+    statusBar()->addPermanentWidget(m_gatewayLabel);
     statusBar()->addPermanentWidget(m_connectionLabel);
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_creditsLabel);
     statusBar()->addPermanentWidget(m_refreshLabel);
 
+    if (m_spend) // the gateway writes its status into the team database; the Spend data is read with it
+        connect(m_spend, &SpendController::changed, this, &MainWindow::updateGatewayStatus);
     connect(m_keys, &KeyListController::refreshStarted, this, [this] { m_refreshLabel->setText(tr("Refreshing…")); });
     connect(m_keys, &KeyListController::refreshFinished, this, &MainWindow::onRefreshFinished);
     connect(m_keys, &KeyListController::creditsChanged, this, &MainWindow::updateCredits);
@@ -378,6 +384,28 @@ void MainWindow::onRefreshFinished(const ApiError &error)
     m_refreshLabel->setText(last.isValid() ? tr("Updated %1").arg(last.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
                                            : tr("Never updated"));
     markLoaded();
+}
+
+void MainWindow::updateGatewayStatus()
+{
+    const auto status = m_spend ? m_spend->gatewayStatus() : std::nullopt;
+    if (!status) {
+        m_gatewayLabel->hide();
+        return;
+    }
+    const QDateTime now = m_spend->now();
+    if (status->running(now)) {
+        const QString requests = status->requestsToday == 1 ? tr("1 request") : tr("%1 requests").arg(status->requestsToday);
+        m_gatewayLabel->setText(tr("Gateway %1: %2 today").arg(status->listening, requests)
+                                + (status->refusalsToday > 0 ? tr(", %1 refused").arg(status->refusalsToday) : QString()));
+        m_gatewayLabel->setToolTip(tr("orteam-gateway is serving (%1 in flight; updated %2 UTC)")
+                                       .arg(status->inFlight)
+                                       .arg(status->updatedAt.toString(QStringLiteral("HH:mm:ss"))));
+    } else {
+        m_gatewayLabel->setText(tr("Gateway stopped"));
+        m_gatewayLabel->setToolTip(tr("orteam-gateway last reported %1 UTC").arg(status->updatedAt.toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+    }
+    m_gatewayLabel->show();
 }
 
 void MainWindow::showProblem(const QString &message)

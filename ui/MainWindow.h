@@ -67,6 +67,7 @@ private:
     void openSettings();
     void markLoaded();
     void enterReadOnlyView();
+    void updateGatewayStatus();
 
     KeyListController *m_keys;
     ConnectionManager *m_connection;
@@ -88,6 +89,7 @@ private:
     KeyActions *m_actions;
     ErrorBanner *m_errorBanner;
     QLabel *m_connectionLabel;
+    QLabel *m_gatewayLabel;
     QLabel *m_creditsLabel;
     QLabel *m_refreshLabel;
     QProgressBar *m_busy;

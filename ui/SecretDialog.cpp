@@ -13,15 +13,19 @@
 
 namespace orteam {
 
-SecretDialog::SecretDialog(const QString &keyName, const QString &secret, QWidget *parent)
+SecretDialog::SecretDialog(const QString &keyName, const QString &secret, QWidget *parent, Kind kind)
     : QDialog(parent), m_clipboard(new ClipboardGuard(QApplication::clipboard(), this))
 {
     setObjectName(QStringLiteral("secretDialog"));
-    setWindowTitle(tr("New key: %1").arg(keyName));
+    const bool token = kind == Kind::GatewayToken;
+    setWindowTitle(token ? tr("Gateway token: %1").arg(keyName) : tr("New key: %1").arg(keyName));
 
-    auto *warning = new QLabel(tr("<b>Copy this key now.</b> This is the only time it is shown: OpenRouter does not "
-                                  "show it again and orteam does not keep it. Hand it to its owner through a safe "
-                                  "channel."),
+    auto *warning = new QLabel(token ? tr("<b>Copy this token now.</b> This is the only time it is shown: orteam keeps only "
+                                          "its hash. %1 uses it with any OpenAI-compatible client pointed at orteam-gateway.")
+                                           .arg(keyName.toHtmlEscaped())
+                                     : tr("<b>Copy this key now.</b> This is the only time it is shown: OpenRouter does not "
+                                          "show it again and orteam does not keep it. Hand it to its owner through a safe "
+                                          "channel."),
                                this);
     warning->setObjectName(QStringLiteral("secretWarningLabel"));
     warning->setWordWrap(true);

@@ -18,7 +18,8 @@ class SecretDialog final : public QDialog
     Q_OBJECT
 
 public:
-    SecretDialog(const QString &keyName, const QString &secret, QWidget *parent = nullptr);
+    enum class Kind { ApiKey, GatewayToken };
+    SecretDialog(const QString &keyName, const QString &secret, QWidget *parent = nullptr, Kind kind = Kind::ApiKey);
     ~SecretDialog() override;
 
     void done(int result) override;

@@ -7,6 +7,7 @@
 #include "MessageBox.h"
 #include "Money.h"
 #include "RosterImportDialog.h"
+#include "SecretDialog.h"
 #include "TeamController.h"
 #include "TierEditorDialog.h"
 
@@ -50,6 +51,8 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     m_tiers = button(tr("Tiers…"), "editTiersButton");
     m_apply = button(tr("Apply tiers to OpenRouter…"), "applyTiersButton");
     m_apply->setToolTip(tr("One guardrail per tier (daily budget, allowed models), each member's keys assigned to it"));
+    m_token = button(tr("Gateway token…"), "gatewayTokenButton");
+    m_token->setToolTip(tr("A token for orteam-gateway (one shared OpenRouter key, this member's tier and budget)"));
 
     m_overBudget = new QLabel(this);
     m_overBudget->setObjectName(QStringLiteral("overBudgetLabel"));
@@ -88,6 +91,7 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     actions->addWidget(m_bulkTier);
     actions->addWidget(m_setTier);
     actions->addWidget(m_offboard);
+    actions->addWidget(m_token);
     auto *governance = new QHBoxLayout;
     governance->addWidget(m_import);
     governance->addWidget(m_tiers);
@@ -120,6 +124,7 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     connect(m_import, &QPushButton::clicked, this, &TeamPage::importRoster);
     connect(m_tiers, &QPushButton::clicked, this, &TeamPage::editTiers);
     connect(m_apply, &QPushButton::clicked, this, &TeamPage::applyTiers);
+    connect(m_token, &QPushButton::clicked, this, &TeamPage::createGatewayToken);
     connect(m_autoEnforce, &QCheckBox::toggled, this, [this](bool on) {
         QString error;
         if (!m_team->setAutoEnforce(on, &error)) {
@@ -177,8 +182,8 @@ void TeamPage::selectMembers(const QStringList &names)
 void TeamPage::setReadOnly(bool readOnly)
 {
     m_readOnly = readOnly;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_add, m_edit, m_bulkTier, m_setTier, m_offboard, m_import, m_tiers,
-                                                       m_apply, m_autoEnforce})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_add, m_edit, m_bulkTier, m_setTier, m_offboard, m_token, m_import,
+                                                       m_tiers, m_apply, m_autoEnforce})
         w->setVisible(!readOnly);
 }
 
@@ -193,6 +198,24 @@ void TeamPage::updateEnabled()
     m_edit->setEnabled(names.size() == 1);
     m_setTier->setEnabled(!names.isEmpty() && m_bulkTier->count() > 0);
     m_offboard->setEnabled(anyActive);
+    m_token->setEnabled(names.size() == 1 && anyActive);
+}
+
+void TeamPage::createGatewayToken()
+{
+    const QStringList names = selectedNames();
+    if (names.size() != 1)
+        return;
+    QString error;
+    const std::optional<QString> token = m_team->createGatewayToken(names.first(), &error);
+    if (!token) {
+        m_banner->showError(tr("Could not create a gateway token for %1: %2").arg(names.first(), error));
+        return;
+    }
+    auto *dialog = new SecretDialog(names.first(), *token, this, SecretDialog::Kind::GatewayToken);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    Q_EMIT status(tr("Gateway token created for %1").arg(names.first()));
 }
 
 void TeamPage::updateSummary()

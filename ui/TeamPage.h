@@ -48,6 +48,7 @@ public Q_SLOTS:
     void importRoster();
     void editTiers();
     void applyTiers();
+    void createGatewayToken();
 
 Q_SIGNALS:
     void status(const QString &message);
@@ -70,6 +71,7 @@ private:
     QPushButton *m_import;
     QPushButton *m_tiers;
     QPushButton *m_apply;
+    QPushButton *m_token;
     QCheckBox *m_autoEnforce;
     bool m_readOnly = false;
     QLabel *m_overBudget;

@@ -2,6 +2,9 @@
 
 #include "KeyListController.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <algorithm>
 
 using namespace Qt::Literals::StringLiterals;
@@ -26,6 +29,20 @@ QDate SpendController::periodStart(Period period, const QDate &today)
         return QDate(today.year(), today.month(), 1);
     }
     return today;
+}
+
+std::optional<SpendController::GatewayStatus> SpendController::gatewayStatus() const
+{
+    const QJsonObject json = QJsonDocument::fromJson(m_store->setting(u"gateway_status"_s).toUtf8()).object();
+    if (json.isEmpty())
+        return std::nullopt;
+    GatewayStatus s;
+    s.listening = json.value("listening"_L1).toString();
+    s.requestsToday = json.value("requests_today"_L1).toInteger();
+    s.refusalsToday = json.value("refusals_today"_L1).toInteger();
+    s.inFlight = json.value("in_flight"_L1).toInteger();
+    s.updatedAt = QDateTime::fromString(json.value("updated_at"_L1).toString(), Qt::ISODate);
+    return s;
 }
 
 TeamReport SpendController::report(ReportPeriod period, QString *error) const

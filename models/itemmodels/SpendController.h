@@ -57,6 +57,20 @@ public:
     // dashboards on the same database, the new ones (for a desktop notification).
     QList<Alert> alerts() const;
 
+    // What orteam-gateway last wrote about itself (it does every second while it runs), if it
+    // ever ran against this database.
+    struct GatewayStatus
+    {
+        QString listening;
+        qint64 requestsToday = 0;
+        qint64 refusalsToday = 0;
+        qint64 inFlight = 0;
+        QDateTime updatedAt;
+        bool running(const QDateTime &now) const { return updatedAt.isValid() && updatedAt.secsTo(now) < 120; }
+    };
+    std::optional<GatewayStatus> gatewayStatus() const;
+    QDateTime now() const { return m_clock().toUTC(); }
+
     // The weekly or monthly team report ending today (UTC); `error` set when the database failed.
     TeamReport report(ReportPeriod period, QString *error) const;
     QList<Alert> takeNewAlerts();

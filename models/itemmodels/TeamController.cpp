@@ -180,6 +180,14 @@ TeamController::StoreState TeamController::readState(const Store &store, const Q
     return st;
 }
 
+std::optional<QString> TeamController::createGatewayToken(const QString &member, QString *error)
+{
+    const std::optional<QString> token = m_store->createGatewayToken(member, error);
+    if (token)
+        audit(u"gateway token created"_s, member, QString(), QString());
+    return token;
+}
+
 void TeamController::reload()
 {
     ++m_generation;

@@ -98,6 +98,8 @@ public:
     bool setKeys(const QString &name, const QStringList &keyHashes, QString *error); // replaces the links
     bool saveTier(const Tier &tier, QString *error);
     bool deleteTier(const QString &name, QString *error);
+    // An orteam-gateway token for the member: returned once (for the dialog), only its hash kept.
+    std::optional<QString> createGatewayToken(const QString &member, QString *error);
     static QString validateTier(const Tier &tier, bool isNew, const QList<Tier> &existing);
 
     // Offboarding: revokes every linked key, then marks the members inactive. A member whose

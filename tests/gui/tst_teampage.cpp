@@ -836,6 +836,51 @@ private Q_SLOTS:
         QVERIFY(!lead.errorBanner()->isVisible());
     }
 
+    void gatewayTokenFromTheTeamPageAndItsStatusAndTraffic()
+    {
+        // A token for one selected member: shown once in the secret dialog, only its hash stored.
+        page()->selectMembers({u"alice"_s});
+        find<QPushButton>("gatewayTokenButton")->click();
+        auto *dialog = waitFor<QDialog>("secretDialog");
+        QVERIFY(dialog);
+        const QString token = dialog->findChild<QLineEdit *>(u"secretLineEdit"_s)->text();
+        QVERIFY(token.startsWith(u"orgw-"_s));
+        QVERIFY(dialog->windowTitle().contains(u"Gateway token"_s));
+        QString error;
+        const QHash<QString, QString> tokens = m_store->gatewayTokens(&error);
+        QCOMPARE(tokens.value(Store::hashGatewayToken(token)), u"alice"_s);
+        for (const QString &hash : tokens.keys())
+            QVERIFY(hash != token); // never the token itself
+        QCOMPARE(m_store->auditLog(1).value(0).action, u"gateway token created"_s);
+        dialog->reject();
+
+        // The gateway's status, as it writes it into the team database every second.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        auto status = [&](const QDateTime &at) {
+            return u"{\"listening\":\"127.0.0.1:8787\",\"requests_today\":12,\"refusals_today\":2,\"in_flight\":1,"
+                   "\"updated_at\":\"%1\"}"_s.arg(at.toString(Qt::ISODate));
+        };
+        QVERIFY(m_store->setSetting(u"gateway_status"_s, status(now), &error));
+        // Gateway traffic is a member's usage like a key's: it reaches the Spend page.
+        const auto barOf = [this](const QString &member) {
+            for (const auto &b : m_spend->memberBars(SpendController::Period::Today)) {
+                if (b.member == member)
+                    return b.spent;
+            }
+            return 0.0;
+        };
+        const double before = barOf(u"alice"_s);
+        QVERIFY(m_store->recordUsageBatch(now.date(), {{u"alice"_s, {7.5, 3}}}, &error));
+        m_spend->refresh();
+        QCOMPARE(barOf(u"alice"_s), before + 7.5);
+        auto *label = find<QLabel>("gatewayStatusLabel");
+        QVERIFY(label->isVisible());
+        QVERIFY2(label->text().contains(u"Gateway 127.0.0.1:8787: 12 requests today, 2 refused"_s), qPrintable(label->text()));
+        QVERIFY(m_store->setSetting(u"gateway_status"_s, status(now.addSecs(-600)), &error));
+        m_spend->refresh();
+        QCOMPARE(label->text(), u"Gateway stopped"_s);
+    }
+
     void autoEnforceDisablesKeysOfMembersOverBudget()
     {
         FakeOpenRouter::KeySeed s;
