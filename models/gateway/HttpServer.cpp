@@ -183,7 +183,7 @@ void HttpConnection::respond(int status, const HttpHeaders &headers, const QByte
         out += "Connection: close\r\n";
     out += "\r\n";
     out += body;
-    m_socket->write(out);
+    send(out);
     finishAnswer();
 }
 
@@ -199,29 +199,35 @@ void HttpConnection::beginStream(int status, const HttpHeaders &headers)
     if (m_closeAfter)
         out += "Connection: close\r\n";
     out += "\r\n";
-    m_socket->write(out);
+    send(out);
 }
 
 void HttpConnection::writeChunk(const QByteArray &data)
 {
     if (!m_streaming || data.isEmpty())
         return;
-    m_socket->write(QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n");
+    send(QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n");
 }
 
 void HttpConnection::endStream()
 {
     if (!m_streaming)
         return;
-    m_socket->write("0\r\n\r\n");
+    send("0\r\n\r\n");
     m_streaming = false;
     finishAnswer();
+}
+
+void HttpConnection::send(const QByteArray &bytes)
+{
+    if (isOpen()) // the client may have gone while the answer was on its way: nothing to tell
+        m_socket->write(bytes);
 }
 
 void HttpConnection::finishAnswer()
 {
     m_busy = false;
-    if (m_closeAfter) {
+    if (m_closeAfter || !isOpen()) {
         m_socket->disconnectFromHost();
         return;
     }

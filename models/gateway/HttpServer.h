@@ -53,6 +53,7 @@ private:
     void onReadyRead();
     void parse();
     void finishAnswer();
+    void send(const QByteArray &bytes);
     void fail(int status, const QByteArray &message); // a malformed request: answer and close
 
     QTcpSocket *m_socket;
