@@ -370,6 +370,36 @@ private Q_SLOTS:
         reader.close();
     }
 
+    void gatewayTokensAndBatchedUsage()
+    {
+        // What orteam-gateway keeps in the team database, on both backends.
+        auto store = openFresh();
+        QString error;
+        QVERIFY(store->addMember({u"ann"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
+        QVERIFY(!store->createGatewayToken(u"nobody"_s, &error));
+        QVERIFY(error.contains(u"No member"_s));
+        error.clear();
+        const std::optional<QString> t1 = store->createGatewayToken(u"ann"_s, &error);
+        const std::optional<QString> t2 = store->createGatewayToken(u"ann"_s, &error);
+        QVERIFY2(t1 && t2, qPrintable(error));
+        QVERIFY(*t1 != *t2);
+        QVERIFY(t1->startsWith(u"orgw-"_s) && t1->size() > 40);
+        QHash<QString, QString> tokens = store->gatewayTokens(&error);
+        QCOMPARE(tokens.size(), 2);
+        QCOMPARE(tokens.value(Store::hashGatewayToken(*t1)), u"ann"_s);
+        QVERIFY(!tokens.contains(*t1)); // only hashes are stored
+        QCOMPARE(store->revokeGatewayTokens(u"ann"_s, &error), 2);
+        QVERIFY(store->gatewayTokens(&error).isEmpty());
+        // Batches add up, per member and day, in one transaction.
+        const QDate day(2026, 11, 27);
+        QVERIFY(store->recordUsageBatch(day, {{u"ann"_s, {0.5, 2}}, {u"bo"_s, {0.25, 1}}}, &error));
+        QVERIFY(store->recordUsageBatch(day, {{u"ann"_s, {0.125, 1}}}, &error));
+        QCOMPARE(*store->spentOn(u"ann"_s, day), 0.625);
+        const auto spend = store->memberSpend(day, day, &error);
+        QCOMPARE(spend.value(u"ann"_s).requests, 3);
+        QCOMPARE(spend.value(u"bo"_s).cost, 0.25);
+    }
+
     void enforcementStateAndSettings()
     {
         auto store = openFresh();
