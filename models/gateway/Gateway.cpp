@@ -1,6 +1,7 @@
 #include "Gateway.h"
 
 #include "Money.h"
+#include "SseCost.h"
 #include "Store.h"
 
 #include <QJsonDocument>
@@ -29,36 +30,6 @@ QByteArray errorBody(int status, const QString &message)
         .toJson(QJsonDocument::Compact);
 }
 
-std::optional<double> costOf(const QJsonObject &object)
-{
-    const QJsonValue cost = object.value("usage"_L1).toObject().value("cost"_L1);
-    if (!cost.isDouble())
-        return std::nullopt;
-    return cost.toDouble();
-}
-
-// Reads server-sent events as they pass: the cost is in the last chunk that has a usage.
-struct SseCost
-{
-    QByteArray pending;
-    std::optional<double> cost;
-
-    void feed(const QByteArray &data)
-    {
-        pending += data;
-        qsizetype start = 0;
-        for (qsizetype nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
-            const QByteArrayView line = QByteArrayView(pending).sliced(start, nl - start).trimmed();
-            start = nl + 1;
-            if (!line.startsWith("data:") || !line.contains("\"cost\""))
-                continue; // comments (": OPENROUTER PROCESSING"), deltas and [DONE] carry no cost
-            const QJsonDocument doc = QJsonDocument::fromJson(line.sliced(5).trimmed().toByteArray());
-            if (const auto c = costOf(doc.object()))
-                cost = c;
-        }
-        pending.remove(0, start);
-    }
-};
 } // namespace
 
 Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &settings, QObject *parent)

@@ -91,56 +91,51 @@ void HttpConnection::fail(int status, const QByteArray &message)
     m_socket->disconnectFromHost();
 }
 
-void HttpConnection::parse()
+HttpParse parseHttpRequest(QByteArrayView buffer, qint64 maxBody)
 {
-    const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
-    if (headEnd > MaxHead || (headEnd < 0 && m_buffer.size() > MaxHead)) {
-        fail(431, "Request headers are too large");
-        return;
-    }
+    HttpParse p;
+    auto error = [&p](int status, const char *message) {
+        p.state = HttpParse::State::Error;
+        p.status = status;
+        p.message = message;
+        return p;
+    };
+    const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
+    if (headEnd > MaxHead || (headEnd < 0 && buffer.size() > MaxHead))
+        return error(431, "Request headers are too large");
     if (headEnd < 0)
-        return; // the rest of the headers is on its way
-    HttpRequest r;
-    const QByteArrayView head(m_buffer.constData(), headEnd);
+        return p; // the rest of the headers is on its way
+    HttpRequest &r = p.request;
+    const QByteArrayView head = buffer.first(headEnd);
     qsizetype lineEnd = head.indexOf("\r\n");
     const QByteArrayView requestLine = lineEnd < 0 ? head : head.first(lineEnd);
     const qsizetype sp1 = requestLine.indexOf(' ');
     const qsizetype sp2 = requestLine.lastIndexOf(' ');
-    if (sp1 <= 0 || sp2 <= sp1) {
-        fail(400, "Malformed request line");
-        return;
-    }
+    if (sp1 <= 0 || sp2 <= sp1)
+        return error(400, "Malformed request line");
     r.method = requestLine.first(sp1).toByteArray();
     r.target = requestLine.sliced(sp1 + 1, sp2 - sp1 - 1).toByteArray();
     const QByteArrayView version = requestLine.sliced(sp2 + 1);
-    if (!version.startsWith("HTTP/1.")) {
-        fail(400, "Only HTTP/1.x is spoken here");
-        return;
-    }
+    if (!version.startsWith("HTTP/1."))
+        return error(400, "Only HTTP/1.x is spoken here");
     r.keepAlive = version != "HTTP/1.0";
     qint64 length = 0;
-    bool expectContinue = false;
     while (lineEnd >= 0) {
         const qsizetype start = lineEnd + 2;
         lineEnd = head.indexOf("\r\n", start);
         const QByteArrayView line = lineEnd < 0 ? head.sliced(start) : head.sliced(start, lineEnd - start);
         const qsizetype colon = line.indexOf(':');
-        if (colon <= 0) {
-            fail(400, "Malformed header line");
-            return;
-        }
+        if (colon <= 0)
+            return error(400, "Malformed header line");
         QByteArray name = lower(line.first(colon).toByteArray());
         QByteArray value = line.sliced(colon + 1).trimmed().toByteArray();
         if (name == "content-length") {
             bool ok = false;
             length = value.toLongLong(&ok);
-            if (!ok || length < 0) {
-                fail(400, "Bad Content-Length");
-                return;
-            }
+            if (!ok || length < 0)
+                return error(400, "Bad Content-Length");
         } else if (name == "transfer-encoding") {
-            fail(411, "Send the body with a Content-Length");
-            return;
+            return error(411, "Send the body with a Content-Length");
         } else if (name == "connection") {
             const QByteArray v = lower(value);
             if (v.contains("close"))
@@ -148,25 +143,40 @@ void HttpConnection::parse()
             else if (v.contains("keep-alive"))
                 r.keepAlive = true;
         } else if (name == "expect" && lower(value) == "100-continue") {
-            expectContinue = true;
+            p.expectContinue = true;
         }
         r.headers.append({std::move(name), std::move(value)});
     }
-    if (length > m_maxBody) {
-        fail(413, "Request body too large");
+    if (length > maxBody)
+        return error(413, "Request body too large");
+    const qsizetype bodyStart = headEnd + 4;
+    if (buffer.size() - bodyStart < length)
+        return p; // the rest of the body is on its way
+    r.body = buffer.sliced(bodyStart, length).toByteArray();
+    p.consumed = bodyStart + length;
+    p.state = HttpParse::State::Done;
+    return p;
+}
+
+void HttpConnection::parse()
+{
+    const HttpParse p = parseHttpRequest(m_buffer, m_maxBody);
+    if (p.state == HttpParse::State::Error) {
+        fail(p.status, p.message);
         return;
     }
-    const qsizetype bodyStart = headEnd + 4;
-    if (m_buffer.size() - bodyStart < length) {
-        if (expectContinue && m_buffer.size() == bodyStart)
-            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-        return; // wait for the rest of the body
+    if (p.state == HttpParse::State::NeedMore) {
+        if (p.expectContinue && !m_continued) {
+            m_continued = true;
+            send("HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        return;
     }
-    r.body = m_buffer.mid(bodyStart, length);
-    m_buffer.remove(0, bodyStart + length);
+    m_buffer.remove(0, p.consumed);
     m_busy = true;
-    m_closeAfter = !r.keepAlive;
-    Q_EMIT request(this, r);
+    m_continued = false;
+    m_closeAfter = !p.request.keepAlive;
+    Q_EMIT request(this, p.request);
 }
 
 void HttpConnection::respond(int status, const HttpHeaders &headers, const QByteArray &body)

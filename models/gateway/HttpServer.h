@@ -28,6 +28,20 @@ struct HttpRequest
 
 using HttpHeaders = QList<std::pair<QByteArray, QByteArray>>;
 
+// One request read from the front of what a client sent: done (with how many bytes it used),
+// not all there yet, or malformed (with the status to answer). Pure, so it is fuzzed on its own.
+struct HttpParse
+{
+    enum class State { NeedMore, Done, Error };
+    State state = State::NeedMore;
+    int status = 0;     // Error: what to answer (400, 411, 413, 431)
+    QByteArray message; // Error: why
+    HttpRequest request;
+    qsizetype consumed = 0;      // Done: the request's bytes
+    bool expectContinue = false; // NeedMore: the headers asked for "100 Continue"
+};
+HttpParse parseHttpRequest(QByteArrayView buffer, qint64 maxBody);
+
 // One client connection. Requests are answered in order, one at a time (a pipelined request
 // waits until the previous answer is complete). An answer is either whole (Content-Length) or
 // streamed (chunked transfer encoding, for server-sent events).
@@ -62,6 +76,7 @@ private:
     bool m_busy = false;      // a request is being answered
     bool m_streaming = false;
     bool m_closeAfter = false;
+    bool m_continued = false; // "100 Continue" sent for the request being read
 };
 
 // A small HTTP/1.1 server on QTcpServer: keep-alive, Content-Length bodies (up to a limit),

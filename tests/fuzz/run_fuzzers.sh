@@ -7,7 +7,7 @@ build=$1 seconds=${2:-30}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/orteam-fuzz.XXXXXX)
 failed=0
-for target in fuzz_keys_json fuzz_activity_json fuzz_error_json fuzz_roster_csv; do
+for target in fuzz_keys_json fuzz_activity_json fuzz_error_json fuzz_roster_csv fuzz_gateway_input; do
     cp -r "$here/corpus/$target" "$work/$target"
     log="$work/$target.log"
     if (cd "$work" && "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
