@@ -173,7 +173,21 @@ void Gateway::handle(HttpConnection *connection, const HttpRequest &request)
     if (authorization.isEmpty())
         return refuse(connection, 401, u"Missing Authentication header: send your orteam gateway token as a Bearer token"_s);
     const QString token = QString::fromUtf8(authorization.startsWith("Bearer ") ? authorization.mid(7).trimmed() : QByteArray());
-    const QString name = m_tokens.value(Store::hashGatewayToken(token));
+    const QString hash = Store::hashGatewayToken(token);
+    if (!m_tokens.contains(hash) && token.startsWith(u"orgw-"_s)
+        && (!m_lastTokenReload.isValid() || m_lastTokenReload.msecsTo(m_clock()) >= 1000)) {
+        // A token made a moment ago (in the dashboard or the CLI) works at once: read the tokens
+        // again, at most once a second, so made-up tokens cannot turn into a database load.
+        m_lastTokenReload = m_clock();
+        QString error;
+        const QHash<QString, QString> fresh = m_store->gatewayTokens(&error);
+        if (error.isEmpty()) {
+            m_tokens = fresh;
+            if (fresh.contains(hash) && !m_members.contains(fresh.value(hash)))
+                reload(&error); // a member added just now, too
+        }
+    }
+    const QString name = m_tokens.value(hash);
     const auto member = m_members.constFind(name);
     if (name.isEmpty() || member == m_members.cend() || !member->active)
         return refuse(connection, 401, u"Unknown or revoked gateway token"_s);

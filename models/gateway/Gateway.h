@@ -100,6 +100,7 @@ private:
     qint64 m_refusalsToday = 0;
     QJsonArray m_modelCache;
     QDateTime m_modelCacheAt;
+    QDateTime m_lastTokenReload;
 };
 
 } // namespace orteam

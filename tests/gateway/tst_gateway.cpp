@@ -142,6 +142,12 @@ private Q_SLOTS:
         QCOMPARE(finish(send(m_tokens.value(u"ann"_s), chat(u"x"_s), u"/embeddings"_s)).status, 404);
         QCOMPARE(upstreamChats(), 0);
         QCOMPARE(m_gateway->status().refusalsToday, 6);
+        // A token made while the gateway runs works at once (no wait for the periodic re-read).
+        QString error;
+        QVERIFY(m_store->addMember({u"new"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
+        const QString fresh = *m_store->createGatewayToken(u"new"_s, &error);
+        QTest::qWait(1000); // the re-read on an unknown token is at most once a second
+        QCOMPARE(finish(send(fresh, chat(u"openai/gpt-4o-mini"_s))).status, 200);
         // Then an allowed call goes through, with the shared key and the member's attribution.
         a = call(u"ann"_s, u"openai/gpt-4o"_s);
         QCOMPARE(a.status, 200);
