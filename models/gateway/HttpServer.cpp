@@ -64,6 +64,15 @@ HttpConnection::HttpConnection(QTcpSocket *socket, qint64 maxBody, QObject *pare
     // Answers go out as one write, but a streamed answer is many small ones: no Nagle delay.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    // A connection that sends nothing for a minute between requests is closed: idle or
+    // half-sent requests must not hold sockets open for ever. One being answered is never cut.
+    m_idle.setSingleShot(true);
+    m_idle.setInterval(60'000);
+    connect(&m_idle, &QTimer::timeout, this, [this] {
+        if (!m_busy)
+            m_socket->disconnectFromHost();
+    });
+    m_idle.start();
     connect(socket, &QTcpSocket::disconnected, this, [this] {
         Q_EMIT closed();
         deleteLater();
@@ -76,6 +85,7 @@ QHostAddress HttpConnection::peer() const { return m_socket->peerAddress(); }
 
 void HttpConnection::onReadyRead()
 {
+    m_idle.start();
     m_buffer += m_socket->readAll();
     if (!m_busy)
         parse();
@@ -237,6 +247,7 @@ void HttpConnection::send(const QByteArray &bytes)
 void HttpConnection::finishAnswer()
 {
     m_busy = false;
+    m_idle.start();
     if (m_closeAfter || !isOpen()) {
         m_socket->disconnectFromHost();
         return;

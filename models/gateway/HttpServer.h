@@ -5,6 +5,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 
 #include <functional>
 
@@ -71,6 +72,7 @@ private:
     void fail(int status, const QByteArray &message); // a malformed request: answer and close
 
     QTcpSocket *m_socket;
+    QTimer m_idle;
     qint64 m_maxBody;
     QByteArray m_buffer;
     bool m_busy = false;      // a request is being answered
