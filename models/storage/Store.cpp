@@ -1061,8 +1061,13 @@ QString Store::hashGatewayToken(const QString &token)
 
 std::optional<QString> Store::createGatewayToken(const QString &member, QString *error)
 {
-    if (!this->member(member)) {
+    const std::optional<Member> m = this->member(member);
+    if (!m) {
         *error = u"No member named \"%1\"."_s.arg(member);
+        return std::nullopt;
+    }
+    if (!m->active) { // the gateway refuses offboarded members: a token for one would never work
+        *error = u"%1 is offboarded; make them active again before giving them a gateway token."_s.arg(member);
         return std::nullopt;
     }
     // 32 random bytes from the system's generator; the prefix says what the token is for.

@@ -379,6 +379,10 @@ private Q_SLOTS:
         QVERIFY(!store->createGatewayToken(u"nobody"_s, &error));
         QVERIFY(error.contains(u"No member"_s));
         error.clear();
+        QVERIFY(store->addMember({u"left"_s, {}, u"pro"_s, std::nullopt, false, {}}, &error));
+        QVERIFY(!store->createGatewayToken(u"left"_s, &error));
+        QVERIFY2(error.contains(u"offboarded"_s), qPrintable(error));
+        error.clear();
         const std::optional<QString> t1 = store->createGatewayToken(u"ann"_s, &error);
         const std::optional<QString> t2 = store->createGatewayToken(u"ann"_s, &error);
         QVERIFY2(t1 && t2, qPrintable(error));
