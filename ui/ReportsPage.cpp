@@ -1,5 +1,6 @@
 #include "ReportsPage.h"
 
+#include "Charts.h"
 #include "Money.h"
 #include "ReportExport.h"
 #include "ReportTableModel.h"
@@ -34,39 +35,14 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam {
 
 namespace {
-QChartView *makeChartView(const char *name, const QString &title, QWidget *parent)
+QChartView *makeView(const char *name, const QString &title, QWidget *parent)
 {
-    auto *chart = new QChart;
-    chart->setTitle(title);
-    chart->setAnimationOptions(QChart::NoAnimation);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    auto *view = new QChartView(chart, parent);
-    view->setObjectName(QLatin1StringView(name));
-    view->setRenderHint(QPainter::Antialiasing);
+    QChartView *view = makeChartView(name, title, parent);
     view->setMinimumSize(360, 220);
     return view;
 }
 
-void clearChart(QChart *chart)
-{
-    chart->removeAllSeries();
-    for (QAbstractAxis *axis : chart->axes()) {
-        chart->removeAxis(axis);
-        delete axis;
-    }
-}
-
-QValueAxis *moneyAxis(double max)
-{
-    auto *axis = new QValueAxis;
-    axis->setLabelFormat(u"$%.2f"_s);
-    axis->setRange(0, max > 0 ? max * 1.1 : 1.0);
-    axis->applyNiceNumbers();
-    return axis;
-}
-
-double noon(const QDate &day) { return double(QDateTime(day, QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch()); }
+double noon(const QDate &day) { return double(dayMsecs(day)); }
 } // namespace
 
 ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(parent), m_spend(spend)
@@ -108,8 +84,8 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
 
-    m_comparison = makeChartView("reportComparisonChart", tr("Cost per member: this window and the one before"), this);
-    m_trend = makeChartView("reportTrendChart", tr("Team spend per day (dashed: the forecast)"), this);
+    m_comparison = makeView("reportComparisonChart", tr("Cost per member: this window and the one before"), this);
+    m_trend = makeView("reportTrendChart", tr("Team spend per day (dashed: the forecast)"), this);
 
     auto *pngMenu = new QMenu(m_png);
     pngMenu->setObjectName(u"saveChartMenu"_s);
@@ -228,7 +204,7 @@ void ReportsPage::buildComparison()
     y->setTruncateLabels(false);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
-    QValueAxis *x = moneyAxis(max);
+    QValueAxis *x = dollarAxis(max);
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(x);
     const QList<TeamReportRow> shown(rows.crbegin(), rows.crend());
@@ -278,7 +254,7 @@ void ReportsPage::buildTrend()
     }
     chart->addSeries(spent);
     chart->addSeries(ahead);
-    QValueAxis *axisY = moneyAxis(max);
+    QValueAxis *axisY = dollarAxis(max);
     chart->addAxis(axisY, Qt::AlignLeft);
     for (QLineSeries *s : {spent, ahead}) {
         s->attachAxis(axisX);

@@ -1,5 +1,6 @@
 #include "SpendPage.h"
 
+#include "Charts.h"
 #include "Money.h"
 #include "SpendController.h"
 
@@ -27,39 +28,9 @@ namespace orteam {
 namespace {
 QChartView *makeView(const char *name, const QString &title, QWidget *parent)
 {
-    auto *chart = new QChart;
-    chart->setTitle(title);
-    chart->setAnimationOptions(QChart::NoAnimation);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    auto *view = new QChartView(chart, parent);
-    view->setObjectName(QLatin1StringView(name));
-    view->setRenderHint(QPainter::Antialiasing);
+    QChartView *view = makeChartView(name, title, parent);
     view->setMinimumHeight(230);
     return view;
-}
-
-void clear(QChart *chart)
-{
-    chart->removeAllSeries();
-    for (QAbstractAxis *axis : chart->axes()) {
-        chart->removeAxis(axis);
-        delete axis;
-    }
-}
-
-QValueAxis *dollarAxis(double max)
-{
-    auto *axis = new QValueAxis;
-    axis->setLabelFormat(QStringLiteral("$%.2f"));
-    axis->setRange(0, max > 0 ? max * 1.1 : 1.0);
-    axis->applyNiceNumbers();
-    return axis;
-}
-
-qint64 msecs(const QDate &day)
-{
-    return QDateTime(day, QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
 }
 } // namespace
 
@@ -162,7 +133,7 @@ void SpendPage::buildAlerts()
 void SpendPage::buildMembers()
 {
     QChart *chart = m_members->chart();
-    clear(chart);
+    clearChart(chart);
     const auto period = SpendController::Period(m_period->currentData().toInt());
     QList<SpendController::MemberBar> bars = m_spend->memberBars(period);
     if (bars.size() > 8) // the eight biggest spenders; the rest are on the Team page
@@ -225,7 +196,7 @@ void SpendPage::buildMembers()
 void SpendPage::buildDaily()
 {
     QChart *chart = m_daily->chart();
-    clear(chart);
+    clearChart(chart);
     const int days = m_range->currentData().toInt();
     auto *axisX = new QDateTimeAxis;
     axisX->setFormat(days > 90 ? QStringLiteral("MMM yy") : QStringLiteral("d MMM"));
@@ -237,7 +208,7 @@ void SpendPage::buildDaily()
         line->setName(name);
         line->setPen(pen);
         for (const auto &[day, cost] : points) {
-            line->append(double(msecs(day)), cost);
+            line->append(double(dayMsecs(day)), cost);
             max = std::max(max, cost);
         }
         chart->addSeries(line);
@@ -260,8 +231,8 @@ void SpendPage::buildDaily()
     for (qsizetype i = 0; i < top.size(); ++i)
         addLine(top.at(i).first, top.at(i).second, QPen(colors.value(i), 1.2));
     if (!team.isEmpty())
-        axisX->setRange(QDateTime::fromMSecsSinceEpoch(msecs(team.front().first), QTimeZone::utc()),
-                        QDateTime::fromMSecsSinceEpoch(msecs(team.back().first), QTimeZone::utc()));
+        axisX->setRange(QDateTime::fromMSecsSinceEpoch(dayMsecs(team.front().first), QTimeZone::utc()),
+                        QDateTime::fromMSecsSinceEpoch(dayMsecs(team.back().first), QTimeZone::utc()));
     QValueAxis *axisY = dollarAxis(max);
     chart->addAxis(axisY, Qt::AlignLeft);
     for (QAbstractSeries *s : chart->series())
@@ -271,7 +242,7 @@ void SpendPage::buildDaily()
 void SpendPage::buildModels()
 {
     QChart *chart = m_models->chart();
-    clear(chart);
+    clearChart(chart);
     QList<ModelSpend> models = m_spend->byModel(m_range->currentData().toInt());
     if (models.size() > 8)
         models = models.mid(0, 8);
@@ -307,7 +278,7 @@ void SpendPage::buildModels()
 void SpendPage::buildBurn()
 {
     QChart *chart = m_burn->chart();
-    clear(chart);
+    clearChart(chart);
     const QList<SpendController::Burn> burns = m_spend->burns();
     auto *axisX = new QDateTimeAxis;
     axisX->setFormat(QStringLiteral("d MMM"));
@@ -329,7 +300,7 @@ void SpendPage::buildBurn()
         QPen pen(colors.value(drawn), 2, Qt::DashLine);
         line->setPen(pen);
         for (const auto &[day, remaining] : f.projection) {
-            line->append(double(msecs(day)), remaining);
+            line->append(double(dayMsecs(day)), remaining);
             max = std::max(max, remaining);
         }
         last = std::max(last, f.projection.back().first);
@@ -337,8 +308,8 @@ void SpendPage::buildBurn()
         line->attachAxis(axisX);
         ++drawn;
     }
-    axisX->setRange(QDateTime::fromMSecsSinceEpoch(msecs(m_spend->today()), QTimeZone::utc()),
-                    QDateTime::fromMSecsSinceEpoch(msecs(last), QTimeZone::utc()));
+    axisX->setRange(QDateTime::fromMSecsSinceEpoch(dayMsecs(m_spend->today()), QTimeZone::utc()),
+                    QDateTime::fromMSecsSinceEpoch(dayMsecs(last), QTimeZone::utc()));
     QValueAxis *axisY = dollarAxis(max);
     axisY->setTitleText(tr("left"));
     chart->addAxis(axisY, Qt::AlignLeft);
