@@ -571,6 +571,17 @@ bool Store::linkKey(const QString &memberName, const QString &keyHash, QString *
     return true;
 }
 
+namespace {
+// The seed's record_user_usage as one statement: adds to the member's day, so two processes (the
+// gateway, the seed's scripts) recording at once lose nothing.
+QString addUsageSql()
+{
+    return u"INSERT INTO user_usage (user_id, date, total_cost, request_count) VALUES (?, ?, ?, ?) "
+           "ON CONFLICT (user_id, date) DO UPDATE SET total_cost = user_usage.total_cost + excluded.total_cost, "
+           "request_count = user_usage.request_count + excluded.request_count"_s;
+}
+} // namespace
+
 bool Store::recordUsage(const QString &user, const QDate &day, double cost, qint64 requests, QString *error)
 {
     if (!std::isfinite(cost) || cost < 0 || requests < 0) {
@@ -579,10 +590,7 @@ bool Store::recordUsage(const QString &user, const QDate &day, double cost, qint
     }
     QSqlDatabase d = db();
     QSqlQuery q(d);
-    // The seed's record_user_usage, one statement: safe when two processes record at once.
-    q.prepare(u"INSERT INTO user_usage (user_id, date, total_cost, request_count) VALUES (?, ?, ?, ?) "
-              "ON CONFLICT (user_id, date) DO UPDATE SET total_cost = user_usage.total_cost + excluded.total_cost, "
-              "request_count = user_usage.request_count + excluded.request_count"_s);
+    q.prepare(addUsageSql());
     q.addBindValue(user);
     q.addBindValue(day.toString(Qt::ISODate));
     q.addBindValue(cost);
@@ -1121,9 +1129,7 @@ bool Store::recordUsageBatch(const QDate &day, const QHash<QString, std::pair<do
     if (!beginWrite(d, error))
         return false;
     QSqlQuery q(d);
-    q.prepare(u"INSERT INTO user_usage (user_id, date, total_cost, request_count) VALUES (?, ?, ?, ?) "
-              "ON CONFLICT (user_id, date) DO UPDATE SET total_cost = user_usage.total_cost + excluded.total_cost, "
-              "request_count = user_usage.request_count + excluded.request_count"_s);
+    q.prepare(addUsageSql());
     for (auto [user, amount] : usage.asKeyValueRange()) {
         q.addBindValue(user);
         q.addBindValue(day.toString(Qt::ISODate));
