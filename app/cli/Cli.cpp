@@ -106,6 +106,11 @@ Team commands (read and write the team database only; no key or network needed):
         The last 7 (or 30) UTC days up to today (or --to): user, cost, requests, daily
         limit, by cost, highest first; beside each, the window before, the change, and a
         forecast for the next window (a straight-line trend through both windows).
+  db check [--repair]
+        Checks that the spend rollups (the team's spend per day, each member's per month,
+        which the Spend page reads) equal the usage rows and key snapshots they add up; with
+        --repair, rebuilds them from those rows in one transaction. Triggers keep them right;
+        a tool that disabled triggers or used SQLite's REPLACE can leave them behind.
 
 KEY is a key's hash or its exact name. A name that matches several keys, or none, is an
 error that lists the candidates.
@@ -118,6 +123,7 @@ Exit codes:
   4  no management key, or OpenRouter refused it (401/403)
   5  network failure or timeout, or a refused base URL
   6  the confirmation was declined
+  7  db check found a difference (and --repair was not given)
 )"_s;
 }
 
@@ -281,6 +287,8 @@ int Cli::run()
         return syncCommand(args);
     if (command == "report"_L1)
         return reportCommand(args);
+    if (command == "db"_L1)
+        return dbCommand(args);
     if (command == "help"_L1) {
         m_out << helpText();
         return Ok;
@@ -1006,6 +1014,34 @@ int Cli::tiersCommand(QStringList args)
         rows << QStringList{t.name, money(t.defaultDailyLimit, u"none"_s), t.fallbackModel.isEmpty() ? u"-"_s : t.fallbackModel,
                             t.allowedModels ? t.allowedModels->join(u", "_s) : u"all models"_s};
     m_out << KeyFormatter::columns(rows);
+    return Ok;
+}
+
+int Cli::dbCommand(QStringList args)
+{
+    if (args.value(0) != "check"_L1)
+        return fail(UsageError, u"db needs a subcommand: check"_s);
+    args.removeFirst();
+    const bool repair = args.removeAll(u"--repair"_s) > 0;
+    if (!args.isEmpty())
+        return fail(UsageError, u"unexpected argument \"%1\" for db check"_s.arg(args.first()));
+    if (!openStore())
+        return m_lastFailure;
+    QString problem;
+    if (m_store->checkRollups(&problem)) {
+        m_out << "The team database " << m_store->location().display() << " (schema " << m_store->schemaVersion()
+              << "): the spend rollups agree with the usage rows and key snapshots.\n";
+        return Ok;
+    }
+    if (!repair)
+        return fail(CheckFailed, u"the spend rollups disagree with the rows they add up (%1); "
+                                 "run orteam-cli db check --repair to rebuild them"_s.arg(problem));
+    QString error;
+    if (!m_store->rebuildRollups(&error))
+        return fail(ServerError, u"could not rebuild the spend rollups (nothing was changed): "_s + error);
+    if (!m_store->checkRollups(&problem))
+        return fail(CheckFailed, u"the spend rollups still disagree after a rebuild: "_s + problem);
+    m_out << "Rebuilt the spend rollups from the usage rows and key snapshots (they had said: " << problem << ").\n";
     return Ok;
 }
 

@@ -28,6 +28,7 @@ public:
         AuthError = 4,     // no management key, or it was refused (401/403)
         NetworkError = 5,  // unreachable, timed out, refused URL
         Declined = 6,      // a confirmation was answered "no"
+        CheckFailed = 7,   // db check found the team database inconsistent
     };
 
     explicit Cli(QStringList arguments);
@@ -55,6 +56,7 @@ private:
     int budgetsCommand(QStringList args);
     int syncCommand(QStringList args);
     int reportCommand(QStringList args);
+    int dbCommand(QStringList args);
     // Opens the team database (--db, or the default SQLite file); prints the failure itself.
     bool openStore();
     void audit(const QString &action, const QString &target, const QString &before, const QString &after);

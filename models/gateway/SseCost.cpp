@@ -2,6 +2,8 @@
 
 #include <QJsonDocument>
 
+#include <cmath>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
@@ -9,7 +11,9 @@ namespace orteam {
 std::optional<double> costOf(const QJsonObject &completion)
 {
     const QJsonValue cost = completion.value("usage"_L1).toObject().value("cost"_L1);
-    if (!cost.isDouble())
+    // A negative cost would lower the member's spend (lifting their budget) and make the batch it
+    // joins unwritable (the store refuses it); it is treated as no cost reported.
+    if (!cost.isDouble() || !std::isfinite(cost.toDouble()) || cost.toDouble() < 0)
         return std::nullopt;
     return cost.toDouble();
 }

@@ -7,7 +7,7 @@
 
 namespace orteam {
 
-// usage.cost of a completion (a JSON answer or one SSE chunk), when it is a number.
+// usage.cost of a completion (a JSON answer or one SSE chunk), when it is a number of at least 0.
 std::optional<double> costOf(const QJsonObject &completion);
 
 // Reads server-sent events as they pass, in whatever pieces they arrive: the cost is in the last

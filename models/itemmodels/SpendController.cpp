@@ -92,8 +92,8 @@ QList<std::pair<QString, QList<std::pair<QDate, double>>>> SpendController::topM
     // Totals first, then the days of the few drawn: a year of every member's days is far more
     // than the chart needs.
     QList<std::pair<QString, double>> totals;
-    for (auto [member, spend] : m_store->memberSpend(from, to, &error).asKeyValueRange())
-        totals.append({member, spend.cost});
+    for (auto [member, cost] : m_store->memberCost(from, to, &error).asKeyValueRange())
+        totals.append({member, cost});
     std::sort(totals.begin(), totals.end(), [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
     QList<std::pair<QString, QList<std::pair<QDate, double>>>> out;
     for (qsizetype i = 0; i < totals.size() && i < count; ++i)

@@ -122,6 +122,23 @@ bool Store::beginWrite(QSqlDatabase &d, QString *error) const
     return false;
 }
 
+bool Store::inTransaction(QString *error, const std::function<bool(QSqlDatabase &)> &work) const
+{
+    QSqlDatabase d = db();
+    if (!beginWrite(d, error))
+        return false;
+    if (!work(d)) {
+        d.rollback();
+        return false;
+    }
+    if (!d.commit()) {
+        *error = d.lastError().text();
+        d.rollback();
+        return false;
+    }
+    return true;
+}
+
 QString Store::money() const
 {
     return m_location.kind == DbLocation::Kind::Postgres ? u"DOUBLE PRECISION"_s : u"REAL"_s;
@@ -137,6 +154,12 @@ bool exec(QSqlDatabase &db, const QString &sql, QString *error)
         return false;
     }
     return true;
+}
+// A rollup is kept by adding and taking away doubles, so a day whose rows were all taken away
+// can read 1e-17 instead of 0; no amount of money is that small.
+double cleanMoney(double v)
+{
+    return std::abs(v) < 1e-9 ? 0.0 : v;
 }
 QVariant nullableMoney(const std::optional<double> &v)
 {
@@ -256,6 +279,156 @@ int Store::schemaVersion() const
     if (!q.exec(u"SELECT MAX(version) FROM schema_version"_s) || !q.next())
         return 0;
     return q.value(0).toInt();
+}
+
+namespace {
+// Adds `cost` of the rows `source` yields (columns member, day, cost) to both rollups, one
+// statement each. A source of many rows (a link: every snapshot of its key) is grouped, so an
+// upsert never meets the same rollup row twice (PostgreSQL refuses that); a trigger's source is
+// at most one row and skips the grouping, which costs a sort per row written.
+QStringList rollupAdd(const QString &source, bool group = true)
+{
+    const QString dayGroup = group ? u"SUM(cost) FROM (%1) AS s WHERE true GROUP BY day"_s.arg(source)
+                                   : u"cost FROM (%1) AS s WHERE true"_s.arg(source);
+    const QString monthGroup = group ? u"SUM(cost) FROM (%1) AS s WHERE true GROUP BY member, substr(day, 1, 7)"_s.arg(source)
+                                     : u"cost FROM (%1) AS s WHERE true"_s.arg(source);
+    return {
+        u"INSERT INTO spend_day (day, cost) SELECT day, %1 "
+        "ON CONFLICT (day) DO UPDATE SET cost = spend_day.cost + excluded.cost"_s.arg(dayGroup),
+        u"INSERT INTO spend_member_month (member, month, cost) SELECT member, substr(day, 1, 7), %1 "
+        "ON CONFLICT (member, month) DO UPDATE SET cost = spend_member_month.cost + excluded.cost"_s.arg(monthGroup),
+    };
+}
+
+// How each source table's rows count in the rollups. `rows(ROW, sign)` gives (member, day, cost)
+// for NEW or OLD: a usage row is its own member's; a key snapshot counts for the member its key
+// is linked to (none: nobody's); a link counts every snapshot of its key. An update that keeps
+// a row in its bucket (`sameBucket`) adds just the difference (`delta`), and only when the money
+// changed: a sync rewrites every key's snapshot of the day, and most keys spent nothing since
+// the last one. Any other update takes the old row away and adds the new one (a moved link).
+struct RollupSource
+{
+    QString table;
+    QString (*rows)(const QString &row, int sign);
+    bool single; // at most one row per source row
+    QString sameBucket, changed, delta; // empty: every update moves the row
+};
+
+QList<RollupSource> rollupSources()
+{
+    return {
+        {u"user_usage"_s,
+         [](const QString &row, int sign) {
+             return u"SELECT %1.user_id AS member, %1.date AS day, %2 * COALESCE(%1.total_cost, 0) AS cost"_s.arg(row).arg(sign);
+         },
+         true, u"OLD.user_id = NEW.user_id AND OLD.date = NEW.date"_s,
+         u"COALESCE(OLD.total_cost, 0) <> COALESCE(NEW.total_cost, 0)"_s,
+         u"SELECT NEW.user_id AS member, NEW.date AS day, COALESCE(NEW.total_cost, 0) - COALESCE(OLD.total_cost, 0) AS cost"_s},
+        {u"key_snapshots"_s,
+         [](const QString &row, int sign) {
+             return u"SELECT member_name AS member, %1.day AS day, %2 * %1.usage_daily AS cost FROM member_keys "
+                    "WHERE key_hash = %1.key_hash"_s.arg(row).arg(sign);
+         },
+         true, u"OLD.key_hash = NEW.key_hash AND OLD.day = NEW.day"_s, u"OLD.usage_daily <> NEW.usage_daily"_s,
+         u"SELECT member_name AS member, NEW.day AS day, NEW.usage_daily - OLD.usage_daily AS cost FROM member_keys "
+         "WHERE key_hash = NEW.key_hash"_s},
+        {u"member_keys"_s,
+         [](const QString &row, int sign) {
+             return u"SELECT %1.member_name AS member, day, %2 * usage_daily AS cost FROM key_snapshots "
+                    "WHERE key_hash = %1.key_hash"_s.arg(row).arg(sign);
+         },
+         false, u"OLD.key_hash = NEW.key_hash AND OLD.member_name = NEW.member_name"_s, u"false"_s, {}},
+    };
+}
+} // namespace
+
+// The triggers that keep spend_day and spend_member_month right. SQLite takes the statements in
+// the trigger itself; PostgreSQL wants them in a plpgsql function, one per table.
+QStringList Store::rollupTriggerSql(bool postgres)
+{
+    QStringList out;
+    for (const RollupSource &src : rollupSources()) {
+        const QString add = rollupAdd(src.rows(u"NEW"_s, 1), !src.single).join(u"; "_s);
+        const QString sub = rollupAdd(src.rows(u"OLD"_s, -1), !src.single).join(u"; "_s);
+        const QString delta = src.delta.isEmpty() ? QString() : rollupAdd(src.delta, false).join(u"; "_s);
+        if (postgres) {
+            out << u"CREATE FUNCTION orteam_rollup_%1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+                   "IF TG_OP = 'INSERT' THEN %2; "
+                   "ELSIF TG_OP = 'DELETE' THEN %3; "
+                   "ELSIF %4 THEN IF %5 THEN %6; END IF; "
+                   "ELSE %3; %2; END IF; "
+                   "RETURN NULL; END $f$"_s.arg(src.table, add, sub, src.sameBucket, src.changed,
+                                                 delta.isEmpty() ? u"NULL"_s : delta)
+                << u"CREATE TRIGGER %1_rollup AFTER INSERT OR UPDATE OR DELETE ON %1 FOR EACH ROW "
+                   "EXECUTE FUNCTION orteam_rollup_%1()"_s.arg(src.table);
+        } else {
+            out << u"CREATE TRIGGER %1_rollup_insert AFTER INSERT ON %1 BEGIN %2; END"_s.arg(src.table, add)
+                << u"CREATE TRIGGER %1_rollup_delete AFTER DELETE ON %1 BEGIN %2; END"_s.arg(src.table, sub)
+                << u"CREATE TRIGGER %1_rollup_move AFTER UPDATE ON %1 WHEN NOT (%2) BEGIN %3; %4; END"_s.arg(
+                       src.table, src.sameBucket, sub, add);
+            if (!delta.isEmpty())
+                out << u"CREATE TRIGGER %1_rollup_change AFTER UPDATE ON %1 WHEN %2 AND %3 BEGIN %4; END"_s.arg(
+                           src.table, src.sameBucket, src.changed, delta);
+        }
+    }
+    return out;
+}
+
+namespace {
+// Every source row as (member, day, cost): what the rollups add up.
+QString allSpendRows()
+{
+    return u"SELECT user_id AS member, date AS day, COALESCE(total_cost, 0) AS cost FROM user_usage "
+           "UNION ALL SELECT mk.member_name, ks.day, ks.usage_daily FROM key_snapshots ks "
+           "JOIN member_keys mk ON mk.key_hash = ks.key_hash"_s;
+}
+} // namespace
+
+bool Store::fillRollups(QSqlDatabase &d, QString *error)
+{
+    const QStringList steps = QStringList{u"DELETE FROM spend_day"_s, u"DELETE FROM spend_member_month"_s}
+        + rollupAdd(allSpendRows());
+    for (const QString &sql : steps) {
+        if (!exec(d, sql, error))
+            return false;
+    }
+    return true;
+}
+
+bool Store::checkRollups(QString *problem) const
+{
+    // Each rollup row against the sources' sum; a row missing on one side counts as zero (taking
+    // away every row of a day leaves the rollup's row at zero, not gone). Money is summed in a
+    // different order on each side, hence the small tolerance.
+    QSqlDatabase d = db();
+    const QStringList checks{
+        u"SELECT COALESCE(r.day, s.day), r.cost, s.cost FROM spend_day r FULL OUTER JOIN "
+        "(SELECT day, SUM(cost) AS cost FROM (%1) AS a GROUP BY day) s ON s.day = r.day "
+        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(allSpendRows()),
+        u"SELECT COALESCE(r.member, s.member) || ' ' || COALESCE(r.month, s.month), r.cost, s.cost FROM spend_member_month r "
+        "FULL OUTER JOIN (SELECT member, substr(day, 1, 7) AS month, SUM(cost) AS cost FROM (%1) AS a "
+        "GROUP BY member, substr(day, 1, 7)) s ON s.member = r.member AND s.month = r.month "
+        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(allSpendRows()),
+    };
+    for (const QString &sql : checks) {
+        QSqlQuery q(d);
+        if (!q.exec(sql)) {
+            *problem = q.lastError().text();
+            return false;
+        }
+        if (q.next()) {
+            *problem = u"%1: the rollup says %2, the usage rows and key snapshots say %3"_s.arg(
+                q.value(0).toString(), q.value(1).isNull() ? u"nothing"_s : QString::number(q.value(1).toDouble()),
+                q.value(2).isNull() ? u"nothing"_s : QString::number(q.value(2).toDouble()));
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Store::rebuildRollups(QString *error)
+{
+    return inTransaction(error, [&](QSqlDatabase &d) { return fillRollups(d, error); });
 }
 
 bool Store::migrate(QString *error)
@@ -413,6 +586,24 @@ bool Store::migrate(QString *error)
             if (!exec(d, sql, &e))
                 return fail(e);
         }
+    }
+    if (from < 4) {
+        // Version 4: spend rollups, so the Spend page's year of daily series does not read a year
+        // of every member's rows: the team's spend per day, and each member's per month. Triggers
+        // keep them equal to the sources (usage rows, and snapshots of linked keys) whoever writes
+        // (this app, the gateway, the seed's scripts), including links made or moved later.
+        QStringList steps{
+            u"CREATE TABLE spend_day (day TEXT PRIMARY KEY, cost %1 NOT NULL)"_s.arg(money()),
+            u"CREATE TABLE spend_member_month (member TEXT NOT NULL, month TEXT NOT NULL, cost %1 NOT NULL, "
+            "PRIMARY KEY (member, month))"_s.arg(money()),
+        };
+        steps << rollupTriggerSql(m_location.kind == DbLocation::Kind::Postgres);
+        for (const QString &sql : steps) {
+            if (!exec(d, sql, &e))
+                return fail(e);
+        }
+        if (!fillRollups(d, &e))
+            return fail(e);
     }
     QSqlQuery v(d);
     v.prepare(u"INSERT INTO schema_version (version) VALUES (?)"_s);
@@ -804,23 +995,16 @@ bool Store::deleteTier(const QString &name, QString *error)
 
 bool Store::saveMembers(const QList<Member> &members, QString *error)
 {
-    QSqlDatabase d = db();
-    if (!beginWrite(d, error))
-        return false;
-    for (const Member &m : members) {
-        const bool exists = member(m.name).has_value();
-        if (!(exists ? updateMember(m, error) : addMember(m, error))) {
-            *error = u"%1: %2 Nothing was saved."_s.arg(m.name, *error);
-            d.rollback();
-            return false;
+    return inTransaction(error, [&](QSqlDatabase &) {
+        for (const Member &m : members) {
+            const bool exists = member(m.name).has_value();
+            if (!(exists ? updateMember(m, error) : addMember(m, error))) {
+                *error = u"%1: %2 Nothing was saved."_s.arg(m.name, *error);
+                return false;
+            }
         }
-    }
-    if (!d.commit()) {
-        *error = d.lastError().text();
-        d.rollback();
-        return false;
-    }
-    return true;
+        return true;
+    });
 }
 
 bool Store::recordKeySnapshots(const QList<ApiKey> &keys, const QDateTime &takenAt, QString *error)
@@ -830,60 +1014,41 @@ bool Store::recordKeySnapshots(const QList<ApiKey> &keys, const QDateTime &taken
 
 bool Store::recordActivity(const ActivityData &activity, QString *error)
 {
-    QSqlDatabase d = db();
-    if (!beginWrite(d, error))
-        return false;
-    if (!writeActivity(activity.account, error) || !writeKeyActivity(activity.perKey, error)) {
-        d.rollback();
-        return false;
-    }
-    if (!d.commit()) {
-        *error = d.lastError().text();
-        d.rollback();
-        return false;
-    }
-    return true;
+    return inTransaction(error, [&](QSqlDatabase &) {
+        return writeActivity(activity.account, error) && writeKeyActivity(activity.perKey, error);
+    });
 }
 
 bool Store::recordSync(const QList<ApiKey> &keys, const std::optional<QList<ActivityItem>> &activity, const QDateTime &takenAt,
                        QString *error, const QHash<QString, QList<ActivityItem>> &keyActivity)
 {
-    QSqlDatabase d = db();
-    if (!beginWrite(d, error))
-        return false;
-    if ((activity && !writeActivity(*activity, error)) || !writeKeyActivity(keyActivity, error)) {
-        d.rollback();
-        return false;
-    }
-    const QDateTime at = takenAt.toUTC();
-    QSqlQuery q(d);
-    // The last counters seen on a UTC day win: usage_daily only grows within a day.
-    q.prepare(u"INSERT INTO key_snapshots (key_hash, day, taken_at, usage, usage_daily, usage_weekly, usage_monthly) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_hash, day) DO UPDATE SET taken_at = excluded.taken_at, "
-              "usage = excluded.usage, usage_daily = excluded.usage_daily, usage_weekly = excluded.usage_weekly, "
-              "usage_monthly = excluded.usage_monthly"_s);
-    const QString day = at.date().toString(Qt::ISODate);
-    const QString when = at.toString(Qt::ISODate);
-    for (const ApiKey &k : keys) {
-        q.addBindValue(k.hash);
-        q.addBindValue(day);
-        q.addBindValue(when);
-        q.addBindValue(k.usage);
-        q.addBindValue(k.usageDaily);
-        q.addBindValue(k.usageWeekly);
-        q.addBindValue(k.usageMonthly);
-        if (!q.exec()) {
-            *error = q.lastError().text();
-            d.rollback();
+    return inTransaction(error, [&](QSqlDatabase &d) {
+        if ((activity && !writeActivity(*activity, error)) || !writeKeyActivity(keyActivity, error))
             return false;
+        const QDateTime at = takenAt.toUTC();
+        QSqlQuery q(d);
+        // The last counters seen on a UTC day win: usage_daily only grows within a day.
+        q.prepare(u"INSERT INTO key_snapshots (key_hash, day, taken_at, usage, usage_daily, usage_weekly, usage_monthly) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_hash, day) DO UPDATE SET taken_at = excluded.taken_at, "
+                  "usage = excluded.usage, usage_daily = excluded.usage_daily, usage_weekly = excluded.usage_weekly, "
+                  "usage_monthly = excluded.usage_monthly"_s);
+        const QString day = at.date().toString(Qt::ISODate);
+        const QString when = at.toString(Qt::ISODate);
+        for (const ApiKey &k : keys) {
+            q.addBindValue(k.hash);
+            q.addBindValue(day);
+            q.addBindValue(when);
+            q.addBindValue(k.usage);
+            q.addBindValue(k.usageDaily);
+            q.addBindValue(k.usageWeekly);
+            q.addBindValue(k.usageMonthly);
+            if (!q.exec()) {
+                *error = q.lastError().text();
+                return false;
+            }
         }
-    }
-    if (!d.commit()) {
-        *error = d.lastError().text();
-        d.rollback();
-        return false;
-    }
-    return true;
+        return true;
+    });
 }
 
 QHash<QString, MemberSpend> Store::memberSpend(const QDate &from, const QDate &to, QString *error) const
@@ -1125,28 +1290,29 @@ QHash<QString, QString> Store::gatewayTokens(QString *error) const
 
 bool Store::recordUsageBatch(const QDate &day, const QHash<QString, std::pair<double, qint64>> &usage, QString *error)
 {
-    QSqlDatabase d = db();
-    if (!beginWrite(d, error))
-        return false;
-    QSqlQuery q(d);
-    q.prepare(addUsageSql());
+    // The same rule as recordUsage: an upstream that reports a negative or infinite cost must not
+    // lower anyone's spend (and so lift their budget). Checked before anything is written.
     for (auto [user, amount] : usage.asKeyValueRange()) {
-        q.addBindValue(user);
-        q.addBindValue(day.toString(Qt::ISODate));
-        q.addBindValue(amount.first);
-        q.addBindValue(amount.second);
-        if (!q.exec()) {
-            *error = q.lastError().text();
-            d.rollback();
+        if (!std::isfinite(amount.first) || amount.first < 0 || amount.second < 0) {
+            *error = u"Usage must be a finite, non-negative amount (%1: %2)."_s.arg(user).arg(amount.first);
             return false;
         }
     }
-    if (!d.commit()) {
-        *error = d.lastError().text();
-        d.rollback();
-        return false;
-    }
-    return true;
+    return inTransaction(error, [&](QSqlDatabase &d) {
+        QSqlQuery q(d);
+        q.prepare(addUsageSql());
+        for (auto [user, amount] : usage.asKeyValueRange()) {
+            q.addBindValue(user);
+            q.addBindValue(day.toString(Qt::ISODate));
+            q.addBindValue(amount.first);
+            q.addBindValue(amount.second);
+            if (!q.exec()) {
+                *error = q.lastError().text();
+                return false;
+            }
+        }
+        return true;
+    });
 }
 
 QList<ModelUse> Store::memberModelUses(const QDate &from, const QDate &to, QString *error) const
@@ -1204,14 +1370,60 @@ DailySeries Store::dailySpend(const QDate &from, const QDate &to, const QString 
     QSqlDatabase d = db();
     QSqlQuery q(d);
     q.setForwardOnly(true);
-    q.prepare(spendSql(u"day"_s, !member.isEmpty()));
-    bindSpend(q, from, to, member);
+    if (member.isEmpty()) { // the team's days: one rollup row each
+        q.prepare(u"SELECT day, cost FROM spend_day WHERE day >= ? AND day <= ?"_s);
+        q.addBindValue(from.toString(Qt::ISODate));
+        q.addBindValue(to.toString(Qt::ISODate));
+    } else {
+        q.prepare(spendSql(u"day"_s, true));
+        bindSpend(q, from, to, member);
+    }
     if (!q.exec()) {
         *error = q.lastError().text();
         return out;
     }
     while (q.next())
-        out.insert(QDate::fromString(q.value(0).toString(), Qt::ISODate), q.value(1).toDouble());
+        out.insert(QDate::fromString(q.value(0).toString(), Qt::ISODate), cleanMoney(q.value(1).toDouble()));
+    return out;
+}
+
+QHash<QString, double> Store::memberCost(const QDate &from, const QDate &to, QString *error) const
+{
+    // Whole calendar months from the member-month rollup; the ragged ends (and a range inside
+    // one month) from the sources, which is at most two partial months of rows.
+    QHash<QString, double> out;
+    const QDate firstWhole = from.day() == 1 ? from : QDate(from.year(), from.month(), 1).addMonths(1);
+    const QDate lastWhole = to.day() == to.daysInMonth() ? to : QDate(to.year(), to.month(), 1).addDays(-1);
+    QList<std::pair<QDate, QDate>> edges;
+    if (firstWhole > lastWhole) {
+        edges.append({from, to});
+    } else {
+        if (from < firstWhole)
+            edges.append({from, firstWhole.addDays(-1)});
+        if (lastWhole < to)
+            edges.append({lastWhole.addDays(1), to});
+        QSqlDatabase d = db();
+        QSqlQuery q(d);
+        q.setForwardOnly(true);
+        q.prepare(u"SELECT member, SUM(cost) FROM spend_member_month WHERE month >= ? AND month <= ? GROUP BY member"_s);
+        q.addBindValue(firstWhole.toString(u"yyyy-MM"_s));
+        q.addBindValue(lastWhole.toString(u"yyyy-MM"_s));
+        if (!q.exec()) {
+            *error = q.lastError().text();
+            return {};
+        }
+        while (q.next())
+            out[q.value(0).toString()] += q.value(1).toDouble();
+    }
+    for (const auto &[edgeFrom, edgeTo] : edges) {
+        const QHash<QString, MemberSpend> part = memberSpend(edgeFrom, edgeTo, error);
+        if (!error->isEmpty())
+            return {};
+        for (auto [member, spend] : part.asKeyValueRange())
+            out[member] += spend.cost;
+    }
+    // Links moved away leave a member's months at (nearly) zero: no spend, so not listed.
+    out.removeIf([](QHash<QString, double>::iterator it) { return cleanMoney(it.value()) == 0; });
     return out;
 }
 

@@ -15,6 +15,7 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 Q_DECLARE_LOGGING_CATEGORY(lcStorage)
@@ -68,7 +69,7 @@ struct AuditEntry
 class Store
 {
 public:
-    static constexpr int SchemaVersion = 3;
+    static constexpr int SchemaVersion = 4;
 
     Store();
     ~Store();
@@ -121,6 +122,9 @@ public:
     QStringList markAlertsSeen(const QStringList &ids, QString *error);
     // Each member's spend over [from, to] (UTC days) from every source: usage rows and linked keys.
     QHash<QString, MemberSpend> memberSpend(const QDate &from, const QDate &to, QString *error) const;
+    // The same costs (no requests) read mostly from the member-month rollup: what ranking members
+    // over a long range needs (the Spend page's top five over a year).
+    QHash<QString, double> memberCost(const QDate &from, const QDate &to, QString *error) const;
 
     // The keys the local daily check disabled (so it re-enables those and only those).
     QList<EnforcedKey> enforcedKeys() const;
@@ -152,18 +156,29 @@ public:
     // Many members' usage for one day in one transaction (the gateway's periodic flush).
     bool recordUsageBatch(const QDate &day, const QHash<QString, std::pair<double, qint64>> &usage, QString *error);
 
+    // The spend rollups (team per day, member per month) against the rows they add up: true when
+    // they agree, else false with the first difference (or the error). Rebuilding recomputes them
+    // in one transaction, for a database a tool wrote past the triggers.
+    bool checkRollups(QString *problem) const;
+    bool rebuildRollups(QString *error);
+
     // Audit log
     bool appendAudit(const AuditEntry &entry, QString *error);
     QList<AuditEntry> auditLog(int limit = 1000) const;
 
 private:
     bool migrate(QString *error);
+    static QStringList rollupTriggerSql(bool postgres);
+    bool fillRollups(QSqlDatabase &d, QString *error); // inside a transaction
     bool writeActivity(const QList<ActivityItem> &activity, QString *error); // inside a transaction
     bool writeKeyActivity(const QHash<QString, QList<ActivityItem>> &perKey, QString *error); // inside a transaction
     bool checkTier(const QString &tier, QString *error) const;
     bool isSeedDatabase(QSqlDatabase &db) const;
     bool backUpSeed(QString *error);
     bool beginWrite(QSqlDatabase &d, QString *error) const; // a write transaction
+    // Runs `work` in one write transaction: committed when it returns true, else rolled back
+    // (`work` sets the error). Nothing is left half-written either way.
+    bool inTransaction(QString *error, const std::function<bool(QSqlDatabase &)> &work) const;
     QString money() const; // the column type for USD: REAL on SQLite, DOUBLE PRECISION on PostgreSQL
     QSqlDatabase db() const;
 

@@ -205,6 +205,21 @@ private Q_SLOTS:
         QTRY_COMPARE(m_store->spentOn(u"ann"_s, QDateTime::currentDateTimeUtc().date()).value_or(-1), 0.02);
     }
 
+    void aNegativeUpstreamCostIsNotRecorded()
+    {
+        // A confused upstream reporting usage.cost -5 must not lift ann's budget, nor block the
+        // flush for everyone else; the answer itself still goes to the client.
+        m_fake->setChatCost(-5.0);
+        QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 200);
+        m_fake->setChatCost(0.01);
+        QCOMPARE(call(u"sid"_s, u"openai/gpt-4o-mini"_s).status, 200);
+        QString error;
+        QVERIFY2(m_gateway->flush(&error), qPrintable(error));
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        QCOMPARE(m_store->spentOn(u"ann"_s, today).value_or(-1), 0.0);
+        QCOMPARE(m_store->spentOn(u"sid"_s, today).value_or(-1), 0.01);
+    }
+
     void badHttpGetsAnAnswerAndNothingBreaks()
     {
         auto raw = [this](const QByteArray &bytes) -> QByteArray {

@@ -12,6 +12,8 @@
 #include <QTimeZone>
 #include <QUuid>
 
+#include <limits>
+
 using namespace orteam;
 using namespace Qt::Literals::StringLiterals;
 
@@ -52,6 +54,24 @@ class TestStore : public QObject
         DbLocation loc = server;
         loc.database = name;
         return loc;
+    }
+
+    // A second connection of our own ("raw") to the store's database, for writes the Store
+    // does not make (the seed's scripts, a tool going behind its back).
+    static QSqlDatabase rawConnection(const DbLocation &loc)
+    {
+        QSqlDatabase raw = QSqlDatabase::addDatabase(loc.kind == DbLocation::Kind::Postgres ? u"QPSQL"_s : u"QSQLITE"_s, u"raw"_s);
+        if (loc.kind == DbLocation::Kind::Postgres) {
+            raw.setHostName(loc.host);
+            raw.setPort(loc.port);
+            raw.setUserName(loc.user);
+            raw.setDatabaseName(loc.database);
+        } else {
+            raw.setDatabaseName(loc.path);
+        }
+        if (!raw.open())
+            qFatal("cannot open a second connection: %s", qPrintable(raw.lastError().text()));
+        return raw;
     }
 
     std::unique_ptr<Store> openFresh()
@@ -402,6 +422,113 @@ private Q_SLOTS:
         const auto spend = store->memberSpend(day, day, &error);
         QCOMPARE(spend.value(u"ann"_s).requests, 3);
         QCOMPARE(spend.value(u"bo"_s).cost, 0.25);
+        // A negative or infinite cost (a confused upstream) is refused whole: nothing written.
+        QVERIFY(!store->recordUsageBatch(day, {{u"ann"_s, {1.0, 1}}, {u"bo"_s, {-5.0, 1}}}, &error));
+        QVERIFY2(error.contains(u"non-negative"_s), qPrintable(error));
+        QVERIFY(!store->recordUsageBatch(day, {{u"ann"_s, {std::numeric_limits<double>::infinity(), 1}}}, &error));
+        QCOMPARE(*store->spentOn(u"ann"_s, day), 0.625);
+        QCOMPARE(store->memberSpend(day, day, &error).value(u"bo"_s).cost, 0.25);
+    }
+
+    void spendRollupsFollowEveryWrite()
+    {
+        // The Spend page reads the team's days and members' months from rollups kept by triggers;
+        // after each kind of write (ours, and the seed's scripts' straight SQL) they must equal the
+        // sums of the rows they stand for.
+        auto store = openFresh();
+        QString error, problem;
+        QVERIFY(store->addMember({u"alice"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
+        QVERIFY(store->addMember({u"bob"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
+        const QDate oct31(2026, 10, 31), nov1(2026, 11, 1), nov3(2026, 11, 3);
+        auto teamOn = [&](const QDate &day) { return store->dailySpend(day, day, QString(), &error).value(day); };
+        auto costOf = [&](const QString &member) { return store->memberCost(QDate(2026, 10, 1), QDate(2026, 11, 30), &error).value(member); };
+        auto snapshot = [&](const QDate &day, double daily) {
+            ApiKey k;
+            k.hash = u"ka"_s;
+            k.usageDaily = daily;
+            QVERIFY2(store->recordKeySnapshots({k}, QDateTime(day, QTime(12, 0), QTimeZone::utc()), &error), qPrintable(error));
+        };
+
+        QVERIFY(store->recordUsage(u"alice"_s, nov3, 1.0, 1, &error));
+        QVERIFY(store->recordUsageBatch(nov3, {{u"alice"_s, {0.5, 1}}, {u"bob"_s, {2.0, 1}}}, &error));
+        snapshot(oct31, 3.0);
+        snapshot(nov1, 1.0);
+        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QCOMPARE(teamOn(nov3), 3.5);
+        QCOMPARE(teamOn(oct31), 0.0); // an unlinked key is nobody's spend
+        QCOMPARE(costOf(u"alice"_s), 1.5);
+
+        // Linking the key later brings its history along; moving it moves the money.
+        QVERIFY(store->linkKey(u"alice"_s, u"ka"_s, &error));
+        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QCOMPARE(teamOn(oct31), 3.0);
+        QCOMPARE(costOf(u"alice"_s), 5.5);
+        QVERIFY(store->linkKey(u"bob"_s, u"ka"_s, &error));
+        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QCOMPARE(costOf(u"alice"_s), 1.5);
+        QCOMPARE(costOf(u"bob"_s), 6.0);
+        QVERIFY(store->linkKey(u"bob"_s, u"ka"_s, &error)); // linked again to the same member: no change
+        QCOMPARE(costOf(u"bob"_s), 6.0);
+        // A later snapshot of the same day replaces the earlier one.
+        snapshot(nov1, 1.25);
+        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QCOMPARE(costOf(u"bob"_s), 6.25);
+        QCOMPARE(teamOn(nov1), 1.25);
+
+        // The seed's scripts write user_usage directly: an upsert, and a row taken away.
+        {
+            QSqlDatabase raw = rawConnection(store->location());
+            QSqlQuery q(raw);
+            for (int i = 0; i < 2; ++i) {
+                QVERIFY2(q.exec(u"INSERT INTO user_usage (user_id, date, total_cost, request_count) VALUES "
+                                "('carol', '2026-11-03', 0.25, 1) ON CONFLICT (user_id, date) DO UPDATE SET "
+                                "total_cost = user_usage.total_cost + excluded.total_cost"_s),
+                         qPrintable(q.lastError().text()));
+            }
+            QVERIFY(q.exec(u"DELETE FROM user_usage WHERE user_id = 'alice'"_s));
+            QCOMPARE(q.numRowsAffected(), 1);
+        }
+        QSqlDatabase::removeDatabase(u"raw"_s);
+        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QCOMPARE(teamOn(nov3), 2.5);
+        QCOMPARE(costOf(u"carol"_s), 0.5);
+        QVERIFY(!store->memberCost(QDate(2026, 10, 1), QDate(2026, 11, 30), &error).contains(u"alice"_s));
+
+        // Unlinking takes the key's days away again.
+        QVERIFY(store->unlinkKey(u"ka"_s, &error));
+        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QCOMPARE(teamOn(oct31), 0.0);
+        QCOMPARE(costOf(u"bob"_s), 2.0);
+
+        // Ranges with ragged ends agree with the sources read directly.
+        QVERIFY(store->linkKey(u"alice"_s, u"ka"_s, &error));
+        const QList<std::pair<QDate, QDate>> ranges{{QDate(2026, 10, 15), QDate(2026, 11, 2)},
+                                                    {oct31, nov3},
+                                                    {nov1, QDate(2026, 11, 30)},
+                                                    {QDate(2026, 9, 1), QDate(2026, 12, 31)},
+                                                    {nov3, nov3}};
+        for (const auto &[from, to] : ranges) {
+            const QHash<QString, double> fast = store->memberCost(from, to, &error);
+            QHash<QString, double> direct;
+            for (auto [member, spend] : store->memberSpend(from, to, &error).asKeyValueRange()) {
+                if (spend.cost != 0)
+                    direct.insert(member, spend.cost);
+            }
+            QCOMPARE(fast, direct);
+        }
+
+        // A rollup changed behind the triggers' back is found, and rebuilt from the sources.
+        {
+            QSqlDatabase raw = rawConnection(store->location());
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(u"UPDATE spend_day SET cost = cost + 1 WHERE day = '2026-11-01'"_s));
+        }
+        QSqlDatabase::removeDatabase(u"raw"_s);
+        QVERIFY(!store->checkRollups(&problem));
+        QVERIFY2(problem.startsWith(u"2026-11-01: the rollup says 2.25"_s), qPrintable(problem));
+        QVERIFY2(store->rebuildRollups(&error), qPrintable(error));
+        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QCOMPARE(teamOn(nov1), 1.25);
     }
 
     void enforcementStateAndSettings()
@@ -518,6 +645,10 @@ private Q_SLOTS:
         // Every seed row is still there, in the seed's own tables.
         QCOMPARE(*store.spentOn(u"alice"_s, QDate(2026, 11, 20)), 3.0);
         QCOMPARE(*store.spentOn(u"dave"_s, QDate(2026, 11, 25)), 0.5);
+        // The spend rollups start out holding the seed's history.
+        QString problem;
+        QVERIFY2(store.checkRollups(&problem), qPrintable(problem));
+        QCOMPARE(store.dailySpend(QDate(2026, 11, 20), QDate(2026, 11, 27), QString(), &error).value(QDate(2026, 11, 20)), 3.0);
         // Users became members; allowlists picked the matching tier, budgets the daily limit.
         const QList<Member> members = store.members();
         QCOMPARE(members.size(), 5);
@@ -559,21 +690,12 @@ private Q_SLOTS:
             QVERIFY(s.appendAudit({0, {}, {}, u"x"_s, u"y"_s, {}, {}}, &error));
         }
         {
-            QSqlDatabase d = QSqlDatabase::addDatabase(m_postgres ? u"QPSQL"_s : u"QSQLITE"_s, u"bump"_s);
-            if (m_postgres) {
-                d.setHostName(loc.host);
-                d.setPort(loc.port);
-                d.setUserName(loc.user);
-                d.setDatabaseName(loc.database);
-            } else {
-                d.setDatabaseName(loc.path);
-            }
-            QVERIFY(d.open());
+            QSqlDatabase d = rawConnection(loc);
             QSqlQuery q(d);
             QVERIFY(q.exec(u"INSERT INTO schema_version (version) VALUES (99)"_s));
             d.close();
         }
-        QSqlDatabase::removeDatabase(u"bump"_s);
+        QSqlDatabase::removeDatabase(u"raw"_s);
         Store s;
         QVERIFY(!s.open(loc, &error));
         QVERIFY2(error.contains(u"newer orteam"_s), qPrintable(error));
