@@ -244,7 +244,8 @@ void ReportsPage::buildTrend()
     auto *ahead = new QLineSeries;
     ahead->setName(tr("Forecast"));
     ahead->setPen(QPen(QColor(0xfb, 0x8c, 0x00), 2, Qt::DashLine));
-    const QList<double> trend = trendNext(values, days);
+    // The line is fitted on complete days (today has only begun) and drawn from tomorrow.
+    const QList<double> trend = trendNext(values.mid(0, values.size() - 1), days, 1);
     if (!history.isEmpty()) {
         ahead->append(noon(history.back().first), history.back().second); // joined to the last real day
         for (qsizetype i = 0; i < trend.size(); ++i) {

@@ -1,3 +1,4 @@
+#include "Counted.h"
 #include "Cli.h"
 
 #include "ActivityFetcher.h"
@@ -674,7 +675,7 @@ int Cli::membersCommand(QStringList args)
             if (n < 0)
                 return fail(ServerError, error);
             audit(u"gateway token revoked"_s, name, QString::number(n), QString());
-            m_out << "Revoked " << n << " gateway token(s) of " << name << "." << Qt::endl;
+            m_out << "Revoked " << counted(n, u"gateway token"_s, u"gateway tokens"_s) << " of " << name << "." << Qt::endl;
             return Ok;
         }
         const std::optional<QString> token = m_store->createGatewayToken(name, &error);
@@ -713,7 +714,7 @@ int Cli::membersCommand(QStringList args)
             for (const Member &m : members)
                 rows << QStringList{m.name, m.tier.isEmpty() ? u"-"_s : m.tier, money(effectiveDailyLimit(m, tiers), u"none"_s),
                                     QString::number(m.keyHashes.size()), m.email};
-            m_out << KeyFormatter::columns(rows) << "\n" << members.size() << " member(s)\n";
+            m_out << KeyFormatter::columns(rows) << "\n" << counted(members.size(), u"member"_s, u"members"_s) << "\n";
         }
         return Ok;
     }
@@ -790,8 +791,8 @@ int Cli::membersCommand(QStringList args)
             return fail(NotFound, u"there is no member named \"%1\""_s.arg(args.first()));
         if (!member->keyHashes.isEmpty() && !setUpClient())
             return m_lastFailure;
-        if (!yes && !confirm(u"Offboard %1: revoke %2 key(s) and mark them inactive? This cannot be undone."_s
-                                 .arg(member->name).arg(member->keyHashes.size())))
+        if (!yes && !confirm(u"Offboard %1: revoke %2 and mark them inactive? This cannot be undone."_s
+                                 .arg(member->name, counted(member->keyHashes.size(), u"key"_s, u"keys"_s))))
             return fail(Declined, u"not offboarded"_s);
         QStringList failures;
         int revoked = 0;
@@ -806,16 +807,15 @@ int Cli::membersCommand(QStringList args)
             }
         }
         if (!failures.isEmpty())
-            return fail(ServerError, u"%1 of %2 key(s) of %3 could not be revoked; %3 stays active: %4"_s
+            return fail(ServerError, u"%1 of %2 of %3 could not be revoked; %3 stays active: %4"_s
                                          .arg(failures.size())
-                                         .arg(member->keyHashes.size())
-                                         .arg(member->name, failures.join(u"; "_s)));
+                                         .arg(counted(member->keyHashes.size(), u"key"_s, u"keys"_s), member->name, failures.join(u"; "_s)));
         member->active = false;
         QString error;
         if (!m_store->updateMember(*member, &error))
             return fail(ServerError, error);
-        audit(u"offboard"_s, member->name, u"active"_s, u"inactive, %1 key(s) revoked"_s.arg(revoked));
-        m_out << "Offboarded " << member->name << ": " << revoked << " key(s) revoked." << Qt::endl;
+        audit(u"offboard"_s, member->name, u"active"_s, u"inactive, %1 revoked"_s.arg(counted(revoked, u"key"_s, u"keys"_s)));
+        m_out << "Offboarded " << member->name << ": " << counted(revoked, u"key"_s, u"keys"_s) << " revoked." << Qt::endl;
         return Ok;
     }
     return fail(UsageError, u"unknown members subcommand \"%1\" (see orteam-cli --help)"_s.arg(sub));
@@ -851,10 +851,11 @@ int Cli::tiersApply(QStringList args)
         m_out << "  " << step.description << "\n";
     m_out.flush();
     if (dryRun) {
-        m_out << plan.steps.size() << " change(s) would be made (dry run: nothing was changed)." << Qt::endl;
+        m_out << counted(plan.steps.size(), u"change"_s, u"changes"_s) << " would be made (dry run: nothing was changed)." << Qt::endl;
         return Ok;
     }
-    if (!yes && !confirm(u"Apply these %1 change(s) to OpenRouter?"_s.arg(plan.steps.size())))
+    if (!yes && !confirm((plan.steps.size() == 1 ? u"Apply this change to OpenRouter?"_s
+                                                     : u"Apply these %1 changes to OpenRouter?"_s.arg(plan.steps.size()))))
         return fail(Declined, u"nothing was changed"_s);
     QEventLoop loop;
     int stepsDone = 0;
@@ -876,11 +877,11 @@ int Cli::tiersApply(QStringList args)
     if (stepsDone == 0 && error.kind == ApiError::Kind::None && !plan.steps.isEmpty())
         loop.exec();
     if (error.kind != ApiError::Kind::None) {
-        m_err << "orteam-cli: stopped after " << stepsDone << " of " << plan.steps.size()
-              << " change(s); run tiers apply again to finish." << Qt::endl;
+        m_err << "orteam-cli: stopped after " << stepsDone << " of " << counted(plan.steps.size(), u"change"_s, u"changes"_s)
+              << "; run tiers apply again to finish." << Qt::endl;
         return failApi(error);
     }
-    m_out << "Applied " << stepsDone << " change(s)." << Qt::endl;
+    m_out << "Applied " << counted(stepsDone, u"change"_s, u"changes"_s) << "." << Qt::endl;
     return Ok;
 }
 
@@ -905,7 +906,7 @@ int Cli::syncCommand(QStringList args)
             fetchActivity(&m_client, perKey, nullptr, [&](int n, int total) {
                 // Progress for a person at a terminal; scripts and logs get only the result line.
                 if (interactive && (n == total || n % 25 == 0))
-                    m_err << "activity: " << n << " of " << total << " key(s)\r" << (n == total ? "\n" : "") << Qt::flush;
+                    m_err << "activity: " << n << " of " << counted(total, u"key"_s, u"keys"_s) << "\r" << (n == total ? "\n" : "") << Qt::flush;
             }, done);
         });
         if (!r.ok())
@@ -916,10 +917,10 @@ int Cli::syncCommand(QStringList args)
     if (!m_store->recordSync(keys.value, activity ? std::optional(activity->account) : std::nullopt, QDateTime::currentDateTimeUtc(),
                              &error, activity ? activity->perKey : QHash<QString, QList<ActivityItem>>()))
         return fail(ServerError, u"cannot write the sync to %1: %2 (nothing was changed)"_s.arg(m_store->location().display(), error));
-    m_out << "Synced " << keys.value.size() << " key(s)";
+    m_out << "Synced " << counted(keys.value.size(), u"key"_s, u"keys"_s);
     if (activity)
-        m_out << ", " << activity->account.size() << " activity row(s) and the activity of " << activity->perKey.size()
-              << " member key(s)";
+        m_out << ", " << counted(activity->account.size(), u"activity row"_s, u"activity rows"_s) << " and the activity of "
+              << counted(activity->perKey.size(), u"member key"_s, u"member keys"_s);
     m_out << " into " << m_store->location().display() << "." << Qt::endl;
     return Ok;
 }

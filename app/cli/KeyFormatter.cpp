@@ -1,3 +1,4 @@
+#include "Counted.h"
 #include "KeyFormatter.h"
 
 #include "Csv.h"
@@ -39,7 +40,7 @@ QString table(const ApiKeyList &keys, const QDateTime &now)
         total += k.usage;
     }
     QString out = columns(rows);
-    out += u"\nTotal spend: "_s + formatUsd(total) + u" across %1 key(s)\n"_s.arg(keys.size());
+    out += u"\nTotal spend: "_s + formatUsd(total) + u" across "_s + counted(keys.size(), u"key"_s, u"keys"_s) + u"\n"_s;
     return out;
 }
 

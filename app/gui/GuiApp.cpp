@@ -2,6 +2,7 @@
 
 #include "AppSettings.h"
 #include "AuditLog.h"
+#include "Translations.h"
 #include "Store.h"
 #include "ConnectionManager.h"
 #include "DemoData.h"
@@ -74,6 +75,7 @@ int GuiApp::run()
     QApplication::setApplicationVersion(QStringLiteral(ORTEAM_VERSION " (" ORTEAM_GIT_REVISION ")"));
     QApplication::setApplicationDisplayName(u"orteam"_s);
     QApplication::setDesktopFileName(u"io.github.orteam.orteam"_s);
+    installTranslations(qApp);
     QIcon icon;
     for (int size : {16, 32, 48, 64, 128, 256})
         icon.addFile(u":/icons/orteam-%1.png"_s.arg(size), QSize(size, size));

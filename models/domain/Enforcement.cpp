@@ -1,3 +1,4 @@
+#include "Counted.h"
 #include "Enforcement.h"
 
 #include "Money.h"
@@ -84,7 +85,8 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
     if (!withoutTier.isEmpty())
         plan.notes << u"No tier, so no guardrail: %1."_s.arg(withoutTier.join(u", "_s));
     if (missingKeys > 0)
-        plan.notes << u"%1 linked key(s) are no longer on OpenRouter and are skipped."_s.arg(missingKeys);
+        plan.notes << (missingKeys == 1 ? u"1 linked key is no longer on OpenRouter and is skipped."_s
+                                           : u"%1 linked keys are no longer on OpenRouter and are skipped."_s.arg(missingKeys));
 
     QHash<QString, QString> guardrailOfTier; // tier → id of the guardrail that holds it ("" until created)
     for (const Tier &tier : tiers) {
@@ -98,7 +100,7 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
             continue;
         const GuardrailSpec spec = guardrailSpecForTier(tier);
         const QString limit = tier.defaultDailyLimit ? formatUsd(*tier.defaultDailyLimit) + u" a day"_s : u"no limit"_s;
-        const QString models = tier.isUnrestricted() ? u"every model"_s : u"%1 model(s)"_s.arg(spec.allowedModels->size());
+        const QString models = tier.isUnrestricted() ? u"every model"_s : counted(spec.allowedModels->size(), u"model"_s, u"models"_s);
         if (!g) {
             GuardrailStep step;
             step.kind = GuardrailStep::Kind::Create;
@@ -166,7 +168,8 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
         step.guardrailName = g ? g->name : it.key();
         step.keyHashes = it.value();
         step.keyNames = names(it.value());
-        step.description = u"Remove %1 key(s) from \"%2\": %3."_s.arg(it.value().size()).arg(step.guardrailName, step.keyNames.join(u", "_s));
+        step.description = u"Remove %1 from \"%2\": %3."_s.arg(counted(it.value().size(), u"key"_s, u"keys"_s), step.guardrailName,
+                                                                step.keyNames.join(u", "_s));
         plan.steps << step;
     }
     for (auto it = assign.cbegin(); it != assign.cend(); ++it) {
@@ -177,7 +180,8 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
         step.guardrailName = guardrailNameForTier(it.key());
         step.keyHashes = it.value();
         step.keyNames = names(it.value());
-        step.description = u"Assign %1 key(s) to \"%2\": %3."_s.arg(it.value().size()).arg(step.guardrailName, step.keyNames.join(u", "_s));
+        step.description = u"Assign %1 to \"%2\": %3."_s.arg(counted(it.value().size(), u"key"_s, u"keys"_s), step.guardrailName,
+                                                               step.keyNames.join(u", "_s));
         plan.steps << step;
     }
     return plan;

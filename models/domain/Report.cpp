@@ -43,7 +43,7 @@ std::optional<ReportPeriod> reportPeriodFromName(const QString &name)
 
 QString costKey(ReportPeriod period) { return reportPeriodName(period) + u"_cost"_s; }
 
-QList<double> trendNext(const QList<double> &dense, int days)
+QList<double> trendNext(const QList<double> &dense, int days, int skip)
 {
     QList<double> out;
     const qsizetype n = dense.size();
@@ -63,20 +63,21 @@ QList<double> trendNext(const QList<double> &dense, int days)
     // Each future day on the line, a negative day counted as nothing: spend cannot go below zero.
     out.reserve(days);
     for (int d = 0; d < days; ++d)
-        out << std::max(0.0, intercept + slope * double(n + d));
+        out << std::max(0.0, intercept + slope * double(n + skip + d));
     return out;
 }
 
-double forecastNext(const QList<double> &dense, int days)
+double forecastNext(const QList<double> &dense, int days, int skip)
 {
     double total = 0;
-    for (double v : trendNext(dense, days))
+    for (double v : trendNext(dense, days, skip))
         total += v;
     return total;
 }
 
 TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
-                           const QList<WeeklyReportRow> &previous, const QHash<QString, DailySeries> &daily)
+                           const QList<WeeklyReportRow> &previous, const QHash<QString, DailySeries> &daily,
+                           const QDate &lastCompleteDay)
 {
     TeamReport r;
     r.period = period;
@@ -106,13 +107,14 @@ TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<Wee
     for (const WeeklyReportRow &u : previous)
         rowFor(u).previousCost = round4(u.weeklyCost);
 
+    const QDate seriesEnd = std::min(r.to, lastCompleteDay);
     double forecast = 0;
     for (TeamReportRow &row : r.rows) {
         row.change = changeOf(row.cost, row.previousCost);
         QList<double> series;
-        for (const auto &[day, cost] : denseSeries(daily.value(row.member), r.previousFrom, r.to))
+        for (const auto &[day, cost] : denseSeries(daily.value(row.member), r.previousFrom, seriesEnd))
             series << cost;
-        row.forecast = round4(forecastNext(series, days));
+        row.forecast = round4(forecastNext(series, days, int(seriesEnd.daysTo(r.to))));
         r.total += row.cost;
         r.previousTotal += row.previousCost;
         forecast += row.forecast;

@@ -47,14 +47,19 @@ struct TeamReport
 // `current` and `previous` are the usage rows of the two windows (Store::usageReport); `daily`
 // each member's spend per day over both windows (missing days are zero). A member who spent only
 // in the previous window stays in the report with a cost of 0: a drop to nothing is news.
+// The trend is fitted on complete days only: `lastCompleteDay` (yesterday, for a report ending
+// today) ends the series, so a report read just after midnight UTC is not pulled down by a day
+// that has barely begun.
 TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
-                           const QList<WeeklyReportRow> &previous, const QHash<QString, DailySeries> &daily);
+                           const QList<WeeklyReportRow> &previous, const QHash<QString, DailySeries> &daily,
+                           const QDate &lastCompleteDay);
 
-// Spend over the `days` days after the series, from a least-squares line through it (quiet days
-// count as zero); never below zero. A flat series forecasts itself; a rising one more.
-double forecastNext(const QList<double> &dense, int days);
+// Spend over the `days` days after the series (or after `skip` more days: the series ended
+// before the window it forecasts from), from a least-squares line through it (quiet days count
+// as zero); never below zero. A flat series forecasts itself; a rising one more.
+double forecastNext(const QList<double> &dense, int days, int skip = 0);
 // The same line's value for each of those days (what a chart draws dashed).
-QList<double> trendNext(const QList<double> &dense, int days);
+QList<double> trendNext(const QList<double> &dense, int days, int skip = 0);
 
 // Exports. CSV: one header row (the seed's columns, then the comparison) and a row per member;
 // names are defused for spreadsheets. JSON: the period and totals plus "rows" with the seed's keys

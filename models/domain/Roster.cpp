@@ -1,3 +1,4 @@
+#include "Counted.h"
 #include "Roster.h"
 
 #include "Csv.h"
@@ -107,7 +108,8 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
         auto cell = [&](int col) { return col >= 0 && col < rec.fields.size() ? csvUndefuse(rec.fields.at(col).trimmed()) : QString(); };
         if (rec.fields.size() != header.size()) {
             row.name = cell(nameCol);
-            row.error = u"The row has %1 field(s) where the header has %2."_s.arg(rec.fields.size()).arg(header.size());
+            row.error = u"The row has %1 where the header has %2."_s.arg(counted(rec.fields.size(), u"field"_s, u"fields"_s))
+                            .arg(header.size());
             out.rows << row;
             continue;
         }

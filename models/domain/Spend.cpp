@@ -15,15 +15,18 @@ QList<std::pair<QDate, double>> denseSeries(const DailySeries &series, const QDa
     return out;
 }
 
-BurnForecast forecastBurn(double remaining, const DailySeries &recent, const QDate &today, int windowDays)
+BurnForecast forecastBurn(double remaining, const DailySeries &recent, const QDateTime &now, int windowDays)
 {
     BurnForecast f;
     f.remaining = remaining;
     windowDays = std::max(1, windowDays);
-    double sum = 0;
-    for (const auto &[day, cost] : denseSeries(recent, today.addDays(1 - windowDays), today))
+    const QDateTime utc = now.toUTC();
+    const QDate today = utc.date();
+    const double dayGone = double(utc.time().msecsSinceStartOfDay()) / 86'400'000.0;
+    double sum = recent.value(today);
+    for (const auto &[day, cost] : denseSeries(recent, today.addDays(-windowDays), today.addDays(-1)))
         sum += cost;
-    f.ratePerDay = sum / windowDays;
+    f.ratePerDay = sum / (double(windowDays) + dayGone);
     if (remaining <= 0) {
         f.reachedOn = today;
         f.projection = {{today, remaining}};

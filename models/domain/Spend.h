@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDate>
+#include <QDateTime>
 #include <QList>
 #include <QMap>
 
@@ -15,8 +16,10 @@ using DailySeries = QMap<QDate, double>;
 // and averages that must not skip quiet days.
 QList<std::pair<QDate, double>> denseSeries(const DailySeries &series, const QDate &from, const QDate &to);
 
-// When a limit runs out at the recent rate: the average daily spend over the last `windowDays`
-// days up to and including `today` (quiet days count), projected from what is left.
+// When a limit runs out at the recent rate, projected from what is left. The rate is the spend of
+// the `windowDays` complete UTC days before `now` plus today's so far, over those days plus the
+// part of today gone by (quiet days count): just after midnight today weighs nothing, at noon
+// half a day, so neither a fresh day nor a busy morning skews it.
 struct BurnForecast
 {
     double ratePerDay = 0;
@@ -24,6 +27,6 @@ struct BurnForecast
     std::optional<QDate> reachedOn; // none when nothing is being spent; today when already reached
     QList<std::pair<QDate, double>> projection; // remaining, day by day from today to reachedOn (the dashed line)
 };
-BurnForecast forecastBurn(double remaining, const DailySeries &recent, const QDate &today, int windowDays = 7);
+BurnForecast forecastBurn(double remaining, const DailySeries &recent, const QDateTime &now, int windowDays = 7);
 
 } // namespace orteam

@@ -47,7 +47,7 @@ std::optional<SpendController::GatewayStatus> SpendController::gatewayStatus() c
 
 TeamReport SpendController::report(ReportPeriod period, QString *error) const
 {
-    return m_store->teamReport(period, today(), error);
+    return m_store->teamReport(period, today(), error, today());
 }
 
 QList<SpendController::MemberBar> SpendController::memberBars(Period period) const
@@ -118,7 +118,7 @@ QList<SpendController::Burn> SpendController::burns() const
         Burn b;
         b.what = u"Account credits"_s;
         b.limit = credits->totalCredits;
-        b.forecast = forecastBurn(credits->remaining(), m_store->dailySpend(from, to, QString(), &error), to);
+        b.forecast = forecastBurn(credits->remaining(), m_store->dailySpend(from, to, QString(), &error), now());
         out << b;
     }
     for (const ApiKey &k : m_keys->model()->keys()) {
@@ -128,7 +128,7 @@ QList<SpendController::Burn> SpendController::burns() const
         b.what = k.name;
         b.limit = *k.limit;
         const double remaining = k.limitRemaining.value_or(*k.limit - k.usage);
-        b.forecast = forecastBurn(remaining, m_store->keyDailySpend(k.hash, from, to), to);
+        b.forecast = forecastBurn(remaining, m_store->keyDailySpend(k.hash, from, to), now());
         out << b;
     }
     std::stable_sort(out.begin(), out.end(), [](const Burn &a, const Burn &b) {

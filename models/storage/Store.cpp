@@ -854,7 +854,7 @@ QList<WeeklyReportRow> Store::weeklyReport(const QDate &today, QString *error) c
     return usageReport(today.addDays(-6), today, error);
 }
 
-TeamReport Store::teamReport(ReportPeriod period, const QDate &to, QString *error) const
+TeamReport Store::teamReport(ReportPeriod period, const QDate &to, QString *error, const QDate &today) const
 {
     const int days = reportDays(period);
     const QDate from = to.addDays(1 - days);
@@ -867,7 +867,7 @@ TeamReport Store::teamReport(ReportPeriod period, const QDate &to, QString *erro
     const QHash<QString, DailySeries> daily = dailySpendByMember(from.addDays(-days), to, error);
     if (!error->isEmpty())
         return {};
-    return buildTeamReport(period, to, current, previous, daily);
+    return buildTeamReport(period, to, current, previous, daily, today.addDays(-1));
 }
 
 QList<WeeklyReportRow> Store::usageReport(const QDate &from, const QDate &to, QString *error) const

@@ -145,7 +145,9 @@ public:
     QList<WeeklyReportRow> usageReport(const QDate &from, const QDate &to, QString *error) const;
     // The weekly or monthly team report ending on `to`: the window, the one before, each member's
     // trend (three reads; one consistent answer per read).
-    TeamReport teamReport(ReportPeriod period, const QDate &to, QString *error) const;
+    // `today` (UTC) tells which days are complete for the trend.
+    TeamReport teamReport(ReportPeriod period, const QDate &to, QString *error,
+                          const QDate &today = QDateTime::currentDateTimeUtc().date()) const;
 
     // orteam-gateway tokens: created here (the plain token returned once, only its SHA-256
     // kept), revoked per member, and read by the gateway as hash → member.

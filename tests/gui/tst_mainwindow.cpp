@@ -1,5 +1,6 @@
 // The main window driven like a person would, offscreen: widgets found by objectName, typed into
 // and clicked, confirmations answered through MessageBox's seam, against the fake OpenRouter.
+#include "Translations.h"
 #include "AppSettings.h"
 #include "AuditLog.h"
 #include "AuditPage.h"
@@ -170,6 +171,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        installTranslations(qApp); // the plurals users read ("2 keys"), as the app installs them
         ClipboardGuard::setScheduler([this](int ms, QObject *, std::function<void()> task) {
             QCOMPARE(ms, 30'000);
             m_clipboardTimers << task;

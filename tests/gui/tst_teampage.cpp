@@ -1,6 +1,7 @@
 // The Team page driven like a person would, offscreen, against the fake OpenRouter and a real
 // SQLite file: members and spend, the member form, bulk tier assignment, the tier editor's
 // allowlist, roster import with its preview, offboarding, guardrails and auto-enforce.
+#include "Translations.h"
 #include "ActivitySync.h"
 #include "AppSettings.h"
 #include "AuditLog.h"
@@ -141,7 +142,13 @@ class TestTeamPage : public QObject
     }
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        installTranslations(qApp); // the plurals users read ("2 keys"), as the app installs them
+        QCOMPARE(QCoreApplication::translate("orteam::MemberDialog", "%n model(s)", nullptr, 1), u"1 model"_s);
+        QCOMPARE(QCoreApplication::translate("orteam::MemberDialog", "%n model(s)", nullptr, 3), u"3 models"_s);
+    }
 
     void init()
     {
@@ -440,7 +447,7 @@ private Q_SLOTS:
         // The whole-team switch shows who would be offboarded; nothing has changed yet.
         find<QCheckBox>("offboardMissingCheck", dialog)->setChecked(true);
         QCOMPARE(previewRows(preview).size(), 5 + 10);
-        QVERIFY(previewRows(preview).join(u'\n').contains(u"— | Offboard | frank | revokes 2 key(s)"_s));
+        QVERIFY(previewRows(preview).join(u'\n').contains(u"— | Offboard | frank | revokes 2 keys"_s));
         snapshot(dialog, "roster-import");
         QVERIFY(!m_store->member(u"zoe"_s));
         QCOMPARE(m_store->member(u"bob"_s)->tier, u"basic"_s);
@@ -494,7 +501,7 @@ private Q_SLOTS:
         page()->selectMembers({u"frank"_s});
         MessageBox::setNextAnswer(QMessageBox::Cancel);
         QTest::mouseClick(find<QPushButton>("offboardButton"), Qt::LeftButton);
-        QVERIFY(MessageBox::lastText().contains(u"Offboard frank and revoke 2 key(s)?"_s));
+        QVERIFY(MessageBox::lastText().contains(u"Offboard frank and revoke 2 keys?"_s));
         QVERIFY(fakeKeyNamed(u"frank-ci"_s));
         QVERIFY(m_store->member(u"frank"_s)->active);
 
@@ -527,10 +534,10 @@ private Q_SLOTS:
         QVERIFY(dialog);
         auto *status = find<QLabel>("guardrailStatusLabel", dialog);
         auto *steps = find<QListWidget>("guardrailStepsList", dialog);
-        QTRY_VERIFY(status->text().contains(u"change(s) will make OpenRouter enforce the tiers"_s));
+        QTRY_VERIFY(status->text().contains(u"changes will make OpenRouter enforce the tiers"_s));
         // Four tiers with members: four guardrails to create and four groups of keys to assign.
         QCOMPARE(steps->count(), 8);
-        QCOMPARE(steps->item(0)->text(), u"Create guardrail \"orteam tier: free\": $0.50 a day, 1 model(s)."_s);
+        QCOMPARE(steps->item(0)->text(), u"Create guardrail \"orteam tier: free\": $0.50 a day, 1 model."_s);
         QVERIFY(steps->item(3)->text().contains(u"enterprise\": no limit, every model"_s));
         snapshot(dialog, "guardrail-preview");
         QVERIFY(m_fake->guardrails().isEmpty()); // a preview changes nothing

@@ -406,7 +406,7 @@ private Q_SLOTS:
         // Again: the key already gone counts as revoked, the other goes now.
         r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s, u"--yes"_s});
         QCOMPARE(r.code, 0);
-        QVERIFY(r.out.contains(u"2 key(s) revoked"_s));
+        QVERIFY(r.out.contains(u"2 keys revoked"_s));
         QVERIFY(!m_fake->key(b.hash));
         QVERIFY(m_fake->key(other.hash)); // nobody else's key
         Store store;
@@ -431,8 +431,8 @@ private Q_SLOTS:
         QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"apply"_s}).code, 2);
         Run r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--dry-run"_s});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains(u"Create guardrail \"orteam tier: basic\": $5.00 a day, 2 model(s)."_s), qPrintable(r.out));
-        QVERIFY(r.out.contains(u"4 change(s) would be made"_s));
+        QVERIFY2(r.out.contains(u"Create guardrail \"orteam tier: basic\": $5.00 a day, 2 models."_s), qPrintable(r.out));
+        QVERIFY(r.out.contains(u"4 changes would be made"_s));
         QVERIFY(m_fake->guardrails().isEmpty());
 
         // A failure midway stops there and says so; applying again finishes the job.
@@ -443,7 +443,7 @@ private Q_SLOTS:
         QCOMPARE(m_fake->guardrails().size(), 2);
         r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--yes"_s});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains(u"Applied 2 change(s)"_s), qPrintable(r.out));
+        QVERIFY2(r.out.contains(u"Applied 2 changes"_s), qPrintable(r.out));
         QCOMPARE(m_fake->guardrails().size(), 2); // none created twice
         const auto guardrailOf = m_fake->guardrailOfKey();
         QString basicId;

@@ -80,7 +80,7 @@ private Q_SLOTS:
         QVERIFY(errorOn(6).startsWith(u"Daily limit: "_s));
         QVERIFY2(errorOn(7).startsWith(u"Daily limit: "_s) && errorOn(7).contains(u"; active must be yes or no, not \"maybe\""_s), qPrintable(errorOn(7)));
         QVERIFY(errorOn(8).contains(u"already on line 2"_s));
-        QVERIFY(errorOn(9).contains(u"3 field(s)"_s));
+        QVERIFY(errorOn(9).contains(u"3 fields"_s));
         QVERIFY(errorOn(10).isEmpty());
         const RosterRow &gina = file.rows.last();
         QCOMPARE(gina.tier.value(), u"basic"_s);

@@ -39,10 +39,11 @@ private Q_SLOTS:
     void forecasts()
     {
         const QDate today(2026, 11, 27);
+        const QDateTime midnight(today, QTime(0, 0), QTimeZone::utc()), noon(today, QTime(12, 0), QTimeZone::utc());
         DailySeries steady;
-        for (int d = 0; d < 7; ++d)
+        for (int d = 1; d <= 7; ++d)
             steady.insert(today.addDays(-d), 1.0);
-        BurnForecast f = forecastBurn(10.0, steady, today);
+        BurnForecast f = forecastBurn(10.0, steady, midnight);
         QCOMPARE(f.ratePerDay, 1.0);
         QCOMPARE(f.reachedOn.value(), today.addDays(10));
         QCOMPARE(f.projection.size(), 11);
@@ -51,14 +52,22 @@ private Q_SLOTS:
         QCOMPARE(f.projection.at(4).second, 6.0);
 
         // Quiet days count: $7 on two days of the last seven is $1 a day, not $3.50.
-        DailySeries bursty{{today, 3.5}, {today.addDays(-3), 3.5}, {today.addDays(-9), 100.0}};
-        f = forecastBurn(2.5, bursty, today);
+        DailySeries bursty{{today.addDays(-1), 3.5}, {today.addDays(-4), 3.5}, {today.addDays(-9), 100.0}};
+        f = forecastBurn(2.5, bursty, midnight);
         QCOMPARE(f.ratePerDay, 1.0);
         QCOMPARE(f.reachedOn.value(), today.addDays(3)); // 2.5 days, rounded up
 
-        QVERIFY(!forecastBurn(5.0, {}, today).reachedOn);          // nothing spent: never
-        QCOMPARE(forecastBurn(-1.0, steady, today).reachedOn.value(), today); // already over
-        QVERIFY(!forecastBurn(1e9, steady, today).reachedOn);      // a lifetime away: not a forecast
+        // Today counts for the part of it gone by: at noon, $0.50 so far keeps a $1 rate; at
+        // 00:30 today's few cents do not drag the week down either.
+        steady.insert(today, 0.5);
+        QCOMPARE(forecastBurn(10.0, steady, noon).ratePerDay, 1.0);
+        steady.insert(today, 0.02);
+        QVERIFY(std::abs(forecastBurn(10.0, steady, midnight.addSecs(1800)).ratePerDay - 7.02 / (7 + 1.0 / 48)) < 1e-12);
+        steady.remove(today);
+
+        QVERIFY(!forecastBurn(5.0, {}, noon).reachedOn);          // nothing spent: never
+        QCOMPARE(forecastBurn(-1.0, steady, noon).reachedOn.value(), today); // already over
+        QVERIFY(!forecastBurn(1e9, steady, noon).reachedOn);      // a lifetime away: not a forecast
     }
 
     void reportForecastOnKnownSeries()
@@ -74,6 +83,7 @@ private Q_SLOTS:
         QCOMPARE(forecastNext(falling, 7), 0.0);                   // the line goes below zero: nothing
         QCOMPARE(forecastNext({}, 7), 0.0);
         QCOMPARE(forecastNext({5.0}, 3), 15.0);                    // one day: flat
+        QCOMPARE(forecastNext(rising, 7, 1), 133.0);               // a day later on the line: 16 + … + 22
     }
 
     void reportRowsAndExports()
@@ -86,7 +96,7 @@ private Q_SLOTS:
         QHash<QString, DailySeries> daily;
         for (int i = 0; i < 14; ++i)
             daily[a.user].insert(to.addDays(-i), i < 7 ? 6.0 / 7 : 3.0 / 7);
-        const TeamReport r = buildTeamReport(ReportPeriod::Weekly, to, {a, b}, {aBefore, gone}, daily);
+        const TeamReport r = buildTeamReport(ReportPeriod::Weekly, to, {a, b}, {aBefore, gone}, daily, to);
         QCOMPARE(r.rows.size(), 3);
         QCOMPARE(r.rows.at(0).member, a.user);
         QCOMPARE(*r.rows.at(0).change, 1.0);
@@ -120,8 +130,29 @@ private Q_SLOTS:
         QCOMPARE(rows.at(1).toObject().value("user"_L1).toString(), b.user);
         QVERIFY(rows.at(1).toObject().value("daily_limit"_L1).isNull());
         QCOMPARE(rows.at(0).toObject().value("weekly_cost"_L1).toDouble(), 6.0);
-        const TeamReport monthly = buildTeamReport(ReportPeriod::Monthly, to, {a}, {}, {});
+        const TeamReport monthly = buildTeamReport(ReportPeriod::Monthly, to, {a}, {}, {}, to);
         QVERIFY(QJsonDocument::fromJson(reportJson(monthly)).object().value("rows"_L1).toArray().at(0).toObject().contains("monthly_cost"_L1));
+    }
+
+    void reportTrendIgnoresTheDayJustBegun()
+    {
+        // Two weeks at $1 a day, read at 00:05 UTC on the 15th day with $0.01 spent so far: the
+        // trend is fitted on the 14 complete days, so the next week is forecast at $7, not less.
+        const QDate today(2026, 11, 28);
+        QHash<QString, DailySeries> daily;
+        for (int i = 1; i <= 14; ++i)
+            daily[u"ann"_s].insert(today.addDays(-i), 1.0);
+        daily[u"ann"_s].insert(today, 0.01);
+        const WeeklyReportRow week{u"ann"_s, 6.01, 10, std::nullopt}, before{u"ann"_s, 7.0, 10, std::nullopt};
+        const TeamReport now = buildTeamReport(ReportPeriod::Weekly, today, {week}, {before}, daily, today.addDays(-1));
+        QCOMPARE(now.rows.at(0).forecast, 7.0);
+        // Counting the day just begun would have bent the line down.
+        const TeamReport naive = buildTeamReport(ReportPeriod::Weekly, today, {week}, {before}, daily, today);
+        QVERIFY(naive.rows.at(0).forecast < 6.5);
+        // A report that ended in the past has only complete days: the same either way.
+        const QDate past = today.addDays(-1);
+        QCOMPARE(buildTeamReport(ReportPeriod::Weekly, past, {before}, {}, daily, today.addDays(-1)).rows.at(0).forecast,
+                 7.0);
     }
 
     void denseSeriesFillsQuietDays()
@@ -265,7 +296,7 @@ private Q_SLOTS:
         QVERIFY(store.linkKey(u"ann"_s, annKey.hash, &error));
         QVERIFY(store.linkKey(u"ben"_s, benKey.hash, &error));
         const QDate wednesday(2026, 11, 25);
-        for (int d = 0; d < 7; ++d) {
+        for (int d = 0; d < 8; ++d) {
             const QDateTime at(wednesday.addDays(-d), QTime(20, 0), QTimeZone::utc());
             QVERIFY(store.recordKeySnapshots({snap(annKey.hash, 2.0), snap(benKey.hash, d == 0 ? 9.0 : 1.0)}, at, &error));
         }
@@ -291,17 +322,18 @@ private Q_SLOTS:
         QCOMPARE(spend.topMembersDaily(7, 1).size(), 1);
         QCOMPARE(spend.topMembersDaily(7, 1).front().first, u"ben"_s);
 
-        // Ann's key: $6 left at $2 a day: three days. Ben's: $90 at (9+6)/7 a day. Credits: $476 at
-        // the team's $29/7 a day.
+        // The rate is the seven days before today and today so far (21:00: 7/8 of a day). Ann's
+        // key: $6 left at $16 over 7.875 days: three days. Ben's: $90 at (9 + 7) / 7.875 a day.
+        // Credits: $476 at the team's (11 + 7 × 3) / 7.875 a day.
         const auto burns = spend.burns();
         QCOMPARE(burns.size(), 3);
         QCOMPARE(burns.at(0).what, u"ann-key"_s);
         QCOMPARE(burns.at(0).forecast.reachedOn.value(), wednesday.addDays(3));
         QCOMPARE(burns.at(1).what, u"ben-key"_s);
-        QCOMPARE(burns.at(1).forecast.ratePerDay, 15.0 / 7.0);
+        QCOMPARE(burns.at(1).forecast.ratePerDay, 16.0 / 7.875);
         QCOMPARE(burns.at(2).what, u"Account credits"_s);
         QCOMPARE(burns.at(2).forecast.remaining, 476.0);
-        QCOMPARE(burns.at(2).forecast.ratePerDay, 29.0 / 7.0); // Wednesday 11, six days of 3
+        QCOMPARE(burns.at(2).forecast.ratePerDay, 32.0 / 7.875); // Wednesday 11, seven days of 3
 
         // Ben spent $9 of his $25 today: no alert. Give him an own limit of $10: 90%, one alert,
         // raised once however often the page refreshes (and by a second dashboard on the same
