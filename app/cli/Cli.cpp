@@ -1075,9 +1075,7 @@ int Cli::reportCommand(QStringList args)
         m_out << QString::fromUtf8(reportCsv(report)).replace(u"\r\n"_s, u"\n"_s);
         return Ok;
     }
-    const auto change = [](const std::optional<double> &c) {
-        return c ? (*c >= 0 ? u"+"_s : QString()) + QString::number(*c * 100.0, 'f', 0) + u'%' : u"new"_s;
-    };
+    const auto change = [](const std::optional<double> &c) { return c ? formatChange(*c) : u"new"_s; };
     QList<QStringList> table{{u"USER"_s, *period == ReportPeriod::Weekly ? u"WEEKLY COST"_s : u"MONTHLY COST"_s, u"REQUESTS"_s,
                               u"DAILY LIMIT"_s, u"BEFORE"_s, u"CHANGE"_s, u"FORECAST"_s}};
     for (const TeamReportRow &r : report.rows)

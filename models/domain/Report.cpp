@@ -41,6 +41,12 @@ std::optional<ReportPeriod> reportPeriodFromName(const QString &name)
     return std::nullopt;
 }
 
+QString formatChange(double change)
+{
+    const double percent = std::round(change * 100.0);
+    return (percent > 0 ? u"+"_s : QString()) + QString::number(percent == 0 ? 0.0 : percent, 'f', 0) + u'%';
+}
+
 QString costKey(ReportPeriod period) { return reportPeriodName(period) + u"_cost"_s; }
 
 QList<double> trendNext(const QList<double> &dense, int days, int skip)

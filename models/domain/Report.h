@@ -54,6 +54,10 @@ TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<Wee
                            const QList<WeeklyReportRow> &previous, const QHash<QString, DailySeries> &daily,
                            const QDate &lastCompleteDay);
 
+// A change as a whole percentage: "+5%", "-34%", "0%" (a change that rounds to nothing has no
+// sign). The dashboard and the CLI print it alike.
+QString formatChange(double change);
+
 // Spend over the `days` days after the series (or after `skip` more days: the series ended
 // before the window it forecasts from), from a least-squares line through it (quiet days count
 // as zero); never below zero. A flat series forecasts itself; a rising one more.

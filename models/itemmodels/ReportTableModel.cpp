@@ -24,7 +24,7 @@ QString ReportTableModel::changeText(const std::optional<double> &change)
 {
     if (!change)
         return tr("new");
-    return (*change > 0 ? QStringLiteral("+") : QString()) + QString::number(*change * 100.0, 'f', 0) + QLatin1Char('%');
+    return formatChange(*change);
 }
 
 QVariant ReportTableModel::data(const QModelIndex &index, int role) const

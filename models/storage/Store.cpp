@@ -1133,52 +1133,63 @@ bool Store::setSetting(const QString &name, const QString &value, QString *error
     return true;
 }
 
-bool Store::writeActivity(const QList<ActivityItem> &activity, QString *error)
+namespace {
+// OpenRouter reports a day per model endpoint and provider; we keep a day per model.
+struct DayModelSum
 {
-    // OpenRouter reports a day per model endpoint and provider; we keep a day per model. The
-    // days it reports replace what we had for them (a day still running grows), and days it no
-    // longer reports (older than its 30-day window) are left as they are: that is our history.
-    struct Sum
-    {
-        double usage = 0;
-        qint64 requests = 0, prompt = 0, completion = 0;
-    };
-    QMap<std::pair<QString, QString>, Sum> sums;
-    QSet<QString> days;
-    for (const ActivityItem &a : activity) {
+    double usage = 0;
+    qint64 requests = 0, prompt = 0, completion = 0;
+};
+using DayModelSums = QMap<std::pair<QString, QString>, DayModelSum>; // (day, model) → sums
+
+DayModelSums sumByDayAndModel(const QList<ActivityItem> &items, QSet<QString> *days)
+{
+    DayModelSums sums;
+    for (const ActivityItem &a : items) {
         if (!a.date.isValid())
             continue;
         const QString day = a.date.toString(Qt::ISODate);
-        days.insert(day);
-        Sum &sum = sums[{day, a.model}];
+        days->insert(day);
+        DayModelSum &sum = sums[{day, a.model}];
         sum.usage += a.usage;
         sum.requests += a.requests;
         sum.prompt += a.promptTokens;
         sum.completion += a.completionTokens;
     }
+    return sums;
+}
+
+// Binds `values` (after whatever was bound before) and runs the prepared query.
+bool run(QSqlQuery &q, const QVariantList &values, QString *error)
+{
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    if (q.exec())
+        return true;
+    *error = q.lastError().text();
+    return false;
+}
+} // namespace
+
+bool Store::writeActivity(const QList<ActivityItem> &activity, QString *error)
+{
+    // The days OpenRouter reports replace what we had for them (a day still running grows), and
+    // days it no longer reports (older than its 30-day window) are left as they are: that is our
+    // history.
+    QSet<QString> days;
+    const DayModelSums sums = sumByDayAndModel(activity, &days);
     QSqlDatabase d = db();
     QSqlQuery clear(d);
     clear.prepare(u"DELETE FROM model_activity WHERE day = ?"_s);
     for (const QString &day : std::as_const(days)) {
-        clear.addBindValue(day);
-        if (!clear.exec()) {
-            *error = clear.lastError().text();
+        if (!run(clear, {day}, error))
             return false;
-        }
     }
     QSqlQuery q(d);
     q.prepare(u"INSERT INTO model_activity (day, model, usage, requests, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?)"_s);
-    for (auto it = sums.cbegin(); it != sums.cend(); ++it) {
-        q.addBindValue(it.key().first);
-        q.addBindValue(text(it.key().second));
-        q.addBindValue(it.value().usage);
-        q.addBindValue(it.value().requests);
-        q.addBindValue(it.value().prompt);
-        q.addBindValue(it.value().completion);
-        if (!q.exec()) {
-            *error = q.lastError().text();
+    for (auto [dayModel, sum] : sums.asKeyValueRange()) {
+        if (!run(q, {dayModel.first, text(dayModel.second), sum.usage, sum.requests, sum.prompt, sum.completion}, error))
             return false;
-        }
     }
     return true;
 }
@@ -1186,42 +1197,22 @@ bool Store::writeActivity(const QList<ActivityItem> &activity, QString *error)
 bool Store::writeKeyActivity(const QHash<QString, QList<ActivityItem>> &perKey, QString *error)
 {
     // Per key, the same rule as the account's: the days OpenRouter reports replace ours, older
-    // days stay. A day per model (endpoints and providers summed).
+    // days stay.
     QSqlDatabase d = db();
     QSqlQuery clear(d);
     clear.prepare(u"DELETE FROM key_activity WHERE key_hash = ? AND day = ?"_s);
     QSqlQuery q(d);
     q.prepare(u"INSERT INTO key_activity (key_hash, day, model, usage, requests) VALUES (?, ?, ?, ?, ?)"_s);
     for (auto [hash, items] : perKey.asKeyValueRange()) {
-        QMap<std::pair<QString, QString>, std::pair<double, qint64>> sums;
         QSet<QString> days;
-        for (const ActivityItem &a : items) {
-            if (!a.date.isValid())
-                continue;
-            const QString day = a.date.toString(Qt::ISODate);
-            days.insert(day);
-            auto &sum = sums[{day, a.model}];
-            sum.first += a.usage;
-            sum.second += a.requests;
-        }
+        const DayModelSums sums = sumByDayAndModel(items, &days);
         for (const QString &day : std::as_const(days)) {
-            clear.addBindValue(hash);
-            clear.addBindValue(day);
-            if (!clear.exec()) {
-                *error = clear.lastError().text();
+            if (!run(clear, {hash, day}, error))
                 return false;
-            }
         }
-        for (auto it = sums.cbegin(); it != sums.cend(); ++it) {
-            q.addBindValue(hash);
-            q.addBindValue(it.key().first);
-            q.addBindValue(text(it.key().second));
-            q.addBindValue(it.value().first);
-            q.addBindValue(it.value().second);
-            if (!q.exec()) {
-                *error = q.lastError().text();
+        for (auto [dayModel, sum] : sums.asKeyValueRange()) {
+            if (!run(q, {hash, dayModel.first, text(dayModel.second), sum.usage, sum.requests}, error))
                 return false;
-            }
         }
     }
     return true;

@@ -134,6 +134,15 @@ private Q_SLOTS:
         QVERIFY(QJsonDocument::fromJson(reportJson(monthly)).object().value("rows"_L1).toArray().at(0).toObject().contains("monthly_cost"_L1));
     }
 
+    void changesReadAsWholePercentages()
+    {
+        QCOMPARE(formatChange(0.05), u"+5%"_s);
+        QCOMPARE(formatChange(-0.344), u"-34%"_s);
+        QCOMPARE(formatChange(1.0), u"+100%"_s);
+        QCOMPARE(formatChange(0.001), u"0%"_s);  // rounds to nothing: no sign either way
+        QCOMPARE(formatChange(-0.004), u"0%"_s);
+    }
+
     void reportTrendIgnoresTheDayJustBegun()
     {
         // Two weeks at $1 a day, read at 00:05 UTC on the 15th day with $0.01 spent so far: the
