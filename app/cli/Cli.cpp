@@ -1,3 +1,4 @@
+#include "BudgetEnforcer.h"
 #include "Counted.h"
 #include "Cli.h"
 
@@ -957,34 +958,20 @@ int Cli::budgetsCommand(QStringList args)
         m_out << "over budget: " << o.member << " spent " << formatUsd(o.spent) << " of " << formatUsd(o.limit) << " today (UTC)\n";
     if (result.overBudget.isEmpty())
         m_out << "Every member is within their daily budget.\n";
-    for (const QString &hash : result.forget)
-        m_store->forgetEnforced(hash, &error);
-    int failures = 0;
-    auto setDisabled = [&](const EnforcedKey &k, bool disabled) {
-        KeyUpdate update;
-        update.disabled = disabled;
-        const auto r = waitFor<ApiKey>([&](auto done) { m_client.updateKey(k.keyHash, update, nullptr, done); });
-        if (!r.ok() && !(!disabled && r.error.httpStatus == 404)) {
-            ++failures;
-            m_err << "orteam-cli: could not " << (disabled ? "disable" : "re-enable") << " a key of " << k.member << ": "
-                  << r.error.message() << Qt::endl;
-            return;
-        }
-        const QString name = r.ok() ? r.value.name : k.keyHash.left(16);
-        if (disabled)
-            m_store->setEnforced(k, &error);
-        else
-            m_store->forgetEnforced(k.keyHash, &error);
-        audit(u"enforcement"_s, name, disabled ? u"enabled"_s : u"disabled (over budget)"_s,
-              disabled ? u"disabled: %1 is over the daily budget"_s.arg(k.member) : u"enabled: a new UTC day"_s);
-        m_out << (disabled ? "disabled " : "re-enabled ") << name << " (" << k.member << ")\n";
-    };
-    for (const EnforcedKey &k : result.toDisable)
-        setDisabled(k, true);
-    for (const EnforcedKey &k : result.toEnable)
-        setDisabled(k, false);
+    const auto outcome = waitFor<EnforcementOutcome>([&](auto done) {
+        applyDailyCheck(
+            &m_client, m_store.get(), result, nullptr,
+            [this](const AuditEntry &e) { audit(e.action, e.target, e.before, e.after); },
+            [done](const EnforcementOutcome &o) { done(ApiResult<EnforcementOutcome>{o, {}}); });
+    });
+    for (const EnforcementOutcome::Change &c : outcome.value.changes)
+        m_out << (c.disabled ? "disabled " : "re-enabled ") << c.keyName() << " (" << c.key.member << ")\n";
+    for (const EnforcementOutcome::Failure &f : outcome.value.failures)
+        m_err << "orteam-cli: could not " << (f.disabling ? "disable" : "re-enable") << " a key of " << f.key.member << ": "
+              << f.error.message() << Qt::endl;
+    const bool failed = !outcome.value.failures.isEmpty();
     m_out.flush();
-    return failures > 0 ? int(ServerError) : int(Ok);
+    return failed ? int(ServerError) : int(Ok);
 }
 
 int Cli::tiersCommand(QStringList args)

@@ -1,5 +1,7 @@
 #include "TeamController.h"
 
+#include "BudgetEnforcer.h"
+
 #include "AuditLog.h"
 #include "GuardrailSync.h"
 #include "KeyTableModel.h"
@@ -615,58 +617,25 @@ void TeamController::act(const StoreState &state)
     in.enforced = state.enforced;
     in.autoEnforce = state.autoEnforce;
     m_lastCheck = dailyCheck(in);
-    QString error;
-    for (const QString &hash : m_lastCheck.forget)
-        m_store->forgetEnforced(hash, &error);
-
-    auto actions = std::make_shared<QStringList>();
-    auto pending = std::make_shared<int>(int(m_lastCheck.toDisable.size() + m_lastCheck.toEnable.size()));
-    auto finish = [this, pending, actions]() {
-        if (--*pending > 0)
-            return;
-        startJob(false, false); // show what changed; no second check
-        Q_EMIT checkFinished(m_lastCheck.overBudget, *actions);
-    };
-    if (*pending == 0) {
-        Q_EMIT checkFinished(m_lastCheck.overBudget, *actions);
-        return;
-    }
-    for (const EnforcedKey &k : m_lastCheck.toDisable) {
-        KeyUpdate update;
-        update.disabled = true;
-        m_client->updateKey(k.keyHash, update, this, [this, k, finish, actions](const ApiResult<ApiKey> &r) {
-            QString e;
-            if (r.ok()) {
-                m_keys->model()->updateKey(r.value);
-                m_store->setEnforced(k, &e);
-                *actions << u"Disabled %1 (%2 is over the daily budget)."_s.arg(r.value.name, k.member);
-                audit(u"enforcement"_s, r.value.name, u"enabled"_s,
-                      u"disabled: %1 is over the daily budget (re-enabled at the next UTC day)"_s.arg(k.member));
-            } else {
-                Q_EMIT problem(u"Could not disable a key of %1 (over budget): %2"_s.arg(k.member, r.error.message()));
+    applyDailyCheck(
+        m_client, m_store, m_lastCheck, this, [this](const AuditEntry &e) { audit(e.action, e.target, e.before, e.after); },
+        [this](const EnforcementOutcome &outcome) {
+            QStringList actions;
+            for (const EnforcementOutcome::Change &c : outcome.changes) {
+                if (c.updated)
+                    m_keys->model()->updateKey(*c.updated);
+                if (c.disabled)
+                    actions << u"Disabled %1 (%2 is over the daily budget)."_s.arg(c.keyName(), c.key.member);
+                else if (c.updated)
+                    actions << u"Re-enabled %1 (a new UTC day)."_s.arg(c.keyName());
             }
-            finish();
+            for (const EnforcementOutcome::Failure &f : outcome.failures)
+                Q_EMIT problem(f.disabling ? u"Could not disable a key of %1 (over budget): %2"_s.arg(f.key.member, f.error.message())
+                                           : u"Could not re-enable a key of %1: %2"_s.arg(f.key.member, f.error.message()));
+            if (!outcome.changes.isEmpty() || !outcome.failures.isEmpty())
+                startJob(false, false); // show what changed; no second check
+            Q_EMIT checkFinished(m_lastCheck.overBudget, actions);
         });
-    }
-    for (const EnforcedKey &k : m_lastCheck.toEnable) {
-        KeyUpdate update;
-        update.disabled = false;
-        m_client->updateKey(k.keyHash, update, this, [this, k, finish, actions](const ApiResult<ApiKey> &r) {
-            QString e;
-            if (r.ok() || r.error.httpStatus == 404) {
-                if (r.ok()) {
-                    m_keys->model()->updateKey(r.value);
-                    *actions << u"Re-enabled %1 (a new UTC day)."_s.arg(r.value.name);
-                }
-                m_store->forgetEnforced(k.keyHash, &e);
-                audit(u"enforcement"_s, r.ok() ? r.value.name : k.keyHash.left(16), u"disabled (over budget)"_s,
-                      u"enabled: a new UTC day"_s);
-            } else {
-                Q_EMIT problem(u"Could not re-enable a key of %1: %2"_s.arg(k.member, r.error.message()));
-            }
-            finish();
-        });
-    }
 }
 
 } // namespace orteam
