@@ -49,28 +49,49 @@ QString formatChange(double change)
 
 QString costKey(ReportPeriod period) { return reportPeriodName(period) + u"_cost"_s; }
 
-QList<double> trendNext(const QList<double> &dense, int days, int skip)
+TrendSums trendSums(const DailySeries &series, const QDate &from, const QDate &to)
+{
+    TrendSums sums;
+    for (auto it = series.lowerBound(from); it != series.cend() && it.key() <= to; ++it) {
+        sums.sumY += it.value();
+        sums.sumXY += double(from.daysTo(it.key())) * it.value();
+    }
+    return sums;
+}
+
+std::pair<QDate, QDate> trendWindow(ReportPeriod period, const QDate &to, const QDate &lastCompleteDay)
+{
+    const int days = reportDays(period);
+    return {to.addDays(1 - 2 * days), std::min(to, lastCompleteDay)};
+}
+
+QList<double> trendNext(qsizetype n, const TrendSums &sums, int days, int skip)
 {
     QList<double> out;
-    const qsizetype n = dense.size();
-    if (n == 0 || days <= 0)
+    if (n <= 0 || days <= 0)
         return out;
-    double sumX = 0, sumY = 0, sumXX = 0, sumXY = 0;
-    for (qsizetype i = 0; i < n; ++i) {
-        const double x = double(i), y = dense.at(i);
-        sumX += x;
-        sumY += y;
-        sumXX += x * x;
-        sumXY += x * y;
-    }
-    const double denominator = double(n) * sumXX - sumX * sumX;
-    const double slope = denominator != 0 ? (double(n) * sumXY - sumX * sumY) / denominator : 0.0;
-    const double intercept = (sumY - slope * sumX) / double(n);
+    // x runs 0 … n-1, so Σx and Σx² are known without the series.
+    const double count = double(n);
+    const double sumX = count * (count - 1) / 2.0;
+    const double sumXX = (count - 1) * count * (2 * count - 1) / 6.0;
+    const double denominator = count * sumXX - sumX * sumX;
+    const double slope = denominator != 0 ? (count * sums.sumXY - sumX * sums.sumY) / denominator : 0.0;
+    const double intercept = (sums.sumY - slope * sumX) / count;
     // Each future day on the line, a negative day counted as nothing: spend cannot go below zero.
     out.reserve(days);
     for (int d = 0; d < days; ++d)
         out << std::max(0.0, intercept + slope * double(n + skip + d));
     return out;
+}
+
+QList<double> trendNext(const QList<double> &dense, int days, int skip)
+{
+    TrendSums sums;
+    for (qsizetype i = 0; i < dense.size(); ++i) {
+        sums.sumY += dense.at(i);
+        sums.sumXY += double(i) * dense.at(i);
+    }
+    return trendNext(dense.size(), sums, days, skip);
 }
 
 double forecastNext(const QList<double> &dense, int days, int skip)
@@ -82,7 +103,7 @@ double forecastNext(const QList<double> &dense, int days, int skip)
 }
 
 TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
-                           const QList<WeeklyReportRow> &previous, const QHash<QString, DailySeries> &daily,
+                           const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
                            const QDate &lastCompleteDay)
 {
     TeamReport r;
@@ -113,14 +134,15 @@ TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<Wee
     for (const WeeklyReportRow &u : previous)
         rowFor(u).previousCost = round4(u.weeklyCost);
 
-    const QDate seriesEnd = std::min(r.to, lastCompleteDay);
+    const std::pair<QDate, QDate> window = trendWindow(period, to, lastCompleteDay);
+    const qsizetype fitted = window.first.daysTo(window.second) + 1;
     double forecast = 0;
     for (TeamReportRow &row : r.rows) {
         row.change = changeOf(row.cost, row.previousCost);
-        QList<double> series;
-        for (const auto &[day, cost] : denseSeries(daily.value(row.member), r.previousFrom, seriesEnd))
-            series << cost;
-        row.forecast = round4(forecastNext(series, days, int(seriesEnd.daysTo(r.to))));
+        double next = 0;
+        for (double v : trendNext(fitted, trends.value(row.member), days, int(window.second.daysTo(r.to))))
+            next += v;
+        row.forecast = round4(next);
         r.total += row.cost;
         r.previousTotal += row.previousCost;
         forecast += row.forecast;

@@ -47,11 +47,24 @@ struct TeamReport
 // `current` and `previous` are the usage rows of the two windows (Store::usageReport); `daily`
 // each member's spend per day over both windows (missing days are zero). A member who spent only
 // in the previous window stays in the report with a cost of 0: a drop to nothing is news.
-// The trend is fitted on complete days only: `lastCompleteDay` (yesterday, for a report ending
-// today) ends the series, so a report read just after midnight UTC is not pulled down by a day
-// that has barely begun.
+// What a least-squares line through a dense daily series needs besides its length: the sum of
+// the days' spend and of each day's index (from 0) times its spend. A database adds these up per
+// member without handing over every day.
+struct TrendSums
+{
+    double sumY = 0;
+    double sumXY = 0;
+};
+TrendSums trendSums(const DailySeries &series, const QDate &from, const QDate &to);
+
+// The days a report's trend is fitted on: both windows, up to the last complete day (yesterday,
+// for a report ending today), so a report read just after midnight UTC is not pulled down by a
+// day that has barely begun.
+std::pair<QDate, QDate> trendWindow(ReportPeriod period, const QDate &to, const QDate &lastCompleteDay);
+
+// `trends` holds each member's sums over trendWindow(period, to, lastCompleteDay).
 TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
-                           const QList<WeeklyReportRow> &previous, const QHash<QString, DailySeries> &daily,
+                           const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
                            const QDate &lastCompleteDay);
 
 // A change as a whole percentage: "+5%", "-34%", "0%" (a change that rounds to nothing has no
@@ -64,6 +77,8 @@ QString formatChange(double change);
 double forecastNext(const QList<double> &dense, int days, int skip = 0);
 // The same line's value for each of those days (what a chart draws dashed).
 QList<double> trendNext(const QList<double> &dense, int days, int skip = 0);
+// The same from a series' length and sums.
+QList<double> trendNext(qsizetype n, const TrendSums &sums, int days, int skip = 0);
 
 // Exports. CSV: one header row (the seed's columns, then the comparison) and a row per member;
 // names are defused for spreadsheets. JSON: the period and totals plus "rows" with the seed's keys

@@ -864,10 +864,11 @@ TeamReport Store::teamReport(ReportPeriod period, const QDate &to, QString *erro
     const QList<WeeklyReportRow> previous = usageReport(from.addDays(-days), from.addDays(-1), error);
     if (!error->isEmpty())
         return {};
-    const QHash<QString, DailySeries> daily = dailySpendByMember(from.addDays(-days), to, error);
+    const auto [trendFrom, trendTo] = trendWindow(period, to, today.addDays(-1));
+    const QHash<QString, TrendSums> trends = memberTrendSums(trendFrom, trendTo, error);
     if (!error->isEmpty())
         return {};
-    return buildTeamReport(period, to, current, previous, daily, today.addDays(-1));
+    return buildTeamReport(period, to, current, previous, trends, today.addDays(-1));
 }
 
 QList<WeeklyReportRow> Store::usageReport(const QDate &from, const QDate &to, QString *error) const
@@ -1415,6 +1416,35 @@ QHash<QString, double> Store::memberCost(const QDate &from, const QDate &to, QSt
     }
     // Links moved away leave a member's months at (nearly) zero: no spend, so not listed.
     out.removeIf([](QHash<QString, double>::iterator it) { return cleanMoney(it.value()) == 0; });
+    return out;
+}
+
+QHash<QString, TrendSums> Store::memberTrendSums(const QDate &from, const QDate &to, QString *error) const
+{
+    // Σ cost and Σ (day index × cost) per member, the index counted from `from`; linear in the
+    // cost, so the rows need no grouping by day first. A month's report reads 60 days of every
+    // member here and returns a row per member, not a row per member and day.
+    const QString index = m_location.kind == DbLocation::Kind::Postgres ? u"(CAST(day AS DATE) - CAST(? AS DATE))"_s
+                                                                       : u"(julianday(day) - julianday(?))"_s;
+    QHash<QString, TrendSums> out;
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT member, SUM(cost), SUM(%1 * cost) FROM ("
+              "SELECT user_id AS member, date AS day, COALESCE(total_cost, 0) AS cost FROM user_usage WHERE date >= ? AND date <= ? "
+              "UNION ALL SELECT mk.member_name, ks.day, ks.usage_daily FROM key_snapshots ks "
+              "JOIN member_keys mk ON mk.key_hash = ks.key_hash WHERE ks.day >= ? AND ks.day <= ?) AS s GROUP BY member"_s.arg(index));
+    q.addBindValue(from.toString(Qt::ISODate));
+    for (int source = 0; source < 2; ++source) {
+        q.addBindValue(from.toString(Qt::ISODate));
+        q.addBindValue(to.toString(Qt::ISODate));
+    }
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return out;
+    }
+    while (q.next())
+        out.insert(q.value(0).toString(), TrendSums{q.value(1).toDouble(), q.value(2).toDouble()});
     return out;
 }
 

@@ -117,6 +117,8 @@ public:
     // and usage rows) or one member's; per member; or one key's (its snapshots).
     DailySeries dailySpend(const QDate &from, const QDate &to, const QString &member, QString *error) const;
     QHash<QString, DailySeries> dailySpendByMember(const QDate &from, const QDate &to, QString *error) const;
+    // Each member's sums for a trend line over [from, to] (see TrendSums).
+    QHash<QString, TrendSums> memberTrendSums(const QDate &from, const QDate &to, QString *error) const;
     DailySeries keyDailySpend(const QString &keyHash, const QDate &from, const QDate &to) const;
     // Records alert ids as raised; returns the ones not raised before (each alert once).
     QStringList markAlertsSeen(const QStringList &ids, QString *error);

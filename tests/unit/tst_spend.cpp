@@ -35,6 +35,17 @@ class TestSpend : public QObject
         return k;
     }
 
+    // Each member's trend sums over the report's trend window, from their days.
+    static QHash<QString, TrendSums> sumsOf(const QHash<QString, DailySeries> &daily, ReportPeriod period, const QDate &to,
+                                            const QDate &lastComplete)
+    {
+        const auto [from, end] = trendWindow(period, to, lastComplete);
+        QHash<QString, TrendSums> out;
+        for (auto [member, series] : daily.asKeyValueRange())
+            out.insert(member, trendSums(series, from, end));
+        return out;
+    }
+
 private Q_SLOTS:
     void forecasts()
     {
@@ -84,6 +95,12 @@ private Q_SLOTS:
         QCOMPARE(forecastNext({}, 7), 0.0);
         QCOMPARE(forecastNext({5.0}, 3), 15.0);                    // one day: flat
         QCOMPARE(forecastNext(rising, 7, 1), 133.0);               // a day later on the line: 16 + … + 22
+        // From sums alone (what the database adds up), the same line as from the days.
+        DailySeries sparse{{QDate(2026, 11, 3), 4.0}, {QDate(2026, 11, 9), 1.5}, {QDate(2026, 11, 10), 2.0}};
+        QList<double> dense;
+        for (const auto &[day, cost] : denseSeries(sparse, QDate(2026, 11, 1), QDate(2026, 11, 14)))
+            dense << cost;
+        QCOMPARE(trendNext(14, trendSums(sparse, QDate(2026, 11, 1), QDate(2026, 11, 14)), 7, 1), trendNext(dense, 7, 1));
     }
 
     void reportRowsAndExports()
@@ -96,7 +113,7 @@ private Q_SLOTS:
         QHash<QString, DailySeries> daily;
         for (int i = 0; i < 14; ++i)
             daily[a.user].insert(to.addDays(-i), i < 7 ? 6.0 / 7 : 3.0 / 7);
-        const TeamReport r = buildTeamReport(ReportPeriod::Weekly, to, {a, b}, {aBefore, gone}, daily, to);
+        const TeamReport r = buildTeamReport(ReportPeriod::Weekly, to, {a, b}, {aBefore, gone}, sumsOf(daily, ReportPeriod::Weekly, to, to), to);
         QCOMPARE(r.rows.size(), 3);
         QCOMPARE(r.rows.at(0).member, a.user);
         QCOMPARE(*r.rows.at(0).change, 1.0);
@@ -153,14 +170,17 @@ private Q_SLOTS:
             daily[u"ann"_s].insert(today.addDays(-i), 1.0);
         daily[u"ann"_s].insert(today, 0.01);
         const WeeklyReportRow week{u"ann"_s, 6.01, 10, std::nullopt}, before{u"ann"_s, 7.0, 10, std::nullopt};
-        const TeamReport now = buildTeamReport(ReportPeriod::Weekly, today, {week}, {before}, daily, today.addDays(-1));
+        const TeamReport now = buildTeamReport(ReportPeriod::Weekly, today, {week}, {before},
+                                               sumsOf(daily, ReportPeriod::Weekly, today, today.addDays(-1)), today.addDays(-1));
         QCOMPARE(now.rows.at(0).forecast, 7.0);
         // Counting the day just begun would have bent the line down.
-        const TeamReport naive = buildTeamReport(ReportPeriod::Weekly, today, {week}, {before}, daily, today);
+        const TeamReport naive = buildTeamReport(ReportPeriod::Weekly, today, {week}, {before},
+                                                 sumsOf(daily, ReportPeriod::Weekly, today, today), today);
         QVERIFY(naive.rows.at(0).forecast < 6.5);
         // A report that ended in the past has only complete days: the same either way.
         const QDate past = today.addDays(-1);
-        QCOMPARE(buildTeamReport(ReportPeriod::Weekly, past, {before}, {}, daily, today.addDays(-1)).rows.at(0).forecast,
+        QCOMPARE(buildTeamReport(ReportPeriod::Weekly, past, {before}, {}, sumsOf(daily, ReportPeriod::Weekly, past, today.addDays(-1)),
+                                 today.addDays(-1)).rows.at(0).forecast,
                  7.0);
     }
 

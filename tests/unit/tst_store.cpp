@@ -274,7 +274,8 @@ private Q_SLOTS:
         QCOMPARE(r.rows.at(0).previousCost, 7.0);
         QCOMPARE(*r.rows.at(0).change, 1.0);
         QVERIFY(r.rows.at(0).dailyLimit.has_value()); // the pro tier's
-        QVERIFY(r.rows.at(0).forecast > 14.0);        // a step up trends up
+        QCOMPARE(r.rows.at(0).forecast, 18.4154);     // a step up trends up: the line through 7 × $1, 7 × $2
+        QCOMPARE(r.rows.at(1).forecast, 0.0);         // ben's line falls below zero: nothing
         QCOMPARE(r.rows.at(1).member, u"ben"_s);
         QCOMPARE(r.rows.at(1).cost, 0.0);             // spent only before: still listed
         QCOMPARE(r.rows.at(1).previousCost, 3.5);
