@@ -213,6 +213,14 @@ int GuiApp::takeScreenshot(const QString &file, const QString &page)
         err << "orteam: no data after 20 s; no screenshot taken" << Qt::endl;
         return 1;
     }
+    // An activity sync started by that load is part of the picture too (its progress bar is
+    // not): wait for it, as a person looking at the window would.
+    if (m_activitySync && m_activitySync->isRunning()) {
+        QEventLoop syncLoop;
+        QObject::connect(m_activitySync.get(), &ActivitySync::finished, &syncLoop, &QEventLoop::quit);
+        QTimer::singleShot(20'000, &syncLoop, &QEventLoop::quit);
+        syncLoop.exec();
+    }
     if (!page.isEmpty())
         m_window->showPage(page);
     QApplication::processEvents();

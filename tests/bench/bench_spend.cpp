@@ -175,6 +175,7 @@ int main(int argc, char *argv[])
     qsizetype reportRows = 0;
     const double weekly = medianMs([&] { reportRows = store.weeklyReport(today, &error).size(); });
     const double teamReport = medianMs([&] { store.teamReport(ReportPeriod::Weekly, today, &error); });
+    const double monthReport = medianMs([&] { store.teamReport(ReportPeriod::Monthly, today, &error); });
     double teamTotal = 0;
     const double daily = medianMs([&] {
         const auto team = spend.teamDaily(Days);
@@ -189,6 +190,7 @@ int main(int argc, char *argv[])
                 Members * Days, Runs);
     line("weekly report query (Store::weeklyReport)", weekly, seed.value(u"weekly"_s).value(0).toDouble(), 20);
     std::printf("  %-46s %9.2f ms   (3 queries: both windows and the trend)\n", "weekly report with change and forecast", teamReport);
+    std::printf("  %-46s %9.2f ms   (the same over 2 × 30 days)\n", "monthly report with change and forecast", monthReport);
     line("daily chart series, 365 days, team + top 5", daily, seed.value(u"daily"_s).value(0).toDouble(), 100);
     const double teamOnly = medianMs([&] { spend.teamDaily(Days); });
     std::printf("  %-46s %9.2f ms   (the rest ranks 1,000 members over the year, then 5 series)\n", "of which the team's series", teamOnly);
