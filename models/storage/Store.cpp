@@ -155,6 +155,16 @@ bool exec(QSqlDatabase &db, const QString &sql, QString *error)
     }
     return true;
 }
+// Binds `values` (after whatever was bound before) and runs the prepared query.
+bool run(QSqlQuery &q, const QVariantList &values, QString *error)
+{
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    if (q.exec())
+        return true;
+    *error = q.lastError().text();
+    return false;
+}
 // A rollup is kept by adding and taking away doubles, so a day whose rows were all taken away
 // can read 1e-17 instead of 0; no amount of money is that small.
 double cleanMoney(double v)
@@ -1036,17 +1046,8 @@ bool Store::recordSync(const QList<ApiKey> &keys, const std::optional<QList<Acti
         const QString day = at.date().toString(Qt::ISODate);
         const QString when = at.toString(Qt::ISODate);
         for (const ApiKey &k : keys) {
-            q.addBindValue(k.hash);
-            q.addBindValue(day);
-            q.addBindValue(when);
-            q.addBindValue(k.usage);
-            q.addBindValue(k.usageDaily);
-            q.addBindValue(k.usageWeekly);
-            q.addBindValue(k.usageMonthly);
-            if (!q.exec()) {
-                *error = q.lastError().text();
+            if (!run(q, {k.hash, day, when, k.usage, k.usageDaily, k.usageWeekly, k.usageMonthly}, error))
                 return false;
-            }
         }
         return true;
     });
@@ -1160,16 +1161,6 @@ DayModelSums sumByDayAndModel(const QList<ActivityItem> &items, QSet<QString> *d
     return sums;
 }
 
-// Binds `values` (after whatever was bound before) and runs the prepared query.
-bool run(QSqlQuery &q, const QVariantList &values, QString *error)
-{
-    for (const QVariant &v : values)
-        q.addBindValue(v);
-    if (q.exec())
-        return true;
-    *error = q.lastError().text();
-    return false;
-}
 } // namespace
 
 bool Store::writeActivity(const QList<ActivityItem> &activity, QString *error)
@@ -1294,14 +1285,8 @@ bool Store::recordUsageBatch(const QDate &day, const QHash<QString, std::pair<do
         QSqlQuery q(d);
         q.prepare(addUsageSql());
         for (auto [user, amount] : usage.asKeyValueRange()) {
-            q.addBindValue(user);
-            q.addBindValue(day.toString(Qt::ISODate));
-            q.addBindValue(amount.first);
-            q.addBindValue(amount.second);
-            if (!q.exec()) {
-                *error = q.lastError().text();
+            if (!run(q, {user, day.toString(Qt::ISODate), amount.first, amount.second}, error))
                 return false;
-            }
         }
         return true;
     });
