@@ -2,6 +2,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QDateTimeAxis>
 #include <QDateTime>
 #include <QTimeZone>
 #include <QValueAxis>
@@ -42,6 +43,12 @@ QValueAxis *dollarAxis(double max)
 qint64 dayMsecs(const QDate &day)
 {
     return QDateTime(day, QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+}
+
+void setDayRange(QDateTimeAxis *axis, const QDate &first, const QDate &last)
+{
+    axis->setRange(QDateTime::fromMSecsSinceEpoch(dayMsecs(first), QTimeZone::utc()),
+                   QDateTime::fromMSecsSinceEpoch(dayMsecs(last), QTimeZone::utc()));
 }
 
 } // namespace orteam

@@ -271,8 +271,7 @@ void ReportsPage::buildTrend()
         });
     }
     if (!history.isEmpty())
-        axisX->setRange(QDateTime::fromMSecsSinceEpoch(qint64(noon(history.front().first)), QTimeZone::utc()),
-                        QDateTime::fromMSecsSinceEpoch(qint64(noon(history.back().first.addDays(days))), QTimeZone::utc()));
+        setDayRange(axisX, history.front().first, history.back().first.addDays(days));
 }
 
 QString ReportsPage::suggestedName(const QString &extension) const

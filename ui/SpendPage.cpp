@@ -231,8 +231,7 @@ void SpendPage::buildDaily()
     for (qsizetype i = 0; i < top.size(); ++i)
         addLine(top.at(i).first, top.at(i).second, QPen(colors.value(i), 1.2));
     if (!team.isEmpty())
-        axisX->setRange(QDateTime::fromMSecsSinceEpoch(dayMsecs(team.front().first), QTimeZone::utc()),
-                        QDateTime::fromMSecsSinceEpoch(dayMsecs(team.back().first), QTimeZone::utc()));
+        setDayRange(axisX, team.front().first, team.back().first);
     QValueAxis *axisY = dollarAxis(max);
     chart->addAxis(axisY, Qt::AlignLeft);
     for (QAbstractSeries *s : chart->series())
@@ -308,8 +307,7 @@ void SpendPage::buildBurn()
         line->attachAxis(axisX);
         ++drawn;
     }
-    axisX->setRange(QDateTime::fromMSecsSinceEpoch(dayMsecs(m_spend->today()), QTimeZone::utc()),
-                    QDateTime::fromMSecsSinceEpoch(dayMsecs(last), QTimeZone::utc()));
+    setDayRange(axisX, m_spend->today(), last);
     QValueAxis *axisY = dollarAxis(max);
     axisY->setTitleText(tr("left"));
     chart->addAxis(axisY, Qt::AlignLeft);

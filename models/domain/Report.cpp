@@ -84,22 +84,34 @@ QList<double> trendNext(qsizetype n, const TrendSums &sums, int days, int skip)
     return out;
 }
 
-QList<double> trendNext(const QList<double> &dense, int days, int skip)
+namespace {
+TrendSums denseSums(const QList<double> &dense)
 {
     TrendSums sums;
     for (qsizetype i = 0; i < dense.size(); ++i) {
         sums.sumY += dense.at(i);
         sums.sumXY += double(i) * dense.at(i);
     }
-    return trendNext(dense.size(), sums, days, skip);
+    return sums;
+}
+} // namespace
+
+QList<double> trendNext(const QList<double> &dense, int days, int skip)
+{
+    return trendNext(dense.size(), denseSums(dense), days, skip);
+}
+
+double forecastNext(qsizetype n, const TrendSums &sums, int days, int skip)
+{
+    double total = 0;
+    for (double v : trendNext(n, sums, days, skip))
+        total += v;
+    return total;
 }
 
 double forecastNext(const QList<double> &dense, int days, int skip)
 {
-    double total = 0;
-    for (double v : trendNext(dense, days, skip))
-        total += v;
-    return total;
+    return forecastNext(dense.size(), denseSums(dense), days, skip);
 }
 
 TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
@@ -139,10 +151,7 @@ TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<Wee
     double forecast = 0;
     for (TeamReportRow &row : r.rows) {
         row.change = changeOf(row.cost, row.previousCost);
-        double next = 0;
-        for (double v : trendNext(fitted, trends.value(row.member), days, int(window.second.daysTo(r.to))))
-            next += v;
-        row.forecast = round4(next);
+        row.forecast = round4(forecastNext(fitted, trends.value(row.member), days, int(window.second.daysTo(r.to))));
         r.total += row.cost;
         r.previousTotal += row.previousCost;
         forecast += row.forecast;

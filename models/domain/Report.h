@@ -79,6 +79,7 @@ double forecastNext(const QList<double> &dense, int days, int skip = 0);
 QList<double> trendNext(const QList<double> &dense, int days, int skip = 0);
 // The same from a series' length and sums.
 QList<double> trendNext(qsizetype n, const TrendSums &sums, int days, int skip = 0);
+double forecastNext(qsizetype n, const TrendSums &sums, int days, int skip = 0);
 
 // Exports. CSV: one header row (the seed's columns, then the comparison) and a row per member;
 // names are defused for spreadsheets. JSON: the period and totals plus "rows" with the seed's keys

@@ -385,19 +385,22 @@ QStringList Store::rollupTriggerSql(bool postgres)
 }
 
 namespace {
-// Every source row as (member, day, cost): what the rollups add up.
-QString allSpendRows()
+// Every source row of members' spend as (member, day, cost): usage rows, and snapshots of linked
+// keys. What the rollups add up, and what a report's trend is fitted on. `ranged`: only the days
+// between two bound dates (from, to for each source), read from each table's day index.
+QString spendRows(bool ranged = false)
 {
-    return u"SELECT user_id AS member, date AS day, COALESCE(total_cost, 0) AS cost FROM user_usage "
+    return u"SELECT user_id AS member, date AS day, COALESCE(total_cost, 0) AS cost FROM user_usage%1 "
            "UNION ALL SELECT mk.member_name, ks.day, ks.usage_daily FROM key_snapshots ks "
-           "JOIN member_keys mk ON mk.key_hash = ks.key_hash"_s;
+           "JOIN member_keys mk ON mk.key_hash = ks.key_hash%2"_s.arg(ranged ? u" WHERE date >= ? AND date <= ?"_s : QString(),
+                                                                  ranged ? u" WHERE ks.day >= ? AND ks.day <= ?"_s : QString());
 }
 } // namespace
 
 bool Store::fillRollups(QSqlDatabase &d, QString *error)
 {
     const QStringList steps = QStringList{u"DELETE FROM spend_day"_s, u"DELETE FROM spend_member_month"_s}
-        + rollupAdd(allSpendRows());
+        + rollupAdd(spendRows());
     for (const QString &sql : steps) {
         if (!exec(d, sql, error))
             return false;
@@ -414,11 +417,11 @@ bool Store::checkRollups(QString *problem) const
     const QStringList checks{
         u"SELECT COALESCE(r.day, s.day), r.cost, s.cost FROM spend_day r FULL OUTER JOIN "
         "(SELECT day, SUM(cost) AS cost FROM (%1) AS a GROUP BY day) s ON s.day = r.day "
-        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(allSpendRows()),
+        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(spendRows()),
         u"SELECT COALESCE(r.member, s.member) || ' ' || COALESCE(r.month, s.month), r.cost, s.cost FROM spend_member_month r "
         "FULL OUTER JOIN (SELECT member, substr(day, 1, 7) AS month, SUM(cost) AS cost FROM (%1) AS a "
         "GROUP BY member, substr(day, 1, 7)) s ON s.member = r.member AND s.month = r.month "
-        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(allSpendRows()),
+        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(spendRows()),
     };
     for (const QString &sql : checks) {
         QSqlQuery q(d);
@@ -1415,10 +1418,7 @@ QHash<QString, TrendSums> Store::memberTrendSums(const QDate &from, const QDate 
     QSqlDatabase d = db();
     QSqlQuery q(d);
     q.setForwardOnly(true);
-    q.prepare(u"SELECT member, SUM(cost), SUM(%1 * cost) FROM ("
-              "SELECT user_id AS member, date AS day, COALESCE(total_cost, 0) AS cost FROM user_usage WHERE date >= ? AND date <= ? "
-              "UNION ALL SELECT mk.member_name, ks.day, ks.usage_daily FROM key_snapshots ks "
-              "JOIN member_keys mk ON mk.key_hash = ks.key_hash WHERE ks.day >= ? AND ks.day <= ?) AS s GROUP BY member"_s.arg(index));
+    q.prepare(u"SELECT member, SUM(cost), SUM(%1 * cost) FROM (%2) AS s GROUP BY member"_s.arg(index, spendRows(true)));
     q.addBindValue(from.toString(Qt::ISODate));
     for (int source = 0; source < 2; ++source) {
         q.addBindValue(from.toString(Qt::ISODate));
