@@ -1,5 +1,5 @@
-// orteam-fake-server: the fake OpenRouter as a standalone process, for benchmarks and for trying
-// the CLI by hand. Prints "PORT MANAGEMENT_KEY" on one line once it listens.
+// orteam-fake-server: the demo's fake OpenRouter (models/demo) as a standalone process, for tests,
+// benchmarks and trying the CLI by hand. Prints "PORT MANAGEMENT_KEY" on one line once it listens.
 #include "DemoData.h"
 #include "FakeOpenRouter.h"
 

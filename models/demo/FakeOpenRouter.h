@@ -19,8 +19,9 @@ class QTcpServer;
 namespace orteam {
 
 // A fake of OpenRouter's management API: a real HTTP server on 127.0.0.1 that keeps state and
-// answers as openapi.yaml says (status codes, error bodies, 100-per-page key listing, management
-// vs API key authentication). Faults can be queued per route to test error handling.
+// answers as OpenRouter's spec (tests/prism/openapi.yaml) says (status codes, error bodies,
+// 100-per-page key listing, management vs API key authentication). `orteam --demo` runs on it;
+// the tests queue faults per route on it to test error handling.
 class FakeOpenRouter final : public QAbstractHttpServer
 {
     Q_OBJECT
