@@ -13,8 +13,9 @@ build=${ORTEAM_BUILD_DIR:-$top/build}
 mode=${1:-}
 case "$mode" in demo|test|deps|sanitize|fuzz) ;; *) echo "usage: $0 demo|test|deps|sanitize|fuzz" >&2; exit 2 ;; esac
 
-# Debian packages (see ../shared/design/ENVIRONMENT.md). qt6-charts-dev needs libqt6opengl6-dev and
-# qt6-httpserver-dev needs qt6-websockets-dev, which Debian does not pull in by itself.
+# Debian 12 packages: everything the build, the tests, the package check and the fuzzers need.
+# qt6-charts-dev needs libqt6opengl6-dev and qt6-httpserver-dev needs qt6-websockets-dev, which
+# Debian does not pull in by itself.
 packages=(cmake ninja-build g++ dpkg-dev file pkg-config git curl python3
           qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
           libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev qt6-tools-dev qt6-l10n-tools qt6-qpa-plugins
