@@ -2,6 +2,7 @@
 
 #include "KeyRequests.h"
 #include "Money.h"
+#include "Team.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -88,13 +89,8 @@ void MemberDialog::showError(const QString &message)
 
 void MemberDialog::submit()
 {
-    const QString name = m_name->text().trimmed();
-    if (name.isEmpty()) {
-        showError(tr("A member needs a name."));
-        return;
-    }
-    if (name.size() > 100) {
-        showError(tr("A name may have at most 100 characters."));
+    if (const QString why = memberNameProblem(m_name->text()); !why.isEmpty()) {
+        showError(why);
         return;
     }
     const QString email = m_email->text().trimmed();

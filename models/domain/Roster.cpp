@@ -14,7 +14,6 @@ namespace orteam {
 
 namespace {
 
-constexpr int MaxNameLength = 100;
 constexpr int MaxRows = 100'000; // a roster, not a data dump: refuse before using memory on it
 
 std::optional<bool> parseBool(const QString &text)
@@ -115,13 +114,11 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
         }
         row.name = cell(nameCol);
         QStringList problems;
-        if (row.name.isEmpty())
-            problems << u"the name is empty"_s;
-        else if (row.name.size() > MaxNameLength)
-            problems << u"the name is longer than %1 characters"_s.arg(MaxNameLength);
-        else if (std::any_of(row.name.cbegin(), row.name.cend(), [](QChar c) { return c.category() == QChar::Other_Control; }))
-            problems << u"the name contains control characters"_s;
-        else if (firstLine.contains(row.name))
+        if (QString why = memberNameProblem(row.name); !why.isEmpty()) {
+            why.chop(1); // a sentence made one clause of the row's problems: "a member's name cannot …"
+            why[0] = why[0].toLower();
+            problems << why;
+        } else if (firstLine.contains(row.name))
             problems << u"\"%1\" is already on line %2"_s.arg(row.name).arg(firstLine.value(row.name));
         if (emailCol >= 0) {
             const QString email = cell(emailCol);

@@ -1,5 +1,7 @@
 #include "Team.h"
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
@@ -14,6 +16,18 @@ QList<Tier> defaultTiers()
          u"anthropic/claude-3.5-sonnet"_s, {}},
         {u"enterprise"_s, std::nullopt, std::nullopt, {}, {}},
     };
+}
+
+QString memberNameProblem(const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty())
+        return u"A member needs a name."_s;
+    if (trimmed.size() > MaxMemberNameLength)
+        return u"A member's name can have at most %1 characters."_s.arg(MaxMemberNameLength);
+    if (std::any_of(trimmed.cbegin(), trimmed.cend(), [](QChar c) { return c.category() == QChar::Other_Control; }))
+        return u"A member's name cannot contain control characters."_s;
+    return {};
 }
 
 std::optional<double> effectiveDailyLimit(const Member &member, const QList<Tier> &tiers)

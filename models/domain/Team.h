@@ -39,6 +39,16 @@ struct Member
     friend bool operator==(const Member &, const Member &) = default;
 };
 
+inline constexpr int MaxMemberNameLength = 100;
+
+// The one rule for a member's name, wherever a name comes from (the member form, orteam-cli, a
+// roster file): empty when the name is acceptable, else a sentence saying why not. The name is
+// judged as it is kept, with white space at either end trimmed: it must not be empty, may have at
+// most MaxMemberNameLength characters, and may not contain control characters (a tab or line break
+// inside it, an escape sequence). Whether another member has the name already is the caller's
+// question.
+QString memberNameProblem(const QString &name);
+
 // The member's daily budget: their own override, else their tier's default, else none.
 std::optional<double> effectiveDailyLimit(const Member &member, const QList<Tier> &tiers);
 

@@ -1,8 +1,12 @@
-// Pure domain rules: key status, limit use, key lookup, and parsing what people type.
+// Pure domain rules: key status, limit use, key lookup, parsing what people type, member names
+// and CSV fields.
 #include "ApiKey.h"
+#include "Csv.h"
 #include "KeyLookup.h"
 #include "KeyRequests.h"
 #include "Money.h"
+#include "Roster.h"
+#include "Team.h"
 
 #include <QTest>
 #include <QTimeZone>
@@ -193,6 +197,84 @@ private Q_SLOTS:
         QVERIFY(!limitResetFromString(u"yearly"_s));
         QCOMPARE(limitResetToString(LimitReset::Monthly), u"monthly"_s);
         QVERIFY(limitResetToString(LimitReset::None).isEmpty());
+    }
+
+    void memberName_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("problem"); // a part of the sentence; empty: acceptable
+        QTest::newRow("plain") << u"alice"_s << QString();
+        QTest::newRow("spaces inside") << u"Ann Smith"_s << QString();
+        QTest::newRow("padded") << u"  alice  "_s << QString(); // judged trimmed, as it is kept
+        QTest::newRow("accents, CJK") << u"Zoë 山田"_s << QString();
+        QTest::newRow("semicolon, comma") << u"Smith, Ann; ops"_s << QString();
+        QTest::newRow("100 characters") << QString(100, u'x') << QString();
+        QTest::newRow("empty") << QString() << u"needs a name"_s;
+        QTest::newRow("white space only") << u" \t  "_s << u"needs a name"_s;
+        QTest::newRow("101 characters") << QString(101, u'x') << u"at most 100 characters"_s;
+        QTest::newRow("tab inside") << u"ali\tce"_s << u"control characters"_s;
+        QTest::newRow("line break inside") << u"alice\nbob"_s << u"control characters"_s;
+        QTest::newRow("carriage return inside") << u"alice\rbob"_s << u"control characters"_s;
+        QTest::newRow("bell") << u"bad\u0007name"_s << u"control characters"_s;
+        QTest::newRow("escape sequence") << u"\u001b[31mred"_s << u"control characters"_s;
+        QTest::newRow("NUL") << QString(u"a"_s + QChar(0) + u"b"_s) << u"control characters"_s;
+        QTest::newRow("C1 control") << u"next\u0085line"_s << u"control characters"_s;
+        QTest::newRow("DEL") << u"del\u007f"_s << u"control characters"_s;
+    }
+    void memberName()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, problem);
+        const QString why = memberNameProblem(name);
+        if (problem.isEmpty()) {
+            QVERIFY2(why.isEmpty(), qPrintable(why));
+            return;
+        }
+        QVERIFY2(why.contains(problem), qPrintable(why));
+        QVERIFY(why.front().isUpper() && why.endsWith(u'.')); // a sentence for a person
+    }
+
+    // A roster file is held to the same rule: the row is refused with the rule's own words.
+    void rosterUsesTheMemberNameRule()
+    {
+        const RosterFile file = parseRoster(u"name,tier\n\"ali\u0007ce\",basic\n\"\",basic\n%1,basic\nbob,basic\n"_s
+                                                .arg(QString(101, u'x')),
+                                            defaultTiers());
+        QVERIFY2(file.error.isEmpty(), qPrintable(file.error));
+        QCOMPARE(file.rows.size(), 4);
+        QCOMPARE(file.rows.at(0).error, u"A member's name cannot contain control characters."_s);
+        QCOMPARE(file.rows.at(1).error, u"A member needs a name."_s);
+        QCOMPARE(file.rows.at(2).error, u"A member's name can have at most 100 characters."_s);
+        QVERIFY(file.rows.at(3).error.isEmpty());
+    }
+
+    void csvFieldQuoting_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("plain") << u"alice"_s << u"alice"_s;
+        QTest::newRow("empty") << QString() << QString();
+        QTest::newRow("comma") << u"Smith, Ann"_s << u"\"Smith, Ann\""_s;
+        // A spreadsheet whose locale separates lists with ';' would split this field in two.
+        QTest::newRow("semicolon") << u"ops;ml"_s << u"\"ops;ml\""_s;
+        QTest::newRow("only a semicolon") << u";"_s << u"\";\""_s;
+        QTest::newRow("quote") << u"say \"hi\""_s << u"\"say \"\"hi\"\"\""_s;
+        QTest::newRow("semicolon and quote") << u"a;\"b\""_s << u"\"a;\"\"b\"\"\""_s;
+        QTest::newRow("line feed") << u"a\nb"_s << u"\"a\nb\""_s;
+        QTest::newRow("carriage return") << u"a\rb"_s << u"\"a\rb\""_s;
+        QTest::newRow("formula with semicolon") << u"=SUM(A1;A2)"_s << u"\"'=SUM(A1;A2)\""_s;
+    }
+    void csvFieldQuoting()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, field);
+        QCOMPARE(csvField(text, true), field);
+        // Read back, each field is one field again, as it was.
+        const CsvParse p = parseCsv(QString(csvField(text, true) + u",next\n"_s));
+        QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
+        QCOMPARE(p.records.size(), 1);
+        QCOMPARE(p.records.at(0).fields.size(), 2);
+        QCOMPARE(csvUndefuse(p.records.at(0).fields.at(0)), text);
     }
 };
 
