@@ -20,6 +20,9 @@ for _ in $(seq 1 120); do
 done
 
 export OPENROUTER_BASE_URL=$base OPENROUTER_MGMT_KEY=sk-or-v1-contract-check
+# The CLI's default team database lives under XDG_DATA_HOME: keep it in the work folder, so a run
+# outside CTest never writes to the user's own.
+export XDG_DATA_HOME=$work/data
 hash=f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943
 passed=0 failed=0
 check() { # check EXPECTED_EXIT DESCRIPTION -- ARGS...
