@@ -1,0 +1,89 @@
+#include "GuardrailService.h"
+
+#include "Audit.h"
+#include "GuardrailSync.h"
+#include "OpenRouterClient.h"
+
+#include <QPointer>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+void GuardrailService::plan(const std::optional<QList<ApiKey>> &keys, QObject *context,
+                            std::function<void(const GuardrailPlan &, const FlowError &)> done)
+{
+    // OpenRouter's side first (keys, guardrails, assignments), then the team as the database has
+    // it at that moment; any read that fails means no plan at all, never a plan from half the facts.
+    auto finish = [this, done](const QList<ApiKey> &liveKeys, const QList<Guardrail> &guardrails,
+                               const QList<GuardrailKeyAssignment> &assignments) {
+        const auto tiers = m_store.team().tiers();
+        if (!tiers) {
+            done({}, FlowError::database(tiers.error(), u"cannot read the tiers"_s));
+            return;
+        }
+        const auto members = m_store.team().members();
+        if (!members) {
+            done({}, FlowError::database(members.error(), u"cannot read the members"_s));
+            return;
+        }
+        done(planGuardrails(*tiers, *members, liveKeys, guardrails, assignments), FlowError{});
+    };
+    auto withKeys = [this, context, done, finish](const QList<ApiKey> &liveKeys) {
+        m_client.listGuardrails(context, [this, context, done, finish, liveKeys](const ApiResult<QList<Guardrail>> &g) {
+            if (!g.ok()) {
+                done({}, FlowError::server(g.error, u"cannot read OpenRouter's guardrails"_s));
+                return;
+            }
+            m_client.listKeyAssignments(context, [done, finish, liveKeys, guardrails = g.value](
+                                                     const ApiResult<QList<GuardrailKeyAssignment>> &a) {
+                if (!a.ok()) {
+                    done({}, FlowError::server(a.error, u"cannot read OpenRouter's key assignments"_s));
+                    return;
+                }
+                finish(liveKeys, guardrails, a.value);
+            });
+        });
+    };
+    if (keys) {
+        withKeys(*keys);
+        return;
+    }
+    m_client.listKeys(true, context, [done, withKeys](const ApiResult<ApiKeyList> &k) {
+        if (!k.ok()) {
+            done({}, FlowError::server(k.error, u"cannot list the keys"_s));
+            return;
+        }
+        withKeys(k.value);
+    });
+}
+
+void GuardrailService::apply(const GuardrailPlan &plan, QObject *context, std::function<void(int, const FlowError &)> done)
+{
+    // A step OpenRouter confirmed stays done; if the database cannot remember it, the next plan
+    // still finds the guardrail by its name, so that is a warning in the log, not a stop.
+    auto recordProblem = std::make_shared<QString>();
+    applyGuardrailPlan(
+        &m_client, plan, context,
+        [this, recordProblem](const GuardrailStep &step, const QString &id) {
+            const Status s = m_store.transaction([&]() -> Status {
+                // The id on the tier lets the next plan find it even if renamed on the web.
+                if (step.kind == GuardrailStep::Kind::Create || step.kind == GuardrailStep::Kind::Update) {
+                    if (Status w = m_store.team().setTierGuardrail(step.tier, id); !w)
+                        return w;
+                }
+                return m_store.audit().append(auditEntry(AuditAction::Enforcement, step.guardrailName, {}, step.description));
+            });
+            if (!s && recordProblem->isEmpty())
+                *recordProblem = s.errorText();
+        },
+        [done, recordProblem](int stepsDone, const ApiError &error) {
+            if (!recordProblem->isEmpty())
+                qCWarning(lcStorage).noquote() << "guardrails applied but not all recorded:" << *recordProblem;
+            done(stepsDone, error.kind == ApiError::Kind::None ? FlowError{} : FlowError::server(error));
+        });
+}
+
+} // namespace orteam

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "ApiKey.h"
+#include "Enforcement.h"
+#include "FlowError.h"
+#include "Store.h"
+
+#include <QObject>
+
+#include <functional>
+#include <optional>
+
+namespace orteam {
+
+class OpenRouterClient;
+
+// Tiers pushed to OpenRouter guardrails: a plan against what OpenRouter holds now (guardrails,
+// key assignments, the keys) and the team in the database, then applied step by step. Each step
+// done is remembered (the tier's guardrail id) and audited; a failure stops there, and planning
+// again picks up the rest.
+class GuardrailService
+{
+public:
+    GuardrailService(Store &store, OpenRouterClient &client) : m_store(store), m_client(client) {}
+
+    // `keys`: the account's keys when the caller has them (the dashboard), else they are listed.
+    void plan(const std::optional<QList<ApiKey>> &keys, QObject *context,
+              std::function<void(const GuardrailPlan &plan, const FlowError &error)> done);
+    void apply(const GuardrailPlan &plan, QObject *context, std::function<void(int stepsDone, const FlowError &error)> done);
+
+private:
+    Store &m_store;
+    OpenRouterClient &m_client;
+};
+
+} // namespace orteam

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "Account.h"
+#include "ApiKey.h"
+#include "FlowError.h"
+#include "Store.h"
+
+#include <QDateTime>
+#include <QObject>
+
+#include <functional>
+#include <optional>
+
+namespace orteam {
+
+class OpenRouterClient;
+
+// Copies OpenRouter into the team database: the keys' counters and GET /activity (the account's
+// days per model and each member's used keys'). Everything is read first and written in one
+// transaction, so a sync that fails (or is killed) leaves the database as it was; syncing twice
+// changes nothing.
+class SyncService
+{
+public:
+    SyncService(Store &store, OpenRouterClient &client) : m_store(store), m_client(client) {}
+
+    struct Fetched
+    {
+        QList<ApiKey> keys;
+        std::optional<ActivityData> activity;
+    };
+    struct Summary
+    {
+        int keys = 0;
+        int activityRows = 0;
+        int memberKeys = 0;
+        bool withActivity = false;
+    };
+
+    // Reads: the keys (unless given) and, with `withActivity`, the activity of the account and of
+    // every member's used keys. `progress` hears how many keys' activity is read so far.
+    void fetch(const std::optional<QList<ApiKey>> &keys, bool withActivity, QObject *context,
+               std::function<void(int done, int total)> progress,
+               std::function<void(const Fetched &fetched, const FlowError &error)> done);
+    // Writes what was fetched (one transaction). Safe on a worker thread with its own Store.
+    static Result<Summary> write(Store &store, const Fetched &fetched, const QDateTime &takenAt);
+
+    // Both, for orteam-cli sync.
+    void sync(bool withActivity, const QDateTime &takenAt, QObject *context, std::function<void(int, int)> progress,
+              std::function<void(const Summary &summary, const FlowError &error)> done);
+
+private:
+    Store &m_store;
+    OpenRouterClient &m_client;
+};
+
+} // namespace orteam

@@ -1,0 +1,300 @@
+#include "TeamService.h"
+
+#include "Audit.h"
+#include "Counted.h"
+#include "Money.h"
+
+#include <QRegularExpression>
+#include <QSet>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+QString limitText(const std::optional<double> &limit)
+{
+    return limit ? formatUsd(*limit) : u"none"_s;
+}
+
+QString tierSummary(const Tier &t)
+{
+    return u"daily %1, %2, fallback %3"_s.arg(limitText(t.defaultDailyLimit),
+                                              t.isUnrestricted() ? u"every model"_s : t.allowedModels->join(u" "_s),
+                                              t.fallbackModel.isEmpty() ? u"none"_s : t.fallbackModel);
+}
+
+QString keysText(qsizetype n)
+{
+    return counted(int(n), u"key"_s, u"keys"_s);
+}
+} // namespace
+
+QString memberAuditSummary(const Member &m)
+{
+    return u"tier %1, daily limit %2, %3"_s.arg(m.tier.isEmpty() ? u"(none)"_s : m.tier,
+                                                m.dailyLimitOverride ? formatUsd(*m.dailyLimitOverride) : u"tier default"_s,
+                                                m.active ? u"active"_s : u"inactive"_s);
+}
+
+Status TeamService::addMember(const Member &input)
+{
+    Member m = input;
+    m.name = m.name.trimmed();
+    m.email = m.email.trimmed();
+    if (const QString problem = memberNameProblem(m.name); !problem.isEmpty())
+        return StoreError::invalid(problem);
+    if (m.dailyLimitOverride && (!std::isfinite(*m.dailyLimitOverride) || *m.dailyLimitOverride < 0))
+        return StoreError::invalid(u"A daily limit must be a positive amount, or none."_s);
+    // The member, their keys and the audit line are one change: a key that cannot be linked
+    // leaves no member behind.
+    return m_store.transaction([&]() -> Status {
+        if (Status s = m_store.team().addMember(m); !s)
+            return s;
+        for (const QString &hash : std::as_const(m.keyHashes)) {
+            if (Status s = m_store.team().linkKey(m.name, hash); !s)
+                return s;
+        }
+        QString after = memberAuditSummary(m);
+        if (!m.keyHashes.isEmpty())
+            after += u", "_s + keysText(m.keyHashes.size());
+        return m_store.audit().append(auditEntry(AuditAction::MemberAdd, m.name, {}, after));
+    });
+}
+
+Status TeamService::updateMember(const Member &m)
+{
+    if (m.dailyLimitOverride && (!std::isfinite(*m.dailyLimitOverride) || *m.dailyLimitOverride < 0))
+        return StoreError::invalid(u"A daily limit must be a positive amount, or none."_s);
+    return m_store.transaction([&]() -> Status {
+        const Result<Member> before = m_store.team().member(m.name);
+        if (!before)
+            return before.error();
+        if (Status s = m_store.team().updateMember(m); !s)
+            return s;
+        if (before->tier != m.tier) {
+            if (Status s = m_store.audit().append(auditEntry(AuditAction::MemberTier, m.name, before->tier, m.tier)); !s)
+                return s;
+        }
+        const QString was = memberAuditSummary(*before), now = memberAuditSummary(m);
+        if (was == now && before->email == m.email)
+            return {};
+        return m_store.audit().append(auditEntry(AuditAction::MemberEdit, m.name, was, now));
+    });
+}
+
+Status TeamService::setTier(const QStringList &names, const QString &tier)
+{
+    return m_store.transaction([&]() -> Status {
+        for (const QString &name : names) {
+            Result<Member> m = m_store.team().member(name);
+            if (!m)
+                return m.error();
+            if (m->tier == tier)
+                continue;
+            const QString before = m->tier;
+            m->tier = tier;
+            if (Status s = m_store.team().updateMember(*m); !s)
+                return s;
+            if (Status s = m_store.audit().append(auditEntry(AuditAction::MemberTier, name, before, tier)); !s)
+                return s;
+        }
+        return {};
+    });
+}
+
+Status TeamService::setKeys(const QString &name, const QStringList &keyHashes)
+{
+    return m_store.transaction([&]() -> Status {
+        const Result<Member> m = m_store.team().member(name);
+        if (!m)
+            return m.error();
+        if (QSet<QString>(keyHashes.cbegin(), keyHashes.cend()) == QSet<QString>(m->keyHashes.cbegin(), m->keyHashes.cend()))
+            return {};
+        if (Status s = m_store.team().setKeys(name, keyHashes); !s)
+            return s;
+        return m_store.audit().append(auditEntry(AuditAction::Link, name, keysText(m->keyHashes.size()), keysText(keyHashes.size())));
+    });
+}
+
+Status TeamService::linkKey(const QString &name, const QString &keyHash, const QString &keyName)
+{
+    return m_store.transaction([&]() -> Status {
+        const Result<Member> m = m_store.team().member(name);
+        if (!m)
+            return m.error();
+        if (m->keyHashes.contains(keyHash))
+            return {};
+        const Result<QHash<QString, QString>> owners = m_store.team().keyOwners();
+        if (!owners)
+            return owners.error();
+        if (Status s = m_store.team().linkKey(name, keyHash); !s)
+            return s;
+        const QString key = u"%1 (%2)"_s.arg(keyName.isEmpty() ? keyHash.left(16) : keyName, keyHash.left(16));
+        const QString previous = owners->value(keyHash);
+        return m_store.audit().append(auditEntry(AuditAction::Link, name, previous.isEmpty() ? QString() : u"%1 of %2"_s.arg(key, previous),
+                                                 u"%1 of %2"_s.arg(key, name)));
+    });
+}
+
+QString TeamService::validateTier(const Tier &tier, bool isNew, const QList<Tier> &existing)
+{
+    static const QRegularExpression namePattern(u"^[a-z0-9][a-z0-9_-]{0,39}$"_s);
+    if (!namePattern.match(tier.name).hasMatch())
+        return u"A tier name is 1-40 lower-case letters, digits, - or _ (e.g. \"research\")."_s;
+    if (isNew && std::any_of(existing.cbegin(), existing.cend(), [&](const Tier &t) { return t.name == tier.name; }))
+        return u"There is already a tier named \"%1\"."_s.arg(tier.name);
+    if (tier.defaultDailyLimit && (!std::isfinite(*tier.defaultDailyLimit) || *tier.defaultDailyLimit < 0))
+        return u"The daily limit must be a positive amount, or none."_s;
+    if (tier.allowedModels && tier.allowedModels->isEmpty())
+        return u"Pick at least one model, or allow every model."_s;
+    if (tier.allowedModels && !tier.fallbackModel.isEmpty() && !tier.allowedModels->contains(tier.fallbackModel))
+        return u"The fallback model must be one of the allowed models."_s;
+    return {};
+}
+
+Status TeamService::saveTier(const Tier &tier)
+{
+    return m_store.transaction([&]() -> Status {
+        const Result<QList<Tier>> tiers = m_store.team().tiers();
+        if (!tiers)
+            return tiers.error();
+        const auto it = std::find_if(tiers->cbegin(), tiers->cend(), [&](const Tier &t) { return t.name == tier.name; });
+        const bool existed = it != tiers->cend();
+        if (const QString problem = validateTier(tier, !existed, *tiers); !problem.isEmpty())
+            return StoreError::invalid(problem);
+        Tier saved = tier;
+        if (existed && saved.guardrailId.isEmpty())
+            saved.guardrailId = it->guardrailId; // an edit keeps the guardrail the tier is applied to
+        if (Status s = m_store.team().saveTier(saved); !s)
+            return s;
+        return m_store.audit().append(auditEntry(AuditAction::TierEdit, tier.name, existed ? tierSummary(*it) : QString(), tierSummary(tier)));
+    });
+}
+
+Status TeamService::deleteTier(const QString &name)
+{
+    return m_store.transaction([&]() -> Status {
+        if (Status s = m_store.team().deleteTier(name); !s)
+            return s;
+        return m_store.audit().append(auditEntry(AuditAction::TierEdit, name, u"exists"_s, u"deleted"_s));
+    });
+}
+
+Result<QString> TeamService::createGatewayToken(const QString &member)
+{
+    QString token;
+    const Status s = m_store.transaction([&]() -> Status {
+        Result<QString> created = m_store.governance().createGatewayToken(member);
+        if (!created)
+            return created.error();
+        token = *created;
+        return m_store.audit().append(auditEntry(AuditAction::GatewayTokenCreated, member, {}, {}));
+    });
+    if (!s)
+        return s.error();
+    return token;
+}
+
+Result<int> TeamService::revokeGatewayTokens(const QString &member)
+{
+    int n = 0;
+    const Status s = m_store.transaction([&]() -> Status {
+        const Result<Member> m = m_store.team().member(member);
+        if (!m)
+            return m.error();
+        const Result<int> revoked = m_store.governance().revokeGatewayTokens(member);
+        if (!revoked)
+            return revoked.error();
+        n = *revoked;
+        return m_store.audit().append(auditEntry(AuditAction::GatewayTokenRevoked, member, QString::number(n), {}));
+    });
+    if (!s)
+        return s.error();
+    return n;
+}
+
+QString TeamService::autoEnforceSetting()
+{
+    return u"auto_enforce"_s;
+}
+
+Result<bool> TeamService::autoEnforce() const
+{
+    const Result<QString> v = m_store.governance().setting(autoEnforceSetting(), u"off"_s);
+    if (!v)
+        return v.error();
+    return *v == "on"_L1;
+}
+
+Status TeamService::setAutoEnforce(bool on)
+{
+    return m_store.transaction([&]() -> Status {
+        const Result<bool> was = autoEnforce();
+        if (!was)
+            return was.error();
+        if (*was == on)
+            return {};
+        if (Status s = m_store.governance().setSetting(autoEnforceSetting(), on ? u"on"_s : u"off"_s); !s)
+            return s;
+        return m_store.audit().append(auditEntry(AuditAction::Enforcement, u"auto-enforce"_s, on ? u"off"_s : u"on"_s, on ? u"on"_s : u"off"_s));
+    });
+}
+
+QString TeamService::ImportSaved::summary() const
+{
+    return u"Imported: %1 added, %2 changed."_s.arg(added).arg(changed);
+}
+
+Result<TeamService::ImportSaved> TeamService::importRoster(const RosterPlan &plan)
+{
+    ImportSaved saved;
+    QList<Member> saves;
+    for (const RosterChange &c : plan.changes) {
+        switch (c.kind) {
+        case RosterChange::Kind::Add:
+            ++saved.added;
+            saves << c.after;
+            break;
+        case RosterChange::Kind::Change:
+        case RosterChange::Kind::Reactivate:
+            ++saved.changed;
+            saves << c.after;
+            break;
+        case RosterChange::Kind::Offboard: {
+            // Everything but the active flag now; offboarding flips that once the keys are gone.
+            Member m = c.after;
+            m.active = true;
+            if (m != c.before)
+                saves << m;
+            saved.toOffboard << c.before.name;
+            break;
+        }
+        case RosterChange::Kind::Unchanged:
+            break;
+        }
+    }
+    for (const Member &m : std::as_const(saves)) {
+        if (const QString problem = memberNameProblem(m.name); !problem.isEmpty())
+            return StoreError::invalid(u"%1: %2"_s.arg(m.name, problem));
+    }
+    const Status s = m_store.transaction([&]() -> Status {
+        if (!saves.isEmpty()) {
+            if (Status w = m_store.team().saveMembers(saves); !w)
+                return w;
+        }
+        return m_store.audit().append(auditEntry(AuditAction::Import, u"roster"_s, {},
+                                                 u"%1 added, %2 changed, %3 to offboard, %4 rejected"_s.arg(saved.added)
+                                                     .arg(saved.changed)
+                                                     .arg(saved.toOffboard.size())
+                                                     .arg(counted(int(plan.rejected.size()), u"row"_s, u"rows"_s))));
+    });
+    if (!s)
+        return s.error();
+    return saved;
+}
+
+} // namespace orteam

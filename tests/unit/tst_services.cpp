@@ -1,0 +1,403 @@
+// The services every front end calls, on a real database (a SQLite file, and as
+// tst_services_postgres a real PostgreSQL server) and a real HTTP server speaking OpenRouter's
+// contract. The heart of it: a statement failing at each step of every flow, in turn, changes
+// nothing (the database is byte-for-byte as it was, no key changed at OpenRouter) and says why.
+#include "Audit.h"
+#include "DailyCheckService.h"
+#include "FakeOpenRouter.h"
+#include "GuardrailService.h"
+#include "OffboardingService.h"
+#include "OpenRouterClient.h"
+#include "Roster.h"
+#include "Store.h"
+#include "SyncService.h"
+#include "TeamService.h"
+#include "TestDatabase.h"
+
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QTest>
+
+#include <functional>
+#include <memory>
+
+using namespace orteam;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Makes statement number `at` fail, and remembers whether it did (so a run that finished before
+// reaching it tells the loop that every step has been tried).
+struct Fault
+{
+    int at = 0;
+    bool fired = false;
+    void install(Database &db)
+    {
+        db.setFaultInjector([this](int n, const QString &) {
+            if (n == at) {
+                fired = true;
+                return true;
+            }
+            return false;
+        });
+    }
+};
+
+template <typename T>
+T waitFor(const std::function<void(std::function<void(const T &)>)> &start)
+{
+    std::optional<T> out;
+    start([&](const T &v) { out = v; });
+    if (!QTest::qWaitFor([&] { return out.has_value(); }, 20000))
+        qFatal("a service never answered");
+    return *out;
+}
+
+} // namespace
+
+class TestServices : public QObject
+{
+    Q_OBJECT
+
+    test::TestDatabases m_dbs;
+    std::unique_ptr<FakeOpenRouter> m_fake;
+    QNetworkAccessManager m_network;
+    std::unique_ptr<OpenRouterClient> m_client;
+    std::unique_ptr<Store> m_store;
+    DbLocation m_location;
+
+    void openStore()
+    {
+        m_location = m_dbs.fresh();
+        m_store = std::make_unique<Store>();
+        const Status s = m_store->open(m_location);
+        QVERIFY2(s.ok(), qPrintable(s.errorText()));
+    }
+
+    // A team: Ana (pro, over her own $1 limit today, one key), Ben (basic, one key, no spend).
+    void seedTeam(ApiKey *anaKey, ApiKey *benKey)
+    {
+        FakeOpenRouter::KeySeed a;
+        a.name = u"ana-laptop"_s;
+        a.usage = a.usageDaily = a.usageWeekly = a.usageMonthly = 2.5;
+        *anaKey = m_fake->addKey(a);
+        FakeOpenRouter::KeySeed b;
+        b.name = u"ben-ci"_s;
+        *benKey = m_fake->addKey(b);
+        TeamService team(*m_store);
+        Member ana{u"Ana"_s, u"ana@example.com"_s, u"pro"_s, 1.0, true, {anaKey->hash}};
+        Member ben{u"Ben"_s, u"ben@example.com"_s, u"basic"_s, std::nullopt, true, {benKey->hash}};
+        QVERIFY(team.addMember(ana).ok());
+        QVERIFY(team.addMember(ben).ok());
+    }
+
+    // Runs `flow` with a fault at statement 1, 2, … until a run reaches no fault. After each
+    // failed run, `unchanged` must hold; the last run must succeed.
+    void everyStepFails(const std::function<bool()> &flow, const std::function<void()> &unchanged, int *steps = nullptr)
+    {
+        Fault fault;
+        for (fault.at = 1; fault.at < 500; ++fault.at) {
+            fault.fired = false;
+            fault.install(m_store->database());
+            const bool ok = flow();
+            m_store->database().setFaultInjector({});
+            if (!fault.fired) {
+                QVERIFY2(ok, "the flow failed without a fault");
+                if (steps)
+                    *steps = fault.at - 1;
+                return;
+            }
+            if (ok)
+                continue; // a failed statement the flow may survive (none so far; allowed by design)
+            unchanged();
+            if (QTest::currentTestFailed()) {
+                qWarning("with a fault at statement %d", fault.at);
+                return;
+            }
+        }
+        QFAIL("the flow never finished without a fault");
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qInfo("backend: %s", m_dbs.postgres() ? "PostgreSQL" : "SQLite");
+        // Every injected fault is logged as a failed statement; hundreds of them say nothing here.
+        QLoggingCategory::setFilterRules(u"orteam.storage.warning=false"_s);
+    }
+
+    void init()
+    {
+        m_fake = std::make_unique<FakeOpenRouter>();
+        QVERIFY(m_fake->start() != 0);
+        m_client = std::make_unique<OpenRouterClient>(&m_network);
+        OpenRouterClient::Settings s = OpenRouterClient::defaultSettings();
+        s.baseUrl = m_fake->baseUrl();
+        s.maxRetries = 0;
+        s.timeoutMs = 5000;
+        m_client->setSettings(s);
+        m_client->setManagementKey(m_fake->managementKey());
+        openStore();
+    }
+
+    void cleanup()
+    {
+        m_store.reset();
+        m_client.reset();
+        m_fake.reset();
+    }
+
+    void addMemberWithKeysIsAllOrNothing()
+    {
+        const QString before = test::TestDatabases::fingerprint(m_location);
+        TeamService team(*m_store);
+        Member m{u"Cleo"_s, u"cleo@example.com"_s, u"pro"_s, std::nullopt, true, {QString(64, u'a'), QString(64, u'b')}};
+        int steps = 0;
+        everyStepFails(
+            [&] {
+                const Status s = team.addMember(m);
+                if (!s)
+                    return false;
+                return true;
+            },
+            [&] { QCOMPARE(test::TestDatabases::fingerprint(m_location), before); }, &steps);
+        QVERIFY2(steps >= 4, "member, two links and the audit line are separate statements");
+        const Result<Member> saved = m_store->team().member(u"Cleo"_s);
+        QVERIFY(saved.ok());
+        QCOMPARE(saved->keyHashes.size(), 2);
+        const auto log = m_store->audit().log();
+        QVERIFY(log.ok());
+        QCOMPARE(log->first().action, AuditAction::MemberAdd);
+        QCOMPARE(log->first().target, u"Cleo"_s);
+    }
+
+    void aKeyLinkThatFailsLeavesNoMemberBehind()
+    {
+        TeamService team(*m_store);
+        QVERIFY(team.addMember({u"Ana"_s, {}, {}, std::nullopt, true, {}}).ok());
+        // The third statement of the add is the first key link (read tiers, insert member, link).
+        Fault fault;
+        bool linkFailed = false;
+        m_store->database().setFaultInjector([&](int, const QString &sql) {
+            if (sql.contains(u"member_keys"_s) && sql.startsWith(u"INSERT"_s, Qt::CaseInsensitive)) {
+                linkFailed = true;
+                return true;
+            }
+            return false;
+        });
+        const Status s = team.addMember({u"Ben"_s, {}, {}, std::nullopt, true, {QString(64, u'c')}});
+        m_store->database().setFaultInjector({});
+        QVERIFY(linkFailed);
+        QVERIFY(!s.ok());
+        QCOMPARE(s.error().kind, StoreError::Kind::Database);
+        QCOMPARE(m_store->team().member(u"Ben"_s).error().kind, StoreError::Kind::NotFound);
+        const auto members = m_store->team().members();
+        QVERIFY(members.ok());
+        QCOMPARE(members->size(), 1);
+    }
+
+    void memberNamesWithControlCharactersAreRefused()
+    {
+        TeamService team(*m_store);
+        const Status s = team.addMember({u"Eve\u001b[31m"_s, {}, {}, std::nullopt, true, {}});
+        QVERIFY(!s.ok());
+        QCOMPARE(s.error().kind, StoreError::Kind::Invalid);
+        QVERIFY2(s.errorText().contains(u"control"_s), qPrintable(s.errorText()));
+        QCOMPARE(m_store->team().members()->size(), 0);
+    }
+
+    void teamEditsChangeNothingWhenAnyStatementFails()
+    {
+        ApiKey anaKey, benKey;
+        seedTeam(&anaKey, &benKey);
+        TeamService team(*m_store);
+        struct Edit
+        {
+            const char *name;
+            std::function<Status()> run;
+        };
+        const QList<Edit> edits{
+            {"setTier", [&] { return team.setTier({u"Ana"_s, u"Ben"_s}, u"free"_s); }},
+            {"setKeys", [&] { return team.setKeys(u"Ana"_s, {anaKey.hash, benKey.hash}); }},
+            {"updateMember", [&] { return team.updateMember({u"Ben"_s, u"ben@new.example"_s, u"pro"_s, 3.0, true, {benKey.hash}}); }},
+            {"saveTier", [&] { return team.saveTier({u"research"_s, 5.0, QStringList{u"openai/o3"_s}, u"openai/o3"_s, {}}); }},
+            {"setAutoEnforce", [&] { return team.setAutoEnforce(true); }},
+            {"createGatewayToken", [&]() -> Status {
+                 const auto t = team.createGatewayToken(u"Ana"_s);
+                 return t ? Status() : Status(t.error());
+             }},
+        };
+        for (const Edit &edit : edits) {
+            const QString before = test::TestDatabases::fingerprint(m_location);
+            everyStepFails([&] { return edit.run().ok(); },
+                           [&] { QCOMPARE(test::TestDatabases::fingerprint(m_location), before); });
+            if (QTest::currentTestFailed()) {
+                qWarning("in %s", edit.name);
+                return;
+            }
+            QVERIFY2(test::TestDatabases::fingerprint(m_location) != before, edit.name);
+        }
+    }
+
+    void rosterImportIsAllOrNothing()
+    {
+        ApiKey anaKey, benKey;
+        seedTeam(&anaKey, &benKey);
+        const QList<Tier> tiers = *m_store->team().tiers();
+        const RosterFile file = parseRoster(u"name,email,tier\nAna,ana@example.com,basic\nDan,dan@example.com,free\n", tiers);
+        const RosterPlan plan = planRoster(file, *m_store->team().members(), false);
+        TeamService team(*m_store);
+        const QString before = test::TestDatabases::fingerprint(m_location);
+        everyStepFails([&] { return team.importRoster(plan).ok(); },
+                       [&] { QCOMPARE(test::TestDatabases::fingerprint(m_location), before); });
+        QCOMPARE(m_store->team().member(u"Dan"_s)->tier, u"free"_s);
+        QCOMPARE(m_store->team().member(u"Ana"_s)->tier, u"basic"_s);
+    }
+
+    // The daily check reads everything or changes nothing: with a read failing at any step, no
+    // key is disabled at OpenRouter, and the report names what could not be read.
+    void dailyCheckFailsClosed()
+    {
+        ApiKey anaKey, benKey;
+        seedTeam(&anaKey, &benKey);
+        QVERIFY(TeamService(*m_store).setAutoEnforce(true).ok());
+        DailyCheckService check(*m_store, *m_client);
+        const QDateTime now = m_fake->now();
+        int failedRuns = 0;
+        everyStepFails(
+            [&] {
+                const auto report = waitFor<DailyCheckService::Report>(
+                    [&](auto done) { check.run(m_fake->keys(), now, false, this, done); });
+                if (report.error) {
+                    ++failedRuns;
+                    // Nothing was changed: Ana's key is still enabled, and the message says why.
+                    if (m_fake->key(anaKey.hash)->disabled)
+                        qWarning("a key was disabled after: %s", qPrintable(report.error.message()));
+                    return false;
+                }
+                return report.ok();
+            },
+            [&] {
+                QVERIFY(!m_fake->key(anaKey.hash)->disabled);
+                QVERIFY(!m_fake->key(benKey.hash)->disabled);
+            });
+        QVERIFY(failedRuns >= 7); // snapshots, tiers, members, owners, today, week, enforced, setting
+        // Without faults, the check did its job: Ana's key is disabled and remembered; Ben's is not.
+        QVERIFY(m_fake->key(anaKey.hash)->disabled);
+        QVERIFY(!m_fake->key(benKey.hash)->disabled);
+        const auto enforced = m_store->governance().enforcedKeys();
+        QVERIFY(enforced.ok());
+        QCOMPARE(enforced->size(), 1);
+    }
+
+    void dailyCheckNamesTheReadThatFailed()
+    {
+        ApiKey anaKey, benKey;
+        seedTeam(&anaKey, &benKey);
+        DailyCheckService check(*m_store, *m_client);
+        m_store->database().setFaultInjector([](int, const QString &sql) { return sql.contains(u"enforced_keys"_s); });
+        const auto report = waitFor<DailyCheckService::Report>(
+            [&](auto done) { check.run(m_fake->keys(), m_fake->now(), true, this, done); });
+        m_store->database().setFaultInjector({});
+        QVERIFY(report.error.failed());
+        QVERIFY2(report.error.message().contains(u"the keys the daily check disabled"_s), qPrintable(report.error.message()));
+        QVERIFY(report.decisions.overBudget.isEmpty()); // nothing decided from half the facts
+        QVERIFY(!m_fake->key(anaKey.hash)->disabled);
+    }
+
+    void offboardingRevokesNothingWhenTheMembersCannotBeRead()
+    {
+        ApiKey anaKey, benKey;
+        seedTeam(&anaKey, &benKey);
+        OffboardingService offboarding(*m_store, *m_client);
+        const QString before = test::TestDatabases::fingerprint(m_location);
+        m_store->database().setFaultInjector([](int, const QString &) { return true; });
+        const auto outcome = waitFor<OffboardingService::Outcome>(
+            [&](auto done) { offboarding.offboard({u"Ana"_s}, {}, this, done); });
+        m_store->database().setFaultInjector({});
+        QVERIFY(outcome.error.failed());
+        QVERIFY(m_fake->key(anaKey.hash).has_value());
+        QCOMPARE(test::TestDatabases::fingerprint(m_location), before);
+        // And when it can: the key is revoked, Ana is inactive, both are audited.
+        const auto done = waitFor<OffboardingService::Outcome>(
+            [&](auto cb) { offboarding.offboard({u"Ana"_s}, {{anaKey.hash, anaKey.name}}, this, cb); });
+        QVERIFY(!done.error.failed());
+        QCOMPARE(done.offboarded, QStringList{u"Ana"_s});
+        QVERIFY(!m_fake->key(anaKey.hash).has_value());
+        QVERIFY(!m_store->team().member(u"Ana"_s)->active);
+        const auto log = *m_store->audit().log();
+        QCOMPARE(log.at(0).action, AuditAction::Offboard);
+        QCOMPARE(log.at(1).action, AuditAction::Revoke);
+        QCOMPARE(log.at(1).target, anaKey.name);
+    }
+
+    void aMemberWhoseRecordFailsStaysActiveAndIsNamed()
+    {
+        ApiKey anaKey, benKey;
+        seedTeam(&anaKey, &benKey);
+        OffboardingService offboarding(*m_store, *m_client);
+        m_store->database().setFaultInjector([](int, const QString &sql) { return sql.startsWith(u"UPDATE members"_s, Qt::CaseInsensitive); });
+        const auto outcome = waitFor<OffboardingService::Outcome>(
+            [&](auto done) { offboarding.offboard({u"Ana"_s}, {}, this, done); });
+        m_store->database().setFaultInjector({});
+        QVERIFY(outcome.offboarded.isEmpty());
+        QCOMPARE(outcome.failed.size(), 1);
+        QVERIFY(outcome.failed.first().startsWith(u"Ana"_s));
+        QVERIFY(m_store->team().member(u"Ana"_s)->active); // offboarding again finishes the job
+    }
+
+    void guardrailPlanNeedsEveryRead()
+    {
+        ApiKey anaKey, benKey;
+        seedTeam(&anaKey, &benKey);
+        GuardrailService guardrails(*m_store, *m_client);
+        bool planWithError = false; // a failed read must never come with a plan
+        everyStepFails(
+            [&] {
+                struct Planned
+                {
+                    GuardrailPlan plan;
+                    FlowError error;
+                };
+                const auto r = waitFor<Planned>([&](auto done) {
+                    guardrails.plan(std::nullopt, this, [done](const GuardrailPlan &p, const FlowError &e) { done({p, e}); });
+                });
+                planWithError = planWithError || (r.error.failed() && !r.plan.isEmpty());
+                return !r.error.failed() && !r.plan.isEmpty();
+            },
+            [&] { QVERIFY(!planWithError); });
+        QVERIFY(!planWithError);
+    }
+
+    void syncChangesNothingWhenAnyWriteFails()
+    {
+        ApiKey anaKey, benKey;
+        seedTeam(&anaKey, &benKey);
+        ActivityItem item;
+        item.date = m_fake->now().date().addDays(-1);
+        item.model = u"openai/gpt-4o"_s;
+        item.usage = 0.5;
+        item.requests = 3;
+        m_fake->addActivity(anaKey.hash, item);
+        SyncService sync(*m_store, *m_client);
+        const QString before = test::TestDatabases::fingerprint(m_location);
+        everyStepFails(
+            [&] {
+                struct Synced
+                {
+                    SyncService::Summary summary;
+                    FlowError error;
+                };
+                const auto r = waitFor<Synced>([&](auto done) {
+                    sync.sync(true, m_fake->now(), this, {}, [done](const SyncService::Summary &s, const FlowError &e) { done({s, e}); });
+                });
+                return !r.error.failed();
+            },
+            [&] { QCOMPARE(test::TestDatabases::fingerprint(m_location), before); });
+        QVERIFY(test::TestDatabases::fingerprint(m_location) != before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServices)
+#include "tst_services.moc"
