@@ -2,6 +2,7 @@
 // and CSV fields.
 #include "ApiKey.h"
 #include "Csv.h"
+#include "GatewayStatus.h"
 #include "KeyLookup.h"
 #include "KeyRequests.h"
 #include "Money.h"
@@ -30,6 +31,27 @@ private:
     }
 
 private Q_SLOTS:
+    // The gateway writes its status and the dashboard reads it through one struct: a field
+    // renamed on one side only would show zeros in every status bar.
+    void gatewayStatusRoundTrips()
+    {
+        GatewayStatus s;
+        s.listening = u"127.0.0.1:8787"_s;
+        s.requestsToday = 12;
+        s.refusalsToday = 2;
+        s.inFlight = 1;
+        s.updatedAt = QDateTime(QDate(2026, 11, 29), QTime(9, 30), QTimeZone::utc());
+        const auto back = GatewayStatus::fromJson(s.toJson());
+        QVERIFY(back.has_value());
+        QCOMPARE(back->listening, s.listening);
+        QCOMPARE(back->requestsToday, 12);
+        QCOMPARE(back->refusalsToday, 2);
+        QCOMPARE(back->inFlight, 1);
+        QCOMPARE(back->updatedAt, s.updatedAt);
+        QVERIFY(!GatewayStatus::fromJson(QString()).has_value());
+        QVERIFY(!GatewayStatus::fromJson(u"not json"_s).has_value());
+    }
+
     void status_data()
     {
         QTest::addColumn<bool>("disabled");
