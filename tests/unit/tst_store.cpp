@@ -1,21 +1,47 @@
 // The team database: one suite, run on a SQLite file and (as tst_store_postgres) on a real
 // PostgreSQL server that CTest starts for it. Migrations from empty and from a database the
-// seed's Python scripts wrote; members, tiers, usage, the weekly report, the audit log.
+// seed's Python scripts wrote; members, tiers, usage, the weekly report, the audit log; reads
+// that fail say so, a statement failing at any step of a write leaves the database as it was,
+// and a new SQLite database is private to its owner.
+#include "Schema.h"
 #include "Store.h"
 
 #include <QFile>
+#include <QDir>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 #include <QUuid>
 
 #include <limits>
+#include <source_location>
+
+#include <sys/stat.h>
 
 using namespace orteam;
 using namespace Qt::Literals::StringLiterals;
+
+// A read or write that must succeed: its error is the failure's message.
+#define QVERIFY_OK(expr)                                                                                              \
+    do {                                                                                                              \
+        const auto &result_ = (expr);                                                                                 \
+        QVERIFY2(result_.ok(), qPrintable(result_.errorText()));                                                      \
+    } while (false)
+
+// The value of a read that must succeed; a failure is recorded (with the error) where it was called.
+template <typename T>
+static T must(Result<T> r, std::source_location at = std::source_location::current())
+{
+    if (r.ok())
+        return std::move(r).value();
+    QTest::qFail(qPrintable(r.errorText()), at.file_name(), int(at.line()));
+    return T{};
+}
 
 class TestStore : public QObject
 {
@@ -74,13 +100,130 @@ class TestStore : public QObject
         return raw;
     }
 
+    // Runs statements on the raw connection (a tool, or damage, behind the store's back).
+    static void rawExec(const DbLocation &loc, const QStringList &statements)
+    {
+        {
+            QSqlDatabase raw = rawConnection(loc);
+            QSqlQuery q(raw);
+            for (const QString &sql : statements) {
+                if (!q.exec(sql))
+                    qFatal("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+            }
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase(u"raw"_s);
+    }
+
+    // Every row of the tables a team's writes touch, in a fixed order, read on the raw
+    // connection: what "the database is unchanged" is compared on.
+    static QStringList contents(const DbLocation &loc)
+    {
+        static const QStringList tables{u"members"_s,       u"member_keys"_s,  u"tiers"_s,     u"key_snapshots"_s,
+                                        u"model_activity"_s, u"key_activity"_s, u"user_usage"_s, u"spend_day"_s,
+                                        u"spend_member_month"_s, u"audit_log"_s, u"alerts_seen"_s};
+        QStringList rows;
+        {
+            QSqlDatabase raw = rawConnection(loc);
+            for (const QString &table : tables) {
+                QSqlQuery q(raw);
+                if (!q.exec(u"SELECT * FROM "_s + table))
+                    qFatal("cannot read %s: %s", qPrintable(table), qPrintable(q.lastError().text()));
+                QStringList tableRows;
+                while (q.next()) {
+                    QStringList values;
+                    for (int c = 0; c < q.record().count(); ++c) {
+                        const QVariant v = q.value(c);
+                        values << (v.isNull() ? u"NULL"_s : v.toString());
+                    }
+                    tableRows << table + u": "_s + values.join(u'|');
+                }
+                tableRows.sort();
+                rows << tableRows;
+            }
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase(u"raw"_s);
+        return rows;
+    }
+
     std::unique_ptr<Store> openFresh()
     {
         auto store = std::make_unique<Store>();
-        QString error;
-        if (!store->open(freshLocation(), &error))
-            qFatal("open failed: %s", qPrintable(error));
+        const Status opened = store->open(freshLocation());
+        if (!opened)
+            qFatal("open failed: %s", qPrintable(opened.errorText()));
         return store;
+    }
+
+    static Member person(const QString &name, const QString &tier, std::optional<double> limit = std::nullopt, bool active = true)
+    {
+        return Member{name, {}, tier, limit, active, {}};
+    }
+
+    static ApiKey keyUsing(const QString &hash, double daily)
+    {
+        ApiKey k;
+        k.hash = hash;
+        k.usageDaily = daily;
+        k.usage = daily * 10;
+        return k;
+    }
+
+    static ActivityItem item(const QDate &d, const QString &model, double usage, qint64 requests, const QString &endpoint)
+    {
+        ActivityItem a;
+        a.date = d;
+        a.model = model;
+        a.usage = usage;
+        a.requests = requests;
+        a.endpointId = endpoint;
+        return a;
+    }
+
+    // Fails statement n (1, 2, …) of `write` for every n until a run reaches none: each failed
+    // run must report the fault and leave the database exactly as it was; the run that reaches
+    // no fault must succeed. Returns how many statements the write took.
+    int failEachStatement(Store &store, const std::function<Status()> &write)
+    {
+        const QStringList before = contents(store.location());
+        for (int n = 1; n < 10'000; ++n) {
+            int reached = 0;
+            store.database().setFaultInjector([&](int statement, const QString &) {
+                reached = statement;
+                return statement == n;
+            });
+            const Status s = write();
+            store.database().setFaultInjector({});
+            if (reached < n) { // no statement n: the write ran to its end
+                if (!s.ok())
+                    QTest::qFail(qPrintable(u"with no fault: "_s + s.errorText()), __FILE__, __LINE__);
+                return n - 1;
+            }
+            if (s.ok()) {
+                QTest::qFail(qPrintable(u"statement %1 failed, yet the write said it succeeded"_s.arg(n)), __FILE__, __LINE__);
+                return -1;
+            }
+            if (!s.errorText().contains(u"injected fault"_s)) {
+                QTest::qFail(qPrintable(u"statement %1: the error does not say what failed: "_s.arg(n) + s.errorText()), __FILE__,
+                             __LINE__);
+                return -1;
+            }
+            if (s.error().kind != StoreError::Kind::Database) {
+                QTest::qFail(qPrintable(u"statement %1: not a database error"_s.arg(n)), __FILE__, __LINE__);
+                return -1;
+            }
+            if (const QStringList after = contents(store.location()); after != before) {
+                QTest::qFail(qPrintable(u"statement %1 failed and the database changed: %2"_s.arg(n).arg(
+                                 QSet<QString>(after.cbegin(), after.cend())
+                                     .subtract(QSet<QString>(before.cbegin(), before.cend()))
+                                     .values()
+                                     .join(u", "_s))),
+                             __FILE__, __LINE__);
+                return -1;
+            }
+        }
+        return -1;
     }
 
 private Q_SLOTS:
@@ -102,11 +245,11 @@ private Q_SLOTS:
     void freshDatabaseHasSchemaAndDefaultTiers()
     {
         auto store = openFresh();
-        QCOMPARE(store->schemaVersion(), Store::SchemaVersion);
-        const QList<Tier> tiers = store->tiers();
+        QCOMPARE(must(store->database().schemaVersion()), Schema::Version);
+        const QList<Tier> tiers = must(store->team().tiers());
         QCOMPARE(tiers, defaultTiers());
-        QVERIFY(store->members().isEmpty());
-        QVERIFY(store->backupPath().isEmpty());
+        QVERIFY(must(store->team().members()).isEmpty());
+        QVERIFY(store->database().backupPath().isEmpty());
         if (!m_postgres) {
             QSqlDatabase d = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
             d.setDatabaseName(store->location().path);
@@ -123,72 +266,123 @@ private Q_SLOTS:
     void reopeningMigratesNothingTwice()
     {
         const DbLocation loc = freshLocation();
-        QString error;
         {
             Store first;
-            QVERIFY2(first.open(loc, &error), qPrintable(error));
+            QVERIFY_OK(first.open(loc));
             Tier custom{u"research"_s, 40.0, QStringList{u"openai/o3"_s}, u"openai/o3"_s, {}};
-            QVERIFY(first.saveTier(custom, &error));
+            QVERIFY_OK(first.team().saveTier(custom));
         }
         Store again;
-        QVERIFY2(again.open(loc, &error), qPrintable(error));
-        QCOMPARE(again.schemaVersion(), Store::SchemaVersion);
-        QCOMPARE(again.tiers().size(), 5);
-        QCOMPARE(again.tiers().last().name, u"research"_s);
-        QCOMPARE(*again.tiers().last().defaultDailyLimit, 40.0);
+        QVERIFY_OK(again.open(loc));
+        QCOMPARE(must(again.database().schemaVersion()), Schema::Version);
+        const QList<Tier> tiers = must(again.team().tiers());
+        QCOMPARE(tiers.size(), 5);
+        QCOMPARE(tiers.last().name, u"research"_s);
+        QCOMPARE(*tiers.last().defaultDailyLimit, 40.0);
     }
 
     void membersAndTiers()
     {
         auto store = openFresh();
-        QString error;
-        QVERIFY(store->addMember({u"alice"_s, u"alice@example.com"_s, u"pro"_s, std::nullopt, true, {}}, &error));
-        QVERIFY(!store->addMember({u"alice"_s, {}, {}, std::nullopt, true, {}}, &error));
-        QVERIFY(error.contains(u"already"_s));
-        QVERIFY(!store->addMember({u"bob"_s, {}, u"platinum"_s, std::nullopt, true, {}}, &error));
-        QVERIFY(error.contains(u"platinum"_s));
-        QVERIFY(!store->addMember({u"  "_s, {}, {}, std::nullopt, true, {}}, &error));
+        TeamRepository &team = store->team();
+        QVERIFY_OK(team.addMember({u"alice"_s, u"alice@example.com"_s, u"pro"_s, std::nullopt, true, {}}));
+        const Status twice = team.addMember(person(u"alice"_s, {}));
+        QVERIFY(!twice.ok());
+        QVERIFY(twice.errorText().contains(u"already"_s));
+        QCOMPARE(twice.error().kind, StoreError::Kind::Conflict);
+        const Status platinum = team.addMember(person(u"bob"_s, u"platinum"_s));
+        QVERIFY(!platinum.ok());
+        QVERIFY(platinum.errorText().contains(u"platinum"_s));
+        QCOMPARE(platinum.error().kind, StoreError::Kind::Invalid);
+        const Status blank = team.addMember(person(u"  "_s, {}));
+        QVERIFY(!blank.ok());
+        QCOMPARE(blank.error().kind, StoreError::Kind::Invalid);
+        // Control characters in a name are refused here too, not only by a roster import.
+        for (const QString &bad : {u"bo\nb"_s, u"bo\tb"_s, u"bob\x1b[31m"_s}) {
+            const Status refused = team.addMember(person(bad, {}));
+            QVERIFY2(!refused.ok(), qPrintable(bad));
+            QCOMPARE(refused.error().kind, StoreError::Kind::Invalid);
+            QVERIFY2(refused.errorText().contains(u"control characters"_s), qPrintable(refused.errorText()));
+        }
+        QCOMPARE(must(team.members()).size(), 1);
 
-        Member alice = *store->member(u"alice"_s);
+        Member alice = must(team.member(u"alice"_s));
         alice.tier = u"basic"_s;
         alice.dailyLimitOverride = 7.5;
-        QVERIFY2(store->updateMember(alice, &error), qPrintable(error));
-        QVERIFY(store->linkKey(u"alice"_s, u"hash-1"_s, &error));
-        QVERIFY(store->linkKey(u"alice"_s, u"hash-2"_s, &error));
-        QVERIFY(!store->linkKey(u"nobody"_s, u"hash-3"_s, &error));
-        const Member back = *store->member(u"alice"_s);
+        QVERIFY_OK(team.updateMember(alice));
+        QVERIFY_OK(team.linkKey(u"alice"_s, u"hash-1"_s));
+        QVERIFY_OK(team.linkKey(u"alice"_s, u"hash-2"_s));
+        const Status nobody = team.linkKey(u"nobody"_s, u"hash-3"_s);
+        QVERIFY(!nobody.ok());
+        QCOMPARE(nobody.error().kind, StoreError::Kind::NotFound);
+        const Member back = must(team.member(u"alice"_s));
         QCOMPARE(back.tier, u"basic"_s);
         QCOMPARE(*back.dailyLimitOverride, 7.5);
         QCOMPARE(back.keyHashes, (QStringList{u"hash-1"_s, u"hash-2"_s}));
-        QCOMPARE(*effectiveDailyLimit(back, store->tiers()), 7.5);
-        Member ghost{u"ghost"_s, {}, {}, std::nullopt, true, {}};
-        QVERIFY(!store->updateMember(ghost, &error));
+        QCOMPARE(*effectiveDailyLimit(back, must(team.tiers())), 7.5);
+        const Status ghost = team.updateMember(person(u"ghost"_s, {}));
+        QVERIFY(!ghost.ok());
+        QCOMPARE(ghost.error().kind, StoreError::Kind::NotFound);
+        const Result<Member> missing = team.member(u"ghost"_s);
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().kind, StoreError::Kind::NotFound);
+        QVERIFY(missing.errorText().contains(u"ghost"_s));
+    }
+
+    void settingKeysReplacesLinksInOneGo()
+    {
+        auto store = openFresh();
+        TeamRepository &team = store->team();
+        QVERIFY_OK(team.addMember(person(u"ann"_s, u"pro"_s)));
+        QVERIFY_OK(team.addMember(person(u"ben"_s, u"pro"_s)));
+        QVERIFY_OK(team.linkKey(u"ann"_s, u"k1"_s));
+        QVERIFY_OK(team.linkKey(u"ann"_s, u"k2"_s));
+        QVERIFY_OK(team.linkKey(u"ben"_s, u"k3"_s));
+        // k1 stays, k2 goes, k3 moves from ben, k4 is new; a hash given twice is linked once.
+        QVERIFY_OK(team.setKeys(u"ann"_s, {u"k4"_s, u"k1"_s, u"k3"_s, u"k4"_s}));
+        QCOMPARE(must(team.member(u"ann"_s)).keyHashes, (QStringList{u"k1"_s, u"k3"_s, u"k4"_s}));
+        QVERIFY(must(team.member(u"ben"_s)).keyHashes.isEmpty());
+        QVERIFY(!must(team.keyOwners()).contains(u"k2"_s));
+        QVERIFY_OK(team.setKeys(u"ann"_s, {}));
+        QVERIFY(must(team.keyOwners()).isEmpty());
+        const Status nobody = team.setKeys(u"nobody"_s, {u"k1"_s});
+        QCOMPARE(nobody.error().kind, StoreError::Kind::NotFound);
+        QVERIFY(must(team.keyOwners()).isEmpty());
+
+        // A statement failing at any step leaves the links as they were.
+        QVERIFY_OK(team.setKeys(u"ann"_s, {u"k1"_s, u"k2"_s}));
+        QVERIFY_OK(team.setKeys(u"ben"_s, {u"k3"_s}));
+        const int statements = failEachStatement(*store, [&] { return team.setKeys(u"ann"_s, {u"k2"_s, u"k3"_s, u"k5"_s}); });
+        QVERIFY(statements > 4);
+        QCOMPARE(must(team.member(u"ann"_s)).keyHashes, (QStringList{u"k2"_s, u"k3"_s, u"k5"_s}));
     }
 
     void usageAndWeeklyReport()
     {
         auto store = openFresh();
-        QString error;
+        UsageRepository &usage = store->usage();
+        SpendRepository &spend = store->spend();
         const QDate today(2026, 11, 27);
-        QVERIFY(store->addMember({u"alice"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
-        QVERIFY(store->addMember({u"bob"_s, {}, u"basic"_s, 3.0, true, {}}, &error));
+        QVERIFY_OK(store->team().addMember(person(u"alice"_s, u"pro"_s)));
+        QVERIFY_OK(store->team().addMember(person(u"bob"_s, u"basic"_s, 3.0)));
         // alice: today and six days ago count; seven days ago does not.
-        QVERIFY(store->recordUsage(u"alice"_s, today, 1.00004, 10, &error));
-        QVERIFY(store->recordUsage(u"alice"_s, today, 0.5, 2, &error)); // same day adds up
-        QVERIFY(store->recordUsage(u"alice"_s, today.addDays(-6), 2.0, 5, &error));
-        QVERIFY(store->recordUsage(u"alice"_s, today.addDays(-7), 100.0, 50, &error));
-        QVERIFY(store->recordUsage(u"bob"_s, today.addDays(-1), 4.25, 30, &error));
+        QVERIFY_OK(usage.recordUsage(u"alice"_s, today, 1.00004, 10));
+        QVERIFY_OK(usage.recordUsage(u"alice"_s, today, 0.5, 2)); // same day adds up
+        QVERIFY_OK(usage.recordUsage(u"alice"_s, today.addDays(-6), 2.0, 5));
+        QVERIFY_OK(usage.recordUsage(u"alice"_s, today.addDays(-7), 100.0, 50));
+        QVERIFY_OK(usage.recordUsage(u"bob"_s, today.addDays(-1), 4.25, 30));
         // carol spends but has no budget: included, with a null limit.
-        QVERIFY(store->recordUsage(u"carol"_s, today.addDays(-2), 0.12345678, 1, &error));
-        QVERIFY(store->recordUsage(u"dave"_s, today.addDays(1), 9.0, 1, &error)); // tomorrow: not this week
+        QVERIFY_OK(usage.recordUsage(u"carol"_s, today.addDays(-2), 0.12345678, 1));
+        QVERIFY_OK(usage.recordUsage(u"dave"_s, today.addDays(1), 9.0, 1)); // tomorrow: not this week
 
-        QCOMPARE(*store->spentOn(u"alice"_s, today), 1.50004);
-        QVERIFY(!store->spentOn(u"alice"_s, today.addDays(-3)));
-        QVERIFY(!withinDailyBudget(store->spentOn(u"bob"_s, today.addDays(-1)),
-                                   effectiveDailyLimit(*store->member(u"bob"_s), store->tiers())));
+        QCOMPARE(must(spend.spentOn(u"alice"_s, today)), 1.50004);
+        const Result<double> none = spend.spentOn(u"alice"_s, today.addDays(-3));
+        QVERIFY(!none.ok());
+        QCOMPARE(none.error().kind, StoreError::Kind::NotFound);
+        QVERIFY(!withinDailyBudget(must(spend.spentOn(u"bob"_s, today.addDays(-1))),
+                                   effectiveDailyLimit(must(store->team().member(u"bob"_s)), must(store->team().tiers()))));
 
-        const QList<WeeklyReportRow> rows = store->weeklyReport(today, &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QList<WeeklyReportRow> rows = must(spend.weeklyReport(today));
         QCOMPARE(rows.size(), 3);
         QCOMPARE(rows.at(0).user, u"bob"_s);
         QCOMPARE(rows.at(0).weeklyCost, 4.25);
@@ -206,43 +400,40 @@ private Q_SLOTS:
     void keySnapshotsGiveMemberSpend()
     {
         auto store = openFresh();
-        QString error;
-        QVERIFY(store->addMember({u"alice"_s, {}, u"basic"_s, std::nullopt, true, {}}, &error));
-        QVERIFY(store->addMember({u"bob"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
-        QVERIFY(store->linkKey(u"alice"_s, u"ka"_s, &error));
-        QVERIFY(store->linkKey(u"bob"_s, u"kb"_s, &error));
-        auto key = [](const QString &hash, double daily) {
-            ApiKey k;
-            k.hash = hash;
-            k.usageDaily = daily;
-            k.usage = daily * 10;
-            return k;
-        };
+        QVERIFY_OK(store->team().addMember(person(u"alice"_s, u"basic"_s)));
+        QVERIFY_OK(store->team().addMember(person(u"bob"_s, u"pro"_s)));
+        QVERIFY_OK(store->team().linkKey(u"alice"_s, u"ka"_s));
+        QVERIFY_OK(store->team().linkKey(u"bob"_s, u"kb"_s));
         const QDate monday(2026, 11, 23);
         const QDateTime morning(monday, QTime(9, 0), QTimeZone::utc());
-        QVERIFY2(store->recordKeySnapshots({key(u"ka"_s, 1.0), key(u"kb"_s, 2.0), key(u"unlinked"_s, 50.0)}, morning, &error),
-                 qPrintable(error));
+        UsageRepository &usage = store->usage();
+        QVERIFY_OK(usage.recordKeySnapshots({keyUsing(u"ka"_s, 1.0), keyUsing(u"kb"_s, 2.0), keyUsing(u"unlinked"_s, 50.0)}, morning));
         // Later the same day: the last counters of the day replace the earlier ones (not added).
-        QVERIFY(store->recordKeySnapshots({key(u"ka"_s, 1.5), key(u"kb"_s, 2.0)}, morning.addSecs(8 * 3600), &error));
+        QVERIFY_OK(usage.recordKeySnapshots({keyUsing(u"ka"_s, 1.5), keyUsing(u"kb"_s, 2.0)}, morning.addSecs(8 * 3600)));
         // Tuesday, across the UTC day boundary, plus gateway usage recorded for alice directly.
-        QVERIFY(store->recordKeySnapshots({key(u"ka"_s, 0.25)}, QDateTime(monday.addDays(1), QTime(0, 5), QTimeZone::utc()), &error));
-        QVERIFY(store->recordUsage(u"alice"_s, monday.addDays(1), 0.75, 3, &error));
+        QVERIFY_OK(usage.recordKeySnapshots({keyUsing(u"ka"_s, 0.25)}, QDateTime(monday.addDays(1), QTime(0, 5), QTimeZone::utc())));
+        QVERIFY_OK(usage.recordUsage(u"alice"_s, monday.addDays(1), 0.75, 3));
+        QCOMPARE(must(usage.snapshotCount(monday)), 3);
 
-        const auto mondaySpend = store->memberSpend(monday, monday, &error);
+        const auto mondaySpend = must(store->spend().memberSpend(monday, monday));
         QCOMPARE(mondaySpend.value(u"alice"_s).cost, 1.5);
         QCOMPARE(mondaySpend.value(u"bob"_s).cost, 2.0);
         QVERIFY(!mondaySpend.contains(u"unlinked"_s));
-        const auto tuesday = store->memberSpend(monday.addDays(1), monday.addDays(1), &error);
+        const auto tuesday = must(store->spend().memberSpend(monday.addDays(1), monday.addDays(1)));
         QCOMPARE(tuesday.value(u"alice"_s).cost, 1.0);
         QCOMPARE(tuesday.value(u"alice"_s).requests, 3);
         QVERIFY(!tuesday.contains(u"bob"_s));
 
         // The weekly report counts both sources.
-        const QList<WeeklyReportRow> report = store->weeklyReport(monday.addDays(1), &error);
+        const QList<WeeklyReportRow> report = must(store->spend().weeklyReport(monday.addDays(1)));
         QCOMPARE(report.size(), 2);
         QCOMPARE(report.at(0).user, u"alice"_s);
         QCOMPARE(report.at(0).weeklyCost, 2.5);
         QCOMPARE(report.at(1).weeklyCost, 2.0);
+        // One key's days, from its snapshots.
+        const DailySeries ka = must(store->spend().keyDailySpend(u"ka"_s, monday, monday.addDays(6)));
+        QCOMPARE(ka.value(monday), 1.5);
+        QCOMPARE(ka.value(monday.addDays(1)), 0.25);
     }
 
     void teamReportComparesWindows()
@@ -250,21 +441,16 @@ private Q_SLOTS:
         // Two weeks of usage rows with known numbers: the report's rows, change and trend, on
         // both backends (the same SQL runs on SQLite and PostgreSQL).
         auto store = openFresh();
-        QString error;
-        Member ann;
-        ann.name = u"ann"_s;
-        ann.tier = u"pro"_s;
-        QVERIFY2(store->addMember(ann, &error), qPrintable(error));
+        QVERIFY_OK(store->team().addMember(person(u"ann"_s, u"pro"_s)));
         const QDate to(2026, 11, 27);
         for (int back = 0; back < 14; ++back) {
             // ann: $1 a day the week before, $2 a day this week; ben only the week before.
-            QVERIFY(store->recordUsage(u"ann"_s, to.addDays(-back), back < 7 ? 2.0 : 1.0, 10, &error));
+            QVERIFY_OK(store->usage().recordUsage(u"ann"_s, to.addDays(-back), back < 7 ? 2.0 : 1.0, 10));
             if (back >= 7)
-                QVERIFY(store->recordUsage(u"ben"_s, to.addDays(-back), 0.5, 1, &error));
+                QVERIFY_OK(store->usage().recordUsage(u"ben"_s, to.addDays(-back), 0.5, 1));
         }
-        QVERIFY(store->recordUsage(u"ann"_s, to.addDays(-14), 1000.0, 1, &error)); // outside both windows
-        const TeamReport r = store->teamReport(ReportPeriod::Weekly, to, &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY_OK(store->usage().recordUsage(u"ann"_s, to.addDays(-14), 1000.0, 1)); // outside both windows
+        const TeamReport r = must(store->spend().teamReport(ReportPeriod::Weekly, to));
         QCOMPARE(r.from, QDate(2026, 11, 21));
         QCOMPARE(r.previousTo, QDate(2026, 11, 20));
         QCOMPARE(r.rows.size(), 2);
@@ -282,7 +468,7 @@ private Q_SLOTS:
         QCOMPARE(*r.rows.at(1).change, -1.0);
         QCOMPARE(r.total, 14.0);
         QCOMPARE(r.previousTotal, 10.5);
-        const TeamReport m = store->teamReport(ReportPeriod::Monthly, to, &error);
+        const TeamReport m = must(store->spend().teamReport(ReportPeriod::Monthly, to));
         QCOMPARE(m.from, QDate(2026, 10, 29));
         QCOMPARE(m.total, 1024.5);
         QVERIFY(!m.change); // nothing in the 30 days before
@@ -291,23 +477,10 @@ private Q_SLOTS:
     void keyActivityGivesRequestsAndModelsPerMember()
     {
         auto store = openFresh();
-        QString error;
-        Member kim;
-        kim.name = u"kim"_s;
-        kim.tier = u"free"_s;
-        QVERIFY2(store->addMember(kim, &error), qPrintable(error));
-        QVERIFY(store->linkKey(u"kim"_s, u"k1"_s, &error));
-        QVERIFY(store->linkKey(u"kim"_s, u"k2"_s, &error));
+        QVERIFY_OK(store->team().addMember(person(u"kim"_s, u"free"_s)));
+        QVERIFY_OK(store->team().linkKey(u"kim"_s, u"k1"_s));
+        QVERIFY_OK(store->team().linkKey(u"kim"_s, u"k2"_s));
         const QDate day(2026, 11, 26);
-        auto item = [](const QDate &d, const QString &model, double usage, qint64 requests, const QString &endpoint) {
-            ActivityItem a;
-            a.date = d;
-            a.model = model;
-            a.usage = usage;
-            a.requests = requests;
-            a.endpointId = endpoint;
-            return a;
-        };
         ActivityData data;
         data.account = {item(day, u"m/a"_s, 1.0, 10, u"e1"_s)};
         // Two endpoints of one model on one day are one row; two keys of one member add up.
@@ -315,10 +488,9 @@ private Q_SLOTS:
                                      item(day.addDays(-3), u"m/b"_s, 2.0, 1, u"e3"_s)});
         data.perKey.insert(u"k2"_s, {item(day, u"m/a"_s, 0.25, 4, u"e1"_s)});
         data.perKey.insert(u"unlinked"_s, {item(day, u"m/c"_s, 9.0, 9, u"e1"_s)});
-        QVERIFY2(store->recordActivity(data, &error), qPrintable(error));
-        QVERIFY2(store->recordActivity(data, &error), qPrintable(error)); // twice: the same
-        const QList<ModelUse> uses = store->memberModelUses(day.addDays(-7), day, &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY_OK(store->usage().recordActivity(data));
+        QVERIFY_OK(store->usage().recordActivity(data)); // twice: the same
+        const QList<ModelUse> uses = must(store->spend().memberModelUses(day.addDays(-7), day));
         QCOMPARE(uses.size(), 2);
         QCOMPARE(uses.at(0).model, u"m/a"_s);
         QCOMPARE(uses.at(0).requests, 10);
@@ -326,16 +498,16 @@ private Q_SLOTS:
         QCOMPARE(uses.at(1).model, u"m/b"_s);
         QCOMPARE(uses.at(1).firstDay, day.addDays(-3));
         // Requests reach the report; cost stays the key snapshots' (none here), not doubled.
-        const QList<WeeklyReportRow> rows = store->usageReport(day.addDays(-6), day, &error);
+        const QList<WeeklyReportRow> rows = must(store->spend().usageReport(day.addDays(-6), day));
         QCOMPARE(rows.size(), 1);
         QCOMPARE(rows.at(0).requests, 11);
         QCOMPARE(rows.at(0).weeklyCost, 0.0);
         // A later sync that reports a day again replaces that day for that key only.
         ActivityData later;
         later.perKey.insert(u"k2"_s, {item(day, u"m/a"_s, 0.5, 6, u"e1"_s)});
-        QVERIFY(store->recordActivity(later, &error));
-        QCOMPARE(store->memberModelUses(day.addDays(-7), day, &error).at(0).requests, 12);
-        QCOMPARE(store->spendByModel(day, day, &error).at(0).requests, 10); // the account's rows untouched
+        QVERIFY_OK(store->usage().recordActivity(later));
+        QCOMPARE(must(store->spend().memberModelUses(day.addDays(-7), day)).at(0).requests, 12);
+        QCOMPARE(must(store->spend().spendByModel(day, day)).at(0).requests, 10); // the account's rows untouched
     }
 
     void readOnlyRoleFromTheReadmeReadsEverythingAndWritesNothing()
@@ -343,9 +515,8 @@ private Q_SLOTS:
         if (!m_postgres)
             QSKIP("PostgreSQL roles: this case runs in tst_store_postgres");
         auto store = openFresh();
-        QString error;
-        QVERIFY(store->addMember({u"ann"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
-        QVERIFY(store->recordUsage(u"ann"_s, QDate(2026, 11, 27), 3.5, 7, &error));
+        QVERIFY_OK(store->team().addMember(person(u"ann"_s, u"pro"_s)));
+        QVERIFY_OK(store->usage().recordUsage(u"ann"_s, QDate(2026, 11, 27), 3.5, 7));
         const DbLocation owner = store->location();
         // The README's SQL, as a team would run it (its role and database names replaced).
         QFile sqlFile(QStringLiteral(ORTEAM_SOURCE_DIR "/resources/sql/read-only-role.sql"));
@@ -376,18 +547,18 @@ private Q_SLOTS:
         DbLocation lead = owner;
         lead.user = role;
         Store reader;
-        QVERIFY2(reader.open(lead, &error), qPrintable(error)); // no migration needed: opening writes nothing
-        QCOMPARE(reader.members().size(), 1);
-        const TeamReport report = reader.teamReport(ReportPeriod::Weekly, QDate(2026, 11, 27), &error);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY_OK(reader.open(lead)); // no migration needed: opening writes nothing
+        QCOMPARE(must(reader.team().members()).size(), 1);
+        const TeamReport report = must(reader.spend().teamReport(ReportPeriod::Weekly, QDate(2026, 11, 27)));
         QCOMPARE(report.rows.at(0).cost, 3.5);
         QCOMPARE(report.rows.at(0).requests, 7);
-        QVERIFY(reader.memberModelUses(QDate(2026, 11, 1), QDate(2026, 11, 27), &error).isEmpty());
-        QVERIFY(error.isEmpty());
+        QVERIFY(must(reader.spend().memberModelUses(QDate(2026, 11, 1), QDate(2026, 11, 27))).isEmpty());
         // Writes are refused by the server, with its reason, and change nothing.
-        QVERIFY(!reader.addMember({u"bo"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
-        QVERIFY2(error.contains(u"permission denied"_s), qPrintable(error));
-        QCOMPARE(store->members().size(), 1);
+        const Status refused = reader.team().addMember(person(u"bo"_s, u"pro"_s));
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.errorText().contains(u"permission denied"_s), qPrintable(refused.errorText()));
+        QCOMPARE(refused.error().kind, StoreError::Kind::Database);
+        QCOMPARE(must(store->team().members()).size(), 1);
         reader.close();
     }
 
@@ -395,40 +566,49 @@ private Q_SLOTS:
     {
         // What orteam-gateway keeps in the team database, on both backends.
         auto store = openFresh();
-        QString error;
-        QVERIFY(store->addMember({u"ann"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
-        QVERIFY(!store->createGatewayToken(u"nobody"_s, &error));
-        QVERIFY(error.contains(u"No member"_s));
-        error.clear();
-        QVERIFY(store->addMember({u"left"_s, {}, u"pro"_s, std::nullopt, false, {}}, &error));
-        QVERIFY(!store->createGatewayToken(u"left"_s, &error));
-        QVERIFY2(error.contains(u"offboarded"_s), qPrintable(error));
-        error.clear();
-        const std::optional<QString> t1 = store->createGatewayToken(u"ann"_s, &error);
-        const std::optional<QString> t2 = store->createGatewayToken(u"ann"_s, &error);
-        QVERIFY2(t1 && t2, qPrintable(error));
-        QVERIFY(*t1 != *t2);
-        QVERIFY(t1->startsWith(u"orgw-"_s) && t1->size() > 40);
-        QHash<QString, QString> tokens = store->gatewayTokens(&error);
+        GovernanceRepository &governance = store->governance();
+        QVERIFY_OK(store->team().addMember(person(u"ann"_s, u"pro"_s)));
+        const Result<QString> nobody = governance.createGatewayToken(u"nobody"_s);
+        QVERIFY(!nobody.ok());
+        QVERIFY(nobody.errorText().contains(u"No member"_s));
+        QCOMPARE(nobody.error().kind, StoreError::Kind::NotFound);
+        QVERIFY_OK(store->team().addMember(person(u"left"_s, u"pro"_s, std::nullopt, false)));
+        const Result<QString> left = governance.createGatewayToken(u"left"_s);
+        QVERIFY(!left.ok());
+        QVERIFY2(left.errorText().contains(u"offboarded"_s), qPrintable(left.errorText()));
+        QCOMPARE(left.error().kind, StoreError::Kind::Invalid);
+        const QString t1 = must(governance.createGatewayToken(u"ann"_s));
+        const QString t2 = must(governance.createGatewayToken(u"ann"_s));
+        QVERIFY(t1 != t2);
+        QVERIFY(t1.startsWith(u"orgw-"_s) && t1.size() > 40);
+        QHash<QString, QString> tokens = must(governance.gatewayTokens());
         QCOMPARE(tokens.size(), 2);
-        QCOMPARE(tokens.value(Store::hashGatewayToken(*t1)), u"ann"_s);
-        QVERIFY(!tokens.contains(*t1)); // only hashes are stored
-        QCOMPARE(store->revokeGatewayTokens(u"ann"_s, &error), 2);
-        QVERIFY(store->gatewayTokens(&error).isEmpty());
+        QCOMPARE(tokens.value(GovernanceRepository::hashGatewayToken(t1)), u"ann"_s);
+        QVERIFY(!tokens.contains(t1)); // only hashes are stored
+        QCOMPARE(must(governance.revokeGatewayTokens(u"ann"_s)), 2);
+        QVERIFY(must(governance.gatewayTokens()).isEmpty());
         // Batches add up, per member and day, in one transaction.
         const QDate day(2026, 11, 27);
-        QVERIFY(store->recordUsageBatch(day, {{u"ann"_s, {0.5, 2}}, {u"bo"_s, {0.25, 1}}}, &error));
-        QVERIFY(store->recordUsageBatch(day, {{u"ann"_s, {0.125, 1}}}, &error));
-        QCOMPARE(*store->spentOn(u"ann"_s, day), 0.625);
-        const auto spend = store->memberSpend(day, day, &error);
+        UsageRepository &usage = store->usage();
+        QVERIFY_OK(usage.recordUsageBatch(day, {{u"ann"_s, {0.5, 2}}, {u"bo"_s, {0.25, 1}}}));
+        QVERIFY_OK(usage.recordUsageBatch(day, {{u"ann"_s, {0.125, 1}}}));
+        QCOMPARE(must(store->spend().spentOn(u"ann"_s, day)), 0.625);
+        const auto spend = must(store->spend().memberSpend(day, day));
         QCOMPARE(spend.value(u"ann"_s).requests, 3);
         QCOMPARE(spend.value(u"bo"_s).cost, 0.25);
         // A negative or infinite cost (a confused upstream) is refused whole: nothing written.
-        QVERIFY(!store->recordUsageBatch(day, {{u"ann"_s, {1.0, 1}}, {u"bo"_s, {-5.0, 1}}}, &error));
-        QVERIFY2(error.contains(u"non-negative"_s), qPrintable(error));
-        QVERIFY(!store->recordUsageBatch(day, {{u"ann"_s, {std::numeric_limits<double>::infinity(), 1}}}, &error));
-        QCOMPARE(*store->spentOn(u"ann"_s, day), 0.625);
-        QCOMPARE(store->memberSpend(day, day, &error).value(u"bo"_s).cost, 0.25);
+        const Status negative = usage.recordUsageBatch(day, {{u"ann"_s, {1.0, 1}}, {u"bo"_s, {-5.0, 1}}});
+        QVERIFY(!negative.ok());
+        QVERIFY2(negative.errorText().contains(u"non-negative"_s), qPrintable(negative.errorText()));
+        QCOMPARE(negative.error().kind, StoreError::Kind::Invalid);
+        QVERIFY(!usage.recordUsageBatch(day, {{u"ann"_s, {std::numeric_limits<double>::infinity(), 1}}}).ok());
+        QCOMPARE(must(store->spend().spentOn(u"ann"_s, day)), 0.625);
+        QCOMPARE(must(store->spend().memberSpend(day, day)).value(u"bo"_s).cost, 0.25);
+        // A batch that fails at any statement writes none of it.
+        const int statements = failEachStatement(
+            *store, [&] { return usage.recordUsageBatch(day, {{u"ann"_s, {1.0, 1}}, {u"bo"_s, {2.0, 1}}, {u"cy"_s, {3.0, 1}}}); });
+        QCOMPARE(statements, 5); // begin, three rows, commit
+        QCOMPARE(must(store->spend().spentOn(u"ann"_s, day)), 1.625);
     }
 
     void spendRollupsFollowEveryWrite()
@@ -437,42 +617,42 @@ private Q_SLOTS:
         // after each kind of write (ours, and the seed's scripts' straight SQL) they must equal the
         // sums of the rows they stand for.
         auto store = openFresh();
-        QString error, problem;
-        QVERIFY(store->addMember({u"alice"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
-        QVERIFY(store->addMember({u"bob"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
+        TeamRepository &team = store->team();
+        SpendRepository &spend = store->spend();
+        QString problem;
+        QVERIFY_OK(team.addMember(person(u"alice"_s, u"pro"_s)));
+        QVERIFY_OK(team.addMember(person(u"bob"_s, u"pro"_s)));
         const QDate oct31(2026, 10, 31), nov1(2026, 11, 1), nov3(2026, 11, 3);
-        auto teamOn = [&](const QDate &day) { return store->dailySpend(day, day, QString(), &error).value(day); };
-        auto costOf = [&](const QString &member) { return store->memberCost(QDate(2026, 10, 1), QDate(2026, 11, 30), &error).value(member); };
+        auto teamOn = [&](const QDate &day) { return must(spend.dailySpend(day, day)).value(day); };
+        auto costOf = [&](const QString &member) { return must(spend.memberCost(QDate(2026, 10, 1), QDate(2026, 11, 30))).value(member); };
+        auto rollupsAgree = [&] { const Result<bool> r = spend.checkRollups(&problem); return r.ok() && *r; };
         auto snapshot = [&](const QDate &day, double daily) {
-            ApiKey k;
-            k.hash = u"ka"_s;
-            k.usageDaily = daily;
-            QVERIFY2(store->recordKeySnapshots({k}, QDateTime(day, QTime(12, 0), QTimeZone::utc()), &error), qPrintable(error));
+            QVERIFY_OK(store->usage().recordKeySnapshots({keyUsing(u"ka"_s, daily)}, QDateTime(day, QTime(12, 0), QTimeZone::utc())));
         };
 
-        QVERIFY(store->recordUsage(u"alice"_s, nov3, 1.0, 1, &error));
-        QVERIFY(store->recordUsageBatch(nov3, {{u"alice"_s, {0.5, 1}}, {u"bob"_s, {2.0, 1}}}, &error));
+        QVERIFY_OK(store->usage().recordUsage(u"alice"_s, nov3, 1.0, 1));
+        QVERIFY_OK(store->usage().recordUsageBatch(nov3, {{u"alice"_s, {0.5, 1}}, {u"bob"_s, {2.0, 1}}}));
         snapshot(oct31, 3.0);
         snapshot(nov1, 1.0);
-        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
         QCOMPARE(teamOn(nov3), 3.5);
         QCOMPARE(teamOn(oct31), 0.0); // an unlinked key is nobody's spend
         QCOMPARE(costOf(u"alice"_s), 1.5);
 
         // Linking the key later brings its history along; moving it moves the money.
-        QVERIFY(store->linkKey(u"alice"_s, u"ka"_s, &error));
-        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QVERIFY_OK(team.linkKey(u"alice"_s, u"ka"_s));
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
         QCOMPARE(teamOn(oct31), 3.0);
         QCOMPARE(costOf(u"alice"_s), 5.5);
-        QVERIFY(store->linkKey(u"bob"_s, u"ka"_s, &error));
-        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QVERIFY_OK(team.linkKey(u"bob"_s, u"ka"_s));
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
         QCOMPARE(costOf(u"alice"_s), 1.5);
         QCOMPARE(costOf(u"bob"_s), 6.0);
-        QVERIFY(store->linkKey(u"bob"_s, u"ka"_s, &error)); // linked again to the same member: no change
+        QVERIFY_OK(team.linkKey(u"bob"_s, u"ka"_s)); // linked again to the same member: no change
         QCOMPARE(costOf(u"bob"_s), 6.0);
         // A later snapshot of the same day replaces the earlier one.
         snapshot(nov1, 1.25);
-        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
         QCOMPARE(costOf(u"bob"_s), 6.25);
         QCOMPARE(teamOn(nov1), 1.25);
 
@@ -490,119 +670,294 @@ private Q_SLOTS:
             QCOMPARE(q.numRowsAffected(), 1);
         }
         QSqlDatabase::removeDatabase(u"raw"_s);
-        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
         QCOMPARE(teamOn(nov3), 2.5);
         QCOMPARE(costOf(u"carol"_s), 0.5);
-        QVERIFY(!store->memberCost(QDate(2026, 10, 1), QDate(2026, 11, 30), &error).contains(u"alice"_s));
+        QVERIFY(!must(spend.memberCost(QDate(2026, 10, 1), QDate(2026, 11, 30))).contains(u"alice"_s));
 
         // Unlinking takes the key's days away again.
-        QVERIFY(store->unlinkKey(u"ka"_s, &error));
-        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QVERIFY_OK(team.unlinkKey(u"ka"_s));
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
         QCOMPARE(teamOn(oct31), 0.0);
         QCOMPARE(costOf(u"bob"_s), 2.0);
 
         // Ranges with ragged ends agree with the sources read directly.
-        QVERIFY(store->linkKey(u"alice"_s, u"ka"_s, &error));
+        QVERIFY_OK(team.linkKey(u"alice"_s, u"ka"_s));
         const QList<std::pair<QDate, QDate>> ranges{{QDate(2026, 10, 15), QDate(2026, 11, 2)},
                                                     {oct31, nov3},
                                                     {nov1, QDate(2026, 11, 30)},
                                                     {QDate(2026, 9, 1), QDate(2026, 12, 31)},
                                                     {nov3, nov3}};
         for (const auto &[from, to] : ranges) {
-            const QHash<QString, double> fast = store->memberCost(from, to, &error);
+            const QHash<QString, double> fast = must(spend.memberCost(from, to));
             QHash<QString, double> direct;
-            for (auto [member, spend] : store->memberSpend(from, to, &error).asKeyValueRange()) {
-                if (spend.cost != 0)
-                    direct.insert(member, spend.cost);
+            for (auto [member, memberSpend] : must(spend.memberSpend(from, to)).asKeyValueRange()) {
+                if (memberSpend.cost != 0)
+                    direct.insert(member, memberSpend.cost);
             }
             QCOMPARE(fast, direct);
         }
 
         // A rollup changed behind the triggers' back is found, and rebuilt from the sources.
-        {
-            QSqlDatabase raw = rawConnection(store->location());
-            QSqlQuery q(raw);
-            QVERIFY(q.exec(u"UPDATE spend_day SET cost = cost + 1 WHERE day = '2026-11-01'"_s));
-        }
-        QSqlDatabase::removeDatabase(u"raw"_s);
-        QVERIFY(!store->checkRollups(&problem));
+        rawExec(store->location(), {u"UPDATE spend_day SET cost = cost + 1 WHERE day = '2026-11-01'"_s});
+        const Result<bool> differs = spend.checkRollups(&problem);
+        QVERIFY_OK(differs);
+        QVERIFY(!*differs);
         QVERIFY2(problem.startsWith(u"2026-11-01: the rollup says 2.25"_s), qPrintable(problem));
-        QVERIFY2(store->rebuildRollups(&error), qPrintable(error));
-        QVERIFY2(store->checkRollups(&problem), qPrintable(problem));
+        QVERIFY_OK(spend.rebuildRollups());
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
         QCOMPARE(teamOn(nov1), 1.25);
+        // A check that cannot read is an error, not "they agree" or "they differ".
+        store->database().setFaultInjector([](int, const QString &) { return true; });
+        const Result<bool> unread = spend.checkRollups(&problem);
+        store->database().setFaultInjector({});
+        QVERIFY(!unread.ok());
+        QVERIFY(unread.errorText().contains(u"rollups"_s));
     }
 
     void enforcementStateAndSettings()
     {
         auto store = openFresh();
-        QString error;
-        QVERIFY(store->enforcedKeys().isEmpty());
-        QVERIFY(store->setEnforced({u"k1"_s, u"alice"_s, QDate(2026, 11, 27)}, &error));
-        QVERIFY(store->setEnforced({u"k1"_s, u"alice"_s, QDate(2026, 11, 28)}, &error)); // one row per key
-        QVERIFY(store->setEnforced({u"k2"_s, u"bob"_s, QDate(2026, 11, 28)}, &error));
-        QCOMPARE(store->enforcedKeys().size(), 2);
-        QCOMPARE(store->enforcedKeys().at(0).day, QDate(2026, 11, 28));
-        QVERIFY(store->forgetEnforced(u"k1"_s, &error));
-        QCOMPARE(store->enforcedKeys().size(), 1);
-        QCOMPARE(store->enforcedKeys().at(0).member, u"bob"_s);
+        GovernanceRepository &governance = store->governance();
+        QVERIFY(must(governance.enforcedKeys()).isEmpty());
+        QVERIFY_OK(governance.setEnforced({u"k1"_s, u"alice"_s, QDate(2026, 11, 27)}));
+        QVERIFY_OK(governance.setEnforced({u"k1"_s, u"alice"_s, QDate(2026, 11, 28)})); // one row per key
+        QVERIFY_OK(governance.setEnforced({u"k2"_s, u"bob"_s, QDate(2026, 11, 28)}));
+        QCOMPARE(must(governance.enforcedKeys()).size(), 2);
+        QCOMPARE(must(governance.enforcedKeys()).at(0).day, QDate(2026, 11, 28));
+        QVERIFY_OK(governance.forgetEnforced(u"k1"_s));
+        QCOMPARE(must(governance.enforcedKeys()).size(), 1);
+        QCOMPARE(must(governance.enforcedKeys()).at(0).member, u"bob"_s);
 
-        QCOMPARE(store->setting(u"auto_enforce"_s, u"off"_s), u"off"_s);
-        QVERIFY(store->setSetting(u"auto_enforce"_s, u"on"_s, &error));
-        QVERIFY(store->setSetting(u"auto_enforce"_s, u"on"_s, &error));
-        QCOMPARE(store->setting(u"auto_enforce"_s), u"on"_s);
+        QCOMPARE(must(governance.setting(u"auto_enforce"_s, u"off"_s)), u"off"_s);
+        QVERIFY_OK(governance.setSetting(u"auto_enforce"_s, u"on"_s));
+        QVERIFY_OK(governance.setSetting(u"auto_enforce"_s, u"on"_s));
+        QCOMPARE(must(governance.setting(u"auto_enforce"_s)), u"on"_s);
+
+        // Each alert is new once, even when raised again.
+        QCOMPARE(must(governance.markAlertsSeen({u"a1"_s, u"a2"_s})), (QStringList{u"a1"_s, u"a2"_s}));
+        QCOMPARE(must(governance.markAlertsSeen({u"a2"_s, u"a3"_s})), QStringList{u"a3"_s});
+        const int statements = failEachStatement(*store, [&] {
+            const Result<QStringList> fresh = governance.markAlertsSeen({u"a4"_s, u"a1"_s, u"a5"_s});
+            return fresh.ok() ? Status() : Status(fresh.error());
+        });
+        QCOMPARE(statements, 5);
+        QCOMPARE(must(governance.markAlertsSeen({u"a4"_s, u"a5"_s})), QStringList());
     }
 
     void savingManyMembersIsAllOrNothing()
     {
         auto store = openFresh();
-        QString error;
-        QVERIFY(store->addMember({u"alice"_s, {}, u"basic"_s, std::nullopt, true, {}}, &error));
-        const QList<Member> bad{{u"alice"_s, {}, u"pro"_s, std::nullopt, true, {}}, {u"zoe"_s, {}, u"basic"_s, 3.0, true, {}},
-                                {u"yann"_s, {}, u"platinum"_s, std::nullopt, true, {}}};
-        QVERIFY(!store->saveMembers(bad, &error));
-        QVERIFY2(error.contains(u"yann"_s) && error.contains(u"Nothing was saved"_s), qPrintable(error));
-        QCOMPARE(store->members().size(), 1);
-        QCOMPARE(store->member(u"alice"_s)->tier, u"basic"_s);
+        TeamRepository &team = store->team();
+        QVERIFY_OK(team.addMember(person(u"alice"_s, u"basic"_s)));
+        const QList<Member> bad{person(u"alice"_s, u"pro"_s), person(u"zoe"_s, u"basic"_s, 3.0),
+                                person(u"yann"_s, u"platinum"_s)};
+        const Status refused = team.saveMembers(bad);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.errorText().contains(u"yann"_s) && refused.errorText().contains(u"Nothing was saved"_s),
+                 qPrintable(refused.errorText()));
+        QCOMPARE(refused.error().kind, StoreError::Kind::Invalid);
+        QCOMPARE(must(team.members()).size(), 1);
+        QCOMPARE(must(team.member(u"alice"_s)).tier, u"basic"_s);
+        // A name with a control character refuses the whole import too.
+        QVERIFY(!team.saveMembers({person(u"zoe"_s, u"basic"_s), person(u"x\ty"_s, u"basic"_s)}).ok());
+        QCOMPARE(must(team.members()).size(), 1);
 
-        QVERIFY2(store->saveMembers(bad.mid(0, 2), &error), qPrintable(error));
-        QCOMPARE(store->members().size(), 2);
-        QCOMPARE(store->member(u"alice"_s)->tier, u"pro"_s);
-        QCOMPARE(*store->member(u"zoe"_s)->dailyLimitOverride, 3.0);
+        QVERIFY_OK(team.saveMembers(bad.mid(0, 2)));
+        QCOMPARE(must(team.members()).size(), 2);
+        QCOMPARE(must(team.member(u"alice"_s)).tier, u"pro"_s);
+        QCOMPARE(*must(team.member(u"zoe"_s)).dailyLimitOverride, 3.0);
 
-        // A tier in use cannot be deleted; an unused one can.
-        QVERIFY(!store->deleteTier(u"pro"_s, &error));
-        QVERIFY(error.contains(u"1 member"_s));
-        QVERIFY(store->deleteTier(u"free"_s, &error));
-        QCOMPARE(store->tiers().size(), 3);
+        // A tier in use cannot be deleted; an unused one can; an unknown one is not found.
+        const Status inUse = team.deleteTier(u"pro"_s);
+        QVERIFY(!inUse.ok());
+        QVERIFY(inUse.errorText().contains(u"1 member"_s));
+        QCOMPARE(inUse.error().kind, StoreError::Kind::Conflict);
+        QVERIFY_OK(team.deleteTier(u"free"_s));
+        QCOMPARE(must(team.tiers()).size(), 3);
+        QCOMPARE(team.deleteTier(u"free"_s).error().kind, StoreError::Kind::NotFound);
+        QCOMPARE(team.setTierGuardrail(u"free"_s, u"g1"_s).error().kind, StoreError::Kind::NotFound);
+        QVERIFY_OK(team.setTierGuardrail(u"pro"_s, u"g1"_s));
+        QCOMPARE(must(team.tiers()).at(1).guardrailId, u"g1"_s);
 
-        QVERIFY(store->linkKey(u"zoe"_s, u"kz"_s, &error));
-        QCOMPARE(store->keyOwners().value(u"kz"_s), u"zoe"_s);
-        QVERIFY(store->unlinkKey(u"kz"_s, &error));
-        QVERIFY(store->keyOwners().isEmpty());
+        QVERIFY_OK(team.linkKey(u"zoe"_s, u"kz"_s));
+        QCOMPARE(must(team.keyOwners()).value(u"kz"_s), u"zoe"_s);
+        QVERIFY_OK(team.unlinkKey(u"kz"_s));
+        QVERIFY(must(team.keyOwners()).isEmpty());
+    }
+
+    void aStatementFailingAnywhereInAnImportSavesNothing()
+    {
+        // A roster import (new members and changed ones) with each of its statements failing in
+        // turn, the first and last (BEGIN, COMMIT) too: every time the error says so and not
+        // one member is added or changed.
+        auto store = openFresh();
+        TeamRepository &team = store->team();
+        QVERIFY_OK(team.addMember(person(u"alice"_s, u"basic"_s)));
+        QVERIFY_OK(team.linkKey(u"alice"_s, u"ka"_s));
+        const QList<Member> roster{person(u"alice"_s, u"pro"_s, 9.0), person(u"ben"_s, u"basic"_s),
+                                   person(u"cat"_s, u"free"_s, 1.0, false)};
+        const int statements = failEachStatement(*store, [&] { return team.saveMembers(roster); });
+        QVERIFY2(statements >= 2 + 2 * 3, qPrintable(QString::number(statements)));
+        QCOMPARE(must(team.members()).size(), 3);
+        QCOMPARE(must(team.member(u"alice"_s)).tier, u"pro"_s);
+        QCOMPARE(must(team.member(u"alice"_s)).keyHashes, QStringList{u"ka"_s});
+        QVERIFY(!must(team.member(u"cat"_s)).active);
+    }
+
+    void aStatementFailingAnywhereInASyncWritesNothing()
+    {
+        // One sync (account activity, keys' activity, key counters) with each statement failing
+        // in turn: the database stays at the sync before, rollups included.
+        auto store = openFresh();
+        QVERIFY_OK(store->team().addMember(person(u"kim"_s, u"pro"_s)));
+        QVERIFY_OK(store->team().linkKey(u"kim"_s, u"k1"_s));
+        const QDate day(2026, 11, 26);
+        const QDateTime noon(day, QTime(12, 0), QTimeZone::utc());
+        QVERIFY_OK(store->usage().recordSync({keyUsing(u"k1"_s, 1.0), keyUsing(u"k2"_s, 2.0)},
+                                             QList<ActivityItem>{item(day, u"m/a"_s, 1.0, 3, u"e1"_s)}, noon,
+                                             {{u"k1"_s, {item(day, u"m/a"_s, 1.0, 3, u"e1"_s)}}}));
+        const QList<ApiKey> keys{keyUsing(u"k1"_s, 1.5), keyUsing(u"k2"_s, 2.5), keyUsing(u"k3"_s, 0.5)};
+        const QList<ActivityItem> account{item(day, u"m/a"_s, 1.5, 5, u"e1"_s), item(day, u"m/b"_s, 0.5, 1, u"e1"_s)};
+        const QHash<QString, QList<ActivityItem>> perKey{{u"k1"_s, {item(day, u"m/a"_s, 1.5, 5, u"e1"_s)}},
+                                                         {u"k3"_s, {item(day, u"m/b"_s, 0.5, 1, u"e1"_s)}}};
+        const int statements = failEachStatement(*store, [&] {
+            return store->usage().recordSync(keys, account, noon.addSecs(3600), perKey);
+        });
+        QVERIFY2(statements >= 10, qPrintable(QString::number(statements)));
+        QCOMPARE(must(store->spend().memberSpend(day, day)).value(u"kim"_s).cost, 1.5);
+        QCOMPARE(must(store->usage().snapshotCount(day)), 3);
+        QString problem;
+        const Result<bool> agree = store->spend().checkRollups(&problem);
+        QVERIFY2(agree.ok() && *agree, qPrintable(problem));
+    }
+
+    void nestedTransactionsJoinTheOuterOne()
+    {
+        auto store = openFresh();
+        QVERIFY(!store->database().inTransaction());
+        // Two repositories' writes in one transaction: the second fails, neither is saved.
+        const Status both = store->transaction([&]() -> Status {
+            if (Status s = store->team().saveMembers({person(u"ann"_s, u"pro"_s)}); !s)
+                return s;
+            if (!store->database().inTransaction())
+                return StoreError::database(u"not inside the transaction"_s);
+            return store->usage().recordUsageBatch(QDate(2026, 1, 1), {{u"ann"_s, {-1.0, 1}}});
+        });
+        QVERIFY(!both.ok());
+        QCOMPARE(both.error().kind, StoreError::Kind::Invalid);
+        QVERIFY(must(store->team().members()).isEmpty());
+        // A nested step that fails cannot be committed half-way by an outer step that ignores it.
+        store->database().setFaultInjector([](int, const QString &sql) { return sql.startsWith(u"INSERT INTO members"_s); });
+        const Status ignored = store->transaction([&]() -> Status {
+            if (Status set = store->governance().setSetting(u"x"_s, u"1"_s); !set)
+                return set;
+            const Status s = store->team().saveMembers({person(u"ben"_s, u"pro"_s)});
+            if (s.ok())
+                qWarning("the injected fault did not happen");
+            return {}; // goes on as if nothing happened
+        });
+        store->database().setFaultInjector({});
+        QVERIFY(!ignored.ok());
+        QVERIFY2(ignored.errorText().contains(u"injected fault"_s), qPrintable(ignored.errorText()));
+        QCOMPARE(must(store->governance().setting(u"x"_s, u"none"_s)), u"none"_s);
+        QVERIFY(must(store->team().members()).isEmpty());
+        // And the next transaction starts clean.
+        QVERIFY_OK(store->team().saveMembers({person(u"ben"_s, u"pro"_s)}));
+        QCOMPARE(must(store->team().members()).size(), 1);
+    }
+
+    void failedReadsAreErrorsNotEmptyLists()
+    {
+        // Every read that a decision rests on (the daily check's members, tiers, enforced keys
+        // and spend; settings; the audit log; key owners) reports a failure as an error that
+        // says what could not be read, never as "nothing there".
+        auto store = openFresh();
+        QVERIFY_OK(store->team().addMember(person(u"ann"_s, u"pro"_s)));
+        QVERIFY_OK(store->team().linkKey(u"ann"_s, u"k1"_s));
+        QVERIFY_OK(store->governance().setEnforced({u"k1"_s, u"ann"_s, QDate(2026, 11, 27)}));
+        QVERIFY_OK(store->governance().setSetting(u"auto_enforce"_s, u"on"_s));
+        QVERIFY_OK(store->audit().append({0, {}, {}, u"member-add"_s, u"ann"_s, {}, {}}));
+        const QDate day(2026, 11, 27);
+        QVERIFY_OK(store->usage().recordUsage(u"ann"_s, day, 1.0, 1));
+
+        struct Read
+        {
+            const char *name;
+            std::function<Status()> run;
+            QString says; // what the error names
+        };
+        auto status = [](const auto &r) { return r.ok() ? Status() : Status(r.error()); };
+        const QList<Read> reads{
+            {"members", [&] { return status(store->team().members()); }, u"members"_s},
+            {"member", [&] { return status(store->team().member(u"ann"_s)); }, u"ann"_s},
+            {"tiers", [&] { return status(store->team().tiers()); }, u"tiers"_s},
+            {"keyOwners", [&] { return status(store->team().keyOwners()); }, u"key"_s},
+            {"enforcedKeys", [&] { return status(store->governance().enforcedKeys()); }, u"disabled"_s},
+            {"setting", [&] { return status(store->governance().setting(u"auto_enforce"_s, u"off"_s)); }, u"auto_enforce"_s},
+            {"gatewayTokens", [&] { return status(store->governance().gatewayTokens()); }, u"gateway tokens"_s},
+            {"auditLog", [&] { return status(store->audit().log()); }, u"audit log"_s},
+            {"memberSpend", [&] { return status(store->spend().memberSpend(day, day)); }, u"spend"_s},
+            {"memberCost", [&] { return status(store->spend().memberCost(day.addMonths(-2), day)); }, u"spend"_s},
+            {"dailySpend", [&] { return status(store->spend().dailySpend(day, day)); }, u"spend"_s},
+            {"dailySpend member", [&] { return status(store->spend().dailySpend(day, day, u"ann"_s)); }, u"ann"_s},
+            {"keyDailySpend", [&] { return status(store->spend().keyDailySpend(u"k1"_s, day, day)); }, u"spend"_s},
+            {"spentOn", [&] { return status(store->spend().spentOn(u"ann"_s, day)); }, u"ann"_s},
+            {"teamReport", [&] { return status(store->spend().teamReport(ReportPeriod::Weekly, day)); }, u"report"_s},
+            {"snapshotCount", [&] { return status(store->usage().snapshotCount(day)); }, u"snapshots"_s},
+            {"schemaVersion", [&] { return status(store->database().schemaVersion()); }, u"schema"_s},
+        };
+        for (const Read &read : reads) {
+            QVERIFY2(read.run().ok(), read.name);
+            store->database().setFaultInjector([](int, const QString &) { return true; });
+            const Status failed = read.run();
+            store->database().setFaultInjector({});
+            QVERIFY2(!failed.ok(), read.name);
+            QCOMPARE(failed.error().kind, StoreError::Kind::Database);
+            QVERIFY2(failed.errorText().contains(read.says, Qt::CaseInsensitive), qPrintable(failed.errorText()));
+        }
+
+        // The same with the database itself failing: a table gone (a damaged or foreign
+        // database), with the driver's own words after what could not be read.
+        rawExec(store->location(), {u"ALTER TABLE members RENAME TO members_gone"_s,
+                                    u"ALTER TABLE enforced_keys RENAME TO enforced_gone"_s,
+                                    u"ALTER TABLE team_settings RENAME TO settings_gone"_s});
+        const Result<QList<Member>> members = store->team().members();
+        QVERIFY(!members.ok());
+        QVERIFY2(members.errorText().startsWith(u"Cannot read the members: "_s), qPrintable(members.errorText()));
+        QVERIFY2(members.errorText().contains(u"members"_s), qPrintable(members.errorText()));
+        QVERIFY(!store->governance().enforcedKeys().ok());
+        const Result<QString> setting = store->governance().setting(u"auto_enforce"_s, u"off"_s);
+        QVERIFY(!setting.ok()); // never the fallback
+        QVERIFY(setting.errorText().contains(u"auto_enforce"_s));
+        QCOMPARE(store->usage().recordUsage(u"ann"_s, day, 1.0, 1).ok(), true); // the rest still works
     }
 
     void badUsageIsRefused()
     {
         auto store = openFresh();
-        QString error;
-        QVERIFY(!store->recordUsage(u"a"_s, QDate(2026, 1, 1), -1, 1, &error));
-        QVERIFY(!store->recordUsage(u"a"_s, QDate(2026, 1, 1), std::numeric_limits<double>::quiet_NaN(), 1, &error));
-        QVERIFY(!store->recordUsage(u"a"_s, QDate(2026, 1, 1), 1, -3, &error));
-        QVERIFY(store->weeklyReport(QDate(2026, 1, 1), &error).isEmpty());
+        for (const Status &s : {store->usage().recordUsage(u"a"_s, QDate(2026, 1, 1), -1, 1),
+                                store->usage().recordUsage(u"a"_s, QDate(2026, 1, 1), std::numeric_limits<double>::quiet_NaN(), 1),
+                                store->usage().recordUsage(u"a"_s, QDate(2026, 1, 1), 1, -3)}) {
+            QVERIFY(!s.ok());
+            QCOMPARE(s.error().kind, StoreError::Kind::Invalid);
+        }
+        QVERIFY(must(store->spend().weeklyReport(QDate(2026, 1, 1))).isEmpty());
     }
 
     void auditLog()
     {
         auto store = openFresh();
-        QString error;
-        QVERIFY(store->appendAudit({0, {}, u"admin"_s, u"revoke"_s, u"alice-backend"_s, u"active"_s, u"revoked"_s}, &error));
-        QVERIFY(store->appendAudit({0, {}, {}, u"tier"_s, u"bob"_s, u"basic"_s, u"pro"_s}, &error));
-        const QList<AuditEntry> log = store->auditLog();
+        QVERIFY_OK(store->audit().append({0, {}, u"admin"_s, u"revoke"_s, u"alice-backend"_s, u"active"_s, u"revoked"_s}));
+        QVERIFY_OK(store->audit().append({0, {}, {}, u"tier"_s, u"bob"_s, u"basic"_s, u"pro"_s}));
+        const QList<AuditEntry> log = must(store->audit().log());
         QCOMPARE(log.size(), 2);
         QCOMPARE(log.at(0).action, u"tier"_s); // newest first
         QVERIFY(!log.at(0).osUser.isEmpty());
+        QCOMPARE(log.at(0).osUser, AuditRepository::currentOsUser());
         QCOMPARE(log.at(1).before, u"active"_s);
         QVERIFY(log.at(1).at.isValid());
+        QCOMPARE(must(store->audit().log(1)).size(), 1);
     }
 
     void seedDatabaseIsBackedUpAndMigrated()
@@ -636,31 +991,32 @@ private Q_SLOTS:
 
         Store store;
         QString error;
-        QVERIFY2(store.open(*DbLocation::parse(path, &error), &error), qPrintable(error));
-        QVERIFY(!store.backupPath().isEmpty());
-        QFile backup(store.backupPath());
+        QVERIFY_OK(store.open(*DbLocation::parse(path, &error)));
+        QVERIFY(!store.database().backupPath().isEmpty());
+        QFile backup(store.database().backupPath());
         QVERIFY(backup.open(QIODevice::ReadOnly));
         QCOMPARE(backup.readAll(), original); // the backup is the untouched seed file
-        QCOMPARE(store.schemaVersion(), Store::SchemaVersion);
+        QCOMPARE(must(store.database().schemaVersion()), Schema::Version);
 
         // Every seed row is still there, in the seed's own tables.
-        QCOMPARE(*store.spentOn(u"alice"_s, QDate(2026, 11, 20)), 3.0);
-        QCOMPARE(*store.spentOn(u"dave"_s, QDate(2026, 11, 25)), 0.5);
+        QCOMPARE(must(store.spend().spentOn(u"alice"_s, QDate(2026, 11, 20))), 3.0);
+        QCOMPARE(must(store.spend().spentOn(u"dave"_s, QDate(2026, 11, 25))), 0.5);
         // The spend rollups start out holding the seed's history.
         QString problem;
-        QVERIFY2(store.checkRollups(&problem), qPrintable(problem));
-        QCOMPARE(store.dailySpend(QDate(2026, 11, 20), QDate(2026, 11, 27), QString(), &error).value(QDate(2026, 11, 20)), 3.0);
+        const Result<bool> agree = store.spend().checkRollups(&problem);
+        QVERIFY2(agree.ok() && *agree, qPrintable(problem));
+        QCOMPARE(must(store.spend().dailySpend(QDate(2026, 11, 20), QDate(2026, 11, 27))).value(QDate(2026, 11, 20)), 3.0);
         // Users became members; allowlists picked the matching tier, budgets the daily limit.
-        const QList<Member> members = store.members();
+        const QList<Member> members = must(store.team().members());
         QCOMPARE(members.size(), 5);
-        QCOMPARE(store.member(u"alice"_s)->tier, u"pro"_s);
-        QCOMPARE(store.member(u"bob"_s)->tier, u"basic"_s);
-        QCOMPARE(store.member(u"carol"_s)->tier, u"enterprise"_s);
-        QCOMPARE(store.member(u"erin"_s)->tier, QString()); // a custom list matches no tier
-        QCOMPARE(*store.member(u"alice"_s)->dailyLimitOverride, 10.0);
-        QVERIFY(!store.member(u"dave"_s)->dailyLimitOverride); // spend without a budget
+        QCOMPARE(must(store.team().member(u"alice"_s)).tier, u"pro"_s);
+        QCOMPARE(must(store.team().member(u"bob"_s)).tier, u"basic"_s);
+        QCOMPARE(must(store.team().member(u"carol"_s)).tier, u"enterprise"_s);
+        QCOMPARE(must(store.team().member(u"erin"_s)).tier, QString()); // a custom list matches no tier
+        QCOMPARE(*must(store.team().member(u"alice"_s)).dailyLimitOverride, 10.0);
+        QVERIFY(!must(store.team().member(u"dave"_s)).dailyLimitOverride); // spend without a budget
 
-        const QList<WeeklyReportRow> rows = store.weeklyReport(QDate(2026, 11, 27), &error);
+        const QList<WeeklyReportRow> rows = must(store.spend().weeklyReport(QDate(2026, 11, 27)));
         QCOMPARE(rows.size(), 3);
         QCOMPARE(rows.at(0).user, u"alice"_s);
         QCOMPARE(rows.at(0).weeklyCost, 1.25); // 11-20 is outside the last 7 days
@@ -671,35 +1027,30 @@ private Q_SLOTS:
         // Opening it again is not a seed migration any more.
         store.close();
         Store again;
-        QVERIFY(again.open(*DbLocation::parse(path, &error), &error));
-        QVERIFY(again.backupPath().isEmpty());
-        QCOMPARE(again.members().size(), 5);
+        QVERIFY_OK(again.open(*DbLocation::parse(path, &error)));
+        QVERIFY(again.database().backupPath().isEmpty());
+        QCOMPARE(must(again.team().members()).size(), 5);
     }
 
     void newerSchemaIsRefused()
     {
         const DbLocation loc = freshLocation();
-        QString error;
         {
             Store s;
-            QVERIFY(s.open(loc, &error));
+            QVERIFY_OK(s.open(loc));
         }
         {
             Store s;
-            QVERIFY(s.open(loc, &error));
+            QVERIFY_OK(s.open(loc));
             // Simulate a newer orteam having been here.
-            QVERIFY(s.appendAudit({0, {}, {}, u"x"_s, u"y"_s, {}, {}}, &error));
+            QVERIFY_OK(s.audit().append({0, {}, {}, u"x"_s, u"y"_s, {}, {}}));
         }
-        {
-            QSqlDatabase d = rawConnection(loc);
-            QSqlQuery q(d);
-            QVERIFY(q.exec(u"INSERT INTO schema_version (version) VALUES (99)"_s));
-            d.close();
-        }
-        QSqlDatabase::removeDatabase(u"raw"_s);
+        rawExec(loc, {u"INSERT INTO schema_version (version) VALUES (99)"_s});
         Store s;
-        QVERIFY(!s.open(loc, &error));
-        QVERIFY2(error.contains(u"newer orteam"_s), qPrintable(error));
+        const Status refused = s.open(loc);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.errorText().contains(u"newer orteam"_s), qPrintable(refused.errorText()));
+        QVERIFY(!s.isOpen());
     }
 
     void damagedFileIsRefusedClearly()
@@ -713,8 +1064,54 @@ private Q_SLOTS:
         f.close();
         Store s;
         QString error;
-        QVERIFY(!s.open(*DbLocation::parse(path, &error), &error));
-        QVERIFY2(error.contains(path), qPrintable(error));
+        const Status refused = s.open(*DbLocation::parse(path, &error));
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.errorText().contains(path), qPrintable(refused.errorText()));
+        QVERIFY(!s.isOpen());
+    }
+
+    void newDatabaseIsPrivateToItsOwner()
+    {
+        if (m_postgres)
+            QSKIP("file permissions: SQLite only (PostgreSQL keeps its own files)");
+        // Emails, token hashes, spend and the audit log: not for other users of the machine,
+        // whatever the umask says. Folders we make are 0700, the file and its -wal/-shm 0600.
+        const mode_t umaskBefore = ::umask(0022);
+        const QString top = m_dir->filePath(u"home-%1"_s.arg(QUuid::createUuid().toString(QUuid::Id128).left(8)));
+        const QString folder = top + u"/share/orteam"_s;
+        DbLocation loc;
+        loc.path = folder + u"/orteam.db"_s;
+        auto mode = [](const QString &path) {
+            struct stat st{};
+            return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
+        };
+        {
+            Store store;
+            QVERIFY_OK(store.open(loc));
+            QVERIFY_OK(store.team().addMember(person(u"ann"_s, u"pro"_s))); // a write: the WAL in use
+            QCOMPARE(mode(top), 0700);
+            QCOMPARE(mode(top + u"/share"_s), 0700);
+            QCOMPARE(mode(folder), 0700);
+            QCOMPARE(mode(loc.path), 0600);
+            QVERIFY(QFile::exists(loc.path + u"-wal"_s));
+            QCOMPARE(mode(loc.path + u"-wal"_s), 0600);
+            QVERIFY(QFile::exists(loc.path + u"-shm"_s));
+            QCOMPARE(mode(loc.path + u"-shm"_s), 0600);
+        }
+        // A folder that exists is its owner's business: a database made in it is still 0600.
+        QDir().mkpath(top + u"/shared"_s);
+        QFile::setPermissions(top + u"/shared"_s, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
+                                                      | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
+        DbLocation inShared;
+        inShared.path = top + u"/shared/team.db"_s;
+        {
+            Store store;
+            QVERIFY_OK(store.open(inShared));
+            QCOMPARE(mode(top + u"/shared"_s), 0755);
+            QCOMPARE(mode(inShared.path), 0600);
+            QCOMPARE(mode(inShared.path + u"-wal"_s), 0600);
+        }
+        ::umask(umaskBefore);
     }
 
     void defaultPathIsSharedByBothPrograms()
@@ -734,8 +1131,8 @@ private Q_SLOTS:
         QTest::newRow("file") << u"/tmp/x/team.db"_s << true << u"/tmp/x/team.db"_s;
         QTest::newRow("postgres") << u"postgresql://lead@db.example.com:6543/orteam"_s << true
                                   << u"postgresql://lead@db.example.com:6543/orteam"_s;
-        QTest::newRow("password hidden") << u"postgresql://lead:s3cret@db:5432/orteam"_s << true
-                                         << u"postgresql://lead@db:5432/orteam"_s;
+        // A password on the command line shows in `ps`: refused (see passwordInTheUrlIsRefused).
+        QTest::newRow("password refused") << u"postgresql://lead:s3cret@db:5432/orteam"_s << false << QString();
         QTest::newRow("default port") << u"postgres://lead@db/orteam"_s << true << u"postgresql://lead@db:5432/orteam"_s;
         QTest::newRow("no database") << u"postgresql://lead@db:5432/"_s << false << QString();
         QTest::newRow("other scheme") << u"mysql://x@y/z"_s << false << QString();
@@ -752,6 +1149,19 @@ private Q_SLOTS:
         QCOMPARE(error.isEmpty(), ok);
         if (ok)
             QCOMPARE(loc->display(), display);
+    }
+
+    void passwordInTheUrlIsRefused()
+    {
+        // libpq reads PGPASSWORD and ~/.pgpass itself; the error says so, and never repeats the
+        // password it refuses.
+        for (const QString &url : {u"postgresql://lead:s3cret@db:5432/orteam"_s, u"postgres://lead:s3cret@db/orteam"_s}) {
+            QString error;
+            QVERIFY(!DbLocation::parse(url, &error));
+            QVERIFY2(error.contains(u"PGPASSWORD"_s) && error.contains(u"~/.pgpass"_s), qPrintable(error));
+            QVERIFY2(error.contains(u"'ps'"_s), qPrintable(error));
+            QVERIFY2(!error.contains(u"s3cret"_s), qPrintable(error));
+        }
     }
 };
 

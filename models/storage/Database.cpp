@@ -1,0 +1,321 @@
+#include "Database.h"
+
+#include "Schema.h"
+#include "Sql.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QUrl>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcStorage, "orteam.storage", QtInfoMsg)
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+constexpr QFile::Permissions OwnerOnlyFile = QFile::ReadOwner | QFile::WriteOwner;
+constexpr QFile::Permissions OwnerOnlyFolder = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner;
+
+// Creates `folder` and every missing folder above it, each 0700: the team database holds emails,
+// token hashes, spend and the audit log, and nobody else on the machine needs to list or read it.
+// Folders that exist already are left as their owner made them.
+bool makePrivateFolders(const QString &folder)
+{
+    QStringList missing;
+    QString path = QDir::cleanPath(folder);
+    while (!QFileInfo::exists(path)) {
+        missing.prepend(path);
+        const QString parent = QFileInfo(path).path();
+        if (parent == path)
+            break;
+        path = parent;
+    }
+    for (const QString &dir : std::as_const(missing)) {
+        // QDir::mkdir with permissions creates it with them (no window where it is world-readable).
+        if (!QDir().mkdir(dir, OwnerOnlyFolder) && !QFileInfo(dir).isDir())
+            return false;
+    }
+    return QFileInfo(folder).isDir();
+}
+} // namespace
+
+QString DbLocation::display() const
+{
+    if (kind == Kind::Sqlite)
+        return path;
+    return u"postgresql://%1@%2:%3/%4"_s.arg(user, host).arg(port).arg(database);
+}
+
+QString DbLocation::defaultSqlitePath()
+{
+    // Not AppDataLocation: that folder is named after the running program, and the dashboard and
+    // orteam-cli must find the same database.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + u"/orteam/orteam.db"_s;
+}
+
+std::optional<DbLocation> DbLocation::parse(const QString &text, QString *error)
+{
+    const QString t = text.trimmed();
+    DbLocation loc;
+    if (t.isEmpty()) {
+        *error = u"--db needs a file path or a postgresql:// URL"_s;
+        return std::nullopt;
+    }
+    if (t.startsWith("postgresql://"_L1) || t.startsWith("postgres://"_L1)) {
+        const QUrl url(t, QUrl::StrictMode);
+        // Refused before anything else is said about the URL, and never repeated back: a command
+        // line shows in `ps` to every user of the machine and stays in shell history. libpq reads
+        // the password itself from PGPASSWORD or ~/.pgpass when none is given.
+        if (!url.password().isEmpty()) {
+            *error = u"A password in the --db URL would show in 'ps' and shell history; put it in ~/.pgpass or the "
+                     "PGPASSWORD environment variable instead (postgresql://user@host:port/database)."_s;
+            return std::nullopt;
+        }
+        const QString name = url.path().mid(1);
+        if (!url.isValid() || url.host().isEmpty() || name.isEmpty() || name.contains(u'/')) {
+            *error = u"\"%1\" is not a PostgreSQL URL (expected postgresql://user@host:port/database)"_s
+                         .arg(url.toString(QUrl::RemovePassword));
+            return std::nullopt;
+        }
+        loc.kind = Kind::Postgres;
+        loc.host = url.host();
+        loc.port = url.port(5432);
+        loc.user = url.userName();
+        loc.database = name;
+        return loc;
+    }
+    if (t.contains("://"_L1)) {
+        *error = u"\"%1\" is neither a file path nor a postgresql:// URL"_s.arg(t);
+        return std::nullopt;
+    }
+    loc.path = QFileInfo(t).absoluteFilePath();
+    if (QFileInfo(loc.path).isDir()) {
+        *error = u"\"%1\" is a folder, not a database file"_s.arg(t);
+        return std::nullopt;
+    }
+    return loc;
+}
+
+Database::Database() : m_connection(u"orteam-store-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces)) {}
+
+Database::~Database()
+{
+    close();
+}
+
+bool Database::isOpen() const
+{
+    return QSqlDatabase::contains(m_connection) && QSqlDatabase::database(m_connection, false).isOpen();
+}
+
+void Database::close()
+{
+    if (QSqlDatabase::contains(m_connection)) {
+        {
+            QSqlDatabase d = QSqlDatabase::database(m_connection, false);
+            d.close();
+        }
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+    m_depth = 0;
+    m_rollbackOnly = false;
+}
+
+QString Database::moneyType() const
+{
+    return isPostgres() ? u"DOUBLE PRECISION"_s : u"REAL"_s;
+}
+
+void Database::setFaultInjector(FaultInjector injector)
+{
+    m_injector = std::move(injector);
+    m_statements = 0;
+}
+
+bool Database::injectFault(const QString &sql) const
+{
+    ++m_statements;
+    return m_injector && m_injector(m_statements, sql);
+}
+
+Status Database::makePrivate(const QString &path) const
+{
+    if (QFile::exists(path) && !QFile::setPermissions(path, OwnerOnlyFile))
+        return StoreError::database(u"Cannot make %1 readable by its owner only."_s.arg(path));
+    return {};
+}
+
+Status Database::open(const DbLocation &location)
+{
+    close();
+    m_location = location;
+    m_backupPath.clear();
+    const bool sqlite = location.kind == DbLocation::Kind::Sqlite;
+    if (!QSqlDatabase::isDriverAvailable(sqlite ? u"QSQLITE"_s : u"QPSQL"_s)) {
+        return StoreError::database(sqlite ? u"The SQLite driver for Qt is not installed (Debian: libqt6sql6-sqlite)."_s
+                                           : u"The PostgreSQL driver for Qt is not installed (Debian: libqt6sql6-psql)."_s);
+    }
+    bool created = false; // a SQLite file made here: its -wal and -shm are made private too
+    if (sqlite && !QFileInfo::exists(location.path)) {
+        // The file is made (empty: SQLite takes that as an empty database) with 0600 before
+        // SQLite opens it, so it is never readable by others, not even for a moment; SQLite
+        // gives the -wal and -shm files it makes later the database file's permissions.
+        const QString folder = QFileInfo(location.path).absolutePath();
+        if (!makePrivateFolders(folder))
+            return StoreError::database(u"Cannot create the folder %1 for the database."_s.arg(folder));
+        QFile file(location.path);
+        if (file.open(QIODevice::WriteOnly | QIODevice::NewOnly, OwnerOnlyFile)) {
+            created = true;
+            file.close();
+        } else if (!QFileInfo::exists(location.path)) { // else another process made it just now
+            return StoreError::database(u"Cannot create the database %1: %2"_s.arg(location.path, file.errorString()));
+        }
+    }
+    QSqlDatabase d = QSqlDatabase::addDatabase(sqlite ? u"QSQLITE"_s : u"QPSQL"_s, m_connection);
+    if (sqlite) {
+        d.setDatabaseName(location.path);
+        d.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=10000"_s); // a second process waits instead of failing
+    } else {
+        // No password: libpq reads PGPASSWORD or ~/.pgpass itself (see DbLocation::parse).
+        d.setHostName(location.host);
+        d.setPort(location.port);
+        d.setUserName(location.user);
+        d.setDatabaseName(location.database);
+        d.setConnectOptions(u"connect_timeout=10"_s);
+    }
+    // Every failure below drops this handle before close(), so the connection can be removed.
+    auto abandon = [&](const StoreError &error) {
+        d = QSqlDatabase();
+        close();
+        return Status(error);
+    };
+    if (!d.open())
+        return abandon(StoreError::database(u"Cannot open the database %1: %2"_s.arg(location.display(), d.lastError().text())));
+    if (sqlite) {
+        bool intact = false;
+        {
+            Sql check(*this, u"PRAGMA integrity_check"_s); // scoped: an unfinished statement would block the pragmas below
+            intact = check.exec().ok() && check.next() && check.value(0).toString() == "ok"_L1;
+        }
+        if (!intact) {
+            return abandon(StoreError::database(
+                u"The database %1 is damaged or not a database (integrity check failed). Restore it from a backup."_s.arg(
+                    location.path)));
+        }
+        if (isSeedDatabase()) {
+            if (Status backedUp = backUpSeed(); !backedUp)
+                return abandon(backedUp.error());
+        }
+        // WAL lets the GUI sync while the CLI reads a report; foreign keys are off by default.
+        for (const QString &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA foreign_keys=ON"_s}) {
+            if (Status s = Sql::run(*this, pragma, u"Cannot prepare the database %1"_s.arg(location.path)); !s)
+                return abandon(s.error());
+        }
+        if (created) {
+            // Belt and braces: SQLite copies the database file's mode to these, but a umask or an
+            // older SQLite must not leave them readable by others.
+            for (const QString &suffix : {u"-wal"_s, u"-shm"_s}) {
+                if (Status s = makePrivate(location.path + suffix); !s)
+                    return abandon(s.error());
+            }
+        }
+    }
+    if (Status migrated = Schema::migrate(*this); !migrated)
+        return abandon(migrated.error());
+    return {};
+}
+
+bool Database::isSeedDatabase() const
+{
+    const QStringList tables = QSqlDatabase::database(m_connection, false).tables();
+    return !tables.contains(u"schema_version"_s) && (tables.contains(u"user_usage"_s) || tables.contains(u"user_budgets"_s));
+}
+
+Status Database::backUpSeed()
+{
+    const QString backup = m_location.path + u".orteam-backup-"_s
+        + QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss"_s);
+    if (!QFile::copy(m_location.path, backup)) {
+        return StoreError::database(
+            u"Cannot save a backup of %1 before migrating it (to %2); nothing was changed."_s.arg(m_location.path, backup));
+    }
+    m_backupPath = backup;
+    qCInfo(lcStorage).noquote() << "seed database backed up to" << backup;
+    return {};
+}
+
+Result<int> Database::schemaVersion() const
+{
+    Sql q(*this, u"SELECT MAX(version) FROM schema_version"_s, u"Cannot read the database's schema version"_s);
+    if (Status s = q.exec(); !s)
+        return s.error();
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+Status Database::beginWrite()
+{
+    if (!isOpen())
+        return StoreError::database(u"The team database is not open."_s);
+    if (isPostgres()) {
+        // QSqlDatabase's own BEGIN, so its commit() later can tell a COMMIT that PostgreSQL
+        // turned into a ROLLBACK (after a failed statement) from one that saved.
+        if (injectFault(u"BEGIN"_s))
+            return StoreError::database(u"Cannot start a write to the database: injected fault (BEGIN)"_s);
+        QSqlDatabase d = QSqlDatabase::database(m_connection, false);
+        if (d.transaction())
+            return {};
+        return StoreError::database(u"Cannot start a write to the database: %1"_s.arg(d.lastError().text()));
+    }
+    // IMMEDIATE takes the write lock up front, waiting (busy timeout) for another writer (the
+    // dashboard's worker, a CLI process) to finish. A plain deferred BEGIN that reads first and
+    // writes later fails at once with "database is locked" when another write committed between.
+    return Sql::run(*this, u"BEGIN IMMEDIATE"_s, u"Cannot start a write to the database"_s);
+}
+
+Status Database::transaction(const std::function<Status()> &work)
+{
+    if (m_depth > 0) {
+        // Joined: the outermost call commits or rolls back. A step that failed inside marks the
+        // whole transaction as failed, so an outer `work` that went on regardless cannot commit
+        // half of a step (fail closed: "all of it, or none").
+        ++m_depth;
+        Status s = work();
+        --m_depth;
+        if (!s && !m_rollbackOnly) {
+            m_rollbackOnly = true;
+            m_innerError = s.error();
+        }
+        return s;
+    }
+    if (Status begun = beginWrite(); !begun)
+        return begun;
+    m_depth = 1;
+    m_rollbackOnly = false;
+    Status s = work();
+    m_depth = 0;
+    if (s && m_rollbackOnly)
+        s = m_innerError; // a joined step failed, and `work` did not say so: nothing is saved
+    m_rollbackOnly = false;
+    QSqlDatabase d = QSqlDatabase::database(m_connection, false);
+    if (!s) {
+        d.rollback();
+        return s;
+    }
+    if (injectFault(u"COMMIT"_s)) {
+        d.rollback();
+        return StoreError::database(u"Cannot save the changes to the database: injected fault (COMMIT)"_s);
+    }
+    if (!d.commit()) {
+        const QString why = d.lastError().text();
+        d.rollback();
+        return StoreError::database(u"Cannot save the changes to the database: %1"_s.arg(why));
+    }
+    return {};
+}
+
+} // namespace orteam

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "StoreResult.h"
+
+#include <QLoggingCategory>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+Q_DECLARE_LOGGING_CATEGORY(lcStorage)
+
+namespace orteam {
+
+// Where the database is: a SQLite file (the default) or a PostgreSQL server shared by a team.
+struct DbLocation
+{
+    enum class Kind { Sqlite, Postgres };
+    Kind kind = Kind::Sqlite;
+    QString path; // SQLite file
+    QString host, user, database;
+    int port = 5432;
+    QString display() const;
+
+    // Parses --db: a file path, or postgresql://user@host[:port]/name. A password in the URL is
+    // refused (a command line shows in `ps`): it belongs in ~/.pgpass or PGPASSWORD.
+    static std::optional<DbLocation> parse(const QString &text, QString *error);
+    static QString defaultSqlitePath(); // ~/.local/share/orteam/orteam.db, shared by orteam and orteam-cli
+};
+
+// One open connection to the team database: opening it (a new SQLite file and its folder are
+// created private: 0600 in 0700), write transactions, and the one place that knows SQLite from
+// PostgreSQL. The schema is Schema's; what the tables mean is the repositories'. Qt SQL stays
+// behind this header (see Sql.h, which only storage sources include).
+class Database
+{
+public:
+    Database();
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    // Opens, checks integrity (SQLite), backs up and migrates a seed database, brings the schema
+    // up to date. On failure nothing stays open.
+    Status open(const DbLocation &location);
+    void close();
+    bool isOpen() const;
+    DbLocation location() const { return m_location; }
+    bool isPostgres() const { return m_location.kind == DbLocation::Kind::Postgres; }
+    QString backupPath() const { return m_backupPath; } // set when a seed database was migrated
+    Result<int> schemaVersion() const;
+
+    // Runs `work` in one write transaction: committed when it succeeds, else rolled back, so
+    // nothing is left half-written. Nested calls join the outer transaction (a service that saves
+    // a member, links its keys and audits it calls repositories that each use transactions); when
+    // a nested call fails, the outer transaction is rolled back even if its `work` goes on and
+    // returns success (it then returns the nested call's error).
+    Status transaction(const std::function<Status()> &work);
+    bool inTransaction() const { return m_depth > 0; }
+
+    // The SQL type of an amount of USD: REAL on SQLite, DOUBLE PRECISION on PostgreSQL.
+    QString moneyType() const;
+    // Qt SQL's connection name (for Sql.h).
+    QString connectionName() const { return m_connection; }
+
+    // Tests: called before every statement (a transaction's BEGIN and COMMIT too) with its running
+    // number (1, 2, …) since this was set; returning true makes that statement fail as the
+    // database would. Null: no faults.
+    using FaultInjector = std::function<bool(int statement, const QString &sql)>;
+    void setFaultInjector(FaultInjector injector);
+    // Whether the statement about to run should fail (counts it). Used by Sql.
+    bool injectFault(const QString &sql) const;
+
+private:
+    Status beginWrite();
+    bool isSeedDatabase() const;
+    Status backUpSeed();
+    Status makePrivate(const QString &path) const;
+
+    QString m_connection;
+    DbLocation m_location;
+    QString m_backupPath;
+    int m_depth = 0;
+    bool m_rollbackOnly = false; // a joined transaction failed: the outermost one must not commit
+    StoreError m_innerError;
+    FaultInjector m_injector;
+    mutable int m_statements = 0;
+};
+
+} // namespace orteam

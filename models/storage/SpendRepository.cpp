@@ -1,0 +1,255 @@
+#include "SpendRepository.h"
+
+#include "Database.h"
+#include "Schema.h"
+#include "SpendRows.h"
+#include "Sql.h"
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+QString iso(const QDate &day)
+{
+    return day.toString(Qt::ISODate);
+}
+
+QDate dayOf(const QVariant &v)
+{
+    return QDate::fromString(v.toString(), Qt::ISODate);
+}
+
+// A statement over SpendRows::summed (or costRows(true)): binds the range (and the member).
+Sql &bindRange(Sql &q, const QDate &from, const QDate &to)
+{
+    return q.bind(u":from"_s, iso(from)).bind(u":to"_s, iso(to));
+}
+} // namespace
+
+Result<QHash<QString, MemberSpend>> SpendRepository::memberSpend(const QDate &from, const QDate &to) const
+{
+    Sql q(m_db, SpendRows::summed(u"member"_s, false), u"Cannot read the members' spend"_s);
+    if (Status s = bindRange(q, from, to).exec(); !s)
+        return s.error();
+    QHash<QString, MemberSpend> out;
+    while (q.next())
+        out.insert(q.value(0).toString(), MemberSpend{q.value(1).toDouble(), q.value(2).toLongLong()});
+    return out;
+}
+
+Result<QHash<QString, double>> SpendRepository::memberCost(const QDate &from, const QDate &to) const
+{
+    // Whole calendar months from the member-month rollup; the ragged ends (and a range inside
+    // one month) from the sources, which is at most two partial months of rows.
+    QHash<QString, double> out;
+    const QDate firstWhole = from.day() == 1 ? from : QDate(from.year(), from.month(), 1).addMonths(1);
+    const QDate lastWhole = to.day() == to.daysInMonth() ? to : QDate(to.year(), to.month(), 1).addDays(-1);
+    QList<std::pair<QDate, QDate>> edges;
+    if (firstWhole > lastWhole) {
+        edges.append({from, to});
+    } else {
+        if (from < firstWhole)
+            edges.append({from, firstWhole.addDays(-1)});
+        if (lastWhole < to)
+            edges.append({lastWhole.addDays(1), to});
+        Sql q(m_db, u"SELECT member, SUM(cost) FROM spend_member_month WHERE month >= :from AND month <= :to GROUP BY member"_s,
+              u"Cannot read the members' monthly spend"_s);
+        if (Status s = q.bind(u":from"_s, firstWhole.toString(u"yyyy-MM"_s)).bind(u":to"_s, lastWhole.toString(u"yyyy-MM"_s)).exec(); !s)
+            return s.error();
+        while (q.next())
+            out[q.value(0).toString()] += q.value(1).toDouble();
+    }
+    for (const auto &[edgeFrom, edgeTo] : std::as_const(edges)) {
+        const Result<QHash<QString, MemberSpend>> part = memberSpend(edgeFrom, edgeTo);
+        if (!part)
+            return part.error();
+        for (auto [member, spend] : part->asKeyValueRange())
+            out[member] += spend.cost;
+    }
+    // Links moved away leave a member's months at (nearly) zero: no spend, so not listed.
+    out.removeIf([](QHash<QString, double>::iterator it) { return sqlvalue::cleanMoney(it.value()) == 0; });
+    return out;
+}
+
+Result<double> SpendRepository::spentOn(const QString &user, const QDate &day) const
+{
+    Sql q(m_db, u"SELECT total_cost FROM user_usage WHERE user_id = :user AND date = :day"_s,
+          u"Cannot read the usage of %1"_s.arg(user));
+    if (Status s = q.bind(u":user"_s, user).bind(u":day"_s, iso(day)).exec(); !s)
+        return s.error();
+    if (!q.next())
+        return StoreError::notFound(u"No usage is recorded for %1 on %2."_s.arg(user, iso(day)));
+    return q.value(0).toDouble();
+}
+
+Result<DailySeries> SpendRepository::dailySpend(const QDate &from, const QDate &to, const QString &member) const
+{
+    // The team's days: one rollup row each; a member's: their rows, summed per day.
+    Sql q(m_db, member.isEmpty() ? u"SELECT day, cost FROM spend_day WHERE day >= :from AND day <= :to"_s
+                                 : SpendRows::summed(u"day"_s, true),
+          member.isEmpty() ? u"Cannot read the team's daily spend"_s : u"Cannot read the daily spend of %1"_s.arg(member));
+    bindRange(q, from, to);
+    if (!member.isEmpty())
+        q.bind(u":member"_s, member);
+    if (Status s = q.exec(); !s)
+        return s.error();
+    DailySeries out;
+    while (q.next())
+        out.insert(dayOf(q.value(0)), sqlvalue::cleanMoney(q.value(1).toDouble()));
+    return out;
+}
+
+Result<QHash<QString, DailySeries>> SpendRepository::dailySpendByMember(const QDate &from, const QDate &to) const
+{
+    Sql q(m_db, SpendRows::summed(u"member, day"_s, false), u"Cannot read the members' daily spend"_s);
+    if (Status s = bindRange(q, from, to).exec(); !s)
+        return s.error();
+    QHash<QString, DailySeries> out;
+    while (q.next())
+        out[q.value(0).toString()].insert(dayOf(q.value(1)), q.value(2).toDouble());
+    return out;
+}
+
+Result<DailySeries> SpendRepository::keyDailySpend(const QString &keyHash, const QDate &from, const QDate &to) const
+{
+    Sql q(m_db, u"SELECT day, usage_daily FROM key_snapshots WHERE key_hash = :key AND day >= :from AND day <= :to"_s,
+          u"Cannot read the key's daily spend"_s);
+    if (Status s = bindRange(q, from, to).bind(u":key"_s, keyHash).exec(); !s)
+        return s.error();
+    DailySeries out;
+    while (q.next())
+        out.insert(dayOf(q.value(0)), q.value(1).toDouble());
+    return out;
+}
+
+Result<QHash<QString, TrendSums>> SpendRepository::memberTrendSums(const QDate &from, const QDate &to) const
+{
+    // Σ cost and Σ (day index × cost) per member, the index counted from `from`; linear in the
+    // cost, so the rows need no grouping by day first. A month's report reads 60 days of every
+    // member here and returns a row per member, not a row per member and day.
+    const QString index = m_db.isPostgres() ? u"(CAST(day AS DATE) - CAST(:from AS DATE))"_s
+                                            : u"(julianday(day) - julianday(:from))"_s;
+    Sql q(m_db, u"SELECT member, SUM(cost), SUM(%1 * cost) FROM (%2) AS s GROUP BY member"_s.arg(index, SpendRows::costRows(true)),
+          u"Cannot read the members' spend trends"_s);
+    if (Status s = bindRange(q, from, to).exec(); !s)
+        return s.error();
+    QHash<QString, TrendSums> out;
+    while (q.next())
+        out.insert(q.value(0).toString(), TrendSums{q.value(1).toDouble(), q.value(2).toDouble()});
+    return out;
+}
+
+Result<QList<ModelUse>> SpendRepository::memberModelUses(const QDate &from, const QDate &to) const
+{
+    Sql q(m_db,
+          u"SELECT mk.member_name, ka.model, MIN(ka.day), SUM(ka.usage), SUM(ka.requests) FROM key_activity ka "
+          "JOIN member_keys mk ON mk.key_hash = ka.key_hash WHERE ka.day >= :from AND ka.day <= :to AND ka.requests > 0 "
+          "GROUP BY mk.member_name, ka.model ORDER BY mk.member_name, ka.model"_s,
+          u"Cannot read the models members used"_s);
+    if (Status s = bindRange(q, from, to).exec(); !s)
+        return s.error();
+    QList<ModelUse> out;
+    while (q.next())
+        out << ModelUse{q.value(0).toString(), q.value(1).toString(), dayOf(q.value(2)), q.value(3).toDouble(),
+                        q.value(4).toLongLong()};
+    return out;
+}
+
+Result<QList<ModelSpend>> SpendRepository::spendByModel(const QDate &from, const QDate &to) const
+{
+    Sql q(m_db, u"SELECT model, SUM(usage), SUM(requests) FROM model_activity WHERE day >= :from AND day <= :to "
+                "GROUP BY model ORDER BY SUM(usage) DESC, model"_s,
+          u"Cannot read the spend per model"_s);
+    if (Status s = bindRange(q, from, to).exec(); !s)
+        return s.error();
+    QList<ModelSpend> out;
+    while (q.next())
+        out << ModelSpend{q.value(0).toString(), q.value(1).toDouble(), q.value(2).toLongLong()};
+    return out;
+}
+
+Result<QList<WeeklyReportRow>> SpendRepository::weeklyReport(const QDate &today) const
+{
+    return usageReport(today.addDays(-6), today);
+}
+
+Result<QList<WeeklyReportRow>> SpendRepository::usageReport(const QDate &from, const QDate &to) const
+{
+    Sql q(m_db,
+          u"SELECT u.member, u.cost, u.requests, m.daily_limit_override, t.default_daily_limit FROM ("_s
+              + SpendRows::summed(u"member"_s, false)
+              + u") AS u LEFT JOIN members m ON m.name = u.member LEFT JOIN tiers t ON t.name = m.tier "
+                "ORDER BY u.cost DESC, u.member"_s,
+          u"Cannot read the usage report"_s);
+    if (Status s = bindRange(q, from, to).exec(); !s)
+        return s.error();
+    QList<WeeklyReportRow> out;
+    while (q.next()) {
+        WeeklyReportRow row;
+        row.user = q.value(0).toString();
+        row.weeklyCost = std::round(q.value(1).toDouble() * 10000.0) / 10000.0;
+        row.requests = q.value(2).toLongLong();
+        row.dailyLimit = !q.value(3).isNull() ? sqlvalue::optionalMoney(q.value(3)) : sqlvalue::optionalMoney(q.value(4));
+        out << row;
+    }
+    return out;
+}
+
+Result<TeamReport> SpendRepository::teamReport(ReportPeriod period, const QDate &to, const QDate &today) const
+{
+    const int days = reportDays(period);
+    const QDate from = to.addDays(1 - days);
+    const Result<QList<WeeklyReportRow>> current = usageReport(from, to);
+    if (!current)
+        return current.error();
+    const Result<QList<WeeklyReportRow>> previous = usageReport(from.addDays(-days), from.addDays(-1));
+    if (!previous)
+        return previous.error();
+    const auto [trendFrom, trendTo] = trendWindow(period, to, today.addDays(-1));
+    const Result<QHash<QString, TrendSums>> trends = memberTrendSums(trendFrom, trendTo);
+    if (!trends)
+        return trends.error();
+    return buildTeamReport(period, to, *current, *previous, *trends, today.addDays(-1));
+}
+
+Result<bool> SpendRepository::checkRollups(QString *problem) const
+{
+    // Each rollup row against the sources' sum; a row missing on one side counts as zero (taking
+    // away every row of a day leaves the rollup's row at zero, not gone). Money is summed in a
+    // different order on each side, hence the small tolerance.
+    const QStringList checks{
+        u"SELECT COALESCE(r.day, s.day), r.cost, s.cost FROM spend_day r FULL OUTER JOIN "
+        "(SELECT day, SUM(cost) AS cost FROM (%1) AS a GROUP BY day) s ON s.day = r.day "
+        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(SpendRows::costRows()),
+        u"SELECT COALESCE(r.member, s.member) || ' ' || COALESCE(r.month, s.month), r.cost, s.cost FROM spend_member_month r "
+        "FULL OUTER JOIN (SELECT member, substr(day, 1, 7) AS month, SUM(cost) AS cost FROM (%1) AS a "
+        "GROUP BY member, substr(day, 1, 7)) s ON s.member = r.member AND s.month = r.month "
+        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(SpendRows::costRows()),
+    };
+    for (const QString &sql : checks) {
+        Sql q(m_db, sql, u"Cannot check the spend rollups"_s);
+        if (Status s = q.exec(); !s) {
+            if (problem)
+                *problem = s.errorText();
+            return s.error();
+        }
+        if (q.next()) {
+            if (problem)
+                *problem = u"%1: the rollup says %2, the usage rows and key snapshots say %3"_s.arg(
+                q.value(0).toString(), q.value(1).isNull() ? u"nothing"_s : QString::number(q.value(1).toDouble()),
+                    q.value(2).isNull() ? u"nothing"_s : QString::number(q.value(2).toDouble()));
+            return false;
+        }
+    }
+    return true;
+}
+
+Status SpendRepository::rebuildRollups()
+{
+    return m_db.transaction([&] { return Schema::fillRollups(m_db); });
+}
+
+} // namespace orteam

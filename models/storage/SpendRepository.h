@@ -1,0 +1,70 @@
+#pragma once
+
+#include "Team.h"
+#include "Report.h"
+#include "Spend.h"
+#include "StoreResult.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+namespace orteam {
+
+class Database;
+
+struct MemberSpend
+{
+    double cost = 0;
+    qint64 requests = 0; // requests are known for gateway and seed rows; key counters carry none
+};
+
+struct ModelSpend
+{
+    QString model;
+    double cost = 0;
+    qint64 requests = 0;
+};
+
+// What members spent, read from the rows that make it up (usage rows, linked keys' snapshots and
+// activity; one definition of them, SpendRows in the source) and from the rollups the schema's
+// triggers keep. Reads only, but for checking and rebuilding the rollups.
+class SpendRepository
+{
+public:
+    explicit SpendRepository(Database &db) : m_db(db) {}
+
+    // Each member's spend over [from, to] (UTC days) from every source.
+    Result<QHash<QString, MemberSpend>> memberSpend(const QDate &from, const QDate &to) const;
+    // The same costs (no requests) read mostly from the member-month rollup (ranking a year).
+    Result<QHash<QString, double>> memberCost(const QDate &from, const QDate &to) const;
+    // The seed's user_usage for one user and day (NotFound when there is no row).
+    Result<double> spentOn(const QString &user, const QDate &day) const;
+    // Spend per day: the team's (member empty) or one member's; per member; one key's.
+    Result<DailySeries> dailySpend(const QDate &from, const QDate &to, const QString &member = {}) const;
+    Result<QHash<QString, DailySeries>> dailySpendByMember(const QDate &from, const QDate &to) const;
+    Result<DailySeries> keyDailySpend(const QString &keyHash, const QDate &from, const QDate &to) const;
+    Result<QHash<QString, TrendSums>> memberTrendSums(const QDate &from, const QDate &to) const;
+    Result<QList<ModelUse>> memberModelUses(const QDate &from, const QDate &to) const;
+    Result<QList<ModelSpend>> spendByModel(const QDate &from, const QDate &to) const;
+
+    // The seed's weekly report: the last 7 days including `today`, by cost descending (then by
+    // user); users with spend but no budget are included with a null limit.
+    Result<QList<WeeklyReportRow>> weeklyReport(const QDate &today) const;
+    Result<QList<WeeklyReportRow>> usageReport(const QDate &from, const QDate &to) const;
+    // The weekly or monthly team report ending on `to`; `today` (UTC) tells which days are complete.
+    Result<TeamReport> teamReport(ReportPeriod period, const QDate &to,
+                                  const QDate &today = QDateTime::currentDateTimeUtc().date()) const;
+
+    // The rollups against the rows they add up: ok(true) when they agree, ok(false) with the
+    // first difference in *problem; an error when they could not be read.
+    Result<bool> checkRollups(QString *problem) const;
+    Status rebuildRollups();
+
+private:
+    Database &m_db;
+};
+
+} // namespace orteam

@@ -1,0 +1,28 @@
+#pragma once
+
+// Storage-internal (Schema.cpp, SpendRepository.cpp): no header outside storage includes this.
+
+#include <QString>
+
+namespace orteam::SpendRows {
+
+// The one definition of the rows members' spend is made of, as (member, day, cost, requests):
+//   - usage rows (the seed's and orteam-gateway's user_usage): their member's, cost and requests;
+//   - snapshots of linked keys (key_snapshots × member_keys): the cost of the key's day;
+//   - activity of linked keys (key_activity × member_keys): the requests only (the key's snapshot
+//     already counts the money).
+// Every runtime spend query is built from it: the rollups (what they add up and their check),
+// members' spend and daily series, reports and their trends. The member_daily_spend view (schema
+// version 3) is this same union, written out in the migration as it was created, for people and
+// tools that query the database directly.
+
+// Every (member, day, cost) row that carries money: usage rows and linked keys' snapshots.
+// `ranged`: only days in [:from, :to], read through each table's day index.
+QString costRows(bool ranged = false);
+
+// Spend over [:from, :to] summed per `keys` ("member", "day" or "member, day"), with columns
+// keys…, cost, requests; `oneMember`: only :member's. Each source is summed on its own before the
+// union, so a year of a thousand members is a few thousand rows to add up, not 365,000.
+QString summed(const QString &keys, bool oneMember);
+
+} // namespace orteam::SpendRows

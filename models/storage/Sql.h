@@ -1,0 +1,66 @@
+#pragma once
+
+// Only storage sources include this: Qt SQL stays out of every header the rest of orteam sees.
+
+#include "Database.h"
+#include "StoreResult.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QHash>
+#include <QList>
+#include <QVariant>
+
+#include <optional>
+#include <utility>
+
+namespace orteam {
+
+// One statement with named binds (":name"), run against a Database: prepare, bind, exec and the
+// error as a StoreError in one place, instead of a hand-spelled block per query. `what` says what
+// the statement is for, as a person reads it ("Cannot read the members"): a failure's message is
+// "<what>: <the driver's text>", since services show it to people. A statement that fails logs its
+// first words (never its values: they may be emails or token hashes). The database's fault
+// injector (tests) is asked before every statement runs.
+class Sql
+{
+public:
+    Sql(const Database &db, const QString &sql, const QString &what = {});
+
+    Sql &bind(const QString &name, const QVariant &value); // name with its colon: ":member"
+    Status exec(); // prepares (once), binds, runs; may run again after new binds. No binds: runs as is
+    bool next() { return m_query.next(); }
+    QVariant value(int column) const { return m_query.value(column); }
+    int rowsAffected() const { return m_query.numRowsAffected(); }
+    QSqlQuery &query() { return m_query; }
+    // Runs the statement and answers its first two columns as key → value (key hash → member, …).
+    Result<QHash<QString, QString>> textPairs();
+
+    // Runs a statement without binds (DDL, pragmas).
+    static Status run(const Database &db, const QString &sql, const QString &what = {});
+
+private:
+    Status failed(const QString &driverText) const;
+
+    const Database &m_db;
+    QString m_sql;
+    QString m_what;
+    QSqlQuery m_query;
+    QList<std::pair<QString, QVariant>> m_binds;
+    bool m_prepared = false;
+};
+
+// Values as the schema stores them.
+namespace sqlvalue {
+QVariant money(const std::optional<double> &v);     // NULL when absent
+QVariant text(const QString &s);                   // '' for a null QString (NOT NULL columns)
+QVariant nullableText(const std::optional<QString> &s);
+std::optional<double> optionalMoney(const QVariant &v);
+QString listToJson(const std::optional<QStringList> &list);
+QVariant nullableList(const std::optional<QStringList> &list); // JSON text, NULL when absent
+std::optional<QStringList> listFromJson(const QVariant &v);
+double cleanMoney(double v); // a rollup sum of 1e-17 is 0
+} // namespace sqlvalue
+
+} // namespace orteam

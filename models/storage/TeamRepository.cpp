@@ -1,0 +1,284 @@
+#include "TeamRepository.h"
+
+#include "Database.h"
+#include "Sql.h"
+
+#include <QDateTime>
+#include <QSet>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+QString noMember(const QString &name)
+{
+    return u"There is no member named \"%1\"."_s.arg(name);
+}
+
+Result<bool> memberExists(const Database &db, const QString &name)
+{
+    Sql q(db, u"SELECT COUNT(*) FROM members WHERE name = :name"_s, u"Cannot read the members"_s);
+    if (Status s = q.bind(u":name"_s, name).exec(); !s)
+        return s.error();
+    return q.next() && q.value(0).toInt() > 0;
+}
+
+// Links a key to a member known to exist; a key linked to someone else moves.
+Status upsertLink(const Database &db, const QString &memberName, const QString &keyHash)
+{
+    return Sql(db, u"INSERT INTO member_keys (key_hash, member_name) VALUES (:key, :member) "
+                   "ON CONFLICT (key_hash) DO UPDATE SET member_name = excluded.member_name"_s,
+               u"Cannot link the key to %1"_s.arg(memberName))
+        .bind(u":key"_s, keyHash)
+        .bind(u":member"_s, memberName)
+        .exec();
+}
+} // namespace
+
+Result<QList<Tier>> TeamRepository::tiers() const
+{
+    Sql q(m_db, u"SELECT name, default_daily_limit, allowed_models, fallback_model, guardrail_id FROM tiers ORDER BY "
+                "CASE name WHEN 'free' THEN 0 WHEN 'basic' THEN 1 WHEN 'pro' THEN 2 WHEN 'enterprise' THEN 3 ELSE 4 END, name"_s,
+          u"Cannot read the tiers"_s);
+    if (Status s = q.exec(); !s)
+        return s.error();
+    QList<Tier> out;
+    while (q.next())
+        out << Tier{q.value(0).toString(), sqlvalue::optionalMoney(q.value(1)), sqlvalue::listFromJson(q.value(2)),
+                    q.value(3).toString(), q.value(4).toString()};
+    return out;
+}
+
+Status TeamRepository::saveTier(const Tier &t)
+{
+    if (t.name.trimmed().isEmpty())
+        return StoreError::invalid(u"A tier needs a name."_s);
+    return Sql(m_db,
+               u"INSERT INTO tiers (name, default_daily_limit, allowed_models, fallback_model, guardrail_id) "
+               "VALUES (:name, :limit, :models, :fallback, :guardrail) "
+               "ON CONFLICT (name) DO UPDATE SET default_daily_limit = excluded.default_daily_limit, "
+               "allowed_models = excluded.allowed_models, fallback_model = excluded.fallback_model, "
+               "guardrail_id = excluded.guardrail_id"_s,
+               u"Cannot save the %1 tier"_s.arg(t.name.trimmed()))
+        .bind(u":name"_s, t.name.trimmed())
+        .bind(u":limit"_s, sqlvalue::money(t.defaultDailyLimit))
+        .bind(u":models"_s, sqlvalue::nullableList(t.allowedModels))
+        .bind(u":fallback"_s, sqlvalue::text(t.fallbackModel))
+        .bind(u":guardrail"_s, sqlvalue::text(t.guardrailId))
+        .exec();
+}
+
+Status TeamRepository::deleteTier(const QString &name)
+{
+    // One transaction: no member can be given the tier between the count and the delete.
+    return m_db.transaction([&]() -> Status {
+        Sql users(m_db, u"SELECT COUNT(*) FROM members WHERE tier = :tier"_s, u"Cannot read the members of the %1 tier"_s.arg(name));
+        if (Status s = users.bind(u":tier"_s, name).exec(); !s)
+            return s;
+        if (const int n = users.next() ? users.value(0).toInt() : 0; n > 0)
+            return StoreError::conflict(u"The %1 tier still has %2 member(s); give them another tier first."_s.arg(name).arg(n));
+        Sql q(m_db, u"DELETE FROM tiers WHERE name = :name"_s, u"Cannot delete the %1 tier"_s.arg(name));
+        if (Status s = q.bind(u":name"_s, name).exec(); !s)
+            return s;
+        if (q.rowsAffected() == 0)
+            return StoreError::notFound(u"There is no tier named \"%1\"."_s.arg(name));
+        return {};
+    });
+}
+
+Status TeamRepository::setTierGuardrail(const QString &tier, const QString &guardrailId)
+{
+    Sql q(m_db, u"UPDATE tiers SET guardrail_id = :guardrail WHERE name = :name"_s,
+          u"Cannot save the %1 tier's guardrail"_s.arg(tier));
+    if (Status s = q.bind(u":guardrail"_s, sqlvalue::text(guardrailId)).bind(u":name"_s, tier).exec(); !s)
+        return s;
+    if (q.rowsAffected() == 0)
+        return StoreError::notFound(u"There is no tier named \"%1\"."_s.arg(tier));
+    return {};
+}
+
+Result<QList<Member>> TeamRepository::members() const
+{
+    QList<Member> out;
+    QHash<QString, qsizetype> index;
+    {
+        Sql q(m_db, u"SELECT name, email, tier, daily_limit_override, active FROM members ORDER BY name"_s,
+              u"Cannot read the members"_s);
+        if (Status s = q.exec(); !s)
+            return s.error();
+        while (q.next()) {
+            index.insert(q.value(0).toString(), out.size());
+            out << Member{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                          sqlvalue::optionalMoney(q.value(3)), q.value(4).toInt() != 0, {}};
+        }
+    }
+    Sql k(m_db, u"SELECT member_name, key_hash FROM member_keys ORDER BY key_hash"_s, u"Cannot read the members' keys"_s);
+    if (Status s = k.exec(); !s)
+        return s.error();
+    while (k.next()) {
+        const auto it = index.constFind(k.value(0).toString());
+        if (it != index.cend())
+            out[*it].keyHashes << k.value(1).toString();
+    }
+    return out;
+}
+
+Result<Member> TeamRepository::member(const QString &name) const
+{
+    Member m;
+    {
+        Sql q(m_db, u"SELECT name, email, tier, daily_limit_override, active FROM members WHERE name = :name"_s,
+              u"Cannot read the member %1"_s.arg(name));
+        if (Status s = q.bind(u":name"_s, name).exec(); !s)
+            return s.error();
+        if (!q.next())
+            return StoreError::notFound(noMember(name));
+        m = Member{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                   sqlvalue::optionalMoney(q.value(3)), q.value(4).toInt() != 0, {}};
+    }
+    Sql k(m_db, u"SELECT key_hash FROM member_keys WHERE member_name = :name ORDER BY key_hash"_s,
+          u"Cannot read the keys of %1"_s.arg(name));
+    if (Status s = k.bind(u":name"_s, name).exec(); !s)
+        return s.error();
+    while (k.next())
+        m.keyHashes << k.value(0).toString();
+    return m;
+}
+
+Status TeamRepository::checkTier(const QString &tier) const
+{
+    if (tier.isEmpty())
+        return {}; // no tier yet is allowed; an unknown one is not
+    Sql q(m_db, u"SELECT COUNT(*) FROM tiers WHERE name = :name"_s, u"Cannot read the tiers"_s);
+    if (Status s = q.bind(u":name"_s, tier).exec(); !s)
+        return s;
+    if (q.next() && q.value(0).toInt() > 0)
+        return {};
+    return StoreError::invalid(u"There is no tier named \"%1\"."_s.arg(tier));
+}
+
+Status TeamRepository::addMember(const Member &m)
+{
+    // The domain's one rule for names (not empty, not too long, no control characters), as a
+    // roster import and every form apply it.
+    if (const QString why = memberNameProblem(m.name); !why.isEmpty())
+        return StoreError::invalid(why);
+    const QString name = m.name.trimmed();
+    const Result<bool> exists = memberExists(m_db, name);
+    if (!exists)
+        return exists.error();
+    if (*exists)
+        return StoreError::conflict(u"There is already a member named \"%1\"."_s.arg(name));
+    if (Status s = checkTier(m.tier); !s)
+        return s;
+    return Sql(m_db,
+               u"INSERT INTO members (name, email, tier, daily_limit_override, active, created_at) "
+               "VALUES (:name, :email, :tier, :limit, :active, :at)"_s,
+               u"Cannot add the member %1"_s.arg(name))
+        .bind(u":name"_s, name)
+        .bind(u":email"_s, sqlvalue::text(m.email.trimmed()))
+        .bind(u":tier"_s, sqlvalue::text(m.tier))
+        .bind(u":limit"_s, sqlvalue::money(m.dailyLimitOverride))
+        .bind(u":active"_s, m.active ? 1 : 0)
+        .bind(u":at"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+        .exec();
+}
+
+Status TeamRepository::updateMember(const Member &m)
+{
+    if (Status s = checkTier(m.tier); !s)
+        return s;
+    Sql q(m_db,
+          u"UPDATE members SET email = :email, tier = :tier, daily_limit_override = :limit, active = :active "
+          "WHERE name = :name"_s,
+          u"Cannot save the member %1"_s.arg(m.name));
+    q.bind(u":email"_s, sqlvalue::text(m.email))
+        .bind(u":tier"_s, sqlvalue::text(m.tier))
+        .bind(u":limit"_s, sqlvalue::money(m.dailyLimitOverride))
+        .bind(u":active"_s, m.active ? 1 : 0)
+        .bind(u":name"_s, m.name);
+    if (Status s = q.exec(); !s)
+        return s;
+    if (q.rowsAffected() != 1)
+        return StoreError::notFound(noMember(m.name));
+    return {};
+}
+
+Status TeamRepository::saveMembers(const QList<Member> &members)
+{
+    return m_db.transaction([&]() -> Status {
+        for (const Member &m : members) {
+            const Result<bool> exists = memberExists(m_db, m.name);
+            Status saved = !exists ? Status(exists.error()) : *exists ? updateMember(m) : addMember(m);
+            if (!saved)
+                return StoreError{saved.error().kind, u"%1: %2 Nothing was saved."_s.arg(m.name, saved.errorText())};
+        }
+        return {};
+    });
+}
+
+Status TeamRepository::linkKey(const QString &memberName, const QString &keyHash)
+{
+    // Asked first rather than told by the foreign key: on PostgreSQL a failed insert would leave
+    // an enclosing transaction unable to ask afterwards.
+    const Result<bool> exists = memberExists(m_db, memberName);
+    if (!exists)
+        return exists.error();
+    if (!*exists)
+        return StoreError::notFound(noMember(memberName));
+    return upsertLink(m_db, memberName, keyHash);
+}
+
+Status TeamRepository::unlinkKey(const QString &keyHash)
+{
+    return Sql(m_db, u"DELETE FROM member_keys WHERE key_hash = :key"_s, u"Cannot unlink the key"_s)
+        .bind(u":key"_s, keyHash)
+        .exec();
+}
+
+Status TeamRepository::setKeys(const QString &memberName, const QStringList &keyHashes)
+{
+    return m_db.transaction([&]() -> Status {
+        const Result<bool> exists = memberExists(m_db, memberName);
+        if (!exists)
+            return exists.error();
+        if (!*exists)
+            return StoreError::notFound(noMember(memberName));
+        QSet<QString> current;
+        {
+            Sql q(m_db, u"SELECT key_hash FROM member_keys WHERE member_name = :member"_s,
+                  u"Cannot read the keys of %1"_s.arg(memberName));
+            if (Status s = q.bind(u":member"_s, memberName).exec(); !s)
+                return s;
+            while (q.next())
+                current.insert(q.value(0).toString());
+        }
+        const QSet<QString> wanted(keyHashes.cbegin(), keyHashes.cend());
+        // Only what changes is written: re-linking a key the member has would make the rollup
+        // triggers take its whole history away and add it back.
+        Sql unlink(m_db, u"DELETE FROM member_keys WHERE key_hash = :key"_s, u"Cannot unlink a key from %1"_s.arg(memberName));
+        for (const QString &hash : std::as_const(current)) {
+            if (!wanted.contains(hash)) {
+                if (Status s = unlink.bind(u":key"_s, hash).exec(); !s)
+                    return s;
+            }
+        }
+        for (const QString &hash : keyHashes) {
+            if (!current.contains(hash)) {
+                if (Status s = upsertLink(m_db, memberName, hash); !s)
+                    return s;
+                current.insert(hash); // a hash given twice is linked once
+            }
+        }
+        return {};
+    });
+}
+
+Result<QHash<QString, QString>> TeamRepository::keyOwners() const
+{
+    return Sql(m_db, u"SELECT key_hash, member_name FROM member_keys"_s, u"Cannot read which member each key belongs to"_s)
+        .textPairs();
+}
+
+} // namespace orteam

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "StoreResult.h"
+#include "Team.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace orteam {
+
+class Database;
+
+// Tiers, members and which member each key belongs to. Checks what the database must never hold
+// (an unknown tier, a duplicate member, a member name with control characters); the rules of
+// what a person may change are the services'.
+class TeamRepository
+{
+public:
+    explicit TeamRepository(Database &db) : m_db(db) {}
+
+    // Tiers, in the order people expect (free, basic, pro, enterprise, then by name).
+    Result<QList<Tier>> tiers() const;
+    Status saveTier(const Tier &tier);               // adds or replaces
+    Status deleteTier(const QString &name);          // Conflict while members have it; NotFound
+    Status setTierGuardrail(const QString &tier, const QString &guardrailId);
+
+    // Members, by name, with their linked key hashes.
+    Result<QList<Member>> members() const;
+    Result<Member> member(const QString &name) const; // NotFound when there is none
+    Status addMember(const Member &member);           // Conflict when the name exists; Invalid tier/name
+    Status updateMember(const Member &member);        // NotFound; Invalid tier
+    // Adds or updates each member, in one transaction: all saved, or none (a roster import).
+    Status saveMembers(const QList<Member> &members);
+
+    Status linkKey(const QString &memberName, const QString &keyHash); // moves a key linked to another
+    Status unlinkKey(const QString &keyHash);
+    // Replaces a member's links with exactly `keyHashes`, in one transaction.
+    Status setKeys(const QString &memberName, const QStringList &keyHashes);
+    Result<QHash<QString, QString>> keyOwners() const; // key hash → member name
+
+private:
+    Status checkTier(const QString &tier) const;
+    Database &m_db;
+};
+
+} // namespace orteam

@@ -1,0 +1,194 @@
+#include "UsageRepository.h"
+
+#include "Database.h"
+#include "Sql.h"
+
+#include <QMap>
+#include <QSet>
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+// OpenRouter reports a day per model endpoint and provider; we keep a day per model.
+struct DayModelSum
+{
+    double usage = 0;
+    qint64 requests = 0, prompt = 0, completion = 0;
+};
+using DayModelSums = QMap<std::pair<QString, QString>, DayModelSum>; // (day, model) → sums
+
+DayModelSums sumByDayAndModel(const QList<ActivityItem> &items, QSet<QString> *days)
+{
+    DayModelSums sums;
+    for (const ActivityItem &a : items) {
+        if (!a.date.isValid())
+            continue;
+        const QString day = a.date.toString(Qt::ISODate);
+        days->insert(day);
+        DayModelSum &sum = sums[{day, a.model}];
+        sum.usage += a.usage;
+        sum.requests += a.requests;
+        sum.prompt += a.promptTokens;
+        sum.completion += a.completionTokens;
+    }
+    return sums;
+}
+
+// The seed's record_user_usage as one statement: adds to the member's day, so two processes (the
+// gateway, the seed's scripts) recording at once lose nothing.
+Sql addUsage(const Database &db)
+{
+    return Sql(db, u"INSERT INTO user_usage (user_id, date, total_cost, request_count) VALUES (:user, :day, :cost, :requests) "
+                   "ON CONFLICT (user_id, date) DO UPDATE SET total_cost = user_usage.total_cost + excluded.total_cost, "
+                   "request_count = user_usage.request_count + excluded.request_count"_s,
+               u"Cannot record the usage"_s);
+}
+} // namespace
+
+Status UsageRepository::writeActivity(const QList<ActivityItem> &activity)
+{
+    // The days OpenRouter reports replace what we had for them (a day still running grows), and
+    // days it no longer reports (older than its 30-day window) are left as they are: that is our
+    // history.
+    QSet<QString> days;
+    const DayModelSums sums = sumByDayAndModel(activity, &days);
+    Sql clear(m_db, u"DELETE FROM model_activity WHERE day = :day"_s, u"Cannot record the activity"_s);
+    for (const QString &day : std::as_const(days)) {
+        if (Status s = clear.bind(u":day"_s, day).exec(); !s)
+            return s;
+    }
+    Sql q(m_db, u"INSERT INTO model_activity (day, model, usage, requests, prompt_tokens, completion_tokens) "
+                "VALUES (:day, :model, :usage, :requests, :prompt, :completion)"_s,
+          u"Cannot record the activity"_s);
+    for (auto [dayModel, sum] : sums.asKeyValueRange()) {
+        q.bind(u":day"_s, dayModel.first)
+            .bind(u":model"_s, sqlvalue::text(dayModel.second))
+            .bind(u":usage"_s, sum.usage)
+            .bind(u":requests"_s, sum.requests)
+            .bind(u":prompt"_s, sum.prompt)
+            .bind(u":completion"_s, sum.completion);
+        if (Status s = q.exec(); !s)
+            return s;
+    }
+    return {};
+}
+
+Status UsageRepository::writeKeyActivity(const QHash<QString, QList<ActivityItem>> &perKey)
+{
+    // Per key, the same rule as the account's: the days OpenRouter reports replace ours, older
+    // days stay.
+    Sql clear(m_db, u"DELETE FROM key_activity WHERE key_hash = :key AND day = :day"_s, u"Cannot record the keys' activity"_s);
+    Sql q(m_db, u"INSERT INTO key_activity (key_hash, day, model, usage, requests) VALUES (:key, :day, :model, :usage, :requests)"_s,
+          u"Cannot record the keys' activity"_s);
+    for (auto [hash, items] : perKey.asKeyValueRange()) {
+        QSet<QString> days;
+        const DayModelSums sums = sumByDayAndModel(items, &days);
+        for (const QString &day : std::as_const(days)) {
+            if (Status s = clear.bind(u":key"_s, hash).bind(u":day"_s, day).exec(); !s)
+                return s;
+        }
+        for (auto [dayModel, sum] : sums.asKeyValueRange()) {
+            q.bind(u":key"_s, hash)
+                .bind(u":day"_s, dayModel.first)
+                .bind(u":model"_s, sqlvalue::text(dayModel.second))
+                .bind(u":usage"_s, sum.usage)
+                .bind(u":requests"_s, sum.requests);
+            if (Status s = q.exec(); !s)
+                return s;
+        }
+    }
+    return {};
+}
+
+Status UsageRepository::recordKeySnapshots(const QList<ApiKey> &keys, const QDateTime &takenAt)
+{
+    return recordSync(keys, std::nullopt, takenAt);
+}
+
+Status UsageRepository::recordActivity(const ActivityData &activity)
+{
+    return m_db.transaction([&]() -> Status {
+        if (Status s = writeActivity(activity.account); !s)
+            return s;
+        return writeKeyActivity(activity.perKey);
+    });
+}
+
+Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optional<QList<ActivityItem>> &activity,
+                                   const QDateTime &takenAt, const QHash<QString, QList<ActivityItem>> &keyActivity)
+{
+    // One transaction, so a sync killed half-way leaves the database as it was. Syncing the same
+    // data twice changes nothing.
+    return m_db.transaction([&]() -> Status {
+        if (activity) {
+            if (Status s = writeActivity(*activity); !s)
+                return s;
+        }
+        if (Status s = writeKeyActivity(keyActivity); !s)
+            return s;
+        const QDateTime at = takenAt.toUTC();
+        // The last counters seen on a UTC day win: usage_daily only grows within a day.
+        Sql q(m_db,
+              u"INSERT INTO key_snapshots (key_hash, day, taken_at, usage, usage_daily, usage_weekly, usage_monthly) "
+              "VALUES (:key, :day, :at, :usage, :daily, :weekly, :monthly) ON CONFLICT (key_hash, day) DO UPDATE SET "
+              "taken_at = excluded.taken_at, usage = excluded.usage, usage_daily = excluded.usage_daily, "
+              "usage_weekly = excluded.usage_weekly, usage_monthly = excluded.usage_monthly"_s,
+              u"Cannot record the keys' usage"_s);
+        q.bind(u":day"_s, at.date().toString(Qt::ISODate)).bind(u":at"_s, at.toString(Qt::ISODate));
+        for (const ApiKey &k : keys) {
+            q.bind(u":key"_s, k.hash)
+                .bind(u":usage"_s, k.usage)
+                .bind(u":daily"_s, k.usageDaily)
+                .bind(u":weekly"_s, k.usageWeekly)
+                .bind(u":monthly"_s, k.usageMonthly);
+            if (Status s = q.exec(); !s)
+                return s;
+        }
+        return {};
+    });
+}
+
+Result<int> UsageRepository::snapshotCount(const QDate &day) const
+{
+    Sql q(m_db, u"SELECT COUNT(*) FROM key_snapshots WHERE day = :day"_s, u"Cannot count the key snapshots"_s);
+    if (Status s = q.bind(u":day"_s, day.toString(Qt::ISODate)).exec(); !s)
+        return s.error();
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+Status UsageRepository::recordUsage(const QString &user, const QDate &day, double cost, qint64 requests)
+{
+    if (!std::isfinite(cost) || cost < 0 || requests < 0)
+        return StoreError::invalid(u"Usage must be a finite, non-negative amount."_s);
+    return addUsage(m_db)
+        .bind(u":user"_s, user)
+        .bind(u":day"_s, day.toString(Qt::ISODate))
+        .bind(u":cost"_s, cost)
+        .bind(u":requests"_s, requests)
+        .exec();
+}
+
+Status UsageRepository::recordUsageBatch(const QDate &day, const QHash<QString, std::pair<double, qint64>> &usage)
+{
+    // The same rule as recordUsage: an upstream that reports a negative or infinite cost must not
+    // lower anyone's spend (and so lift their budget). Checked before anything is written.
+    for (auto [user, amount] : usage.asKeyValueRange()) {
+        if (!std::isfinite(amount.first) || amount.first < 0 || amount.second < 0)
+            return StoreError::invalid(u"Usage must be a finite, non-negative amount (%1: %2)."_s.arg(user).arg(amount.first));
+    }
+    return m_db.transaction([&]() -> Status {
+        Sql q = addUsage(m_db);
+        q.bind(u":day"_s, day.toString(Qt::ISODate));
+        for (auto [user, amount] : usage.asKeyValueRange()) {
+            if (Status s = q.bind(u":user"_s, user).bind(u":cost"_s, amount.first).bind(u":requests"_s, amount.second).exec(); !s)
+                return s;
+        }
+        return {};
+    });
+}
+
+} // namespace orteam
