@@ -102,8 +102,9 @@ int runGateway(const QStringList &arguments)
         location->path = DbLocation::defaultSqlitePath();
     }
     Store store;
-    if (!location || !store.open(*location, &error)) {
-        err << "orteam-gateway: " << error << Qt::endl;
+    const Status opened = location ? store.open(*location) : Status(StoreError::invalid(error));
+    if (!opened) {
+        err << "orteam-gateway: " << opened.errorText() << Qt::endl;
         return 4;
     }
 

@@ -68,9 +68,10 @@ bool Gateway::listen(const QHostAddress &address, quint16 port, QString *error)
     return m_http.listen(address, port, error);
 }
 
-Gateway::Status Gateway::status() const
+GatewayStatus Gateway::status() const
 {
-    Status s;
+    GatewayStatus s;
+    s.updatedAt = m_clock().toUTC();
     s.listening = u"%1:%2"_s.arg(m_http.address().toString()).arg(m_http.port());
     s.requestsToday = m_requestsToday;
     s.refusalsToday = m_refusalsToday;
@@ -81,22 +82,38 @@ Gateway::Status Gateway::status() const
 
 bool Gateway::reload(QString *error)
 {
-    const QHash<QString, QString> tokens = m_store->gatewayTokens(error);
-    if (!error->isEmpty())
+    // All of it, or none: a gateway that read the members but not the tiers would refuse (or
+    // admit) by a half-read team. What it had stays in force until a reload succeeds.
+    const Result<QHash<QString, QString>> tokens = m_store->governance().gatewayTokens();
+    if (!tokens) {
+        *error = tokens.errorText();
         return false;
-    QHash<QString, Member> members;
-    for (const Member &m : m_store->members())
-        members.insert(m.name, m);
-    const QList<Tier> tiers = m_store->tiers();
-    QHash<QString, double> spend;
+    }
+    const Result<QList<Member>> members = m_store->team().members();
+    if (!members) {
+        *error = members.errorText();
+        return false;
+    }
+    const Result<QList<Tier>> tiers = m_store->team().tiers();
+    if (!tiers) {
+        *error = tiers.errorText();
+        return false;
+    }
     const QDate day = today();
-    for (auto [name, s] : m_store->memberSpend(day, day, error).asKeyValueRange())
-        spend.insert(name, s.cost);
-    if (!error->isEmpty())
+    const Result<QHash<QString, MemberSpend>> spent = m_store->spend().memberSpend(day, day);
+    if (!spent) {
+        *error = spent.errorText();
         return false;
-    m_tokens = tokens;
-    m_members = members;
-    m_tiers = tiers;
+    }
+    QHash<QString, Member> byName;
+    for (const Member &m : *members)
+        byName.insert(m.name, m);
+    QHash<QString, double> spend;
+    for (auto [name, s] : spent->asKeyValueRange())
+        spend.insert(name, s.cost);
+    m_tokens = *tokens;
+    m_members = byName;
+    m_tiers = *tiers;
     if (day == m_day)
         m_storedSpend = spend; // what this gateway flushed is in it; what it has not is in m_unflushed
     return true;
@@ -105,21 +122,18 @@ bool Gateway::reload(QString *error)
 bool Gateway::flush(QString *error)
 {
     if (!m_unflushed.isEmpty()) {
-        if (!m_store->recordUsageBatch(m_day, m_unflushed, error))
+        if (const Status saved = m_store->usage().recordUsageBatch(m_day, m_unflushed); !saved) {
+            *error = saved.errorText();
             return false; // kept in memory: the next flush tries again
+        }
         for (auto [name, amount] : m_unflushed.asKeyValueRange())
             m_storedSpend[name] += amount.first;
         m_unflushed.clear();
     }
-    // The dashboard shows this in its status bar (a team setting: every dashboard sees it).
-    const Status s = status();
-    const QJsonObject json{{"listening"_L1, s.listening},
-                           {"requests_today"_L1, s.requestsToday},
-                           {"refusals_today"_L1, s.refusalsToday},
-                           {"in_flight"_L1, s.inFlight},
-                           {"updated_at"_L1, m_clock().toUTC().toString(Qt::ISODate)}};
-    QString ignored; // a read-only or busy database must not stop the gateway serving
-    m_store->setSetting(u"gateway_status"_s, QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)), &ignored);
+    // The dashboard shows this in its status bar (a team setting: every dashboard sees it). A
+    // read-only or busy database must not stop the gateway serving: the status is a courtesy.
+    if (const Status shown = m_store->governance().setSetting(GatewayStatus::settingName(), status().toJson()); !shown)
+        qCDebug(lcGateway).noquote() << "status not shown:" << shown.errorText();
     return true;
 }
 
@@ -173,18 +187,17 @@ void Gateway::handle(HttpConnection *connection, const HttpRequest &request)
     if (authorization.isEmpty())
         return refuse(connection, 401, u"Missing Authentication header: send your orteam gateway token as a Bearer token"_s);
     const QString token = QString::fromUtf8(authorization.startsWith("Bearer ") ? authorization.mid(7).trimmed() : QByteArray());
-    const QString hash = Store::hashGatewayToken(token);
+    const QString hash = GovernanceRepository::hashGatewayToken(token);
     if (!m_tokens.contains(hash) && token.startsWith(u"orgw-"_s)
         && (!m_lastTokenReload.isValid() || m_lastTokenReload.msecsTo(m_clock()) >= 1000)) {
         // A token made a moment ago (in the dashboard or the CLI) works at once: read the tokens
         // again, at most once a second, so made-up tokens cannot turn into a database load.
         m_lastTokenReload = m_clock();
-        QString error;
-        const QHash<QString, QString> fresh = m_store->gatewayTokens(&error);
-        if (error.isEmpty()) {
-            m_tokens = fresh;
-            if (fresh.contains(hash) && !m_members.contains(fresh.value(hash)))
-                reload(&error); // a member added just now, too
+        if (const Result<QHash<QString, QString>> fresh = m_store->governance().gatewayTokens()) {
+            m_tokens = *fresh;
+            QString error;
+            if (fresh->contains(hash) && !m_members.contains(fresh->value(hash)) && !reload(&error))
+                Q_EMIT problem(error); // a member added just now, too
         }
     }
     const QString name = m_tokens.value(hash);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "GatewayStatus.h"
 #include "HttpServer.h"
 #include "Team.h"
 
@@ -49,20 +50,12 @@ public:
         int upstreamTimeoutMs = 300'000;   // a long completion may take minutes
     };
 
-    struct Status
-    {
-        QString listening;
-        qint64 requestsToday = 0;
-        qint64 refusalsToday = 0;
-        qint64 inFlight = 0;
-    };
-
     Gateway(Store *store, QNetworkAccessManager *network, const Settings &settings, QObject *parent = nullptr);
     ~Gateway() override; // flushes what is still in memory
 
     bool listen(const QHostAddress &address, quint16 port, QString *error);
     quint16 port() const { return m_http.port(); }
-    Status status() const;
+    GatewayStatus status() const; // what it also writes for the dashboards (updatedAt: now)
     bool reload(QString *error); // re-reads the database now
     bool flush(QString *error);  // writes recorded usage now
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }

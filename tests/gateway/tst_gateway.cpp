@@ -86,9 +86,11 @@ class TestGateway : public QObject
     }
     void addMember(const QString &name, const QString &tier, std::optional<double> limit = std::nullopt)
     {
-        QString error;
-        QVERIFY2(m_store->addMember({name, {}, tier, limit, true, {}}, &error), qPrintable(error));
-        m_tokens.insert(name, *m_store->createGatewayToken(name, &error));
+        const Status added = m_store->team().addMember({name, {}, tier, limit, true, {}});
+        QVERIFY2(added.ok(), qPrintable(added.errorText()));
+        const Result<QString> token = m_store->governance().createGatewayToken(name);
+        QVERIFY2(token.ok(), qPrintable(token.errorText()));
+        m_tokens.insert(name, *token);
     }
 
 private Q_SLOTS:
@@ -101,16 +103,18 @@ private Q_SLOTS:
         QVERIFY(m_fake->start());
         m_store = std::make_unique<Store>();
         QString error;
-        QVERIFY2(m_store->open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error), &error), qPrintable(error));
+        const Status opened = m_store->open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error));
+        QVERIFY2(opened.ok(), qPrintable(opened.errorText()));
         Tier strict{u"strict"_s, 1.0, QStringList{u"openai/gpt-4o-mini"_s}, QString(), {}};
-        QVERIFY(m_store->saveTier(strict, &error));
+        QVERIFY(m_store->team().saveTier(strict).ok());
         m_tokens.clear();
         addMember(u"ann"_s, u"pro"_s, 0.05);
         addMember(u"sid"_s, u"strict"_s);
         addMember(u"gone"_s, u"pro"_s);
-        Member gone = *m_store->member(u"gone"_s);
-        gone.active = false;
-        QVERIFY(m_store->updateMember(gone, &error));
+        Result<Member> gone = m_store->team().member(u"gone"_s);
+        QVERIFY2(gone.ok(), qPrintable(gone.errorText()));
+        gone->active = false;
+        QVERIFY(m_store->team().updateMember(*gone).ok());
         m_upstreamNetwork = std::make_unique<QNetworkAccessManager>();
         startGateway();
     }
@@ -143,11 +147,11 @@ private Q_SLOTS:
         QCOMPARE(upstreamChats(), 0);
         QCOMPARE(m_gateway->status().refusalsToday, 6);
         // A token made while the gateway runs works at once (no wait for the periodic re-read).
-        QString error;
-        QVERIFY(m_store->addMember({u"new"_s, {}, u"pro"_s, std::nullopt, true, {}}, &error));
-        const QString fresh = *m_store->createGatewayToken(u"new"_s, &error);
+        QVERIFY(m_store->team().addMember({u"new"_s, {}, u"pro"_s, std::nullopt, true, {}}).ok());
+        const Result<QString> fresh = m_store->governance().createGatewayToken(u"new"_s);
+        QVERIFY2(fresh.ok(), qPrintable(fresh.errorText()));
         QTest::qWait(1000); // the re-read on an unknown token is at most once a second
-        QCOMPARE(finish(send(fresh, chat(u"openai/gpt-4o-mini"_s))).status, 200);
+        QCOMPARE(finish(send(*fresh, chat(u"openai/gpt-4o-mini"_s))).status, 200);
         // Then an allowed call goes through, with the shared key and the member's attribution.
         a = call(u"ann"_s, u"openai/gpt-4o"_s);
         QCOMPARE(a.status, 200);
@@ -184,7 +188,9 @@ private Q_SLOTS:
         QCOMPARE(upstreamChats(), 4);
         QString error;
         QVERIFY(m_gateway->flush(&error));
-        const TeamReport r = m_store->teamReport(ReportPeriod::Weekly, QDateTime::currentDateTimeUtc().date(), &error);
+        const Result<TeamReport> report = m_store->spend().teamReport(ReportPeriod::Weekly, QDateTime::currentDateTimeUtc().date());
+        QVERIFY2(report.ok(), qPrintable(report.errorText()));
+        const TeamReport &r = *report;
         QCOMPARE(r.rows.size(), 1);
         QCOMPARE(r.rows.at(0).cost, 0.08);
         QCOMPARE(r.rows.at(0).requests, 4);
@@ -202,7 +208,7 @@ private Q_SLOTS:
         QVERIFY(a.body.startsWith(": OPENROUTER PROCESSING"));
         QVERIFY(a.body.contains("\"cost\":0.02"));
         QVERIFY(a.body.trimmed().endsWith("data: [DONE]"));
-        QTRY_COMPARE(m_store->spentOn(u"ann"_s, QDateTime::currentDateTimeUtc().date()).value_or(-1), 0.02);
+        QTRY_COMPARE(m_store->spend().spentOn(u"ann"_s, QDateTime::currentDateTimeUtc().date()).valueOr(-1), 0.02);
     }
 
     void aNegativeUpstreamCostIsNotRecorded()
@@ -216,8 +222,23 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(m_gateway->flush(&error), qPrintable(error));
         const QDate today = QDateTime::currentDateTimeUtc().date();
-        QCOMPARE(m_store->spentOn(u"ann"_s, today).value_or(-1), 0.0);
-        QCOMPARE(m_store->spentOn(u"sid"_s, today).value_or(-1), 0.01);
+        QCOMPARE(m_store->spend().spentOn(u"ann"_s, today).valueOr(-1), 0.0);
+        QCOMPARE(m_store->spend().spentOn(u"sid"_s, today).valueOr(-1), 0.01);
+    }
+
+    void aFailedReloadKeepsTheTeamItHadAndSaysWhy()
+    {
+        // A read that fails must not leave the gateway with half a team (members without their
+        // tiers): the reload fails, names what it could not read, and what it had stays in force.
+        m_store->database().setFaultInjector([](int, const QString &sql) { return sql.contains(u"FROM tiers"_s); });
+        QString error;
+        const bool reloaded = m_gateway->reload(&error);
+        m_store->database().setFaultInjector({});
+        QVERIFY(!reloaded);
+        QVERIFY2(error.contains(u"tiers"_s), qPrintable(error));
+        QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 200);
+        QCOMPARE(call(u"sid"_s, u"openai/gpt-4o"_s).status, 403); // the strict tier still holds
+        QVERIFY2(m_gateway->reload(&error), qPrintable(error));
     }
 
     void badHttpGetsAnAnswerAndNothingBreaks()
@@ -288,7 +309,7 @@ private Q_SLOTS:
         QVERIFY(m_gateway->listen(QHostAddress::LocalHost, 0, &error));
         a = call(u"ann"_s, u"openai/gpt-4o"_s);
         QCOMPARE(a.status, 502);
-        QCOMPARE(m_store->spentOn(u"ann"_s, QDateTime::currentDateTimeUtc().date()).value_or(0), 0.0); // nothing recorded
+        QCOMPARE(m_store->spend().spentOn(u"ann"_s, QDateTime::currentDateTimeUtc().date()).valueOr(0), 0.0); // nothing recorded
     }
 };
 
