@@ -38,17 +38,10 @@ QString memberName(const DemoMember &member)
 void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &history, const QDateTime &now,
                const QList<ActivityItem> &activity, const QHash<QString, QList<ActivityItem>> &perKey)
 {
-    QString error;
     QHash<QString, QString> hashOfName;
     for (const ApiKey &k : keys)
         hashOfName.insert(k.name, k.hash);
     const QDate today = now.toUTC().date();
-    for (const DemoMember &dm : members()) {
-        Member m{memberName(dm), dm.email, dm.tier, std::nullopt, true, {}};
-        store.addMember(m, &error);
-        for (const QString &keyName : dm.keyNames)
-            store.linkKey(m.name, hashOfName.value(keyName), &error);
-    }
     // One snapshot per key and day, as if the dashboard had synced every evening.
     QMap<QDate, QList<ApiKey>> byDay;
     for (const ApiKey &k : keys) {
@@ -64,18 +57,36 @@ void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &histor
             byDay[it.key()] << snap;
         }
     }
-    for (auto it = byDay.cbegin(); it != byDay.cend(); ++it) {
-        const QDateTime at = it.key() == today ? now : QDateTime(it.key(), QTime(23, 55), QTimeZone::utc());
-        store.recordKeySnapshots(it.value(), at, &error);
-    }
-    if (!activity.isEmpty() || !perKey.isEmpty())
-        store.recordSync({}, activity, now, &error, perKey);
-    // Jamal has an own daily limit just under what he spent today: flagged over budget.
-    const double jamalToday = history.value(hashOfName.value(u"jamal-support"_s)).value(today);
-    if (auto jamal = store.member(u"jamal"_s)) {
+    // One transaction: the demo team is there whole, or (said in the log) not at all.
+    const Status seeded = store.transaction([&]() -> Status {
+        for (const DemoMember &dm : members()) {
+            const Member m{memberName(dm), dm.email, dm.tier, std::nullopt, true, {}};
+            if (Status s = store.team().addMember(m); !s)
+                return s;
+            for (const QString &keyName : dm.keyNames) {
+                if (Status s = store.team().linkKey(m.name, hashOfName.value(keyName)); !s)
+                    return s;
+            }
+        }
+        for (auto it = byDay.cbegin(); it != byDay.cend(); ++it) {
+            const QDateTime at = it.key() == today ? now : QDateTime(it.key(), QTime(23, 55), QTimeZone::utc());
+            if (Status s = store.usage().recordKeySnapshots(it.value(), at); !s)
+                return s;
+        }
+        if (!activity.isEmpty() || !perKey.isEmpty()) {
+            if (Status s = store.usage().recordSync({}, activity, now, perKey); !s)
+                return s;
+        }
+        // Jamal has an own daily limit just under what he spent today: flagged over budget.
+        const double jamalToday = history.value(hashOfName.value(u"jamal-support"_s)).value(today);
+        Result<Member> jamal = store.team().member(u"jamal"_s);
+        if (!jamal)
+            return jamal.error();
         jamal->dailyLimitOverride = std::max(0.01, std::floor(jamalToday * 90.0) / 100.0);
-        store.updateMember(*jamal, &error);
-    }
+        return store.team().updateMember(*jamal);
+    });
+    if (!seeded)
+        qWarning("demo: the sample team was not written: %s", qPrintable(seeded.errorText()));
 }
 
 QList<ModelInfo> models()

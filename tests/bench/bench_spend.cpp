@@ -160,7 +160,9 @@ int main(int argc, char *argv[])
     const QDate today = QDateTime::currentDateTimeUtc().date();
     QString error;
     Store store;
-    if (!store.open(*DbLocation::parse(path, &error), &error) || !fill(path, today, &error)) {
+    if (const Status opened = store.open(*DbLocation::parse(path, &error)); !opened)
+        error = opened.errorText();
+    if (!store.isOpen() || !fill(path, today, &error)) {
         std::fprintf(stderr, "cannot prepare the data: %s\n", qPrintable(error));
         return 1;
     }
@@ -173,12 +175,12 @@ int main(int argc, char *argv[])
     KeyListController keys(&client);
     SpendController spend(&store, &keys);
     qsizetype reportRows = 0;
-    const double weekly = medianMs([&] { reportRows = store.weeklyReport(today, &error).size(); });
-    const double teamReport = medianMs([&] { store.teamReport(ReportPeriod::Weekly, today, &error); });
-    const double monthReport = medianMs([&] { store.teamReport(ReportPeriod::Monthly, today, &error); });
+    const double weekly = medianMs([&] { reportRows = store.spend().weeklyReport(today).valueOr({}).size(); });
+    const double teamReport = medianMs([&] { (void)store.spend().teamReport(ReportPeriod::Weekly, today); });
+    const double monthReport = medianMs([&] { (void)store.spend().teamReport(ReportPeriod::Monthly, today); });
     double teamTotal = 0;
     const double daily = medianMs([&] {
-        const auto team = spend.teamDaily(Days);
+        const auto team = spend.teamDaily(Days).valueOr({});
         const auto top = spend.topMembersDaily(Days, 5);
         teamTotal = 0;
         for (const auto &[day, cost] : team)
@@ -188,11 +190,11 @@ int main(int argc, char *argv[])
     const auto seed = byName(runPython({seedWay, u"queries"_s, path, QString::number(Runs)}));
     std::printf("bench spend: %d members x %d days = %d usage rows (SQLite), median of %d runs\n", Members, Days,
                 Members * Days, Runs);
-    line("weekly report query (Store::weeklyReport)", weekly, seed.value(u"weekly"_s).value(0).toDouble(), 20);
+    line("weekly report query (SpendRepository::weeklyReport)", weekly, seed.value(u"weekly"_s).value(0).toDouble(), 20);
     std::printf("  %-46s %9.2f ms   (3 queries: both windows and the trend)\n", "weekly report with change and forecast", teamReport);
     std::printf("  %-46s %9.2f ms   (the same over 2 × 30 days)\n", "monthly report with change and forecast", monthReport);
     line("daily chart series, 365 days, team + top 5", daily, seed.value(u"daily"_s).value(0).toDouble(), 100);
-    const double teamOnly = medianMs([&] { spend.teamDaily(Days); });
+    const double teamOnly = medianMs([&] { (void)spend.teamDaily(Days); });
     std::printf("  %-46s %9.2f ms   (the rest ranks 1,000 members over the year, then 5 series)\n", "of which the team's series", teamOnly);
     if (seed.value(u"weekly"_s).value(1).toLongLong() != reportRows
         || std::abs(seed.value(u"daily"_s).value(1).toDouble() - teamTotal) > 0.05 * teamTotal + 1) {
@@ -230,8 +232,9 @@ int main(int argc, char *argv[])
         const auto r = waitFor<ApiKeyList>([&](auto done) { client.listKeys(true, nullptr, done); });
         QElapsedTimer w;
         w.start();
-        if (!r.ok() || !store.recordSync(r.value, std::nullopt, QDateTime::currentDateTimeUtc(), &error))
-            std::fprintf(stderr, "sync failed: %s %s\n", qPrintable(r.error.message()), qPrintable(error));
+        const Status written = r.ok() ? store.usage().recordSync(r.value, std::nullopt, QDateTime::currentDateTimeUtc()) : Status();
+        if (!r.ok() || !written)
+            std::fprintf(stderr, "sync failed: %s %s\n", qPrintable(r.error.message()), qPrintable(written.errorText()));
         writes << double(w.nsecsElapsed()) / 1e6;
         synced = r.value.size();
     }, 5);

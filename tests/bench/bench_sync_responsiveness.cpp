@@ -3,7 +3,6 @@
 // transaction and runs the daily budget check, all on the GUI thread. A 5 ms timer measures the
 // longest stretch the event loop could not turn. The fake OpenRouter runs in its own process, so
 // its work is not counted against the GUI. Prints figures (target: never blocked over 100 ms).
-#include "AuditLog.h"
 #include "KeyListController.h"
 #include "KeysPage.h"
 #include "OpenRouterClient.h"
@@ -53,13 +52,12 @@ int main(int argc, char *argv[])
     QTemporaryDir dir;
     Store store;
     QString error;
-    if (!store.open(*DbLocation::parse(dir.filePath(u"team.db"_s), &error), &error)) {
-        std::fprintf(stderr, "%s\n", qPrintable(error));
+    if (const Status opened = store.open(*DbLocation::parse(dir.filePath(u"team.db"_s), &error)); !opened) {
+        std::fprintf(stderr, "%s\n", qPrintable(opened.errorText()));
         return 1;
     }
     KeyListController keys(&client);
-    AuditLogController audit(&store);
-    TeamController team(&store, &client, &keys, &audit);
+    TeamController team(&store, &client, &keys);
     ErrorBanner banner;
     KeysPage keysPage(&keys);
     TeamPage teamPage(&team, &keys, &banner);
@@ -76,9 +74,16 @@ int main(int argc, char *argv[])
     QList<Member> members;
     for (int m = 0; m < 1000; ++m)
         members << Member{u"member-%1"_s.arg(m, 4, 10, QLatin1Char('0')), {}, u"basic"_s, std::nullopt, true, {}};
-    store.saveMembers(members, &error);
-    for (qsizetype i = 0; i < all.size(); ++i)
-        store.linkKey(members.at(i % 1000).name, all.at(i).hash, &error);
+    if (const Status saved = store.team().saveMembers(members); !saved) {
+        std::fprintf(stderr, "%s\n", qPrintable(saved.errorText()));
+        return 1;
+    }
+    for (qsizetype i = 0; i < all.size(); ++i) {
+        if (const Status linked = store.team().linkKey(members.at(i % 1000).name, all.at(i).hash); !linked) {
+            std::fprintf(stderr, "%s\n", qPrintable(linked.errorText()));
+            return 1;
+        }
+    }
     team.reload();
 
     {
@@ -93,14 +98,14 @@ int main(int argc, char *argv[])
         t.start();
         keys.model()->setKeys(all, QDateTime::currentDateTimeUtc());
         std::printf("  parts: setKeys %lld ms", qlonglong(t.restart()));
-        store.recordKeySnapshots(all, QDateTime::currentDateTimeUtc(), &error);
+        (void)store.usage().recordKeySnapshots(all, QDateTime::currentDateTimeUtc());
         std::printf(", snapshots %lld ms", qlonglong(t.restart()));
-        const auto owners = store.keyOwners();
+        const auto owners = store.team().keyOwners().valueOr({});
         std::printf(", keyOwners %lld ms", qlonglong(t.restart()));
         keys.model()->setOwners({});
         keys.model()->setOwners(owners);
         std::printf(", setOwners %lld ms", qlonglong(t.restart()));
-        const auto ms = store.members();
+        const auto ms = store.team().members();
         std::printf(", members %lld ms", qlonglong(t.restart()));
         team.reload();
         std::printf(", reload %lld ms", qlonglong(t.restart()));
@@ -133,7 +138,7 @@ int main(int argc, char *argv[])
                     "(target <= 100 ms: %s); %d ticks\n",
                     run, qlonglong(total.elapsed() - 200), qlonglong(worst), worst <= 100 ? "met" : "MISSED", ticks);
     }
-    std::printf("  snapshots stored for today: %d\n", store.snapshotCount(QDateTime::currentDateTimeUtc().date()));
+    std::printf("  snapshots stored for today: %d\n", store.usage().snapshotCount(QDateTime::currentDateTimeUtc().date()).valueOr(-1));
     server.kill();
     server.waitForFinished();
     return 0;

@@ -69,9 +69,12 @@ class TestDurability : public QObject
     {
         Store store;
         QString error;
-        QVERIFY2(store.open(*DbLocation::parse(db, &error), &error), qPrintable(error)); // runs integrity_check
+        const Status opened = store.open(*DbLocation::parse(db, &error)); // runs integrity_check
+        QVERIFY2(opened.ok(), qPrintable(opened.errorText()));
         const QDate today = QDateTime::currentDateTimeUtc().date();
-        QCOMPARE(store.snapshotCount(today), 10'000);
+        const Result<int> snapshots = store.usage().snapshotCount(today);
+        QVERIFY2(snapshots.ok(), qPrintable(snapshots.errorText()));
+        QCOMPARE(*snapshots, 10'000);
         const QString name = u"peek"_s;
         {
             QSqlDatabase d = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);

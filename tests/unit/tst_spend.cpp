@@ -199,31 +199,35 @@ private Q_SLOTS:
         QTemporaryDir dir;
         Store store;
         QString error;
-        QVERIFY(store.open(*DbLocation::parse(dir.filePath(u"t.db"_s), &error), &error));
-        QVERIFY(store.saveMembers({{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"pro"_s, std::nullopt, true, {}}}, &error));
-        QVERIFY(store.linkKey(u"ann"_s, u"a1"_s, &error));
-        QVERIFY(store.linkKey(u"ann"_s, u"a2"_s, &error)); // revoked on Wednesday
-        QVERIFY(store.linkKey(u"ben"_s, u"b1"_s, &error));
+        QVERIFY(store.open(*DbLocation::parse(dir.filePath(u"t.db"_s), &error)).ok());
+        QVERIFY(store.team().saveMembers({{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"pro"_s, std::nullopt, true, {}}}).ok());
+        QVERIFY(store.team().linkKey(u"ann"_s, u"a1"_s).ok());
+        QVERIFY(store.team().linkKey(u"ann"_s, u"a2"_s).ok()); // revoked on Wednesday
+        QVERIFY(store.team().linkKey(u"ben"_s, u"b1"_s).ok());
         const QDate monday(2026, 11, 23);
         auto at = [&](int day, int hour, int minute = 0) { return QDateTime(monday.addDays(day), QTime(hour, minute), QTimeZone::utc()); };
-        QVERIFY(store.recordKeySnapshots({snap(u"a1"_s, 1.0), snap(u"a2"_s, 2.0), snap(u"b1"_s, 0.5)}, at(0, 23, 59), &error));
-        QVERIFY(store.recordKeySnapshots({snap(u"a1"_s, 1.5), snap(u"a2"_s, 2.5), snap(u"b1"_s, 0.0)}, at(1, 22), &error));
+        QVERIFY(store.usage().recordKeySnapshots({snap(u"a1"_s, 1.0), snap(u"a2"_s, 2.0), snap(u"b1"_s, 0.5)}, at(0, 23, 59)).ok());
+        QVERIFY(store.usage().recordKeySnapshots({snap(u"a1"_s, 1.5), snap(u"a2"_s, 2.5), snap(u"b1"_s, 0.0)}, at(1, 22)).ok());
         // Wednesday: a2 is gone from the listing; its earlier days stay in the history.
-        QVERIFY(store.recordKeySnapshots({snap(u"a1"_s, 0.25), snap(u"b1"_s, 3.0)}, at(2, 12), &error));
+        QVERIFY(store.usage().recordKeySnapshots({snap(u"a1"_s, 0.25), snap(u"b1"_s, 3.0)}, at(2, 12)).ok());
         // Just after midnight UTC on Thursday: a new day, not Wednesday's.
-        QVERIFY(store.recordKeySnapshots({snap(u"a1"_s, 0.01), snap(u"b1"_s, 0.02)}, at(3, 0, 1), &error));
+        QVERIFY(store.usage().recordKeySnapshots({snap(u"a1"_s, 0.01), snap(u"b1"_s, 0.02)}, at(3, 0, 1)).ok());
 
-        const auto byMember = store.dailySpendByMember(monday, monday.addDays(6), &error);
+        const auto byMemberRead = store.spend().dailySpendByMember(monday, monday.addDays(6));
+        QVERIFY2(byMemberRead.ok(), qPrintable(byMemberRead.errorText()));
+        const auto &byMember = *byMemberRead;
         QCOMPARE(byMember.value(u"ann"_s).value(monday), 3.0);
         QCOMPARE(byMember.value(u"ann"_s).value(monday.addDays(1)), 4.0);
         QCOMPARE(byMember.value(u"ann"_s).value(monday.addDays(2)), 0.25);
         QCOMPARE(byMember.value(u"ann"_s).value(monday.addDays(3)), 0.01);
         QCOMPARE(byMember.value(u"ben"_s).value(monday.addDays(2)), 3.0);
         QCOMPARE(byMember.value(u"ben"_s).value(monday.addDays(1)), 0.0);
-        const DailySeries team = store.dailySpend(monday, monday.addDays(6), QString(), &error);
+        const Result<DailySeries> teamRead = store.spend().dailySpend(monday, monday.addDays(6));
+        QVERIFY2(teamRead.ok(), qPrintable(teamRead.errorText()));
+        const DailySeries &team = *teamRead;
         QCOMPARE(team.value(monday), 3.5);
         QCOMPARE(team.value(monday.addDays(2)), 3.25);
-        QCOMPARE(store.keyDailySpend(u"a2"_s, monday, monday.addDays(6)).size(), 2);
+        QCOMPARE(store.spend().keyDailySpend(u"a2"_s, monday, monday.addDays(6)).valueOr({}).size(), 2);
 
         // Activity by model: a day's rows per endpoint become one per model; syncing twice
         // changes nothing.
@@ -239,8 +243,10 @@ private Q_SLOTS:
         c.model = u"openai/gpt-4o-mini"_s;
         c.usage = 0.25;
         for (int i = 0; i < 2; ++i)
-            QVERIFY(store.recordSync({}, QList<ActivityItem>{a, b, c}, at(0, 23), &error));
-        const QList<ModelSpend> models = store.spendByModel(monday, monday, &error);
+            QVERIFY(store.usage().recordSync({}, QList<ActivityItem>{a, b, c}, at(0, 23)).ok());
+        const Result<QList<ModelSpend>> modelsRead = store.spend().spendByModel(monday, monday);
+        QVERIFY2(modelsRead.ok(), qPrintable(modelsRead.errorText()));
+        const QList<ModelSpend> &models = *modelsRead;
         QCOMPARE(models.size(), 2);
         QCOMPARE(models.at(0).model, u"openai/gpt-4o"_s);
         QCOMPARE(models.at(0).cost, 1.5);
@@ -296,7 +302,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         Store store;
         QString error;
-        QVERIFY(store.open(*DbLocation::parse(dir.filePath(u"t.db"_s), &error), &error));
+        QVERIFY(store.open(*DbLocation::parse(dir.filePath(u"t.db"_s), &error)).ok());
         FakeOpenRouter fake;
         FakeOpenRouter::KeySeed s;
         s.name = u"ann-key"_s;
@@ -320,56 +326,62 @@ private Q_SLOTS:
         keys.refresh();
         QVERIFY(refreshed.wait(10'000));
 
-        QVERIFY(store.saveMembers({{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"pro"_s, std::nullopt, true, {}},
-                                   {u"cat"_s, {}, u"enterprise"_s, std::nullopt, true, {}}}, &error));
-        QVERIFY(store.linkKey(u"ann"_s, annKey.hash, &error));
-        QVERIFY(store.linkKey(u"ben"_s, benKey.hash, &error));
+        QVERIFY(store.team().saveMembers({{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"pro"_s, std::nullopt, true, {}},
+                                          {u"cat"_s, {}, u"enterprise"_s, std::nullopt, true, {}}}).ok());
+        QVERIFY(store.team().linkKey(u"ann"_s, annKey.hash).ok());
+        QVERIFY(store.team().linkKey(u"ben"_s, benKey.hash).ok());
         const QDate wednesday(2026, 11, 25);
         for (int d = 0; d < 8; ++d) {
             const QDateTime at(wednesday.addDays(-d), QTime(20, 0), QTimeZone::utc());
-            QVERIFY(store.recordKeySnapshots({snap(annKey.hash, 2.0), snap(benKey.hash, d == 0 ? 9.0 : 1.0)}, at, &error));
+            QVERIFY(store.usage().recordKeySnapshots({snap(annKey.hash, 2.0), snap(benKey.hash, d == 0 ? 9.0 : 1.0)}, at).ok());
         }
         SpendController spend(&store, &keys);
         spend.setClock([&] { return QDateTime(wednesday, QTime(21, 0), QTimeZone::utc()); });
 
         // This week is Monday to Wednesday: three days of spend, three days of budget.
         const auto week = spend.memberBars(SpendController::Period::Week);
-        QCOMPARE(week.size(), 2); // cat: no spend, no budget
-        QCOMPARE(week.at(0).member, u"ben"_s);
-        QCOMPARE(week.at(0).spent, 11.0);
-        QCOMPARE(week.at(0).budget.value(), 75.0);
-        QCOMPARE(week.at(1).spent, 6.0);
-        QCOMPARE(week.at(1).budget.value(), 15.0);
+        QVERIFY2(week.ok(), qPrintable(week.errorText()));
+        QCOMPARE(week->size(), 2); // cat: no spend, no budget
+        QCOMPARE(week->at(0).member, u"ben"_s);
+        QCOMPARE(week->at(0).spent, 11.0);
+        QCOMPARE(week->at(0).budget.value(), 75.0);
+        QCOMPARE(week->at(1).spent, 6.0);
+        QCOMPARE(week->at(1).budget.value(), 15.0);
         const auto today = spend.memberBars(SpendController::Period::Today);
-        QCOMPARE(today.at(0).spent, 9.0);
-        QCOMPARE(today.at(0).budget.value(), 25.0);
+        QVERIFY2(today.ok(), qPrintable(today.errorText()));
+        QCOMPARE(today->at(0).spent, 9.0);
+        QCOMPARE(today->at(0).budget.value(), 25.0);
 
         const auto daily = spend.teamDaily(7);
-        QCOMPARE(daily.size(), 7);
-        QCOMPARE(daily.back().second, 11.0);
-        QCOMPARE(daily.front().second, 3.0);
-        QCOMPARE(spend.topMembersDaily(7, 1).size(), 1);
-        QCOMPARE(spend.topMembersDaily(7, 1).front().first, u"ben"_s);
+        QVERIFY2(daily.ok(), qPrintable(daily.errorText()));
+        QCOMPARE(daily->size(), 7);
+        QCOMPARE(daily->back().second, 11.0);
+        QCOMPARE(daily->front().second, 3.0);
+        const auto top = spend.topMembersDaily(7, 1);
+        QVERIFY2(top.ok(), qPrintable(top.errorText()));
+        QCOMPARE(top->size(), 1);
+        QCOMPARE(top->front().first, u"ben"_s);
 
         // The rate is the seven days before today and today so far (21:00: 7/8 of a day). Ann's
         // key: $6 left at $16 over 7.875 days: three days. Ben's: $90 at (9 + 7) / 7.875 a day.
         // Credits: $476 at the team's (11 + 7 × 3) / 7.875 a day.
         const auto burns = spend.burns();
-        QCOMPARE(burns.size(), 3);
-        QCOMPARE(burns.at(0).what, u"ann-key"_s);
-        QCOMPARE(burns.at(0).forecast.reachedOn.value(), wednesday.addDays(3));
-        QCOMPARE(burns.at(1).what, u"ben-key"_s);
-        QCOMPARE(burns.at(1).forecast.ratePerDay, 16.0 / 7.875);
-        QCOMPARE(burns.at(2).what, u"Account credits"_s);
-        QCOMPARE(burns.at(2).forecast.remaining, 476.0);
-        QCOMPARE(burns.at(2).forecast.ratePerDay, 32.0 / 7.875); // Wednesday 11, seven days of 3
+        QVERIFY2(burns.ok(), qPrintable(burns.errorText()));
+        QCOMPARE(burns->size(), 3);
+        QCOMPARE(burns->at(0).what, u"ann-key"_s);
+        QCOMPARE(burns->at(0).forecast.reachedOn.value(), wednesday.addDays(3));
+        QCOMPARE(burns->at(1).what, u"ben-key"_s);
+        QCOMPARE(burns->at(1).forecast.ratePerDay, 16.0 / 7.875);
+        QCOMPARE(burns->at(2).what, u"Account credits"_s);
+        QCOMPARE(burns->at(2).forecast.remaining, 476.0);
+        QCOMPARE(burns->at(2).forecast.ratePerDay, 32.0 / 7.875); // Wednesday 11, seven days of 3
 
         // Ben spent $9 of his $25 today: no alert. Give him an own limit of $10: 90%, one alert,
         // raised once however often the page refreshes (and by a second dashboard on the same
         // database); at 100% a new one.
-        Member ben = *store.member(u"ben"_s);
+        Member ben = store.team().member(u"ben"_s).valueOr({});
         ben.dailyLimitOverride = 10.0;
-        QVERIFY(store.updateMember(ben, &error));
+        QVERIFY(store.team().updateMember(ben).ok());
         QSignalSpy raised(&spend, &SpendController::newAlerts);
         spend.refresh();
         QCOMPARE(raised.size(), 1);
@@ -380,10 +392,12 @@ private Q_SLOTS:
         QCOMPARE(raised.size(), 1);
         SpendController other(&store, &keys);
         other.setClock([&] { return QDateTime(wednesday, QTime(21, 30), QTimeZone::utc()); });
-        QVERIFY(other.takeNewAlerts().isEmpty());
-        QVERIFY(!other.alerts().isEmpty()); // the banner still shows it
+        const auto noneNew = other.takeNewAlerts();
+        QVERIFY2(noneNew.ok(), qPrintable(noneNew.errorText()));
+        QVERIFY(noneNew->isEmpty());
+        QVERIFY(!other.alerts().valueOr({}).isEmpty()); // the banner still shows it
         ben.dailyLimitOverride = 9.0;
-        QVERIFY(store.updateMember(ben, &error));
+        QVERIFY(store.team().updateMember(ben).ok());
         spend.refresh();
         QCOMPARE(raised.size(), 2);
         QCOMPARE(raised.at(1).at(0).value<QList<Alert>>().first().id, u"budget100:ben:2026-11-25"_s);
