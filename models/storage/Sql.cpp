@@ -53,6 +53,9 @@ Status Sql::exec()
 {
     if (m_db.injectFault(m_sql))
         return failed(u"injected fault before \"%1\""_s.arg(firstWords(m_sql)));
+    // A store that never opened (or was closed) answers this, not the driver's "Driver not loaded".
+    if (!m_db.isOpen())
+        return failed(u"the team database is not open"_s);
     if (m_binds.isEmpty()) {
         // Nothing to bind: one round trip (a prepared statement on PostgreSQL is three).
         if (!m_query.exec(m_sql))
