@@ -1,15 +1,21 @@
-// orteam-cli as a user runs it: the real executable in a child process, against the fake
-// OpenRouter served from this test process.
+// orteam-cli as a user runs it (the real executable in a child process) and as its commands run
+// in-process (the orteam_cli library on strings), against the fake OpenRouter served from this
+// test process.
+#include "Cli.h"
 #include "FakeOpenRouter.h"
+#include "Manual.h"
 #include "Store.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
@@ -58,6 +64,33 @@ class TestCli : public QObject
         return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
     }
 
+    // The same command line run in-process by the orteam_cli library, with the fake's key and URL
+    // (never the keychain); `store`, when given, is the team database the commands use instead
+    // of --db's (one with a fault injector). `answers` is what a person at a terminal types.
+    Run inProcess(const QStringList &args, Store *store = nullptr, const std::optional<QByteArray> &answers = {})
+    {
+        Run r;
+        cli::Console console(&r.out, &r.err, answers.value_or(QByteArray()), answers.has_value());
+        cli::Cli program(console, cli::Environment{m_fake->managementKey(), m_fake->baseUrl().toString(), false});
+        program.setStore(store);
+        r.code = program.run(args);
+        return r;
+    }
+
+    static bool openStore(Store &store, const QString &path)
+    {
+        QString error;
+        const std::optional<DbLocation> location = DbLocation::parse(path, &error);
+        if (!location) {
+            qWarning() << error;
+            return false;
+        }
+        const Status opened = store.open(*location);
+        if (!opened)
+            qWarning() << opened.errorText();
+        return opened.ok();
+    }
+
     ApiKey addKey(const QString &name, std::optional<double> limit = std::nullopt, double usage = 0)
     {
         FakeOpenRouter::KeySeed s;
@@ -65,6 +98,61 @@ class TestCli : public QObject
         s.limit = limit;
         s.usage = usage;
         return m_fake->addKey(s);
+    }
+
+    struct OverBudgetTeam
+    {
+        ApiKey spender; // sam's, over the basic tier's $5 today: a check with --enforce disables it
+        ApiKey benched; // fay's, disabled by yesterday's check: a check today enables it again
+    };
+
+    // sam over budget, fay within it with a key the check disabled yesterday: a working check
+    // changes both keys, so a check that changes neither has held back.
+    OverBudgetTeam setUpOverBudgetTeam(const QString &db)
+    {
+        OverBudgetTeam team;
+        FakeOpenRouter::KeySeed s;
+        s.name = u"spender"_s;
+        s.usage = s.usageDaily = 6.0;
+        team.spender = m_fake->addKey(s);
+        s = {};
+        s.name = u"benched"_s;
+        s.disabled = true;
+        team.benched = m_fake->addKey(s);
+        for (const QStringList &args : {QStringList{u"members"_s, u"add"_s, u"sam"_s, u"--tier"_s, u"basic"_s},
+                                        QStringList{u"members"_s, u"add"_s, u"fay"_s, u"--tier"_s, u"basic"_s},
+                                        QStringList{u"members"_s, u"link"_s, u"sam"_s, team.spender.hash},
+                                        QStringList{u"members"_s, u"link"_s, u"fay"_s, team.benched.hash}}) {
+            const Run r = inProcess(QStringList{u"--db"_s, db} + args);
+            if (r.code != 0)
+                qWarning() << args << r.err;
+        }
+        Store store;
+        if (openStore(store, db)) {
+            const QDate yesterday = QDateTime::currentDateTimeUtc().date().addDays(-1);
+            if (const Status s2 = store.governance().setEnforced({team.benched.hash, u"fay"_s, yesterday}); !s2)
+                qWarning() << s2.errorText();
+        }
+        return team;
+    }
+
+    // The failed check changed no key and said so, and never that everyone is within budget.
+    void verifyNothingChanged(const Run &r, const OverBudgetTeam &team, const QString &named)
+    {
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"orteam-cli: "_s) && r.err.contains(named), qPrintable(r.err));
+        QVERIFY2(!r.out.contains(u"Every member is within their daily budget"_s), qPrintable(r.out));
+        QVERIFY(!m_fake->key(team.spender.hash)->disabled);
+        QVERIFY(m_fake->key(team.benched.hash)->disabled);
+        QCOMPARE(m_fake->countRequests("PATCH", u"/keys"_s), 0);
+    }
+
+    void verifyCheckWorksAgain(const Run &r, const OverBudgetTeam &team)
+    {
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(u"disabled spender (sam)"_s) && r.out.contains(u"re-enabled benched (fay)"_s), qPrintable(r.out));
+        QVERIFY(m_fake->key(team.spender.hash)->disabled);
+        QVERIFY(!m_fake->key(team.benched.hash)->disabled);
     }
 
 private Q_SLOTS:
@@ -251,9 +339,8 @@ private Q_SLOTS:
         Run created = cli({u"--db"_s, db, u"keys"_s, u"create"_s, u"fresh"_s});
         QCOMPARE(created.code, 0);
         Store store;
-        QString error;
-        QVERIFY(store.open(*DbLocation::parse(db, &error), &error));
-        const QList<AuditEntry> log = store.auditLog();
+        QVERIFY(openStore(store, db));
+        const QList<AuditEntry> log = store.audit().log().value();
         QCOMPARE(log.size(), 4);
         QCOMPARE(log.at(3).action, u"disable"_s);
         QCOMPARE(log.at(3).before, u"active, limit $10.00"_s);
@@ -399,9 +486,8 @@ private Q_SLOTS:
         QVERIFY(m_fake->key(b.hash));
         {
             Store store;
-            QString error;
-            QVERIFY(store.open(*DbLocation::parse(db, &error), &error));
-            QVERIFY(store.member(u"liam"_s)->active);
+            QVERIFY(openStore(store, db));
+            QVERIFY(store.team().member(u"liam"_s)->active);
         }
         // Again: the key already gone counts as revoked, the other goes now.
         r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s, u"--yes"_s});
@@ -410,10 +496,9 @@ private Q_SLOTS:
         QVERIFY(!m_fake->key(b.hash));
         QVERIFY(m_fake->key(other.hash)); // nobody else's key
         Store store;
-        QString error;
-        QVERIFY(store.open(*DbLocation::parse(db, &error), &error));
-        QVERIFY(!store.member(u"liam"_s)->active);
-        QCOMPARE(store.auditLog().first().action, u"offboard"_s);
+        QVERIFY(openStore(store, db));
+        QVERIFY(!store.team().member(u"liam"_s)->active);
+        QCOMPARE(store.audit().log()->first().action, u"offboard"_s);
     }
 
     void tiersApplyIsPreviewedAndIdempotent()
@@ -464,11 +549,11 @@ private Q_SLOTS:
 
         // The tier remembers its guardrail; the audit log has each change.
         Store store;
-        QString error;
-        QVERIFY(store.open(*DbLocation::parse(db, &error), &error));
-        QCOMPARE(store.tiers().at(1).guardrailId, basicId);
+        QVERIFY(openStore(store, db));
+        QCOMPARE(store.team().tiers()->at(1).guardrailId, basicId);
         int enforcement = 0;
-        for (const AuditEntry &e : store.auditLog())
+        const QList<AuditEntry> log = store.audit().log().value();
+        for (const AuditEntry &e : log)
             enforcement += e.action == u"enforcement"_s ? 1 : 0;
         QCOMPARE(enforcement, 4);
     }
@@ -504,11 +589,11 @@ private Q_SLOTS:
         QVERIFY(m_fake->key(spender.hash)->disabled);
         QVERIFY(!m_fake->key(frugal.hash)->disabled);
         Store store;
-        QString error;
-        QVERIFY(store.open(*DbLocation::parse(db, &error), &error));
-        QCOMPARE(store.enforcedKeys().size(), 1);
-        QCOMPARE(store.enforcedKeys().at(0).keyHash, spender.hash);
-        QCOMPARE(store.memberSpend(QDateTime::currentDateTimeUtc().date(), QDateTime::currentDateTimeUtc().date(), &error).value(u"sam"_s).cost, 6.0);
+        QVERIFY(openStore(store, db));
+        QCOMPARE(store.governance().enforcedKeys()->size(), 1);
+        QCOMPARE(store.governance().enforcedKeys()->at(0).keyHash, spender.hash);
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        QCOMPARE(store.spend().memberSpend(today, today)->value(u"sam"_s).cost, 6.0);
     }
 
     void weeklyReportOnASeedDatabase()
@@ -616,8 +701,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString db = dir.filePath(u"shared.db"_s);
         Store store;
-        QString error;
-        QVERIFY2(store.open(*DbLocation::parse(db, &error), &error), qPrintable(error));
+        QVERIFY(openStore(store, db));
         QList<QProcess *> procs;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(u"OPENROUTER_MGMT_KEY"_s);
@@ -631,7 +715,8 @@ private Q_SLOTS:
         }
         const QDate today = QDateTime::currentDateTimeUtc().date();
         for (int i = 0; i < 200; ++i) {
-            QVERIFY2(store.recordUsage(u"sync-user"_s, today, 0.01, 1, &error), qPrintable(error));
+            const Status recorded = store.usage().recordUsage(u"sync-user"_s, today, 0.01, 1);
+            QVERIFY2(recorded, qPrintable(recorded.errorText()));
             if (i % 20 == 0)
                 QCoreApplication::processEvents();
         }
@@ -642,11 +727,11 @@ private Q_SLOTS:
             QVERIFY2(p->exitCode() == 0, p->readAllStandardError().constData());
         }
         qDeleteAll(procs);
-        QCOMPARE(*store.spentOn(u"sync-user"_s, today), 2.0); // every write counted once
-        const QList<WeeklyReportRow> rows = store.weeklyReport(today, &error);
+        QCOMPARE(*store.spend().spentOn(u"sync-user"_s, today), 2.0); // every write counted once
+        const QList<WeeklyReportRow> rows = store.spend().weeklyReport(today).value();
         QCOMPARE(rows.first().requests, 200);
         for (int i = 0; i < 8; i += 2)
-            QVERIFY(store.member(u"member-%1"_s.arg(i)));
+            QVERIFY(store.team().member(u"member-%1"_s.arg(i)));
         store.close();
         QSqlDatabase check = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
         check.setDatabaseName(db);
@@ -671,6 +756,254 @@ private Q_SLOTS:
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains(u"$.data[0].usage"_s));
         QCOMPARE(r.err.count(u'\n'), 1);
+    }
+
+    // ---- budgets check fails closed --------------------------------------------------------------
+
+    void budgetsCheckWithAMissingTableChangesNoKey_data()
+    {
+        QTest::addColumn<QString>("table");
+        QTest::newRow("spend") << u"user_usage"_s;
+        QTest::newRow("members' keys") << u"member_keys"_s;
+        QTest::newRow("enforced keys") << u"enforced_keys"_s;
+    }
+
+    // The real program on a database whose table one of the check's reads needs is gone (renamed
+    // the old way, so what refers to it still does): exit 1, the error on stderr, no key touched.
+    void budgetsCheckWithAMissingTableChangesNoKey()
+    {
+        QFETCH(QString, table);
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const OverBudgetTeam team = setUpOverBudgetTeam(db);
+        const auto rename = [&](const QString &from, const QString &to) {
+            QSqlDatabase raw = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"raw"_s);
+            raw.setDatabaseName(db);
+            QVERIFY(raw.open());
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(u"PRAGMA legacy_alter_table = ON"_s));
+            QVERIFY2(q.exec(u"ALTER TABLE %1 RENAME TO %2"_s.arg(from, to)), qPrintable(q.lastError().text()));
+            q = QSqlQuery();
+            raw.close();
+            raw = QSqlDatabase();
+            QSqlDatabase::removeDatabase(u"raw"_s);
+        };
+        rename(table, table + u"_gone"_s);
+        m_fake->clearRequests();
+        verifyNothingChanged(cli({u"--db"_s, db, u"budgets"_s, u"check"_s, u"--enforce"_s}), team, table);
+        if (QTest::currentTestFailed())
+            return;
+        // With the table back, the same check changes both keys: the one above held back.
+        rename(table + u"_gone"_s, table);
+        verifyCheckWorksAgain(cli({u"--db"_s, db, u"budgets"_s, u"check"_s, u"--enforce"_s}), team);
+    }
+
+    void budgetsCheckWithAFailedReadChangesNoKey_data()
+    {
+        QTest::addColumn<QString>("statement"); // the failing statement contains this
+        QTest::newRow("tiers") << u"SELECT name, default_daily_limit"_s;
+        QTest::newRow("members") << u"FROM members ORDER BY name"_s;
+        QTest::newRow("members' keys") << u"SELECT key_hash, member_name FROM member_keys"_s;
+        QTest::newRow("spend") << u"user_usage"_s;
+        QTest::newRow("enforced keys") << u"FROM enforced_keys ORDER BY"_s;
+        QTest::newRow("auto-enforce setting") << u"FROM team_settings"_s;
+        QTest::newRow("saving today's usage") << u"INSERT INTO key_snapshots"_s;
+    }
+
+    // In-process, with the store's fault injector: each read the check needs fails in turn.
+    void budgetsCheckWithAFailedReadChangesNoKey()
+    {
+        QFETCH(QString, statement);
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const OverBudgetTeam team = setUpOverBudgetTeam(db);
+        Store store;
+        QVERIFY(openStore(store, db));
+        int failed = 0;
+        store.database().setFaultInjector([&](int, const QString &sql) {
+            const bool fail = sql.contains(statement);
+            failed += fail ? 1 : 0;
+            return fail;
+        });
+        m_fake->clearRequests();
+        const Run r = inProcess({u"budgets"_s, u"check"_s, u"--enforce"_s}, &store);
+        QVERIFY2(failed > 0, "the statement never ran: the row tests nothing");
+        verifyNothingChanged(r, team, u"injected fault"_s);
+        if (QTest::currentTestFailed())
+            return;
+        store.database().setFaultInjector(nullptr);
+        verifyCheckWorksAgain(inProcess({u"budgets"_s, u"check"_s, u"--enforce"_s}, &store), team);
+    }
+
+    // ---- the database URL ------------------------------------------------------------------------
+
+    void passwordInDatabaseUrlIsRefused()
+    {
+        const Run r = cli({u"--db"_s, u"postgresql://ann:s3cret@db.example.org/team"_s, u"members"_s, u"list"_s},
+                          {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"PGPASSWORD"_s), qPrintable(r.err));
+        QVERIFY(!r.err.contains(u"s3cret"_s));
+        QCOMPARE(r.err.count(u'\n'), 1);
+    }
+
+    // ---- help, man page and completion are made from the commands --------------------------------
+
+    void helpListsEveryCommand()
+    {
+        const Run r = inProcess({u"--help"_s});
+        QCOMPARE(r.code, 0);
+        const cli::CommandList commands = cli::allCommands();
+        QVERIFY(commands.size() >= 21);
+        for (const auto &c : commands) {
+            const QRegularExpression line(u"^  %1( |$)"_s.arg(QRegularExpression::escape(c->name())),
+                                          QRegularExpression::MultilineOption);
+            QVERIFY2(line.match(r.out).hasMatch(), qPrintable(c->name()));
+            for (const cli::Option &o : c->options())
+                QVERIFY2(r.out.contains(u"--"_s + o.name), qPrintable(c->name() + u" --"_s + o.name));
+            // Each command's own help: its synopsis, arguments and options.
+            const Run own = inProcess(c->words() + QStringList{u"--help"_s});
+            QCOMPARE(own.code, 0);
+            QVERIFY2(own.out.startsWith(u"Usage: orteam-cli [GLOBAL OPTIONS] "_s + c->name()), qPrintable(own.out));
+            for (const cli::Argument &a : c->arguments())
+                QVERIFY(own.out.contains(a.synopsisText()));
+            for (const cli::Option &o : c->options())
+                QVERIFY(own.out.contains(u"--"_s + o.name));
+        }
+        for (const cli::ExitMeaning &e : cli::exitMeanings())
+            QVERIFY(r.out.contains(u"  %1  %2"_s.arg(e.code).arg(e.meaning.left(20))));
+        // A group's help, `help COMMAND`, and a usage error that points at the command's help.
+        Run group = inProcess({u"keys"_s, u"--help"_s});
+        QCOMPARE(group.code, 0);
+        QVERIFY(group.out.contains(u"  keys set-limit KEY USD|none"_s) && !group.out.contains(u"members"_s));
+        QCOMPARE(inProcess({u"help"_s, u"report"_s}).out, inProcess({u"report"_s, u"--help"_s}).out);
+        const Run bad = inProcess({u"keys"_s, u"list"_s, u"--bogus"_s});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains(u"orteam-cli keys list --help"_s), qPrintable(bad.err));
+        QCOMPARE(inProcess({u"keys"_s}).code, 2);
+        QCOMPARE(inProcess({u"report"_s, u"yearly"_s}).code, 2);
+    }
+
+    void manPageMentionsEveryCommand()
+    {
+        const cli::CommandList commands = cli::allCommands();
+        const QString page = cli::manual::manPage(commands);
+        const auto roff = [](QString text) { return text.replace(u'-', u"\\-"_s); };
+        for (const char *section : {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "OPTIONS", "EXIT STATUS", "ENVIRONMENT",
+                                    "FILES", "EXAMPLES"})
+            QVERIFY2(page.contains(u"\n.SH "_s + QLatin1StringView(section) + u'\n'), section);
+        for (const auto &c : commands) {
+            QVERIFY2(page.contains(u".TP\n\\fB"_s + roff(c->name()) + u"\\fR"_s), qPrintable(c->name()));
+            for (const cli::Option &o : c->options())
+                QVERIFY2(page.contains(u"\\fB"_s + roff(u"--"_s + o.name) + u"\\fR"_s), qPrintable(c->name() + u" --"_s + o.name));
+        }
+        for (const cli::ExitMeaning &e : cli::exitMeanings())
+            QVERIFY(page.contains(u".TP\n\\fB%1\\fR\n"_s.arg(e.code)));
+        for (const char *name : {"OPENROUTER_MGMT_KEY", "OPENROUTER_BASE_URL", "PGPASSWORD"})
+            QVERIFY(page.contains(QLatin1StringView(name)));
+
+        // The build installs the page the program wrote, so it is this one.
+        QFile built(QStringLiteral(ORTEAM_CLI_MANUAL_DIR "/orteam-cli.1"));
+        QVERIFY(built.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(built.readAll()), page);
+        // And groff reads it without a warning.
+        const QString groff = QStandardPaths::findExecutable(u"groff"_s);
+        if (groff.isEmpty())
+            QSKIP("groff is not installed: the page's roff is not linted");
+        QProcess p;
+        p.start(groff, {u"-man"_s, u"-ww"_s, u"-z"_s, u"-Tutf8"_s, built.fileName()});
+        QVERIFY(p.waitForFinished(30'000));
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(QString::fromUtf8(p.readAllStandardError()), QString());
+    }
+
+    void completionCoversEveryCommand()
+    {
+        const cli::CommandList commands = cli::allCommands();
+        const QString script = cli::manual::bashCompletion(commands);
+        for (const auto &c : commands)
+            QVERIFY2(script.contains(u"\"%1\"|\"%1 \"*)"_s.arg(c->name())), qPrintable(c->name()));
+        QFile built(QStringLiteral(ORTEAM_CLI_MANUAL_DIR "/completion/orteam-cli"));
+        QVERIFY(built.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(built.readAll()), script);
+        // bash runs it: what it offers after a few partial command lines (bash-completion's
+        // helpers stubbed, so the test needs only bash).
+        const QString bash = QStandardPaths::findExecutable(u"bash"_s);
+        if (bash.isEmpty())
+            QSKIP("no bash");
+        const QString driver = uR"(
+_init_completion() { words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; cur=${words[cword]}; prev=${words[cword-1]}; }
+_filedir() { COMPREPLY=(FILES); }
+source "$1"
+offer() { COMP_WORDS=(orteam-cli "$@"); COMP_CWORD=$#; COMPREPLY=(); _orteam_cli; echo "${COMPREPLY[*]}"; }
+offer ""
+offer --db ""
+offer keys ""
+offer --db x.db keys create bob --reset ""
+offer report ""
+offer report weekly --format ""
+offer members offboard liam --
+)"_s;
+        QProcess p;
+        p.start(bash, {u"-c"_s, driver, u"driver"_s, built.fileName()});
+        QVERIFY(p.waitForFinished(30'000));
+        QCOMPARE(QString::fromUtf8(p.readAllStandardError()), QString());
+        const QStringList offered = QString::fromUtf8(p.readAllStandardOutput()).split(u'\n');
+        QVERIFY2(offered.value(0).startsWith(u"--base-url --timeout --db --version --help keys credits whoami members"_s),
+                 qPrintable(offered.value(0)));
+        QCOMPARE(offered.value(1), u"FILES"_s);
+        QCOMPARE(offered.value(2), u"list show create disable enable set-limit revoke"_s);
+        QCOMPARE(offered.value(3), u"daily weekly monthly"_s);
+        QCOMPARE(offered.value(4), u"weekly monthly --to --format --help"_s);
+        QCOMPARE(offered.value(5), u"table json csv"_s);
+        QCOMPARE(offered.value(6), u"--yes --help"_s);
+    }
+
+    // ---- in-process --------------------------------------------------------------------------------
+
+    void inProcessRunIsTheProgram()
+    {
+        addKey(u"alice-backend"_s, 50, 12.5);
+        m_fake->addGeneratedKeys(120);
+        const Run mine = inProcess({u"keys"_s, u"list"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(mine.code, 0);
+        const Run theirs = cli({u"keys"_s, u"list"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(mine.out, theirs.out);
+        QCOMPARE(inProcess({u"keys"_s, u"create"_s, u"x"_s, u"--limit"_s, u"-5"_s}).code, 2);
+        QCOMPARE(inProcess({u"--timeout"_s, u"0"_s, u"credits"_s}).code, 2);
+        QCOMPARE(inProcess({u"--mgmt-key=x"_s, u"credits"_s}).code, 2);
+    }
+
+    // At a terminal, revoking asks; "n" declines (exit 6, key kept), "yes" revokes.
+    void revokeAsksAtATerminal()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const ApiKey k = addKey(u"asked"_s);
+        Run r = inProcess({u"--db"_s, db, u"keys"_s, u"revoke"_s, u"asked"_s}, nullptr, QByteArray("n\n"));
+        QCOMPARE(r.code, 6);
+        QVERIFY2(r.err.contains(u"Revoke key \"asked\""_s), qPrintable(r.err));
+        QVERIFY(m_fake->key(k.hash));
+        r = inProcess({u"--db"_s, db, u"keys"_s, u"revoke"_s, u"asked"_s}, nullptr, QByteArray("yes\n"));
+        QCOMPARE(r.code, 0);
+        QVERIFY(!m_fake->key(k.hash));
+        Store store;
+        QVERIFY(openStore(store, db));
+        QCOMPARE(store.audit().log()->first().action, u"revoke"_s);
+    }
+
+    // A key change whose audit entry cannot be written still happened: exit 0 and a warning.
+    void failedAuditWriteIsAWarning()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(openStore(store, dir.filePath(u"team.db"_s)));
+        store.database().setFaultInjector([](int, const QString &sql) { return sql.contains(u"INSERT INTO audit_log"_s); });
+        const ApiKey k = addKey(u"unaudited"_s);
+        const Run r = inProcess({u"keys"_s, u"disable"_s, u"unaudited"_s}, &store);
+        QCOMPARE(r.code, 0);
+        QVERIFY(m_fake->key(k.hash)->disabled);
+        QVERIFY2(r.err.contains(u"warning: "_s) && r.err.contains(u"audit log"_s), qPrintable(r.err));
     }
 };
 

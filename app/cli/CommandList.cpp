@@ -1,0 +1,38 @@
+#include "Command.h"
+
+#include "commands/AccountCommands.h"
+#include "commands/KeysCommands.h"
+#include "commands/MembersCommands.h"
+#include "commands/SpendCommands.h"
+#include "commands/TiersCommands.h"
+
+namespace orteam::cli {
+
+CommandList allCommands()
+{
+    CommandList list;
+    list.push_back(std::make_unique<KeysList>());
+    list.push_back(std::make_unique<KeysShow>());
+    list.push_back(std::make_unique<KeysCreate>());
+    list.push_back(std::make_unique<KeysDisable>());
+    list.push_back(std::make_unique<KeysEnable>());
+    list.push_back(std::make_unique<KeysSetLimit>());
+    list.push_back(std::make_unique<KeysRevoke>());
+    list.push_back(std::make_unique<CreditsCommand>());
+    list.push_back(std::make_unique<Whoami>());
+    list.push_back(std::make_unique<MembersList>());
+    list.push_back(std::make_unique<MembersAdd>());
+    list.push_back(std::make_unique<MembersSetTier>());
+    list.push_back(std::make_unique<MembersLink>());
+    list.push_back(std::make_unique<MembersToken>());
+    list.push_back(std::make_unique<MembersOffboard>());
+    list.push_back(std::make_unique<TiersList>());
+    list.push_back(std::make_unique<TiersApply>());
+    list.push_back(std::make_unique<Sync>());
+    list.push_back(std::make_unique<BudgetsCheck>());
+    list.push_back(std::make_unique<ReportCommand>());
+    list.push_back(std::make_unique<DbCheck>());
+    return list;
+}
+
+} // namespace orteam::cli

@@ -1,0 +1,119 @@
+#include "Context.h"
+
+#include "KeychainSecretStore.h"
+#include "UrlPolicy.h"
+
+#include <QEventLoop>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam::cli {
+
+Environment Environment::fromProcess()
+{
+    return {qEnvironmentVariable("OPENROUTER_MGMT_KEY"), qEnvironmentVariable("OPENROUTER_BASE_URL"), true};
+}
+
+Context::Context(Console &console, Environment environment)
+    : m_console(console), m_environment(std::move(environment)), m_baseUrlText(m_environment.baseUrl), m_client(&m_network)
+{
+}
+
+std::optional<DbLocation> Context::location(QString *error) const
+{
+    if (!m_databaseText.isEmpty())
+        return DbLocation::parse(m_databaseText, error); // refuses a password in a postgresql:// URL
+    DbLocation loc;
+    loc.path = DbLocation::defaultSqlitePath();
+    return loc;
+}
+
+std::pair<int, QString> Context::open()
+{
+    QString error;
+    const std::optional<DbLocation> loc = location(&error);
+    if (!loc)
+        return {UsageError, error};
+    auto store = std::make_unique<Store>();
+    if (const Status opened = store->open(*loc); !opened)
+        return {ServerError, opened.errorText()};
+    if (!store->database().backupPath().isEmpty())
+        m_console.error(u"migrated a database written by the seed scripts; the original is saved as "_s
+                        + store->database().backupPath());
+    m_ownStore = std::move(store);
+    m_store = m_ownStore.get();
+    return {Ok, {}};
+}
+
+int Context::openStore()
+{
+    if (m_store)
+        return Ok;
+    const auto [code, problem] = open();
+    return code == Ok ? int(Ok) : m_console.fail(code, problem);
+}
+
+Store *Context::auditStore()
+{
+    if (!m_store && !m_auditProblem) {
+        const auto [code, problem] = open();
+        if (code != Ok)
+            m_auditProblem = problem;
+    }
+    return m_store;
+}
+
+void Context::auditWarning(const QString &auditError)
+{
+    // The change already happened at OpenRouter: a database problem costs its record, not the
+    // exit status.
+    if (m_auditProblem)
+        m_console.warn(u"this action is not in the audit log (%1)"_s.arg(*m_auditProblem));
+    else if (!auditError.isEmpty())
+        m_console.warn(auditError);
+}
+
+int Context::connect()
+{
+    if (m_connected)
+        return Ok;
+    OpenRouterClient::Settings s = OpenRouterClient::defaultSettings();
+    if (!m_baseUrlText.isEmpty()) {
+        QString error;
+        s.baseUrl = UrlPolicy::parse(m_baseUrlText, &error);
+        if (!error.isEmpty())
+            return m_console.fail(NetworkError, error);
+    }
+    s.timeoutMs = m_timeoutSeconds * 1000;
+    m_client.setSettings(s);
+    QString key = m_environment.managementKey;
+    QString keychainProblem;
+    if (key.isEmpty() && m_environment.useKeychain) {
+        // The dashboard saves the key in the OS keychain; the CLI reads the same entry. A locked
+        // keyring must not hang a script, hence the short timeout.
+        KeychainSecretStore keychain(u"orteam"_s);
+        keychain.setTimeoutMs(5000);
+        QEventLoop loop;
+        bool answered = false;
+        keychain.read(SecretStore::managementKeyName(), nullptr, [&](const SecretStore::Result &r) {
+            key = r.secret;
+            keychainProblem = r.error;
+            answered = true;
+            loop.quit();
+        });
+        if (!answered)
+            loop.exec();
+    }
+    m_client.setManagementKey(key);
+    key.fill(u'\0');
+    if (!m_client.hasManagementKey()) {
+        // Say why the keychain did not help when it failed (locked, absent), not when it was just empty.
+        const QString why = keychainProblem.isEmpty() ? QString() : u" ("_s + keychainProblem + u')';
+        return m_console.fail(AuthError, u"no management key: set OPENROUTER_MGMT_KEY, or save one in the orteam dashboard's "
+                                         "Settings (create it under Settings → Management Keys on openrouter.ai)"_s + why);
+    }
+    m_connected = true;
+    return Ok;
+}
+
+} // namespace orteam::cli

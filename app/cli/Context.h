@@ -1,0 +1,86 @@
+#pragma once
+
+#include "Console.h"
+#include "Database.h"
+#include "OpenRouterClient.h"
+#include "Store.h"
+
+#include <QNetworkAccessManager>
+#include <QObject>
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace orteam::cli {
+
+// What orteam-cli takes from its environment. main() reads the process's; tests set their own.
+struct Environment
+{
+    QString managementKey; // OPENROUTER_MGMT_KEY; empty: the one the dashboard saved in the keychain
+    QString baseUrl;       // OPENROUTER_BASE_URL; empty: OpenRouter's
+    bool useKeychain = true;
+    static Environment fromProcess();
+};
+
+// What the commands of one run share: the console, the global options, and the team database
+// and the OpenRouter client, each opened only when a command first needs it (team commands need
+// no key, key commands no database). An opening that fails is printed here and answered with its
+// exit code.
+class Context
+{
+public:
+    Context(Console &console, Environment environment);
+    Context(const Context &) = delete;
+    Context &operator=(const Context &) = delete;
+
+    Console &console() { return m_console; }
+    QTextStream &out() { return m_console.out(); }
+
+    // Global options.
+    void setBaseUrl(const QString &text) { m_baseUrlText = text; }
+    void setTimeoutSeconds(int seconds) { m_timeoutSeconds = seconds; }
+    void setDatabase(const QString &text) { m_databaseText = text; } // as --db gave it
+
+    // The team database (--db, else the dashboard's SQLite file): Ok, or the exit code of the
+    // failure it printed. store() is valid after Ok.
+    int openStore();
+    Store &store() { return *m_store; }
+    // An open Store to use instead (tests: one with a fault injector).
+    void setStore(Store *store) { m_store = store; }
+
+    // The team database for the audit log of a key change made at OpenRouter: the change must
+    // not depend on it, so a database that cannot be opened is null here, and said after the
+    // change by auditWarning().
+    Store *auditStore();
+    // After a key change: a warning when its audit entry is missing (`auditError` from KeyService).
+    void auditWarning(const QString &auditError);
+
+    // The OpenRouter client with the base URL, the timeout and the management key (environment,
+    // else keychain): Ok, or the exit code of the failure it printed.
+    int connect();
+    OpenRouterClient &client() { return m_client; }
+
+    // The context object of this run's asynchronous calls.
+    QObject *callbacks() { return &m_callbacks; }
+
+private:
+    std::optional<DbLocation> location(QString *error) const;
+    // Opens the team database into m_store: Ok, or the exit code and text of the failure.
+    std::pair<int, QString> open();
+
+    Console &m_console;
+    Environment m_environment;
+    QString m_baseUrlText;
+    int m_timeoutSeconds = 30;
+    QString m_databaseText;
+    std::unique_ptr<Store> m_ownStore;
+    Store *m_store = nullptr;
+    std::optional<QString> m_auditProblem; // set once auditStore() was asked: why there is none
+    QNetworkAccessManager m_network;
+    OpenRouterClient m_client;
+    bool m_connected = false;
+    QObject m_callbacks;
+};
+
+} // namespace orteam::cli

@@ -1,0 +1,74 @@
+#include "Exit.h"
+
+#include "ApiError.h"
+#include "FlowError.h"
+#include "StoreResult.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam::cli {
+
+QList<ExitMeaning> exitMeanings()
+{
+    return {
+        {Ok, u"success"_s},
+        {ServerError, u"OpenRouter answered with an error, or with a response orteam cannot read; or the team "
+                      "database failed"_s},
+        {UsageError, u"bad command line or value"_s},
+        {NotFound, u"no such key or member, or a name that matches several keys"_s},
+        {AuthError, u"no management key, or OpenRouter refused it (401/403)"_s},
+        {NetworkError, u"network failure or timeout, or a refused base URL"_s},
+        {Declined, u"the confirmation was declined"_s},
+        {CheckFailed, u"a difference found by db check (and --repair was not given)"_s},
+    };
+}
+
+Exit exitFor(const ApiError &e)
+{
+    switch (e.kind) {
+    case ApiError::Kind::NoKey:
+        return AuthError;
+    case ApiError::Kind::InsecureUrl:
+    case ApiError::Kind::Network:
+    case ApiError::Kind::Timeout:
+        return NetworkError;
+    case ApiError::Kind::Http:
+        if (e.httpStatus == 401 || e.httpStatus == 403)
+            return AuthError;
+        if (e.httpStatus == 404)
+            return NotFound;
+        return ServerError;
+    default:
+        return ServerError;
+    }
+}
+
+Exit exitFor(const StoreError &e)
+{
+    switch (e.kind) {
+    case StoreError::Kind::NotFound:
+        return NotFound;
+    case StoreError::Kind::Conflict:
+    case StoreError::Kind::Invalid:
+        return UsageError; // a value the team database refuses: the command line asked for it
+    case StoreError::Kind::Database:
+        break;
+    }
+    return ServerError;
+}
+
+Exit exitFor(const FlowError &e)
+{
+    switch (e.source) {
+    case FlowError::Source::None:
+        return Ok;
+    case FlowError::Source::Server:
+        return exitFor(e.api);
+    case FlowError::Source::Database:
+    case FlowError::Source::Input:
+        break;
+    }
+    return exitFor(e.store);
+}
+
+} // namespace orteam::cli

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "ApiKey.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace orteam::cli {
+
+class Context;
+
+// The key a person means by a KEY argument: a hash, or a name that matches exactly one key. A name
+// matching several keys (or none) is a failure listing the candidates; nothing is ever done to
+// "the first match". Connects first (the management key). On failure it is printed and *exit
+// holds its code.
+std::optional<ApiKey> findKey(Context &context, const QString &query, int *exit);
+
+} // namespace orteam::cli

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "Command.h"
+
+namespace orteam::cli {
+
+// members list: the team, with tier, daily limit and keys.
+class MembersList final : public Command
+{
+public:
+    MembersList();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
+// members add NAME: a new member (TeamService).
+class MembersAdd final : public Command
+{
+public:
+    MembersAdd();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
+// members set-tier NAME TIER: a member moved to another tier (TeamService).
+class MembersSetTier final : public Command
+{
+public:
+    MembersSetTier();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
+// members link NAME KEY: a key attributed to a member (TeamService).
+class MembersLink final : public Command
+{
+public:
+    MembersLink();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
+// members token NAME: an orteam-gateway token made or revoked (TeamService).
+class MembersToken final : public Command
+{
+public:
+    MembersToken();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
+// members offboard NAME: every key revoked, then the member made inactive (OffboardingService).
+class MembersOffboard final : public Command
+{
+public:
+    MembersOffboard();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
+} // namespace orteam::cli

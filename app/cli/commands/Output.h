@@ -1,0 +1,27 @@
+#pragma once
+
+#include "Command.h"
+
+#include <QJsonValue>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace orteam::cli {
+
+// What several commands take and print alike: --format and --yes, amounts that may be absent, JSON.
+
+// --format with its choices; the first is the default.
+Option formatOption(const QStringList &choices);
+// --yes: a change that asks first on a terminal; a script must pass it.
+Option yesOption();
+
+// "$5.00", or `none` when there is no amount.
+QString moneyOr(const std::optional<double> &amount, const QString &none);
+// A number, or null when there is no amount.
+QJsonValue jsonMoney(const std::optional<double> &amount);
+// Indented JSON text.
+QString jsonText(const QJsonValue &value);
+
+} // namespace orteam::cli

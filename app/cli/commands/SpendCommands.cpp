@@ -1,0 +1,228 @@
+#include "SpendCommands.h"
+
+#include "Await.h"
+#include "Context.h"
+#include "Counted.h"
+#include "DailyCheckService.h"
+#include "KeyFormatter.h"
+#include "Money.h"
+#include "Output.h"
+#include "Report.h"
+#include "SyncCall.h"
+#include "SyncService.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam::cli {
+
+// ---- sync -----------------------------------------------------------------------------------------
+
+Sync::Sync()
+    : Command(Section::Team, {u"sync"_s},
+              u"Copies every key's usage counters and the last 30 days of activity (spend per day and model) into "
+              "the team database, in one transaction; history outlives OpenRouter's window."_s)
+{
+    m_description = u"Copies every key's usage counters and the last 30 days of activity (the account's spend per "
+                    "day and model, and each member's used keys') into the team database. Everything is read "
+                    "first and written in one transaction: a sync that fails, or is killed, leaves the database as "
+                    "it was, and syncing twice changes nothing. Run from cron, it keeps history beyond "
+                    "OpenRouter's 30 days."_s;
+    m_managementKeyNote = u"Needs the management key."_s;
+    m_options << Option::flag(u"keys-only"_s, u"Only the keys' counters, not the activity."_s);
+    m_examples << Example{u"15 * * * * orteam-cli sync"_s, u"A crontab line: the team database kept current every hour."_s};
+}
+
+int Sync::execute(Context &context, const Arguments &arguments)
+{
+    if (const int code = context.openStore())
+        return code;
+    if (const int code = context.connect())
+        return code;
+    Console &console = context.console();
+    const bool interactive = console.showsProgress();
+    auto progress = [&console, interactive](int n, int total) {
+        // For a person at a terminal; scripts and logs get only the result line.
+        if (interactive && (n == total || n % 25 == 0))
+            console.err() << "activity: " << n << " of " << counted(total, u"key"_s, u"keys"_s) << "\r"
+                          << (n == total ? "\n" : "") << Qt::flush;
+    };
+    SyncService sync(context.store(), context.client());
+    const auto [summary, error] = waitForAnswer<SyncService::Summary, FlowError>([&](auto answer) {
+        sync.sync(!arguments.isSet(u"keys-only"_s), QDateTime::currentDateTimeUtc(), context.callbacks(), progress, answer);
+    });
+    if (error)
+        return console.fail(error);
+    QTextStream &out = context.out();
+    out << "Synced " << counted(summary.keys, u"key"_s, u"keys"_s);
+    if (summary.withActivity)
+        out << ", " << counted(summary.activityRows, u"activity row"_s, u"activity rows"_s) << " and the activity of "
+            << counted(summary.memberKeys, u"member key"_s, u"member keys"_s);
+    out << " into " << context.store().location().display() << "." << Qt::endl;
+    return Ok;
+}
+
+// ---- budgets check --------------------------------------------------------------------------------
+
+BudgetsCheck::BudgetsCheck()
+    : Command(Section::Team, {u"budgets"_s, u"check"_s},
+              u"Saves today's key usage, flags members over their daily limit, and with --enforce (or auto-enforce "
+              "on in the dashboard) disables their keys; keys it disabled come back at the next UTC day. For cron."_s)
+{
+    m_description = u"Saves today's key usage in the team database and flags every member at or over their daily "
+                    "limit (their own, else their tier's). With --enforce, or with auto-enforce on in the "
+                    "dashboard, it disables their keys and remembers them; at the next UTC day it enables those "
+                    "again, and only those: a key an admin disabled is never enabled. It reads everything or "
+                    "changes nothing: if any read of the team database fails, no key is disabled or re-enabled, "
+                    "the failure is named on stderr and the exit status is 1."_s;
+    m_managementKeyNote = u"Needs the management key."_s;
+    m_options << Option::flag(u"enforce"_s, u"Disable the keys of members over their limit, even with auto-enforce off."_s);
+    m_examples << Example{u"*/10 * * * * orteam-cli budgets check --enforce"_s,
+                          u"A crontab line: over-budget members' keys disabled within ten minutes."_s};
+}
+
+int BudgetsCheck::execute(Context &context, const Arguments &arguments)
+{
+    if (const int code = context.openStore())
+        return code;
+    if (const int code = context.connect())
+        return code;
+    Console &console = context.console();
+    const auto keys = waitFor<ApiKeyList>([&](auto done) { context.client().listKeys(true, context.callbacks(), done); });
+    if (!keys.ok())
+        return console.fail(keys.error);
+    DailyCheckService check(context.store(), context.client());
+    const auto [report] = waitForAnswer<DailyCheckService::Report>([&](auto answer) {
+        check.run(keys.value, QDateTime::currentDateTimeUtc(), arguments.isSet(u"enforce"_s), context.callbacks(), answer);
+    });
+    // Failed closed: nothing was decided, so nothing is said about anyone's budget.
+    if (report.error)
+        return console.fail(ServerError, report.error.message());
+    QTextStream &out = context.out();
+    for (const OverBudget &o : report.decisions.overBudget)
+        out << "over budget: " << o.member << " spent " << formatUsd(o.spent) << " of " << formatUsd(o.limit) << " today (UTC)\n";
+    if (report.decisions.overBudget.isEmpty())
+        out << "Every member is within their daily budget.\n";
+    for (const EnforcementOutcome::Change &c : report.outcome.changes)
+        out << (c.disabled ? "disabled " : "re-enabled ") << c.keyName() << " (" << c.key.member << ")\n";
+    for (const EnforcementOutcome::Failure &f : report.outcome.failures)
+        console.error(u"could not %1 a key of %2: %3"_s.arg(f.disabling ? u"disable"_s : u"re-enable"_s, f.key.member, f.message));
+    for (const QString &w : report.outcome.warnings)
+        console.warn(w);
+    out.flush();
+    return report.outcome.failures.isEmpty() ? int(Ok) : int(ServerError);
+}
+
+// ---- report ---------------------------------------------------------------------------------------
+
+ReportCommand::ReportCommand()
+    : Command(Section::Team, {u"report"_s},
+              u"The last 7 (or 30) UTC days up to today (or --to): user, cost, requests, daily limit, highest cost "
+              "first; beside each, the window before, the change, and a forecast for the next window."_s)
+{
+    m_description = u"The seed's team report over the last 7 (weekly) or 30 (monthly) UTC days up to today, or up "
+                    "to --to: per user, the cost (4 decimals), requests and daily limit, highest cost first; spend "
+                    "without a budget has a null limit. Beside each, the window before, the change, and a forecast "
+                    "for the next window from a straight-line trend through both windows (fitted on complete "
+                    "days). Reads the team database only."_s;
+    m_arguments << Argument{u"PERIOD"_s, u"weekly (7 days) or monthly (30 days)."_s, {u"weekly"_s, u"monthly"_s}};
+    m_options << Option::value(u"to"_s, u"YYYY-MM-DD"_s, u"The window's last UTC day (default: today)."_s)
+              << formatOption({u"table"_s, u"json"_s, u"csv"_s});
+    m_examples << Example{u"orteam-cli report monthly --format csv > spend.csv"_s,
+                          u"The last 30 days per member, for a spreadsheet."_s};
+}
+
+int ReportCommand::execute(Context &context, const Arguments &arguments)
+{
+    Console &console = context.console();
+    const ReportPeriod period = reportPeriodFromName(arguments.at(0)).value_or(ReportPeriod::Weekly);
+    QDate to = QDateTime::currentDateTimeUtc().date();
+    if (const auto toText = arguments.value(u"to"_s)) {
+        to = QDate::fromString(*toText, Qt::ISODate);
+        if (!to.isValid())
+            return console.fail(UsageError, u"--to must be a date like 2026-11-30, not \"%1\""_s.arg(*toText));
+    }
+    if (const int code = context.openStore())
+        return code;
+    const Result<TeamReport> result = context.store().spend().teamReport(period, to);
+    if (!result)
+        return console.fail(result.error(), u"cannot read the report"_s);
+    const TeamReport &report = *result;
+    QTextStream &out = context.out();
+    const QString format = arguments.value(u"format"_s, u"table"_s);
+    if (format == "json"_L1) {
+        out << QString::fromUtf8(reportJson(report));
+        return Ok;
+    }
+    if (format == "csv"_L1) {
+        out << QString::fromUtf8(reportCsv(report)).replace(u"\r\n"_s, u"\n"_s);
+        return Ok;
+    }
+    const auto change = [](const std::optional<double> &c) { return c ? formatChange(*c) : u"new"_s; };
+    QList<QStringList> table{{u"USER"_s, period == ReportPeriod::Weekly ? u"WEEKLY COST"_s : u"MONTHLY COST"_s, u"REQUESTS"_s,
+                              u"DAILY LIMIT"_s, u"BEFORE"_s, u"CHANGE"_s, u"FORECAST"_s}};
+    for (const TeamReportRow &r : report.rows)
+        table << QStringList{r.member, u"$"_s + QString::number(r.cost, 'f', 4), QString::number(r.requests),
+                             moneyOr(r.dailyLimit, u"none"_s), formatUsd(r.previousCost),
+                             r.previousCost > 0 || r.cost > 0 ? change(r.change) : u"-"_s, formatUsd(r.forecast)};
+    out << (period == ReportPeriod::Weekly ? "Weekly" : "Monthly") << " report, " << report.from.toString(Qt::ISODate) << " to "
+        << report.to.toString(Qt::ISODate) << " (UTC)\n\n";
+    const int days = reportDays(period);
+    if (report.rows.isEmpty()) {
+        out << "No usage recorded in these " << days << " days or the " << days << " before.\n";
+        return Ok;
+    }
+    out << KeyFormatter::columns(table) << "\nTeam total: " << formatUsd(report.total) << " (before: "
+        << formatUsd(report.previousTotal) << ", " << (report.change ? change(report.change) : u"no spend before"_s)
+        << "); next " << days << " days forecast: " << formatUsd(report.forecast) << '\n';
+    return Ok;
+}
+
+// ---- db check -------------------------------------------------------------------------------------
+
+DbCheck::DbCheck()
+    : Command(Section::Team, {u"db"_s, u"check"_s},
+              u"Checks that the spend rollups equal the usage rows and key snapshots they add up (exit 7 when not); "
+              "--repair rebuilds them in one transaction."_s)
+{
+    m_description = u"Checks that the spend rollups (the team's spend per day, each member's per month, which the "
+                    "Spend page reads) equal the usage rows and key snapshots they add up, and names the first "
+                    "difference (exit 7). Triggers keep them right; a tool that went around the triggers (SQLite's "
+                    "INSERT OR REPLACE fires no delete trigger) can leave them behind. --repair rebuilds them from "
+                    "those rows in one transaction."_s;
+    m_options << Option::flag(u"repair"_s, u"Rebuild the rollups when they disagree."_s);
+}
+
+int DbCheck::execute(Context &context, const Arguments &arguments)
+{
+    Console &console = context.console();
+    if (const int code = context.openStore())
+        return code;
+    Store &store = context.store();
+    QString problem;
+    const Result<bool> agree = store.spend().checkRollups(&problem);
+    if (!agree)
+        return console.fail(agree.error(), u"cannot check the spend rollups"_s);
+    if (*agree) {
+        const Result<int> schema = store.database().schemaVersion();
+        if (!schema)
+            return console.fail(schema.error(), u"cannot read the schema version"_s);
+        context.out() << "The team database " << store.location().display() << " (schema " << *schema
+                      << "): the spend rollups agree with the usage rows and key snapshots.\n";
+        return Ok;
+    }
+    if (!arguments.isSet(u"repair"_s))
+        return console.fail(CheckFailed, u"the spend rollups disagree with the rows they add up (%1); "
+                                         "run orteam-cli db check --repair to rebuild them"_s.arg(problem));
+    if (const Status rebuilt = store.spend().rebuildRollups(); !rebuilt)
+        return console.fail(rebuilt.error(), u"could not rebuild the spend rollups (nothing was changed)"_s);
+    QString after;
+    const Result<bool> fixed = store.spend().checkRollups(&after);
+    if (!fixed)
+        return console.fail(fixed.error(), u"cannot check the rebuilt spend rollups"_s);
+    if (!*fixed)
+        return console.fail(CheckFailed, u"the spend rollups still disagree after a rebuild: "_s + after);
+    context.out() << "Rebuilt the spend rollups from the usage rows and key snapshots (they had said: " << problem << ").\n";
+    return Ok;
+}
+
+} // namespace orteam::cli

@@ -1,0 +1,117 @@
+#include "TiersCommands.h"
+
+#include "Await.h"
+#include "Context.h"
+#include "Counted.h"
+#include "GuardrailService.h"
+#include "KeyFormatter.h"
+#include "Output.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam::cli {
+
+// ---- tiers list -----------------------------------------------------------------------------------
+
+TiersList::TiersList()
+    : Command(Section::Team, {u"tiers"_s, u"list"_s},
+              u"The tiers: free, basic, pro, enterprise by default, with the seed's model lists."_s)
+{
+    m_description = u"Lists the tiers in the team database: each one's default daily budget, the model a "
+                    "disallowed request falls back to, and the models it allows (or all models)."_s;
+    m_options << formatOption({u"table"_s, u"json"_s});
+}
+
+int TiersList::execute(Context &context, const Arguments &arguments)
+{
+    if (const int code = context.openStore())
+        return code;
+    const auto tiers = context.store().team().tiers();
+    if (!tiers)
+        return context.console().fail(tiers.error(), u"cannot read the tiers"_s);
+    if (arguments.value(u"format"_s, u"table"_s) == "json"_L1) {
+        QJsonArray array;
+        for (const Tier &t : *tiers)
+            array.append(QJsonObject{{"name"_L1, t.name}, {"daily_limit"_L1, jsonMoney(t.defaultDailyLimit)},
+                                     {"allowed_models"_L1, t.allowedModels ? QJsonValue(QJsonArray::fromStringList(*t.allowedModels))
+                                                                           : QJsonValue(QJsonValue::Null)},
+                                     {"fallback_model"_L1, t.fallbackModel}});
+        context.out() << jsonText(array);
+        return Ok;
+    }
+    QList<QStringList> rows{{u"TIER"_s, u"DAILY LIMIT"_s, u"FALLBACK"_s, u"MODELS"_s}};
+    for (const Tier &t : *tiers)
+        rows << QStringList{t.name, moneyOr(t.defaultDailyLimit, u"none"_s), t.fallbackModel.isEmpty() ? u"-"_s : t.fallbackModel,
+                            t.allowedModels ? t.allowedModels->join(u", "_s) : u"all models"_s};
+    context.out() << KeyFormatter::columns(rows);
+    return Ok;
+}
+
+// ---- tiers apply ----------------------------------------------------------------------------------
+
+TiersApply::TiersApply()
+    : Command(Section::Team, {u"tiers"_s, u"apply"_s},
+              u"Makes OpenRouter enforce the tiers (guardrails), as the dashboard's Apply tiers: prints the changes, "
+              "applies them when confirmed; a re-run prints \"nothing to do\"."_s)
+{
+    m_description = u"Makes OpenRouter enforce the tiers: one guardrail per tier (its daily budget, its allowed "
+                    "models), each active member's keys assigned to their tier's. The changes are printed first, "
+                    "and applied when confirmed (on a terminal, or with --yes); each is recorded in the audit log. "
+                    "A failure stops there: run it again to finish. Applying again changes nothing. A member's own "
+                    "daily limit cannot be a guardrail; budgets check enforces it."_s;
+    m_managementKeyNote = u"Needs the management key."_s;
+    m_options << Option::flag(u"dry-run"_s, u"Only print the changes."_s)
+              << yesOption();
+    m_examples << Example{u"orteam-cli tiers apply --dry-run"_s, u"What applying the tiers would change at OpenRouter."_s};
+}
+
+int TiersApply::execute(Context &context, const Arguments &arguments)
+{
+    Console &console = context.console();
+    const bool yes = arguments.isSet(u"yes"_s);
+    const bool dryRun = arguments.isSet(u"dry-run"_s);
+    if (!yes && !dryRun && !console.isInteractive())
+        return console.fail(UsageError, u"applying tiers needs confirmation: run it on a terminal, or pass --yes (or --dry-run)"_s);
+    if (const int code = context.openStore())
+        return code;
+    if (const int code = context.connect())
+        return code;
+    GuardrailService guardrails(context.store(), context.client());
+    GuardrailPlan plan;
+    FlowError planError;
+    std::tie(plan, planError) = waitForAnswer<GuardrailPlan, FlowError>(
+        [&](auto answer) { guardrails.plan(std::nullopt, context.callbacks(), answer); });
+    if (planError)
+        return console.fail(planError);
+    QTextStream &out = context.out();
+    for (const QString &note : plan.notes)
+        out << "note: " << note << "\n";
+    if (plan.isEmpty()) {
+        out << "OpenRouter already matches the tiers: nothing to do." << Qt::endl;
+        return Ok;
+    }
+    for (const GuardrailStep &step : plan.steps)
+        out << "  " << step.description << "\n";
+    out.flush();
+    const QString changes = counted(plan.steps.size(), u"change"_s, u"changes"_s);
+    if (dryRun) {
+        out << changes << " would be made (dry run: nothing was changed)." << Qt::endl;
+        return Ok;
+    }
+    if (!yes && !console.confirm(plan.steps.size() == 1 ? u"Apply this change to OpenRouter?"_s
+                                                        : u"Apply these %1 changes to OpenRouter?"_s.arg(plan.steps.size())))
+        return console.fail(Declined, u"nothing was changed"_s);
+    const auto [stepsDone, error] = waitForAnswer<int, FlowError>(
+        [&](auto answer) { guardrails.apply(plan, context.callbacks(), answer); });
+    if (error) {
+        console.error(u"stopped after %1 of %2; run tiers apply again to finish."_s.arg(stepsDone).arg(changes));
+        return console.fail(error);
+    }
+    out << "Applied " << counted(stepsDone, u"change"_s, u"changes"_s) << "." << Qt::endl;
+    return Ok;
+}
+
+} // namespace orteam::cli

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "Command.h"
+
+namespace orteam::cli {
+
+// tiers list: the tiers with budget, fallback and models.
+class TiersList final : public Command
+{
+public:
+    TiersList();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
+// tiers apply: the tiers pushed to OpenRouter guardrails, previewed first (GuardrailService).
+class TiersApply final : public Command
+{
+public:
+    TiersApply();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
+} // namespace orteam::cli
