@@ -40,6 +40,21 @@ AuditPage::AuditPage(AuditLogController *audit, QWidget *parent) : QWidget(paren
             exportTo(path);
     });
 
+    // A log that cannot be read says so here, beside the rows it still shows: an empty or stale
+    // table must not pass for "nothing happened".
+    auto showReadError = [this](const QString &message) {
+        m_status->setText(message);
+        m_showsReadError = !message.isEmpty();
+    };
+    connect(audit, &AuditLogController::problem, this, showReadError);
+    connect(audit, &AuditLogController::loaded, this, [this] {
+        if (m_showsReadError) {
+            m_status->clear();
+            m_showsReadError = false;
+        }
+    });
+    showReadError(audit->lastError());
+
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_status, 1);
     bottom->addWidget(m_export);
@@ -54,9 +69,11 @@ bool AuditPage::exportTo(const QString &path)
     QString error;
     if (!m_audit->exportCsv(path, &error)) {
         m_status->setText(tr("Could not export to %1: %2").arg(path, error));
+        m_showsReadError = false;
         return false;
     }
     m_status->setText(tr("Exported %n entries to %1.", nullptr, m_audit->model()->rowCount()).arg(path));
+    m_showsReadError = false;
     return true;
 }
 

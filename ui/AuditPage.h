@@ -29,6 +29,7 @@ private:
     QTableView *m_table;
     QPushButton *m_export;
     QLabel *m_status;
+    bool m_showsReadError = false; // m_status says the log could not be read
 };
 
 } // namespace orteam

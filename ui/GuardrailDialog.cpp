@@ -43,10 +43,14 @@ GuardrailDialog::GuardrailDialog(TeamController *team, QWidget *parent) : QDialo
 void GuardrailDialog::preview()
 {
     m_apply->setEnabled(false);
-    m_team->planGuardrails(this, [this](const GuardrailPlan &plan, const ApiError &error) {
+    m_team->planGuardrails(this, [this](const GuardrailPlan &plan, const FlowError &error) {
         m_steps->clear();
-        if (error.kind != ApiError::Kind::None) {
-            m_status->setText(tr("Could not read guardrails from OpenRouter: %1 Nothing was changed.").arg(error.message()));
+        if (error) {
+            // The message says what could not be read: OpenRouter's guardrails or keys, or the team.
+            QString why = error.message();
+            if (!why.endsWith(QLatin1Char('.')))
+                why += QLatin1Char('.');
+            m_status->setText(tr("Could not plan the changes: %1 Nothing was changed.").arg(why));
             return;
         }
         m_plan = plan;
@@ -71,8 +75,8 @@ void GuardrailDialog::apply()
     m_apply->setEnabled(false);
     m_status->setText(tr("Applying…"));
     const int total = int(m_plan.steps.size());
-    m_team->applyGuardrails(m_plan, this, [this, total](int done, const ApiError &error) {
-        if (error.kind != ApiError::Kind::None) {
+    m_team->applyGuardrails(m_plan, this, [this, total](int done, const FlowError &error) {
+        if (error) {
             m_status->setText(tr("Stopped after %1 of %2 change(s): %3 Applying again continues from there.")
                                   .arg(done)
                                   .arg(total)

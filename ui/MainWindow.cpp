@@ -108,6 +108,8 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
         m_navigation->addItem(tr("Spend"));
         m_pageNames << QStringLiteral("spend");
         // A bar is a person: clicking it shows their keys.
+        connect(m_spendPage, &SpendPage::problem, this, &MainWindow::showProblem);
+        connect(spend, &SpendController::problem, this, &MainWindow::showProblem);
         connect(m_spendPage, &SpendPage::memberClicked, this, [this](const QString &member) {
             showPage(QStringLiteral("keys"));
             m_keysPage->setSearchText(member);
@@ -140,8 +142,13 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
         m_pages->addWidget(new AuditPage(audit, m_pages));
         m_navigation->addItem(tr("Audit"));
         m_pageNames << QStringLiteral("audit");
-        connect(audit, &AuditLogController::recordFailed, this, &MainWindow::showProblem);
+        connect(audit, &AuditLogController::problem, this, &MainWindow::showProblem);
+        // The services write the log; it is read again after anything that writes to it.
+        connect(m_keys, &KeyListController::keyChanged, audit, &AuditLogController::reload);
+        if (team)
+            connect(team, &TeamController::changed, audit, &AuditLogController::reload);
     }
+    connect(m_keys, &KeyListController::auditFailed, this, &MainWindow::showProblem);
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_navigation->setCurrentRow(0);
 
@@ -388,13 +395,19 @@ void MainWindow::onRefreshFinished(const ApiError &error)
 
 void MainWindow::updateGatewayStatus()
 {
-    const auto status = m_spend ? m_spend->gatewayStatus() : std::nullopt;
+    if (!m_spend) {
+        m_gatewayLabel->hide();
+        return;
+    }
+    // A status that cannot be read hides the label: the Spend page says what the database's
+    // trouble is.
+    const auto read = m_spend->gatewayStatus();
+    const std::optional<GatewayStatus> status = read ? *read : std::nullopt;
     if (!status) {
         m_gatewayLabel->hide();
         return;
     }
-    const QDateTime now = m_spend->now();
-    if (status->running(now)) {
+    if (m_spend->gatewayRunning(*status)) {
         const QString requests = status->requestsToday == 1 ? tr("1 request") : tr("%1 requests").arg(status->requestsToday);
         m_gatewayLabel->setText(tr("Gateway %1: %2 today").arg(status->listening, requests)
                                 + (status->refusalsToday > 0 ? tr(", %1 refused").arg(status->refusalsToday) : QString()));

@@ -147,14 +147,14 @@ QChart *ReportsPage::trendChart() const { return m_trend->chart(); }
 
 void ReportsPage::rebuild()
 {
-    QString error;
     const auto period = ReportPeriod(m_period->currentData().toInt());
-    const TeamReport report = m_spend->report(period, &error);
-    if (!error.isEmpty()) {
+    const Result<TeamReport> read = m_spend->report(period);
+    if (!read) {
         // Keep what is shown (it was right a moment ago) and say why it is not refreshed.
-        Q_EMIT problem(tr("Could not read the report from the team database: %1").arg(error));
+        Q_EMIT problem(tr("Could not read the report from the team database: %1").arg(read.errorText()));
         return;
     }
+    const TeamReport &report = *read;
     m_model->setReport(report);
     m_table->sortByColumn(m_table->horizontalHeader()->sortIndicatorSection(), m_table->horizontalHeader()->sortIndicatorOrder());
     const int days = reportDays(period);
@@ -226,7 +226,13 @@ void ReportsPage::buildTrend()
     clearChart(chart);
     const TeamReport &r = m_model->report();
     const int days = reportDays(r.period);
-    const QList<std::pair<QDate, double>> history = m_spend->teamDaily(2 * days);
+    const Result<SpendController::Days> read = m_spend->teamDaily(2 * days);
+    if (!read) {
+        // No line rather than a flat one at $0: the chart stays empty and the banner says why.
+        Q_EMIT problem(tr("Could not read the daily spend from the team database: %1").arg(read.errorText()));
+        return;
+    }
+    const SpendController::Days &history = *read;
     auto *axisX = new QDateTimeAxis;
     axisX->setFormat(u"d MMM"_s);
     axisX->setTickCount(7);

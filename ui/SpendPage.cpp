@@ -56,6 +56,11 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     m_alerts->setWordWrap(true);
     m_alerts->setStyleSheet(QStringLiteral("QLabel { background: #fff4e5; color: #663c00; padding: 6px; border-radius: 3px; }"));
     m_alerts->hide();
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("spendErrorLabel"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 6px; border-radius: 3px; }"));
+    m_error->hide();
 
     m_members = makeView("memberSpendChart", tr("Spend per member — green spent, red over budget, grey budget left"), this);
     m_members->chart()->legend()->hide(); // the title says it: room for every name
@@ -89,6 +94,7 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);
+    layout->addWidget(m_error);
     layout->addWidget(m_alerts);
     layout->addLayout(grid, 1);
 
@@ -115,11 +121,32 @@ void SpendPage::rebuild()
     buildAlerts();
 }
 
+void SpendPage::setReadError(Part part, const QString &error)
+{
+    const bool isNew = !error.isEmpty() && m_errors.value(part) != error;
+    if (error.isEmpty())
+        m_errors.remove(part);
+    else
+        m_errors.insert(part, error);
+    QStringList reasons;
+    for (const QString &e : std::as_const(m_errors)) {
+        if (!reasons.contains(e))
+            reasons << e;
+    }
+    m_error->setText(reasons.isEmpty() ? QString()
+                                       : tr("Some spend could not be read from the team database, so it is not shown: %1")
+                                             .arg(reasons.join(QLatin1Char(' '))));
+    m_error->setVisible(!reasons.isEmpty());
+    if (isNew)
+        Q_EMIT problem(tr("Cannot read the spend from the team database: %1").arg(error));
+}
+
 void SpendPage::buildAlerts()
 {
-    const QList<Alert> alerts = m_spend->alerts();
+    const Result<QList<Alert>> alerts = m_spend->alerts();
+    setReadError(Part::Alerts, alerts ? QString() : alerts.errorText());
     QStringList lines;
-    for (const Alert &a : alerts)
+    for (const Alert &a : alerts.valueOr({}))
         lines << (a.urgent ? QStringLiteral("⚠ ") : QStringLiteral("• ")) + a.text;
     if (lines.size() > 6) {
         const qsizetype more = lines.size() - 5;
@@ -135,7 +162,11 @@ void SpendPage::buildMembers()
     QChart *chart = m_members->chart();
     clearChart(chart);
     const auto period = SpendController::Period(m_period->currentData().toInt());
-    QList<SpendController::MemberBar> bars = m_spend->memberBars(period);
+    const Result<QList<SpendController::MemberBar>> read = m_spend->memberBars(period);
+    setReadError(Part::Members, read ? QString() : read.errorText());
+    if (!read)
+        return;
+    QList<SpendController::MemberBar> bars = *read;
     if (bars.size() > 8) // the eight biggest spenders; the rest are on the Team page
         bars = bars.mid(0, 8);
     // Stacked: spend within budget, spend over it, and what is left of the budget (light), so
@@ -198,6 +229,11 @@ void SpendPage::buildDaily()
     QChart *chart = m_daily->chart();
     clearChart(chart);
     const int days = m_range->currentData().toInt();
+    const auto teamRead = m_spend->teamDaily(days);
+    const auto topRead = m_spend->topMembersDaily(days, 5);
+    setReadError(Part::Daily, !teamRead ? teamRead.errorText() : !topRead ? topRead.errorText() : QString());
+    if (!teamRead || !topRead)
+        return;
     auto *axisX = new QDateTimeAxis;
     axisX->setFormat(days > 90 ? QStringLiteral("MMM yy") : QStringLiteral("d MMM"));
     axisX->setTickCount(days > 7 ? 7 : days);
@@ -223,11 +259,11 @@ void SpendPage::buildDaily()
         });
         return line;
     };
-    const auto team = m_spend->teamDaily(days);
+    const SpendController::Days &team = *teamRead;
     addLine(tr("Team"), team, QPen(QColor(0x1f, 0x3a, 0x5f), 2.5));
     const QList<QColor> colors{QColor(0x1e, 0x88, 0xe5), QColor(0x43, 0xa0, 0x47), QColor(0xfb, 0x8c, 0x00),
                                QColor(0x8e, 0x24, 0xaa), QColor(0x00, 0x89, 0x7b)};
-    const auto top = m_spend->topMembersDaily(days, 5);
+    const auto &top = *topRead;
     for (qsizetype i = 0; i < top.size(); ++i)
         addLine(top.at(i).first, top.at(i).second, QPen(colors.value(i), 1.2));
     if (!team.isEmpty())
@@ -242,7 +278,11 @@ void SpendPage::buildModels()
 {
     QChart *chart = m_models->chart();
     clearChart(chart);
-    QList<ModelSpend> models = m_spend->byModel(m_range->currentData().toInt());
+    const Result<QList<ModelSpend>> read = m_spend->byModel(m_range->currentData().toInt());
+    setReadError(Part::Models, read ? QString() : read.errorText());
+    if (!read)
+        return;
+    QList<ModelSpend> models = *read;
     if (models.size() > 8)
         models = models.mid(0, 8);
     auto *set = new QBarSet(tr("Spend"));
@@ -278,7 +318,13 @@ void SpendPage::buildBurn()
 {
     QChart *chart = m_burn->chart();
     clearChart(chart);
-    const QList<SpendController::Burn> burns = m_spend->burns();
+    const Result<QList<SpendController::Burn>> read = m_spend->burns();
+    setReadError(Part::Burn, read ? QString() : read.errorText());
+    if (!read) {
+        m_burnText->clear();
+        return;
+    }
+    const QList<SpendController::Burn> &burns = *read;
     auto *axisX = new QDateTimeAxis;
     axisX->setFormat(QStringLiteral("d MMM"));
     chart->addAxis(axisX, Qt::AlignBottom);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QMap>
 #include <QWidget>
 
 class QComboBox;
@@ -16,7 +17,8 @@ class SpendController;
 
 // The Spend page: spend per member for today / this week / this month against their budget
 // (click a bar to see that member's keys), daily spend over 7 to 365 days (team and the top
-// spenders), spend by model, and when credits and key limits run out at the recent rate.
+// spenders), spend by model, and when credits and key limits run out at the recent rate. A part
+// whose numbers cannot be read is left empty with the reason above the charts, never drawn as $0.
 class SpendPage final : public QWidget
 {
     Q_OBJECT
@@ -34,8 +36,13 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void memberClicked(const QString &member);
+    void problem(const QString &message);
 
 private:
+    enum class Part { Members, Daily, Models, Burn, Alerts };
+    // Records whether `part` could be read (empty `error`: it could) and shows every part that
+    // could not.
+    void setReadError(Part part, const QString &error);
     void buildMembers();
     void buildDaily();
     void buildModels();
@@ -51,6 +58,8 @@ private:
     QChartView *m_burn;
     QLabel *m_burnText;
     QLabel *m_alerts;
+    QLabel *m_error;
+    QMap<Part, QString> m_errors;
 };
 
 } // namespace orteam

@@ -126,9 +126,8 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     connect(m_apply, &QPushButton::clicked, this, &TeamPage::applyTiers);
     connect(m_token, &QPushButton::clicked, this, &TeamPage::createGatewayToken);
     connect(m_autoEnforce, &QCheckBox::toggled, this, [this](bool on) {
-        QString error;
-        if (!m_team->setAutoEnforce(on, &error)) {
-            m_banner->showError(tr("Could not change auto-enforce: %1").arg(error));
+        if (const Status s = m_team->setAutoEnforce(on); !s) {
+            m_banner->showError(tr("Could not change auto-enforce: %1").arg(s.errorText()));
             QSignalBlocker block(m_autoEnforce);
             m_autoEnforce->setChecked(!on);
             return;
@@ -143,6 +142,9 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
         for (const Tier &t : m_team->tiers())
             m_bulkTier->addItem(t.name);
         m_bulkTier->setCurrentIndex(std::max(0, m_bulkTier->findText(keep)));
+        // The setting is the team's, shared by every dashboard on the database: show it as read.
+        const QSignalBlocker block(m_autoEnforce);
+        m_autoEnforce->setChecked(m_team->autoEnforce());
         updateSummary();
         updateOverBudget();
         updateEnabled();
@@ -153,6 +155,8 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
             Q_EMIT status(done.join(QLatin1Char(' ')));
     });
     connect(m_team, &TeamController::problem, m_banner, [this](const QString &message) { m_banner->showError(message); });
+    if (!m_team->readError().isEmpty()) // the first read failed before this page was there to hear it
+        m_banner->showError(m_team->readError());
     for (const Tier &t : m_team->tiers())
         m_bulkTier->addItem(t.name);
     m_table->resizeColumnsToContents();
@@ -206,10 +210,9 @@ void TeamPage::createGatewayToken()
     const QStringList names = selectedNames();
     if (names.size() != 1)
         return;
-    QString error;
-    const std::optional<QString> token = m_team->createGatewayToken(names.first(), &error);
+    const Result<QString> token = m_team->createGatewayToken(names.first());
     if (!token) {
-        m_banner->showError(tr("Could not create a gateway token for %1: %2").arg(names.first(), error));
+        m_banner->showError(tr("Could not create a gateway token for %1: %2").arg(names.first(), token.errorText()));
         return;
     }
     auto *dialog = new SecretDialog(names.first(), *token, this, SecretDialog::Kind::GatewayToken);
@@ -253,9 +256,8 @@ void TeamPage::addMember()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &MemberDialog::submitted, this, [this, dialog] {
         const Member m = dialog->member();
-        QString error;
-        if (!m_team->addMember(m, &error)) {
-            dialog->showError(error);
+        if (const Status s = m_team->addMember(m); !s) {
+            dialog->showError(s.errorText());
             return;
         }
         dialog->accept();
@@ -277,9 +279,8 @@ void TeamPage::editMember()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &MemberDialog::submitted, this, [this, dialog] {
         const Member m = dialog->member();
-        QString error;
-        if (!m_team->updateMember(m, &error) || !m_team->setKeys(m.name, m.keyHashes, &error)) {
-            dialog->showError(error);
+        if (const Status s = m_team->editMember(m); !s) {
+            dialog->showError(s.errorText());
             return;
         }
         dialog->accept();
@@ -294,9 +295,8 @@ void TeamPage::setTierOfSelection()
     const QString tier = m_bulkTier->currentText();
     if (names.isEmpty() || tier.isEmpty())
         return;
-    QString error;
-    if (!m_team->setTier(names, tier, &error)) {
-        m_banner->showError(tr("Could not set the tier: %1").arg(error));
+    if (const Status s = m_team->setTier(names, tier); !s) {
+        m_banner->showError(tr("Could not set the tier: %1").arg(s.errorText()));
         return;
     }
     selectMembers(names);
@@ -325,7 +325,9 @@ void TeamPage::offboardSelection()
     m_offboard->setEnabled(false);
     m_team->offboard(names, this, [this](const TeamController::OffboardOutcome &o) {
         updateEnabled();
-        if (!o.failed.isEmpty())
+        if (o.error)
+            m_banner->showError(tr("Nobody was offboarded: %1").arg(o.error.message()));
+        else if (!o.failed.isEmpty())
             m_banner->showError(o.failed.join(QLatin1Char(' ')) + tr(" Offboard again to retry."));
         if (!o.offboarded.isEmpty())
             Q_EMIT status(tr("Offboarded %1.").arg(o.offboarded.join(QStringLiteral(", "))));

@@ -126,7 +126,7 @@ TierEditorDialog::TierEditorDialog(TeamController *team, QWidget *parent) : QDia
     for (const Tier &t : m_team->tiers())
         m_tiers->addItem(t.name);
     showMessage(tr("Loading models from OpenRouter…"), false);
-    m_team->fetchModels(this, [this](const QList<ModelInfo> &models, const ApiError &error) {
+    m_team->catalogue()->fetch(this, [this](const QList<ModelInfo> &models, const ApiError &error) {
         if (error.kind != ApiError::Kind::None)
             showMessage(tr("Could not load the model list (%1). The current allowlists are shown; prices are missing.")
                             .arg(error.message()),
@@ -286,9 +286,8 @@ void TierEditorDialog::save()
     tier.defaultDailyLimit = limit.limit;
     tier.allowedModels = m_unrestricted->isChecked() ? std::nullopt : std::optional<QStringList>(checkedModels());
     tier.fallbackModel = m_fallback->currentData().toString();
-    QString error;
-    if (!m_team->saveTier(tier, &error)) {
-        showMessage(error, true);
+    if (const Status s = m_team->saveTier(tier); !s) {
+        showMessage(s.errorText(), true);
         return;
     }
     if (m_current.isEmpty()) {
@@ -306,9 +305,8 @@ void TierEditorDialog::deleteTier()
     if (MessageBox::question(this, tr("Delete tier"), tr("Delete the %1 tier?").arg(m_current),
                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
         return;
-    QString error;
-    if (!m_team->deleteTier(m_current, &error)) {
-        showMessage(error, true);
+    if (const Status s = m_team->deleteTier(m_current); !s) {
+        showMessage(s.errorText(), true);
         return;
     }
     delete m_tiers->takeItem(m_tiers->currentRow());

@@ -7,6 +7,7 @@
 #include "ConnectionManager.h"
 #include "DemoData.h"
 #include "FakeOpenRouter.h"
+#include "JobQueue.h"
 #include "KeyListController.h"
 #include "KeychainSecretStore.h"
 #include "MainWindow.h"
@@ -36,12 +37,15 @@ GuiApp::GuiApp() = default;
 
 GuiApp::~GuiApp()
 {
-    // The window refers to the controllers, the controllers to the client: tear down in reverse.
+    // The window refers to the controllers, the controllers to the job queue, the store and the
+    // client: tear down in reverse. The queue finishes the job under way before it goes.
     m_window.reset();
+    m_activitySync.reset();
     m_spend.reset();
     m_team.reset();
     m_keys.reset();
     m_audit.reset();
+    m_jobs.reset();
     m_store.reset();
     m_connection.reset();
     m_client.reset();
@@ -113,7 +117,6 @@ int GuiApp::run()
                      : std::unique_ptr<SecretStore>(std::make_unique<KeychainSecretStore>(u"orteam"_s));
     m_settings = std::make_unique<AppSettings>();
     m_connection = std::make_unique<ConnectionManager>(m_client.get(), m_secrets.get(), m_settings.get());
-    m_keys = std::make_unique<KeyListController>(m_client.get());
 
     // The team database. The demo keeps its own in memory, so it never touches real history.
     QString dbProblem;
@@ -139,25 +142,33 @@ int GuiApp::run()
         return 1;
     }
     m_store = std::make_unique<Store>();
-    if (location && m_store->open(*location, &dbProblem)) {
-        if (demo) {
-            const QDateTime now = QDateTime::currentDateTimeUtc();
-            QString ignored;
-            for (const AuditEntry &e : DemoData::auditHistory(now))
-                m_store->appendAudit(e, &ignored);
-            DemoData::seedStore(*m_store, m_fake->keys(), m_demoHistory, now, m_demoActivity, m_demoKeyActivity);
-        }
-        m_audit = std::make_unique<AuditLogController>(m_store.get());
-        m_keys->setAuditSink([this](const QString &action, const QString &target, const QString &before, const QString &after) {
-            m_audit->record({0, {}, {}, action, target, before, after});
-        });
+    bool storeOpen = false;
+    if (location) {
+        const Status opened = m_store->open(*location);
+        storeOpen = opened.ok();
+        if (!opened)
+            dbProblem = opened.errorText();
     }
-    if (m_audit) {
-        m_team = std::make_unique<TeamController>(m_store.get(), m_client.get(), m_keys.get(), m_audit.get());
+    if (storeOpen && demo) {
+        // The demo's history is a picture, not a record: a part that cannot be written leaves
+        // the sample thinner, which the demo can live with.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (const AuditEntry &e : DemoData::auditHistory(now)) {
+            if (const Status s = m_store->audit().append(e); !s)
+                err << "orteam: demo audit history: " << s.errorText() << Qt::endl;
+        }
+        DemoData::seedStore(*m_store, m_fake->keys(), m_demoHistory, now, m_demoActivity, m_demoKeyActivity);
+    }
+    // Keys work without a database; their changes are audited when there is one.
+    m_keys = std::make_unique<KeyListController>(m_client.get(), storeOpen ? m_store.get() : nullptr);
+    if (storeOpen) {
+        m_jobs = std::make_unique<JobQueue>(m_store.get());
+        m_audit = std::make_unique<AuditLogController>(m_store.get(), m_jobs.get());
+        m_team = std::make_unique<TeamController>(m_store.get(), m_client.get(), m_keys.get(), m_jobs.get());
         m_spend = std::make_unique<SpendController>(m_store.get(), m_keys.get());
         // The Spend page reads what the team controller has just written.
         QObject::connect(m_team.get(), &TeamController::changed, m_spend.get(), &SpendController::refresh);
-        m_activitySync = std::make_unique<ActivitySync>(m_store.get(), m_client.get(), m_keys.get(), m_team.get());
+        m_activitySync = std::make_unique<ActivitySync>(m_store.get(), m_client.get(), m_keys.get(), m_jobs.get());
         QObject::connect(m_activitySync.get(), &ActivitySync::finished, m_spend.get(), [this](bool ok) {
             if (ok)
                 m_spend->refresh();

@@ -14,6 +14,7 @@ class AuditLogController;
 class Store;
 class ConnectionManager;
 class FakeOpenRouter;
+class JobQueue;
 class KeyListController;
 class MainWindow;
 class OpenRouterClient;
@@ -49,6 +50,7 @@ private:
     std::unique_ptr<AppSettings> m_settings;
     std::unique_ptr<ConnectionManager> m_connection;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<JobQueue> m_jobs; // the one worker for every controller's database work
     std::unique_ptr<AuditLogController> m_audit;
     std::unique_ptr<TeamController> m_team;
     std::unique_ptr<SpendController> m_spend;

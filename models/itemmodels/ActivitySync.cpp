@@ -1,14 +1,11 @@
 #include "ActivitySync.h"
 
-#include "ActivityFetcher.h"
+#include "JobQueue.h"
 #include "KeyListController.h"
 #include "KeyTableModel.h"
 #include "OpenRouterClient.h"
 #include "Store.h"
-#include "TeamController.h"
-
-#include <QPointer>
-#include <QThread>
+#include "SyncService.h"
 
 #include <memory>
 
@@ -18,10 +15,17 @@ namespace orteam {
 
 namespace {
 const QString LastSyncSetting = u"activity_synced_at"_s;
-}
 
-ActivitySync::ActivitySync(Store *store, OpenRouterClient *client, KeyListController *keys, TeamController *team, QObject *parent)
-    : QObject(parent), m_store(store), m_client(client), m_keys(keys), m_team(team)
+// What the worker's job did: the sync written, and whether its time could be remembered.
+struct Written
+{
+    Result<SyncService::Summary> summary;
+    QString scheduleError;
+};
+} // namespace
+
+ActivitySync::ActivitySync(Store *store, OpenRouterClient *client, KeyListController *keys, JobQueue *jobs, QObject *parent)
+    : QObject(parent), m_store(store), m_client(client), m_keys(keys), m_jobs(jobs)
 {
     connect(m_keys, &KeyListController::refreshFinished, this, [this](const ApiError &error) {
         if (!error.isError())
@@ -29,17 +33,10 @@ ActivitySync::ActivitySync(Store *store, OpenRouterClient *client, KeyListContro
     });
 }
 
-ActivitySync::~ActivitySync()
-{
-    if (m_writer) {
-        m_writer->wait();
-        delete m_writer;
-    }
-}
-
 QDateTime ActivitySync::lastSync() const
 {
-    return QDateTime::fromString(m_store->setting(LastSyncSetting), Qt::ISODate);
+    const Result<QString> at = m_store->governance().setting(LastSyncSetting);
+    return at ? QDateTime::fromString(*at, Qt::ISODate) : QDateTime();
 }
 
 void ActivitySync::syncIfDue()
@@ -57,54 +54,38 @@ void ActivitySync::syncNow()
         return;
     m_running = true;
     Q_EMIT started();
-    const QStringList keys = keysForActivity(m_keys->model()->keys(), m_team->keyOwners());
-    Q_EMIT progress(0, int(keys.size()));
-    fetchActivity(
-        m_client, keys, this, [this](int done, int total) { Q_EMIT progress(done, total); },
-        [this](const ApiResult<ActivityData> &r) {
-            if (!r.ok()) {
+    const QDateTime at = m_clock().toUTC();
+    auto service = std::make_shared<SyncService>(*m_store, *m_client);
+    service->fetch(
+        m_keys->model()->keys(), true, this, [this](int done, int total) { Q_EMIT progress(done, total); },
+        [this, service, at](const SyncService::Fetched &fetched, const FlowError &error) {
+            if (error) {
                 m_running = false;
-                Q_EMIT finished(false, tr("Activity sync failed, nothing was saved: %1").arg(r.error.message()));
+                Q_EMIT finished(false, tr("Activity sync failed, nothing was saved: %1").arg(error.message()));
                 return;
             }
-            write(r.value);
+            // The job captures values only: it runs on the worker and may outlive this object.
+            m_jobs->run<Written>(
+                this,
+                [fetched, at](Store &store) {
+                    Written w{SyncService::write(store, fetched, at), {}};
+                    if (w.summary) {
+                        if (const Status s = store.governance().setSetting(LastSyncSetting, at.toString(Qt::ISODate)); !s)
+                            w.scheduleError = s.errorText();
+                    }
+                    return w;
+                },
+                [this](const Written &w) {
+                    m_running = false;
+                    if (!w.summary)
+                        return Q_EMIT finished(false, tr("Could not save the activity, nothing was changed: %1").arg(w.summary.errorText()));
+                    // The activity is saved; only the schedule is not, so the next refresh syncs again.
+                    if (!w.scheduleError.isEmpty())
+                        qCWarning(lcStorage).noquote() << "activity sync: cannot remember when it ran:" << w.scheduleError;
+                    Q_EMIT finished(true, tr("Activity synced: %n key(s), %1 day-model rows for the account.", nullptr, w.summary->memberKeys)
+                                              .arg(w.summary->activityRows));
+                });
         });
-}
-
-void ActivitySync::write(const ActivityData &data)
-{
-    const DbLocation location = m_store->location();
-    const QDateTime at = m_clock().toUTC();
-    auto finish = [this, data, at](const QString &error) {
-        m_running = false;
-        if (!error.isEmpty())
-            return Q_EMIT finished(false, tr("Could not save the activity, nothing was changed: %1").arg(error));
-        QString e;
-        m_store->setSetting(LastSyncSetting, at.toString(Qt::ISODate), &e);
-        Q_EMIT finished(true, tr("Activity synced: %n key(s), %1 day-model rows for the account.", nullptr, int(data.perKey.size()))
-                                  .arg(data.account.size()));
-    };
-    // An in-memory database exists on its own connection only: then it is written here.
-    if (location.kind == DbLocation::Kind::Sqlite && location.path.startsWith(u':')) {
-        QString error;
-        m_store->recordActivity(data, &error);
-        return finish(error);
-    }
-    auto error = std::make_shared<QString>();
-    QThread *thread = QThread::create([location, data, error] {
-        Store store;
-        if (store.open(location, error.get()))
-            store.recordActivity(data, error.get());
-        store.close();
-    });
-    thread->setObjectName(u"activitySyncWriter"_s);
-    m_writer = thread;
-    connect(thread, &QThread::finished, this, [this, finish, error, thread] {
-        m_writer = nullptr;
-        thread->deleteLater();
-        finish(*error);
-    });
-    thread->start();
 }
 
 } // namespace orteam

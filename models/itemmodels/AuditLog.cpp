@@ -1,6 +1,7 @@
 #include "AuditLog.h"
 
 #include "Csv.h"
+#include "JobQueue.h"
 
 #include <QSaveFile>
 
@@ -56,25 +57,45 @@ void AuditLogModel::setEntries(const QList<AuditEntry> &entries)
     endResetModel();
 }
 
-AuditLogController::AuditLogController(Store *store, QObject *parent) : QObject(parent), m_store(store)
+AuditLogController::AuditLogController(Store *store, JobQueue *jobs, QObject *parent)
+    : QObject(parent), m_store(store), m_jobs(jobs)
 {
-    reload();
-}
-
-void AuditLogController::record(const AuditEntry &entry)
-{
-    QString error;
-    if (!m_store->appendAudit(entry, &error)) {
-        // The action itself happened; losing its record is worth saying, not worth undoing it.
-        Q_EMIT recordFailed(tr("The audit log could not be written: %1").arg(error));
-        return;
-    }
     reload();
 }
 
 void AuditLogController::reload()
 {
-    m_model.setEntries(m_store->auditLog());
+    if (!m_jobs) {
+        show(m_store->audit().log());
+        return;
+    }
+    if (m_reading) { // one read at a time; the next one sees every change made meanwhile
+        m_readAgain = true;
+        return;
+    }
+    m_reading = true;
+    m_jobs->run<Result<QList<AuditEntry>>>(
+        this, [](Store &store) { return store.audit().log(); },
+        [this](const Result<QList<AuditEntry>> &log) {
+            m_reading = false;
+            show(log);
+            if (m_readAgain) {
+                m_readAgain = false;
+                reload();
+            }
+        });
+}
+
+void AuditLogController::show(const Result<QList<AuditEntry>> &log)
+{
+    if (!log) {
+        m_lastError = tr("Cannot read the audit log from the database: %1").arg(log.errorText());
+        Q_EMIT problem(m_lastError);
+        return;
+    }
+    m_lastError.clear();
+    m_model.setEntries(*log);
+    Q_EMIT loaded();
 }
 
 QString AuditLogController::toCsv(const QList<AuditEntry> &entries)
@@ -97,7 +118,13 @@ bool AuditLogController::exportCsv(const QString &path, QString *error) const
         *error = file.errorString();
         return false;
     }
-    file.write(toCsv(m_store->auditLog(1'000'000)).toUtf8());
+    // Read here, not on the worker: a person asked for the file and waits for it.
+    const Result<QList<AuditEntry>> log = m_store->audit().log(1'000'000);
+    if (!log) {
+        *error = log.errorText(); // the file is not committed: nothing is written
+        return false;
+    }
+    file.write(toCsv(*log).toUtf8());
     if (!file.commit()) {
         *error = file.errorString();
         return false;

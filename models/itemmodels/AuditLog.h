@@ -6,6 +6,8 @@
 
 namespace orteam {
 
+class JobQueue;
+
 // The audit log as a table: newest first. Reads the store; never writes it.
 class AuditLogModel final : public QAbstractTableModel
 {
@@ -28,27 +30,38 @@ private:
     QList<AuditEntry> m_entries;
 };
 
-// Records admin actions in the store and keeps the model current; exports CSV.
+// Shows the audit log (the services write it) and exports it as CSV. The log is read on the
+// dashboard's JobQueue when there is one; a read that fails keeps the rows shown and says why,
+// never an empty table that would read as "nothing happened".
 class AuditLogController final : public QObject
 {
     Q_OBJECT
 
 public:
-    explicit AuditLogController(Store *store, QObject *parent = nullptr);
+    // `jobs` null: the log is read at once, here (tests).
+    explicit AuditLogController(Store *store, JobQueue *jobs = nullptr, QObject *parent = nullptr);
     AuditLogModel *model() { return &m_model; }
+    QString lastError() const { return m_lastError; }
 
-    void record(const AuditEntry &entry);
-    void reload();
     // Writes the whole log as CSV (header: time,user,action,target,before,after).
     bool exportCsv(const QString &path, QString *error) const;
     static QString toCsv(const QList<AuditEntry> &entries);
 
+public Q_SLOTS:
+    void reload();
+
 Q_SIGNALS:
-    void recordFailed(const QString &message);
+    void loaded();
+    void problem(const QString &message);
 
 private:
+    void show(const Result<QList<AuditEntry>> &log);
+
     Store *m_store;
+    JobQueue *m_jobs;
     AuditLogModel m_model;
+    QString m_lastError;
+    bool m_reading = false, m_readAgain = false;
 };
 
 } // namespace orteam

@@ -1,6 +1,6 @@
 #include "ConnectionManager.h"
 
-#include "Store.h"
+#include "Database.h"
 
 #include "AppSettings.h"
 #include "OpenRouterClient.h"
@@ -9,6 +9,7 @@
 
 #include <QNetworkAccessManager>
 #include <QPointer>
+#include <QUrl>
 
 namespace orteam {
 
@@ -95,12 +96,12 @@ QString ConnectionManager::checkDatabaseSetting(const QString &text)
 {
     if (text.trimmed().isEmpty())
         return {};
-    QString error;
-    const auto location = DbLocation::parse(text, &error);
-    if (!location)
-        return error;
-    if (!location->password.isEmpty())
+    // DbLocation::parse refuses a password too, in --db's words; here it would sit in a file.
+    if (!QUrl(text.trimmed()).password().isEmpty())
         return tr("Leave the password out of the URL: put it in ~/.pgpass or PGPASSWORD, so it is never stored in the settings file.");
+    QString error;
+    if (!DbLocation::parse(text, &error))
+        return error;
     return {};
 }
 

@@ -9,8 +9,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
 
-KeyListController::KeyListController(OpenRouterClient *client, QObject *parent)
-    : QObject(parent), m_client(client)
+KeyListController::KeyListController(OpenRouterClient *client, Store *store, QObject *parent)
+    : QObject(parent), m_client(client), m_service(store, *client), m_audited(store != nullptr)
 {
     connect(&m_timer, &QTimer::timeout, this, &KeyListController::refresh);
     connect(m_client, &OpenRouterClient::activeCallsChanged, this, [this](int count) {
@@ -69,15 +69,28 @@ bool KeyListController::hasKeyNamed(const QString &name) const
     return false;
 }
 
+void KeyListController::confirmed(const QString &auditError)
+{
+    // Without a team database the window already says the audit log is off: no need to repeat it
+    // for every key change.
+    if (!auditError.isEmpty() && m_audited)
+        Q_EMIT auditFailed(tr("The change was made, but %1").arg(auditError));
+    Q_EMIT keyChanged();
+}
+
 void KeyListController::createKey(const NewKeySpec &spec, QObject *context,
                                   std::function<void(const ApiResult<json::CreatedKey> &)> done)
 {
-    m_client->createKey(spec, context, [this, done](const ApiResult<json::CreatedKey> &r) {
-        if (r.ok()) {
-            m_model.updateKey(r.value.key); // the new row; its secret stays with the caller only
-            audit(u"create"_s, r.value.key.name, QString(), auditSummary(r.value.key) + u", hash "_s + r.value.key.hash.left(16));
+    // The service answers this controller, so the table and the audit log follow OpenRouter even
+    // when the dialog that asked has closed meanwhile.
+    QPointer<QObject> ctx(context);
+    m_service.create(spec, this, [this, ctx, done](const KeyService::Done<json::CreatedKey> &d) {
+        if (d.result.ok()) {
+            m_model.updateKey(d.result.value.key); // the new row; its secret stays with the caller only
+            confirmed(d.auditError);
         }
-        done(r);
+        if (ctx)
+            done(d.result);
     });
 }
 
@@ -85,16 +98,19 @@ void KeyListController::updateKey(const QString &hash, const KeyUpdate &update, 
                                   std::function<void(const ApiResult<ApiKey> &)> done)
 {
     const int row = m_model.rowOfHash(hash);
-    const std::optional<ApiKey> before = row >= 0 ? std::optional<ApiKey>(*m_model.keyAt(row)) : std::nullopt;
-    m_client->updateKey(hash, update, context, [this, done, before, update](const ApiResult<ApiKey> &r) {
-        if (r.ok()) {
-            m_model.updateKey(r.value);
-            const QString action = update.disabled ? (*update.disabled ? u"disable"_s : u"enable"_s)
-                : update.limit || update.limitReset ? u"limit"_s
-                : update.name ? u"rename"_s : u"update"_s;
-            audit(action, r.value.name, before ? auditSummary(*before) : QString(), auditSummary(r.value));
+    ApiKey before;
+    if (row >= 0)
+        before = *m_model.keyAt(row);
+    else
+        before.hash = hash; // not listed: the audit entry has no "before"
+    QPointer<QObject> ctx(context);
+    m_service.update(before, update, this, [this, ctx, done](const KeyService::Done<ApiKey> &d) {
+        if (d.result.ok()) {
+            m_model.updateKey(d.result.value);
+            confirmed(d.auditError);
         }
-        done(r);
+        if (ctx)
+            done(d.result);
     });
 }
 
@@ -130,15 +146,15 @@ void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
             key.hash = hash; // not listed (yet): name it by its hash in messages
             key.name = hash;
         }
-        m_client->deleteKey(hash, this, [this, outcome, self, key](const ApiResult<bool> &r) {
+        m_service.revoke(key, this, [this, outcome, self, key](const KeyService::Done<bool> &d) {
             // 404 means it is gone already (revoked elsewhere): the row should go too.
-            const bool gone = r.ok() || (r.error.kind == ApiError::Kind::Http && r.error.httpStatus == 404);
+            const bool gone = d.result.ok() || (d.result.error.kind == ApiError::Kind::Http && d.result.error.httpStatus == 404);
             if (gone) {
                 m_model.removeKey(key.hash);
                 outcome->revoked << key;
-                audit(u"revoke"_s, key.name, auditSummary(key) + u", hash "_s + key.hash.left(16), u"revoked"_s);
+                confirmed(d.auditError);
             } else {
-                outcome->failed << std::pair{key, r.error};
+                outcome->failed << std::pair{key, d.result.error};
             }
             (*self)();
         });

@@ -5,6 +5,7 @@
 #include "ApiResult.h"
 #include "JsonCodec.h"
 #include "KeyRequests.h"
+#include "KeyService.h"
 #include "KeyTableModel.h"
 
 #include <QDateTime>
@@ -16,16 +17,19 @@
 namespace orteam {
 
 class OpenRouterClient;
+class Store;
 
 // Keeps the key table and the account's credits in step with OpenRouter: refresh on demand and on
-// an interval, one refresh at a time. Views bind to model() and the signals; they never talk to
+// an interval, one refresh at a time. Key changes go through KeyService, so the dashboard writes
+// the same audit entries as orteam-cli. Views bind to model() and the signals; they never talk to
 // the network themselves.
 class KeyListController final : public QObject
 {
     Q_OBJECT
 
 public:
-    explicit KeyListController(OpenRouterClient *client, QObject *parent = nullptr);
+    // `store` is the team database the key changes are audited in; null when none is open.
+    explicit KeyListController(OpenRouterClient *client, Store *store = nullptr, QObject *parent = nullptr);
 
     KeyTableModel *model() { return &m_model; }
     bool isRefreshing() const { return m_refreshing; }
@@ -38,8 +42,8 @@ public:
     // Where "now" comes from (expiry status); tests pin it.
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
 
-    // Key actions. The table changes only after OpenRouter confirms; on failure nothing changes
-    // and the callback carries the error.
+    // Key actions. The table changes only after OpenRouter confirms (and keyChanged() follows);
+    // on failure nothing changes and the callback carries the error.
     void createKey(const NewKeySpec &spec, QObject *context, std::function<void(const ApiResult<json::CreatedKey> &)> done);
     void updateKey(const QString &hash, const KeyUpdate &update, QObject *context,
                    std::function<void(const ApiResult<ApiKey> &)> done);
@@ -55,12 +59,6 @@ public:
     static NewKeySpec replacementSpec(const ApiKey &key, const QDateTime &now);
 
     bool hasKeyNamed(const QString &name) const;
-    // Called after every change OpenRouter confirmed (create, update, revoke): the audit log.
-    void setAuditSink(std::function<void(const QString &action, const QString &target, const QString &before,
-                                         const QString &after)> sink)
-    {
-        m_audit = std::move(sink);
-    }
     bool isBusy() const { return m_busyCalls > 0; }
 
 public Q_SLOTS:
@@ -73,6 +71,10 @@ Q_SIGNALS:
     void creditsChanged();
     // True while any call to OpenRouter is under way (for a busy indicator).
     void busyChanged(bool busy);
+    // A change OpenRouter confirmed (create, update, revoke), and its audit entry written.
+    void keyChanged();
+    // OpenRouter made the change, but its audit entry could not be written.
+    void auditFailed(const QString &message);
 
 private:
     OpenRouterClient *m_client;
@@ -82,12 +84,9 @@ private:
     QDateTime m_lastRefresh;
     std::optional<Credits> m_credits;
     int m_busyCalls = 0;
-    std::function<void(const QString &, const QString &, const QString &, const QString &)> m_audit;
-    void audit(const QString &action, const QString &target, const QString &before, const QString &after)
-    {
-        if (m_audit)
-            m_audit(action, target, before, after);
-    }
+    KeyService m_service;
+    bool m_audited; // a team database is open: an audit entry that is not written is worth saying
+    void confirmed(const QString &auditError);
     ApiError m_lastError;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 };

@@ -2,9 +2,6 @@
 
 #include "KeyListController.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
-
 #include <algorithm>
 
 using namespace Qt::Literals::StringLiterals;
@@ -31,41 +28,41 @@ QDate SpendController::periodStart(Period period, const QDate &today)
     return today;
 }
 
-std::optional<SpendController::GatewayStatus> SpendController::gatewayStatus() const
+Result<std::optional<GatewayStatus>> SpendController::gatewayStatus() const
 {
-    const QJsonObject json = QJsonDocument::fromJson(m_store->setting(u"gateway_status"_s).toUtf8()).object();
-    if (json.isEmpty())
-        return std::nullopt;
-    GatewayStatus s;
-    s.listening = json.value("listening"_L1).toString();
-    s.requestsToday = json.value("requests_today"_L1).toInteger();
-    s.refusalsToday = json.value("refusals_today"_L1).toInteger();
-    s.inFlight = json.value("in_flight"_L1).toInteger();
-    s.updatedAt = QDateTime::fromString(json.value("updated_at"_L1).toString(), Qt::ISODate);
-    return s;
+    const Result<QString> text = m_store->governance().setting(GatewayStatus::settingName());
+    if (!text)
+        return text.error();
+    return GatewayStatus::fromJson(*text);
 }
 
-TeamReport SpendController::report(ReportPeriod period, QString *error) const
+Result<TeamReport> SpendController::report(ReportPeriod period) const
 {
-    return m_store->teamReport(period, today(), error, today());
+    return m_store->spend().teamReport(period, today(), today());
 }
 
-QList<SpendController::MemberBar> SpendController::memberBars(Period period) const
+Result<QList<SpendController::MemberBar>> SpendController::memberBars(Period period) const
 {
     const QDate to = today();
     const QDate from = periodStart(period, to);
     const int days = int(from.daysTo(to)) + 1;
-    QString error;
-    const auto spend = m_store->memberSpend(from, to, &error);
-    const QList<Tier> tiers = m_store->tiers();
+    const auto spend = m_store->spend().memberSpend(from, to);
+    if (!spend)
+        return spend.error();
+    const auto tiers = m_store->team().tiers();
+    if (!tiers)
+        return tiers.error();
+    const auto members = m_store->team().members();
+    if (!members)
+        return members.error();
     QList<MemberBar> out;
-    for (const Member &m : m_store->members()) {
-        if (!m.active && !spend.contains(m.name))
+    for (const Member &m : *members) {
+        if (!m.active && !spend->contains(m.name))
             continue;
         MemberBar bar;
         bar.member = m.name;
-        bar.spent = spend.value(m.name).cost;
-        if (const auto limit = effectiveDailyLimit(m, tiers))
+        bar.spent = spend->value(m.name).cost;
+        if (const auto limit = effectiveDailyLimit(m, *tiers))
             bar.budget = *limit * days;
         if (bar.spent > 0 || bar.budget)
             out << bar;
@@ -76,59 +73,71 @@ QList<SpendController::MemberBar> SpendController::memberBars(Period period) con
     return out;
 }
 
-QList<std::pair<QDate, double>> SpendController::teamDaily(int days) const
+Result<SpendController::Days> SpendController::teamDaily(int days) const
 {
     const QDate to = today();
     const QDate from = to.addDays(1 - days);
-    QString error;
-    return denseSeries(m_store->dailySpend(from, to, QString(), &error), from, to);
+    const Result<DailySeries> series = m_store->spend().dailySpend(from, to);
+    if (!series)
+        return series.error();
+    return denseSeries(*series, from, to);
 }
 
-QList<std::pair<QString, QList<std::pair<QDate, double>>>> SpendController::topMembersDaily(int days, int count) const
+Result<QList<std::pair<QString, SpendController::Days>>> SpendController::topMembersDaily(int days, int count) const
 {
     const QDate to = today();
     const QDate from = to.addDays(1 - days);
-    QString error;
     // Totals first, then the days of the few drawn: a year of every member's days is far more
     // than the chart needs.
+    const Result<QHash<QString, double>> costs = m_store->spend().memberCost(from, to);
+    if (!costs)
+        return costs.error();
     QList<std::pair<QString, double>> totals;
-    for (auto [member, cost] : m_store->memberCost(from, to, &error).asKeyValueRange())
+    for (auto [member, cost] : costs->asKeyValueRange())
         totals.append({member, cost});
     std::sort(totals.begin(), totals.end(), [](const auto &a, const auto &b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
-    QList<std::pair<QString, QList<std::pair<QDate, double>>>> out;
-    for (qsizetype i = 0; i < totals.size() && i < count; ++i)
-        out.append({totals.at(i).first, denseSeries(m_store->dailySpend(from, to, totals.at(i).first, &error), from, to)});
+    QList<std::pair<QString, Days>> out;
+    for (qsizetype i = 0; i < totals.size() && i < count; ++i) {
+        const Result<DailySeries> series = m_store->spend().dailySpend(from, to, totals.at(i).first);
+        if (!series)
+            return series.error();
+        out.append({totals.at(i).first, denseSeries(*series, from, to)});
+    }
     return out;
 }
 
-QList<ModelSpend> SpendController::byModel(int days) const
+Result<QList<ModelSpend>> SpendController::byModel(int days) const
 {
     const QDate to = today();
-    QString error;
-    return m_store->spendByModel(to.addDays(1 - days), to, &error);
+    return m_store->spend().spendByModel(to.addDays(1 - days), to);
 }
 
-QList<SpendController::Burn> SpendController::burns() const
+Result<QList<SpendController::Burn>> SpendController::burns() const
 {
     const QDate to = today();
     const QDate from = to.addDays(-13);
     QList<Burn> out;
     if (const auto credits = m_keys->credits()) {
-        QString error;
+        const Result<DailySeries> team = m_store->spend().dailySpend(from, to);
+        if (!team)
+            return team.error();
         Burn b;
-        b.what = u"Account credits"_s;
+        b.what = tr("Account credits");
         b.limit = credits->totalCredits;
-        b.forecast = forecastBurn(credits->remaining(), m_store->dailySpend(from, to, QString(), &error), now());
+        b.forecast = forecastBurn(credits->remaining(), *team, now());
         out << b;
     }
     for (const ApiKey &k : m_keys->model()->keys()) {
         if (!k.limit || k.disabled)
             continue;
+        const Result<DailySeries> key = m_store->spend().keyDailySpend(k.hash, from, to);
+        if (!key)
+            return key.error();
         Burn b;
         b.what = k.name;
         b.limit = *k.limit;
         const double remaining = k.limitRemaining.value_or(*k.limit - k.usage);
-        b.forecast = forecastBurn(remaining, m_store->keyDailySpend(k.hash, from, to), now());
+        b.forecast = forecastBurn(remaining, *key, now());
         out << b;
     }
     std::stable_sort(out.begin(), out.end(), [](const Burn &a, const Burn &b) {
@@ -139,33 +148,50 @@ QList<SpendController::Burn> SpendController::burns() const
     return out;
 }
 
-QList<Alert> SpendController::alerts() const
+Result<QList<Alert>> SpendController::alerts() const
 {
     AlertInput in;
     in.now = m_clock().toUTC();
     const QDate day = in.now.date();
-    in.members = m_store->members();
-    in.tiers = m_store->tiers();
-    QString error;
-    for (auto [name, spend] : m_store->memberSpend(day, day, &error).asKeyValueRange())
-        in.spentToday.insert(name, spend.cost);
-    in.previousDays = m_store->dailySpendByMember(day.addDays(-14), day.addDays(-1), &error);
+    const auto members = m_store->team().members();
+    if (!members)
+        return members.error();
+    in.members = *members;
+    const auto tiers = m_store->team().tiers();
+    if (!tiers)
+        return tiers.error();
+    in.tiers = *tiers;
+    const auto spend = m_store->spend().memberSpend(day, day);
+    if (!spend)
+        return spend.error();
+    for (auto [name, s] : spend->asKeyValueRange())
+        in.spentToday.insert(name, s.cost);
+    const auto previous = m_store->spend().dailySpendByMember(day.addDays(-14), day.addDays(-1));
+    if (!previous)
+        return previous.error();
+    in.previousDays = *previous;
     in.keys = m_keys->model()->keys();
-    in.modelUses = m_store->memberModelUses(day.addDays(-7), day, &error);
+    const auto uses = m_store->spend().memberModelUses(day.addDays(-7), day);
+    if (!uses)
+        return uses.error();
+    in.modelUses = *uses;
     return currentAlerts(in);
 }
 
-QList<Alert> SpendController::takeNewAlerts()
+Result<QList<Alert>> SpendController::takeNewAlerts()
 {
-    const QList<Alert> all = alerts();
+    const Result<QList<Alert>> all = alerts();
+    if (!all)
+        return all;
     QStringList ids;
-    for (const Alert &a : all)
+    for (const Alert &a : *all)
         ids << a.id;
-    QString error;
-    const QStringList fresh = m_store->markAlertsSeen(ids, &error);
+    const Result<QStringList> fresh = m_store->governance().markAlertsSeen(ids);
+    if (!fresh)
+        return fresh.error();
     QList<Alert> out;
-    for (const Alert &a : all) {
-        if (fresh.contains(a.id))
+    for (const Alert &a : *all) {
+        if (fresh->contains(a.id))
             out << a;
     }
     return out;
@@ -174,9 +200,11 @@ QList<Alert> SpendController::takeNewAlerts()
 void SpendController::refresh()
 {
     Q_EMIT changed();
-    const QList<Alert> fresh = takeNewAlerts();
-    if (!fresh.isEmpty())
-        Q_EMIT newAlerts(fresh);
+    const Result<QList<Alert>> fresh = takeNewAlerts();
+    if (!fresh)
+        Q_EMIT problem(tr("Cannot check for new alerts in the team database: %1").arg(fresh.errorText()));
+    else if (!fresh->isEmpty())
+        Q_EMIT newAlerts(*fresh);
 }
 
 } // namespace orteam

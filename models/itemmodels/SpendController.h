@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Alerts.h"
+#include "GatewayStatus.h"
 #include "Report.h"
 #include "Spend.h"
 #include "Store.h"
@@ -15,8 +16,12 @@ namespace orteam {
 
 class KeyListController;
 
-// What the Spend page draws, computed from the team database (history beyond OpenRouter's 30
-// days) and the live key list (limits). Plain numbers, so tests check them without a chart.
+// What the Spend page draws, computed from the team database's spend repository (history beyond
+// OpenRouter's 30 days) and the live key list (limits). Plain numbers, so tests check them without
+// a chart. Every answer is the numbers or the database's error: a read that failed is never an
+// empty chart that would read as "nobody spent anything". The reads are the rollups' few indexed
+// rows (tens of milliseconds for a year), answered while the page draws, so they stay on this
+// thread; the team's heavier read runs on the JobQueue.
 class SpendController final : public QObject
 {
     Q_OBJECT
@@ -36,13 +41,14 @@ public:
         std::optional<double> budget; // the daily limit times the days of the period so far
     };
     // Active members with spend or a budget, highest spend first (then by name).
-    QList<MemberBar> memberBars(Period period) const;
+    Result<QList<MemberBar>> memberBars(Period period) const;
 
     // The last `days` days up to today, every day present.
-    QList<std::pair<QDate, double>> teamDaily(int days) const;
+    using Days = QList<std::pair<QDate, double>>;
+    Result<Days> teamDaily(int days) const;
     // The `count` members who spent most over the range, each with every day present.
-    QList<std::pair<QString, QList<std::pair<QDate, double>>>> topMembersDaily(int days, int count) const;
-    QList<ModelSpend> byModel(int days) const;
+    Result<QList<std::pair<QString, Days>>> topMembersDaily(int days, int count) const;
+    Result<QList<ModelSpend>> byModel(int days) const;
 
     struct Burn
     {
@@ -51,29 +57,25 @@ public:
         BurnForecast forecast;
     };
     // The account's credits and every limited, active key, soonest exhausted first.
-    QList<Burn> burns() const;
+    Result<QList<Burn>> burns() const;
 
     // Every alert that holds now (for the banner), and, once per alert across refreshes and
     // dashboards on the same database, the new ones (for a desktop notification).
-    QList<Alert> alerts() const;
+    Result<QList<Alert>> alerts() const;
 
-    // What orteam-gateway last wrote about itself (it does every second while it runs), if it
-    // ever ran against this database.
-    struct GatewayStatus
+    // What orteam-gateway last wrote about itself (it does every second while it runs); none if it
+    // never ran against this database.
+    Result<std::optional<GatewayStatus>> gatewayStatus() const;
+    // Whether it wrote lately enough to be serving still.
+    bool gatewayRunning(const GatewayStatus &status) const
     {
-        QString listening;
-        qint64 requestsToday = 0;
-        qint64 refusalsToday = 0;
-        qint64 inFlight = 0;
-        QDateTime updatedAt;
-        bool running(const QDateTime &now) const { return updatedAt.isValid() && updatedAt.secsTo(now) < 120; }
-    };
-    std::optional<GatewayStatus> gatewayStatus() const;
+        return status.updatedAt.isValid() && status.updatedAt.secsTo(now()) < 120;
+    }
     QDateTime now() const { return m_clock().toUTC(); }
 
-    // The weekly or monthly team report ending today (UTC); `error` set when the database failed.
-    TeamReport report(ReportPeriod period, QString *error) const;
-    QList<Alert> takeNewAlerts();
+    // The weekly or monthly team report ending today (UTC).
+    Result<TeamReport> report(ReportPeriod period) const;
+    Result<QList<Alert>> takeNewAlerts();
 
 public Q_SLOTS:
     void refresh();
@@ -81,6 +83,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void changed();
     void newAlerts(const QList<orteam::Alert> &alerts);
+    // The alerts could not be read or marked as raised (the page shows its own read errors).
+    void problem(const QString &message);
 
 private:
     Store *m_store;

@@ -1,140 +1,100 @@
 #pragma once
 
-#include "Account.h"
-#include "ApiError.h"
+#include "DailyCheckService.h"
 #include "Enforcement.h"
+#include "FlowError.h"
+#include "MemberTableModel.h"
+#include "ModelCatalogue.h"
+#include "OffboardingService.h"
 #include "Roster.h"
 #include "Store.h"
 
-#include <QAbstractTableModel>
 #include <QDate>
 #include <QDateTime>
+#include <QHash>
 #include <QObject>
-#include <QThread>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace orteam {
 
-class AuditLogController;
+class JobQueue;
 class KeyListController;
 class OpenRouterClient;
 
-// The team as a table: one row per member with tier, daily limit, spend today and this week
-// (from every source the store knows), linked keys and status. Reads; never writes.
-class MemberTableModel final : public QAbstractTableModel
-{
-    Q_OBJECT
-
-public:
-    enum Column { NameColumn, EmailColumn, TierColumn, LimitColumn, TodayColumn, WeekColumn, KeysColumn, StatusColumn, ColumnCount };
-    Q_ENUM(Column)
-    enum Role { SortRole = Qt::UserRole + 1, NameRole };
-
-    struct Row
-    {
-        Member member;
-        std::optional<double> dailyLimit;
-        double today = 0;
-        double week = 0;
-        bool overBudget = false;
-    };
-
-    using QAbstractTableModel::QAbstractTableModel;
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
-    void setRows(const QList<Row> &rows);
-    const QList<Row> &rows() const { return m_rows; }
-    int rowOf(const QString &name) const;
-
-private:
-    QList<Row> m_rows;
-};
-
-// Runs the team: members and tiers in the store, their keys on OpenRouter, tiers pushed to
-// guardrails, and the local daily budget check after every key refresh. Every change a person
-// makes is audited; every network step reports exactly what happened.
+// The Team page's adapter over the services: it shows the team (MemberTableModel) as the
+// database has it and hands every change to the service that owns its rules (TeamService for
+// members, tiers, tokens and auto-enforce; OffboardingService; GuardrailService;
+// DailyCheckService), which validate, save, audit and talk to OpenRouter exactly as they do for
+// orteam-cli. After every key refresh the team is read on the shared JobQueue (10,000 keys must
+// not freeze the window) and the daily check decided here; a read that failed changes no key.
 class TeamController final : public QObject
 {
     Q_OBJECT
 
 public:
-    // `audit` may be null (tests); `keys` supplies the live key list and revokes keys.
-    TeamController(Store *store, OpenRouterClient *client, KeyListController *keys, AuditLogController *audit,
+    // `jobs` is the dashboard's one worker, shared with the other controllers; null: the
+    // controller makes one of its own (a test, a benchmark).
+    TeamController(Store *store, OpenRouterClient *client, KeyListController *keys, JobQueue *jobs = nullptr,
                    QObject *parent = nullptr);
     ~TeamController() override;
 
-    // Everything the page and the daily check read from the store, in one go.
-    struct StoreState
-    {
-        QList<Tier> tiers;
-        QList<Member> members;
-        QHash<QString, QString> owners;
-        QHash<QString, MemberSpend> today, week;
-        QList<EnforcedKey> enforced;
-        bool autoEnforce = false;
-        QString error;
-    };
-    static StoreState readState(const Store &store, const QDate &today);
-
     MemberTableModel *model() { return &m_model; }
+    ModelCatalogue *catalogue() { return &m_catalogue; }
     Store *store() const { return m_store; }
+    // The team as last read.
     QList<Tier> tiers() const { return m_tiers; }
     QList<Member> members() const;
     std::optional<Member> member(const QString &name) const;
     QHash<QString, QString> keyOwners() const { return m_owners; }
+    // Why the last read of the team failed (then the table shows the read before); empty when it
+    // succeeded. For a page made after the failure was signalled.
+    QString readError() const { return m_readError; }
 
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
     QDate today() const { return m_clock().toUTC().date(); }
 
-    // Store edits. Each returns false with a sentence in *error and changes nothing on failure.
-    bool addMember(const Member &member, QString *error);
-    bool updateMember(const Member &member, QString *error);
-    bool setTier(const QStringList &names, const QString &tier, QString *error); // all or none
-    bool setKeys(const QString &name, const QStringList &keyHashes, QString *error); // replaces the links
-    bool saveTier(const Tier &tier, QString *error);
-    bool deleteTier(const QString &name, QString *error);
+    // Team edits (TeamService): each is validated, saved with its audit entry in one transaction,
+    // and changes nothing when it fails; the table is read again at once.
+    Status addMember(const Member &member);
+    // The member form's save: details, tier and keys together, or nothing.
+    Status editMember(const Member &member);
+    Status setTier(const QStringList &names, const QString &tier); // all or none
+    Status setKeys(const QString &name, const QStringList &keyHashes);
+    Status saveTier(const Tier &tier);
+    Status deleteTier(const QString &name);
     // An orteam-gateway token for the member: returned once (for the dialog), only its hash kept.
-    std::optional<QString> createGatewayToken(const QString &member, QString *error);
-    static QString validateTier(const Tier &tier, bool isNew, const QList<Tier> &existing);
+    Result<QString> createGatewayToken(const QString &member);
 
-    // Offboarding: revokes every linked key, then marks the members inactive. A member whose
-    // keys could not all be revoked stays active, and the message names the keys; re-running
-    // finishes the job (keys gone already count as revoked).
-    struct OffboardOutcome
-    {
-        QStringList offboarded;
-        QStringList failed; // one sentence per member that is still active
-    };
+    // Offboarding (OffboardingService): every linked key revoked, then the members marked
+    // inactive. A member whose keys could not all be revoked stays active, and the outcome names
+    // the keys; offboarding again finishes the job. Revoked keys leave the key table.
+    using OffboardOutcome = OffboardingService::Outcome;
     void offboard(const QStringList &names, QObject *context, std::function<void(const OffboardOutcome &)> done);
 
-    // Applies an import plan: adds, changes and reactivations in one transaction, then the
-    // offboardings (which need OpenRouter). Rejected rows are never imported.
+    // A roster import: adds, changes and reactivations in one transaction (TeamService), then the
+    // offboardings. Rejected rows are never imported.
     void importRoster(const RosterPlan &plan, QObject *context, std::function<void(bool ok, const QString &message)> done);
 
-    // Guardrails: plan against what OpenRouter holds now, then apply step by step. A failure
-    // stops there; what was done stays done, and planning again picks up the rest.
-    void planGuardrails(QObject *context, std::function<void(const GuardrailPlan &plan, const ApiError &error)> done);
-    void applyGuardrails(const GuardrailPlan &plan, QObject *context,
-                         std::function<void(int stepsDone, const ApiError &error)> done);
+    // Guardrails (GuardrailService), planned against the keys the dashboard already lists. A
+    // failure stops there; what was done stays done, and planning again picks up the rest.
+    void planGuardrails(QObject *context, std::function<void(const GuardrailPlan &plan, const FlowError &error)> done);
+    void applyGuardrails(const GuardrailPlan &plan, QObject *context, std::function<void(int stepsDone, const FlowError &error)> done);
 
-    // The model catalogue (GET /models), fetched once and kept.
-    void fetchModels(QObject *context, std::function<void(const QList<ModelInfo> &models, const ApiError &error)> done);
-
-    // Local daily check: after every key refresh. Auto-enforce is a team setting in the store.
-    bool autoEnforce() const;
-    bool setAutoEnforce(bool on, QString *error);
+    // The daily check. Auto-enforce is a team setting in the database; autoEnforce() is its value
+    // as last read.
+    bool autoEnforce() const { return m_autoEnforce; }
+    Status setAutoEnforce(bool on);
     QList<OverBudget> overBudget() const { return m_lastCheck.overBudget; }
-    // The check after a refresh: writes the day's key snapshots and reads the team on a worker
-    // thread with its own connection (10,000 keys must not freeze the window), then decides and
-    // acts here. checkFinished() says when it is done.
+    // Reads the team on the worker, then decides and acts here; checkFinished() says when it is
+    // done, problem() why it changed nothing.
     void runDailyCheck();
 
 public Q_SLOTS:
+    // Reads the team at once (after an edit, or the read-only view's Refresh). On failure the
+    // table keeps what it showed and problem() says why.
     void reload();
 
 Q_SIGNALS:
@@ -143,31 +103,37 @@ Q_SIGNALS:
     void problem(const QString &message);
 
 private:
-    void audit(const QString &action, const QString &target, const QString &before, const QString &after);
+    // What a worker job read: the team, and whether today's key counters could be saved first.
+    struct StateRead
+    {
+        Result<TeamState> state;
+        QDate day;
+        QString snapshotError;
+    };
+
+    Status edited(const Status &status);
     void onKeysRefreshed(const ApiError &error);
-    void applyState(const StoreState &state);
-    // Runs on the worker when the store can be opened twice (a file or a server), else here.
+    void applyState(const TeamState &state);
     void startJob(bool writeSnapshots, bool check);
-    void onJobDone(const StoreState &state, bool check, quint64 generation);
-    void act(const StoreState &state);
-    void setKeyDisabled(const EnforcedKey &key, bool disabled);
+    void onJobDone(const StateRead &read, bool check, quint64 generation);
+    void act(const TeamState &state, const QDate &day);
 
     Store *m_store;
     OpenRouterClient *m_client;
     KeyListController *m_keys;
-    AuditLogController *m_audit;
+    std::unique_ptr<JobQueue> m_ownJobs;
+    JobQueue *m_jobs;
     MemberTableModel m_model;
+    ModelCatalogue m_catalogue;
     QList<Tier> m_tiers;
     QHash<QString, QString> m_owners;
-    QList<ModelInfo> m_models;
+    bool m_autoEnforce = false;
+    QString m_readError;
     DailyCheckResult m_lastCheck;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 
-    QThread m_thread;
-    QObject *m_worker = nullptr;              // lives in m_thread
-    std::unique_ptr<Store> m_workerStore;     // opened, used and closed in m_thread only
     bool m_jobRunning = false;
-    quint64 m_generation = 0; // bumped by every edit here: a job that read before it is stale
+    quint64 m_generation = 0; // bumped by every read here: a job that read before it is stale
     bool m_jobQueued = false, m_queuedWrite = false, m_queuedCheck = false;
 };
 

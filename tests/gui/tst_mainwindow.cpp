@@ -10,6 +10,7 @@
 #include "DemoData.h"
 #include "ErrorBanner.h"
 #include "FakeOpenRouter.h"
+#include "JobQueue.h"
 #include "KeyActions.h"
 #include "KeyFilterProxyModel.h"
 #include "KeyListController.h"
@@ -39,6 +40,8 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -60,6 +63,7 @@ class TestMainWindow : public QObject
     std::unique_ptr<ConnectionManager> m_connection;
     std::unique_ptr<KeyListController> m_keys;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<JobQueue> m_jobs;
     std::unique_ptr<AuditLogController> m_audit;
     std::unique_ptr<MainWindow> m_window;
     QList<std::function<void()>> m_clipboardTimers; // the fake clock's pending tasks
@@ -106,14 +110,15 @@ class TestMainWindow : public QObject
         m_settings->setBaseUrl(m_fake->baseUrl());
         m_connection = std::make_unique<ConnectionManager>(m_client.get(), m_secrets.get(), m_settings.get());
         m_connection->setEnvironment(environmentKey, QString());
-        m_keys = std::make_unique<KeyListController>(m_client.get());
         m_store = std::make_unique<Store>();
         QString error;
-        QVERIFY2(m_store->open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error), &error), qPrintable(error));
-        m_audit = std::make_unique<AuditLogController>(m_store.get());
-        m_keys->setAuditSink([this](const QString &action, const QString &target, const QString &before, const QString &after) {
-            m_audit->record({0, {}, {}, action, target, before, after});
-        });
+        const Status opened = m_store->open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error));
+        QVERIFY2(opened, qPrintable(opened.errorText()));
+        // As the dashboard is put together: key changes audited in the team database (KeyService),
+        // the log read on the one job queue.
+        m_keys = std::make_unique<KeyListController>(m_client.get(), m_store.get());
+        m_jobs = std::make_unique<JobQueue>(m_store.get());
+        m_audit = std::make_unique<AuditLogController>(m_store.get(), m_jobs.get());
         m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get());
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -129,6 +134,7 @@ class TestMainWindow : public QObject
         m_window.reset();
         m_keys.reset();
         m_audit.reset();
+        m_jobs.reset();
         m_store.reset();
         m_connection.reset();
     }
@@ -666,6 +672,44 @@ private Q_SLOTS:
         QVERIFY(find<QLabel>("auditStatusLabel")->text().startsWith(u"Exported 2"_s));
         QVERIFY(!find<AuditPage>("auditPage")->exportTo(m_dir->filePath(u"no/such/dir/audit.csv"_s)));
         QVERIFY(find<QLabel>("auditStatusLabel")->text().startsWith(u"Could not export"_s));
+    }
+
+    void auditLogThatCannotBeReadSaysSo()
+    {
+        select({u"alice-backend"_s});
+        action("disableKeyAction")->trigger();
+        QTRY_COMPARE(m_audit->model()->rowCount(), 1);
+        QVERIFY(m_window->showPage(u"audit"_s));
+        // The log goes away under the running dashboard (another connection, as another program).
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"tamper"_s);
+            db.setDatabaseName(m_dir->filePath(u"team.db"_s));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"ALTER TABLE audit_log RENAME TO audit_log_away"_s));
+        }
+        QSqlDatabase::removeDatabase(u"tamper"_s);
+        QSignalSpy problem(m_audit.get(), &AuditLogController::problem);
+        m_audit->reload();
+        QVERIFY(problem.wait(10'000));
+        // What was shown stays, with the reason beside it: never an empty log that reads as
+        // "nothing happened".
+        QCOMPARE(m_audit->model()->rowCount(), 1);
+        QVERIFY2(find<QLabel>("auditStatusLabel")->text().startsWith(u"Cannot read the audit log"_s),
+                 qPrintable(find<QLabel>("auditStatusLabel")->text()));
+        QVERIFY(find<ErrorBanner>("errorBanner")->message().startsWith(u"Cannot read the audit log"_s));
+        // An export cannot pretend either: it fails and writes no file.
+        const QString csv = m_dir->filePath(u"audit.csv"_s);
+        QVERIFY(!find<AuditPage>("auditPage")->exportTo(csv));
+        QVERIFY(!QFile::exists(csv));
+        // A key change still happens; that its entry could not be written is said.
+        QSignalSpy unaudited(m_keys.get(), &KeyListController::auditFailed);
+        select({u"alice-backend"_s});
+        action("enableKeyAction")->trigger();
+        QTRY_VERIFY(!m_fake->key(fakeKeyNamed(u"alice-backend"_s)->hash)->disabled);
+        QTRY_COMPARE(unaudited.size(), 1);
+        QVERIFY2(unaudited.at(0).at(0).toString().contains(u"audit log could not be written"_s),
+                 qPrintable(unaudited.at(0).at(0).toString()));
     }
 
     void aboutShowsVersionAndRevision()
