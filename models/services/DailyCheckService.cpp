@@ -12,39 +12,36 @@ namespace orteam {
 
 Result<TeamState> readTeamState(const Store &store, const QDate &today)
 {
-    // Each read names itself on failure: "cannot read today's spend: no such table: user_usage"
-    // tells an admin what to fix, where "the check failed" would not.
-    auto failed = [](const StoreError &e, const QString &what) {
-        return StoreError{e.kind, u"cannot read %1: %2"_s.arg(what, e.message)};
-    };
+    // Each repository read names itself on failure ("Cannot read the tiers: no such table: tiers"),
+    // which tells an admin what to fix where "the check failed" would not: passed on as it is.
     TeamState st;
     const auto tiers = store.team().tiers();
     if (!tiers)
-        return failed(tiers.error(), u"the tiers"_s);
+        return tiers.error();
     st.tiers = *tiers;
     const auto members = store.team().members();
     if (!members)
-        return failed(members.error(), u"the members"_s);
+        return members.error();
     st.members = *members;
     const auto owners = store.team().keyOwners();
     if (!owners)
-        return failed(owners.error(), u"the members' keys"_s);
+        return owners.error();
     st.owners = *owners;
     const auto spentToday = store.spend().memberSpend(today, today);
     if (!spentToday)
-        return failed(spentToday.error(), u"today's spend"_s);
+        return spentToday.error();
     st.today = *spentToday;
     const auto week = store.spend().memberSpend(today.addDays(-6), today);
     if (!week)
-        return failed(week.error(), u"the last 7 days' spend"_s);
+        return week.error();
     st.week = *week;
     const auto enforced = store.governance().enforcedKeys();
     if (!enforced)
-        return failed(enforced.error(), u"the keys the daily check disabled"_s);
+        return enforced.error();
     st.enforced = *enforced;
     const auto setting = store.governance().setting(TeamService::autoEnforceSetting(), u"off"_s);
     if (!setting)
-        return failed(setting.error(), u"the auto-enforce setting"_s);
+        return setting.error();
     st.autoEnforce = *setting == "on"_L1;
     return st;
 }
