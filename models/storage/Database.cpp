@@ -161,7 +161,9 @@ Status Database::open(const DbLocation &location)
                                            : u"The PostgreSQL driver for Qt is not installed (Debian: libqt6sql6-psql)."_s);
     }
     bool created = false; // a SQLite file made here: its -wal and -shm are made private too
-    if (sqlite && !QFileInfo::exists(location.path)) {
+    // ":memory:" (the demo's) is no file; QFile would take it for a Qt resource path and fail.
+    const bool inMemory = sqlite && location.path.startsWith(u':');
+    if (sqlite && !inMemory && !QFileInfo::exists(location.path)) {
         // The file is made (empty: SQLite takes that as an empty database) with 0600 before
         // SQLite opens it, so it is never readable by others, not even for a moment; SQLite
         // gives the -wal and -shm files it makes later the database file's permissions.

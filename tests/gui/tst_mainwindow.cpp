@@ -744,7 +744,25 @@ private Q_SLOTS:
         p.start(QStringLiteral(ORTEAM_GUI_PATH), {u"--demo"_s, u"--page"_s, u"nowhere"_s, u"--screenshot"_s, file});
         QVERIFY(p.waitForFinished(60'000));
         QCOMPARE(p.exitCode(), 2);
-        QVERIFY(p.readAllStandardError().contains("unknown page"));
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY(err.contains("unknown page"));
+        // The demo's sample team lives in its in-memory database: every page is there (a demo
+        // whose database did not open would offer the Keys page alone).
+        QVERIFY2(err.contains("pages: keys, team, spend, reports, audit"), err.constData());
+    }
+
+    // Every page of the demo renders, from its own process, as the README's screenshots do.
+    void everyDemoPageRenders()
+    {
+        QTemporaryDir dir;
+        for (const QString &page : {u"team"_s, u"spend"_s, u"reports"_s, u"audit"_s}) {
+            const QString file = dir.filePath(page + u".png"_s);
+            QProcess p;
+            p.start(QStringLiteral(ORTEAM_GUI_PATH), {u"--demo"_s, u"--page"_s, page, u"--screenshot"_s, file});
+            QVERIFY(p.waitForFinished(60'000));
+            QVERIFY2(p.exitCode() == 0, qPrintable(page + u": "_s + QString::fromUtf8(p.readAllStandardError())));
+            QVERIFY2(!QImage(file).isNull(), qPrintable(page));
+        }
     }
 };
 
