@@ -280,10 +280,31 @@ void TeamController::onJobDone(const StateRead &read, bool check, quint64 genera
     }
 }
 
-void TeamController::act(const TeamState &state, const QDate &day)
+void TeamController::act(const TeamState &read, const QDate &day)
 {
+    if (m_checking) { // two checks at once would both disable the same keys, twice audited
+        m_checkAgain = true;
+        return;
+    }
+    TeamState state = read;
+    // The check decides from the keys as OpenRouter has them now. Before the first refresh, or
+    // after a failed one, the list is empty or stale: a check on it would take every key it
+    // disabled for gone and forget it (never to enable it again). Then it only flags.
+    const bool keysKnown = m_keys->lastRefresh().isValid() && !m_keys->lastError().isError();
+    if (!keysKnown) {
+        if (state.autoEnforce && !state.enforced.isEmpty())
+            Q_EMIT problem(tr("The daily budget check changed no key: the key list could not be read from OpenRouter."));
+        state.autoEnforce = false;
+        state.enforced.clear();
+    }
+    m_checking = true;
     auto service = std::make_shared<DailyCheckService>(*m_store, *m_client);
     service->decideAndApply(state, day, m_keys->model()->keys(), false, this, [this, service](const DailyCheckService::Report &report) {
+        m_checking = false;
+        if (m_checkAgain) {
+            m_checkAgain = false;
+            QMetaObject::invokeMethod(this, &TeamController::runDailyCheck, Qt::QueuedConnection);
+        }
         m_lastCheck = report.decisions;
         if (report.error)
             Q_EMIT problem(tr("The daily budget check changed no key: %1").arg(report.error.message()));

@@ -133,6 +133,8 @@ private:
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 
     bool m_jobRunning = false;
+    bool m_checking = false;      // a check's PATCHes are under way: a second check waits for them
+    bool m_checkAgain = false;
     quint64 m_generation = 0; // bumped by every read here: a job that read before it is stale
     bool m_jobQueued = false, m_queuedWrite = false, m_queuedCheck = false;
 };

@@ -40,6 +40,8 @@ Result<QList<AuditEntry>> AuditRepository::log(int limit) const
         out << AuditEntry{q.value(0).toLongLong(), QDateTime::fromString(q.value(1).toString(), Qt::ISODateWithMs),
                           q.value(2).toString(), q.value(3).toString(), q.value(4).toString(), q.value(5).toString(),
                           q.value(6).toString()};
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 

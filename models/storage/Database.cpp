@@ -256,7 +256,10 @@ Result<int> Database::schemaVersion() const
     Sql q(*this, u"SELECT MAX(version) FROM schema_version"_s, u"Cannot read the database's schema version"_s);
     if (Status s = q.exec(); !s)
         return s.error();
-    return q.next() ? q.value(0).toInt() : 0;
+    const Result<bool> row = q.fetch();
+    if (!row)
+        return row.error();
+    return *row ? q.value(0).toInt() : 0;
 }
 
 Status Database::beginWrite()

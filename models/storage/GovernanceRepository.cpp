@@ -20,6 +20,8 @@ Result<QList<EnforcedKey>> GovernanceRepository::enforcedKeys() const
     QList<EnforcedKey> out;
     while (q.next())
         out << EnforcedKey{q.value(0).toString(), q.value(1).toString(), QDate::fromString(q.value(2).toString(), Qt::ISODate)};
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -46,7 +48,10 @@ Result<QString> GovernanceRepository::setting(const QString &name, const QString
     Sql q(m_db, u"SELECT value FROM team_settings WHERE name = :name"_s, u"Cannot read the team setting %1"_s.arg(name));
     if (Status s = q.bind(u":name"_s, name).exec(); !s)
         return s.error();
-    return q.next() ? q.value(0).toString() : fallback;
+    const Result<bool> row = q.fetch();
+    if (!row)
+        return row.error();
+    return *row ? q.value(0).toString() : fallback;
 }
 
 Status GovernanceRepository::setSetting(const QString &name, const QString &value)
@@ -93,7 +98,10 @@ Result<QString> GovernanceRepository::createGatewayToken(const QString &member)
         Sql q(m_db, u"SELECT active FROM members WHERE name = :name"_s, u"Cannot read the member %1"_s.arg(member));
         if (Status s = q.bind(u":name"_s, member).exec(); !s)
             return s.error();
-        if (!q.next())
+        const Result<bool> row = q.fetch();
+        if (!row)
+            return row.error();
+        if (!*row)
             return StoreError::notFound(u"No member named \"%1\"."_s.arg(member));
         if (q.value(0).toInt() == 0) // the gateway refuses offboarded members: a token for one would never work
             return StoreError::invalid(u"%1 is offboarded; make them active again before giving them a gateway token."_s.arg(member));

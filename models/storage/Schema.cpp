@@ -146,6 +146,8 @@ Status migrateTo1(Database &db)
         if (Status s = member.exec(); !s)
             return s;
     }
+    if (const Status read = budgets.finished(); !read)
+        return read.error();
     return Sql(db, u"INSERT INTO members (name, created_at) SELECT DISTINCT user_id, :at FROM user_usage "
                    "WHERE user_id NOT IN (SELECT name FROM members)"_s)
         .bind(u":at"_s, now)

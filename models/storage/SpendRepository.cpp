@@ -37,6 +37,8 @@ Result<QHash<QString, MemberSpend>> SpendRepository::memberSpend(const QDate &fr
     QHash<QString, MemberSpend> out;
     while (q.next())
         out.insert(q.value(0).toString(), MemberSpend{q.value(1).toDouble(), q.value(2).toLongLong()});
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -61,6 +63,8 @@ Result<QHash<QString, double>> SpendRepository::memberCost(const QDate &from, co
             return s.error();
         while (q.next())
             out[q.value(0).toString()] += q.value(1).toDouble();
+        if (const Status read = q.finished(); !read)
+            return read.error();
     }
     for (const auto &[edgeFrom, edgeTo] : std::as_const(edges)) {
         const Result<QHash<QString, MemberSpend>> part = memberSpend(edgeFrom, edgeTo);
@@ -80,7 +84,10 @@ Result<double> SpendRepository::spentOn(const QString &user, const QDate &day) c
           u"Cannot read the usage of %1"_s.arg(user));
     if (Status s = q.bind(u":user"_s, user).bind(u":day"_s, iso(day)).exec(); !s)
         return s.error();
-    if (!q.next())
+    const Result<bool> row = q.fetch();
+    if (!row)
+        return row.error();
+    if (!*row)
         return StoreError::notFound(u"No usage is recorded for %1 on %2."_s.arg(user, iso(day)));
     return q.value(0).toDouble();
 }
@@ -99,6 +106,8 @@ Result<DailySeries> SpendRepository::dailySpend(const QDate &from, const QDate &
     DailySeries out;
     while (q.next())
         out.insert(dayOf(q.value(0)), sqlvalue::cleanMoney(q.value(1).toDouble()));
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -110,6 +119,8 @@ Result<QHash<QString, DailySeries>> SpendRepository::dailySpendByMember(const QD
     QHash<QString, DailySeries> out;
     while (q.next())
         out[q.value(0).toString()].insert(dayOf(q.value(1)), q.value(2).toDouble());
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -122,6 +133,8 @@ Result<DailySeries> SpendRepository::keyDailySpend(const QString &keyHash, const
     DailySeries out;
     while (q.next())
         out.insert(dayOf(q.value(0)), q.value(1).toDouble());
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -139,6 +152,8 @@ Result<QHash<QString, TrendSums>> SpendRepository::memberTrendSums(const QDate &
     QHash<QString, TrendSums> out;
     while (q.next())
         out.insert(q.value(0).toString(), TrendSums{q.value(1).toDouble(), q.value(2).toDouble()});
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -155,6 +170,8 @@ Result<QList<ModelUse>> SpendRepository::memberModelUses(const QDate &from, cons
     while (q.next())
         out << ModelUse{q.value(0).toString(), q.value(1).toString(), dayOf(q.value(2)), q.value(3).toDouble(),
                         q.value(4).toLongLong()};
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -168,6 +185,8 @@ Result<QList<ModelSpend>> SpendRepository::spendByModel(const QDate &from, const
     QList<ModelSpend> out;
     while (q.next())
         out << ModelSpend{q.value(0).toString(), q.value(1).toDouble(), q.value(2).toLongLong()};
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -195,6 +214,8 @@ Result<QList<WeeklyReportRow>> SpendRepository::usageReport(const QDate &from, c
         row.dailyLimit = !q.value(3).isNull() ? sqlvalue::optionalMoney(q.value(3)) : sqlvalue::optionalMoney(q.value(4));
         out << row;
     }
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -236,7 +257,13 @@ Result<bool> SpendRepository::checkRollups(QString *problem) const
                 *problem = s.errorText();
             return s.error();
         }
-        if (q.next()) {
+        const Result<bool> row = q.fetch();
+        if (!row) {
+            if (problem)
+                *problem = row.errorText();
+            return row.error();
+        }
+        if (*row) {
             if (problem)
                 *problem = u"%1: the rollup says %2, the usage rows and key snapshots say %3"_s.arg(
                 q.value(0).toString(), q.value(1).isNull() ? u"nothing"_s : QString::number(q.value(1).toDouble()),

@@ -84,6 +84,31 @@ Result<QHash<QString, QString>> Sql::textPairs()
     return out;
 }
 
+bool Sql::next()
+{
+    if (m_query.next())
+        return true;
+    if (m_query.lastError().isValid())
+        m_readError = m_query.lastError().text();
+    return false;
+}
+
+Status Sql::finished() const
+{
+    if (m_readError.isEmpty())
+        return {};
+    return failed(u"the rows stopped part-way: "_s + m_readError);
+}
+
+Result<bool> Sql::fetch()
+{
+    if (next())
+        return true;
+    if (const Status read = finished(); !read)
+        return read.error();
+    return false;
+}
+
 Status Sql::run(const Database &db, const QString &sql, const QString &what)
 {
     return Sql(db, sql, what).exec();

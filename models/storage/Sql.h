@@ -30,7 +30,15 @@ public:
 
     Sql &bind(const QString &name, const QVariant &value); // name with its colon: ":member"
     Status exec(); // prepares (once), binds, runs; may run again after new binds. No binds: runs as is
-    bool next() { return m_query.next(); }
+    // The next row; false at the end, and false on an error part-way (a dropped connection
+    // while PostgreSQL streams rows): finished() tells them apart.
+    bool next();
+    // After a read loop: an error if the rows stopped early, so a partial read never passes
+    // for a shorter table.
+    Status finished() const;
+    // One row: true when there is one, false when there is none, an error when the read failed
+    // (a single-row read must not mistake a failure for "not found").
+    Result<bool> fetch();
     QVariant value(int column) const { return m_query.value(column); }
     int rowsAffected() const { return m_query.numRowsAffected(); }
     QSqlQuery &query() { return m_query; }
@@ -49,6 +57,7 @@ private:
     QSqlQuery m_query;
     QList<std::pair<QString, QVariant>> m_binds;
     bool m_prepared = false;
+    QString m_readError;
 };
 
 // Values as the schema stores them.

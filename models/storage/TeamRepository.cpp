@@ -21,7 +21,10 @@ Result<bool> memberExists(const Database &db, const QString &name)
     Sql q(db, u"SELECT COUNT(*) FROM members WHERE name = :name"_s, u"Cannot read the members"_s);
     if (Status s = q.bind(u":name"_s, name).exec(); !s)
         return s.error();
-    return q.next() && q.value(0).toInt() > 0;
+    const Result<bool> row = q.fetch();
+    if (!row)
+        return row.error();
+    return *row && q.value(0).toInt() > 0;
 }
 
 // Links a key to a member known to exist; a key linked to someone else moves.
@@ -47,6 +50,8 @@ Result<QList<Tier>> TeamRepository::tiers() const
     while (q.next())
         out << Tier{q.value(0).toString(), sqlvalue::optionalMoney(q.value(1)), sqlvalue::listFromJson(q.value(2)),
                     q.value(3).toString(), q.value(4).toString()};
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -76,7 +81,10 @@ Status TeamRepository::deleteTier(const QString &name)
         Sql users(m_db, u"SELECT COUNT(*) FROM members WHERE tier = :tier"_s, u"Cannot read the members of the %1 tier"_s.arg(name));
         if (Status s = users.bind(u":tier"_s, name).exec(); !s)
             return s;
-        if (const int n = users.next() ? users.value(0).toInt() : 0; n > 0)
+        const Result<bool> row = users.fetch();
+        if (!row)
+            return row.error();
+        if (const int n = *row ? users.value(0).toInt() : 0; n > 0)
             return StoreError::conflict(u"The %1 tier still has %2 member(s); give them another tier first."_s.arg(name).arg(n));
         Sql q(m_db, u"DELETE FROM tiers WHERE name = :name"_s, u"Cannot delete the %1 tier"_s.arg(name));
         if (Status s = q.bind(u":name"_s, name).exec(); !s)
@@ -112,6 +120,8 @@ Result<QList<Member>> TeamRepository::members() const
             out << Member{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
                           sqlvalue::optionalMoney(q.value(3)), q.value(4).toInt() != 0, {}};
         }
+        if (const Status read = q.finished(); !read)
+            return read.error();
     }
     Sql k(m_db, u"SELECT member_name, key_hash FROM member_keys ORDER BY key_hash"_s, u"Cannot read the members' keys"_s);
     if (Status s = k.exec(); !s)
@@ -121,6 +131,8 @@ Result<QList<Member>> TeamRepository::members() const
         if (it != index.cend())
             out[*it].keyHashes << k.value(1).toString();
     }
+    if (const Status read = k.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -132,7 +144,10 @@ Result<Member> TeamRepository::member(const QString &name) const
               u"Cannot read the member %1"_s.arg(name));
         if (Status s = q.bind(u":name"_s, name).exec(); !s)
             return s.error();
-        if (!q.next())
+        const Result<bool> row = q.fetch();
+        if (!row)
+            return row.error();
+        if (!*row)
             return StoreError::notFound(noMember(name));
         m = Member{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
                    sqlvalue::optionalMoney(q.value(3)), q.value(4).toInt() != 0, {}};
@@ -143,6 +158,8 @@ Result<Member> TeamRepository::member(const QString &name) const
         return s.error();
     while (k.next())
         m.keyHashes << k.value(0).toString();
+    if (const Status read = k.finished(); !read)
+        return read.error();
     return m;
 }
 
@@ -153,7 +170,10 @@ Status TeamRepository::checkTier(const QString &tier) const
     Sql q(m_db, u"SELECT COUNT(*) FROM tiers WHERE name = :name"_s, u"Cannot read the tiers"_s);
     if (Status s = q.bind(u":name"_s, tier).exec(); !s)
         return s;
-    if (q.next() && q.value(0).toInt() > 0)
+    const Result<bool> row = q.fetch();
+    if (!row)
+        return row.error();
+    if (*row && q.value(0).toInt() > 0)
         return {};
     return StoreError::invalid(u"There is no tier named \"%1\"."_s.arg(tier));
 }
@@ -253,6 +273,8 @@ Status TeamRepository::setKeys(const QString &memberName, const QStringList &key
                 return s;
             while (q.next())
                 current.insert(q.value(0).toString());
+            if (const Status read = q.finished(); !read)
+                return read.error();
         }
         const QSet<QString> wanted(keyHashes.cbegin(), keyHashes.cend());
         // Only what changes is written: re-linking a key the member has would make the rollup

@@ -157,7 +157,10 @@ Result<int> UsageRepository::snapshotCount(const QDate &day) const
     Sql q(m_db, u"SELECT COUNT(*) FROM key_snapshots WHERE day = :day"_s, u"Cannot count the key snapshots"_s);
     if (Status s = q.bind(u":day"_s, day.toString(Qt::ISODate)).exec(); !s)
         return s.error();
-    return q.next() ? q.value(0).toInt() : 0;
+    const Result<bool> row = q.fetch();
+    if (!row)
+        return row.error();
+    return *row ? q.value(0).toInt() : 0;
 }
 
 Status UsageRepository::recordUsage(const QString &user, const QDate &day, double cost, qint64 requests)
