@@ -149,14 +149,16 @@ Status TeamController::setAutoEnforce(bool on)
 
 void TeamController::offboard(const QStringList &names, QObject *context, std::function<void(const OffboardOutcome &)> done)
 {
-    QHash<QString, QString> keyNames; // hash → name, so messages and the audit log name the keys
-    for (const ApiKey &k : m_keys->model()->keys())
-        keyNames.insert(k.hash, k.name);
+    // The keys as last read, so the audit log names them; without a good read the service lists them.
+    const bool keysKnown = m_keys->lastRefresh().isValid() && !m_keys->lastError().isError();
     auto service = std::make_shared<OffboardingService>(*m_store, *m_client);
     QPointer<QObject> ctx(context);
-    service->offboard(names, keyNames, this, [this, service, ctx, done](const OffboardOutcome &outcome) {
+    service->offboard(names, keysKnown ? std::optional(m_keys->model()->keys()) : std::nullopt, this,
+                      [this, service, ctx, done](const OffboardOutcome &outcome) {
         for (const QString &hash : outcome.revokedKeys)
             m_keys->model()->removeKey(hash);
+        for (const QString &warning : outcome.warnings)
+            Q_EMIT problem(warning);
         reload();
         if (ctx)
             done(outcome);

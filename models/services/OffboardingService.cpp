@@ -7,6 +7,7 @@
 
 #include <QPointer>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::Literals::StringLiterals;
@@ -20,33 +21,62 @@ bool isGone(const ApiError &e)
 }
 } // namespace
 
-void OffboardingService::offboard(const QStringList &names, const QHash<QString, QString> &keyNames, QObject *context,
+void OffboardingService::offboard(const QStringList &names, const std::optional<QList<ApiKey>> &keys, QObject *context,
                                   std::function<void(const Outcome &)> done)
 {
-    auto outcome = std::make_shared<Outcome>();
     // Read every member first: a member that cannot be read means nothing is revoked at all.
     QList<Member> members;
     for (const QString &name : names) {
         const Result<Member> m = m_store.team().member(name);
         if (!m) {
-            outcome->error = FlowError::database(m.error(), u"cannot read the member %1"_s.arg(name));
-            done(*outcome);
+            Outcome outcome;
+            outcome.error = FlowError::database(m.error());
+            done(outcome);
             return;
         }
         members << *m;
     }
+    auto withKeys = [this, members, context, done](const QList<ApiKey> &live) {
+        QHash<QString, ApiKey> byHash;
+        for (const ApiKey &k : live)
+            byHash.insert(k.hash, k);
+        revokeAndMark(members, byHash, context, done);
+    };
+    const bool anyKeys = std::any_of(members.cbegin(), members.cend(), [](const Member &m) { return !m.keyHashes.isEmpty(); });
+    if (keys || !anyKeys) {
+        withKeys(keys.value_or(QList<ApiKey>()));
+        return;
+    }
+    m_client.listKeys(true, context, [done, withKeys](const ApiResult<ApiKeyList> &r) {
+        if (!r.ok()) {
+            Outcome outcome;
+            outcome.error = FlowError::server(r.error, u"cannot list the keys"_s);
+            done(outcome);
+            return;
+        }
+        withKeys(r.value);
+    });
+}
+
+void OffboardingService::revokeAndMark(const QList<Member> &members, const QHash<QString, ApiKey> &keys, QObject *context,
+                                       std::function<void(const Outcome &)> done)
+{
+    auto outcome = std::make_shared<Outcome>();
     struct Work
     {
-        Member member;
-        QString hash;
+        QString member;
+        ApiKey key;
     };
     auto queue = std::make_shared<QList<Work>>();
-    for (const Member &m : std::as_const(members)) {
-        for (const QString &hash : m.keyHashes)
-            queue->append({m, hash});
+    for (const Member &m : members) {
+        for (const QString &hash : m.keyHashes) {
+            ApiKey key = keys.value(hash);
+            key.hash = hash; // a key OpenRouter no longer lists is named by its hash
+            queue->append({m.name, key});
+        }
     }
     auto failedKeys = std::make_shared<QHash<QString, QStringList>>(); // member → keys still there
-    auto keys = std::make_shared<KeyService>(&m_store, m_client);
+    auto keyService = std::make_shared<KeyService>(&m_store, m_client);
     QPointer<QObject> ctx(context);
     const bool hasContext = context != nullptr;
 
@@ -61,12 +91,17 @@ void OffboardingService::offboard(const QStringList &names, const QHash<QString,
             }
             const int revoked = outcome->revoked.value(member.name);
             const Status s = m_store.transaction([&]() -> Status {
-                Member m = member;
-                m.active = false;
-                if (Status w = m_store.team().updateMember(m); !w)
+                // Read again: an edit made while the keys were being revoked (a new email, another
+                // tier) is kept; only the active flag changes.
+                Result<Member> now = m_store.team().member(member.name);
+                if (!now)
+                    return now.error();
+                const bool wasActive = now->active;
+                now->active = false;
+                if (Status w = m_store.team().updateMember(*now); !w)
                     return w;
                 return m_store.audit().append(auditEntry(AuditAction::Offboard, member.name,
-                                                         member.active ? u"active"_s : u"inactive"_s,
+                                                         wasActive ? u"active"_s : u"inactive"_s,
                                                          u"inactive, %1 revoked"_s.arg(counted(revoked, u"key"_s, u"keys"_s))));
             });
             if (s)
@@ -81,7 +116,7 @@ void OffboardingService::offboard(const QStringList &names, const QHash<QString,
     // One DELETE after another: offboarding a whole team must not hit the rate limit.
     auto step = std::make_shared<std::function<void()>>();
     std::weak_ptr<std::function<void()>> weakStep = step;
-    *step = [this, queue, outcome, failedKeys, keys, keyNames, finish, weakStep] {
+    *step = [queue, outcome, failedKeys, keyService, finish, weakStep] {
         const auto self = weakStep.lock();
         if (!self)
             return;
@@ -90,20 +125,20 @@ void OffboardingService::offboard(const QStringList &names, const QHash<QString,
             return;
         }
         const Work w = queue->takeFirst();
-        ApiKey key;
-        key.hash = w.hash;
-        key.name = keyNames.value(w.hash);
-        keys->revoke(key, nullptr, [self, w, key, outcome, failedKeys](const KeyService::Done<bool> &d) {
+        keyService->revoke(w.key, nullptr, [self, w, outcome, failedKeys](const KeyService::Done<bool> &d) {
             // 404: revoked already (elsewhere, or by an earlier, interrupted offboarding).
             if (d.result.ok() || isGone(d.result.error)) {
-                outcome->revoked[w.member.name] += 1;
-                outcome->revokedKeys << w.hash;
+                outcome->revoked[w.member] += 1;
+                outcome->revokedKeys << w.key.hash;
+                if (!d.auditError.isEmpty())
+                    outcome->warnings << u"%1 was revoked, but %2"_s.arg(w.key.name.isEmpty() ? w.key.hash.left(16) : w.key.name,
+                                                                         d.auditError);
             } else {
-                (*failedKeys)[w.member.name] << u"%1 (%2)"_s.arg(key.name.isEmpty() ? w.hash.left(16) : key.name,
-                                                                  d.result.error.message());
+                (*failedKeys)[w.member] << u"%1 (%2)"_s.arg(w.key.name.isEmpty() ? w.key.hash.left(16) : w.key.name,
+                                                             d.result.error.message());
             }
             (*self)();
-        }, u"offboarding %1"_s.arg(w.member.name));
+        }, u"offboarding %1"_s.arg(w.member));
     };
     (*step)();
 }

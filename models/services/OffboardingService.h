@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ApiKey.h"
 #include "FlowError.h"
 #include "Store.h"
 
@@ -7,6 +8,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace orteam {
 
@@ -23,18 +25,22 @@ public:
 
     struct Outcome
     {
-        FlowError error;          // the members could not be read: nothing was done
+        FlowError error;          // the members or the keys could not be read: nothing was done
         QStringList offboarded;   // now inactive
         QStringList failed;       // one sentence per member still active
+        QStringList warnings;     // done, but not all of it is in the audit log
         QStringList revokedKeys;  // hashes OpenRouter no longer has
         int revokedCount(const QString &member) const { return revoked.value(member); }
         QHash<QString, int> revoked; // member → keys revoked
     };
-    // `keyNames` (hash → name) makes messages and the audit log readable; hashes are used otherwise.
-    void offboard(const QStringList &names, const QHash<QString, QString> &keyNames, QObject *context,
+    // `keys`: the account's keys as the caller has them (the dashboard); without them they are
+    // listed first, so every front end audits each revoked key by its name and settings alike.
+    void offboard(const QStringList &names, const std::optional<QList<ApiKey>> &keys, QObject *context,
                   std::function<void(const Outcome &)> done);
 
 private:
+    void revokeAndMark(const QList<Member> &members, const QHash<QString, ApiKey> &keys, QObject *context,
+                       std::function<void(const Outcome &)> done);
     Store &m_store;
     OpenRouterClient &m_client;
 };

@@ -314,14 +314,14 @@ private Q_SLOTS:
         const QString before = test::TestDatabases::fingerprint(m_location);
         m_store->database().setFaultInjector([](int, const QString &) { return true; });
         const auto outcome = waitFor<OffboardingService::Outcome>(
-            [&](auto done) { offboarding.offboard({u"Ana"_s}, {}, this, done); });
+            [&](auto done) { offboarding.offboard({u"Ana"_s}, std::nullopt, this, done); });
         m_store->database().setFaultInjector({});
         QVERIFY(outcome.error.failed());
         QVERIFY(m_fake->key(anaKey.hash).has_value());
         QCOMPARE(test::TestDatabases::fingerprint(m_location), before);
         // And when it can: the key is revoked, Ana is inactive, both are audited.
         const auto done = waitFor<OffboardingService::Outcome>(
-            [&](auto cb) { offboarding.offboard({u"Ana"_s}, {{anaKey.hash, anaKey.name}}, this, cb); });
+            [&](auto cb) { offboarding.offboard({u"Ana"_s}, std::nullopt, this, cb); });
         QVERIFY(!done.error.failed());
         QCOMPARE(done.offboarded, QStringList{u"Ana"_s});
         QVERIFY(!m_fake->key(anaKey.hash).has_value());
@@ -330,6 +330,9 @@ private Q_SLOTS:
         QCOMPARE(log.at(0).action, AuditAction::Offboard);
         QCOMPARE(log.at(1).action, AuditAction::Revoke);
         QCOMPARE(log.at(1).target, anaKey.name);
+        // The key as it was (listed by the service itself), not a blank "active, limit none".
+        QVERIFY2(log.at(1).before.contains(anaKey.hash.left(16)) && log.at(1).before.contains(u"offboarding Ana"_s),
+                 qPrintable(log.at(1).before));
     }
 
     void aMemberWhoseRecordFailsStaysActiveAndIsNamed()
@@ -339,7 +342,7 @@ private Q_SLOTS:
         OffboardingService offboarding(*m_store, *m_client);
         m_store->database().setFaultInjector([](int, const QString &sql) { return sql.startsWith(u"UPDATE members"_s, Qt::CaseInsensitive); });
         const auto outcome = waitFor<OffboardingService::Outcome>(
-            [&](auto done) { offboarding.offboard({u"Ana"_s}, {}, this, done); });
+            [&](auto done) { offboarding.offboard({u"Ana"_s}, std::nullopt, this, done); });
         m_store->database().setFaultInjector({});
         QVERIFY(outcome.offboarded.isEmpty());
         QCOMPARE(outcome.failed.size(), 1);

@@ -235,9 +235,11 @@ int MembersOffboard::execute(Context &context, const Arguments &arguments)
         return console.fail(Declined, u"not offboarded"_s);
     OffboardingService offboarding(context.store(), context.client());
     const auto [outcome] = waitForAnswer<OffboardingService::Outcome>(
-        [&](auto answer) { offboarding.offboard({member->name}, {}, context.callbacks(), answer); });
+        [&](auto answer) { offboarding.offboard({member->name}, std::nullopt, context.callbacks(), answer); });
     if (outcome.error)
         return console.fail(outcome.error);
+    for (const QString &warning : outcome.warnings)
+        console.err() << "orteam-cli: warning: " << warning << Qt::endl;
     if (!outcome.failed.isEmpty())
         return console.fail(ServerError, outcome.failed.join(u' '));
     context.out() << "Offboarded " << member->name << ": "
