@@ -11,6 +11,8 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <unistd.h>
+
 Q_LOGGING_CATEGORY(lcStorage, "orteam.storage", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
@@ -41,6 +43,23 @@ bool makePrivateFolders(const QString &folder)
             return false;
     }
     return QFileInfo(folder).isDir();
+}
+
+// A database made by an older orteam (or the seed's scripts) may be readable by everyone on the
+// machine. Its owner's copy is closed to "others" on open; group bits are left as they are, since
+// a group may share the file on purpose (a lead's account on the same machine).
+void closeToOthers(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists() || info.ownerId() != ::getuid())
+        return;
+    const QFile::Permissions others = QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+    if (!(info.permissions() & others))
+        return;
+    if (QFile::setPermissions(path, info.permissions() & ~others))
+        qCInfo(lcStorage).noquote() << path << "was readable by every user of this machine; now it is not";
+    else
+        qCWarning(lcStorage).noquote() << path << "is readable by every user of this machine and cannot be changed";
 }
 } // namespace
 
@@ -218,7 +237,10 @@ Status Database::open(const DbLocation &location)
             if (Status s = Sql::run(*this, pragma, u"Cannot prepare the database %1"_s.arg(location.path)); !s)
                 return abandon(s.error());
         }
-        if (created) {
+        if (!created) {
+            for (const QString &suffix : {QString(), u"-wal"_s, u"-shm"_s})
+                closeToOthers(location.path + suffix);
+        } else {
             // Belt and braces: SQLite copies the database file's mode to these, but a umask or an
             // older SQLite must not leave them readable by others.
             for (const QString &suffix : {u"-wal"_s, u"-shm"_s}) {
@@ -306,21 +328,36 @@ Status Database::transaction(const std::function<Status()> &work)
     if (s && m_rollbackOnly)
         s = m_innerError; // a joined step failed, and `work` did not say so: nothing is saved
     m_rollbackOnly = false;
-    QSqlDatabase d = QSqlDatabase::database(m_connection, false);
     if (!s) {
-        d.rollback();
+        rollBack();
         return s;
     }
     if (injectFault(u"COMMIT"_s)) {
-        d.rollback();
+        rollBack();
         return StoreError::database(u"Cannot save the changes to the database: injected fault (COMMIT)"_s);
     }
+    QSqlDatabase d = QSqlDatabase::database(m_connection, false);
     if (!d.commit()) {
         const QString why = d.lastError().text();
-        d.rollback();
+        d = QSqlDatabase();
+        rollBack();
         return StoreError::database(u"Cannot save the changes to the database: %1"_s.arg(why));
     }
     return {};
+}
+
+void Database::rollBack()
+{
+    {
+        QSqlDatabase d = QSqlDatabase::database(m_connection, false);
+        if (d.rollback())
+            return;
+        qCWarning(lcStorage).noquote() << "rollback failed:" << d.lastError().text() << "— closing the connection";
+    }
+    // A connection left inside a transaction would fail every later BEGIN with a puzzling
+    // "cannot start a transaction within a transaction", and a later COMMIT could save what was
+    // meant to be undone: closed, every later use says plainly that the database is not open.
+    close();
 }
 
 } // namespace orteam

@@ -73,6 +73,7 @@ public:
 
 private:
     Status beginWrite();
+    void rollBack(); // closes the connection if even that fails
     bool isSeedDatabase() const;
     Status backUpSeed();
     Status makePrivate(const QString &path) const;

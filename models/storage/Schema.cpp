@@ -292,7 +292,20 @@ Status Schema::migrate(Database &db)
     if (from == Version)
         return {}; // nothing written: a read-only role opens an up-to-date database
     // One transaction: a database is at one version or the one before, never between.
+    bool doneElsewhere = false;
     const Status migrated = db.transaction([&]() -> Status {
+        // Another process (a second dashboard, orteam-cli from cron) may have migrated it while
+        // this one waited for the write lock: read the version again inside the transaction.
+        if (QSqlDatabase::database(db.connectionName(), false).tables().contains(u"schema_version"_s)) {
+            const Result<int> now = db.schemaVersion();
+            if (!now)
+                return now.error();
+            if (*now >= Version) {
+                doneElsewhere = true;
+                return {};
+            }
+            from = *now;
+        }
         // Step N brings version N - 1 to N: the ones past `from` run, in order.
         Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4};
         static_assert(std::size(steps) == Version, "one step per schema version");
@@ -304,6 +317,8 @@ Status Schema::migrate(Database &db)
     });
     if (!migrated)
         return StoreError::database(u"Cannot prepare the database %1: %2"_s.arg(where, migrated.errorText()));
+    if (doneElsewhere)
+        return {};
     qCInfo(lcStorage).noquote() << "database" << where << "migrated from schema" << from << "to" << Version;
     return {};
 }

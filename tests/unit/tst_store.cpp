@@ -1111,6 +1111,14 @@ private Q_SLOTS:
             QCOMPARE(mode(inShared.path), 0600);
             QCOMPARE(mode(inShared.path + u"-wal"_s), 0600);
         }
+        // A database an older orteam left readable by everyone is closed to others on open; its
+        // group bits stay (a group may share it on purpose).
+        QVERIFY(QFile::setPermissions(inShared.path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther));
+        {
+            Store store;
+            QVERIFY_OK(store.open(inShared));
+            QCOMPARE(mode(inShared.path), 0640);
+        }
         ::umask(umaskBefore);
     }
 
