@@ -203,8 +203,10 @@ void TeamController::applyGuardrails(const GuardrailPlan &plan, QObject *context
 {
     auto service = std::make_shared<GuardrailService>(*m_store, *m_client);
     QPointer<QObject> ctx(context);
-    service->apply(plan, this, [this, service, ctx, done](int stepsDone, const FlowError &error) {
+    service->apply(plan, this, [this, service, ctx, done](int stepsDone, const FlowError &error, const QStringList &warnings) {
         reload(); // the tiers now hold their guardrail ids
+        for (const QString &warning : warnings)
+            Q_EMIT problem(warning);
         if (ctx)
             done(stepsDone, error);
     });

@@ -99,7 +99,8 @@ void DailyCheckService::apply(const DailyCheckResult &result, QObject *context, 
     for (const QString &hash : result.forget) {
         // A record that cannot be dropped now is dropped by the next check: it changes no key.
         if (const Status s = m_store.governance().forgetEnforced(hash); !s)
-            qCWarning(lcStorage).noquote() << "daily check: cannot forget an enforced key:" << s.errorText();
+            outcome->warnings << u"cannot forget a key the daily check no longer manages (the next check tries again): "_s
+                                     + s.errorText();
     }
     auto pending = std::make_shared<qsizetype>(result.toDisable.size() + result.toEnable.size());
     if (*pending == 0) {
@@ -142,12 +143,16 @@ void DailyCheckService::apply(const DailyCheckResult &result, QObject *context, 
                 // remembers disabling and forgets it then; no key changes because of it.
                 if (!disable) {
                     if (const Status s = m_store.governance().forgetEnforced(k.keyHash); !s)
-                        qCWarning(lcStorage).noquote() << "daily check: cannot forget a re-enabled key:" << s.errorText();
+                        outcome->warnings << u"%1 was re-enabled, but the database still lists it as disabled by the check: %2"_s.arg(
+                            change.keyName(), s.errorText());
                 }
                 auditChange(change);
             } else {
-                if (disable) // it stays enabled: nothing to re-enable tomorrow
-                    (void)m_store.governance().forgetEnforced(k.keyHash);
+                if (disable) { // it stays enabled: nothing to re-enable tomorrow
+                    if (const Status s = m_store.governance().forgetEnforced(k.keyHash); !s)
+                        outcome->warnings << u"cannot forget a key the daily check did not disable (the next check does): "_s
+                                                 + s.errorText();
+                }
                 outcome->failures << EnforcementOutcome::Failure{k, disable, r.error.message()};
             }
             finishOne();

@@ -21,12 +21,12 @@ void GuardrailService::plan(const std::optional<QList<ApiKey>> &keys, QObject *c
                                const QList<GuardrailKeyAssignment> &assignments) {
         const auto tiers = m_store.team().tiers();
         if (!tiers) {
-            done({}, FlowError::database(tiers.error(), u"cannot read the tiers"_s));
+            done({}, FlowError::database(tiers.error()));
             return;
         }
         const auto members = m_store.team().members();
         if (!members) {
-            done({}, FlowError::database(members.error(), u"cannot read the members"_s));
+            done({}, FlowError::database(members.error()));
             return;
         }
         done(planGuardrails(*tiers, *members, liveKeys, guardrails, assignments), FlowError{});
@@ -60,14 +60,13 @@ void GuardrailService::plan(const std::optional<QList<ApiKey>> &keys, QObject *c
     });
 }
 
-void GuardrailService::apply(const GuardrailPlan &plan, QObject *context, std::function<void(int, const FlowError &)> done)
+void GuardrailService::apply(const GuardrailPlan &plan, QObject *context,
+                             std::function<void(int, const FlowError &, const QStringList &)> done)
 {
-    // A step OpenRouter confirmed stays done; if the database cannot remember it, the next plan
-    // still finds the guardrail by its name, so that is a warning in the log, not a stop.
-    auto recordProblem = std::make_shared<QString>();
+    auto warnings = std::make_shared<QStringList>();
     applyGuardrailPlan(
         &m_client, plan, context,
-        [this, recordProblem](const GuardrailStep &step, const QString &id) {
+        [this, warnings](const GuardrailStep &step, const QString &id) {
             const Status s = m_store.transaction([&]() -> Status {
                 // The id on the tier lets the next plan find it even if renamed on the web.
                 if (step.kind == GuardrailStep::Kind::Create || step.kind == GuardrailStep::Kind::Update) {
@@ -76,13 +75,11 @@ void GuardrailService::apply(const GuardrailPlan &plan, QObject *context, std::f
                 }
                 return m_store.audit().append(auditEntry(AuditAction::Enforcement, step.guardrailName, {}, step.description));
             });
-            if (!s && recordProblem->isEmpty())
-                *recordProblem = s.errorText();
+            if (!s)
+                *warnings << u"\"%1\" was done at OpenRouter, but not recorded: %2"_s.arg(step.description, s.errorText());
         },
-        [done, recordProblem](int stepsDone, const ApiError &error) {
-            if (!recordProblem->isEmpty())
-                qCWarning(lcStorage).noquote() << "guardrails applied but not all recorded:" << *recordProblem;
-            done(stepsDone, error.kind == ApiError::Kind::None ? FlowError{} : FlowError::server(error));
+        [done, warnings](int stepsDone, const ApiError &error) {
+            done(stepsDone, error.kind == ApiError::Kind::None ? FlowError{} : FlowError::server(error), *warnings);
         });
 }
 

@@ -26,7 +26,10 @@ public:
     // `keys`: the account's keys when the caller has them (the dashboard), else they are listed.
     void plan(const std::optional<QList<ApiKey>> &keys, QObject *context,
               std::function<void(const GuardrailPlan &plan, const FlowError &error)> done);
-    void apply(const GuardrailPlan &plan, QObject *context, std::function<void(int stepsDone, const FlowError &error)> done);
+    // `warnings`: steps OpenRouter confirmed whose record (the tier's guardrail id, the audit
+    // entry) could not be written; the next plan still finds the guardrail by its name.
+    void apply(const GuardrailPlan &plan, QObject *context,
+               std::function<void(int stepsDone, const FlowError &error, const QStringList &warnings)> done);
 
 private:
     Store &m_store;

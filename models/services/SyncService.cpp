@@ -23,7 +23,7 @@ void SyncService::fetch(const std::optional<QList<ApiKey>> &keys, bool withActiv
         // at all would quietly drop every member's requests and models).
         const auto owners = m_store.team().keyOwners();
         if (!owners) {
-            done({}, FlowError::database(owners.error(), u"cannot read the members' keys"_s));
+            done({}, FlowError::database(owners.error()));
             return;
         }
         fetchActivity(&m_client, keysForActivity(liveKeys, *owners), context, progress,

@@ -40,10 +40,10 @@ int MembersList::execute(Context &context, const Arguments &arguments)
         return code;
     const auto members = context.store().team().members();
     if (!members)
-        return context.console().fail(members.error(), u"cannot read the members"_s);
+        return context.console().fail(members.error());
     const auto tiers = context.store().team().tiers();
     if (!tiers)
-        return context.console().fail(tiers.error(), u"cannot read the tiers"_s);
+        return context.console().fail(tiers.error());
     QTextStream &out = context.out();
     const QString format = arguments.value(u"format"_s, u"table"_s);
     if (format == "json"_L1) {

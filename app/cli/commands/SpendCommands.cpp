@@ -145,7 +145,7 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
         return code;
     const Result<TeamReport> result = context.store().spend().teamReport(period, to);
     if (!result)
-        return console.fail(result.error(), u"cannot read the report"_s);
+        return console.fail(result.error());
     const TeamReport &report = *result;
     QTextStream &out = context.out();
     const QString format = arguments.value(u"format"_s, u"table"_s);
@@ -205,7 +205,7 @@ int DbCheck::execute(Context &context, const Arguments &arguments)
     if (*agree) {
         const Result<int> schema = store.database().schemaVersion();
         if (!schema)
-            return console.fail(schema.error(), u"cannot read the schema version"_s);
+            return console.fail(schema.error());
         context.out() << "The team database " << store.location().display() << " (schema " << *schema
                       << "): the spend rollups agree with the usage rows and key snapshots.\n";
         return Ok;

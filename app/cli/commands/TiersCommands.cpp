@@ -31,7 +31,7 @@ int TiersList::execute(Context &context, const Arguments &arguments)
         return code;
     const auto tiers = context.store().team().tiers();
     if (!tiers)
-        return context.console().fail(tiers.error(), u"cannot read the tiers"_s);
+        return context.console().fail(tiers.error());
     if (arguments.value(u"format"_s, u"table"_s) == "json"_L1) {
         QJsonArray array;
         for (const Tier &t : *tiers)
@@ -104,8 +104,10 @@ int TiersApply::execute(Context &context, const Arguments &arguments)
     if (!yes && !console.confirm(plan.steps.size() == 1 ? u"Apply this change to OpenRouter?"_s
                                                         : u"Apply these %1 changes to OpenRouter?"_s.arg(plan.steps.size())))
         return console.fail(Declined, u"nothing was changed"_s);
-    const auto [stepsDone, error] = waitForAnswer<int, FlowError>(
+    const auto [stepsDone, error, warnings] = waitForAnswer<int, FlowError, QStringList>(
         [&](auto answer) { guardrails.apply(plan, context.callbacks(), answer); });
+    for (const QString &warning : warnings)
+        console.err() << "orteam-cli: warning: " << warning << Qt::endl;
     if (error) {
         console.error(u"stopped after %1 of %2; run tiers apply again to finish."_s.arg(stepsDone).arg(changes));
         return console.fail(error);
