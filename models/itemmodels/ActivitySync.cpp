@@ -14,13 +14,11 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam {
 
 namespace {
-const QString LastSyncSetting = u"activity_synced_at"_s;
 
-// What the worker's job did: the sync written, and whether its time could be remembered.
+// What the worker's job did: the sync and its time written, or why not.
 struct Written
 {
     Result<SyncService::Summary> summary;
-    QString scheduleError;
 };
 } // namespace
 
@@ -35,8 +33,8 @@ ActivitySync::ActivitySync(Store *store, OpenRouterClient *client, KeyListContro
 
 QDateTime ActivitySync::lastSync() const
 {
-    const Result<QString> at = m_store->governance().setting(LastSyncSetting);
-    return at ? QDateTime::fromString(*at, Qt::ISODate) : QDateTime();
+    // Unreadable counts as never: a sync then runs, and says so if the database is at fault.
+    return SyncService::lastActivitySync(*m_store).valueOr(QDateTime());
 }
 
 void ActivitySync::syncIfDue()
@@ -67,21 +65,11 @@ void ActivitySync::syncNow()
             // The job captures values only: it runs on the worker and may outlive this object.
             m_jobs->run<Written>(
                 this,
-                [fetched, at](Store &store) {
-                    Written w{SyncService::write(store, fetched, at), {}};
-                    if (w.summary) {
-                        if (const Status s = store.governance().setSetting(LastSyncSetting, at.toString(Qt::ISODate)); !s)
-                            w.scheduleError = s.errorText();
-                    }
-                    return w;
-                },
+                [fetched, at](Store &store) { return Written{SyncService::write(store, fetched, at)}; },
                 [this](const Written &w) {
                     m_running = false;
                     if (!w.summary)
                         return Q_EMIT finished(false, tr("Could not save the activity, nothing was changed: %1").arg(w.summary.errorText()));
-                    // The activity is saved; only the schedule is not, so the next refresh syncs again.
-                    if (!w.scheduleError.isEmpty())
-                        qCWarning(lcStorage).noquote() << "activity sync: cannot remember when it ran:" << w.scheduleError;
                     Q_EMIT finished(true, tr("Activity synced: %n key(s), %1 day-model rows for the account.", nullptr, w.summary->memberKeys)
                                               .arg(w.summary->activityRows));
                 });

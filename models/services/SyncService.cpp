@@ -49,12 +49,31 @@ void SyncService::fetch(const std::optional<QList<ApiKey>> &keys, bool withActiv
     });
 }
 
+namespace {
+const QString LastActivitySyncSetting = u"activity_synced_at"_s;
+} // namespace
+
+Result<QDateTime> SyncService::lastActivitySync(const Store &store)
+{
+    const Result<QString> at = store.governance().setting(LastActivitySyncSetting);
+    if (!at)
+        return at.error();
+    return QDateTime::fromString(*at, Qt::ISODate);
+}
+
 Result<SyncService::Summary> SyncService::write(Store &store, const Fetched &fetched, const QDateTime &takenAt)
 {
-    const Status s = store.usage().recordSync(fetched.keys,
-                                              fetched.activity ? std::optional(fetched.activity->account) : std::nullopt,
-                                              takenAt,
-                                              fetched.activity ? fetched.activity->perKey : QHash<QString, QList<ActivityItem>>());
+    const Status s = store.transaction([&]() -> Status {
+        if (Status w = store.usage().recordSync(fetched.keys,
+                                                fetched.activity ? std::optional(fetched.activity->account) : std::nullopt,
+                                                takenAt,
+                                                fetched.activity ? fetched.activity->perKey : QHash<QString, QList<ActivityItem>>());
+            !w)
+            return w;
+        if (!fetched.activity)
+            return {};
+        return store.governance().setSetting(LastActivitySyncSetting, takenAt.toUTC().toString(Qt::ISODate));
+    });
     if (!s)
         return StoreError{s.error().kind, u"cannot write the sync to %1: %2 (nothing was changed)"_s.arg(store.location().display(),
                                                                                                       s.errorText())};

@@ -42,8 +42,11 @@ public:
     void fetch(const std::optional<QList<ApiKey>> &keys, bool withActivity, QObject *context,
                std::function<void(int done, int total)> progress,
                std::function<void(const Fetched &fetched, const FlowError &error)> done);
-    // Writes what was fetched (one transaction). Safe on a worker thread with its own Store.
+    // Writes what was fetched (one transaction), and with activity, when it was synced (every
+    // dashboard and a cron `orteam-cli sync` share one schedule). Safe on a worker with its own Store.
     static Result<Summary> write(Store &store, const Fetched &fetched, const QDateTime &takenAt);
+    // When the activity was last synced, by anyone (invalid: never).
+    static Result<QDateTime> lastActivitySync(const Store &store);
 
     // Both, for orteam-cli sync.
     void sync(bool withActivity, const QDateTime &takenAt, QObject *context, std::function<void(int, int)> progress,

@@ -399,6 +399,10 @@ private Q_SLOTS:
             },
             [&] { QCOMPARE(test::TestDatabases::fingerprint(m_location), before); });
         QVERIFY(test::TestDatabases::fingerprint(m_location) != before);
+        // Whoever synced (orteam-cli from cron here), every dashboard's schedule sees it.
+        const auto last = SyncService::lastActivitySync(*m_store);
+        QVERIFY(last.ok());
+        QCOMPARE(*last, QDateTime::fromString(m_fake->now().toUTC().toString(Qt::ISODate), Qt::ISODate)); // to the second
     }
 };
 
