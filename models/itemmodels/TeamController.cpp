@@ -97,14 +97,7 @@ Status TeamController::addMember(const Member &member)
 
 Status TeamController::editMember(const Member &member)
 {
-    // One form, one change: the details and the keys are saved together (the services'
-    // transactions join this one), so a key that cannot be linked leaves the details as they were.
-    TeamService team(*m_store);
-    return edited(m_store->transaction([&]() -> Status {
-        if (Status s = team.updateMember(member); !s)
-            return s;
-        return team.setKeys(member.name, member.keyHashes);
-    }));
+    return edited(TeamService(*m_store).editMember(member));
 }
 
 Status TeamController::setTier(const QStringList &names, const QString &tier)

@@ -86,6 +86,17 @@ Status TeamService::updateMember(const Member &m)
     });
 }
 
+Status TeamService::editMember(const Member &m)
+{
+    // Each step's transaction joins this one: a key that cannot be linked leaves the details as
+    // they were.
+    return m_store.transaction([&]() -> Status {
+        if (Status s = updateMember(m); !s)
+            return s;
+        return setKeys(m.name, m.keyHashes);
+    });
+}
+
 Status TeamService::setTier(const QStringList &names, const QString &tier)
 {
     return m_store.transaction([&]() -> Status {

@@ -23,6 +23,8 @@ public:
     Status addMember(const Member &member);
     // Changes email, tier, own limit and active flag; the tier change is audited on its own line.
     Status updateMember(const Member &member);
+    // The member form: details, tier and keys (Member::keyHashes) saved together, or none of them.
+    Status editMember(const Member &member);
     // Gives every named member `tier`: all of them, or none.
     Status setTier(const QStringList &names, const QString &tier);
     // Replaces a member's keys with exactly `keyHashes`.

@@ -220,6 +220,7 @@ private Q_SLOTS:
         const QList<Edit> edits{
             {"setTier", [&] { return team.setTier({u"Ana"_s, u"Ben"_s}, u"free"_s); }},
             {"setKeys", [&] { return team.setKeys(u"Ana"_s, {anaKey.hash, benKey.hash}); }},
+            {"editMember", [&] { return team.editMember({u"Ben"_s, u"ben@edit.example"_s, u"free"_s, 2.0, true, {}}); }},
             {"updateMember", [&] { return team.updateMember({u"Ben"_s, u"ben@new.example"_s, u"pro"_s, 3.0, true, {benKey.hash}}); }},
             {"saveTier", [&] { return team.saveTier({u"research"_s, 5.0, QStringList{u"openai/o3"_s}, u"openai/o3"_s, {}}); }},
             {"setAutoEnforce", [&] { return team.setAutoEnforce(true); }},
