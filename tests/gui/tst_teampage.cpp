@@ -55,6 +55,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QNetworkAccessManager>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -1073,12 +1074,7 @@ private Q_SLOTS:
 
     void dashboardEditsAuditAsTheCliDoes()
     {
-        // A key nobody has yet, so orteam-cli's database below can link it the same way.
-        FakeOpenRouter::KeySeed seed;
-        seed.name = u"zoe-laptop"_s;
-        const ApiKey laptop = m_fake->addKey(seed);
-        QVERIFY(waitRefresh());
-        const Member zoe{u"zoe"_s, u"zoe@example.com"_s, u"basic"_s, 12.5, true, {laptop.hash}};
+        const Member zoe{u"zoe"_s, u"zoe@example.com"_s, u"basic"_s, 12.5, true, {}};
 
         // Added with the Team page's form …
         qint64 last = auditLog(1).value(0).id;
@@ -1090,11 +1086,6 @@ private Q_SLOTS:
         find<QLineEdit>("memberLimitEdit", dialog)->setText(u"12.50"_s);
         auto *tier = find<QComboBox>("memberTierCombo", dialog);
         tier->setCurrentIndex(tier->findData(zoe.tier));
-        auto *keys = find<QListWidget>("memberKeysList", dialog);
-        for (int i = 0; i < keys->count(); ++i) {
-            if (keys->item(i)->data(Qt::UserRole).toString() == laptop.hash)
-                keys->item(i)->setCheckState(Qt::Checked);
-        }
         QTest::mouseClick(find<QPushButton>("memberSaveButton", dialog), Qt::LeftButton);
         QTRY_VERIFY(!m_window->findChild<QDialog *>(u"memberDialog"_s));
         QVERIFY(member(zoe.name) == zoe);
@@ -1107,20 +1098,30 @@ private Q_SLOTS:
         QTest::mouseClick(find<QPushButton>("setTierButton"), Qt::LeftButton);
         const QList<AuditEntry> tiered = auditedSince(auditLog(), last);
 
-        // The same two changes as orteam-cli makes them: TeamService on a database of its own.
-        Store cli;
+        // The same two changes made by the real orteam-cli, on a database of its own.
+        const QString cliDb = m_dir->filePath(u"cli.db"_s);
+        auto cli = [&](const QStringList &args) {
+            QProcess p;
+            p.start(QStringLiteral(ORTEAM_CLI_PATH), QStringList{u"--db"_s, cliDb} + args);
+            if (!p.waitForFinished(30'000) || p.exitCode() != 0)
+                qWarning("orteam-cli %s: %s", qPrintable(args.join(u' ')), p.readAllStandardError().constData());
+            return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+        };
+        QVERIFY(cli({u"tiers"_s, u"list"_s})); // creates the database
+        Store store;
         QString error;
-        const Status opened = cli.open(*DbLocation::parse(m_dir->filePath(u"cli.db"_s), &error));
+        const Status opened = store.open(*DbLocation::parse(cliDb, &error));
         QVERIFY2(opened, qPrintable(opened.errorText()));
-        const qint64 cliStart = must(cli.audit().log(1)).value(0).id;
-        QVERIFY(TeamService(cli).addMember(zoe));
-        const QList<AuditEntry> cliAdded = auditedSince(must(cli.audit().log()), cliStart);
-        const qint64 cliBeforeTier = must(cli.audit().log(1)).value(0).id;
-        QVERIFY(TeamService(cli).setTier({zoe.name}, u"pro"_s));
-        const QList<AuditEntry> cliTiered = auditedSince(must(cli.audit().log()), cliBeforeTier);
+        const qint64 cliStart = must(store.audit().log(1)).value(0).id;
+        QVERIFY(cli({u"members"_s, u"add"_s, zoe.name, u"--email"_s, zoe.email, u"--tier"_s, zoe.tier, u"--daily-limit"_s, u"12.50"_s}));
+        const QList<AuditEntry> cliAdded = auditedSince(must(store.audit().log()), cliStart);
+        const qint64 cliBeforeTier = must(store.audit().log(1)).value(0).id;
+        QVERIFY(cli({u"members"_s, u"set-tier"_s, zoe.name, u"pro"_s}));
+        const QList<AuditEntry> cliTiered = auditedSince(must(store.audit().log()), cliBeforeTier);
 
         QCOMPARE(describe(added), describe(cliAdded));
         QCOMPARE(describe(tiered), describe(cliTiered));
+        QCOMPARE(added.size(), 1);
         QCOMPARE(added.value(0).action, AuditAction::MemberAdd);
         QCOMPARE(added.value(0).target, zoe.name);
         QCOMPARE(tiered.size(), 1);
