@@ -111,6 +111,12 @@ int runGateway(const QStringList &arguments)
     QNetworkAccessManager network;
     Gateway gateway(&store, &network, settings);
     QObject::connect(&gateway, &Gateway::problem, &gateway, [&err](const QString &m) { err << "orteam-gateway: " << m << Qt::endl; });
+    // Serving without the team (members, tiers, tokens, today's spend) would refuse everyone
+    // with a misleading 401, or worse, judge budgets on nothing: it does not start.
+    if (!gateway.reload(&error)) {
+        err << "orteam-gateway: cannot read the team database: " << error << Qt::endl;
+        return 4;
+    }
     if (!gateway.listen(address, quint16(port), &error)) {
         err << "orteam-gateway: cannot listen on " << address.toString() << ':' << port << ": " << error << Qt::endl;
         return 5;

@@ -198,6 +198,10 @@ void Gateway::handle(HttpConnection *connection, const HttpRequest &request)
             QString error;
             if (fresh->contains(hash) && !m_members.contains(fresh->value(hash)) && !reload(&error))
                 Q_EMIT problem(error); // a member added just now, too
+        } else {
+            // The tokens it had stay in force; the one asked about is refused below, and the
+            // operator hears why it might have been wrongly refused.
+            Q_EMIT problem(fresh.errorText());
         }
     }
     const QString name = m_tokens.value(hash);
