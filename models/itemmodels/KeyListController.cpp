@@ -2,6 +2,7 @@
 
 #include "Money.h"
 #include "OpenRouterClient.h"
+#include "TeamService.h"
 
 #include <QPointer>
 
@@ -10,7 +11,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam {
 
 KeyListController::KeyListController(OpenRouterClient *client, Store *store, QObject *parent)
-    : QObject(parent), m_client(client), m_service(store, *client), m_audited(store != nullptr)
+    : QObject(parent), m_client(client), m_store(store), m_service(store, *client), m_audited(store != nullptr)
 {
     connect(&m_timer, &QTimer::timeout, this, &KeyListController::refresh);
     connect(m_client, &OpenRouterClient::activeCallsChanged, this, [this](int count) {
@@ -186,7 +187,18 @@ void KeyListController::rotateKey(const QString &hash, QObject *context,
         QTimer::singleShot(0, this, [done, e] { done(ApiResult<json::CreatedKey>::failure(e)); });
         return;
     }
-    createKey(replacementSpec(*m_model.keyAt(row), m_clock()), context, std::move(done));
+    // The replacement belongs to the old key's member, so their budget and the daily check cover
+    // it from its first request (an unlinked key would spend outside every member's budget).
+    const QString owner = m_model.ownerOf(hash);
+    createKey(replacementSpec(*m_model.keyAt(row), m_clock()), context, [this, owner, done](const ApiResult<json::CreatedKey> &r) {
+        if (r.ok() && !owner.isEmpty() && m_store) {
+            if (const Status s = TeamService(*m_store).linkKey(owner, r.value.key.hash, r.value.key.name); !s)
+                Q_EMIT auditFailed(tr("The new key was made, but it could not be linked to %1: %2").arg(owner, s.errorText()));
+            else
+                Q_EMIT keyChanged();
+        }
+        done(r);
+    });
 }
 
 } // namespace orteam

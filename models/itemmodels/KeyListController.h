@@ -84,6 +84,7 @@ private:
     QDateTime m_lastRefresh;
     std::optional<Credits> m_credits;
     int m_busyCalls = 0;
+    Store *m_store; // may be null: keys work without a team database
     KeyService m_service;
     bool m_audited; // a team database is open: an audit entry that is not written is worth saying
     void confirmed(const QString &auditError);

@@ -5,6 +5,7 @@
 #include "AuditLog.h"
 #include "AuditPage.h"
 #include "Store.h"
+#include "TeamService.h"
 #include "ClipboardGuard.h"
 #include "ConnectionManager.h"
 #include "DemoData.h"
@@ -503,6 +504,9 @@ private Q_SLOTS:
     {
         const ApiKey old = *fakeKeyNamed(u"frank-ci"_s);
         const int before = m_fake->keyCount();
+        // The key is frank's: his replacement must be too, or it would spend outside his budget.
+        QVERIFY(TeamService(*m_store).addMember({u"frank"_s, {}, {}, std::nullopt, true, {old.hash}}).ok());
+        m_keys->model()->setOwners({{old.hash, u"frank"_s}});
         select({u"frank-ci"_s});
         MessageBox::setNextAnswer(QMessageBox::Yes); // "Create a replacement?"
         action("rotateKeyAction")->trigger();
@@ -520,6 +524,9 @@ private Q_SLOTS:
         QCOMPARE(replacement->limitReset, old.limitReset);
         QCOMPARE(replacement->expiresAt, old.expiresAt);
         QCOMPARE(m_fake->keyCount(), before);
+        const auto owners = m_store->team().keyOwners();
+        QVERIFY(owners.ok());
+        QCOMPARE(owners->value(replacement->hash), u"frank"_s);
     }
 
     void rotateKeepsOldWhenDeclined()
