@@ -94,8 +94,8 @@ void MemberDialog::submit()
         return;
     }
     const QString email = m_email->text().trimmed();
-    if (!email.isEmpty() && (!email.contains(QLatin1Char('@')) || email.contains(QLatin1Char(' ')))) {
-        showError(tr("\"%1\" is not an email address.").arg(email));
+    if (const QString why = memberEmailProblem(email); !why.isEmpty()) {
+        showError(why);
         return;
     }
     m_parsedLimit.reset();

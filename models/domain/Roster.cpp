@@ -122,7 +122,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             problems << u"\"%1\" is already on line %2"_s.arg(row.name).arg(firstLine.value(row.name));
         if (emailCol >= 0) {
             const QString email = cell(emailCol);
-            if (!email.isEmpty() && (!email.contains(u'@') || email.contains(u' ') || email.startsWith(u'@') || email.endsWith(u'@')))
+            if (!memberEmailProblem(email).isEmpty())
                 problems << u"\"%1\" is not an email address"_s.arg(email);
             row.email = email;
         }

@@ -18,6 +18,18 @@ QList<Tier> defaultTiers()
     };
 }
 
+QString memberEmailProblem(const QString &email)
+{
+    const QString e = email.trimmed();
+    if (e.isEmpty())
+        return {};
+    const qsizetype at = e.indexOf(u'@');
+    const bool blank = std::any_of(e.cbegin(), e.cend(), [](QChar c) { return c.isSpace() || c.category() == QChar::Other_Control; });
+    if (at <= 0 || at == e.size() - 1 || blank)
+        return QStringLiteral("\"%1\" is not an email address.").arg(e);
+    return {};
+}
+
 QString memberNameProblem(const QString &name)
 {
     const QString trimmed = name.trimmed();

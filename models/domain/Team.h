@@ -49,6 +49,11 @@ inline constexpr int MaxMemberNameLength = 100;
 // question.
 QString memberNameProblem(const QString &name);
 
+// The one rule for a member's email, wherever it comes from: empty (none) is fine; else it needs
+// an @ with something on both sides and no white space or control characters. Empty when
+// acceptable, else a sentence saying why not.
+QString memberEmailProblem(const QString &email);
+
 // The member's daily budget: their own override, else their tier's default, else none.
 std::optional<double> effectiveDailyLimit(const Member &member, const QList<Tier> &tiers);
 

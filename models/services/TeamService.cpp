@@ -47,6 +47,8 @@ Status TeamService::addMember(const Member &input)
     m.email = m.email.trimmed();
     if (const QString problem = memberNameProblem(m.name); !problem.isEmpty())
         return StoreError::invalid(problem);
+    if (const QString problem = memberEmailProblem(m.email); !problem.isEmpty())
+        return StoreError::invalid(problem);
     if (m.dailyLimitOverride && (!std::isfinite(*m.dailyLimitOverride) || *m.dailyLimitOverride < 0))
         return StoreError::invalid(u"A daily limit must be a positive amount, or none."_s);
     // The member, their keys and the audit line are one change: a key that cannot be linked
@@ -67,6 +69,8 @@ Status TeamService::addMember(const Member &input)
 
 Status TeamService::updateMember(const Member &m)
 {
+    if (const QString problem = memberEmailProblem(m.email); !problem.isEmpty())
+        return StoreError::invalid(problem);
     if (m.dailyLimitOverride && (!std::isfinite(*m.dailyLimitOverride) || *m.dailyLimitOverride < 0))
         return StoreError::invalid(u"A daily limit must be a positive amount, or none."_s);
     return m_store.transaction([&]() -> Status {

@@ -207,6 +207,19 @@ private Q_SLOTS:
         QCOMPARE(m_store->team().members()->size(), 0);
     }
 
+    void badEmailsAreRefusedByEveryFrontEndsService()
+    {
+        TeamService team(*m_store);
+        for (const QString &email : {u"not-an-email"_s, u"a b@example.com"_s, u"@example.com"_s, u"ann@"_s}) {
+            const Status s = team.addMember({u"Ann"_s, email, {}, std::nullopt, true, {}});
+            QVERIFY2(!s.ok(), qPrintable(email));
+            QCOMPARE(s.error().kind, StoreError::Kind::Invalid);
+        }
+        QVERIFY(team.addMember({u"Ann"_s, u"ann@example.com"_s, {}, std::nullopt, true, {}}).ok());
+        QVERIFY(!team.updateMember({u"Ann"_s, u"nope"_s, {}, std::nullopt, true, {}}).ok());
+        QCOMPARE(m_store->team().member(u"Ann"_s)->email, u"ann@example.com"_s);
+    }
+
     void teamEditsChangeNothingWhenAnyStatementFails()
     {
         ApiKey anaKey, benKey;
@@ -385,6 +398,7 @@ private Q_SLOTS:
         item.requests = 3;
         m_fake->addActivity(anaKey.hash, item);
         SyncService sync(*m_store, *m_client);
+        const QDateTime takenAt = m_fake->now();
         const QString before = test::TestDatabases::fingerprint(m_location);
         everyStepFails(
             [&] {
@@ -394,7 +408,7 @@ private Q_SLOTS:
                     FlowError error;
                 };
                 const auto r = waitFor<Synced>([&](auto done) {
-                    sync.sync(true, m_fake->now(), this, {}, [done](const SyncService::Summary &s, const FlowError &e) { done({s, e}); });
+                    sync.sync(true, takenAt, this, {}, [done](const SyncService::Summary &s, const FlowError &e) { done({s, e}); });
                 });
                 return !r.error.failed();
             },
@@ -403,7 +417,7 @@ private Q_SLOTS:
         // Whoever synced (orteam-cli from cron here), every dashboard's schedule sees it.
         const auto last = SyncService::lastActivitySync(*m_store);
         QVERIFY(last.ok());
-        QCOMPARE(*last, QDateTime::fromString(m_fake->now().toUTC().toString(Qt::ISODate), Qt::ISODate)); // to the second
+        QCOMPARE(*last, QDateTime::fromString(takenAt.toUTC().toString(Qt::ISODate), Qt::ISODate)); // to the second
     }
 };
 
