@@ -65,6 +65,25 @@ public:
         return loc;
     }
 
+    // A connection of a test's own (`name`) to a store's database, as another program would
+    // have: for writes the store does not make, damage behind its back, or reading every row.
+    static QSqlDatabase rawConnection(const DbLocation &loc, const QString &name)
+    {
+        QSqlDatabase raw = QSqlDatabase::addDatabase(
+            loc.kind == DbLocation::Kind::Postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), name);
+        if (loc.kind == DbLocation::Kind::Postgres) {
+            raw.setHostName(loc.host);
+            raw.setPort(loc.port);
+            raw.setUserName(loc.user);
+            raw.setDatabaseName(loc.database);
+        } else {
+            raw.setDatabaseName(loc.path);
+        }
+        if (!raw.open())
+            qFatal("cannot open a second connection: %s", qPrintable(raw.lastError().text()));
+        return raw;
+    }
+
     // Every row of every table, in a stable order: equal fingerprints, same database content.
     static QString fingerprint(const DbLocation &loc)
     {
@@ -77,18 +96,7 @@ public:
         const QString connection = QStringLiteral("test-fingerprint");
         QString out;
         {
-            QSqlDatabase raw = QSqlDatabase::addDatabase(
-                loc.kind == DbLocation::Kind::Postgres ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), connection);
-            if (loc.kind == DbLocation::Kind::Postgres) {
-                raw.setHostName(loc.host);
-                raw.setPort(loc.port);
-                raw.setUserName(loc.user);
-                raw.setDatabaseName(loc.database);
-            } else {
-                raw.setDatabaseName(loc.path);
-            }
-            if (!raw.open())
-                qFatal("cannot open a second connection: %s", qPrintable(raw.lastError().text()));
+            QSqlDatabase raw = rawConnection(loc, connection);
             for (const QString &table : tables) {
                 QSqlQuery q(raw);
                 if (!q.exec(QStringLiteral("SELECT * FROM ") + table))

@@ -5,6 +5,7 @@
 // and a new SQLite database is private to its owner.
 #include "Schema.h"
 #include "Store.h"
+#include "TestDatabase.h"
 
 #include <QFile>
 #include <QDir>
@@ -48,57 +49,16 @@ class TestStore : public QObject
     Q_OBJECT
 
     std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<test::TestDatabases> m_dbs;
     DbLocation m_location;
     bool m_postgres = false;
-    QString m_serverUrl;
 
-    // A fresh, empty database for each test.
-    DbLocation freshLocation()
-    {
-        if (!m_postgres) {
-            DbLocation loc;
-            loc.path = m_dir->filePath(u"team-%1.db"_s.arg(QUuid::createUuid().toString(QUuid::Id128).left(8)));
-            return loc;
-        }
-        QString error;
-        const DbLocation server = *DbLocation::parse(m_serverUrl, &error);
-        const QString name = u"orteam_t_"_s + QUuid::createUuid().toString(QUuid::Id128).left(12);
-        {
-            QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, u"admin"_s);
-            admin.setHostName(server.host);
-            admin.setPort(server.port);
-            admin.setUserName(server.user);
-            admin.setDatabaseName(server.database);
-            if (!admin.open())
-                qFatal("cannot reach the test PostgreSQL server: %s", qPrintable(admin.lastError().text()));
-            QSqlQuery q(admin);
-            if (!q.exec(u"CREATE DATABASE "_s + name))
-                qFatal("CREATE DATABASE failed: %s", qPrintable(q.lastError().text()));
-            admin.close();
-        }
-        QSqlDatabase::removeDatabase(u"admin"_s);
-        DbLocation loc = server;
-        loc.database = name;
-        return loc;
-    }
+    // A fresh, empty database for each test, on the backend CTest chose.
+    DbLocation freshLocation() { return m_dbs->fresh(); }
 
     // A second connection of our own ("raw") to the store's database, for writes the Store
     // does not make (the seed's scripts, a tool going behind its back).
-    static QSqlDatabase rawConnection(const DbLocation &loc)
-    {
-        QSqlDatabase raw = QSqlDatabase::addDatabase(loc.kind == DbLocation::Kind::Postgres ? u"QPSQL"_s : u"QSQLITE"_s, u"raw"_s);
-        if (loc.kind == DbLocation::Kind::Postgres) {
-            raw.setHostName(loc.host);
-            raw.setPort(loc.port);
-            raw.setUserName(loc.user);
-            raw.setDatabaseName(loc.database);
-        } else {
-            raw.setDatabaseName(loc.path);
-        }
-        if (!raw.open())
-            qFatal("cannot open a second connection: %s", qPrintable(raw.lastError().text()));
-        return raw;
-    }
+    static QSqlDatabase rawConnection(const DbLocation &loc) { return test::TestDatabases::rawConnection(loc, u"raw"_s); }
 
     // Runs statements on the raw connection (a tool, or damage, behind the store's back).
     static void rawExec(const DbLocation &loc, const QStringList &statements)
@@ -230,15 +190,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_dir = std::make_unique<QTemporaryDir>();
-        m_postgres = qEnvironmentVariable("ORTEAM_TEST_DB") == "postgres"_L1;
-        if (m_postgres) {
-            QFile state(qEnvironmentVariable("ORTEAM_TEST_PG_STATE"));
-            QVERIFY2(state.open(QIODevice::ReadOnly), "no PostgreSQL state file: run through CTest (fixture postgres_start)");
-            const QList<QByteArray> lines = state.readAll().split('\n');
-            QVERIFY(lines.size() >= 2);
-            m_serverUrl = QString::fromUtf8(lines.at(1));
+        m_dbs = std::make_unique<test::TestDatabases>();
+        m_postgres = m_dbs->postgres();
+        if (m_postgres)
             QVERIFY(QSqlDatabase::isDriverAvailable(u"QPSQL"_s));
-        }
         qInfo("backend: %s", m_postgres ? "PostgreSQL" : "SQLite");
     }
 
