@@ -1,5 +1,6 @@
 #include "GuardrailService.h"
 
+#include "AccountKeys.h"
 #include "Audit.h"
 #include "GuardrailSync.h"
 #include "OpenRouterClient.h"
@@ -47,17 +48,7 @@ void GuardrailService::plan(const std::optional<QList<ApiKey>> &keys, QObject *c
             });
         });
     };
-    if (keys) {
-        withKeys(*keys);
-        return;
-    }
-    m_client.listKeys(true, context, [done, withKeys](const ApiResult<ApiKeyList> &k) {
-        if (!k.ok()) {
-            done({}, FlowError::server(k.error, u"cannot list the keys"_s));
-            return;
-        }
-        withKeys(k.value);
-    });
+    withAccountKeys(m_client, keys, context, withKeys, [done](const FlowError &e) { done({}, e); });
 }
 
 void GuardrailService::apply(const GuardrailPlan &plan, QObject *context,

@@ -1,5 +1,6 @@
 #include "OffboardingService.h"
 
+#include "AccountKeys.h"
 #include "Audit.h"
 #include "Counted.h"
 #include "KeyService.h"
@@ -43,19 +44,13 @@ void OffboardingService::offboard(const QStringList &names, const std::optional<
         revokeAndMark(members, byHash, context, done);
     };
     const bool anyKeys = std::any_of(members.cbegin(), members.cend(), [](const Member &m) { return !m.keyHashes.isEmpty(); });
-    if (keys || !anyKeys) {
-        withKeys(keys.value_or(QList<ApiKey>()));
-        return;
-    }
-    m_client.listKeys(true, context, [done, withKeys](const ApiResult<ApiKeyList> &r) {
-        if (!r.ok()) {
-            Outcome outcome;
-            outcome.error = FlowError::server(r.error, u"cannot list the keys"_s);
-            done(outcome);
-            return;
-        }
-        withKeys(r.value);
-    });
+    // Members without keys need no list: nothing is revoked, so nothing needs naming.
+    withAccountKeys(m_client, anyKeys ? keys : std::optional(keys.value_or(QList<ApiKey>())), context, withKeys,
+                    [done](const FlowError &e) {
+                        Outcome outcome;
+                        outcome.error = e;
+                        done(outcome);
+                    });
 }
 
 void OffboardingService::revokeAndMark(const QList<Member> &members, const QHash<QString, ApiKey> &keys, QObject *context,

@@ -1,5 +1,6 @@
 #include "SyncService.h"
 
+#include "AccountKeys.h"
 #include "ActivityFetcher.h"
 #include "OpenRouterClient.h"
 
@@ -36,17 +37,7 @@ void SyncService::fetch(const std::optional<QList<ApiKey>> &keys, bool withActiv
                           done(fetched, FlowError{});
                       });
     };
-    if (keys) {
-        withKeys(*keys);
-        return;
-    }
-    m_client.listKeys(true, context, [done, withKeys](const ApiResult<ApiKeyList> &k) {
-        if (!k.ok()) {
-            done({}, FlowError::server(k.error, u"cannot list the keys"_s));
-            return;
-        }
-        withKeys(k.value);
-    });
+    withAccountKeys(m_client, keys, context, withKeys, [done](const FlowError &e) { done({}, e); });
 }
 
 namespace {
