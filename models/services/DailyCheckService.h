@@ -20,7 +20,7 @@ namespace orteam {
 class OpenRouterClient;
 
 // Everything the Team page and the daily budget check read from the database, read in one go
-// (on a worker, for the dashboard). A read that failed leaves `error` set and the rest unusable:
+// (on a worker, for the dashboard). A read that failed makes readTeamState answer its error, naming it:
 // fail closed, never "nobody spent anything".
 struct TeamState
 {
