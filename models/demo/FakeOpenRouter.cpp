@@ -17,6 +17,7 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <bit>
 #include <cmath>
 #include <memory>
 
@@ -217,7 +218,10 @@ FakeOpenRouter::Reply FakeOpenRouter::error(int status, const QString &message)
 
 FakeOpenRouter::Reply FakeOpenRouter::json(int status, const QJsonObject &body)
 {
-    return Reply{status, QJsonDocument(body).toJson(QJsonDocument::Compact), {}};
+    Reply r;
+    r.status = status;
+    r.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return r;
 }
 
 namespace {
@@ -259,13 +263,11 @@ bool FakeOpenRouter::handleRequest(const QHttpServerRequest &request, QTcpSocket
     if (path.startsWith(ApiPrefix))
         path = path.mid(ApiPrefix.size());
     if (path == "/_fake/requests"_L1) { // the test's window on what the fake received; not recorded
-        QHttpServerResponder responder = makeResponder(request, socket);
-        const Reply r = recordedChats();
-        writeReply(responder, r.status, r.body, r.headers);
+        send(request, socket, recordedInference());
         return true;
     }
     m_requests.append({method, path, request.query(), request.body(), request.value("Authorization"),
-                       request.value("HTTP-Referer"), request.value("X-OpenRouter-Title")});
+                       request.value("HTTP-Referer"), request.value("X-OpenRouter-Title"), request.value("x-api-key")});
     if (m_requests.size() > 10'000)
         m_requests.removeFirst();
 
@@ -326,10 +328,36 @@ bool FakeOpenRouter::handleRequest(const QHttpServerRequest &request, QTcpSocket
         return true;
     }
 
-    const Reply reply = dispatch(request, path);
-    QHttpServerResponder responder = makeResponder(request, socket);
-    writeReply(responder, reply.status, reply.body, reply.headers);
+    send(request, socket, dispatch(request, path));
     return true;
+}
+
+void FakeOpenRouter::send(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply)
+{
+    if (reply.delayMs <= 0) {
+        QHttpServerResponder responder = makeResponder(request, socket);
+        writeReply(responder, reply.status, reply.body + reply.end, reply.headers);
+        return;
+    }
+    auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
+    if (reply.end.isEmpty()) {
+        QTimer::singleShot(reply.delayMs, socket, [responder, reply] {
+            writeReply(*responder, reply.status, reply.body, reply.headers);
+        });
+        return;
+    }
+    // Chunked, so the first part reaches the client now and the length need not be known yet.
+    auto chunk = [](const QByteArray &data) {
+        return data.isEmpty() ? QByteArray() : QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n";
+    };
+    responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
+    responder->writeHeader("Transfer-Encoding", "chunked");
+    for (const auto &[name, value] : reply.headers)
+        responder->writeHeader(name, value);
+    responder->writeBody(chunk(reply.body));
+    socket->flush();
+    const QByteArray end = chunk(reply.end) + "0\r\n\r\n";
+    QTimer::singleShot(reply.delayMs, socket, [responder, end] { responder->writeBody(end); });
 }
 
 void FakeOpenRouter::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -369,22 +397,29 @@ FakeOpenRouter::Reply FakeOpenRouter::dispatch(const QHttpServerRequest &request
     if (parts == QStringList{u"models"_s} && m == M::Get)
         return models(); // public, like the real endpoint
 
+    const std::optional<Api> api = m == M::Post ? inferenceApiOf(parts) : std::nullopt;
+    // /messages refuses in Anthropic's shape, its clients read no other.
+    auto refuse = [&api](int status, const QString &message) {
+        return api ? apiError(*api, status, message) : error(status, message);
+    };
     QString apiKeyHash;
     const Caller caller = authenticate(request, &apiKeyHash);
     if (caller == Caller::None)
-        return error(401, u"Missing Authentication header"_s);
+        return refuse(401, u"Missing Authentication header"_s);
     if (caller == Caller::Unknown)
-        return error(401, u"User not found."_s);
+        return refuse(401, u"User not found."_s);
     if (caller == Caller::DisabledApiKey)
-        return error(401, u"User is disabled"_s);
+        return refuse(401, u"User is disabled"_s);
 
     if (parts == QStringList{u"key"_s} && m == M::Get)
         return currentKey(caller, apiKeyHash);
-    if (parts == QStringList{u"chat"_s, u"completions"_s} && m == M::Post) {
+    if (api) {
         if (caller == Caller::Management)
-            return error(403, u"Management keys cannot be used for completions"_s);
-        return chatCompletion(request.body());
+            return refuse(403, u"Management keys cannot be used for completions"_s);
+        return inference(*api, request);
     }
+    if (parts == QStringList{u"generation"_s} && m == M::Get)
+        return generation(request.query());
 
     static const QStringList managementRoots{u"keys"_s, u"credits"_s, u"activity"_s, u"guardrails"_s,
                                              u"organization"_s};
@@ -588,65 +623,474 @@ FakeOpenRouter::Reply FakeOpenRouter::currentKey(Caller caller, const QString &a
     return json(200, {{"data"_L1, data}});
 }
 
-FakeOpenRouter::Reply FakeOpenRouter::chatCompletion(const QByteArray &body)
+namespace {
+const QString NoUsageModel = u"test/no-usage"_s;
+const QString SlowUsageModel = u"test/slow-usage"_s;
+const QString UpstreamErrorModel = u"test/upstream-error"_s;
+const QString LeakyErrorModel = u"test/leaky-error"_s;
+constexpr int PromptTokens = 12;
+constexpr int CompletionTokens = 5;
+
+// One generation's answer, for every API to word in its own shape.
+struct Answer
 {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
-    if (!doc.isObject())
-        return error(400, u"Invalid JSON: "_s + parseError.errorString());
-    const QJsonObject in = doc.object();
-    const QString model = in.value("model"_L1).toString();
-    if (model.isEmpty() || !in.value("messages"_L1).isArray())
-        return error(400, u"model and messages are required"_s);
-    if (model == "test/upstream-error"_L1)
-        return json(502, QJsonObject{{"error"_L1, QJsonObject{{"code"_L1, 502}, {"message"_L1, u"Provider returned error"_s},
-                                                              {"metadata"_L1, QJsonObject{{"provider_name"_L1, u"Fake"_s}}}}}});
-    static int serial = 0;
-    const QString id = u"gen-fake-%1"_s.arg(++serial);
-    const qint64 created = now().toSecsSinceEpoch();
-    const QString text = u"Hello from %1."_s.arg(model);
-    const QJsonObject usage{{"prompt_tokens"_L1, 12}, {"completion_tokens"_L1, 5}, {"total_tokens"_L1, 17}, {"cost"_L1, m_chatCost}};
-    if (!in.value("stream"_L1).toBool()) {
-        return json(200, QJsonObject{{"id"_L1, id},
-                                     {"object"_L1, u"chat.completion"_s},
-                                     {"created"_L1, created},
-                                     {"model"_L1, model},
-                                     {"provider"_L1, u"Fake"_s},
-                                     {"choices"_L1, QJsonArray{QJsonObject{
-                                                        {"index"_L1, 0},
-                                                        {"message"_L1, QJsonObject{{"role"_L1, u"assistant"_s}, {"content"_L1, text}}},
-                                                        {"finish_reason"_L1, u"stop"_s}}}},
-                                     {"usage"_L1, usage}});
-    }
-    // Server-sent events as OpenRouter sends them: a keep-alive comment, content deltas, then a
-    // last chunk with the usage (and its cost), then [DONE].
-    auto chunk = [&](const QJsonObject &delta, const QJsonValue &finish, const QJsonValue &usageValue) -> QByteArray {
-        QJsonObject c{{"id"_L1, id}, {"object"_L1, u"chat.completion.chunk"_s}, {"created"_L1, created}, {"model"_L1, model},
-                      {"choices"_L1, QJsonArray{QJsonObject{{"index"_L1, 0}, {"delta"_L1, delta}, {"finish_reason"_L1, finish}}}}};
-        if (!usageValue.isUndefined())
-            c.insert("usage"_L1, usageValue);
-        return "data: " + QJsonDocument(c).toJson(QJsonDocument::Compact) + "\n\n";
-    };
-    QByteArray sse = ": OPENROUTER PROCESSING\n\n";
-    sse += chunk(QJsonObject{{"role"_L1, u"assistant"_s}, {"content"_L1, u"Hello"_s}}, QJsonValue::Null, QJsonValue::Undefined);
-    sse += chunk(QJsonObject{{"content"_L1, text.mid(5)}}, QJsonValue::Null, QJsonValue::Undefined);
-    sse += chunk(QJsonObject{}, u"stop"_s, usage);
-    sse += "data: [DONE]\n\n";
-    return Reply{200, sse, {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}}};
+    QString id;
+    QString model;
+    QString text;
+    qint64 created = 0;
+    std::optional<double> cost; // none: the answer carries no cost (test/no-usage)
+
+    // A stream sends the text in two deltas, so a client has to join them.
+    QString head() const { return text.left(5); }
+    QString tail() const { return text.mid(5); }
+};
+
+// What an API answers: `whole` when not streamed; streamed, `text` up to the last of the text,
+// then `end` (the usage and the stream's close), which test/slow-usage holds back.
+struct Parts
+{
+    QJsonObject whole;
+    QByteArray text;
+    QByteArray end;
+};
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-FakeOpenRouter::Reply FakeOpenRouter::recordedChats() const
+QByteArray sseData(const QJsonObject &o)
+{
+    return "data: " + compact(o) + "\n\n";
+}
+
+QByteArray sseEvent(const QString &name, const QJsonObject &o)
+{
+    return "event: " + name.toUtf8() + "\n" + sseData(o);
+}
+
+const QByteArray SseDone = "data: [DONE]\n\n";
+
+QJsonObject openAiUsage(const Answer &a)
+{
+    return {{"prompt_tokens"_L1, PromptTokens},
+            {"completion_tokens"_L1, CompletionTokens},
+            {"total_tokens"_L1, PromptTokens + CompletionTokens},
+            {"cost"_L1, *a.cost}};
+}
+
+Parts chatParts(const Answer &a)
+{
+    Parts p;
+    p.whole = {{"id"_L1, a.id},
+               {"object"_L1, u"chat.completion"_s},
+               {"created"_L1, a.created},
+               {"model"_L1, a.model},
+               {"provider"_L1, u"Fake"_s},
+               {"choices"_L1, QJsonArray{QJsonObject{{"index"_L1, 0},
+                                                     {"message"_L1, QJsonObject{{"role"_L1, u"assistant"_s}, {"content"_L1, a.text}}},
+                                                     {"finish_reason"_L1, u"stop"_s}}}}};
+    if (a.cost)
+        p.whole.insert("usage"_L1, openAiUsage(a));
+    auto chunk = [&a](const QJsonObject &delta, const QJsonValue &finish, bool withUsage) {
+        QJsonObject c{{"id"_L1, a.id}, {"object"_L1, u"chat.completion.chunk"_s}, {"created"_L1, a.created}, {"model"_L1, a.model},
+                      {"choices"_L1, QJsonArray{QJsonObject{{"index"_L1, 0}, {"delta"_L1, delta}, {"finish_reason"_L1, finish}}}}};
+        if (withUsage)
+            c.insert("usage"_L1, openAiUsage(a));
+        return sseData(c);
+    };
+    // As OpenRouter streams: a keep-alive comment, the deltas, a last chunk with the usage.
+    p.text = ": OPENROUTER PROCESSING\n\n";
+    p.text += chunk({{"role"_L1, u"assistant"_s}, {"content"_L1, a.head()}}, QJsonValue::Null, false);
+    p.text += chunk({{"content"_L1, a.tail()}}, QJsonValue::Null, false);
+    p.end = chunk({}, u"stop"_s, a.cost.has_value()) + SseDone;
+    return p;
+}
+
+Parts completionParts(const Answer &a)
+{
+    auto body = [&a](const QString &text, const QJsonValue &finish) {
+        return QJsonObject{{"id"_L1, a.id}, {"object"_L1, u"text_completion"_s}, {"created"_L1, a.created}, {"model"_L1, a.model},
+                           {"provider"_L1, u"Fake"_s},
+                           {"choices"_L1, QJsonArray{QJsonObject{{"text"_L1, text}, {"index"_L1, 0}, {"logprobs"_L1, QJsonValue::Null},
+                                                                 {"finish_reason"_L1, finish}}}}};
+    };
+    Parts p;
+    p.whole = body(a.text, u"stop"_s);
+    QJsonObject last = body(QString(), u"stop"_s);
+    if (a.cost) {
+        p.whole.insert("usage"_L1, openAiUsage(a));
+        last.insert("usage"_L1, openAiUsage(a));
+    }
+    p.text = sseData(body(a.head(), QJsonValue::Null)) + sseData(body(a.tail(), QJsonValue::Null));
+    p.end = sseData(last) + SseDone;
+    return p;
+}
+
+// A deterministic vector per input; its values are exact in float32, so the base64 encoding
+// (float32 little-endian, what the openai SDK asks for by default) and the float list agree.
+QList<float> embeddingOf(const QByteArray &input)
+{
+    const QByteArray digest = QCryptographicHash::hash(input, QCryptographicHash::Sha256);
+    QList<float> v;
+    for (int i = 0; i < 8; ++i)
+        v << (float(quint8(digest.at(i))) - 128.0f) / 128.0f;
+    return v;
+}
+
+Parts embeddingParts(const Answer &a, const QList<QByteArray> &inputs, bool base64)
+{
+    QJsonArray data;
+    for (int i = 0; i < inputs.size(); ++i) {
+        const QList<float> v = embeddingOf(inputs.at(i));
+        QJsonValue embedding;
+        if (base64) {
+            QByteArray raw;
+            for (const float f : v) {
+                const quint32 bits = std::bit_cast<quint32>(f);
+                for (int b = 0; b < 4; ++b)
+                    raw.append(char((bits >> (8 * b)) & 0xff));
+            }
+            embedding = QString::fromLatin1(raw.toBase64());
+        } else {
+            QJsonArray list;
+            for (const float f : v)
+                list.append(double(f));
+            embedding = list;
+        }
+        data.append(QJsonObject{{"object"_L1, u"embedding"_s}, {"index"_L1, i}, {"embedding"_L1, embedding}});
+    }
+    Parts p;
+    p.whole = {{"object"_L1, u"list"_s}, {"data"_L1, data}, {"model"_L1, a.model}, {"id"_L1, a.id}};
+    if (a.cost) {
+        const int tokens = PromptTokens * int(inputs.size());
+        p.whole.insert("usage"_L1, QJsonObject{{"prompt_tokens"_L1, tokens}, {"total_tokens"_L1, tokens}, {"cost"_L1, *a.cost}});
+    }
+    return p;
+}
+
+QJsonObject outputText(const QString &text)
+{
+    return {{"type"_L1, u"output_text"_s}, {"text"_L1, text}, {"annotations"_L1, QJsonArray()}, {"logprobs"_L1, QJsonArray()}};
+}
+
+// OpenAI's Responses objects, with every field the spec requires (the SDKs read some of them).
+Parts responseParts(const Answer &a)
+{
+    const QString itemId = u"msg_"_s + a.id;
+    auto message = [&](bool done) {
+        return QJsonObject{{"type"_L1, u"message"_s}, {"id"_L1, itemId}, {"role"_L1, u"assistant"_s},
+                           {"status"_L1, done ? u"completed"_s : u"in_progress"_s},
+                           {"content"_L1, done ? QJsonArray{outputText(a.text)} : QJsonArray()}};
+    };
+    auto response = [&](bool done) {
+        QJsonObject r{{"id"_L1, a.id}, {"object"_L1, u"response"_s}, {"created_at"_L1, a.created},
+                      {"completed_at"_L1, done ? QJsonValue(a.created) : QJsonValue(QJsonValue::Null)},
+                      {"model"_L1, a.model}, {"status"_L1, done ? u"completed"_s : u"in_progress"_s},
+                      {"error"_L1, QJsonValue::Null}, {"incomplete_details"_L1, QJsonValue::Null},
+                      {"instructions"_L1, QJsonValue::Null}, {"metadata"_L1, QJsonObject()},
+                      {"frequency_penalty"_L1, QJsonValue::Null}, {"presence_penalty"_L1, QJsonValue::Null},
+                      {"temperature"_L1, QJsonValue::Null}, {"top_p"_L1, QJsonValue::Null},
+                      {"parallel_tool_calls"_L1, true}, {"tool_choice"_L1, u"auto"_s}, {"tools"_L1, QJsonArray()},
+                      {"output"_L1, done ? QJsonArray{message(true)} : QJsonArray()}};
+        if (!done)
+            r.insert("usage"_L1, QJsonValue::Null);
+        else if (a.cost)
+            r.insert("usage"_L1, QJsonObject{{"input_tokens"_L1, PromptTokens},
+                                             {"input_tokens_details"_L1, QJsonObject{{"cached_tokens"_L1, 0}}},
+                                             {"output_tokens"_L1, CompletionTokens},
+                                             {"output_tokens_details"_L1, QJsonObject{{"reasoning_tokens"_L1, 0}}},
+                                             {"total_tokens"_L1, PromptTokens + CompletionTokens},
+                                             {"cost"_L1, *a.cost}});
+        return r;
+    };
+    int sequence = 0;
+    auto event = [&sequence](const QString &type, QJsonObject o) {
+        o.insert("type"_L1, type);
+        o.insert("sequence_number"_L1, sequence++);
+        return sseEvent(type, o);
+    };
+    auto inPart = [&itemId](QJsonObject o) {
+        o.insert("item_id"_L1, itemId);
+        o.insert("output_index"_L1, 0);
+        o.insert("content_index"_L1, 0);
+        return o;
+    };
+    Parts p;
+    p.whole = response(true);
+    p.text = event(u"response.created"_s, {{"response"_L1, response(false)}});
+    p.text += event(u"response.in_progress"_s, {{"response"_L1, response(false)}});
+    p.text += event(u"response.output_item.added"_s, {{"output_index"_L1, 0}, {"item"_L1, message(false)}});
+    p.text += event(u"response.content_part.added"_s, inPart({{"part"_L1, outputText(QString())}}));
+    for (const QString &delta : {a.head(), a.tail()})
+        p.text += event(u"response.output_text.delta"_s, inPart({{"delta"_L1, delta}, {"logprobs"_L1, QJsonArray()}}));
+    p.text += event(u"response.output_text.done"_s, inPart({{"text"_L1, a.text}, {"logprobs"_L1, QJsonArray()}}));
+    p.text += event(u"response.content_part.done"_s, inPart({{"part"_L1, outputText(a.text)}}));
+    p.text += event(u"response.output_item.done"_s, {{"output_index"_L1, 0}, {"item"_L1, message(true)}});
+    // OpenRouter ends its Responses stream with [DONE] (the spec's sentinel); OpenAI does not.
+    p.end = event(u"response.completed"_s, {{"response"_L1, response(true)}}) + SseDone;
+    return p;
+}
+
+QJsonObject anthropicUsage(int outputTokens, std::optional<double> cost)
+{
+    QJsonObject u{{"input_tokens"_L1, PromptTokens}, {"output_tokens"_L1, outputTokens},
+                  {"cache_creation_input_tokens"_L1, QJsonValue::Null}, {"cache_read_input_tokens"_L1, QJsonValue::Null},
+                  {"cache_creation"_L1, QJsonValue::Null}, {"inference_geo"_L1, QJsonValue::Null},
+                  {"output_tokens_details"_L1, QJsonValue::Null}, {"server_tool_use"_L1, QJsonValue::Null},
+                  {"service_tier"_L1, u"standard"_s}};
+    if (cost)
+        u.insert("cost"_L1, *cost);
+    return u;
+}
+
+// Anthropic's Messages; the usage stays even without a cost, as the schema and the SDK need it.
+Parts messageParts(const Answer &a)
+{
+    auto message = [&a](const QJsonArray &content, const QJsonValue &stopReason, const QJsonObject &usage) {
+        return QJsonObject{{"id"_L1, a.id}, {"type"_L1, u"message"_s}, {"role"_L1, u"assistant"_s}, {"model"_L1, a.model},
+                           {"content"_L1, content}, {"stop_reason"_L1, stopReason}, {"stop_sequence"_L1, QJsonValue::Null},
+                           {"stop_details"_L1, QJsonValue::Null}, {"container"_L1, QJsonValue::Null}, {"usage"_L1, usage}};
+    };
+    auto event = [](const QString &type, QJsonObject o) {
+        o.insert("type"_L1, type);
+        return sseEvent(type, o);
+    };
+    Parts p;
+    p.whole = message({QJsonObject{{"type"_L1, u"text"_s}, {"text"_L1, a.text}, {"citations"_L1, QJsonValue::Null}}},
+                      u"end_turn"_s, anthropicUsage(CompletionTokens, a.cost));
+    // The cost comes once, in message_delta: message_start only announces the input tokens.
+    p.text = event(u"message_start"_s, {{"message"_L1, message({}, QJsonValue::Null, anthropicUsage(1, std::nullopt))}});
+    p.text += event(u"content_block_start"_s,
+                    {{"index"_L1, 0}, {"content_block"_L1, QJsonObject{{"type"_L1, u"text"_s}, {"text"_L1, QString()}}}});
+    p.text += event(u"ping"_s, {});
+    for (const QString &delta : {a.head(), a.tail()})
+        p.text += event(u"content_block_delta"_s,
+                        {{"index"_L1, 0}, {"delta"_L1, QJsonObject{{"type"_L1, u"text_delta"_s}, {"text"_L1, delta}}}});
+    p.text += event(u"content_block_stop"_s, {{"index"_L1, 0}});
+    QJsonObject usage = anthropicUsage(CompletionTokens, a.cost);
+    usage.remove("cache_creation"_L1);
+    usage.remove("inference_geo"_L1);
+    usage.remove("service_tier"_L1);
+    // Anthropic's stream has no [DONE]: message_stop ends it.
+    p.end = event(u"message_delta"_s,
+                  {{"delta"_L1, QJsonObject{{"stop_reason"_L1, u"end_turn"_s}, {"stop_sequence"_L1, QJsonValue::Null},
+                                            {"stop_details"_L1, QJsonValue::Null}, {"container"_L1, QJsonValue::Null}}},
+                   {"usage"_L1, usage}});
+    p.end += event(u"message_stop"_s, {});
+    return p;
+}
+
+// The inputs an embeddings request asks for, one per vector; empty when it names none.
+QList<QByteArray> embeddingInputs(const QJsonValue &input)
+{
+    if (input.isString())
+        return input.toString().isEmpty() ? QList<QByteArray>() : QList<QByteArray>{input.toString().toUtf8()};
+    const QJsonArray list = input.toArray();
+    if (list.isEmpty())
+        return {};
+    if (list.first().isDouble()) // one input given as token ids
+        return {QJsonDocument(list).toJson(QJsonDocument::Compact)};
+    QList<QByteArray> out;
+    for (const QJsonValue v : list) {
+        if (v.isString())
+            out << v.toString().toUtf8();
+        else if (v.isArray())
+            out << QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact);
+        else
+            out << QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact);
+    }
+    return out;
+}
+} // namespace
+
+std::optional<FakeOpenRouter::Api> FakeOpenRouter::inferenceApiOf(const QStringList &pathParts)
+{
+    const QString path = pathParts.join(u'/');
+    if (path == "chat/completions"_L1)
+        return Api::ChatCompletions;
+    if (path == "completions"_L1)
+        return Api::Completions;
+    if (path == "embeddings"_L1)
+        return Api::Embeddings;
+    if (path == "responses"_L1)
+        return Api::Responses;
+    if (path == "messages"_L1)
+        return Api::Messages;
+    return std::nullopt;
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::apiError(Api api, int status, const QString &message, const QJsonObject &metadata)
+{
+    if (api != Api::Messages) {
+        QJsonObject e{{"code"_L1, status}, {"message"_L1, message}};
+        if (!metadata.isEmpty())
+            e.insert("metadata"_L1, metadata);
+        return json(status, {{"error"_L1, e}});
+    }
+    QString type = u"api_error"_s;
+    switch (status) {
+    case 400: type = u"invalid_request_error"_s; break;
+    case 401: type = u"authentication_error"_s; break;
+    case 402: type = u"billing_error"_s; break;
+    case 403: type = u"permission_error"_s; break;
+    case 404: type = u"not_found_error"_s; break;
+    case 429: type = u"rate_limit_error"_s; break;
+    case 504: case 524: type = u"timeout_error"_s; break;
+    case 529: type = u"overloaded_error"_s; break;
+    default: break;
+    }
+    return json(status, {{"type"_L1, u"error"_s},
+                         {"error"_L1, QJsonObject{{"type"_L1, type}, {"message"_L1, message}}},
+                         {"request_id"_L1, QJsonValue::Null}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::inference(Api api, const QHttpServerRequest &request)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &parseError);
+    if (!doc.isObject())
+        return apiError(api, 400, u"Invalid JSON: "_s + parseError.errorString());
+    const QJsonObject in = doc.object();
+    const QString model = in.value("model"_L1).toString();
+    if (model.isEmpty())
+        return apiError(api, 400, u"model: Required"_s);
+    const QList<QByteArray> inputs = api == Api::Embeddings ? embeddingInputs(in.value("input"_L1)) : QList<QByteArray>();
+    if ((api == Api::ChatCompletions || api == Api::Messages) && !in.value("messages"_L1).isArray())
+        return apiError(api, 400, u"messages: Required"_s);
+    if (api == Api::Completions && !in.value("prompt"_L1).isString() && !in.value("prompt"_L1).isArray())
+        return apiError(api, 400, u"prompt: Required"_s);
+    if (api == Api::Embeddings && inputs.isEmpty())
+        return apiError(api, 400, u"input: Required"_s);
+    if (model == UpstreamErrorModel)
+        return apiError(api, 502, u"Provider returned error"_s, {{"provider_name"_L1, u"Fake"_s}});
+    if (model == LeakyErrorModel) {
+        const QByteArray authorization = request.value("Authorization");
+        Reply r = apiError(api, 400, u"Invalid request for key %1"_s.arg(QString::fromUtf8(authorization)));
+        r.headers = {{"X-Upstream-Secret", authorization}, {"Set-Cookie", "a=b"}};
+        return r;
+    }
+
+    const bool stream = api != Api::Embeddings && in.value("stream"_L1).toBool();
+    Generation g;
+    g.model = model;
+    g.cost = m_chatCost;
+    g.api = api;
+    g.streamed = stream;
+    g.createdAt = now();
+    g.user = api == Api::Messages ? in.value("metadata"_L1).toObject().value("user_id"_L1).toString()
+                                  : in.value("user"_L1).toString();
+    g.referer = QString::fromUtf8(request.value("HTTP-Referer"));
+    g.hiddenLookups = model == NoUsageModel ? 1 : 0;
+    const QString id = u"gen-%1"_s.arg(++m_generationSerial);
+    m_generations.insert(id, g);
+
+    Answer a;
+    a.id = id;
+    a.model = model;
+    a.text = u"Hello from %1."_s.arg(model);
+    a.created = g.createdAt.toSecsSinceEpoch();
+    if (model != NoUsageModel)
+        a.cost = m_chatCost;
+    Parts parts;
+    switch (api) {
+    case Api::ChatCompletions: parts = chatParts(a); break;
+    case Api::Completions: parts = completionParts(a); break;
+    case Api::Embeddings:
+        parts = embeddingParts(a, inputs, in.value("encoding_format"_L1).toString() == "base64"_L1);
+        break;
+    case Api::Responses: parts = responseParts(a); break;
+    case Api::Messages: parts = messageParts(a); break;
+    }
+    Reply r;
+    if (stream) {
+        r.body = parts.text;
+        r.end = parts.end;
+        r.headers = {{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}};
+    } else {
+        r.body = compact(parts.whole);
+    }
+    if (model == SlowUsageModel)
+        r.delayMs = SlowUsageDelayMs;
+    return r;
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::generation(const QUrlQuery &query)
+{
+    const QString id = query.queryItemValue(u"id"_s);
+    if (id.isEmpty())
+        return error(400, u"id: Required"_s);
+    m_generationLookups << id;
+    const auto it = m_generations.find(id);
+    if (it == m_generations.end())
+        return error(404, u"Generation %1 not found"_s.arg(id));
+    if (it->hiddenLookups > 0) {
+        --it->hiddenLookups;
+        return error(404, u"Generation %1 not found"_s.arg(id));
+    }
+    const Generation &g = *it;
+    const QJsonValue null = QJsonValue::Null;
+    QJsonObject data{{"id"_L1, id},
+                     {"model"_L1, g.model},
+                     {"total_cost"_L1, g.cost},
+                     {"usage"_L1, g.cost},
+                     {"created_at"_L1, g.createdAt.toUTC().toString(Qt::ISODateWithMs)},
+                     {"api_type"_L1, g.api == Api::Embeddings ? u"embeddings"_s : u"completions"_s},
+                     {"streamed"_L1, g.streamed},
+                     {"cancelled"_L1, false},
+                     {"is_byok"_L1, false},
+                     {"external_user"_L1, g.user.isEmpty() ? null : QJsonValue(g.user)},
+                     {"http_referer"_L1, g.referer.isEmpty() ? null : QJsonValue(g.referer)},
+                     {"origin"_L1, g.referer},
+                     {"data_region"_L1, u"global"_s},
+                     {"provider_name"_L1, u"Fake"_s},
+                     {"finish_reason"_L1, u"stop"_s},
+                     {"native_finish_reason"_L1, u"stop"_s},
+                     {"tokens_prompt"_L1, PromptTokens},
+                     {"tokens_completion"_L1, g.api == Api::Embeddings ? 0 : CompletionTokens},
+                     {"native_tokens_prompt"_L1, PromptTokens},
+                     {"native_tokens_completion"_L1, g.api == Api::Embeddings ? 0 : CompletionTokens},
+                     {"native_tokens_cached"_L1, 0},
+                     {"native_tokens_reasoning"_L1, 0},
+                     {"native_tokens_completion_images"_L1, 0},
+                     {"num_fetches"_L1, 0},
+                     {"num_input_audio_prompt"_L1, 0},
+                     {"num_media_completion"_L1, 0},
+                     {"num_media_prompt"_L1, 0},
+                     {"num_search_results"_L1, 0},
+                     {"generation_time"_L1, 0},
+                     {"latency"_L1, 0},
+                     {"moderation_latency"_L1, null},
+                     {"app_id"_L1, null},
+                     {"cache_discount"_L1, null},
+                     {"preset_id"_L1, null},
+                     {"provider_responses"_L1, null},
+                     {"request_id"_L1, QString(u"req-"_s + id)},
+                     {"router"_L1, null},
+                     {"service_tier"_L1, null},
+                     {"session_id"_L1, null},
+                     {"upstream_id"_L1, null},
+                     {"upstream_inference_cost"_L1, null},
+                     {"user_agent"_L1, null},
+                     {"web_search_engine"_L1, null},
+                     {"workspace_id"_L1, null}};
+    return json(200, {{"data"_L1, data}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::recordedInference() const
 {
     QJsonArray out;
     for (const Recorded &r : m_requests) {
-        if (r.path != "/chat/completions"_L1)
+        if (r.method != "POST" || !inferenceApiOf(r.path.split(u'/', Qt::SkipEmptyParts)))
             continue;
-        out.append(QJsonObject{{"authorization"_L1, QString::fromUtf8(r.authorization)},
+        out.append(QJsonObject{{"path"_L1, r.path},
+                               {"authorization"_L1, QString::fromUtf8(r.authorization)},
+                               {"api_key"_L1, QString::fromUtf8(r.apiKey)},
                                {"referer"_L1, QString::fromUtf8(r.referer)},
                                {"title"_L1, QString::fromUtf8(r.title)},
                                {"body"_L1, QJsonDocument::fromJson(r.body).object()}});
     }
-    return json(200, QJsonObject{{"data"_L1, out}});
+    return json(200, {{"data"_L1, out}, {"generation_lookups"_L1, QJsonArray::fromStringList(m_generationLookups)}});
 }
 
 FakeOpenRouter::Reply FakeOpenRouter::activity(const QUrlQuery &query)

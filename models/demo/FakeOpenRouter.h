@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QUrl>
 #include <QUrlQuery>
@@ -18,10 +19,11 @@ class QTcpServer;
 
 namespace orteam {
 
-// A fake of OpenRouter's management API: a real HTTP server on 127.0.0.1 that keeps state and
-// answers as OpenRouter's spec (tests/prism/openapi.yaml) says (status codes, error bodies,
-// 100-per-page key listing, management vs API key authentication). `orteam --demo` runs on it;
-// the tests queue faults per route on it to test error handling.
+// A fake of OpenRouter's management and inference APIs: a real HTTP server on 127.0.0.1 that keeps
+// state and answers as OpenRouter's spec (tests/prism/openapi.yaml) says (status codes, error
+// bodies, 100-per-page key listing, management vs API key authentication, each inference API's
+// shapes and event streams). `orteam --demo` runs on it; the tests queue faults per route on it
+// to test error handling.
 class FakeOpenRouter final : public QAbstractHttpServer
 {
     Q_OBJECT
@@ -39,10 +41,24 @@ public:
     // too, but only where OpenRouter accepts API keys (GET /key); elsewhere they get 403.
     QString managementKey() const { return m_managementKey; }
     void setManagementKey(const QString &key) { m_managementKey = key; }
-    // Chat completions (POST /chat/completions, streaming or not) for an inference key: each
-    // answer costs `cost` (usage.cost). The model "test/upstream-error" answers 502.
+    // Inference for one key (Authorization: Bearer, as a gateway forwards it): POST
+    // /chat/completions, /completions, /embeddings, /responses and /messages (Anthropic), streamed
+    // (stream: true) where the API streams. Every answer says "Hello from <model>." and costs
+    // `cost` (usage.cost) under a generation id gen-<n> that GET /generation?id= knows afterwards.
+    // Test models, on every inference endpoint, for what a gateway must survive:
+    //   test/upstream-error  502 in that API's error shape
+    //   test/no-usage        the answer carries no cost (no usage at all; /messages keeps the token
+    //                        counts its schema requires), and the first GET /generation of its id
+    //                        answers 404, as OpenRouter records generations a moment later
+    //   test/slow-usage      streamed: the text at once, the usage and the end SlowUsageDelayMs
+    //                        later (a client can leave in between); not streamed: all of it later
+    //   test/leaky-error     400 that repeats the Authorization received in its message and in an
+    //                        X-Upstream-Secret header, plus a Set-Cookie
     void setChatKey(const QString &key) { m_chatKey = key; }
     void setChatCost(double cost) { m_chatCost = cost; }
+    static constexpr int SlowUsageDelayMs = 1500;
+    // The ids asked for with GET /generation, in order, retries included.
+    QList<QString> generationLookups() const { return m_generationLookups; }
 
     // State, for seeding and for tests to check what the client did.
     struct KeySeed
@@ -87,6 +103,7 @@ public:
         QByteArray authorization;
         QByteArray referer; // HTTP-Referer
         QByteArray title;   // X-OpenRouter-Title
+        QByteArray apiKey;  // x-api-key (Anthropic's header: a gateway must not pass a member's on)
     };
     QList<Recorded> requests() const { return m_requests; }
     int countRequests(const QByteArray &method, const QString &pathPrefix) const;
@@ -122,6 +139,21 @@ private:
         int status = 200;
         QByteArray body;
         QList<std::pair<QByteArray, QByteArray>> headers;
+        // A streamed answer's end (its usage, [DONE]); sent with `body` unless delayMs holds it back.
+        QByteArray end;
+        int delayMs = 0; // `end` this much after `body`, or, with no `end`, the whole answer
+    };
+    enum class Api { ChatCompletions, Completions, Embeddings, Responses, Messages };
+    struct Generation
+    {
+        QString model;
+        double cost = 0;
+        Api api = Api::ChatCompletions;
+        bool streamed = false;
+        QDateTime createdAt;
+        QString user;     // the body's user (metadata.user_id on /messages)
+        QString referer;
+        int hiddenLookups = 0; // lookups still answered 404 (not recorded yet)
     };
     struct StoredKey
     {
@@ -133,6 +165,9 @@ private:
     Reply dispatch(const QHttpServerRequest &request, const QString &path);
     Caller authenticate(const QHttpServerRequest &request, QString *apiKeyHash) const;
     static Reply error(int status, const QString &message);
+    // An error in the shape the API's clients read: Anthropic's on /messages, OpenRouter's elsewhere.
+    static Reply apiError(Api api, int status, const QString &message, const QJsonObject &metadata = {});
+    static std::optional<Api> inferenceApiOf(const QStringList &pathParts);
     static Reply json(int status, const QJsonObject &body);
     ApiKey present(const ApiKey &key) const; // with limit_remaining computed
 
@@ -143,8 +178,10 @@ private:
     Reply currentKey(Caller caller, const QString &apiKeyHash);
     Reply activity(const QUrlQuery &query);
     Reply models();
-    Reply chatCompletion(const QByteArray &body);
-    Reply recordedChats() const; // GET /_fake/requests: what reached the chat endpoint
+    Reply inference(Api api, const QHttpServerRequest &request);
+    Reply generation(const QUrlQuery &query);
+    Reply recordedInference() const; // GET /_fake/requests: what reached the inference endpoints
+    void send(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply);
     Reply guardrails(const QHttpServerRequest &request, const QStringList &parts);
     Reply organizationMembers(const QUrlQuery &query);
 
@@ -173,6 +210,9 @@ private:
     };
     QList<QueuedFault> m_faults;
     quint64 m_sequence = 0;
+    QHash<QString, Generation> m_generations;
+    quint64 m_generationSerial = 0;
+    QList<QString> m_generationLookups;
 };
 
 } // namespace orteam

@@ -19,7 +19,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption demoOption(u"demo"_s, u"Seed the demo team."_s);
     const QCommandLineOption portOption(u"port"_s, u"Listen on PORT (default: any free port)."_s, u"PORT"_s, u"0"_s);
     const QCommandLineOption keyOption(u"management-key"_s, u"Accept this management key."_s, u"KEY"_s);
-    const QCommandLineOption chatKeyOption(u"chat-key"_s, u"Answer chat completions for this inference key."_s, u"KEY"_s);
+    const QCommandLineOption chatKeyOption(
+        u"chat-key"_s, u"Answer inference (chat, completions, embeddings, responses, messages) for this key."_s, u"KEY"_s);
     parser.addOptions({keysOption, demoOption, portOption, keyOption, chatKeyOption});
     parser.process(app);
 
