@@ -410,7 +410,8 @@ void MainWindow::updateGatewayStatus()
     if (m_spend->gatewayRunning(*status)) {
         const QString requests = status->requestsToday == 1 ? tr("1 request") : tr("%1 requests").arg(status->requestsToday);
         m_gatewayLabel->setText(tr("Gateway %1: %2 today").arg(status->listening, requests)
-                                + (status->refusalsToday > 0 ? tr(", %1 refused").arg(status->refusalsToday) : QString()));
+                                + (status->refusalsToday > 0 ? tr(", %1 refused").arg(status->refusalsToday) : QString())
+                                + (status->uncostedToday > 0 ? tr(", %1 not costed").arg(status->uncostedToday) : QString()));
         m_gatewayLabel->setToolTip(tr("orteam-gateway is serving (%1 in flight; updated %2 UTC)")
                                        .arg(status->inFlight)
                                        .arg(status->updatedAt.toString(QStringLiteral("HH:mm:ss"))));

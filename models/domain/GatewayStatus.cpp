@@ -18,6 +18,7 @@ QString GatewayStatus::toJson() const
                            {"requests_today"_L1, requestsToday},
                            {"refusals_today"_L1, refusalsToday},
                            {"in_flight"_L1, inFlight},
+                           {"uncosted_today"_L1, uncostedToday},
                            {"updated_at"_L1, updatedAt.toUTC().toString(Qt::ISODate)}};
     return QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
 }
@@ -32,6 +33,7 @@ std::optional<GatewayStatus> GatewayStatus::fromJson(const QString &text)
     s.requestsToday = json.value("requests_today"_L1).toInteger();
     s.refusalsToday = json.value("refusals_today"_L1).toInteger();
     s.inFlight = json.value("in_flight"_L1).toInteger();
+    s.uncostedToday = json.value("uncosted_today"_L1).toInteger();
     s.updatedAt = QDateTime::fromString(json.value("updated_at"_L1).toString(), Qt::ISODate);
     return s;
 }

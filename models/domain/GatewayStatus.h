@@ -16,6 +16,9 @@ struct GatewayStatus
     qint64 requestsToday = 0;
     qint64 refusalsToday = 0;
     qint64 inFlight = 0;
+    // Answers today whose cost could not be learned (no usage, and GET /generation never knew
+    // it): served but not charged, so a lead must hear of them.
+    qint64 uncostedToday = 0;
     QDateTime updatedAt;
 
     static QString settingName(); // the team setting that holds it

@@ -284,6 +284,16 @@ Result<int> Database::schemaVersion() const
     return *row ? q.value(0).toInt() : 0;
 }
 
+std::optional<qint64> Database::changeCounter() const
+{
+    if (isPostgres() || !isOpen())
+        return std::nullopt;
+    Sql q(*this, u"PRAGMA data_version"_s);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return q.value(0).toLongLong();
+}
+
 Status Database::beginWrite()
 {
     if (!isOpen())

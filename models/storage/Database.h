@@ -49,6 +49,11 @@ public:
     bool isPostgres() const { return m_location.kind == DbLocation::Kind::Postgres; }
     QString backupPath() const { return m_backupPath; } // set when a seed database was migrated
     Result<int> schemaVersion() const;
+    // A number that changes whenever another connection commits (SQLite's data_version), so a
+    // long-running reader (orteam-gateway) can ask "has anyone changed anything?" before every
+    // request for a few microseconds. nullopt when it cannot tell (PostgreSQL has no such
+    // counter, or the pragma failed): the caller must then ask the database itself.
+    std::optional<qint64> changeCounter() const;
 
     // Runs `work` in one write transaction: committed when it succeeds, else rolled back, so
     // nothing is left half-written. Nested calls join the outer transaction (a service that saves

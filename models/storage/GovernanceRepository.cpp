@@ -135,4 +135,19 @@ Result<QHash<QString, QString>> GovernanceRepository::gatewayTokens() const
     return Sql(m_db, u"SELECT token_hash, member_name FROM gateway_tokens"_s, u"Cannot read the gateway tokens"_s).textPairs();
 }
 
+Result<QString> GovernanceRepository::activeMemberOfGatewayToken(const QString &tokenHash) const
+{
+    Sql q(m_db,
+          u"SELECT t.member_name FROM gateway_tokens t JOIN members m ON m.name = t.member_name "
+          "WHERE t.token_hash = :hash AND m.active <> 0"_s,
+          u"Cannot check a gateway token"_s);
+    q.bind(u":hash"_s, tokenHash);
+    if (Status s = q.exec(); !s)
+        return s.error();
+    const Result<bool> row = q.fetch();
+    if (!row)
+        return row.error();
+    return *row ? q.value(0).toString() : QString();
+}
+
 } // namespace orteam

@@ -37,6 +37,9 @@ public:
     Result<QString> createGatewayToken(const QString &member); // NotFound, or Invalid for an inactive member
     Result<int> revokeGatewayTokens(const QString &member);     // how many
     Result<QHash<QString, QString>> gatewayTokens() const;      // token hash → member
+    // The one token's member when that member is active; empty when the token is revoked or its
+    // member offboarded. One indexed row: cheap enough to ask before a request is let through.
+    Result<QString> activeMemberOfGatewayToken(const QString &tokenHash) const;
 
 private:
     Database &m_db;
