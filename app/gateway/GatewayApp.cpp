@@ -13,6 +13,7 @@
 #include <QTextStream>
 
 #include <csignal>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,8 +38,9 @@ int runGateway(const QStringList &arguments)
     QTextStream out(stdout), err(stderr);
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"An OpenAI-compatible gateway for a team sharing one OpenRouter key: per-member tokens, tier model "
-        "policy, daily budgets, attribution, usage recorded in the orteam team database."_s);
+        u"A gateway for a team sharing one OpenRouter key, for every tool it uses (OpenAI chat, completions, "
+        "embeddings and Responses; Anthropic Messages): per-member tokens, tier model policy, daily budgets, "
+        "attribution, usage recorded in the orteam team database."_s);
     parser.addHelpOption();
     const QCommandLineOption dbOption(u"db"_s, u"The team database: a SQLite file or postgresql://user@host:port/name."_s, u"DB"_s);
     const QCommandLineOption listenOption(u"listen"_s, u"Address to listen on (default 127.0.0.1)."_s, u"ADDRESS"_s, u"127.0.0.1"_s);
@@ -48,7 +50,12 @@ int runGateway(const QStringList &arguments)
     const QCommandLineOption refererOption(u"referer"_s, u"The HTTP-Referer sent upstream."_s, u"URL"_s,
                                            u"https://github.com/orteam/orteam"_s);
     const QCommandLineOption inFlightOption(u"max-in-flight"_s, u"Requests in flight per member (default 4)."_s, u"N"_s, u"4"_s);
-    parser.addOptions({dbOption, listenOption, portOption, upstreamOption, appOption, refererOption, inFlightOption});
+    const QCommandLineOption rpmOption(u"requests-per-minute"_s, u"Requests per minute per member (default 0: no limit)."_s,
+                                       u"N"_s, u"0"_s);
+    const QCommandLineOption connectionsOption(u"max-connections"_s, u"Client connections at once (default 4096)."_s, u"N"_s,
+                                               u"4096"_s);
+    parser.addOptions({dbOption, listenOption, portOption, upstreamOption, appOption, refererOption, inFlightOption, rpmOption,
+                       connectionsOption});
     parser.process(arguments);
 
     Gateway::Settings settings;
@@ -68,6 +75,22 @@ int runGateway(const QStringList &arguments)
     if (!ok || settings.maxInFlight < 1 || settings.maxInFlight > 1000) {
         err << "orteam-gateway: --max-in-flight must be from 1 to 1000" << Qt::endl;
         return 2;
+    }
+    settings.requestsPerMinute = parser.value(rpmOption).toInt(&ok);
+    if (!ok || settings.requestsPerMinute < 0 || settings.requestsPerMinute > 1'000'000) {
+        err << "orteam-gateway: --requests-per-minute must be from 0 (no limit) to 1000000" << Qt::endl;
+        return 2;
+    }
+    settings.http.maxConnections = parser.value(connectionsOption).toInt(&ok);
+    if (!ok || settings.http.maxConnections < 1 || settings.http.maxConnections > 1'000'000) {
+        err << "orteam-gateway: --max-connections must be from 1 to 1000000" << Qt::endl;
+        return 2;
+    }
+    // Each connection is a file descriptor: the soft limit (often 1,024) is raised as far as the
+    // hard one allows, so the connection cap, not the kernel, decides who gets in.
+    if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
     }
     const QHostAddress address(parser.value(listenOption));
     if (address.isNull()) {

@@ -1,5 +1,6 @@
 #include "Gateway.h"
 
+#include "JobQueue.h"
 #include "Money.h"
 #include "SseCost.h"
 #include "Store.h"
@@ -11,8 +12,10 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QRegularExpression>
+#include <QUrlQuery>
 
-#include <memory>
+#include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -22,37 +25,45 @@ namespace orteam {
 
 namespace {
 const QByteArray Json = "application/json";
+constexpr qint64 MaxClientBacklog = 4 * 1024 * 1024; // streamed bytes a slow client may leave unread
+constexpr int MaxConfirmedTokens = 10'000;
 
-QByteArray errorBody(int status, const QString &message)
-{
-    // OpenRouter's error shape, so clients written for it read ours the same way.
-    return QJsonDocument(QJsonObject{{"error"_L1, QJsonObject{{"code"_L1, status}, {"message"_L1, message}}}})
-        .toJson(QJsonDocument::Compact);
-}
+bool isModelsPath(QByteArrayView path) { return path == "/api/v1/models" || path == "/v1/models"; }
 
+QByteArray amount(double usd) { return QByteArray::number(std::max(0.0, usd), 'g', 10); }
 } // namespace
+
+// One request on its way: what it needs from the moment it is sent upstream until its cost is
+// known, whether or not the client is still there to read the answer.
+struct Gateway::Exchange
+{
+    InferenceApi api;
+    QString member;
+    QString token;
+    QPointer<HttpConnection> client;
+    HttpHeaders extra; // downgrade and budget headers for the answer
+    bool streaming = false;
+    bool settled = false;
+    QByteArray buffered;
+    UsageReader usage;
+};
 
 Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &settings, QObject *parent)
     : QObject(parent), m_store(store), m_network(network), m_settings(settings),
-      m_http([this](HttpConnection *c, const HttpRequest &r) { handle(c, r); })
+      m_http([this](HttpConnection *c, const HttpRequest &r) { handle(c, r); }),
+      m_jobs(std::make_unique<JobQueue>(store))
 {
+    m_http.setLimits(m_settings.http);
+    m_http.setHeadCheck([this](const HttpRequest &head) { return checkHead(head); });
     m_day = today();
     QString error;
     if (!reload(&error))
         qCWarning(lcGateway).noquote() << "cannot read the team database:" << error;
     m_flushTimer.setInterval(m_settings.flushMs);
-    connect(&m_flushTimer, &QTimer::timeout, this, [this] {
-        QString e;
-        if (!flush(&e))
-            Q_EMIT problem(e);
-    });
+    connect(&m_flushTimer, &QTimer::timeout, this, &Gateway::flushSoon);
     m_flushTimer.start();
     m_reloadTimer.setInterval(m_settings.reloadMs);
-    connect(&m_reloadTimer, &QTimer::timeout, this, [this] {
-        QString e;
-        if (!reload(&e))
-            Q_EMIT problem(e);
-    });
+    connect(&m_reloadTimer, &QTimer::timeout, this, &Gateway::reloadSoon);
     m_reloadTimer.start();
 }
 
@@ -61,6 +72,9 @@ Gateway::~Gateway()
     QString error;
     if (!flush(&error))
         qCWarning(lcGateway).noquote() << "usage not saved on exit:" << error;
+    if (m_lookups > 0)
+        qCWarning(lcGateway).noquote() << m_lookups << "answers were still being costed (GET /generation) at exit: not charged";
+    m_jobs.reset();
 }
 
 bool Gateway::listen(const QHostAddress &address, quint16 port, QString *error)
@@ -75,63 +89,170 @@ GatewayStatus Gateway::status() const
     s.listening = u"%1:%2"_s.arg(m_http.address().toString()).arg(m_http.port());
     s.requestsToday = m_requestsToday;
     s.refusalsToday = m_refusalsToday;
+    s.uncostedToday = m_uncostedToday;
     for (int n : m_inFlight)
         s.inFlight += n;
     return s;
 }
 
+namespace {
+// Everything a reload reads, read together: a gateway that had the members but not the tiers
+// would refuse (or admit) by a half-read team.
+struct TeamSnapshot
+{
+    QString error;
+    QDate day;
+    QHash<QString, QString> tokens;
+    QHash<QString, Member> members;
+    QList<Tier> tiers;
+    QHash<QString, double> spend;
+};
+
+TeamSnapshot readTeam(Store &store, const QDate &day)
+{
+    TeamSnapshot s;
+    s.day = day;
+    const Result<QHash<QString, QString>> tokens = store.governance().gatewayTokens();
+    const Result<QList<Member>> members = tokens ? store.team().members() : Result<QList<Member>>(tokens.error());
+    const Result<QList<Tier>> tiers = members ? store.team().tiers() : Result<QList<Tier>>(members.error());
+    const Result<QHash<QString, MemberSpend>> spent = tiers ? store.spend().memberSpend(day, day)
+                                                            : Result<QHash<QString, MemberSpend>>(tiers.error());
+    if (!spent) {
+        s.error = spent.errorText();
+        return s;
+    }
+    s.tokens = *tokens;
+    for (const Member &m : *members)
+        s.members.insert(m.name, m);
+    s.tiers = *tiers;
+    for (auto [name, spend] : spent->asKeyValueRange())
+        s.spend.insert(name, spend.cost);
+    return s;
+}
+} // namespace
+
 bool Gateway::reload(QString *error)
 {
-    // All of it, or none: a gateway that read the members but not the tiers would refuse (or
-    // admit) by a half-read team. What it had stays in force until a reload succeeds.
-    const Result<QHash<QString, QString>> tokens = m_store->governance().gatewayTokens();
-    if (!tokens) {
-        *error = tokens.errorText();
+    const TeamSnapshot s = readTeam(*m_store, today());
+    if (!s.error.isEmpty()) {
+        *error = s.error; // what it had stays in force until a reload succeeds
         return false;
     }
-    const Result<QList<Member>> members = m_store->team().members();
-    if (!members) {
-        *error = members.errorText();
-        return false;
-    }
-    const Result<QList<Tier>> tiers = m_store->team().tiers();
-    if (!tiers) {
-        *error = tiers.errorText();
-        return false;
-    }
-    const QDate day = today();
-    const Result<QHash<QString, MemberSpend>> spent = m_store->spend().memberSpend(day, day);
-    if (!spent) {
-        *error = spent.errorText();
-        return false;
-    }
-    QHash<QString, Member> byName;
-    for (const Member &m : *members)
-        byName.insert(m.name, m);
-    QHash<QString, double> spend;
-    for (auto [name, s] : spent->asKeyValueRange())
-        spend.insert(name, s.cost);
-    m_tokens = *tokens;
-    m_members = byName;
-    m_tiers = *tiers;
-    if (day == m_day)
-        m_storedSpend = spend; // what this gateway flushed is in it; what it has not is in m_unflushed
+    m_tokens = s.tokens;
+    m_members = s.members;
+    m_tiers = s.tiers;
+    if (s.day == m_day)
+        m_storedSpend = s.spend; // what this gateway wrote is in it; what it has not is in memory
     return true;
+}
+
+void Gateway::reloadSoon()
+{
+    if (m_reloadQueued)
+        return;
+    m_reloadQueued = true;
+    const QDate day = today();
+    m_jobs->run<TeamSnapshot>(this, [day](Store &store) { return readTeam(store, day); },
+                              [this](const TeamSnapshot &s) {
+                                  m_reloadQueued = false;
+                                  if (!s.error.isEmpty())
+                                      return Q_EMIT problem(s.error);
+                                  m_tokens = s.tokens;
+                                  m_members = s.members;
+                                  m_tiers = s.tiers;
+                                  if (s.day == m_day)
+                                      m_storedSpend = s.spend;
+                              });
+}
+
+void Gateway::flushSoon()
+{
+    // One write at a time: while the database is slow, usage gathers in memory for the next one
+    // instead of queueing write after write behind it.
+    if (!m_flushing.isEmpty())
+        return;
+    auto batch = std::make_shared<FlushBatch>();
+    batch->days = std::exchange(m_unflushed, {});
+    m_flushing.append(batch);
+    const QString shown = status().toJson();
+    m_jobs->run<Status>(
+        this,
+        [batch, shown](Store &store) {
+            const Status saved = store.transaction([&]() -> Status {
+                for (auto [day, usage] : batch->days.asKeyValueRange()) {
+                    if (Status s = store.usage().recordUsageBatch(day, usage); !s)
+                        return s;
+                }
+                return {};
+            });
+            if (saved)
+                batch->written = true;
+            // The dashboard shows this in its status bar. A read-only or busy database must not
+            // stop the gateway serving: the status is a courtesy.
+            if (const Status s = store.governance().setSetting(GatewayStatus::settingName(), shown); !s)
+                qCDebug(lcGateway).noquote() << "status not shown:" << s.errorText();
+            return saved;
+        },
+        [this, batch](const Status &saved) {
+            m_flushing.removeOne(batch);
+            for (auto [day, usage] : batch->days.asKeyValueRange()) {
+                for (auto [name, u] : usage.asKeyValueRange()) {
+                    if (saved && day == m_day) {
+                        m_storedSpend[name] += u.first;
+                    } else if (!saved) {
+                        auto &kept = m_unflushed[day][name]; // the next flush tries again
+                        kept.first += u.first;
+                        kept.second += u.second;
+                    }
+                }
+            }
+            if (!saved)
+                Q_EMIT problem(saved.errorText());
+        });
+}
+
+void Gateway::drainJobs()
+{
+    // Every job queued runs to its end before the queue is gone; their answers are not
+    // delivered, so what each write did is read from its batch.
+    m_jobs.reset();
+    for (const auto &batch : std::as_const(m_flushing)) {
+        for (auto [day, usage] : batch->days.asKeyValueRange()) {
+            for (auto [name, u] : usage.asKeyValueRange()) {
+                if (batch->written && day == m_day) {
+                    m_storedSpend[name] += u.first;
+                } else if (!batch->written) {
+                    auto &kept = m_unflushed[day][name];
+                    kept.first += u.first;
+                    kept.second += u.second;
+                }
+            }
+        }
+    }
+    m_flushing.clear();
+    m_reloadQueued = false;
+    m_jobs = std::make_unique<JobQueue>(m_store);
 }
 
 bool Gateway::flush(QString *error)
 {
+    drainJobs();
     if (!m_unflushed.isEmpty()) {
-        if (const Status saved = m_store->usage().recordUsageBatch(m_day, m_unflushed); !saved) {
+        const Status saved = m_store->transaction([this]() -> Status {
+            for (auto [day, usage] : m_unflushed.asKeyValueRange()) {
+                if (Status s = m_store->usage().recordUsageBatch(day, usage); !s)
+                    return s;
+            }
+            return {};
+        });
+        if (!saved) {
             *error = saved.errorText();
             return false; // kept in memory: the next flush tries again
         }
-        for (auto [name, amount] : m_unflushed.asKeyValueRange())
-            m_storedSpend[name] += amount.first;
+        for (auto [name, u] : m_unflushed.value(m_day).asKeyValueRange())
+            m_storedSpend[name] += u.first;
         m_unflushed.clear();
     }
-    // The dashboard shows this in its status bar (a team setting: every dashboard sees it). A
-    // read-only or busy database must not stop the gateway serving: the status is a courtesy.
     if (const Status shown = m_store->governance().setSetting(GatewayStatus::settingName(), status().toJson()); !shown)
         qCDebug(lcGateway).noquote() << "status not shown:" << shown.errorText();
     return true;
@@ -142,203 +263,422 @@ void Gateway::rollDay()
     const QDate day = today();
     if (day == m_day)
         return;
-    QString error;
-    if (!flush(&error))
-        Q_EMIT problem(error);
+    // Usage is kept per day until written, so nothing recorded before midnight lands on the new day.
     m_day = day;
     m_storedSpend.clear();
     m_requestsToday = 0;
     m_refusalsToday = 0;
-    if (!reload(&error))
-        Q_EMIT problem(error);
+    m_uncostedToday = 0;
+    reloadSoon();
 }
 
 double Gateway::spentToday(const QString &member) const
 {
-    return m_storedSpend.value(member) + m_unflushed.value(member).first;
+    double spent = m_storedSpend.value(member) + m_unflushed.value(m_day).value(member).first;
+    for (const auto &batch : m_flushing)
+        spent += batch->days.value(m_day).value(member).first;
+    return spent;
 }
 
 void Gateway::record(const QString &member, double cost)
 {
-    auto &u = m_unflushed[member];
+    auto &u = m_unflushed[today()][member];
     u.first += cost;
     u.second += 1;
     Q_EMIT recorded(member, cost);
 }
 
-void Gateway::refuse(HttpConnection *connection, int status, const QString &message)
+void Gateway::giveUp(const QString &member, const QString &why)
+{
+    // The request still counts as one; its cost is unknown, and that is said rather than hidden.
+    ++m_uncostedToday;
+    record(member, 0.0);
+    qCWarning(lcGateway).noquote() << "not charged:" << member << why;
+    Q_EMIT uncosted(member, why);
+    Q_EMIT problem(u"A request by %1 was served but could not be costed: %2"_s.arg(member, why));
+}
+
+HttpHeaders Gateway::budgetHeaders(const Member &member) const
+{
+    const std::optional<double> limit = effectiveDailyLimit(member, m_tiers);
+    const QDateTime reset(today().addDays(1), QTime(0, 0), Qt::UTC);
+    return {{"X-Orteam-Budget-Limit", limit ? amount(*limit) : QByteArray("none")},
+            {"X-Orteam-Budget-Remaining", limit ? amount(*limit - spentToday(member.name)) : QByteArray("none")},
+            {"X-Orteam-Budget-Reset", reset.toString(Qt::ISODate).toLatin1()}};
+}
+
+void Gateway::refuse(HttpConnection *connection, InferenceApi api, int status, const QString &message, HttpHeaders headers)
 {
     ++m_refusalsToday;
-    connection->respond(status, {{"Content-Type", Json}}, errorBody(status, message));
+    headers.prepend({"Content-Type", Json});
+    connection->respond(status, headers, apiErrorBody(api, status, message));
+}
+
+namespace {
+struct Route
+{
+    bool known = false;
+    bool models = false;
+    InferenceApi api = InferenceApi::ChatCompletions; // also the error shape of a refusal
+    bool methodOk = false;
+};
+
+Route routeOf(const HttpRequest &request)
+{
+    Route r;
+    const QByteArray path = request.path();
+    if (isModelsPath(path)) {
+        r.known = r.models = true;
+        r.methodOk = request.method == "GET";
+    } else if (const std::optional<InferenceApi> api = inferenceApiForPath(path)) {
+        r.known = true;
+        r.api = *api;
+        r.methodOk = request.method == "POST";
+    }
+    return r;
+}
+} // namespace
+
+std::optional<HttpAnswer> Gateway::checkHead(const HttpRequest &head)
+{
+    // Who is calling is known from the head: a stranger's body is never read (nor "100 Continue"
+    // sent for it), so nobody without a token can make the gateway hold megabytes.
+    rollDay();
+    const Route route = routeOf(head);
+    auto answer = [&](int status, const QString &message) {
+        if (status != 404 && status != 405) // a wrong address is not a member refused
+            ++m_refusalsToday;
+        return HttpAnswer{status, {{"Content-Type", Json}}, apiErrorBody(route.api, status, message)};
+    };
+    if (!route.known)
+        return answer(404, u"Not Found"_s);
+    if (!route.methodOk)
+        return answer(405, u"Method Not Allowed"_s);
+    const Caller caller = identify(head);
+    if (!caller.member)
+        return answer(caller.status, caller.message);
+    return std::nullopt;
+}
+
+bool Gateway::tokenStillValid(const QString &hash, const QString &member)
+{
+    // Revocation and offboarding count from the next request. SQLite says cheaply whether anyone
+    // committed anything since a token was last confirmed; only then is the token's one row read
+    // again. PostgreSQL cannot say, so there the row is read on every request.
+    const std::optional<qint64> counter = m_store->database().changeCounter();
+    if (counter && counter == m_confirmedAt) {
+        if (m_confirmed.contains(hash))
+            return true;
+    } else if (counter) {
+        m_confirmedAt = counter;
+        m_confirmed.clear();
+        reloadSoon(); // a tier or a limit may have changed too
+    }
+    const Result<QString> owner = m_store->governance().activeMemberOfGatewayToken(hash);
+    if (!owner) {
+        // The tokens it had stay in force while the database cannot be read; the operator hears why.
+        Q_EMIT problem(owner.errorText());
+        return m_tokens.value(hash) == member;
+    }
+    if (*owner != member) {
+        m_tokens.remove(hash);
+        return false;
+    }
+    if (counter) {
+        if (m_confirmed.size() >= MaxConfirmedTokens)
+            m_confirmed.clear();
+        m_confirmed.insert(hash);
+    }
+    return true;
+}
+
+Gateway::Caller Gateway::identify(const HttpRequest &request)
+{
+    Caller c;
+    // Bearer for OpenAI-style clients (and Anthropic's with authToken), x-api-key for Anthropic's
+    // SDK and Claude Code with an API key.
+    QByteArray credential = request.header("authorization");
+    if (!credential.isEmpty())
+        credential = credential.startsWith("Bearer ") ? credential.mid(7).trimmed() : QByteArray();
+    else
+        credential = request.header("x-api-key").trimmed();
+    if (credential.isEmpty()) {
+        c.status = 401;
+        c.message = request.header("authorization").isEmpty()
+            ? u"Missing Authentication header: send your orteam gateway token as a Bearer token (or in x-api-key)"_s
+            : u"The Authorization header must be \"Bearer <your orteam gateway token>\""_s;
+        return c;
+    }
+    c.token = QString::fromUtf8(credential);
+    const QString hash = GovernanceRepository::hashGatewayToken(c.token);
+    QString name = m_tokens.value(hash);
+    if (name.isEmpty() && c.token.startsWith(u"orgw-"_s)
+        && (!m_lastTokenReload.isValid() || m_lastTokenReload.msecsTo(m_clock()) >= 1000
+            || m_store->database().changeCounter() != m_confirmedAt)) {
+        // A token made a moment ago (in the dashboard or the CLI) works at once. Made-up tokens
+        // cannot turn into a database load: without a change since the last look, no new token
+        // can exist, and otherwise it is looked up at most once a second.
+        m_lastTokenReload = m_clock();
+        if (const Result<QString> owner = m_store->governance().activeMemberOfGatewayToken(hash); owner && !owner->isEmpty()) {
+            name = *owner;
+            m_tokens.insert(hash, name);
+            QString error;
+            if (!m_members.contains(name) && !reload(&error))
+                Q_EMIT problem(error); // a member added just now, too
+        } else if (!owner) {
+            Q_EMIT problem(owner.errorText());
+        }
+    }
+    const auto member = m_members.constFind(name);
+    if (name.isEmpty() || member == m_members.cend() || !member->active || !tokenStillValid(hash, name)) {
+        c.status = 401;
+        c.message = u"Unknown or revoked gateway token"_s;
+        return c;
+    }
+    c.member = &*member;
+    return c;
 }
 
 void Gateway::handle(HttpConnection *connection, const HttpRequest &request)
 {
     rollDay();
-    const QByteArray path = request.path();
-    const bool isChat = path == "/api/v1/chat/completions";
-    const bool isModels = path == "/api/v1/models";
-    if (!isChat && !isModels)
-        return connection->respond(404, {{"Content-Type", Json}}, errorBody(404, u"Not Found"_s));
-    if ((isChat && request.method != "POST") || (isModels && request.method != "GET"))
-        return connection->respond(405, {{"Content-Type", Json}}, errorBody(405, u"Method Not Allowed"_s));
-
-    const QByteArray authorization = request.header("authorization");
-    if (authorization.isEmpty())
-        return refuse(connection, 401, u"Missing Authentication header: send your orteam gateway token as a Bearer token"_s);
-    const QString token = QString::fromUtf8(authorization.startsWith("Bearer ") ? authorization.mid(7).trimmed() : QByteArray());
-    const QString hash = GovernanceRepository::hashGatewayToken(token);
-    if (!m_tokens.contains(hash) && token.startsWith(u"orgw-"_s)
-        && (!m_lastTokenReload.isValid() || m_lastTokenReload.msecsTo(m_clock()) >= 1000)) {
-        // A token made a moment ago (in the dashboard or the CLI) works at once: read the tokens
-        // again, at most once a second, so made-up tokens cannot turn into a database load.
-        m_lastTokenReload = m_clock();
-        if (const Result<QHash<QString, QString>> fresh = m_store->governance().gatewayTokens()) {
-            m_tokens = *fresh;
-            QString error;
-            if (fresh->contains(hash) && !m_members.contains(fresh->value(hash)) && !reload(&error))
-                Q_EMIT problem(error); // a member added just now, too
-        } else {
-            // The tokens it had stay in force; the one asked about is refused below, and the
-            // operator hears why it might have been wrongly refused.
-            Q_EMIT problem(fresh.errorText());
-        }
-    }
-    const QString name = m_tokens.value(hash);
-    const auto member = m_members.constFind(name);
-    if (name.isEmpty() || member == m_members.cend() || !member->active)
-        return refuse(connection, 401, u"Unknown or revoked gateway token"_s);
-    if (isModels)
-        return models(connection, *member);
-    chat(connection, request, *member);
+    const Route route = routeOf(request);
+    if (!route.known || !route.methodOk) // answered by checkHead already; kept for a server without it
+        return connection->respond(route.known ? 405 : 404, {{"Content-Type", Json}},
+                                   apiErrorBody(route.api, route.known ? 405 : 404, route.known ? u"Method Not Allowed"_s : u"Not Found"_s));
+    const Caller caller = identify(request);
+    if (!caller.member)
+        return refuse(connection, route.api, caller.status, caller.message);
+    if (route.models)
+        return models(connection, *caller.member);
+    forward(connection, route.api, request, *caller.member, caller.token);
 }
 
-void Gateway::chat(HttpConnection *connection, const HttpRequest &request, const Member &member)
+void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRequest &request, const Member &member,
+                      const QString &token)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
     if (!doc.isObject())
-        return refuse(connection, 400, u"The body must be a JSON object: "_s + parseError.errorString());
-    QJsonObject body = doc.object();
-    const QJsonValue modelValue = body.value("model"_L1);
-    if (!modelValue.isString() || modelValue.toString().isEmpty())
-        return refuse(connection, 400, u"\"model\" must be a model id such as openai/gpt-4o-mini"_s);
-    const QString requested = modelValue.toString();
+        return refuse(connection, api, 400, u"The body must be a JSON object: "_s + parseError.errorString());
 
-    // 1. The tier's model policy.
-    const ModelDecision decision = applyModelPolicy(m_tiers, member.tier, requested);
-    if (decision.outcome == ModelDecision::Outcome::Refused)
-        return refuse(connection, 403, decision.reason);
+    HttpHeaders budget = budgetHeaders(member);
+    // 1. The tier's policy, on every field that picks a model.
+    const PolicyOutcome policy = applyRequestPolicy(api, m_tiers, member, doc.object());
+    if (policy.refusal)
+        return refuse(connection, api, policy.refusal, policy.message, budget);
     // 2. The daily budget.
     const std::optional<double> limit = effectiveDailyLimit(member, m_tiers);
     const double spent = spentToday(member.name);
     if (!withinDailyBudget(spent, limit))
-        return refuse(connection, 402, u"%1 has spent %2 today (UTC), the whole daily budget of %3; it starts again at 00:00 UTC."_s
-                                           .arg(member.name, formatUsd(spent), formatUsd(*limit)));
-    // 3. Requests in flight: what bounds a budget overshoot under concurrency.
+        return refuse(connection, api, 402,
+                      u"%1 has spent %2 today (UTC), the whole daily budget of %3; it starts again at 00:00 UTC."_s.arg(
+                          member.name, formatUsd(spent), formatUsd(*limit)),
+                      budget);
+    // 3. Requests per minute, when the team set a limit.
+    const qint64 now = m_clock().toMSecsSinceEpoch();
+    std::deque<qint64> &recent = m_recentRequests[member.name];
+    while (!recent.empty() && recent.front() <= now - 60'000)
+        recent.pop_front();
+    if (m_settings.requestsPerMinute > 0 && int(recent.size()) >= m_settings.requestsPerMinute) {
+        const qint64 wait = std::max<qint64>(1, (recent.front() + 60'000 - now + 999) / 1000);
+        budget.append({"Retry-After", QByteArray::number(wait)});
+        return refuse(connection, api, 429,
+                      u"%1 has made %2 requests in the last minute (the most allowed); try again in %3 s."_s.arg(member.name)
+                          .arg(m_settings.requestsPerMinute)
+                          .arg(wait),
+                      budget);
+    }
+    // 4. Requests in flight: what bounds a budget overshoot under concurrency.
     int &inFlight = m_inFlight[member.name];
     if (inFlight >= m_settings.maxInFlight)
-        return refuse(connection, 429, u"%1 already has %2 requests in flight (the most at once); try again when one ends."_s
-                                           .arg(member.name)
-                                           .arg(m_settings.maxInFlight));
+        return refuse(connection, api, 429,
+                      u"%1 already has %2 requests in flight (the most at once); try again when one ends."_s.arg(member.name)
+                          .arg(m_settings.maxInFlight),
+                      budget);
+    if (m_settings.requestsPerMinute > 0)
+        recent.push_back(now);
 
-    body.insert("model"_L1, decision.model);
-    body.insert("user"_L1, member.name);
-    const bool stream = body.value("stream"_L1).toBool();
     QUrl url = m_settings.upstream;
-    url.setPath(url.path() + u"/chat/completions"_s);
+    url.setPath(url.path() + upstreamPath(api));
     QNetworkRequest upstream(url);
     upstream.setRawHeader("Authorization", "Bearer " + m_settings.upstreamKey.toUtf8());
     upstream.setRawHeader("Content-Type", Json);
     upstream.setRawHeader("HTTP-Referer", m_settings.referer);
-    const QByteArray title = (m_settings.appName + u':' + member.name).toUtf8();
+    const QByteArray title = headerSafe(m_settings.appName + u':' + member.name);
     upstream.setRawHeader("X-OpenRouter-Title", title);
     upstream.setRawHeader("X-Title", title); // the older name of the same header
+    if (api == InferenceApi::Messages && !request.header("anthropic-beta").isEmpty()
+        && isSafeHeaderValue(request.header("anthropic-beta")))
+        upstream.setRawHeader("anthropic-beta", request.header("anthropic-beta")); // features Claude Code asks for
     upstream.setTransferTimeout(m_settings.upstreamTimeoutMs);
-    HttpHeaders extra;
-    if (decision.outcome == ModelDecision::Outcome::Downgraded) {
-        extra.append({"X-Orteam-Model-Downgraded-From", requested.toUtf8()});
-        extra.append({"X-Orteam-Model", decision.model.toUtf8()});
+
+    auto ex = std::make_shared<Exchange>();
+    ex->api = api;
+    ex->member = member.name;
+    ex->token = token;
+    ex->client = connection;
+    if (!policy.downgradedFrom.isEmpty()) {
+        ex->extra.append({"X-Orteam-Model-Downgraded-From", headerSafe(policy.downgradedFrom)});
+        ex->extra.append({"X-Orteam-Model", headerSafe(policy.body.value("model"_L1).toString())});
     }
+    if (!policy.removedModels.isEmpty())
+        ex->extra.append({"X-Orteam-Models-Removed", headerSafe(policy.removedModels.join(u','))});
+    ex->extra += budget;
 
     ++inFlight;
     ++m_requestsToday;
-    QNetworkReply *reply = m_network->post(upstream, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    QPointer<HttpConnection> client(connection);
-    struct Exchange
-    {
-        bool streaming = false;
-        QByteArray buffered;
-        SseCost sse;
-    };
-    auto ex = std::make_shared<Exchange>();
-    // The client hanging up abandons the upstream request (and frees its slot).
-    connect(connection, &HttpConnection::closed, reply, &QNetworkReply::abort);
-    connect(reply, &QNetworkReply::metaDataChanged, this, [reply, client, ex, stream, extra] {
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (!stream || status != 200 || ex->streaming || !client)
+    QNetworkReply *reply = m_network->post(upstream, QJsonDocument(policy.body).toJson(QJsonDocument::Compact));
+    // The answer is read to its end even when nobody is left to pass it to (its cost is in its
+    // last bytes); while a slow client has a backlog, it is read no faster than the client reads.
+    reply->setReadBufferSize(1024 * 1024);
+    auto read = [reply, ex] {
+        const bool present = ex->client && ex->client->isOpen();
+        if (present && ex->client->pendingOutput() > MaxClientBacklog)
             return;
-        ex->streaming = true;
-        HttpHeaders headers{{"Content-Type", reply->rawHeader("Content-Type").isEmpty() ? QByteArray("text/event-stream")
-                                                                                         : reply->rawHeader("Content-Type")},
-                            {"Cache-Control", "no-cache"}};
-        headers += extra;
-        client->beginStream(200, headers);
-    });
-    connect(reply, &QNetworkReply::readyRead, this, [reply, client, ex] {
         const QByteArray data = reply->readAll();
         if (!ex->streaming) {
             ex->buffered += data;
             return;
         }
-        ex->sse.feed(data);
-        if (client)
-            client->writeChunk(data);
+        ex->usage.feed(data);
+        if (present)
+            ex->client->writeChunk(data);
+    };
+    connect(connection, &HttpConnection::drained, reply, read);
+    connect(connection, &HttpConnection::closed, reply, read);
+    connect(reply, &QNetworkReply::readyRead, this, read);
+    connect(reply, &QNetworkReply::metaDataChanged, this, [reply, ex] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray type = reply->rawHeader("Content-Type");
+        // Streaming is what the upstream does, not what the request asked: an answer in events is
+        // read as events (and charged from them) whatever the request's "stream" said.
+        if (status != 200 || ex->streaming || !type.startsWith("text/event-stream"))
+            return;
+        ex->streaming = true;
+        if (!ex->client)
+            return;
+        HttpHeaders headers{{"Content-Type", type}, {"Cache-Control", "no-cache"}};
+        headers += ex->extra;
+        ex->client->beginStream(200, headers);
     });
-    connect(reply, &QNetworkReply::finished, this, [this, reply, client, ex, extra, name = member.name] {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, ex] {
         reply->deleteLater();
-        int &slots = m_inFlight[name];
+        int &slots = m_inFlight[ex->member];
         slots = std::max(0, slots - 1);
-        const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray(); // an aborted reply is closed
+        const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray();
+        const bool present = ex->client && ex->client->isOpen();
         const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
         if (ex->streaming) {
-            ex->sse.feed(rest + '\n');
-            if (client) {
-                client->writeChunk(rest);
-                client->endStream();
+            ex->usage.feed(rest + '\n');
+            if (present) {
+                ex->client->writeChunk(rest);
+                ex->client->endStream();
             }
-            record(name, ex->sse.cost.value_or(0.0));
-            return;
+            return settle(ex);
         }
         ex->buffered += rest;
         if (!statusAttribute.isValid()) {
-            // No HTTP answer at all: unreachable, timed out, or the client left (abort).
-            const bool timeout = reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError;
-            if (client && client->isOpen()) {
-                ++m_refusalsToday;
-                const int status = timeout ? 504 : 502;
-                client->respond(status, {{"Content-Type", Json}},
-                                errorBody(status, u"OpenRouter could not be reached: %1"_s.arg(reply->errorString())));
+            // No HTTP answer at all: unreachable or timed out. Nothing was generated to charge.
+            if (present) {
+                const bool timeout = reply->error() == QNetworkReply::OperationCanceledError
+                    || reply->error() == QNetworkReply::TimeoutError;
+                refuse(ex->client, ex->api, timeout ? 504 : 502,
+                       u"OpenRouter could not be reached: %1"_s.arg(reply->errorString()), ex->extra);
             }
             return;
         }
         const int status = statusAttribute.toInt();
-        if (status >= 200 && status < 300)
-            record(name, costOf(QJsonDocument::fromJson(ex->buffered).object()).value_or(0.0));
-        if (!client)
+        const bool ok = status >= 200 && status < 300;
+        if (ok) {
+            ex->usage.readWhole(ex->buffered);
+            settle(ex);
+        }
+        if (!present)
             return;
-        HttpHeaders headers{{"Content-Type", reply->rawHeader("Content-Type").isEmpty() ? Json : reply->rawHeader("Content-Type")}};
-        headers += extra;
-        client->respond(status, headers, ex->buffered); // the upstream's answer, errors included, as it came
+        HttpHeaders headers{{"Content-Type", ok && !reply->rawHeader("Content-Type").isEmpty() ? reply->rawHeader("Content-Type") : Json}};
+        headers += ex->extra;
+        ex->client->respond(status, headers, ok ? ex->buffered : rewrapError(ex->api, status, ex->buffered, ex->token));
     });
+}
+
+void Gateway::settle(const std::shared_ptr<Exchange> &ex)
+{
+    if (ex->settled)
+        return;
+    ex->settled = true;
+    if (ex->usage.cost)
+        return record(ex->member, *ex->usage.cost);
+    if (ex->usage.invalidCost)
+        Q_EMIT problem(u"OpenRouter reported an implausible cost for a request by %1; looking it up instead"_s.arg(ex->member));
+    if (ex->usage.generationId.isEmpty())
+        return giveUp(ex->member, u"the answer carried neither a cost nor a generation id"_s);
+    ++m_lookups;
+    lookUpCost(ex->member, ex->usage.generationId, 0);
+}
+
+void Gateway::lookUpCost(const QString &member, const QString &generationId, int attempt)
+{
+    // OpenRouter records a generation a moment after answering: the first look may find nothing.
+    const QList<int> &delays = m_settings.costLookupDelaysMs;
+    QTimer::singleShot(delays.value(attempt, 1000), this, [this, member, generationId, attempt] {
+        QUrl url = m_settings.upstream;
+        url.setPath(url.path() + u"/generation"_s);
+        url.setQuery(QUrlQuery{{u"id"_s, generationId}});
+        QNetworkRequest request(url);
+        request.setRawHeader("Authorization", "Bearer " + m_settings.upstreamKey.toUtf8());
+        request.setTransferTimeout(30'000);
+        QNetworkReply *reply = m_network->get(request);
+        connect(reply, &QNetworkReply::finished, this, [this, reply, member, generationId, attempt] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QJsonValue cost = QJsonDocument::fromJson(reply->isOpen() ? reply->readAll() : QByteArray())
+                                        .object().value("data"_L1).toObject().value("total_cost"_L1);
+            if (status == 200) {
+                if (const std::optional<double> c = checkedCost(cost)) {
+                    --m_lookups;
+                    return record(member, *c);
+                }
+            }
+            if (attempt + 1 < m_settings.costLookupDelaysMs.size())
+                return lookUpCost(member, generationId, attempt + 1);
+            --m_lookups;
+            giveUp(member, u"GET /generation?id=%1 did not give a cost after %2 tries (last: %3)"_s.arg(generationId)
+                               .arg(attempt + 1)
+                               .arg(status ? QString::number(status) : reply->errorString()));
+        });
+    });
+}
+
+QByteArray Gateway::rewrapError(InferenceApi api, int status, const QByteArray &upstreamBody, const QString &token) const
+{
+    // Status and message kept; nothing else of the upstream's passes (its headers never do): a
+    // provider's error may echo the request, and the request carried the shared key.
+    const QJsonObject error = QJsonDocument::fromJson(upstreamBody).object().value("error"_L1).toObject();
+    QString message = error.value("message"_L1).toString();
+    if (message.isEmpty())
+        message = u"OpenRouter answered %1 %2"_s.arg(status).arg(QString::fromLatin1(httpReason(status)));
+    message.truncate(2000);
+    for (const QString &secret : {m_settings.upstreamKey, token}) {
+        if (!secret.isEmpty())
+            message.replace(secret, u"[redacted]"_s);
+    }
+    static const QRegularExpression keyLike(u"(sk-or-|orgw-)[A-Za-z0-9_\\-]+"_s);
+    message.replace(keyLike, u"[redacted]"_s);
+    QJsonObject metadata;
+    const QJsonValue provider = error.value("metadata"_L1).toObject().value("provider_name"_L1);
+    if (provider.isString())
+        metadata.insert("provider_name"_L1, provider);
+    return apiErrorBody(api, status, message, metadata);
 }
 
 void Gateway::models(HttpConnection *connection, const Member &member)
 {
     const auto tier = std::find_if(m_tiers.cbegin(), m_tiers.cend(), [&](const Tier &t) { return t.name == member.tier; });
     if (tier == m_tiers.cend())
-        return refuse(connection, 403, u"%1 has no known tier, so no model is allowed."_s.arg(member.name));
-    auto answer = [connection = QPointer<HttpConnection>(connection), t = *tier](const QJsonArray &all) {
+        return refuse(connection, InferenceApi::ChatCompletions, 403, u"%1 has no known tier, so no model is allowed."_s.arg(member.name));
+    const HttpHeaders budget = budgetHeaders(member);
+    auto answer = [connection = QPointer<HttpConnection>(connection), t = *tier, budget](const QJsonArray &all) {
         if (!connection)
             return;
         QJsonArray allowed;
@@ -346,7 +686,7 @@ void Gateway::models(HttpConnection *connection, const Member &member)
             if (t.isUnrestricted() || t.allowedModels->contains(m.toObject().value("id"_L1).toString()))
                 allowed.append(m);
         }
-        connection->respond(200, {{"Content-Type", Json}},
+        connection->respond(200, HttpHeaders{{"Content-Type", Json}} + budget,
                             QJsonDocument(QJsonObject{{"data"_L1, allowed}}).toJson(QJsonDocument::Compact));
     };
     if (m_modelCacheAt.isValid() && m_modelCacheAt.secsTo(m_clock()) < 300)
@@ -358,7 +698,7 @@ void Gateway::models(HttpConnection *connection, const Member &member)
     request.setTransferTimeout(30'000);
     QNetworkReply *reply = m_network->get(request);
     QPointer<HttpConnection> client(connection);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, client, answer] {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, client, answer, budget] {
         reply->deleteLater();
         const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -371,9 +711,10 @@ void Gateway::models(HttpConnection *connection, const Member &member)
         if (!client)
             return;
         if (status == 0)
-            return client->respond(502, {{"Content-Type", Json}},
-                                   errorBody(502, u"OpenRouter could not be reached: %1"_s.arg(reply->errorString())));
-        client->respond(status, {{"Content-Type", Json}}, body);
+            return refuse(client, InferenceApi::ChatCompletions, 502,
+                          u"OpenRouter could not be reached: %1"_s.arg(reply->errorString()), budget);
+        client->respond(status, HttpHeaders{{"Content-Type", Json}} + budget,
+                        rewrapError(InferenceApi::ChatCompletions, status, body, QString()));
     });
 }
 

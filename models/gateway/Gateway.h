@@ -2,37 +2,54 @@
 
 #include "GatewayStatus.h"
 #include "HttpServer.h"
+#include "InferenceApi.h"
 #include "Team.h"
 
 #include <QDate>
 #include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
+#include <QMap>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 #include <QUrl>
 
+#include <atomic>
+#include <deque>
 #include <functional>
+#include <memory>
 
 class QNetworkAccessManager;
 
 namespace orteam {
 
+class JobQueue;
 class Store;
 
-// orteam-gateway: an OpenAI-compatible front for one shared OpenRouter key. Each member calls
-// it with their own gateway token; per request, in this order: who is calling (401), the tier's
-// model policy (allowed; else the tier's fallback, said in X-Orteam-Model-Downgraded-From; else
-// 403), the daily budget (402), the member's requests in flight (429), then the request goes
-// upstream with the shared key, HTTP-Referer, X-OpenRouter-Title "<app>:<member>" and
-// "user": member. The answer (or the upstream's error) is passed through unchanged; usage.cost
-// (the last SSE chunk when streaming) is added to the member's daily usage in the team database.
+// orteam-gateway: a front for one shared OpenRouter key that speaks every API a team's tools call
+// (chat and legacy completions, embeddings, OpenAI Responses, Anthropic Messages; models). Each
+// member calls it with their own gateway token; per request, in this order: who is calling (401,
+// checked on the request's head, before its body is read), the tier's policy on every field that
+// picks a model (InferenceApi.h: allowed; else the tier's fallback, said in
+// X-Orteam-Model-Downgraded-From; else 403), the daily budget (402), the requests-per-minute limit
+// (429 with Retry-After), the member's requests in flight (429). Then the request goes upstream
+// with the shared key, HTTP-Referer, X-OpenRouter-Title "<app>:<member>" and the member in the
+// API's user field. Refusals and upstream errors come in the API's own error shape; upstream
+// errors are re-wrapped (status and message kept, nothing else of theirs passed on).
+//
+// Charging: the cost is read from the answer as it passes (usage.cost; the Messages stream's
+// message_delta; the Responses stream's response.completed), whether or not the client is still
+// there: a client that hangs up does not stop the gateway reading the answer to its end. An
+// answer without a plausible cost is looked up by its generation id (GET /generation, retried
+// with backoff); what still cannot be costed is counted and said. Usage reaches the database on
+// the gateway's own database thread, never on the thread that serves requests.
 //
 // Budgets under concurrency: a request is admitted while the member's spend today (the
 // database's, plus what this gateway recorded since) is under their daily limit, so the spend
 // can end above the limit by at most the cost of the requests already in flight when it was
 // crossed; at most `maxInFlight` per member are, so the overshoot is bounded by maxInFlight
-// times the dearest request.
+// times the dearest request (per gateway: several gateways on one database each add theirs).
 class Gateway final : public QObject
 {
     Q_OBJECT
@@ -45,39 +62,75 @@ public:
         QString appName = QStringLiteral("orteam");
         QByteArray referer = "https://github.com/orteam/orteam";
         int maxInFlight = 4;               // per member
+        int requestsPerMinute = 0;         // per member; 0: no limit
         int flushMs = 1000;                // usage reaches the database at least this often
-        int reloadMs = 10'000;             // members, tiers, tokens and spend re-read this often
+        int reloadMs = 10'000;             // members, tiers and spend re-read at least this often
         int upstreamTimeoutMs = 300'000;   // a long completion may take minutes
+        // When an answer carried no cost: GET /generation after each of these delays, then give up.
+        QList<int> costLookupDelaysMs = {250, 1000, 3000, 10'000, 30'000};
+        HttpLimits http;
     };
 
     Gateway(Store *store, QNetworkAccessManager *network, const Settings &settings, QObject *parent = nullptr);
-    ~Gateway() override; // flushes what is still in memory
+    ~Gateway() override; // writes what is still in memory
 
     bool listen(const QHostAddress &address, quint16 port, QString *error);
     quint16 port() const { return m_http.port(); }
     GatewayStatus status() const; // what it also writes for the dashboards (updatedAt: now)
-    bool reload(QString *error); // re-reads the database now
-    bool flush(QString *error);  // writes recorded usage now
+    bool reload(QString *error); // re-reads the team now, on this thread
+    // Writes all recorded usage now (waiting for writes under way on the database thread): for
+    // shutdown and tests. Serving flushes on its own, off this thread.
+    bool flush(QString *error);
+    int costLookupsPending() const { return m_lookups; }
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
 
 Q_SIGNALS:
     void recorded(const QString &member, double cost);
+    void uncosted(const QString &member, const QString &why); // served, but its cost is unknown
     void problem(const QString &message);
 
 private:
+    struct Exchange;
+    using Usage = QHash<QString, std::pair<double, qint64>>; // member → cost, requests
+    struct FlushBatch
+    {
+        QMap<QDate, Usage> days;
+        std::atomic<bool> written = false; // set on the database thread once committed
+    };
+    struct Caller
+    {
+        const Member *member = nullptr;
+        QString token;
+        int status = 0; // a refusal: 401
+        QString message;
+    };
+
+    std::optional<HttpAnswer> checkHead(const HttpRequest &head);
+    Caller identify(const HttpRequest &request);
     void handle(HttpConnection *connection, const HttpRequest &request);
-    void chat(HttpConnection *connection, const HttpRequest &request, const Member &member);
+    void forward(HttpConnection *connection, InferenceApi api, const HttpRequest &request, const Member &member,
+                 const QString &token);
     void models(HttpConnection *connection, const Member &member);
-    void refuse(HttpConnection *connection, int status, const QString &message);
+    void refuse(HttpConnection *connection, InferenceApi api, int status, const QString &message, HttpHeaders headers = {});
+    HttpHeaders budgetHeaders(const Member &member) const;
+    void settle(const std::shared_ptr<Exchange> &ex);
+    void lookUpCost(const QString &member, const QString &generationId, int attempt);
     void record(const QString &member, double cost);
+    void giveUp(const QString &member, const QString &why);
+    QByteArray rewrapError(InferenceApi api, int status, const QByteArray &upstreamBody, const QString &token) const;
     double spentToday(const QString &member) const;
     QDate today() const { return m_clock().toUTC().date(); }
     void rollDay();
+    void flushSoon();
+    void reloadSoon();
+    bool tokenStillValid(const QString &hash, const QString &member);
+    void drainJobs();
 
     Store *m_store;
     QNetworkAccessManager *m_network;
     Settings m_settings;
     HttpServer m_http;
+    std::unique_ptr<JobQueue> m_jobs; // the database thread: flushes and reloads
     QTimer m_flushTimer;
     QTimer m_reloadTimer;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
@@ -86,11 +139,20 @@ private:
     QHash<QString, Member> m_members;
     QList<Tier> m_tiers;
     QDate m_day;
-    QHash<QString, double> m_storedSpend;                    // today, as the database had it
-    QHash<QString, std::pair<double, qint64>> m_unflushed;   // recorded here, not yet written
+    QHash<QString, double> m_storedSpend;          // today, as the database had it
+    QMap<QDate, Usage> m_unflushed;                // recorded here, not yet handed to a write
+    QList<std::shared_ptr<FlushBatch>> m_flushing; // handed to the database thread
     QHash<QString, int> m_inFlight;
+    QHash<QString, std::deque<qint64>> m_recentRequests; // per member, ms since epoch, last minute
     qint64 m_requestsToday = 0;
     qint64 m_refusalsToday = 0;
+    qint64 m_uncostedToday = 0;
+    int m_lookups = 0;
+    bool m_reloadQueued = false;
+    // Revocation at the next request: the database's change counter when every cached token was
+    // last confirmed; a token is confirmed again (one indexed row) after anything changed.
+    std::optional<qint64> m_confirmedAt;
+    QSet<QString> m_confirmed;
     QJsonArray m_modelCache;
     QDateTime m_modelCacheAt;
     QDateTime m_lastTokenReload;

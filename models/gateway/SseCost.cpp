@@ -1,35 +1,59 @@
 #include "SseCost.h"
 
-#include <QJsonDocument>
+#include "InferenceApi.h"
 
-#include <cmath>
+#include <QJsonDocument>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
 
-std::optional<double> costOf(const QJsonObject &completion)
+std::optional<double> costOf(const QJsonObject &answer, bool *invalid)
 {
-    const QJsonValue cost = completion.value("usage"_L1).toObject().value("cost"_L1);
-    // A negative cost would lower the member's spend (lifting their budget) and make the batch it
-    // joins unwritable (the store refuses it); it is treated as no cost reported.
-    if (!cost.isDouble() || !std::isfinite(cost.toDouble()) || cost.toDouble() < 0)
+    const QJsonObject usage = answer.contains("usage"_L1) ? answer.value("usage"_L1).toObject()
+                                                          : answer.value("response"_L1).toObject().value("usage"_L1).toObject();
+    if (!usage.contains("cost"_L1) || usage.value("cost"_L1).isNull())
         return std::nullopt;
-    return cost.toDouble();
+    return checkedCost(usage.value("cost"_L1), invalid);
 }
 
-void SseCost::feed(const QByteArray &data)
+QString generationIdOf(const QJsonObject &answer)
+{
+    for (const auto &holder : {answer, answer.value("response"_L1).toObject(), answer.value("message"_L1).toObject()}) {
+        const QString id = holder.value("id"_L1).toString();
+        if (!id.isEmpty())
+            return id;
+    }
+    return {};
+}
+
+void UsageReader::take(const QJsonObject &event)
+{
+    if (generationId.isEmpty())
+        generationId = generationIdOf(event);
+    bool invalid = false;
+    if (const auto c = costOf(event, &invalid))
+        cost = c;
+    invalidCost = invalidCost || invalid;
+}
+
+void UsageReader::readWhole(const QByteArray &json)
+{
+    take(QJsonDocument::fromJson(json).object());
+}
+
+void UsageReader::feed(const QByteArray &data)
 {
     pending += data;
     qsizetype start = 0;
     for (qsizetype nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
         const QByteArrayView line = QByteArrayView(pending).sliced(start, nl - start).trimmed();
         start = nl + 1;
-        if (!line.startsWith("data:") || !line.contains("\"cost\""))
+        if (!line.startsWith("data:") || (!line.contains("\"cost\"") && !generationId.isEmpty()))
             continue;
-        const QJsonDocument doc = QJsonDocument::fromJson(line.sliced(5).trimmed().toByteArray());
-        if (const auto c = costOf(doc.object()))
-            cost = c;
+        const QByteArrayView payload = line.sliced(5).trimmed();
+        if (payload.startsWith('{'))
+            take(QJsonDocument::fromJson(payload.toByteArray()).object());
     }
     pending.remove(0, start);
     // A line that never ends must not grow without bound: no SSE line we read is near this.

@@ -12,6 +12,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -36,6 +38,7 @@ class TestGateway : public QObject
         int status = 0;
         QByteArray body;
         QJsonObject json;
+        QHash<QByteArray, QByteArray> headers; // lower-case names
         QNetworkReply *reply = nullptr;
     };
 
@@ -59,6 +62,8 @@ class TestGateway : public QObject
         a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         a.body = reply->readAll();
         a.json = QJsonDocument::fromJson(a.body).object();
+        for (const auto &[name, value] : reply->rawHeaderPairs())
+            a.headers.insert(name.toLower(), value);
         a.reply = reply;
         reply->deleteLater();
         return a;
@@ -73,6 +78,33 @@ class TestGateway : public QObject
     {
         return finish(send(m_tokens.value(member), chat(model, stream)));
     }
+    // What a client nobody here wrote would send on a raw socket, read until `until` shows up
+    // (then the socket is dropped at once: a client hanging up), or until the server closes.
+    QByteArray rawUntil(const QByteArray &bytes, const QByteArray &until = {})
+    {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, m_gateway->port());
+        s.write(bytes);
+        QByteArray got;
+        QElapsedTimer t;
+        t.start();
+        while (s.state() != QAbstractSocket::UnconnectedState && t.elapsed() < 5000) {
+            QTest::qWait(5);
+            got += s.readAll();
+            if (!until.isEmpty() && got.contains(until)) {
+                s.abort();
+                return got;
+            }
+        }
+        return got + s.readAll();
+    }
+    QByteArray post(const QString &path, const QByteArray &body, const QByteArray &auth) const
+    {
+        return "POST /api/v1" + path.toUtf8() + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\nContent-Type: application/json\r\n"
+               "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    }
+    static QByteArray json(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+    QJsonObject lastUpstreamBody() const { return QJsonDocument::fromJson(m_fake->requests().last().body).object(); }
     int upstreamChats() const { return m_fake->countRequests("POST", u"/chat/completions"_s); }
     void startGateway(Gateway::Settings s = {})
     {
@@ -80,6 +112,8 @@ class TestGateway : public QObject
         s.upstream = QUrl(m_fake->baseUrl());
         s.upstreamKey = u"sk-or-shared"_s;
         s.flushMs = 50;
+        if (s.costLookupDelaysMs == Gateway::Settings().costLookupDelaysMs)
+            s.costLookupDelaysMs = {20, 50, 100};
         m_gateway = std::make_unique<Gateway>(m_store.get(), m_upstreamNetwork.get(), s);
         QString error;
         QVERIFY2(m_gateway->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
@@ -111,6 +145,7 @@ private Q_SLOTS:
         addMember(u"ann"_s, u"pro"_s, 0.05);
         addMember(u"sid"_s, u"strict"_s);
         addMember(u"gone"_s, u"pro"_s);
+        addMember(u"ent"_s, u"enterprise"_s, 1.0);
         Result<Member> gone = m_store->team().member(u"gone"_s);
         QVERIFY2(gone.ok(), qPrintable(gone.errorText()));
         gone->active = false;
@@ -143,7 +178,7 @@ private Q_SLOTS:
         a = call(u"sid"_s, u"openai/gpt-4o"_s);
         QCOMPARE(a.status, 403);
         QVERIFY(a.json.value("error"_L1).toObject().value("message"_L1).toString().contains(u"no fallback"_s));
-        QCOMPARE(finish(send(m_tokens.value(u"ann"_s), chat(u"x"_s), u"/embeddings"_s)).status, 404);
+        QCOMPARE(finish(send(m_tokens.value(u"ann"_s), chat(u"x"_s), u"/audio/speech"_s)).status, 404);
         QCOMPARE(upstreamChats(), 0);
         QCOMPARE(m_gateway->status().refusalsToday, 6);
         // A token made while the gateway runs works at once (no wait for the periodic re-read).
@@ -215,14 +250,18 @@ private Q_SLOTS:
     {
         // A confused upstream reporting usage.cost -5 must not lift ann's budget, nor block the
         // flush for everyone else; the answer itself still goes to the client.
+        QSignalSpy uncosted(m_gateway.get(), &Gateway::uncosted);
         m_fake->setChatCost(-5.0);
         QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 200);
         m_fake->setChatCost(0.01);
         QCOMPARE(call(u"sid"_s, u"openai/gpt-4o-mini"_s).status, 200);
+        QTRY_COMPARE(uncosted.size(), 1); // looked up by its generation, which says -5 too
         QString error;
         QVERIFY2(m_gateway->flush(&error), qPrintable(error));
         const QDate today = QDateTime::currentDateTimeUtc().date();
-        QCOMPARE(m_store->spend().spentOn(u"ann"_s, today).valueOr(-1), 0.0);
+        const auto annSpent = m_store->spend().spentOn(u"ann"_s, today);
+        QVERIFY2(annSpent.ok(), qPrintable(annSpent.errorText()));
+        QCOMPARE(annSpent.valueOr(-1), 0.0);
         QCOMPARE(m_store->spend().spentOn(u"sid"_s, today).valueOr(-1), 0.01);
     }
 
@@ -243,20 +282,7 @@ private Q_SLOTS:
 
     void badHttpGetsAnAnswerAndNothingBreaks()
     {
-        auto raw = [this](const QByteArray &bytes) -> QByteArray {
-            // The gateway runs on this thread: wait by turning the event loop, never by blocking it.
-            QTcpSocket s;
-            s.connectToHost(QHostAddress::LocalHost, m_gateway->port());
-            s.write(bytes);
-            QByteArray got;
-            QElapsedTimer t;
-            t.start();
-            while (s.state() != QAbstractSocket::UnconnectedState && t.elapsed() < 3000) {
-                QTest::qWait(10);
-                got += s.readAll();
-            }
-            return got + s.readAll();
-        };
+        auto raw = [this](const QByteArray &bytes) { return rawUntil(bytes); };
         QVERIFY(raw("HELLO\r\n\r\n").startsWith("HTTP/1.1 400"));
         QVERIFY(raw("POST /api/v1/chat/completions HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n").startsWith("HTTP/1.1 413"));
         QVERIFY(raw("POST /api/v1/chat/completions HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").startsWith("HTTP/1.1 411"));
@@ -272,17 +298,306 @@ private Q_SLOTS:
         QCOMPARE(call(u"ann"_s, u"openai/gpt-4o-mini"_s).status, 200); // still serving
     }
 
-    void clientLeavingMidRequestFreesItsSlot()
+    void clientLeavingMidRequestIsStillCharged()
     {
-        FakeOpenRouter::Fault hang;
-        hang.hang = true;
-        m_fake->failNext("POST", u"/chat/completions"_s, hang, 1);
-        QNetworkReply *reply = send(m_tokens.value(u"ann"_s), chat(u"openai/gpt-4o"_s, true));
+        // The upstream goes on generating (and billing) after the client hangs up, so the gateway
+        // reads the answer to its end: the slot stays taken until then, and the cost is charged.
+        FakeOpenRouter::Fault slow;
+        slow.status = 200;
+        slow.delayMs = 600;
+        slow.body = R"({"id":"gen-left","object":"chat.completion","model":"openai/gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"late"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2,"cost":0.03}})";
+        m_fake->failNext("POST", u"/chat/completions"_s, slow, 1);
+        QSignalSpy recorded(m_gateway.get(), &Gateway::recorded);
+        QNetworkReply *reply = send(m_tokens.value(u"ann"_s), chat(u"openai/gpt-4o"_s));
         QTRY_COMPARE(m_gateway->status().inFlight, 1);
         reply->abort();
         reply->deleteLater();
-        QTRY_COMPARE(m_gateway->status().inFlight, 0);
+        QTRY_COMPARE(recorded.size(), 1);
+        QCOMPARE(recorded.at(0).at(1).toDouble(), 0.03);
+        QCOMPARE(m_gateway->status().inFlight, 0);
         QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 200);
+    }
+
+    void everyApiIsServedAttributedAndCharged_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("streamed"); // what a streamed answer must contain; empty: not streamed
+        const QJsonArray messages{QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, u"hi"_s}}};
+        const QString model = u"openai/gpt-4o"_s;
+        for (bool stream : {false, true}) {
+            const char *how = stream ? " streamed" : "";
+            QTest::addRow("chat%s", how) << u"/chat/completions"_s
+                << json({{"model"_L1, model}, {"messages"_L1, messages}, {"stream"_L1, stream}})
+                << QByteArray(stream ? "data: [DONE]" : "");
+            QTest::addRow("completions%s", how) << u"/completions"_s
+                << json({{"model"_L1, model}, {"prompt"_L1, u"hi"_s}, {"stream"_L1, stream}})
+                << QByteArray(stream ? "data: [DONE]" : "");
+            QTest::addRow("responses%s", how) << u"/responses"_s
+                << json({{"model"_L1, model}, {"input"_L1, u"hi"_s}, {"stream"_L1, stream}})
+                << QByteArray(stream ? "response.completed" : "");
+            QTest::addRow("messages%s", how) << u"/messages"_s
+                << json({{"model"_L1, model}, {"max_tokens"_L1, 64}, {"messages"_L1, messages}, {"stream"_L1, stream}})
+                << QByteArray(stream ? "message_delta" : "");
+        }
+        QTest::addRow("embeddings") << u"/embeddings"_s << json({{"model"_L1, model}, {"input"_L1, u"hi"_s}}) << QByteArray();
+    }
+
+    void everyApiIsServedAttributedAndCharged()
+    {
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, streamed);
+        QSignalSpy recorded(m_gateway.get(), &Gateway::recorded);
+        const Answer a = finish(send(m_tokens.value(u"ann"_s), body, path));
+        QVERIFY2(a.status == 200, a.body.constData());
+        if (!streamed.isEmpty())
+            QVERIFY2(a.body.contains(streamed) && a.body.contains("Hello"), a.body.constData());
+        else if (path == u"/embeddings"_s)
+            QVERIFY2(a.json.value("data"_L1).toArray().first().toObject().value("embedding"_L1).isArray(), a.body.constData());
+        else
+            QVERIFY2(a.body.contains("Hello from openai/gpt-4o."), a.body.constData());
+        QTRY_COMPARE(recorded.size(), 1);
+        QCOMPARE(recorded.at(0).at(0).toString(), u"ann"_s);
+        QCOMPARE(recorded.at(0).at(1).toDouble(), 0.02);
+        // Upstream: the API asked for, the shared key, the member in the title and the user field.
+        const FakeOpenRouter::Recorded up = m_fake->requests().last();
+        QCOMPARE(up.path, path);
+        QCOMPARE(up.authorization, QByteArray("Bearer sk-or-shared"));
+        QCOMPARE(up.title, QByteArray("orteam:ann"));
+        const QJsonObject sent = QJsonDocument::fromJson(up.body).object();
+        if (path == u"/messages"_s)
+            QCOMPARE(sent.value("metadata"_L1).toObject().value("user_id"_L1).toString(), u"ann"_s);
+        else
+            QCOMPARE(sent.value("user"_L1).toString(), u"ann"_s);
+        // The budget, as it stood when the request was admitted.
+        QCOMPARE(a.headers.value("x-orteam-budget-limit"), QByteArray("0.05"));
+        QCOMPARE(a.headers.value("x-orteam-budget-remaining"), QByteArray("0.05"));
+        QVERIFY(a.headers.value("x-orteam-budget-reset").endsWith("T00:00:00Z"));
+    }
+
+    void messagesSpeakAnthropic()
+    {
+        // The Anthropic SDK and Claude Code send the key in x-api-key and read Anthropic's errors.
+        auto messages = [this](const QByteArray &key, const QString &model) {
+            QNetworkRequest r(url(u"/messages"_s));
+            r.setRawHeader("x-api-key", key);
+            r.setRawHeader("anthropic-version", "2023-06-01");
+            r.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+            return finish(m_client.post(r, json({{"model"_L1, model}, {"max_tokens"_L1, 16},
+                                                 {"messages"_L1, QJsonArray{QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, u"hi"_s}}}}})));
+        };
+        Answer a = messages(m_tokens.value(u"ann"_s).toUtf8(), u"openai/gpt-4o"_s);
+        QVERIFY2(a.status == 200, a.body.constData());
+        QCOMPARE(a.json.value("type"_L1).toString(), u"message"_s);
+        a = messages("orgw-nobody", u"openai/gpt-4o"_s);
+        QCOMPARE(a.status, 401);
+        QCOMPARE(a.json.value("type"_L1).toString(), u"error"_s);
+        QCOMPARE(a.json.value("error"_L1).toObject().value("type"_L1).toString(), u"authentication_error"_s);
+        a = messages(m_tokens.value(u"sid"_s).toUtf8(), u"openai/gpt-4o"_s);
+        QCOMPARE(a.status, 403);
+        QCOMPARE(a.json.value("error"_L1).toObject().value("type"_L1).toString(), u"permission_error"_s);
+        // ann's $0.05: $0.02 spent, two more admitted ($0.06), then the budget is gone.
+        QCOMPARE(messages(m_tokens.value(u"ann"_s).toUtf8(), u"openai/gpt-4o"_s).status, 200);
+        QCOMPARE(messages(m_tokens.value(u"ann"_s).toUtf8(), u"openai/gpt-4o"_s).status, 200);
+        a = messages(m_tokens.value(u"ann"_s).toUtf8(), u"openai/gpt-4o"_s);
+        QCOMPARE(a.status, 402);
+        QCOMPARE(a.json.value("error"_L1).toObject().value("type"_L1).toString(), u"billing_error"_s);
+        QCOMPARE(a.headers.value("x-orteam-budget-remaining"), QByteArray("0"));
+    }
+
+    void aClientThatHangsUpAfterTheTextIsChargedInFull_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        const QJsonArray messages{QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, u"hi"_s}}};
+        const QString model = u"test/slow-usage"_s;
+        QTest::addRow("chat") << u"/chat/completions"_s << json({{"model"_L1, model}, {"messages"_L1, messages}, {"stream"_L1, true}});
+        QTest::addRow("responses") << u"/responses"_s << json({{"model"_L1, model}, {"input"_L1, u"hi"_s}, {"stream"_L1, true}});
+        QTest::addRow("messages") << u"/messages"_s
+                                  << json({{"model"_L1, model}, {"max_tokens"_L1, 16}, {"messages"_L1, messages}, {"stream"_L1, true}});
+    }
+
+    void aClientThatHangsUpAfterTheTextIsChargedInFull()
+    {
+        // The text arrives at once, the usage 1.5 s later: a client that has what it wanted and
+        // leaves must not leave the request uncharged.
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QSignalSpy recorded(m_gateway.get(), &Gateway::recorded);
+        const QByteArray got = rawUntil(post(path, body, "Authorization: Bearer " + m_tokens.value(u"ent"_s).toUtf8()), "Hello");
+        QVERIFY2(got.startsWith("HTTP/1.1 200"), got.constData());
+        QVERIFY2(!got.contains("\"cost\""), got.constData());
+        QTRY_COMPARE_WITH_TIMEOUT(recorded.size(), 1, 5000);
+        QCOMPARE(recorded.at(0).at(1).toDouble(), 0.02);
+        QTRY_COMPARE(m_gateway->status().inFlight, 0);
+    }
+
+    void anAnswerWithoutACostIsLookedUpByItsGeneration()
+    {
+        // OpenRouter knows the generation a moment after answering: the first look finds nothing.
+        QSignalSpy recorded(m_gateway.get(), &Gateway::recorded);
+        const Answer a = call(u"ent"_s, u"test/no-usage"_s);
+        QCOMPARE(a.status, 200);
+        QVERIFY(!a.body.contains("\"cost\""));
+        QTRY_COMPARE(recorded.size(), 1);
+        QCOMPARE(recorded.at(0).at(1).toDouble(), 0.02);
+        QVERIFY(m_fake->countRequests("GET", u"/generation"_s) >= 2);
+        QCOMPARE(m_gateway->status().uncostedToday, 0);
+        const FakeOpenRouter::Recorded lookup = m_fake->requests().last();
+        QCOMPARE(lookup.authorization, QByteArray("Bearer sk-or-shared"));
+    }
+
+    void anImplausibleCostIsNeverChargedNorBlocksOthers()
+    {
+        // 1e308 "USD" is a fault, not a cost: it is looked up, found no better, counted as
+        // uncosted and said; the others' usage is written as usual.
+        QSignalSpy uncosted(m_gateway.get(), &Gateway::uncosted);
+        m_fake->setChatCost(1e308);
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        m_fake->setChatCost(0.01);
+        QCOMPARE(call(u"sid"_s, u"openai/gpt-4o-mini"_s).status, 200);
+        QTRY_COMPARE(uncosted.size(), 1);
+        QCOMPARE(uncosted.at(0).at(0).toString(), u"ent"_s);
+        QCOMPARE(m_gateway->status().uncostedToday, 1);
+        QString error;
+        QVERIFY2(m_gateway->flush(&error), qPrintable(error));
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        QCOMPARE(m_store->spend().spentOn(u"ent"_s, today).valueOr(-1), 0.0);
+        QCOMPARE(m_store->spend().spentOn(u"sid"_s, today).valueOr(-1), 0.01);
+    }
+
+    void everyFieldThatPicksAModelIsJudged()
+    {
+        // sid's tier allows openai/gpt-4o-mini only, with no fallback.
+        const QString mini = u"openai/gpt-4o-mini"_s;
+        const QJsonArray messages{QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, u"hi"_s}}};
+        const QString token = m_tokens.value(u"sid"_s);
+        Answer a = finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"route"_L1, u"fallback"_s},
+                                             {"models"_L1, QJsonArray{mini, u"openai/o3"_s}}})));
+        QCOMPARE(a.status, 200);
+        QCOMPARE(lastUpstreamBody().value("models"_L1).toArray(), QJsonArray{mini});
+        QCOMPARE(a.headers.value("x-orteam-models-removed"), QByteArray("openai/o3"));
+        a = finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"route"_L1, u"fallback"_s},
+                                     {"models"_L1, QJsonArray{u"openai/o3"_s}}})));
+        QCOMPARE(a.status, 200);
+        QVERIFY(!lastUpstreamBody().contains("models"_L1));
+        QVERIFY(!lastUpstreamBody().contains("route"_L1));
+        const QJsonObject router{{"id"_L1, u"auto-router"_s}, {"allowed_models"_L1, QJsonArray{u"openai/o3"_s, mini}}};
+        QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"plugins"_L1, QJsonArray{router}}}))).status, 200);
+        QCOMPARE(lastUpstreamBody().value("plugins"_L1).toArray().at(0).toObject().value("allowed_models"_L1).toArray(), QJsonArray{mini});
+        const int upstream = upstreamChats();
+        const QJsonObject onlyO3{{"id"_L1, u"auto-router"_s}, {"allowed_models"_L1, QJsonArray{u"openai/o3"_s}}};
+        QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"plugins"_L1, QJsonArray{onlyO3}}}))).status, 403);
+        // Fields read two ways are refused rather than guessed: "stream": 1 would stream upstream
+        // while looking like a plain answer here.
+        QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"stream"_L1, 1}}))).status, 400);
+        QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"provider"_L1, u"x"_s}}))).status, 400);
+        QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"models"_L1, u"openai/o3"_s}}))).status, 400);
+        QCOMPARE(upstreamChats(), upstream);
+    }
+
+    void nothingAClientSendsCanForgeAHeader()
+    {
+        // A model id with a line break, downgraded by a tier with a fallback, goes into a header:
+        // it arrives percent-encoded, never as a line of its own.
+        Tier fallback{u"fallback"_s, 1.0, QStringList{u"openai/gpt-4o-mini"_s}, u"openai/gpt-4o-mini"_s, {}};
+        QVERIFY(m_store->team().saveTier(fallback).ok());
+        addMember(u"fal"_s, u"fallback"_s);
+        QString error;
+        QVERIFY2(m_gateway->reload(&error), qPrintable(error));
+        const QByteArray body = json({{"model"_L1, u"evil\r\nX-Injected: 1\r\n\r\nHTTP/1.1 200 OK"_s},
+                                      {"messages"_L1, QJsonArray{QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, u"hi"_s}}}}});
+        const QByteArray got = rawUntil(post(u"/chat/completions"_s, body, "Authorization: Bearer " + m_tokens.value(u"fal"_s).toUtf8()));
+        QVERIFY2(got.startsWith("HTTP/1.1 200"), got.constData());
+        QVERIFY(got.contains("X-Orteam-Model-Downgraded-From: evil%0D%0AX-Injected: 1%0D%0A%0D%0AHTTP/1.1 200 OK\r\n"));
+        QVERIFY(!got.contains("\r\nX-Injected"));
+        QCOMPARE(got.count("HTTP/1.1 200"), 2); // the status line, and the encoded text in the header
+    }
+
+    void revocationAndOffboardingCountFromTheNextRequest()
+    {
+        // orteam-cli (another connection to the same database) revokes ann's token and offboards
+        // sid; the very next request of each is refused, with no reload in between.
+        QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 200);
+        QCOMPARE(call(u"sid"_s, u"openai/gpt-4o-mini"_s).status, 200);
+        Store cli;
+        QString error;
+        QVERIFY(cli.open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error)).ok());
+        QVERIFY(cli.governance().revokeGatewayTokens(u"ann"_s).ok());
+        QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 401);
+        Result<Member> sid = cli.team().member(u"sid"_s);
+        QVERIFY(sid.ok());
+        sid->active = false;
+        QVERIFY(cli.team().updateMember(*sid).ok());
+        QCOMPARE(call(u"sid"_s, u"openai/gpt-4o-mini"_s).status, 401);
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200); // everyone else goes on
+    }
+
+    void upstreamErrorsAreRewrappedWithoutWhatTheyEchoed()
+    {
+        const Answer a = call(u"ent"_s, u"test/leaky-error"_s);
+        QCOMPARE(a.status, 400);
+        QVERIFY(!a.body.contains("sk-or-shared"));
+        QVERIFY(!a.headers.contains("x-upstream-secret"));
+        QVERIFY(!a.headers.contains("set-cookie"));
+        QVERIFY(!a.json.value("error"_L1).toObject().value("message"_L1).toString().isEmpty());
+        QCOMPARE(a.json.value("error"_L1).toObject().value("code"_L1).toInt(), 400);
+    }
+
+    void requestsPerMinuteAreLimitedWhenTheTeamSaysSo()
+    {
+        Gateway::Settings s;
+        s.requestsPerMinute = 2;
+        startGateway(s);
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        const int upstream = upstreamChats();
+        const Answer a = call(u"ent"_s, u"openai/gpt-4o"_s);
+        QCOMPARE(a.status, 429);
+        const int wait = a.headers.value("retry-after").toInt();
+        QVERIFY2(wait >= 1 && wait <= 60, a.headers.value("retry-after").constData());
+        QCOMPARE(upstreamChats(), upstream);
+        QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 200); // per member
+    }
+
+    void usageBeforeMidnightStaysOnItsDay()
+    {
+        auto now = std::make_shared<QDateTime>(QDate(2026, 11, 29), QTime(23, 59, 59), Qt::UTC);
+        m_gateway->setClock([now] { return *now; }); // the gateway outlives this function
+        QSignalSpy recorded(m_gateway.get(), &Gateway::recorded);
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        QTRY_COMPARE(recorded.size(), 1);
+        *now = now->addSecs(2);
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        QTRY_COMPARE(recorded.size(), 2);
+        QString error;
+        QVERIFY2(m_gateway->flush(&error), qPrintable(error));
+        QCOMPARE(m_store->spend().spentOn(u"ent"_s, QDate(2026, 11, 29)).valueOr(-1), 0.02);
+        QCOMPARE(m_store->spend().spentOn(u"ent"_s, QDate(2026, 11, 30)).valueOr(-1), 0.02);
+    }
+
+    void aLockedDatabaseDoesNotStopServing()
+    {
+        // Usage is written on the gateway's database thread: while another process holds the
+        // write lock (up to SQLite's 10 s busy wait), requests are still answered at once.
+        QSqlDatabase locker = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"locker"_s);
+        locker.setDatabaseName(m_dir->filePath(u"team.db"_s));
+        QVERIFY(locker.open());
+        QSqlQuery(locker).exec(u"BEGIN IMMEDIATE"_s);
+        QVERIFY(QSqlQuery(locker).exec(u"INSERT INTO team_settings (name, value) VALUES ('lock', 'held')"_s));
+        QSignalSpy recorded(m_gateway.get(), &Gateway::recorded);
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        QTest::qWait(200); // a flush is now waiting for the lock on the database thread
+        QElapsedTimer answered;
+        answered.start();
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        QVERIFY2(answered.elapsed() < 5000, "a request waited for the database");
+        QSqlQuery(locker).exec(u"ROLLBACK"_s);
+        locker.close();
+        locker = QSqlDatabase();
+        QSqlDatabase::removeDatabase(u"locker"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(m_store->spend().spentOn(u"ent"_s, QDateTime::currentDateTimeUtc().date()).valueOr(-1), 0.04, 15000);
     }
 
     void upstreamDownOrSilentIsAClearGatewayError()

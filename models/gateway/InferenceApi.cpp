@@ -1,0 +1,219 @@
+#include "InferenceApi.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUrl>
+
+#include <cmath>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+struct Route
+{
+    InferenceApi api;
+    const char *name;
+};
+constexpr Route Routes[] = {
+    {InferenceApi::ChatCompletions, "chat/completions"}, {InferenceApi::Completions, "completions"},
+    {InferenceApi::Embeddings, "embeddings"},            {InferenceApi::Responses, "responses"},
+    {InferenceApi::Messages, "messages"},
+};
+
+const char *anthropicErrorType(int status)
+{
+    switch (status) {
+    case 400: return "invalid_request_error";
+    case 401: return "authentication_error";
+    case 402: return "billing_error";
+    case 403: return "permission_error";
+    case 404: return "not_found_error";
+    case 413: return "request_too_large";
+    case 429: return "rate_limit_error";
+    case 529: return "overloaded_error";
+    default: return status >= 500 ? "api_error" : "invalid_request_error";
+    }
+}
+
+const Tier *findTier(const QList<Tier> &tiers, const QString &name)
+{
+    for (const Tier &t : tiers) {
+        if (t.name == name)
+            return &t;
+    }
+    return nullptr;
+}
+} // namespace
+
+std::optional<InferenceApi> inferenceApiForPath(QByteArrayView path)
+{
+    if (path.startsWith("/api/v1/"))
+        path = path.sliced(8);
+    else if (path.startsWith("/v1/"))
+        path = path.sliced(4);
+    else
+        return std::nullopt;
+    for (const Route &r : Routes) {
+        if (path == r.name)
+            return r.api;
+    }
+    return std::nullopt;
+}
+
+QString upstreamPath(InferenceApi api)
+{
+    for (const Route &r : Routes) {
+        if (r.api == api)
+            return u'/' + QString::fromLatin1(r.name);
+    }
+    return {};
+}
+
+bool apiStreams(InferenceApi api) { return api != InferenceApi::Embeddings; }
+
+QByteArray apiErrorBody(InferenceApi api, int status, const QString &message, const QJsonObject &metadata)
+{
+    QJsonObject error;
+    if (api == InferenceApi::Messages) {
+        error = {{"type"_L1, QString::fromLatin1(anthropicErrorType(status))}, {"message"_L1, message}};
+        return QJsonDocument(QJsonObject{{"type"_L1, u"error"_s}, {"error"_L1, error}}).toJson(QJsonDocument::Compact);
+    }
+    error = {{"code"_L1, status}, {"message"_L1, message}};
+    if (!metadata.isEmpty())
+        error.insert("metadata"_L1, metadata);
+    return QJsonDocument(QJsonObject{{"error"_L1, error}}).toJson(QJsonDocument::Compact);
+}
+
+PolicyOutcome applyRequestPolicy(InferenceApi api, const QList<Tier> &tiers, const Member &member, QJsonObject body)
+{
+    PolicyOutcome out;
+    auto refuse = [&out](int status, const QString &message) {
+        out.refusal = status;
+        out.message = message;
+        return out;
+    };
+    const QJsonValue model = body.value("model"_L1);
+    if (!model.isString() || model.toString().isEmpty())
+        return refuse(400, u"\"model\" must be a model id such as openai/gpt-4o-mini"_s);
+    out.requestedModel = model.toString();
+
+    // "stream" decides how the answer is read (and so charged): a value the gateway and OpenRouter
+    // could read differently ("stream": 1) is refused, not guessed.
+    const QJsonValue stream = body.value("stream"_L1);
+    if (!stream.isUndefined() && !stream.isNull() && !stream.isBool())
+        return refuse(400, u"\"stream\" must be true or false"_s);
+    out.stream = stream.toBool() && apiStreams(api);
+    if (!apiStreams(api))
+        body.remove("stream"_L1);
+
+    const Tier *tier = findTier(tiers, member.tier);
+    const ModelDecision decision = applyModelPolicy(tiers, member.tier, out.requestedModel);
+    if (decision.outcome == ModelDecision::Outcome::Refused)
+        return refuse(403, decision.reason);
+    body.insert("model"_L1, decision.model);
+    if (decision.outcome == ModelDecision::Outcome::Downgraded)
+        out.downgradedFrom = out.requestedModel;
+
+    // OpenRouter's fallback list: each entry is a model the request may end on, so each is judged
+    // like `model`. Entries the tier does not allow are taken out (a fallback is optional by
+    // nature); a list left empty goes, with the route that only means something with it.
+    if (body.contains("models"_L1)) {
+        const QJsonValue models = body.value("models"_L1);
+        if (!models.isArray())
+            return refuse(400, u"\"models\" must be a list of model ids"_s);
+        QJsonArray kept;
+        for (const QJsonValue &m : models.toArray()) {
+            if (!m.isString())
+                return refuse(400, u"\"models\" must be a list of model ids"_s);
+            if (applyModelPolicy(tiers, member.tier, m.toString()).outcome == ModelDecision::Outcome::Allowed)
+                kept.append(m);
+            else
+                out.removedModels.append(m.toString());
+        }
+        if (kept.isEmpty()) {
+            body.remove("models"_L1);
+            body.remove("route"_L1);
+        } else {
+            body.insert("models"_L1, kept);
+        }
+    }
+
+    // Plugins: the auto router picks a model from its allowed_models, so that list is cut to the
+    // tier's (and a router left with nothing to pick from is refused: it would pick any model).
+    // Other plugins (web search, file parsing, moderation) pick no model; their cost is in the
+    // answer's usage.cost like the model's, so the budget covers them.
+    if (body.contains("plugins"_L1)) {
+        if (!body.value("plugins"_L1).isArray())
+            return refuse(400, u"\"plugins\" must be a list of plugin objects"_s);
+        QJsonArray plugins;
+        for (const QJsonValue &p : body.value("plugins"_L1).toArray()) {
+            if (!p.isObject())
+                return refuse(400, u"\"plugins\" must be a list of plugin objects"_s);
+            QJsonObject plugin = p.toObject();
+            if (tier && !tier->isUnrestricted() && plugin.value("id"_L1).toString() == "auto-router"_L1) {
+                QJsonArray allowed;
+                const QJsonArray asked = plugin.contains("allowed_models"_L1) ? plugin.value("allowed_models"_L1).toArray()
+                                                                              : QJsonArray::fromStringList(*tier->allowedModels);
+                for (const QJsonValue &m : asked) {
+                    if (tier->allowedModels->contains(m.toString()))
+                        allowed.append(m);
+                }
+                if (allowed.isEmpty())
+                    return refuse(403, u"The %1 tier allows none of the auto router's models."_s.arg(tier->name));
+                plugin.insert("allowed_models"_L1, allowed);
+            }
+            plugins.append(plugin);
+        }
+        body.insert("plugins"_L1, plugins);
+    }
+
+    // Provider routing names providers (only, order, ignore), never models: it is kept, but a value
+    // of the wrong type is refused here rather than passed on for OpenRouter to read some other way.
+    if (body.contains("provider"_L1)) {
+        const QJsonValue provider = body.value("provider"_L1);
+        if (!provider.isObject())
+            return refuse(400, u"\"provider\" must be an object"_s);
+        for (const auto field : {"only"_L1, "order"_L1, "ignore"_L1}) {
+            const QJsonValue list = provider.toObject().value(field);
+            if (list.isUndefined() || list.isNull())
+                continue;
+            const QJsonArray entries = list.toArray();
+            if (!list.isArray() || std::any_of(entries.begin(), entries.end(), [](const QJsonValue &v) { return !v.isString(); }))
+                return refuse(400, u"\"provider.%1\" must be a list of provider names"_s.arg(field));
+        }
+    }
+
+    // Attribution: OpenRouter reports spend per `user`; Messages has no such field, but its
+    // metadata.user_id is the same thing for Anthropic-format clients.
+    if (api == InferenceApi::Messages) {
+        QJsonObject metadata = body.value("metadata"_L1).toObject();
+        metadata.insert("user_id"_L1, member.name);
+        body.insert("metadata"_L1, metadata);
+    } else {
+        body.insert("user"_L1, member.name);
+    }
+    out.body = body;
+    return out;
+}
+
+QByteArray headerSafe(const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    const bool printable = std::all_of(utf8.cbegin(), utf8.cend(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    return printable ? utf8 : QUrl::toPercentEncoding(text, " /:.-_~@+()!*,;=[]");
+}
+
+std::optional<double> checkedCost(const QJsonValue &value, bool *invalid)
+{
+    const double cost = value.toDouble(-1);
+    if (!value.isDouble() || !std::isfinite(cost) || cost < 0 || cost > MaxRequestCost) {
+        if (invalid)
+            *invalid = true;
+        return std::nullopt;
+    }
+    return cost;
+}
+
+} // namespace orteam

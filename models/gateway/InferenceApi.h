@@ -1,0 +1,54 @@
+#pragma once
+
+#include "Team.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace orteam {
+
+// The OpenRouter APIs the gateway serves. Each has its own error shape, its own place for the
+// caller's identity and its own place for the cost, so every difference is kept here, once.
+enum class InferenceApi { ChatCompletions, Completions, Embeddings, Responses, Messages };
+
+// The API a request path asks for: /api/v1/<name> (what OpenAI-compatible SDKs use with a base of
+// .../api/v1, and the Anthropic SDK with a base of .../api) or /v1/<name> (a base of the host).
+std::optional<InferenceApi> inferenceApiForPath(QByteArrayView path);
+QString upstreamPath(InferenceApi api); // "/chat/completions", relative to the upstream base
+bool apiStreams(InferenceApi api);       // embeddings answer whole
+
+// An error in the shape the API's own clients read: OpenRouter's/OpenAI's
+// {"error":{"code","message"}} everywhere but Messages, which has Anthropic's
+// {"type":"error","error":{"type","message"}} (the Anthropic SDK maps that type to its exceptions).
+QByteArray apiErrorBody(InferenceApi api, int status, const QString &message, const QJsonObject &metadata = {});
+
+// What the tier allows a request to do, judged on every field that picks a model, not only
+// `model`. Pure: the body in, the body to send upstream (or a refusal) out.
+struct PolicyOutcome
+{
+    int refusal = 0; // 0: send `body`; else the status to answer (400, 403) with `message`
+    QString message;
+    QJsonObject body;
+    QString requestedModel;
+    QString downgradedFrom; // set when `model` was replaced by the tier's fallback
+    QStringList removedModels; // fallback entries the tier does not allow, taken out of `models`
+    bool stream = false;
+};
+// `appName` and the member go into the API's user field (user; metadata.user_id for Messages).
+PolicyOutcome applyRequestPolicy(InferenceApi api, const QList<Tier> &tiers, const Member &member, QJsonObject body);
+
+// A header value made of anything a client or the team sent (a model id, a member name): kept as
+// it is when it is printable ASCII without CR/LF, else percent-encoded, so it can never end a
+// header line or start a forged one.
+QByteArray headerSafe(const QString &text);
+
+// One request's cost is at most this (USD). OpenRouter's dearest single requests cost dollars;
+// anything above this, negative, or not a number is not a cost but a fault, and must neither be
+// charged nor stop the batch it would join from being written.
+inline constexpr double MaxRequestCost = 1000.0;
+std::optional<double> checkedCost(const QJsonValue &value, bool *invalid = nullptr);
+
+} // namespace orteam
