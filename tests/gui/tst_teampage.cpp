@@ -948,7 +948,7 @@ private Q_SLOTS:
         // The gateway's status, as it writes it into the team database every second.
         const QDateTime now = QDateTime::currentDateTimeUtc();
         auto status = [&](const QDateTime &at) {
-            return GatewayStatus{u"127.0.0.1:8787"_s, 12, 2, 1, at}.toJson();
+            return GatewayStatus{u"127.0.0.1:8787"_s, 12, 2, 1, 3, at}.toJson();
         };
         QVERIFY(m_store->governance().setSetting(GatewayStatus::settingName(), status(now)));
         // Gateway traffic is a member's usage like a key's: it reaches the Spend page.
@@ -965,7 +965,7 @@ private Q_SLOTS:
         QCOMPARE(barOf(u"alice"_s), before + 7.5);
         auto *label = find<QLabel>("gatewayStatusLabel");
         QVERIFY(label->isVisible());
-        QVERIFY2(label->text().contains(u"Gateway 127.0.0.1:8787: 12 requests today, 2 refused"_s), qPrintable(label->text()));
+        QVERIFY2(label->text().contains(u"Gateway 127.0.0.1:8787: 12 requests today, 2 refused, 3 not costed"_s), qPrintable(label->text()));
         QVERIFY(m_store->governance().setSetting(GatewayStatus::settingName(), status(now.addSecs(-600))));
         m_spend->refresh();
         QCOMPARE(label->text(), u"Gateway stopped"_s);
