@@ -68,12 +68,21 @@ if [ "$mode" = test ]; then
         npm install --silent --no-audit --no-fund --prefix "$prism_dir" @stoplight/prism-cli@5 >/dev/null
     fi
     cmake_args+=(-DORTEAM_PRISM="$prism_dir/node_modules/.bin/prism")
-    # The official openai npm package drives orteam-gateway in its test: a client nobody here wrote.
+    # Clients nobody here wrote drive orteam-gateway in its tests: the npm packages that
+    # tests/gateway/package.json names. They are installed again when that file changes (its hash
+    # is kept beside the copy) or when one of them is missing.
     node_dir=${XDG_CACHE_HOME:-$HOME/.cache}/orteam/node
-    if [ ! -f "$node_dir/node_modules/openai/package.json" ]; then
-        echo "==> installing the openai npm package into $node_dir"
+    node_list=$top/tests/gateway/package.json
+    node_hash=$(sha256sum "$node_list" | cut -d' ' -f1)
+    node_missing=$(node -e 'const fs = require("fs"), [list, dir] = process.argv.slice(1);
+        for (const p in JSON.parse(fs.readFileSync(list, "utf8")).dependencies)
+            if (!fs.existsSync(`${dir}/node_modules/${p}/package.json`)) console.log(p);' "$node_list" "$node_dir")
+    if [ -n "$node_missing" ] || [ "$(cat "$node_dir/package.json.sha256" 2>/dev/null)" != "$node_hash" ]; then
+        echo "==> installing the gateway tests' npm packages (tests/gateway/package.json) into $node_dir"
         mkdir -p "$node_dir"
-        npm install --silent --no-audit --no-fund --prefix "$node_dir" openai@4 >/dev/null
+        cp "$node_list" "$node_dir/package.json"
+        npm install --loglevel=error --no-audit --no-fund --prefix "$node_dir" >/dev/null
+        echo "$node_hash" >"$node_dir/package.json.sha256"
     fi
     cmake_args+=(-DORTEAM_NODE_MODULES="$node_dir/node_modules")
 fi

@@ -1,34 +1,55 @@
 #!/usr/bin/env bash
-# Runs openai_client.mjs against a real orteam-gateway in front of the fake OpenRouter, then
-# checks that the usage the gateway recorded is in the team database (read with orteam-cli).
-# Arguments: fake server, orteam-cli, orteam-gateway, node_modules directory holding `openai`.
+# Runs the third-party clients (openai_client.mjs, anthropic_client.mjs, vercel_client.mjs) against
+# one real orteam-gateway in front of the fake OpenRouter, then checks that what each member was
+# charged is in the team database (read with orteam-cli): every member's exact cost and request
+# count. Each client runs even when one before it failed, so one run shows every failure.
+# Arguments: fake server, orteam-cli, orteam-gateway, node_modules directory holding the packages
+# of tests/gateway/package.json (installer/dev.sh test installs them).
 set -euo pipefail
+shopt -s nullglob # no client expectations: no files, not a literal pattern
 fake=$1 cli=$2 gw=$3 modules=$4
 here=$(cd "$(dirname "$0")" && pwd)
-[ -f "$modules/openai/package.json" ] || { echo "the openai npm package is not installed in $modules (installer/dev.sh test installs it)"; exit 1; }
+clients=(openai anthropic vercel)
+for package in $(python3 -c 'import json, sys; print(" ".join(json.load(open(sys.argv[1]))["dependencies"]))' "$here/package.json"); do
+    [ -f "$modules/$package/package.json" ] || {
+        echo "the npm package $package is not installed in $modules (installer/dev.sh test installs tests/gateway/package.json)"
+        exit 1
+    }
+done
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$fake" --demo --chat-key sk-or-shared-test >"$work/fake.out" &
+shared_key=sk-or-shared-test
+"$fake" --demo --chat-key "$shared_key" >"$work/fake.out" &
 pids+=($!)
 for _ in $(seq 1 100); do [ -s "$work/fake.out" ] && break; sleep 0.1; done
 read -r fake_port _ <"$work/fake.out"
 
+# Members by client, so each client's charges are its own. openai: ann, fay, ent (errors only,
+# never charged), eve, bob, and rex whose token is revoked; anthropic: amy, kim, ada; vercel: val.
 db=$work/team.db
 export OPENROUTER_MGMT_KEY=
-"$cli" --db "$db" members add ann --tier pro >/dev/null
-"$cli" --db "$db" members add fay --tier free --daily-limit 0.02 >/dev/null
-"$cli" --db "$db" members add ent --tier enterprise >/dev/null
-"$cli" --db "$db" members add rex --tier basic >/dev/null
-token_ann=$("$cli" --db "$db" members token ann 2>/dev/null)
-token_fay=$("$cli" --db "$db" members token fay 2>/dev/null)
-token_ent=$("$cli" --db "$db" members token ent 2>/dev/null)
-token_rex=$("$cli" --db "$db" members token rex 2>/dev/null)
+add() { "$cli" --db "$db" members add "$@" >/dev/null; }
+add ann --tier pro
+add fay --tier free --daily-limit 0.02
+add ent --tier enterprise
+add eve --tier enterprise
+add bob --tier basic
+add rex --tier basic
+add amy --tier pro
+add kim --tier free --daily-limit 0.01
+add ada --tier enterprise
+add val --tier enterprise --daily-limit 5
+{
+    printf '{'
+    for m in ann fay ent eve bob amy kim ada val; do printf '"%s": "%s", ' "$m" "$("$cli" --db "$db" members token "$m" 2>/dev/null)"; done
+    printf '"revoked": "%s"}' "$("$cli" --db "$db" members token rex 2>/dev/null)"
+} >"$work/tokens.json"
 "$cli" --db "$db" members token rex --revoke >/dev/null
 
-OPENROUTER_API_KEY=sk-or-shared-test "$gw" --db "$db" --port 0 --upstream "http://127.0.0.1:$fake_port/api/v1" \
+OPENROUTER_API_KEY=$shared_key "$gw" --db "$db" --port 0 --upstream "http://127.0.0.1:$fake_port/api/v1" \
     >"$work/gw.out" 2>"$work/gw.err" &
 gw_pid=$!
 pids+=($gw_pid)
@@ -36,24 +57,51 @@ for _ in $(seq 1 100); do grep -q listening "$work/gw.out" 2>/dev/null && break;
 gw_port=$(sed -n 's/^orteam-gateway listening on 127.0.0.1:\([0-9]*\) .*/\1/p' "$work/gw.out")
 [ -n "$gw_port" ] || { echo "the gateway did not start:"; cat "$work/gw.err"; exit 1; }
 
-GATEWAY_URL="http://127.0.0.1:$gw_port/api/v1" FAKE_URL="http://127.0.0.1:$fake_port" \
-OPENAI_MODULE="$modules/openai" EXPECT_FILE="$work/expect.json" \
-TOKEN_ANN=$token_ann TOKEN_FAY=$token_fay TOKEN_ENT=$token_ent TOKEN_REVOKED=$token_rex \
-    node "$here/openai_client.mjs"
+failed=()
+for c in "${clients[@]}"; do
+    echo "# $c"
+    GATEWAY_ORIGIN="http://127.0.0.1:$gw_port" FAKE_URL="http://127.0.0.1:$fake_port" SHARED_KEY=$shared_key \
+    NODE_MODULES="$modules" TOKENS_FILE="$work/tokens.json" EXPECT_FILE="$work/expect-$c.json" \
+        node "$here/${c}_client.mjs" || failed+=("$c")
+done
 
 # SIGTERM: the gateway writes what it still holds, then exits 0.
 kill -TERM "$gw_pid"
 wait "$gw_pid"
+if grep -q "not charged" "$work/gw.err"; then
+    echo "the gateway could not charge some requests:"
+    grep "not charged" "$work/gw.err"
+fi
 "$cli" --db "$db" report weekly --format json >"$work/report.json"
-python3 - "$work/expect.json" "$work/report.json" <<'PY'
+# A client that failed wrote no expectations: its members are not checked, and may have rows.
+recorded=ok
+python3 - "$work/report.json" "${#failed[@]}" "$work"/expect-*.json <<'PY' || recorded=wrong
 import json, sys
-expect = json.load(open(sys.argv[1]))
-rows = {r["user"]: r for r in json.load(open(sys.argv[2]))["rows"]}
-for user, want in expect.items():
+rows = {r["user"]: r for r in json.load(open(sys.argv[1]))["rows"]}
+all_passed = sys.argv[2] == "0"
+expect = {}
+for path in sys.argv[3:]:
+    for user, want in json.load(open(path)).items():
+        assert user not in expect, f"{user} is in two clients' expectations"
+        expect[user] = want
+problems = []
+for user, want in sorted(expect.items()):
     got = rows.get(user)
-    assert got, f"no usage recorded for {user}: {rows}"
-    assert abs(got["weekly_cost"] - want["cost"]) < 1e-9, (user, got, want)
-    assert got["requests"] == want["requests"], (user, got, want)
-assert "ent" not in rows, "an upstream error must not be recorded as usage"
-print("ok - the recorded cost is in the team database:", {u: rows[u]["weekly_cost"] for u in expect})
+    if not got:
+        problems.append(f"no usage recorded for {user} (want {want})")
+    elif abs(got["weekly_cost"] - want["cost"]) > 1e-9 or got["requests"] != want["requests"]:
+        problems.append(f"{user}: recorded ${got['weekly_cost']:.6f} in {got['requests']} requests, "
+                        f"want ${want['cost']:.6f} in {want['requests']}")
+if "ent" in rows:
+    problems.append(f"an upstream error must not be recorded as usage: {rows['ent']}")
+if all_passed and set(rows) - set(expect):
+    problems.append(f"usage recorded for members no client charged: {sorted(set(rows) - set(expect))}")
+for p in problems:
+    print("not ok -", p)
+if problems:
+    sys.exit(1)
+print("ok - the team database holds each member's cost and requests:",
+      {u: (round(rows[u]["weekly_cost"], 6), rows[u]["requests"]) for u in sorted(expect)})
 PY
+[ ${#failed[@]} -eq 0 ] || echo "failed: ${failed[*]}"
+[ ${#failed[@]} -eq 0 ] && [ "$recorded" = ok ]
