@@ -54,8 +54,12 @@ int runGateway(const QStringList &arguments)
                                        u"N"_s, u"0"_s);
     const QCommandLineOption connectionsOption(u"max-connections"_s, u"Client connections at once (default 4096)."_s, u"N"_s,
                                                u"4096"_s);
+    const QCommandLineOption sharedOption(
+        u"shared-budget"_s,
+        u"Several gateways share this database: every request first reserves its place in it, so --max-in-flight and the "
+        "daily budget hold across all of them (one database write per request)."_s);
     parser.addOptions({dbOption, listenOption, portOption, upstreamOption, appOption, refererOption, inFlightOption, rpmOption,
-                       connectionsOption});
+                       connectionsOption, sharedOption});
     parser.process(arguments);
 
     Gateway::Settings settings;
@@ -98,6 +102,7 @@ int runGateway(const QStringList &arguments)
         return 2;
     }
     settings.appName = parser.value(appOption);
+    settings.sharedBudget = parser.isSet(sharedOption);
     settings.referer = parser.value(refererOption).toUtf8();
 
     // The shared inference key: the environment, else the keychain entry the dashboard saves.

@@ -14,6 +14,8 @@
 #include <QPointer>
 #include <QRegularExpression>
 #include <QUrlQuery>
+#include <QUuid>
+#include <QScopeGuard>
 
 #include <cmath>
 
@@ -41,6 +43,7 @@ struct Gateway::Exchange
     QString member;
     QString token;
     QPointer<HttpConnection> client;
+    QString reservation; // shared budget: its row in gateway_reservations
     HttpHeaders extra; // downgrade and budget headers for the answer
     bool streaming = false;
     bool settled = false;
@@ -69,6 +72,9 @@ Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &s
 
 Gateway::~Gateway()
 {
+    // Requests still under way end with the gateway: their places in a shared budget go with it.
+    for (const QString &id : std::as_const(m_reserved))
+        m_releases.append(id);
     QString error;
     if (!flush(&error))
         qCWarning(lcGateway).noquote() << "usage not saved on exit:" << error;
@@ -173,6 +179,7 @@ void Gateway::flushSoon()
         return;
     auto batch = std::make_shared<FlushBatch>();
     batch->days = std::exchange(m_unflushed, {});
+    batch->releases = std::exchange(m_releases, {});
     m_flushing.append(batch);
     const QString shown = status().toJson();
     m_jobs->run<Status>(
@@ -183,7 +190,7 @@ void Gateway::flushSoon()
                     if (Status s = store.usage().recordUsageBatch(day, usage); !s)
                         return s;
                 }
-                return {};
+                return store.usage().releaseReservations(batch->releases);
             });
             if (saved)
                 batch->written = true;
@@ -195,6 +202,10 @@ void Gateway::flushSoon()
         },
         [this, batch](const Status &saved) {
             m_flushing.removeOne(batch);
+            if (!saved)
+                m_releases += batch->releases;
+            else if (!m_releases.isEmpty())
+                QTimer::singleShot(0, this, &Gateway::flushSoon); // released while this write ran
             for (auto [day, usage] : batch->days.asKeyValueRange()) {
                 for (auto [name, u] : usage.asKeyValueRange()) {
                     if (saved && day == m_day) {
@@ -217,6 +228,8 @@ void Gateway::drainJobs()
     // delivered, so what each write did is read from its batch.
     m_jobs.reset();
     for (const auto &batch : std::as_const(m_flushing)) {
+        if (!batch->written)
+            m_releases += batch->releases;
         for (auto [day, usage] : batch->days.asKeyValueRange()) {
             for (auto [name, u] : usage.asKeyValueRange()) {
                 if (batch->written && day == m_day) {
@@ -237,13 +250,13 @@ void Gateway::drainJobs()
 bool Gateway::flush(QString *error)
 {
     drainJobs();
-    if (!m_unflushed.isEmpty()) {
+    if (!m_unflushed.isEmpty() || !m_releases.isEmpty()) {
         const Status saved = m_store->transaction([this]() -> Status {
             for (auto [day, usage] : m_unflushed.asKeyValueRange()) {
                 if (Status s = m_store->usage().recordUsageBatch(day, usage); !s)
                     return s;
             }
-            return {};
+            return m_store->usage().releaseReservations(m_releases);
         });
         if (!saved) {
             *error = saved.errorText();
@@ -252,6 +265,7 @@ bool Gateway::flush(QString *error)
         for (auto [name, u] : m_unflushed.value(m_day).asKeyValueRange())
             m_storedSpend[name] += u.first;
         m_unflushed.clear();
+        m_releases.clear();
     }
     if (const Status shown = m_store->governance().setSetting(GatewayStatus::settingName(), status().toJson()); !shown)
         qCDebug(lcGateway).noquote() << "status not shown:" << shown.errorText();
@@ -499,20 +513,6 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRe
     if (m_settings.requestsPerMinute > 0)
         recent.push_back(now);
 
-    QUrl url = m_settings.upstream;
-    url.setPath(url.path() + upstreamPath(api));
-    QNetworkRequest upstream(url);
-    upstream.setRawHeader("Authorization", "Bearer " + m_settings.upstreamKey.toUtf8());
-    upstream.setRawHeader("Content-Type", Json);
-    upstream.setRawHeader("HTTP-Referer", m_settings.referer);
-    const QByteArray title = headerSafe(m_settings.appName + u':' + member.name);
-    upstream.setRawHeader("X-OpenRouter-Title", title);
-    upstream.setRawHeader("X-Title", title); // the older name of the same header
-    if (api == InferenceApi::Messages && !request.header("anthropic-beta").isEmpty()
-        && isSafeHeaderValue(request.header("anthropic-beta")))
-        upstream.setRawHeader("anthropic-beta", request.header("anthropic-beta")); // features Claude Code asks for
-    upstream.setTransferTimeout(m_settings.upstreamTimeoutMs);
-
     auto ex = std::make_shared<Exchange>();
     ex->api = api;
     ex->member = member.name;
@@ -525,10 +525,80 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRe
     if (!policy.removedModels.isEmpty())
         ex->extra.append({"X-Orteam-Models-Removed", headerSafe(policy.removedModels.join(u','))});
     ex->extra += budget;
-
+    const QByteArray beta = api == InferenceApi::Messages ? request.header("anthropic-beta") : QByteArray();
     ++inFlight;
+    if (!m_settings.sharedBudget)
+        return send(connection, ex, policy.body, beta);
+
+    // 5. A budget shared with other gateways: the database admits the request, counting every
+    // gateway's requests in flight and the usage they wrote. Nothing it cannot read is admitted.
+    ex->reservation = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QDateTime at = m_clock().toUTC();
+    const QDateTime stale = at.addMSecs(-qint64(m_settings.upstreamTimeoutMs) - 60'000);
+    m_jobs->run<Result<UsageRepository::Admission>>(
+        this,
+        [id = ex->reservation, name = member.name, day = today(), limit, max = m_settings.maxInFlight, at, stale](Store &store) {
+            return store.usage().reserve(id, name, day, limit, max, at, stale);
+        },
+        [this, ex, body = policy.body, beta, limit](const Result<UsageRepository::Admission> &admission) {
+            using Outcome = UsageRepository::Admission::Outcome;
+            const bool admitted = admission && admission->outcome == Outcome::Admitted;
+            const bool present = ex->client && ex->client->isOpen();
+            if (admitted && present) {
+                m_reserved.insert(ex->reservation);
+                return send(ex->client, ex, body, beta);
+            }
+            int &slots = m_inFlight[ex->member];
+            slots = std::max(0, slots - 1);
+            if (admitted)
+                return release(ex->reservation); // the client left while it waited
+            if (!present)
+                return;
+            if (!admission)
+                return refuse(ex->client, ex->api, 503,
+                              u"The team database could not admit the request, so it was not sent: %1"_s.arg(admission.errorText()),
+                              ex->extra);
+            if (admission->outcome == Outcome::OverBudget)
+                return refuse(ex->client, ex->api, 402,
+                              u"%1 has spent %2 today (UTC), the whole daily budget of %3; it starts again at 00:00 UTC."_s.arg(
+                                  ex->member, formatUsd(admission->spent), formatUsd(*limit)),
+                              ex->extra);
+            refuse(ex->client, ex->api, 429,
+                   u"%1 already has %2 requests in flight across the team's gateways (the most at once); try again when one ends."_s
+                       .arg(ex->member)
+                       .arg(admission->inFlight),
+                   ex->extra);
+        });
+}
+
+void Gateway::release(const QString &reservation)
+{
+    if (reservation.isEmpty())
+        return;
+    m_reserved.remove(reservation);
+    m_releases.append(reservation); // dropped in the same write as the usage it became
+    // At once, not at the next tick: until it is gone the member's place stays taken on every
+    // gateway, and a member asking one thing after another would meet 429s.
+    QTimer::singleShot(0, this, &Gateway::flushSoon);
+}
+
+void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &ex, const QJsonObject &body,
+                   const QByteArray &anthropicBeta)
+{
+    QUrl url = m_settings.upstream;
+    url.setPath(url.path() + upstreamPath(ex->api));
+    QNetworkRequest upstream(url);
+    upstream.setRawHeader("Authorization", "Bearer " + m_settings.upstreamKey.toUtf8());
+    upstream.setRawHeader("Content-Type", Json);
+    upstream.setRawHeader("HTTP-Referer", m_settings.referer);
+    const QByteArray title = headerSafe(m_settings.appName + u':' + ex->member);
+    upstream.setRawHeader("X-OpenRouter-Title", title);
+    upstream.setRawHeader("X-Title", title); // the older name of the same header
+    if (!anthropicBeta.isEmpty() && isSafeHeaderValue(anthropicBeta))
+        upstream.setRawHeader("anthropic-beta", anthropicBeta); // features Claude Code asks for
+    upstream.setTransferTimeout(m_settings.upstreamTimeoutMs);
     ++m_requestsToday;
-    QNetworkReply *reply = m_network->post(upstream, QJsonDocument(policy.body).toJson(QJsonDocument::Compact));
+    QNetworkReply *reply = m_network->post(upstream, QJsonDocument(body).toJson(QJsonDocument::Compact));
     // The answer is read to its end even when nobody is left to pass it to (its cost is in its
     // last bytes); while a slow client has a backlog, it is read no faster than the client reads.
     reply->setReadBufferSize(1024 * 1024);
@@ -566,6 +636,9 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRe
         reply->deleteLater();
         int &slots = m_inFlight[ex->member];
         slots = std::max(0, slots - 1);
+        // Released with the next write, which carries this answer's usage when its cost is known
+        // now (the usual case); a cost still to be looked up follows in a later write.
+        auto done = qScopeGuard([this, ex] { release(ex->reservation); });
         const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray();
         const bool present = ex->client && ex->client->isOpen();
         const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);

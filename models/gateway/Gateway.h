@@ -66,6 +66,9 @@ public:
         int flushMs = 1000;                // usage reaches the database at least this often
         int reloadMs = 10'000;             // members, tiers and spend re-read at least this often
         int upstreamTimeoutMs = 300'000;   // a long completion may take minutes
+        // Several gateways on one database: each request first reserves its place in the database
+        // (UsageRepository::reserve), so maxInFlight and the budget hold across all of them.
+        bool sharedBudget = false;
         // When an answer carried no cost: GET /generation after each of these delays, then give up.
         QList<int> costLookupDelaysMs = {250, 1000, 3000, 10'000, 30'000};
         HttpLimits http;
@@ -95,6 +98,7 @@ private:
     struct FlushBatch
     {
         QMap<QDate, Usage> days;
+        QStringList releases; // shared budget: reservations ended, dropped with the usage they became
         std::atomic<bool> written = false; // set on the database thread once committed
     };
     struct Caller
@@ -110,6 +114,9 @@ private:
     void handle(HttpConnection *connection, const HttpRequest &request);
     void forward(HttpConnection *connection, InferenceApi api, const HttpRequest &request, const Member &member,
                  const QString &token);
+    void send(HttpConnection *connection, const std::shared_ptr<Exchange> &ex, const QJsonObject &body,
+              const QByteArray &anthropicBeta);
+    void release(const QString &reservation);
     void models(HttpConnection *connection, const Member &member);
     void refuse(HttpConnection *connection, InferenceApi api, int status, const QString &message, HttpHeaders headers = {});
     HttpHeaders budgetHeaders(const Member &member) const;
@@ -143,6 +150,8 @@ private:
     QMap<QDate, Usage> m_unflushed;                // recorded here, not yet handed to a write
     QList<std::shared_ptr<FlushBatch>> m_flushing; // handed to the database thread
     QHash<QString, int> m_inFlight;
+    QStringList m_releases;   // shared budget: reservations to drop with the next write
+    QSet<QString> m_reserved; // shared budget: reservations held by requests under way
     QHash<QString, std::deque<qint64>> m_recentRequests; // per member, ms since epoch, last minute
     qint64 m_requestsToday = 0;
     qint64 m_refusalsToday = 0;

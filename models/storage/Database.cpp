@@ -284,6 +284,13 @@ Result<int> Database::schemaVersion() const
     return *row ? q.value(0).toInt() : 0;
 }
 
+Status Database::lockKey(const QString &key)
+{
+    if (!isPostgres())
+        return {};
+    return Sql(*this, u"SELECT pg_advisory_xact_lock(hashtext(:key))"_s, u"Cannot lock %1"_s.arg(key)).bind(u":key"_s, key).exec();
+}
+
 std::optional<qint64> Database::changeCounter() const
 {
     if (isPostgres() || !isOpen())

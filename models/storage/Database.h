@@ -62,6 +62,10 @@ public:
     // returns success (it then returns the nested call's error).
     Status transaction(const std::function<Status()> &work);
     bool inTransaction() const { return m_depth > 0; }
+    // Inside a transaction: waits until no other transaction holds the same key, until this one
+    // ends. SQLite's write transactions already exclude each other (BEGIN IMMEDIATE); PostgreSQL
+    // takes a transaction-scoped advisory lock on the key.
+    Status lockKey(const QString &key);
 
     // The SQL type of an amount of USD: REAL on SQLite, DOUBLE PRECISION on PostgreSQL.
     QString moneyType() const;

@@ -232,6 +232,16 @@ Status migrateTo4(Database &db)
         return s;
     return Schema::fillRollups(db);
 }
+
+// orteam-gateway's shared budget: one row per request admitted and not yet written as usage, so
+// several gateways on one database count each other's requests in flight.
+Status migrateTo5(Database &db)
+{
+    return runAll(db, QStringList{
+        u"CREATE TABLE gateway_reservations (id TEXT PRIMARY KEY, member_name TEXT NOT NULL, reserved_at TEXT NOT NULL)"_s,
+        u"CREATE INDEX gateway_reservations_member ON gateway_reservations (member_name, reserved_at)"_s,
+    });
+}
 } // namespace
 
 // The triggers that keep spend_day and spend_member_month right. SQLite takes the statements in
@@ -307,7 +317,7 @@ Status Schema::migrate(Database &db)
             from = *now;
         }
         // Step N brings version N - 1 to N: the ones past `from` run, in order.
-        Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4};
+        Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5};
         static_assert(std::size(steps) == Version, "one step per schema version");
         for (int step = from; step < Version; ++step) {
             if (Status s = steps[step](db); !s)

@@ -194,4 +194,64 @@ Status UsageRepository::recordUsageBatch(const QDate &day, const QHash<QString, 
     });
 }
 
+Result<UsageRepository::Admission> UsageRepository::reserve(const QString &id, const QString &member, const QDate &day,
+                                                           std::optional<double> limit, int maxInFlight, const QDateTime &now,
+                                                           const QDateTime &staleBefore)
+{
+    Admission a;
+    const Status done = m_db.transaction([&]() -> Status {
+        if (Status s = m_db.lockKey(u"gateway budget "_s + member); !s)
+            return s;
+        if (Status s = Sql(m_db, u"DELETE FROM gateway_reservations WHERE member_name = :member AND reserved_at < :stale"_s,
+                           u"Cannot drop stale gateway reservations"_s)
+                           .bind(u":member"_s, member).bind(u":stale"_s, staleBefore.toUTC().toString(Qt::ISODateWithMs)).exec();
+            !s)
+            return s;
+        Sql count(m_db, u"SELECT COUNT(*) FROM gateway_reservations WHERE member_name = :member"_s,
+                  u"Cannot count the requests of %1 in flight"_s.arg(member));
+        if (Status s = count.bind(u":member"_s, member).exec(); !s)
+            return s;
+        const Result<bool> counted = count.fetch();
+        if (!counted)
+            return counted.error();
+        a.inFlight = *counted ? count.value(0).toInt() : 0;
+        Sql spent(m_db, u"SELECT total_cost FROM user_usage WHERE user_id = :user AND date = :day"_s,
+                  u"Cannot read the usage of %1"_s.arg(member));
+        if (Status s = spent.bind(u":user"_s, member).bind(u":day"_s, day.toString(Qt::ISODate)).exec(); !s)
+            return s;
+        const Result<bool> row = spent.fetch();
+        if (!row)
+            return row.error();
+        a.spent = *row ? spent.value(0).toDouble() : 0.0;
+        if (limit && a.spent >= *limit) {
+            a.outcome = Admission::Outcome::OverBudget;
+            return {};
+        }
+        if (a.inFlight >= maxInFlight) {
+            a.outcome = Admission::Outcome::TooManyInFlight;
+            return {};
+        }
+        return Sql(m_db, u"INSERT INTO gateway_reservations (id, member_name, reserved_at) VALUES (:id, :member, :at)"_s,
+                   u"Cannot reserve a request for %1"_s.arg(member))
+            .bind(u":id"_s, id).bind(u":member"_s, member).bind(u":at"_s, now.toUTC().toString(Qt::ISODateWithMs)).exec();
+    });
+    if (!done)
+        return done.error();
+    return a;
+}
+
+Status UsageRepository::releaseReservations(const QStringList &ids)
+{
+    if (ids.isEmpty())
+        return {};
+    return m_db.transaction([&]() -> Status {
+        Sql q(m_db, u"DELETE FROM gateway_reservations WHERE id = :id"_s, u"Cannot release gateway reservations"_s);
+        for (const QString &id : ids) {
+            if (Status s = q.bind(u":id"_s, id).exec(); !s)
+                return s;
+        }
+        return {};
+    });
+}
+
 } // namespace orteam

@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 #include <utility>
@@ -36,6 +37,23 @@ public:
     Status recordUsage(const QString &user, const QDate &day, double cost, qint64 requests);
     // Many members' usage for one day in one transaction (the gateway's periodic flush).
     Status recordUsageBatch(const QDate &day, const QHash<QString, std::pair<double, qint64>> &usage);
+
+    // orteam-gateway with a budget shared by several gateways: admits one request of `member` when,
+    // in one transaction under the member's lock, their usage for `day` in the database is under
+    // `limit` (none: no limit) and fewer than `maxInFlight` of their requests hold a reservation
+    // (reservations older than `staleBefore` are from a gateway that died: dropped). Admitted: a
+    // reservation `id` is kept until releaseReservations, which the gateway runs in the same
+    // transaction that writes the request's usage.
+    struct Admission
+    {
+        enum class Outcome { Admitted, OverBudget, TooManyInFlight };
+        Outcome outcome = Outcome::Admitted;
+        double spent = 0;
+        int inFlight = 0;
+    };
+    Result<Admission> reserve(const QString &id, const QString &member, const QDate &day, std::optional<double> limit,
+                              int maxInFlight, const QDateTime &now, const QDateTime &staleBefore);
+    Status releaseReservations(const QStringList &ids);
 
 private:
     Status writeActivity(const QList<ActivityItem> &activity);

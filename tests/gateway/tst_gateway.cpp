@@ -600,6 +600,73 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_store->spend().spentOn(u"ent"_s, QDateTime::currentDateTimeUtc().date()).valueOr(-1), 0.04, 15000);
     }
 
+    void gatewaysSharingADatabaseShareTheBudget()
+    {
+        // Two gateways on one database, each with its own connection, as two machines would be:
+        // with --shared-budget the in-flight cap and the budget hold across both.
+        Gateway::Settings s;
+        s.sharedBudget = true;
+        s.maxInFlight = 2;
+        startGateway(s);
+        Store secondStore;
+        QString error;
+        QVERIFY(secondStore.open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error)).ok());
+        s.upstream = QUrl(m_fake->baseUrl());
+        s.upstreamKey = u"sk-or-shared"_s;
+        s.flushMs = 50;
+        Gateway second(&secondStore, m_upstreamNetwork.get(), s);
+        QVERIFY(second.listen(QHostAddress::LocalHost, 0, &error));
+        auto sendTo = [this](quint16 port, const QString &member) {
+            QNetworkRequest r(QUrl(u"http://127.0.0.1:%1/api/v1/chat/completions"_s.arg(port)));
+            r.setRawHeader("Authorization", "Bearer " + m_tokens.value(member).toUtf8());
+            r.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+            return m_client.post(r, chat(u"openai/gpt-4o"_s));
+        };
+
+        // Six at once, three to each: two in flight in all, whichever gateway they reached.
+        FakeOpenRouter::Fault slow;
+        slow.status = 200;
+        slow.delayMs = 400;
+        slow.body = R"({"id":"gen-slow","object":"chat.completion","model":"openai/gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"slow"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2,"cost":0.001}})";
+        m_fake->failNext("POST", u"/chat/completions"_s, slow, 6);
+        QList<QNetworkReply *> replies;
+        for (int i = 0; i < 6; ++i)
+            replies << sendTo(i % 2 ? second.port() : m_gateway->port(), u"ent"_s);
+        QMap<int, int> statuses;
+        for (QNetworkReply *r : replies)
+            ++statuses[finish(r).status];
+        QCOMPARE(statuses.value(200), 2);
+        QCOMPARE(statuses.value(429), 4);
+        QCOMPARE(upstreamChats(), 2);
+        m_fake->clearFaults();
+
+        // ann's $0.05 at $0.02 a request, asked of each gateway in turn: the spend ends within the
+        // bound (the limit plus the in-flight cap's worth), however the requests were spread.
+        int served = 0;
+        for (int i = 0; i < 10; ++i) {
+            const int status = finish(sendTo(i % 2 ? second.port() : m_gateway->port(), u"ann"_s)).status;
+            QVERIFY2(status == 200 || status == 402 || status == 429, QByteArray::number(status).constData());
+            served += status == 200;
+        }
+        QVERIFY(m_gateway->flush(&error));
+        QVERIFY(second.flush(&error));
+        const double spent = m_store->spend().spentOn(u"ann"_s, QDateTime::currentDateTimeUtc().date()).valueOr(-1);
+        QVERIFY2(spent >= 0.05 - 1e-9 && spent <= 0.05 + 2 * 0.02 + 1e-9, qPrintable(QString::number(spent)));
+        QCOMPARE(spent, served * 0.02);
+        QVERIFY(served < 10);
+        // Every reservation went with the usage it became.
+        QSqlDatabase check = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
+        check.setDatabaseName(m_dir->filePath(u"team.db"_s));
+        QVERIFY(check.open());
+        QSqlQuery left(u"SELECT COUNT(*) FROM gateway_reservations"_s, check);
+        QVERIFY(left.next());
+        QCOMPARE(left.value(0).toInt(), 0);
+        left = QSqlQuery();
+        check.close();
+        check = QSqlDatabase();
+        QSqlDatabase::removeDatabase(u"check"_s);
+    }
+
     void upstreamDownOrSilentIsAClearGatewayError()
     {
         Gateway::Settings s;
