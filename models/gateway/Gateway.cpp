@@ -15,7 +15,6 @@
 #include <QRegularExpression>
 #include <QUrlQuery>
 #include <QUuid>
-#include <QScopeGuard>
 
 #include <cmath>
 
@@ -72,14 +71,17 @@ Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &s
 
 Gateway::~Gateway()
 {
-    // Requests still under way end with the gateway: their places in a shared budget go with it.
-    for (const QString &id : std::as_const(m_reserved))
-        m_releases.append(id);
+    // Requests still under way, or still being costed, end with the gateway: each is counted as a
+    // request whose cost is unknown (said, never silently dropped), and its place is given back.
+    const auto open = m_open.values();
+    for (const auto &ex : open) {
+        giveUp(ex->member, u"the gateway stopped before its cost was known"_s);
+        finishExchange(ex);
+    }
+    m_lookups = 0;
     QString error;
     if (!flush(&error))
         qCWarning(lcGateway).noquote() << "usage not saved on exit:" << error;
-    if (m_lookups > 0)
-        qCWarning(lcGateway).noquote() << m_lookups << "answers were still being costed (GET /generation) at exit: not charged";
     m_jobs.reset();
 }
 
@@ -180,8 +182,21 @@ void Gateway::flushSoon()
     auto batch = std::make_shared<FlushBatch>();
     batch->days = std::exchange(m_unflushed, {});
     batch->releases = std::exchange(m_releases, {});
+    // The status is written when it changed, else every 30 s (the dashboard calls a gateway silent
+    // for two minutes stopped): a write every second would also tell every reader "something
+    // changed" (SQLite's change counter) and so re-check every token for nothing.
+    GatewayStatus now = status();
+    const QDateTime at = now.updatedAt;
+    now.updatedAt = QDateTime();
+    QString shown;
+    if (now.toJson() != m_statusShown || !m_statusShownAt.isValid() || m_statusShownAt.secsTo(at) >= 30) {
+        m_statusShown = now.toJson();
+        m_statusShownAt = at;
+        shown = status().toJson();
+    }
+    if (batch->days.isEmpty() && batch->releases.isEmpty() && shown.isEmpty())
+        return;
     m_flushing.append(batch);
-    const QString shown = status().toJson();
     m_jobs->run<Status>(
         this,
         [batch, shown](Store &store) {
@@ -196,6 +211,8 @@ void Gateway::flushSoon()
                 batch->written = true;
             // The dashboard shows this in its status bar. A read-only or busy database must not
             // stop the gateway serving: the status is a courtesy.
+            if (shown.isEmpty())
+                return saved;
             if (const Status s = store.governance().setSetting(GatewayStatus::settingName(), shown); !s)
                 qCDebug(lcGateway).noquote() << "status not shown:" << s.errorText();
             return saved;
@@ -374,7 +391,7 @@ std::optional<HttpAnswer> Gateway::checkHead(const HttpRequest &head)
     return std::nullopt;
 }
 
-bool Gateway::tokenStillValid(const QString &hash, const QString &member)
+Gateway::TokenCheck Gateway::tokenStillValid(const QString &hash, const QString &member, QString *error)
 {
     // Revocation and offboarding count from the next request. SQLite says cheaply whether anyone
     // committed anything since a token was last confirmed; only then is the token's one row read
@@ -382,7 +399,7 @@ bool Gateway::tokenStillValid(const QString &hash, const QString &member)
     const std::optional<qint64> counter = m_store->database().changeCounter();
     if (counter && counter == m_confirmedAt) {
         if (m_confirmed.contains(hash))
-            return true;
+            return TokenCheck::Valid;
     } else if (counter) {
         m_confirmedAt = counter;
         m_confirmed.clear();
@@ -390,20 +407,21 @@ bool Gateway::tokenStillValid(const QString &hash, const QString &member)
     }
     const Result<QString> owner = m_store->governance().activeMemberOfGatewayToken(hash);
     if (!owner) {
-        // The tokens it had stay in force while the database cannot be read; the operator hears why.
+        // Fail closed: a token revoked a moment ago must not work because the check could not run.
+        *error = owner.errorText();
         Q_EMIT problem(owner.errorText());
-        return m_tokens.value(hash) == member;
+        return TokenCheck::Unreadable;
     }
     if (*owner != member) {
         m_tokens.remove(hash);
-        return false;
+        return TokenCheck::Revoked;
     }
     if (counter) {
         if (m_confirmed.size() >= MaxConfirmedTokens)
             m_confirmed.clear();
         m_confirmed.insert(hash);
     }
-    return true;
+    return TokenCheck::Valid;
 }
 
 Gateway::Caller Gateway::identify(const HttpRequest &request)
@@ -413,7 +431,7 @@ Gateway::Caller Gateway::identify(const HttpRequest &request)
     // SDK and Claude Code with an API key.
     QByteArray credential = request.header("authorization");
     if (!credential.isEmpty())
-        credential = credential.startsWith("Bearer ") ? credential.mid(7).trimmed() : QByteArray();
+        credential = credential.size() > 7 && credential.first(7).toLower() == "bearer " ? credential.mid(7).trimmed() : QByteArray();
     else
         credential = request.header("x-api-key").trimmed();
     if (credential.isEmpty()) {
@@ -444,7 +462,15 @@ Gateway::Caller Gateway::identify(const HttpRequest &request)
         }
     }
     const auto member = m_members.constFind(name);
-    if (name.isEmpty() || member == m_members.cend() || !member->active || !tokenStillValid(hash, name)) {
+    QString error;
+    const TokenCheck check = name.isEmpty() || member == m_members.cend() || !member->active ? TokenCheck::Revoked
+                                                                                             : tokenStillValid(hash, name, &error);
+    if (check == TokenCheck::Unreadable) {
+        c.status = 503;
+        c.message = u"The team database cannot be read to check the token, so nothing is let through: "_s + error;
+        return c;
+    }
+    if (check == TokenCheck::Revoked) {
         c.status = 401;
         c.message = u"Unknown or revoked gateway token"_s;
         return c;
@@ -471,12 +497,11 @@ void Gateway::handle(HttpConnection *connection, const HttpRequest &request)
 void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRequest &request, const Member &member,
                       const QString &token)
 {
+    HttpHeaders budget = budgetHeaders(member);
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
     if (!doc.isObject())
-        return refuse(connection, api, 400, u"The body must be a JSON object: "_s + parseError.errorString());
-
-    HttpHeaders budget = budgetHeaders(member);
+        return refuse(connection, api, 400, u"The body must be a JSON object: "_s + parseError.errorString(), budget);
     // 1. The tier's policy, on every field that picks a model.
     const PolicyOutcome policy = applyRequestPolicy(api, m_tiers, member, doc.object());
     if (policy.refusal)
@@ -599,6 +624,7 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
     upstream.setTransferTimeout(m_settings.upstreamTimeoutMs);
     ++m_requestsToday;
     QNetworkReply *reply = m_network->post(upstream, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    m_open.insert(ex.get(), ex);
     // The answer is read to its end even when nobody is left to pass it to (its cost is in its
     // last bytes); while a slow client has a backlog, it is read no faster than the client reads.
     reply->setReadBufferSize(1024 * 1024);
@@ -634,11 +660,6 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
     });
     connect(reply, &QNetworkReply::finished, this, [this, reply, ex] {
         reply->deleteLater();
-        int &slots = m_inFlight[ex->member];
-        slots = std::max(0, slots - 1);
-        // Released with the next write, which carries this answer's usage when its cost is known
-        // now (the usual case); a cost still to be looked up follows in a later write.
-        auto done = qScopeGuard([this, ex] { release(ex->reservation); });
         const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray();
         const bool present = ex->client && ex->client->isOpen();
         const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
@@ -652,27 +673,46 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
         }
         ex->buffered += rest;
         if (!statusAttribute.isValid()) {
-            // No HTTP answer at all: unreachable or timed out. Nothing was generated to charge.
-            if (present) {
-                const bool timeout = reply->error() == QNetworkReply::OperationCanceledError
-                    || reply->error() == QNetworkReply::TimeoutError;
+            // No HTTP answer at all. Refused or unresolvable: nothing was generated. Anything else
+            // (a timeout, a connection cut after the request went) may have been generated and
+            // billed without a word back: counted as not costed, never as free.
+            const QNetworkReply::NetworkError e = reply->error();
+            const bool timeout = e == QNetworkReply::OperationCanceledError || e == QNetworkReply::TimeoutError;
+            if (e != QNetworkReply::ConnectionRefusedError && e != QNetworkReply::HostNotFoundError)
+                giveUp(ex->member, u"OpenRouter gave no answer (%1); it may have billed the request"_s.arg(reply->errorString()));
+            if (present)
                 refuse(ex->client, ex->api, timeout ? 504 : 502,
                        u"OpenRouter could not be reached: %1"_s.arg(reply->errorString()), ex->extra);
-            }
-            return;
+            return finishExchange(ex);
         }
         const int status = statusAttribute.toInt();
         const bool ok = status >= 200 && status < 300;
+        // An answer cut off part-way is not passed on as if whole; what it cost is still asked for.
+        const bool cut = ok && reply->error() != QNetworkReply::NoError;
         if (ok) {
             ex->usage.readWhole(ex->buffered);
             settle(ex);
+        } else {
+            finishExchange(ex); // OpenRouter does not bill an error answer
         }
         if (!present)
             return;
+        if (cut)
+            return refuse(ex->client, ex->api, 502, u"OpenRouter's answer was cut off: %1"_s.arg(reply->errorString()), ex->extra);
         HttpHeaders headers{{"Content-Type", ok && !reply->rawHeader("Content-Type").isEmpty() ? reply->rawHeader("Content-Type") : Json}};
         headers += ex->extra;
         ex->client->respond(status, headers, ok ? ex->buffered : rewrapError(ex->api, status, ex->buffered, ex->token));
     });
+}
+
+void Gateway::finishExchange(const std::shared_ptr<Exchange> &ex)
+{
+    if (!m_open.remove(ex.get()))
+        return;
+    int &slots = m_inFlight[ex->member];
+    slots = std::max(0, slots - 1);
+    // Released with the next write, which carries this request's usage.
+    release(ex->reservation);
 }
 
 void Gateway::settle(const std::shared_ptr<Exchange> &ex)
@@ -680,45 +720,57 @@ void Gateway::settle(const std::shared_ptr<Exchange> &ex)
     if (ex->settled)
         return;
     ex->settled = true;
-    if (ex->usage.cost)
-        return record(ex->member, *ex->usage.cost);
+    if (ex->usage.cost) {
+        record(ex->member, *ex->usage.cost);
+        return finishExchange(ex);
+    }
     if (ex->usage.invalidCost)
         Q_EMIT problem(u"OpenRouter reported an implausible cost for a request by %1; looking it up instead"_s.arg(ex->member));
-    if (ex->usage.generationId.isEmpty())
-        return giveUp(ex->member, u"the answer carried neither a cost nor a generation id"_s);
+    if (ex->usage.generationId.isEmpty()) {
+        giveUp(ex->member, u"the answer carried neither a cost nor a generation id"_s);
+        return finishExchange(ex);
+    }
+    // Until its cost is known the request keeps its member's place in flight: the overshoot bound
+    // counts it, as it counts a request still being answered.
     ++m_lookups;
-    lookUpCost(ex->member, ex->usage.generationId, 0);
+    lookUpCost(ex, 0);
 }
 
-void Gateway::lookUpCost(const QString &member, const QString &generationId, int attempt)
+void Gateway::lookUpCost(const std::shared_ptr<Exchange> &ex, int attempt)
 {
     // OpenRouter records a generation a moment after answering: the first look may find nothing.
     const QList<int> &delays = m_settings.costLookupDelaysMs;
-    QTimer::singleShot(delays.value(attempt, 1000), this, [this, member, generationId, attempt] {
+    QTimer::singleShot(delays.value(attempt, 1000), this, [this, ex, attempt] {
+        if (!m_open.contains(ex.get()))
+            return; // given up already (the gateway is stopping)
         QUrl url = m_settings.upstream;
         url.setPath(url.path() + u"/generation"_s);
-        url.setQuery(QUrlQuery{{u"id"_s, generationId}});
+        url.setQuery(QUrlQuery{{u"id"_s, ex->usage.generationId}});
         QNetworkRequest request(url);
         request.setRawHeader("Authorization", "Bearer " + m_settings.upstreamKey.toUtf8());
         request.setTransferTimeout(30'000);
         QNetworkReply *reply = m_network->get(request);
-        connect(reply, &QNetworkReply::finished, this, [this, reply, member, generationId, attempt] {
+        connect(reply, &QNetworkReply::finished, this, [this, reply, ex, attempt] {
             reply->deleteLater();
+            if (!m_open.contains(ex.get()))
+                return;
             const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             const QJsonValue cost = QJsonDocument::fromJson(reply->isOpen() ? reply->readAll() : QByteArray())
                                         .object().value("data"_L1).toObject().value("total_cost"_L1);
             if (status == 200) {
                 if (const std::optional<double> c = checkedCost(cost)) {
                     --m_lookups;
-                    return record(member, *c);
+                    record(ex->member, *c);
+                    return finishExchange(ex);
                 }
             }
             if (attempt + 1 < m_settings.costLookupDelaysMs.size())
-                return lookUpCost(member, generationId, attempt + 1);
+                return lookUpCost(ex, attempt + 1);
             --m_lookups;
-            giveUp(member, u"GET /generation?id=%1 did not give a cost after %2 tries (last: %3)"_s.arg(generationId)
-                               .arg(attempt + 1)
-                               .arg(status ? QString::number(status) : reply->errorString()));
+            giveUp(ex->member, u"GET /generation?id=%1 did not give a cost after %2 tries (last: %3)"_s.arg(ex->usage.generationId)
+                                   .arg(attempt + 1)
+                                   .arg(status ? QString::number(status) : reply->errorString()));
+            finishExchange(ex);
         });
     });
 }
@@ -748,9 +800,10 @@ QByteArray Gateway::rewrapError(InferenceApi api, int status, const QByteArray &
 void Gateway::models(HttpConnection *connection, const Member &member)
 {
     const auto tier = std::find_if(m_tiers.cbegin(), m_tiers.cend(), [&](const Tier &t) { return t.name == member.tier; });
-    if (tier == m_tiers.cend())
-        return refuse(connection, InferenceApi::ChatCompletions, 403, u"%1 has no known tier, so no model is allowed."_s.arg(member.name));
     const HttpHeaders budget = budgetHeaders(member);
+    if (tier == m_tiers.cend())
+        return refuse(connection, InferenceApi::ChatCompletions, 403, u"%1 has no known tier, so no model is allowed."_s.arg(member.name),
+                      budget);
     auto answer = [connection = QPointer<HttpConnection>(connection), t = *tier, budget](const QJsonArray &all) {
         if (!connection)
             return;

@@ -85,6 +85,7 @@ public:
     // shutdown and tests. Serving flushes on its own, off this thread.
     bool flush(QString *error);
     int costLookupsPending() const { return m_lookups; }
+    int unsettled() const { return int(m_open.size()); } // requests sent whose cost is not yet known
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
 
 Q_SIGNALS:
@@ -105,7 +106,7 @@ private:
     {
         const Member *member = nullptr;
         QString token;
-        int status = 0; // a refusal: 401
+        int status = 0; // a refusal: 401, or 503 when the database cannot say
         QString message;
     };
 
@@ -121,7 +122,8 @@ private:
     void refuse(HttpConnection *connection, InferenceApi api, int status, const QString &message, HttpHeaders headers = {});
     HttpHeaders budgetHeaders(const Member &member) const;
     void settle(const std::shared_ptr<Exchange> &ex);
-    void lookUpCost(const QString &member, const QString &generationId, int attempt);
+    void lookUpCost(const std::shared_ptr<Exchange> &ex, int attempt);
+    void finishExchange(const std::shared_ptr<Exchange> &ex); // its cost is known (or given up): its place is free
     void record(const QString &member, double cost);
     void giveUp(const QString &member, const QString &why);
     QByteArray rewrapError(InferenceApi api, int status, const QByteArray &upstreamBody, const QString &token) const;
@@ -130,7 +132,8 @@ private:
     void rollDay();
     void flushSoon();
     void reloadSoon();
-    bool tokenStillValid(const QString &hash, const QString &member);
+    enum class TokenCheck { Valid, Revoked, Unreadable };
+    TokenCheck tokenStillValid(const QString &hash, const QString &member, QString *error);
     void drainJobs();
 
     Store *m_store;
@@ -150,6 +153,11 @@ private:
     QMap<QDate, Usage> m_unflushed;                // recorded here, not yet handed to a write
     QList<std::shared_ptr<FlushBatch>> m_flushing; // handed to the database thread
     QHash<QString, int> m_inFlight;
+    // Requests sent and not yet charged (answers under way, costs being looked up): each holds its
+    // member's place in flight until then, and the gateway's end gives up on each, out loud.
+    QHash<const Exchange *, std::shared_ptr<Exchange>> m_open;
+    QString m_statusShown;    // the last status written, without its time
+    QDateTime m_statusShownAt;
     QStringList m_releases;   // shared budget: reservations to drop with the next write
     QSet<QString> m_reserved; // shared budget: reservations held by requests under way
     QHash<QString, std::deque<qint64>> m_recentRequests; // per member, ms since epoch, last minute

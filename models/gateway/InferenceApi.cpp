@@ -169,6 +169,36 @@ PolicyOutcome applyRequestPolicy(InferenceApi api, const QList<Tier> &tiers, con
         body.insert("plugins"_L1, plugins);
     }
 
+    // A preset carries its own model and fallbacks, decided at OpenRouter where the tier cannot see
+    // them: a tier with an allowlist refuses it.
+    if (tier && !tier->isUnrestricted() && body.contains("preset"_L1))
+        return refuse(403, u"The %1 tier allows only the models it names, so a request cannot use a preset."_s.arg(tier->name));
+
+    // Server tools that call a model of their own (OpenRouter's advisor and fusion tools, the
+    // Anthropic-format advisor) name it in the tool: each model named there is judged like
+    // `model`, and a disallowed one refuses the request (a tool is not optional the way a
+    // fallback is). Function tools describe parameters with a JSON schema, whose "model" is an
+    // object, not a model id, so only strings count.
+    if (tier && !tier->isUnrestricted() && body.contains("tools"_L1)) {
+        const QJsonArray tools = body.value("tools"_L1).toArray();
+        for (const QJsonValue &t : tools) {
+            const QJsonObject tool = t.toObject();
+            for (const QJsonObject &holder : {tool, tool.value("parameters"_L1).toObject()}) {
+                QStringList named;
+                if (holder.value("model"_L1).isString())
+                    named << holder.value("model"_L1).toString();
+                for (const QJsonValue &m : holder.value("models"_L1).toArray()) {
+                    if (m.isString())
+                        named << m.toString();
+                }
+                for (const QString &m : std::as_const(named)) {
+                    if (applyModelPolicy(tiers, member.tier, m).outcome != ModelDecision::Outcome::Allowed)
+                        return refuse(403, u"The %1 tier does not allow %2, which a tool of this request would call."_s.arg(tier->name, m));
+                }
+            }
+        }
+    }
+
     // Provider routing names providers (only, order, ignore), never models: it is kept, but a value
     // of the wrong type is refused here rather than passed on for OpenRouter to read some other way.
     if (body.contains("provider"_L1)) {

@@ -14,7 +14,15 @@ std::optional<double> costOf(const QJsonObject &answer, bool *invalid)
                                                           : answer.value("response"_L1).toObject().value("usage"_L1).toObject();
     if (!usage.contains("cost"_L1) || usage.value("cost"_L1).isNull())
         return std::nullopt;
-    return checkedCost(usage.value("cost"_L1), invalid);
+    std::optional<double> cost = checkedCost(usage.value("cost"_L1), invalid);
+    // With the team's own provider key (BYOK), usage.cost is OpenRouter's fee and the provider's
+    // charge comes apart: both are money the team spends.
+    const QJsonValue upstream = usage.value("cost_details"_L1).toObject().value("upstream_inference_cost"_L1);
+    if (cost && usage.value("is_byok"_L1).toBool() && upstream.isDouble()) {
+        const std::optional<double> provider = checkedCost(upstream, invalid);
+        cost = provider ? std::optional<double>(*cost + *provider) : std::nullopt;
+    }
+    return cost;
 }
 
 QString generationIdOf(const QJsonObject &answer)

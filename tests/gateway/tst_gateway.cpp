@@ -436,11 +436,18 @@ private Q_SLOTS:
     void anAnswerWithoutACostIsLookedUpByItsGeneration()
     {
         // OpenRouter knows the generation a moment after answering: the first look finds nothing.
+        // Until the cost is known the request keeps its place in flight (the overshoot bound).
+        Gateway::Settings s;
+        s.costLookupDelaysMs = {300, 300, 300};
+        startGateway(s);
         QSignalSpy recorded(m_gateway.get(), &Gateway::recorded);
         const Answer a = call(u"ent"_s, u"test/no-usage"_s);
         QCOMPARE(a.status, 200);
         QVERIFY(!a.body.contains("\"cost\""));
+        QCOMPARE(m_gateway->status().inFlight, 1);
+        QCOMPARE(m_gateway->unsettled(), 1);
         QTRY_COMPARE(recorded.size(), 1);
+        QCOMPARE(m_gateway->status().inFlight, 0);
         QCOMPARE(recorded.at(0).at(1).toDouble(), 0.02);
         QVERIFY(m_fake->countRequests("GET", u"/generation"_s) >= 2);
         QCOMPARE(m_gateway->status().uncostedToday, 0);
@@ -489,12 +496,23 @@ private Q_SLOTS:
         const int upstream = upstreamChats();
         const QJsonObject onlyO3{{"id"_L1, u"auto-router"_s}, {"allowed_models"_L1, QJsonArray{u"openai/o3"_s}}};
         QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"plugins"_L1, QJsonArray{onlyO3}}}))).status, 403);
+        // A server tool that calls a model of its own, and a preset, are judged too.
+        const QJsonObject advisor{{"type"_L1, u"openrouter:advisor"_s}, {"parameters"_L1, QJsonObject{{"model"_L1, u"anthropic/claude-opus-4"_s}}}};
+        QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"tools"_L1, QJsonArray{advisor}}}))).status, 403);
+        QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"preset"_L1, u"team-default"_s}}))).status, 403);
+        const QJsonObject function{{"type"_L1, u"function"_s},
+                                   {"function"_L1, QJsonObject{{"name"_L1, u"pick"_s},
+                                                               {"parameters"_L1, QJsonObject{{"type"_L1, u"object"_s},
+                                                                                             {"properties"_L1, QJsonObject{{"model"_L1, QJsonObject{{"type"_L1, u"string"_s}}}}}}}}}};
+        QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"tools"_L1, QJsonArray{function}}}))).status, 200);
+        const int afterTools = upstreamChats();
         // Fields read two ways are refused rather than guessed: "stream": 1 would stream upstream
         // while looking like a plain answer here.
         QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"stream"_L1, 1}}))).status, 400);
         QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"provider"_L1, u"x"_s}}))).status, 400);
         QCOMPARE(finish(send(token, json({{"model"_L1, mini}, {"messages"_L1, messages}, {"models"_L1, u"openai/o3"_s}}))).status, 400);
-        QCOMPARE(upstreamChats(), upstream);
+        QCOMPARE(upstreamChats(), afterTools);
+        QCOMPARE(afterTools, upstream + 1); // of the refused ones, none went upstream
     }
 
     void nothingAClientSendsCanForgeAHeader()
