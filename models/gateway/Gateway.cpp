@@ -667,7 +667,10 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
             ex->usage.feed(rest + '\n');
             if (present) {
                 ex->client->writeChunk(rest);
-                ex->client->endStream();
+                if (reply->error() == QNetworkReply::NoError)
+                    ex->client->endStream();
+                else
+                    ex->client->abortStream(); // cut upstream: the client must not take it for whole
             }
             return settle(ex);
         }

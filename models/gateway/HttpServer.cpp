@@ -624,6 +624,15 @@ void HttpConnection::writeChunk(const QByteArray &data)
     send(out);
 }
 
+void HttpConnection::abortStream()
+{
+    if (!m_streaming)
+        return;
+    m_streaming = false;
+    m_closeAfter = true;
+    m_socket->disconnectFromHost(); // what was sent still goes out; the last chunk never does
+}
+
 void HttpConnection::endStream()
 {
     if (!m_streaming)

@@ -102,6 +102,9 @@ public:
     void beginStream(int status, const HttpHeaders &headers);
     void writeChunk(const QByteArray &data);
     void endStream();
+    // Ends a stream that was cut short upstream by dropping the connection: without the last
+    // chunk, the client sees a truncated answer instead of one that looks complete.
+    void abortStream();
     bool isOpen() const;
     QHostAddress peer() const;
     qint64 pendingOutput() const; // bytes written but not yet sent

@@ -685,6 +685,27 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(u"check"_s);
     }
 
+    void aStreamCutUpstreamIsCutForTheClientAndSaid()
+    {
+        // The upstream drops the connection part-way: the client must not get a well-ended stream
+        // (it would take the half answer for all of it), and the request counts as not costed.
+        FakeOpenRouter::Fault cut;
+        cut.status = 200;
+        cut.headers = {{"Content-Type", "text/event-stream"}};
+        cut.body = "data: {\"id\":\"gen-cut\",\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+                   "data: {\"id\":\"gen-cut\",\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n";
+        cut.truncate = true;
+        m_fake->failNext("POST", u"/chat/completions"_s, cut, 1);
+        QSignalSpy uncosted(m_gateway.get(), &Gateway::uncosted);
+        const QByteArray got = rawUntil(post(u"/chat/completions"_s, chat(u"openai/gpt-4o"_s, true),
+                                             "Authorization: Bearer " + m_tokens.value(u"ent"_s).toUtf8()));
+        QVERIFY2(got.startsWith("HTTP/1.1 200"), got.constData());
+        QVERIFY2(got.contains("Hel"), got.constData());
+        QVERIFY2(!got.endsWith("0\r\n\r\n"), got.constData());
+        QTRY_COMPARE(uncosted.size(), 1);
+        QCOMPARE(m_gateway->status().inFlight, 0);
+    }
+
     void upstreamDownOrSilentIsAClearGatewayError()
     {
         Gateway::Settings s;
