@@ -566,6 +566,50 @@ private Q_SLOTS:
         QCOMPARE(must(store->spend().spentOn(u"ann"_s, day)), 1.625);
     }
 
+    void gatewayReservationsHoldAcrossConnections()
+    {
+        // orteam-gateway --shared-budget: two gateways (two connections) reserve requests for one
+        // member in the database; the in-flight cap and the budget hold across both.
+        const DbLocation where = freshLocation();
+        Store a, b;
+        QVERIFY_OK(a.open(where));
+        QVERIFY_OK(b.open(where));
+        using Outcome = UsageRepository::Admission::Outcome;
+        const QDate day(2026, 11, 29);
+        const QDateTime now(day, QTime(12, 0), Qt::UTC);
+        const QDateTime stale = now.addSecs(-600);
+        auto reserve = [&](Store &s, const QString &id, std::optional<double> limit = 1.0) {
+            return must(s.usage().reserve(id, u"ann"_s, day, limit, 2, now, stale));
+        };
+        QCOMPARE(reserve(a, u"r1"_s).outcome, Outcome::Admitted);
+        QCOMPARE(reserve(b, u"r2"_s).outcome, Outcome::Admitted);
+        const auto third = reserve(a, u"r3"_s);
+        QCOMPARE(third.outcome, Outcome::TooManyInFlight);
+        QCOMPARE(third.inFlight, 2);
+        // Released in the same write as the usage they became: the budget is now spent.
+        QVERIFY_OK(b.transaction([&]() -> Status {
+            if (Status s = b.usage().recordUsageBatch(day, {{u"ann"_s, {1.25, 2}}}); !s)
+                return s;
+            return b.usage().releaseReservations({u"r1"_s, u"r2"_s});
+        }));
+        const auto over = reserve(a, u"r4"_s);
+        QCOMPARE(over.outcome, Outcome::OverBudget);
+        QCOMPARE(over.spent, 1.25);
+        QCOMPARE(reserve(a, u"r5"_s, std::nullopt).outcome, Outcome::Admitted); // no limit
+        // A gateway that died leaves its rows; they expire once older than the stale time.
+        QCOMPARE(reserve(b, u"r6"_s, std::nullopt).outcome, Outcome::Admitted);
+        QCOMPARE(reserve(b, u"r7"_s, std::nullopt).outcome, Outcome::TooManyInFlight);
+        const auto later = must(b.usage().reserve(u"r8"_s, u"ann"_s, day, std::nullopt, 2, now.addSecs(3600), now.addSecs(1)));
+        QCOMPARE(later.outcome, Outcome::Admitted);
+        QCOMPARE(later.inFlight, 0);
+        // A reservation that fails at any statement leaves nothing behind.
+        const int statements = failEachStatement(a, [&]() -> Status {
+            const auto r = a.usage().reserve(u"r9"_s, u"bo"_s, day, 1.0, 2, now, stale);
+            return r ? Status() : Status(r.error());
+        });
+        QVERIFY(statements >= 5);
+    }
+
     void spendRollupsFollowEveryWrite()
     {
         // The Spend page reads the team's days and members' months from rollups kept by triggers;
