@@ -385,13 +385,13 @@ std::optional<HttpAnswer> Gateway::checkHead(const HttpRequest &head)
         return answer(404, u"Not Found"_s);
     if (!route.methodOk)
         return answer(405, u"Method Not Allowed"_s);
-    const Caller caller = identify(head);
+    const Caller caller = identify(head, true);
     if (!caller.member)
         return answer(caller.status, caller.message);
     return std::nullopt;
 }
 
-Gateway::TokenCheck Gateway::tokenStillValid(const QString &hash, const QString &member, QString *error)
+Gateway::TokenCheck Gateway::tokenStillValid(const QString &hash, const QString &member, bool head, QString *error)
 {
     // Revocation and offboarding count from the next request. SQLite says cheaply whether anyone
     // committed anything since a token was last confirmed; only then is the token's one row read
@@ -404,6 +404,13 @@ Gateway::TokenCheck Gateway::tokenStillValid(const QString &hash, const QString 
         m_confirmedAt = counter;
         m_confirmed.clear();
         reloadSoon(); // a tier or a limit may have changed too
+    }
+    const qint64 now = m_clock().toMSecsSinceEpoch();
+    if (!counter && !head) {
+        // The body of a request whose head was confirmed a moment ago: that check stands for it.
+        const qint64 confirmed = m_confirmedOnHead.take(hash);
+        if (confirmed > 0 && now - confirmed < 1000)
+            return TokenCheck::Valid;
     }
     const Result<QString> owner = m_store->governance().activeMemberOfGatewayToken(hash);
     if (!owner) {
@@ -420,11 +427,15 @@ Gateway::TokenCheck Gateway::tokenStillValid(const QString &hash, const QString 
         if (m_confirmed.size() >= MaxConfirmedTokens)
             m_confirmed.clear();
         m_confirmed.insert(hash);
+    } else if (head) {
+        if (m_confirmedOnHead.size() >= MaxConfirmedTokens)
+            m_confirmedOnHead.clear();
+        m_confirmedOnHead.insert(hash, now);
     }
     return TokenCheck::Valid;
 }
 
-Gateway::Caller Gateway::identify(const HttpRequest &request)
+Gateway::Caller Gateway::identify(const HttpRequest &request, bool head)
 {
     Caller c;
     // Bearer for OpenAI-style clients (and Anthropic's with authToken), x-api-key for Anthropic's
@@ -464,7 +475,7 @@ Gateway::Caller Gateway::identify(const HttpRequest &request)
     const auto member = m_members.constFind(name);
     QString error;
     const TokenCheck check = name.isEmpty() || member == m_members.cend() || !member->active ? TokenCheck::Revoked
-                                                                                             : tokenStillValid(hash, name, &error);
+                                                                                             : tokenStillValid(hash, name, head, &error);
     if (check == TokenCheck::Unreadable) {
         c.status = 503;
         c.message = u"The team database cannot be read to check the token, so nothing is let through: "_s + error;
@@ -486,7 +497,7 @@ void Gateway::handle(HttpConnection *connection, const HttpRequest &request)
     if (!route.known || !route.methodOk) // answered by checkHead already; kept for a server without it
         return connection->respond(route.known ? 405 : 404, {{"Content-Type", Json}},
                                    apiErrorBody(route.api, route.known ? 405 : 404, route.known ? u"Method Not Allowed"_s : u"Not Found"_s));
-    const Caller caller = identify(request);
+    const Caller caller = identify(request, false);
     if (!caller.member)
         return refuse(connection, route.api, caller.status, caller.message);
     if (route.models)

@@ -111,7 +111,7 @@ private:
     };
 
     std::optional<HttpAnswer> checkHead(const HttpRequest &head);
-    Caller identify(const HttpRequest &request);
+    Caller identify(const HttpRequest &request, bool head);
     void handle(HttpConnection *connection, const HttpRequest &request);
     void forward(HttpConnection *connection, InferenceApi api, const HttpRequest &request, const Member &member,
                  const QString &token);
@@ -133,7 +133,7 @@ private:
     void flushSoon();
     void reloadSoon();
     enum class TokenCheck { Valid, Revoked, Unreadable };
-    TokenCheck tokenStillValid(const QString &hash, const QString &member, QString *error);
+    TokenCheck tokenStillValid(const QString &hash, const QString &member, bool head, QString *error);
     void drainJobs();
 
     Store *m_store;
@@ -170,6 +170,9 @@ private:
     // last confirmed; a token is confirmed again (one indexed row) after anything changed.
     std::optional<qint64> m_confirmedAt;
     QSet<QString> m_confirmed;
+    // PostgreSQL: tokens confirmed on a request's head (ms since epoch), so the same request's
+    // body is not checked a second time.
+    QHash<QString, qint64> m_confirmedOnHead;
     QJsonArray m_modelCache;
     QDateTime m_modelCacheAt;
     QDateTime m_lastTokenReload;

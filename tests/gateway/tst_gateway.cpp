@@ -4,6 +4,7 @@
 #include "FakeOpenRouter.h"
 #include "Gateway.h"
 #include "Store.h"
+#include "TestDatabase.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -25,7 +26,8 @@ class TestGateway : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<QTemporaryDir> m_dir;
+    orteam::test::TestDatabases m_databases; // a SQLite file, or PostgreSQL (tst_gateway_postgres)
+    DbLocation m_where;
     std::unique_ptr<FakeOpenRouter> m_fake;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<QNetworkAccessManager> m_upstreamNetwork;
@@ -130,14 +132,14 @@ class TestGateway : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
         m_fake = std::make_unique<FakeOpenRouter>();
         m_fake->setChatKey(u"sk-or-shared"_s);
         m_fake->setChatCost(0.02);
         QVERIFY(m_fake->start());
         m_store = std::make_unique<Store>();
         QString error;
-        const Status opened = m_store->open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error));
+        m_where = m_databases.fresh();
+        const Status opened = m_store->open(m_where);
         QVERIFY2(opened.ok(), qPrintable(opened.errorText()));
         Tier strict{u"strict"_s, 1.0, QStringList{u"openai/gpt-4o-mini"_s}, QString(), {}};
         QVERIFY(m_store->team().saveTier(strict).ok());
@@ -160,7 +162,6 @@ private Q_SLOTS:
         m_upstreamNetwork.reset();
         m_store.reset();
         m_fake.reset();
-        m_dir.reset();
     }
 
     void refusalsComeInOrderAndNeverReachUpstream()
@@ -541,7 +542,7 @@ private Q_SLOTS:
         QCOMPARE(call(u"sid"_s, u"openai/gpt-4o-mini"_s).status, 200);
         Store cli;
         QString error;
-        QVERIFY(cli.open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error)).ok());
+        QVERIFY(cli.open(m_where).ok());
         QVERIFY(cli.governance().revokeGatewayTokens(u"ann"_s).ok());
         QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 401);
         Result<Member> sid = cli.team().member(u"sid"_s);
@@ -598,12 +599,12 @@ private Q_SLOTS:
     void aLockedDatabaseDoesNotStopServing()
     {
         // Usage is written on the gateway's database thread: while another process holds the
-        // write lock (up to SQLite's 10 s busy wait), requests are still answered at once.
-        QSqlDatabase locker = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"locker"_s);
-        locker.setDatabaseName(m_dir->filePath(u"team.db"_s));
-        QVERIFY(locker.open());
-        QSqlQuery(locker).exec(u"BEGIN IMMEDIATE"_s);
-        QVERIFY(QSqlQuery(locker).exec(u"INSERT INTO team_settings (name, value) VALUES ('lock', 'held')"_s));
+        // write lock (up to SQLite's 10 s busy wait; on PostgreSQL, a lock on the usage table for
+        // as long as it is held), requests are still answered at once.
+        QSqlDatabase locker = orteam::test::TestDatabases::rawConnection(m_where, u"locker"_s);
+        QVERIFY(QSqlQuery(locker).exec(m_databases.postgres() ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s));
+        QVERIFY(QSqlQuery(locker).exec(m_databases.postgres() ? u"LOCK TABLE user_usage IN EXCLUSIVE MODE"_s
+                                                              : u"INSERT INTO team_settings (name, value) VALUES ('lock', 'held')"_s));
         QSignalSpy recorded(m_gateway.get(), &Gateway::recorded);
         QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
         QTest::qWait(200); // a flush is now waiting for the lock on the database thread
@@ -628,7 +629,7 @@ private Q_SLOTS:
         startGateway(s);
         Store secondStore;
         QString error;
-        QVERIFY(secondStore.open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error)).ok());
+        QVERIFY(secondStore.open(m_where).ok());
         s.upstream = QUrl(m_fake->baseUrl());
         s.upstreamKey = u"sk-or-shared"_s;
         s.flushMs = 50;
@@ -673,9 +674,7 @@ private Q_SLOTS:
         QCOMPARE(spent, served * 0.02);
         QVERIFY(served < 10);
         // Every reservation went with the usage it became.
-        QSqlDatabase check = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
-        check.setDatabaseName(m_dir->filePath(u"team.db"_s));
-        QVERIFY(check.open());
+        QSqlDatabase check = orteam::test::TestDatabases::rawConnection(m_where, u"check"_s);
         QSqlQuery left(u"SELECT COUNT(*) FROM gateway_reservations"_s, check);
         QVERIFY(left.next());
         QCOMPARE(left.value(0).toInt(), 0);
