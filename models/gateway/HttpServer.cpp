@@ -175,6 +175,7 @@ bool parseHead(QByteArrayView head, qint64 maxBody, HttpParse &p)
     r.method = method.toByteArray();
     r.target = target.toByteArray();
     r.keepAlive = !http10;
+    r.http10 = http10;
 
     std::optional<qint64> length;
     bool host = false;
@@ -506,6 +507,7 @@ void HttpConnection::dispatch()
     m_phase = Phase::Busy;
     m_deadline.stop();
     m_closeAfter = !m_request.keepAlive;
+    m_answeringHttp10 = m_request.http10;
     const HttpRequest r = std::move(m_request);
     Q_EMIT request(this, r);
 }
@@ -601,10 +603,16 @@ void HttpConnection::beginStream(int status, const HttpHeaders &headers)
     if (m_phase != Phase::Busy || m_streaming)
         return;
     m_streaming = true;
+    // HTTP/1.0 has no chunked encoding (RFC 9112 forbids sending it): the stream goes as plain
+    // bytes and its end is the connection's end.
+    m_rawStream = m_answeringHttp10;
+    if (m_rawStream)
+        m_closeAfter = true;
     QByteArray out;
     out.reserve(160);
     appendHead(out, status, headers);
-    out += "Transfer-Encoding: chunked\r\n";
+    if (!m_rawStream)
+        out += "Transfer-Encoding: chunked\r\n";
     if (m_closeAfter)
         out += "Connection: close\r\n";
     out += "\r\n";
@@ -615,6 +623,8 @@ void HttpConnection::writeChunk(const QByteArray &data)
 {
     if (!m_streaming || data.isEmpty())
         return;
+    if (m_rawStream)
+        return send(data);
     QByteArray out;
     out.reserve(data.size() + 20);
     appendNumber(out, data.size(), 16);
@@ -637,7 +647,8 @@ void HttpConnection::endStream()
 {
     if (!m_streaming)
         return;
-    send(QByteArrayLiteral("0\r\n\r\n"));
+    if (!m_rawStream)
+        send(QByteArrayLiteral("0\r\n\r\n"));
     m_streaming = false;
     finishAnswer();
 }

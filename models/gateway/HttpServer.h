@@ -24,6 +24,7 @@ struct HttpRequest
     QList<std::pair<QByteArray, QByteArray>> headers;
     QByteArray body;
     bool keepAlive = true;
+    bool http10 = false; // an HTTP/1.0 client cannot read chunked encoding
 
     QByteArray header(const QByteArray &lowerCaseName) const;
     QByteArray path() const; // the target without its query
@@ -159,6 +160,8 @@ private:
     Phase m_phase = Phase::Idle;
     bool m_streaming = false;
     bool m_closeAfter = false;
+    bool m_answeringHttp10 = false;
+    bool m_rawStream = false; // streaming to an HTTP/1.0 client: plain bytes, ended by closing
     bool m_pumping = false;
     bool m_highWater = false;
     bool m_linger = false; // refused with unread input: half-close and drain, so the client reads the answer

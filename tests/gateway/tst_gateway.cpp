@@ -296,6 +296,13 @@ private Q_SLOTS:
         const QByteArray both = raw(one + "GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QVERIFY2(both.startsWith("HTTP/1.1 200"), both.constData());
         QVERIFY(both.indexOf("HTTP/1.1 404") > both.indexOf("Hello from openai/gpt-4o-mini."));
+        // An HTTP/1.0 client cannot read chunked encoding: its stream comes as plain bytes, ended
+        // by the connection's end.
+        const QByteArray streamBody = chat(u"openai/gpt-4o-mini"_s, true);
+        const QByteArray old = raw("POST /api/v1/chat/completions HTTP/1.0\r\nAuthorization: Bearer " + token
+                                   + "\r\nContent-Length: " + QByteArray::number(streamBody.size()) + "\r\n\r\n" + streamBody);
+        QVERIFY2(old.startsWith("HTTP/1.1 200") && !old.contains("Transfer-Encoding"), old.constData());
+        QVERIFY2(old.trimmed().endsWith("data: [DONE]"), old.constData());
         QCOMPARE(call(u"ann"_s, u"openai/gpt-4o-mini"_s).status, 200); // still serving
     }
 
