@@ -22,7 +22,7 @@ fail() { echo "package check FAILED: $*"; exit 1; }
 version=$(/usr/bin/orteam-cli --version)
 echo "installed: $version"
 [[ $version == "orteam-cli $(dpkg-deb --field "$deb" Version) ("* ]] || fail "orteam-cli --version says '$version'"
-/usr/bin/orteam-gateway --help | grep -q "OpenAI-compatible" || fail "installed orteam-gateway --help"
+/usr/bin/orteam-gateway --help | grep -q "Anthropic Messages" || fail "installed orteam-gateway --help"
 shot=$(mktemp --suffix=.png)
 QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=$(mktemp -d) /usr/bin/orteam --demo --screenshot "$shot" 2>/dev/null \
     || fail "installed orteam --demo --screenshot"
