@@ -83,9 +83,9 @@ QList<Alert> currentAlerts(const AlertInput &input)
         const Member *m = members.value(use.member);
         if (!m || !m->active)
             continue;
-        const auto tier = std::find_if(input.tiers.cbegin(), input.tiers.cend(), [m](const Tier &t) { return t.name == m->tier; });
+        const Tier *tier = findTier(input.tiers, m->tier);
         // A member without a known tier has no allowlist to break (the Team page flags the tier).
-        if (tier == input.tiers.cend() || tier->isUnrestricted() || tier->allowedModels->contains(use.model))
+        if (!tier || tier->isUnrestricted() || tier->allowedModels->contains(use.model))
             continue;
         Alert a;
         a.kind = Alert::Kind::OutsideTier;

@@ -42,15 +42,18 @@ QString memberNameProblem(const QString &name)
     return {};
 }
 
+const Tier *findTier(const QList<Tier> &tiers, const QString &name)
+{
+    const auto it = std::find_if(tiers.cbegin(), tiers.cend(), [&](const Tier &t) { return t.name == name; });
+    return it == tiers.cend() ? nullptr : &*it;
+}
+
 std::optional<double> effectiveDailyLimit(const Member &member, const QList<Tier> &tiers)
 {
     if (member.dailyLimitOverride)
         return member.dailyLimitOverride;
-    for (const Tier &t : tiers) {
-        if (t.name == member.tier)
-            return t.defaultDailyLimit;
-    }
-    return std::nullopt;
+    const Tier *tier = findTier(tiers, member.tier);
+    return tier ? tier->defaultDailyLimit : std::nullopt;
 }
 
 bool withinDailyBudget(std::optional<double> spentToday, std::optional<double> dailyLimit)
@@ -63,11 +66,7 @@ bool withinDailyBudget(std::optional<double> spentToday, std::optional<double> d
 ModelDecision applyModelPolicy(const QList<Tier> &tiers, const QString &tierName, const QString &requestedModel)
 {
     ModelDecision d;
-    const Tier *tier = nullptr;
-    for (const Tier &t : tiers) {
-        if (t.name == tierName)
-            tier = &t;
-    }
+    const Tier *tier = findTier(tiers, tierName);
     if (!tier) {
         d.reason = u"Unknown tier \"%1\": no model is allowed until the member has a known tier."_s.arg(tierName);
         return d;

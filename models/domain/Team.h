@@ -54,6 +54,9 @@ QString memberNameProblem(const QString &name);
 // acceptable, else a sentence saying why not.
 QString memberEmailProblem(const QString &email);
 
+// The tier called `name`, or null when there is none (tier names are unique).
+const Tier *findTier(const QList<Tier> &tiers, const QString &name);
+
 // The member's daily budget: their own override, else their tier's default, else none.
 std::optional<double> effectiveDailyLimit(const Member &member, const QList<Tier> &tiers);
 

@@ -29,6 +29,12 @@ const QByteArray Json = "application/json";
 constexpr qint64 MaxClientBacklog = 4 * 1024 * 1024; // streamed bytes a slow client may leave unread
 constexpr int MaxConfirmedTokens = 10'000;
 
+QString overBudget(const QString &member, double spent, double limit)
+{
+    return u"%1 has spent %2 today (UTC), the whole daily budget of %3; it starts again at 00:00 UTC."_s.arg(
+        member, formatUsd(spent), formatUsd(limit));
+}
+
 bool isModelsPath(QByteArrayView path) { return path == "/api/v1/models" || path == "/v1/models"; }
 
 QByteArray amount(double usd) { return QByteArray::number(std::max(0.0, usd), 'g', 10); }
@@ -103,10 +109,9 @@ GatewayStatus Gateway::status() const
     return s;
 }
 
-namespace {
 // Everything a reload reads, read together: a gateway that had the members but not the tiers
 // would refuse (or admit) by a half-read team.
-struct TeamSnapshot
+struct Gateway::TeamSnapshot
 {
     QString error;
     QDate day;
@@ -116,7 +121,7 @@ struct TeamSnapshot
     QHash<QString, double> spend;
 };
 
-TeamSnapshot readTeam(Store &store, const QDate &day)
+Gateway::TeamSnapshot Gateway::readTeam(Store &store, const QDate &day)
 {
     TeamSnapshot s;
     s.day = day;
@@ -137,11 +142,14 @@ TeamSnapshot readTeam(Store &store, const QDate &day)
         s.spend.insert(name, spend.cost);
     return s;
 }
-} // namespace
 
 bool Gateway::reload(QString *error)
 {
-    const TeamSnapshot s = readTeam(*m_store, today());
+    return applyTeam(readTeam(*m_store, today()), error);
+}
+
+bool Gateway::applyTeam(const TeamSnapshot &s, QString *error)
+{
     if (!s.error.isEmpty()) {
         *error = s.error; // what it had stays in force until a reload succeeds
         return false;
@@ -163,14 +171,42 @@ void Gateway::reloadSoon()
     m_jobs->run<TeamSnapshot>(this, [day](Store &store) { return readTeam(store, day); },
                               [this](const TeamSnapshot &s) {
                                   m_reloadQueued = false;
-                                  if (!s.error.isEmpty())
-                                      return Q_EMIT problem(s.error);
-                                  m_tokens = s.tokens;
-                                  m_members = s.members;
-                                  m_tiers = s.tiers;
-                                  if (s.day == m_day)
-                                      m_storedSpend = s.spend;
+                                  QString error;
+                                  if (!applyTeam(s, &error))
+                                      Q_EMIT problem(error);
                               });
+}
+
+namespace {
+// One write: the usage of each day and the reservations it ends, all or nothing.
+Status writeUsage(Store &store, const QMap<QDate, QHash<QString, std::pair<double, qint64>>> &days, const QStringList &releases)
+{
+    return store.transaction([&]() -> Status {
+        for (auto [day, usage] : days.asKeyValueRange()) {
+            if (Status s = store.usage().recordUsageBatch(day, usage); !s)
+                return s;
+        }
+        return store.usage().releaseReservations(releases);
+    });
+}
+} // namespace
+
+void Gateway::account(const FlushBatch &batch, bool written)
+{
+    // Written: today's part joins what the database has. Not: all of it waits for the next write.
+    if (!written)
+        m_releases += batch.releases;
+    for (auto [day, usage] : batch.days.asKeyValueRange()) {
+        for (auto [name, u] : usage.asKeyValueRange()) {
+            if (written && day == m_day) {
+                m_storedSpend[name] += u.first;
+            } else if (!written) {
+                auto &kept = m_unflushed[day][name];
+                kept.first += u.first;
+                kept.second += u.second;
+            }
+        }
+    }
 }
 
 void Gateway::flushSoon()
@@ -200,13 +236,7 @@ void Gateway::flushSoon()
     m_jobs->run<Status>(
         this,
         [batch, shown](Store &store) {
-            const Status saved = store.transaction([&]() -> Status {
-                for (auto [day, usage] : batch->days.asKeyValueRange()) {
-                    if (Status s = store.usage().recordUsageBatch(day, usage); !s)
-                        return s;
-                }
-                return store.usage().releaseReservations(batch->releases);
-            });
+            const Status saved = writeUsage(store, batch->days, batch->releases);
             if (saved)
                 batch->written = true;
             // The dashboard shows this in its status bar. A read-only or busy database must not
@@ -219,23 +249,11 @@ void Gateway::flushSoon()
         },
         [this, batch](const Status &saved) {
             m_flushing.removeOne(batch);
-            if (!saved)
-                m_releases += batch->releases;
-            else if (!m_releases.isEmpty())
-                QTimer::singleShot(0, this, &Gateway::flushSoon); // released while this write ran
-            for (auto [day, usage] : batch->days.asKeyValueRange()) {
-                for (auto [name, u] : usage.asKeyValueRange()) {
-                    if (saved && day == m_day) {
-                        m_storedSpend[name] += u.first;
-                    } else if (!saved) {
-                        auto &kept = m_unflushed[day][name]; // the next flush tries again
-                        kept.first += u.first;
-                        kept.second += u.second;
-                    }
-                }
-            }
+            account(*batch, saved.ok());
             if (!saved)
                 Q_EMIT problem(saved.errorText());
+            else if (!m_releases.isEmpty())
+                QTimer::singleShot(0, this, &Gateway::flushSoon); // released while this write ran
         });
 }
 
@@ -244,21 +262,8 @@ void Gateway::drainJobs()
     // Every job queued runs to its end before the queue is gone; their answers are not
     // delivered, so what each write did is read from its batch.
     m_jobs.reset();
-    for (const auto &batch : std::as_const(m_flushing)) {
-        if (!batch->written)
-            m_releases += batch->releases;
-        for (auto [day, usage] : batch->days.asKeyValueRange()) {
-            for (auto [name, u] : usage.asKeyValueRange()) {
-                if (batch->written && day == m_day) {
-                    m_storedSpend[name] += u.first;
-                } else if (!batch->written) {
-                    auto &kept = m_unflushed[day][name];
-                    kept.first += u.first;
-                    kept.second += u.second;
-                }
-            }
-        }
-    }
+    for (const auto &batch : std::as_const(m_flushing))
+        account(*batch, batch->written);
     m_flushing.clear();
     m_reloadQueued = false;
     m_jobs = std::make_unique<JobQueue>(m_store);
@@ -268,13 +273,7 @@ bool Gateway::flush(QString *error)
 {
     drainJobs();
     if (!m_unflushed.isEmpty() || !m_releases.isEmpty()) {
-        const Status saved = m_store->transaction([this]() -> Status {
-            for (auto [day, usage] : m_unflushed.asKeyValueRange()) {
-                if (Status s = m_store->usage().recordUsageBatch(day, usage); !s)
-                    return s;
-            }
-            return m_store->usage().releaseReservations(m_releases);
-        });
+        const Status saved = writeUsage(*m_store, m_unflushed, m_releases);
         if (!saved) {
             *error = saved.errorText();
             return false; // kept in memory: the next flush tries again
@@ -521,10 +520,7 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRe
     const std::optional<double> limit = effectiveDailyLimit(member, m_tiers);
     const double spent = spentToday(member.name);
     if (!withinDailyBudget(spent, limit))
-        return refuse(connection, api, 402,
-                      u"%1 has spent %2 today (UTC), the whole daily budget of %3; it starts again at 00:00 UTC."_s.arg(
-                          member.name, formatUsd(spent), formatUsd(*limit)),
-                      budget);
+        return refuse(connection, api, 402, overBudget(member.name, spent, *limit), budget);
     // 3. Requests per minute, when the team set a limit.
     const qint64 now = m_clock().toMSecsSinceEpoch();
     std::deque<qint64> &recent = m_recentRequests[member.name];
@@ -595,10 +591,7 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRe
                               u"The team database could not admit the request, so it was not sent: %1"_s.arg(admission.errorText()),
                               ex->extra);
             if (admission->outcome == Outcome::OverBudget)
-                return refuse(ex->client, ex->api, 402,
-                              u"%1 has spent %2 today (UTC), the whole daily budget of %3; it starts again at 00:00 UTC."_s.arg(
-                                  ex->member, formatUsd(admission->spent), formatUsd(*limit)),
-                              ex->extra);
+                return refuse(ex->client, ex->api, 402, overBudget(ex->member, admission->spent, *limit), ex->extra);
             refuse(ex->client, ex->api, 429,
                    u"%1 already has %2 requests in flight across the team's gateways (the most at once); try again when one ends."_s
                        .arg(ex->member)
@@ -813,9 +806,9 @@ QByteArray Gateway::rewrapError(InferenceApi api, int status, const QByteArray &
 
 void Gateway::models(HttpConnection *connection, const Member &member)
 {
-    const auto tier = std::find_if(m_tiers.cbegin(), m_tiers.cend(), [&](const Tier &t) { return t.name == member.tier; });
+    const Tier *tier = findTier(m_tiers, member.tier);
     const HttpHeaders budget = budgetHeaders(member);
-    if (tier == m_tiers.cend())
+    if (!tier)
         return refuse(connection, InferenceApi::ChatCompletions, 403, u"%1 has no known tier, so no model is allowed."_s.arg(member.name),
                       budget);
     auto answer = [connection = QPointer<HttpConnection>(connection), t = *tier, budget](const QJsonArray &all) {

@@ -95,6 +95,7 @@ Q_SIGNALS:
 
 private:
     struct Exchange;
+    struct TeamSnapshot;
     using Usage = QHash<QString, std::pair<double, qint64>>; // member → cost, requests
     struct FlushBatch
     {
@@ -131,6 +132,9 @@ private:
     QDate today() const { return m_clock().toUTC().date(); }
     void rollDay();
     void flushSoon();
+    void account(const FlushBatch &batch, bool written); // a write's outcome, into what is held
+    static TeamSnapshot readTeam(Store &store, const QDate &day);
+    bool applyTeam(const TeamSnapshot &snapshot, QString *error);
     void reloadSoon();
     enum class TokenCheck { Valid, Revoked, Unreadable };
     TokenCheck tokenStillValid(const QString &hash, const QString &member, bool head, QString *error);

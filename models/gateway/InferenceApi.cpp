@@ -36,15 +36,6 @@ const char *anthropicErrorType(int status)
     default: return status >= 500 ? "api_error" : "invalid_request_error";
     }
 }
-
-const Tier *findTier(const QList<Tier> &tiers, const QString &name)
-{
-    for (const Tier &t : tiers) {
-        if (t.name == name)
-            return &t;
-    }
-    return nullptr;
-}
 } // namespace
 
 std::optional<InferenceApi> inferenceApiForPath(QByteArrayView path)

@@ -2,6 +2,7 @@
 
 #include "Database.h"
 #include "Sql.h"
+#include "Team.h"
 
 #include <QMap>
 #include <QSet>
@@ -223,7 +224,7 @@ Result<UsageRepository::Admission> UsageRepository::reserve(const QString &id, c
         if (!row)
             return row.error();
         a.spent = *row ? spent.value(0).toDouble() : 0.0;
-        if (limit && a.spent >= *limit) {
+        if (!withinDailyBudget(a.spent, limit)) {
             a.outcome = Admission::Outcome::OverBudget;
             return {};
         }

@@ -107,6 +107,17 @@ class TestGateway : public QObject
     }
     static QByteArray json(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
     QJsonObject lastUpstreamBody() const { return QJsonDocument::fromJson(m_fake->requests().last().body).object(); }
+    // A chat completion the fake answers after `delayMs`, costing `cost`: requests that stay in
+    // flight long enough to overlap.
+    static FakeOpenRouter::Fault slowCompletion(int delayMs, double cost)
+    {
+        FakeOpenRouter::Fault slow;
+        slow.status = 200;
+        slow.delayMs = delayMs;
+        slow.body = R"({"id":"gen-slow","object":"chat.completion","model":"openai/gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"slow"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2,"cost":)"
+                    + QByteArray::number(cost) + "}}";
+        return slow;
+    }
     int upstreamChats() const { return m_fake->countRequests("POST", u"/chat/completions"_s); }
     void startGateway(Gateway::Settings s = {})
     {
@@ -202,11 +213,7 @@ private Q_SLOTS:
         // Ten at once from one member whose budget ($0.05) allows two and a half: the cap of 4 in
         // flight admits four (all under budget when admitted) and refuses six with 429; the spend
         // ends at $0.08, over the limit by $0.03 <= 4 x $0.02, the documented bound.
-        FakeOpenRouter::Fault slow;
-        slow.status = 200;
-        slow.delayMs = 300;
-        slow.body = R"({"id":"gen-slow","object":"chat.completion","model":"openai/gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"slow"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2,"cost":0.02}})";
-        m_fake->failNext("POST", u"/chat/completions"_s, slow, 10);
+        m_fake->failNext("POST", u"/chat/completions"_s, slowCompletion(300, 0.02), 10);
         QList<QNetworkReply *> replies;
         for (int i = 0; i < 10; ++i)
             replies << send(m_tokens.value(u"ann"_s), chat(u"openai/gpt-4o"_s));
@@ -310,11 +317,7 @@ private Q_SLOTS:
     {
         // The upstream goes on generating (and billing) after the client hangs up, so the gateway
         // reads the answer to its end: the slot stays taken until then, and the cost is charged.
-        FakeOpenRouter::Fault slow;
-        slow.status = 200;
-        slow.delayMs = 600;
-        slow.body = R"({"id":"gen-left","object":"chat.completion","model":"openai/gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"late"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2,"cost":0.03}})";
-        m_fake->failNext("POST", u"/chat/completions"_s, slow, 1);
+        m_fake->failNext("POST", u"/chat/completions"_s, slowCompletion(600, 0.03), 1);
         QSignalSpy recorded(m_gateway.get(), &Gateway::recorded);
         QNetworkReply *reply = send(m_tokens.value(u"ann"_s), chat(u"openai/gpt-4o"_s));
         QTRY_COMPARE(m_gateway->status().inFlight, 1);
@@ -650,11 +653,7 @@ private Q_SLOTS:
         };
 
         // Six at once, three to each: two in flight in all, whichever gateway they reached.
-        FakeOpenRouter::Fault slow;
-        slow.status = 200;
-        slow.delayMs = 400;
-        slow.body = R"({"id":"gen-slow","object":"chat.completion","model":"openai/gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"slow"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2,"cost":0.001}})";
-        m_fake->failNext("POST", u"/chat/completions"_s, slow, 6);
+        m_fake->failNext("POST", u"/chat/completions"_s, slowCompletion(400, 0.001), 6);
         QList<QNetworkReply *> replies;
         for (int i = 0; i < 6; ++i)
             replies << sendTo(i % 2 ? second.port() : m_gateway->port(), u"ent"_s);
