@@ -124,7 +124,8 @@ class TestGateway : public QObject
         m_gateway.reset();
         s.upstream = QUrl(m_fake->baseUrl());
         s.upstreamKey = u"sk-or-shared"_s;
-        s.flushMs = 50;
+        if (s.flushMs == Gateway::Settings().flushMs)
+            s.flushMs = 50;
         if (s.costLookupDelaysMs == Gateway::Settings().costLookupDelaysMs)
             s.costLookupDelaysMs = {20, 50, 100};
         m_gateway = std::make_unique<Gateway>(m_store.get(), m_upstreamNetwork.get(), s);
@@ -271,6 +272,43 @@ private Q_SLOTS:
         QVERIFY2(annSpent.ok(), qPrintable(annSpent.errorText()));
         QCOMPARE(annSpent.valueOr(-1), 0.0);
         QCOMPARE(m_store->spend().spentOn(u"sid"_s, today).valueOr(-1), 0.01);
+    }
+
+    void aWriteThatFailsHalfwayLosesNoUsage()
+    {
+        // Two days of usage in one write; the second day's statement fails: nothing of the write
+        // stays in the database, all of it stays in memory (still counted against the budget),
+        // and the next write saves it once. Only this test's flushes write.
+        Gateway::Settings settings;
+        settings.flushMs = 3'600'000;
+        startGateway(settings);
+        auto now = std::make_shared<QDateTime>(QDate(2026, 11, 29), QTime(23, 59, 59), Qt::UTC);
+        m_gateway->setClock([now] { return *now; });
+        QSignalSpy recorded(m_gateway.get(), &Gateway::recorded);
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        *now = now->addSecs(2);
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        QTRY_COMPARE(recorded.size(), 2);
+        QString error;
+        QVERIFY(m_gateway->flush(&error)); // whatever the database thread had, written or put back
+        QCOMPARE(m_store->spend().spentOn(u"ent"_s, QDate(2026, 11, 30)).valueOr(-1), 0.02);
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        *now = now->addSecs(-2); // a late answer of the day before, to make a write of two days
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200);
+        QTRY_COMPARE(recorded.size(), 4);
+        int statements = 0;
+        m_store->database().setFaultInjector([&statements](int, const QString &sql) {
+            return sql.contains(u"user_usage"_s) && ++statements == 2;
+        });
+        const bool flushed = m_gateway->flush(&error);
+        m_store->database().setFaultInjector({});
+        QVERIFY(!flushed);
+        QVERIFY2(error.contains(u"injected fault"_s), qPrintable(error));
+        QCOMPARE(m_store->spend().spentOn(u"ent"_s, QDate(2026, 11, 29)).valueOr(-1), 0.02);
+        QCOMPARE(m_store->spend().spentOn(u"ent"_s, QDate(2026, 11, 30)).valueOr(-1), 0.02);
+        QVERIFY2(m_gateway->flush(&error), qPrintable(error));
+        QCOMPARE(m_store->spend().spentOn(u"ent"_s, QDate(2026, 11, 29)).valueOr(-1), 0.04);
+        QCOMPARE(m_store->spend().spentOn(u"ent"_s, QDate(2026, 11, 30)).valueOr(-1), 0.04);
     }
 
     void aFailedReloadKeepsTheTeamItHadAndSaysWhy()
