@@ -1,5 +1,7 @@
 #include "KeyListController.h"
 
+#include "LifecycleService.h"
+
 #include "Money.h"
 #include "OpenRouterClient.h"
 #include "TeamService.h"
@@ -165,14 +167,7 @@ void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
 
 NewKeySpec KeyListController::replacementSpec(const ApiKey &key, const QDateTime &now)
 {
-    NewKeySpec spec;
-    spec.name = key.name;
-    spec.limit = key.limit;
-    spec.limitReset = key.limit ? key.limitReset : LimitReset::None;
-    spec.includeByokInLimit = key.includeByokInLimit;
-    if (key.expiresAt.isValid() && key.expiresAt > now)
-        spec.expiresAt = key.expiresAt;
-    return spec;
+    return orteam::replacementSpec(key, now);
 }
 
 void KeyListController::rotateKey(const QString &hash, QObject *context,

@@ -39,13 +39,14 @@ void KeyService::create(const NewKeySpec &spec, QObject *context, std::function<
 }
 
 void KeyService::update(const ApiKey &before, const KeyUpdate &update, QObject *context,
-                        std::function<void(const Done<ApiKey> &)> done)
+                        std::function<void(const Done<ApiKey> &)> done, const QString &why)
 {
     const QString action = actionFor(before, update);
-    m_client.updateKey(before.hash, update, context, [this, done, before, action](const ApiResult<ApiKey> &r) {
+    m_client.updateKey(before.hash, update, context, [this, done, before, action, why](const ApiResult<ApiKey> &r) {
         Done<ApiKey> d{r, {}};
         if (r.ok())
-            d.auditError = audit(action, r.value.name, before.name.isEmpty() ? QString() : auditSummary(before), auditSummary(r.value));
+            d.auditError = audit(action, r.value.name, before.name.isEmpty() ? QString() : auditSummary(before),
+                                 auditSummary(r.value) + (why.isEmpty() ? QString() : u", "_s + why));
         done(d);
     });
 }

@@ -33,8 +33,10 @@ public:
     };
 
     void create(const NewKeySpec &spec, QObject *context, std::function<void(const Done<json::CreatedKey> &)> done);
-    // `before` is the key as it was (for the audit entry and to name the action).
-    void update(const ApiKey &before, const KeyUpdate &update, QObject *context, std::function<void(const Done<ApiKey> &)> done);
+    // `before` is the key as it was (for the audit entry and to name the action); `why` (e.g. a
+    // rotation's schedule) goes into the audit entry.
+    void update(const ApiKey &before, const KeyUpdate &update, QObject *context, std::function<void(const Done<ApiKey> &)> done,
+                const QString &why = {});
     // `why` (e.g. "offboarding Ana") goes into the audit entry.
     void revoke(const ApiKey &key, QObject *context, std::function<void(const Done<bool> &)> done, const QString &why = {});
 

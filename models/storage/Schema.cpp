@@ -242,6 +242,33 @@ Status migrateTo5(Database &db)
         u"CREATE INDEX gateway_reservations_member ON gateway_reservations (member_name, reserved_at)"_s,
     });
 }
+
+// Version 6: key hygiene. key_use holds, per key, what its snapshots and activity showed of its
+// use (first and latest snapshot, the latest day with use), kept by UsageRepository as it writes
+// them, so "when was each of 10,000 keys last used" is one row per key however long the history.
+// key_rotations is the schedule of old keys being replaced. Existing history is summed up once.
+Status migrateTo6(Database &db)
+{
+    const QString money = db.moneyType();
+    return runAll(db, QStringList{
+        u"CREATE TABLE key_use (key_hash TEXT PRIMARY KEY, first_day TEXT, first_usage %1, last_day TEXT, "
+        "last_usage %1, used_day TEXT, activity_day TEXT)"_s.arg(money),
+        u"CREATE TABLE key_rotations (old_hash TEXT PRIMARY KEY, old_name TEXT NOT NULL, new_hash TEXT NOT NULL, "
+        "rotated_at TEXT NOT NULL, disable_at TEXT, revoke_at TEXT, state TEXT NOT NULL, note TEXT NOT NULL DEFAULT '')"_s,
+        // A snapshot shows use when its daily counter is above zero or its lifetime counter rose
+        // since the snapshot before it.
+        u"INSERT INTO key_use (key_hash, first_day, first_usage, last_day, last_usage, used_day) "
+        "SELECT key_hash, MIN(day), MAX(CASE WHEN first_rank = 1 THEN usage END), MAX(day), "
+        "MAX(CASE WHEN last_rank = 1 THEN usage END), MAX(CASE WHEN usage_daily > 0 OR usage > previous THEN day END) "
+        "FROM (SELECT key_hash, day, usage, usage_daily, LAG(usage) OVER (PARTITION BY key_hash ORDER BY day) AS previous, "
+        "ROW_NUMBER() OVER (PARTITION BY key_hash ORDER BY day) AS first_rank, "
+        "ROW_NUMBER() OVER (PARTITION BY key_hash ORDER BY day DESC) AS last_rank FROM key_snapshots) AS s "
+        "GROUP BY key_hash"_s,
+        u"INSERT INTO key_use (key_hash, activity_day) SELECT key_hash, MAX(day) FROM key_activity "
+        "WHERE requests > 0 OR usage > 0 GROUP BY key_hash "
+        "ON CONFLICT (key_hash) DO UPDATE SET activity_day = excluded.activity_day"_s,
+    });
+}
 } // namespace
 
 // The triggers that keep spend_day and spend_member_month right. SQLite takes the statements in
@@ -317,7 +344,7 @@ Status Schema::migrate(Database &db)
             from = *now;
         }
         // Step N brings version N - 1 to N: the ones past `from` run, in order.
-        Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5};
+        Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6};
         static_assert(std::size(steps) == Version, "one step per schema version");
         for (int step = from; step < Version; ++step) {
             if (Status s = steps[step](db); !s)

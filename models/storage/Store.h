@@ -3,6 +3,7 @@
 #include "AuditRepository.h"
 #include "Database.h"
 #include "GovernanceRepository.h"
+#include "LifecycleRepository.h"
 #include "SpendRepository.h"
 #include "StoreResult.h"
 #include "TeamRepository.h"
@@ -15,7 +16,7 @@ namespace orteam {
 class Store
 {
 public:
-    Store() : m_team(m_db), m_usage(m_db), m_spend(m_db), m_governance(m_db), m_audit(m_db) {}
+    Store() : m_team(m_db), m_usage(m_db), m_spend(m_db), m_governance(m_db), m_audit(m_db), m_lifecycle(m_db) {}
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
@@ -36,6 +37,8 @@ public:
     const GovernanceRepository &governance() const { return m_governance; }
     AuditRepository &audit() { return m_audit; }
     const AuditRepository &audit() const { return m_audit; }
+    LifecycleRepository &lifecycle() { return m_lifecycle; }
+    const LifecycleRepository &lifecycle() const { return m_lifecycle; }
 
     // One write transaction across repositories: all of `work` is saved, or none of it.
     Status transaction(const std::function<Status()> &work) { return m_db.transaction(work); }
@@ -47,6 +50,7 @@ private:
     SpendRepository m_spend;
     GovernanceRepository m_governance;
     AuditRepository m_audit;
+    LifecycleRepository m_lifecycle;
 };
 
 } // namespace orteam

@@ -85,6 +85,10 @@ Status UsageRepository::writeKeyActivity(const QHash<QString, QList<ActivityItem
     Sql clear(m_db, u"DELETE FROM key_activity WHERE key_hash = :key AND day = :day"_s, u"Cannot record the keys' activity"_s);
     Sql q(m_db, u"INSERT INTO key_activity (key_hash, day, model, usage, requests) VALUES (:key, :day, :model, :usage, :requests)"_s,
           u"Cannot record the keys' activity"_s);
+    Sql use(m_db, u"INSERT INTO key_use (key_hash, activity_day) VALUES (:key, :day) ON CONFLICT (key_hash) DO UPDATE SET "
+                  "activity_day = CASE WHEN key_use.activity_day IS NULL OR excluded.activity_day > key_use.activity_day "
+                  "THEN excluded.activity_day ELSE key_use.activity_day END"_s,
+            u"Cannot record the keys' activity"_s);
     for (auto [hash, items] : perKey.asKeyValueRange()) {
         QSet<QString> days;
         const DayModelSums sums = sumByDayAndModel(items, &days);
@@ -92,13 +96,20 @@ Status UsageRepository::writeKeyActivity(const QHash<QString, QList<ActivityItem
             if (Status s = clear.bind(u":key"_s, hash).bind(u":day"_s, day).exec(); !s)
                 return s;
         }
+        QString usedDay; // the latest day with requests or spend: key_use's activity_day
         for (auto [dayModel, sum] : sums.asKeyValueRange()) {
+            if ((sum.requests > 0 || sum.usage > 0) && dayModel.first > usedDay)
+                usedDay = dayModel.first;
             q.bind(u":key"_s, hash)
                 .bind(u":day"_s, dayModel.first)
                 .bind(u":model"_s, sqlvalue::text(dayModel.second))
                 .bind(u":usage"_s, sum.usage)
                 .bind(u":requests"_s, sum.requests);
             if (Status s = q.exec(); !s)
+                return s;
+        }
+        if (!usedDay.isEmpty()) {
+            if (Status s = use.bind(u":key"_s, hash).bind(u":day"_s, usedDay).exec(); !s)
                 return s;
         }
     }
@@ -139,7 +150,29 @@ Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optiona
               "taken_at = excluded.taken_at, usage = excluded.usage, usage_daily = excluded.usage_daily, "
               "usage_weekly = excluded.usage_weekly, usage_monthly = excluded.usage_monthly"_s,
               u"Cannot record the keys' usage"_s);
-        q.bind(u":day"_s, at.date().toString(Qt::ISODate)).bind(u":at"_s, at.toString(Qt::ISODate));
+        const QString day = at.date().toString(Qt::ISODate);
+        q.bind(u":day"_s, day).bind(u":at"_s, at.toString(Qt::ISODate));
+        // key_use (see LifecycleRepository) in step with the snapshots: the first and latest
+        // snapshot, and the latest day one showed use (a daily counter above zero, or the
+        // lifetime counter risen since the latest snapshot before). SET sees the row as it was.
+        Sql use(m_db,
+                u"INSERT INTO key_use (key_hash, first_day, first_usage, last_day, last_usage, used_day) "
+                "VALUES (:key, :day, :usage, :day2, :usage2, :used) ON CONFLICT (key_hash) DO UPDATE SET "
+                "used_day = CASE WHEN excluded.used_day IS NOT NULL OR (excluded.last_day >= key_use.last_day "
+                "AND excluded.last_usage > key_use.last_usage) THEN CASE WHEN key_use.used_day IS NULL "
+                "OR excluded.last_day > key_use.used_day THEN excluded.last_day ELSE key_use.used_day END "
+                "ELSE key_use.used_day END, "
+                "first_usage = CASE WHEN key_use.first_day IS NULL OR excluded.first_day <= key_use.first_day "
+                "THEN excluded.first_usage ELSE key_use.first_usage END, "
+                "first_day = CASE WHEN key_use.first_day IS NULL OR excluded.first_day < key_use.first_day "
+                "THEN excluded.first_day ELSE key_use.first_day END, "
+                "last_usage = CASE WHEN key_use.last_day IS NULL OR excluded.last_day >= key_use.last_day "
+                "THEN excluded.last_usage ELSE key_use.last_usage END, "
+                "last_day = CASE WHEN key_use.last_day IS NULL OR excluded.last_day >= key_use.last_day "
+                "THEN excluded.last_day ELSE key_use.last_day END"_s,
+                u"Cannot record the keys' usage"_s);
+        use.bind(u":day"_s, day).bind(u":day2"_s, day);
+        const QVariant noDay(QMetaType::fromType<QString>());
         for (const ApiKey &k : keys) {
             q.bind(u":key"_s, k.hash)
                 .bind(u":usage"_s, k.usage)
@@ -147,6 +180,12 @@ Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optiona
                 .bind(u":weekly"_s, k.usageWeekly)
                 .bind(u":monthly"_s, k.usageMonthly);
             if (Status s = q.exec(); !s)
+                return s;
+            use.bind(u":key"_s, k.hash)
+                .bind(u":usage"_s, k.usage)
+                .bind(u":usage2"_s, k.usage)
+                .bind(u":used"_s, k.usageDaily > 0 ? QVariant(day) : noDay);
+            if (Status s = use.exec(); !s)
                 return s;
         }
         return {};

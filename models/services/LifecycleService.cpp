@@ -1,0 +1,299 @@
+#include "LifecycleService.h"
+
+#include "AccountKeys.h"
+#include "Audit.h"
+#include "KeyService.h"
+#include "OpenRouterClient.h"
+#include "TeamService.h"
+
+#include <QTimer>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+namespace {
+bool isGone(const ApiError &e)
+{
+    return e.kind == ApiError::Kind::Http && e.httpStatus == 404;
+}
+
+QString dayText(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().date().toString(Qt::ISODate) : u"never"_s;
+}
+
+QString scheduleText(const KeyRotation &r)
+{
+    return u"replaced by %1; disable on %2, revoke on %3"_s.arg(r.newHash.left(16), dayText(r.disableAt), dayText(r.revokeAt));
+}
+
+// The member a key is linked to (empty: nobody), from the team as the database has it.
+Result<QString> ownerOf(const Store &store, const QString &hash)
+{
+    const Result<QList<Member>> members = store.team().members();
+    if (!members)
+        return members.error();
+    for (const Member &m : *members) {
+        if (m.keyHashes.contains(hash))
+            return m.name;
+    }
+    return QString();
+}
+} // namespace
+
+// ---- HygieneService -------------------------------------------------------------------------------
+
+Result<HygieneService::Assessment> HygieneService::assess(const QList<ApiKey> &keys, const QDateTime &now) const
+{
+    HygieneInput in;
+    in.now = now.toUTC();
+    in.keys = keys;
+    in.teamKnown = m_store && m_store->isOpen();
+    if (in.teamKnown) {
+        const Result<QList<Member>> members = m_store->team().members();
+        if (!members)
+            return members.error();
+        in.members = *members;
+        const Result<QHash<QString, KeyUseHistory>> use = m_store->lifecycle().keyUse();
+        if (!use)
+            return use.error();
+        in.history = *use;
+        const Result<QList<KeyRotation>> rotations = m_store->lifecycle().rotations();
+        if (!rotations)
+            return rotations.error();
+        in.rotations = *rotations;
+        const Result<HygieneSettings> settings = m_store->lifecycle().hygieneSettings();
+        if (!settings)
+            return settings.error();
+        in.settings = *settings;
+    }
+    Assessment a;
+    a.keys = assessKeys(in);
+    a.settings = in.settings;
+    a.teamKnown = in.teamKnown;
+    return a;
+}
+
+NewKeySpec replacementSpec(const ApiKey &key, const QDateTime &now)
+{
+    NewKeySpec spec;
+    spec.name = key.name;
+    spec.limit = key.limit;
+    spec.limitReset = key.limit ? key.limitReset : LimitReset::None;
+    spec.includeByokInLimit = key.includeByokInLimit;
+    if (key.expiresAt.isValid() && key.expiresAt > now)
+        spec.expiresAt = key.expiresAt;
+    return spec;
+}
+
+// ---- LifecycleService: rotate -----------------------------------------------------------------
+
+QString LifecycleService::audit(const QString &target, const QString &before, const QString &after)
+{
+    if (!m_store || !m_store->isOpen())
+        return u"no team database is open, so this change is not in the audit log"_s;
+    const Status s = m_store->audit().append(auditEntry(AuditAction::Rotate, target, before, after));
+    return s ? QString() : u"the audit log could not be written: "_s + s.errorText();
+}
+
+void LifecycleService::rotate(const ApiKey &key, const RotateOptions &options, const QDateTime &now, QObject *context,
+                              std::function<void(const RotateOutcome &)> done)
+{
+    RotateOutcome outcome;
+    auto failNow = [&](const FlowError &e) {
+        outcome.error = e;
+        QTimer::singleShot(0, context, [done, outcome] { done(outcome); });
+    };
+    const bool team = m_store && m_store->isOpen();
+    HygieneSettings settings;
+    if (team) {
+        const Result<QString> owner = ownerOf(*m_store, key.hash);
+        if (!owner)
+            return failNow(FlowError::database(owner.error(), u"cannot read who the key belongs to; nothing was made"_s));
+        outcome.member = *owner;
+        if (options.schedule) {
+            const Result<HygieneSettings> s = m_store->lifecycle().hygieneSettings();
+            if (!s)
+                return failNow(FlowError::database(s.error(), u"cannot read the rotation periods; nothing was made"_s));
+            settings = *s;
+        }
+    } else if (options.schedule) {
+        return failNow(FlowError::database(StoreError::invalid(u"a rotation with a grace period needs the team database"_s)));
+    }
+    const int disableDays = options.disableAfterDays.value_or(settings.graceDisableDays);
+    const int revokeDays = options.revokeAfterDays.value_or(std::max(settings.graceRevokeDays, disableDays));
+    if (options.schedule && (disableDays < 0 || revokeDays < disableDays || revokeDays > 3650)) {
+        return failNow(FlowError::database(StoreError::invalid(
+            u"the old key cannot be revoked (after %1 days) before it is disabled (after %2 days)"_s.arg(revokeDays).arg(disableDays))));
+    }
+
+    auto keys = std::make_shared<KeyService>(m_store, m_client);
+    keys->create(replacementSpec(key, now), context,
+                 [this, keys, key, options, now, disableDays, revokeDays, outcome, done](const KeyService::Done<json::CreatedKey> &d) mutable {
+        if (!d.result.ok()) {
+            outcome.error = FlowError::server(d.result.error, u"cannot make the replacement key"_s);
+            done(outcome);
+            return;
+        }
+        outcome.created = d.result.value;
+        if (!d.auditError.isEmpty())
+            outcome.warnings << d.auditError;
+        if (!m_store || !m_store->isOpen()) {
+            done(outcome);
+            return;
+        }
+        const ApiKey &made = d.result.value.key;
+        KeyRotation r;
+        r.oldHash = key.hash;
+        r.oldName = key.name;
+        r.newHash = made.hash;
+        r.rotatedAt = now.toUTC();
+        if (options.schedule) {
+            r.disableAt = r.rotatedAt.addDays(disableDays);
+            r.revokeAt = r.rotatedAt.addDays(revokeDays);
+        }
+        // The link, the schedule and the audit entry together: the new key is never left linked
+        // while the old one is unscheduled, or the other way round.
+        const Status saved = m_store->transaction([&]() -> Status {
+            if (!outcome.member.isEmpty()) {
+                if (Status s = TeamService(*m_store).linkKey(outcome.member, made.hash, made.name); !s)
+                    return s;
+            }
+            if (options.schedule) {
+                if (Status s = m_store->lifecycle().scheduleRotation(r); !s)
+                    return s;
+            }
+            const QString after = options.schedule ? scheduleText(r) : u"replaced by %1; old key left as it is"_s.arg(made.hash.left(16));
+            return m_store->audit().append(auditEntry(AuditAction::Rotate, key.name, u"hash "_s + key.hash.left(16), after));
+        });
+        if (!saved) {
+            outcome.warnings << u"The new key was made, but %1: %2"_s.arg(
+                outcome.member.isEmpty() ? u"its rotation could not be recorded"_s
+                                         : u"it could not be linked to %1 nor the old key scheduled"_s.arg(outcome.member),
+                saved.errorText());
+        } else if (options.schedule) {
+            outcome.rotation = r;
+        }
+        done(outcome);
+    });
+}
+
+Status LifecycleService::cancel(const QString &oldHash, const QString &keyName)
+{
+    if (!m_store || !m_store->isOpen())
+        return StoreError::invalid(u"no team database is open"_s);
+    return m_store->transaction([&]() -> Status {
+        if (Status s = m_store->lifecycle().setRotationState(oldHash, KeyRotation::State::Cancelled, u"kept by an admin"_s); !s)
+            return s;
+        return m_store->audit().append(auditEntry(AuditAction::Rotate, keyName, u"hash "_s + oldHash.left(16), u"schedule cancelled; key kept"_s));
+    });
+}
+
+// ---- LifecycleService: run ----------------------------------------------------------------------
+
+void LifecycleService::run(const std::optional<QList<ApiKey>> &known, const QDateTime &now, bool dryRun, QObject *context,
+                           std::function<void(const RunOutcome &)> done)
+{
+    if (!m_store || !m_store->isOpen()) {
+        RunOutcome o;
+        o.error = FlowError::database(StoreError::invalid(u"the rotation schedule is in the team database, and none is open"_s));
+        QTimer::singleShot(0, context, [done, o] { done(o); });
+        return;
+    }
+    withAccountKeys(
+        m_client, known, context,
+        [this, now, dryRun, context, done](const QList<ApiKey> &keys) {
+            RunOutcome o;
+            const Result<QList<KeyRotation>> schedule = m_store->lifecycle().rotations();
+            if (!schedule) {
+                o.error = FlowError::database(schedule.error(), u"cannot read the rotation schedule; nothing was done"_s);
+                done(o);
+                return;
+            }
+            o.planned = lifecycleSteps(*schedule, keys, now);
+            if (dryRun || o.planned.isEmpty()) {
+                done(o);
+                return;
+            }
+            QHash<QString, ApiKey> byHash;
+            for (const ApiKey &k : keys)
+                byHash.insert(k.hash, k);
+            runSteps(o.planned, byHash, o, context, done);
+        },
+        [done](const FlowError &e) {
+            RunOutcome o;
+            o.error = e;
+            done(o);
+        });
+}
+
+void LifecycleService::runSteps(QList<LifecycleStep> steps, QHash<QString, ApiKey> keys, RunOutcome outcome, QObject *context,
+                                std::function<void(const RunOutcome &)> done)
+{
+    if (steps.isEmpty()) {
+        done(outcome);
+        return;
+    }
+    const LifecycleStep step = steps.takeFirst();
+    const KeyRotation &r = step.rotation;
+    auto next = [this, steps, keys, context, done](RunOutcome o) { runSteps(steps, keys, std::move(o), context, done); };
+    // The schedule moves on only once the change is made; a state that cannot be written is
+    // found again by the next run, which sees the key as it is now and does not repeat a call.
+    auto record = [this, r](RunOutcome &o, const LifecycleStep &s, KeyRotation::State state, const QString &note) {
+        if (Status st = m_store->lifecycle().setRotationState(r.oldHash, state, note); !st)
+            o.warnings << u"%1 (%2): done, but the schedule could not be updated: %3"_s.arg(r.oldName, r.oldHash.left(16), st.errorText());
+        o.done << s;
+    };
+    switch (step.action) {
+    case LifecycleStep::Action::Forget:
+        record(outcome, step, KeyRotation::State::Done, step.why);
+        return next(std::move(outcome));
+    case LifecycleStep::Action::MarkDisabled:
+        record(outcome, step, KeyRotation::State::Disabled, step.why);
+        return next(std::move(outcome));
+    case LifecycleStep::Action::Cancel: {
+        record(outcome, step, KeyRotation::State::Cancelled, step.why);
+        if (const QString e = audit(r.oldName, u"hash "_s + r.oldHash.left(16), u"schedule cancelled: "_s + step.why); !e.isEmpty())
+            outcome.warnings << u"%1: %2"_s.arg(r.oldName, e);
+        return next(std::move(outcome));
+    }
+    case LifecycleStep::Action::Disable:
+    case LifecycleStep::Action::Revoke:
+        break;
+    }
+    const ApiKey key = keys.value(r.oldHash);
+    auto service = std::make_shared<KeyService>(m_store, m_client);
+    const QString why = u"rotation: "_s + step.why;
+    if (step.action == LifecycleStep::Action::Disable) {
+        KeyUpdate update;
+        update.disabled = true;
+        service->update(key, update, context, [service, step, outcome, record, next](const KeyService::Done<ApiKey> &d) mutable {
+            if (d.result.ok()) {
+                record(outcome, step, KeyRotation::State::Disabled, step.why);
+                if (!d.auditError.isEmpty())
+                    outcome.warnings << d.auditError;
+            } else if (isGone(d.result.error)) {
+                record(outcome, step, KeyRotation::State::Done, u"the old key is gone already"_s);
+            } else {
+                outcome.failed << std::pair{step, d.result.error.message()};
+            }
+            next(std::move(outcome));
+        }, why);
+        return;
+    }
+    service->revoke(key, context, [service, step, outcome, record, next](const KeyService::Done<bool> &d) mutable {
+        if (d.result.ok() || isGone(d.result.error)) {
+            record(outcome, step, KeyRotation::State::Done, d.result.ok() ? u"revoked"_s : u"the old key is gone already"_s);
+            if (!d.auditError.isEmpty())
+                outcome.warnings << d.auditError;
+        } else {
+            outcome.failed << std::pair{step, d.result.error.message()};
+        }
+        next(std::move(outcome));
+    }, why);
+}
+
+} // namespace orteam
