@@ -1,5 +1,7 @@
 #include "Alerts.h"
 
+#include "Hygiene.h"
+
 #include "Money.h"
 
 #include <algorithm>
@@ -75,6 +77,20 @@ QList<Alert> currentAlerts(const AlertInput &input)
                      .arg(threshold)
                      .arg(threshold == 1 ? QString() : u"s"_s);
         out << a;
+    }
+    if (input.rotationDays) {
+        for (const ApiKey &k : input.keys) {
+            const std::optional<int> age = dueForRotation(k, *input.rotationDays, input.rotatingKeys.contains(k.hash), input.now);
+            if (!age)
+                continue;
+            Alert a;
+            a.kind = Alert::Kind::RotationDue;
+            a.id = u"rotation:%1"_s.arg(k.hash);
+            a.subject = k.name;
+            a.text = u"The key %1 is %2 days old, past the team's rotation period of %3 days: rotate it."_s.arg(k.name).arg(*age).arg(
+                *input.rotationDays);
+            out << a;
+        }
     }
     QHash<QString, const Member *> members;
     for (const Member &m : input.members)

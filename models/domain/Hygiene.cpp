@@ -51,13 +51,13 @@ QString daysAgo(qint64 days)
 
 // ---- LastUse -----------------------------------------------------------------------------------
 
-QDate LastUse::latestPossible(const QDate &today) const
+QDate LastUse::latestPossible() const
 {
     switch (kind) {
     case Kind::Day:
         return day;
     case Kind::Since:
-        return today;
+        return until;
     case Kind::Never:
     case Kind::Unknown:
         break;
@@ -71,7 +71,7 @@ QString LastUse::text() const
     case Kind::Day:
         return isoDay(day);
     case Kind::Since:
-        return u"since "_s + isoDay(day);
+        return u"between %1 and %2"_s.arg(isoDay(day), isoDay(until));
     case Kind::Never:
         return u"never"_s;
     case Kind::Unknown:
@@ -83,38 +83,57 @@ QString LastUse::text() const
 LastUse lastUse(const ApiKey &key, const KeyUseHistory &history, const QDateTime &now)
 {
     const QDate today = now.toUTC().date();
+    const QDate week = mondayOf(today);
+    const QDate month(today.year(), today.month(), 1);
     const bool usedToday = key.usageDaily > 0 || key.byokUsageDaily > 0;
     const bool usedThisWeek = usedToday || key.usageWeekly > 0 || key.byokUsageWeekly > 0;
     const bool usedThisMonth = usedThisWeek || key.usageMonthly > 0 || key.byokUsageMonthly > 0;
 
-    // Days on which use was seen. A lifetime counter that rose since the last snapshot counts on
-    // the latest day it can have happened: today when today's counter shows use, else yesterday
-    // (a later day is never claimed, so dormancy is never overstated).
+    // The days use was seen on: the snapshots' and the activity's, and today's counter.
     QDate seen = laterOf(history.usedDay, history.activityDay);
     if (usedToday)
         seen = today;
-    if (history.lastDay.isValid() && key.usage > history.lastUsage + CounterEpsilon && history.lastDay < today)
-        seen = laterOf(seen, usedToday ? today : today.addDays(-1));
 
-    // This week's or month's counter may know of a later use than any day seen.
-    const QDate week = mondayOf(today);
-    const QDate month(today.year(), today.month(), 1);
-    if (usedThisWeek && (!seen.isValid() || seen < week))
-        return {LastUse::Kind::Since, std::max(week, seen.isValid() ? seen : week)};
-    if (usedThisMonth && (!seen.isValid() || seen < month))
-        return {LastUse::Kind::Since, month};
-    if (seen.isValid())
-        return {LastUse::Kind::Day, seen};
+    // Spans known to hold a use the snapshots did not date, each from its first day to the latest
+    // day a use can be on. The lifetime counter risen since the latest snapshot is a use after
+    // everything that snapshot saw (maybe later that same day); this week's or month's counter
+    // holds a use on or after its first day, which is news only when that is after the day seen.
+    QDate latest = today;
+    if (!usedToday)
+        latest = today.addDays(-1);
+    if (!usedThisWeek)
+        latest = std::min(latest, week.addDays(-1));
+    if (!usedThisMonth)
+        latest = std::min(latest, month.addDays(-1));
+    QDate from = seen;
+    bool exact = seen.isValid();
+    auto span = [&](const QDate &start, bool news) {
+        if (news) {
+            from = laterOf(from, start);
+            exact = false;
+        }
+    };
+    if (history.lastDay.isValid() && key.usage > history.lastUsage + CounterEpsilon)
+        span(history.lastDay, !seen.isValid() || history.lastDay >= seen);
+    if (usedThisWeek)
+        span(week, !seen.isValid() || week > seen);
+    if (usedThisMonth)
+        span(month, !seen.isValid() || month > seen);
+    if (from.isValid()) {
+        if (exact || from >= latest)
+            return {LastUse::Kind::Day, exact ? from : std::max(from, latest), {}};
+        return {LastUse::Kind::Since, from, latest};
+    }
 
     if (key.usage <= CounterEpsilon && key.byokUsage <= CounterEpsilon)
-        return {LastUse::Kind::Never, {}};
+        return {LastUse::Kind::Never, {}, {}};
 
     // Used, but before anything we hold: what is known is the earliest day since which it has
     // not been used (the history's first snapshot, or this month's counter at zero).
     QDate noneSince = history.firstDay;
     if (!usedThisMonth)
         noneSince = earlierOf(noneSince, month);
-    return {LastUse::Kind::Unknown, noneSince};
+    return {LastUse::Kind::Unknown, noneSince, {}};
 }
 
 // ---- Rotation ----------------------------------------------------------------------------------
@@ -357,6 +376,15 @@ Severity hygieneRuleSeverity(HygieneRule rule)
     return Severity::Info;
 }
 
+std::optional<int> dueForRotation(const ApiKey &key, int rotationDays, bool rotating, const QDateTime &now)
+{
+    const bool live = !key.disabled && !(key.expiresAt.isValid() && key.expiresAt <= now);
+    if (!live || rotating || !key.createdAt.isValid())
+        return std::nullopt;
+    const qint64 age = key.createdAt.toUTC().date().daysTo(now.toUTC().date());
+    return age >= rotationDays ? std::optional<int>(int(age)) : std::nullopt;
+}
+
 QList<KeyHygiene> assessKeys(const HygieneInput &in)
 {
     const QDate today = in.now.toUTC().date();
@@ -408,10 +436,12 @@ QList<KeyHygiene> assessKeys(const HygieneInput &in)
         if (use.kind == LastUse::Kind::Never) {
             if (h.ageDays >= s.neverUsedDays)
                 find(HygieneRule::NeverUsed, u"never used; made %1"_s.arg(daysAgo(h.ageDays)));
-        } else if (use.kind == LastUse::Kind::Day) {
-            const qint64 idle = use.day.daysTo(today);
+        } else if (use.kind == LastUse::Kind::Day || use.kind == LastUse::Kind::Since) {
+            const qint64 idle = use.latestPossible().daysTo(today);
             if (idle >= s.dormantDays)
-                find(HygieneRule::Dormant, u"last used %1, %2"_s.arg(isoDay(use.day), daysAgo(idle)));
+                find(HygieneRule::Dormant, u"last used %1, %2"_s.arg(use.kind == LastUse::Kind::Day ? isoDay(use.day)
+                                                                                                   : u"by "_s + isoDay(use.until),
+                                                                  daysAgo(idle)));
         } else if (use.kind == LastUse::Kind::Unknown && use.day.isValid()) {
             // The last use is before the history, which itself reaches back far enough.
             const qint64 idle = use.day.daysTo(today);
@@ -420,8 +450,8 @@ QList<KeyHygiene> assessKeys(const HygieneInput &in)
                                                isoDay(use.day), daysAgo(idle)));
         }
 
-        if (enabled && !h.rotation && h.ageDays >= s.rotationDays)
-            find(HygieneRule::RotationDue, u"made %1"_s.arg(daysAgo(h.ageDays)));
+        if (const std::optional<int> age = dueForRotation(k, s.rotationDays, h.rotation.has_value(), in.now))
+            find(HygieneRule::RotationDue, u"made %1"_s.arg(daysAgo(*age)));
         if (in.teamKnown && h.member.isEmpty())
             find(HygieneRule::Orphan, u"linked to no member"_s);
         if (enabled && !k.limit)

@@ -34,18 +34,21 @@ struct KeyUseHistory
 struct LastUse
 {
     enum class Kind {
-        Day,     // last used on `day` (the latest day it can have been, when a counter rose unseen)
-        Since,   // used on or after `day` (this week's or month's counter), the exact day unknown
+        Day,     // last used on `day`
+        Since,   // last used on some day from `day` to `until` (a counter rose unseen, or this
+                 // week's or month's counter shows use), the exact day unknown
         Never,   // never used: its lifetime counter is zero and no activity was ever seen
         Unknown, // used at some time before what the history covers; not used since `day` (when valid)
     };
     Kind kind = Kind::Unknown;
     QDate day;
+    QDate until; // Since only
 
-    // The day the key can last have been used, for sorting and the dormant rule: `day` for Day,
-    // today for Since (it may have been today); invalid for Never and Unknown.
-    QDate latestPossible(const QDate &today) const;
-    // "2026-11-03", "since 2026-11-23", "never", "unknown", "unknown (none since 2026-09-01)".
+    // The latest day the key can have been used, for sorting and the dormant rule: `day` for Day,
+    // `until` for Since; invalid for Never and Unknown.
+    QDate latestPossible() const;
+    // "2026-11-03", "between 2026-11-23 and 2026-11-28", "never", "unknown",
+    // "unknown (none since 2026-09-01)".
     QString text() const;
     friend bool operator==(const LastUse &, const LastUse &) = default;
 };
@@ -183,6 +186,11 @@ struct HygieneInput
     HygieneSettings settings;
     bool teamKnown = true; // false without a team database: no member rules (orphan, owner)
 };
+
+// The rotation rule, for the finding and the alert alike: an enabled, unexpired key at least
+// `rotationDays` old (whole UTC days) whose replacement is not made yet. Answers its age in days
+// when due, else nullopt.
+std::optional<int> dueForRotation(const ApiKey &key, int rotationDays, bool rotating, const QDateTime &now);
 
 // Every key with its facts and findings, in the order of `input.keys`.
 QList<KeyHygiene> assessKeys(const HygieneInput &input);

@@ -175,6 +175,15 @@ Result<QList<Alert>> SpendController::alerts() const
     if (!uses)
         return uses.error();
     in.modelUses = *uses;
+    const auto hygiene = m_store->lifecycle().hygieneSettings();
+    if (!hygiene)
+        return hygiene.error();
+    in.rotationDays = hygiene->rotationDays;
+    const auto rotations = m_store->lifecycle().rotations();
+    if (!rotations)
+        return rotations.error();
+    for (const KeyRotation &r : *rotations)
+        in.rotatingKeys.insert(r.oldHash);
     return currentAlerts(in);
 }
 
