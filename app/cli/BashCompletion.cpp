@@ -46,18 +46,18 @@ QString bashCompletion(const CommandList &commands)
         if (o.takesValue())
             valued << u"--"_s + o.name;
     }
-    QStringList topWords = optionNames(globalOptions());
-    QStringList groups;
+    QStringList topWords = optionNames(globalOptions()) + nextWords(commands, {});
+    // Every group, with the words that may follow it: "keys", "keys lifecycle".
+    QList<QStringList> groups;
     for (const auto &c : commands) {
         for (const Option &o : c->options()) {
             if (o.takesValue() && !valued.contains(u"--"_s + o.name))
                 valued << u"--"_s + o.name;
         }
-        const QString first = c->words().first();
-        if (!topWords.contains(first))
-            topWords << first;
-        if (!c->group().isEmpty() && !groups.contains(first))
-            groups << first;
+        for (qsizetype n = 1; n < c->words().size(); ++n) {
+            if (!groups.contains(c->words().first(n)))
+                groups << c->words().first(n);
+        }
     }
     topWords << u"help"_s;
 
@@ -83,14 +83,8 @@ QString bashCompletion(const CommandList &commands)
     out += u"        \"\")\n            case \"$prev\" in\n"_s + valueCases(globalOptions(), u"                "_s)
            + u"            esac\n            "_s + words(topWords) + u" ;;\n"_s;
     out += u"        help|\"help \"*)\n            "_s + words(topWords.mid(optionNames(globalOptions()).size())) + u" ;;\n"_s;
-    for (const QString &group : std::as_const(groups)) {
-        QStringList subcommands;
-        for (const auto &c : commands) {
-            if (c->group() == group)
-                subcommands << c->words().last();
-        }
-        out += u"        %1)\n            %2 ;;\n"_s.arg(group, words(subcommands));
-    }
+    for (const QStringList &group : std::as_const(groups))
+        out += u"        \"%1\")\n            %2 ;;\n"_s.arg(group.join(u' '), words(nextWords(commands, group)));
     for (const auto &c : commands) {
         const QString name = c->name();
         // The first argument's choices right after the command's words (report weekly|monthly).

@@ -94,19 +94,16 @@ int Cli::run(const QStringList &arguments)
 
 int Cli::runCommand(Context &context, QStringList words)
 {
-    const QString first = words.value(0);
-    const bool groupHelp = words.size() == 2 && words.at(1) == "--help"_L1;
-    int exit = Ok;
-    Command *command = nullptr;
-    if (groupHelp) {
-        for (const auto &c : m_commands) {
-            if (c->group() == first) {
-                m_console.out() << manual::groupHelp(first, m_commands);
-                return Ok;
-            }
+    // "keys --help", "keys lifecycle --help": the group's commands.
+    if (words.size() >= 2 && words.last() == "--help"_L1) {
+        const QStringList group = words.first(words.size() - 1);
+        if (isGroup(m_commands, group)) {
+            m_console.out() << manual::groupHelp(group.join(u' '), m_commands);
+            return Ok;
         }
     }
-    command = find(words, &exit);
+    int exit = Ok;
+    Command *command = find(words, &exit);
     if (!command)
         return exit;
     // --help anywhere before a "--" asks for the command's help instead of running it.
@@ -124,30 +121,34 @@ int Cli::runCommand(Context &context, QStringList words)
 
 Command *Cli::find(QStringList &words, int *exit)
 {
-    const QString first = words.takeFirst();
-    QStringList subcommands;
-    for (const auto &c : m_commands) {
-        if (c->words().first() != first)
-            continue;
-        if (c->words().size() == 1)
-            return c.get();
-        subcommands << c->words().at(1);
+    // The command's words are read one at a time ("keys", "lifecycle", "run"): a word that ends a
+    // command's words names it; one that starts a group needs the next word.
+    QStringList group;
+    for (;;) {
+        const QString word = words.takeFirst();
+        const qsizetype depth = group.size();
+        bool inGroup = false;
+        for (const auto &c : m_commands) {
+            const QStringList &w = c->words();
+            if (w.size() <= depth || w.first(depth) != group)
+                continue;
+            const bool last = w.size() == depth + 1;
+            if (last && (w.at(depth) == word || c->aliases().contains(word)))
+                return c.get();
+            inGroup = inGroup || (!last && w.at(depth) == word);
+        }
+        if (!inGroup) {
+            *exit = depth == 0 ? m_console.fail(UsageError, u"unknown command \"%1\" %2"_s.arg(word, SeeHelp))
+                               : m_console.fail(UsageError, u"unknown %1 subcommand \"%2\" (see orteam-cli %1 --help)"_s.arg(
+                                                                group.join(u' '), word));
+            return nullptr;
+        }
+        group << word;
+        if (words.isEmpty() || words.first().startsWith(u"--"_s)) {
+            *exit = m_console.fail(UsageError, u"%1 needs a subcommand: %2"_s.arg(group.join(u' '), nextWords(m_commands, group).join(u", "_s)));
+            return nullptr;
+        }
     }
-    if (subcommands.isEmpty()) {
-        *exit = m_console.fail(UsageError, u"unknown command \"%1\" %2"_s.arg(first, SeeHelp));
-        return nullptr;
-    }
-    if (words.isEmpty() || words.first().startsWith(u"--"_s)) {
-        *exit = m_console.fail(UsageError, u"%1 needs a subcommand: %2"_s.arg(first, subcommands.join(u", "_s)));
-        return nullptr;
-    }
-    const QString second = words.takeFirst();
-    for (const auto &c : m_commands) {
-        if (c->words().first() == first && (c->words().at(1) == second || c->aliases().contains(second)))
-            return c.get();
-    }
-    *exit = m_console.fail(UsageError, u"unknown %1 subcommand \"%2\" (see orteam-cli %1 --help)"_s.arg(first, second));
-    return nullptr;
 }
 
 } // namespace orteam::cli

@@ -114,4 +114,20 @@ std::optional<Arguments> Command::parse(const QStringList &words, QString *error
     return parsed;
 }
 
+bool isGroup(const CommandList &commands, const QStringList &words)
+{
+    return !nextWords(commands, words).isEmpty();
+}
+
+QStringList nextWords(const CommandList &commands, const QStringList &group)
+{
+    QStringList next;
+    for (const auto &c : commands) {
+        const QStringList &w = c->words();
+        if (w.size() > group.size() && w.first(group.size()) == group && !next.contains(w.at(group.size())))
+            next << w.at(group.size());
+    }
+    return next;
+}
+
 } // namespace orteam::cli

@@ -138,4 +138,10 @@ using CommandList = std::vector<std::unique_ptr<Command>>;
 // Every command of orteam-cli, in the order --help lists them.
 CommandList allCommands();
 
+// Groups of commands: the first words of some commands' words, not all of them ("keys", "keys
+// lifecycle"). Whether `words` are a group, and the words that may follow it, in command order
+// ("list", "show", … after "keys").
+bool isGroup(const CommandList &commands, const QStringList &words);
+QStringList nextWords(const CommandList &commands, const QStringList &group);
+
 } // namespace orteam::cli

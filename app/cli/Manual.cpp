@@ -237,7 +237,7 @@ QString groupHelp(const QString &group, const CommandList &commands)
     QString out = u"Usage: orteam-cli [GLOBAL OPTIONS] %1 SUBCOMMAND [ARGS]\n"
                   "       orteam-cli %1 SUBCOMMAND --help\n\n"_s.arg(group);
     for (const auto &c : commands) {
-        if (c->group() == group)
+        if (c->name().startsWith(group + u' '))
             out += synopsisLines(*c, u"  "_s) + block(summary(*c), 8);
     }
     return out;

@@ -37,7 +37,7 @@ QStringList description(const Command &command);
 QString help(const CommandList &commands);
 // orteam-cli COMMAND --help: its synopsis, description, arguments, options and examples.
 QString help(const Command &command);
-// orteam-cli GROUP --help (keys, members, …): the group's commands.
+// orteam-cli GROUP --help (keys, members, keys lifecycle, …): the group's commands.
 QString groupHelp(const QString &group, const CommandList &commands);
 
 // orteam-cli --generate-man: the man page, orteam-cli(1), in roff.
