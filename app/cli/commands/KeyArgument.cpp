@@ -10,6 +10,11 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace orteam::cli {
 
+Argument keyArgument()
+{
+    return Argument{u"KEY"_s, u"The key's hash, or its exact name."_s, {}};
+}
+
 std::optional<ApiKey> findKey(Context &context, const QString &query, int *exit)
 {
     static const QRegularExpression hashPattern(u"^[0-9a-f]{64}$"_s);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiKey.h"
+#include "Command.h"
 
 #include <QString>
 
@@ -9,6 +10,9 @@
 namespace orteam::cli {
 
 class Context;
+
+// The KEY argument as the commands that take one declare it.
+Argument keyArgument();
 
 // The key a person means by a KEY argument: a hash, or a name that matches exactly one key. A name
 // matching several keys (or none) is a failure listing the candidates; nothing is ever done to

@@ -19,8 +19,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam::cli {
 
 namespace {
-const QString KeyArgumentText = u"The key's hash, or its exact name."_s;
-
 Option resetOption(const QStringList &choices)
 {
     return Option::choice(u"reset"_s, choices, u"When the limit starts again (at midnight UTC; weeks start on Monday)."_s);
@@ -90,7 +88,7 @@ KeysShow::KeysShow()
     m_description = u"Shows one key in full: its name, hash and masked secret, status, usage today, this "
                     "week, this month and in total, limit and what remains of it, reset period, whether "
                     "bring-your-own-key usage counts, creation and expiry."_s;
-    m_arguments << Argument{u"KEY"_s, KeyArgumentText, {}};
+    m_arguments << keyArgument();
     m_options << formatOption({u"table"_s, u"json"_s});
 }
 
@@ -162,13 +160,8 @@ int KeysCreate::execute(Context &context, const Arguments &arguments)
     const auto [done] = waitForAnswer<KeyService::Done<json::CreatedKey>>(
         [&](auto answer) { keys.create(spec, context.callbacks(), answer); });
     const ApiResult<json::CreatedKey> &r = done.result;
-    if (!r.ok()) {
-        if (r.error.kind == ApiError::Kind::Timeout || r.error.kind == ApiError::Kind::Network)
-            return console.fail(NetworkError, r.error.message()
-                                                  + u" The key may have been created anyway: check with \"orteam-cli keys show %1\" "
-                                                    "before trying again."_s.arg(spec.name));
-        return console.fail(r.error);
-    }
+    if (!r.ok())
+        return failKeyCreation(console, r.error, r.error.message(), u"orteam-cli keys show "_s + spec.name);
     if (arguments.value(u"format"_s, u"text"_s) == "json"_L1) {
         context.out() << jsonText(QJsonObject{{"data"_L1, json::toJson(r.value.key)}, {"key"_L1, r.value.secret}});
     } else {
@@ -186,7 +179,7 @@ int KeysCreate::execute(Context &context, const Arguments &arguments)
 KeyDisabledChange::KeyDisabledChange(const QString &word, const QString &summary, bool disable)
     : Command(Section::Account, {u"keys"_s, word}, summary), m_disable(disable)
 {
-    m_arguments << Argument{u"KEY"_s, KeyArgumentText, {}};
+    m_arguments << keyArgument();
 }
 
 int KeyDisabledChange::execute(Context &context, const Arguments &arguments)
@@ -220,7 +213,7 @@ KeysSetLimit::KeysSetLimit()
     m_description = u"Sets the key's credit limit in USD, or removes it with none (a key without a limit has "
                     "nothing to reset, so its reset goes too). --reset changes when the limit starts again. The "
                     "change is recorded in the team database's audit log with the limit before and after."_s;
-    m_arguments << Argument{u"KEY"_s, KeyArgumentText, {}}
+    m_arguments << keyArgument()
                 << Argument{u"USD|none"_s, u"The new limit in USD, or none."_s, {}};
     m_options << resetOption({u"daily"_s, u"weekly"_s, u"monthly"_s, u"none"_s});
     m_examples << Example{u"orteam-cli keys set-limit bob-frontend 20 --reset weekly"_s, u"$20 a week for one key."_s};
@@ -255,7 +248,7 @@ KeysRevoke::KeysRevoke()
     m_description = u"Deletes the key at OpenRouter; this cannot be undone. On a terminal it asks first, showing "
                     "the key's name, hash and spend; a script must pass --yes (without a terminal and without "
                     "--yes nothing is sent). The revocation is recorded in the team database's audit log."_s;
-    m_arguments << Argument{u"KEY"_s, KeyArgumentText, {}};
+    m_arguments << keyArgument();
     m_options << yesOption();
     m_examples << Example{u"orteam-cli keys revoke alice-backend --yes"_s, u"Revokes a key from a script."_s};
 }

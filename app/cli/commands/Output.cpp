@@ -1,5 +1,7 @@
 #include "Output.h"
 
+#include "ApiError.h"
+#include "Console.h"
 #include "Money.h"
 
 #include <QJsonArray>
@@ -28,6 +30,14 @@ QString moneyOr(const std::optional<double> &amount, const QString &none)
 QJsonValue jsonMoney(const std::optional<double> &amount)
 {
     return amount ? QJsonValue(*amount) : QJsonValue(QJsonValue::Null);
+}
+
+int failKeyCreation(Console &console, const ApiError &error, const QString &message, const QString &check)
+{
+    if (error.kind == ApiError::Kind::Timeout || error.kind == ApiError::Kind::Network)
+        return console.fail(NetworkError, message + u" The key may have been created anyway: check with \"%1\" before trying "
+                                                    "again."_s.arg(check));
+    return console.fail(exitFor(error), message);
 }
 
 QString jsonText(const QJsonValue &value)

@@ -8,7 +8,13 @@
 
 #include <optional>
 
+namespace orteam {
+struct ApiError;
+}
+
 namespace orteam::cli {
+
+class Console;
 
 // What several commands take and print alike: --format and --yes, amounts that may be absent, JSON.
 
@@ -21,6 +27,10 @@ Option yesOption();
 QString moneyOr(const std::optional<double> &amount, const QString &none);
 // A number, or null when there is no amount.
 QJsonValue jsonMoney(const std::optional<double> &amount);
+// A key creation that failed with `error`, printed as `message`: when the answer was lost (a
+// timeout, the network) the key may exist anyway, so it says to look (`check`) before trying again.
+int failKeyCreation(Console &console, const ApiError &error, const QString &message, const QString &check);
+
 // Indented JSON text.
 QString jsonText(const QJsonValue &value);
 
