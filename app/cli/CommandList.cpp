@@ -2,6 +2,7 @@
 
 #include "commands/AccountCommands.h"
 #include "commands/KeysCommands.h"
+#include "commands/LifecycleCommands.h"
 #include "commands/MembersCommands.h"
 #include "commands/SpendCommands.h"
 #include "commands/TiersCommands.h"
@@ -18,6 +19,8 @@ CommandList allCommands()
     list.push_back(std::make_unique<KeysEnable>());
     list.push_back(std::make_unique<KeysSetLimit>());
     list.push_back(std::make_unique<KeysRevoke>());
+    list.push_back(std::make_unique<KeysAudit>());
+    list.push_back(std::make_unique<KeysRotate>());
     list.push_back(std::make_unique<CreditsCommand>());
     list.push_back(std::make_unique<Whoami>());
     list.push_back(std::make_unique<MembersList>());
@@ -28,6 +31,9 @@ CommandList allCommands()
     list.push_back(std::make_unique<MembersOffboard>());
     list.push_back(std::make_unique<TiersList>());
     list.push_back(std::make_unique<TiersApply>());
+    list.push_back(std::make_unique<KeysLifecycleRun>());
+    list.push_back(std::make_unique<KeysLifecycleCancel>());
+    list.push_back(std::make_unique<KeysHygieneSettings>());
     list.push_back(std::make_unique<Sync>());
     list.push_back(std::make_unique<BudgetsCheck>());
     list.push_back(std::make_unique<ReportCommand>());

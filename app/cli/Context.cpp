@@ -4,6 +4,7 @@
 #include "UrlPolicy.h"
 
 #include <QEventLoop>
+#include <QFileInfo>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -51,6 +52,11 @@ int Context::openStore()
         return Ok;
     const auto [code, problem] = open();
     return code == Ok ? int(Ok) : m_console.fail(code, problem);
+}
+
+bool Context::hasStore() const
+{
+    return m_store || !m_databaseText.isEmpty() || QFileInfo::exists(DbLocation::defaultSqlitePath());
 }
 
 Store *Context::auditStore()

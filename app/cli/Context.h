@@ -46,6 +46,10 @@ public:
     // failure it printed. store() is valid after Ok.
     int openStore();
     Store &store() { return *m_store; }
+    // Whether there is a team database to open: --db names one (or a Store was set), or the
+    // dashboard's file exists. A command that also works without one (keys audit) asks this
+    // instead of having openStore() create an empty database, in which every key is nobody's.
+    bool hasStore() const;
     // An open Store to use instead (tests: one with a fault injector).
     void setStore(Store *store) { m_store = store; }
 

@@ -20,6 +20,8 @@ QList<ExitMeaning> exitMeanings()
         {NetworkError, u"network failure or timeout, or a refused base URL"_s},
         {Declined, u"the confirmation was declined"_s},
         {CheckFailed, u"a difference found by db check (and --repair was not given)"_s},
+        {FindingsFound, u"keys audit found a finding at least as severe as --fail-on (without --fail-on, findings "
+                        "exit 0)"_s},
     };
 }
 

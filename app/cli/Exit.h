@@ -21,6 +21,7 @@ enum Exit : int {
     NetworkError = 5, // unreachable, timed out, refused URL
     Declined = 6,     // a confirmation was answered "no"
     CheckFailed = 7,  // db check found the team database inconsistent
+    FindingsFound = 8, // keys audit --fail-on found a finding that severe
 };
 
 // Each code with the sentence the help and the man page give it, in order.

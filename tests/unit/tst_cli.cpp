@@ -8,6 +8,7 @@
 #include "Store.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -154,6 +155,99 @@ class TestCli : public QObject
         QVERIFY2(r.out.contains(u"disabled spender (sam)"_s) && r.out.contains(u"re-enabled benched (fay)"_s), qPrintable(r.out));
         QVERIFY(m_fake->key(team.spender.hash)->disabled);
         QVERIFY(!m_fake->key(team.benched.hash)->disabled);
+    }
+
+    // ---- key hygiene ------------------------------------------------------------------------------
+
+    // A key made `ageDays` ago with a $10 limit (so "no limit" finds nothing), used today when
+    // `usedToday`.
+    ApiKey agedKey(const QString &name, int ageDays, bool usedToday, double usage = 0)
+    {
+        FakeOpenRouter::KeySeed s;
+        s.name = name;
+        s.limit = 10;
+        s.createdAt = QDateTime::currentDateTimeUtc().addDays(-ageDays);
+        s.usage = usage;
+        if (usedToday)
+            s.usage = s.usageDaily = s.usageWeekly = s.usageMonthly = std::max(usage, 1.0);
+        return m_fake->addKey(s);
+    }
+
+    static Member member(const QString &name, bool active)
+    {
+        Member m;
+        m.name = name;
+        m.active = active;
+        return m;
+    }
+
+    // One key for each finding the audit should make, and nothing else: an orphan, a dormant key
+    // (last used 45 days ago, as a snapshot written then shows), a key never used in 40 days, an
+    // enabled key of an offboarded member, and two keys with one name.
+    struct HygieneTeam
+    {
+        ApiKey orphan, dormant, neverUsed, offboarded, twinA, twinB;
+    };
+    HygieneTeam setUpHygieneTeam(Store &store)
+    {
+        HygieneTeam t;
+        t.orphan = agedKey(u"orphan-key"_s, 5, true);
+        t.dormant = agedKey(u"dormant-key"_s, 60, false, 5);
+        t.neverUsed = agedKey(u"never-used-key"_s, 40, false);
+        t.offboarded = agedKey(u"liams-key"_s, 3, true);
+        t.twinA = agedKey(u"=twin"_s, 2, true);
+        t.twinB = agedKey(u"=twin"_s, 2, true);
+        const auto check = [](const Status &s) {
+            if (!s)
+                qWarning() << s.errorText();
+        };
+        check(store.team().addMember(member(u"ann"_s, true)));
+        check(store.team().addMember(member(u"liam"_s, false)));
+        for (const ApiKey &k : {t.dormant, t.neverUsed, t.twinA, t.twinB})
+            check(store.team().linkKey(u"ann"_s, k.hash));
+        check(store.team().linkKey(u"liam"_s, t.offboarded.hash));
+        // The dormant key's last use, as the snapshot of that day saw it.
+        ApiKey then = t.dormant;
+        then.usage = then.usageDaily = 5;
+        check(store.usage().recordKeySnapshots({then}, QDateTime::currentDateTimeUtc().addDays(-45)));
+        return t;
+    }
+
+    // An old key and its replacement (same name), the old one scheduled by a rotation made
+    // `rotatedDaysAgo` with the default periods (disabled after 7 days, revoked after 30).
+    KeyRotation rotatedKey(Store &store, const QString &name, int rotatedDaysAgo,
+                           KeyRotation::State state = KeyRotation::State::Scheduled)
+    {
+        KeyRotation r;
+        r.oldHash = agedKey(name, 100, true).hash;
+        r.oldName = name;
+        r.newHash = agedKey(name, rotatedDaysAgo, true).hash;
+        return reschedule(store, r, rotatedDaysAgo, state);
+    }
+
+    // The schedule as it stands `rotatedDaysAgo` days after the rotation (the days passing, for
+    // the CLI takes no clock), written directly.
+    KeyRotation reschedule(Store &store, KeyRotation r, int rotatedDaysAgo, KeyRotation::State state)
+    {
+        r.rotatedAt = QDateTime::currentDateTimeUtc().addDays(-rotatedDaysAgo);
+        r.disableAt = r.rotatedAt.addDays(7);
+        r.revokeAt = r.rotatedAt.addDays(30);
+        r.state = state;
+        if (const Status s = store.lifecycle().scheduleRotation(r); !s)
+            qWarning() << s.errorText();
+        return r;
+    }
+
+    static std::optional<KeyRotation> rotationOf(const Store &store, const QString &oldHash)
+    {
+        const Result<QList<KeyRotation>> all = store.lifecycle().rotations(false);
+        if (!all)
+            return std::nullopt;
+        for (const KeyRotation &r : *all) {
+            if (r.oldHash == oldHash)
+                return r;
+        }
+        return std::nullopt;
     }
 
 private Q_SLOTS:
@@ -882,6 +976,15 @@ private Q_SLOTS:
         QCOMPARE(bad.code, 2);
         QVERIFY2(bad.err.contains(u"orteam-cli keys list --help"_s), qPrintable(bad.err));
         QCOMPARE(inProcess({u"keys"_s}).code, 2);
+        group = inProcess({u"keys"_s, u"lifecycle"_s, u"--help"_s});
+        QCOMPARE(group.code, 0);
+        QVERIFY2(group.out.contains(u"  keys lifecycle run [--dry-run]"_s) && group.out.contains(u"  keys lifecycle cancel KEY"_s)
+                     && !group.out.contains(u"keys audit"_s),
+                 qPrintable(group.out));
+        const Run partial = inProcess({u"keys"_s, u"lifecycle"_s});
+        QCOMPARE(partial.code, 2);
+        QVERIFY2(partial.err.contains(u"keys lifecycle needs a subcommand: run, cancel"_s), qPrintable(partial.err));
+        QCOMPARE(inProcess({u"keys"_s, u"lifecycle"_s, u"stop"_s}).code, 2);
         QCOMPARE(inProcess({u"report"_s, u"yearly"_s}).code, 2);
     }
 
@@ -944,6 +1047,8 @@ offer --db x.db keys create bob --reset ""
 offer report ""
 offer report weekly --format ""
 offer members offboard liam --
+offer keys lifecycle ""
+offer keys lifecycle run --format ""
 )"_s;
         QProcess p;
         p.start(bash, {u"-c"_s, driver, u"driver"_s, built.fileName()});
@@ -953,11 +1058,340 @@ offer members offboard liam --
         QVERIFY2(offered.value(0).startsWith(u"--base-url --timeout --db --version --help keys credits whoami members"_s),
                  qPrintable(offered.value(0)));
         QCOMPARE(offered.value(1), u"FILES"_s);
-        QCOMPARE(offered.value(2), u"list show create disable enable set-limit revoke"_s);
+        QCOMPARE(offered.value(2), u"list show create disable enable set-limit revoke audit rotate lifecycle hygiene-settings"_s);
         QCOMPARE(offered.value(3), u"daily weekly monthly"_s);
         QCOMPARE(offered.value(4), u"weekly monthly --to --format --help"_s);
         QCOMPARE(offered.value(5), u"table json csv"_s);
         QCOMPARE(offered.value(6), u"--yes --help"_s);
+        QCOMPARE(offered.value(7), u"run cancel"_s);
+        QCOMPARE(offered.value(8), u"table json"_s);
+    }
+
+    // ---- key hygiene and lifecycle --------------------------------------------------------------
+
+    void auditFindsEachProblemOnce()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(openStore(store, dir.filePath(u"team.db"_s)));
+        const HygieneTeam t = setUpHygieneTeam(store);
+
+        Run r = inProcess({u"keys"_s, u"audit"_s}, &store);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+        for (const char *heading : {"Owner inactive (critical): 1 key", "Dormant (warning): 1 key", "Never used (warning): 1 key",
+                                    "No member (warning): 1 key", "Duplicate name (info): 2 keys"})
+            QVERIFY2(r.out.contains(QLatin1StringView(heading)), heading);
+        QVERIFY2(!r.out.contains(u"No credit limit"_s) && !r.out.contains(u"Due for rotation"_s), qPrintable(r.out));
+        const QDate lastUsed = QDateTime::currentDateTimeUtc().date().addDays(-45);
+        const QRegularExpression dormantRow(u"^  dormant-key +%1 +%2 +60 days +ann +last used"_s.arg(
+                                                t.dormant.hash.left(16), lastUsed.toString(Qt::ISODate)),
+                                            QRegularExpression::MultilineOption);
+        QVERIFY2(dormantRow.match(r.out).hasMatch(), qPrintable(r.out));
+        QVERIFY2(r.out.contains(u"never-used-key"_s) && r.out.contains(u"liam"_s), qPrintable(r.out));
+        QVERIFY2(r.out.trimmed().endsWith(u"6 findings on 6 of 6 keys."_s), qPrintable(r.out));
+
+        r = inProcess({u"keys"_s, u"audit"_s, u"--format"_s, u"json"_s}, &store);
+        QCOMPARE(r.code, 0);
+        const QJsonObject audit = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY(!audit.value("generated_at"_L1).toString().isEmpty());
+        QCOMPARE(audit.value("settings"_L1).toObject().value("dormant_days"_L1).toInt(), 30);
+        const QJsonObject counts = audit.value("counts"_L1).toObject();
+        QCOMPARE(counts.size(), 9);
+        QCOMPARE(counts.value("inactive-owner"_L1).toInt(), 1);
+        QCOMPARE(counts.value("dormant"_L1).toInt(), 1);
+        QCOMPARE(counts.value("never-used"_L1).toInt(), 1);
+        QCOMPARE(counts.value("orphan"_L1).toInt(), 1);
+        QCOMPARE(counts.value("duplicate-name"_L1).toInt(), 2);
+        QCOMPARE(counts.value("no-limit"_L1).toInt(), 0);
+        const QJsonArray findings = audit.value("findings"_L1).toArray();
+        QCOMPARE(findings.size(), 6);
+        const QJsonObject first = findings.first().toObject(); // the most urgent rule first
+        QCOMPARE(first.value("rule"_L1).toString(), u"inactive-owner"_s);
+        QCOMPARE(first.value("severity"_L1).toString(), u"critical"_s);
+        QCOMPARE(first.value("key_hash"_L1).toString(), t.offboarded.hash);
+        QCOMPARE(first.value("member"_L1).toString(), u"liam"_s);
+        bool sawDormant = false;
+        for (const QJsonValue &v : findings) {
+            const QJsonObject f = v.toObject();
+            if (f.value("rule"_L1).toString() == "dormant"_L1) {
+                sawDormant = true;
+                QCOMPARE(f.value("key_name"_L1).toString(), u"dormant-key"_s);
+                QCOMPARE(f.value("last_used"_L1).toString(), lastUsed.toString(Qt::ISODate));
+                QCOMPARE(f.value("last_used_kind"_L1).toString(), u"day"_s);
+                QCOMPARE(f.value("age_days"_L1).toInt(), 60);
+            }
+            if (f.value("rule"_L1).toString() == "orphan"_L1)
+                QVERIFY(f.value("member"_L1).isNull());
+        }
+        QVERIFY(sawDormant);
+
+        r = inProcess({u"keys"_s, u"audit"_s, u"--format"_s, u"csv"_s}, &store);
+        QCOMPARE(r.code, 0);
+        const QStringList lines = r.out.trimmed().split(u'\n');
+        QCOMPARE(lines.size(), 7);
+        QCOMPARE(lines.first(), u"rule,severity,key_hash,key_name,member,last_used,last_used_kind,age_days,detail"_s);
+        QVERIFY2(lines.at(1).startsWith(u"inactive-owner,critical,%1,liams-key,liam,"_s.arg(t.offboarded.hash)), qPrintable(lines.at(1)));
+        QVERIFY2(lines.last().contains(u",'=twin,ann,"_s), qPrintable(lines.last())); // a formula stays text
+
+        // --rule keeps to the rules asked for; an unknown one is refused before any call.
+        r = inProcess({u"keys"_s, u"audit"_s, u"--rule"_s, u"dormant,orphan"_s, u"--format"_s, u"json"_s}, &store);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("findings"_L1).toArray().size(), 2);
+        m_fake->clearRequests();
+        r = inProcess({u"keys"_s, u"audit"_s, u"--rule"_s, u"dormant,stale"_s}, &store);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"\"stale\""_s) && r.err.contains(u"never-used"_s), qPrintable(r.err));
+        QCOMPARE(m_fake->requests().size(), 0);
+    }
+
+    void auditExitCodeFollowsFailOn()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(openStore(store, dir.filePath(u"team.db"_s)));
+        setUpHygieneTeam(store);
+        QCOMPARE(inProcess({u"keys"_s, u"audit"_s, u"--fail-on"_s, u"warning"_s}, &store).code, 8);
+        QCOMPARE(inProcess({u"keys"_s, u"audit"_s, u"--fail-on"_s, u"critical"_s}, &store).code, 8); // liam's key
+        QCOMPARE(inProcess({u"keys"_s, u"audit"_s, u"--rule"_s, u"dormant,orphan"_s, u"--fail-on"_s, u"critical"_s}, &store).code, 0);
+        QCOMPARE(inProcess({u"keys"_s, u"audit"_s, u"--rule"_s, u"duplicate-name"_s, u"--fail-on"_s, u"warning"_s}, &store).code, 0);
+        QCOMPARE(inProcess({u"keys"_s, u"audit"_s, u"--rule"_s, u"duplicate-name"_s, u"--fail-on"_s, u"info"_s}, &store).code, 8);
+        QCOMPARE(inProcess({u"keys"_s, u"audit"_s}, &store).code, 0); // no --fail-on: findings are not a failure
+        QCOMPARE(inProcess({u"keys"_s, u"audit"_s, u"--fail-on"_s, u"fatal"_s}, &store).code, 2);
+        const Run help = inProcess({u"--help"_s});
+        QVERIFY2(help.out.contains(u"  8  keys audit found a finding"_s), qPrintable(help.out));
+    }
+
+    // A read that fails is its error and exit code, never "no findings".
+    void auditFailsClosed()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(openStore(store, dir.filePath(u"team.db"_s)));
+        setUpHygieneTeam(store);
+        m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        Run r = inProcess({u"keys"_s, u"audit"_s, u"--fail-on"_s, u"critical"_s}, &store);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+        QVERIFY2(r.err.contains(u"500"_s), qPrintable(r.err));
+        m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(401, u"Unauthorized"_s));
+        QCOMPARE(inProcess({u"keys"_s, u"audit"_s}, &store).code, 4);
+        for (const QString &statement : {u"FROM members"_s, u"key_use"_s}) {
+            store.database().setFaultInjector([&](int, const QString &sql) { return sql.contains(statement); });
+            r = inProcess({u"keys"_s, u"audit"_s, u"--format"_s, u"json"_s}, &store);
+            QCOMPARE(r.code, 1);
+            QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+            QVERIFY2(r.err.contains(u"no key was judged"_s), qPrintable(r.err));
+        }
+        store.database().setFaultInjector(nullptr);
+    }
+
+    // No team database at all: the counters alone, and stderr says what was left out.
+    void auditWithoutTeamDatabase()
+    {
+        QTemporaryDir home;
+        agedKey(u"never-used-key"_s, 40, false);
+        agedKey(u"fresh"_s, 1, true);
+        const Run r = cli({u"keys"_s, u"audit"_s, u"--format"_s, u"json"_s}, {{u"XDG_DATA_HOME"_s, home.path()}});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"no team database"_s) && r.err.contains(u"left out"_s), qPrintable(r.err));
+        const QJsonObject audit = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(audit.value("team_database"_L1).toBool(), false);
+        QCOMPARE(audit.value("counts"_L1).toObject().value("never-used"_L1).toInt(), 1);
+        QCOMPARE(audit.value("counts"_L1).toObject().value("orphan"_L1).toInt(), 0);
+        QVERIFY(!QFileInfo::exists(home.filePath(u"orteam/orteam.db"_s))); // none was made
+    }
+
+    void rotatePrintsTheSecretOnceAndSchedulesTheOldKey()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const ApiKey old = agedKey(u"alice-backend"_s, 100, true);
+        QCOMPARE(inProcess({u"--db"_s, db, u"members"_s, u"add"_s, u"alice"_s}).code, 0);
+        QCOMPARE(inProcess({u"--db"_s, db, u"members"_s, u"link"_s, u"alice"_s, old.hash}).code, 0);
+        // A script without --yes: nothing is made.
+        Run r = cli({u"--db"_s, db, u"keys"_s, u"rotate"_s, u"alice-backend"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"--yes"_s), qPrintable(r.err));
+        QCOMPARE(m_fake->keyCount(), 1);
+        QCOMPARE(inProcess({u"--db"_s, db, u"keys"_s, u"rotate"_s, u"alice-backend"_s, u"--grace"_s, u"-1"_s, u"--yes"_s}).code, 2);
+        QCOMPARE(inProcess({u"--db"_s, db, u"keys"_s, u"rotate"_s, u"alice-backend"_s, u"--grace"_s, u"9"_s, u"--revoke-after"_s,
+                            u"5"_s, u"--yes"_s}).code, 2);
+        QCOMPARE(m_fake->keyCount(), 1);
+
+        r = cli({u"--db"_s, db, u"keys"_s, u"rotate"_s, u"alice-backend"_s, u"--grace"_s, u"3"_s, u"--yes"_s});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QString secret = r.out.trimmed();
+        QVERIFY(secret.startsWith(u"sk-or-v1-"_s));
+        QCOMPARE(r.out, secret + u'\n'); // the secret alone on stdout
+        QVERIFY(!r.err.contains(secret)); // and only there
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        QVERIFY2(r.err.contains(u"linked to alice"_s), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"disabled on %1, revoked on %2"_s.arg(today.addDays(3).toString(Qt::ISODate),
+                                                                          today.addDays(30).toString(Qt::ISODate))),
+                 qPrintable(r.err));
+        QCOMPARE(m_fake->keyCount(), 2);
+        QVERIFY(!m_fake->key(old.hash)->disabled); // still working for the grace period
+
+        Store store;
+        QVERIFY(openStore(store, db));
+        const Result<QList<KeyRotation>> open = store.lifecycle().rotations();
+        QVERIFY(open);
+        QCOMPARE(open->size(), 1);
+        const KeyRotation rotation = open->first();
+        QCOMPARE(rotation.oldHash, old.hash);
+        QCOMPARE(rotation.state, KeyRotation::State::Scheduled);
+        QCOMPARE(rotation.disableAt.date(), today.addDays(3));
+        const std::optional<ApiKey> made = m_fake->key(rotation.newHash);
+        QVERIFY(made && made->name == u"alice-backend"_s && made->limit == std::optional<double>(10));
+        const Result<Member> alice = store.team().member(u"alice"_s);
+        QVERIFY(alice && alice->keyHashes.contains(rotation.newHash) && alice->keyHashes.contains(old.hash));
+        QCOMPARE(store.audit().log()->first().action, u"rotate"_s);
+
+        // --no-schedule: the old key is left as it is, and said to be.
+        const ApiKey other = agedKey(u"bob-batch"_s, 10, true);
+        r = inProcess({u"--db"_s, db, u"keys"_s, u"rotate"_s, other.hash, u"--no-schedule"_s, u"--yes"_s});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"left as it is"_s) && r.err.contains(u"linked to no member"_s), qPrintable(r.err));
+        QVERIFY(!rotationOf(store, other.hash));
+    }
+
+    void lifecycleRunDisablesThenRevokesOnTheirDays()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(openStore(store, dir.filePath(u"team.db"_s)));
+        Run r = inProcess({u"keys"_s, u"lifecycle"_s, u"run"_s}, &store);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith(u"Nothing is due"_s), qPrintable(r.out));
+        // Rotated 10 days ago with a 7-day grace period: due to be disabled.
+        const KeyRotation rotation = rotatedKey(store, u"old-key"_s, 10);
+        const ApiKey old = *m_fake->key(rotation.oldHash);
+
+        m_fake->clearRequests();
+        r = inProcess({u"keys"_s, u"lifecycle"_s, u"run"_s, u"--dry-run"_s}, &store);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(u"dry run"_s) && r.out.contains(u"disable"_s) && r.out.contains(old.hash.left(16)), qPrintable(r.out));
+        QCOMPARE(m_fake->countRequests("PATCH", u"/keys"_s), 0);
+        QCOMPARE(rotationOf(store, old.hash)->state, KeyRotation::State::Scheduled);
+
+        r = inProcess({u"keys"_s, u"lifecycle"_s, u"run"_s}, &store);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(m_fake->countRequests("PATCH", u"/keys"_s), 1);
+        QVERIFY(m_fake->key(old.hash)->disabled);
+        QCOMPARE(rotationOf(store, old.hash)->state, KeyRotation::State::Disabled);
+        // The same day again: nothing more is due, and no call is repeated.
+        r = inProcess({u"keys"_s, u"lifecycle"_s, u"run"_s}, &store);
+        QVERIFY2(r.out.startsWith(u"Nothing is due"_s), qPrintable(r.out));
+        QCOMPARE(m_fake->countRequests("PATCH", u"/keys"_s), 1);
+
+        // Later: the second period is over (the schedule moved back, as the days would pass).
+        reschedule(store, rotation, 31, KeyRotation::State::Disabled);
+        r = inProcess({u"keys"_s, u"lifecycle"_s, u"run"_s, u"--format"_s, u"json"_s}, &store);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonArray done = QJsonDocument::fromJson(r.out.toUtf8()).object().value("done"_L1).toArray();
+        QCOMPARE(done.size(), 1);
+        QCOMPARE(done.first().toObject().value("action"_L1).toString(), u"revoke"_s);
+        QCOMPARE(m_fake->countRequests("DELETE", u"/keys/"_s), 1);
+        QVERIFY(!m_fake->key(old.hash));
+        QVERIFY(m_fake->key(rotation.newHash));
+        QCOMPARE(rotationOf(store, old.hash)->state, KeyRotation::State::Done);
+    }
+
+    // A key an admin enabled again after the schedule disabled it is left alone for good.
+    void lifecycleRunLeavesAReEnabledKeyAlone()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(openStore(store, dir.filePath(u"team.db"_s)));
+        // Enabled, though the schedule disabled it.
+        const ApiKey kept = *m_fake->key(rotatedKey(store, u"kept-key"_s, 40, KeyRotation::State::Disabled).oldHash);
+        m_fake->clearRequests();
+        const Run r = inProcess({u"keys"_s, u"lifecycle"_s, u"run"_s}, &store);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(u"cancel"_s) && r.out.contains(u"re-enabled"_s), qPrintable(r.out));
+        QCOMPARE(m_fake->countRequests("DELETE", u"/keys/"_s), 0);
+        QCOMPARE(m_fake->countRequests("PATCH", u"/keys/"_s), 0);
+        QVERIFY(m_fake->key(kept.hash) && !m_fake->key(kept.hash)->disabled);
+        QCOMPARE(rotationOf(store, kept.hash)->state, KeyRotation::State::Cancelled);
+    }
+
+    // A step OpenRouter refuses is named with its key and the run exits 1; the next run does it.
+    void lifecycleRunReportsAFailedStep()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(openStore(store, dir.filePath(u"team.db"_s)));
+        const ApiKey old = *m_fake->key(rotatedKey(store, u"stubborn"_s, 10).oldHash);
+        m_fake->failNext("PATCH", u"/keys/"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        Run r = inProcess({u"keys"_s, u"lifecycle"_s, u"run"_s}, &store);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"could not disable key \"stubborn\" (%1)"_s.arg(old.hash.left(16))), qPrintable(r.err));
+        QCOMPARE(rotationOf(store, old.hash)->state, KeyRotation::State::Scheduled);
+        r = inProcess({u"keys"_s, u"lifecycle"_s, u"run"_s}, &store);
+        QCOMPARE(r.code, 0);
+        QVERIFY(m_fake->key(old.hash)->disabled);
+    }
+
+    void lifecycleCancelKeepsTheOldKey()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(openStore(store, dir.filePath(u"team.db"_s)));
+        const KeyRotation rotation = rotatedKey(store, u"keep-me"_s, 1);
+        const ApiKey old = *m_fake->key(rotation.oldHash);
+        // No management key needed: KEY is looked up in the schedule.
+        const Run r = cli({u"--db"_s, dir.filePath(u"team.db"_s), u"keys"_s, u"lifecycle"_s, u"cancel"_s, u"keep-me"_s},
+                          {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(u"Cancelled the rotation schedule of \"keep-me\""_s), qPrintable(r.out));
+        QCOMPARE(rotationOf(store, old.hash)->state, KeyRotation::State::Cancelled);
+        QCOMPARE(store.audit().log()->first().action, u"rotate"_s);
+        QCOMPARE(inProcess({u"keys"_s, u"lifecycle"_s, u"cancel"_s, u"keep-me"_s}, &store).code, 3); // nothing open now
+        // Later runs never touch it, even past its days.
+        reschedule(store, rotation, 40, KeyRotation::State::Cancelled);
+        m_fake->clearRequests();
+        QCOMPARE(inProcess({u"keys"_s, u"lifecycle"_s, u"run"_s}, &store).code, 0);
+        QCOMPARE(m_fake->countRequests("DELETE", u"/keys/"_s) + m_fake->countRequests("PATCH", u"/keys/"_s), 0);
+    }
+
+    void hygieneSettingsRoundTrip()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const QHash<QString, QString> noKey{{u"OPENROUTER_MGMT_KEY"_s, QString()}};
+        Run r = cli({u"--db"_s, db, u"keys"_s, u"hygiene-settings"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(QRegularExpression(u"^dormant-days +30 +Dormant after"_s, QRegularExpression::MultilineOption).match(r.out).hasMatch(),
+                 qPrintable(r.out));
+        r = cli({u"--db"_s, db, u"keys"_s, u"hygiene-settings"_s, u"--dormant-days"_s, u"60"_s, u"--grace-revoke-days"_s, u"45"_s,
+                 u"--format"_s, u"json"_s}, noKey);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject saved = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(saved.value("dormant_days"_L1).toInt(), 60);
+        QCOMPARE(saved.value("grace_revoke_days"_L1).toInt(), 45);
+        QCOMPARE(saved.value("rotation_days"_L1).toInt(), 90);
+        {
+            Store store;
+            QVERIFY(openStore(store, db));
+            const Result<HygieneSettings> s = store.lifecycle().hygieneSettings();
+            QVERIFY(s);
+            QCOMPARE(s->dormantDays, 60);
+            QCOMPARE(s->graceRevokeDays, 45);
+            const AuditEntry entry = store.audit().log()->first();
+            QCOMPARE(entry.action, u"settings"_s);
+            QCOMPARE(entry.target, u"key hygiene"_s);
+            QVERIFY2(entry.before.contains(u"dormant-days 30"_s) && entry.after.contains(u"dormant-days 60"_s), qPrintable(entry.after));
+        }
+        // Bad values change nothing: out of bounds, revoked before disabled, not a number.
+        for (const QStringList &bad : {QStringList{u"--dormant-days"_s, u"0"_s}, QStringList{u"--grace-disable-days"_s, u"50"_s},
+                                       QStringList{u"--rotation-days"_s, u"ninety"_s}, QStringList{u"--never-used-days"_s, u"4000"_s}}) {
+            r = cli(QStringList{u"--db"_s, db, u"keys"_s, u"hygiene-settings"_s} + bad, noKey);
+            QCOMPARE(r.code, 2);
+            QCOMPARE(r.err.count(u'\n'), 1);
+        }
+        r = cli({u"--db"_s, db, u"keys"_s, u"hygiene-settings"_s, u"--format"_s, u"json"_s}, noKey);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object(), saved);
     }
 
     // ---- in-process --------------------------------------------------------------------------------
