@@ -87,8 +87,8 @@ QString lastUseKind(LastUse::Kind kind)
     switch (kind) {
     case LastUse::Kind::Day:
         return u"day"_s;
-    case LastUse::Kind::Since:
-        return u"since"_s;
+    case LastUse::Kind::Since: // some day in a span, as text() words it
+        return u"between"_s;
     case LastUse::Kind::Never:
         return u"never"_s;
     case LastUse::Kind::Unknown:
