@@ -80,6 +80,21 @@ QString LastUse::text() const
     return day.isValid() ? u"unknown (none since %1)"_s.arg(isoDay(day)) : u"unknown"_s;
 }
 
+QString LastUse::kindId() const
+{
+    switch (kind) {
+    case Kind::Day:
+        return u"day"_s;
+    case Kind::Since: // some day in a span, as text() words it
+        return u"between"_s;
+    case Kind::Never:
+        return u"never"_s;
+    case Kind::Unknown:
+        break;
+    }
+    return u"unknown"_s;
+}
+
 LastUse lastUse(const ApiKey &key, const KeyUseHistory &history, const QDateTime &now)
 {
     const QDate today = now.toUTC().date();

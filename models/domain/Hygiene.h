@@ -50,6 +50,8 @@ struct LastUse
     // "2026-11-03", "between 2026-11-23 and 2026-11-28", "never", "unknown",
     // "unknown (none since 2026-09-01)".
     QString text() const;
+    // The kind as JSON and CSV name it: "day", "between", "never", "unknown".
+    QString kindId() const;
     friend bool operator==(const LastUse &, const LastUse &) = default;
 };
 

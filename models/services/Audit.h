@@ -25,6 +25,7 @@ inline const QString Link = QStringLiteral("link");         // a member's keys c
 inline const QString Offboard = QStringLiteral("offboard");
 inline const QString Import = QStringLiteral("import");
 inline const QString TierEdit = QStringLiteral("tier-edit"); // a tier's budget, models or fallback
+inline const QString Settings = QStringLiteral("settings");  // team settings (key hygiene thresholds)
 inline const QString GatewayTokenCreated = QStringLiteral("gateway token created");
 inline const QString GatewayTokenRevoked = QStringLiteral("gateway token revoked");
 // Enforcement: the daily check, guardrails, auto-enforce

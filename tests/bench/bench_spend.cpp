@@ -7,6 +7,7 @@
 #include "KeyListController.h"
 #include "OpenRouterClient.h"
 #include "SpendController.h"
+#include "Median.h"
 #include "Store.h"
 #include "SyncCall.h"
 
@@ -34,18 +35,6 @@ constexpr int Members = 1000;
 constexpr int Days = 365;
 constexpr int Runs = 15;
 
-double medianMs(const std::function<void()> &work, int runs = Runs)
-{
-    QList<double> times;
-    for (int i = 0; i < runs; ++i) {
-        QElapsedTimer t;
-        t.start();
-        work();
-        times << double(t.nsecsElapsed()) / 1e6;
-    }
-    std::sort(times.begin(), times.end());
-    return times.at(times.size() / 2);
-}
 
 // Runs a process to the end while this event loop keeps turning (the fake server may be ours).
 QStringList runPython(const QStringList &args)

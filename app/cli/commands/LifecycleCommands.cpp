@@ -82,21 +82,6 @@ QString indented(const QString &text, int by)
 
 // ---- keys audit ----------------------------------------------------------------------------------
 
-QString lastUseKind(LastUse::Kind kind)
-{
-    switch (kind) {
-    case LastUse::Kind::Day:
-        return u"day"_s;
-    case LastUse::Kind::Since: // some day in a span, as text() words it
-        return u"between"_s;
-    case LastUse::Kind::Never:
-        return u"never"_s;
-    case LastUse::Kind::Unknown:
-        break;
-    }
-    return u"unknown"_s;
-}
-
 QStringList ruleIds()
 {
     QStringList ids;
@@ -176,7 +161,7 @@ QString auditJson(const HygieneService::Assessment &a, const QList<HygieneRule> 
             {"key_name"_L1, k.key.name},
             {"member"_L1, k.member.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(k.member)},
             {"last_used"_L1, k.lastUse.text()},
-            {"last_used_kind"_L1, lastUseKind(k.lastUse.kind)},
+            {"last_used_kind"_L1, k.lastUse.kindId()},
             {"age_days"_L1, k.ageDays},
             {"detail"_L1, s.finding.detail},
         });
@@ -197,7 +182,7 @@ QString auditCsv(const QList<Shown> &found)
         // Names, members and details are free text: csvField keeps one that looks like a formula as text.
         out += QStringList{hygieneRuleId(s.finding.rule), severityToString(s.finding.severity()), k.key.hash,
                            csvField(k.key.name, true), csvField(k.member, true), csvField(k.lastUse.text(), false),
-                           lastUseKind(k.lastUse.kind), QString::number(k.ageDays), csvField(s.finding.detail, true)}
+                           k.lastUse.kindId(), QString::number(k.ageDays), csvField(s.finding.detail, true)}
                    .join(u',')
                + u'\n';
     }
@@ -583,8 +568,7 @@ int KeysHygieneSettings::execute(Context &context, const Arguments &arguments)
         const Status saved = store.transaction([&]() -> Status {
             if (Status s = store.lifecycle().setHygieneSettings(after); !s)
                 return s;
-            // No AuditAction names a team setting yet; "settings" reads plainly in the log.
-            return store.audit().append(auditEntry(u"settings"_s, u"key hygiene"_s, settingsText(*before), settingsText(after)));
+            return store.audit().append(auditEntry(AuditAction::Settings, u"key hygiene"_s, settingsText(*before), settingsText(after)));
         });
         if (!saved)
             return console.fail(saved.error(), u"cannot save the key hygiene settings"_s);
