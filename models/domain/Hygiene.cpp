@@ -103,16 +103,9 @@ LastUse lastUse(const ApiKey &key, const KeyUseHistory &history, const QDateTime
     const bool usedToday = key.usageDaily > 0 || key.byokUsageDaily > 0;
     const bool usedThisWeek = usedToday || key.usageWeekly > 0 || key.byokUsageWeekly > 0;
     const bool usedThisMonth = usedThisWeek || key.usageMonthly > 0 || key.byokUsageMonthly > 0;
+    const double lifetime = key.usage + key.byokUsage;
 
-    // The days use was seen on: the snapshots' and the activity's, and today's counter.
-    QDate seen = laterOf(history.usedDay, history.activityDay);
-    if (usedToday)
-        seen = today;
-
-    // Spans known to hold a use the snapshots did not date, each from its first day to the latest
-    // day a use can be on. The lifetime counter risen since the latest snapshot is a use after
-    // everything that snapshot saw (maybe later that same day); this week's or month's counter
-    // holds a use on or after its first day, which is news only when that is after the day seen.
+    // The latest day a use can be on, from the counters now at zero.
     QDate latest = today;
     if (!usedToday)
         latest = today.addDays(-1);
@@ -120,27 +113,41 @@ LastUse lastUse(const ApiKey &key, const KeyUseHistory &history, const QDateTime
         latest = std::min(latest, week.addDays(-1));
     if (!usedThisMonth)
         latest = std::min(latest, month.addDays(-1));
-    QDate from = seen;
-    bool exact = seen.isValid();
-    auto span = [&](const QDate &start, bool news) {
-        if (news) {
-            from = laterOf(from, start);
-            exact = false;
-        }
+
+    // Every piece of evidence is a day, or a span holding a use. The last use is on or after each
+    // one's first day, and on or before the latest of their last days: nothing later was seen.
+    QDate lower, upper;
+    auto evidence = [&](const QDate &first, const QDate &last) {
+        lower = laterOf(lower, first);
+        upper = laterOf(upper, last);
     };
-    if (history.lastDay.isValid() && key.usage > history.lastUsage + CounterEpsilon)
-        span(history.lastDay, !seen.isValid() || history.lastDay >= seen);
-    if (usedThisWeek)
-        span(week, !seen.isValid() || week > seen);
-    if (usedThisMonth)
-        span(month, !seen.isValid() || month > seen);
-    if (from.isValid()) {
-        if (exact || from >= latest)
-            return {LastUse::Kind::Day, exact ? from : std::max(from, latest), {}};
-        return {LastUse::Kind::Since, from, latest};
+    if (history.activityDay.isValid())
+        evidence(history.activityDay, history.activityDay);
+    if (history.usedDay.isValid())
+        evidence(history.usedFrom.isValid() ? history.usedFrom : history.usedDay, history.usedDay);
+    if (usedToday)
+        evidence(today, today);
+    const bool snapshotted = history.lastDay.isValid();
+    const bool rose = snapshotted && lifetime > history.lastUsage + CounterEpsilon;
+    if (rose) // since the latest snapshot, maybe later that same day
+        evidence(history.lastDay, latest);
+    // This week's or month's counter: a use on or after its first day. With snapshots from before
+    // that day and no rise since, the snapshots have seen it (dated above); else it may be as late
+    // as the counters allow.
+    for (const auto &[used, start] : {std::pair{usedThisWeek, week}, std::pair{usedThisMonth, month}}) {
+        if (!used)
+            continue;
+        const bool seenBySnapshots = snapshotted && !rose && history.firstDay <= start && history.usedDay >= start;
+        if (!seenBySnapshots)
+            evidence(start, snapshotted && !rose ? std::min(latest, history.lastDay) : latest);
+    }
+    if (lower.isValid()) {
+        if (upper <= lower)
+            return {LastUse::Kind::Day, lower, {}};
+        return {LastUse::Kind::Since, lower, upper};
     }
 
-    if (key.usage <= CounterEpsilon && key.byokUsage <= CounterEpsilon)
+    if (lifetime <= CounterEpsilon)
         return {LastUse::Kind::Never, {}, {}};
 
     // Used, but before anything we hold: what is known is the earliest day since which it has
@@ -206,12 +213,21 @@ QList<LifecycleStep> lifecycleSteps(const QList<KeyRotation> &schedule, const QL
             continue;
         const ApiKey *key = byHash.value(r.oldHash);
         const QString replaced = u"rotated on %1"_s.arg(isoDay(r.rotatedAt.toUTC().date()));
+        const bool revokeDue = r.revokeAt.isValid() && now >= r.revokeAt;
+        const bool disableDue = r.disableAt.isValid() && now >= r.disableAt;
+        if (!revokeDue && !disableDue)
+            continue;
         if (!key) {
+            // Not in the list: gone, or missed by the paging. The service asks for the key itself
+            // before the schedule ends.
             steps << LifecycleStep{LifecycleStep::Action::Forget, r, u"the old key is gone already"_s};
             continue;
         }
-        const bool revokeDue = r.revokeAt.isValid() && now >= r.revokeAt;
-        const bool disableDue = r.disableAt.isValid() && now >= r.disableAt;
+        if (!r.newHash.isEmpty() && !byHash.contains(r.newHash)) {
+            // The replacement was revoked: the old key is what its member has left.
+            steps << LifecycleStep{LifecycleStep::Action::Cancel, r, u"its replacement is gone; left alone"_s};
+            continue;
+        }
         if (r.state == KeyRotation::State::Disabled) {
             // The schedule disabled it; enabled again means an admin wants it: never touched again.
             if (!key->disabled)
@@ -220,12 +236,14 @@ QList<LifecycleStep> lifecycleSteps(const QList<KeyRotation> &schedule, const QL
                 steps << LifecycleStep{LifecycleStep::Action::Revoke, r, replaced + u"; the second period is over"_s};
             continue;
         }
-        if (revokeDue)
-            steps << LifecycleStep{LifecycleStep::Action::Revoke, r, replaced + u"; the second period is over"_s};
-        else if (disableDue && key->disabled)
-            steps << LifecycleStep{LifecycleStep::Action::MarkDisabled, r, u"disabled already"_s};
-        else if (disableDue)
+        // Scheduled: an enabled key is always disabled first (a run that missed the grace period
+        // disables it now and revokes it at a later run), so an admin's "enable" is seen first.
+        if (!key->disabled)
             steps << LifecycleStep{LifecycleStep::Action::Disable, r, replaced + u"; the grace period is over"_s};
+        else if (revokeDue)
+            steps << LifecycleStep{LifecycleStep::Action::Revoke, r, replaced + u"; the second period is over"_s};
+        else
+            steps << LifecycleStep{LifecycleStep::Action::MarkDisabled, r, u"disabled already"_s};
     }
     return steps;
 }
@@ -416,10 +434,13 @@ QList<KeyHygiene> assessKeys(const HygieneInput &in)
             rotationOf.insert(r.oldHash, &r);
     }
     // Names as people compare them: "Alice " and "alice" are the same name in a list.
+    // A rotation's old key shares its replacement's name until it is revoked: not a duplicate.
     QHash<QString, int> nameCount;
     auto nameKey = [](const QString &name) { return name.trimmed().toCaseFolded(); };
-    for (const ApiKey &k : in.keys)
-        ++nameCount[nameKey(k.name)];
+    for (const ApiKey &k : in.keys) {
+        if (!rotationOf.contains(k.hash))
+            ++nameCount[nameKey(k.name)];
+    }
 
     QList<KeyHygiene> out;
     out.reserve(in.keys.size());
@@ -471,7 +492,7 @@ QList<KeyHygiene> assessKeys(const HygieneInput &in)
             find(HygieneRule::Orphan, u"linked to no member"_s);
         if (enabled && !k.limit)
             find(HygieneRule::NoLimit, u"no credit limit; spent %1"_s.arg(formatUsd(k.usage)));
-        if (const int n = nameCount.value(nameKey(k.name)); n > 1)
+        if (const int n = nameCount.value(nameKey(k.name)); n > 1 && !h.rotation)
             find(HygieneRule::DuplicateName, u"%1 are named \"%2\""_s.arg(counted(n, u"key"_s, u"keys"_s), k.name.trimmed()));
         out << h;
     }

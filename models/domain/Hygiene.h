@@ -20,11 +20,13 @@ namespace orteam {
 struct KeyUseHistory
 {
     QDate firstDay;          // the first snapshot's day; invalid: the key was never snapshotted
-    double firstUsage = 0;   // the lifetime usage counter at that snapshot
+    double firstUsage = 0;   // the lifetime spend (credits and BYOK) at that snapshot
     QDate lastDay;           // the latest snapshot's day
-    double lastUsage = 0;    // the lifetime usage counter then
-    QDate usedDay;           // the latest day a snapshot shows use (daily counter > 0, or the
-                             // lifetime counter risen since the snapshot before); invalid: none
+    double lastUsage = 0;    // the lifetime spend then
+    QDate usedDay;           // the latest use the snapshots showed: its day (a daily counter above
+                             // zero), or the last day of a span (a lifetime counter risen since
+                             // the snapshot before); invalid: none
+    QDate usedFrom;          // that span's first day; invalid when usedDay is an exact day
     QDate activityDay;       // the latest day GET /activity reported requests for the key
 
     friend bool operator==(const KeyUseHistory &, const KeyUseHistory &) = default;

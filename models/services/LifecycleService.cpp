@@ -30,17 +30,17 @@ QString scheduleText(const KeyRotation &r)
     return u"replaced by %1; disable on %2, revoke on %3"_s.arg(r.newHash.left(16), dayText(r.disableAt), dayText(r.revokeAt));
 }
 
-// The member a key is linked to (empty: nobody), from the team as the database has it.
-Result<QString> ownerOf(const Store &store, const QString &hash)
+// The member a key is linked to (nullopt: nobody), from the team as the database has it.
+Result<std::optional<Member>> ownerOf(const Store &store, const QString &hash)
 {
     const Result<QList<Member>> members = store.team().members();
     if (!members)
         return members.error();
     for (const Member &m : *members) {
         if (m.keyHashes.contains(hash))
-            return m.name;
+            return std::optional<Member>(m);
     }
-    return QString();
+    return std::optional<Member>();
 }
 } // namespace
 
@@ -107,13 +107,29 @@ void LifecycleService::rotate(const ApiKey &key, const RotateOptions &options, c
         outcome.error = e;
         QTimer::singleShot(0, context, [done, outcome] { done(outcome); });
     };
+    auto refuse = [&](const QString &why) { failNow(FlowError::database(StoreError::invalid(why))); };
+    // A replacement is a new working secret: never for a key whose access should end.
+    if (key.disabled)
+        return refuse(u"the key %1 is disabled: revoke it rather than make it a working replacement"_s.arg(key.name));
+    if (key.expiresAt.isValid() && key.expiresAt <= now)
+        return refuse(u"the key %1 has expired: revoke it rather than make it a working replacement"_s.arg(key.name));
     const bool team = m_store && m_store->isOpen();
     HygieneSettings settings;
     if (team) {
-        const Result<QString> owner = ownerOf(*m_store, key.hash);
+        const Result<std::optional<Member>> owner = ownerOf(*m_store, key.hash);
         if (!owner)
             return failNow(FlowError::database(owner.error(), u"cannot read who the key belongs to; nothing was made"_s));
-        outcome.member = *owner;
+        if (*owner && !(*owner)->active)
+            return refuse(u"the key %1 belongs to %2, who is inactive: revoke it rather than rotate it"_s.arg(key.name, (*owner)->name));
+        outcome.member = *owner ? (*owner)->name : QString();
+        const Result<QList<KeyRotation>> open = m_store->lifecycle().rotations();
+        if (!open)
+            return failNow(FlowError::database(open.error(), u"cannot read the rotation schedule; nothing was made"_s));
+        for (const KeyRotation &r : *open) {
+            if (r.oldHash == key.hash)
+                return refuse(u"the key %1 is being rotated already (its replacement %2 was made on %3); cancel that schedule "
+                              "first"_s.arg(key.name, r.newHash.left(16), dayText(r.rotatedAt)));
+        }
         if (options.schedule) {
             const Result<HygieneSettings> s = m_store->lifecycle().hygieneSettings();
             if (!s)
@@ -121,10 +137,13 @@ void LifecycleService::rotate(const ApiKey &key, const RotateOptions &options, c
             settings = *s;
         }
     } else if (options.schedule) {
-        return failNow(FlowError::database(StoreError::invalid(u"a rotation with a grace period needs the team database"_s)));
+        return refuse(u"a rotation with a grace period needs the team database"_s);
     }
+    // The team's revoke period, moved later when a longer grace period would leave less than the
+    // team's gap between disabling and revoking.
     const int disableDays = options.disableAfterDays.value_or(settings.graceDisableDays);
-    const int revokeDays = options.revokeAfterDays.value_or(std::max(settings.graceRevokeDays, disableDays));
+    const int revokeDays = options.revokeAfterDays.value_or(
+        std::max(settings.graceRevokeDays, disableDays + settings.graceRevokeDays - settings.graceDisableDays));
     if (options.schedule && (disableDays < 0 || revokeDays < disableDays || revokeDays > 3650)) {
         return failNow(FlowError::database(StoreError::invalid(
             u"the old key cannot be revoked (after %1 days) before it is disabled (after %2 days)"_s.arg(revokeDays).arg(disableDays))));
@@ -238,59 +257,98 @@ void LifecycleService::runSteps(QList<LifecycleStep> steps, QHash<QString, ApiKe
         return;
     }
     const LifecycleStep step = steps.takeFirst();
-    const KeyRotation &r = step.rotation;
+    const KeyRotation r = step.rotation;
     auto next = [this, steps, keys, context, done](RunOutcome o) { runSteps(steps, keys, std::move(o), context, done); };
-    // The schedule moves on only once the change is made; a state that cannot be written is
-    // found again by the next run, which sees the key as it is now and does not repeat a call.
-    auto record = [this, r](RunOutcome &o, const LifecycleStep &s, KeyRotation::State state, const QString &note) {
-        if (Status st = m_store->lifecycle().setRotationState(r.oldHash, state, note); !st)
-            o.warnings << u"%1 (%2): done, but the schedule could not be updated: %3"_s.arg(r.oldName, r.oldHash.left(16), st.errorText());
-        o.done << s;
-    };
+    LifecycleRepository *repo = &m_store->lifecycle();
+    auto setState = [repo, r](KeyRotation::State state, const QString &note) { return repo->setRotationState(r.oldHash, state, note); };
+    auto fail = [step](RunOutcome &o, const QString &why) { o.failed << std::pair{step, why}; };
+
     switch (step.action) {
-    case LifecycleStep::Action::Forget:
-        record(outcome, step, KeyRotation::State::Done, step.why);
-        return next(std::move(outcome));
     case LifecycleStep::Action::MarkDisabled:
-        record(outcome, step, KeyRotation::State::Disabled, step.why);
-        return next(std::move(outcome));
     case LifecycleStep::Action::Cancel: {
-        record(outcome, step, KeyRotation::State::Cancelled, step.why);
-        if (const QString e = audit(r.oldName, u"hash "_s + r.oldHash.left(16), u"schedule cancelled: "_s + step.why); !e.isEmpty())
-            outcome.warnings << u"%1: %2"_s.arg(r.oldName, e);
+        const bool cancel = step.action == LifecycleStep::Action::Cancel;
+        if (Status st = setState(cancel ? KeyRotation::State::Cancelled : KeyRotation::State::Disabled, step.why); !st) {
+            fail(outcome, u"the schedule could not be updated: "_s + st.errorText());
+        } else {
+            outcome.done << step;
+            if (cancel) {
+                if (const QString e = audit(r.oldName, u"hash "_s + r.oldHash.left(16), u"schedule cancelled: "_s + step.why); !e.isEmpty())
+                    outcome.warnings << u"%1: %2"_s.arg(r.oldName, e);
+            }
+        }
         return next(std::move(outcome));
     }
+    case LifecycleStep::Action::Forget:
+        // Missing from the list: asked for by itself first, since a key the paging skipped
+        // (keys made or deleted meanwhile) must not leave the schedule unrevoked.
+        m_client.getKey(r.oldHash, context, [setState, fail, step, outcome, next](const ApiResult<ApiKey> &k) mutable {
+            if (k.ok()) {
+                outcome.warnings << u"%1 (%2) was missing from the key list; the next run looks again"_s.arg(
+                    step.rotation.oldName, step.rotation.oldHash.left(16));
+            } else if (!isGone(k.error)) {
+                fail(outcome, k.error.message());
+            } else if (Status st = setState(KeyRotation::State::Done, step.why); !st) {
+                fail(outcome, u"the schedule could not be updated: "_s + st.errorText());
+            } else {
+                outcome.done << step;
+            }
+            next(std::move(outcome));
+        });
+        return;
     case LifecycleStep::Action::Disable:
     case LifecycleStep::Action::Revoke:
         break;
     }
+
+    // The schedule moves on before the call: if the answer is lost or the write after it would
+    // fail, the next run finds the schedule ahead of the key and errs on the safe side (a
+    // "disabled" schedule whose key is enabled is left alone; a "done" one is never revoked).
+    const bool disable = step.action == LifecycleStep::Action::Disable;
+    if (Status st = setState(disable ? KeyRotation::State::Disabled : KeyRotation::State::Done, disable ? step.why : u"revoked"_s); !st) {
+        fail(outcome, u"the schedule could not be updated, so nothing was sent: "_s + st.errorText());
+        return next(std::move(outcome));
+    }
+    auto undo = [setState, r](RunOutcome &o) {
+        if (Status st = setState(r.state, r.note); !st)
+            o.warnings << u"%1 (%2): the schedule could not be set back (%3); the key is left alone from now on"_s.arg(
+                r.oldName, r.oldHash.left(16), st.errorText());
+    };
+    auto gone = [setState](RunOutcome &o, const LifecycleStep &s) {
+        if (Status st = setState(KeyRotation::State::Done, u"the old key is gone already"_s); !st)
+            o.warnings << u"%1: %2"_s.arg(s.rotation.oldName, st.errorText());
+        o.done << s;
+    };
     const ApiKey key = keys.value(r.oldHash);
     auto service = std::make_shared<KeyService>(m_store, m_client);
     const QString why = u"rotation: "_s + step.why;
-    if (step.action == LifecycleStep::Action::Disable) {
+    if (disable) {
         KeyUpdate update;
         update.disabled = true;
-        service->update(key, update, context, [service, step, outcome, record, next](const KeyService::Done<ApiKey> &d) mutable {
+        service->update(key, update, context, [service, step, outcome, next, undo, gone, fail](const KeyService::Done<ApiKey> &d) mutable {
             if (d.result.ok()) {
-                record(outcome, step, KeyRotation::State::Disabled, step.why);
+                outcome.done << step;
                 if (!d.auditError.isEmpty())
                     outcome.warnings << d.auditError;
             } else if (isGone(d.result.error)) {
-                record(outcome, step, KeyRotation::State::Done, u"the old key is gone already"_s);
+                gone(outcome, step);
             } else {
-                outcome.failed << std::pair{step, d.result.error.message()};
+                undo(outcome);
+                fail(outcome, d.result.error.message());
             }
             next(std::move(outcome));
         }, why);
         return;
     }
-    service->revoke(key, context, [service, step, outcome, record, next](const KeyService::Done<bool> &d) mutable {
-        if (d.result.ok() || isGone(d.result.error)) {
-            record(outcome, step, KeyRotation::State::Done, d.result.ok() ? u"revoked"_s : u"the old key is gone already"_s);
+    service->revoke(key, context, [service, step, outcome, next, undo, gone, fail](const KeyService::Done<bool> &d) mutable {
+        if (d.result.ok()) {
+            outcome.done << step;
             if (!d.auditError.isEmpty())
                 outcome.warnings << d.auditError;
+        } else if (isGone(d.result.error)) {
+            gone(outcome, step);
         } else {
-            outcome.failed << std::pair{step, d.result.error.message()};
+            undo(outcome);
+            fail(outcome, d.result.error.message());
         }
         next(std::move(outcome));
     }, why);

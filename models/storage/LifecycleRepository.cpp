@@ -26,7 +26,7 @@ QVariant timeValue(const QDateTime &t)
 
 Result<QHash<QString, KeyUseHistory>> LifecycleRepository::keyUse() const
 {
-    Sql q(m_db, u"SELECT key_hash, first_day, first_usage, last_day, last_usage, used_day, activity_day FROM key_use"_s,
+    Sql q(m_db, u"SELECT key_hash, first_day, first_usage, last_day, last_usage, used_day, used_from, activity_day FROM key_use"_s,
           u"Cannot read when the keys were last used"_s);
     if (Status s = q.exec(); !s)
         return s.error();
@@ -38,7 +38,8 @@ Result<QHash<QString, KeyUseHistory>> LifecycleRepository::keyUse() const
         h.lastDay = dayOf(q.value(3));
         h.lastUsage = q.value(4).toDouble();
         h.usedDay = dayOf(q.value(5));
-        h.activityDay = dayOf(q.value(6));
+        h.usedFrom = dayOf(q.value(6));
+        h.activityDay = dayOf(q.value(7));
         out.insert(q.value(0).toString(), h);
     }
     if (Status s = q.finished(); !s)
@@ -64,7 +65,8 @@ Result<QList<KeyRotation>> LifecycleRepository::rotations(bool openOnly) const
         r.disableAt = timeOf(q.value(4));
         r.revokeAt = timeOf(q.value(5));
         const std::optional<KeyRotation::State> state = rotationStateFromString(q.value(6).toString());
-        if (!state || !r.rotatedAt.isValid())
+        const bool datesRead = (q.value(4).isNull() || r.disableAt.isValid()) && (q.value(5).isNull() || r.revokeAt.isValid());
+        if (!state || !r.rotatedAt.isValid() || !datesRead)
             return StoreError::invalid(u"The rotation schedule of key %1 is not readable (state \"%2\")."_s.arg(
                 r.oldHash.left(16), q.value(6).toString()));
         r.state = *state;

@@ -252,11 +252,13 @@ Status migrateTo6(Database &db)
     const QString money = db.moneyType();
     return runAll(db, QStringList{
         u"CREATE TABLE key_use (key_hash TEXT PRIMARY KEY, first_day TEXT, first_usage %1, last_day TEXT, "
-        "last_usage %1, used_day TEXT, activity_day TEXT)"_s.arg(money),
+        "last_usage %1, used_day TEXT, used_from TEXT, activity_day TEXT)"_s.arg(money),
         u"CREATE TABLE key_rotations (old_hash TEXT PRIMARY KEY, old_name TEXT NOT NULL, new_hash TEXT NOT NULL, "
         "rotated_at TEXT NOT NULL, disable_at TEXT, revoke_at TEXT, state TEXT NOT NULL, note TEXT NOT NULL DEFAULT '')"_s,
         // A snapshot shows use when its daily counter is above zero or its lifetime counter rose
-        // since the snapshot before it.
+        // since the snapshot before it. The fill dates a rise on its snapshot's day (the latest it
+        // can be), where the running upsert keeps the span: once, and on the safe side (a key is
+        // never called dormant earlier than it is).
         u"INSERT INTO key_use (key_hash, first_day, first_usage, last_day, last_usage, used_day) "
         "SELECT key_hash, MIN(day), MAX(CASE WHEN first_rank = 1 THEN usage END), MAX(day), "
         "MAX(CASE WHEN last_rank = 1 THEN usage END), MAX(CASE WHEN usage_daily > 0 OR usage > previous THEN day END) "

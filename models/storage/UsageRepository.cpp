@@ -153,15 +153,22 @@ Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optiona
         const QString day = at.date().toString(Qt::ISODate);
         q.bind(u":day"_s, day).bind(u":at"_s, at.toString(Qt::ISODate));
         // key_use (see LifecycleRepository) in step with the snapshots: the first and latest
-        // snapshot, and the latest day one showed use (a daily counter above zero, or the
-        // lifetime counter risen since the latest snapshot before). SET sees the row as it was.
+        // snapshot's lifetime spend (credits and BYOK), and the latest use one showed: its day when
+        // a daily counter is above zero, else, when the lifetime spend rose since the snapshot
+        // before, the span from that snapshot's day to the day before this one (used_from..used_day;
+        // used_from NULL: an exact day). SET sees the row as it was.
+        const QString rose = u"excluded.last_day > key_use.last_day AND excluded.last_usage > key_use.last_usage"_s;
         Sql use(m_db,
                 u"INSERT INTO key_use (key_hash, first_day, first_usage, last_day, last_usage, used_day) "
                 "VALUES (:key, :day, :usage, :day2, :usage2, :used) ON CONFLICT (key_hash) DO UPDATE SET "
-                "used_day = CASE WHEN excluded.used_day IS NOT NULL OR (excluded.last_day >= key_use.last_day "
-                "AND excluded.last_usage > key_use.last_usage) THEN CASE WHEN key_use.used_day IS NULL "
-                "OR excluded.last_day > key_use.used_day THEN excluded.last_day ELSE key_use.used_day END "
-                "ELSE key_use.used_day END, "
+                "used_day = CASE WHEN excluded.used_day IS NOT NULL THEN CASE WHEN key_use.used_day IS NULL "
+                "OR excluded.used_day > key_use.used_day THEN excluded.used_day ELSE key_use.used_day END "
+                "WHEN %1 THEN CASE WHEN key_use.used_day IS NULL OR CAST(:before AS TEXT) > key_use.used_day "
+                "THEN CAST(:before2 AS TEXT) ELSE key_use.used_day END ELSE key_use.used_day END, "
+                "used_from = CASE WHEN excluded.used_day IS NOT NULL THEN CASE WHEN key_use.used_day IS NULL "
+                "OR excluded.used_day >= key_use.used_day THEN NULL ELSE key_use.used_from END "
+                "WHEN %1 THEN CASE WHEN key_use.used_day IS NULL OR CAST(:before3 AS TEXT) > key_use.used_day "
+                "THEN key_use.last_day ELSE key_use.used_from END ELSE key_use.used_from END, "
                 "first_usage = CASE WHEN key_use.first_day IS NULL OR excluded.first_day <= key_use.first_day "
                 "THEN excluded.first_usage ELSE key_use.first_usage END, "
                 "first_day = CASE WHEN key_use.first_day IS NULL OR excluded.first_day < key_use.first_day "
@@ -169,9 +176,10 @@ Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optiona
                 "last_usage = CASE WHEN key_use.last_day IS NULL OR excluded.last_day >= key_use.last_day "
                 "THEN excluded.last_usage ELSE key_use.last_usage END, "
                 "last_day = CASE WHEN key_use.last_day IS NULL OR excluded.last_day >= key_use.last_day "
-                "THEN excluded.last_day ELSE key_use.last_day END"_s,
+                "THEN excluded.last_day ELSE key_use.last_day END"_s.arg(rose),
                 u"Cannot record the keys' usage"_s);
-        use.bind(u":day"_s, day).bind(u":day2"_s, day);
+        const QString dayBefore = at.date().addDays(-1).toString(Qt::ISODate);
+        use.bind(u":day"_s, day).bind(u":day2"_s, day).bind(u":before"_s, dayBefore).bind(u":before2"_s, dayBefore).bind(u":before3"_s, dayBefore);
         const QVariant noDay(QMetaType::fromType<QString>());
         for (const ApiKey &k : keys) {
             q.bind(u":key"_s, k.hash)
@@ -181,10 +189,11 @@ Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optiona
                 .bind(u":monthly"_s, k.usageMonthly);
             if (Status s = q.exec(); !s)
                 return s;
+            const double lifetime = k.usage + k.byokUsage;
             use.bind(u":key"_s, k.hash)
-                .bind(u":usage"_s, k.usage)
-                .bind(u":usage2"_s, k.usage)
-                .bind(u":used"_s, k.usageDaily > 0 ? QVariant(day) : noDay);
+                .bind(u":usage"_s, lifetime)
+                .bind(u":usage2"_s, lifetime)
+                .bind(u":used"_s, k.usageDaily > 0 || k.byokUsageDaily > 0 ? QVariant(day) : noDay);
             if (Status s = use.exec(); !s)
                 return s;
         }

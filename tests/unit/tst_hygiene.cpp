@@ -97,6 +97,13 @@ private Q_SLOTS:
         QTest::newRow("history long enough") << 5.0 << 0.0 << 0.0 << 0.0 << history(Today.addDays(-60), 5, Today, 5)
                                              << LastUse{LastUse::Kind::Unknown, Today.addDays(-60), {}}
                                              << u"unknown (none since 2026-09-30)"_s;
+        // The snapshots saw the lifetime spend rise between the 10th and the 20th with no daily
+        // counter: the use is a span, not a day.
+        KeyUseHistory span = history(forty.addDays(-30), 4, Today.addDays(-5), 5, QDate(2026, 11, 19));
+        span.usedFrom = QDate(2026, 11, 10);
+        QTest::newRow("a span in the history") << 5.0 << 0.0 << 0.0 << 5.0 << span
+                                               << LastUse{LastUse::Kind::Since, QDate(2026, 11, 10), QDate(2026, 11, 19)}
+                                               << u"between 2026-11-10 and 2026-11-19"_s;
         KeyUseHistory activity;
         activity.activityDay = Today.addDays(-3);
         QTest::newRow("activity only") << 0.0 << 0.0 << 0.0 << 0.0 << activity << LastUse{LastUse::Kind::Day, Today.addDays(-3), {}}
@@ -121,6 +128,22 @@ private Q_SLOTS:
         QCOMPARE(got.day, expected.day);
         QCOMPARE(got.until, expected.until);
         QCOMPARE(got.text(), text);
+    }
+
+    // BYOK spend is use too: a key used only with the member's own provider key is not dormant.
+    void byokCountsAsUse()
+    {
+        ApiKey k = key(u"byok"_s, 0);
+        k.byokUsage = 3;
+        k.byokUsageMonthly = k.byokUsageWeekly = 3;
+        const LastUse use = lastUse(k, history(Today.addDays(-60), 1, Today.addDays(-1), 1), Now);
+        // Risen (BYOK) since yesterday's snapshot and not today: yesterday, after that snapshot.
+        QCOMPARE(int(use.kind), int(LastUse::Kind::Day));
+        QCOMPARE(use.day, Today.addDays(-1));
+        k.byokUsage = 0;
+        k.byokUsageMonthly = k.byokUsageWeekly = 0;
+        k.usage = 0;
+        QCOMPARE(int(lastUse(k, {}, Now).kind), int(LastUse::Kind::Never));
     }
 
     // One key per rule, each breaking only the rules it is named for.
@@ -274,6 +297,8 @@ private Q_SLOTS:
                       KeyRotation::State::Scheduled, {}};
         ApiKey old = key(u"old"_s, 1);
         old.hash = r.oldHash;
+        ApiKey made = key(u"old"_s, 0);
+        made.hash = r.newHash;
 
         auto actions = [](const QList<LifecycleStep> &steps) {
             QList<LifecycleStep::Action> a;
@@ -282,28 +307,34 @@ private Q_SLOTS:
             return a;
         };
         using A = LifecycleStep::Action;
-        QCOMPARE(actions(lifecycleSteps({r}, {old}, rotated.addDays(6))), QList<A>{});
-        QCOMPARE(actions(lifecycleSteps({r}, {old}, rotated.addDays(7))), QList<A>{A::Disable});
+        QCOMPARE(actions(lifecycleSteps({r}, {old, made}, rotated.addDays(6))), QList<A>{});
+        QCOMPARE(actions(lifecycleSteps({r}, {old, made}, rotated.addDays(7))), QList<A>{A::Disable});
         ApiKey disabledByHand = old;
         disabledByHand.disabled = true;
-        QCOMPARE(actions(lifecycleSteps({r}, {disabledByHand}, rotated.addDays(8))), QList<A>{A::MarkDisabled});
-        QCOMPARE(actions(lifecycleSteps({r}, {}, rotated.addDays(8))), QList<A>{A::Forget});
+        QCOMPARE(actions(lifecycleSteps({r}, {disabledByHand, made}, rotated.addDays(8))), QList<A>{A::MarkDisabled});
+        QCOMPARE(actions(lifecycleSteps({r}, {made}, rotated.addDays(8))), QList<A>{A::Forget});
+
+        // A run that missed the grace period still disables first: never a revoke of an enabled key.
+        QCOMPARE(actions(lifecycleSteps({r}, {old, made}, rotated.addDays(40))), QList<A>{A::Disable});
+        QCOMPARE(actions(lifecycleSteps({r}, {disabledByHand, made}, rotated.addDays(40))), QList<A>{A::Revoke});
+        // The replacement was revoked: the old key is what its member has left.
+        QCOMPARE(actions(lifecycleSteps({r}, {old}, rotated.addDays(8))), QList<A>{A::Cancel});
 
         KeyRotation disabled = r;
         disabled.state = KeyRotation::State::Disabled;
-        QCOMPARE(actions(lifecycleSteps({disabled}, {disabledByHand}, rotated.addDays(20))), QList<A>{});
-        QCOMPARE(actions(lifecycleSteps({disabled}, {disabledByHand}, rotated.addDays(30))), QList<A>{A::Revoke});
+        QCOMPARE(actions(lifecycleSteps({disabled}, {disabledByHand, made}, rotated.addDays(20))), QList<A>{});
+        QCOMPARE(actions(lifecycleSteps({disabled}, {disabledByHand, made}, rotated.addDays(30))), QList<A>{A::Revoke});
         // Re-enabled by an admin after the schedule disabled it: cancelled, never revoked.
-        QCOMPARE(actions(lifecycleSteps({disabled}, {old}, rotated.addDays(31))), QList<A>{A::Cancel});
+        QCOMPARE(actions(lifecycleSteps({disabled}, {old, made}, rotated.addDays(31))), QList<A>{A::Cancel});
 
         KeyRotation ended = r;
         ended.state = KeyRotation::State::Cancelled;
-        QCOMPARE(actions(lifecycleSteps({ended}, {old}, rotated.addDays(40))), QList<A>{});
+        QCOMPARE(actions(lifecycleSteps({ended}, {old, made}, rotated.addDays(40))), QList<A>{});
         // "Leave it as it is": no dates, no steps.
         KeyRotation keep = r;
         keep.disableAt = {};
         keep.revokeAt = {};
-        QCOMPARE(actions(lifecycleSteps({keep}, {old}, rotated.addDays(400))), QList<A>{});
+        QCOMPARE(actions(lifecycleSteps({keep}, {old, made}, rotated.addDays(400))), QList<A>{});
     }
 
     // A key due for rotation raises one alert (per key), not when it is being rotated already.

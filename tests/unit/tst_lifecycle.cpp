@@ -125,10 +125,12 @@ private Q_SLOTS:
         QCOMPARE(useOf(u"k"_s).usedDay, d.addDays(2));
         QVERIFY(usage.recordKeySnapshots({counters(u"k"_s, 3, 0)}, at(d.addDays(3))).ok());
         QCOMPARE(useOf(u"k"_s).usedDay, d.addDays(2)); // nothing new
-        // Risen with no daily counter seen (the day's snapshot was missed): dated on the snapshot's day.
+        // Risen with no daily counter seen (the days between were not snapshotted): a span from the
+        // snapshot before to the day before this one, never a guessed day.
         QVERIFY(usage.recordKeySnapshots({counters(u"k"_s, 4, 0)}, at(d.addDays(6))).ok());
         h = useOf(u"k"_s);
-        QCOMPARE(h.usedDay, d.addDays(6));
+        QCOMPARE(h.usedFrom, d.addDays(3));
+        QCOMPARE(h.usedDay, d.addDays(5));
         QCOMPARE(h.lastDay, d.addDays(6));
         QCOMPARE(h.lastUsage, 4.0);
         QCOMPARE(h.firstDay, d);
@@ -177,8 +179,17 @@ private Q_SLOTS:
         const Status reopened = m_store->open(m_location);
         QVERIFY2(reopened.ok(), qPrintable(reopened.errorText()));
         QCOMPARE(*m_store->database().schemaVersion(), Schema::Version);
-        QCOMPARE(useOf(u"a"_s), a);
-        QCOMPARE(useOf(u"a"_s).usedDay, d.addDays(4));
+        // The fill dates a rise on its snapshot's day (the latest it can be: the safe side), where
+        // the running upsert kept the span d..d+3.
+        QCOMPARE(a.usedFrom, d);
+        QCOMPARE(a.usedDay, d.addDays(3));
+        const KeyUseHistory filled = useOf(u"a"_s);
+        QCOMPARE(filled.usedDay, d.addDays(4));
+        QVERIFY(!filled.usedFrom.isValid());
+        QCOMPARE(filled.firstDay, a.firstDay);
+        QCOMPARE(filled.firstUsage, a.firstUsage);
+        QCOMPARE(filled.lastDay, a.lastDay);
+        QCOMPARE(filled.lastUsage, a.lastUsage);
         QCOMPARE(useOf(u"b"_s), b);
         QCOMPARE(useOf(u"b"_s).usedDay, d.addDays(9));
     }
@@ -365,6 +376,25 @@ private Q_SLOTS:
         QVERIFY(noSchedule.error);
         QVERIFY(!m_fake->key(old.hash)->disabled);
 
+        // The schedule moves on before the call: if that write fails, nothing is sent.
+        m_fake->clearRequests();
+        m_store->database().setFaultInjector([](int, const QString &sql) { return sql.startsWith(u"UPDATE key_rotations"_s); });
+        const auto unwritten = run(t0.addDays(8));
+        m_store->database().setFaultInjector({});
+        QCOMPARE(unwritten.failed.size(), 1);
+        QCOMPARE(m_fake->countRequests("PATCH", u"/keys"_s), 0);
+        QVERIFY(!m_fake->key(old.hash)->disabled);
+
+        // A key missing from the list the caller has (the paging missed it) is asked for by
+        // itself before its schedule ends: still there, so nothing ends.
+        QList<ApiKey> partial = m_fake->keys();
+        partial.removeIf([&](const ApiKey &k) { return k.hash == old.hash; });
+        const auto missed = waitFor<LifecycleService::RunOutcome>(
+            [&](auto done) { lifecycle.run(partial, t0.addDays(8), false, this, done); });
+        QVERIFY(missed.done.isEmpty());
+        QCOMPARE(missed.warnings.size(), 1);
+        QCOMPARE(m_store->lifecycle().rotations()->first().state, KeyRotation::State::Scheduled);
+
         m_fake->failNext("PATCH", u"/keys"_s, FakeOpenRouter::errorFault(500, u"busy"_s));
         const auto refusedStep = run(t0.addDays(8));
         QVERIFY(!refusedStep.error);
@@ -379,6 +409,46 @@ private Q_SLOTS:
         QVERIFY(run(t0.addDays(60)).planned.isEmpty());
         QVERIFY(m_fake->key(old.hash).has_value());
         QCOMPARE(lifecycle.cancel(u"nobody"_s, u"x"_s).error().kind, StoreError::Kind::NotFound);
+    }
+
+    // A replacement is a new working secret: never for a key being rotated already, a disabled or
+    // expired key, or a key of an inactive member. Nothing is sent for any of them.
+    void rotationRefusedWhereAccessShouldEnd()
+    {
+        FakeOpenRouter::KeySeed seed;
+        seed.name = u"dan"_s;
+        const ApiKey live = m_fake->addKey(seed);
+        seed.name = u"dan-off"_s;
+        seed.disabled = true;
+        const ApiKey disabled = m_fake->addKey(seed);
+        seed.name = u"olu"_s;
+        seed.disabled = false;
+        const ApiKey leaver = m_fake->addKey(seed);
+        QVERIFY(TeamService(*m_store).addMember(Member{u"Olu"_s, {}, u"pro"_s, std::nullopt, false, {leaver.hash}}).ok());
+        LifecycleService lifecycle(m_store.get(), *m_client);
+        const QDateTime t0 = m_fake->now();
+        auto rotate = [&](const ApiKey &k) {
+            return waitFor<LifecycleService::RotateOutcome>([&](auto done) { lifecycle.rotate(k, {}, t0, this, done); });
+        };
+        QVERIFY(!rotate(live).error);
+        m_fake->clearRequests();
+        const auto twice = rotate(live);
+        QVERIFY(twice.error);
+        QVERIFY2(twice.error.message().contains(u"being rotated already"_s), qPrintable(twice.error.message()));
+        QVERIFY(rotate(disabled).error.message().contains(u"disabled"_s));
+        QVERIFY(rotate(leaver).error.message().contains(u"inactive"_s));
+        ApiKey expired = live;
+        expired.expiresAt = t0.addDays(-1);
+        QVERIFY(rotate(expired).error);
+        QCOMPARE(m_fake->countRequests("POST", u"/keys"_s), 0);
+        // A longer grace moves the revocation with it (the team's 7 + 23 days).
+        LifecycleService::RotateOptions longer;
+        longer.disableAfterDays = 20;
+        seed.name = u"eve"_s;
+        const auto eve = waitFor<LifecycleService::RotateOutcome>(
+            [&](auto done) { lifecycle.rotate(m_fake->addKey(seed), longer, t0, this, done); });
+        QVERIFY(eve.rotation);
+        QCOMPARE(eve.rotation->revokeAt, t0.toUTC().addDays(43));
     }
 };
 

@@ -17,6 +17,8 @@
 #include <QJsonObject>
 #include <QSet>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace orteam::cli {
@@ -275,6 +277,13 @@ int KeysAudit::execute(Context &context, const Arguments &arguments)
         if (const int code = context.openStore())
             return code;
         store = &context.store();
+    } else if (arguments.isSet(u"rule"_s)
+               && std::all_of(rules.begin(), rules.end(), [](HygieneRule r) {
+                      return r == HygieneRule::Orphan || r == HygieneRule::InactiveOwner;
+                  })) {
+        // Only rules that need the team: without it the answer would be "no findings", a pass.
+        return console.fail(UsageError, u"the rules %1 need the team database, and there is none at %2; give one with --db"_s.arg(
+                                            arguments.value(u"rule"_s, QString()), DbLocation::defaultSqlitePath()));
     }
     if (const int code = context.connect())
         return code;
