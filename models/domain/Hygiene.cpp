@@ -377,7 +377,8 @@ QString hygieneRuleDescription(HygieneRule rule, const HygieneSettings &s)
     case HygieneRule::Dormant:
         return u"Not used for %1 days or more."_s.arg(s.dormantDays);
     case HygieneRule::NeverUsed:
-        return u"Never used, and made %1 days ago or more."_s.arg(s.neverUsedDays);
+        return u"Never spent anything (credits or BYOK; a free model leaves no trace), and made %1 days ago or more."_s.arg(
+            s.neverUsedDays);
     case HygieneRule::RotationDue:
         return u"Older than the team's rotation period (%1 days) and not being rotated."_s.arg(s.rotationDays);
     case HygieneRule::Orphan:
