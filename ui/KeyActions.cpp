@@ -8,6 +8,7 @@
 #include "KeysPage.h"
 #include "MessageBox.h"
 #include "Money.h"
+#include "RotateKeyDialog.h"
 #include "SecretDialog.h"
 
 #include <QAction>
@@ -92,9 +93,7 @@ void KeyActions::updateEnabled()
 
 void KeyActions::showSecret(const QString &name, const QString &secret)
 {
-    auto *dialog = new SecretDialog(name, secret, m_window);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->open();
+    SecretDialog::showInTurn(m_window, {{name, secret}});
 }
 
 void KeyActions::createKey()
@@ -171,41 +170,41 @@ void KeyActions::setDisabled(bool disabled)
 void KeyActions::rotateKey()
 {
     const QList<ApiKey> keys = selectedKeys();
-    if (keys.size() != 1)
+    if (keys.size() != 1 || m_readOnly)
         return;
     const ApiKey old = keys.first();
-    if (MessageBox::question(m_window, tr("Rotate key"),
-                             tr("Create a replacement for \"%1\" with the same limit, reset and expiry?").arg(old.name),
-                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes,
-                             tr("You will see the new key once. The old key keeps working until you revoke it.")) != QMessageBox::Yes)
-        return;
-    m_controller->rotateKey(old.hash, this, [this, old](const ApiResult<json::CreatedKey> &r) {
-        if (!r.ok()) {
-            m_banner->showError(tr("Could not rotate \"%1\": %2").arg(old.name, r.error.message()));
-            return;
-        }
-        auto *dialog = new SecretDialog(r.value.key.name, r.value.secret, m_window);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        // Only once the new secret has been seen is the old key offered for revocation.
-        connect(dialog, &QDialog::finished, this, [this, old] {
-            const auto answer = MessageBox::question(
-                m_window, tr("Revoke the old key?"),
-                tr("Revoke the old key \"%1\" (%2) now?").arg(old.name, old.label), QMessageBox::Yes | QMessageBox::No,
-                QMessageBox::No, tr("Anything still using it stops working. Choose No to revoke it later."));
-            if (answer != QMessageBox::Yes) {
-                Q_EMIT status(tr("Rotated \"%1\"; the old key is still active.").arg(old.name));
+    // The confirmation asks what becomes of the old key: by default the team's grace periods
+    // (LifecycleService keeps the schedule, and the dashboard's refresh carries it out).
+    auto *confirm = new RotateKeyDialog(keys, m_controller->canSchedule(), m_controller->hygieneSettings(), true, m_window);
+    confirm->setAttribute(Qt::WA_DeleteOnClose);
+    connect(confirm, &QDialog::accepted, this, [this, confirm, old] {
+        const RotateKeyDialog::OldKey choice = confirm->oldKey();
+        m_controller->rotateKey(old.hash, confirm->options(), this, [this, old, choice](const KeyListController::RotateOutcome &o) {
+            if (!o.created) {
+                // After a lost answer the client has looked for the key: the list then shows it.
+                if (!o.error.api.createdAnywayHash.isEmpty())
+                    m_controller->refresh();
+                m_banner->showError(tr("Could not rotate \"%1\": %2").arg(old.name, o.error.message()));
                 return;
             }
-            m_controller->revokeKeys({old.hash}, this, [this, old](const KeyListController::RevokeOutcome &o) {
-                if (!o.failed.isEmpty())
-                    m_banner->showError(tr("The new key was created, but the old key \"%1\" could not be revoked: %2")
-                                            .arg(old.name, o.failed.first().second.message()));
-                else
-                    Q_EMIT status(tr("Rotated \"%1\" and revoked the old key.").arg(old.name));
+            // Only once the new secret has been seen is the old key revoked, when that was asked.
+            SecretDialog::showInTurn(m_window, {{o.created->key.name, o.created->secret}}, [this, old, o, choice] {
+                if (choice != RotateKeyDialog::OldKey::RevokeNow) {
+                    Q_EMIT status(o.rotation ? tr("Rotated \"%1\". %2").arg(old.name, KeyListController::scheduleText(*o.rotation))
+                                             : tr("Rotated \"%1\"; the old key is still active.").arg(old.name));
+                    return;
+                }
+                m_controller->revokeKeys({old.hash}, this, [this, old](const KeyListController::RevokeOutcome &r) {
+                    if (!r.failed.isEmpty())
+                        m_banner->showError(tr("The new key was created, but the old key \"%1\" could not be revoked: %2")
+                                                .arg(old.name, r.failed.first().second.message()));
+                    else
+                        Q_EMIT status(tr("Rotated \"%1\" and revoked the old key.").arg(old.name));
+                });
             });
         });
-        dialog->open();
     });
+    confirm->open();
 }
 
 void KeyActions::revokeKeys()

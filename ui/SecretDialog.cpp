@@ -84,4 +84,20 @@ void SecretDialog::done(int result)
     QDialog::done(result);
 }
 
+void SecretDialog::showInTurn(QWidget *parent, const QList<std::pair<QString, QString>> &namesAndSecrets,
+                              std::function<void()> finished)
+{
+    if (namesAndSecrets.isEmpty()) {
+        if (finished)
+            finished();
+        return;
+    }
+    const auto &[name, secret] = namesAndSecrets.first();
+    auto *dialog = new SecretDialog(name, secret, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QList<std::pair<QString, QString>> rest = namesAndSecrets.mid(1);
+    connect(dialog, &QDialog::finished, parent, [parent, rest, finished] { showInTurn(parent, rest, finished); });
+    dialog->open();
+}
+
 } // namespace orteam

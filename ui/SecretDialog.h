@@ -1,6 +1,10 @@
 #pragma once
 
 #include <QDialog>
+#include <QList>
+
+#include <functional>
+#include <utility>
 
 class QLabel;
 class QLineEdit;
@@ -23,6 +27,11 @@ public:
     ~SecretDialog() override;
 
     void done(int result) override;
+
+    // Shows each new key's secret once, one dialog after another (a bulk rotation makes several),
+    // then calls `finished`.
+    static void showInTurn(QWidget *parent, const QList<std::pair<QString, QString>> &namesAndSecrets,
+                           std::function<void()> finished = {});
 
 private:
     void wipe();

@@ -4,7 +4,6 @@
 
 #include "Money.h"
 #include "OpenRouterClient.h"
-#include "TeamService.h"
 
 #include <QPointer>
 
@@ -165,13 +164,8 @@ void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
     (*step)();
 }
 
-NewKeySpec KeyListController::replacementSpec(const ApiKey &key, const QDateTime &now)
-{
-    return orteam::replacementSpec(key, now);
-}
-
-void KeyListController::rotateKey(const QString &hash, QObject *context,
-                                  std::function<void(const ApiResult<json::CreatedKey> &)> done)
+void KeyListController::rotateKey(const QString &hash, const RotateOptions &options, QObject *context,
+                                  std::function<void(const RotateOutcome &)> done)
 {
     const int row = m_model.rowOfHash(hash);
     if (row < 0) {
@@ -179,21 +173,47 @@ void KeyListController::rotateKey(const QString &hash, QObject *context,
         e.kind = ApiError::Kind::Http;
         e.httpStatus = 404;
         e.serverMessage = tr("The key is no longer in the list.");
-        QTimer::singleShot(0, this, [done, e] { done(ApiResult<json::CreatedKey>::failure(e)); });
+        RotateOutcome o;
+        o.error = FlowError::server(e, tr("cannot rotate the key"));
+        QTimer::singleShot(0, this, [done, o] { done(o); });
         return;
     }
-    // The replacement belongs to the old key's member, so their budget and the daily check cover
-    // it from its first request (an unlinked key would spend outside every member's budget).
-    const QString owner = m_model.ownerOf(hash);
-    createKey(replacementSpec(*m_model.keyAt(row), m_clock()), context, [this, owner, done](const ApiResult<json::CreatedKey> &r) {
-        if (r.ok() && !owner.isEmpty() && m_store) {
-            if (const Status s = TeamService(*m_store).linkKey(owner, r.value.key.hash, r.value.key.name); !s)
-                Q_EMIT auditFailed(tr("The new key was made, but it could not be linked to %1: %2").arg(owner, s.errorText()));
-            else
-                Q_EMIT keyChanged();
+    RotateOptions effective = options;
+    if (!m_store)
+        effective.schedule = false; // the schedule lives in the team database
+    // The service answers this controller, so the table follows OpenRouter even when the window
+    // that asked has closed meanwhile.
+    QPointer<QObject> ctx(context);
+    auto service = std::make_shared<LifecycleService>(m_store, *m_client);
+    service->rotate(*m_model.keyAt(row), effective, m_clock(), this, [this, service, ctx, done](const RotateOutcome &o) {
+        if (o.created) {
+            m_model.updateKey(o.created->key); // the new row; its secret stays with the caller only
+            if (m_audited) {
+                for (const QString &w : o.warnings)
+                    Q_EMIT auditFailed(w);
+            }
+            Q_EMIT keyChanged();
         }
-        done(r);
+        if (ctx)
+            done(o);
     });
+}
+
+Result<HygieneSettings> KeyListController::hygieneSettings() const
+{
+    if (!m_store)
+        return HygieneSettings{};
+    return m_store->lifecycle().hygieneSettings();
+}
+
+QString KeyListController::scheduleText(const KeyRotation &r)
+{
+    auto day = [](const QDateTime &t) { return t.toUTC().date().toString(Qt::ISODate); };
+    const QString revoke = r.revokeAt.isValid() ? tr("revoked on %1").arg(day(r.revokeAt)) : tr("never revoked by the schedule");
+    if (r.state == KeyRotation::State::Disabled)
+        return tr("Being replaced: disabled by its rotation, %1").arg(revoke);
+    const QString disable = r.disableAt.isValid() ? tr("disabled on %1").arg(day(r.disableAt)) : tr("never disabled by the schedule");
+    return tr("Being replaced: %1, %2").arg(disable, revoke);
 }
 
 } // namespace orteam

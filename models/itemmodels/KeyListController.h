@@ -7,6 +7,7 @@
 #include "KeyRequests.h"
 #include "KeyService.h"
 #include "KeyTableModel.h"
+#include "LifecycleService.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -54,9 +55,21 @@ public:
     };
     void revokeKeys(const QStringList &hashes, QObject *context, std::function<void(const RevokeOutcome &)> done);
     // Creates a replacement with the old key's name, limit, reset, BYOK setting and (future)
-    // expiry. The old key is untouched: revoking it is a separate, confirmed step.
-    void rotateKey(const QString &hash, QObject *context, std::function<void(const ApiResult<json::CreatedKey> &)> done);
-    static NewKeySpec replacementSpec(const ApiKey &key, const QDateTime &now);
+    // expiry, linked to the old key's member, and schedules the old key as `options` say
+    // (LifecycleService: the one place rotation's rules live, shared with orteam-cli). Without a
+    // team database there is no schedule: the old key is left as it is.
+    using RotateOptions = LifecycleService::RotateOptions;
+    using RotateOutcome = LifecycleService::RotateOutcome;
+    void rotateKey(const QString &hash, const RotateOptions &options, QObject *context,
+                   std::function<void(const RotateOutcome &)> done);
+    // The team's grace periods (the rotate confirmation's defaults); the defaults without a team
+    // database, an error when it cannot be read.
+    Result<HygieneSettings> hygieneSettings() const;
+    // What a rotation's schedule will do to the old key, for its tooltip and status text.
+    static QString scheduleText(const KeyRotation &rotation);
+    // Whether rotateKey can schedule the old key (a team database is open).
+    bool canSchedule() const { return m_store != nullptr; }
+    QDateTime now() const { return m_clock(); }
 
     bool hasKeyNamed(const QString &name) const;
     bool isBusy() const { return m_busyCalls > 0; }

@@ -92,7 +92,9 @@ QVariant KeyTableModel::displayValue(const ApiKey &k, int column) const
             return QString();
         return formatUsd(k.limitRemaining.value_or(*k.limit - k.usage));
     case ResetColumn: return k.limitReset == LimitReset::None ? tr("Never") : limitResetToString(k.limitReset);
-    case StatusColumn: return statusText(k.status(m_now));
+    case StatusColumn:
+        // A key on its way out says so where an admin looks; the tooltip has the dates.
+        return m_schedules.contains(k.hash) ? tr("%1 · being replaced").arg(statusText(k.status(m_now))) : statusText(k.status(m_now));
     case CreatedColumn: return formatDate(k.createdAt);
     case ExpiresColumn: return k.expiresAt.isValid() ? formatDate(k.expiresAt) : tr("Never");
     default: return {};
@@ -134,6 +136,9 @@ QVariant KeyTableModel::data(const QModelIndex &index, int role) const
             return tr("%1 of %2 used (%3%)").arg(formatUsd(*k.limit - k.limitRemaining.value_or(*k.limit - k.usage)),
                                                  formatUsd(*k.limit)).arg(qRound(used * 100));
         }
+        if (const QString schedule = m_schedules.value(k.hash); !schedule.isEmpty()
+            && (index.column() == NameColumn || index.column() == StatusColumn))
+            return index.column() == NameColumn ? tr("Hash: %1\n%2").arg(k.hash, schedule) : schedule;
         if (index.column() == NameColumn)
             return tr("Hash: %1").arg(k.hash);
         return {};
@@ -311,6 +316,15 @@ void KeyTableModel::setOwners(const QHash<QString, QString> &owners)
     rebuildIndex();
     if (!m_keys.isEmpty())
         Q_EMIT dataChanged(index(0, MemberColumn), index(int(m_keys.size()) - 1, MemberColumn));
+}
+
+void KeyTableModel::setSchedules(const QHash<QString, QString> &schedules)
+{
+    if (schedules == m_schedules)
+        return;
+    m_schedules = schedules;
+    if (!m_keys.isEmpty())
+        Q_EMIT dataChanged(index(0, NameColumn), index(int(m_keys.size()) - 1, StatusColumn), {Qt::ToolTipRole, Qt::DisplayRole});
 }
 
 } // namespace orteam

@@ -73,6 +73,11 @@ public:
     void setOwners(const QHash<QString, QString> &owners);
     QString ownerOf(const QString &hash) const { return m_owners.value(hash); }
 
+    // Key hash → what its rotation schedule will do ("Being replaced: disabled on …"), shown as
+    // the key's tooltip; empty for keys without an open schedule.
+    void setSchedules(const QHash<QString, QString> &schedules);
+    QString scheduleOf(const QString &hash) const { return m_schedules.value(hash); }
+
     double totalUsage() const;
     double totalLimits() const;
 
@@ -85,6 +90,7 @@ private:
     QStringList m_searchText; // per row: lower-case "name\nlabel"; hashes are lower-case hex already
     QHash<QString, int> m_rowByHash;
     QHash<QString, QString> m_owners;
+    QHash<QString, QString> m_schedules;
     QString searchTextOf(const ApiKey &key) const;
     QDateTime m_now;
 };

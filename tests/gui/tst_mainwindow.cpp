@@ -1,5 +1,6 @@
 // The main window driven like a person would, offscreen: widgets found by objectName, typed into
 // and clicked, confirmations answered through MessageBox's seam, against the fake OpenRouter.
+#include "GuiTest.h"
 #include "Translations.h"
 #include "AppSettings.h"
 #include "AuditLog.h"
@@ -39,8 +40,9 @@
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QPushButton>
-#include <QSignalSpy>
+#include <QRadioButton>
 #include <QSpinBox>
+#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -72,30 +74,16 @@ class TestMainWindow : public QObject
     template<typename T>
     T *find(const char *name, QObject *root = nullptr)
     {
-        T *w = (root ? root : m_window.get())->findChild<T *>(QLatin1StringView(name));
-        if (!w)
-            qFatal("no object named %s", name);
-        return w;
+        return GuiTest::find<T>(root ? root : m_window.get(), name);
     }
     template<typename T>
     T *waitFor(const char *name)
     {
-        T *found = nullptr;
-        for (int i = 0; i < 100 && !found; ++i) {
-            found = m_window->findChild<T *>(QLatin1StringView(name));
-            if (!found)
-                QTest::qWait(50);
-        }
-        return found;
+        return GuiTest::waitFor<T>(m_window.get(), name);
     }
     QTableView *table() { return find<QTableView>("keysTableView"); }
     // With ORTEAM_TEST_SCREENSHOTS=DIR set, dialogs are saved as pictures for a person to look at.
-    static void snapshot(QWidget *w, const char *name)
-    {
-        const QString dir = qEnvironmentVariable("ORTEAM_TEST_SCREENSHOTS");
-        if (!dir.isEmpty())
-            w->grab().save(dir + u'/' + QLatin1StringView(name) + u".png"_s);
-    }
+    static void snapshot(QWidget *w, const char *name) { GuiTest::snapshot(w, name); }
     QAction *action(const char *name) { return find<QAction>(name); }
 
     // Builds the window. With `environmentKey` empty the key comes from the secret store, or
@@ -159,20 +147,8 @@ class TestMainWindow : public QObject
                                               QItemSelectionModel::Select | QItemSelectionModel::Rows);
         }
     }
-    std::optional<ApiKey> fakeKeyNamed(const QString &name)
-    {
-        for (const ApiKey &k : m_fake->keys()) {
-            if (k.name == name)
-                return k;
-        }
-        return std::nullopt;
-    }
-    bool waitRefresh()
-    {
-        QSignalSpy done(m_keys.get(), &KeyListController::refreshFinished);
-        m_keys->refresh();
-        return done.wait(10'000);
-    }
+    std::optional<ApiKey> fakeKeyNamed(const QString &name) { return GuiTest::fakeKeyNamed(*m_fake, name); }
+    bool waitRefresh() { return GuiTest::waitRefresh(*m_keys); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -508,13 +484,16 @@ private Q_SLOTS:
         QVERIFY(TeamService(*m_store).addMember({u"frank"_s, {}, {}, std::nullopt, true, {old.hash}}).ok());
         m_keys->model()->setOwners({{old.hash, u"frank"_s}});
         select({u"frank-ci"_s});
-        MessageBox::setNextAnswer(QMessageBox::Yes); // "Create a replacement?"
         action("rotateKeyAction")->trigger();
+        auto *confirm = waitFor<QDialog>("rotateKeyDialog");
+        QVERIFY(confirm);
+        snapshot(confirm, "rotate-key");
+        find<QRadioButton>("rotateRevokeNowRadio", confirm)->setChecked(true); // not the team's grace period
+        QTest::mouseClick(find<QPushButton>("rotateOkButton", confirm), Qt::LeftButton);
         auto *secretDialog = waitFor<QDialog>("secretDialog");
         QVERIFY(secretDialog);
         QCOMPARE(m_fake->keyCount(), before + 1);
         QVERIFY(m_fake->key(old.hash)); // the old key lives until the admin has seen the new one
-        MessageBox::setNextAnswer(QMessageBox::Yes); // "Revoke the old key now?"
         QTest::mouseClick(find<QPushButton>("secretDoneButton", secretDialog), Qt::LeftButton);
         QTRY_VERIFY(!m_fake->key(old.hash));
         const auto replacement = fakeKeyNamed(u"frank-ci"_s);
@@ -533,15 +512,25 @@ private Q_SLOTS:
     {
         const ApiKey old = *fakeKeyNamed(u"grace-research"_s);
         select({u"grace-research"_s});
-        MessageBox::setNextAnswer(QMessageBox::Yes);
         action("rotateKeyAction")->trigger();
+        auto *confirm = waitFor<QDialog>("rotateKeyDialog");
+        QVERIFY(confirm);
+        // The default is the team's grace period: disabled after 7 days, revoked after 30.
+        QVERIFY(find<QRadioButton>("rotateScheduleRadio", confirm)->isChecked());
+        QCOMPARE(find<QSpinBox>("rotateDisableDaysSpin", confirm)->value(), 7);
+        QCOMPARE(find<QSpinBox>("rotateRevokeDaysSpin", confirm)->value(), 30);
+        find<QSpinBox>("rotateRevokeDaysSpin", confirm)->setValue(3); // before it is disabled: refused
+        QVERIFY(!find<QPushButton>("rotateOkButton", confirm)->isEnabled());
+        find<QRadioButton>("rotateLeaveRadio", confirm)->setChecked(true);
+        QVERIFY(find<QPushButton>("rotateOkButton", confirm)->isEnabled());
+        QTest::mouseClick(find<QPushButton>("rotateOkButton", confirm), Qt::LeftButton);
         auto *secretDialog = waitFor<QDialog>("secretDialog");
         QVERIFY(secretDialog);
-        MessageBox::setNextAnswer(QMessageBox::No);
         QTest::mouseClick(find<QPushButton>("secretDoneButton", secretDialog), Qt::LeftButton);
         QTest::qWait(200);
         QVERIFY(m_fake->key(old.hash));
         QCOMPARE(m_fake->countRequests("DELETE", u"/keys"_s), 0);
+        QVERIFY(m_store->lifecycle().rotations().value().isEmpty()); // left as it is: nothing scheduled
     }
 
     void firstRunWithoutKeyShowsWelcomeThenSaves()
