@@ -18,6 +18,18 @@
 
 namespace orteam {
 
+void setUpKeyTable(QTableView *table)
+{
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table->setAlternatingRowColors(true);
+    table->setWordWrap(false);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(26);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->horizontalHeader()->setHighlightSections(false);
+}
+
 KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     : QWidget(parent), m_controller(controller), m_proxy(new KeyFilterProxyModel(this))
 {
@@ -42,14 +54,7 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(KeyTableModel::UsageMonthlyColumn, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(26);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setHighlightSections(false);
+    setUpKeyTable(m_table);
     m_table->setItemDelegateForColumn(KeyTableModel::RemainingColumn, new RemainingBarDelegate(m_table));
 
     m_totals = new QLabel(this);

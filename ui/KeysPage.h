@@ -13,6 +13,10 @@ namespace orteam {
 class KeyFilterProxyModel;
 class KeyListController;
 
+// How the dashboard's key tables look and select: whole rows, several at once (for bulk
+// actions), alternating colours from the palette, one line per key.
+void setUpKeyTable(QTableView *table);
+
 // The Keys page: every key of the account in a sortable, searchable table with totals beneath.
 class KeysPage final : public QWidget
 {

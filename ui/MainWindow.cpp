@@ -6,6 +6,8 @@
 #include "ApiError.h"
 #include "ConnectionManager.h"
 #include "ErrorBanner.h"
+#include "HygieneController.h"
+#include "HygienePage.h"
 #include "KeyActions.h"
 #include "KeyListController.h"
 #include "KeysPage.h"
@@ -38,8 +40,8 @@
 namespace orteam {
 
 MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, AuditLogController *audit, TeamController *team,
-                       SpendController *spend, QWidget *parent)
-    : QMainWindow(parent), m_keys(keys), m_connection(connection)
+                       SpendController *spend, HygieneController *hygiene, QWidget *parent)
+    : QMainWindow(parent), m_keys(keys), m_connection(connection), m_hygiene(hygiene)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("orteam"));
@@ -95,6 +97,17 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     m_pages->addWidget(m_keysPage);
     m_navigation->addItem(tr("Keys"));
     m_pageNames << QStringLiteral("keys");
+    if (hygiene) {
+        // Next to the keys it judges; without a team database it shows the counters-only findings.
+        m_hygienePage = new HygienePage(hygiene, m_pages);
+        m_pages->addWidget(m_hygienePage);
+        m_navigation->addItem(tr("Hygiene"));
+        m_pageNames << QStringLiteral("hygiene");
+        connect(m_hygienePage, &HygienePage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
+        connect(m_hygienePage, &HygienePage::problem, this, &MainWindow::showProblem);
+        connect(hygiene, &HygieneController::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
+        connect(hygiene, &HygieneController::problem, this, &MainWindow::showProblem);
+    }
     if (team) {
         m_teamPage = new TeamPage(team, m_keys, m_errorBanner, m_pages);
         m_pages->addWidget(m_teamPage);
@@ -147,6 +160,8 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
         connect(m_keys, &KeyListController::keyChanged, audit, &AuditLogController::reload);
         if (team)
             connect(team, &TeamController::changed, audit, &AuditLogController::reload);
+        if (hygiene)
+            connect(hygiene, &HygieneController::changed, audit, &AuditLogController::reload);
     }
     connect(m_keys, &KeyListController::auditFailed, this, &MainWindow::showProblem);
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
@@ -281,8 +296,14 @@ void MainWindow::enterReadOnlyView()
     m_readOnlyBanner->show();
     if (m_teamPage)
         m_teamPage->setReadOnly(true);
-    // The keys page would stay empty: leave it out, and open on spend.
-    m_navigation->item(int(m_pageNames.indexOf(QStringLiteral("keys"))))->setHidden(true);
+    // The keys page would stay empty: leave it out, and open on spend. Hygiene judges the key
+    // list, so it goes too; and nothing it would write may be written.
+    setPageHidden(QStringLiteral("keys"), true);
+    setPageHidden(QStringLiteral("hygiene"), true);
+    if (m_hygiene)
+        m_hygiene->setReadOnly(true);
+    if (m_hygienePage)
+        m_hygienePage->setReadOnly(true);
     if (m_syncAction)
         m_syncAction->setVisible(false);
     m_root->setCurrentWidget(m_main);
@@ -339,7 +360,12 @@ void MainWindow::onReady()
         m_readOnlyBanner->hide();
         if (m_teamPage)
             m_teamPage->setReadOnly(false);
-        m_navigation->item(int(m_pageNames.indexOf(QStringLiteral("keys"))))->setHidden(false);
+        setPageHidden(QStringLiteral("keys"), false);
+        setPageHidden(QStringLiteral("hygiene"), false);
+        if (m_hygiene)
+            m_hygiene->setReadOnly(false);
+        if (m_hygienePage)
+            m_hygienePage->setReadOnly(false);
         if (m_syncAction)
             m_syncAction->setVisible(true);
     }
@@ -355,6 +381,12 @@ void MainWindow::markLoaded()
         m_loadedOnce = true;
         Q_EMIT firstLoadFinished();
     }
+}
+
+void MainWindow::setPageHidden(const QString &name, bool hidden)
+{
+    if (QListWidgetItem *item = m_navigation->item(int(m_pageNames.indexOf(name))))
+        item->setHidden(hidden);
 }
 
 QStringList MainWindow::pageNames() const

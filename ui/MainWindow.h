@@ -14,6 +14,8 @@ namespace orteam {
 class AuditLogController;
 class ConnectionManager;
 class ErrorBanner;
+class HygieneController;
+class HygienePage;
 class KeyActions;
 class KeyListController;
 class KeysPage;
@@ -36,7 +38,8 @@ class MainWindow final : public QMainWindow
 public:
     // `audit` and `team` may be null (no database could be opened): their pages are left out.
     MainWindow(KeyListController *keys, ConnectionManager *connection, AuditLogController *audit = nullptr,
-               TeamController *team = nullptr, SpendController *spend = nullptr, QWidget *parent = nullptr);
+               TeamController *team = nullptr, SpendController *spend = nullptr, HygieneController *hygiene = nullptr,
+               QWidget *parent = nullptr);
 
     // Page names for --page: "keys", …
     QStringList pageNames() const;
@@ -45,6 +48,7 @@ public:
     TeamPage *teamPage() const { return m_teamPage; }
     SpendPage *spendPage() const { return m_spendPage; }
     ReportsPage *reportsPage() const { return m_reportsPage; }
+    HygienePage *hygienePage() const { return m_hygienePage; }
     KeyActions *keyActions() const { return m_actions; }
     ErrorBanner *errorBanner() const { return m_errorBanner; }
     // Shows a problem that is not a refresh failure (e.g. the database could not be opened).
@@ -68,6 +72,7 @@ private:
     void markLoaded();
     void enterReadOnlyView();
     void updateGatewayStatus();
+    void setPageHidden(const QString &name, bool hidden);
 
     KeyListController *m_keys;
     ConnectionManager *m_connection;
@@ -85,6 +90,8 @@ private:
     TeamPage *m_teamPage = nullptr;
     SpendPage *m_spendPage = nullptr;
     ReportsPage *m_reportsPage = nullptr;
+    HygieneController *m_hygiene = nullptr;
+    HygienePage *m_hygienePage = nullptr;
     QSystemTrayIcon *m_tray = nullptr; // created on the first alert, where a tray exists
     KeyActions *m_actions;
     ErrorBanner *m_errorBanner;

@@ -7,6 +7,7 @@
 #include "ConnectionManager.h"
 #include "DemoData.h"
 #include "FakeOpenRouter.h"
+#include "HygieneController.h"
 #include "JobQueue.h"
 #include "KeyListController.h"
 #include "KeychainSecretStore.h"
@@ -41,6 +42,7 @@ GuiApp::~GuiApp()
     // client: tear down in reverse. The queue finishes the job under way before it goes.
     m_window.reset();
     m_activitySync.reset();
+    m_hygiene.reset();
     m_spend.reset();
     m_team.reset();
     m_keys.reset();
@@ -93,7 +95,7 @@ int GuiApp::run()
     const QCommandLineOption baseUrlOption(u"base-url"_s, u"API base URL (default https://openrouter.ai/api/v1)."_s, u"URL"_s);
     const QCommandLineOption screenshotOption(u"screenshot"_s, u"Render the window to FILE (PNG) once loaded, then exit."_s,
                                               u"FILE"_s);
-    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, team, spend, audit)."_s, u"NAME"_s);
+    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, hygiene, team, spend, reports, audit)."_s, u"NAME"_s);
     const QCommandLineOption dbOption(u"db"_s, u"Team database: a SQLite file or postgresql://user@host:port/name."_s, u"PATH|URL"_s);
     parser.addOptions({demoOption, baseUrlOption, screenshotOption, pageOption, dbOption});
     parser.process(*qApp);
@@ -174,7 +176,11 @@ int GuiApp::run()
                 m_spend->refresh();
         });
     }
-    m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get(), m_team.get(), m_spend.get());
+    // Key hygiene with or without a team database (without one: counters-only findings).
+    m_hygiene = std::make_unique<HygieneController>(m_keys.get(), m_client.get(), storeOpen ? m_store.get() : nullptr, m_team.get(),
+                                                    m_jobs.get());
+    m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get(), m_team.get(), m_spend.get(),
+                                            m_hygiene.get());
     if (m_activitySync)
         m_window->setActivitySync(m_activitySync.get());
     if (!m_audit)

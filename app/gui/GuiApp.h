@@ -15,6 +15,7 @@ class Store;
 class ConnectionManager;
 class FakeOpenRouter;
 class JobQueue;
+class HygieneController;
 class KeyListController;
 class MainWindow;
 class OpenRouterClient;
@@ -55,6 +56,7 @@ private:
     std::unique_ptr<TeamController> m_team;
     std::unique_ptr<SpendController> m_spend;
     std::unique_ptr<ActivitySync> m_activitySync;
+    std::unique_ptr<HygieneController> m_hygiene;
     std::unique_ptr<KeyListController> m_keys;
     std::unique_ptr<MainWindow> m_window;
 };

@@ -744,14 +744,14 @@ private Q_SLOTS:
         QVERIFY(err.contains("unknown page"));
         // The demo's sample team lives in its in-memory database: every page is there (a demo
         // whose database did not open would offer the Keys page alone).
-        QVERIFY2(err.contains("pages: keys, team, spend, reports, audit"), err.constData());
+        QVERIFY2(err.contains("pages: keys, hygiene, team, spend, reports, audit"), err.constData());
     }
 
     // Every page of the demo renders, from its own process, as the README's screenshots do.
     void everyDemoPageRenders()
     {
         QTemporaryDir dir;
-        for (const QString &page : {u"team"_s, u"spend"_s, u"reports"_s, u"audit"_s}) {
+        for (const QString &page : {u"hygiene"_s, u"team"_s, u"spend"_s, u"reports"_s, u"audit"_s}) {
             const QString file = dir.filePath(page + u".png"_s);
             QProcess p;
             p.start(QStringLiteral(ORTEAM_GUI_PATH), {u"--demo"_s, u"--page"_s, page, u"--screenshot"_s, file});
