@@ -7,6 +7,7 @@
 #include <QTimeZone>
 
 #include <cmath>
+#include <functional>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -27,6 +28,23 @@ QList<DemoMember> members()
         {u"Jamal Reed"_s, u"jamal@example.com"_s, u"basic"_s, {u"jamal-support"_s}},
         {u"Kate Walsh"_s, u"kate@example.com"_s, u"free"_s, {u"kate-product"_s}},
         {u"Liam O'Brien"_s, u"liam@example.com"_s, u"basic"_s, {u"liam-intern"_s}},
+    };
+}
+
+QList<DemoMember> formerMembers()
+{
+    return {{u"Max Weber"_s, u"max@example.com"_s, u"basic"_s, {u"max-contractor"_s}}};
+}
+
+QList<HygieneKey> hygieneKeys()
+{
+    return {
+        {u"grace-eval"_s, u"grace"_s, 140, 45, 380, 50},
+        {u"dan-etl-legacy"_s, u"dan"_s, 200, 38, 300, 25},
+        {u"hiro-prototype"_s, u"hiro"_s, 110, 52, 150, 25},
+        {u"ines-experiments"_s, u"ines"_s, 95, -1, 0, 2},
+        {u"shared-staging"_s, QString(), 40, 0, 220, 20},
+        {u"max-contractor"_s, u"max"_s, 80, 2, 260, 30}, // still in use after Max left
     };
 }
 
@@ -59,14 +77,25 @@ void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &histor
     }
     // One transaction: the demo team is there whole, or (said in the log) not at all.
     const Status seeded = store.transaction([&]() -> Status {
-        for (const DemoMember &dm : members()) {
-            const Member m{memberName(dm), dm.email, dm.tier, std::nullopt, true, {}};
+        QList<std::pair<DemoMember, bool>> everyone;
+        for (const DemoMember &dm : members())
+            everyone << std::pair{dm, true};
+        for (const DemoMember &dm : formerMembers())
+            everyone << std::pair{dm, false};
+        for (const auto &[dm, active] : everyone) {
+            const Member m{memberName(dm), dm.email, dm.tier, std::nullopt, active, {}};
             if (Status s = store.team().addMember(m); !s)
                 return s;
             for (const QString &keyName : dm.keyNames) {
                 if (Status s = store.team().linkKey(m.name, hashOfName.value(keyName)); !s)
                     return s;
             }
+        }
+        for (const HygieneKey &hk : hygieneKeys()) {
+            if (hk.owner.isEmpty() || hk.owner == "max"_L1) // nobody's, or linked with its member above
+                continue;
+            if (Status s = store.team().linkKey(hk.owner, hashOfName.value(hk.name)); !s)
+                return s;
         }
         for (auto it = byDay.cbegin(); it != byDay.cend(); ++it) {
             const QDateTime at = it.key() == today ? now : QDateTime(it.key(), QTime(23, 55), QTimeZone::utc());
@@ -166,9 +195,76 @@ void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QLi
     // Daily request volume per member: a spread from light to heavy users.
     const QList<double> volume{700, 1900, 1100, 650, 280, 520, 1000, 420, 380, 1400, 180, 320};
 
+    // A key's activity over the 60 days we model: `dailyRequests` on a working day, none in the
+    // last `quietDays` days (expired, disabled, or simply no longer used).
+    auto activityRows = [&](const QString &keyName, const QStringList &tierModels, double dailyRequests, int quietDays) {
+        QList<std::pair<QDate, ActivityItem>> rows;
+        for (int d = 60; d >= 0; --d) {
+            const QDate day = today.addDays(-d);
+            const bool weekend = day.dayOfWeek() >= 6;
+            // Carol's batch jobs spike mid-month; everyone else follows the work week.
+            double requests = dailyRequests * (weekend ? 0.25 : 1.0) * (0.6 + 0.8 * rng.generateDouble());
+            if (keyName == "carol-ml-batch"_L1 && day.day() >= 12 && day.day() <= 15)
+                requests *= 6;
+            if (d == 0)
+                requests *= double(now.time().hour() + 1) / 24.0; // today is not over yet
+            if (d < quietDays)
+                requests = 0;
+            for (const QString &model : tierModels) {
+                const double mix = 0.3 + rng.generateDouble();
+                const qint64 n = qint64(std::round(requests * mix / tierModels.size()));
+                if (n <= 0)
+                    continue;
+                const ModelInfo price = priceOf(model);
+                ActivityItem a;
+                a.date = day;
+                a.model = model;
+                a.modelPermaslug = model + u"-2025"_s;
+                a.endpointId = endpointIdOf(model);
+                a.providerName = providerOf(model);
+                a.requests = n;
+                a.promptTokens = n * (600 + rng.bounded(900));
+                a.completionTokens = n * (150 + rng.bounded(400));
+                a.reasoningTokens = model == "openai/o3"_L1 ? a.completionTokens / 2 : 0;
+                a.usage = a.promptTokens * price.promptPrice.value_or(0)
+                    + (a.completionTokens + a.reasoningTokens) * price.completionPrice.value_or(0);
+                rows.append({day, a});
+            }
+        }
+        return rows;
+    };
+    double accountUsage = 0;
+    // The key's counters from its activity (plus what it spent before), then the key and its
+    // activity into the fake and the history.
+    auto addKey = [&](FakeOpenRouter::KeySeed s, const QList<std::pair<QDate, ActivityItem>> &rows, double before,
+                      const std::function<void(FakeOpenRouter::KeySeed &)> &settle) {
+        for (const auto &[day, a] : rows) {
+            s.usage += a.usage;
+            if (day == today)
+                s.usageDaily += a.usage;
+            if (day >= weekStart)
+                s.usageWeekly += a.usage;
+            if (day >= monthStart)
+                s.usageMonthly += a.usage;
+        }
+        s.usage += before;
+        accountUsage += s.usage;
+        if (settle)
+            settle(s);
+        const ApiKey key = server.addKey(s);
+        for (const auto &[day, a] : rows) {
+            server.addActivity(key.hash, a);
+            if (history)
+                (*history)[key.hash][day] += a.usage;
+            if (activity)
+                *activity << a;
+            if (perKey)
+                (*perKey)[key.hash] << a;
+        }
+    };
+
     QList<OrgMember> orgMembers;
     const QList<DemoMember> team = members();
-    double accountUsage = 0;
     for (int mi = 0; mi < team.size(); ++mi) {
         const DemoMember &member = team.at(mi);
         const QString userId = u"user_demo%1"_s.arg(mi + 1, 2, 10, QLatin1Char('0'));
@@ -186,98 +282,65 @@ void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QLi
             s.name = keyName;
             s.creatorUserId = u"user_demo01"_s;
             s.createdAt = QDateTime(today.addDays(-(75 + mi * 9 + ki * 20)), QTime(9, 30), QTimeZone::utc());
-            QList<std::pair<QDate, ActivityItem>> rows;
-            for (int d = 60; d >= 0; --d) {
-                const QDate day = today.addDays(-d);
-                const bool weekend = day.dayOfWeek() >= 6;
-                // Carol's batch jobs spike mid-month; everyone else follows the work week.
-                double requests = volume.at(mi) * share * (weekend ? 0.25 : 1.0) * (0.6 + 0.8 * rng.generateDouble());
-                if (keyName == "carol-ml-batch"_L1 && day.day() >= 12 && day.day() <= 15)
-                    requests *= 6;
-                if (d == 0)
-                    requests *= double(now.time().hour() + 1) / 24.0; // today is not over yet
-                if (keyName == "liam-intern"_L1 && d < 12)
-                    requests = 0; // expired twelve days ago
-                if (keyName == "eve-security"_L1 && d < 5)
-                    requests = 0; // disabled five days ago
-                for (const QString &model : tierModels) {
-                    const double mix = 0.3 + rng.generateDouble();
-                    const qint64 n = qint64(std::round(requests * mix / tierModels.size()));
-                    if (n <= 0)
-                        continue;
-                    const ModelInfo price = priceOf(model);
-                    ActivityItem a;
-                    a.date = day;
-                    a.model = model;
-                    a.modelPermaslug = model + u"-2025"_s;
-                    a.endpointId = endpointIdOf(model);
-                    a.providerName = providerOf(model);
-                    a.requests = n;
-                    a.promptTokens = n * (600 + rng.bounded(900));
-                    a.completionTokens = n * (150 + rng.bounded(400));
-                    a.reasoningTokens = model == "openai/o3"_L1 ? a.completionTokens / 2 : 0;
-                    a.usage = a.promptTokens * price.promptPrice.value_or(0)
-                        + (a.completionTokens + a.reasoningTokens) * price.completionPrice.value_or(0);
-                    rows.append({day, a});
-                }
-            }
+            const int quietDays = keyName == "liam-intern"_L1 ? 12 : keyName == "eve-security"_L1 ? 5 : 0;
+            const QList<std::pair<QDate, ActivityItem>> rows = activityRows(keyName, tierModels, volume.at(mi) * share, quietDays);
             // Spend from before the 60 days we model (free-tier models cost nothing).
             const double before = member.tier == "free"_L1 ? 0.0 : 20.0 + mi * 6.5;
-            for (const auto &[day, a] : rows) {
-                s.usage += a.usage;
-                if (day == today)
-                    s.usageDaily += a.usage;
-                if (day >= weekStart)
-                    s.usageWeekly += a.usage;
-                if (day >= monthStart)
-                    s.usageMonthly += a.usage;
-            }
-            s.usage += before;
-            accountUsage += s.usage;
-
             // Every state a key can be in, so each part of the UI has something to show.
-            if (keyName == "bob-frontend"_L1) { // near the limit (93% of a monthly limit)
-                s.limitReset = LimitReset::Monthly;
-                s.limit = std::ceil(s.usageMonthly / 0.93);
-            } else if (keyName == "jamal-support"_L1) { // just over its weekly limit
-                s.limitReset = LimitReset::Weekly;
-                s.limit = std::max(1.0, std::floor(s.usageWeekly * 0.95));
-            } else if (keyName == "eve-security"_L1) {
-                s.disabled = true;
-                s.limit = 50;
-                s.limitReset = LimitReset::Monthly;
-            } else if (keyName == "hiro-mobile"_L1) { // expiring in three days
-                s.expiresAt = QDateTime(today.addDays(3), QTime(23, 59, 59), QTimeZone::utc());
-                s.limit = 75;
-                s.limitReset = LimitReset::Monthly;
-            } else if (keyName == "liam-intern"_L1) { // expired
-                s.expiresAt = QDateTime(today.addDays(-12), QTime(17, 0), QTimeZone::utc());
-                s.limit = 100;
-            } else if (member.tier == "enterprise"_L1) { // no limit
-                if (keyName == "carol-ml-batch"_L1) {
-                    s.limit = 1000;
-                    s.limitReset = LimitReset::Monthly;
+            addKey(s, rows, before, [&](FakeOpenRouter::KeySeed &seed) {
+                if (keyName == "bob-frontend"_L1) { // near the limit (93% of a monthly limit)
+                    seed.limitReset = LimitReset::Monthly;
+                    seed.limit = std::ceil(seed.usageMonthly / 0.93);
+                } else if (keyName == "jamal-support"_L1) { // just over its weekly limit
+                    seed.limitReset = LimitReset::Weekly;
+                    seed.limit = std::max(1.0, std::floor(seed.usageWeekly * 0.95));
+                } else if (keyName == "eve-security"_L1) {
+                    seed.disabled = true;
+                    seed.limit = 50;
+                    seed.limitReset = LimitReset::Monthly;
+                } else if (keyName == "hiro-mobile"_L1) { // expiring in three days
+                    seed.expiresAt = QDateTime(today.addDays(3), QTime(23, 59, 59), QTimeZone::utc());
+                    seed.limit = 75;
+                    seed.limitReset = LimitReset::Monthly;
+                } else if (keyName == "liam-intern"_L1) { // expired
+                    seed.expiresAt = QDateTime(today.addDays(-12), QTime(17, 0), QTimeZone::utc());
+                    seed.limit = 100;
+                } else if (member.tier == "enterprise"_L1) { // no limit
+                    if (keyName == "carol-ml-batch"_L1) {
+                        seed.limit = 1000;
+                        seed.limitReset = LimitReset::Monthly;
+                    }
+                } else if (member.tier == "free"_L1) {
+                    seed.limit = 2;
+                    seed.limitReset = LimitReset::Daily;
+                } else {
+                    seed.limitReset = LimitReset::Monthly;
+                    seed.limit = std::ceil(std::max(25.0, seed.usageMonthly * 1.6) / 25) * 25;
                 }
-            } else if (member.tier == "free"_L1) {
-                s.limit = 2;
-                s.limitReset = LimitReset::Daily;
-            } else {
-                s.limitReset = LimitReset::Monthly;
-                s.limit = std::ceil(std::max(25.0, s.usageMonthly * 1.6) / 25) * 25;
-            }
-            if (keyName == "frank-ci"_L1)
-                s.expiresAt = QDateTime(today.addDays(45), QTime(0, 0), QTimeZone::utc());
-            const ApiKey key = server.addKey(s);
-            for (const auto &[day, a] : rows) {
-                server.addActivity(key.hash, a);
-                if (history)
-                    (*history)[key.hash][day] += a.usage;
-                if (activity)
-                    *activity << a;
-                if (perKey)
-                    (*perKey)[key.hash] << a;
-            }
+                if (keyName == "frank-ci"_L1)
+                    seed.expiresAt = QDateTime(today.addDays(45), QTime(0, 0), QTimeZone::utc());
+            });
         }
+    }
+    // The keys the Hygiene page finds, after everyone else's (the sample above stays as it was).
+    auto tierOf = [&](const QString &owner) {
+        for (const DemoMember &m : team + formerMembers()) {
+            if (memberName(m) == owner)
+                return m.tier;
+        }
+        return u"basic"_s;
+    };
+    for (const HygieneKey &hk : hygieneKeys()) {
+        FakeOpenRouter::KeySeed s;
+        s.name = hk.name;
+        s.creatorUserId = u"user_demo01"_s;
+        s.createdAt = QDateTime(today.addDays(-hk.createdDaysAgo), QTime(11, 0), QTimeZone::utc());
+        s.limit = hk.limit;
+        s.limitReset = LimitReset::Monthly;
+        const QList<std::pair<QDate, ActivityItem>> rows =
+            hk.lastUsedDaysAgo < 0 ? QList<std::pair<QDate, ActivityItem>>()
+                                   : activityRows(hk.name, modelsForTier(tierOf(hk.owner)), hk.dailyRequests, hk.lastUsedDaysAgo);
+        addKey(s, rows, 0, {});
     }
     server.setOrganizationMembers(orgMembers);
     server.setCredits(std::ceil((accountUsage + 250) / 100) * 100, accountUsage);

@@ -27,6 +27,21 @@ struct DemoMember
 };
 
 QList<DemoMember> members();
+// Who left the team but still has an enabled key (the Hygiene page's "owner inactive"); in the
+// team database as inactive, no longer in the organization.
+QList<DemoMember> formerMembers();
+// Keys that give the Hygiene page something to find: dormant ones (their last use a real day in
+// the snapshots), one never used, one linked to nobody, and the former member's.
+struct HygieneKey
+{
+    QString name;
+    QString owner;        // the team database's member name; empty: nobody
+    int createdDaysAgo = 0;
+    int lastUsedDaysAgo = 0; // -1: never used
+    double dailyRequests = 0;
+    double limit = 0;
+};
+QList<HygieneKey> hygieneKeys();
 QString memberName(const DemoMember &member); // the team database's name: "alice", …
 QList<ModelInfo> models();
 // Each key's spend per UTC day (by key hash), as the fake's activity has it.
