@@ -119,6 +119,9 @@ HygienePage::HygienePage(HygieneController *controller, QWidget *parent) : QWidg
     m_error->setWordWrap(true);
     m_error->setFrameShape(QFrame::StyledPanel);
     m_error->setMargin(8);
+    // In the table's place while it stands: all the room for the whole message, however long.
+    m_error->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
+    m_error->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_error->hide();
     m_result = new QLabel(this);
     m_result->setObjectName(QStringLiteral("hygieneResultLabel"));

@@ -558,6 +558,7 @@ private Q_SLOTS:
         QVERIFY(!table()->isVisible());
         QCOMPARE(ruleText(u"Dormant"_s), u"Dormant (—)"_s); // not "0": nobody knows
         QCOMPARE(ruleText(u"All findings"_s), u"All findings (—)"_s);
+        QTest::qWait(50); // the layout settles before the picture
         snapshot(m_window.get(), "hygiene-error");
         // Once the database answers again, so do the findings.
         m_store->database().setFaultInjector({});
