@@ -472,7 +472,7 @@ QList<KeyHygiene> assessKeys(const HygieneInput &in)
         const LastUse &use = h.lastUse;
         if (use.kind == LastUse::Kind::Never) {
             if (h.ageDays >= s.neverUsedDays)
-                find(HygieneRule::NeverUsed, u"never used; made %1"_s.arg(daysAgo(h.ageDays)));
+                find(HygieneRule::NeverUsed, u"no spend ever; made %1"_s.arg(daysAgo(h.ageDays)));
         } else if (use.kind == LastUse::Kind::Day || use.kind == LastUse::Kind::Since) {
             const qint64 idle = use.latestPossible().daysTo(today);
             if (idle >= s.dormantDays)
