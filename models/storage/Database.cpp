@@ -61,6 +61,32 @@ void closeToOthers(const QString &path)
     else
         qCWarning(lcStorage).noquote() << path << "is readable by every user of this machine and cannot be changed";
 }
+
+QString damagedText(const QString &path, const QString &why)
+{
+    return u"The database %1 is damaged or not a database (%2). Restore it from a backup."_s.arg(path, why);
+}
+
+// The first 100 bytes of the file as SQLite's file format defines them: read before SQLite is
+// asked anything, so a file that is no database (or lost its first page) is named as such.
+// Empty: SQLite's own empty database (the file opened is made empty).
+QString headerProblem(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {}; // SQLite's own open says why (permissions), with the path
+    const QByteArray header = file.read(100);
+    if (header.isEmpty())
+        return {};
+    if (header.size() < 100 || !header.startsWith(QByteArrayView("SQLite format 3\0", 16)))
+        return u"it does not start with SQLite's header"_s;
+    // Page size: a power of two from 512 to 32768, or 1 for 65536. Payload fractions: 64, 32, 32.
+    const int pageSize = (quint8(header.at(16)) << 8) | quint8(header.at(17));
+    const bool pageSizeOk = pageSize == 1 || (pageSize >= 512 && pageSize <= 32768 && (pageSize & (pageSize - 1)) == 0);
+    if (!pageSizeOk || header.at(21) != 64 || header.at(22) != 32 || header.at(23) != 32)
+        return u"its SQLite header is damaged"_s;
+    return {};
+}
 } // namespace
 
 QString DbLocation::display() const
@@ -141,6 +167,8 @@ void Database::close()
         }
         QSqlDatabase::removeDatabase(m_connection);
     }
+    // After the connection: the mark says "open" for as long as anything could still be written.
+    m_mark.remove();
     m_depth = 0;
     m_rollbackOnly = false;
 }
@@ -174,6 +202,7 @@ Status Database::open(const DbLocation &location)
     close();
     m_location = location;
     m_backupPath.clear();
+    m_openCheck = OpenCheck::None;
     const bool sqlite = location.kind == DbLocation::Kind::Sqlite;
     if (!QSqlDatabase::isDriverAvailable(sqlite ? u"QSQLITE"_s : u"QPSQL"_s)) {
         return StoreError::database(sqlite ? u"The SQLite driver for Qt is not installed (Debian: libqt6sql6-sqlite)."_s
@@ -197,6 +226,10 @@ Status Database::open(const DbLocation &location)
             return StoreError::database(u"Cannot create the database %1: %2"_s.arg(location.path, file.errorString()));
         }
     }
+    if (sqlite && !inMemory && !created) {
+        if (const QString problem = headerProblem(location.path); !problem.isEmpty())
+            return StoreError::database(damagedText(location.path, problem));
+    }
     QSqlDatabase d = QSqlDatabase::addDatabase(sqlite ? u"QSQLITE"_s : u"QPSQL"_s, m_connection);
     if (sqlite) {
         d.setDatabaseName(location.path);
@@ -218,17 +251,10 @@ Status Database::open(const DbLocation &location)
     if (!d.open())
         return abandon(StoreError::database(u"Cannot open the database %1: %2"_s.arg(location.display(), d.lastError().text())));
     if (sqlite) {
-        bool intact = false;
-        {
-            Sql check(*this, u"PRAGMA integrity_check"_s); // scoped: an unfinished statement would block the pragmas below
-            intact = check.exec().ok() && check.next() && check.value(0).toString() == "ok"_L1;
-        }
-        if (!intact) {
-            return abandon(StoreError::database(
-                u"The database %1 is damaged or not a database (integrity check failed). Restore it from a backup."_s.arg(
-                    location.path)));
-        }
-        if (isSeedDatabase()) {
+        const bool seed = isSeedDatabase();
+        if (Status checked = checkSqliteFile(inMemory, seed); !checked)
+            return abandon(checked.error());
+        if (seed) {
             if (Status backedUp = backUpSeed(); !backedUp)
                 return abandon(backedUp.error());
         }
@@ -252,6 +278,68 @@ Status Database::open(const DbLocation &location)
     if (Status migrated = Schema::migrate(*this); !migrated)
         return abandon(migrated.error());
     return {};
+}
+
+Status Database::checkSqliteFile(bool inMemory, bool seed)
+{
+    m_openCheck = OpenCheck::Header;
+    {
+        // SQLite reads page 1 and the schema table for this: a file that lost them fails here
+        // (the header was read before the connection was made).
+        Sql schema(*this, u"SELECT COUNT(*) FROM sqlite_master"_s);
+        const Status read = schema.exec();
+        const Result<bool> row = read ? schema.fetch() : Result<bool>(read.error());
+        if (!row)
+            return StoreError::database(damagedText(m_location.path, u"its schema cannot be read: %1"_s.arg(row.errorText())));
+    }
+    std::vector<SessionMark> leftBehind = inMemory ? std::vector<SessionMark>() : SessionMark::leftBehind(m_location.path);
+    if (seed) {
+        // Once, before the backup: a damaged seed database is neither copied nor migrated.
+        m_openCheck = OpenCheck::Full;
+        if (!checkIntegrity(Integrity::Full))
+            return StoreError::database(damagedText(m_location.path, u"integrity check failed"_s));
+    } else if (!leftBehind.empty()) {
+        // A session ended without closing (killed, crashed, power lost). SQLite's WAL keeps
+        // commits whole through that; what it cannot promise is a disk that lied about a flush,
+        // so the pages are checked once now, not on every open.
+        m_openCheck = OpenCheck::Quick;
+        qCInfo(lcStorage).noquote() << m_location.path << "was not closed cleanly (" << leftBehind.size()
+                                    << "session(s)); checking its pages";
+        if (Status s = checkIntegrity(Integrity::Quick); !s)
+            return StoreError::database(u"It was not closed cleanly last time. "_s + s.errorText());
+    }
+    // Checked (or nothing to check): the next open need not look again. A failed check above
+    // leaves them, so every open refuses the file until it is restored.
+    for (SessionMark &mark : leftBehind)
+        mark.remove();
+    if (!inMemory && !m_mark.place(m_location.path))
+        qCInfo(lcStorage).noquote() << "cannot mark" << m_location.path
+                                    << "as open (is its folder read-only?): an unclean shutdown will go unnoticed";
+    return {};
+}
+
+Status Database::checkIntegrity(Integrity depth) const
+{
+    if (isPostgres())
+        return {};
+    const QString pragma = depth == Integrity::Full ? u"integrity_check"_s : u"quick_check"_s;
+    // At most a few problems: a badly damaged file lists one per page.
+    Sql check(*this, u"PRAGMA %1(5)"_s.arg(pragma));
+    QStringList problems;
+    if (const Status ran = check.exec(); !ran) {
+        problems << ran.errorText();
+    } else {
+        while (check.next())
+            problems << check.value(0).toString().simplified(); // one line: "*** in database main *** Page 9: …"
+        if (const Status read = check.finished(); !read)
+            problems << read.errorText();
+    }
+    if (problems == QStringList{u"ok"_s})
+        return {};
+    if (problems.isEmpty())
+        problems << u"no answer"_s;
+    return StoreError::database(u"The database %1 is damaged (%2 found: %3). Restore it from a backup."_s.arg(
+        m_location.path, pragma, problems.join(u"; "_s)));
 }
 
 bool Database::isSeedDatabase() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "SessionMark.h"
 #include "StoreResult.h"
 
 #include <QLoggingCategory>
@@ -40,9 +41,23 @@ public:
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
-    // Opens, checks integrity (SQLite), backs up and migrates a seed database, brings the schema
-    // up to date. On failure nothing stays open.
+    // Opens, backs up and migrates a seed database, brings the schema up to date. On failure
+    // nothing stays open. A SQLite file is checked only as far as it pays (see OpenCheck): a
+    // damaged file is refused with the reason, and nothing is written to it.
     Status open(const DbLocation &location);
+    // What the last open checked of a SQLite file. Every open reads the header and the schema
+    // (microseconds, whatever the size); a whole-file check costs a read of every page (seconds
+    // at a million rows), so it runs only where damage is likely or a copy is about to be made:
+    // Quick (PRAGMA quick_check) after an unclean shutdown (a SessionMark left behind), Full
+    // (PRAGMA integrity_check) before a seed database is backed up and migrated. `orteam-cli db
+    // check` runs the full check on demand (checkIntegrity).
+    enum class OpenCheck { None, Header, Quick, Full };
+    OpenCheck openCheck() const { return m_openCheck; }
+    // PRAGMA integrity_check (every page, and every index against its table) or quick_check
+    // (pages only, no index lookups): an error naming the first problems when the file is
+    // damaged. PostgreSQL checks its own pages (checksums) and has no such pragma: it answers ok.
+    enum class Integrity { Quick, Full };
+    Status checkIntegrity(Integrity depth) const;
     void close();
     bool isOpen() const;
     DbLocation location() const { return m_location; }
@@ -84,6 +99,7 @@ private:
     Status beginWrite();
     void rollBack(); // closes the connection if even that fails
     bool isSeedDatabase() const;
+    Status checkSqliteFile(bool inMemory, bool seed);
     Status backUpSeed();
     Status makePrivate(const QString &path) const;
 
@@ -95,6 +111,8 @@ private:
     StoreError m_innerError;
     FaultInjector m_injector;
     mutable int m_statements = 0;
+    OpenCheck m_openCheck = OpenCheck::None;
+    SessionMark m_mark; // SQLite files: held while open, removed by a clean close
 };
 
 } // namespace orteam

@@ -5,6 +5,7 @@
 #include "FakeOpenRouter.h"
 #include "Manual.h"
 #include "Schema.h"
+#include "SqliteDamage.h"
 #include "Store.h"
 
 #include <QFile>
@@ -787,6 +788,41 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         r = cli({u"--db"_s, db, u"db"_s, u"vacuum"_s}, noKey);
         QCOMPARE(r.code, 2);
+    }
+
+    void dbCheckFindsDamageTheOpenDoesNotRead()
+    {
+        // Opening reads the header and the schema only; a page lost in the middle of an index
+        // is found by db check's full integrity check, which then touches nothing.
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"damaged.db"_s);
+        {
+            Store store;
+            QVERIFY(openStore(store, db));
+            QVERIFY(store.team().addMember(Member{u"ann"_s, {}, u"pro"_s, std::nullopt, true, {}}));
+            QVERIFY(store.team().linkKey(u"ann"_s, u"hash-1"_s));
+        }
+        const QHash<QString, QString> noKey{{u"OPENROUTER_MGMT_KEY"_s, QString()}};
+        QCOMPARE(cli({u"--db"_s, db, u"db"_s, u"check"_s}, noKey).code, 0);
+        QString error;
+        QVERIFY2(test::damageSqlitePage(db, u"member_keys_member"_s, &error), qPrintable(error));
+        auto bytes = [&] {
+            QFile f(db);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        const QByteArray damaged = bytes();
+
+        Run r = cli({u"--db"_s, db, u"tiers"_s, u"list"_s}, noKey);
+        QVERIFY2(r.code == 0 && r.out.contains(u"pro"_s), qPrintable(r.err)); // the cheap check does not see it
+        for (const QStringList &check : {QStringList{u"db"_s, u"check"_s}, QStringList{u"db"_s, u"check"_s, u"--repair"_s}}) {
+            r = cli(QStringList{u"--db"_s, db} + check, noKey);
+            QCOMPARE(r.code, 7);
+            QVERIFY2(r.err.contains(u"The database %1 is damaged (integrity_check found: "_s.arg(db))
+                         && r.err.contains(u"Restore it from a backup."_s),
+                     qPrintable(r.err));
+            QVERIFY2(!r.out.contains(u"rollups"_s) && !r.err.contains(u"rollups"_s), qPrintable(r.out + r.err));
+            QCOMPARE(bytes(), damaged); // no action: nothing rebuilt, nothing written
+        }
     }
 
     void twoProcessesShareOneSqliteFile()

@@ -5,6 +5,7 @@
 #include "Store.h"
 
 #include <QElapsedTimer>
+#include <QMap>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -65,12 +66,19 @@ class TestDurability : public QObject
 
     // Whole: integrity_check passes, and today's snapshots all come from one sync (every key's
     // spend moved by the same amount since `base`), and the activity rows are the full set.
-    void checkWhole(const QString &db, const QHash<QString, double> &base, QSet<long> *statesSeen, int activityRows)
+    // `checks` counts what the open checked: after a kill, the next open sees the killed
+    // process's mark and runs quick_check; after a clean exit, it reads the header only.
+    void checkWhole(const QString &db, const QHash<QString, double> &base, QSet<long> *statesSeen, int activityRows,
+                    QMap<Database::OpenCheck, int> *checks = nullptr)
     {
         Store store;
         QString error;
-        const Status opened = store.open(*DbLocation::parse(db, &error)); // runs integrity_check
+        const Status opened = store.open(*DbLocation::parse(db, &error));
         QVERIFY2(opened.ok(), qPrintable(opened.errorText()));
+        if (checks)
+            (*checks)[store.database().openCheck()] += 1;
+        const Status intact = store.database().checkIntegrity(Database::Integrity::Full);
+        QVERIFY2(intact.ok(), qPrintable(intact.errorText()));
         const QDate today = QDateTime::currentDateTimeUtc().date();
         const Result<int> snapshots = store.usage().snapshotCount(today);
         QVERIFY2(snapshots.ok(), qPrintable(snapshots.errorText()));
@@ -149,18 +157,24 @@ private Q_SLOTS:
         // Kill times spread from half the run to just past its end, where the writing happens.
         QSet<long> states;
         int killed = 0, completed = 0;
+        QMap<Database::OpenCheck, int> afterKill, afterExit;
         const int runs = 16;
         for (int i = 0; i < runs; ++i) {
             m_fake->spendOnEveryKey(1.0); // the next sync has a new state to write
             const int at = int(full * (0.5 + 0.6 * i / (runs - 1)));
-            if (sync(db, at))
+            const bool done = sync(db, at);
+            if (done)
                 ++completed;
             else
                 ++killed;
-            checkWhole(db, base, &states, activityRows);
+            checkWhole(db, base, &states, activityRows, done ? &afterExit : &afterKill);
         }
-        qInfo("%d syncs killed, %d completed; %lld distinct whole states seen", killed, completed, qlonglong(states.size()));
+        qInfo("%d syncs killed, %d completed; %lld distinct whole states seen; %d quick checks after a kill", killed,
+              completed, qlonglong(states.size()), afterKill.value(Database::OpenCheck::Quick));
         QVERIFY(killed > 0);
+        // A kill while the sync writes leaves its mark; a sync that exits clears its own.
+        QVERIFY(afterKill.value(Database::OpenCheck::Quick) > 0);
+        QCOMPARE(afterExit.value(Database::OpenCheck::Header), completed);
         // A completed sync after all that still writes the newest state.
         QVERIFY(sync(db, -1));
         QSet<long> last;

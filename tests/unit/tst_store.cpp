@@ -5,6 +5,8 @@
 // and a new SQLite database is private to its owner.
 #include "Schema.h"
 #include "Store.h"
+#include "SessionMark.h"
+#include "SqliteDamage.h"
 #include "TestDatabase.h"
 
 #include <QFile>
@@ -959,12 +961,9 @@ private Q_SLOTS:
         QCOMPARE(must(store->audit().log(1)).size(), 1);
     }
 
-    void seedDatabaseIsBackedUpAndMigrated()
+    // A database exactly as the seed's init_team_db() and record_user_usage() leave it.
+    static void writeSeedDatabase(const QString &path)
     {
-        if (m_postgres)
-            return; // the seed's scripts write SQLite files only; nothing to migrate on a server
-        // A database exactly as the seed's init_team_db() and record_user_usage() leave it.
-        const QString path = m_dir->filePath(u"team_usage.db"_s);
         {
             QSqlDatabase seed = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"seed"_s);
             seed.setDatabaseName(path);
@@ -982,6 +981,16 @@ private Q_SLOTS:
             seed.close();
         }
         QSqlDatabase::removeDatabase(u"seed"_s);
+    }
+
+    void seedDatabaseIsBackedUpAndMigrated()
+    {
+        if (m_postgres)
+            return; // the seed's scripts write SQLite files only; nothing to migrate on a server
+        const QString path = m_dir->filePath(u"team_usage.db"_s);
+        writeSeedDatabase(path);
+        if (QTest::currentTestFailed())
+            return;
         const QByteArray original = [&] {
             QFile f(path);
             f.open(QIODevice::ReadOnly);
@@ -991,6 +1000,7 @@ private Q_SLOTS:
         Store store;
         QString error;
         QVERIFY_OK(store.open(*DbLocation::parse(path, &error)));
+        QCOMPARE(store.database().openCheck(), Database::OpenCheck::Full); // once, before the backup
         QVERIFY(!store.database().backupPath().isEmpty());
         QFile backup(store.database().backupPath());
         QVERIFY(backup.open(QIODevice::ReadOnly));
@@ -1028,7 +1038,34 @@ private Q_SLOTS:
         Store again;
         QVERIFY_OK(again.open(*DbLocation::parse(path, &error)));
         QVERIFY(again.database().backupPath().isEmpty());
+        QCOMPARE(again.database().openCheck(), Database::OpenCheck::Header);
         QCOMPARE(must(again.team().members()).size(), 5);
+    }
+
+    void damagedSeedDatabaseIsNeitherBackedUpNorMigrated()
+    {
+        if (m_postgres)
+            return; // the seed's scripts write SQLite files only
+        const QString path = m_dir->filePath(u"damaged_team_usage.db"_s);
+        writeSeedDatabase(path);
+        if (QTest::currentTestFailed())
+            return;
+        QString error;
+        QVERIFY2(test::damageSqlitePage(path, u"sqlite_autoindex_user_usage_1"_s, &error), qPrintable(error));
+        const QByteArray before = [&] {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        }();
+        Store store;
+        const Status refused = store.open(*DbLocation::parse(path, &error));
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.errorText(), u"The database %1 is damaged or not a database (integrity check failed). Restore it "
+                                      "from a backup."_s.arg(path));
+        QVERIFY(!store.isOpen());
+        QFile after(path);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(after.readAll(), before);
+        QVERIFY(QFileInfo(path).absoluteDir().entryList({QFileInfo(path).fileName() + u".orteam-backup-*"_s}).isEmpty());
     }
 
     void newerSchemaIsRefused()
@@ -1067,6 +1104,108 @@ private Q_SLOTS:
         QVERIFY(!refused.ok());
         QVERIFY2(refused.errorText().contains(path), qPrintable(refused.errorText()));
         QVERIFY(!s.isOpen());
+    }
+
+    // The marks beside a SQLite file that say "a connection has it open" (SessionMark).
+    static QStringList marks(const QString &path)
+    {
+        const QFileInfo db(path);
+        return db.absoluteDir().entryList({db.fileName() + u"-open-*"_s}, QDir::Files);
+    }
+
+    void openReadsNoPageItDoesNotNeed()
+    {
+        // Every open reads the header and the schema only: a million-row file opens as fast as
+        // an empty one. PostgreSQL: no check at all.
+        const auto cheap = m_postgres ? Database::OpenCheck::None : Database::OpenCheck::Header;
+        const DbLocation loc = freshLocation();
+        {
+            Store s;
+            QVERIFY_OK(s.open(loc));
+            QCOMPARE(s.database().openCheck(), cheap);
+            QVERIFY_OK(s.team().addMember(person(u"ann"_s, u"pro"_s)));
+            QVERIFY_OK(s.database().checkIntegrity(Database::Integrity::Full));
+        }
+        Store first;
+        QVERIFY_OK(first.open(loc));
+        QCOMPARE(first.database().openCheck(), cheap);
+        // A second connection (this process or another) does not take the first one's mark for
+        // a dead session's.
+        Store second;
+        QVERIFY_OK(second.open(loc));
+        QCOMPARE(second.database().openCheck(), cheap);
+        if (m_postgres)
+            return;
+        QCOMPARE(marks(loc.path).size(), 2);
+        second.close();
+        QCOMPARE(marks(loc.path).size(), 1);
+        first.close();
+        QVERIFY2(marks(loc.path).isEmpty(), qPrintable(marks(loc.path).join(u' ')));
+    }
+
+    void uncleanShutdownIsCheckedOnce()
+    {
+        if (m_postgres)
+            return; // marks are SQLite's (a server knows its own crashes)
+        const DbLocation loc = freshLocation();
+        {
+            Store s;
+            QVERIFY_OK(s.open(loc));
+        }
+        // What a killed process leaves: its mark, no longer locked (the kernel dropped the lock).
+        SessionMark killed;
+        QVERIFY(killed.place(loc.path));
+        const QString left = QFileInfo(killed.path()).fileName();
+        killed.release();
+        QCOMPARE(marks(loc.path), QStringList{left});
+        {
+            Store s;
+            QVERIFY_OK(s.open(loc));
+            QCOMPARE(s.database().openCheck(), Database::OpenCheck::Quick);
+            QCOMPARE(marks(loc.path).size(), 1);
+            QVERIFY(!marks(loc.path).contains(left)); // checked: only this connection's own mark
+        }
+        Store again;
+        QVERIFY_OK(again.open(loc));
+        QCOMPARE(again.database().openCheck(), Database::OpenCheck::Header);
+    }
+
+    void damageTheOpenDoesNotReadIsFoundAfterAnUncleanShutdown()
+    {
+        if (m_postgres)
+            return; // page damage and its pragmas are SQLite's
+        const DbLocation loc = freshLocation();
+        {
+            Store s;
+            QVERIFY_OK(s.open(loc));
+            QVERIFY_OK(s.team().addMember(person(u"ann"_s, u"pro"_s)));
+            QVERIFY_OK(s.team().linkKey(u"ann"_s, u"hash-1"_s));
+        }
+        QString error;
+        QVERIFY2(test::damageSqlitePage(loc.path, u"member_keys_member"_s, &error), qPrintable(error));
+        {
+            // After a clean close the cheap check does not see it (db check does: tst_cli).
+            Store s;
+            QVERIFY_OK(s.open(loc));
+            QCOMPARE(s.database().openCheck(), Database::OpenCheck::Header);
+            const Status found = s.database().checkIntegrity(Database::Integrity::Full);
+            QVERIFY(!found.ok());
+            QVERIFY2(found.errorText().contains(u"is damaged (integrity_check found: "_s), qPrintable(found.errorText()));
+        }
+        SessionMark killed;
+        QVERIFY(killed.place(loc.path));
+        killed.release();
+        // Refused with the reason, and refused again: the mark stays until the file is whole.
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            Store s;
+            const Status refused = s.open(loc);
+            QVERIFY(!refused.ok());
+            QVERIFY2(refused.errorText().contains(u"not closed cleanly"_s) && refused.errorText().contains(loc.path)
+                         && refused.errorText().contains(u"quick_check"_s),
+                     qPrintable(refused.errorText()));
+            QVERIFY(!s.isOpen());
+            QCOMPARE(marks(loc.path).size(), 1);
+        }
     }
 
     void newDatabaseIsPrivateToItsOwner()

@@ -181,10 +181,12 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
 
 DbCheck::DbCheck()
     : Command(Section::Team, {u"db"_s, u"check"_s},
-              u"Checks that the spend rollups equal the usage rows and key snapshots they add up (exit 7 when not); "
-              "--repair rebuilds them in one transaction."_s)
+              u"Checks the whole database file (SQLite's integrity check), then that the spend rollups equal the usage "
+              "rows and key snapshots they add up (exit 7 when not); --repair rebuilds them in one transaction."_s)
 {
-    m_description = u"Checks that the spend rollups (the team's spend per day, each member's per month, which the "
+    m_description = u"Checks every page and index of a SQLite database file (PRAGMA integrity_check, which opening "
+                    "the database skips: it reads the whole file), and stops there when the file is damaged (exit 7; "
+                    "restore it from a backup). Then checks that the spend rollups (the team's spend per day, each member's per month, which the "
                     "Spend page reads) equal the usage rows and key snapshots they add up, and names the first "
                     "difference (exit 7). Triggers keep them right; a tool that went around the triggers (SQLite's "
                     "INSERT OR REPLACE fires no delete trigger) can leave them behind. --repair rebuilds them from "
@@ -198,6 +200,9 @@ int DbCheck::execute(Context &context, const Arguments &arguments)
     if (const int code = context.openStore())
         return code;
     Store &store = context.store();
+    // First, and alone: nothing is read from (or rebuilt in) a file whose pages are damaged.
+    if (const Status intact = store.database().checkIntegrity(Database::Integrity::Full); !intact)
+        return console.fail(CheckFailed, intact.errorText());
     QString problem;
     const Result<bool> agree = store.spend().checkRollups(&problem);
     if (!agree)
