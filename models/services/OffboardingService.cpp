@@ -26,17 +26,14 @@ void OffboardingService::offboard(const QStringList &names, const std::optional<
                                   std::function<void(const Outcome &)> done)
 {
     // Read every member first: a member that cannot be read means nothing is revoked at all.
-    QList<Member> members;
-    for (const QString &name : names) {
-        const Result<Member> m = m_store.team().member(name);
-        if (!m) {
-            Outcome outcome;
-            outcome.error = FlowError::database(m.error());
-            done(outcome);
-            return;
-        }
-        members << *m;
+    const Result<QList<Member>> read = m_store.team().members(names);
+    if (!read) {
+        Outcome outcome;
+        outcome.error = FlowError::database(read.error());
+        done(outcome);
+        return;
     }
+    const QList<Member> members = *read;
     auto withKeys = [this, members, context, done](const QList<ApiKey> &live) {
         QHash<QString, ApiKey> byHash;
         for (const ApiKey &k : live)

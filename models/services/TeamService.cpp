@@ -103,18 +103,29 @@ Status TeamService::editMember(const Member &m)
 
 Status TeamService::setTier(const QStringList &names, const QString &tier)
 {
+    // The members read at once and saved at once (saveMembers): a whole team's tier changes in
+    // time linear in its size.
     return m_store.transaction([&]() -> Status {
-        for (const QString &name : names) {
-            Result<Member> m = m_store.team().member(name);
-            if (!m)
-                return m.error();
-            if (m->tier == tier)
+        const Result<QList<Member>> members = m_store.team().members(names);
+        if (!members)
+            return members.error();
+        QList<Member> changed;
+        QStringList before;
+        QSet<QString> seen; // a name given twice changes once
+        for (const Member &m : *members) {
+            if (m.tier == tier || seen.contains(m.name))
                 continue;
-            const QString before = m->tier;
-            m->tier = tier;
-            if (Status s = m_store.team().updateMember(*m); !s)
-                return s;
-            if (Status s = m_store.audit().append(auditEntry(AuditAction::MemberTier, name, before, tier)); !s)
+            seen.insert(m.name);
+            before << m.tier;
+            changed << m;
+            changed.last().tier = tier;
+        }
+        if (changed.isEmpty())
+            return {};
+        if (Status s = m_store.team().saveMembers(changed); !s)
+            return s;
+        for (qsizetype i = 0; i < changed.size(); ++i) {
+            if (Status s = m_store.audit().append(auditEntry(AuditAction::MemberTier, changed.at(i).name, before.at(i), tier)); !s)
                 return s;
         }
         return {};

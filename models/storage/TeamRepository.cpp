@@ -16,6 +16,16 @@ QString noMember(const QString &name)
     return u"There is no member named \"%1\"."_s.arg(name);
 }
 
+QString alreadyMember(const QString &name)
+{
+    return u"There is already a member named \"%1\"."_s.arg(name);
+}
+
+QString noTier(const QString &name)
+{
+    return u"There is no tier named \"%1\"."_s.arg(name);
+}
+
 Result<bool> memberExists(const Database &db, const QString &name)
 {
     Sql q(db, u"SELECT COUNT(*) FROM members WHERE name = :name"_s, u"Cannot read the members"_s);
@@ -25,6 +35,42 @@ Result<bool> memberExists(const Database &db, const QString &name)
     if (!row)
         return row.error();
     return *row && q.value(0).toInt() > 0;
+}
+
+// A member row's statements and binds, shared by the one-member calls and saveMembers (which
+// prepares each once for the whole roster).
+const QString InsertMember = u"INSERT INTO members (name, email, tier, daily_limit_override, active, created_at) "
+                             "VALUES (:name, :email, :tier, :limit, :active, :at)"_s;
+const QString UpdateMember = u"UPDATE members SET email = :email, tier = :tier, daily_limit_override = :limit, "
+                             "active = :active WHERE name = :name"_s;
+
+// `name` and `email` as they are to be stored (an add trims them; an update keeps them).
+Sql &bindMember(Sql &q, const Member &m, const QString &name, const QString &email)
+{
+    return q.bind(u":name"_s, name)
+        .bind(u":email"_s, sqlvalue::text(email))
+        .bind(u":tier"_s, sqlvalue::text(m.tier))
+        .bind(u":limit"_s, sqlvalue::money(m.dailyLimitOverride))
+        .bind(u":active"_s, m.active ? 1 : 0);
+}
+
+Status insertMember(Sql &insert, const Member &m, const QString &createdAt)
+{
+    return bindMember(insert, m, m.name.trimmed(), m.email.trimmed()).bind(u":at"_s, createdAt).exec();
+}
+
+Status updateMemberRow(Sql &update, const Member &m)
+{
+    if (Status s = bindMember(update, m, m.name, m.email).exec(); !s)
+        return s;
+    if (update.rowsAffected() != 1)
+        return StoreError::notFound(noMember(m.name));
+    return {};
+}
+
+QString now()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
 }
 
 // Links a key to a member known to exist; a key linked to someone else moves.
@@ -163,6 +209,36 @@ Result<Member> TeamRepository::member(const QString &name) const
     return m;
 }
 
+Result<QList<Member>> TeamRepository::members(const QStringList &names) const
+{
+    // A few names: one keyed read each. More: one read of the whole team, so a bulk change of n
+    // members costs two statements, not 2n.
+    constexpr qsizetype FewNames = 8;
+    QList<Member> out;
+    if (names.size() <= FewNames) {
+        for (const QString &name : names) {
+            Result<Member> m = member(name);
+            if (!m)
+                return m.error();
+            out << *m;
+        }
+        return out;
+    }
+    const Result<QList<Member>> all = members();
+    if (!all)
+        return all.error();
+    QHash<QString, qsizetype> index;
+    for (qsizetype i = 0; i < all->size(); ++i)
+        index.insert(all->at(i).name, i);
+    for (const QString &name : names) {
+        const auto it = index.constFind(name);
+        if (it == index.cend())
+            return StoreError::notFound(noMember(name));
+        out << all->at(*it);
+    }
+    return out;
+}
+
 Status TeamRepository::checkTier(const QString &tier) const
 {
     if (tier.isEmpty())
@@ -175,7 +251,7 @@ Status TeamRepository::checkTier(const QString &tier) const
         return row.error();
     if (*row && q.value(0).toInt() > 0)
         return {};
-    return StoreError::invalid(u"There is no tier named \"%1\"."_s.arg(tier));
+    return StoreError::invalid(noTier(tier));
 }
 
 Status TeamRepository::addMember(const Member &m)
@@ -189,48 +265,61 @@ Status TeamRepository::addMember(const Member &m)
     if (!exists)
         return exists.error();
     if (*exists)
-        return StoreError::conflict(u"There is already a member named \"%1\"."_s.arg(name));
+        return StoreError::conflict(alreadyMember(name));
     if (Status s = checkTier(m.tier); !s)
         return s;
-    return Sql(m_db,
-               u"INSERT INTO members (name, email, tier, daily_limit_override, active, created_at) "
-               "VALUES (:name, :email, :tier, :limit, :active, :at)"_s,
-               u"Cannot add the member %1"_s.arg(name))
-        .bind(u":name"_s, name)
-        .bind(u":email"_s, sqlvalue::text(m.email.trimmed()))
-        .bind(u":tier"_s, sqlvalue::text(m.tier))
-        .bind(u":limit"_s, sqlvalue::money(m.dailyLimitOverride))
-        .bind(u":active"_s, m.active ? 1 : 0)
-        .bind(u":at"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
-        .exec();
+    Sql insert(m_db, InsertMember, u"Cannot add the member %1"_s.arg(name));
+    return insertMember(insert, m, now());
 }
 
 Status TeamRepository::updateMember(const Member &m)
 {
     if (Status s = checkTier(m.tier); !s)
         return s;
-    Sql q(m_db,
-          u"UPDATE members SET email = :email, tier = :tier, daily_limit_override = :limit, active = :active "
-          "WHERE name = :name"_s,
-          u"Cannot save the member %1"_s.arg(m.name));
-    q.bind(u":email"_s, sqlvalue::text(m.email))
-        .bind(u":tier"_s, sqlvalue::text(m.tier))
-        .bind(u":limit"_s, sqlvalue::money(m.dailyLimitOverride))
-        .bind(u":active"_s, m.active ? 1 : 0)
-        .bind(u":name"_s, m.name);
-    if (Status s = q.exec(); !s)
-        return s;
-    if (q.rowsAffected() != 1)
-        return StoreError::notFound(noMember(m.name));
-    return {};
+    Sql update(m_db, UpdateMember, u"Cannot save the member %1"_s.arg(m.name));
+    return updateMemberRow(update, m);
 }
 
 Status TeamRepository::saveMembers(const QList<Member> &members)
 {
+    // Linear in the roster: the tiers and the names there are read once, and one INSERT and one
+    // UPDATE are prepared once, where asking the database about each row's name and tier cost
+    // three statements per row before its write. The rules are addMember's and updateMember's.
     return m_db.transaction([&]() -> Status {
+        const Result<QList<Tier>> tiers = this->tiers();
+        if (!tiers)
+            return tiers.error();
+        QSet<QString> tierNames;
+        for (const Tier &t : *tiers)
+            tierNames.insert(t.name);
+        QSet<QString> existing;
+        {
+            Sql names(m_db, u"SELECT name FROM members"_s, u"Cannot read the members"_s);
+            if (Status s = names.exec(); !s)
+                return s;
+            while (names.next())
+                existing.insert(names.value(0).toString());
+            if (const Status read = names.finished(); !read)
+                return read;
+        }
+        Sql insert(m_db, InsertMember, u"Cannot add the member"_s);
+        Sql update(m_db, UpdateMember, u"Cannot save the member"_s);
+        const QString createdAt = now();
         for (const Member &m : members) {
-            const Result<bool> exists = memberExists(m_db, m.name);
-            Status saved = !exists ? Status(exists.error()) : *exists ? updateMember(m) : addMember(m);
+            const bool knownTier = m.tier.isEmpty() || tierNames.contains(m.tier);
+            Status saved;
+            if (existing.contains(m.name)) {
+                saved = knownTier ? updateMemberRow(update, m) : Status(StoreError::invalid(noTier(m.tier)));
+            } else if (const QString why = memberNameProblem(m.name); !why.isEmpty()) {
+                saved = StoreError::invalid(why);
+            } else if (existing.contains(m.name.trimmed())) {
+                saved = StoreError::conflict(alreadyMember(m.name.trimmed()));
+            } else if (!knownTier) {
+                saved = StoreError::invalid(noTier(m.tier));
+            } else {
+                saved = insertMember(insert, m, createdAt);
+                existing.insert(m.name.trimmed()); // named again further down: an update
+            }
             if (!saved)
                 return StoreError{saved.error().kind, u"%1: %2 Nothing was saved."_s.arg(m.name, saved.errorText())};
         }

@@ -31,9 +31,13 @@ public:
     // Members, by name, with their linked key hashes.
     Result<QList<Member>> members() const;
     Result<Member> member(const QString &name) const; // NotFound when there is none
+    // The named members, in that order (a bulk change reads them at once); NotFound for the
+    // first name there is no member of.
+    Result<QList<Member>> members(const QStringList &names) const;
     Status addMember(const Member &member);           // Conflict when the name exists; Invalid tier/name
     Status updateMember(const Member &member);        // NotFound; Invalid tier
-    // Adds or updates each member, in one transaction: all saved, or none (a roster import).
+    // Adds or updates each member, in one transaction: all saved, or none (a roster import, a
+    // bulk tier change). Linear: the tiers and names are read once, each statement prepared once.
     Status saveMembers(const QList<Member> &members);
 
     Status linkKey(const QString &memberName, const QString &keyHash); // moves a key linked to another
