@@ -4,6 +4,7 @@
 // OpenRouter into the file, every key linked to a member (so the spend rollups' triggers run on
 // each snapshot). The seed's way is its SQL in Python's sqlite3 (tests/bench/seed_way.py)
 // and, for the sync, sequential pages and one INSERT per key. Prints medians; never fails on speed.
+#include "BenchSupport.h"
 #include "KeyListController.h"
 #include "OpenRouterClient.h"
 #include "SpendController.h"
@@ -35,30 +36,9 @@ constexpr int Members = 1000;
 constexpr int Days = 365;
 constexpr int Runs = 15;
 
-
-// Runs a process to the end while this event loop keeps turning (the fake server may be ours).
 QStringList runPython(const QStringList &args)
 {
-    QProcess p;
-    QEventLoop loop;
-    QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
-    p.start(u"python3"_s, args);
-    if (!p.waitForStarted(10'000))
-        return {};
-    loop.exec();
-    if (p.exitCode() != 0)
-        std::fprintf(stderr, "seed_way.py failed: %s\n", p.readAllStandardError().constData());
-    return QString::fromUtf8(p.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
-}
-
-QHash<QString, QStringList> byName(const QStringList &lines)
-{
-    QHash<QString, QStringList> out;
-    for (const QString &l : lines) {
-        const QStringList parts = l.split(u' ');
-        out.insert(parts.value(0), parts.mid(1));
-    }
-    return out;
+    return bench::runProcess(u"python3"_s, args).lines;
 }
 
 void line(const char *what, double ours, double seed, double target)
@@ -176,7 +156,7 @@ int main(int argc, char *argv[])
             teamTotal += cost;
         Q_UNUSED(top);
     });
-    const auto seed = byName(runPython({seedWay, u"queries"_s, path, QString::number(Runs)}));
+    const auto seed = bench::byName(runPython({seedWay, u"queries"_s, path, QString::number(Runs)}));
     std::printf("bench spend: %d members x %d days = %d usage rows (SQLite), median of %d runs\n", Members, Days,
                 Members * Days, Runs);
     line("weekly report query (SpendRepository::weeklyReport)", weekly, seed.value(u"weekly"_s).value(0).toDouble(), 20);
@@ -230,7 +210,7 @@ int main(int argc, char *argv[])
     const double firstWrite = writes.value(0); // the day's first sync: every snapshot row is new
     std::sort(writes.begin(), writes.end());
     writeOnly = writes.at(writes.size() / 2);
-    const auto seedSync = byName(runPython({seedWay, u"sync"_s, base, portAndKey.value(1), dir.filePath(u"seed.db"_s), u"5"_s}));
+    const auto seedSync = bench::byName(runPython({seedWay, u"sync"_s, base, portAndKey.value(1), dir.filePath(u"seed.db"_s), u"5"_s}));
     server.terminate();
     server.waitForFinished(5000);
     std::printf("bench sync: %lld keys from a local fake OpenRouter into SQLite, median of 5 runs\n", qint64(synced));

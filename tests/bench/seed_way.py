@@ -1,7 +1,10 @@
 """The seed's way (openrouter-team-setup.md): its SQL through Python's sqlite3, on the database
 bench_spend fills, and its plain sequential HTTP for the key sync. Prints one line per figure:
-NAME MILLISECONDS ANSWER (the answer lets bench_spend check both sides did the same work)."""
+NAME MILLISECONDS ANSWER (the answer lets bench_spend check both sides did the same work).
+Also writes a seed database the way the seed's scripts do (seed PATH USERS DAYS), for bench_bulk."""
+import datetime
 import json
+import random
 import sqlite3
 import statistics
 import sys
@@ -74,9 +77,39 @@ def sync(base, key, path):
     return len(keys)
 
 
+def seed(path, users, days):
+    # init_team_db()'s two tables and what record_user_usage() leaves in them: one row per user
+    # and day, every user with a budget. One transaction, so a million rows take seconds.
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE IF NOT EXISTS user_usage (user_id TEXT NOT NULL, date TEXT NOT NULL, "
+               "total_cost REAL DEFAULT 0, request_count INTEGER DEFAULT 0, PRIMARY KEY (user_id, date))")
+    db.execute("CREATE TABLE IF NOT EXISTS user_budgets (user_id TEXT PRIMARY KEY, daily_limit REAL NOT NULL, "
+               "model_allowlist TEXT)")
+    rng = random.Random(users * days)
+    today = datetime.date.today()
+    dates = [(today - datetime.timedelta(days=d)).isoformat() for d in range(days)]
+    with db:
+        db.executemany("INSERT INTO user_budgets VALUES (?, ?, NULL)",
+                       ((f"user-{u:04d}", 25.0) for u in range(users)))
+        db.executemany("INSERT INTO user_usage VALUES (?, ?, ?, ?)",
+                       ((f"user-{u:04d}", day, round(rng.uniform(0.1, 5.0), 4), rng.randint(20, 220))
+                        for u in range(users) for day in dates))
+    db.close()
+    return users * days
+
+
 def main():
     mode = sys.argv[1]
-    if mode == "queries":
+    if mode == "seed":
+        t0 = time.perf_counter()
+        rows = seed(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        print(f"seed {(time.perf_counter() - t0) * 1000.0:.2f} {rows}")
+    elif mode == "weekly":
+        # One report, as a person runs it: connect, query, print (the caller times the process).
+        t0 = time.perf_counter()
+        rows = weekly(sqlite3.connect(sys.argv[2]))
+        print(f"weekly {(time.perf_counter() - t0) * 1000.0:.2f} {len(rows)}")
+    elif mode == "queries":
         db = sqlite3.connect(sys.argv[2])
         runs = int(sys.argv[3])
         ms, rows = median_ms(lambda: weekly(db), runs)
