@@ -35,6 +35,8 @@ struct ApiError
     QString createdAnywayHash; // set when a lost create turned out to have made the key
 
     bool isError() const { return kind != Kind::None; }
+    // The server answered 404: the thing asked about is not there (a key revoked elsewhere).
+    bool isNotFound() const { return kind == Kind::Http && httpStatus == 404; }
     // Worth trying again as-is (for GETs): rate limiting, gateway trouble, timeouts, resets.
     bool isTransient() const;
     // One sentence (or two) for a person: what happened and what to do about it.

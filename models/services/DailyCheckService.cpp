@@ -135,7 +135,7 @@ void DailyCheckService::apply(const DailyCheckResult &result, QObject *context, 
         KeyUpdate update;
         update.disabled = disable;
         m_client.updateKey(k.keyHash, update, context, [this, outcome, finishOne, auditChange, k, disable](const ApiResult<ApiKey> &r) {
-            const bool gone = r.error.kind == ApiError::Kind::Http && r.error.httpStatus == 404;
+            const bool gone = r.error.isNotFound();
             if (r.ok() || (!disable && gone)) {
                 EnforcementOutcome::Change change{k, disable, r.ok() ? std::optional(r.value) : std::nullopt};
                 outcome->changes << change;

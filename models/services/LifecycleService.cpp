@@ -15,11 +15,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam {
 
 namespace {
-bool isGone(const ApiError &e)
-{
-    return e.kind == ApiError::Kind::Http && e.httpStatus == 404;
-}
-
 QString dayText(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().date().toString(Qt::ISODate) : u"never"_s;
@@ -285,7 +280,7 @@ void LifecycleService::runSteps(QList<LifecycleStep> steps, QHash<QString, ApiKe
             if (k.ok()) {
                 outcome.warnings << u"%1 (%2) was missing from the key list; the next run looks again"_s.arg(
                     step.rotation.oldName, step.rotation.oldHash.left(16));
-            } else if (!isGone(k.error)) {
+            } else if (!k.error.isNotFound()) {
                 fail(outcome, k.error.message());
             } else if (Status st = setState(KeyRotation::State::Done, step.why); !st) {
                 fail(outcome, u"the schedule could not be updated: "_s + st.errorText());
@@ -321,37 +316,27 @@ void LifecycleService::runSteps(QList<LifecycleStep> steps, QHash<QString, ApiKe
     const ApiKey key = keys.value(r.oldHash);
     auto service = std::make_shared<KeyService>(m_store, m_client);
     const QString why = u"rotation: "_s + step.why;
-    if (disable) {
-        KeyUpdate update;
-        update.disabled = true;
-        service->update(key, update, context, [service, step, outcome, next, undo, gone, fail](const KeyService::Done<ApiKey> &d) mutable {
-            if (d.result.ok()) {
-                outcome.done << step;
-                if (!d.auditError.isEmpty())
-                    outcome.warnings << d.auditError;
-            } else if (isGone(d.result.error)) {
-                gone(outcome, step);
-            } else {
-                undo(outcome);
-                fail(outcome, d.result.error.message());
-            }
-            next(std::move(outcome));
-        }, why);
-        return;
-    }
-    service->revoke(key, context, [service, step, outcome, next, undo, gone, fail](const KeyService::Done<bool> &d) mutable {
+    // Disable and revoke are answered alike: done, gone already, or set back and reported.
+    auto answered = [service, step, outcome, next, undo, gone, fail](const auto &d) mutable {
         if (d.result.ok()) {
             outcome.done << step;
             if (!d.auditError.isEmpty())
                 outcome.warnings << d.auditError;
-        } else if (isGone(d.result.error)) {
+        } else if (d.result.error.isNotFound()) {
             gone(outcome, step);
         } else {
             undo(outcome);
             fail(outcome, d.result.error.message());
         }
         next(std::move(outcome));
-    }, why);
+    };
+    if (disable) {
+        KeyUpdate update;
+        update.disabled = true;
+        service->update(key, update, context, answered, why);
+        return;
+    }
+    service->revoke(key, context, answered, why);
 }
 
 } // namespace orteam

@@ -15,13 +15,6 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
 
-namespace {
-bool isGone(const ApiError &e)
-{
-    return e.kind == ApiError::Kind::Http && e.httpStatus == 404;
-}
-} // namespace
-
 void OffboardingService::offboard(const QStringList &names, const std::optional<QList<ApiKey>> &keys, QObject *context,
                                   std::function<void(const Outcome &)> done)
 {
@@ -119,7 +112,7 @@ void OffboardingService::revokeAndMark(const QList<Member> &members, const QHash
         const Work w = queue->takeFirst();
         keyService->revoke(w.key, nullptr, [self, w, outcome, failedKeys](const KeyService::Done<bool> &d) {
             // 404: revoked already (elsewhere, or by an earlier, interrupted offboarding).
-            if (d.result.ok() || isGone(d.result.error)) {
+            if (d.result.ok() || d.result.error.isNotFound()) {
                 outcome->revoked[w.member] += 1;
                 outcome->revokedKeys << w.key.hash;
                 if (!d.auditError.isEmpty())
