@@ -1,6 +1,8 @@
 #include "Counted.h"
 #include "KeyFormatter.h"
 
+#include "Report.h"
+
 #include "Csv.h"
 #include "JsonCodec.h"
 #include "Money.h"
@@ -46,21 +48,7 @@ QString table(const ApiKeyList &keys, const QDateTime &now)
 
 QString columns(const QList<QStringList> &rows)
 {
-    if (rows.isEmpty())
-        return {};
-    QList<qsizetype> widths(rows.first().size(), 0);
-    for (const QStringList &r : rows) {
-        for (int c = 0; c < r.size() && c < widths.size(); ++c)
-            widths[c] = std::max(widths[c], r.at(c).size());
-    }
-    QString out;
-    for (const QStringList &r : rows) {
-        QString line;
-        for (int c = 0; c < r.size(); ++c)
-            line += (c + 1 < r.size() ? r.at(c).leftJustified(widths.value(c) + 2) : r.at(c));
-        out += line.trimmed() + u'\n';
-    }
-    return out;
+    return textColumns(rows);
 }
 
 QString json(const ApiKeyList &keys)

@@ -10,6 +10,204 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
 
+namespace {
+// The highest threshold (percent) that `spent` has reached of `budget`; 0: none.
+int crossedThreshold(const QList<int> &thresholds, double spent, double budget)
+{
+    int crossed = 0;
+    for (int pct : thresholds) {
+        // A cent's tolerance: $8.00 of $10.00 is 80% though 8.0 / 10.0 * 100 may round below.
+        if (spent + 1e-9 >= budget * pct / 100.0)
+            crossed = std::max(crossed, pct);
+    }
+    return crossed;
+}
+
+void teamAlerts(const AlertInput &input, QList<Alert> &out)
+{
+    const QDate today = input.now.toUTC().date();
+    const AlertSettings &settings = input.settings;
+    auto budgetAlert = [&](double spent, double budget, const QString &period, const QString &periodId) {
+        const int pct = crossedThreshold(settings.budgetThresholds, spent, budget);
+        if (pct == 0)
+            return;
+        Alert a;
+        a.kind = Alert::Kind::TeamBudget;
+        a.percent = pct;
+        a.id = u"team-budget%1:%2"_s.arg(pct).arg(periodId);
+        a.subject = u"the team"_s;
+        a.urgent = pct >= 100;
+        a.text = spent >= budget ? u"The team has spent %1 %2, the whole budget of %3."_s.arg(formatUsd(spent), period, formatUsd(budget))
+                                 : u"The team has spent %1 %2, %3% of the budget of %4."_s.arg(formatUsd(spent), period)
+                                       .arg(int(spent / budget * 100))
+                                       .arg(formatUsd(budget));
+        out << a;
+    };
+    if (settings.teamDailyBudget && *settings.teamDailyBudget > 0)
+        budgetAlert(input.teamSpentToday, *settings.teamDailyBudget, u"today"_s, u"day:"_s + today.toString(Qt::ISODate));
+    if (settings.teamMonthlyBudget && *settings.teamMonthlyBudget > 0)
+        budgetAlert(input.teamSpentMonth, *settings.teamMonthlyBudget, u"this month"_s,
+                    u"month:"_s + today.toString(u"yyyy-MM"_s));
+    // Credits: only with a known rate (a team with no history yet gets no guess), and once per
+    // purchase total, so a top-up that runs low again is news again.
+    if (input.credits && input.teamDailyRate && *input.teamDailyRate > 0 && settings.creditsWarnDays > 0) {
+        const double remaining = input.credits->remaining();
+        const double days = remaining / *input.teamDailyRate;
+        if (days < settings.creditsWarnDays) {
+            Alert a;
+            a.kind = Alert::Kind::CreditsLow;
+            a.id = u"credits:%1"_s.arg(input.credits->totalCredits, 0, 'f', 2);
+            a.subject = u"credits"_s;
+            a.urgent = days < 1;
+            a.text = remaining <= 0 ? u"The account's credits are used up (%1 left); requests will fail until credits are added."_s.arg(
+                                          formatUsd(remaining))
+                                    : u"The account has %1 of credits left: about %2 at the team's rate of %3 a day."_s.arg(
+                                          formatUsd(remaining),
+                                          days < 1 ? u"less than a day"_s
+                                                   : u"%1 day%2"_s.arg(int(days)).arg(int(days) == 1 ? QString() : u"s"_s),
+                                          formatUsd(*input.teamDailyRate));
+            out << a;
+        }
+    }
+}
+
+struct KindName
+{
+    Alert::Kind kind;
+    const char16_t *id;
+    const char16_t *title;
+};
+constexpr KindName KindNames[] = {
+    {Alert::Kind::Budget, u"budget", u"A member's daily budget"},
+    {Alert::Kind::TeamBudget, u"team-budget", u"The team's daily or monthly budget"},
+    {Alert::Kind::Anomaly, u"anomaly", u"Unusual spend"},
+    {Alert::Kind::OutsideTier, u"outside-tier", u"A model outside the tier"},
+    {Alert::Kind::Expiry, u"expiry", u"Keys expiring"},
+    {Alert::Kind::RotationDue, u"rotation", u"Keys due for rotation"},
+    {Alert::Kind::CreditsLow, u"credits", u"Credits running out"},
+};
+} // namespace
+
+QString alertKindId(Alert::Kind kind)
+{
+    for (const KindName &k : KindNames) {
+        if (k.kind == kind)
+            return QString::fromUtf16(k.id);
+    }
+    return {};
+}
+
+std::optional<Alert::Kind> alertKindFromId(const QString &id)
+{
+    for (const KindName &k : KindNames) {
+        if (id == QStringView(k.id))
+            return k.kind;
+    }
+    return std::nullopt;
+}
+
+QList<Alert::Kind> allAlertKinds()
+{
+    QList<Alert::Kind> out;
+    for (const KindName &k : KindNames)
+        out << k.kind;
+    return out;
+}
+
+QString alertKindTitle(Alert::Kind kind)
+{
+    for (const KindName &k : KindNames) {
+        if (k.kind == kind)
+            return QString::fromUtf16(k.title);
+    }
+    return {};
+}
+
+// ---- AlertSettings -----------------------------------------------------------------------------
+
+namespace {
+const QString ThresholdsField = u"alerts.thresholds"_s;
+const QString TeamDailyField = u"alerts.team_daily_budget"_s;
+const QString TeamMonthlyField = u"alerts.team_monthly_budget"_s;
+const QString CreditsDaysField = u"alerts.credits_warn_days"_s;
+
+QString money(const std::optional<double> &v)
+{
+    return v ? QString::number(*v, 'f', 2) : QString();
+}
+} // namespace
+
+QStringList AlertSettings::fieldNames()
+{
+    return {ThresholdsField, TeamDailyField, TeamMonthlyField, CreditsDaysField};
+}
+
+QHash<QString, QString> AlertSettings::fields() const
+{
+    QStringList pcts;
+    for (int p : budgetThresholds)
+        pcts << QString::number(p);
+    return {{ThresholdsField, pcts.join(u',')},
+            {TeamDailyField, money(teamDailyBudget)},
+            {TeamMonthlyField, money(teamMonthlyBudget)},
+            {CreditsDaysField, QString::number(creditsWarnDays)}};
+}
+
+std::optional<QList<int>> AlertSettings::parseThresholds(const QString &text, QString *problem)
+{
+    QList<int> out;
+    for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int v = part.trimmed().remove(u'%').toInt(&ok);
+        if (!ok || v < 1 || v > 1000) {
+            *problem = u"\"%1\" is not a share of a budget between 1% and 1000%."_s.arg(part.trimmed());
+            return std::nullopt;
+        }
+        if (!out.contains(v))
+            out << v;
+    }
+    if (out.isEmpty()) {
+        *problem = u"Name at least one share of the budget, e.g. 80,100."_s;
+        return std::nullopt;
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+AlertSettings AlertSettings::fromFields(const QHash<QString, QString> &fields, QString *problem)
+{
+    AlertSettings s;
+    problem->clear();
+    if (const QString t = fields.value(ThresholdsField); !t.isEmpty()) {
+        const auto parsed = parseThresholds(t, problem);
+        if (!parsed)
+            return s;
+        s.budgetThresholds = *parsed;
+    }
+    for (const auto &[name, target] : {std::pair{TeamDailyField, &s.teamDailyBudget}, std::pair{TeamMonthlyField, &s.teamMonthlyBudget}}) {
+        const QString t = fields.value(name).trimmed();
+        if (t.isEmpty())
+            continue;
+        bool ok = false;
+        const double v = t.toDouble(&ok);
+        if (!ok || !(v > 0) || v > 1e9) {
+            *problem = u"The team setting %1 is \"%2\", not an amount of USD above zero."_s.arg(name, t);
+            return s;
+        }
+        *target = v;
+    }
+    if (const QString t = fields.value(CreditsDaysField).trimmed(); !t.isEmpty()) {
+        bool ok = false;
+        const int v = t.toInt(&ok);
+        if (!ok || v < 0 || v > 365) {
+            *problem = u"The team setting %1 is \"%2\", not a number of days from 0 to 365."_s.arg(CreditsDaysField, t);
+            return s;
+        }
+        s.creditsWarnDays = v;
+    }
+    return s;
+}
+
 double usualDailySpend(const DailySeries &previous, const QDate &today)
 {
     QList<double> days;
@@ -25,24 +223,33 @@ double usualDailySpend(const DailySeries &previous, const QDate &today)
 QList<Alert> currentAlerts(const AlertInput &input)
 {
     QList<Alert> out;
+    QHash<QString, QString> owners; // key hash → member, so a key's alert reaches its owner's tier
+    for (const Member &m : input.members) {
+        for (const QString &hash : m.keyHashes)
+            owners.insert(hash, m.name);
+    }
     const QDate today = input.now.toUTC().date();
     const QString day = today.toString(Qt::ISODate);
     for (const Member &m : input.members) {
         if (!m.active)
             continue;
         const double spent = input.spentToday.value(m.name, 0.0);
-        if (const auto limit = effectiveDailyLimit(m, input.tiers); limit && *limit > 0 && spent >= 0.8 * *limit) {
-            Alert a;
-            const bool over = spent >= *limit;
-            a.kind = over ? Alert::Kind::Budget100 : Alert::Kind::Budget80;
-            a.id = u"%1:%2:%3"_s.arg(over ? u"budget100"_s : u"budget80"_s, m.name, day);
-            a.subject = m.name;
-            a.urgent = over;
-            a.text = over ? u"%1 has spent %2 today, the whole daily budget of %3."_s.arg(m.name, formatUsd(spent), formatUsd(*limit))
-                          : u"%1 has spent %2 today, %3% of the daily budget of %4."_s.arg(m.name, formatUsd(spent))
-                                .arg(int(spent / *limit * 100))
-                                .arg(formatUsd(*limit));
-            out << a;
+        if (const auto limit = effectiveDailyLimit(m, input.tiers); limit && *limit > 0) {
+            if (const int pct = crossedThreshold(input.settings.budgetThresholds, spent, *limit)) {
+                Alert a;
+                a.kind = Alert::Kind::Budget;
+                a.percent = pct;
+                a.id = u"budget%1:%2:%3"_s.arg(pct).arg(m.name, day); // "budget80:…" as before thresholds were chosen
+                a.subject = m.name;
+                a.member = m.name;
+                a.urgent = pct >= 100;
+                a.text = spent >= *limit
+                             ? u"%1 has spent %2 today, the whole daily budget of %3."_s.arg(m.name, formatUsd(spent), formatUsd(*limit))
+                             : u"%1 has spent %2 today, %3% of the daily budget of %4."_s.arg(m.name, formatUsd(spent))
+                                   .arg(int(spent / *limit * 100))
+                                   .arg(formatUsd(*limit));
+                out << a;
+            }
         }
         const double usual = usualDailySpend(input.previousDays.value(m.name), today);
         if (spent > 1.0 && spent > 3.0 * usual) {
@@ -50,6 +257,7 @@ QList<Alert> currentAlerts(const AlertInput &input)
             a.kind = Alert::Kind::Anomaly;
             a.id = u"anomaly:%1:%2"_s.arg(m.name, day);
             a.subject = m.name;
+            a.member = m.name;
             a.text = usual > 0 ? u"%1 has spent %2 today, %3× their usual %4 a day."_s.arg(m.name, formatUsd(spent))
                                      .arg(spent / usual, 0, 'f', 1)
                                      .arg(formatUsd(usual))
@@ -72,6 +280,7 @@ QList<Alert> currentAlerts(const AlertInput &input)
         a.kind = Alert::Kind::Expiry;
         a.id = u"expiry%1:%2"_s.arg(threshold).arg(k.hash);
         a.subject = k.name;
+        a.member = owners.value(k.hash);
         a.urgent = threshold == 1;
         a.text = u"The key %1 expires %2 (within %3 day%4)."_s.arg(k.name, k.expiresAt.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s))
                      .arg(threshold)
@@ -87,6 +296,7 @@ QList<Alert> currentAlerts(const AlertInput &input)
             a.kind = Alert::Kind::RotationDue;
             a.id = u"rotation:%1"_s.arg(k.hash);
             a.subject = k.name;
+            a.member = owners.value(k.hash);
             a.text = u"The key %1 is %2 days old, past the team's rotation period of %3 days: rotate it."_s.arg(k.name).arg(*age).arg(
                 *input.rotationDays);
             out << a;
@@ -107,11 +317,13 @@ QList<Alert> currentAlerts(const AlertInput &input)
         a.kind = Alert::Kind::OutsideTier;
         a.id = u"model:%1:%2"_s.arg(use.member, use.model); // the first use is the news, not every day after
         a.subject = use.member;
+        a.member = use.member;
         const QString requests = use.requests == 1 ? u"1 request"_s : u"%1 requests"_s.arg(use.requests);
         a.text = u"%1 used %2 (%3, %4 since %5), which the %6 tier does not allow."_s.arg(
             use.member, use.model, requests, formatUsd(use.cost), use.firstDay.toString(Qt::ISODate), tier->name);
         out << a;
     }
+    teamAlerts(input, out);
     std::stable_sort(out.begin(), out.end(), [](const Alert &a, const Alert &b) { return a.urgent && !b.urgent; });
     return out;
 }

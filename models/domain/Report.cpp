@@ -1,6 +1,7 @@
 #include "Report.h"
 
 #include "Csv.h"
+#include "Money.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -199,6 +200,97 @@ QByteArray reportJson(const TeamReport &report)
                            {"forecast"_L1, report.forecast},
                            {"rows"_L1, rows}};
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+namespace {
+std::optional<double> optionalOf(const QJsonValue &v)
+{
+    return v.isDouble() ? std::optional<double>(v.toDouble()) : std::nullopt;
+}
+} // namespace
+
+std::optional<TeamReport> reportFromJson(const QByteArray &json)
+{
+    const QJsonObject root = QJsonDocument::fromJson(json).object();
+    const std::optional<ReportPeriod> period = reportPeriodFromName(root.value("period"_L1).toString());
+    if (!period || !root.value("rows"_L1).isArray())
+        return std::nullopt;
+    TeamReport r;
+    r.period = *period;
+    r.from = QDate::fromString(root.value("from"_L1).toString(), Qt::ISODate);
+    r.to = QDate::fromString(root.value("to"_L1).toString(), Qt::ISODate);
+    r.previousFrom = QDate::fromString(root.value("previous_from"_L1).toString(), Qt::ISODate);
+    r.previousTo = QDate::fromString(root.value("previous_to"_L1).toString(), Qt::ISODate);
+    if (!r.from.isValid() || !r.to.isValid())
+        return std::nullopt;
+    r.total = root.value("total"_L1).toDouble();
+    r.previousTotal = root.value("previous_total"_L1).toDouble();
+    r.change = optionalOf(root.value("change"_L1));
+    r.forecast = root.value("forecast"_L1).toDouble();
+    for (const QJsonValue &v : root.value("rows"_L1).toArray()) {
+        const QJsonObject o = v.toObject();
+        TeamReportRow row;
+        row.member = o.value("user"_L1).toString();
+        row.cost = o.value(costKey(r.period)).toDouble();
+        row.requests = o.value("requests"_L1).toInteger();
+        row.dailyLimit = optionalOf(o.value("daily_limit"_L1));
+        row.previousCost = o.value("previous_cost"_L1).toDouble();
+        row.change = optionalOf(o.value("change"_L1));
+        row.forecast = o.value("forecast"_L1).toDouble();
+        r.rows << row;
+    }
+    return r;
+}
+
+QList<QStringList> reportTable(const TeamReport &report)
+{
+    const auto change = [](const std::optional<double> &c) { return c ? formatChange(*c) : u"new"_s; };
+    QList<QStringList> table{{u"USER"_s, report.period == ReportPeriod::Weekly ? u"WEEKLY COST"_s : u"MONTHLY COST"_s,
+                              u"REQUESTS"_s, u"DAILY LIMIT"_s, u"BEFORE"_s, u"CHANGE"_s, u"FORECAST"_s}};
+    for (const TeamReportRow &r : report.rows)
+        table << QStringList{r.member,
+                             u"$"_s + QString::number(r.cost, 'f', 4),
+                             QString::number(r.requests),
+                             r.dailyLimit ? formatUsd(*r.dailyLimit) : u"none"_s,
+                             formatUsd(r.previousCost),
+                             r.previousCost > 0 || r.cost > 0 ? change(r.change) : u"-"_s,
+                             formatUsd(r.forecast)};
+    return table;
+}
+
+QString reportTitle(const TeamReport &report)
+{
+    return u"%1 report, %2 to %3 (UTC)"_s.arg(report.period == ReportPeriod::Weekly ? u"Weekly"_s : u"Monthly"_s,
+                                               report.from.toString(Qt::ISODate), report.to.toString(Qt::ISODate));
+}
+
+QString reportSummary(const TeamReport &report)
+{
+    const int days = reportDays(report.period);
+    if (report.rows.isEmpty())
+        return u"No usage recorded in these %1 days or the %1 before."_s.arg(days);
+    return u"Team total: %1 (before: %2, %3); next %4 days forecast: %5"_s.arg(
+        formatUsd(report.total), formatUsd(report.previousTotal),
+        report.change ? formatChange(*report.change) : u"no spend before"_s, QString::number(days), formatUsd(report.forecast));
+}
+
+QString textColumns(const QList<QStringList> &rows)
+{
+    if (rows.isEmpty())
+        return {};
+    QList<qsizetype> widths(rows.first().size(), 0);
+    for (const QStringList &r : rows) {
+        for (int c = 0; c < r.size() && c < widths.size(); ++c)
+            widths[c] = std::max(widths[c], r.at(c).size());
+    }
+    QString out;
+    for (const QStringList &r : rows) {
+        QString line;
+        for (int c = 0; c < r.size(); ++c)
+            line += (c + 1 < r.size() ? r.at(c).leftJustified(widths.value(c) + 2) : r.at(c));
+        out += line.trimmed() + u'\n';
+    }
+    return out;
 }
 
 } // namespace orteam

@@ -87,5 +87,16 @@ double forecastNext(qsizetype n, const TrendSums &sums, int days, int skip = 0);
 QByteArray reportCsv(const TeamReport &report);
 QByteArray reportJson(const TeamReport &report);
 QString costKey(ReportPeriod period); // "weekly_cost" or "monthly_cost"
+// The inverse of reportJson (the outbox keeps a report to send as it was when decided); nullopt
+// when the JSON is not one.
+std::optional<TeamReport> reportFromJson(const QByteArray &json);
+
+// The report as text, as orteam-cli prints it and an email or a chat message shows it: a title
+// line, the seed's columns aligned, and the team total with its forecast.
+QList<QStringList> reportTable(const TeamReport &report); // a header row, then a row per member
+QString reportTitle(const TeamReport &report);            // "Weekly report, 2026-11-24 to 2026-11-30 (UTC)"
+QString reportSummary(const TeamReport &report);          // "Team total: …; next 7 days forecast: …"
+// Rows of cells as left-aligned columns two spaces apart, one line each.
+QString textColumns(const QList<QStringList> &rows);
 
 } // namespace orteam

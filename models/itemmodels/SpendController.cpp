@@ -1,5 +1,7 @@
 #include "SpendController.h"
 
+#include "NotifyService.h"
+
 #include "KeyListController.h"
 
 #include <algorithm>
@@ -150,41 +152,10 @@ Result<QList<SpendController::Burn>> SpendController::burns() const
 
 Result<QList<Alert>> SpendController::alerts() const
 {
-    AlertInput in;
-    in.now = m_clock().toUTC();
-    const QDate day = in.now.date();
-    const auto members = m_store->team().members();
-    if (!members)
-        return members.error();
-    in.members = *members;
-    const auto tiers = m_store->team().tiers();
-    if (!tiers)
-        return tiers.error();
-    in.tiers = *tiers;
-    const auto spend = m_store->spend().memberSpend(day, day);
-    if (!spend)
-        return spend.error();
-    for (auto [name, s] : spend->asKeyValueRange())
-        in.spentToday.insert(name, s.cost);
-    const auto previous = m_store->spend().dailySpendByMember(day.addDays(-14), day.addDays(-1));
-    if (!previous)
-        return previous.error();
-    in.previousDays = *previous;
-    in.keys = m_keys->model()->keys();
-    const auto uses = m_store->spend().memberModelUses(day.addDays(-7), day);
-    if (!uses)
-        return uses.error();
-    in.modelUses = *uses;
-    // The rotation alert needs the team's period and schedule; when they cannot be read, that
-    // one alert is left out (the Hygiene page says why), never the budget alerts with it.
-    const auto hygiene = m_store->lifecycle().hygieneSettings();
-    const auto rotations = m_store->lifecycle().rotations();
-    if (hygiene && rotations) {
-        in.rotationDays = hygiene->rotationDays;
-        for (const KeyRotation &r : *rotations)
-            in.rotatingKeys.insert(r.oldHash);
-    }
-    return currentAlerts(in);
+    const Result<AlertInput> in = NotifyService::alertInput(*m_store, m_keys->model()->keys(), m_keys->credits(), m_clock());
+    if (!in)
+        return in.error();
+    return currentAlerts(*in);
 }
 
 Result<QList<Alert>> SpendController::takeNewAlerts()
@@ -192,18 +163,7 @@ Result<QList<Alert>> SpendController::takeNewAlerts()
     const Result<QList<Alert>> all = alerts();
     if (!all)
         return all;
-    QStringList ids;
-    for (const Alert &a : *all)
-        ids << a.id;
-    const Result<QStringList> fresh = m_store->governance().markAlertsSeen(ids);
-    if (!fresh)
-        return fresh.error();
-    QList<Alert> out;
-    for (const Alert &a : *all) {
-        if (fresh->contains(a.id))
-            out << a;
-    }
-    return out;
+    return NotifyService::raise(*m_store, *all, m_clock().toUTC());
 }
 
 void SpendController::refresh()

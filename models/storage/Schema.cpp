@@ -271,6 +271,24 @@ Status migrateTo6(Database &db)
         "ON CONFLICT (key_hash) DO UPDATE SET activity_day = excluded.activity_day"_s,
     });
 }
+
+// Version 7: notifications. notify_destinations holds where alerts and reports go and which ones
+// (never a secret: webhook URLs and passwords are in the keychain); notify_outbox every message
+// decided for a destination, written in the transaction that decides it and kept after it is
+// sent (one message per key and destination, whatever the number of dashboards and cron runs).
+Status migrateTo7(Database &db)
+{
+    const QString serial = db.isPostgres() ? u"BIGSERIAL PRIMARY KEY"_s : u"INTEGER PRIMARY KEY AUTOINCREMENT"_s;
+    return runAll(db, QStringList{
+        u"CREATE TABLE notify_destinations (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, "
+        "enabled INTEGER NOT NULL, config TEXT NOT NULL)"_s,
+        u"CREATE TABLE notify_outbox (id %1, delivery_id TEXT NOT NULL UNIQUE, destination_id TEXT NOT NULL, "
+        "message_key TEXT NOT NULL, message TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+        "created_at TEXT NOT NULL, next_at TEXT NOT NULL, lease_until TEXT, sent_at TEXT, last_error TEXT NOT NULL DEFAULT '', "
+        "UNIQUE (destination_id, message_key))"_s.arg(serial),
+        u"CREATE INDEX notify_outbox_due ON notify_outbox (state, next_at)"_s,
+    });
+}
 } // namespace
 
 // The triggers that keep spend_day and spend_member_month right. SQLite takes the statements in
@@ -346,7 +364,7 @@ Status Schema::migrate(Database &db)
             from = *now;
         }
         // Step N brings version N - 1 to N: the ones past `from` run, in order.
-        Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6};
+        Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6, migrateTo7};
         static_assert(std::size(steps) == Version, "one step per schema version");
         for (int step = from; step < Version; ++step) {
             if (Status s = steps[step](db); !s)

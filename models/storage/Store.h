@@ -4,6 +4,7 @@
 #include "Database.h"
 #include "GovernanceRepository.h"
 #include "LifecycleRepository.h"
+#include "NotifyRepository.h"
 #include "SpendRepository.h"
 #include "StoreResult.h"
 #include "TeamRepository.h"
@@ -16,7 +17,7 @@ namespace orteam {
 class Store
 {
 public:
-    Store() : m_team(m_db), m_usage(m_db), m_spend(m_db), m_governance(m_db), m_audit(m_db), m_lifecycle(m_db) {}
+    Store() : m_team(m_db), m_usage(m_db), m_spend(m_db), m_governance(m_db), m_audit(m_db), m_lifecycle(m_db), m_notify(m_db) {}
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
@@ -39,6 +40,8 @@ public:
     const AuditRepository &audit() const { return m_audit; }
     LifecycleRepository &lifecycle() { return m_lifecycle; }
     const LifecycleRepository &lifecycle() const { return m_lifecycle; }
+    NotifyRepository &notify() { return m_notify; }
+    const NotifyRepository &notify() const { return m_notify; }
 
     // One write transaction across repositories: all of `work` is saved, or none of it.
     Status transaction(const std::function<Status()> &work) { return m_db.transaction(work); }
@@ -51,6 +54,7 @@ private:
     GovernanceRepository m_governance;
     AuditRepository m_audit;
     LifecycleRepository m_lifecycle;
+    NotifyRepository m_notify;
 };
 
 } // namespace orteam

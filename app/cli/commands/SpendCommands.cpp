@@ -157,23 +157,10 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
         out << QString::fromUtf8(reportCsv(report)).replace(u"\r\n"_s, u"\n"_s);
         return Ok;
     }
-    const auto change = [](const std::optional<double> &c) { return c ? formatChange(*c) : u"new"_s; };
-    QList<QStringList> table{{u"USER"_s, period == ReportPeriod::Weekly ? u"WEEKLY COST"_s : u"MONTHLY COST"_s, u"REQUESTS"_s,
-                              u"DAILY LIMIT"_s, u"BEFORE"_s, u"CHANGE"_s, u"FORECAST"_s}};
-    for (const TeamReportRow &r : report.rows)
-        table << QStringList{r.member, u"$"_s + QString::number(r.cost, 'f', 4), QString::number(r.requests),
-                             moneyOr(r.dailyLimit, u"none"_s), formatUsd(r.previousCost),
-                             r.previousCost > 0 || r.cost > 0 ? change(r.change) : u"-"_s, formatUsd(r.forecast)};
-    out << (period == ReportPeriod::Weekly ? "Weekly" : "Monthly") << " report, " << report.from.toString(Qt::ISODate) << " to "
-        << report.to.toString(Qt::ISODate) << " (UTC)\n\n";
-    const int days = reportDays(period);
-    if (report.rows.isEmpty()) {
-        out << "No usage recorded in these " << days << " days or the " << days << " before.\n";
-        return Ok;
-    }
-    out << KeyFormatter::columns(table) << "\nTeam total: " << formatUsd(report.total) << " (before: "
-        << formatUsd(report.previousTotal) << ", " << (report.change ? change(report.change) : u"no spend before"_s)
-        << "); next " << days << " days forecast: " << formatUsd(report.forecast) << '\n';
+    out << reportTitle(report) << "\n\n";
+    if (!report.rows.isEmpty())
+        out << KeyFormatter::columns(reportTable(report)) << '\n';
+    out << reportSummary(report) << '\n';
     return Ok;
 }
 

@@ -1,0 +1,429 @@
+#include "NotifyService.h"
+
+#include "ReportChart.h"
+#include "SecretStore.h"
+
+#include <QCoreApplication>
+#include <QProcessEnvironment>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace orteam {
+
+// ---- Deciding ------------------------------------------------------------------------------------
+
+Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<ApiKey> &keys, const std::optional<Credits> &credits,
+                                             const QDateTime &now)
+{
+    AlertInput in;
+    in.now = now.toUTC();
+    const QDate day = in.now.date();
+    const auto members = store.team().members();
+    if (!members)
+        return members.error();
+    in.members = *members;
+    const auto tiers = store.team().tiers();
+    if (!tiers)
+        return tiers.error();
+    in.tiers = *tiers;
+    const auto spend = store.spend().memberSpend(day, day);
+    if (!spend)
+        return spend.error();
+    for (auto [name, s] : spend->asKeyValueRange())
+        in.spentToday.insert(name, s.cost);
+    const auto previous = store.spend().dailySpendByMember(day.addDays(-14), day.addDays(-1));
+    if (!previous)
+        return previous.error();
+    in.previousDays = *previous;
+    in.keys = keys;
+    const auto uses = store.spend().memberModelUses(day.addDays(-7), day);
+    if (!uses)
+        return uses.error();
+    in.modelUses = *uses;
+    const auto settings = store.notify().alertSettings();
+    if (!settings)
+        return settings.error();
+    in.settings = *settings;
+    // The team's own spend: every key's, members' or not, from the month's first day.
+    const QDate monthStart(day.year(), day.month(), 1);
+    const QDate from = std::min(monthStart, day.addDays(-7));
+    const auto team = store.spend().dailySpend(from, day);
+    if (!team)
+        return team.error();
+    double lastWeek = 0;
+    int daysWithHistory = 0;
+    for (const auto &[d, cost] : denseSeries(*team, from, day)) {
+        if (d >= monthStart)
+            in.teamSpentMonth += cost;
+        if (d == day)
+            in.teamSpentToday = cost;
+        if (d >= day.addDays(-7) && d < day)
+            lastWeek += cost;
+    }
+    for (auto it = team->cbegin(); it != team->cend(); ++it) {
+        if (it.key() >= day.addDays(-7) && it.key() < day)
+            ++daysWithHistory;
+    }
+    // A rate only from real history: a team whose first synced day is today has none, and no
+    // guess of "credits run out" is made from nothing.
+    if (daysWithHistory > 0)
+        in.teamDailyRate = lastWeek / 7.0;
+    in.credits = credits;
+    // The rotation alert needs the team's period and schedule; when they cannot be read, that
+    // one alert is left out (the Hygiene page says why), never the budget alerts with it.
+    const auto hygiene = store.lifecycle().hygieneSettings();
+    const auto rotations = store.lifecycle().rotations();
+    if (hygiene && rotations) {
+        in.rotationDays = hygiene->rotationDays;
+        for (const KeyRotation &r : *rotations)
+            in.rotatingKeys.insert(r.oldHash);
+    }
+    return in;
+}
+
+Result<QList<Alert>> NotifyService::raise(Store &store, const QList<Alert> &alerts, const QDateTime &now)
+{
+    QList<Alert> fresh;
+    const Status done = store.transaction([&]() -> Status {
+        fresh.clear();
+        QStringList ids;
+        for (const Alert &a : alerts)
+            ids << a.id;
+        const Result<QStringList> unseen = store.governance().markAlertsSeen(ids);
+        if (!unseen)
+            return unseen.error();
+        if (unseen->isEmpty())
+            return {};
+        const auto destinations = store.notify().destinations();
+        if (!destinations)
+            return destinations.error();
+        QHash<QString, QString> tierOf;
+        if (!destinations->isEmpty()) {
+            const auto members = store.team().members();
+            if (!members)
+                return members.error();
+            for (const Member &m : *members)
+                tierOf.insert(m.name, m.tier);
+        }
+        for (const Alert &a : alerts) {
+            if (!unseen->contains(a.id))
+                continue;
+            fresh << a;
+            const NotifyMessage message = alertMessage(a, now);
+            for (const Destination &d : *destinations) {
+                if (!d.takes(a, tierOf.value(a.member)))
+                    continue;
+                const QDateTime at = d.quietUntil(now).value_or(now);
+                if (const Result<bool> queued = store.notify().enqueue(d.id, message, now, at); !queued)
+                    return queued.error();
+            }
+        }
+        return {};
+    });
+    if (!done)
+        return done.error();
+    return fresh;
+}
+
+Result<int> NotifyService::enqueueReport(Store &store, const TeamReport &report, const QStringList &destinationIds,
+                                         const QDateTime &now)
+{
+    int queued = 0;
+    const Status done = store.transaction([&]() -> Status {
+        queued = 0;
+        const auto destinations = store.notify().destinations();
+        if (!destinations)
+            return destinations.error();
+        for (const QString &id : destinationIds) {
+            const bool known = std::any_of(destinations->cbegin(), destinations->cend(), [&](const Destination &d) { return d.id == id; });
+            if (!known)
+                return StoreError::notFound(u"There is no destination %1."_s.arg(id));
+        }
+        const NotifyMessage message = reportMessage(report, now);
+        for (const Destination &d : *destinations) {
+            const bool takes = report.period == ReportPeriod::Weekly ? d.weeklyReport : d.monthlyReport;
+            if (destinationIds.isEmpty() ? !(d.enabled && takes) : !destinationIds.contains(d.id))
+                continue;
+            const Result<bool> added = store.notify().enqueue(d.id, message, now, d.quietUntil(now).value_or(now));
+            if (!added)
+                return added.error();
+            queued += *added ? 1 : 0;
+        }
+        return {};
+    });
+    if (!done)
+        return done.error();
+    return queued;
+}
+
+std::optional<QDate> NotifyService::scheduledReportEnd(ReportPeriod period, const QDate &today)
+{
+    // The latest scheduled day on or before today, if it is today or yesterday.
+    for (const QDate &day : {today, today.addDays(-1)}) {
+        const bool scheduled = period == ReportPeriod::Weekly ? day.dayOfWeek() == Qt::Monday : day.day() == 1;
+        if (scheduled)
+            return day.addDays(-1);
+    }
+    return std::nullopt;
+}
+
+Result<int> NotifyService::enqueueScheduledReports(Store &store, const QDateTime &now)
+{
+    int queued = 0;
+    for (ReportPeriod period : {ReportPeriod::Weekly, ReportPeriod::Monthly}) {
+        const std::optional<QDate> end = scheduledReportEnd(period, now.toUTC().date());
+        if (!end)
+            continue;
+        const auto destinations = store.notify().destinations();
+        if (!destinations)
+            return destinations.error();
+        const bool wanted = std::any_of(destinations->cbegin(), destinations->cend(), [&](const Destination &d) {
+            return d.enabled && (period == ReportPeriod::Weekly ? d.weeklyReport : d.monthlyReport);
+        });
+        if (!wanted)
+            continue;
+        const auto report = store.spend().teamReport(period, *end);
+        if (!report)
+            return report.error();
+        const auto added = enqueueReport(store, *report, {}, now);
+        if (!added)
+            return added.error();
+        queued += *added;
+    }
+    return queued;
+}
+
+// ---- Secrets -------------------------------------------------------------------------------------
+
+NotifySecrets::NotifySecrets(SecretStore *keychain, QHash<QString, QString> environment)
+    : m_keychain(keychain), m_environment(std::move(environment))
+{
+}
+
+QString NotifySecrets::environmentName(const QString &destinationId)
+{
+    return u"ORTEAM_NOTIFY_SECRET_"_s + destinationId.toUpper().replace(u'-', u'_');
+}
+
+QHash<QString, QString> NotifySecrets::processEnvironment()
+{
+    QHash<QString, QString> out;
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : env.keys()) {
+        if (name.startsWith("ORTEAM_NOTIFY_SECRET_"_L1))
+            out.insert(name, env.value(name));
+    }
+    return out;
+}
+
+void NotifySecrets::read(const Destination &d, QObject *context, Callback done) const
+{
+    const QString name = environmentName(d.id);
+    if (m_environment.contains(name)) {
+        const auto secret = DestinationSecret::fromJson(m_environment.value(name));
+        QMetaObject::invokeMethod(context ? context : QCoreApplication::instance(), [secret, name, done] {
+            done(secret, secret ? QString() : u"%1 is neither a URL nor a JSON object."_s.arg(name));
+        }, Qt::QueuedConnection);
+        return;
+    }
+    if (!m_keychain) {
+        QMetaObject::invokeMethod(context ? context : QCoreApplication::instance(), [name, done] {
+            done(std::nullopt, u"No secret for this destination: set %1 or save it from the dashboard."_s.arg(name));
+        }, Qt::QueuedConnection);
+        return;
+    }
+    m_keychain->read(d.secretName(), context, [name, done](const SecretStore::Result &r) {
+        if (!r.ok) {
+            done(std::nullopt, r.notFound ? u"No secret is saved for this destination (set it in the dashboard, or %1)."_s.arg(name)
+                                          : u"Cannot read the destination's secret from the keychain: %1"_s.arg(r.error));
+            return;
+        }
+        const auto secret = DestinationSecret::fromJson(r.secret);
+        done(secret, secret ? QString() : u"The keychain entry of this destination is not readable."_s);
+    });
+}
+
+void NotifySecrets::write(const Destination &d, const DestinationSecret &secret, QObject *context,
+                          std::function<void(const QString &)> done)
+{
+    if (!m_keychain) {
+        QMetaObject::invokeMethod(context, [done] { done(u"There is no keychain to save the secret in."_s); }, Qt::QueuedConnection);
+        return;
+    }
+    m_keychain->write(d.secretName(), secret.toJson(), context, [done](const SecretStore::Result &r) { done(r.ok ? QString() : r.error); });
+}
+
+void NotifySecrets::remove(const Destination &d, QObject *context, std::function<void(const QString &)> done)
+{
+    if (!m_keychain) {
+        QMetaObject::invokeMethod(context, [done] { done({}); }, Qt::QueuedConnection);
+        return;
+    }
+    m_keychain->remove(d.secretName(), context,
+                       [done](const SecretStore::Result &r) { done(r.ok || r.notFound ? QString() : r.error); });
+}
+
+// ---- Sending -------------------------------------------------------------------------------------
+
+struct NotifyDelivery::Run
+{
+    QHash<QString, Destination> destinations;
+    QList<OutboxItem> items;
+    qsizetype index = 0;
+    Summary summary;
+    QHash<QString, QByteArray> charts; // report key → PNG, drawn once per run
+};
+
+NotifyDelivery::NotifyDelivery(Store &store, const NotifySecrets &secrets, QNetworkAccessManager &network, QObject *parent)
+    : QObject(parent), m_store(store), m_secrets(secrets), m_sender(network, this)
+{
+}
+
+void NotifyDelivery::setTimeoutMs(int ms)
+{
+    m_sender.setTimeoutMs(ms);
+    // The lease outlasts the longest send, so a live sender's row is never taken for a dead one's.
+    m_leaseSeconds = ms / 1000 + 60;
+}
+
+void NotifyDelivery::deliverDue(Done done)
+{
+    m_waiting << std::move(done);
+    if (m_running)
+        return;
+    m_running = true;
+    auto run = std::make_shared<Run>();
+    const QDateTime now = m_clock();
+    const auto destinations = m_store.notify().destinations();
+    if (!destinations) {
+        finish(run, destinations.error());
+        return;
+    }
+    for (const Destination &d : *destinations)
+        run->destinations.insert(d.id, d);
+    const auto due = m_store.notify().due(now);
+    if (!due) {
+        finish(run, due.error());
+        return;
+    }
+    run->items = *due;
+    QMetaObject::invokeMethod(this, [this, run] { next(run); }, Qt::QueuedConnection);
+}
+
+void NotifyDelivery::next(std::shared_ptr<Run> run)
+{
+    while (run->index < run->items.size()) {
+        const OutboxItem item = run->items.at(run->index++);
+        const QDateTime now = m_clock();
+        const auto found = run->destinations.constFind(item.destinationId);
+        if (found == run->destinations.cend() || !found->enabled)
+            continue; // a disabled destination keeps its messages until it is enabled again
+        const Destination d = *found;
+        if (item.state == OutboxItem::State::Sending && !resendAfterInterruption(d.kind)) {
+            const Status s = m_store.notify().markUnknown(
+                item.id, u"The sender stopped while sending this; it is not sent again so that it never arrives twice. "
+                         "Check whether it arrived, and send it again from the outbox if not."_s);
+            if (!s && s.error().kind != StoreError::Kind::NotFound)
+                return finish(run, s.error());
+            ++run->summary.unknown;
+            continue;
+        }
+        if (const auto until = d.quietUntil(now)) {
+            if (item.state == OutboxItem::State::Pending) {
+                if (Status s = m_store.notify().defer(item.id, *until); !s && s.error().kind != StoreError::Kind::NotFound)
+                    return finish(run, s.error());
+                ++run->summary.held;
+            }
+            continue;
+        }
+        const Result<bool> claimed = m_store.notify().claim(item, now.addSecs(m_leaseSeconds));
+        if (!claimed)
+            return finish(run, claimed.error());
+        if (!*claimed)
+            continue; // another dashboard or cron run took it
+        m_secrets.read(d, this, [this, run, item, d](const std::optional<DestinationSecret> &secret, const QString &error) {
+            if (!secret) {
+                record(run, item, d, NotifySender::Answer{NotifySender::Answer::Outcome::Retry, error, {}});
+                return;
+            }
+            QByteArray chart;
+            if (item.message.report) {
+                if (!run->charts.contains(item.key))
+                    run->charts.insert(item.key, reportChartPng(*item.message.report));
+                chart = run->charts.value(item.key);
+            }
+            m_sender.send(d, *secret, item.message, item.deliveryId, chart,
+                          [this, run, item, d](const NotifySender::Answer &answer) { record(run, item, d, answer); });
+        });
+        return;
+    }
+    finish(run, run->summary);
+}
+
+void NotifyDelivery::record(std::shared_ptr<Run> run, const OutboxItem &item, const Destination &d, const NotifySender::Answer &answer)
+{
+    const QDateTime now = m_clock();
+    const int attempts = item.attempts + 1;
+    Status s;
+    using Outcome = NotifySender::Answer::Outcome;
+    switch (answer.outcome) {
+    case Outcome::Delivered:
+        s = m_store.notify().markSent(item.id, now);
+        ++run->summary.sent;
+        break;
+    case Outcome::Retry: {
+        if (attempts >= MaxDeliveryAttempts) {
+            s = m_store.notify().markFailed(item.id, u"Given up after %1 attempts: %2"_s.arg(attempts).arg(answer.error), std::nullopt);
+            ++run->summary.failed;
+        } else {
+            QDateTime at = nextAttemptAfter(attempts, now);
+            if (answer.retryAfterSeconds)
+                at = std::max(at, now.addSecs(*answer.retryAfterSeconds));
+            s = m_store.notify().markFailed(item.id, answer.error, at);
+            ++run->summary.retrying;
+        }
+        run->summary.problems << u"%1: %2"_s.arg(d.name, answer.error);
+        break;
+    }
+    case Outcome::Refused:
+        s = m_store.notify().markFailed(item.id, answer.error, std::nullopt);
+        ++run->summary.failed;
+        run->summary.problems << u"%1: %2"_s.arg(d.name, answer.error);
+        break;
+    case Outcome::Unknown:
+        s = m_store.notify().markUnknown(item.id, answer.error + u" It may have arrived; it is not sent again."_s);
+        ++run->summary.unknown;
+        run->summary.problems << u"%1: %2"_s.arg(d.name, answer.error);
+        break;
+    }
+    if (!s) {
+        // The send happened but its outcome is not written: the row stays claimed until its lease
+        // runs out, then counts as interrupted (a webhook is sent again with its idempotency key;
+        // anything else is marked unknown, never sent twice).
+        finish(run, s.error());
+        return;
+    }
+    next(run);
+}
+
+void NotifyDelivery::finish(std::shared_ptr<Run>, const Result<Summary> &result)
+{
+    m_running = false;
+    const QList<Done> waiting = std::exchange(m_waiting, {});
+    for (const Done &d : waiting)
+        d(result);
+}
+
+void NotifyDelivery::sendTest(const Destination &d, std::function<void(const NotifySender::Answer &)> done)
+{
+    m_secrets.read(d, this, [this, d, done](const std::optional<DestinationSecret> &secret, const QString &error) {
+        if (!secret) {
+            done(NotifySender::Answer{NotifySender::Answer::Outcome::Refused, error, {}});
+            return;
+        }
+        const QDateTime now = m_clock();
+        m_sender.send(d, *secret, testMessage(d, now), u"test-"_s + QString::number(now.toMSecsSinceEpoch()), {}, done);
+    });
+}
+
+} // namespace orteam
