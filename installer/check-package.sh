@@ -9,7 +9,8 @@ export DEBIAN_FRONTEND=noninteractive
 deb=$(ls "$build"/orteam_*.deb | head -n 1)
 tgz=$(ls "$build"/orteam-*.tar.gz | head -n 1)
 listing=$(tar -tzf "$tgz") # listed once: grep -q on a pipe would cut tar off under pipefail
-for f in bin/orteam bin/orteam-cli bin/orteam-gateway share/applications/io.github.orteam.orteam.desktop share/man/man1/orteam-cli.1; do
+for f in bin/orteam bin/orteam-cli bin/orteam-gateway share/applications/io.github.orteam.orteam.desktop share/man/man1/orteam-cli.1 \
+         lib/systemd/user/orteam-notify.service lib/systemd/user/orteam-notify.timer; do
     grep -q "/$f\$" <<<"$listing" || { echo "package check FAILED: $f missing from $tgz"; exit 1; }
 done
 echo "==> $tgz"
@@ -31,6 +32,11 @@ desktop-file-validate /usr/share/applications/io.github.orteam.orteam.desktop ||
 appstreamcli validate --no-net /usr/share/metainfo/io.github.orteam.orteam.metainfo.xml >/dev/null || fail "metainfo"
 [ -f /usr/share/icons/hicolor/scalable/apps/orteam.svg ] || fail "icon"
 man -w orteam-cli >/dev/null 2>&1 || [ -f /usr/share/man/man1/orteam-cli.1 ] || fail "man page"
+# The timer's service runs what the package installed, and nothing enabled it.
+exec_start=$(sed -n 's/^ExecStart=//p' /usr/lib/systemd/user/orteam-notify.service)
+[ -x "${exec_start%% *}" ] || fail "orteam-notify.service runs '$exec_start', which is not installed"
+${exec_start%% *} notify run --help | grep -q "systemd" || fail "orteam-cli notify run --help"
+[ ! -e /etc/systemd/user/timers.target.wants/orteam-notify.timer ] || fail "the package enabled the timer"
 
 apt-get purge -y -qq orteam >/dev/null
 left=$(for f in $files; do [ -e "$f" ] && echo "$f"; done || true)

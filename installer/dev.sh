@@ -20,7 +20,7 @@ packages=(cmake ninja-build g++ dpkg-dev file pkg-config git curl python3
           qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
           libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev qt6-tools-dev qt6-l10n-tools qt6-qpa-plugins
           postgresql-15 xvfb xauth imagemagick dbus libsecret-1-0 gnome-keyring
-          desktop-file-utils appstream clang-14 libclang-rt-14-dev openssl wrk nginx sqlite3)
+          desktop-file-utils appstream clang-14 libclang-rt-14-dev openssl wrk nginx sqlite3 python3-aiosmtpd)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

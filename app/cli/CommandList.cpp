@@ -4,6 +4,7 @@
 #include "commands/KeysCommands.h"
 #include "commands/LifecycleCommands.h"
 #include "commands/MembersCommands.h"
+#include "commands/NotifyCommands.h"
 #include "commands/SpendCommands.h"
 #include "commands/TiersCommands.h"
 
@@ -37,6 +38,16 @@ CommandList allCommands()
     list.push_back(std::make_unique<Sync>());
     list.push_back(std::make_unique<BudgetsCheck>());
     list.push_back(std::make_unique<ReportCommand>());
+    list.push_back(std::make_unique<NotifyList>());
+    list.push_back(std::make_unique<NotifySet>());
+    list.push_back(std::make_unique<NotifySecret>());
+    list.push_back(std::make_unique<NotifyRemove>());
+    list.push_back(std::make_unique<NotifyTest>());
+    list.push_back(std::make_unique<NotifyRun>());
+    list.push_back(std::make_unique<NotifyStatus>());
+    list.push_back(std::make_unique<NotifyOutbox>());
+    list.push_back(std::make_unique<NotifyRetry>());
+    list.push_back(std::make_unique<NotifySettings>());
     list.push_back(std::make_unique<DbCheck>());
     return list;
 }

@@ -34,20 +34,29 @@ bool Console::showsProgress() const
 bool Console::confirm(const QString &question)
 {
     m_err << question << " [y/N] " << Qt::flush;
-    QString answer;
+    const QString answer = readLine().trimmed().toLower();
+    return answer == "y"_L1 || answer == "yes"_L1;
+}
+
+QString Console::readLine()
+{
     if (m_scripted) {
         const qsizetype end = m_input.indexOf('\n');
         const qsizetype length = end < 0 ? m_input.size() : end;
-        answer = QString::fromLocal8Bit(m_input.first(length));
+        const QString line = QString::fromUtf8(m_input.first(length));
         m_input.remove(0, end < 0 ? length : length + 1);
-    } else {
-        char buffer[64] = {};
-        if (!std::fgets(buffer, sizeof buffer, stdin))
-            return false;
-        answer = QString::fromLocal8Bit(buffer);
+        return line;
     }
-    answer = answer.trimmed().toLower();
-    return answer == "y"_L1 || answer == "yes"_L1;
+    QByteArray line;
+    char buffer[4096] = {};
+    while (std::fgets(buffer, sizeof buffer, stdin)) {
+        line += buffer;
+        if (line.endsWith('\n'))
+            break;
+    }
+    while (line.endsWith('\n') || line.endsWith('\r'))
+        line.chop(1);
+    return QString::fromUtf8(line);
 }
 
 void Console::error(const QString &message)

@@ -29,6 +29,9 @@ public:
     // Asks on stderr and reads the answer from stdin: "y" or "yes" is yes; anything else, or
     // nothing, is no.
     bool confirm(const QString &question);
+    // One line from stdin without its line end (a secret piped in, never a command-line word that
+    // `ps` would show); empty at the end of input.
+    QString readLine();
 
     void error(const QString &message); // "orteam-cli: message"
     void warn(const QString &message);  // "orteam-cli: warning: message"

@@ -12,7 +12,8 @@ namespace orteam::cli {
 
 Environment Environment::fromProcess()
 {
-    return {qEnvironmentVariable("OPENROUTER_MGMT_KEY"), qEnvironmentVariable("OPENROUTER_BASE_URL"), true};
+    return {qEnvironmentVariable("OPENROUTER_MGMT_KEY"), qEnvironmentVariable("OPENROUTER_BASE_URL"), true,
+            NotifySecrets::processEnvironment()};
 }
 
 Context::Context(Console &console, Environment environment)
@@ -120,6 +121,19 @@ int Context::connect()
     }
     m_connected = true;
     return Ok;
+}
+
+NotifySecrets &Context::notifySecrets()
+{
+    if (!m_notifySecrets) {
+        if (m_environment.useKeychain) {
+            auto keychain = std::make_unique<KeychainSecretStore>(u"orteam"_s);
+            keychain->setTimeoutMs(5000);
+            m_keychain = std::move(keychain);
+        }
+        m_notifySecrets = std::make_unique<NotifySecrets>(m_keychain.get(), m_environment.notifySecrets);
+    }
+    return *m_notifySecrets;
 }
 
 } // namespace orteam::cli

@@ -2,6 +2,8 @@
 
 #include "Console.h"
 #include "Database.h"
+#include "NotifyService.h"
+#include "SecretStore.h"
 #include "OpenRouterClient.h"
 #include "Store.h"
 
@@ -20,6 +22,7 @@ struct Environment
     QString managementKey; // OPENROUTER_MGMT_KEY; empty: the one the dashboard saved in the keychain
     QString baseUrl;       // OPENROUTER_BASE_URL; empty: OpenRouter's
     bool useKeychain = true;
+    QHash<QString, QString> notifySecrets; // ORTEAM_NOTIFY_SECRET_<ID>: destination secrets for cron
     static Environment fromProcess();
 };
 
@@ -40,6 +43,7 @@ public:
     // Global options.
     void setBaseUrl(const QString &text) { m_baseUrlText = text; }
     void setTimeoutSeconds(int seconds) { m_timeoutSeconds = seconds; }
+    int timeoutSeconds() const { return m_timeoutSeconds; }
     void setDatabase(const QString &text) { m_databaseText = text; } // as --db gave it
 
     // The team database (--db, else the dashboard's SQLite file): Ok, or the exit code of the
@@ -65,6 +69,10 @@ public:
     int connect();
     OpenRouterClient &client() { return m_client; }
 
+    // Where destination secrets come from: the environment, else the keychain (when allowed).
+    NotifySecrets &notifySecrets();
+    QNetworkAccessManager &network() { return m_network; }
+
     // The context object of this run's asynchronous calls.
     QObject *callbacks() { return &m_callbacks; }
 
@@ -85,6 +93,8 @@ private:
     OpenRouterClient m_client;
     bool m_connected = false;
     QObject m_callbacks;
+    std::unique_ptr<SecretStore> m_keychain;
+    std::unique_ptr<NotifySecrets> m_notifySecrets;
 };
 
 } // namespace orteam::cli

@@ -22,6 +22,8 @@ QList<ExitMeaning> exitMeanings()
         {CheckFailed, u"a difference found by db check (and --repair was not given)"_s},
         {FindingsFound, u"keys audit found a finding at least as severe as --fail-on (without --fail-on, findings "
                         "exit 0)"_s},
+        {NotDelivered, u"notify: a message was not delivered (notify run, notify test, report --send), or a "
+                       "destination is failing (notify status)"_s},
     };
 }
 

@@ -22,6 +22,7 @@ enum Exit : int {
     Declined = 6,     // a confirmation was answered "no"
     CheckFailed = 7,  // db check found the team database inconsistent
     FindingsFound = 8, // keys audit --fail-on found a finding that severe
+    NotDelivered = 9,  // a notification could not be delivered, or a destination is failing
 };
 
 // Each code with the sentence the help and the man page give it, in order.

@@ -1,11 +1,35 @@
 #include "Cli.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QLoggingCategory>
+
+#include <cstring>
+#include <memory>
+
+namespace {
+// Sending a report draws its chart, and drawing text needs fonts, which only a QGuiApplication
+// has: those commands get an offscreen one (orteam-cli never shows a window, and cron has no
+// display). Every other command keeps the lighter QCoreApplication.
+bool drawsCharts(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--send") == 0 || (i == 1 && std::strcmp(argv[i], "notify") == 0))
+            return true;
+    }
+    return false;
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    std::unique_ptr<QCoreApplication> application;
+    if (drawsCharts(argc, argv)) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        application = std::make_unique<QGuiApplication>(argc, argv);
+    } else {
+        application = std::make_unique<QCoreApplication>(argc, argv);
+    }
     // Request logging is for the dashboard's log; the CLI's stderr is for one-line failures.
     QLoggingCategory::setFilterRules(QStringLiteral("orteam.*.info=false"));
     orteam::cli::Console console;

@@ -85,6 +85,7 @@ constexpr KindName KindNames[] = {
     {Alert::Kind::Expiry, u"expiry", u"Keys expiring"},
     {Alert::Kind::RotationDue, u"rotation", u"Keys due for rotation"},
     {Alert::Kind::CreditsLow, u"credits", u"Credits running out"},
+    {Alert::Kind::Hygiene, u"hygiene", u"Critical key hygiene findings"},
 };
 } // namespace
 
@@ -322,6 +323,20 @@ QList<Alert> currentAlerts(const AlertInput &input)
         a.text = u"%1 used %2 (%3, %4 since %5), which the %6 tier does not allow."_s.arg(
             use.member, use.model, requests, formatUsd(use.cost), use.firstDay.toString(Qt::ISODate), tier->name);
         out << a;
+    }
+    for (const KeyHygiene &kh : input.hygiene) {
+        for (const Finding &f : kh.findings) {
+            if (f.severity() != Severity::Critical)
+                continue;
+            Alert a;
+            a.kind = Alert::Kind::Hygiene;
+            a.id = u"hygiene:%1:%2"_s.arg(hygieneRuleId(f.rule), kh.key.hash); // per key and rule: news once
+            a.subject = kh.key.name;
+            a.member = kh.member;
+            a.urgent = true;
+            a.text = u"The key %1: %2 (%3)."_s.arg(kh.key.name, hygieneRuleTitle(f.rule).toLower(), f.detail);
+            out << a;
+        }
     }
     teamAlerts(input, out);
     std::stable_sort(out.begin(), out.end(), [](const Alert &a, const Alert &b) { return a.urgent && !b.urgent; });

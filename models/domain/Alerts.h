@@ -2,6 +2,7 @@
 
 #include "Account.h"
 #include "ApiKey.h"
+#include "Hygiene.h"
 #include "Spend.h"
 #include "Team.h"
 
@@ -19,10 +20,11 @@ namespace orteam {
 // of today's budget, the team past a share of its daily or calendar-month budget, a key expiring
 // within 7, 3 or 1 days, a member spending over three times their usual day, a member using a
 // model their tier does not allow (seen in their keys' activity), a key older than the team's
-// rotation period that is not being rotated, or the account's credits running out within days.
+// rotation period that is not being rotated, the account's credits running out within days, or a
+// key hygiene finding of critical severity (an enabled key of an offboarded member).
 struct Alert
 {
-    enum class Kind { Budget, TeamBudget, Expiry, Anomaly, OutsideTier, RotationDue, CreditsLow };
+    enum class Kind { Budget, TeamBudget, Expiry, Anomaly, OutsideTier, RotationDue, CreditsLow, Hygiene };
     Kind kind = Kind::Budget;
     QString id;      // stable: the same situation has the same id, so it is raised once
     QString subject; // the member or key
@@ -33,7 +35,7 @@ struct Alert
 };
 
 // The stable name of an alert's kind, as notification routes and orteam-cli spell it:
-// "budget", "team-budget", "expiry", "anomaly", "outside-tier", "rotation", "credits".
+// "budget", "team-budget", "expiry", "anomaly", "outside-tier", "rotation", "credits", "hygiene".
 QString alertKindId(Alert::Kind kind);
 std::optional<Alert::Kind> alertKindFromId(const QString &id);
 QList<Alert::Kind> allAlertKinds();
@@ -73,6 +75,7 @@ struct AlertInput
     double teamSpentMonth = 0;           // the calendar month so far, today included
     std::optional<Credits> credits;      // nullopt: not read (no credits alert)
     std::optional<double> teamDailyRate; // the team's average day over the last 7 complete days
+    QList<KeyHygiene> hygiene;           // keys the hygiene rules judged (only critical findings raise alerts)
 };
 
 // The median of the 14 days before today (quiet days count as zero).

@@ -373,6 +373,9 @@ NotifyMessage alertMessage(const Alert &alert, const QDateTime &at)
     case Alert::Kind::CreditsLow:
         m.title = u"Credits are running out"_s;
         break;
+    case Alert::Kind::Hygiene:
+        m.title = u"Key %1 needs attention"_s.arg(alert.subject);
+        break;
     }
     return m;
 }

@@ -84,7 +84,7 @@ void NotifySender::send(const Destination &d, const DestinationSecret &secret, c
     }
 }
 
-void NotifySender::post(const Destination &d, const QUrl &url, const QByteArray &body,
+void NotifySender::post(const Destination &, const QUrl &url, const QByteArray &body,
                         const QList<std::pair<QByteArray, QByteArray>> &headers, Callback done)
 {
     QNetworkRequest request(url);
@@ -98,8 +98,7 @@ void NotifySender::post(const Destination &d, const QUrl &url, const QByteArray 
     QNetworkReply *reply = m_network.post(request, body);
     const QString host = url.host();
     const QString path = url.path();
-    const QString name = d.name;
-    connect(reply, &QNetworkReply::finished, this, [reply, host, path, name, done] {
+    connect(reply, &QNetworkReply::finished, this, [reply, host, path, done] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         Answer a;
@@ -113,15 +112,15 @@ void NotifySender::post(const Destination &d, const QUrl &url, const QByteArray 
             const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
                                   || reply->error() == QNetworkReply::TimeoutError;
             a.outcome = Answer::Outcome::Retry;
-            a.error = timedOut ? u"%1 (%2) did not answer in time."_s.arg(name, host)
-                               : u"Cannot reach %1 (%2): %3."_s.arg(name, host, QString::fromLatin1(QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(reply->error())));
+            a.error = timedOut ? u"%1 did not answer in time."_s.arg(host)
+                               : u"Cannot reach %1: %2."_s.arg(host, QString::fromLatin1(QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(reply->error())));
             done(a);
             return;
         }
         QString excerpt = QString::fromUtf8(reply->read(200)).simplified();
         if (path.size() > 1)
             excerpt.replace(path, u"…"_s); // a receiver that echoes the request must not put its token in our log
-        a.error = u"%1 (%2) answered HTTP %3%4"_s.arg(name, host).arg(status).arg(excerpt.isEmpty() ? QString() : u": "_s + excerpt);
+        a.error = u"%1 answered HTTP %2%3"_s.arg(host).arg(status).arg(excerpt.isEmpty() ? QString() : u": "_s + excerpt);
         const bool transient = status == 408 || status == 429 || status >= 500;
         a.outcome = transient ? Answer::Outcome::Retry : Answer::Outcome::Refused;
         bool ok = false;

@@ -1,5 +1,6 @@
 #include "NotifyService.h"
 
+#include "LifecycleService.h"
 #include "ReportChart.h"
 #include "SecretStore.h"
 
@@ -69,6 +70,14 @@ Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<Api
     if (daysWithHistory > 0)
         in.teamDailyRate = lastWeek / 7.0;
     in.credits = credits;
+    // Critical hygiene findings (an offboarded member's key still enabled) need the whole key
+    // list; without keys (orteam-cli notify run --offline) there is nothing to judge.
+    if (!keys.isEmpty()) {
+        const auto assessed = HygieneService(&store).assess(keys, now);
+        if (!assessed)
+            return assessed.error();
+        in.hygiene = assessed->keys;
+    }
     // The rotation alert needs the team's period and schedule; when they cannot be read, that
     // one alert is left out (the Hygiene page says why), never the budget alerts with it.
     const auto hygiene = store.lifecycle().hygieneSettings();

@@ -6,6 +6,8 @@
 #include "DailyCheckService.h"
 #include "KeyFormatter.h"
 #include "Money.h"
+#include "NotifyCommands.h"
+#include "NotifyService.h"
 #include "Output.h"
 #include "Report.h"
 #include "SyncCall.h"
@@ -126,9 +128,13 @@ ReportCommand::ReportCommand()
                     "days). Reads the team database only."_s;
     m_arguments << Argument{u"PERIOD"_s, u"weekly (7 days) or monthly (30 days)."_s, {u"weekly"_s, u"monthly"_s}};
     m_options << Option::value(u"to"_s, u"YYYY-MM-DD"_s, u"The window's last UTC day (default: today)."_s)
-              << formatOption({u"table"_s, u"json"_s, u"csv"_s});
+              << formatOption({u"table"_s, u"json"_s, u"csv"_s})
+              << Option::flag(u"send"_s, u"Send it (with its chart) to the destinations that take this report, or those of --dest, instead of printing it."_s)
+              << Option::value(u"dest"_s, u"IDS"_s, u"With --send: these destinations (comma-separated), whatever they take."_s);
     m_examples << Example{u"orteam-cli report monthly --format csv > spend.csv"_s,
-                          u"The last 30 days per member, for a spreadsheet."_s};
+                          u"The last 30 days per member, for a spreadsheet."_s}
+               << Example{u"orteam-cli report weekly --send"_s,
+                          u"The weekly report to every destination that takes it (once per window and destination)."_s};
 }
 
 int ReportCommand::execute(Context &context, const Arguments &arguments)
@@ -148,6 +154,16 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
         return console.fail(result.error());
     const TeamReport &report = *result;
     QTextStream &out = context.out();
+    if (arguments.isSet(u"send"_s)) {
+        const QStringList ids = arguments.value(u"dest"_s, QString()).split(u',', Qt::SkipEmptyParts);
+        const Result<int> queued = NotifyService::enqueueReport(context.store(), report, ids, QDateTime::currentDateTimeUtc());
+        if (!queued)
+            return console.fail(queued.error());
+        out << reportTitle(report) << ": queued for " << *queued << " destination" << (*queued == 1 ? "" : "s")
+            << (*queued == 0 ? " (each that takes it has it already, or none takes it; see orteam-cli notify list)" : "") << "."
+            << Qt::endl;
+        return deliverOutbox(context);
+    }
     const QString format = arguments.value(u"format"_s, u"table"_s);
     if (format == "json"_L1) {
         out << QString::fromUtf8(reportJson(report));
