@@ -6,19 +6,20 @@
 
 namespace orteam {
 
-ErrorBanner::ErrorBanner(QWidget *parent) : QFrame(parent)
+ErrorBanner::ErrorBanner(QWidget *parent, const QString &name) : QFrame(parent)
 {
-    setObjectName(QStringLiteral("errorBanner"));
-    setStyleSheet(QStringLiteral("#errorBanner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; }"
-                                 "#errorBanner QLabel { color: #8a1c1c; }"));
+    setObjectName(name);
+    setStyleSheet(QStringLiteral("#%1 { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; }"
+                                 "#%1 QLabel { color: #8a1c1c; }")
+                      .arg(name));
     m_label = new QLabel(this);
-    m_label->setObjectName(QStringLiteral("errorBannerLabel"));
+    m_label->setObjectName(name + QStringLiteral("Label"));
     m_label->setWordWrap(true);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_retry = new QPushButton(tr("Retry"), this);
-    m_retry->setObjectName(QStringLiteral("errorBannerRetryButton"));
+    m_retry->setObjectName(name + QStringLiteral("RetryButton"));
     m_close = new QPushButton(tr("Dismiss"), this);
-    m_close->setObjectName(QStringLiteral("errorBannerDismissButton"));
+    m_close->setObjectName(name + QStringLiteral("DismissButton"));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(10, 6, 6, 6);
     layout->addWidget(m_label, 1);

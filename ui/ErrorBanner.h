@@ -14,7 +14,9 @@ class ErrorBanner final : public QFrame
     Q_OBJECT
 
 public:
-    explicit ErrorBanner(QWidget *parent = nullptr);
+    // `name` is the banner's objectName and its children's prefix ("errorBanner": the refresh's;
+    // another banner, such as the failing notifications', has its own so tests tell them apart).
+    explicit ErrorBanner(QWidget *parent = nullptr, const QString &name = QStringLiteral("errorBanner"));
     void showError(const QString &message);
     QString message() const;
 

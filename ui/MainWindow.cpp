@@ -11,6 +11,8 @@
 #include "KeyActions.h"
 #include "KeyListController.h"
 #include "KeysPage.h"
+#include "NotificationsPage.h"
+#include "NotifyController.h"
 #include "Money.h"
 #include "SettingsDialog.h"
 #include "SpendController.h"
@@ -344,6 +346,54 @@ void MainWindow::setActivitySync(ActivitySync *sync)
         else
             showProblem(message);
     });
+}
+
+void MainWindow::setNotifications(NotifyController *notify)
+{
+    m_notify = notify;
+    m_notificationsPage = new NotificationsPage(notify, m_pages);
+    m_pages->addWidget(m_notificationsPage);
+    m_navigation->addItem(tr("Notifications"));
+    m_pageNames << QStringLiteral("notifications");
+    connect(m_notificationsPage, &NotificationsPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
+    connect(m_notificationsPage, &NotificationsPage::problem, this, &MainWindow::showProblem);
+    connect(notify, &NotifyController::problem, this, &MainWindow::showProblem);
+    // A banner of its own: the refresh's banner comes and goes with every refresh, while a
+    // destination that keeps failing stays news until it delivers again.
+    m_notifyBanner = new ErrorBanner(m_main, QStringLiteral("notifyBanner"));
+    auto *outer = static_cast<QVBoxLayout *>(m_main->layout());
+    outer->insertWidget(outer->indexOf(m_errorBanner) + 1, m_notifyBanner);
+    connect(m_notifyBanner, &ErrorBanner::retryRequested, notify, &NotifyController::runNow);
+    connect(notify, &NotifyController::changed, this, &MainWindow::updateNotifyBanner);
+    updateNotifyBanner();
+}
+
+void MainWindow::updateNotifyBanner()
+{
+    const auto destinations = m_notify->destinations();
+    const auto health = m_notify->health();
+    if (!destinations || !health)
+        return; // the page says what cannot be read
+    QHash<QString, Destination> byId;
+    for (const Destination &d : *destinations)
+        byId.insert(d.id, d);
+    QStringList failing;
+    for (const DestinationHealth &h : *health) {
+        const auto d = byId.constFind(h.destinationId);
+        if (d == byId.cend() || !d->enabled || !h.failing())
+            continue;
+        failing << tr("%1 since %2 (%3)").arg(d->name, h.failingSince.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), h.lastError);
+    }
+    if (failing.isEmpty()) {
+        m_notifyBannerText.clear();
+        m_notifyBanner->hide();
+        return;
+    }
+    const QString text = tr("Notifications are failing: %1. See the Notifications page.").arg(failing.join(QStringLiteral("; ")));
+    if (text != m_notifyBannerText) {
+        m_notifyBannerText = text;
+        m_notifyBanner->showError(text);
+    }
 }
 
 void MainWindow::onReady()

@@ -19,6 +19,8 @@ class HygienePage;
 class KeyActions;
 class KeyListController;
 class KeysPage;
+class NotificationsPage;
+class NotifyController;
 class TeamController;
 class SpendController;
 class ActivitySync;
@@ -57,6 +59,10 @@ public:
     bool isReadOnlyView() const { return m_readOnlyView; }
     // The periodic activity sync: its progress in the status bar and a "Sync activity now" action.
     void setActivitySync(ActivitySync *sync);
+    // The Notifications page, and a banner naming any destination whose messages keep failing.
+    void setNotifications(NotifyController *notify);
+    NotificationsPage *notificationsPage() const { return m_notificationsPage; }
+    ErrorBanner *notifyBanner() const { return m_notifyBanner; }
 
 Q_SIGNALS:
     // The first refresh has finished (with or without error), or the welcome page is up: the
@@ -73,6 +79,7 @@ private:
     void enterReadOnlyView();
     void updateGatewayStatus();
     void setPageHidden(const QString &name, bool hidden);
+    void updateNotifyBanner();
 
     KeyListController *m_keys;
     ConnectionManager *m_connection;
@@ -95,6 +102,10 @@ private:
     QSystemTrayIcon *m_tray = nullptr; // created on the first alert, where a tray exists
     KeyActions *m_actions;
     ErrorBanner *m_errorBanner;
+    NotifyController *m_notify = nullptr;
+    NotificationsPage *m_notificationsPage = nullptr;
+    ErrorBanner *m_notifyBanner = nullptr;
+    QString m_notifyBannerText; // what the banner said last: a dismissed one returns only with news
     QLabel *m_connectionLabel;
     QLabel *m_gatewayLabel;
     QLabel *m_creditsLabel;

@@ -12,6 +12,7 @@
 #include "KeyListController.h"
 #include "KeychainSecretStore.h"
 #include "MainWindow.h"
+#include "NotifyController.h"
 #include "OpenRouterClient.h"
 #include "ActivitySync.h"
 #include "SpendController.h"
@@ -41,6 +42,7 @@ GuiApp::~GuiApp()
     // The window refers to the controllers, the controllers to the job queue, the store and the
     // client: tear down in reverse. The queue finishes the job under way before it goes.
     m_window.reset();
+    m_notify.reset();
     m_activitySync.reset();
     m_hygiene.reset();
     m_spend.reset();
@@ -95,7 +97,7 @@ int GuiApp::run()
     const QCommandLineOption baseUrlOption(u"base-url"_s, u"API base URL (default https://openrouter.ai/api/v1)."_s, u"URL"_s);
     const QCommandLineOption screenshotOption(u"screenshot"_s, u"Render the window to FILE (PNG) once loaded, then exit."_s,
                                               u"FILE"_s);
-    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, hygiene, team, spend, reports, audit)."_s, u"NAME"_s);
+    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, hygiene, team, spend, reports, audit, notifications)."_s, u"NAME"_s);
     const QCommandLineOption dbOption(u"db"_s, u"Team database: a SQLite file or postgresql://user@host:port/name."_s, u"PATH|URL"_s);
     parser.addOptions({demoOption, baseUrlOption, screenshotOption, pageOption, dbOption});
     parser.process(*qApp);
@@ -160,6 +162,11 @@ int GuiApp::run()
                 err << "orteam: demo audit history: " << s.errorText() << Qt::endl;
         }
         DemoData::seedStore(*m_store, m_fake->keys(), m_demoHistory, now, m_demoActivity, m_demoKeyActivity);
+        for (const DemoData::DemoDestination &dd : DemoData::notifyDestinations(m_fake->baseUrl())) {
+            if (const Status s = m_store->notify().saveDestination(dd.destination); !s)
+                err << "orteam: demo destination: " << s.errorText() << Qt::endl;
+            m_secrets->write(dd.destination.secretName(), dd.secret.toJson(), m_secrets.get(), [](const SecretStore::Result &) {});
+        }
     }
     // Keys work without a database; their changes are audited when there is one.
     m_keys = std::make_unique<KeyListController>(m_client.get(), storeOpen ? m_store.get() : nullptr);
@@ -183,6 +190,15 @@ int GuiApp::run()
                                             m_hygiene.get());
     if (m_activitySync)
         m_window->setActivitySync(m_activitySync.get());
+    if (storeOpen) {
+        // Alerts and reports leave from here too (and from `orteam-cli notify run`). The demo
+        // reads no ORTEAM_NOTIFY_SECRET_* variable: one set for real use must never carry the
+        // sample team's alerts to a real channel.
+        m_notify = std::make_unique<NotifyController>(m_store.get(), m_secrets.get(),
+                                                      demo ? QHash<QString, QString>() : NotifySecrets::processEnvironment(),
+                                                      &m_network, m_spend.get());
+        m_window->setNotifications(m_notify.get());
+    }
     if (!m_audit)
         m_window->showProblem(dbProblem + u" Keys still work; the team and the audit log are off until the database opens."_s);
     // The demo from the welcome page runs as its own process: its sample team lives in its own
@@ -237,6 +253,19 @@ int GuiApp::takeScreenshot(const QString &file, const QString &page)
         QObject::connect(m_activitySync.get(), &ActivitySync::finished, &syncLoop, &QEventLoop::quit);
         QTimer::singleShot(20'000, &syncLoop, &QEventLoop::quit);
         syncLoop.exec();
+    }
+    // So are the alerts the load raised, delivered (on loopback in the demo) by then.
+    QApplication::processEvents();
+    if (m_notify) {
+        QEventLoop sendLoop;
+        QTimer poll;
+        QObject::connect(&poll, &QTimer::timeout, &sendLoop, [&] {
+            if (!m_notify->isDelivering())
+                sendLoop.quit();
+        });
+        poll.start(50);
+        QTimer::singleShot(10'000, &sendLoop, &QEventLoop::quit);
+        sendLoop.exec();
     }
     if (!page.isEmpty())
         m_window->showPage(page);

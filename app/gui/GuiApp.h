@@ -18,6 +18,7 @@ class JobQueue;
 class HygieneController;
 class KeyListController;
 class MainWindow;
+class NotifyController;
 class OpenRouterClient;
 class SecretStore;
 class TeamController;
@@ -58,6 +59,7 @@ private:
     std::unique_ptr<ActivitySync> m_activitySync;
     std::unique_ptr<HygieneController> m_hygiene;
     std::unique_ptr<KeyListController> m_keys;
+    std::unique_ptr<NotifyController> m_notify;
     std::unique_ptr<MainWindow> m_window;
 };
 

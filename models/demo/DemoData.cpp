@@ -369,4 +369,30 @@ QList<AuditEntry> auditHistory(const QDateTime &now)
     };
 }
 
+QList<DemoDestination> notifyDestinations(const QUrl &fakeBaseUrl)
+{
+    DemoDestination slack;
+    slack.destination.id = u"team-slack"_s;
+    slack.destination.kind = Destination::Kind::Slack;
+    slack.destination.name = u"#team-spend (demo receiver)"_s;
+    slack.destination.alertKinds = allAlertKinds();
+    slack.destination.weeklyReport = true;
+    slack.secret.url = fakeBaseUrl.toString() + u"/_fake/hooks/team-slack"_s;
+
+    DemoDestination email;
+    email.destination.id = u"lead-email"_s;
+    email.destination.kind = Destination::Kind::Email;
+    email.destination.name = u"Team lead by email (disabled in the demo)"_s;
+    email.destination.enabled = false;
+    email.destination.alertKinds = {Alert::Kind::Budget, Alert::Kind::TeamBudget, Alert::Kind::CreditsLow};
+    email.destination.weeklyReport = true;
+    email.destination.monthlyReport = true;
+    email.destination.smtpHost = u"127.0.0.1"_s;
+    email.destination.smtpPort = 2525;
+    email.destination.security = Destination::Security::None;
+    email.destination.from = u"orteam@example.com"_s;
+    email.destination.to = {u"lead@example.com"_s};
+    return {slack, email};
+}
+
 } // namespace orteam::DemoData

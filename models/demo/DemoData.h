@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Account.h"
+#include "Notify.h"
 #include "Store.h"
 
 #include <QDateTime>
@@ -8,6 +9,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QUrl>
 
 namespace orteam {
 
@@ -54,6 +56,15 @@ void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history = nu
 // below today's spend, so the over-budget flag has something to show.
 void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &history, const QDateTime &now,
                const QList<ActivityItem> &activity = {}, const QHash<QString, QList<ActivityItem>> &perKey = {});
+// Where the demo's alerts and reports go, so the Notifications page has something to show: a
+// Slack destination whose URL is the embedded fake's receiver (`fakeBaseUrl`, loopback: the demo
+// never posts to the internet) and an email destination left disabled, its server on loopback too.
+struct DemoDestination
+{
+    Destination destination;
+    DestinationSecret secret;
+};
+QList<DemoDestination> notifyDestinations(const QUrl &fakeBaseUrl);
 // What an admin did to the demo team lately (disabling Eve's key, raising Carol's batch limit, …),
 // for the demo's Audit page.
 QList<AuditEntry> auditHistory(const QDateTime &now);

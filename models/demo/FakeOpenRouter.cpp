@@ -266,6 +266,11 @@ bool FakeOpenRouter::handleRequest(const QHttpServerRequest &request, QTcpSocket
         send(request, socket, recordedInference());
         return true;
     }
+    if (path.startsWith("/_fake/hooks/"_L1)) { // the demo's webhook receiver; not an OpenRouter request
+        m_hookBodies.append({path.mid(13), request.body()});
+        send(request, socket, Reply{200, "ok", {{"Content-Type", "text/plain"}}, {}, 0});
+        return true;
+    }
     m_requests.append({method, path, request.query(), request.body(), request.value("Authorization"),
                        request.value("HTTP-Referer"), request.value("X-OpenRouter-Title"), request.value("x-api-key")});
     if (m_requests.size() > 10'000)

@@ -106,6 +106,9 @@ public:
         QByteArray apiKey;  // x-api-key (Anthropic's header: a gateway must not pass a member's on)
     };
     QList<Recorded> requests() const { return m_requests; }
+    // What the demo's notification destinations received (POST /_fake/hooks/NAME, answered 200):
+    // the demo's alerts go here, on loopback, never to a real Slack. NAME → body.
+    QList<std::pair<QString, QByteArray>> hookBodies() const { return m_hookBodies; }
     int countRequests(const QByteArray &method, const QString &pathPrefix) const;
     void clearRequests() { m_requests.clear(); }
 
@@ -200,6 +203,7 @@ private:
     QHash<QString, QString> m_guardrailOfKey; // key hash → guardrail id (a key holds at most one)
     QDateTime m_now;
     QList<Recorded> m_requests;
+    QList<std::pair<QString, QByteArray>> m_hookBodies;
     struct QueuedFault
     {
         QByteArray method;
