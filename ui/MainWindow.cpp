@@ -372,8 +372,15 @@ void MainWindow::updateNotifyBanner()
 {
     const auto destinations = m_notify->destinations();
     const auto health = m_notify->health();
-    if (!destinations || !health)
-        return; // the page says what cannot be read
+    if (!destinations || !health) {
+        // Whether anything fails is unknown then, which is news too (the page says the same).
+        const QString text = tr("Cannot read how notifications are doing: %1").arg(!destinations ? destinations.errorText() : health.errorText());
+        if (text != m_notifyBannerText) {
+            m_notifyBannerText = text;
+            m_notifyBanner->showError(text);
+        }
+        return;
+    }
     QHash<QString, Destination> byId;
     for (const Destination &d : *destinations)
         byId.insert(d.id, d);

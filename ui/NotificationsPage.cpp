@@ -190,14 +190,15 @@ NotificationsPage::NotificationsPage(NotifyController *controller, QWidget *pare
     outboxLayout->addWidget(m_outbox, 1);
     outboxLayout->addLayout(outboxButtons);
 
-    auto *top = new QHBoxLayout;
-    top->addWidget(destBox, 1);
-    top->addWidget(settingsBox);
+    // The destinations get the whole width: their status, the column that matters most, is last.
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(outboxBox, 1);
+    bottom->addWidget(settingsBox, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_readProblem);
-    layout->addLayout(top, 1);
-    layout->addWidget(outboxBox, 1);
+    layout->addWidget(destBox, 2);
+    layout->addLayout(bottom, 3);
 
     connect(m_add, &QPushButton::clicked, this, [this] { openDialog(std::nullopt); });
     connect(m_edit, &QPushButton::clicked, this, [this] {
@@ -294,7 +295,7 @@ void NotificationsPage::reload()
     m_destinations->resizeColumnsToContents();
     m_outbox->resizeColumnsToContents();
     // Long routing and error texts would push the status out of sight; their tooltips are whole.
-    m_destinations->setColumnWidth(TakesColumn, std::min(m_destinations->columnWidth(TakesColumn), 300));
+    m_destinations->setColumnWidth(TakesColumn, std::min(m_destinations->columnWidth(TakesColumn), 320));
     m_outbox->setColumnWidth(TitleColumn, std::min(m_outbox->columnWidth(TitleColumn), 420));
     // The selection follows the row, not the position, across a reload.
     for (int r = 0; r < m_destinations->model()->rowCount(); ++r) {

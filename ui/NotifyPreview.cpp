@@ -79,7 +79,7 @@ QString teamsHtml(const QByteArray &payload, bool withChart)
 {
     const QJsonObject root = QJsonDocument::fromJson(payload).object();
     const QJsonObject card = root.value("attachments"_L1).toArray().first().toObject().value("content"_L1).toObject();
-    QString out = u"<table width=\"100%\" style=\"border:1px solid #d1d1d1;\" cellpadding=\"10\"><tr><td>"_s;
+    QString out = u"<table width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"10\" style=\"border-color:#d1d1d1; border-style:solid;\"><tr><td>"_s;
     for (const QJsonValue &v : card.value("body"_L1).toArray()) {
         const QJsonObject block = v.toObject();
         const QString type = block.value("type"_L1).toString();

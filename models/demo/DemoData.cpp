@@ -374,7 +374,7 @@ QList<DemoDestination> notifyDestinations(const QUrl &fakeBaseUrl)
     DemoDestination slack;
     slack.destination.id = u"team-slack"_s;
     slack.destination.kind = Destination::Kind::Slack;
-    slack.destination.name = u"#team-spend (demo receiver)"_s;
+    slack.destination.name = u"#team-spend (demo)"_s;
     slack.destination.alertKinds = allAlertKinds();
     slack.destination.weeklyReport = true;
     slack.secret.url = fakeBaseUrl.toString() + u"/_fake/hooks/team-slack"_s;
@@ -382,7 +382,7 @@ QList<DemoDestination> notifyDestinations(const QUrl &fakeBaseUrl)
     DemoDestination email;
     email.destination.id = u"lead-email"_s;
     email.destination.kind = Destination::Kind::Email;
-    email.destination.name = u"Team lead by email (disabled in the demo)"_s;
+    email.destination.name = u"Team lead by email"_s;
     email.destination.enabled = false;
     email.destination.alertKinds = {Alert::Kind::Budget, Alert::Kind::TeamBudget, Alert::Kind::CreditsLow};
     email.destination.weeklyReport = true;

@@ -296,6 +296,15 @@ private Q_SLOTS:
         QVERIFY(html.contains(u"monospace"_s));
         QVERIFY(dialog->preview()->toPlainText().contains(u"jamal"_s));
         GuiTest::snapshot(dialog, "destination-slack-report");
+        auto *kind = find<QComboBox>("destinationKindComboBox", dialog);
+        kind->setCurrentIndex(kind->findData(int(Destination::Kind::Teams)));
+        QVERIFY(dialog->preview()->toPlainText().contains(u"jamal"_s)); // the card's facts
+        GuiTest::snapshot(dialog, "destination-teams-report");
+        kind->setCurrentIndex(kind->findData(int(Destination::Kind::Webhook)));
+        QVERIFY(find<QLineEdit>("signingKeyLineEdit", dialog)->isVisibleTo(dialog));
+        QVERIFY(dialog->preview()->toPlainText().contains(u"\"event\": \"report\""_s));
+        find<QPushButton>("generateSigningKeyButton", dialog)->click();
+        QVERIFY(find<QLineEdit>("signingKeyLineEdit", dialog)->text().size() >= 40);
         dialog->reject();
     }
 
@@ -358,6 +367,34 @@ private Q_SLOTS:
         QCOMPARE(outbox->model()->index(0, NotificationsPage::AttemptsColumn).data().toString(), u"1"_s);
         outbox->selectRow(0);
         QVERIFY(!find<QPushButton>("sendAgainButton")->isEnabled()); // only failed or unknown ones
+
+        // Its retry, due after the backoff, gets through: the banner goes.
+        receiver.status = 200;
+        m_notify->setClock([now] { return now.addSecs(3600); });
+        m_notify->runNow();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->notifyBanner()->isHidden(), 10'000);
+        QCOMPARE(receiver.bodies.size(), 2);
+        QCOMPARE(destinationCell(u"Flaky Slack"_s, NotificationsPage::StatusColumn), u"OK"_s);
+    }
+
+    void sendAgainRetriesAGivenUpMessage()
+    {
+        Receiver receiver;
+        addSlack(u"again"_s, u"Again"_s, receiver.url(u"/hook"_s));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(GuiTest::must(m_store->notify().enqueue(u"again"_s, alertMessage(DestinationDialog::sampleAlert(), now), now, now)));
+        const OutboxItem item = GuiTest::must(m_store->notify().recent(1)).first();
+        QVERIFY(GuiTest::must(m_store->notify().claim(item, now.addSecs(60)))); // as a sender would, then gives up
+        QVERIFY(m_store->notify().markFailed(item.id, u"refused"_s, std::nullopt).ok());
+        page()->reload();
+        QTableView *outbox = page()->outboxTable();
+        QCOMPARE(outbox->model()->index(0, NotificationsPage::StateColumn).data().toString(), u"failed"_s);
+        outbox->selectRow(0);
+        auto *again = find<QPushButton>("sendAgainButton");
+        QVERIFY(again->isEnabled());
+        again->click();
+        QTRY_COMPARE_WITH_TIMEOUT(outbox->model()->index(0, NotificationsPage::StateColumn).data().toString(), u"sent"_s, 10'000);
+        QCOMPARE(receiver.bodies.size(), 1);
     }
 
     void settingsRoundTrip()
