@@ -7,6 +7,7 @@
 #include "Money.h"
 #include "RotateKeyDialog.h"
 #include "SecretDialog.h"
+#include "ViewMemory.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -288,7 +289,8 @@ void HygienePage::onRuleChanged()
     }
     if (!(m_controller->model()->filter() == filter))
         m_controller->model()->setFilter(filter);
-    m_table->resizeColumnsToContents();
+    if (!ViewMemory::hasRestoredWidths(m_table)) // widths the person set last time stay
+        m_table->resizeColumnsToContents();
 }
 
 void HygienePage::updateState()

@@ -10,6 +10,7 @@
 #include "Money.h"
 #include "RotateKeyDialog.h"
 #include "SecretDialog.h"
+#include "TableKeys.h"
 
 #include <QAction>
 #include <QItemSelectionModel>
@@ -47,7 +48,9 @@ KeyActions::KeyActions(KeyListController *controller, KeysPage *page, ErrorBanne
     connect(m_page->table()->selectionModel(), &QItemSelectionModel::selectionChanged, this, &KeyActions::updateEnabled);
     connect(m_page->proxy(), &QAbstractItemModel::dataChanged, this, &KeyActions::updateEnabled);
     connect(m_page->proxy(), &QAbstractItemModel::rowsRemoved, this, &KeyActions::updateEnabled);
+    connect(m_controller, &KeyListController::changingChanged, this, &KeyActions::updateEnabled);
     connect(m_page->table(), &QAbstractItemView::doubleClicked, this, &KeyActions::editKey);
+    onEnterKey(m_page->table(), [this] { editKey(); });
     updateEnabled();
 }
 
@@ -80,15 +83,22 @@ QList<ApiKey> KeyActions::selectedKeys() const
 void KeyActions::updateEnabled()
 {
     const QList<ApiKey> keys = selectedKeys();
-    bool anyDisabled = false, anyEnabled = false;
-    for (const ApiKey &k : keys)
+    // A key whose change is still on its way offers no action until the answer is in, so a
+    // double-click cannot send it twice (the controller refuses a second change too).
+    bool anyDisabled = false, anyEnabled = false, anyIdle = false;
+    for (const ApiKey &k : keys) {
+        if (m_controller->isChanging(k.hash))
+            continue;
+        anyIdle = true;
         (k.disabled ? anyDisabled : anyEnabled) = true;
+    }
+    const bool one = keys.size() == 1 && anyIdle;
     m_new->setEnabled(!m_readOnly);
-    m_edit->setEnabled(!m_readOnly && keys.size() == 1);
-    m_rotate->setEnabled(!m_readOnly && keys.size() == 1);
+    m_edit->setEnabled(!m_readOnly && one);
+    m_rotate->setEnabled(!m_readOnly && one);
     m_disable->setEnabled(!m_readOnly && anyEnabled);
     m_enable->setEnabled(!m_readOnly && anyDisabled);
-    m_revoke->setEnabled(!m_readOnly && !keys.isEmpty());
+    m_revoke->setEnabled(!m_readOnly && anyIdle);
 }
 
 void KeyActions::showSecret(const QString &name, const QString &secret)
@@ -114,6 +124,9 @@ void KeyActions::createKey()
                 return;
             }
             dialog->accept();
+            // The new key is where the person looks next: selected and in view, not somewhere
+            // at the bottom of a long table.
+            m_page->selectKey(r.value.key.hash);
             Q_EMIT status(tr("Created key \"%1\".").arg(r.value.key.name));
             showSecret(r.value.key.name, r.value.secret);
         });
@@ -124,7 +137,7 @@ void KeyActions::createKey()
 void KeyActions::editKey()
 {
     const QList<ApiKey> keys = selectedKeys();
-    if (keys.size() != 1 || m_readOnly)
+    if (keys.size() != 1 || m_readOnly || m_controller->isChanging(keys.first().hash))
         return;
     const ApiKey key = keys.first();
     auto *dialog = new KeyDialog(KeyDialog::Mode::Edit, [this](const QString &n) { return m_controller->hasKeyNamed(n); },
@@ -149,7 +162,7 @@ void KeyActions::setDisabled(bool disabled)
 {
     QList<ApiKey> targets;
     for (const ApiKey &k : selectedKeys()) {
-        if (k.disabled != disabled)
+        if (k.disabled != disabled && !m_controller->isChanging(k.hash))
             targets << k;
     }
     for (const ApiKey &k : targets) {
@@ -170,7 +183,7 @@ void KeyActions::setDisabled(bool disabled)
 void KeyActions::rotateKey()
 {
     const QList<ApiKey> keys = selectedKeys();
-    if (keys.size() != 1 || m_readOnly)
+    if (keys.size() != 1 || m_readOnly || m_controller->isChanging(keys.first().hash))
         return;
     const ApiKey old = keys.first();
     // The confirmation asks what becomes of the old key: by default the team's grace periods

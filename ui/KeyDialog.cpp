@@ -16,7 +16,7 @@
 namespace orteam {
 
 KeyDialog::KeyDialog(Mode mode, std::function<bool(const QString &)> nameTaken, const QDateTime &now, QWidget *parent)
-    : QDialog(parent), m_mode(mode), m_nameTaken(std::move(nameTaken)), m_now(now)
+    : GuardedDialog(parent), m_mode(mode), m_nameTaken(std::move(nameTaken)), m_now(now)
 {
     setObjectName(mode == Mode::Create ? QStringLiteral("createKeyDialog") : QStringLiteral("editKeyDialog"));
     setWindowTitle(mode == Mode::Create ? tr("New key") : tr("Edit key"));
@@ -104,6 +104,7 @@ KeyDialog::KeyDialog(Mode mode, std::function<bool(const QString &)> nameTaken, 
     });
     connect(m_limit, &QDoubleSpinBox::valueChanged, this, &KeyDialog::revalidate);
     revalidate();
+    markClean();
 }
 
 void KeyDialog::setKey(const ApiKey &key)
@@ -116,6 +117,7 @@ void KeyDialog::setKey(const ApiKey &key)
     m_reset->setCurrentIndex(m_reset->findData(int(key.limitReset)));
     m_byok->setChecked(key.includeByokInLimit);
     revalidate();
+    markClean(); // the key as it is: only what is changed from here is an edit
 }
 
 std::optional<double> KeyDialog::limitValue() const

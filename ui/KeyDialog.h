@@ -4,7 +4,7 @@
 #include "KeyRequests.h"
 
 #include <QDateTime>
-#include <QDialog>
+#include "GuardedDialog.h"
 
 #include <functional>
 
@@ -21,7 +21,7 @@ namespace orteam {
 
 // Create a key, or edit one (rename, limit, reset, BYOK). The dialog stays open while OpenRouter
 // answers; on an error it shows the message and keeps what was typed.
-class KeyDialog final : public QDialog
+class KeyDialog final : public GuardedDialog
 {
     Q_OBJECT
 

@@ -5,6 +5,8 @@
 #include "KeyTableModel.h"
 #include "Money.h"
 #include "RemainingBarDelegate.h"
+#include "SearchField.h"
+#include "ViewMemory.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -36,10 +38,9 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     setObjectName(QStringLiteral("keysPage"));
     m_proxy->setSourceModel(controller->model());
 
-    m_search = new QLineEdit(this);
+    m_search = new SearchField(this);
     m_search->setObjectName(QStringLiteral("keySearchLineEdit"));
-    m_search->setPlaceholderText(tr("Search name, key or hash…"));
-    m_search->setClearButtonEnabled(true);
+    m_search->setPlaceholderText(tr("Search name, key, hash or member… (Ctrl+F)"));
 
     m_statusFilter = new QComboBox(this);
     m_statusFilter->setObjectName(QStringLiteral("keyStatusFilterComboBox"));
@@ -59,6 +60,9 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
 
     m_totals = new QLabel(this);
     m_totals->setObjectName(QStringLiteral("keysTotalsLabel"));
+    m_empty = new QLabel(this);
+    m_empty->setObjectName(QStringLiteral("keysEmptyLabel"));
+    m_search->showEmptyState(m_empty, m_proxy, controller->model());
 
     auto *filters = new QHBoxLayout;
     filters->addWidget(m_search, 1);
@@ -66,6 +70,7 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(filters);
+    layout->addWidget(m_empty);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_totals);
 
@@ -87,10 +92,13 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, scheduleTotals);
     updateTotals();
 
-    // Fit the columns to the first real data once; after that the widths are the user's.
+    // Fit the columns to the first real data once; after that the widths are the user's (and
+    // when they were restored from the last session, they are the user's already).
     auto fit = std::make_shared<QMetaObject::Connection>();
     *fit = connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this, fit] {
         QObject::disconnect(*fit);
+        if (ViewMemory::hasRestoredWidths(m_table))
+            return;
         m_table->resizeColumnsToContents();
         m_table->setColumnWidth(KeyTableModel::RemainingColumn,
                                 std::max(m_table->columnWidth(KeyTableModel::RemainingColumn), 120));
@@ -114,9 +122,30 @@ void KeysPage::updateTotals()
         else
             ++unlimited;
     }
-    m_totals->setText(tr("%n key(s) shown · spent %1 this month, %2 in total · limits %3%4", nullptr, m_proxy->rowCount())
-                          .arg(formatUsd(month), formatUsd(spend), formatUsd(limits),
+    // "3 of 120 keys" while a search or filter hides some: the sums are of the 3.
+    const int shown = m_proxy->rowCount(), total = model->rowCount();
+    const QString count = shown == total ? tr("%n key(s) shown", nullptr, shown)
+                                         : tr("%1 of %n key(s) shown", nullptr, total).arg(shown);
+    m_totals->setText(tr("%1 · spent %2 this month, %3 in total · limits %4%5")
+                          .arg(count, formatUsd(month), formatUsd(spend), formatUsd(limits),
                                unlimited ? tr(" + %n without a limit", nullptr, unlimited) : QString()));
+}
+
+void KeysPage::selectKey(const QString &hash)
+{
+    const int sourceRow = m_controller->model()->rowOfHash(hash);
+    if (sourceRow < 0)
+        return;
+    const QModelIndex source = m_controller->model()->index(sourceRow, KeyTableModel::NameColumn);
+    if (!m_proxy->mapFromSource(source).isValid()) {
+        m_search->clear();
+        m_statusFilter->setCurrentIndex(0);
+    }
+    const QModelIndex shown = m_proxy->mapFromSource(source);
+    if (!shown.isValid())
+        return;
+    m_table->selectionModel()->setCurrentIndex(shown, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(shown);
 }
 
 void KeysPage::setSearchText(const QString &text)

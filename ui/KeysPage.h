@@ -12,6 +12,7 @@ namespace orteam {
 
 class KeyFilterProxyModel;
 class KeyListController;
+class SearchField;
 
 // How the dashboard's key tables look and select: whole rows, several at once (for bulk
 // actions), alternating colours from the palette, one line per key.
@@ -28,13 +29,17 @@ public:
     QTableView *table() const { return m_table; }
     KeyFilterProxyModel *proxy() const { return m_proxy; }
     void setSearchText(const QString &text);
+    SearchField *searchField() const { return m_search; }
+    // Selects the key's row and scrolls it into view; a search or filter hiding it is cleared.
+    void selectKey(const QString &hash);
 
 private:
     void updateTotals();
 
     KeyListController *m_controller;
     KeyFilterProxyModel *m_proxy;
-    QLineEdit *m_search;
+    SearchField *m_search;
+    QLabel *m_empty;
     QComboBox *m_statusFilter;
     QTableView *m_table;
     QLabel *m_totals;

@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AboutDialog.h"
+#include "AppSettings.h"
 #include "AuditLog.h"
 #include "AuditPage.h"
 #include "ApiError.h"
@@ -18,9 +19,11 @@
 #include "SpendController.h"
 #include "ActivitySync.h"
 #include "ReportsPage.h"
+#include "SearchField.h"
 #include "TeamController.h"
 #include "SpendPage.h"
 #include "TeamPage.h"
+#include "ViewMemory.h"
 #include "WelcomePage.h"
 
 #include <QAction>
@@ -167,6 +170,7 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     }
     connect(m_keys, &KeyListController::auditFailed, this, &MainWindow::showProblem);
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(m_navigation, &QListWidget::currentRowChanged, this, &MainWindow::updatePageToolBars);
     m_navigation->setCurrentRow(0);
 
     m_actions = new KeyActions(m_keys, m_keysPage, m_errorBanner, this);
@@ -197,6 +201,31 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     keysMenu->addAction(refresh);
     keysMenu->addSeparator();
     keysMenu->addActions(m_actions->all());
+    // Go: one shortcut per page (Ctrl+1 … in the order of the navigation), said in the menu and
+    // in each page's tooltip; Find focuses the current page's search.
+    QMenu *goMenu = menuBar()->addMenu(tr("&Go"));
+    goMenu->setObjectName(QStringLiteral("goMenu"));
+    for (int i = 0; i < m_pageNames.size(); ++i) {
+        QListWidgetItem *item = m_navigation->item(i);
+        auto *go = new QAction(item->text(), this);
+        go->setObjectName(QStringLiteral("goTo_") + m_pageNames.at(i));
+        if (i < 9) {
+            go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+            item->setToolTip(tr("%1 (%2)").arg(item->text(), go->shortcut().toString(QKeySequence::NativeText)));
+        }
+        const QString name = m_pageNames.at(i);
+        connect(go, &QAction::triggered, this, [this, name] {
+            const QListWidgetItem *target = m_navigation->item(int(m_pageNames.indexOf(name)));
+            if (target && !target->isHidden()) // a page the read-only view leaves out stays out
+                showPage(name);
+        });
+        goMenu->addAction(go);
+        addAction(go); // works with the menu bar hidden too
+    }
+    goMenu->addSeparator();
+    auto *find = goMenu->addAction(tr("&Find"), this, &MainWindow::focusSearch);
+    find->setObjectName(QStringLiteral("findAction"));
+    find->setShortcut(QKeySequence::Find);
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->setObjectName(QStringLiteral("helpMenu"));
     QAction *about = helpMenu->addAction(tr("&About orteam"), this, [this] {
@@ -212,8 +241,17 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     toolBar->setMovable(false);
     toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolBar->addAction(refresh);
-    toolBar->addSeparator();
-    toolBar->addActions(m_actions->all());
+    // The key actions act on the Keys page's selection: their toolbar shows with that page only
+    // (the Keys menu keeps them, with their shortcuts, everywhere).
+    m_keysToolBar = addToolBar(tr("Keys"));
+    m_keysToolBar->setObjectName(QStringLiteral("keysToolBar"));
+    m_keysToolBar->setMovable(false);
+    m_keysToolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_keysToolBar->addActions(m_actions->all());
+    toolBar = addToolBar(tr("Settings"));
+    toolBar->setObjectName(QStringLiteral("settingsToolBar"));
+    toolBar->setMovable(false);
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     auto *spacer = new QWidget(toolBar);
     spacer->setObjectName(QStringLiteral("toolBarSpacer"));
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -228,6 +266,12 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
         menu.addActions(m_actions->all());
         menu.exec(table->viewport()->mapToGlobal(pos));
     });
+
+    // Tab moves on from a table to the next control, as everywhere else, instead of from cell to
+    // cell (arrow keys move within the table).
+    for (QAbstractItemView *view : findChildren<QAbstractItemView *>())
+        view->setTabKeyNavigation(false);
+    updatePageToolBars();
 
     statusBar()->setObjectName(QStringLiteral("mainStatusBar"));
     m_connectionLabel = new QLabel(statusBar());
@@ -281,6 +325,46 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
             m_spend->refresh();
         m_refreshLabel->setText(tr("Read %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
     });
+}
+
+MainWindow::~MainWindow()
+{
+    if (!m_viewSettings)
+        return;
+    ViewMemory::save(this, *m_viewSettings, m_viewDatabase);
+    m_viewSettings->setViewValue(m_viewDatabase, QStringLiteral("page"), currentPage());
+    m_viewSettings->sync();
+}
+
+void MainWindow::rememberView(AppSettings *settings, const QString &database)
+{
+    m_viewSettings = settings;
+    m_viewDatabase = database;
+    ViewMemory::restore(this, *settings, database);
+    const QString page = settings->viewValue(database, QStringLiteral("page")).toString();
+    const QListWidgetItem *item = m_navigation->item(int(m_pageNames.indexOf(page)));
+    if (item && !item->isHidden())
+        showPage(page);
+}
+
+void MainWindow::focusSearch()
+{
+    QWidget *page = m_pages->currentWidget();
+    if (auto *search = page ? page->findChild<SearchField *>() : nullptr) {
+        search->setFocus(Qt::ShortcutFocusReason);
+        search->selectAll();
+    }
+}
+
+void MainWindow::updatePageToolBars()
+{
+    if (m_keysToolBar)
+        m_keysToolBar->setVisible(m_pages->currentWidget() == m_keysPage);
+}
+
+QString MainWindow::currentPage() const
+{
+    return m_pageNames.value(m_navigation->currentRow());
 }
 
 bool MainWindow::isShowingWelcome() const

@@ -8,9 +8,11 @@ class QListWidget;
 class QProgressBar;
 class QStackedWidget;
 class QSystemTrayIcon;
+class QToolBar;
 
 namespace orteam {
 
+class AppSettings;
 class AuditLogController;
 class ConnectionManager;
 class ErrorBanner;
@@ -42,6 +44,12 @@ public:
     MainWindow(KeyListController *keys, ConnectionManager *connection, AuditLogController *audit = nullptr,
                TeamController *team = nullptr, SpendController *spend = nullptr, HygieneController *hygiene = nullptr,
                QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Restores the view as it was last left with this team database (`database`: its location as
+    // shown), and keeps it there again when the window goes. `settings` outlives the window.
+    void rememberView(AppSettings *settings, const QString &database);
+    QString currentPage() const;
 
     // Page names for --page: "keys", …
     QStringList pageNames() const;
@@ -80,6 +88,8 @@ private:
     void updateGatewayStatus();
     void setPageHidden(const QString &name, bool hidden);
     void updateNotifyBanner();
+    void focusSearch();
+    void updatePageToolBars();
 
     KeyListController *m_keys;
     ConnectionManager *m_connection;
@@ -113,9 +123,12 @@ private:
     QProgressBar *m_busy;
     QProgressBar *m_syncProgress = nullptr;
     QMenu *m_keysMenu = nullptr;
+    QToolBar *m_keysToolBar = nullptr;
     QAction *m_syncAction = nullptr;
     QStringList m_pageNames;
     bool m_loadedOnce = false;
+    AppSettings *m_viewSettings = nullptr;
+    QString m_viewDatabase;
 };
 
 } // namespace orteam

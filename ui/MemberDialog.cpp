@@ -2,11 +2,14 @@
 
 #include "KeyRequests.h"
 #include "Money.h"
+#include "SearchField.h"
+#include "SearchText.h"
 #include "Team.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -17,7 +20,7 @@ namespace orteam {
 
 MemberDialog::MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, const QHash<QString, QString> &keyOwners,
                            const std::optional<Member> &existing, QWidget *parent)
-    : QDialog(parent), m_isNew(!existing), m_base(existing.value_or(Member{}))
+    : GuardedDialog(parent), m_isNew(!existing), m_base(existing.value_or(Member{}))
 {
     setObjectName(QStringLiteral("memberDialog"));
     setWindowTitle(m_isNew ? tr("Add member") : tr("Edit %1").arg(m_base.name));
@@ -41,6 +44,14 @@ MemberDialog::MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, 
     m_limit->setObjectName(QStringLiteral("memberLimitEdit"));
     m_limit->setPlaceholderText(tr("empty: the tier's limit"));
 
+    // An account can hold thousands of keys: the picker filters as you type (ticked keys stay in
+    // view) and says how many are ticked.
+    m_keyFilter = new SearchField(this);
+    m_keyFilter->setObjectName(QStringLiteral("memberKeysFilterEdit"));
+    m_keyFilter->setPlaceholderText(tr("Filter keys…"));
+    ignoreForChanges(m_keyFilter); // narrowing the list is not an edit of the member
+    m_keyCount = new QLabel(this);
+    m_keyCount->setObjectName(QStringLiteral("memberKeysCountLabel"));
     m_keys = new QListWidget(this);
     m_keys->setObjectName(QStringLiteral("memberKeysList"));
     m_keys->setMinimumHeight(140);
@@ -53,7 +64,11 @@ MemberDialog::MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, 
         item->setData(Qt::UserRole, k.hash);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(m_base.keyHashes.contains(k.hash) ? Qt::Checked : Qt::Unchecked);
+        item->setData(Qt::UserRole + 1, foldForSearch(text)); // folded once, not per keystroke
     }
+    connect(m_keyFilter, &QLineEdit::textChanged, this, &MemberDialog::filterKeys);
+    connect(m_keys, &QListWidget::itemChanged, this, &MemberDialog::updateKeyCount);
+    updateKeyCount();
 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("memberErrorLabel"));
@@ -73,12 +88,37 @@ MemberDialog::MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, 
     form->addRow(tr("Email"), m_email);
     form->addRow(tr("Tier"), m_tier);
     form->addRow(tr("Own daily limit"), m_limit);
-    form->addRow(tr("Keys"), m_keys);
+    auto *keysBox = new QVBoxLayout;
+    auto *keysHead = new QHBoxLayout;
+    keysHead->addWidget(m_keyFilter, 1);
+    keysHead->addWidget(m_keyCount);
+    keysBox->addLayout(keysHead);
+    keysBox->addWidget(m_keys);
+    form->addRow(tr("Keys"), keysBox);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
     resize(520, sizeHint().height());
+    markClean();
+}
+
+void MemberDialog::filterKeys()
+{
+    const QString folded = foldForSearch(m_keyFilter->text().trimmed());
+    for (int i = 0; i < m_keys->count(); ++i) {
+        QListWidgetItem *item = m_keys->item(i);
+        const bool match = folded.isEmpty() || item->data(Qt::UserRole + 1).toString().contains(folded);
+        item->setHidden(!match && item->checkState() != Qt::Checked);
+    }
+}
+
+void MemberDialog::updateKeyCount()
+{
+    int ticked = 0;
+    for (int i = 0; i < m_keys->count(); ++i)
+        ticked += m_keys->item(i)->checkState() == Qt::Checked ? 1 : 0;
+    m_keyCount->setText(tr("%1 of %n key(s) selected", nullptr, m_keys->count()).arg(ticked));
 }
 
 void MemberDialog::showError(const QString &message)

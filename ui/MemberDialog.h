@@ -3,7 +3,7 @@
 #include "ApiKey.h"
 #include "Team.h"
 
-#include <QDialog>
+#include "GuardedDialog.h"
 #include <QHash>
 
 class QComboBox;
@@ -14,10 +14,12 @@ class QPushButton;
 
 namespace orteam {
 
+class SearchField;
+
 // Adds or edits one member: name (fixed once saved), email, tier, an own daily limit (empty:
 // the tier's), and which of the account's keys are theirs. A key linked to someone else says so;
 // ticking it moves it.
-class MemberDialog final : public QDialog
+class MemberDialog final : public GuardedDialog
 {
     Q_OBJECT
 
@@ -33,6 +35,8 @@ Q_SIGNALS:
 
 private:
     void submit();
+    void filterKeys();
+    void updateKeyCount();
 
     bool m_isNew;
     Member m_base;
@@ -41,6 +45,8 @@ private:
     QComboBox *m_tier;
     QLineEdit *m_limit;
     QListWidget *m_keys;
+    SearchField *m_keyFilter;
+    QLabel *m_keyCount;
     QLabel *m_error;
     QPushButton *m_save;
     std::optional<double> m_parsedLimit;

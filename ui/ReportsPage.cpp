@@ -5,6 +5,7 @@
 #include "ReportExport.h"
 #include "ReportTableModel.h"
 #include "SpendController.h"
+#include "ViewMemory.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -55,6 +56,7 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
 
     m_period = new QComboBox(this);
     m_period->setObjectName(u"reportPeriodCombo"_s);
+    ViewMemory::remember(m_period);
     m_period->addItem(tr("Weekly: the last 7 days"), int(ReportPeriod::Weekly));
     m_period->addItem(tr("Monthly: the last 30 days"), int(ReportPeriod::Monthly));
     m_summary = new QLabel(this);

@@ -6,6 +6,7 @@
 #include <QClipboard>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -14,7 +15,7 @@
 namespace orteam {
 
 SecretDialog::SecretDialog(const QString &keyName, const QString &secret, QWidget *parent, Kind kind)
-    : QDialog(parent), m_clipboard(new ClipboardGuard(QApplication::clipboard(), this))
+    : GuardedDialog(parent), m_clipboard(new ClipboardGuard(QApplication::clipboard(), this))
 {
     setObjectName(QStringLiteral("secretDialog"));
     const bool token = kind == Kind::GatewayToken;
@@ -37,15 +38,16 @@ SecretDialog::SecretDialog(const QString &keyName, const QString &secret, QWidge
     m_secret->setFont(QFont(QStringLiteral("monospace")));
     m_secret->setMinimumWidth(560);
     m_secret->selectAll();
+    // Every copy goes through the guard (cleared after 30 s, and counted as copied): Ctrl+C is
+    // routed to it, and the context menu, whose Copy would bypass it, is off.
+    m_secret->setContextMenuPolicy(Qt::NoContextMenu);
+    m_secret->installEventFilter(this);
 
     m_copy = new QPushButton(tr("Copy"), this);
     m_copy->setObjectName(QStringLiteral("copySecretButton"));
     m_copied = new QLabel(this);
     m_copied->setObjectName(QStringLiteral("secretCopiedLabel"));
-    connect(m_copy, &QPushButton::clicked, this, [this] {
-        m_clipboard->copy(m_secret->text());
-        m_copied->setText(tr("Copied. The clipboard is cleared in 30 seconds."));
-    });
+    connect(m_copy, &QPushButton::clicked, this, &SecretDialog::copy);
     connect(m_clipboard, &ClipboardGuard::cleared, this, [this] { m_copied->setText(tr("Clipboard cleared.")); });
 
     auto *buttons = new QDialogButtonBox(this);
@@ -62,6 +64,34 @@ SecretDialog::SecretDialog(const QString &keyName, const QString &secret, QWidge
     layout->addLayout(row);
     layout->addWidget(m_copied);
     layout->addWidget(buttons);
+}
+
+void SecretDialog::copy()
+{
+    m_clipboard->copy(m_secret->text());
+    m_wasCopied = true;
+    m_copied->setText(tr("Copied. The clipboard is cleared in 30 seconds."));
+}
+
+bool SecretDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_secret && (event->type() == QEvent::KeyPress || event->type() == QEvent::ShortcutOverride)) {
+        if (static_cast<QKeyEvent *>(event)->matches(QKeySequence::Copy)) {
+            if (event->type() == QEvent::KeyPress)
+                copy();
+            event->accept();
+            return event->type() == QEvent::KeyPress;
+        }
+    }
+    return GuardedDialog::eventFilter(watched, event);
+}
+
+QString SecretDialog::closeQuestion() const
+{
+    if (m_wasCopied)
+        return {};
+    return tr("The secret has not been copied. Once this window is closed it can never be shown again: OpenRouter does "
+              "not show it twice. Close it anyway?");
 }
 
 SecretDialog::~SecretDialog()

@@ -14,7 +14,7 @@
 
 namespace orteam {
 
-SettingsDialog::SettingsDialog(ConnectionManager *connection, QWidget *parent) : QDialog(parent), m_connection(connection)
+SettingsDialog::SettingsDialog(ConnectionManager *connection, QWidget *parent) : GuardedDialog(parent), m_connection(connection)
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
@@ -107,6 +107,7 @@ SettingsDialog::SettingsDialog(ConnectionManager *connection, QWidget *parent) :
     layout->addLayout(form);
     layout->addWidget(buttons);
     setMinimumWidth(560);
+    markClean();
 }
 
 bool SettingsDialog::readUrl(QUrl *url)
@@ -160,6 +161,7 @@ void SettingsDialog::save()
     m_key->clear(); // the field must not hold the key longer than needed
     m_connection->save(request, this, [this](const QString &warning) {
         m_save->setEnabled(true);
+        markClean(); // saved, even when something about it is worth a warning
         if (!warning.isEmpty()) {
             m_result->setStyleSheet(QStringLiteral("color:#b01e1e;"));
             m_result->setText(warning);

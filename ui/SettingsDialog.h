@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QDialog>
+#include "GuardedDialog.h"
 
 class QLabel;
 class QLineEdit;
@@ -13,7 +13,7 @@ class ConnectionManager;
 
 // Server URL, management key (masked; saved to the OS keychain; the environment wins when set),
 // refresh interval, the team database (for the next start), and a "Test connection" that says whether the key is a management key.
-class SettingsDialog final : public QDialog
+class SettingsDialog final : public GuardedDialog
 {
     Q_OBJECT
 

@@ -3,6 +3,7 @@
 #include "Charts.h"
 #include "Money.h"
 #include "SpendController.h"
+#include "ViewMemory.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -45,6 +46,8 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     m_period->setCurrentIndex(1);
     m_range = new QComboBox(this);
     m_range->setObjectName(QStringLiteral("spendRangeCombo"));
+    ViewMemory::remember(m_period);
+    ViewMemory::remember(m_range);
     for (int days : {7, 30, 90, 365})
         m_range->addItem(tr("Last %1 days").arg(days), days);
     m_range->setCurrentIndex(2);

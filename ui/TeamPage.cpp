@@ -7,7 +7,10 @@
 #include "MessageBox.h"
 #include "Money.h"
 #include "RosterImportDialog.h"
+#include "SearchField.h"
+#include "SearchFilterProxyModel.h"
 #include "SecretDialog.h"
+#include "TableKeys.h"
 #include "TeamController.h"
 #include "TierEditorDialog.h"
 
@@ -36,10 +39,9 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
         b->setObjectName(QLatin1StringView(name));
         return b;
     };
-    m_search = new QLineEdit(this);
+    m_search = new SearchField(this);
     m_search->setObjectName(QStringLiteral("memberSearchEdit"));
-    m_search->setPlaceholderText(tr("Search members…"));
-    m_search->setClearButtonEnabled(true);
+    m_search->setPlaceholderText(tr("Search members… (Ctrl+F)"));
     m_add = button(tr("Add member…"), "addMemberButton");
     m_edit = button(tr("Edit…"), "editMemberButton");
     m_bulkTier = new QComboBox(this);
@@ -63,12 +65,10 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     m_autoEnforce->setObjectName(QStringLiteral("autoEnforceCheck"));
     m_autoEnforce->setChecked(m_team->autoEnforce());
 
-    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy = new SearchFilterProxyModel(this);
     m_proxy->setObjectName(QStringLiteral("memberProxyModel"));
     m_proxy->setSourceModel(m_team->model());
     m_proxy->setSortRole(MemberTableModel::SortRole);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setFilterKeyColumn(-1);
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("membersTable"));
     m_table->setModel(m_proxy);
@@ -82,6 +82,9 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("teamSummaryLabel"));
+    m_empty = new QLabel(this);
+    m_empty->setObjectName(QStringLiteral("membersEmptyLabel"));
+    m_search->showEmptyState(m_empty, m_proxy, m_team->model());
 
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_search, 1);
@@ -103,6 +106,7 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     layout->addLayout(governance);
     layout->addWidget(m_autoEnforce);
     layout->addWidget(m_overBudget);
+    layout->addWidget(m_empty);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_summary);
 
@@ -112,10 +116,19 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
                                             tr("CSV files (*.csv);;All files (*)"));
     };
 
-    connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &SearchFilterProxyModel::setSearchText);
+    // The summary says "N of M" while the search hides some.
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_proxy, signal, this, &TeamPage::updateSummary);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &TeamPage::updateSummary);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &TeamPage::updateSummary);
     connect(m_add, &QPushButton::clicked, this, &TeamPage::addMember);
     connect(m_edit, &QPushButton::clicked, this, &TeamPage::editMember);
     connect(m_table, &QAbstractItemView::doubleClicked, this, [this] {
+        if (!m_readOnly)
+            editMember();
+    });
+    onEnterKey(m_table, [this] {
         if (!m_readOnly)
             editMember();
     });
@@ -230,9 +243,12 @@ void TeamPage::updateSummary()
         today += r.today;
         week += r.week;
     }
-    m_summary->setText(tr("%n member(s), %1 active · %2 today · %3 in the last 7 days (UTC)", nullptr, int(m_team->model()->rows().size()))
-                           .arg(active)
-                           .arg(formatUsd(today), formatUsd(week)));
+    const int total = int(m_team->model()->rows().size()), shown = m_proxy->rowCount();
+    const QString shownText = shown == total ? QString() : tr("%1 shown of ").arg(shown);
+    m_summary->setText(shownText
+                       + tr("%n member(s), %1 active · %2 today · %3 in the last 7 days (UTC)", nullptr, total)
+                             .arg(active)
+                             .arg(formatUsd(today), formatUsd(week)));
 }
 
 void TeamPage::updateOverBudget()

@@ -9,10 +9,12 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QSortFilterProxyModel;
 class QTableView;
 
 namespace orteam {
+
+class SearchField;
+class SearchFilterProxyModel;
 
 class ErrorBanner;
 class KeyListController;
@@ -61,8 +63,9 @@ private:
     TeamController *m_team;
     KeyListController *m_keys;
     ErrorBanner *m_banner;
-    QSortFilterProxyModel *m_proxy;
-    QLineEdit *m_search;
+    SearchFilterProxyModel *m_proxy;
+    SearchField *m_search;
+    QLabel *m_empty;
     QPushButton *m_add;
     QPushButton *m_edit;
     QComboBox *m_bulkTier;

@@ -32,13 +32,14 @@ QString perMillion(const std::optional<double> &perToken)
 }
 } // namespace
 
-TierEditorDialog::TierEditorDialog(TeamController *team, QWidget *parent) : QDialog(parent), m_team(team)
+TierEditorDialog::TierEditorDialog(TeamController *team, QWidget *parent) : GuardedDialog(parent), m_team(team)
 {
     setObjectName(QStringLiteral("tierEditorDialog"));
     setWindowTitle(tr("Tiers"));
 
     m_tiers = new QListWidget(this);
     m_tiers->setObjectName(QStringLiteral("tierList"));
+    ignoreForChanges(m_tiers); // which tier is picked is not an edit of it
     m_add = new QPushButton(tr("New tier"), this);
     m_add->setObjectName(QStringLiteral("addTierButton"));
     m_delete = new QPushButton(tr("Delete"), this);
@@ -64,6 +65,7 @@ TierEditorDialog::TierEditorDialog(TeamController *team, QWidget *parent) : QDia
     m_filter->setObjectName(QStringLiteral("modelFilterEdit"));
     m_filter->setPlaceholderText(tr("Filter models…"));
     m_filter->setClearButtonEnabled(true);
+    ignoreForChanges(m_filter); // narrowing the list is not an edit of the tier
     m_table = new QTableWidget(0, ModelColumnCount, this);
     m_table->setObjectName(QStringLiteral("modelTable"));
     m_table->setHorizontalHeaderLabels({tr("Model"), tr("Prompt / M tokens"), tr("Completion / M tokens")});
@@ -106,7 +108,7 @@ TierEditorDialog::TierEditorDialog(TeamController *team, QWidget *parent) : QDia
     connect(m_save, &QPushButton::clicked, this, &TierEditorDialog::save);
     connect(m_add, &QPushButton::clicked, this, &TierEditorDialog::addTier);
     connect(m_delete, &QPushButton::clicked, this, &TierEditorDialog::deleteTier);
-    connect(m_tiers, &QListWidget::currentRowChanged, this, &TierEditorDialog::loadTier);
+    connect(m_tiers, &QListWidget::currentRowChanged, this, &TierEditorDialog::tierPicked);
     connect(m_filter, &QLineEdit::textChanged, this, &TierEditorDialog::applyFilter);
     connect(m_unrestricted, &QCheckBox::toggled, this, [this](bool on) {
         m_table->setEnabled(!on);
@@ -127,6 +129,7 @@ TierEditorDialog::TierEditorDialog(TeamController *team, QWidget *parent) : QDia
         m_tiers->addItem(t.name);
     showMessage(tr("Loading models from OpenRouter…"), false);
     m_team->catalogue()->fetch(this, [this](const QList<ModelInfo> &models, const ApiError &error) {
+        const bool edited = hasUnsavedChanges();
         if (error.kind != ApiError::Kind::None)
             showMessage(tr("Could not load the model list (%1). The current allowlists are shown; prices are missing.")
                             .arg(error.message()),
@@ -135,8 +138,25 @@ TierEditorDialog::TierEditorDialog(TeamController *team, QWidget *parent) : QDia
             showMessage({}, false);
         fillModels(models);
         loadTier(m_tiers->currentRow());
+        if (m_shownRow < 0 && !edited)
+            markClean(); // a new tier's blank form, now with the catalogue's models in it
     });
+    markClean(); // the empty form: loading the first tier into it loses nothing
     m_tiers->setCurrentRow(0);
+}
+
+void TierEditorDialog::tierPicked(int row)
+{
+    if (row == m_shownRow)
+        return;
+    // Picking another tier replaces the form: unsaved edits of this one are asked about first,
+    // and kept (with this tier still picked) unless they are discarded.
+    if (!confirmDiscard()) {
+        QSignalBlocker block(m_tiers);
+        m_tiers->setCurrentRow(m_shownRow);
+        return;
+    }
+    loadTier(row);
 }
 
 void TierEditorDialog::showMessage(const QString &text, bool error)
@@ -238,6 +258,8 @@ void TierEditorDialog::loadTier(int row)
     m_fallback->setCurrentIndex(std::max(0, m_fallback->findData(tier.fallbackModel)));
     applyFilter();
     m_delete->setEnabled(true);
+    m_shownRow = row;
+    markClean();
 }
 
 void TierEditorDialog::updateFallbacks()
@@ -254,7 +276,14 @@ void TierEditorDialog::updateFallbacks()
 
 void TierEditorDialog::addTier()
 {
-    m_tiers->clearSelection();
+    if (!confirmDiscard())
+        return;
+    {
+        // No tier is picked while the new one is made, so picking any (even the last one) loads it.
+        QSignalBlocker blockList(m_tiers);
+        m_tiers->setCurrentRow(-1);
+    }
+    m_shownRow = -1;
     m_current.clear();
     m_name->clear();
     m_name->setReadOnly(false);
@@ -268,6 +297,7 @@ void TierEditorDialog::addTier()
     updateFallbacks();
     m_delete->setEnabled(false);
     showMessage(tr("Name the new tier, pick its models, then Save tier."), false);
+    markClean();
 }
 
 void TierEditorDialog::save()
@@ -290,6 +320,7 @@ void TierEditorDialog::save()
         showMessage(s.errorText(), true);
         return;
     }
+    markClean();
     if (m_current.isEmpty()) {
         m_tiers->addItem(tier.name);
         m_current = tier.name;
@@ -309,6 +340,9 @@ void TierEditorDialog::deleteTier()
         showMessage(s.errorText(), true);
         return;
     }
+    // Gone: nothing of it is left to lose, and whichever tier the list moves to is loaded.
+    markClean();
+    m_shownRow = -1;
     delete m_tiers->takeItem(m_tiers->currentRow());
     showMessage(tr("Deleted the tier."), false);
 }

@@ -3,7 +3,7 @@
 #include "Account.h"
 #include "Team.h"
 
-#include <QDialog>
+#include "GuardedDialog.h"
 
 class QCheckBox;
 class QComboBox;
@@ -20,7 +20,7 @@ class TeamController;
 // Edits the tiers: each tier's default daily budget, its model allowlist picked from OpenRouter's
 // catalogue (with prices per million tokens, filterable) or "every model", and the fallback a
 // disallowed request becomes. Saving one tier writes it at once; nothing is half-saved.
-class TierEditorDialog final : public QDialog
+class TierEditorDialog final : public GuardedDialog
 {
     Q_OBJECT
 
@@ -31,6 +31,7 @@ public:
     QStringList checkedModels() const;
 
 private:
+    void tierPicked(int row);
     void loadTier(int row);
     void fillModels(const QList<ModelInfo> &models);
     void applyFilter();
@@ -43,6 +44,7 @@ private:
     TeamController *m_team;
     QList<ModelInfo> m_models;
     QString m_current; // the tier on the right ("" while a new one is being made)
+    int m_shownRow = -1; // its row in the list (-1 while a new one is being made)
     QListWidget *m_tiers;
     QPushButton *m_add;
     QPushButton *m_delete;

@@ -208,6 +208,11 @@ int GuiApp::run()
             QTextStream(stderr) << "orteam: cannot start the demo" << Qt::endl;
     });
 
+    // The view as it was left with this database; never for a screenshot, which must look the
+    // same on every machine (the README's pictures come from it).
+    if (!parser.isSet(screenshotOption))
+        m_window->rememberView(m_settings.get(), location ? location->display() : m_settings->database());
+
     const QString page = parser.value(pageOption);
     if (!page.isEmpty() && !m_window->showPage(page)) {
         err << "orteam: unknown page \"" << page << "\"; pages: " << m_window->pageNames().join(u", "_s) << Qt::endl;

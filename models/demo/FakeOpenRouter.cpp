@@ -211,6 +211,14 @@ FakeOpenRouter::Fault FakeOpenRouter::errorFault(int status, const QString &mess
     return f;
 }
 
+FakeOpenRouter::Fault FakeOpenRouter::slowFault(int delayMs)
+{
+    Fault f;
+    f.slow = true;
+    f.delayMs = delayMs;
+    return f;
+}
+
 FakeOpenRouter::Reply FakeOpenRouter::error(int status, const QString &message)
 {
     return json(status, QJsonObject{{"error"_L1, QJsonObject{{"code"_L1, status}, {"message"_L1, message}}}});
@@ -287,6 +295,12 @@ bool FakeOpenRouter::handleRequest(const QHttpServerRequest &request, QTcpSocket
         const Fault fault = q.fault;
         if (--q.remaining <= 0)
             m_faults.removeAt(i);
+        if (fault.slow) {
+            Reply late = dispatch(request, path);
+            late.delayMs = std::max(late.delayMs, fault.delayMs);
+            send(request, socket, late);
+            return true;
+        }
         if (fault.applyFirst)
             dispatch(request, path); // the change happens; only its answer is lost
         if (fault.hang)

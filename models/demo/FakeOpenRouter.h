@@ -126,10 +126,12 @@ public:
         int delayMs = 0;
         bool applyFirst = false; // do what was asked, then fail the answer (a lost reply)
         int dripMs = 0;          // send the body one byte every dripMs (a slow drip)
+        bool slow = false;       // do what was asked and answer as usual, only delayMs late (a slow server)
     };
     // `skip` lets that many matching requests through first (e.g. fail only the second page).
     void failNext(const QByteArray &method, const QString &pathPrefix, const Fault &fault, int times = 1, int skip = 0);
     static Fault errorFault(int status, const QString &message);
+    static Fault slowFault(int delayMs);
     void clearFaults() { m_faults.clear(); }
 
 protected:

@@ -53,6 +53,9 @@ QString auditSummary(const ApiKey &k)
     QString limit = k.limit ? formatUsd(*k.limit) : QStringLiteral("none");
     if (k.limit && k.limitReset != LimitReset::None)
         limit += u' ' + limitResetToString(k.limitReset);
+    // BYOK only when counted: otherwise a change of it would read as the same state before and after.
+    if (k.includeByokInLimit)
+        limit += QStringLiteral(" incl. BYOK");
     return (k.disabled ? QStringLiteral("disabled") : QStringLiteral("active")) + QStringLiteral(", limit ") + limit;
 }
 

@@ -32,6 +32,10 @@ int HygieneTableModel::columnCount(const QModelIndex &parent) const
 
 QVariant HygieneTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // Money reads largest first: the first click on its header sorts it descending (QHeaderView
+    // asks this role for a section not yet sorted).
+    if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole)
+        return (section == SpendColumn) ? QVariant(int(Qt::DescendingOrder)) : QVariant();
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {

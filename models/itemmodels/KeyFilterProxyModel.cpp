@@ -1,6 +1,7 @@
 #include "KeyFilterProxyModel.h"
 
 #include "KeyTableModel.h"
+#include "SearchText.h"
 
 #include <algorithm>
 
@@ -19,7 +20,7 @@ void KeyFilterProxyModel::setSearchText(const QString &text)
     if (trimmed == m_search)
         return;
     m_search = trimmed;
-    m_searchLower = trimmed.toLower();
+    m_searchLower = foldForSearch(trimmed);
     m_matcher.setPattern(m_searchLower);
     m_couldBeHash = std::all_of(m_searchLower.cbegin(), m_searchLower.cend(), [](QChar c) {
         return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f');

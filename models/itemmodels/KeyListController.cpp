@@ -71,6 +71,32 @@ bool KeyListController::hasKeyNamed(const QString &name) const
     return false;
 }
 
+bool KeyListController::beginChange(const QStringList &hashes)
+{
+    for (const QString &h : hashes) {
+        if (m_changing.contains(h))
+            return false;
+    }
+    for (const QString &h : hashes)
+        m_changing.insert(h);
+    Q_EMIT changingChanged();
+    return true;
+}
+
+void KeyListController::endChange(const QString &hash)
+{
+    if (m_changing.remove(hash))
+        Q_EMIT changingChanged();
+}
+
+ApiError KeyListController::alreadyChanging()
+{
+    ApiError e;
+    e.kind = ApiError::Kind::Cancelled;
+    e.outcome = tr("Another change to this key is still on its way; nothing was sent.");
+    return e;
+}
+
 void KeyListController::confirmed(const QString &auditError)
 {
     // Without a team database the window already says the audit log is off: no need to repeat it
@@ -106,7 +132,15 @@ void KeyListController::updateKey(const QString &hash, const KeyUpdate &update, 
     else
         before.hash = hash; // not listed: the audit entry has no "before"
     QPointer<QObject> ctx(context);
-    m_service.update(before, update, this, [this, ctx, done](const KeyService::Done<ApiKey> &d) {
+    if (!beginChange({hash})) {
+        QTimer::singleShot(0, this, [ctx, done] {
+            if (ctx)
+                done(ApiResult<ApiKey>::failure(alreadyChanging()));
+        });
+        return;
+    }
+    m_service.update(before, update, this, [this, ctx, done, hash](const KeyService::Done<ApiKey> &d) {
+        endChange(hash);
         if (d.result.ok()) {
             m_model.updateKey(d.result.value);
             confirmed(d.auditError);
@@ -122,7 +156,22 @@ void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
     // One DELETE after another: a bulk revoke of a whole team should not hit the rate limit, and
     // the outcome lists exactly which keys are gone.
     auto outcome = std::make_shared<RevokeOutcome>();
-    auto queue = std::make_shared<QStringList>(hashes);
+    auto queue = std::make_shared<QStringList>();
+    for (const QString &hash : hashes) {
+        // A key with another change on its way is left out, and said to be.
+        if (m_changing.contains(hash)) {
+            const int row = m_model.rowOfHash(hash);
+            ApiKey key = row >= 0 ? *m_model.keyAt(row) : ApiKey{};
+            key.hash = hash;
+            if (key.name.isEmpty())
+                key.name = hash;
+            outcome->failed << std::pair{key, alreadyChanging()};
+        } else {
+            *queue << hash;
+        }
+    }
+    if (!queue->isEmpty())
+        (void)beginChange(*queue);
     auto step = std::make_shared<std::function<void()>>();
     QPointer<QObject> ctx(context);
     const bool hasContext = context != nullptr;
@@ -149,6 +198,7 @@ void KeyListController::revokeKeys(const QStringList &hashes, QObject *context,
             key.name = hash;
         }
         m_service.revoke(key, this, [this, outcome, self, key](const KeyService::Done<bool> &d) {
+            endChange(key.hash);
             // 404 means it is gone already (revoked elsewhere): the row should go too.
             const bool gone = d.result.ok() || (d.result.error.kind == ApiError::Kind::Http && d.result.error.httpStatus == 404);
             if (gone) {
@@ -184,8 +234,18 @@ void KeyListController::rotateKey(const QString &hash, const RotateOptions &opti
     // The service answers this controller, so the table follows OpenRouter even when the window
     // that asked has closed meanwhile.
     QPointer<QObject> ctx(context);
+    if (!beginChange({hash})) {
+        RotateOutcome o;
+        o.error = FlowError::server(alreadyChanging(), tr("cannot rotate the key"));
+        QTimer::singleShot(0, this, [ctx, done, o] {
+            if (ctx)
+                done(o);
+        });
+        return;
+    }
     auto service = std::make_shared<LifecycleService>(m_store, *m_client);
-    service->rotate(*m_model.keyAt(row), effective, m_clock(), this, [this, service, ctx, done](const RotateOutcome &o) {
+    service->rotate(*m_model.keyAt(row), effective, m_clock(), this, [this, service, ctx, done, hash](const RotateOutcome &o) {
+        endChange(hash);
         if (o.created) {
             m_model.updateKey(o.created->key); // the new row; its secret stays with the caller only
             if (m_audited) {

@@ -11,6 +11,7 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -72,6 +73,10 @@ public:
     QDateTime now() const { return m_clock(); }
 
     bool hasKeyNamed(const QString &name) const;
+    // A key with a change on its way to OpenRouter (update, revoke, rotate). Another change to it
+    // is refused until the answer is in: a double-click must not send the PATCH twice, and two
+    // answers racing would leave the table showing whichever came last.
+    bool isChanging(const QString &hash) const { return m_changing.contains(hash); }
     bool isBusy() const { return m_busyCalls > 0; }
 
 public Q_SLOTS:
@@ -88,6 +93,8 @@ Q_SIGNALS:
     void keyChanged();
     // OpenRouter made the change, but its audit entry could not be written.
     void auditFailed(const QString &message);
+    // A key started or finished having a change under way (isChanging()).
+    void changingChanged();
 
 private:
     OpenRouterClient *m_client;
@@ -101,6 +108,11 @@ private:
     KeyService m_service;
     bool m_audited; // a team database is open: an audit entry that is not written is worth saying
     void confirmed(const QString &auditError);
+    // Marks `hashes` as having a change under way, or refuses (false) when one of them already has.
+    bool beginChange(const QStringList &hashes);
+    void endChange(const QString &hash);
+    static ApiError alreadyChanging();
+    QSet<QString> m_changing;
     ApiError m_lastError;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 };

@@ -1,6 +1,7 @@
 #include "KeyTableModel.h"
 
 #include "Money.h"
+#include "SearchText.h"
 
 #include <QColor>
 #include <QLocale>
@@ -39,6 +40,10 @@ int KeyTableModel::rowOfHash(const QString &hash) const
 
 QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // Money reads largest first: the first click on its header sorts it descending (QHeaderView
+    // asks this role for a section not yet sorted).
+    if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole)
+        return (section >= UsageDailyColumn && section <= RemainingColumn) ? QVariant(int(Qt::DescendingOrder)) : QVariant();
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
@@ -303,9 +308,10 @@ double KeyTableModel::totalLimits() const
 
 QString KeyTableModel::searchTextOf(const ApiKey &key) const
 {
+    // Folded once per key here, so a keystroke compares folded text only ("zoe" finds "Zoë").
     const QString owner = m_owners.value(key.hash);
-    return owner.isEmpty() ? QString(key.name + u'\n' + key.label).toLower()
-                           : QString(key.name + u'\n' + key.label + u'\n' + owner).toLower();
+    return foldForSearch(owner.isEmpty() ? QString(key.name + u'\n' + key.label)
+                                         : QString(key.name + u'\n' + key.label + u'\n' + owner));
 }
 
 void KeyTableModel::setOwners(const QHash<QString, QString> &owners)

@@ -78,6 +78,10 @@ QVariant MemberTableModel::data(const QModelIndex &index, int role) const
 
 QVariant MemberTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // Money reads largest first: the first click on its header sorts it descending (QHeaderView
+    // asks this role for a section not yet sorted).
+    if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole)
+        return (section == LimitColumn || section == TodayColumn || section == WeekColumn) ? QVariant(int(Qt::DescendingOrder)) : QVariant();
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const QStringList names{u"Name"_s,  u"Email"_s,     u"Tier"_s, u"Daily limit"_s,

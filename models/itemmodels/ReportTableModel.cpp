@@ -66,6 +66,10 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
 
 QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // Money reads largest first: the first click on its header sorts it descending (QHeaderView
+    // asks this role for a section not yet sorted).
+    if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole)
+        return (section != MemberColumn) ? QVariant(int(Qt::DescendingOrder)) : QVariant();
     const bool weekly = m_report.period == ReportPeriod::Weekly;
     if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
         switch (section) {

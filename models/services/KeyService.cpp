@@ -15,15 +15,44 @@ QString KeyService::audit(const QString &action, const QString &target, const QS
     return s ? QString() : u"the audit log could not be written: "_s + s.errorText();
 }
 
-QString KeyService::actionFor(const ApiKey &, const KeyUpdate &update)
+QString KeyService::audit(const QList<AuditEntry> &entries)
 {
-    if (update.disabled)
-        return *update.disabled ? AuditAction::Disable : AuditAction::Enable;
-    if (update.limit || update.limitReset)
-        return AuditAction::Limit;
-    if (update.name)
-        return AuditAction::Rename;
-    return u"update"_s;
+    if (entries.isEmpty())
+        return {};
+    if (!m_store || !m_store->isOpen())
+        return u"no team database is open, so this change is not in the audit log"_s;
+    // All of one edit's entries or none: a log with the rename but not the limit change of the
+    // same Save would misstate what was done.
+    const Status s = m_store->transaction([&]() -> Status {
+        for (const AuditEntry &e : entries) {
+            if (Status written = m_store->audit().append(e); !written)
+                return written;
+        }
+        return {};
+    });
+    return s ? QString() : u"the audit log could not be written: "_s + s.errorText();
+}
+
+QList<AuditEntry> KeyService::auditEntriesFor(const ApiKey &before, const KeyUpdate &update, const ApiKey &after,
+                                              const QString &why)
+{
+    const bool known = !before.name.isEmpty();
+    const QString reason = why.isEmpty() ? QString() : u", "_s + why;
+    const QString target = after.name.isEmpty() ? before.name : after.name;
+    const QString state = known ? auditSummary(before) : QString();
+    QList<AuditEntry> entries;
+    // The rename first, so the entries after it name the key as it is now.
+    if (update.name && (!known || *update.name != before.name))
+        entries << auditEntry(AuditAction::Rename, target, known ? before.name : QString(), *update.name + reason);
+    const bool limitChanged = (update.limit && (!known || *update.limit != before.limit))
+        || (update.limitReset && (!known || *update.limitReset != before.limitReset))
+        || (update.includeByokInLimit && (!known || *update.includeByokInLimit != before.includeByokInLimit));
+    if (limitChanged)
+        entries << auditEntry(AuditAction::Limit, target, state, auditSummary(after) + reason);
+    if (update.disabled && (!known || *update.disabled != before.disabled))
+        entries << auditEntry(*update.disabled ? AuditAction::Disable : AuditAction::Enable, target, state,
+                              auditSummary(after) + reason);
+    return entries;
 }
 
 void KeyService::create(const NewKeySpec &spec, QObject *context, std::function<void(const Done<json::CreatedKey> &)> done)
@@ -41,12 +70,10 @@ void KeyService::create(const NewKeySpec &spec, QObject *context, std::function<
 void KeyService::update(const ApiKey &before, const KeyUpdate &update, QObject *context,
                         std::function<void(const Done<ApiKey> &)> done, const QString &why)
 {
-    const QString action = actionFor(before, update);
-    m_client.updateKey(before.hash, update, context, [this, done, before, action, why](const ApiResult<ApiKey> &r) {
+    m_client.updateKey(before.hash, update, context, [this, done, before, update, why](const ApiResult<ApiKey> &r) {
         Done<ApiKey> d{r, {}};
         if (r.ok())
-            d.auditError = audit(action, r.value.name, before.name.isEmpty() ? QString() : auditSummary(before),
-                                 auditSummary(r.value) + (why.isEmpty() ? QString() : u", "_s + why));
+            d.auditError = audit(auditEntriesFor(before, update, r.value, why));
         done(d);
     });
 }

@@ -40,11 +40,16 @@ public:
     // `why` (e.g. "offboarding Ana") goes into the audit entry.
     void revoke(const ApiKey &key, QObject *context, std::function<void(const Done<bool> &)> done, const QString &why = {});
 
-    // The audit action an update is: disable, enable, limit, or rename.
-    static QString actionFor(const ApiKey &before, const KeyUpdate &update);
+    // The audit entries an update makes, one per thing that changed: a rename (old name → new
+    // name), a limit (limit, reset or BYOK), a disable or an enable. A field sent with the value it
+    // already had is no change and makes no entry. Without `before` (a key that was not listed,
+    // its name empty) every field sent is an entry, with nothing to say it was before.
+    static QList<AuditEntry> auditEntriesFor(const ApiKey &before, const KeyUpdate &update, const ApiKey &after,
+                                             const QString &why = {});
 
 private:
     QString audit(const QString &action, const QString &target, const QString &before, const QString &after);
+    QString audit(const QList<AuditEntry> &entries);
     Store *m_store;
     OpenRouterClient &m_client;
 };

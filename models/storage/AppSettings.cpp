@@ -1,5 +1,7 @@
 #include "AppSettings.h"
 
+#include <QCryptographicHash>
+
 namespace orteam {
 
 AppSettings::AppSettings() : m_settings(std::make_unique<QSettings>()) {}
@@ -43,6 +45,26 @@ void AppSettings::setDatabase(const QString &location)
         m_settings->remove(QStringLiteral("storage/database"));
     else
         m_settings->setValue(QStringLiteral("storage/database"), location);
+}
+
+QString AppSettings::viewGroup(const QString &database)
+{
+    // A location holds '/' and ':' (QSettings' separators): its hash names the group instead.
+    return QStringLiteral("view-")
+        + QString::fromLatin1(QCryptographicHash::hash(database.toUtf8(), QCryptographicHash::Sha256).toHex().left(16))
+        + QLatin1Char('/');
+}
+
+QVariant AppSettings::viewValue(const QString &database, const QString &key) const
+{
+    return m_settings->value(viewGroup(database) + key);
+}
+
+void AppSettings::setViewValue(const QString &database, const QString &key, const QVariant &value)
+{
+    // The location itself beside its hash, so a person reading the file knows whose view it is.
+    m_settings->setValue(viewGroup(database) + QStringLiteral("database"), database);
+    m_settings->setValue(viewGroup(database) + key, value);
 }
 
 QString AppSettings::fileName() const

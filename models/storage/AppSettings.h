@@ -23,12 +23,18 @@ public:
     // default file. A password never goes here: libpq reads it from ~/.pgpass or PGPASSWORD.
     QString database() const;
     void setDatabase(const QString &location);
+    // How the window was left (geometry, splitters, columns, sort, page, ranges), kept apart for
+    // each team database: a shared team database and a private one have different tables in
+    // view. `database` is the location as DbLocation::display() gives it.
+    QVariant viewValue(const QString &database, const QString &key) const;
+    void setViewValue(const QString &database, const QString &key, const QVariant &value);
     QString fileName() const;
     void sync();
 
     static constexpr int DefaultRefreshSeconds = 60;
 
 private:
+    static QString viewGroup(const QString &database);
     std::unique_ptr<QSettings> m_settings;
 };
 

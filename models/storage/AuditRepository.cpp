@@ -3,6 +3,11 @@
 #include "Database.h"
 #include "Sql.h"
 
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
@@ -12,7 +17,24 @@ QString AuditRepository::currentOsUser()
     QString u = qEnvironmentVariable("USER");
     if (u.isEmpty())
         u = qEnvironmentVariable("USERNAME");
+    // cron, systemd units and `env -i` leave $USER unset; the account still says who it was.
+    if (u.isEmpty())
+        u = accountUserName();
     return u.isEmpty() ? u"unknown"_s : u;
+}
+
+QString AuditRepository::accountUserName()
+{
+#ifdef Q_OS_UNIX
+    // getpwuid_r: the dashboard's worker threads audit too, and getpwuid's buffer is shared.
+    long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+    QByteArray buffer(size > 0 ? int(size) : 16384, Qt::Uninitialized);
+    passwd entry{};
+    passwd *found = nullptr;
+    if (getpwuid_r(geteuid(), &entry, buffer.data(), size_t(buffer.size()), &found) == 0 && found && found->pw_name)
+        return QString::fromLocal8Bit(found->pw_name);
+#endif
+    return {};
 }
 
 Status AuditRepository::append(const AuditEntry &entry)

@@ -30,7 +30,11 @@ public:
     Status append(const AuditEntry &entry); // `at` and `osUser` default to now and $USER
     Result<QList<AuditEntry>> log(int limit = 1000) const;
 
+    // $USER (or %USERNAME%), else the account the process runs as, else "unknown".
     static QString currentOsUser();
+    // The name of the account the process runs as, from the account database (getpwuid); empty
+    // where there is none.
+    static QString accountUserName();
 
 private:
     Database &m_db;

@@ -65,17 +65,24 @@
 <context>
     <name>orteam::KeysPage</name>
     <message numerus="yes">
-        <source>%n key(s) shown · spent %1 this month, %2 in total · limits %3%4</source>
-        <translation>
-            <numerusform>%n key shown · spent %1 this month, %2 in total · limits %3%4</numerusform>
-            <numerusform>%n keys shown · spent %1 this month, %2 in total · limits %3%4</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source> + %n without a limit</source>
         <translation>
             <numerusform> + %n without a limit</numerusform>
             <numerusform> + %n without a limit</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s) shown</source>
+        <translation>
+            <numerusform>%n key shown</numerusform>
+            <numerusform>%n keys shown</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n key(s) shown</source>
+        <translation>
+            <numerusform>%1 of %n key shown</numerusform>
+            <numerusform>%1 of %n keys shown</numerusform>
         </translation>
     </message>
 </context>
@@ -96,6 +103,13 @@
         <translation>
             <numerusform>%n model</numerusform>
             <numerusform>%n models</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n key(s) selected</source>
+        <translation>
+            <numerusform>%1 of %n key selected</numerusform>
+            <numerusform>%1 of %n keys selected</numerusform>
         </translation>
     </message>
 </context>

@@ -37,6 +37,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QPushButton>
@@ -49,6 +50,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 
 using namespace orteam;
 using namespace Qt::Literals::StringLiterals;
@@ -221,11 +223,98 @@ private Q_SLOTS:
         auto *search = find<QLineEdit>("keySearchLineEdit");
         QTest::keyClicks(search, u"carol"_s);
         QCOMPARE(table()->model()->rowCount(), 2);
-        QTRY_VERIFY(find<QLabel>("keysTotalsLabel")->text().startsWith(u"2 key"_s)); // summed once the filter settles
+        // "N of M" once the filter settles (the sums are of the N)
+        QTRY_VERIFY(find<QLabel>("keysTotalsLabel")->text().startsWith(u"2 of %1 keys"_s.arg(m_fake->keyCount())));
         search->clear();
         QCOMPARE(table()->model()->rowCount(), m_fake->keyCount());
         QTest::keyClicks(search, u"no such key"_s);
         QCOMPARE(table()->model()->rowCount(), 0);
+        // An empty table says why, instead of reading as "no keys".
+        QVERIFY(find<QLabel>("keysEmptyLabel")->isVisible());
+        QVERIFY(find<QLabel>("keysEmptyLabel")->text().contains(u"no such key"_s));
+        search->clear();
+        QVERIFY(!find<QLabel>("keysEmptyLabel")->isVisible());
+    }
+
+    // "zoe" finds "Zoë" and "ZOË": case and accents aside, in the name and the member.
+    void searchIgnoresCaseAndAccents()
+    {
+        FakeOpenRouter::KeySeed seed;
+        seed.name = u"Zoë-analytics"_s;
+        m_fake->addKey(seed);
+        seed.name = u"ZOË-LAPTOP"_s;
+        m_fake->addKey(seed);
+        QVERIFY(waitRefresh());
+        auto *search = find<QLineEdit>("keySearchLineEdit");
+        QTest::keyClicks(search, u"zoe"_s);
+        QCOMPARE(table()->model()->rowCount(), 2);
+        search->setText(u"ZOË-l"_s);
+        QCOMPARE(table()->model()->rowCount(), 1);
+        QCOMPARE(table()->model()->index(0, KeyTableModel::NameColumn).data().toString(), u"ZOË-LAPTOP"_s);
+        search->setText(u"zoa"_s);
+        QCOMPARE(table()->model()->rowCount(), 0);
+    }
+
+    void keyboardFindEscapePagesAndTab()
+    {
+        auto *search = find<QLineEdit>("keySearchLineEdit");
+        table()->setFocus();
+        QTRY_VERIFY(table()->hasFocus());
+        // Ctrl+F: the current page's search.
+        QTest::keySequence(m_window.get(), QKeySequence::Find);
+        QTRY_VERIFY(search->hasFocus());
+        QTest::keyClicks(search, u"carol"_s);
+        QCOMPARE(table()->model()->rowCount(), 2);
+        // Esc clears it.
+        QTest::keyClick(search, Qt::Key_Escape);
+        QVERIFY(search->text().isEmpty());
+        QCOMPARE(table()->model()->rowCount(), m_fake->keyCount());
+        // Tab leaves the table for the next control instead of walking its cells.
+        QVERIFY(!table()->tabKeyNavigation());
+        table()->setFocus();
+        QTest::keyClick(table(), Qt::Key_Tab);
+        QTRY_VERIFY(!table()->hasFocus());
+        // Ctrl+1 … switch pages, said in the Go menu and the navigation's tooltips.
+        const QStringList pages = m_window->pageNames();
+        QCOMPARE(pages.last(), u"audit"_s);
+        auto *go = action("goTo_audit");
+        QCOMPARE(go->shortcut(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + pages.size() - 1)));
+        auto *navigation = find<QListWidget>("navigationListWidget");
+        QVERIFY(navigation->item(int(pages.size()) - 1)->toolTip().contains(go->shortcut().toString(QKeySequence::NativeText)));
+        QTest::keySequence(m_window.get(), go->shortcut());
+        QCOMPARE(m_window->currentPage(), u"audit"_s);
+        QVERIFY(find<AuditPage>("auditPage")->isVisible());
+        QTest::keySequence(m_window.get(), QKeySequence(Qt::CTRL | Qt::Key_1));
+        QCOMPARE(m_window->currentPage(), u"keys"_s);
+    }
+
+    void enterOnARowEdits()
+    {
+        select({u"dan-data"_s});
+        table()->selectionModel()->setCurrentIndex(table()->model()->index(rowOf(u"dan-data"_s), 0),
+                                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        table()->setFocus();
+        QTRY_VERIFY(table()->hasFocus());
+        QTest::keyClick(table(), Qt::Key_Return);
+        auto *dialog = waitFor<QDialog>("editKeyDialog");
+        QVERIFY(dialog);
+        QCOMPARE(find<QLineEdit>("keyNameLineEdit", dialog)->text(), u"dan-data"_s);
+        dialog->reject(); // unchanged: closes without asking
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"editKeyDialog"_s));
+    }
+
+    // The key actions act on the Keys page's selection: their toolbar is there only.
+    void keyToolBarOnlyOnTheKeysPage()
+    {
+        auto *keysBar = find<QToolBar>("keysToolBar");
+        QVERIFY(keysBar->isVisible());
+        QVERIFY(keysBar->actions().contains(action("newKeyAction")));
+        m_window->showPage(u"audit"_s);
+        QVERIFY(!keysBar->isVisible());
+        QVERIFY(find<QToolBar>("mainToolBar")->isVisible()); // Refresh stays
+        QVERIFY(action("newKeyAction")->isVisible());       // and the Keys menu keeps them
+        m_window->showPage(u"keys"_s);
+        QVERIFY(keysBar->isVisible());
     }
 
     void statusFilter()
@@ -248,6 +337,7 @@ private Q_SLOTS:
         QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
         const Qt::SortOrder order = header->sortIndicatorOrder();
         QCOMPARE(header->sortIndicatorSection(), int(KeyTableModel::UsageTotalColumn));
+        QCOMPARE(order, Qt::DescendingOrder); // money: largest first on the first click
         const QAbstractItemModel *m = table()->model();
         for (int row = 1; row < m->rowCount(); ++row) {
             const double prev = m->index(row - 1, KeyTableModel::UsageTotalColumn).data(KeyTableModel::SortRole).toDouble();
@@ -310,6 +400,9 @@ private Q_SLOTS:
         QCOMPARE(created->limitReset, LimitReset::Weekly);
         QVERIFY(created->expiresAt.isValid());
         QVERIFY(rowOf(u"zoe-analytics"_s) >= 0); // in the table without a refresh
+        // … and selected, so it is where the admin looks next.
+        QCOMPARE(table()->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(table()->selectionModel()->selectedRows().first().data().toString(), u"zoe-analytics"_s);
         // The table never holds the secret.
         for (int r = 0; r < table()->model()->rowCount(); ++r)
             for (int c = 0; c < KeyTableModel::ColumnCount; ++c)
@@ -350,6 +443,109 @@ private Q_SLOTS:
         }
     }
 
+    // Esc, or the window's close button, before the secret was copied: asked first, and the
+    // dialog (with the secret) stays unless the admin says to close it.
+    void secretDialogAsksBeforeTheSecretIsLost()
+    {
+        action("newKeyAction")->trigger();
+        auto *dialog = waitFor<QDialog>("createKeyDialog");
+        QTest::keyClicks(find<QLineEdit>("keyNameLineEdit", dialog), u"never-lost"_s);
+        QTest::mouseClick(find<QPushButton>("createKeyButton", dialog), Qt::LeftButton);
+        auto *secretDialog = waitFor<QDialog>("secretDialog");
+        QVERIFY(secretDialog);
+        const QString secret = find<QLineEdit>("secretLineEdit", secretDialog)->text();
+        QVERIFY(!secret.isEmpty());
+
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::keyClick(secretDialog, Qt::Key_Escape);
+        QVERIFY(MessageBox::lastText().contains(u"not been copied"_s));
+        QVERIFY(secretDialog->isVisible());
+        QCOMPARE(find<QLineEdit>("secretLineEdit", secretDialog)->text(), secret);
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QVERIFY(!secretDialog->close()); // the window's close button
+        QVERIFY(secretDialog->isVisible());
+
+        // Ctrl+C in the field copies through the guard (cleared in 30 s) and counts as copied.
+        find<QLineEdit>("secretLineEdit", secretDialog)->setFocus();
+        QTest::keySequence(find<QLineEdit>("secretLineEdit", secretDialog), QKeySequence::Copy);
+        QCOMPARE(QApplication::clipboard()->text(), secret);
+        QCOMPARE(m_clipboardTimers.size(), 1);
+        MessageBox::setNextAnswer(QMessageBox::Cancel); // would keep it open, were it asked
+        QTest::keyClick(secretDialog, Qt::Key_Escape);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"secretDialog"_s));
+    }
+
+    // Every editing dialog asks before edits are lost, and only then.
+    void editDialogsAskBeforeDiscarding()
+    {
+        select({u"dan-data"_s});
+        action("editKeyAction")->trigger();
+        auto *dialog = waitFor<QDialog>("editKeyDialog");
+        QVERIFY(dialog);
+        find<QDoubleSpinBox>("keyLimitSpinBox", dialog)->setValue(77);
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QVERIFY(MessageBox::lastText().startsWith(u"Discard changes?"_s));
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(find<QDoubleSpinBox>("keyLimitSpinBox", dialog)->value(), 77.0);
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::mouseClick(find<QPushButton>("cancelKeyButton", dialog), Qt::LeftButton);
+        QVERIFY(dialog->isVisible());
+        // Back to what it was: nothing to lose, nothing asked.
+        find<QDoubleSpinBox>("keyLimitSpinBox", dialog)->setValue(*fakeKeyNamed(u"dan-data"_s)->limit);
+        MessageBox::setNextAnswer(QMessageBox::Cancel); // would keep it open, were it asked
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"editKeyDialog"_s));
+
+        action("newKeyAction")->trigger();
+        dialog = waitFor<QDialog>("createKeyDialog");
+        QTest::keyClicks(find<QLineEdit>("keyNameLineEdit", dialog), u"half-typed"_s);
+        MessageBox::setNextAnswer(QMessageBox::Discard);
+        QVERIFY(dialog->close());
+        QVERIFY(MessageBox::lastText().startsWith(u"Discard changes?"_s));
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"createKeyDialog"_s));
+
+        action("settingsAction")->trigger();
+        dialog = waitFor<QDialog>("settingsDialog");
+        find<QSpinBox>("refreshIntervalSpinBox", dialog)->setValue(600);
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QVERIFY(dialog->isVisible());
+        MessageBox::setNextAnswer(QMessageBox::Discard);
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"settingsDialog"_s));
+        QCOMPARE(m_settings->refreshIntervalSeconds(), AppSettings::DefaultRefreshSeconds); // nothing saved
+    }
+
+    // A double-click on Enable while OpenRouter is slow sends one PATCH, not two.
+    void actionLockedWhileItsRequestIsInFlight()
+    {
+        const ApiKey eve = *fakeKeyNamed(u"eve-security"_s);
+        QVERIFY(eve.disabled);
+        select({u"eve-security"_s});
+        m_fake->clearRequests();
+        m_fake->failNext("PATCH", u"/keys/"_s, FakeOpenRouter::slowFault(1500));
+        auto *enable = action("enableKeyAction");
+        QVERIFY(enable->isEnabled());
+        QWidget *button = find<QToolBar>("keysToolBar")->widgetForAction(enable);
+        QVERIFY(button);
+        QTest::mouseDClick(button, Qt::LeftButton); // press, release, press, release: two clicks
+        QTest::mouseClick(button, Qt::LeftButton);
+        QVERIFY(!enable->isEnabled()); // locked while the answer is out
+        QVERIFY(!action("editKeyAction")->isEnabled());
+        QVERIFY(m_keys->isChanging(eve.hash));
+        // Even a caller that does not look at the actions cannot send a second change.
+        bool refused = false;
+        KeyUpdate again;
+        again.disabled = false;
+        m_keys->updateKey(eve.hash, again, this, [&](const ApiResult<ApiKey> &r) { refused = !r.ok(); });
+        QTRY_VERIFY(refused);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_keys->isChanging(eve.hash), 10'000);
+        QCOMPARE(m_fake->countRequests("PATCH", u"/keys/"_s), 1);
+        QVERIFY(!m_fake->key(eve.hash)->disabled);
+        QTRY_VERIFY(action("disableKeyAction")->isEnabled()); // unlocked, and now it can be disabled
+    }
+
     void createValidationAndDuplicateWarning()
     {
         action("newKeyAction")->trigger();
@@ -364,6 +560,7 @@ private Q_SLOTS:
         name->setText(QString(101, u'x'));
         QVERIFY(!find<QPushButton>("createKeyButton", dialog)->isEnabled());
         QVERIFY(find<QLabel>("keyDialogMessageLabel", dialog)->text().contains(u"100"_s));
+        MessageBox::setNextAnswer(QMessageBox::Discard); // typed into: closing asks
         dialog->reject();
     }
 
@@ -382,6 +579,7 @@ private Q_SLOTS:
         QCOMPARE(m_fake->keyCount(), before);
         QCOMPARE(rowOf(u"will-fail"_s), -1);
         QVERIFY(!m_window->findChild<QDialog *>(u"secretDialog"_s));
+        MessageBox::setNextAnswer(QMessageBox::Discard);
         dialog->reject();
     }
 
@@ -632,6 +830,7 @@ private Q_SLOTS:
         QTest::keyClicks(find<QLineEdit>("managementKeyLineEdit", dialog), apiKey);
         QTest::mouseClick(find<QPushButton>("testConnectionButton", dialog), Qt::LeftButton);
         QTRY_VERIFY(find<QLabel>("testConnectionResultLabel", dialog)->text().contains(u"not a management key"_s));
+        MessageBox::setNextAnswer(QMessageBox::Discard);
         dialog->reject();
     }
 

@@ -50,6 +50,10 @@
 #include <QLineSeries>
 #include <QComboBox>
 #include <QDialog>
+#include <QApplication>
+#include <QSplitter>
+#include <QHeaderView>
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
@@ -418,8 +422,11 @@ private Q_SLOTS:
         QVERIFY(message->text().contains(u"at least one model"_s));
         QCOMPARE(must(m_store->team().tiers()).at(1).allowedModels->size(), 3);
 
-        // A new tier: a bad name and a bad budget are refused, then it is saved.
+        // A new tier: a bad name and a bad budget are refused, then it is saved. (The unticking
+        // above was not saved: starting a new tier asks first.)
+        MessageBox::setNextAnswer(QMessageBox::Discard);
         QTest::mouseClick(find<QPushButton>("addTierButton", dialog), Qt::LeftButton);
+        QVERIFY(MessageBox::lastText().startsWith(u"Discard changes?"_s));
         find<QLineEdit>("tierNameEdit", dialog)->setText(u"Research Team"_s);
         models->item(rowOf(u"openai/o3"_s), 0)->setCheckState(Qt::Checked);
         QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
@@ -434,6 +441,182 @@ private Q_SLOTS:
         QCOMPARE(must(m_store->team().tiers()).last().allowedModels.value(), QStringList{u"openai/o3"_s});
         QVERIFY(find<QComboBox>("bulkTierCombo")->findText(u"research"_s) >= 0);
         dialog->reject();
+    }
+
+    // Picking another tier, or closing, with unsaved edits asks first; Cancel keeps the edits and
+    // the tier they belong to.
+    void tierEditorAsksBeforeDroppingEdits()
+    {
+        QTest::mouseClick(find<QPushButton>("editTiersButton"), Qt::LeftButton);
+        auto *dialog = waitFor<QDialog>("tierEditorDialog");
+        QVERIFY(dialog);
+        auto *models = find<QTableWidget>("modelTable", dialog);
+        QTRY_COMPARE(models->rowCount(), DemoData::models().size() + 0);
+        auto *tiers = find<QListWidget>("tierList", dialog);
+        tiers->setCurrentRow(1); // basic, nothing edited yet: no question
+        auto *name = find<QLineEdit>("tierNameEdit", dialog);
+        QCOMPARE(name->text(), u"basic"_s);
+        auto *limit = find<QLineEdit>("tierLimitEdit", dialog);
+        limit->setText(u"9.99"_s);
+        // Filtering the models is no edit; a picked model is.
+        find<QLineEdit>("modelFilterEdit", dialog)->setText(u"claude"_s);
+
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        tiers->setCurrentRow(2);
+        QVERIFY(MessageBox::lastText().startsWith(u"Discard changes?"_s));
+        QCOMPARE(tiers->currentRow(), 1); // still basic, with the edit
+        QCOMPARE(name->text(), u"basic"_s);
+        QCOMPARE(limit->text(), u"9.99"_s);
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QVERIFY(dialog->isVisible());
+        MessageBox::setNextAnswer(QMessageBox::Discard);
+        tiers->setCurrentRow(2);
+        QCOMPARE(name->text(), u"pro"_s);
+        QCOMPARE(must(m_store->team().tiers()).at(1).defaultDailyLimit, defaultTiers().at(1).defaultDailyLimit);
+
+        // Saved edits are not asked about.
+        limit->setText(u"11"_s);
+        QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
+        QCOMPARE(must(m_store->team().tiers()).at(2).defaultDailyLimit.value(), 11.0);
+        MessageBox::setNextAnswer(QMessageBox::Cancel); // would keep it open, were it asked
+        tiers->setCurrentRow(0);
+        QCOMPARE(name->text(), must(m_store->team().tiers()).at(0).name);
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"tierEditorDialog"_s));
+    }
+
+    // The member form: its key picker filters (accents aside) and counts what is ticked; closing
+    // with unsaved edits asks.
+    void memberDialogFiltersKeysAndAsksBeforeDiscarding()
+    {
+        page()->selectMembers({u"carol"_s});
+        QTest::mouseClick(find<QPushButton>("editMemberButton"), Qt::LeftButton);
+        auto *dialog = waitFor<QDialog>("memberDialog");
+        QVERIFY(dialog);
+        auto *keys = find<QListWidget>("memberKeysList", dialog);
+        auto *count = find<QLabel>("memberKeysCountLabel", dialog);
+        QCOMPARE(count->text(), u"2 of %1 keys selected"_s.arg(keys->count()));
+        auto *filter = find<QLineEdit>("memberKeysFilterEdit", dialog);
+        QTest::keyClicks(filter, u"LÏAM"_s);
+        int visible = 0;
+        for (int i = 0; i < keys->count(); ++i) {
+            if (!keys->item(i)->isHidden()) {
+                ++visible;
+                QVERIFY2(keys->item(i)->text().startsWith(u"liam"_s) || keys->item(i)->checkState() == Qt::Checked,
+                         qPrintable(keys->item(i)->text()));
+            }
+        }
+        QCOMPARE(visible, 3); // liam's key, and carol's two, ticked, never hidden
+        // Esc in the filter clears it, and does not close the dialog.
+        QTest::keyClick(filter, Qt::Key_Escape);
+        QVERIFY(filter->text().isEmpty());
+        QVERIFY(dialog->isVisible());
+        // Nothing edited yet: the filter is no edit.
+        QTest::keyClicks(filter, u"liam"_s);
+        MessageBox::setNextAnswer(QMessageBox::Cancel); // would keep it open, were it asked
+        dialog->reject();
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"memberDialog"_s));
+
+        QTest::mouseClick(find<QPushButton>("editMemberButton"), Qt::LeftButton);
+        dialog = waitFor<QDialog>("memberDialog");
+        keys = find<QListWidget>("memberKeysList", dialog);
+        for (int i = 0; i < keys->count(); ++i) {
+            if (keys->item(i)->text().startsWith(u"liam"_s))
+                keys->item(i)->setCheckState(Qt::Checked);
+        }
+        QCOMPARE(find<QLabel>("memberKeysCountLabel", dialog)->text(), u"3 of %1 keys selected"_s.arg(keys->count()));
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QVERIFY(MessageBox::lastText().startsWith(u"Discard changes?"_s));
+        QVERIFY(dialog->isVisible());
+        MessageBox::setNextAnswer(QMessageBox::Discard);
+        QTest::mouseClick(find<QDialogButtonBox>("memberButtons", dialog)->button(QDialogButtonBox::Cancel), Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"memberDialog"_s));
+        QCOMPARE(member(u"carol"_s)->keyHashes.size(), 2); // nothing saved
+    }
+
+    void memberSearchIgnoresAccentsAndSaysNOfM()
+    {
+        QVERIFY(TeamService(*m_store).addMember({u"Zoë"_s, {}, {}, std::nullopt, true, {}}).ok());
+        m_team->reload();
+        QTRY_COMPARE(members()->model()->rowCount(), 14);
+        auto *search = find<QLineEdit>("memberSearchEdit");
+        QTest::keyClicks(search, u"zoe"_s);
+        QCOMPARE(members()->model()->rowCount(), 1);
+        QCOMPARE(members()->model()->index(0, MemberTableModel::NameColumn).data().toString(), u"Zoë"_s);
+        QVERIFY2(find<QLabel>("teamSummaryLabel")->text().startsWith(u"1 shown of 14 members"_s),
+                 qPrintable(find<QLabel>("teamSummaryLabel")->text()));
+        search->setText(u"nobody here"_s);
+        QCOMPARE(members()->model()->rowCount(), 0);
+        QVERIFY(find<QLabel>("membersEmptyLabel")->isVisible());
+        QTest::keyClick(search, Qt::Key_Escape);
+        QCOMPARE(members()->model()->rowCount(), 14);
+        QVERIFY(!find<QLabel>("membersEmptyLabel")->isVisible());
+        // Money sorts largest first on the first click.
+        QHeaderView *header = members()->horizontalHeader();
+        const int x = header->sectionViewportPosition(MemberTableModel::WeekColumn) + 5;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+    }
+
+    // Window size, splitters, columns (width, order, sort), the page and the chosen ranges come
+    // back at the next start, for the same team database; another database has its own.
+    void remembersTheViewPerDatabase()
+    {
+        const QString db = m_dir->filePath(u"team.db"_s);
+        auto build = [&](const QString &database) {
+            m_window = std::make_unique<MainWindow>(m_keys.get(), m_connection.get(), m_audit.get(), m_team.get(), m_spend.get());
+            m_window->rememberView(m_settings.get(), database);
+            m_window->show();
+            return QTest::qWaitForWindowExposed(m_window.get());
+        };
+        m_window.reset();
+        QVERIFY(build(db));
+        m_window->resize(1111, 777);
+        QHeaderView *header = members()->horizontalHeader();
+        header->resizeSection(MemberTableModel::EmailColumn, 321);
+        header->moveSection(header->visualIndex(MemberTableModel::StatusColumn), 1);
+        members()->sortByColumn(MemberTableModel::TodayColumn, Qt::DescendingOrder);
+        auto *range = find<QComboBox>("spendRangeCombo");
+        range->setCurrentIndex(range->count() - 1);
+        const QString rangeText = range->currentText();
+        auto *period = find<QComboBox>("reportPeriodCombo");
+        period->setCurrentIndex(period->currentIndex() == 0 ? 1 : 0);
+        const QString periodText = period->currentText();
+        QVERIFY(m_window->showPage(u"reports"_s));
+        QApplication::processEvents();
+        auto *splitter = find<QSplitter>("reportSplitter");
+        const QList<int> sizes{200, std::max(100, splitter->width() - 200 - splitter->handleWidth())};
+        splitter->setSizes(sizes);
+        const QList<int> splitterSizes = splitter->sizes();
+        QVERIFY(m_window->showPage(u"team"_s));
+
+        m_window.reset(); // the window goes; what it looked like stays
+        QVERIFY(build(db));
+        QCOMPARE(m_window->size(), QSize(1111, 777));
+        QCOMPARE(m_window->currentPage(), u"team"_s);
+        header = members()->horizontalHeader();
+        QCOMPARE(header->sectionSize(MemberTableModel::EmailColumn), 321);
+        QCOMPARE(header->visualIndex(MemberTableModel::StatusColumn), 1);
+        QCOMPARE(header->sortIndicatorSection(), int(MemberTableModel::TodayColumn));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        const QAbstractItemModel *m = members()->model();
+        for (int r = 1; r < m->rowCount(); ++r) // the rows are sorted too, not only the arrow
+            QVERIFY(m->index(r - 1, MemberTableModel::TodayColumn).data(MemberTableModel::SortRole).toDouble()
+                    >= m->index(r, MemberTableModel::TodayColumn).data(MemberTableModel::SortRole).toDouble());
+        QCOMPARE(find<QComboBox>("spendRangeCombo")->currentText(), rangeText);
+        QCOMPARE(find<QComboBox>("reportPeriodCombo")->currentText(), periodText);
+        QVERIFY(m_window->showPage(u"reports"_s));
+        QApplication::processEvents();
+        QCOMPARE(find<QSplitter>("reportSplitter")->sizes(), splitterSizes);
+
+        // Another team database: its own view, the defaults here.
+        m_window.reset();
+        QVERIFY(build(m_dir->filePath(u"other.db"_s)));
+        QVERIFY(m_window->size() != QSize(1111, 777));
+        QVERIFY(members()->horizontalHeader()->sectionSize(MemberTableModel::EmailColumn) != 321);
+        QCOMPARE(m_window->currentPage(), m_window->pageNames().first());
     }
 
     void tierEditorWithoutCatalogueKeepsAllowlists()
@@ -916,6 +1099,7 @@ private Q_SLOTS:
         for (const QString &hash : tokens.keys())
             QVERIFY(hash != token); // never the token itself
         QCOMPARE(auditLog(1).value(0).action, AuditAction::GatewayTokenCreated);
+        MessageBox::setNextAnswer(QMessageBox::Discard); // not copied: closing asks
         dialog->reject();
 
         // The gateway's status, as it writes it into the team database every second.

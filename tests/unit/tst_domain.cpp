@@ -6,6 +6,7 @@
 #include "KeyLookup.h"
 #include "KeyRequests.h"
 #include "Money.h"
+#include "SearchText.h"
 #include "Roster.h"
 #include "Team.h"
 
@@ -210,6 +211,30 @@ private Q_SLOTS:
         QCOMPARE(formatUsd(0.0042), u"$0.0042"_s);
         QCOMPARE(formatUsd(-3.5), u"-$3.50"_s);
         QCOMPARE(formatUsd(std::numeric_limits<double>::quiet_NaN()), u"—"_s);
+        // Thousands grouped as the locale groups them; the C locale groups nothing.
+        const QLocale before;
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        QCOMPARE(formatUsd(40065.56), u"$40,065.56"_s);
+        QCOMPARE(formatUsd(-45081.95), u"-$45,081.95"_s);
+        QCOMPARE(formatUsd(1234567), u"$1,234,567.00"_s);
+        QCOMPARE(formatUsd(999.5), u"$999.50"_s);
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        QCOMPARE(formatUsd(40065.56), u"$40.065,56"_s);
+        QLocale::setDefault(QLocale::c());
+        QCOMPARE(formatUsd(40065.56), u"$40065.56"_s);
+        QLocale::setDefault(before);
+    }
+
+    // "zoe" finds "Zoë": search ignores case and accents (and compatibility forms), on both sides.
+    void searchFolding()
+    {
+        QCOMPARE(foldForSearch(u"Zoë"), foldForSearch(u"zoe"));
+        QCOMPARE(foldForSearch(u"ZOË"), u"zoe"_s);
+        QCOMPARE(foldForSearch(u"Muñoz-Å"), u"munoz-a"_s);
+        QCOMPARE(foldForSearch(u"ﬁle"), u"file"_s); // a ligature is its letters
+        QCOMPARE(foldForSearch(u"alice-backend"), u"alice-backend"_s);
+        QVERIFY(foldForSearch(u"Zoë Müller").contains(foldForSearch(u"zoe mu")));
+        QVERIFY(!foldForSearch(u"Zoë").contains(foldForSearch(u"zoa")));
     }
 
     void limitReset()

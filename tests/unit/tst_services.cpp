@@ -6,6 +6,7 @@
 #include "DailyCheckService.h"
 #include "FakeOpenRouter.h"
 #include "GuardrailService.h"
+#include "KeyService.h"
 #include "OffboardingService.h"
 #include "OpenRouterClient.h"
 #include "Roster.h"
@@ -146,6 +147,73 @@ private Q_SLOTS:
         m_store.reset();
         m_client.reset();
         m_fake.reset();
+    }
+
+    // A Save that renames and changes the limit is two entries (the rename old → new); a name sent
+    // unchanged is no rename entry; the CLI and the dashboard both audit through KeyService.
+    void keyEditAuditsOneEntryPerChange()
+    {
+        FakeOpenRouter::KeySeed seed;
+        seed.name = u"dan-data"_s;
+        seed.limit = 10;
+        const ApiKey dan = m_fake->addKey(seed);
+        KeyService keys(m_store.get(), *m_client);
+        const auto edit = [&](const ApiKey &before, const KeyUpdate &u) {
+            return waitFor<KeyService::Done<ApiKey>>([&](auto done) { keys.update(before, u, nullptr, done); });
+        };
+        KeyUpdate both;
+        both.name = u"dan-warehouse"_s;
+        both.limit = std::optional<double>(42);
+        const auto renamed = edit(dan, both);
+        QVERIFY(renamed.result.ok());
+        QVERIFY2(renamed.auditError.isEmpty(), qPrintable(renamed.auditError));
+        QList<AuditEntry> log = *m_store->audit().log();
+        QCOMPARE(log.size(), 2);
+        const AuditEntry rename = log.at(1), limit = log.at(0); // newest first
+        QCOMPARE(rename.action, AuditAction::Rename);
+        QCOMPARE(rename.before, u"dan-data"_s);
+        QCOMPARE(rename.after, u"dan-warehouse"_s);
+        QCOMPARE(limit.action, AuditAction::Limit);
+        QCOMPARE(limit.target, u"dan-warehouse"_s);
+        QCOMPARE(limit.before, u"active, limit $10.00"_s);
+        QCOMPARE(limit.after, u"active, limit $42.00"_s);
+
+        // The same name sent again with a new limit: a limit entry and no rename.
+        KeyUpdate sameName;
+        sameName.name = u"dan-warehouse"_s;
+        sameName.limit = std::optional<double>(50);
+        QVERIFY(edit(renamed.result.value, sameName).result.ok());
+        log = *m_store->audit().log();
+        QCOMPARE(log.size(), 3);
+        QCOMPARE(log.at(0).action, AuditAction::Limit);
+        QCOMPARE(log.at(0).after, u"active, limit $50.00"_s);
+
+        // BYOK counted or not is part of the limit, and shows in its before and after.
+        KeyUpdate byok;
+        byok.includeByokInLimit = true;
+        const ApiKey now = *m_fake->key(dan.hash);
+        QVERIFY(edit(now, byok).result.ok());
+        log = *m_store->audit().log();
+        QCOMPARE(log.size(), 4);
+        QCOMPARE(log.at(0).action, AuditAction::Limit);
+        QVERIFY(log.at(0).before != log.at(0).after);
+        QVERIFY(log.at(0).after.contains(u"BYOK"_s));
+    }
+
+    void auditUserFallsBackToTheAccount()
+    {
+        // A cron job or a service manager often runs without $USER: the log still names who.
+        const QByteArray user = qgetenv("USER"), userName = qgetenv("USERNAME");
+        qunsetenv("USER");
+        qunsetenv("USERNAME");
+        const QString who = AuditRepository::currentOsUser();
+        if (!user.isNull())
+            qputenv("USER", user);
+        if (!userName.isNull())
+            qputenv("USERNAME", userName);
+        QVERIFY(!who.isEmpty());
+        QVERIFY2(who != u"unknown"_s, "the account database names the user");
+        QCOMPARE(who, AuditRepository::accountUserName());
     }
 
     void addMemberWithKeysIsAllOrNothing()
