@@ -114,14 +114,17 @@ void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &histor
         jamal->dailyLimitOverride = std::max(0.01, std::floor(jamalToday * 90.0) / 100.0);
         if (Status s = store.team().updateMember(*jamal); !s)
             return s;
-        // Hiro's own limit puts today at about 85%: the "80% of the daily budget" alert, which the
-        // Notifications page and its previews show.
-        const double hiroToday = history.value(hashOfName.value(u"hiro-mobile"_s)).value(today);
-        Result<Member> hiro = store.team().member(u"hiro"_s);
-        if (!hiro || hiroToday <= 0)
-            return hiro ? Status() : Status(hiro.error());
-        hiro->dailyLimitOverride = std::ceil(hiroToday / 0.85 * 100.0) / 100.0;
-        return store.team().updateMember(*hiro);
+        // Grace's own limit puts today at about 85% (of what the database counts for her today):
+        // the "80% of the daily budget" alert, which the Notifications page and its previews show.
+        const auto spentToday = store.spend().memberSpend(today, today);
+        Result<Member> grace = store.team().member(u"grace"_s);
+        if (!spentToday || !grace)
+            return !spentToday ? Status(spentToday.error()) : Status(grace.error());
+        const double graceToday = spentToday->value(u"grace"_s).cost;
+        if (graceToday < 0.5)
+            return {};
+        grace->dailyLimitOverride = std::ceil(graceToday / 0.85 * 100.0) / 100.0;
+        return store.team().updateMember(*grace);
     });
     if (!seeded)
         qWarning("demo: the sample team was not written: %s", qPrintable(seeded.errorText()));
