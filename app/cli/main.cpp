@@ -14,7 +14,8 @@ namespace {
 bool drawsCharts(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--send") == 0 || (i == 1 && std::strcmp(argv[i], "notify") == 0))
+        // Anywhere: global options (--db URL, --timeout N) may come before the command.
+        if (std::strcmp(argv[i], "--send") == 0 || std::strcmp(argv[i], "notify") == 0)
             return true;
     }
     return false;

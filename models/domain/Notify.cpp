@@ -51,6 +51,12 @@ QTimeZone zoneOf(const QString &id)
     return id.isEmpty() || id == "UTC"_L1 ? QTimeZone::utc() : QTimeZone(id.toUtf8());
 }
 
+// Where a secret may travel unencrypted: this machine only (a local relay, a test receiver).
+bool isLoopback(const QString &host)
+{
+    return host == "localhost"_L1 || host.startsWith("127."_L1) || host == "::1"_L1 || host == "[::1]"_L1;
+}
+
 bool plausibleAddress(const QString &address)
 {
     static const QRegularExpression re(u"^[^@\\s<>,;\"]+@[^@\\s<>,;\"]+$"_s);
@@ -290,6 +296,9 @@ QString DestinationSecret::problemFor(const Destination &d) const
             return u"No webhook URL is saved for %1."_s.arg(d.name);
         if (!u.isValid() || (u.scheme() != "https"_L1 && u.scheme() != "http"_L1) || u.host().isEmpty())
             return u"The webhook URL saved for %1 is not an http(s) URL."_s.arg(d.name);
+        // The URL is the password: in plain http anyone on the way could post as us.
+        if (u.scheme() == "http"_L1 && !isLoopback(u.host()))
+            return u"The webhook URL of %1 must be https (plain http only to this machine)."_s.arg(d.name);
         if (d.kind == Destination::Kind::Webhook && signingKey.size() < 16)
             return u"The signing key of %1 must be at least 16 characters."_s.arg(d.name);
         return {};
@@ -297,6 +306,8 @@ QString DestinationSecret::problemFor(const Destination &d) const
     case Destination::Kind::Email:
         if (!d.smtpUser.isEmpty() && password.isEmpty())
             return u"No SMTP password is saved for %1."_s.arg(d.name);
+        if (!d.smtpUser.isEmpty() && d.security == Destination::Security::None && !isLoopback(d.smtpHost))
+            return u"%1 logs in without encryption: choose STARTTLS or TLS (no encryption only to a relay on this machine)."_s.arg(d.name);
         return {};
     }
     return {};
@@ -475,22 +486,32 @@ QByteArray slackPayload(const NotifyMessage &m)
     blocks.append(QJsonObject{{"type"_L1, "context"_L1},
                               {"elements"_L1, QJsonArray{QJsonObject{{"type"_L1, "mrkdwn"_L1}, {"text"_L1, footer(m)}}}}});
     // "text" is what a phone's notification shows; the blocks are what the channel shows.
-    const QJsonObject root{{"text"_L1, cut(m.title + u": "_s + m.text, 3000)}, {"blocks"_L1, blocks}};
+    const QJsonObject root{{"text"_L1, cut(slackEscape(m.title + u": "_s + m.text), 3000)}, {"blocks"_L1, blocks}};
     return QJsonDocument(root).toJson(QJsonDocument::Compact);
 }
 
 // ---- Teams ---------------------------------------------------------------------------------------
 
+namespace {
+// Teams renders a subset of Markdown in text blocks: a name like "[click](https://…)" must show
+// as written, not as a link. A zero-width space between "]" and "(" breaks the link syntax and
+// shows nothing (Teams' backslash escapes are not reliable across clients).
+QString teamsEscape(QString s)
+{
+    return s.replace(u"]("_s, u"]\u200B("_s);
+}
+} // namespace
+
 QByteArray teamsPayload(const NotifyMessage &m, const QByteArray &chartPng)
 {
     QJsonArray body;
     body.append(QJsonObject{{"type"_L1, "TextBlock"_L1},
-                            {"text"_L1, m.title},
+                            {"text"_L1, teamsEscape(m.title)},
                             {"weight"_L1, "Bolder"_L1},
                             {"size"_L1, "Medium"_L1},
                             {"wrap"_L1, true},
                             {"color"_L1, m.urgent ? "Attention"_L1 : "Default"_L1}});
-    body.append(QJsonObject{{"type"_L1, "TextBlock"_L1}, {"text"_L1, m.text}, {"wrap"_L1, true}});
+    body.append(QJsonObject{{"type"_L1, "TextBlock"_L1}, {"text"_L1, teamsEscape(m.text)}, {"wrap"_L1, true}});
     if (m.report && !m.report->rows.isEmpty()) {
         // A FactSet per member reads well on a phone, where a wide monospace table does not.
         QJsonArray facts;

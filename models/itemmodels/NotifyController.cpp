@@ -111,7 +111,7 @@ void NotifyController::saveDestination(const Destination &d, const DestinationSe
         return writeAndSave(d, entered, context, done);
     }
     // An edit: the fields left empty keep what is saved (the dialog never shows a secret back).
-    m_secrets.read(d, this, [this, d, entered, context, done](const std::optional<DestinationSecret> &saved, const QString &readError) {
+    m_secrets.readStored(d, this, [this, d, entered, context, done](const std::optional<DestinationSecret> &saved, const QString &readError) {
         DestinationSecret merged = saved.value_or(DestinationSecret{});
         if (!entered.url.isEmpty())
             merged.url = entered.url;

@@ -7,6 +7,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QTimer>
 #include <QUrl>
 
 using namespace Qt::Literals::StringLiterals;
@@ -27,9 +28,14 @@ void NotifySender::send(const Destination &d, const DestinationSecret &secret, c
     case Destination::Kind::Slack:
         post(d, QUrl(secret.url), slackPayload(message), {}, std::move(done));
         return;
-    case Destination::Kind::Teams:
-        post(d, QUrl(secret.url), teamsPayload(message, chartPng), {}, std::move(done));
+    case Destination::Kind::Teams: {
+        QByteArray body = teamsPayload(message, chartPng);
+        // Teams refuses a message over about 28 KB: the chart goes rather than the whole report.
+        if (body.size() > 27'000 && !chartPng.isEmpty())
+            body = teamsPayload(message, {});
+        post(d, QUrl(secret.url), body, {}, std::move(done));
         return;
+    }
     case Destination::Kind::Webhook: {
         const QByteArray body = webhookPayload(message, deliveryId, chartPng);
         const qint64 timestamp = QDateTime::currentSecsSinceEpoch();
@@ -84,9 +90,12 @@ void NotifySender::send(const Destination &d, const DestinationSecret &secret, c
     }
 }
 
-void NotifySender::post(const Destination &, const QUrl &url, const QByteArray &body,
+void NotifySender::post(const Destination &d, const QUrl &url, const QByteArray &body,
                         const QList<std::pair<QByteArray, QByteArray>> &headers, Callback done)
 {
+    // Only the generic webhook carries an idempotency key; a Slack or Teams post whose answer is
+    // lost after the body went out may have been shown, and is not posted again.
+    const bool idempotent = d.kind == Destination::Kind::Webhook;
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json; charset=utf-8"_s);
     request.setRawHeader("User-Agent", "orteam-notify");
@@ -96,9 +105,23 @@ void NotifySender::post(const Destination &, const QUrl &url, const QByteArray &
     // A redirect could carry the body elsewhere; a webhook that moved is a setting to fix.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     QNetworkReply *reply = m_network.post(request, body);
+    // One deadline for the whole exchange (a transfer timeout alone never ends a reply that
+    // trickles in): a sender's lease on the outbox row outlasts it.
+    QTimer::singleShot(m_timeoutMs, reply, [reply] { reply->abort(); });
+    auto uploaded = std::make_shared<bool>(false);
+    connect(reply, &QNetworkReply::uploadProgress, reply, [uploaded](qint64 sent, qint64 total) {
+        if (total > 0 && sent >= total)
+            *uploaded = true;
+    });
     const QString host = url.host();
-    const QString path = url.path();
-    connect(reply, &QNetworkReply::finished, this, [reply, host, path, done] {
+    // What must never be echoed into an error (a receiver may quote the request): the path and
+    // query carry the webhook's token (Slack's path, Teams workflows' sig=…), encoded or not.
+    QStringList secretParts;
+    for (const QString &part : {url.path(), url.path(QUrl::FullyEncoded), url.query(), url.query(QUrl::FullyEncoded)}) {
+        if (part.size() > 3)
+            secretParts << part;
+    }
+    connect(reply, &QNetworkReply::finished, this, [reply, host, secretParts, uploaded, idempotent, done] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         Answer a;
@@ -111,15 +134,15 @@ void NotifySender::post(const Destination &, const QUrl &url, const QByteArray &
         if (status == 0) {
             const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
                                   || reply->error() == QNetworkReply::TimeoutError;
-            a.outcome = Answer::Outcome::Retry;
+            a.outcome = *uploaded && !idempotent ? Answer::Outcome::Unknown : Answer::Outcome::Retry;
             a.error = timedOut ? u"%1 did not answer in time."_s.arg(host)
                                : u"Cannot reach %1: %2."_s.arg(host, QString::fromLatin1(QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(reply->error())));
             done(a);
             return;
         }
         QString excerpt = QString::fromUtf8(reply->read(200)).simplified();
-        if (path.size() > 1)
-            excerpt.replace(path, u"…"_s); // a receiver that echoes the request must not put its token in our log
+        for (const QString &part : secretParts)
+            excerpt.replace(part, u"…"_s);
         a.error = u"%1 answered HTTP %2%3"_s.arg(host).arg(status).arg(excerpt.isEmpty() ? QString() : u": "_s + excerpt);
         const bool transient = status == 408 || status == 429 || status >= 500;
         a.outcome = transient ? Answer::Outcome::Retry : Answer::Outcome::Refused;

@@ -44,7 +44,7 @@ SmtpClient::SmtpClient(QObject *parent) : QObject(parent)
     connect(&m_deadline, &QTimer::timeout, this, [this] {
         // A message handed over whose answer never came may have been delivered: not repeated.
         finish(m_stage == Stage::Body || m_stage == Stage::Quit ? Outcome::Unknown : Outcome::Temporary,
-               u"The mail server %1 did not answer within %2 s (%3)."_s.arg(m_settings.host).arg(m_settings.timeoutMs / 1000).arg(stageName()));
+               u"The mail server %1 did not finish within %2 s (%3)."_s.arg(m_settings.host).arg(m_settings.timeoutMs / 1000).arg(stageName()));
     });
 }
 
@@ -137,7 +137,6 @@ void SmtpClient::onReadyRead()
 void SmtpClient::command(const QByteArray &line, Stage next)
 {
     m_stage = next;
-    m_deadline.start(m_settings.timeoutMs);
     m_socket->write(line + "\r\n");
 }
 
@@ -161,7 +160,12 @@ void SmtpClient::onReply(int code, const QByteArray &text)
     case Stage::StartTls:
         if (code != 220)
             return refused(u"STARTTLS"_s);
-        m_deadline.start(m_settings.timeoutMs);
+        // Anything the server sent after its 220 came before encryption: reading it as the
+        // encrypted session's first answer is the STARTTLS injection attack.
+        if (!m_buffer.isEmpty()) {
+            finish(Outcome::Temporary, u"The mail server %1 sent more than its STARTTLS answer; not trusting it."_s.arg(m_settings.host));
+            return;
+        }
         m_socket->startClientEncryption();
         return;
     case Stage::Auth:
@@ -183,7 +187,6 @@ void SmtpClient::onReply(int code, const QByteArray &text)
         if (code != 354)
             return refused(u"the message"_s);
         m_stage = Stage::Body;
-        m_deadline.start(m_settings.timeoutMs);
         m_socket->write(dotStuffed(m_message));
         return;
     case Stage::Body:

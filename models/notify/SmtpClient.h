@@ -14,7 +14,7 @@ namespace orteam {
 
 // One message to one SMTP server (RFC 5321): plain, STARTTLS (RFC 3207) or TLS from the start,
 // AUTH PLAIN when a user is given, and the certificate checked against the system's CAs and an
-// optional extra one (a company relay's own). Every stage has a deadline. The answer says whether
+// optional extra one (a company relay's own). The whole exchange has one deadline. The answer says whether
 // the message was certainly accepted, certainly not (and whether trying again may help), or
 // unknown: the connection broke after the message was handed over, so it may have arrived.
 class SmtpClient : public QObject
@@ -31,7 +31,7 @@ public:
         QString user; // empty: no AUTH
         QString password;
         QString caFile;
-        int timeoutMs = 30'000;
+        int timeoutMs = 30'000; // the whole exchange, not each step: a sender's lease outlasts it
     };
     enum class Outcome { Accepted, Temporary, Permanent, Unknown };
     struct Answer

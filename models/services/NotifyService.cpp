@@ -52,7 +52,6 @@ Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<Api
     if (!team)
         return team.error();
     double lastWeek = 0;
-    int daysWithHistory = 0;
     for (const auto &[d, cost] : denseSeries(*team, from, day)) {
         if (d >= monthStart)
             in.teamSpentMonth += cost;
@@ -61,14 +60,16 @@ Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<Api
         if (d >= day.addDays(-7) && d < day)
             lastWeek += cost;
     }
-    for (auto it = team->cbegin(); it != team->cend(); ++it) {
-        if (it.key() >= day.addDays(-7) && it.key() < day)
-            ++daysWithHistory;
+    // A rate only from real history, over the complete days it covers (up to 7): a team whose
+    // first synced day is today has none, and no guess of "credits run out" is made from nothing;
+    // two days at $50 are $50 a day, not $14.
+    const auto first = store.spend().firstSpendDay();
+    if (!first)
+        return first.error();
+    if (first->isValid() && *first < day) {
+        const qint64 days = std::min<qint64>(7, first->daysTo(day));
+        in.teamDailyRate = lastWeek / double(days);
     }
-    // A rate only from real history: a team whose first synced day is today has none, and no
-    // guess of "credits run out" is made from nothing.
-    if (daysWithHistory > 0)
-        in.teamDailyRate = lastWeek / 7.0;
     in.credits = credits;
     // Critical hygiene findings (an offboarded member's key still enabled) need the whole key
     // list; without keys (orteam-cli notify run --offline) there is nothing to judge.
@@ -167,7 +168,8 @@ Result<int> NotifyService::enqueueReport(Store &store, const TeamReport &report,
 
 std::optional<QDate> NotifyService::scheduledReportEnd(ReportPeriod period, const QDate &today)
 {
-    // The latest scheduled day on or before today, if it is today or yesterday.
+    // The latest scheduled day on or before today, if it is today or yesterday. (The caller
+    // waits until 06:00 UTC of the scheduled day, for the night's sync to bring in the last day.)
     for (const QDate &day : {today, today.addDays(-1)}) {
         const bool scheduled = period == ReportPeriod::Weekly ? day.dayOfWeek() == Qt::Monday : day.day() == 1;
         if (scheduled)
@@ -181,7 +183,9 @@ Result<int> NotifyService::enqueueScheduledReports(Store &store, const QDateTime
     int queued = 0;
     for (ReportPeriod period : {ReportPeriod::Weekly, ReportPeriod::Monthly}) {
         const std::optional<QDate> end = scheduledReportEnd(period, now.toUTC().date());
-        if (!end)
+        // Not in the first hours after midnight UTC: the last day's spend is synced in the night
+        // (a report sent once must not go out before its last day is in).
+        if (!end || (end->addDays(1) == now.toUTC().date() && now.toUTC().time() < QTime(6, 0)))
             continue;
         const auto destinations = store.notify().destinations();
         if (!destinations)
@@ -235,6 +239,12 @@ void NotifySecrets::read(const Destination &d, QObject *context, Callback done) 
         }, Qt::QueuedConnection);
         return;
     }
+    readStored(d, context, std::move(done));
+}
+
+void NotifySecrets::readStored(const Destination &d, QObject *context, Callback done) const
+{
+    const QString name = environmentName(d.id);
     if (!m_keychain) {
         QMetaObject::invokeMethod(context ? context : QCoreApplication::instance(), [name, done] {
             done(std::nullopt, u"No secret for this destination: set %1 or save it from the dashboard."_s.arg(name));
@@ -281,6 +291,7 @@ struct NotifyDelivery::Run
     qsizetype index = 0;
     Summary summary;
     QHash<QString, QByteArray> charts; // report key → PNG, drawn once per run
+    QHash<QString, std::optional<DestinationSecret>> secrets; // destination → its secret, read once per run
 };
 
 NotifyDelivery::NotifyDelivery(Store &store, const NotifySecrets &secrets, QNetworkAccessManager &network, QObject *parent)
@@ -322,22 +333,27 @@ void NotifyDelivery::deliverDue(Done done)
 void NotifyDelivery::next(std::shared_ptr<Run> run)
 {
     while (run->index < run->items.size()) {
-        const OutboxItem item = run->items.at(run->index++);
+        const OutboxItem item = run->items.at(run->index);
         const QDateTime now = m_clock();
         const auto found = run->destinations.constFind(item.destinationId);
-        if (found == run->destinations.cend() || !found->enabled)
+        if (found == run->destinations.cend() || !found->enabled) {
+            ++run->index;
             continue; // a disabled destination keeps its messages until it is enabled again
+        }
         const Destination d = *found;
         if (item.state == OutboxItem::State::Sending && !resendAfterInterruption(d.kind)) {
-            const Status s = m_store.notify().markUnknown(
-                item.id, u"The sender stopped while sending this; it is not sent again so that it never arrives twice. "
-                         "Check whether it arrived, and send it again from the outbox if not."_s);
-            if (!s && s.error().kind != StoreError::Kind::NotFound)
-                return finish(run, s.error());
-            ++run->summary.unknown;
+            ++run->index;
+            const Result<bool> marked = m_store.notify().markInterrupted(
+                item.id, now,
+                u"The sender stopped while sending this; it is not sent again so that it never arrives twice. "
+                "Check whether it arrived, and send it again from the outbox if not."_s);
+            if (!marked)
+                return finish(run, marked.error());
+            run->summary.unknown += *marked ? 1 : 0; // else another sender has it now
             continue;
         }
         if (const auto until = d.quietUntil(now)) {
+            ++run->index;
             if (item.state == OutboxItem::State::Pending) {
                 if (Status s = m_store.notify().defer(item.id, *until); !s && s.error().kind != StoreError::Kind::NotFound)
                     return finish(run, s.error());
@@ -345,25 +361,37 @@ void NotifyDelivery::next(std::shared_ptr<Run> run)
             }
             continue;
         }
+        // The secret first, once per destination and run, before any row is claimed: a keychain
+        // that cannot be read (locked, absent under a timer) leaves the rows as they are, spending
+        // none of their attempts, for a sender that can read it.
+        if (!run->secrets.contains(d.id)) {
+            m_secrets.read(d, this, [this, run, d](const std::optional<DestinationSecret> &secret, const QString &error) {
+                run->secrets.insert(d.id, secret);
+                if (!secret)
+                    run->summary.problems << u"%1: %2 Its messages wait."_s.arg(d.name, error);
+                next(run);
+            });
+            return;
+        }
+        ++run->index;
+        const std::optional<DestinationSecret> secret = run->secrets.value(d.id);
+        if (!secret) {
+            ++run->summary.waiting;
+            continue;
+        }
         const Result<bool> claimed = m_store.notify().claim(item, now.addSecs(m_leaseSeconds));
         if (!claimed)
             return finish(run, claimed.error());
         if (!*claimed)
             continue; // another dashboard or cron run took it
-        m_secrets.read(d, this, [this, run, item, d](const std::optional<DestinationSecret> &secret, const QString &error) {
-            if (!secret) {
-                record(run, item, d, NotifySender::Answer{NotifySender::Answer::Outcome::Retry, error, {}});
-                return;
-            }
-            QByteArray chart;
-            if (item.message.report) {
-                if (!run->charts.contains(item.key))
-                    run->charts.insert(item.key, reportChartPng(*item.message.report));
-                chart = run->charts.value(item.key);
-            }
-            m_sender.send(d, *secret, item.message, item.deliveryId, chart,
-                          [this, run, item, d](const NotifySender::Answer &answer) { record(run, item, d, answer); });
-        });
+        QByteArray chart;
+        if (item.message.report) {
+            if (!run->charts.contains(item.key))
+                run->charts.insert(item.key, reportChartPng(*item.message.report));
+            chart = run->charts.value(item.key);
+        }
+        m_sender.send(d, *secret, item.message, item.deliveryId, chart,
+                      [this, run, item, d](const NotifySender::Answer &answer) { record(run, item, d, answer); });
         return;
     }
     finish(run, run->summary);
@@ -372,45 +400,53 @@ void NotifyDelivery::next(std::shared_ptr<Run> run)
 void NotifyDelivery::record(std::shared_ptr<Run> run, const OutboxItem &item, const Destination &d, const NotifySender::Answer &answer)
 {
     const QDateTime now = m_clock();
-    const int attempts = item.attempts + 1;
-    Status s;
+    const int attempt = item.attempts + 1; // this claim's
+    Result<bool> marked = false;
+    int *counter = nullptr;
     using Outcome = NotifySender::Answer::Outcome;
     switch (answer.outcome) {
     case Outcome::Delivered:
-        s = m_store.notify().markSent(item.id, now);
-        ++run->summary.sent;
+        marked = m_store.notify().markSent(item.id, attempt, now);
+        counter = &run->summary.sent;
         break;
-    case Outcome::Retry: {
-        if (attempts >= MaxDeliveryAttempts) {
-            s = m_store.notify().markFailed(item.id, u"Given up after %1 attempts: %2"_s.arg(attempts).arg(answer.error), std::nullopt);
-            ++run->summary.failed;
+    case Outcome::Retry:
+        if (attempt >= MaxDeliveryAttempts) {
+            marked = m_store.notify().markFailed(item.id, attempt, u"Given up after %1 attempts: %2"_s.arg(attempt).arg(answer.error),
+                                                 std::nullopt);
+            counter = &run->summary.failed;
         } else {
-            QDateTime at = nextAttemptAfter(attempts, now);
+            QDateTime at = nextAttemptAfter(attempt, now);
             if (answer.retryAfterSeconds)
                 at = std::max(at, now.addSecs(*answer.retryAfterSeconds));
-            s = m_store.notify().markFailed(item.id, answer.error, at);
-            ++run->summary.retrying;
+            marked = m_store.notify().markFailed(item.id, attempt, answer.error, at);
+            counter = &run->summary.retrying;
         }
-        run->summary.problems << u"%1: %2"_s.arg(d.name, answer.error);
         break;
-    }
     case Outcome::Refused:
-        s = m_store.notify().markFailed(item.id, answer.error, std::nullopt);
-        ++run->summary.failed;
-        run->summary.problems << u"%1: %2"_s.arg(d.name, answer.error);
+        marked = m_store.notify().markFailed(item.id, attempt, answer.error, std::nullopt);
+        counter = &run->summary.failed;
         break;
     case Outcome::Unknown:
-        s = m_store.notify().markUnknown(item.id, answer.error + u" It may have arrived; it is not sent again."_s);
-        ++run->summary.unknown;
-        run->summary.problems << u"%1: %2"_s.arg(d.name, answer.error);
+        marked = m_store.notify().markUnknown(item.id, attempt, answer.error + u" It may have arrived; it is not sent again."_s);
+        counter = &run->summary.unknown;
         break;
     }
-    if (!s) {
+    if (!marked) {
         // The send happened but its outcome is not written: the row stays claimed until its lease
         // runs out, then counts as interrupted (a webhook is sent again with its idempotency key;
         // anything else is marked unknown, never sent twice).
-        finish(run, s.error());
+        finish(run, marked.error());
         return;
+    }
+    if (*marked) {
+        ++*counter;
+        if (answer.outcome != Outcome::Delivered)
+            run->summary.problems << u"%1: %2"_s.arg(d.name, answer.error);
+    } else {
+        // The lease ran out during the send and another sender claimed the row: its outcome is
+        // the one kept (this one's is said, not written over it).
+        run->summary.problems << u"%1: message %2 was taken over by another sender while this one sent it (%3)."_s.arg(d.name).arg(item.id).arg(
+            answer.outcome == Outcome::Delivered ? u"delivered"_s : answer.error);
     }
     next(run);
 }

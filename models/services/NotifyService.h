@@ -41,9 +41,9 @@ public:
     static Result<int> enqueueReport(Store &store, const TeamReport &report, const QStringList &destinationIds,
                                      const QDateTime &now);
     // The scheduled reports: the weekly one on Mondays (the seven days to Sunday) and the monthly
-    // one on the 1st (the 30 days to the month's last day), UTC, to the destinations that take
-    // them; sent on that day or the next (a machine that was off) and once, however often this
-    // runs. Answers how many messages were queued.
+    // one on the 1st (the 30 days to the month's last day), from 06:00 UTC (after the night's
+    // sync), to the destinations that take them; sent on that day or the next (a machine that was
+    // off) and once, however often this runs. Answers how many messages were queued.
     static Result<int> enqueueScheduledReports(Store &store, const QDateTime &now);
     // The day the scheduled report of `period` covers up to, if one is due on `today`.
     static std::optional<QDate> scheduledReportEnd(ReportPeriod period, const QDate &today);
@@ -59,6 +59,9 @@ public:
     static QHash<QString, QString> processEnvironment();
     using Callback = std::function<void(const std::optional<DestinationSecret> &secret, const QString &error)>;
     void read(const Destination &d, QObject *context, Callback done) const;
+    // The keychain's alone, ignoring the environment: what an edit merges with, so a secret given
+    // in the environment for one run is never copied into the keychain.
+    void readStored(const Destination &d, QObject *context, Callback done) const;
     // Saves to the keychain (the dashboard's and `notify set-secret`'s way).
     void write(const Destination &d, const DestinationSecret &secret, QObject *context, std::function<void(const QString &error)> done);
     void remove(const Destination &d, QObject *context, std::function<void(const QString &error)> done);
@@ -76,7 +79,8 @@ public:
     struct Summary
     {
         int sent = 0, retrying = 0, failed = 0, unknown = 0, held = 0;
-        QStringList problems; // one line per message not sent, for a person
+        int waiting = 0;      // not tried: their destination's secret could not be read
+        QStringList problems; // one line per message not sent, or destination whose secret is unreadable
     };
     using Done = std::function<void(const Result<Summary> &)>;
 

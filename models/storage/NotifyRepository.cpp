@@ -61,6 +61,14 @@ Status updateOne(Sql &q, qint64 id)
         return StoreError::notFound(u"The outbox has no message %1 in that state."_s.arg(id));
     return {};
 }
+
+// An update of the row `id` if it is still the claim `attempt`: whether it was.
+Result<bool> updateClaimed(Sql &q, qint64 id, int attempt)
+{
+    if (Status s = q.bind(u":id"_s, id).bind(u":attempt"_s, attempt).exec(); !s)
+        return s.error();
+    return q.rowsAffected() == 1;
+}
 } // namespace
 
 Result<QList<Destination>> NotifyRepository::destinations() const
@@ -173,8 +181,12 @@ Result<QList<OutboxItem>> NotifyRepository::due(const QDateTime &now, int limit)
 {
     // ISO-8601 UTC text sorts as time, on both databases.
     Sql q(m_db,
-          u"SELECT %1 FROM notify_outbox WHERE (state = 'pending' AND next_at <= :now) "
-          "OR (state = 'sending' AND lease_until < :now) ORDER BY id LIMIT %2"_s.arg(OutboxColumns).arg(limit),
+          u"SELECT %1 FROM notify_outbox WHERE ((state = 'pending' AND next_at <= :now) "
+          "OR (state = 'sending' AND lease_until < :now)) "
+          // A disabled destination's rows wait where they are: never in the way of the others'.
+          "AND destination_id IN (SELECT id FROM notify_destinations WHERE enabled = 1) ORDER BY id LIMIT %2"_s
+              .arg(OutboxColumns)
+              .arg(limit),
           u"Cannot read the outbox"_s);
     q.bind(u":now"_s, timeValue(now));
     return readItems(q);
@@ -195,34 +207,48 @@ Result<bool> NotifyRepository::claim(const OutboxItem &item, const QDateTime &le
     return q.rowsAffected() == 1;
 }
 
-Status NotifyRepository::markSent(qint64 id, const QDateTime &at)
+Result<bool> NotifyRepository::markSent(qint64 id, int attempt, const QDateTime &at)
 {
     Sql q(m_db,
           u"UPDATE notify_outbox SET state = 'sent', sent_at = :at, lease_until = NULL, last_error = '' "
-          "WHERE id = :id AND state = 'sending'"_s,
+          "WHERE id = :id AND state = 'sending' AND attempts = :attempt"_s,
           u"Cannot mark a message sent"_s);
     q.bind(u":at"_s, timeValue(at));
-    return updateOne(q, id);
+    return updateClaimed(q, id, attempt);
 }
 
-Status NotifyRepository::markFailed(qint64 id, const QString &error, const std::optional<QDateTime> &retryAt)
+Result<bool> NotifyRepository::markFailed(qint64 id, int attempt, const QString &error, const std::optional<QDateTime> &retryAt)
 {
     Sql q(m_db,
           u"UPDATE notify_outbox SET state = :state, next_at = COALESCE(:next, next_at), lease_until = NULL, last_error = :error "
-          "WHERE id = :id AND state = 'sending'"_s,
+          "WHERE id = :id AND state = 'sending' AND attempts = :attempt"_s,
           u"Cannot record a failed send"_s);
     q.bind(u":state"_s, retryAt ? u"pending"_s : u"failed"_s)
         .bind(u":next"_s, retryAt ? timeValue(*retryAt) : QVariant(QMetaType::fromType<QString>()))
         .bind(u":error"_s, sqlvalue::text(error.left(500)));
-    return updateOne(q, id);
+    return updateClaimed(q, id, attempt);
 }
 
-Status NotifyRepository::markUnknown(qint64 id, const QString &why)
+Result<bool> NotifyRepository::markUnknown(qint64 id, int attempt, const QString &why)
 {
-    Sql q(m_db, u"UPDATE notify_outbox SET state = 'unknown', lease_until = NULL, last_error = :error WHERE id = :id AND state = 'sending'"_s,
+    Sql q(m_db,
+          u"UPDATE notify_outbox SET state = 'unknown', lease_until = NULL, last_error = :error "
+          "WHERE id = :id AND state = 'sending' AND attempts = :attempt"_s,
           u"Cannot record an interrupted send"_s);
     q.bind(u":error"_s, sqlvalue::text(why));
-    return updateOne(q, id);
+    return updateClaimed(q, id, attempt);
+}
+
+Result<bool> NotifyRepository::markInterrupted(qint64 id, const QDateTime &now, const QString &why)
+{
+    Sql q(m_db,
+          u"UPDATE notify_outbox SET state = 'unknown', lease_until = NULL, last_error = :error "
+          "WHERE id = :id AND state = 'sending' AND lease_until < :now"_s,
+          u"Cannot record an interrupted send"_s);
+    q.bind(u":error"_s, sqlvalue::text(why)).bind(u":now"_s, timeValue(now)).bind(u":id"_s, id);
+    if (Status s = q.exec(); !s)
+        return s.error();
+    return q.rowsAffected() == 1;
 }
 
 Status NotifyRepository::defer(qint64 id, const QDateTime &until)
@@ -256,8 +282,10 @@ Result<QList<OutboxItem>> NotifyRepository::recent(int limit, const QString &des
 
 Result<QList<DestinationHealth>> NotifyRepository::health() const
 {
-    // Per destination: counts by state, the last success, and the messages not delivered since it
-    // (tried and failed, or given up): the oldest of them says since when it has been failing.
+    // Per enabled destination: counts by state, the last success, and the messages decided after
+    // it that are not delivered (tried and failed, or given up): the oldest of them says since when
+    // it has been failing. A later success clears it; an old message given up does not keep a
+    // working destination "failing" for ever.
     Sql q(m_db,
           u"SELECT d.id, "
           "SUM(CASE WHEN o.state IN ('pending', 'sending') THEN 1 ELSE 0 END), "
@@ -265,9 +293,13 @@ Result<QList<DestinationHealth>> NotifyRepository::health() const
           "SUM(CASE WHEN o.state = 'failed' THEN 1 ELSE 0 END), "
           "SUM(CASE WHEN o.state = 'unknown' THEN 1 ELSE 0 END), "
           "MAX(o.sent_at), "
-          "MIN(CASE WHEN o.state IN ('pending', 'failed') AND o.attempts > 0 AND o.last_error <> '' THEN o.created_at END), "
+          "MIN(CASE WHEN o.state IN ('pending', 'failed') AND o.attempts > 0 AND o.last_error <> '' "
+          "AND o.created_at > COALESCE(l.last_sent, '') THEN o.created_at END), "
           "MAX(CASE WHEN o.state IN ('pending', 'failed', 'unknown') AND o.last_error <> '' THEN o.id END) "
-          "FROM notify_destinations d LEFT JOIN notify_outbox o ON o.destination_id = d.id GROUP BY d.id ORDER BY d.id"_s,
+          "FROM notify_destinations d "
+          "LEFT JOIN (SELECT destination_id, MAX(sent_at) AS last_sent FROM notify_outbox GROUP BY destination_id) l "
+          "ON l.destination_id = d.id "
+          "LEFT JOIN notify_outbox o ON o.destination_id = d.id WHERE d.enabled = 1 GROUP BY d.id ORDER BY d.id"_s,
           u"Cannot read how the destinations are doing"_s);
     if (Status s = q.exec(); !s)
         return s.error();

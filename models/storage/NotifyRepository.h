@@ -37,16 +37,22 @@ public:
     // false: that destination has a message with this key already (nothing is added).
     Result<bool> enqueue(const QString &destinationId, const NotifyMessage &message, const QDateTime &now,
                          const QDateTime &notBefore);
-    // Rows a sender may take now: pending and due, or sending with the lease run out (their
-    // sender stopped). Oldest first, at most `limit`.
+    // Rows of enabled destinations a sender may take now: pending and due, or sending with the
+    // lease run out (their sender stopped). Oldest first, at most `limit`.
     Result<QList<OutboxItem>> due(const QDateTime &now, int limit = 200) const;
     // Takes a row for sending until `leaseUntil`, counting the attempt, if it is still as `item`
     // was read (state and attempts): false when another sender took it first.
     Result<bool> claim(const OutboxItem &item, const QDateTime &leaseUntil);
-    Status markSent(qint64 id, const QDateTime &at);
+    // The outcome of a claimed send. `attempt` is the claim's attempt number (item.attempts + 1):
+    // a row another sender claimed since (after this one's lease ran out) is left to it. Answers
+    // false when the row was no longer this sender's.
+    Result<bool> markSent(qint64 id, int attempt, const QDateTime &at);
     // A failed attempt: tried again at `retryAt`, or given up (Failed) without one.
-    Status markFailed(qint64 id, const QString &error, const std::optional<QDateTime> &retryAt);
-    Status markUnknown(qint64 id, const QString &why);
+    Result<bool> markFailed(qint64 id, int attempt, const QString &error, const std::optional<QDateTime> &retryAt);
+    Result<bool> markUnknown(qint64 id, int attempt, const QString &why);
+    // A row whose sender stopped (state sending, lease run out before `now`): marked unknown,
+    // unless another sender has claimed it since. false: it was not.
+    Result<bool> markInterrupted(qint64 id, const QDateTime &now, const QString &why);
     // A pending row waits (quiet hours) until `until`.
     Status defer(qint64 id, const QDateTime &until);
     // Sends a given-up or unknown row again (an admin's "retry"): pending, due now.
@@ -54,7 +60,7 @@ public:
 
     // The latest messages, newest first (of one destination, or all).
     Result<QList<OutboxItem>> recent(int limit, const QString &destinationId = {}) const;
-    // How each destination is doing (destinations without messages have an empty row).
+    // How each enabled destination is doing (those without messages have an empty row).
     Result<QList<DestinationHealth>> health() const;
 
 private:

@@ -92,6 +92,17 @@ Result<double> SpendRepository::spentOn(const QString &user, const QDate &day) c
     return q.value(0).toDouble();
 }
 
+Result<QDate> SpendRepository::firstSpendDay() const
+{
+    Sql q(m_db, u"SELECT MIN(day) FROM spend_day"_s, u"Cannot read when the spend history starts"_s);
+    if (Status s = q.exec(); !s)
+        return s.error();
+    const Result<bool> row = q.fetch();
+    if (!row)
+        return row.error();
+    return *row && !q.value(0).isNull() ? QDate::fromString(q.value(0).toString(), Qt::ISODate) : QDate();
+}
+
 Result<DailySeries> SpendRepository::dailySpend(const QDate &from, const QDate &to, const QString &member) const
 {
     // The team's days: one rollup row each; a member's: their rows, summed per day.

@@ -42,6 +42,9 @@ public:
     Result<QHash<QString, double>> memberCost(const QDate &from, const QDate &to) const;
     // The seed's user_usage for one user and day (NotFound when there is no row).
     Result<double> spentOn(const QString &user, const QDate &day) const;
+    // The first day the team database holds any spend for (invalid: none yet): how much history
+    // a rate can stand on.
+    Result<QDate> firstSpendDay() const;
     // Spend per day: the team's (member empty) or one member's; per member; one key's.
     Result<DailySeries> dailySpend(const QDate &from, const QDate &to, const QString &member = {}) const;
     Result<QHash<QString, DailySeries>> dailySpendByMember(const QDate &from, const QDate &to) const;

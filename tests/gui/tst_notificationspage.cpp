@@ -385,7 +385,7 @@ private Q_SLOTS:
         QVERIFY(GuiTest::must(m_store->notify().enqueue(u"again"_s, alertMessage(DestinationDialog::sampleAlert(), now), now, now)));
         const OutboxItem item = GuiTest::must(m_store->notify().recent(1)).first();
         QVERIFY(GuiTest::must(m_store->notify().claim(item, now.addSecs(60)))); // as a sender would, then gives up
-        QVERIFY(m_store->notify().markFailed(item.id, u"refused"_s, std::nullopt).ok());
+        QVERIFY(GuiTest::must(m_store->notify().markFailed(item.id, 1, u"refused"_s, std::nullopt)));
         page()->reload();
         QTableView *outbox = page()->outboxTable();
         QCOMPARE(outbox->model()->index(0, NotificationsPage::StateColumn).data().toString(), u"failed"_s);

@@ -64,6 +64,8 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         if path == "slow":
             time.sleep(6)  # longer than the CLI's --timeout 2
             return self.answer(200)
+        if path == "down":
+            return self.answer(503, b"down for maintenance")
         if path == "flaky":
             with lock:
                 flaky_calls["n"] += 1
@@ -142,6 +144,7 @@ env.update({
     "ORTEAM_NOTIFY_SECRET_HOOK": json.dumps({"url": f"{HTTP}/hook", "signing_key": SIGNING_KEY}),
     "ORTEAM_NOTIFY_SECRET_FLAKY": json.dumps({"url": f"{HTTP}/flaky", "signing_key": SIGNING_KEY}),
     "ORTEAM_NOTIFY_SECRET_SLOW": f"{HTTP}/slow",
+    "ORTEAM_NOTIFY_SECRET_DOWN": json.dumps({"url": f"{HTTP}/down/xyzzySIGNATURE", "signing_key": SIGNING_KEY}),
     "ORTEAM_NOTIFY_SECRET_MAIL": json.dumps({"password": "s3cret"}),
 })
 
@@ -172,6 +175,7 @@ cli("notify", "set", "ops-teams", "--kind", "teams", "--name", "Ops (Teams)", "-
 cli("notify", "set", "hook", "--kind", "webhook", "--name", "Hook", "--alerts", "budget", code=0)
 cli("notify", "set", "flaky", "--kind", "webhook", "--name", "Flaky", "--alerts", "budget", code=0)
 cli("notify", "set", "slow", "--kind", "slack", "--name", "Slow", "--alerts", "budget", code=0)
+cli("notify", "set", "down", "--kind", "webhook", "--name", "Down", "--alerts", "budget", code=0)
 cli("notify", "set", "mail", "--kind", "email", "--name", "Leads by mail", "--smtp-host", "localhost", "--smtp-port", str(SMTP_PORT),
     "--security", "starttls", "--smtp-user", "orteam", "--from", "orteam@example.com", "--to", "lead@example.com",
     "--ca-file", cert, "--alerts", "budget", code=0)
@@ -205,6 +209,7 @@ if mails:
 check(flaky_calls["n"] == 1 and len(received["flaky"]) == 0, "the flaky destination answered 500 and was not marked sent")
 check(received["slow"] == 1, "the slow destination was tried once")
 check("did not answer in time" in first.stderr, "the timeout is named on stderr")
+check("503" in first.stderr and "xyzzySIGNATURE" not in first.stderr, "the 503 is named on stderr, without the URL")
 check("XXXXSECRETTOKEN" not in first.stderr + first.stdout, "no webhook URL in the output")
 
 # Nothing is sent twice: a second run decides nothing new and sends nothing again (the 500 and
@@ -220,8 +225,16 @@ con.commit()
 con.close()
 third = cli("notify", "run", "--offline")
 check(len(received["flaky"]) == 1 and flaky_calls["n"] == 2, "500 then 200: retried and delivered once")
+# Slack has no idempotency key: a post whose answer never came may have been shown, so it is
+# marked unknown and not posted again (at most once).
+check(received["slow"] == 1, "the Slack post that timed out after it was sent is not posted again")
+con = sqlite3.connect(db)
+slow_state = con.execute("SELECT state FROM notify_outbox WHERE destination_id = 'slow'").fetchone()[0]
+con.close()
+check(slow_state == "unknown", f"the timed-out Slack post is marked unknown ({slow_state})")
 status = cli("notify", "status")
-check(status.returncode == 9 and "slow" in status.stdout and "failing since" in status.stdout, "notify status names the failing destination, exit 9")
+check(status.returncode == 9 and "down" in status.stdout and "failing since" in status.stdout
+      and "slow" in status.stdout, "notify status names the failing destination, exit 9")
 stored = b"".join(open(f, "rb").read() for f in (db, db + "-wal") if os.path.exists(f))
 check(b"XXXXSECRETTOKEN" not in stored and b"s3cret" not in stored, "the database holds no webhook URL or password")
 
@@ -245,7 +258,7 @@ check(len(received["slack"]) == 2 and len(mails) == 2 and "queued for 0" in agai
 # again with the same Idempotency-Key (the receiver drops it) and marks the email unknown.
 con = sqlite3.connect(db)
 con.execute("UPDATE user_usage SET total_cost = 10.5 WHERE user_id = 'jamal' AND date = ?", (today.isoformat(),))
-con.execute("UPDATE notify_destinations SET enabled = 0 WHERE id NOT IN ('hook', 'mail')")
+con.execute("UPDATE notify_destinations SET enabled = 0 WHERE id NOT IN ('hook', 'mail')")  # the others' rows wait
 con.commit()
 con.close()
 hooks_before, mails_before = len(received["hook"]), len(mails)

@@ -2,7 +2,10 @@
 // and the outbox's "once" (storage and NotifyService), on SQLite and on PostgreSQL.
 #include "Notify.h"
 #include "NotifyService.h"
+#include "SecretStore.h"
 #include "TestDatabase.h"
+
+#include <QNetworkAccessManager>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -307,15 +310,56 @@ private Q_SLOTS:
         QVERIFY(!*store->notify().claim(item, now.addSecs(120))); // a second sender read the same row
         QVERIFY(store->notify().due(now)->isEmpty());             // leased
         QCOMPARE(store->notify().due(now.addSecs(121))->size(), 1); // the lease ran out: its sender died
-        QVERIFY(store->notify().markFailed(item.id, u"HTTP 500"_s, now.addSecs(30)));
+        QVERIFY(*store->notify().markFailed(item.id, 1, u"HTTP 500"_s, now.addSecs(30)));
         const auto health = store->notify().health();
         QVERIFY(health && health->size() == 1);
         QVERIFY(health->first().failing());
         QCOMPARE(health->first().lastError, u"HTTP 500"_s);
+
+        // A sender whose lease ran out mid-send and another that claimed the row after it: only
+        // the second's outcome is kept.
+        const OutboxItem again = store->notify().due(now.addSecs(30))->first();
+        QCOMPARE(again.attempts, 1);
+        QVERIFY(*store->notify().claim(again, now.addSecs(60)));                       // attempt 2
+        const OutboxItem stale = store->notify().due(now.addSecs(61))->first();       // lease over
+        QVERIFY(*store->notify().claim(stale, now.addSecs(200)));                      // attempt 3
+        QVERIFY(!*store->notify().markSent(item.id, 2, now.addSecs(70)));              // the slow one
+        QVERIFY(!*store->notify().markInterrupted(item.id, now.addSecs(100), u"x"_s)); // its lease holds
+        QVERIFY(*store->notify().markSent(item.id, 3, now.addSecs(71)));
+        // A later success clears "failing".
+        QVERIFY(!store->notify().health()->first().failing());
+        // A disabled destination's messages wait, out of the other destinations' way.
+        QVERIFY(*store->notify().enqueue(u"a"_s, alertMessage(budgetAlert(u"y"_s, 80), now), now, now));
+        Destination off = slack(u"a"_s);
+        off.enabled = false;
+        QVERIFY(store->notify().saveDestination(off));
+        QVERIFY(store->notify().due(now.addSecs(300))->isEmpty());
         // Removing the destination drops what it had not sent.
         QVERIFY(store->notify().removeDestination(u"a"_s));
-        QVERIFY(store->notify().recent(10)->isEmpty());
+        QCOMPARE(store->notify().recent(10)->size(), 1); // the sent one stays as history
         QCOMPARE(store->notify().removeDestination(u"a"_s).error().kind, StoreError::Kind::NotFound);
+    }
+
+    void anUnreadableSecretSpendsNoAttempt()
+    {
+        auto store = openStore();
+        QVERIFY(store->notify().saveDestination(slack(u"a"_s)));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(*store->notify().enqueue(u"a"_s, alertMessage(budgetAlert(u"x"_s, 80), now), now, now));
+        MemorySecretStore keychain;
+        keychain.setAvailable(false); // locked, or absent under a timer
+        NotifySecrets secrets(&keychain, {});
+        QNetworkAccessManager network;
+        NotifyDelivery delivery(*store, secrets, network);
+        std::optional<Result<NotifyDelivery::Summary>> answer;
+        delivery.deliverDue([&](const Result<NotifyDelivery::Summary> &r) { answer.emplace(r); });
+        QTRY_VERIFY(answer.has_value());
+        QVERIFY(answer->ok());
+        QCOMPARE((*answer)->waiting, 1);
+        QCOMPARE((*answer)->problems.size(), 1);
+        const OutboxItem item = store->notify().recent(1)->first();
+        QCOMPARE(item.state, OutboxItem::State::Pending);
+        QCOMPARE(item.attempts, 0); // for a sender that can read the keychain, at once
     }
 
     void unreadableRowsAreErrorsNotShorterLists()

@@ -104,11 +104,14 @@ std::optional<bool> yesNo(const QString &text)
 
 QString summaryLine(const NotifyDelivery::Summary &s)
 {
-    return u"Delivered %1; %2 to be tried again, %3 given up, %4 of unknown outcome, %5 held for quiet hours."_s.arg(s.sent)
-        .arg(s.retrying)
-        .arg(s.failed)
-        .arg(s.unknown)
-        .arg(s.held);
+    QString line = u"Delivered %1; %2 to be tried again, %3 given up, %4 of unknown outcome, %5 held for quiet hours"_s.arg(s.sent)
+                       .arg(s.retrying)
+                       .arg(s.failed)
+                       .arg(s.unknown)
+                       .arg(s.held);
+    if (s.waiting > 0)
+        line += u", %1 waiting for a secret that could not be read"_s.arg(s.waiting);
+    return line + u'.';
 }
 } // namespace
 
@@ -122,7 +125,7 @@ int deliverOutbox(Context &context)
     for (const QString &p : result->problems)
         context.console().warn(p);
     context.out() << summaryLine(*result) << Qt::endl;
-    return result->retrying + result->failed + result->unknown > 0 ? int(NotDelivered) : int(Ok);
+    return result->retrying + result->failed + result->unknown + result->waiting > 0 ? int(NotDelivered) : int(Ok);
 }
 
 // ---- notify list ----------------------------------------------------------------------------------
@@ -172,7 +175,7 @@ NotifySet::NotifySet()
 {
     m_description = u"Creates the destination ID, or changes it: options not given keep their value (a new one "
                     "takes every alert kind and no report unless told). What it takes: --alerts names alert kinds "
-                    "(budget, team-budget, anomaly, outside-tier, expiry, rotation, credits; all; none), --weekly-report "
+                    "(budget, team-budget, anomaly, outside-tier, expiry, rotation, credits, hygiene; all; none), --weekly-report "
                     "and --monthly-report the scheduled reports, --tiers the tiers whose members it is about (alerts "
                     "about the whole team always pass). In its quiet hours messages wait and are sent when they end."
                     "\n\n"

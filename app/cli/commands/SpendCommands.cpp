@@ -129,7 +129,7 @@ ReportCommand::ReportCommand()
     m_arguments << Argument{u"PERIOD"_s, u"weekly (7 days) or monthly (30 days)."_s, {u"weekly"_s, u"monthly"_s}};
     m_options << Option::value(u"to"_s, u"YYYY-MM-DD"_s, u"The window's last UTC day (default: today)."_s)
               << formatOption({u"table"_s, u"json"_s, u"csv"_s})
-              << Option::flag(u"send"_s, u"Send it (with its chart) to the destinations that take this report, or those of --dest, instead of printing it."_s)
+              << Option::flag(u"send"_s, u"Send it (with its chart, up to yesterday unless --to) to the destinations that take this report, or those of --dest, instead of printing it."_s)
               << Option::value(u"dest"_s, u"IDS"_s, u"With --send: these destinations (comma-separated), whatever they take."_s);
     m_examples << Example{u"orteam-cli report monthly --format csv > spend.csv"_s,
                           u"The last 30 days per member, for a spreadsheet."_s}
@@ -141,7 +141,9 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
 {
     Console &console = context.console();
     const ReportPeriod period = reportPeriodFromName(arguments.at(0)).value_or(ReportPeriod::Weekly);
-    QDate to = QDateTime::currentDateTimeUtc().date();
+    // Printed, the report runs to today; sent, to yesterday, the last whole day: a message sent
+    // once per window must not go out with a day that has barely begun, nor anew every day.
+    QDate to = QDateTime::currentDateTimeUtc().date().addDays(arguments.isSet(u"send"_s) ? -1 : 0);
     if (const auto toText = arguments.value(u"to"_s)) {
         to = QDate::fromString(*toText, Qt::ISODate);
         if (!to.isValid())
@@ -156,6 +158,15 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
     QTextStream &out = context.out();
     if (arguments.isSet(u"send"_s)) {
         const QStringList ids = arguments.value(u"dest"_s, QString()).split(u',', Qt::SkipEmptyParts);
+        if (!ids.isEmpty()) {
+            const auto destinations = context.store().notify().destinations();
+            if (!destinations)
+                return console.fail(destinations.error());
+            for (const Destination &d : *destinations) {
+                if (ids.contains(d.id) && !d.enabled)
+                    console.warn(u"%1 is disabled: the report waits in its outbox until it is enabled"_s.arg(d.id));
+            }
+        }
         const Result<int> queued = NotifyService::enqueueReport(context.store(), report, ids, QDateTime::currentDateTimeUtc());
         if (!queued)
             return console.fail(queued.error());
