@@ -392,6 +392,12 @@ void MainWindow::enterReadOnlyView()
         m_hygienePage->setReadOnly(true);
     if (m_syncAction)
         m_syncAction->setVisible(false);
+    // Destinations and their secrets are an admin's; a lead's dashboard sends nothing.
+    if (m_notify) {
+        m_notify->setReadOnly(true);
+        setPageHidden(QStringLiteral("notifications"), true);
+        m_notifyBanner->hide();
+    }
     m_root->setCurrentWidget(m_main);
     showPage(m_spendPage ? QStringLiteral("spend") : QStringLiteral("team"));
     if (m_spend)

@@ -178,8 +178,17 @@ Status NotifyController::retry(qint64 outboxId)
     return s;
 }
 
+void NotifyController::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    if (readOnly)
+        m_timer.stop();
+}
+
 void NotifyController::runNow()
 {
+    if (m_readOnly)
+        return;
     if (const Result<int> queued = NotifyService::enqueueScheduledReports(*m_store, now()); !queued)
         Q_EMIT problem(tr("Cannot queue the scheduled reports: %1").arg(queued.errorText()));
     m_delivery->deliverDue([this](const Result<NotifyDelivery::Summary> &r) {

@@ -64,6 +64,10 @@ public:
     // Queues the scheduled reports and sends what is due (one run at a time).
     void runNow();
     bool isDelivering() const;
+    // The read-only view (a team lead without a management key, maybe on a read-only database
+    // role): it neither queues nor sends; the admins' dashboards and cron do.
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const { return m_readOnly; }
 
 Q_SIGNALS:
     void changed();
@@ -77,6 +81,7 @@ private:
     NotifySecrets m_secrets;
     std::unique_ptr<NotifyDelivery> m_delivery;
     QTimer m_timer;
+    bool m_readOnly = false;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 };
 

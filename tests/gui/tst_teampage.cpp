@@ -18,6 +18,7 @@
 #include "KeyTableModel.h"
 #include "KeysPage.h"
 #include "MainWindow.h"
+#include "NotifyController.h"
 #include "MessageBox.h"
 #include "Money.h"
 #include "OpenRouterClient.h"
@@ -1051,6 +1052,16 @@ private Q_SLOTS:
         ConnectionManager connection(m_client.get(), &noSecrets, &settings);
         connection.setEnvironment(QString(), QString());
         MainWindow lead(m_keys.get(), &connection, m_audit.get(), m_team.get(), m_spend.get());
+        // A destination with a message due: the lead's dashboard must neither send nor queue.
+        Destination hook;
+        hook.id = u"leads"_s;
+        hook.name = u"Leads"_s;
+        hook.alertKinds = allAlertKinds();
+        QVERIFY(m_store->notify().saveDestination(hook));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(GuiTest::must(m_store->notify().enqueue(u"leads"_s, testMessage(hook, now), now, now)));
+        NotifyController notify(m_store.get(), &noSecrets, {}, m_nam.get(), nullptr);
+        lead.setNotifications(&notify);
         lead.show();
         QVERIFY(QTest::qWaitForWindowExposed(&lead));
         QSignalSpy loaded(&lead, &MainWindow::firstLoadFinished);
@@ -1082,6 +1093,14 @@ private Q_SLOTS:
         QTest::qWait(100);
         QVERIFY(m_fake->requests().isEmpty());
         QVERIFY(!lead.errorBanner()->isVisible());
+        // Notifications are the admins': the page is left out, and nothing is sent or tried.
+        QVERIFY(notify.isReadOnly());
+        QVERIFY(nav->item(nav->count() - 1)->isHidden());
+        notify.runNow();
+        QTest::qWait(100);
+        const OutboxItem waiting = GuiTest::must(m_store->notify().recent(1)).first();
+        QCOMPARE(waiting.state, OutboxItem::State::Pending);
+        QCOMPARE(waiting.attempts, 0);
     }
 
     void gatewayTokenFromTheTeamPageAndItsStatusAndTraffic()
