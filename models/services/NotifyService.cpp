@@ -181,15 +181,19 @@ std::optional<QDate> NotifyService::scheduledReportEnd(ReportPeriod period, cons
 Result<int> NotifyService::enqueueScheduledReports(Store &store, const QDateTime &now)
 {
     int queued = 0;
+    std::optional<QList<Destination>> destinations; // read once, and only on a report's day
     for (ReportPeriod period : {ReportPeriod::Weekly, ReportPeriod::Monthly}) {
         const std::optional<QDate> end = scheduledReportEnd(period, now.toUTC().date());
         // Not in the first hours after midnight UTC: the last day's spend is synced in the night
         // (a report sent once must not go out before its last day is in).
         if (!end || (end->addDays(1) == now.toUTC().date() && now.toUTC().time() < QTime(6, 0)))
             continue;
-        const auto destinations = store.notify().destinations();
-        if (!destinations)
-            return destinations.error();
+        if (!destinations) {
+            const auto read = store.notify().destinations();
+            if (!read)
+                return read.error();
+            destinations = *read;
+        }
         const bool wanted = std::any_of(destinations->cbegin(), destinations->cend(), [&](const Destination &d) {
             return d.enabled && (period == ReportPeriod::Weekly ? d.weeklyReport : d.monthlyReport);
         });

@@ -12,16 +12,6 @@ QDate dayOf(const QVariant &v)
 {
     return v.isNull() ? QDate() : QDate::fromString(v.toString(), Qt::ISODate);
 }
-
-QDateTime timeOf(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromString(v.toString(), Qt::ISODate).toUTC();
-}
-
-QVariant timeValue(const QDateTime &t)
-{
-    return t.isValid() ? QVariant(t.toUTC().toString(Qt::ISODate)) : QVariant(QMetaType::fromType<QString>());
-}
 } // namespace
 
 Result<QHash<QString, KeyUseHistory>> LifecycleRepository::keyUse() const
@@ -61,9 +51,9 @@ Result<QList<KeyRotation>> LifecycleRepository::rotations(bool openOnly) const
         r.oldHash = q.value(0).toString();
         r.oldName = q.value(1).toString();
         r.newHash = q.value(2).toString();
-        r.rotatedAt = timeOf(q.value(3));
-        r.disableAt = timeOf(q.value(4));
-        r.revokeAt = timeOf(q.value(5));
+        r.rotatedAt = sqlvalue::timeOf(q.value(3));
+        r.disableAt = sqlvalue::timeOf(q.value(4));
+        r.revokeAt = sqlvalue::timeOf(q.value(5));
         const std::optional<KeyRotation::State> state = rotationStateFromString(q.value(6).toString());
         const bool datesRead = (q.value(4).isNull() || r.disableAt.isValid()) && (q.value(5).isNull() || r.revokeAt.isValid());
         if (!state || !r.rotatedAt.isValid() || !datesRead)
@@ -89,9 +79,9 @@ Status LifecycleRepository::scheduleRotation(const KeyRotation &r)
         .bind(u":old"_s, r.oldHash)
         .bind(u":name"_s, sqlvalue::text(r.oldName))
         .bind(u":new"_s, sqlvalue::text(r.newHash))
-        .bind(u":at"_s, timeValue(r.rotatedAt))
-        .bind(u":disable"_s, timeValue(r.disableAt))
-        .bind(u":revoke"_s, timeValue(r.revokeAt))
+        .bind(u":at"_s, sqlvalue::time(r.rotatedAt))
+        .bind(u":disable"_s, sqlvalue::time(r.disableAt))
+        .bind(u":revoke"_s, sqlvalue::time(r.revokeAt))
         .bind(u":state"_s, rotationStateToString(r.state))
         .bind(u":note"_s, sqlvalue::text(r.note))
         .exec();

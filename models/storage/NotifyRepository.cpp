@@ -10,16 +10,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam {
 
 namespace {
-QVariant timeValue(const QDateTime &t)
-{
-    return t.isValid() ? QVariant(t.toUTC().toString(Qt::ISODate)) : QVariant(QMetaType::fromType<QString>());
-}
-
-QDateTime timeOf(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromString(v.toString(), Qt::ISODate).toUTC();
-}
-
 const QString OutboxColumns = u"id, delivery_id, destination_id, message_key, message, state, attempts, created_at, next_at, "
                               "lease_until, sent_at, last_error"_s;
 
@@ -41,10 +31,10 @@ Result<QList<OutboxItem>> readItems(Sql &q)
         item.message = *message;
         item.state = *state;
         item.attempts = q.value(6).toInt();
-        item.createdAt = timeOf(q.value(7));
-        item.nextAt = timeOf(q.value(8));
-        item.leaseUntil = timeOf(q.value(9));
-        item.sentAt = timeOf(q.value(10));
+        item.createdAt = sqlvalue::timeOf(q.value(7));
+        item.nextAt = sqlvalue::timeOf(q.value(8));
+        item.leaseUntil = sqlvalue::timeOf(q.value(9));
+        item.sentAt = sqlvalue::timeOf(q.value(10));
         item.lastError = q.value(11).toString();
         out << item;
     }
@@ -170,8 +160,8 @@ Result<bool> NotifyRepository::enqueue(const QString &destinationId, const Notif
         .bind(u":destination"_s, destinationId)
         .bind(u":key"_s, message.key)
         .bind(u":message"_s, QString::fromUtf8(message.toJson()))
-        .bind(u":now"_s, timeValue(now))
-        .bind(u":next"_s, timeValue(notBefore.isValid() ? notBefore : now));
+        .bind(u":now"_s, sqlvalue::time(now))
+        .bind(u":next"_s, sqlvalue::time(notBefore.isValid() ? notBefore : now));
     if (Status s = q.exec(); !s)
         return s.error();
     return q.rowsAffected() == 1;
@@ -188,7 +178,7 @@ Result<QList<OutboxItem>> NotifyRepository::due(const QDateTime &now, int limit)
               .arg(OutboxColumns)
               .arg(limit),
           u"Cannot read the outbox"_s);
-    q.bind(u":now"_s, timeValue(now));
+    q.bind(u":now"_s, sqlvalue::time(now));
     return readItems(q);
 }
 
@@ -198,7 +188,7 @@ Result<bool> NotifyRepository::claim(const OutboxItem &item, const QDateTime &le
           u"UPDATE notify_outbox SET state = 'sending', attempts = attempts + 1, lease_until = :lease "
           "WHERE id = :id AND state = :state AND attempts = :attempts"_s,
           u"Cannot take a message from the outbox"_s);
-    q.bind(u":lease"_s, timeValue(leaseUntil))
+    q.bind(u":lease"_s, sqlvalue::time(leaseUntil))
         .bind(u":id"_s, item.id)
         .bind(u":state"_s, outboxStateId(item.state))
         .bind(u":attempts"_s, item.attempts);
@@ -213,7 +203,7 @@ Result<bool> NotifyRepository::markSent(qint64 id, int attempt, const QDateTime 
           u"UPDATE notify_outbox SET state = 'sent', sent_at = :at, lease_until = NULL, last_error = '' "
           "WHERE id = :id AND state = 'sending' AND attempts = :attempt"_s,
           u"Cannot mark a message sent"_s);
-    q.bind(u":at"_s, timeValue(at));
+    q.bind(u":at"_s, sqlvalue::time(at));
     return updateClaimed(q, id, attempt);
 }
 
@@ -224,7 +214,7 @@ Result<bool> NotifyRepository::markFailed(qint64 id, int attempt, const QString 
           "WHERE id = :id AND state = 'sending' AND attempts = :attempt"_s,
           u"Cannot record a failed send"_s);
     q.bind(u":state"_s, retryAt ? u"pending"_s : u"failed"_s)
-        .bind(u":next"_s, retryAt ? timeValue(*retryAt) : QVariant(QMetaType::fromType<QString>()))
+        .bind(u":next"_s, retryAt ? sqlvalue::time(*retryAt) : QVariant(QMetaType::fromType<QString>()))
         .bind(u":error"_s, sqlvalue::text(error.left(500)));
     return updateClaimed(q, id, attempt);
 }
@@ -245,7 +235,7 @@ Result<bool> NotifyRepository::markInterrupted(qint64 id, const QDateTime &now, 
           u"UPDATE notify_outbox SET state = 'unknown', lease_until = NULL, last_error = :error "
           "WHERE id = :id AND state = 'sending' AND lease_until < :now"_s,
           u"Cannot record an interrupted send"_s);
-    q.bind(u":error"_s, sqlvalue::text(why)).bind(u":now"_s, timeValue(now)).bind(u":id"_s, id);
+    q.bind(u":error"_s, sqlvalue::text(why)).bind(u":now"_s, sqlvalue::time(now)).bind(u":id"_s, id);
     if (Status s = q.exec(); !s)
         return s.error();
     return q.rowsAffected() == 1;
@@ -255,7 +245,7 @@ Status NotifyRepository::defer(qint64 id, const QDateTime &until)
 {
     Sql q(m_db, u"UPDATE notify_outbox SET next_at = :until WHERE id = :id AND state = 'pending'"_s,
           u"Cannot hold a message for the quiet hours"_s);
-    q.bind(u":until"_s, timeValue(until));
+    q.bind(u":until"_s, sqlvalue::time(until));
     return updateOne(q, id);
 }
 
@@ -265,7 +255,7 @@ Status NotifyRepository::retry(qint64 id, const QDateTime &now)
           u"UPDATE notify_outbox SET state = 'pending', next_at = :now, attempts = 0, lease_until = NULL "
           "WHERE id = :id AND state IN ('failed', 'unknown')"_s,
           u"Cannot send the message again"_s);
-    q.bind(u":now"_s, timeValue(now));
+    q.bind(u":now"_s, sqlvalue::time(now));
     return updateOne(q, id);
 }
 
@@ -312,8 +302,8 @@ Result<QList<DestinationHealth>> NotifyRepository::health() const
         h.sent = q.value(2).toInt();
         h.failed = q.value(3).toInt();
         h.unknown = q.value(4).toInt();
-        h.lastSent = timeOf(q.value(5));
-        h.failingSince = timeOf(q.value(6));
+        h.lastSent = sqlvalue::timeOf(q.value(5));
+        h.failingSince = sqlvalue::timeOf(q.value(6));
         errorRows << (q.value(7).isNull() ? 0 : q.value(7).toLongLong());
         out << h;
     }

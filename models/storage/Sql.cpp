@@ -164,6 +164,16 @@ double cleanMoney(double v)
     return std::abs(v) < 1e-9 ? 0.0 : v;
 }
 
+QVariant time(const QDateTime &t)
+{
+    return t.isValid() ? QVariant(t.toUTC().toString(Qt::ISODate)) : QVariant(QMetaType::fromType<QString>());
+}
+
+QDateTime timeOf(const QVariant &v)
+{
+    return v.isNull() ? QDateTime() : QDateTime::fromString(v.toString(), Qt::ISODate).toUTC();
+}
+
 } // namespace sqlvalue
 
 } // namespace orteam

@@ -10,6 +10,7 @@
 #include <QSqlQuery>
 #include <QHash>
 #include <QList>
+#include <QDateTime>
 #include <QVariant>
 
 #include <optional>
@@ -70,6 +71,11 @@ QString listToJson(const std::optional<QStringList> &list);
 QVariant nullableList(const std::optional<QStringList> &list); // JSON text, NULL when absent
 std::optional<QStringList> listFromJson(const QVariant &v);
 double cleanMoney(double v); // a rollup sum of 1e-17 is 0
+// A moment as the team database keeps it: ISO-8601 UTC text ("2026-11-30T12:00:00Z"), the one
+// spelling, so that comparing two as text (leases, due times) compares them as times on SQLite
+// and PostgreSQL alike. NULL for an invalid one; an invalid QDateTime for NULL.
+QVariant time(const QDateTime &t);
+QDateTime timeOf(const QVariant &v);
 } // namespace sqlvalue
 
 } // namespace orteam
