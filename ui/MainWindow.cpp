@@ -13,6 +13,7 @@
 #include "KeyListController.h"
 #include "KeysPage.h"
 #include "NotificationsPage.h"
+#include "OverviewPage.h"
 #include "NotifyController.h"
 #include "Money.h"
 #include "SettingsDialog.h"
@@ -98,6 +99,19 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     body->addWidget(m_pages, 1);
     outer->addLayout(body, 1);
 
+    if (spend) {
+        // First: the page a lead opens every morning (the window opens on it when there is history).
+        m_overviewPage = new OverviewPage(spend, hygiene, m_pages);
+        m_pages->addWidget(m_overviewPage);
+        m_navigation->addItem(tr("Overview"));
+        m_pageNames << QStringLiteral("overview");
+        connect(m_overviewPage, &OverviewPage::openPage, this, [this](const QString &name) {
+            const QListWidgetItem *target = m_navigation->item(int(m_pageNames.indexOf(name)));
+            if (target && !target->isHidden())
+                showPage(name);
+        });
+        connect(m_keys, &KeyListController::refreshFinished, m_overviewPage, &OverviewPage::reload);
+    }
     m_keysPage = new KeysPage(m_keys, m_pages);
     m_pages->addWidget(m_keysPage);
     m_navigation->addItem(tr("Keys"));
@@ -171,7 +185,14 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     connect(m_keys, &KeyListController::auditFailed, this, &MainWindow::showProblem);
     connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_navigation, &QListWidget::currentRowChanged, this, &MainWindow::updatePageToolBars);
-    m_navigation->setCurrentRow(0);
+    // A team with history opens on its overview; without any yet, the overview would be all
+    // "not enough history", and the keys are what there is to do.
+    bool history = false;
+    if (spend) {
+        const Result<QDate> first = spend->firstSpendDay();
+        history = first && first->isValid();
+    }
+    m_navigation->setCurrentRow(int(m_pageNames.indexOf(history ? QStringLiteral("overview") : QStringLiteral("keys"))));
 
     m_actions = new KeyActions(m_keys, m_keysPage, m_errorBanner, this);
     connect(m_actions, &KeyActions::status, this, [this](const QString &m) { statusBar()->showMessage(m, 8000); });
@@ -399,7 +420,7 @@ void MainWindow::enterReadOnlyView()
         m_notifyBanner->hide();
     }
     m_root->setCurrentWidget(m_main);
-    showPage(m_spendPage ? QStringLiteral("spend") : QStringLiteral("team"));
+    showPage(m_overviewPage ? QStringLiteral("overview") : QStringLiteral("team"));
     if (m_spend)
         m_spend->refresh();
     setWindowTitle(tr("orteam — read-only"));

@@ -27,6 +27,7 @@ class TeamController;
 class SpendController;
 class ActivitySync;
 class SpendPage;
+class OverviewPage;
 class ReportsPage;
 class TeamPage;
 class WelcomePage;
@@ -106,6 +107,7 @@ private:
     KeysPage *m_keysPage;
     TeamPage *m_teamPage = nullptr;
     SpendPage *m_spendPage = nullptr;
+    OverviewPage *m_overviewPage = nullptr;
     ReportsPage *m_reportsPage = nullptr;
     HygieneController *m_hygiene = nullptr;
     HygienePage *m_hygienePage = nullptr;

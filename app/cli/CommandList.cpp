@@ -38,6 +38,7 @@ CommandList allCommands()
     list.push_back(std::make_unique<Sync>());
     list.push_back(std::make_unique<BudgetsCheck>());
     list.push_back(std::make_unique<ReportCommand>());
+    list.push_back(std::make_unique<OverviewCommand>());
     list.push_back(std::make_unique<NotifyList>());
     list.push_back(std::make_unique<NotifySet>());
     list.push_back(std::make_unique<NotifySecret>());

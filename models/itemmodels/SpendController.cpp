@@ -1,6 +1,7 @@
 #include "SpendController.h"
 
 #include "NotifyService.h"
+#include "OverviewService.h"
 
 #include "KeyListController.h"
 
@@ -164,6 +165,13 @@ Result<QList<Alert>> SpendController::takeNewAlerts()
     if (!all)
         return all;
     return NotifyService::raise(*m_store, *all, m_clock().toUTC());
+}
+
+Result<Overview> SpendController::overview() const
+{
+    const bool keysKnown = m_keys->lastRefresh().isValid();
+    return OverviewService::read(*m_store, keysKnown ? std::optional<QList<ApiKey>>(m_keys->model()->keys()) : std::nullopt,
+                                 m_keys->credits(), m_clock());
 }
 
 void SpendController::refresh()

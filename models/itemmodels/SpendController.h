@@ -2,6 +2,7 @@
 
 #include "Alerts.h"
 #include "GatewayStatus.h"
+#include "Overview.h"
 #include "Report.h"
 #include "Spend.h"
 #include "Store.h"
@@ -76,6 +77,12 @@ public:
     // The weekly or monthly team report ending today (UTC).
     Result<TeamReport> report(ReportPeriod period) const;
     Result<QList<Alert>> takeNewAlerts();
+
+    // The Overview page's numbers (OverviewService): the keys' alerts and the credits count once
+    // the key list has loaded; before that the overview says they are unknown.
+    Result<Overview> overview() const;
+    // When the history starts (invalid: nothing recorded yet).
+    Result<QDate> firstSpendDay() const { return m_store->spend().firstSpendDay(); }
 
 public Q_SLOTS:
     void refresh();

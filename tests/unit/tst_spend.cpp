@@ -7,6 +7,7 @@
 #include "OpenRouterClient.h"
 #include "Csv.h"
 #include "Report.h"
+#include "Overview.h"
 #include "Spend.h"
 #include "SpendController.h"
 #include "Store.h"
@@ -401,6 +402,92 @@ private Q_SLOTS:
         spend.refresh();
         QCOMPARE(raised.size(), 2);
         QCOMPARE(raised.at(1).at(0).value<QList<Alert>>().first().id, u"budget100:ben:2026-11-25"_s);
+
+        // The Overview from the same database: the week is Monday to Wednesday; history starts
+        // on the 18th, after last week's Monday, so no change against last week is claimed.
+        const auto overview = spend.overview();
+        QVERIFY2(overview.ok(), qPrintable(overview.errorText()));
+        QVERIFY(overview->keysKnown);
+        QCOMPARE(overview->credits->remaining(), 476.0);
+        QCOMPARE(overview->historyDays, 8);
+        QCOMPARE(overview->spentToday, 11.0);
+        QCOMPARE(overview->weekToDate, 17.0);
+        QCOMPARE(overview->monthToDate, 32.0); // the 18th to the 24th at $3, Wednesday $11
+        QVERIFY(!overview->lastWeekToDate);
+        QCOMPARE(overview->topSpenders.size(), 2);
+        QCOMPARE(overview->topSpenders.at(0).member, u"ben"_s);
+        QCOMPARE(overview->topSpenders.at(0).week, 11.0);
+        QVERIFY(!overview->topSpenders.at(0).lastWeek);
+        QCOMPARE(overview->ratePerDay.value(), 32.0 / 7.875);
+        QVERIFY(std::any_of(overview->alerts.cbegin(), overview->alerts.cend(), [](const Alert &a) { return a.id == u"budget100:ben:2026-11-25"_s; }));
+    }
+
+    // The Overview's rules on a known series: the month so far, its projection and the day the
+    // budget is crossed, last week to the same point (a Wednesday noon against last Wednesday's
+    // first half), the top spenders and their change, and no trend from too little history.
+    void overviewFromKnownSeries()
+    {
+        const QDateTime noon(QDate(2026, 11, 25), QTime(12, 0), QTimeZone::utc()); // a Wednesday
+        const QDate today = noon.date();
+        OverviewInput in;
+        in.now = noon;
+        in.firstSpendDay = QDate(2026, 10, 1);
+        for (QDate d = OverviewInput::seriesStart(today); d < today; d = d.addDays(1))
+            in.teamDaily.insert(d, 2.0);
+        in.teamDaily.insert(today, 1.0); // half a day at the same rate
+        QCOMPARE(OverviewInput::seriesStart(today), QDate(2026, 11, 1));
+        in.memberWeek = {{u"ann"_s, 5.0}, {u"ben"_s, 3.0}, {u"cy"_s, 0.0}, {u"di"_s, 0.5}, {u"ed"_s, 0.4}, {u"flo"_s, 0.3}, {u"gus"_s, 0.2}};
+        in.memberLastWeekBefore = {{u"ann"_s, 2.0}, {u"ben"_s, 4.0}};
+        in.memberLastWeekSameDay = {{u"ann"_s, 2.0}, {u"ben"_s, 2.0}};
+        in.credits = Credits{100.0, 90.0};
+        in.monthBudget = 55.0;
+
+        Overview o = computeOverview(in);
+        QVERIFY(o.trendKnown());
+        QVERIFY(o.historyNote().isEmpty());
+        QCOMPARE(o.spentToday, 1.0);
+        QCOMPARE(o.monthToDate, 49.0);            // 24 days at $2 and today's $1
+        QCOMPARE(o.weekToDate, 5.0);              // Monday, Tuesday, Wednesday so far
+        QCOMPARE(o.lastWeekToDate.value(), 5.0);  // and last week's, its Wednesday counted to noon
+        QCOMPARE(Overview::changeText(o.weekToDate, o.lastWeekToDate), u"±0%"_s);
+        QCOMPARE(o.ratePerDay.value(), 2.0);
+        QCOMPARE(o.projectedMonthEnd.value(), 60.0); // + half of today and five more days at $2
+        QCOMPARE(o.budgetCrossedOn.value(), QDate(2026, 11, 28)); // $6 left at $2 a day
+        QCOMPARE(o.creditsRunOut.value(), QDate(2026, 11, 30));   // $10 at $2 a day
+        QCOMPARE(o.topSpenders.size(), Overview::TopSpenders);    // cy spent nothing; gus is sixth
+        QCOMPARE(o.topSpenders.at(0).member, u"ann"_s);
+        QCOMPARE(o.topSpenders.at(0).lastWeek.value(), 3.0);      // $2 before Wednesday, half of $2 on it
+        QCOMPARE(Overview::changeText(o.topSpenders.at(0).week, o.topSpenders.at(0).lastWeek), u"+67%"_s);
+        QCOMPARE(Overview::changeText(o.topSpenders.at(1).week, o.topSpenders.at(1).lastWeek), u"−40%"_s); // 3 against 5
+        QCOMPARE(Overview::changeText(o.topSpenders.at(2).week, o.topSpenders.at(2).lastWeek), u"new"_s);
+        QCOMPARE(o.topSpenders.at(4).member, u"flo"_s);
+
+        in.monthBudget = 40.0; // crossed already: on the 20th the month reached $40
+        QCOMPARE(computeOverview(in).budgetCrossedOn.value(), QDate(2026, 11, 20));
+        in.monthBudget = 100.0; // $60 at the month's end: no crossing
+        QVERIFY(!computeOverview(in).budgetCrossedOn);
+        in.monthBudget.reset();
+        QVERIFY(!computeOverview(in).budgetCrossedOn);
+
+        // Two days of history: no rate, no projection, no run-out date, no change against a week
+        // that is not recorded; the note says why.
+        in.firstSpendDay = today.addDays(-1);
+        o = computeOverview(in);
+        QVERIFY(!o.trendKnown());
+        QCOMPARE(o.historyNote(), u"not enough history yet: 2 days"_s);
+        QVERIFY(!o.projectedMonthEnd && !o.ratePerDay && !o.creditsRunOut);
+        QVERIFY(!o.lastWeekToDate);
+        QVERIFY(!o.topSpenders.at(0).lastWeek);
+        QVERIFY(Overview::changeText(1.0, std::nullopt).isEmpty());
+        in.firstSpendDay = QDate();
+        QCOMPARE(computeOverview(in).historyNote(), u"not enough history yet: no spend recorded"_s);
+
+        const QJsonObject json = QJsonDocument::fromJson(o.toJson()).object();
+        QCOMPARE(json.value("month_to_date"_L1).toDouble(), 49.0);
+        QVERIFY(json.value("projected_month_end"_L1).isNull());
+        QCOMPARE(json.value("history_note"_L1).toString(), u"not enough history yet: 2 days"_s);
+        QCOMPARE(json.value("top_spenders"_L1).toArray().size(), 5);
+        QCOMPARE(json.value("credits"_L1).toObject().value("remaining"_L1).toDouble(), 10.0);
     }
 };
 

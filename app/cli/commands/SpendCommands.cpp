@@ -9,6 +9,7 @@
 #include "NotifyCommands.h"
 #include "NotifyService.h"
 #include "Output.h"
+#include "OverviewService.h"
 #include "Report.h"
 #include "SyncCall.h"
 #include "SyncService.h"
@@ -188,6 +189,97 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
     if (!report.rows.isEmpty())
         out << KeyFormatter::columns(reportTable(report)) << '\n';
     out << reportSummary(report) << '\n';
+    return Ok;
+}
+
+// ---- overview -------------------------------------------------------------------------------------
+
+OverviewCommand::OverviewCommand()
+    : Command(Section::Team, {u"overview"_s},
+              u"The dashboard's Overview: the month so far against the team's monthly budget and its projected end, "
+              "today and this week, the week's biggest spenders with their change, credits and when they run out, "
+              "and the alerts that hold now."_s)
+{
+    m_description = u"What a team lead asks first: the calendar month (UTC) so far against the team's monthly "
+                    "budget, where it ends at the current rate and the day the budget is crossed; today's and "
+                    "this week's spend against last week to the same point; the five members who spent most this "
+                    "week with their change; the credits left and when they run out; and every alert that holds "
+                    "now. With fewer than 3 days of history there is no rate, and it says so rather than project "
+                    "from nothing. The same numbers as the dashboard's Overview page."_s;
+    m_managementKeyNote = u"Needs the management key (for the credits and the keys' alerts), except with --offline."_s;
+    m_options << Option::flag(u"offline"_s, u"Only what the team database shows: no credits, no key alerts, no management key needed."_s)
+              << formatOption({u"table"_s, u"json"_s});
+    m_examples << Example{u"orteam-cli overview --offline"_s, u"A lead's morning numbers from the shared team database."_s};
+}
+
+int OverviewCommand::execute(Context &context, const Arguments &arguments)
+{
+    Console &console = context.console();
+    if (const int code = context.openStore())
+        return code;
+    std::optional<QList<ApiKey>> keys;
+    std::optional<Credits> credits;
+    if (!arguments.isSet(u"offline"_s)) {
+        if (const int code = context.connect())
+            return code;
+        const auto listed = waitFor<ApiKeyList>([&](auto done) { context.client().listKeys(true, context.callbacks(), done); });
+        if (!listed.ok())
+            return console.fail(listed.error);
+        const auto read = waitFor<Credits>([&](auto done) { context.client().credits(context.callbacks(), done); });
+        if (!read.ok())
+            return console.fail(read.error);
+        keys = listed.value;
+        credits = read.value;
+    }
+    const Result<Overview> result = OverviewService::read(context.store(), keys, credits, QDateTime::currentDateTimeUtc());
+    if (!result)
+        return console.fail(result.error());
+    const Overview &o = *result;
+    QTextStream &out = context.out();
+    if (arguments.value(u"format"_s, u"table"_s) == "json"_L1) {
+        out << QString::fromUtf8(o.toJson());
+        return Ok;
+    }
+    const QString note = o.historyNote();
+    out << "Overview, " << o.now.toString(u"yyyy-MM-dd HH:mm"_s) << " UTC\n";
+    out << "This month   " << formatUsd(o.monthToDate);
+    if (o.monthBudget)
+        out << " of a " << formatUsd(*o.monthBudget) << " budget (" << qRound(o.monthToDate / std::max(*o.monthBudget, 0.01) * 100) << "%)";
+    if (o.projectedMonthEnd) {
+        out << "; projected month end " << formatUsd(*o.projectedMonthEnd) << " at " << formatUsd(*o.ratePerDay) << " a day";
+        if (o.monthBudget)
+            out << (o.budgetCrossedOn ? (*o.budgetCrossedOn <= o.today ? u"; budget crossed on %1"_s : u"; crosses the budget around %1"_s)
+                                            .arg(o.budgetCrossedOn->toString(Qt::ISODate))
+                                      : u"; within budget at this rate"_s);
+    } else {
+        out << "; " << note << ", no projection";
+    }
+    out << "\nToday        " << formatUsd(o.spentToday);
+    out << "\nThis week    " << formatUsd(o.weekToDate);
+    if (o.lastWeekToDate)
+        out << " (" << Overview::changeText(o.weekToDate, o.lastWeekToDate) << " against last week to this point)";
+    out << "\nCredits      ";
+    if (!o.credits)
+        out << "unknown (--offline)";
+    else {
+        out << formatUsd(o.credits->remaining()) << " left of " << formatUsd(o.credits->totalCredits);
+        if (!o.trendKnown())
+            out << "; " << note << ", no run-out date";
+        else
+            out << (o.creditsRunOut ? u"; run out around %1"_s.arg(o.creditsRunOut->toString(Qt::ISODate)) : u"; not running out at this rate"_s);
+    }
+    out << "\n\nBiggest spenders this week\n";
+    if (o.topSpenders.isEmpty())
+        out << "  nobody has spent anything this week\n";
+    QList<QStringList> rows{{u"MEMBER"_s, u"THIS WEEK"_s, u"CHANGE"_s}};
+    for (const OverviewSpender &s : o.topSpenders)
+        rows << QStringList{s.member, formatUsd(s.week), Overview::changeText(s.week, s.lastWeek)};
+    if (rows.size() > 1)
+        out << KeyFormatter::columns(rows) << '\n';
+    out << "\nOpen alerts: " << o.alerts.size() << (o.keysKnown ? "" : " (from the team database only: the keys' own alerts need the management key)") << "\n";
+    for (const Alert &a : o.alerts)
+        out << (a.urgent ? "  ! " : "    ") << a.text << '\n';
+    out.flush();
     return Ok;
 }
 

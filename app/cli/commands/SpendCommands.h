@@ -28,6 +28,14 @@ public:
     int execute(Context &context, const Arguments &arguments) override;
 };
 
+// overview: the Overview page's numbers (OverviewService), as text or JSON.
+class OverviewCommand final : public Command
+{
+public:
+    OverviewCommand();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
 // db check: the spend rollups checked against the rows they add up, and rebuilt on request.
 class DbCheck final : public Command
 {

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "Account.h"
+#include "Alerts.h"
+#include "Spend.h"
+
+#include <QByteArray>
+#include <QDate>
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace orteam {
+
+// What a team lead asks first thing in the morning, answered from the team database (and the
+// account's credits and keys when they are known): who spent most this week, and are we on track
+// this month? One computation for the dashboard's Overview page and `orteam-cli overview`.
+//
+// A trend needs history: with fewer than MinTrendDays days recorded there is no rate, so no
+// projection, no run-out date and no change against last week; the overview says so rather than
+// draw $0 or call a month "on track".
+struct OverviewSpender
+{
+    QString member;
+    double week = 0;                 // Monday to today (UTC)
+    std::optional<double> lastWeek;  // last week to the same point; none when history does not reach it
+};
+
+struct Overview
+{
+    static constexpr int MinTrendDays = 3;
+    static constexpr int TopSpenders = 5;
+
+    QDateTime now;
+    QDate today;
+    double spentToday = 0;
+    double weekToDate = 0;
+    std::optional<double> lastWeekToDate; // last week to the same point (see OverviewInput), when history reaches it
+    double monthToDate = 0;
+    std::optional<double> monthBudget; // the team's calendar-month budget, when one is set
+    int historyDays = 0;               // days from the first recorded spend to today; 0: none yet
+    QDate firstDay;
+
+    // With enough history only.
+    std::optional<double> ratePerDay;
+    std::optional<double> projectedMonthEnd;
+    // The day the month's budget is (or was) crossed at the current rate; none when it holds to
+    // the month's end or there is no budget.
+    std::optional<QDate> budgetCrossedOn;
+
+    QList<OverviewSpender> topSpenders; // this week, most first (then by name)
+
+    std::optional<Credits> credits; // none: not known (no key, not loaded, or the read failed)
+    std::optional<QDate> creditsRunOut; // at the current rate; none when not spending or unknown
+    bool keysKnown = false;             // whether the alerts include the keys' own (limits, expiry, rotation)
+    QList<Alert> alerts;                // every alert that holds now, urgent first
+
+    bool trendKnown() const { return historyDays >= MinTrendDays; }
+    // "not enough history yet: 2 days", or empty when the trend is known.
+    QString historyNote() const;
+    // "+40%", "−12%", "new" (nothing last week), or empty when last week is not known.
+    static QString changeText(double now, const std::optional<double> &before);
+    QByteArray toJson() const;
+};
+
+struct OverviewInput
+{
+    QDateTime now;
+    DailySeries teamDaily; // the team's days from at least the month's start, last week's Monday and 7 days ago to today
+    QDate firstSpendDay;   // invalid: nothing recorded yet
+    QHash<QString, double> memberWeek;
+    // Last week up to the same point: its days before today's weekday, and that weekday (which
+    // counts for the share of today gone by, so a Monday morning is not set against a whole Monday).
+    QHash<QString, double> memberLastWeekBefore;
+    QHash<QString, double> memberLastWeekSameDay;
+    std::optional<double> monthBudget;
+    std::optional<Credits> credits;
+    bool keysKnown = false;
+    QList<Alert> alerts;
+
+    // The first day teamDaily must cover for `today`.
+    static QDate seriesStart(const QDate &today);
+    static QDate weekStart(const QDate &today) { return today.addDays(1 - today.dayOfWeek()); }
+};
+
+Overview computeOverview(const OverviewInput &input);
+
+} // namespace orteam

@@ -1,0 +1,49 @@
+#include "OverviewService.h"
+
+#include "NotifyService.h"
+
+namespace orteam {
+
+Result<Overview> OverviewService::read(const Store &store, const std::optional<QList<ApiKey>> &keys, const std::optional<Credits> &credits,
+                                       const QDateTime &now)
+{
+    const QDate today = now.toUTC().date();
+    OverviewInput in;
+    in.now = now;
+    in.credits = credits;
+    in.keysKnown = keys.has_value();
+    const Result<DailySeries> daily = store.spend().dailySpend(OverviewInput::seriesStart(today), today);
+    if (!daily)
+        return daily.error();
+    in.teamDaily = *daily;
+    const Result<QDate> first = store.spend().firstSpendDay();
+    if (!first)
+        return first.error();
+    in.firstSpendDay = *first;
+    const QDate weekStart = OverviewInput::weekStart(today);
+    const Result<QHash<QString, double>> week = store.spend().memberCost(weekStart, today);
+    if (!week)
+        return week.error();
+    in.memberWeek = *week;
+    if (today != weekStart) { // on a Monday there are no days before today's weekday
+        const Result<QHash<QString, double>> before = store.spend().memberCost(weekStart.addDays(-7), today.addDays(-8));
+        if (!before)
+            return before.error();
+        in.memberLastWeekBefore = *before;
+    }
+    const Result<QHash<QString, double>> sameDay = store.spend().memberCost(today.addDays(-7), today.addDays(-7));
+    if (!sameDay)
+        return sameDay.error();
+    in.memberLastWeekSameDay = *sameDay;
+    const Result<AlertSettings> settings = store.notify().alertSettings();
+    if (!settings)
+        return settings.error();
+    in.monthBudget = settings->teamMonthlyBudget;
+    const Result<AlertInput> alerts = NotifyService::alertInput(store, keys.value_or(QList<ApiKey>()), credits, now);
+    if (!alerts)
+        return alerts.error();
+    in.alerts = currentAlerts(*alerts);
+    return computeOverview(in);
+}
+
+} // namespace orteam
