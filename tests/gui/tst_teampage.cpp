@@ -1072,7 +1072,10 @@ private Q_SLOTS:
         auto *banner = lead.findChild<QLabel *>(u"readOnlyBannerLabel"_s);
         QVERIFY(banner->isVisible());
         QVERIFY(banner->text().contains(u"Read-only"_s));
-        // Spend and reports from the database; no key action anywhere, the keys page left out.
+        // It opens on the Overview; spend and reports from the database; no key action
+        // anywhere, the keys page left out.
+        QCOMPARE(lead.currentPage(), u"overview"_s);
+        QVERIFY(lead.showPage(u"spend"_s));
         QVERIFY(lead.spendPage()->isVisible());
         QVERIFY(!lead.spendPage()->memberChart()->series().isEmpty());
         QVERIFY(lead.showPage(u"reports"_s));
@@ -1081,7 +1084,7 @@ private Q_SLOTS:
             QVERIFY2(!a->isVisible(), qPrintable(a->objectName()));
         auto *nav = lead.findChild<QListWidget *>(u"navigationListWidget"_s);
         QVERIFY(nav);
-        QVERIFY(nav->item(0)->isHidden());
+        QVERIFY(nav->item(int(lead.pageNames().indexOf(u"keys"_s)))->isHidden());
         QVERIFY(lead.showPage(u"team"_s));
         for (const char *name : {"addMemberButton", "editMemberButton", "setTierButton", "offboardButton", "importRosterButton",
                                  "editTiersButton", "applyTiersButton", "autoEnforceCheck"})

@@ -760,8 +760,31 @@ private Q_SLOTS:
         r = cli({u"--db"_s, db, u"report"_s, u"daily"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
         QCOMPARE(r.code, 2);
 
-        // The rollups the Spend page reads agree with the migrated rows...
+        // The Overview from the same rows, offline (a lead without the management key): today,
+        // the month so far, eight days of history (enough for a rate), no credits.
         const QHash<QString, QString> noKey{{u"OPENROUTER_MGMT_KEY"_s, QString()}};
+        r = cli({u"--db"_s, db, u"overview"_s, u"--offline"_s, u"--format"_s, u"json"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        const QJsonObject overview = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY(std::abs(overview.value("today"_L1).toDouble() - 1.73456) < 1e-3);
+        QCOMPARE(overview.value("history_days"_L1).toInt(), 8);
+        QVERIFY(overview.value("history_note"_L1).isNull());
+        QVERIFY(overview.value("credits"_L1).isNull());
+        QVERIFY(!overview.value("keys_known"_L1).toBool());
+        double monthExpected = 0;
+        for (auto [back, cost] : QList<std::pair<int, double>>{{0, 1.73456}, {6, 2.0}, {3, 7.5}, {7, 99.0}}) {
+            if (today.addDays(-back) >= QDate(today.year(), today.month(), 1))
+                monthExpected += cost;
+        }
+        QVERIFY(std::abs(overview.value("month_to_date"_L1).toDouble() - monthExpected) < 1e-3);
+        r = cli({u"--db"_s, db, u"overview"_s, u"--offline"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"Biggest spenders this week"_s) && r.out.contains(u"Credits      unknown"_s), qPrintable(r.out));
+        r = cli({u"--db"_s, db, u"overview"_s}, noKey); // the credits need the key
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(u"key"_s), qPrintable(r.err));
+
+        // The rollups the Spend page reads agree with the migrated rows...
         r = cli({u"--db"_s, db, u"db"_s, u"check"_s}, noKey);
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains(u"(schema %1): the spend rollups agree"_s.arg(Schema::Version)), qPrintable(r.out));

@@ -1,0 +1,251 @@
+// The Overview page on a real SQLite file and keys from the fake OpenRouter: each tile shows the
+// numbers OverviewService computes (formatted as the rest of the window formats money), a click on
+// a tile or its button opens the tile's page, too little history says so instead of projecting,
+// unknown keys leave the credits unknown (never $0), a failed read leaves every tile "Unknown" with
+// the database's error, and the window opens on the Overview when there is history (on Keys when
+// there is none).
+#include "GuiTest.h"
+#include "AppSettings.h"
+#include "ConnectionManager.h"
+#include "KeyListController.h"
+#include "MainWindow.h"
+#include "Money.h"
+#include "OpenRouterClient.h"
+#include "OverviewPage.h"
+#include "SecretStore.h"
+#include "SpendController.h"
+#include "Store.h"
+#include "Translations.h"
+
+#include <QAccessible>
+#include <QApplication>
+#include <QLabel>
+#include <QNetworkAccessManager>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimeZone>
+
+using namespace orteam;
+using namespace Qt::Literals::StringLiterals;
+
+class TestOverviewPage : public QObject
+{
+    Q_OBJECT
+
+    // A Wednesday evening; the team's keys spent from `first` to then.
+    const QDate m_wednesday{2026, 11, 25};
+    QDateTime now() const { return QDateTime(m_wednesday, QTime(21, 0), QTimeZone::utc()); }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<FakeOpenRouter> m_fake;
+    std::unique_ptr<QNetworkAccessManager> m_nam;
+    std::unique_ptr<OpenRouterClient> m_client;
+    std::unique_ptr<KeyListController> m_keys;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<SpendController> m_spend;
+    ApiKey m_annKey, m_benKey;
+
+    static ApiKey snap(const QString &hash, double daily)
+    {
+        ApiKey k;
+        k.hash = hash;
+        k.usageDaily = daily;
+        return k;
+    }
+
+    // `days` days of spend up to the Wednesday: ann $2 a day, ben $1 (and $9 on the Wednesday).
+    void seed(int days)
+    {
+        QVERIFY(m_store->team().saveMembers({{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"pro"_s, std::nullopt, true, {}}}).ok());
+        QVERIFY(m_store->team().linkKey(u"ann"_s, m_annKey.hash).ok());
+        QVERIFY(m_store->team().linkKey(u"ben"_s, m_benKey.hash).ok());
+        for (int d = 0; d < days; ++d) {
+            const QDateTime at(m_wednesday.addDays(-d), QTime(20, 0), QTimeZone::utc());
+            QVERIFY(m_store->usage().recordKeySnapshots({snap(m_annKey.hash, 2.0), snap(m_benKey.hash, d == 0 ? 9.0 : 1.0)}, at).ok());
+        }
+    }
+
+    void loadKeys()
+    {
+        QSignalSpy refreshed(m_keys.get(), &KeyListController::refreshFinished);
+        m_keys->refresh();
+        QVERIFY(refreshed.wait(10'000));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        installTranslations(qApp);
+    }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_fake = std::make_unique<FakeOpenRouter>();
+        FakeOpenRouter::KeySeed s;
+        s.name = u"ann-key"_s;
+        s.limit = 20.0;
+        s.usage = 14.0;
+        m_annKey = m_fake->addKey(s);
+        s.name = u"ben-key"_s;
+        s.limit = 100.0;
+        s.usage = 10.0;
+        m_benKey = m_fake->addKey(s);
+        m_fake->setCredits(500, 24);
+        QVERIFY(m_fake->start());
+        m_nam = std::make_unique<QNetworkAccessManager>();
+        m_client = std::make_unique<OpenRouterClient>(m_nam.get());
+        OpenRouterClient::Settings settings = OpenRouterClient::defaultSettings();
+        settings.baseUrl = m_fake->baseUrl();
+        m_client->setSettings(settings);
+        m_client->setManagementKey(m_fake->managementKey());
+        m_store = std::make_unique<Store>();
+        QString error;
+        const Status opened = m_store->open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error));
+        QVERIFY2(opened, qPrintable(opened.errorText()));
+        m_keys = std::make_unique<KeyListController>(m_client.get(), m_store.get());
+        m_spend = std::make_unique<SpendController>(m_store.get(), m_keys.get());
+        m_spend->setClock([this] { return now(); });
+    }
+
+    void cleanup()
+    {
+        m_spend.reset();
+        m_keys.reset();
+        m_store.reset();
+        m_client.reset();
+        m_nam.reset();
+        m_fake.reset();
+        m_dir.reset();
+    }
+
+    void tilesShowTheServicesNumbers()
+    {
+        seed(8);
+        loadKeys();
+        OverviewPage page(m_spend.get(), nullptr);
+        page.reload();
+        const Result<Overview> o = m_spend->overview();
+        QVERIFY2(o, qPrintable(o.errorText()));
+        QVERIFY(o->trendKnown());
+        QVERIFY(page.errorText().isEmpty());
+
+        OverviewTile *month = page.tile(u"overviewMonth"_s);
+        QCOMPARE(month->value(), formatUsd(o->monthToDate));
+        QVERIFY2(month->detail().contains(formatUsd(*o->projectedMonthEnd)), qPrintable(month->detail()));
+        QVERIFY(month->detail().contains(u"No monthly budget"_s));
+        QCOMPARE(page.tile(u"overviewToday"_s)->value(), formatUsd(11.0));
+        QVERIFY(page.tile(u"overviewToday"_s)->detail().contains(formatUsd(17.0))); // Monday to Wednesday
+        // History starts after last week's Monday: no change is claimed.
+        OverviewTile *spenders = page.tile(u"overviewSpenders"_s);
+        QCOMPARE(spenders->value(), u"ben"_s);
+        QVERIFY(spenders->detail().contains(formatUsd(11.0)) && spenders->detail().contains(formatUsd(6.0)));
+        QVERIFY(spenders->detail().contains(u"last week is not in the history"_s));
+        OverviewTile *credits = page.tile(u"overviewCredits"_s);
+        QCOMPARE(credits->value(), formatUsd(476.0));
+        QVERIFY(credits->detail().contains(QLocale().toString(*o->creditsRunOut, u"ddd d MMM"_s)));
+        QCOMPARE(page.tile(u"overviewAlerts"_s)->value(), u"%1 open"_s.arg(o->alerts.size()));
+        QVERIFY(!o->alerts.isEmpty()); // ann's key is at 70% of its limit, ben spent 9x his usual day
+
+        // A screen reader hears each tile's title and number.
+        QAccessibleInterface *a11y = QAccessible::queryAccessibleInterface(month);
+        QVERIFY(a11y);
+        QCOMPARE(a11y->text(QAccessible::Name), u"This month: "_s + formatUsd(o->monthToDate));
+
+        // With a monthly budget the month tile says when it is crossed at this rate.
+        QVERIFY(m_store->notify().setAlertSettings([] {
+            AlertSettings s;
+            s.teamMonthlyBudget = 40.0;
+            return s;
+        }()).ok());
+        page.reload();
+        const Result<Overview> budgeted = m_spend->overview();
+        QVERIFY(budgeted && budgeted->budgetCrossedOn);
+        QVERIFY2(month->detail().contains(QLocale().toString(*budgeted->budgetCrossedOn, u"ddd d MMM"_s)), qPrintable(month->detail()));
+        QVERIFY(month->bar()->isVisibleTo(&page));
+    }
+
+    void tilesOpenTheirPages()
+    {
+        seed(8);
+        OverviewPage page(m_spend.get(), nullptr);
+        page.resize(900, 600);
+        page.show();
+        QSignalSpy opened(&page, &OverviewPage::openPage);
+        QTest::mouseClick(page.tile(u"overviewMonth"_s), Qt::LeftButton);
+        QTest::mouseClick(GuiTest::find<QPushButton>(&page, "overviewSpendersOpenButton"), Qt::LeftButton);
+        QCOMPARE(opened.size(), 2);
+        QCOMPARE(opened.at(0).at(0).toString(), u"reports"_s);
+        QCOMPARE(opened.at(1).at(0).toString(), u"spend"_s);
+    }
+
+    void shortHistorySaysSo()
+    {
+        seed(2);
+        loadKeys();
+        OverviewPage page(m_spend.get(), nullptr);
+        page.reload();
+        const QString month = page.tile(u"overviewMonth"_s)->detail();
+        QVERIFY2(month.contains(u"Not enough history yet: 2 days"_s), qPrintable(month));
+        QVERIFY(!month.contains(u"Projected"_s));
+        QVERIFY(page.tile(u"overviewCredits"_s)->detail().contains(u"no run-out date"_s));
+    }
+
+    void unknownKeysAreNotZero()
+    {
+        seed(8);
+        OverviewPage page(m_spend.get(), nullptr); // the keys never loaded
+        page.reload();
+        QCOMPARE(page.tile(u"overviewCredits"_s)->value(), u"Unknown"_s);
+        QVERIFY(page.tile(u"overviewAlerts"_s)->detail().contains(u"not known until the keys load"_s));
+    }
+
+    void aFailedReadShowsNoNumber()
+    {
+        seed(8);
+        loadKeys();
+        OverviewPage page(m_spend.get(), nullptr);
+        page.reload();
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"breaker"_s);
+            db.setDatabaseName(m_dir->filePath(u"team.db"_s));
+            QVERIFY(db.open());
+            QVERIFY(QSqlQuery(db).exec(u"ALTER TABLE spend_day RENAME TO spend_day_gone"_s));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"breaker"_s);
+        page.reload();
+        QVERIFY(!page.errorText().isEmpty());
+        QVERIFY(GuiTest::find<QLabel>(&page, "overviewErrorLabel")->isVisibleTo(&page));
+        for (const char *name : {"overviewMonth", "overviewToday", "overviewSpenders", "overviewAlerts", "overviewCredits"}) {
+            QCOMPARE(page.tile(QLatin1StringView(name))->value(), u"Unknown"_s);
+            QVERIFY(!page.tile(QLatin1StringView(name))->detail().contains(u'$'));
+        }
+    }
+
+    void windowOpensOnTheOverviewWithHistory()
+    {
+        MemorySecretStore secrets;
+        AppSettings settings(m_dir->filePath(u"orteam.conf"_s));
+        ConnectionManager connection(m_client.get(), &secrets, &settings);
+        {
+            MainWindow empty(m_keys.get(), &connection, nullptr, nullptr, m_spend.get());
+            QCOMPARE(empty.currentPage(), u"keys"_s); // nothing recorded: the keys are the work
+            QCOMPARE(empty.pageNames().first(), u"overview"_s);
+        }
+        seed(8);
+        MainWindow window(m_keys.get(), &connection, nullptr, nullptr, m_spend.get());
+        QCOMPARE(window.currentPage(), u"overview"_s);
+        // A tile's button opens its page in the window.
+        GuiTest::find<QPushButton>(&window, "overviewCreditsOpenButton")->click();
+        QCOMPARE(window.currentPage(), u"spend"_s);
+    }
+};
+
+QTEST_MAIN(TestOverviewPage)
+#include "tst_overviewpage.moc"
