@@ -106,6 +106,20 @@ void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &histor
             if (Status s = store.usage().recordSync({}, activity, now, perKey); !s)
                 return s;
         }
+        // A team monthly budget a little above the last 30 days' spend, so the Overview has a
+        // month to measure against (and its bar and projection something to show).
+        const Result<DailySeries> lastMonth = store.spend().dailySpend(today.addDays(-29), today);
+        if (!lastMonth)
+            return lastMonth.error();
+        double monthSpend = 0;
+        for (double cost : *lastMonth)
+            monthSpend += cost;
+        if (monthSpend > 0) {
+            AlertSettings settings;
+            settings.teamMonthlyBudget = std::ceil(monthSpend * 1.1 / 50.0) * 50.0;
+            if (Status s = store.notify().setAlertSettings(settings); !s)
+                return s;
+        }
         // Jamal has an own daily limit just under what he spent today: flagged over budget.
         const double jamalToday = history.value(hashOfName.value(u"jamal-support"_s)).value(today);
         Result<Member> jamal = store.team().member(u"jamal"_s);
