@@ -110,7 +110,6 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
             if (target && !target->isHidden())
                 showPage(name);
         });
-        connect(m_keys, &KeyListController::refreshFinished, m_overviewPage, &OverviewPage::reload);
     }
     m_keysPage = new KeysPage(m_keys, m_pages);
     m_pages->addWidget(m_keysPage);

@@ -154,10 +154,10 @@ OverviewPage::OverviewPage(SpendController *spend, HygieneController *hygiene, Q
     layout->addWidget(m_error);
     layout->addWidget(scroll, 1);
 
-    connect(m_spend, &SpendController::changed, this, &OverviewPage::reload);
+    connect(m_spend, &SpendController::changed, this, &OverviewPage::reloadWhenShown);
     if (m_hygiene)
         connect(m_hygiene, &HygieneController::assessed, this, &OverviewPage::showHygiene);
-    reload();
+    reloadWhenShown();
 }
 
 OverviewTile *OverviewPage::tile(const QString &name) const
@@ -174,8 +174,24 @@ QString OverviewPage::errorText() const
     return m_error->isVisible() || !m_error->isHidden() ? m_error->text() : QString();
 }
 
+void OverviewPage::reloadWhenShown()
+{
+    if (isVisible())
+        reload();
+    else
+        m_stale = true;
+}
+
+void OverviewPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        reload();
+}
+
 void OverviewPage::reload()
 {
+    m_stale = false;
     const Result<Overview> read = m_spend->overview();
     if (!read) {
         // No number is better than a wrong one: every tile says it does not know.

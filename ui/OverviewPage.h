@@ -60,9 +60,15 @@ public:
 
 public Q_SLOTS:
     void reload();
+    // reload() now if the page is on screen, else when it is next shown: the alerts behind it
+    // are computed on this thread, and nobody reads a page that is not showing.
+    void reloadWhenShown();
 
 Q_SIGNALS:
     void openPage(const QString &pageName);
+
+protected:
+    void showEvent(QShowEvent *event) override;
 
 private:
     void showOverview(const Overview &o);
@@ -79,6 +85,7 @@ private:
     OverviewTile *m_alerts;
     OverviewTile *m_credits;
     OverviewTile *m_keys = nullptr;
+    bool m_stale = false;
 };
 
 } // namespace orteam

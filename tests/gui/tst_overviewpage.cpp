@@ -184,6 +184,21 @@ private Q_SLOTS:
         QCOMPARE(opened.at(1).at(0).toString(), u"spend"_s);
     }
 
+    // A hidden page reads nothing (the alerts behind it are computed on the GUI thread); it reads
+    // when it is shown, and again on a change while it shows.
+    void readsWhenShown()
+    {
+        OverviewPage page(m_spend.get(), nullptr);
+        seed(8);
+        Q_EMIT m_spend->changed();
+        QVERIFY(page.tile(u"overviewMonth"_s)->value().isEmpty());
+        page.show();
+        QCOMPARE(page.tile(u"overviewMonth"_s)->value(), formatUsd(GuiTest::must(m_spend->overview()).monthToDate));
+        QVERIFY(m_store->usage().recordKeySnapshots({snap(m_annKey.hash, 5.0), snap(m_benKey.hash, 9.0)}, now()).ok());
+        Q_EMIT m_spend->changed();
+        QCOMPARE(page.tile(u"overviewToday"_s)->value(), formatUsd(14.0));
+    }
+
     void shortHistorySaysSo()
     {
         seed(2);
