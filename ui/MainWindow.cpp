@@ -402,6 +402,8 @@ void MainWindow::enterReadOnlyView()
     m_readOnlyBanner->show();
     if (m_teamPage)
         m_teamPage->setReadOnly(true);
+    if (m_overviewPage)
+        m_overviewPage->setReadOnly(true);
     // The keys page would stay empty: leave it out, and open on spend. Hygiene judges the key
     // list, so it goes too; and nothing it would write may be written.
     setPageHidden(QStringLiteral("keys"), true);
@@ -527,6 +529,8 @@ void MainWindow::onReady()
         m_readOnlyBanner->hide();
         if (m_teamPage)
             m_teamPage->setReadOnly(false);
+        if (m_overviewPage)
+            m_overviewPage->setReadOnly(false);
         setPageHidden(QStringLiteral("keys"), false);
         setPageHidden(QStringLiteral("hygiene"), false);
         if (m_hygiene)

@@ -6,6 +6,7 @@
 
 #include <QGridLayout>
 #include <algorithm>
+#include <cmath>
 #include <QLabel>
 #include <QLocale>
 #include <QMouseEvent>
@@ -55,7 +56,6 @@ OverviewTile::OverviewTile(const QString &name, const QString &title, const QStr
     QFont big = m_value->font();
     big.setPointSizeF(big.pointSizeF() * 1.8);
     m_value->setFont(big);
-    m_value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_bar = new QProgressBar(this);
     m_bar->setObjectName(name + u"ProgressBar"_s);
     m_bar->setTextVisible(false);
@@ -66,11 +66,14 @@ OverviewTile::OverviewTile(const QString &name, const QString &title, const QStr
     m_detail->setWordWrap(true);
     m_detail->setTextFormat(Qt::RichText);
     m_detail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The labels take no clicks (no selection, no links), so a click anywhere on the tile opens
+    // its page.
     auto *open = new QPushButton(pageTitle, this);
     open->setObjectName(name + u"OpenButton"_s);
     open->setFlat(true);
     open->setToolTip(tr("Open the %1 page").arg(pageTitle));
+    // Several tiles open the same page: a screen reader says which tile's button this is.
+    open->setAccessibleName(tr("%1: open the %2 page").arg(title, pageTitle));
     connect(open, &QPushButton::clicked, this, [this] { Q_EMIT activated(m_page); });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 10, 12, 8);
@@ -124,7 +127,7 @@ OverviewPage::OverviewPage(SpendController *spend, HygieneController *hygiene, Q
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(10);
     m_month = new OverviewTile(u"overviewMonth"_s, tr("This month"), u"reports"_s, tr("Reports"), tiles);
-    m_today = new OverviewTile(u"overviewToday"_s, tr("Today and this week"), u"spend"_s, tr("Spend"), tiles);
+    m_today = new OverviewTile(u"overviewToday"_s, tr("Today (UTC)"), u"spend"_s, tr("Spend"), tiles);
     m_spenders = new OverviewTile(u"overviewSpenders"_s, tr("Biggest spenders this week"), u"spend"_s, tr("Spend"), tiles);
     m_alerts = new OverviewTile(u"overviewAlerts"_s, tr("Open alerts"), u"spend"_s, tr("Spend"), tiles);
     m_credits = new OverviewTile(u"overviewCredits"_s, tr("Credits"), u"spend"_s, tr("Spend"), tiles);
@@ -197,6 +200,7 @@ void OverviewPage::reload()
         // No number is better than a wrong one: every tile says it does not know.
         m_error->setText(tr("Cannot read the overview from the team database: %1").arg(read.errorText()));
         m_error->show();
+        m_asOf->clear();
         for (OverviewTile *t : m_tiles) {
             if (t != m_keys) {
                 t->bar()->hide();
@@ -224,28 +228,32 @@ void OverviewPage::showOverview(const Overview &o)
     QStringList monthLines;
     if (o.monthBudget && *o.monthBudget > 0) {
         const double share = o.monthToDate / *o.monthBudget;
-        monthLines << tr("of the team's %1 budget for %2 (%3%)").arg(formatUsd(*o.monthBudget), month).arg(qRound(share * 100));
+        // Whole percent rounded down, as the budget alerts count them: never "100%" under it.
+        monthLines << tr("of the team's %1 budget for %2 (%3%)").arg(formatUsd(*o.monthBudget), month).arg(int(std::floor(share * 100)));
         m_month->bar()->setRange(0, 1000);
         m_month->bar()->setValue(int(std::min(share, 1.0) * 1000));
         m_month->bar()->setAccessibleName(tr("Month to date against the budget"));
         m_month->bar()->show();
     } else {
-        monthLines << tr("%1 so far. No monthly budget is set (Notifications page, team alerts).").arg(month);
+        monthLines << tr("%1 so far. No monthly budget is set: set one on the Notifications page or with "
+                         "<code>orteam-cli notify settings --team-monthly</code>.")
+                          .arg(month);
         m_month->bar()->hide();
     }
+    if (o.budgetCrossed && o.budgetCrossedOn)
+        monthLines << tr("<b>The budget was crossed on %1.</b>").arg(dayText(*o.budgetCrossedOn));
     if (o.projectedMonthEnd) {
         monthLines << tr("Projected month end: <b>%1</b> at %2 a day.").arg(formatUsd(*o.projectedMonthEnd), formatUsd(*o.ratePerDay));
-        if (o.monthBudget && o.budgetCrossedOn)
-            monthLines << (*o.budgetCrossedOn <= o.today ? tr("The budget was crossed on %1.") : tr("Crosses the budget around <b>%1</b>."))
-                              .arg(dayText(*o.budgetCrossedOn));
-        else if (o.monthBudget)
-            monthLines << tr("Within budget at this rate.");
+        if (o.monthBudget && !o.budgetCrossed)
+            monthLines << (!o.budgetCrossedOn        ? tr("Within budget at this rate.")
+                           : *o.budgetCrossedOn == o.today ? tr("<b>Crosses the budget later today</b> at this rate.")
+                                                           : tr("Crosses the budget around <b>%1</b>.").arg(dayText(*o.budgetCrossedOn)));
     } else {
-        monthLines << tr("%1: no projection.").arg(historyNote);
+        monthLines << tr("%1, so no projection.").arg(historyNote);
     }
     m_month->set(formatUsd(o.monthToDate), monthLines.join(u"<br>"_s));
 
-    // Today and the week, with the same days of last week beside it.
+    // Today, and the week against last week to the same point.
     QString week = tr("This week: <b>%1</b>").arg(formatUsd(o.weekToDate));
     if (o.lastWeekToDate)
         week += tr(" (%1 against last week to this point, %2)").arg(Overview::changeText(o.weekToDate, o.lastWeekToDate), formatUsd(*o.lastWeekToDate));
@@ -270,10 +278,11 @@ void OverviewPage::showOverview(const Overview &o)
     }
 
     // The alerts that hold now, urgent first.
+    const QString keysUnknown = m_readOnly ? tr("The keys' own alerts (limits, expiry, rotation) need the management key.")
+                                           : tr("The keys' own alerts (limits, expiry, rotation) are not known until the keys load.");
     if (o.alerts.isEmpty()) {
         m_alerts->set(o.keysKnown ? tr("None") : tr("None in the database"),
-                      o.keysKnown ? tr("Every member and key is within its limits.")
-                                  : tr("The keys' own alerts (limits, expiry, rotation) are not known until the keys load."));
+                      o.keysKnown ? tr("Every member and key is within its limits.") : keysUnknown);
     } else {
         QStringList lines;
         for (qsizetype i = 0; i < o.alerts.size() && i < 4; ++i) {
@@ -283,30 +292,44 @@ void OverviewPage::showOverview(const Overview &o)
         if (o.alerts.size() > 4)
             lines << tr("and %1 more").arg(o.alerts.size() - 4);
         if (!o.keysKnown)
-            lines << tr("<i>The keys' own alerts are not known until the keys load.</i>");
+            lines << u"<i>%1</i>"_s.arg(keysUnknown);
         m_alerts->set(tr("%1 open").arg(o.alerts.size()), lines.join(u"<br>"_s));
     }
 
     // Credits: what is left and when it runs out at this rate.
+    m_credits->bar()->hide();
     if (!o.credits) {
-        m_credits->set(tr("Unknown"), tr("The account's credits are not known: the keys have not loaded (or there is no management key)."));
-        m_credits->bar()->hide();
-    } else {
-        QString detail = tr("left of %1 bought.").arg(formatUsd(o.credits->totalCredits));
-        if (!o.trendKnown())
-            detail += u"<br>"_s + tr("%1: no run-out date.").arg(historyNote);
-        else if (o.creditsRunOut)
-            detail += u"<br>"_s + tr("Run out around <b>%1</b> at %2 a day.").arg(dayText(*o.creditsRunOut), formatUsd(*o.ratePerDay));
-        else
-            detail += u"<br>"_s + tr("Not running out at this rate.");
-        m_credits->set(formatUsd(o.credits->remaining()), detail);
-        if (o.credits->totalCredits > 0) {
-            m_credits->bar()->setRange(0, 1000);
-            m_credits->bar()->setValue(int(std::clamp(o.credits->remaining() / o.credits->totalCredits, 0.0, 1.0) * 1000));
-            m_credits->bar()->setAccessibleName(tr("Credits left"));
-            m_credits->bar()->show();
-        }
+        m_credits->set(tr("Unknown"), m_readOnly      ? tr("The account's credits need the management key.")
+                                      : o.keysKnown    ? tr("OpenRouter's credits could not be read (see the banner).")
+                                                       : tr("Not loaded yet: the credits come with the keys."));
+        return;
     }
+    QString detail = tr("left of %1 bought.").arg(formatUsd(o.credits->totalCredits));
+    if (o.creditsUsedUp())
+        detail += u"<br>"_s + tr("<b>Used up</b>: requests fail until credits are added.");
+    else if (!o.trendKnown())
+        detail += u"<br>"_s + tr("%1, so no run-out date.").arg(historyNote);
+    else if (o.creditsRunOut)
+        detail += u"<br>"_s + (*o.creditsRunOut == o.today ? tr("<b>Run out later today</b> at %1 a day.").arg(formatUsd(*o.ratePerDay))
+                                                          : tr("Run out around <b>%1</b> at %2 a day.").arg(dayText(*o.creditsRunOut), formatUsd(*o.ratePerDay)));
+    else
+        detail += u"<br>"_s + tr("Not running out at this rate.");
+    m_credits->set(formatUsd(o.credits->remaining()), detail);
+    if (o.credits->totalCredits > 0) {
+        m_credits->bar()->setRange(0, 1000);
+        m_credits->bar()->setValue(int(std::clamp(o.credits->remaining() / o.credits->totalCredits, 0.0, 1.0) * 1000));
+        m_credits->bar()->setAccessibleName(tr("Credits left"));
+        m_credits->bar()->show();
+    }
+}
+
+void OverviewPage::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    // The key checks judge the key list, which a lead without the management key has not got.
+    if (m_keys)
+        m_keys->setVisible(!readOnly);
+    reloadWhenShown();
 }
 
 void OverviewPage::showHygiene()

@@ -57,6 +57,8 @@ public:
     OverviewPage(SpendController *spend, HygieneController *hygiene, QWidget *parent = nullptr);
     OverviewTile *tile(const QString &name) const;
     QString errorText() const;
+    // The read-only view (no management key): no key checks, and the unknowns say why.
+    void setReadOnly(bool readOnly);
 
 public Q_SLOTS:
     void reload();
@@ -86,6 +88,7 @@ private:
     OverviewTile *m_credits;
     OverviewTile *m_keys = nullptr;
     bool m_stale = false;
+    bool m_readOnly = false;
 };
 
 } // namespace orteam

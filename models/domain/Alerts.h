@@ -74,7 +74,7 @@ struct AlertInput
     double teamSpentToday = 0;           // every key's spend today, members or not
     double teamSpentMonth = 0;           // the calendar month so far, today included
     std::optional<Credits> credits;      // nullopt: not read (no credits alert)
-    std::optional<double> teamDailyRate; // the team's average day over the last 7 complete days
+    std::optional<double> teamDailyRate; // teamRate(): none with too little history
     QList<KeyHygiene> hygiene;           // keys the hygiene rules judged (only critical findings raise alerts)
 };
 

@@ -49,6 +49,13 @@ QString Overview::historyNote() const
     return historyDays == 1 ? u"not enough history yet: 1 day"_s : u"not enough history yet: %1 days"_s.arg(historyDays);
 }
 
+std::optional<double> Overview::changeRatio(double now, const std::optional<double> &before)
+{
+    if (!before || *before < 0.005)
+        return std::nullopt;
+    return (now - *before) / *before;
+}
+
 QString Overview::changeText(double now, const std::optional<double> &before)
 {
     if (!before)
@@ -57,7 +64,7 @@ QString Overview::changeText(double now, const std::optional<double> &before)
     // not "+inf%".
     if (*before < 0.005)
         return now < 0.005 ? u"±0%"_s : u"new"_s;
-    const double percent = std::round((now - *before) / *before * 100.0);
+    const double percent = std::round(changeRatio(now, before).value_or(0) * 100.0);
     if (percent == 0)
         return u"±0%"_s;
     return (percent > 0 ? u"+"_s : u"−"_s) + QString::number(std::abs(percent), 'f', 0) + u"%"_s;
@@ -80,7 +87,7 @@ Overview computeOverview(const OverviewInput &in)
     o.monthBudget = in.monthBudget;
     o.credits = in.credits;
     o.keysKnown = in.keysKnown;
-    if (in.firstSpendDay.isValid() && in.firstSpendDay <= today) {
+    if (in.firstSpendDay.isValid() && in.firstSpendDay <= today) { // as teamRate() counts them
         o.firstDay = in.firstSpendDay;
         o.historyDays = int(in.firstSpendDay.daysTo(today)) + 1;
     }
@@ -107,30 +114,32 @@ Overview computeOverview(const OverviewInput &in)
         o.topSpenders << s;
     }
 
-    if (o.trendKnown()) {
-        // The rate over the complete days recorded before today, up to a week, plus today so far
-        // (as every forecast in orteam): a team three days old is judged on its two full days.
-        const int window = std::min(7, o.historyDays - 1);
-        const BurnForecast rate = forecastBurn(0, in.teamDaily, o.now, window);
-        o.ratePerDay = rate.ratePerDay;
-        o.projectedMonthEnd = o.monthToDate + rate.ratePerDay * (1.0 - dayGone + double(today.daysTo(monthEnd)));
-        if (o.monthBudget && o.monthToDate >= *o.monthBudget) {
-            // Crossed already: on the day the month's running total reached it.
-            double running = 0;
-            for (QDate d = monthStart; d <= today; d = d.addDays(1)) {
-                running += in.teamDaily.value(d);
-                if (running >= *o.monthBudget) {
-                    o.budgetCrossedOn = d;
-                    break;
-                }
+    // A budget already crossed needs no rate: the day the month's running total reached it.
+    if (o.monthBudget && o.monthToDate >= *o.monthBudget) {
+        o.budgetCrossed = true;
+        double running = 0;
+        for (QDate d = monthStart; d <= today; d = d.addDays(1)) {
+            running += in.teamDaily.value(d);
+            if (running >= *o.monthBudget) {
+                o.budgetCrossedOn = d;
+                break;
             }
-        } else if (o.monthBudget) {
-            const BurnForecast toBudget = forecastBurn(*o.monthBudget - o.monthToDate, in.teamDaily, o.now, window);
-            if (toBudget.reachedOn && *toBudget.reachedOn <= monthEnd)
-                o.budgetCrossedOn = toBudget.reachedOn;
         }
-        if (o.credits)
-            o.creditsRunOut = forecastBurn(o.credits->remaining(), in.teamDaily, o.now, window).reachedOn;
+    }
+    // The one team rate (the credits alert's too), from enough history only.
+    o.ratePerDay = teamRate(in.teamDaily, in.firstSpendDay, o.now);
+    if (o.ratePerDay) {
+        const double rate = *o.ratePerDay;
+        o.projectedMonthEnd = o.monthToDate + rate * (1.0 - dayGone + double(today.daysTo(monthEnd)));
+        // Whether the month holds is the projection's call, and the day is counted from now, so
+        // the tile never says "within budget" beside a projection over it.
+        if (o.monthBudget && !o.budgetCrossed && *o.projectedMonthEnd > *o.monthBudget && rate > 0)
+            o.budgetCrossedOn = today.addDays(qint64(std::floor(dayGone + (*o.monthBudget - o.monthToDate) / rate)));
+        if (o.credits && o.credits->remaining() > 0 && rate > 0) {
+            const double days = o.credits->remaining() / rate;
+            if (days <= 3650) // further off is no forecast anyone acts on
+                o.creditsRunOut = today.addDays(qint64(std::floor(dayGone + days)));
+        }
     }
 
     o.alerts = in.alerts;
@@ -145,6 +154,7 @@ QByteArray Overview::toJson() const
         spenders.append(QJsonObject{{"member"_L1, s.member},
                                     {"week"_L1, s.week},
                                     {"last_week"_L1, optionalJson(s.lastWeek)},
+                                    {"change_ratio"_L1, optionalJson(changeRatio(s.week, s.lastWeek))},
                                     {"change"_L1, changeText(s.week, s.lastWeek).isEmpty() ? QJsonValue(QJsonValue::Null)
                                                                                             : QJsonValue(changeText(s.week, s.lastWeek))}});
     }
@@ -157,15 +167,17 @@ QByteArray Overview::toJson() const
                                   {"remaining"_L1, credits->remaining()}, {"run_out"_L1, dateJson(creditsRunOut)}};
     const QJsonObject root{
         {"now"_L1, now.toString(Qt::ISODate)},
-        {"today"_L1, spentToday},
+        {"spent_today"_L1, spentToday},
         {"week_to_date"_L1, weekToDate},
         {"last_week_to_date"_L1, optionalJson(lastWeekToDate)},
+        {"week_change_ratio"_L1, optionalJson(changeRatio(weekToDate, lastWeekToDate))},
         {"month_to_date"_L1, monthToDate},
         {"month_budget"_L1, optionalJson(monthBudget)},
         {"history_days"_L1, historyDays},
         {"history_note"_L1, historyNote().isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(historyNote())},
         {"rate_per_day"_L1, optionalJson(ratePerDay)},
         {"projected_month_end"_L1, optionalJson(projectedMonthEnd)},
+        {"budget_crossed"_L1, budgetCrossed},
         {"budget_crossed_on"_L1, dateJson(budgetCrossedOn)},
         {"top_spenders"_L1, spenders},
         {"credits"_L1, credits ? QJsonValue(creditsJson) : QJsonValue(QJsonValue::Null)},

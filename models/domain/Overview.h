@@ -31,7 +31,7 @@ struct OverviewSpender
 
 struct Overview
 {
-    static constexpr int MinTrendDays = 3;
+    static constexpr int MinTrendDays = MinRateDays;
     static constexpr int TopSpenders = 5;
 
     QDateTime now;
@@ -47,14 +47,16 @@ struct Overview
     // With enough history only.
     std::optional<double> ratePerDay;
     std::optional<double> projectedMonthEnd;
-    // The day the month's budget is (or was) crossed at the current rate; none when it holds to
-    // the month's end or there is no budget.
+    // Whether the month's spend has reached its budget, and the day it did; else the day it will
+    // at the current rate (counted from now), none when the projection stays within it.
+    bool budgetCrossed = false;
     std::optional<QDate> budgetCrossedOn;
 
     QList<OverviewSpender> topSpenders; // this week, most first (then by name)
 
     std::optional<Credits> credits; // none: not known (no key, not loaded, or the read failed)
-    std::optional<QDate> creditsRunOut; // at the current rate; none when not spending or unknown
+    std::optional<QDate> creditsRunOut; // at the current rate; none when used up, not spending or unknown
+    bool creditsUsedUp() const { return credits && credits->remaining() <= 0; }
     bool keysKnown = false;             // whether the alerts include the keys' own (limits, expiry, rotation)
     QList<Alert> alerts;                // every alert that holds now, urgent first
 
@@ -63,6 +65,8 @@ struct Overview
     QString historyNote() const;
     // "+40%", "−12%", "new" (nothing last week), or empty when last week is not known.
     static QString changeText(double now, const std::optional<double> &before);
+    // (now − before) / before; none when before is unknown or nothing (under a cent).
+    static std::optional<double> changeRatio(double now, const std::optional<double> &before);
     QByteArray toJson() const;
 };
 

@@ -37,10 +37,23 @@ BurnForecast forecastBurn(double remaining, const DailySeries &recent, const QDa
     const double days = remaining / f.ratePerDay;
     if (days > 3650) // more than ten years away: not a forecast anyone acts on
         return f;
-    f.reachedOn = today.addDays(qint64(std::ceil(days)));
+    // Counted from now, not from midnight: at 18:00 with a quarter of a day's spend left, the
+    // limit is reached before midnight, today.
+    f.reachedOn = today.addDays(qint64(std::floor(dayGone + days)));
     for (QDate d = today; d <= *f.reachedOn; d = d.addDays(1))
         f.projection.append({d, std::max(0.0, remaining - f.ratePerDay * double(today.daysTo(d)))});
     return f;
+}
+
+std::optional<double> teamRate(const DailySeries &recent, const QDate &firstDay, const QDateTime &now)
+{
+    const QDate today = now.toUTC().date();
+    if (!firstDay.isValid() || firstDay > today)
+        return std::nullopt;
+    const qint64 historyDays = firstDay.daysTo(today) + 1;
+    if (historyDays < MinRateDays)
+        return std::nullopt;
+    return forecastBurn(0, recent, now, int(std::min<qint64>(7, historyDays - 1))).ratePerDay;
 }
 
 } // namespace orteam

@@ -29,4 +29,11 @@ struct BurnForecast
 };
 BurnForecast forecastBurn(double remaining, const DailySeries &recent, const QDateTime &now, int windowDays = 7);
 
+// The team's rate for every forecast that speaks of the team (the Overview's projection, its
+// credits run-out and the credits alert): forecastBurn's rate over the complete days recorded
+// before today, up to a week, plus today so far; none with fewer than MinRateDays days of
+// history (from `firstDay` to today), where a rate would be a guess.
+constexpr int MinRateDays = 3;
+std::optional<double> teamRate(const DailySeries &recent, const QDate &firstDay, const QDateTime &now);
+
 } // namespace orteam

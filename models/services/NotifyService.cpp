@@ -51,25 +51,18 @@ Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<Api
     const auto team = store.spend().dailySpend(from, day);
     if (!team)
         return team.error();
-    double lastWeek = 0;
     for (const auto &[d, cost] : denseSeries(*team, from, day)) {
         if (d >= monthStart)
             in.teamSpentMonth += cost;
         if (d == day)
             in.teamSpentToday = cost;
-        if (d >= day.addDays(-7) && d < day)
-            lastWeek += cost;
     }
-    // A rate only from real history, over the complete days it covers (up to 7): a team whose
-    // first synced day is today has none, and no guess of "credits run out" is made from nothing;
-    // two days at $50 are $50 a day, not $14.
+    // The rate every team forecast uses (the Overview's too): only from real history, so a team
+    // whose first synced day is today gets no guess that its credits run out.
     const auto first = store.spend().firstSpendDay();
     if (!first)
         return first.error();
-    if (first->isValid() && *first < day) {
-        const qint64 days = std::min<qint64>(7, first->daysTo(day));
-        in.teamDailyRate = lastWeek / double(days);
-    }
+    in.teamDailyRate = teamRate(*team, *first, now);
     in.credits = credits;
     // Critical hygiene findings (an offboarded member's key still enabled) need the whole key
     // list; without keys (orteam-cli notify run --offline) there is nothing to judge.

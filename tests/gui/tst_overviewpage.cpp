@@ -7,6 +7,7 @@
 #include "GuiTest.h"
 #include "AppSettings.h"
 #include "ConnectionManager.h"
+#include "HygieneController.h"
 #include "KeyListController.h"
 #include "MainWindow.h"
 #include "Money.h"
@@ -141,6 +142,10 @@ private Q_SLOTS:
         QVERIFY(month->detail().contains(u"No monthly budget"_s));
         QCOMPARE(page.tile(u"overviewToday"_s)->value(), formatUsd(11.0));
         QVERIFY(page.tile(u"overviewToday"_s)->detail().contains(formatUsd(17.0))); // Monday to Wednesday
+        // The rate and the projection, worked by hand: the seven days before Wednesday at $3 and
+        // Wednesday's $11 by 21:00 over 7.875 days; the month ends 5 days and 3 hours later.
+        QCOMPARE(*o->ratePerDay, 32.0 / 7.875);
+        QCOMPARE(*o->projectedMonthEnd, 32.0 + 32.0 / 7.875 * (5 + 3.0 / 24));
         // History starts after last week's Monday: no change is claimed.
         OverviewTile *spenders = page.tile(u"overviewSpenders"_s);
         QCOMPARE(spenders->value(), u"ben"_s);
@@ -166,6 +171,8 @@ private Q_SLOTS:
         page.reload();
         const Result<Overview> budgeted = m_spend->overview();
         QVERIFY(budgeted && budgeted->budgetCrossedOn);
+        // $8 left at $4.06 a day from Wednesday 21:00 is 1.97 days: Friday, about 20:15.
+        QCOMPARE(*budgeted->budgetCrossedOn, m_wednesday.addDays(2));
         QVERIFY2(month->detail().contains(QLocale().toString(*budgeted->budgetCrossedOn, u"ddd d MMM"_s)), qPrintable(month->detail()));
         QVERIFY(month->bar()->isVisibleTo(&page));
     }
@@ -176,8 +183,12 @@ private Q_SLOTS:
         OverviewPage page(m_spend.get(), nullptr);
         page.resize(900, 600);
         page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
         QSignalSpy opened(&page, &OverviewPage::openPage);
-        QTest::mouseClick(page.tile(u"overviewMonth"_s), Qt::LeftButton);
+        // Through the window, as a mouse does: on the tile's big number, which must not take
+        // the click for itself.
+        auto *value = GuiTest::find<QLabel>(&page, "overviewMonthValueLabel");
+        QTest::mouseClick(page.windowHandle(), Qt::LeftButton, {}, value->mapTo(&page, value->rect().center()));
         QTest::mouseClick(GuiTest::find<QPushButton>(&page, "overviewSpendersOpenButton"), Qt::LeftButton);
         QCOMPARE(opened.size(), 2);
         QCOMPARE(opened.at(0).at(0).toString(), u"reports"_s);
@@ -211,6 +222,30 @@ private Q_SLOTS:
         QVERIFY(page.tile(u"overviewCredits"_s)->detail().contains(u"no run-out date"_s));
     }
 
+    void readOnlyViewSaysWhatNeedsTheKey()
+    {
+        seed(8);
+        HygieneController hygiene(m_keys.get(), m_client.get(), m_store.get(), nullptr, nullptr);
+        OverviewPage page(m_spend.get(), &hygiene);
+        page.setReadOnly(true);
+        page.reload();
+        QVERIFY(page.tile(u"overviewKeys"_s)->isHidden()); // no key list to judge
+        QVERIFY(page.tile(u"overviewCredits"_s)->detail().contains(u"need the management key"_s));
+        QVERIFY(page.tile(u"overviewAlerts"_s)->detail().contains(u"need the management key"_s));
+    }
+
+    void usedUpCreditsAreNotADate()
+    {
+        seed(8);
+        m_fake->setCredits(10, 12);
+        loadKeys();
+        OverviewPage page(m_spend.get(), nullptr);
+        page.reload();
+        QCOMPARE(page.tile(u"overviewCredits"_s)->value(), formatUsd(-2.0));
+        QVERIFY(page.tile(u"overviewCredits"_s)->detail().contains(u"Used up"_s));
+        QVERIFY(!page.tile(u"overviewCredits"_s)->detail().contains(u"Run out"_s));
+    }
+
     void unknownKeysAreNotZero()
     {
         seed(8);
@@ -239,8 +274,9 @@ private Q_SLOTS:
         QVERIFY(GuiTest::find<QLabel>(&page, "overviewErrorLabel")->isVisibleTo(&page));
         for (const char *name : {"overviewMonth", "overviewToday", "overviewSpenders", "overviewAlerts", "overviewCredits"}) {
             QCOMPARE(page.tile(QLatin1StringView(name))->value(), u"Unknown"_s);
-            QVERIFY(!page.tile(QLatin1StringView(name))->detail().contains(u'$'));
+            QVERIFY(page.tile(QLatin1StringView(name))->bar()->isHidden()); // no bar at a last-known level
         }
+        QVERIFY(GuiTest::find<QLabel>(&page, "overviewAsOfLabel")->text().isEmpty()); // no time for numbers not shown
     }
 
     void windowOpensOnTheOverviewWithHistory()

@@ -766,7 +766,7 @@ private Q_SLOTS:
         r = cli({u"--db"_s, db, u"overview"_s, u"--offline"_s, u"--format"_s, u"json"_s}, noKey);
         QCOMPARE(r.code, 0);
         const QJsonObject overview = QJsonDocument::fromJson(r.out.toUtf8()).object();
-        QVERIFY(std::abs(overview.value("today"_L1).toDouble() - 1.73456) < 1e-3);
+        QVERIFY(std::abs(overview.value("spent_today"_L1).toDouble() - 1.73456) < 1e-3);
         QCOMPARE(overview.value("history_days"_L1).toInt(), 8);
         QVERIFY(overview.value("history_note"_L1).isNull());
         QVERIFY(overview.value("credits"_L1).isNull());

@@ -67,7 +67,9 @@ private Q_SLOTS:
         DailySeries bursty{{today.addDays(-1), 3.5}, {today.addDays(-4), 3.5}, {today.addDays(-9), 100.0}};
         f = forecastBurn(2.5, bursty, midnight);
         QCOMPARE(f.ratePerDay, 1.0);
-        QCOMPARE(f.reachedOn.value(), today.addDays(3)); // 2.5 days, rounded up
+        QCOMPARE(f.reachedOn.value(), today.addDays(2)); // 2.5 days from midnight: the third day, at noon
+        // Counted from now: at noon, $0.30 left at $0.93 a day runs out today.
+        QCOMPARE(forecastBurn(0.3, bursty, noon).reachedOn.value(), today);
 
         // Today counts for the part of it gone by: at noon, $0.50 so far keeps a $1 rate; at
         // 00:30 today's few cents do not drag the week down either.
@@ -458,32 +460,53 @@ private Q_SLOTS:
         QCOMPARE(o.topSpenders.at(0).member, u"ann"_s);
         QCOMPARE(o.topSpenders.at(0).lastWeek.value(), 3.0);      // $2 before Wednesday, half of $2 on it
         QCOMPARE(Overview::changeText(o.topSpenders.at(0).week, o.topSpenders.at(0).lastWeek), u"+67%"_s);
+        QCOMPARE(Overview::changeRatio(5.0, 3.0).value(), 2.0 / 3.0);
+        QVERIFY(!Overview::changeRatio(5.0, 0.0));
         QCOMPARE(Overview::changeText(o.topSpenders.at(1).week, o.topSpenders.at(1).lastWeek), u"−40%"_s); // 3 against 5
         QCOMPARE(Overview::changeText(o.topSpenders.at(2).week, o.topSpenders.at(2).lastWeek), u"new"_s);
         QCOMPARE(o.topSpenders.at(4).member, u"flo"_s);
 
+        QVERIFY(!o.budgetCrossed);
+        in.monthBudget = 56.0; // $7 left at $2 a day from noon: 3.5 days, so on the fourth day
+        QCOMPARE(computeOverview(in).budgetCrossedOn.value(), QDate(2026, 11, 29));
+        in.monthBudget = 59.5; // the projection ($60) is over it: never "within budget"
+        QCOMPARE(computeOverview(in).budgetCrossedOn.value(), QDate(2026, 11, 30));
         in.monthBudget = 40.0; // crossed already: on the 20th the month reached $40
+        QVERIFY(computeOverview(in).budgetCrossed);
         QCOMPARE(computeOverview(in).budgetCrossedOn.value(), QDate(2026, 11, 20));
         in.monthBudget = 100.0; // $60 at the month's end: no crossing
         QVERIFY(!computeOverview(in).budgetCrossedOn);
+        in.monthBudget = 40.0;
+        in.credits = Credits{100.0, 91.5}; // $8.50: 4.25 days from noon, the 29th
+        QCOMPARE(computeOverview(in).creditsRunOut.value(), QDate(2026, 11, 29));
+        in.credits = Credits{100.0, 100.5}; // used up: no run-out day, said as such
+        QVERIFY(computeOverview(in).creditsUsedUp());
+        QVERIFY(!computeOverview(in).creditsRunOut);
+        in.credits = Credits{100.0, 90.0};
         in.monthBudget.reset();
         QVERIFY(!computeOverview(in).budgetCrossedOn);
 
         // Two days of history: no rate, no projection, no run-out date, no change against a week
         // that is not recorded; the note says why.
         in.firstSpendDay = today.addDays(-1);
+        in.monthBudget = 40.0;
         o = computeOverview(in);
         QVERIFY(!o.trendKnown());
         QCOMPARE(o.historyNote(), u"not enough history yet: 2 days"_s);
         QVERIFY(!o.projectedMonthEnd && !o.ratePerDay && !o.creditsRunOut);
         QVERIFY(!o.lastWeekToDate);
         QVERIFY(!o.topSpenders.at(0).lastWeek);
+        QVERIFY(o.budgetCrossed); // $49 of $40: crossed needs no rate
+        QCOMPARE(o.budgetCrossedOn.value(), QDate(2026, 11, 20));
         QVERIFY(Overview::changeText(1.0, std::nullopt).isEmpty());
         in.firstSpendDay = QDate();
         QCOMPARE(computeOverview(in).historyNote(), u"not enough history yet: no spend recorded"_s);
 
         const QJsonObject json = QJsonDocument::fromJson(o.toJson()).object();
         QCOMPARE(json.value("month_to_date"_L1).toDouble(), 49.0);
+        QCOMPARE(json.value("spent_today"_L1).toDouble(), 1.0);
+        QVERIFY(json.value("budget_crossed"_L1).toBool());
+        QVERIFY(json.value("top_spenders"_L1).toArray().at(0).toObject().value("change_ratio"_L1).isNull());
         QVERIFY(json.value("projected_month_end"_L1).isNull());
         QCOMPARE(json.value("history_note"_L1).toString(), u"not enough history yet: 2 days"_s);
         QCOMPARE(json.value("top_spenders"_L1).toArray().size(), 5);
