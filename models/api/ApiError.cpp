@@ -43,6 +43,16 @@ ApiError ApiError::http(int status, const QByteArray &body, const QString &host)
     return e;
 }
 
+ApiError ApiError::http(int status, const QByteArray &body, const QString &verb, const QUrl &url, const QString &path)
+{
+    ApiError e = http(status, body, url.host());
+    e.verb = verb;
+    e.path = path;
+    // Never the query (an activity date, a page offset) nor credentials in a sentence people paste.
+    e.url = url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo).toString();
+    return e;
+}
+
 ApiError ApiError::badResponse(const QString &detail, const QString &host)
 {
     ApiError e;
@@ -63,6 +73,44 @@ QString ApiError::message() const
     const QString base = baseMessage();
     return outcome.isEmpty() ? base : base + u' ' + outcome;
 }
+
+namespace {
+// What a request path names: one record (a key, a guardrail) or a list the base URL should have.
+struct Endpoint
+{
+    QString item;       // "key", "guardrail": the path names one of them; empty for a list
+    QString collection; // "model list", "key list", …: what a list path holds
+};
+
+Endpoint endpointOf(const QString &path)
+{
+    const QStringList parts = path.split(u'/', Qt::SkipEmptyParts);
+    if (parts.isEmpty())
+        return {};
+    const QString root = parts.first();
+    // "/keys/<hash>" and "/guardrails/<id>[/assignments/…]" name one record; "/guardrails/
+    // assignments/keys" is the account's list of assignments.
+    if (root == "keys"_L1 && parts.size() >= 2)
+        return {u"key"_s, {}};
+    if (root == "guardrails"_L1 && parts.size() >= 2 && parts.at(1) != "assignments"_L1)
+        return {u"guardrail"_s, {}};
+    if (root == "models"_L1)
+        return {{}, u"model list"_s};
+    if (root == "keys"_L1)
+        return {{}, u"key list"_s};
+    if (root == "key"_L1)
+        return {{}, u"management key information"_s};
+    if (root == "credits"_L1)
+        return {{}, u"credits"_s};
+    if (root == "activity"_L1)
+        return {{}, u"activity"_s};
+    if (root == "guardrails"_L1)
+        return {{}, u"guardrail list"_s};
+    if (root == "organization"_L1)
+        return {{}, u"member list"_s};
+    return {{}, u"such endpoint"_s};
+}
+} // namespace
 
 QString ApiError::baseMessage() const
 {
@@ -104,8 +152,20 @@ QString ApiError::baseMessage() const
                    "management key, created under Settings → Management Keys on openrouter.ai."_s + said;
         }
         return u"OpenRouter does not permit this (403)."_s + said;
-    case 404:
-        return u"Not found (404): it may have been deleted already."_s + said;
+    case 404: {
+        // A record's own path answering 404 means the record is gone; a list answering 404 means
+        // the base URL does not point at OpenRouter's API, and "deleted already" would mislead.
+        if (path.isEmpty())
+            return u"Not found (404): it may have been deleted already."_s + said;
+        const Endpoint e = endpointOf(path);
+        if (!e.item.isEmpty())
+            return u"This %1 is not at OpenRouter (404): it may have been deleted already."_s.arg(e.item) + said;
+        return u"OpenRouter has no %1 at %2 (404); check the base URL in Settings."_s.arg(e.collection, url) + said;
+    }
+    case 405:
+        if (!path.isEmpty())
+            return u"%1 does not accept %2 at %3 (405); check the base URL in Settings."_s.arg(where, verb, url) + said;
+        return u"OpenRouter does not accept this request (405)."_s + said;
     case 408:
         return u"OpenRouter timed out handling the request (408). Try again."_s + said;
     case 429:

@@ -2,6 +2,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QUrl>
 
 namespace orteam {
 
@@ -29,6 +30,11 @@ struct ApiError
     QString detail;            // technical detail: a network error string, a parse path
     int retryAfterSeconds = -1; // from a 429's Retry-After header, -1 when absent
     QString host;              // which server, for messages
+    // The request that failed, so the sentence fits the endpoint: a 404 on a key's own path means
+    // the key is gone, a 404 on a list such as /models means the base URL points somewhere else.
+    QString verb;              // "GET", "PATCH", …
+    QString path;              // relative to the base URL, without the query: "/models", "/keys/abc"
+    QString url;               // the whole URL without its query or credentials, for "no model list at URL"
     // What is known of the request's effect after an ambiguous failure (a create whose answer was
     // lost: was the key made?). message() ends with it.
     QString outcome;
@@ -46,6 +52,8 @@ struct ApiError
 
     QString baseMessage() const; // message() without the outcome
     static ApiError http(int status, const QByteArray &body, const QString &host);
+    // `http` for a known request: the same error, worded for what was asked of which endpoint.
+    static ApiError http(int status, const QByteArray &body, const QString &verb, const QUrl &url, const QString &path);
     static ApiError badResponse(const QString &detail, const QString &host);
 };
 

@@ -217,7 +217,7 @@ void OpenRouterClient::attempt(const Request &request, int attemptNumber, QPoint
         } else {
             r.body = reply->readAll();
             if (r.status >= 400) {
-                e = ApiError::http(r.status, r.body, url.host());
+                e = ApiError::http(r.status, r.body, QString::fromLatin1(request.verb), url, request.path);
                 bool ok = false;
                 const int retryAfter = reply->rawHeader("Retry-After").trimmed().toInt(&ok);
                 if (ok && retryAfter >= 0)

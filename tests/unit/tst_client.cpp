@@ -317,6 +317,54 @@ private Q_SLOTS:
         QVERIFY(m_fake->guardrailOfKey().isEmpty());
     }
 
+    void errorWordingFitsTheEndpoint_data()
+    {
+        QTest::addColumn<QString>("call");
+        QTest::addColumn<int>("status"); // a fault's status; 0: the fake's own answer (a key that is not there)
+        // %1 in `expected` stands for the fake's base URL, known only once it listens.
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("notExpected");
+        QTest::newRow("GET /models 404") << u"models"_s << 404 << u"no model list at %1/models (404); check the base URL"_s << u"deleted"_s;
+        QTest::newRow("GET /keys 404") << u"listKeys"_s << 404 << u"no key list at %1/keys (404)"_s << u"deleted"_s;
+        QTest::newRow("GET /activity 404 without its query") << u"activity"_s << 404 << u"no activity at %1/activity (404)"_s << u"?"_s;
+        QTest::newRow("GET /keys/x gone") << u"getKey"_s << 0 << u"This key is not at OpenRouter (404)"_s << u"base URL"_s;
+        QTest::newRow("DELETE /keys/x gone") << u"deleteKey"_s << 0 << u"may have been deleted already"_s << u"base URL"_s;
+        QTest::newRow("GET /models 405") << u"models"_s << 405 << u"does not accept GET at %1/models (405)"_s << u"deleted"_s;
+        // Statuses whose meaning does not depend on the endpoint keep their wording.
+        QTest::newRow("GET /models 401") << u"models"_s << 401 << u"did not accept the management key (401)"_s << u"base URL"_s;
+        QTest::newRow("GET /models 500") << u"models"_s << 500 << u"server error (500)"_s << u"base URL"_s;
+    }
+    void errorWordingFitsTheEndpoint()
+    {
+        QFETCH(QString, call);
+        QFETCH(int, status);
+        QFETCH(QString, expected);
+        QFETCH(QString, notExpected);
+        const QString base = m_fake->baseUrl().toString();
+        if (status) {
+            const QString path = call == "models"_L1 ? u"/models"_s : call == "listKeys"_L1 ? u"/keys"_s : u"/activity"_s;
+            m_fake->failNext("GET", path, FakeOpenRouter::errorFault(status, u"Not here"_s), 10);
+        }
+        ApiError error;
+        if (call == "models"_L1)
+            error = run<QList<ModelInfo>>([&](auto done) { m_client->models(nullptr, done); }).error;
+        else if (call == "listKeys"_L1)
+            error = listAll().error;
+        else if (call == "activity"_L1)
+            error = run<QList<ActivityItem>>([&](auto done) {
+                        m_client->activity({QDate::currentDate().addDays(-1), {}}, nullptr, done);
+                    }).error;
+        else if (call == "getKey"_L1)
+            error = run<ApiKey>([&](auto done) { m_client->getKey(u"no-such-key"_s, nullptr, done); }).error;
+        else
+            error = run<bool>([&](auto done) { m_client->deleteKey(u"no-such-key"_s, nullptr, done); }).error;
+        QCOMPARE(error.kind, ApiError::Kind::Http);
+        QCOMPARE(error.httpStatus, status ? status : 404);
+        const QString message = error.message();
+        QVERIFY2(message.contains(expected.contains("%1"_L1) ? expected.arg(base) : expected), qPrintable(message));
+        QVERIFY2(!message.contains(notExpected), qPrintable(message));
+    }
+
     void errorStatuses_data()
     {
         QTest::addColumn<int>("status");
@@ -327,7 +375,7 @@ private Q_SLOTS:
         QTest::newRow("401") << 401 << u"User not found."_s << 1 << u"did not accept"_s;
         QTest::newRow("402") << 402 << u"Insufficient credits"_s << 1 << u"Out of credits"_s;
         QTest::newRow("403") << 403 << u"Only management keys can perform this operation"_s << 1 << u"not a management key"_s;
-        QTest::newRow("404") << 404 << u"Not Found"_s << 1 << u"Not found"_s;
+        QTest::newRow("404") << 404 << u"Not Found"_s << 1 << u"no credits at"_s;
         QTest::newRow("429") << 429 << u"Rate limit exceeded"_s << 4 << u"rate limiting"_s;
         QTest::newRow("500") << 500 << u"Internal Server Error"_s << 1 << u"server error (500)"_s;
         QTest::newRow("502") << 502 << u"Bad Gateway"_s << 4 << u"server error (502)"_s;

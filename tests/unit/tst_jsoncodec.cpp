@@ -222,6 +222,50 @@ private Q_SLOTS:
             QCOMPARE(e.metadata.value("limit_source"_L1).toString(), u"key"_s);
     }
 
+    void errorWordingByEndpoint_data()
+    {
+        QTest::addColumn<QString>("verb");
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("notExpected");
+        const QString api = u"https://openrouter.ai/api/v1"_s;
+        QTest::newRow("models 404") << u"GET"_s << api + u"/models"_s << u"/models"_s << 404
+                                    << u"OpenRouter has no model list at https://openrouter.ai/api/v1/models (404); check the base URL"_s
+                                    << u"deleted"_s;
+        QTest::newRow("a key 404") << u"PATCH"_s << api + u"/keys/abc"_s << u"/keys/abc"_s << 404
+                                   << u"This key is not at OpenRouter (404): it may have been deleted already."_s << u"base URL"_s;
+        QTest::newRow("a guardrail's assignments 404")
+            << u"POST"_s << api + u"/guardrails/g1/assignments/keys"_s << u"/guardrails/g1/assignments/keys"_s << 404
+            << u"This guardrail is not at OpenRouter"_s << u"base URL"_s;
+        QTest::newRow("all assignments 404") << u"GET"_s << api + u"/guardrails/assignments/keys"_s
+                                             << u"/guardrails/assignments/keys"_s << 404 << u"no guardrail list at"_s << u"deleted"_s;
+        QTest::newRow("credits 404, no query or user in the URL")
+            << u"GET"_s << u"https://user:pw@proxy.example/api/v1/credits?x=1"_s << u"/credits"_s << 404
+            << u"no credits at https://proxy.example/api/v1/credits (404)"_s << u"pw"_s;
+        QTest::newRow("models 405") << u"POST"_s << api + u"/models"_s << u"/models"_s << 405
+                                    << u"openrouter.ai does not accept POST at https://openrouter.ai/api/v1/models (405)"_s << u"deleted"_s;
+        QTest::newRow("models 401") << u"GET"_s << api + u"/models"_s << u"/models"_s << 401 << u"did not accept the management key"_s
+                                    << u"base URL"_s;
+        QTest::newRow("a key 429") << u"DELETE"_s << api + u"/keys/abc"_s << u"/keys/abc"_s << 429 << u"rate limiting"_s << u"deleted"_s;
+    }
+    void errorWordingByEndpoint()
+    {
+        QFETCH(QString, verb);
+        QFETCH(QString, url);
+        QFETCH(QString, path);
+        QFETCH(int, status);
+        QFETCH(QString, expected);
+        QFETCH(QString, notExpected);
+        const ApiError e = ApiError::http(status, QByteArray(R"({"error":{"code":0,"message":"Nope"}})"), verb, QUrl(url), path);
+        QCOMPARE(e.httpStatus, status);
+        QCOMPARE(e.path, path);
+        QVERIFY2(e.message().contains(expected), qPrintable(e.message()));
+        QVERIFY2(!e.message().contains(notExpected), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(u"OpenRouter said: \"Nope\""_s), qPrintable(e.message()));
+    }
+
     void createBody()
     {
         NewKeySpec spec;
