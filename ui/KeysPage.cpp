@@ -41,6 +41,8 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     m_search = new SearchField(this);
     m_search->setObjectName(QStringLiteral("keySearchLineEdit"));
     m_search->setPlaceholderText(tr("Search name, key, hash or member… (Ctrl+F)"));
+    m_search->setAccessibleName(tr("Search keys"));
+    m_search->setAccessibleDescription(tr("Filters the key table by name, key, hash or member; Esc clears it"));
 
     m_statusFilter = new QComboBox(this);
     m_statusFilter->setObjectName(QStringLiteral("keyStatusFilterComboBox"));
@@ -63,6 +65,13 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     m_empty = new QLabel(this);
     m_empty->setObjectName(QStringLiteral("keysEmptyLabel"));
     m_search->showEmptyState(m_empty, m_proxy, controller->model());
+    m_stale = new QLabel(this);
+    m_stale->setObjectName(QStringLiteral("keysStaleLabel"));
+    m_stale->setWordWrap(true);
+    QFont bold = m_stale->font();
+    bold.setBold(true);
+    m_stale->setFont(bold);
+    m_stale->hide();
 
     auto *filters = new QHBoxLayout;
     filters->addWidget(m_search, 1);
@@ -70,6 +79,7 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(filters);
+    layout->addWidget(m_stale);
     layout->addWidget(m_empty);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_totals);
@@ -90,6 +100,13 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     connect(m_proxy, &QAbstractItemModel::modelReset, this, scheduleTotals);
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, scheduleTotals);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, scheduleTotals);
+    // Before the first answer and after a failed refresh the figures are not current: the
+    // totals and the stale marker follow every refresh, and the marker's age the clock.
+    connect(controller, &KeyListController::refreshStarted, this, scheduleTotals);
+    connect(controller, &KeyListController::refreshFinished, this, scheduleTotals);
+    m_staleTimer.setObjectName(QStringLiteral("keysStaleTimer"));
+    m_staleTimer.setInterval(30'000);
+    connect(&m_staleTimer, &QTimer::timeout, this, &KeysPage::updateTotals);
     updateTotals();
 
     // Fit the columns to the first real data once; after that the widths are the user's (and
@@ -107,6 +124,20 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
 
 void KeysPage::updateTotals()
 {
+    const QString stale = m_controller->staleText();
+    m_stale->setText(stale);
+    m_stale->setVisible(!stale.isEmpty());
+    if (stale.isEmpty())
+        m_staleTimer.stop();
+    else if (!m_staleTimer.isActive())
+        m_staleTimer.start();
+    if (!m_controller->hasLoaded()) {
+        // An empty table before any answer is unknown, not "0 keys · spent $0.00".
+        m_totals->setText(m_controller->lastError().isError() && !m_controller->isRefreshing()
+                              ? tr("The keys could not be read yet; nothing is shown.")
+                              : tr("Loading keys…"));
+        return;
+    }
     double spend = 0, month = 0, limits = 0;
     int unlimited = 0;
     const KeyTableModel *model = m_controller->model();

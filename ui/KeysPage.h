@@ -44,6 +44,10 @@ private:
     QTableView *m_table;
     QLabel *m_totals;
     QTimer m_totalsTimer;
+    // "As of 06:31 (4 min ago) — the last refresh failed" above the kept rows; its timer makes
+    // the age grow while nothing else happens.
+    QLabel *m_stale;
+    QTimer m_staleTimer;
 };
 
 } // namespace orteam

@@ -632,10 +632,19 @@ void MainWindow::showProblem(const QString &message)
 
 void MainWindow::updateCredits()
 {
+    // Every refresh reports here, failed or not: a figure that could not be read again is marked
+    // with its age (and re-marked at each later attempt), and one never read is unknown, not $0.
     const auto credits = m_keys->credits();
-    if (!credits)
+    const ApiError error = m_keys->creditsError();
+    if (!credits) {
+        m_creditsLabel->setText(error.isError() ? tr("Credits: unknown") : QString());
+        m_creditsLabel->setToolTip(error.isError() ? error.message() : QString());
         return;
-    m_creditsLabel->setText(tr("Credits: %1 left of %2").arg(formatUsd(credits->remaining()), formatUsd(credits->totalCredits)));
+    }
+    const QString text = tr("Credits: %1 left of %2").arg(formatUsd(credits->remaining()), formatUsd(credits->totalCredits));
+    const QString stale = m_keys->creditsStaleText();
+    m_creditsLabel->setText(stale.isEmpty() ? text : tr("%1 · %2").arg(text, stale));
+    m_creditsLabel->setToolTip(stale.isEmpty() ? QString() : error.message());
 }
 
 } // namespace orteam

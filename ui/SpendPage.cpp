@@ -167,11 +167,17 @@ void SpendPage::buildMembers()
     const auto period = SpendController::Period(m_period->currentData().toInt());
     const Result<QList<SpendController::MemberBar>> read = m_spend->memberBars(period);
     setReadError(Part::Members, read ? QString() : read.errorText());
-    if (!read)
+    if (!read) {
+        setChartTableError(m_members, read.errorText());
         return;
+    }
     QList<SpendController::MemberBar> bars = *read;
     if (bars.size() > 8) // the eight biggest spenders; the rest are on the Team page
         bars = bars.mid(0, 8);
+    QList<QVariantList> rows;
+    for (const SpendController::MemberBar &b : bars)
+        rows << QVariantList{b.member, b.spent, b.budget ? QVariant(*b.budget) : QVariant(tr("no daily limit"))};
+    setChartTable(m_members, {tr("Member"), tr("Spent"), tr("Budget")}, rows);
     // Stacked: spend within budget, spend over it, and what is left of the budget (light), so
     // each bar's light end marks that member's budget.
     auto *within = new QBarSet(tr("Spent"));
@@ -235,8 +241,30 @@ void SpendPage::buildDaily()
     const auto teamRead = m_spend->teamDaily(days);
     const auto topRead = m_spend->topMembersDaily(days, 5);
     setReadError(Part::Daily, !teamRead ? teamRead.errorText() : !topRead ? topRead.errorText() : QString());
-    if (!teamRead || !topRead)
+    if (!teamRead || !topRead) {
+        setChartTableError(m_daily, !teamRead ? teamRead.errorText() : topRead.errorText());
         return;
+    }
+    {
+        // One row a day: the team, then each top member's spend that day.
+        QStringList headers{tr("Day (UTC)"), tr("Team")};
+        QList<QHash<QDate, double>> members;
+        for (const auto &[member, memberDays] : *topRead) {
+            headers << member;
+            QHash<QDate, double> byDay;
+            for (const auto &[day, cost] : memberDays)
+                byDay.insert(day, cost);
+            members << byDay;
+        }
+        QList<QVariantList> rows;
+        for (const auto &[day, cost] : *teamRead) {
+            QVariantList row{day, cost};
+            for (const QHash<QDate, double> &m : members)
+                row << m.value(day);
+            rows << row;
+        }
+        setChartTable(m_daily, headers, rows);
+    }
     auto *axisX = new QDateTimeAxis;
     axisX->setFormat(days > 90 ? QStringLiteral("MMM yy") : QStringLiteral("d MMM"));
     axisX->setTickCount(days > 7 ? 7 : days);
@@ -283,11 +311,17 @@ void SpendPage::buildModels()
     clearChart(chart);
     const Result<QList<ModelSpend>> read = m_spend->byModel(m_range->currentData().toInt());
     setReadError(Part::Models, read ? QString() : read.errorText());
-    if (!read)
+    if (!read) {
+        setChartTableError(m_models, read.errorText());
         return;
+    }
     QList<ModelSpend> models = *read;
     if (models.size() > 8)
         models = models.mid(0, 8);
+    QList<QVariantList> rows;
+    for (const ModelSpend &m : models)
+        rows << QVariantList{m.model, m.cost, m.requests};
+    setChartTable(m_models, {tr("Model"), tr("Spend"), tr("Requests")}, rows);
     auto *set = new QBarSet(tr("Spend"));
     set->setColor(QColor(0x3949ab));
     QStringList categories;
@@ -325,9 +359,15 @@ void SpendPage::buildBurn()
     setReadError(Part::Burn, read ? QString() : read.errorText());
     if (!read) {
         m_burnText->clear();
+        setChartTableError(m_burn, read.errorText());
         return;
     }
     const QList<SpendController::Burn> &burns = *read;
+    QList<QVariantList> rows;
+    for (const SpendController::Burn &b : burns)
+        rows << QVariantList{b.what, b.forecast.remaining, b.forecast.ratePerDay,
+                             b.forecast.reachedOn ? QVariant(*b.forecast.reachedOn) : QVariant(tr("not at this rate"))};
+    setChartTable(m_burn, {tr("Limit"), tr("Left"), tr("Per day"), tr("Runs out")}, rows);
     auto *axisX = new QDateTimeAxis;
     axisX->setFormat(QStringLiteral("d MMM"));
     chart->addAxis(axisX, Qt::AlignBottom);
@@ -336,13 +376,22 @@ void SpendPage::buildBurn()
     QDate last = m_spend->today().addDays(7);
     const QList<QColor> colors{QColor(0x1f, 0x3a, 0x5f), QColor(0xc6, 0x28, 0x28), QColor(0xfb, 0x8c, 0x00), QColor(0x43, 0xa0, 0x47)};
     int drawn = 0;
+    int runningOut = 0;
     for (const SpendController::Burn &b : burns) {
         const BurnForecast &f = b.forecast;
-        if (f.reachedOn)
-            lines << tr("%1: %2 left, %3/day → runs out around %4").arg(b.what, formatUsd(f.remaining), formatUsd(f.ratePerDay),
-                                                                        f.reachedOn->toString(Qt::ISODate));
-        if (!f.reachedOn || f.projection.size() < 2 || drawn >= 4)
+        if (!f.reachedOn)
             continue;
+        ++runningOut;
+        // The text names what the legend names, in its order: a limit already used up has no line
+        // to draw, so it is said as such rather than listed as if it were on the chart.
+        if (f.remaining <= 0) {
+            lines << tr("%1: limit used up (%2 left)").arg(b.what, formatUsd(f.remaining));
+            continue;
+        }
+        if (f.projection.size() < 2 || drawn >= 4)
+            continue;
+        lines << tr("%1: %2 left, %3/day → runs out around %4").arg(b.what, formatUsd(f.remaining), formatUsd(f.ratePerDay),
+                                                                    f.reachedOn->toString(Qt::ISODate));
         auto *line = new QLineSeries;
         line->setName(b.what);
         QPen pen(colors.value(drawn), 2, Qt::DashLine);
@@ -362,7 +411,16 @@ void SpendPage::buildBurn()
     chart->addAxis(axisY, Qt::AlignLeft);
     for (QAbstractSeries *s : chart->series())
         s->attachAxis(axisY);
-    m_burnText->setText(lines.isEmpty() ? tr("No limit runs out at the current rate.") : lines.mid(0, 5).join(QLatin1Char('\n')));
+    if (runningOut > lines.size())
+        lines << tr("and %n more (Show as table lists them all)", nullptr, runningOut - int(lines.size()));
+    // "Nothing runs out" only when every limit is known: before the key list loads, or after its
+    // refresh failed, the controller says why the limits are unknown instead.
+    const QString unknown = m_spend->limitsUnknownReason();
+    if (lines.isEmpty())
+        lines << (unknown.isEmpty() ? tr("No limit runs out at the current rate.") : unknown);
+    else if (!unknown.isEmpty())
+        lines << unknown;
+    m_burnText->setText(lines.join(QLatin1Char('\n')));
 }
 
 } // namespace orteam

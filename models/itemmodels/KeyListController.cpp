@@ -7,6 +7,8 @@
 
 #include <QPointer>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
@@ -46,8 +48,11 @@ void KeyListController::refresh()
         m_client->credits(this, [this, keysError = keys.error](const ApiResult<Credits> &credits) {
             if (credits.ok()) {
                 m_credits = credits.value;
-                Q_EMIT creditsChanged();
+                m_creditsAsOf = m_clock();
             }
+            // Emitted on failure too: the last known figure is then shown as stale, never as current.
+            m_creditsError = credits.error;
+            Q_EMIT creditsChanged();
             m_refreshing = false;
             m_lastError = keysError.isError() ? keysError : ApiError{};
             if (!keysError.isError())
@@ -55,6 +60,39 @@ void KeyListController::refresh()
             Q_EMIT refreshFinished(m_lastError);
         });
     });
+}
+
+QString KeyListController::asOfText(const QDateTime &asOf, const QDateTime &now)
+{
+    const qint64 minutes = std::max<qint64>(0, asOf.secsTo(now) / 60);
+    QString age;
+    if (minutes < 1)
+        age = tr("just now");
+    else if (minutes < 120)
+        age = tr("%n min ago", nullptr, int(minutes));
+    else if (minutes < 48 * 60)
+        age = tr("%n h ago", nullptr, int(minutes / 60));
+    else
+        age = tr("%n day(s) ago", nullptr, int(minutes / (24 * 60)));
+    // The time of day as the person's clock shows it; a day old or more also says which day.
+    const QDateTime local = asOf.toLocalTime();
+    const QString when = minutes < 24 * 60 ? local.toString(QStringLiteral("HH:mm"))
+                                           : local.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    return tr("As of %1 (%2)").arg(when, age);
+}
+
+QString KeyListController::staleText() const
+{
+    if (!isStale())
+        return {};
+    return tr("%1 — the last refresh failed").arg(asOfText(m_lastRefresh, m_clock()));
+}
+
+QString KeyListController::creditsStaleText() const
+{
+    if (!m_credits || !m_creditsError.isError())
+        return {};
+    return tr("%1 — the last refresh failed").arg(asOfText(m_creditsAsOf, m_clock()));
 }
 
 } // namespace orteam

@@ -38,6 +38,21 @@ public:
     QDateTime lastRefresh() const { return m_lastRefresh; }
     std::optional<Credits> credits() const { return m_credits; }
     ApiError lastError() const { return m_lastError; }
+    // Whether the table holds an answer from OpenRouter. Before the first listing came back (or
+    // while every one so far failed) an empty table means "unknown", never "no keys".
+    bool hasLoaded() const { return m_lastRefresh.isValid(); }
+    // What the table shows is older than the last attempt: the last refresh failed.
+    bool isStale() const { return hasLoaded() && m_lastError.isError(); }
+    // "As of 06:31 (4 min ago) — the last refresh failed" while isStale(), else empty. The age
+    // follows now(), so a view that asks again as time passes shows it growing.
+    QString staleText() const;
+    // The credits' own moment: they are read after the keys and can fail on their own.
+    QDateTime creditsAsOf() const { return m_creditsAsOf; }
+    ApiError creditsError() const { return m_creditsError; }
+    // As staleText(), for the credits.
+    QString creditsStaleText() const;
+    // "As of 06:31 (4 min ago)": local time of day and age, for any last-known value.
+    static QString asOfText(const QDateTime &asOf, const QDateTime &now);
 
     // 0 turns periodic refresh off.
     void setRefreshInterval(int seconds);
@@ -103,6 +118,8 @@ private:
     bool m_refreshing = false;
     QDateTime m_lastRefresh;
     std::optional<Credits> m_credits;
+    QDateTime m_creditsAsOf;
+    ApiError m_creditsError;
     int m_busyCalls = 0;
     Store *m_store; // may be null: keys work without a team database
     KeyService m_service;

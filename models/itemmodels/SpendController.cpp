@@ -151,6 +151,17 @@ Result<QList<SpendController::Burn>> SpendController::burns() const
     return out;
 }
 
+QString SpendController::limitsUnknownReason() const
+{
+    if (!m_keys->hasLoaded())
+        return m_keys->lastError().isError() ? tr("The keys' limits are unknown: the key list could not be read (%1).")
+                                                   .arg(m_keys->lastError().message())
+                                             : tr("The keys' limits are unknown until the key list has loaded.");
+    if (m_keys->isStale())
+        return tr("Limits as last read. %1; a key changed since may run out sooner.").arg(m_keys->staleText());
+    return {};
+}
+
 Result<QList<Alert>> SpendController::alerts() const
 {
     const Result<AlertInput> in = NotifyService::alertInput(*m_store, m_keys->model()->keys(), m_keys->credits(), m_clock());

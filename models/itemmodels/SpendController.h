@@ -59,6 +59,10 @@ public:
     };
     // The account's credits and every limited, active key, soonest exhausted first.
     Result<QList<Burn>> burns() const;
+    // Why burns() may leave out a limit that runs out, empty when it covers every limit: the key
+    // list has not loaded yet, or its last refresh failed (its limits are then the last known).
+    // "No limit runs out" is said only when this is empty.
+    QString limitsUnknownReason() const;
 
     // Every alert that holds now (for the banner), and, once per alert across refreshes and
     // dashboards on the same database, the new ones (for a desktop notification).
