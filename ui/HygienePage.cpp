@@ -5,6 +5,7 @@
 #include "KeysPage.h"
 #include "MessageBox.h"
 #include "Money.h"
+#include "GuardedDialog.h"
 #include "RotateKeyDialog.h"
 #include "SecretDialog.h"
 #include "ViewMemory.h"
@@ -51,11 +52,20 @@ QString keysCounted(qsizetype n)
     return n == 1 ? HygienePage::tr("1 key") : HygienePage::tr("%1 keys").arg(n);
 }
 
+// The page's small dialogs ask "discard changes?" like every editing dialog; they are built
+// here rather than in a class of their own, so the form is marked clean once it is filled.
+class SmallDialog final : public GuardedDialog
+{
+public:
+    using GuardedDialog::GuardedDialog;
+    using GuardedDialog::markClean;
+};
+
 // A small confirmation with one input: the keys listed, the input, OK and Cancel.
 QDialog *inputDialog(QWidget *parent, const char *name, const QString &title, const QString &text, QWidget **input,
                      QWidget *made, QLabel **problem)
 {
-    auto *dialog = new QDialog(parent);
+    auto *dialog = new SmallDialog(parent);
     dialog->setObjectName(QLatin1StringView(name));
     dialog->setWindowTitle(title);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -77,6 +87,7 @@ QDialog *inputDialog(QWidget *parent, const char *name, const QString &title, co
     layout->addWidget(made);
     layout->addWidget(*problem);
     layout->addWidget(buttons);
+    dialog->markClean(); // the input as the caller filled it
     return dialog;
 }
 } // namespace
@@ -522,7 +533,7 @@ void HygienePage::editSettings()
         report(tr("read"), 0, QString(), o);
         return;
     }
-    auto *dialog = new QDialog(this);
+    auto *dialog = new SmallDialog(this);
     dialog->setObjectName(QStringLiteral("hygieneSettingsDialog"));
     dialog->setWindowTitle(tr("Hygiene thresholds"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -568,6 +579,7 @@ void HygienePage::editSettings()
     layout->addLayout(form);
     layout->addWidget(problem);
     layout->addWidget(buttons);
+    dialog->markClean(); // the saved thresholds
     dialog->open();
 }
 

@@ -14,7 +14,7 @@ namespace orteam {
 
 RotateKeyDialog::RotateKeyDialog(const QList<ApiKey> &keys, bool canSchedule, const Result<HygieneSettings> &settings,
                                  bool offerRevokeNow, QWidget *parent)
-    : QDialog(parent)
+    : GuardedDialog(parent)
 {
     setObjectName(QStringLiteral("rotateKeyDialog"));
     setWindowTitle(tr("Rotate keys"));
@@ -72,7 +72,7 @@ RotateKeyDialog::RotateKeyDialog(const QList<ApiKey> &keys, bool canSchedule, co
     m_ok->setObjectName(QStringLiteral("rotateOkButton"));
     buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("rotateCancelButton"));
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(buttons, &QDialogButtonBox::rejected, this, &GuardedDialog::reject);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(question);
@@ -98,6 +98,8 @@ RotateKeyDialog::RotateKeyDialog(const QList<ApiKey> &keys, bool canSchedule, co
         connect(s, &QSpinBox::valueChanged, this, &RotateKeyDialog::validate);
     connect(m_schedule, &QRadioButton::toggled, this, &RotateKeyDialog::validate);
     validate();
+    // The team's periods and the default choice are "unchanged": Esc asks only after an edit.
+    markClean();
 }
 
 void RotateKeyDialog::validate()

@@ -3,9 +3,8 @@
 #include "ApiKey.h"
 #include "Hygiene.h"
 #include "LifecycleService.h"
+#include "GuardedDialog.h"
 #include "StoreResult.h"
-
-#include <QDialog>
 
 class QLabel;
 class QPushButton;
@@ -17,8 +16,9 @@ namespace orteam {
 // The rotate confirmation: which keys get a replacement, and what happens to the old ones —
 // "disable after [7] days, revoke after [30] days" (the team's grace periods, kept in the team
 // database and carried out by the dashboard's refresh and `orteam-cli keys lifecycle run`),
-// revoke once the new secret has been seen, or leave them as they are.
-class RotateKeyDialog final : public QDialog
+// revoke once the new secret has been seen, or leave them as they are. Changed periods or choice
+// are asked about before Esc or Cancel drops them.
+class RotateKeyDialog final : public GuardedDialog
 {
     Q_OBJECT
 
