@@ -2,12 +2,15 @@
 
 #include <QDate>
 #include <QString>
+#include <QStringList>
+#include <QVariantList>
 
 QT_BEGIN_NAMESPACE
 class QChart;
 class QChartView;
 class QDateTimeAxis;
 class QValueAxis;
+class QStandardItemModel;
 QT_END_NAMESPACE
 class QWidget;
 
@@ -22,5 +25,17 @@ void clearChart(QChart *chart);
 QValueAxis *dollarAxis(double max);
 qint64 dayMsecs(const QDate &day);
 void setDayRange(QDateTimeAxis *axis, const QDate &first, const QDate &last);
+
+// The numbers a chart draws, for whoever cannot see it (a screen reader, a person who wants the
+// figures): the view's "Show as table" action (context menu, or the menu key on the focused chart)
+// opens them in a table, and the view's accessible description summarises them. The page passes
+// what it took from the controller, so the table holds the controller's answers, not figures
+// read back from the drawing. A cell is a QString (a label), a QDate (a UTC day) or a double
+// (dollars); the raw value stays under Qt::UserRole.
+void setChartTable(QChartView *view, const QStringList &headers, const QList<QVariantList> &rows);
+// What the last setChartTable() put there (a model owned by the view), for the dialog and tests.
+QStandardItemModel *chartTableModel(const QChartView *view);
+// The chart's read failed: its table is emptied and its description says why (not "no data").
+void setChartTableError(QChartView *view, const QString &error);
 
 } // namespace orteam

@@ -49,6 +49,7 @@ MemberDialog::MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, 
     m_keyFilter = new SearchField(this);
     m_keyFilter->setObjectName(QStringLiteral("memberKeysFilterEdit"));
     m_keyFilter->setPlaceholderText(tr("Filter keys…"));
+    m_keyFilter->setAccessibleName(tr("Filter keys")); // a placeholder is not announced as a name
     ignoreForChanges(m_keyFilter); // narrowing the list is not an edit of the member
     m_keyCount = new QLabel(this);
     m_keyCount->setObjectName(QStringLiteral("memberKeysCountLabel"));

@@ -185,6 +185,10 @@ void ReportsPage::buildComparison()
     const TeamReport &r = m_model->report();
     // The ten biggest spenders (the table has everyone), biggest at the top.
     const QList<TeamReportRow> rows = r.rows.mid(0, 10);
+    QList<QVariantList> table;
+    for (const TeamReportRow &row : rows)
+        table << QVariantList{row.member, row.cost, row.previousCost, ReportTableModel::changeText(row.change)};
+    setChartTable(m_comparison, {tr("Member"), tr("This window"), tr("The window before"), tr("Change")}, table);
     auto *now = new QBarSet(tr("This window"));
     auto *before = new QBarSet(tr("The window before"));
     now->setColor(QColor(0x1e, 0x88, 0xe5));
@@ -232,6 +236,7 @@ void ReportsPage::buildTrend()
     if (!read) {
         // No line rather than a flat one at $0: the chart stays empty and the banner says why.
         Q_EMIT problem(tr("Could not read the daily spend from the team database: %1").arg(read.errorText()));
+        setChartTableError(m_trend, read.errorText());
         return;
     }
     const SpendController::Days &history = *read;
@@ -260,6 +265,17 @@ void ReportsPage::buildTrend()
             ahead->append(noon(history.back().first.addDays(i + 1)), trend.at(i));
             max = std::max(max, trend.at(i));
         }
+    }
+    {
+        // The days drawn, then the forecast's: one column each, blank where a line has no point.
+        QList<QVariantList> table;
+        for (const auto &[day, cost] : history)
+            table << QVariantList{day, cost, QVariant()};
+        if (!history.isEmpty()) {
+            for (qsizetype i = 0; i < trend.size(); ++i)
+                table << QVariantList{history.back().first.addDays(i + 1), QVariant(), trend.at(i)};
+        }
+        setChartTable(m_trend, {tr("Day (UTC)"), tr("Spent"), tr("Forecast")}, table);
     }
     chart->addSeries(spent);
     chart->addSeries(ahead);

@@ -42,6 +42,8 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     m_search = new SearchField(this);
     m_search->setObjectName(QStringLiteral("memberSearchEdit"));
     m_search->setPlaceholderText(tr("Search members… (Ctrl+F)"));
+    // A placeholder is not a name: a screen reader announces the field by this.
+    m_search->setAccessibleName(tr("Search members"));
     m_add = button(tr("Add member…"), "addMemberButton");
     m_edit = button(tr("Edit…"), "editMemberButton");
     m_bulkTier = new QComboBox(this);

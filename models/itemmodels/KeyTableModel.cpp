@@ -147,6 +147,22 @@ QVariant KeyTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == NameColumn)
             return tr("Hash: %1").arg(k.hash);
         return {};
+    // The Remaining cell is drawn as a bar; a screen reader gets the figures the bar stands for.
+    case Qt::AccessibleTextRole:
+        if (index.column() == RemainingColumn) {
+            if (!k.limit)
+                return tr("No limit");
+            const double used = k.limitUsedFraction().value_or(0);
+            return tr("%1 left of %2 (%3% used)")
+                .arg(formatUsd(k.limitRemaining.value_or(*k.limit - k.usage)), formatUsd(*k.limit))
+                .arg(qRound(used * 100));
+        }
+        return {};
+    case Qt::AccessibleDescriptionRole:
+        if (index.column() == RemainingColumn)
+            return k.limit ? tr("What is left of the key's credit limit, drawn as a bar that empties as the limit is used")
+                           : tr("The key has no credit limit");
+        return {};
     case Qt::TextAlignmentRole:
         if (index.column() >= UsageDailyColumn && index.column() <= RemainingColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);

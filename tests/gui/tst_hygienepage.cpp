@@ -552,6 +552,62 @@ private Q_SLOTS:
         QCOMPARE(ruleText(u"Dormant"_s), u"Dormant (0)"_s);
     }
 
+    // The page's small dialogs ask before dropping what was typed, like every editing dialog;
+    // untouched, they close at once.
+    void smallDialogsAskBeforeDiscarding()
+    {
+        const HygieneSettings saved = must(m_store->lifecycle().hygieneSettings());
+        QTest::mouseClick(find<QPushButton>("hygieneSettingsButton"), Qt::LeftButton);
+        auto *settings = waitFor<QDialog>("hygieneSettingsDialog");
+        QVERIFY(settings);
+        find<QSpinBox>("hygieneSetting_hygiene_dormant_days", settings)->setValue(saved.dormantDays + 5);
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::keyClick(settings, Qt::Key_Escape);
+        QVERIFY(MessageBox::lastText().startsWith(u"Discard changes?"_s));
+        QVERIFY(settings->isVisible());
+        QCOMPARE(find<QSpinBox>("hygieneSetting_hygiene_dormant_days", settings)->value(), saved.dormantDays + 5);
+        MessageBox::setNextAnswer(QMessageBox::Discard);
+        QTest::mouseClick(find<QPushButton>("hygieneSettingsCancelButton", settings), Qt::LeftButton);
+        QTRY_VERIFY(!page()->findChild<QDialog *>(u"hygieneSettingsDialog"_s));
+        QCOMPARE(must(m_store->lifecycle().hygieneSettings()).dormantDays, saved.dormantDays); // nothing saved
+
+        chooseRule(u"Dormant"_s);
+        page()->selectKeys({u"dormant-a"_s});
+        m_fake->clearRequests();
+        page()->limitAction()->trigger();
+        auto *limit = waitFor<QDialog>("hygieneLimitDialog");
+        QVERIFY(limit);
+        find<QLineEdit>("hygieneLimitEdit", limit)->setText(u"5"_s);
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::keyClick(limit, Qt::Key_Escape);
+        QVERIFY(limit->isVisible());
+        QCOMPARE(find<QLineEdit>("hygieneLimitEdit", limit)->text(), u"5"_s);
+        MessageBox::setNextAnswer(QMessageBox::Discard);
+        QTest::keyClick(limit, Qt::Key_Escape);
+        QTRY_VERIFY(!page()->findChild<QDialog *>(u"hygieneLimitDialog"_s));
+        QCOMPARE(m_fake->countRequests("PATCH", u"/keys/"_s), 0);
+
+        // Untouched: closed without a question (an answer of Cancel would have kept it open).
+        page()->linkAction()->trigger();
+        auto *link = waitFor<QDialog>("hygieneLinkDialog");
+        QVERIFY(link);
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::keyClick(link, Qt::Key_Escape);
+        QTRY_VERIFY(!page()->findChild<QDialog *>(u"hygieneLinkDialog"_s));
+
+        page()->rotateAction()->trigger();
+        auto *rotate = waitFor<QDialog>("rotateKeyDialog");
+        QVERIFY(rotate);
+        find<QRadioButton>("rotateLeaveRadio", rotate)->setChecked(true);
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::keyClick(rotate, Qt::Key_Escape);
+        QVERIFY(rotate->isVisible());
+        MessageBox::setNextAnswer(QMessageBox::Discard);
+        QTest::keyClick(rotate, Qt::Key_Escape);
+        QTRY_VERIFY(!page()->findChild<QDialog *>(u"rotateKeyDialog"_s));
+        QCOMPARE(m_fake->countRequests("POST", u"/keys"_s), 0);
+    }
+
     void anAssessmentReadFailureShowsAnErrorNotAnEmptyList()
     {
         m_store->database().setFaultInjector([](int, const QString &sql) { return sql.contains(u"key_use"_s); });

@@ -20,9 +20,11 @@
 #include "KeysPage.h"
 #include "MainWindow.h"
 #include "MessageBox.h"
+#include "Money.h"
 #include "OpenRouterClient.h"
 #include "SecretStore.h"
 
+#include <QAccessible>
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
@@ -50,6 +52,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolBar>
 
 using namespace orteam;
@@ -90,7 +93,9 @@ class TestMainWindow : public QObject
 
     // Builds the window. With `environmentKey` empty the key comes from the secret store, or
     // the welcome page shows.
-    void build(const QString &environmentKey)
+    // `waitLoaded` false: return as soon as the first load has started (to look at the window
+    // while it runs).
+    void build(const QString &environmentKey, bool waitLoaded = true)
     {
         m_nam = std::make_unique<QNetworkAccessManager>();
         m_client = std::make_unique<OpenRouterClient>(m_nam.get());
@@ -115,7 +120,8 @@ class TestMainWindow : public QObject
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         QSignalSpy loaded(m_window.get(), &MainWindow::firstLoadFinished);
         m_connection->start();
-        QVERIFY(loaded.wait(10'000));
+        if (waitLoaded)
+            QVERIFY(loaded.wait(10'000));
     }
 
     // Tears down the window and what it uses (not the fake server or the secret store), in the
@@ -369,6 +375,97 @@ private Q_SLOTS:
         QTest::mouseClick(find<QPushButton>("errorBannerRetryButton"), Qt::LeftButton);
         QVERIFY(done.wait());
         QVERIFY(!banner->isVisible());
+    }
+
+    // While the first listing is slow, and after a refresh fails, the Keys page never reads as
+    // "0 keys · spent $0.00" nor as current: "Loading keys…", then the kept rows marked with their
+    // age; the status bar's credits likewise.
+    void keysSayLoadingThenStaleWithTheirAge()
+    {
+        dropWindow();
+        m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::slowFault(1500));
+        build(m_fake->managementKey(), false);
+        auto *totals = find<QLabel>("keysTotalsLabel");
+        auto *stale = find<QLabel>("keysStaleLabel");
+        QCOMPARE(totals->text(), u"Loading keys…"_s);
+        QTRY_VERIFY(m_keys->isRefreshing());
+        QCOMPARE(totals->text(), u"Loading keys…"_s); // still, while the slow answer is out
+        QVERIFY(!stale->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(m_keys->hasLoaded(), 10'000);
+        QTRY_VERIFY(totals->text().contains(u"%1 keys shown"_s.arg(m_fake->keyCount())));
+        QVERIFY(!stale->isVisible());
+        const QString credits = find<QLabel>("creditsStatusLabel")->text();
+        QVERIFY2(credits.startsWith(u"Credits: "_s) && !credits.contains(u"failed"_s), qPrintable(credits));
+
+        // A refresh at a known moment, then one that fails (keys and credits): the rows stay,
+        // marked with that moment, and the mark ages with the clock.
+        const QDateTime asOf = QDateTime::currentDateTimeUtc().addSecs(-3600);
+        QDateTime now = asOf;
+        m_keys->setClock([&now] { return now; });
+        QVERIFY(waitRefresh());
+        const int rows = table()->model()->rowCount();
+        m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        m_fake->failNext("GET", u"/credits"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        now = asOf.addSecs(60);
+        QVERIFY(waitRefresh());
+        QCOMPARE(table()->model()->rowCount(), rows);
+        QTRY_VERIFY(stale->isVisible());
+        const QString hhmm = asOf.toLocalTime().toString(u"HH:mm"_s);
+        QCOMPARE(stale->text(), u"As of %1 (1 min ago) — the last refresh failed"_s.arg(hhmm));
+        QVERIFY(totals->text().contains(u"%1 keys shown"_s.arg(rows))); // the kept rows, not zero
+        const QString staleCredits = find<QLabel>("creditsStatusLabel")->text();
+        QVERIFY2(staleCredits.contains(u"As of %1 (1 min ago) — the last refresh failed"_s.arg(hhmm)), qPrintable(staleCredits));
+        // Time passes with nothing else happening: the age follows.
+        now = asOf.addSecs(7 * 60 + 5);
+        auto *timer = m_window->keysPage()->findChild<QTimer *>(u"keysStaleTimer"_s);
+        QVERIFY(timer && timer->isActive());
+        timer->setInterval(1);
+        QTRY_COMPARE(stale->text(), u"As of %1 (7 min ago) — the last refresh failed"_s.arg(hhmm));
+        // A refresh that works clears the mark.
+        QVERIFY(waitRefresh());
+        QTRY_VERIFY(!stale->isVisible());
+        QVERIFY(!find<QLabel>("creditsStatusLabel")->text().contains(u"failed"_s));
+    }
+
+    // A first listing that fails shows no totals that would read as an empty account.
+    void firstLoadFailingShowsNoZeros()
+    {
+        dropWindow();
+        m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        build(m_fake->managementKey());
+        QTRY_COMPARE(find<QLabel>("keysTotalsLabel")->text(), u"The keys could not be read yet; nothing is shown."_s);
+        QVERIFY(!m_keys->hasLoaded());
+        QCOMPARE(table()->model()->rowCount(), 0);
+    }
+
+    // The Remaining bar is read out as the figures it stands for; the search field and every
+    // button have a name a screen reader can say.
+    void remainingBarsAndButtonsHaveAccessibleNames()
+    {
+        const ApiKey dan = *fakeKeyNamed(u"dan-data"_s);
+        QVERIFY(dan.limit);
+        const int row = rowOf(u"dan-data"_s);
+        QVERIFY(row >= 0);
+        QAccessibleInterface *tableIface = QAccessible::queryAccessibleInterface(table());
+        QVERIFY(tableIface && tableIface->tableInterface());
+        QAccessibleInterface *cell = tableIface->tableInterface()->cellAt(row, KeyTableModel::RemainingColumn);
+        QVERIFY(cell);
+        const double remaining = dan.limitRemaining.value_or(*dan.limit - dan.usage);
+        const int percent = qRound(*dan.limitUsedFraction() * 100);
+        QCOMPARE(cell->text(QAccessible::Name),
+                 u"%1 left of %2 (%3% used)"_s.arg(formatUsd(remaining), formatUsd(*dan.limit)).arg(percent));
+        QVERIFY(!cell->text(QAccessible::Description).isEmpty());
+
+        QAccessibleInterface *search = QAccessible::queryAccessibleInterface(find<QLineEdit>("keySearchLineEdit"));
+        QCOMPARE(search->text(QAccessible::Name), u"Search keys"_s);
+        for (QAbstractButton *b : m_window->findChildren<QAbstractButton *>()) {
+            if (!b->isVisible())
+                continue;
+            QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(b);
+            QVERIFY2(iface && !iface->text(QAccessible::Name).trimmed().isEmpty(),
+                     qPrintable(u"button without an accessible name: "_s + b->objectName() + u" "_s
+                                + QString::fromLatin1(b->metaObject()->className())));
+        }
     }
 
     void createShowsSecretOnceAndClearsClipboard()
@@ -704,6 +801,36 @@ private Q_SLOTS:
         const auto owners = m_store->team().keyOwners();
         QVERIFY(owners.ok());
         QCOMPARE(owners->value(replacement->hash), u"frank"_s);
+    }
+
+    // The rotate confirmation drops changed periods only after asking, like the other editors.
+    void rotateDialogAsksBeforeDiscarding()
+    {
+        select({u"grace-research"_s});
+        action("rotateKeyAction")->trigger();
+        auto *confirm = waitFor<QDialog>("rotateKeyDialog");
+        QVERIFY(confirm);
+        // Untouched: Esc closes at once, nothing asked (the answer would keep it open).
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        const QString before = MessageBox::lastText();
+        QTest::keyClick(confirm, Qt::Key_Escape);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"rotateKeyDialog"_s));
+        QCOMPARE(MessageBox::lastText(), before);
+
+        action("rotateKeyAction")->trigger();
+        confirm = waitFor<QDialog>("rotateKeyDialog");
+        QVERIFY(confirm);
+        find<QSpinBox>("rotateDisableDaysSpin", confirm)->setValue(2);
+        MessageBox::setNextAnswer(QMessageBox::Cancel);
+        QTest::keyClick(confirm, Qt::Key_Escape);
+        QVERIFY(MessageBox::lastText().startsWith(u"Discard changes?"_s));
+        QVERIFY(confirm->isVisible());
+        QCOMPARE(find<QSpinBox>("rotateDisableDaysSpin", confirm)->value(), 2);
+        find<QRadioButton>("rotateLeaveRadio", confirm)->setChecked(true);
+        MessageBox::setNextAnswer(QMessageBox::Discard);
+        QTest::mouseClick(find<QPushButton>("rotateCancelButton", confirm), Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"rotateKeyDialog"_s));
+        QCOMPARE(m_fake->countRequests("POST", u"/keys"_s), 0); // nothing rotated
     }
 
     void rotateKeepsOldWhenDeclined()

@@ -33,7 +33,10 @@
 #include "TeamPage.h"
 #include "TeamService.h"
 
+#include <QAccessible>
+#include <QAction>
 #include <QBarCategoryAxis>
+#include <QChartView>
 #include <QBarSet>
 #include <QCheckBox>
 #include <QChart>
@@ -851,6 +854,126 @@ private Q_SLOTS:
         QVERIFY(!label->isVisible());
         QVERIFY(!page->memberChart()->series().isEmpty());
         QVERIFY(!page->dailyChart()->series().isEmpty());
+    }
+
+    // The burn text never gives the all-clear for limits it does not know: before the key list
+    // has loaded it says they are unknown; after a failed refresh it says they are as last read.
+    void spendForecastSaysWhenTheLimitsAreUnknown()
+    {
+        KeyListController fresh(m_client.get(), m_store.get());
+        SpendController spend(m_store.get(), &fresh);
+        SpendPage unloaded(&spend);
+        auto *label = find<QLabel>("burnForecastLabel", &unloaded);
+        QVERIFY2(label->text().contains(u"limits are unknown until the key list has loaded"_s), qPrintable(label->text()));
+        QVERIFY(!label->text().contains(u"No limit runs out"_s));
+        QVERIFY(GuiTest::waitRefresh(fresh));
+        QVERIFY2(!label->text().contains(u"unknown"_s), qPrintable(label->text()));
+
+        QVERIFY(m_window->showPage(u"spend"_s));
+        auto *burn = find<QLabel>("burnForecastLabel", m_window->spendPage());
+        QVERIFY(!burn->text().contains(u"last refresh failed"_s));
+        m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
+        QVERIFY(waitRefresh());
+        QVERIFY2(burn->text().contains(u"Limits as last read. As of "_s) && burn->text().contains(u"the last refresh failed"_s),
+                 qPrintable(burn->text()));
+        QVERIFY(!burn->text().contains(u"No limit runs out"_s));
+        QVERIFY(waitRefresh());
+        QVERIFY(!burn->text().contains(u"last refresh failed"_s));
+    }
+
+    // Each chart is named by its title and described by its data for a screen reader, and its
+    // "Show as table" gives the controller's numbers, the same the chart draws.
+    void chartsAreAccessibleAndShowTheirNumbersAsATable()
+    {
+        QVERIFY(m_window->showPage(u"spend"_s));
+        QList<QChartView *> views = m_window->spendPage()->findChildren<QChartView *>();
+        QVERIFY(m_window->showPage(u"reports"_s));
+        views << m_window->reportsPage()->findChildren<QChartView *>();
+        QCOMPARE(views.size(), 6);
+        for (QChartView *view : views) {
+            QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(view);
+            QVERIFY(iface);
+            QCOMPARE(iface->text(QAccessible::Name), view->chart()->title());
+            QVERIFY2(!iface->text(QAccessible::Name).isEmpty(), qPrintable(view->objectName()));
+            const QString description = iface->text(QAccessible::Description);
+            QVERIFY2(description.contains(u"the highest is $"_s), qPrintable(view->objectName() + u": "_s + description));
+            QVERIFY(view->actions().value(0) && view->actions().value(0)->objectName().endsWith(u"TableAction"_s));
+        }
+
+        // What a table shows, by its action: every row as its cells' raw values.
+        auto tableOf = [this](QChartView *view) {
+            view->actions().value(0)->trigger();
+            auto *dialog = view->findChild<QDialog *>(u"chartTableDialog"_s);
+            QTableView *table = dialog ? dialog->findChild<QTableView *>(u"chartTableView"_s) : nullptr;
+            QList<QVariantList> rows;
+            if (!table)
+                return rows;
+            for (int r = 0; r < table->model()->rowCount(); ++r) {
+                QVariantList row;
+                for (int c = 0; c < table->model()->columnCount(); ++c)
+                    row << table->model()->index(r, c).data(Qt::UserRole);
+                rows << row;
+            }
+            dialog->close();
+            return rows;
+        };
+        auto viewNamed = [&](const QString &name) {
+            for (QChartView *v : views) {
+                if (v->objectName() == name)
+                    return v;
+            }
+            qFatal("no chart %s", qPrintable(name));
+            return static_cast<QChartView *>(nullptr);
+        };
+
+        const auto bars = must(m_spend->memberBars(SpendController::Period::Week));
+        const QList<QVariantList> members = tableOf(viewNamed(u"memberSpendChart"_s));
+        QCOMPARE(members.size(), std::min<qsizetype>(bars.size(), 8));
+        for (qsizetype i = 0; i < members.size(); ++i) {
+            QCOMPARE(members.at(i).at(0).toString(), bars.at(i).member);
+            QCOMPARE(members.at(i).at(1).toDouble(), bars.at(i).spent);
+            if (bars.at(i).budget)
+                QCOMPARE(members.at(i).at(2).toDouble(), *bars.at(i).budget);
+        }
+
+        const auto team = must(m_spend->teamDaily(90));
+        const auto top = must(m_spend->topMembersDaily(90, 5));
+        const QList<QVariantList> daily = tableOf(viewNamed(u"dailySpendChart"_s));
+        QCOMPARE(daily.size(), team.size());
+        QVERIFY(!top.isEmpty());
+        for (qsizetype i = 0; i < daily.size(); ++i) {
+            QCOMPARE(daily.at(i).at(0).toDate(), team.at(i).first);
+            QCOMPARE(daily.at(i).at(1).toDouble(), team.at(i).second);
+            QCOMPARE(daily.at(i).at(2).toDouble(), top.at(0).second.at(i).second);
+        }
+
+        const auto models = must(m_spend->byModel(90));
+        const QList<QVariantList> byModel = tableOf(viewNamed(u"modelSpendChart"_s));
+        QCOMPARE(byModel.size(), std::min<qsizetype>(models.size(), 8));
+        QCOMPARE(byModel.at(0).at(0).toString(), models.at(0).model);
+        QCOMPARE(byModel.at(0).at(1).toDouble(), models.at(0).cost);
+
+        const auto burns = must(m_spend->burns());
+        const QList<QVariantList> burn = tableOf(viewNamed(u"burnChart"_s));
+        QCOMPARE(burn.size(), burns.size());
+        for (qsizetype i = 0; i < burn.size(); ++i) {
+            QCOMPARE(burn.at(i).at(0).toString(), burns.at(i).what);
+            QCOMPARE(burn.at(i).at(1).toDouble(), burns.at(i).forecast.remaining);
+            if (burns.at(i).forecast.reachedOn)
+                QCOMPARE(burn.at(i).at(3).toDate(), *burns.at(i).forecast.reachedOn);
+        }
+
+        const TeamReport report = must(m_spend->report(ReportPeriod::Weekly));
+        const QList<QVariantList> comparison = tableOf(m_window->reportsPage()->comparisonView());
+        QCOMPARE(comparison.size(), std::min<qsizetype>(report.rows.size(), 10));
+        QCOMPARE(comparison.at(0).at(0).toString(), report.rows.at(0).member);
+        QCOMPARE(comparison.at(0).at(1).toDouble(), report.rows.at(0).cost);
+        QCOMPARE(comparison.at(0).at(2).toDouble(), report.rows.at(0).previousCost);
+        const QList<QVariantList> trend = tableOf(m_window->reportsPage()->trendView());
+        const auto history = must(m_spend->teamDaily(14));
+        QVERIFY(trend.size() > history.size()); // the days drawn, then the forecast's
+        for (qsizetype i = 0; i < history.size(); ++i)
+            QCOMPARE(trend.at(i).at(1).toDouble(), history.at(i).second);
     }
 
     void reportsPageShowsTheReportAndExportsIt()
