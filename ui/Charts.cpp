@@ -110,11 +110,11 @@ void setChartTable(QChartView *view, const QStringList &headers, const QList<QVa
         model->appendRow(items);
     }
     view->setAccessibleName(view->chart()->title());
+    const QString count = rows.size() == 1 ? QObject::tr("1 row") : QObject::tr("%1 rows").arg(rows.size());
     view->setAccessibleDescription(rows.isEmpty() ? QObject::tr("No data.")
-                                   : highest < 0 ? QObject::tr("%n row(s).", nullptr, int(rows.size()))
-                                                 : QObject::tr("%n row(s); the highest is %1 (%2). \"Show as table\" in the context menu lists them.",
-                                                               nullptr, int(rows.size()))
-                                                       .arg(formatUsd(highest), highestWhere));
+                                   : highest < 0 ? count
+                                                 : QObject::tr("%1; the highest is %2 (%3). \"Show as table\" in the context menu lists them.")
+                                                       .arg(count, formatUsd(highest), highestWhere));
 }
 
 void clearChart(QChart *chart)

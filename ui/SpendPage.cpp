@@ -14,6 +14,7 @@
 #include <QDateTimeAxis>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHorizontalBarSeries>
 #include <QHorizontalStackedBarSeries>
 #include <QLabel>

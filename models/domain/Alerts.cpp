@@ -209,6 +209,11 @@ AlertSettings AlertSettings::fromFields(const QHash<QString, QString> &fields, Q
     return s;
 }
 
+namespace {
+// The days of recorded spend before today an anomaly needs (see currentAlerts).
+constexpr qint64 MinimumHistoryDays = 7;
+} // namespace
+
 double usualDailySpend(const DailySeries &previous, const QDate &today)
 {
     QList<double> days;
@@ -231,6 +236,17 @@ QList<Alert> currentAlerts(const AlertInput &input)
     }
     const QDate today = input.now.toUTC().date();
     const QString day = today.toString(Qt::ISODate);
+    // A usual day needs days to be usual over: on a team database that began recording less than
+    // a week ago (a new one, on its first day), nobody's spend is "unusual" and nobody "usually
+    // spends nothing" — that would be a claim about days nobody recorded.
+    QDate firstRecorded;
+    for (const DailySeries &series : input.previousDays) {
+        for (auto it = series.cbegin(); it != series.cend(); ++it) {
+            if (it.value() > 0 && (!firstRecorded.isValid() || it.key() < firstRecorded))
+                firstRecorded = it.key();
+        }
+    }
+    const bool historyKnown = firstRecorded.isValid() && firstRecorded.daysTo(today) >= MinimumHistoryDays;
     for (const Member &m : input.members) {
         if (!m.active)
             continue;
@@ -253,7 +269,7 @@ QList<Alert> currentAlerts(const AlertInput &input)
             }
         }
         const double usual = usualDailySpend(input.previousDays.value(m.name), today);
-        if (spent > 1.0 && spent > 3.0 * usual) {
+        if (historyKnown && spent > 1.0 && spent > 3.0 * usual) {
             Alert a;
             a.kind = Alert::Kind::Anomaly;
             a.id = u"anomaly:%1:%2"_s.arg(m.name, day);

@@ -42,8 +42,12 @@ void KeyListController::refresh()
     Q_EMIT refreshStarted();
     // Disabled keys are part of the team's picture (and can be enabled again), so always list them.
     m_client->listKeys(true, this, [this](const ApiResult<ApiKeyList> &keys) {
-        if (keys.ok())
-            m_model.setKeys(keys.value, m_clock());
+        if (keys.ok()) {
+            // The moment of the rows, taken before they are shown: a view that updates on the
+            // rows' arrival already sees them as loaded (the credits are read after them).
+            m_lastRefresh = m_clock();
+            m_model.setKeys(keys.value, m_lastRefresh);
+        }
         // Credits are secondary: the table is useful without them, so their failure is not fatal.
         m_client->credits(this, [this, keysError = keys.error](const ApiResult<Credits> &credits) {
             if (credits.ok()) {
@@ -55,8 +59,6 @@ void KeyListController::refresh()
             Q_EMIT creditsChanged();
             m_refreshing = false;
             m_lastError = keysError.isError() ? keysError : ApiError{};
-            if (!keysError.isError())
-                m_lastRefresh = m_clock();
             Q_EMIT refreshFinished(m_lastError);
         });
     });

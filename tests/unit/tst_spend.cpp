@@ -300,6 +300,36 @@ private Q_SLOTS:
         QCOMPARE(usualDailySpend(catUsual, today), 3.5);
     }
 
+    // A new team database knows nobody's usual day: no "usually spends nothing" until a week of
+    // spend is recorded, then the rule holds again.
+    void noAnomalyBeforeAWeekOfHistory()
+    {
+        const QDateTime now(QDate(2026, 11, 27), QTime(15, 0), QTimeZone::utc());
+        const QDate today = now.date();
+        AlertInput in;
+        in.now = now;
+        in.tiers = defaultTiers();
+        in.members = {{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"basic"_s, std::nullopt, true, {}}};
+        in.spentToday = {{u"ann"_s, 2.0}, {u"ben"_s, 3.0}};
+        auto anomalies = [&] {
+            QStringList ids;
+            for (const Alert &a : currentAlerts(in)) {
+                if (a.kind == Alert::Kind::Anomaly)
+                    ids << a.id;
+            }
+            return ids;
+        };
+        QCOMPARE(anomalies(), QStringList()); // nothing recorded before today
+        DailySeries ann;
+        for (int d = 1; d <= 6; ++d)
+            ann.insert(today.addDays(-d), 0.1);
+        in.previousDays = {{u"ann"_s, ann}};
+        QCOMPARE(anomalies(), QStringList()); // six days: still too short
+        ann.insert(today.addDays(-7), 0.1);
+        in.previousDays = {{u"ann"_s, ann}};
+        QCOMPARE(anomalies(), (QStringList{u"anomaly:ann:2026-11-27"_s, u"anomaly:ben:2026-11-27"_s}));
+    }
+
     void controllerNumbers()
     {
         QTemporaryDir dir;
