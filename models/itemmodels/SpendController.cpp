@@ -4,6 +4,7 @@
 #include "OverviewService.h"
 
 #include "KeyListController.h"
+#include "Money.h"
 
 #include <algorithm>
 
@@ -159,6 +160,21 @@ QString SpendController::limitsUnknownReason() const
                                              : tr("The keys' limits are unknown until the key list has loaded.");
     if (m_keys->isStale())
         return tr("Limits as last read. %1; a key changed since may run out sooner.").arg(m_keys->staleText());
+    // The rates come from the team database's history. A new database (or one whose usage stopped
+    // being recorded) has none while OpenRouter's counters say the keys spend: a rate of zero
+    // would then forecast that nothing runs out.
+    double spentThisWeek = 0;
+    for (const ApiKey &k : m_keys->model()->keys())
+        spentThisWeek += k.usageWeekly;
+    const QDate to = today();
+    const Result<DailySeries> recorded = m_store->spend().dailySpend(to.addDays(-7), to);
+    if (!recorded)
+        return tr("The spend rates could not be read: %1").arg(recorded.errorText());
+    const bool anyRecorded = std::any_of(recorded->cbegin(), recorded->cend(), [](double cost) { return cost > 0; });
+    if (spentThisWeek > 0 && !anyRecorded)
+        return tr("Not enough history to forecast: the keys spent %1 this week, but the team database has no spend "
+                  "recorded for the last 7 days yet.")
+            .arg(formatUsd(spentThisWeek));
     return {};
 }
 

@@ -869,6 +869,15 @@ private Q_SLOTS:
         QVERIFY(GuiTest::waitRefresh(fresh));
         QVERIFY2(!label->text().contains(u"unknown"_s), qPrintable(label->text()));
 
+        // A new team database has no history while the keys spend: no rate, so no all-clear.
+        Store empty;
+        QString error;
+        QVERIFY(empty.open(*DbLocation::parse(m_dir->filePath(u"new.db"_s), &error)));
+        SpendController newSpend(&empty, &fresh);
+        SpendPage newPage(&newSpend);
+        const QString text = find<QLabel>("burnForecastLabel", &newPage)->text();
+        QVERIFY2(text.contains(u"Not enough history to forecast"_s) && !text.contains(u"No limit runs out"_s), qPrintable(text));
+
         QVERIFY(m_window->showPage(u"spend"_s));
         auto *burn = find<QLabel>("burnForecastLabel", m_window->spendPage());
         QVERIFY(!burn->text().contains(u"last refresh failed"_s));
