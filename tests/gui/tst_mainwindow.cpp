@@ -400,13 +400,14 @@ private Q_SLOTS:
         // A refresh at a known moment, then one that fails (keys and credits): the rows stay,
         // marked with that moment, and the mark ages with the clock.
         const QDateTime asOf = QDateTime::currentDateTimeUtc().addSecs(-3600);
-        QDateTime now = asOf;
-        m_keys->setClock([&now] { return now; });
+        // Shared with the clock, which may be asked after this function returns (the teardown).
+        auto now = std::make_shared<QDateTime>(asOf);
+        m_keys->setClock([now] { return *now; });
         QVERIFY(waitRefresh());
         const int rows = table()->model()->rowCount();
         m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
         m_fake->failNext("GET", u"/credits"_s, FakeOpenRouter::errorFault(500, u"Internal Server Error"_s));
-        now = asOf.addSecs(60);
+        *now = asOf.addSecs(60);
         QVERIFY(waitRefresh());
         QCOMPARE(table()->model()->rowCount(), rows);
         QTRY_VERIFY(stale->isVisible());
@@ -416,7 +417,7 @@ private Q_SLOTS:
         const QString staleCredits = find<QLabel>("creditsStatusLabel")->text();
         QVERIFY2(staleCredits.contains(u"As of %1 (1 min ago) — the last refresh failed"_s.arg(hhmm)), qPrintable(staleCredits));
         // Time passes with nothing else happening: the age follows.
-        now = asOf.addSecs(7 * 60 + 5);
+        *now = asOf.addSecs(7 * 60 + 5);
         auto *timer = m_window->keysPage()->findChild<QTimer *>(u"keysStaleTimer"_s);
         QVERIFY(timer && timer->isActive());
         timer->setInterval(1);
