@@ -104,6 +104,7 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     // totals and the stale marker follow every refresh, and the marker's age the clock.
     connect(controller, &KeyListController::refreshStarted, this, scheduleTotals);
     connect(controller, &KeyListController::refreshFinished, this, scheduleTotals);
+    m_staleTimer.setParent(this); // found by name (a test speeds it up); destroyed as a member first
     m_staleTimer.setObjectName(QStringLiteral("keysStaleTimer"));
     m_staleTimer.setInterval(30'000);
     connect(&m_staleTimer, &QTimer::timeout, this, &KeysPage::updateTotals);
