@@ -1,6 +1,7 @@
 #include "Charts.h"
 
 #include "Money.h"
+#include "Theme.h"
 
 #include <QAction>
 #include <QChart>
@@ -67,6 +68,7 @@ QChartView *makeChartView(const char *objectName, const QString &title, QWidget 
         dialog->resize(520, 360);
         dialog->show();
     });
+    theme::applyChartTheme(chart, parent ? parent->palette() : view->palette());
     return view;
 }
 
@@ -117,8 +119,9 @@ void setChartTable(QChartView *view, const QStringList &headers, const QList<QVa
                                                        .arg(count, formatUsd(highest), highestWhere));
 }
 
-void clearChart(QChart *chart)
+void clearChart(QChart *chart, const QPalette &palette)
 {
+    theme::applyChartTheme(chart, palette);
     chart->removeAllSeries();
     for (QAbstractAxis *axis : chart->axes()) {
         chart->removeAxis(axis);

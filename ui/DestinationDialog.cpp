@@ -1,4 +1,5 @@
 #include "DestinationDialog.h"
+#include "Theme.h"
 
 #include "NotifyController.h"
 #include "FormRows.h"
@@ -291,7 +292,7 @@ DestinationDialog::DestinationDialog(NotifyController *controller, const std::op
     m_problem = new QLabel(this);
     m_problem->setObjectName(u"destinationProblemLabel"_s);
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(u"color:#b3261e;"_s);
+    theme::styleToneText(m_problem, theme::Tone::Over);
     m_problem->hide();
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     m_buttons->setObjectName(u"destinationButtonBox"_s);

@@ -1,4 +1,5 @@
 #include "ErrorBanner.h"
+#include "Theme.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -9,9 +10,7 @@ namespace orteam {
 ErrorBanner::ErrorBanner(QWidget *parent, const QString &name) : QFrame(parent)
 {
     setObjectName(name);
-    setStyleSheet(QStringLiteral("#%1 { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; }"
-                                 "#%1 QLabel { color: #8a1c1c; }")
-                      .arg(name));
+    theme::styleBanner(this, theme::Banner::Error, QStringLiteral("border-radius:4px;"));
     m_label = new QLabel(this);
     m_label->setObjectName(name + QStringLiteral("Label"));
     m_label->setWordWrap(true);

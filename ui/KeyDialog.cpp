@@ -1,4 +1,5 @@
 #include "KeyDialog.h"
+#include "Theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -174,7 +175,7 @@ void KeyDialog::revalidate()
     if (m_mode == Mode::Edit)
         changed = !update().isEmpty();
     m_ok->setEnabled(error.isEmpty() && changed);
-    m_message->setStyleSheet(error.isEmpty() ? QStringLiteral("color:#8a5a00;") : QStringLiteral("color:#b01e1e;"));
+    theme::styleToneText(m_message, error.isEmpty() ? theme::Tone::Warn : theme::Tone::Over);
     const QString name = m_name->text().trimmed();
     if (!error.isEmpty() && !m_name->text().isEmpty())
         m_message->setText(error);
@@ -195,7 +196,7 @@ void KeyDialog::setBusy(bool busy)
 void KeyDialog::showError(const QString &message)
 {
     setBusy(false);
-    m_message->setStyleSheet(QStringLiteral("color:#b01e1e;"));
+    theme::styleToneText(m_message, theme::Tone::Over);
     m_message->setText(message);
 }
 

@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "Theme.h"
 
 #include "AboutDialog.h"
 #include "AppSettings.h"
@@ -23,6 +24,7 @@
 #include "SearchField.h"
 #include "TeamController.h"
 #include "SpendPage.h"
+#include "Theme.h"
 #include "TeamPage.h"
 #include "ViewMemory.h"
 #include "WelcomePage.h"
@@ -35,6 +37,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -42,6 +45,8 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace orteam {
 
@@ -73,15 +78,13 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
                                  "real and no account is used."),
                               m_main);
     m_demoBanner->setObjectName(QStringLiteral("demoBannerLabel"));
-    m_demoBanner->setStyleSheet(QStringLiteral("background:#fff4ce; color:#5c4400; border:1px solid #f0d68a; "
-                                               "border-radius:4px; padding:6px 10px;"));
+    theme::styleBanner(m_demoBanner, theme::Banner::Demo);
     m_demoBanner->hide();
     outer->addWidget(m_demoBanner);
     m_readOnlyBanner = new QLabel(m_main);
     m_readOnlyBanner->setObjectName(QStringLiteral("readOnlyBannerLabel"));
     m_readOnlyBanner->setWordWrap(true);
-    m_readOnlyBanner->setStyleSheet(QStringLiteral("background:#e8f0fe; color:#1a3e72; border:1px solid #b6cdf5; "
-                                                   "border-radius:3px; padding:6px;"));
+    theme::styleBanner(m_readOnlyBanner, theme::Banner::Info, QStringLiteral("border-radius:3px; padding:6px;"));
     m_readOnlyBanner->hide();
     outer->addWidget(m_readOnlyBanner);
     m_errorBanner = new ErrorBanner(m_main);
@@ -112,15 +115,12 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
         });
     }
     m_keysPage = new KeysPage(m_keys, m_pages);
-    m_pages->addWidget(m_keysPage);
-    m_navigation->addItem(tr("Keys"));
-    m_pageNames << QStringLiteral("keys");
+    addPage(m_keysPage, QStringLiteral("keys"), tr("Keys"), QStyle::SP_FileDialogDetailedView);
     if (hygiene) {
         // Next to the keys it judges; without a team database it shows the counters-only findings.
         m_hygienePage = new HygienePage(hygiene, m_pages);
-        m_pages->addWidget(m_hygienePage);
-        m_navigation->addItem(tr("Hygiene"));
-        m_pageNames << QStringLiteral("hygiene");
+        addPage(m_hygienePage, QStringLiteral("hygiene"), tr("Hygiene"), QStyle::SP_MessageBoxWarning);
+        connect(hygiene, &HygieneController::assessed, this, &MainWindow::updateNavigationCounts);
         connect(m_hygienePage, &HygienePage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
         connect(m_hygienePage, &HygienePage::problem, this, &MainWindow::showProblem);
         connect(hygiene, &HygieneController::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
@@ -128,16 +128,13 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     }
     if (team) {
         m_teamPage = new TeamPage(team, m_keys, m_errorBanner, m_pages);
-        m_pages->addWidget(m_teamPage);
-        m_navigation->addItem(tr("Team"));
-        m_pageNames << QStringLiteral("team");
+        addPage(m_teamPage, QStringLiteral("team"), tr("Team"), QStyle::SP_DirHomeIcon);
         connect(m_teamPage, &TeamPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
     }
     if (spend) {
         m_spendPage = new SpendPage(spend, m_pages);
-        m_pages->addWidget(m_spendPage);
-        m_navigation->addItem(tr("Spend"));
-        m_pageNames << QStringLiteral("spend");
+        addPage(m_spendPage, QStringLiteral("spend"), tr("Spend"), QStyle::SP_DriveHDIcon);
+        connect(spend, &SpendController::changed, this, &MainWindow::updateNavigationCounts);
         // A bar is a person: clicking it shows their keys.
         connect(m_spendPage, &SpendPage::problem, this, &MainWindow::showProblem);
         connect(spend, &SpendController::problem, this, &MainWindow::showProblem);
@@ -163,16 +160,12 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     }
     if (spend) {
         m_reportsPage = new ReportsPage(spend, m_pages);
-        m_pages->addWidget(m_reportsPage);
-        m_navigation->addItem(tr("Reports"));
-        m_pageNames << QStringLiteral("reports");
+        addPage(m_reportsPage, QStringLiteral("reports"), tr("Reports"), QStyle::SP_FileDialogContentsView);
         connect(m_reportsPage, &ReportsPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
         connect(m_reportsPage, &ReportsPage::problem, this, &MainWindow::showProblem);
     }
     if (audit) {
-        m_pages->addWidget(new AuditPage(audit, m_pages));
-        m_navigation->addItem(tr("Audit"));
-        m_pageNames << QStringLiteral("audit");
+        addPage(new AuditPage(audit, m_pages), QStringLiteral("audit"), tr("Audit"), QStyle::SP_FileDialogInfoView);
         connect(audit, &AuditLogController::problem, this, &MainWindow::showProblem);
         // The services write the log; it is read again after anything that writes to it.
         connect(m_keys, &KeyListController::keyChanged, audit, &AuditLogController::reload);
@@ -292,6 +285,7 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     for (QAbstractItemView *view : findChildren<QAbstractItemView *>())
         view->setTabKeyNavigation(false);
     updatePageToolBars();
+    updateNavigationCounts();
 
     statusBar()->setObjectName(QStringLiteral("mainStatusBar"));
     m_connectionLabel = new QLabel(statusBar());
@@ -369,7 +363,7 @@ void MainWindow::rememberView(AppSettings *settings, const QString &database)
 
 void MainWindow::focusSearch()
 {
-    QWidget *page = m_pages->currentWidget();
+    QWidget *page = currentPageWidget();
     if (auto *search = page ? page->findChild<SearchField *>() : nullptr) {
         search->setFocus(Qt::ShortcutFocusReason);
         search->selectAll();
@@ -379,7 +373,7 @@ void MainWindow::focusSearch()
 void MainWindow::updatePageToolBars()
 {
     if (m_keysToolBar)
-        m_keysToolBar->setVisible(m_pages->currentWidget() == m_keysPage);
+        m_keysToolBar->setVisible(currentPageWidget() == m_keysPage);
 }
 
 QString MainWindow::currentPage() const
@@ -464,9 +458,7 @@ void MainWindow::setNotifications(NotifyController *notify)
 {
     m_notify = notify;
     m_notificationsPage = new NotificationsPage(notify, m_pages);
-    m_pages->addWidget(m_notificationsPage);
-    m_navigation->addItem(tr("Notifications"));
-    m_pageNames << QStringLiteral("notifications");
+    addPage(m_notificationsPage, QStringLiteral("notifications"), tr("Notifications"), QStyle::SP_MessageBoxInformation);
     connect(m_notificationsPage, &NotificationsPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
     connect(m_notificationsPage, &NotificationsPage::problem, this, &MainWindow::showProblem);
     connect(notify, &NotifyController::problem, this, &MainWindow::showProblem);
@@ -558,6 +550,54 @@ void MainWindow::setPageHidden(const QString &name, bool hidden)
 {
     if (QListWidgetItem *item = m_navigation->item(int(m_pageNames.indexOf(name))))
         item->setHidden(hidden);
+}
+
+void MainWindow::addPage(QWidget *page, const QString &name, const QString &label, QStyle::StandardPixmap icon)
+{
+    // Every page scrolls rather than holding the window open: a page's charts and forms keep
+    // their sizes on a 1280x720 screen (with a title bar and a panel) instead of being cut.
+    auto *scroll = new QScrollArea(m_pages);
+    scroll->setObjectName(name + QStringLiteral("ScrollArea"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(page);
+    m_pages->addWidget(scroll);
+    auto *item = new QListWidgetItem(style()->standardIcon(icon), label, m_navigation);
+    item->setData(Qt::UserRole, label);
+    m_pageNames << name;
+}
+
+QWidget *MainWindow::currentPageWidget() const
+{
+    auto *scroll = qobject_cast<QScrollArea *>(m_pages->currentWidget());
+    return scroll ? scroll->widget() : m_pages->currentWidget();
+}
+
+void MainWindow::updateNavigationCounts()
+{
+    // What needs a look shows in the navigation, whichever page is open: the alerts that hold
+    // now, the keys with a critical finding.
+    auto show = [this](const QString &name, int count, const QString &what) {
+        QListWidgetItem *item = m_navigation->item(int(m_pageNames.indexOf(name)));
+        if (!item)
+            return;
+        const QString label = item->data(Qt::UserRole).toString();
+        item->setText(count > 0 ? tr("%1 (%2)").arg(label).arg(count) : label);
+        item->setData(Qt::AccessibleTextRole, count > 0 ? tr("%1, %2").arg(label, what) : label);
+    };
+    if (m_spend) {
+        // An unreadable list is no count, never zero: the page says why.
+        const Result<QList<Alert>> alerts = m_spend->alerts();
+        if (alerts)
+            show(QStringLiteral("spend"), int(alerts->size()), tr("%n alert(s)", nullptr, int(alerts->size())));
+    }
+    if (m_hygiene && m_hygiene->state() == HygieneController::State::Ready) {
+        int critical = 0;
+        for (const KeyHygiene &k : m_hygiene->assessment().keys)
+            critical += std::any_of(k.findings.cbegin(), k.findings.cend(),
+                                    [](const Finding &f) { return f.severity() == Severity::Critical; });
+        show(QStringLiteral("hygiene"), critical, tr("%n key(s) with a critical finding", nullptr, critical));
+    }
 }
 
 QStringList MainWindow::pageNames() const

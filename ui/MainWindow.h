@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 #include <QStringList>
+#include <QStyle>
 
 class QLabel;
 class QListWidget;
@@ -91,6 +92,11 @@ private:
     void updateNotifyBanner();
     void focusSearch();
     void updatePageToolBars();
+    // Adds `page` (inside a scroll area) with its navigation entry and its --page name.
+    void addPage(QWidget *page, const QString &name, const QString &label, QStyle::StandardPixmap icon);
+    QWidget *currentPageWidget() const;
+    // "Spend (2)": the alerts and critical hygiene findings beside their pages.
+    void updateNavigationCounts();
 
     KeyListController *m_keys;
     ConnectionManager *m_connection;

@@ -1,4 +1,5 @@
 #include "MemberDialog.h"
+#include "Theme.h"
 
 #include "KeyRequests.h"
 #include "Money.h"
@@ -74,7 +75,7 @@ MemberDialog::MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("memberErrorLabel"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #c62828"));
+    theme::styleToneText(m_error, theme::Tone::Over);
     m_error->hide();
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);

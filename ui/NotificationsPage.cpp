@@ -1,4 +1,5 @@
 #include "NotificationsPage.h"
+#include "Theme.h"
 
 #include "DestinationDialog.h"
 #include "MessageBox.h"
@@ -79,9 +80,7 @@ std::optional<std::optional<double>> parseBudget(const QString &text)
 
 QColor NotificationsPage::warningColor(const QPalette &palette)
 {
-    // The hue of a warning, at a lightness that stands out on the base the table is drawn on.
-    const bool darkBase = palette.color(QPalette::Base).lightness() < 128;
-    return QColor::fromHsl(12, 200, darkBase ? 170 : 95);
+    return theme::toneText(theme::Tone::Over, palette);
 }
 
 QString NotificationsPage::takesText(const Destination &d)
@@ -236,7 +235,7 @@ void NotificationsPage::reload()
     else if (!recent)
         error = recent.errorText();
     m_readProblem->setText(tr("Cannot read the notifications from the team database: %1").arg(error));
-    m_readProblem->setStyleSheet(u"color:%1;"_s.arg(warningColor(palette()).name()));
+    theme::styleToneText(m_readProblem, theme::Tone::Over);
     m_readProblem->setVisible(!error.isEmpty());
     m_destinationModel->removeRows(0, m_destinationModel->rowCount());
     m_outboxModel->removeRows(0, m_outboxModel->rowCount());
@@ -389,10 +388,10 @@ void NotificationsPage::sendTest()
     if (!d)
         return;
     m_test->setEnabled(false);
-    m_testAnswer->setStyleSheet({});
+    theme::styleToneText(m_testAnswer, std::nullopt);
     m_testAnswer->setText(tr("Sending a test to %1…").arg(d->name));
     m_controller->sendTest(*d, this, [this](bool ok, const QString &answer) {
-        m_testAnswer->setStyleSheet(ok ? QString() : u"color:%1;"_s.arg(warningColor(palette()).name()));
+        theme::styleToneText(m_testAnswer, ok ? std::nullopt : std::optional(theme::Tone::Over));
         m_testAnswer->setText(answer);
         updateButtons();
     });
@@ -431,7 +430,7 @@ void NotificationsPage::loadSettings()
 void NotificationsPage::saveSettings()
 {
     const auto fail = [this](const QString &text) {
-        m_settingsAnswer->setStyleSheet(u"color:%1;"_s.arg(warningColor(palette()).name()));
+        theme::styleToneText(m_settingsAnswer, theme::Tone::Over);
         m_settingsAnswer->setText(text);
     };
     AlertSettings s;
@@ -451,7 +450,7 @@ void NotificationsPage::saveSettings()
     s.creditsWarnDays = m_creditsDays->value();
     if (const Status saved = m_controller->setAlertSettings(s); !saved)
         return fail(saved.errorText());
-    m_settingsAnswer->setStyleSheet({});
+    theme::styleToneText(m_settingsAnswer, std::nullopt);
     m_settingsAnswer->setText(tr("Saved."));
     loadSettings();
 }

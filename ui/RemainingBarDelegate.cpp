@@ -1,6 +1,7 @@
 #include "RemainingBarDelegate.h"
 
 #include "KeyTableModel.h"
+#include "Theme.h"
 
 #include <QApplication>
 #include <QPainter>
@@ -8,6 +9,9 @@
 #include <algorithm>
 
 namespace orteam {
+
+using theme::barFill;
+using theme::barTrack;
 
 void RemainingBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
@@ -24,21 +28,18 @@ void RemainingBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
 
     const double used = fraction.toDouble();
     const QRect bar = opt.rect.adjusted(4, 4, -4, -4);
-    QColor fill(0x2e, 0x9e, 0x4f);
-    if (used >= 1.0)
-        fill = QColor(0xd0, 0x31, 0x31);
-    else if (used >= WarnFraction)
-        fill = QColor(0xe8, 0x9a, 0x14);
+    const theme::Tone tone = used >= 1.0 ? theme::Tone::Over : used >= WarnFraction ? theme::Tone::Warn : theme::Tone::Ok;
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(Qt::NoPen);
-    // An exhausted limit has no bar left to colour, so the empty track itself turns red.
-    painter->setBrush(used >= 1.0 ? QColor(0xf6, 0xc9, 0xc9) : QColor(0xe4, 0xe7, 0xeb));
+    // Both colours come from the row's palette, so the amount reads under its text colour on
+    // either part of the bar, light or dark.
+    painter->setBrush(barTrack(tone, opt.palette));
     painter->drawRoundedRect(bar, 3, 3);
     // The bar shows what is left: full when nothing is spent, empty at the limit.
     QRect left = bar;
     left.setWidth(int(bar.width() * std::clamp(1.0 - used, 0.0, 1.0)));
-    painter->setBrush(fill.lighter(135));
+    painter->setBrush(barFill(tone, opt.palette));
     painter->drawRoundedRect(left, 3, 3);
     painter->setPen(opt.palette.color(QPalette::Text));
     painter->drawText(bar.adjusted(4, 0, -4, 0), Qt::AlignRight | Qt::AlignVCenter, text);

@@ -5,6 +5,7 @@
 #include "ReportExport.h"
 #include "ReportTableModel.h"
 #include "SpendController.h"
+#include "Theme.h"
 #include "ViewMemory.h"
 
 #include <QBarCategoryAxis>
@@ -14,6 +15,7 @@
 #include <QComboBox>
 #include <QCursor>
 #include <QDateTimeAxis>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -147,6 +149,15 @@ const TeamReport &ReportsPage::report() const { return m_model->report(); }
 QChart *ReportsPage::comparisonChart() const { return m_comparison->chart(); }
 QChart *ReportsPage::trendChart() const { return m_trend->chart(); }
 
+void ReportsPage::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        buildComparison();
+        buildTrend();
+    }
+}
+
 void ReportsPage::rebuild()
 {
     const auto period = ReportPeriod(m_period->currentData().toInt());
@@ -181,7 +192,7 @@ void ReportsPage::rebuild()
 void ReportsPage::buildComparison()
 {
     QChart *chart = m_comparison->chart();
-    clearChart(chart);
+    clearChart(chart, palette());
     const TeamReport &r = m_model->report();
     // The ten biggest spenders (the table has everyone), biggest at the top.
     const QList<TeamReportRow> rows = r.rows.mid(0, 10);
@@ -191,8 +202,8 @@ void ReportsPage::buildComparison()
     setChartTable(m_comparison, {tr("Member"), tr("This window"), tr("The window before"), tr("Change")}, table);
     auto *now = new QBarSet(tr("This window"));
     auto *before = new QBarSet(tr("The window before"));
-    now->setColor(QColor(0x1e, 0x88, 0xe5));
-    before->setColor(QColor(0xb0, 0xbe, 0xc5));
+    now->setColor(theme::chartSeries(palette()).first());
+    before->setColor(theme::chartNeutral(palette()));
     QStringList categories;
     double max = 0;
     for (auto it = rows.crbegin(); it != rows.crend(); ++it) {
@@ -229,7 +240,7 @@ void ReportsPage::buildComparison()
 void ReportsPage::buildTrend()
 {
     QChart *chart = m_trend->chart();
-    clearChart(chart);
+    clearChart(chart, palette());
     const TeamReport &r = m_model->report();
     const int days = reportDays(r.period);
     const Result<SpendController::Days> read = m_spend->teamDaily(2 * days);
@@ -246,7 +257,7 @@ void ReportsPage::buildTrend()
     chart->addAxis(axisX, Qt::AlignBottom);
     auto *spent = new QLineSeries;
     spent->setName(tr("Spent"));
-    spent->setPen(QPen(QColor(0x1f, 0x3a, 0x5f), 2));
+    spent->setPen(QPen(theme::chartMain(palette()), 2));
     QList<double> values;
     double max = 0;
     for (const auto &[day, cost] : history) {
@@ -256,7 +267,7 @@ void ReportsPage::buildTrend()
     }
     auto *ahead = new QLineSeries;
     ahead->setName(tr("Forecast"));
-    ahead->setPen(QPen(QColor(0xfb, 0x8c, 0x00), 2, Qt::DashLine));
+    ahead->setPen(QPen(theme::chartStatus(theme::Tone::Warn, palette()), 2, Qt::DashLine));
     // The line is fitted on complete days (today has only begun) and drawn from tomorrow.
     const QList<double> trend = trendNext(values.mid(0, values.size() - 1), days, 1);
     if (!history.isEmpty()) {

@@ -55,6 +55,10 @@ Q_SIGNALS:
     void status(const QString &message);
     void problem(const QString &message);
 
+protected:
+    // The charts' colours are the palette's: a new palette (a desktop's dark theme) redraws them.
+    void changeEvent(QEvent *event) override;
+
 private:
     void buildComparison();
     void buildTrend();

@@ -1,4 +1,5 @@
 #include "RosterImportDialog.h"
+#include "Theme.h"
 
 #include "MessageBox.h"
 #include "TeamController.h"
@@ -42,7 +43,7 @@ RosterImportDialog::RosterImportDialog(TeamController *team, const QString &path
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("rosterErrorLabel"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #c62828"));
+    theme::styleToneText(m_error, theme::Tone::Over);
     m_error->hide();
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
@@ -103,7 +104,7 @@ void RosterImportDialog::replan()
     };
     // Rejected rows first: they are what a person has to fix.
     for (const RosterRow &r : m_plan.rejected)
-        addRow(r.line, tr("Rejected"), r.name, r.error, QColor(0xc6, 0x28, 0x28));
+        addRow(r.line, tr("Rejected"), r.name, r.error, theme::toneText(theme::Tone::Over, m_preview->palette()));
     for (const RosterChange &c : m_plan.changes) {
         if (c.kind == RosterChange::Kind::Unchanged)
             continue;
@@ -114,7 +115,7 @@ void RosterImportDialog::replan()
         if (c.kind == RosterChange::Kind::Offboard)
             detail = tr("revokes %n key(s); %1", nullptr, int(c.before.keyHashes.size())).arg(detail.isEmpty() ? tr("marked inactive") : detail);
         addRow(c.line, rosterKindName(c.kind), c.after.name, detail,
-               c.kind == RosterChange::Kind::Offboard ? QColor(0xb2, 0x6a, 0x00) : QColor());
+               c.kind == RosterChange::Kind::Offboard ? theme::toneText(theme::Tone::Warn, m_preview->palette()) : QColor());
     }
     m_preview->resizeColumnsToContents();
     m_preview->horizontalHeader()->setSectionResizeMode(DetailColumn, QHeaderView::Stretch);

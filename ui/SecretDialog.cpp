@@ -1,4 +1,5 @@
 #include "SecretDialog.h"
+#include "Theme.h"
 
 #include "ClipboardGuard.h"
 
@@ -30,7 +31,7 @@ SecretDialog::SecretDialog(const QString &keyName, const QString &secret, QWidge
                                this);
     warning->setObjectName(QStringLiteral("secretWarningLabel"));
     warning->setWordWrap(true);
-    warning->setStyleSheet(QStringLiteral("background:#fff4ce; border:1px solid #f0d68a; border-radius:4px; padding:8px;"));
+    theme::styleBanner(warning, theme::Banner::Warning, QStringLiteral("border-radius:4px; padding:8px;"));
 
     m_secret = new QLineEdit(secret, this);
     m_secret->setObjectName(QStringLiteral("secretLineEdit"));

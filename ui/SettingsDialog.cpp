@@ -1,4 +1,5 @@
 #include "SettingsDialog.h"
+#include "Theme.h"
 
 #include "ConnectionManager.h"
 #include "UrlPolicy.h"
@@ -120,7 +121,7 @@ bool SettingsDialog::readUrl(QUrl *url)
     QString error;
     *url = UrlPolicy::parse(text, &error);
     if (!error.isEmpty()) {
-        m_result->setStyleSheet(QStringLiteral("color:#b01e1e;"));
+        theme::styleToneText(m_result, theme::Tone::Over);
         m_result->setText(error);
         return false;
     }
@@ -133,11 +134,11 @@ void SettingsDialog::testConnection()
     if (!readUrl(&url))
         return;
     m_test->setEnabled(false);
-    m_result->setStyleSheet(QString());
+    theme::styleToneText(m_result, std::nullopt);
     m_result->setText(tr("Testing…"));
     m_connection->testConnection(url, m_key->text(), this, [this](const ConnectionManager::TestResult &t) {
         m_test->setEnabled(true);
-        m_result->setStyleSheet(t.ok && t.isManagementKey ? QStringLiteral("color:#1d7a35;") : QStringLiteral("color:#b01e1e;"));
+        theme::styleToneText(m_result, t.ok && t.isManagementKey ? theme::Tone::Ok : theme::Tone::Over);
         m_result->setText(t.message);
     });
 }
@@ -148,7 +149,7 @@ void SettingsDialog::save()
     if (!readUrl(&url))
         return;
     if (const QString problem = ConnectionManager::checkDatabaseSetting(m_database->text()); !problem.isEmpty()) {
-        m_result->setStyleSheet(QStringLiteral("color:#b01e1e;"));
+        theme::styleToneText(m_result, theme::Tone::Over);
         m_result->setText(tr("Team database: %1").arg(problem));
         return;
     }
@@ -163,7 +164,7 @@ void SettingsDialog::save()
         m_save->setEnabled(true);
         markClean(); // saved, even when something about it is worth a warning
         if (!warning.isEmpty()) {
-            m_result->setStyleSheet(QStringLiteral("color:#b01e1e;"));
+            theme::styleToneText(m_result, theme::Tone::Over);
             m_result->setText(warning);
             return; // stay open so the warning is read
         }

@@ -1,4 +1,5 @@
 #include "SpendPage.h"
+#include "Theme.h"
 
 #include "Charts.h"
 #include "Money.h"
@@ -12,6 +13,7 @@
 #include <QComboBox>
 #include <QCursor>
 #include <QDateTimeAxis>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHash>
@@ -58,12 +60,12 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     m_alerts = new QLabel(this);
     m_alerts->setObjectName(QStringLiteral("spendAlertsLabel"));
     m_alerts->setWordWrap(true);
-    m_alerts->setStyleSheet(QStringLiteral("QLabel { background: #fff4e5; color: #663c00; padding: 6px; border-radius: 3px; }"));
+    theme::styleBanner(m_alerts, theme::Banner::Warning, QStringLiteral("padding:6px; border-radius:3px;"));
     m_alerts->hide();
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("spendErrorLabel"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 6px; border-radius: 3px; }"));
+    theme::styleBanner(m_error, theme::Banner::Error, QStringLiteral("padding:6px; border-radius:3px;"));
     m_error->hide();
 
     m_members = makeView("memberSpendChart", tr("Spend per member — green spent, red over budget, grey budget left"), this);
@@ -116,6 +118,17 @@ QChart *SpendPage::dailyChart() const { return m_daily->chart(); }
 QChart *SpendPage::modelChart() const { return m_models->chart(); }
 QChart *SpendPage::burnChart() const { return m_burn->chart(); }
 
+void SpendPage::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        buildMembers();
+        buildDaily();
+        buildModels();
+        buildBurn();
+    }
+}
+
 void SpendPage::rebuild()
 {
     buildMembers();
@@ -164,7 +177,7 @@ void SpendPage::buildAlerts()
 void SpendPage::buildMembers()
 {
     QChart *chart = m_members->chart();
-    clearChart(chart);
+    clearChart(chart, palette());
     const auto period = SpendController::Period(m_period->currentData().toInt());
     const Result<QList<SpendController::MemberBar>> read = m_spend->memberBars(period);
     setReadError(Part::Members, read ? QString() : read.errorText());
@@ -184,9 +197,9 @@ void SpendPage::buildMembers()
     auto *within = new QBarSet(tr("Spent"));
     auto *over = new QBarSet(tr("Over budget"));
     auto *left = new QBarSet(tr("Budget left"));
-    within->setColor(QColor(0x2e, 0x7d, 0x32));
-    over->setColor(QColor(0xc6, 0x28, 0x28));
-    left->setColor(QColor(0xdd, 0xe3, 0xea));
+    within->setColor(theme::chartStatus(theme::Tone::Ok, palette()));
+    over->setColor(theme::chartStatus(theme::Tone::Over, palette()));
+    left->setColor(theme::chartNeutral(palette()));
     QStringList categories;
     double max = 0;
     // Highest spender on top: horizontal bars draw the first category at the bottom.
@@ -237,7 +250,7 @@ void SpendPage::buildMembers()
 void SpendPage::buildDaily()
 {
     QChart *chart = m_daily->chart();
-    clearChart(chart);
+    clearChart(chart, palette());
     const int days = m_range->currentData().toInt();
     const auto teamRead = m_spend->teamDaily(days);
     const auto topRead = m_spend->topMembersDaily(days, 5);
@@ -292,9 +305,8 @@ void SpendPage::buildDaily()
         return line;
     };
     const SpendController::Days &team = *teamRead;
-    addLine(tr("Team"), team, QPen(QColor(0x1f, 0x3a, 0x5f), 2.5));
-    const QList<QColor> colors{QColor(0x1e, 0x88, 0xe5), QColor(0x43, 0xa0, 0x47), QColor(0xfb, 0x8c, 0x00),
-                               QColor(0x8e, 0x24, 0xaa), QColor(0x00, 0x89, 0x7b)};
+    addLine(tr("Team"), team, QPen(theme::chartMain(palette()), 2.5));
+    const QList<QColor> colors = theme::chartSeries(palette());
     const auto &top = *topRead;
     for (qsizetype i = 0; i < top.size(); ++i)
         addLine(top.at(i).first, top.at(i).second, QPen(colors.value(i), 1.2));
@@ -309,7 +321,7 @@ void SpendPage::buildDaily()
 void SpendPage::buildModels()
 {
     QChart *chart = m_models->chart();
-    clearChart(chart);
+    clearChart(chart, palette());
     const Result<QList<ModelSpend>> read = m_spend->byModel(m_range->currentData().toInt());
     setReadError(Part::Models, read ? QString() : read.errorText());
     if (!read) {
@@ -324,7 +336,7 @@ void SpendPage::buildModels()
         rows << QVariantList{m.model, m.cost, m.requests};
     setChartTable(m_models, {tr("Model"), tr("Spend"), tr("Requests")}, rows);
     auto *set = new QBarSet(tr("Spend"));
-    set->setColor(QColor(0x3949ab));
+    set->setColor(theme::chartSeries(palette()).first());
     QStringList categories;
     double max = 0;
     for (auto it = models.crbegin(); it != models.crend(); ++it) {
@@ -355,7 +367,7 @@ void SpendPage::buildModels()
 void SpendPage::buildBurn()
 {
     QChart *chart = m_burn->chart();
-    clearChart(chart);
+    clearChart(chart, palette());
     const Result<QList<SpendController::Burn>> read = m_spend->burns();
     setReadError(Part::Burn, read ? QString() : read.errorText());
     if (!read) {
@@ -375,7 +387,7 @@ void SpendPage::buildBurn()
     QStringList lines;
     double max = 0;
     QDate last = m_spend->today().addDays(7);
-    const QList<QColor> colors{QColor(0x1f, 0x3a, 0x5f), QColor(0xc6, 0x28, 0x28), QColor(0xfb, 0x8c, 0x00), QColor(0x43, 0xa0, 0x47)};
+    const QList<QColor> colors = QList<QColor>{theme::chartMain(palette())} + theme::chartSeries(palette());
     int drawn = 0;
     int runningOut = 0;
     for (const SpendController::Burn &b : burns) {

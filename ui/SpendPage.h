@@ -38,6 +38,10 @@ Q_SIGNALS:
     void memberClicked(const QString &member);
     void problem(const QString &message);
 
+protected:
+    // The charts' colours are the palette's: a new palette (a desktop's dark theme) redraws them.
+    void changeEvent(QEvent *event) override;
+
 private:
     enum class Part { Members, Daily, Models, Burn, Alerts };
     // Records whether `part` could be read (empty `error`: it could) and shows every part that

@@ -1,4 +1,5 @@
 #include "TeamPage.h"
+#include "Theme.h"
 
 #include "ErrorBanner.h"
 #include "GuardrailDialog.h"
@@ -61,7 +62,7 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     m_overBudget = new QLabel(this);
     m_overBudget->setObjectName(QStringLiteral("overBudgetLabel"));
     m_overBudget->setWordWrap(true);
-    m_overBudget->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 6px; border-radius: 3px; }"));
+    theme::styleBanner(m_overBudget, theme::Banner::Error, QStringLiteral("padding:6px; border-radius:3px;"));
     m_overBudget->hide();
     m_autoEnforce = new QCheckBox(tr("Auto-enforce daily budgets (disable keys over budget; re-enable at the next UTC day)"), this);
     m_autoEnforce->setObjectName(QStringLiteral("autoEnforceCheck"));

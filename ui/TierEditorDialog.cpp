@@ -1,4 +1,5 @@
 #include "TierEditorDialog.h"
+#include "Theme.h"
 
 #include "KeyRequests.h"
 #include "MessageBox.h"
@@ -162,7 +163,7 @@ void TierEditorDialog::tierPicked(int row)
 void TierEditorDialog::showMessage(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #c62828") : QString());
+    theme::styleToneText(m_message, error ? std::optional(theme::Tone::Over) : std::nullopt);
     m_message->setVisible(!text.isEmpty());
 }
 

@@ -16,6 +16,7 @@
 #include "OpenRouterClient.h"
 #include "ActivitySync.h"
 #include "SpendController.h"
+#include "Theme.h"
 #include "TeamController.h"
 #include "UrlPolicy.h"
 
@@ -25,6 +26,8 @@
 #include <QIcon>
 #include <QPixmap>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QStyle>
 #include <QTextStream>
 #include <QTimer>
 
@@ -59,10 +62,38 @@ GuiApp::~GuiApp()
 void GuiApp::prepareEnvironment(int argc, char *argv[])
 {
     bool screenshot = false;
-    for (int i = 1; i < argc; ++i)
+    for (int i = 1; i < argc; ++i) {
         screenshot = screenshot || std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0;
+        // Qt reads the scale once, when the application starts: too late for the parser.
+        // run() checks the value again and refuses a bad one.
+        const char *scale = nullptr;
+        if (std::strcmp(argv[i], "--scale") == 0 && i + 1 < argc)
+            scale = argv[i + 1];
+        else if (std::strncmp(argv[i], "--scale=", 8) == 0)
+            scale = argv[i] + 8;
+        if (scale && parseScale(QString::fromLocal8Bit(scale)))
+            qputenv("QT_SCALE_FACTOR", scale);
+    }
     if (screenshot && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+}
+
+std::optional<double> GuiApp::parseScale(const QString &text)
+{
+    bool ok = false;
+    const double scale = text.toDouble(&ok);
+    if (!ok || scale < 0.5 || scale > 4.0)
+        return std::nullopt;
+    return scale;
+}
+
+std::optional<QSize> GuiApp::parseSize(const QString &text)
+{
+    static const QRegularExpression form(QStringLiteral("^(\\d{3,5})x(\\d{3,5})$"));
+    const QRegularExpressionMatch m = form.match(text);
+    if (!m.hasMatch())
+        return std::nullopt;
+    return QSize(m.captured(1).toInt(), m.captured(2).toInt());
 }
 
 bool GuiApp::startDemoServer()
@@ -99,9 +130,31 @@ int GuiApp::run()
                                               u"FILE"_s);
     const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, hygiene, team, spend, reports, audit, notifications)."_s, u"NAME"_s);
     const QCommandLineOption dbOption(u"db"_s, u"Team database: a SQLite file or postgresql://user@host:port/name."_s, u"PATH|URL"_s);
-    parser.addOptions({demoOption, baseUrlOption, screenshotOption, pageOption, dbOption});
+    const QCommandLineOption darkOption(u"dark"_s, u"Use a dark palette (Fusion style), where the desktop's dark theme does not reach Qt."_s);
+    const QCommandLineOption sizeOption(u"size"_s, u"Open the window at this size in logical pixels, e.g. 1280x650."_s, u"WxH"_s);
+    const QCommandLineOption scaleOption(u"scale"_s, u"Scale the interface by F (0.5 to 4), as a high-density screen would, e.g. 2."_s,
+                                         u"F"_s);
+    parser.addOptions({demoOption, baseUrlOption, screenshotOption, pageOption, dbOption, darkOption, sizeOption, scaleOption});
     parser.process(*qApp);
     QTextStream err(stderr);
+
+    if (parser.isSet(scaleOption) && !parseScale(parser.value(scaleOption))) {
+        err << "orteam: --scale wants a number from 0.5 to 4, not \"" << parser.value(scaleOption) << "\"" << Qt::endl;
+        return 2;
+    }
+    std::optional<QSize> size;
+    if (parser.isSet(sizeOption)) {
+        size = parseSize(parser.value(sizeOption));
+        if (!size) {
+            err << "orteam: --size wants WIDTHxHEIGHT, e.g. 1280x650, not \"" << parser.value(sizeOption) << "\"" << Qt::endl;
+            return 2;
+        }
+    }
+    if (parser.isSet(darkOption)) {
+        // Fusion draws every control from the palette; the platform's style may not.
+        QApplication::setStyle(u"Fusion"_s);
+        QApplication::setPalette(theme::darkPalette());
+    }
 
     QString baseUrlText = qEnvironmentVariable("OPENROUTER_BASE_URL");
     if (parser.isSet(baseUrlOption)) {
@@ -218,6 +271,8 @@ int GuiApp::run()
         err << "orteam: unknown page \"" << page << "\"; pages: " << m_window->pageNames().join(u", "_s) << Qt::endl;
         return 2;
     }
+    if (size)
+        m_window->resize(*size); // never below the window's minimum: what does not fit shows as such
     m_window->show();
 
     if (demo) {

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <QNetworkAccessManager>
+#include <QSize>
 
 #include "DemoData.h"
 
 #include <memory>
+#include <optional>
 
 namespace orteam {
 
@@ -35,7 +37,11 @@ public:
 
     // Before QApplication exists: --screenshot needs no display, so it picks the offscreen
     // platform itself when none was chosen.
+    // So does --scale, which Qt reads as the application starts.
     static void prepareEnvironment(int argc, char *argv[]);
+    // --scale's and --size's values; nothing for a malformed one.
+    static std::optional<double> parseScale(const QString &text);
+    static std::optional<QSize> parseSize(const QString &text);
     int run();
 
 private:

@@ -23,6 +23,7 @@
 #include "Store.h"
 #include "TeamController.h"
 #include "TeamService.h"
+#include "Theme.h"
 
 #include <QComboBox>
 
@@ -638,17 +639,8 @@ private Q_SLOTS:
                 QVERIFY(!m_hygiene->model()->index(r, c).data(Qt::BackgroundRole).isValid());
             }
         }
-        QPalette dark;
-        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
-        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
-        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
-        dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
-        dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
-        dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
-        dark.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
-        dark.setColor(QPalette::HighlightedText, Qt::white);
-        QApplication::setPalette(dark);
+        // The palette --dark gives the app (ui/Theme).
+        QApplication::setPalette(theme::darkPalette());
         QApplication::processEvents();
         chooseRule(u"Dormant"_s);
         const QImage shot = m_window->grab().toImage();
