@@ -5,7 +5,9 @@
 
 #include <QAction>
 #include <QChart>
+#include <QBarCategoryAxis>
 #include <QChartView>
+#include <QFontMetricsF>
 #include <QDateTimeAxis>
 #include <QDateTime>
 #include <QDialog>
@@ -136,6 +138,17 @@ QValueAxis *dollarAxis(double max)
     axis->setRange(0, max > 0 ? max * 1.1 : 1.0);
     axis->applyNiceNumbers();
     return axis;
+}
+
+void fitCategories(QChartView *view, QBarCategoryAxis *axis, int minimumHeight)
+{
+    QFont small = axis->labelsFont();
+    small.setPointSizeF(small.pointSizeF() * 0.8);
+    axis->setLabelsFont(small);
+    // Above and below the plot: the title, the value axis's labels, the legend, the margins.
+    const int around = 4 * QFontMetrics(view->chart()->titleFont()).height() + 40;
+    const int line = int(QFontMetricsF(small).height()) + 4;
+    view->setMinimumHeight(std::max(minimumHeight, around + line * int(axis->count())));
 }
 
 qint64 dayMsecs(const QDate &day)

@@ -8,6 +8,7 @@
 QT_BEGIN_NAMESPACE
 class QChart;
 class QChartView;
+class QBarCategoryAxis;
 class QDateTimeAxis;
 class QValueAxis;
 class QStandardItemModel;
@@ -27,6 +28,9 @@ void clearChart(QChart *chart, const QPalette &palette);
 QValueAxis *dollarAxis(double max);
 qint64 dayMsecs(const QDate &day);
 void setDayRange(QDateTimeAxis *axis, const QDate &first, const QDate &last);
+// A bar chart's names, each on a line of its own: Qt Charts silently drops the labels that do not
+// fit, so the view asks for the height its categories need (a page scrolls rather than lose them).
+void fitCategories(QChartView *view, QBarCategoryAxis *axis, int minimumHeight);
 
 // The numbers a chart draws, for whoever cannot see it (a screen reader, a person who wants the
 // figures): the view's "Show as table" action (context menu, or the menu key on the focused chart)

@@ -36,6 +36,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPainter>
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QStackedWidget>
@@ -115,11 +116,11 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
         });
     }
     m_keysPage = new KeysPage(m_keys, m_pages);
-    addPage(m_keysPage, QStringLiteral("keys"), tr("Keys"), QStyle::SP_FileDialogDetailedView);
+    addPage(m_keysPage, QStringLiteral("keys"), tr("Keys"), style()->standardIcon(QStyle::SP_FileDialogDetailedView));
     if (hygiene) {
         // Next to the keys it judges; without a team database it shows the counters-only findings.
         m_hygienePage = new HygienePage(hygiene, m_pages);
-        addPage(m_hygienePage, QStringLiteral("hygiene"), tr("Hygiene"), QStyle::SP_MessageBoxWarning);
+        addPage(m_hygienePage, QStringLiteral("hygiene"), tr("Hygiene"), style()->standardIcon(QStyle::SP_MessageBoxWarning));
         connect(hygiene, &HygieneController::assessed, this, &MainWindow::updateNavigationCounts);
         connect(m_hygienePage, &HygienePage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
         connect(m_hygienePage, &HygienePage::problem, this, &MainWindow::showProblem);
@@ -128,12 +129,12 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     }
     if (team) {
         m_teamPage = new TeamPage(team, m_keys, m_errorBanner, m_pages);
-        addPage(m_teamPage, QStringLiteral("team"), tr("Team"), QStyle::SP_DirHomeIcon);
+        addPage(m_teamPage, QStringLiteral("team"), tr("Team"), style()->standardIcon(QStyle::SP_DirHomeIcon));
         connect(m_teamPage, &TeamPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
     }
     if (spend) {
         m_spendPage = new SpendPage(spend, m_pages);
-        addPage(m_spendPage, QStringLiteral("spend"), tr("Spend"), QStyle::SP_DriveHDIcon);
+        addPage(m_spendPage, QStringLiteral("spend"), tr("Spend"), chartIcon());
         connect(spend, &SpendController::changed, this, &MainWindow::updateNavigationCounts);
         // A bar is a person: clicking it shows their keys.
         connect(m_spendPage, &SpendPage::problem, this, &MainWindow::showProblem);
@@ -160,12 +161,12 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     }
     if (spend) {
         m_reportsPage = new ReportsPage(spend, m_pages);
-        addPage(m_reportsPage, QStringLiteral("reports"), tr("Reports"), QStyle::SP_FileDialogContentsView);
+        addPage(m_reportsPage, QStringLiteral("reports"), tr("Reports"), style()->standardIcon(QStyle::SP_FileDialogContentsView));
         connect(m_reportsPage, &ReportsPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
         connect(m_reportsPage, &ReportsPage::problem, this, &MainWindow::showProblem);
     }
     if (audit) {
-        addPage(new AuditPage(audit, m_pages), QStringLiteral("audit"), tr("Audit"), QStyle::SP_FileDialogInfoView);
+        addPage(new AuditPage(audit, m_pages), QStringLiteral("audit"), tr("Audit"), style()->standardIcon(QStyle::SP_FileDialogInfoView));
         connect(audit, &AuditLogController::problem, this, &MainWindow::showProblem);
         // The services write the log; it is read again after anything that writes to it.
         connect(m_keys, &KeyListController::keyChanged, audit, &AuditLogController::reload);
@@ -458,7 +459,7 @@ void MainWindow::setNotifications(NotifyController *notify)
 {
     m_notify = notify;
     m_notificationsPage = new NotificationsPage(notify, m_pages);
-    addPage(m_notificationsPage, QStringLiteral("notifications"), tr("Notifications"), QStyle::SP_MessageBoxInformation);
+    addPage(m_notificationsPage, QStringLiteral("notifications"), tr("Notifications"), style()->standardIcon(QStyle::SP_MessageBoxInformation));
     connect(m_notificationsPage, &NotificationsPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
     connect(m_notificationsPage, &NotificationsPage::problem, this, &MainWindow::showProblem);
     connect(notify, &NotifyController::problem, this, &MainWindow::showProblem);
@@ -552,7 +553,7 @@ void MainWindow::setPageHidden(const QString &name, bool hidden)
         item->setHidden(hidden);
 }
 
-void MainWindow::addPage(QWidget *page, const QString &name, const QString &label, QStyle::StandardPixmap icon)
+void MainWindow::addPage(QWidget *page, const QString &name, const QString &label, const QIcon &icon)
 {
     // Every page scrolls rather than holding the window open: a page's charts and forms keep
     // their sizes on a 1280x720 screen (with a title bar and a panel) instead of being cut.
@@ -562,9 +563,22 @@ void MainWindow::addPage(QWidget *page, const QString &name, const QString &labe
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(page);
     m_pages->addWidget(scroll);
-    auto *item = new QListWidgetItem(style()->standardIcon(icon), label, m_navigation);
+    auto *item = new QListWidgetItem(icon, label, m_navigation);
     item->setData(Qt::UserRole, label);
     m_pageNames << name;
+}
+
+QIcon MainWindow::chartIcon() const
+{
+    // The style has no chart among its icons: three bars in the charts' own colours.
+    QPixmap pixmap(32, 32);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    const QList<QColor> colors = theme::chartSeries(palette());
+    const int heights[] = {14, 24, 19};
+    for (int i = 0; i < 3; ++i)
+        painter.fillRect(QRect(3 + i * 9, 30 - heights[i], 8, heights[i]), colors.value(i));
+    return QIcon(pixmap);
 }
 
 QWidget *MainWindow::currentPageWidget() const

@@ -2,7 +2,7 @@
 
 #include <QMainWindow>
 #include <QStringList>
-#include <QStyle>
+#include <QIcon>
 
 class QLabel;
 class QListWidget;
@@ -93,8 +93,9 @@ private:
     void focusSearch();
     void updatePageToolBars();
     // Adds `page` (inside a scroll area) with its navigation entry and its --page name.
-    void addPage(QWidget *page, const QString &name, const QString &label, QStyle::StandardPixmap icon);
+    void addPage(QWidget *page, const QString &name, const QString &label, const QIcon &icon);
     QWidget *currentPageWidget() const;
+    QIcon chartIcon() const;
     // "Spend (2)": the alerts and critical hygiene findings beside their pages.
     void updateNavigationCounts();
 

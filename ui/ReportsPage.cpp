@@ -38,10 +38,13 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam {
 
 namespace {
+// Low enough for both charts beside the table in a 1280x720 screen's window.
+constexpr int MinimumChartHeight = 180;
+
 QChartView *makeView(const char *name, const QString &title, QWidget *parent)
 {
     QChartView *view = makeChartView(name, title, parent);
-    view->setMinimumSize(360, 220);
+    view->setMinimumSize(360, MinimumChartHeight);
     return view;
 }
 
@@ -219,6 +222,7 @@ void ReportsPage::buildComparison()
     auto *y = new QBarCategoryAxis;
     y->append(categories);
     y->setTruncateLabels(false);
+    fitCategories(m_comparison, y, MinimumChartHeight);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
     QValueAxis *x = dollarAxis(max);

@@ -30,10 +30,13 @@
 namespace orteam {
 
 namespace {
+// Low enough for two rows of charts in a 1280x720 screen's window, high enough for axis labels.
+constexpr int MinimumChartHeight = 190;
+
 QChartView *makeView(const char *name, const QString &title, QWidget *parent)
 {
     QChartView *view = makeChartView(name, title, parent);
-    view->setMinimumHeight(230);
+    view->setMinimumHeight(MinimumChartHeight);
     return view;
 }
 } // namespace
@@ -218,9 +221,7 @@ void SpendPage::buildMembers()
     chart->addSeries(series);
     auto *y = new QBarCategoryAxis;
     y->append(categories);
-    QFont small = y->labelsFont();
-    small.setPointSizeF(small.pointSizeF() * 0.8);
-    y->setLabelsFont(small);
+    fitCategories(m_members, y, MinimumChartHeight);
     y->setTruncateLabels(false); // names must show beside the bars, not turn into "…"
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
@@ -350,6 +351,7 @@ void SpendPage::buildModels()
     chart->legend()->hide();
     auto *y = new QBarCategoryAxis;
     y->append(categories);
+    fitCategories(m_models, y, MinimumChartHeight);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
     QValueAxis *x = dollarAxis(max);

@@ -43,7 +43,11 @@ public:
         : QObject(widget), m_widget(widget), m_sheet(std::move(sheet))
     {
         setObjectName(QStringLiteral("paletteFollower"));
+        // The parent too: a palette from above reaches a styled widget (whose palette the sheet
+        // set) as a change of its parent's only.
         widget->installEventFilter(this);
+        if (QWidget *parent = widget->parentWidget())
+            parent->installEventFilter(this);
         apply();
     }
 
@@ -56,7 +60,7 @@ public:
     bool eventFilter(QObject *watched, QEvent *event) override
     {
         const QEvent::Type t = event->type();
-        if (watched == m_widget && (t == QEvent::PaletteChange || t == QEvent::ApplicationPaletteChange || t == QEvent::ParentChange))
+        if ((watched == m_widget || watched == m_widget->parentWidget()) && (t == QEvent::PaletteChange || t == QEvent::ApplicationPaletteChange || t == QEvent::ParentChange))
             QTimer::singleShot(0, this, [this] { apply(); });
         return false;
     }
