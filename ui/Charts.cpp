@@ -137,6 +137,8 @@ QValueAxis *dollarAxis(double max)
     axis->setLabelFormat(QStringLiteral("$%.2f"));
     axis->setRange(0, max > 0 ? max * 1.1 : 1.0);
     axis->applyNiceNumbers();
+    // Amounts whole or not at all: in a short chart Qt Charts would draw "…" for every one.
+    axis->setTruncateLabels(false);
     return axis;
 }
 
@@ -145,6 +147,7 @@ void fitCategories(QChartView *view, QBarCategoryAxis *axis, int minimumHeight)
     QFont small = axis->labelsFont();
     small.setPointSizeF(small.pointSizeF() * 0.8);
     axis->setLabelsFont(small);
+    axis->setTruncateLabels(false);
     // Above and below the plot: the title, the value axis's labels, the legend, the margins.
     const int around = 4 * QFontMetrics(view->chart()->titleFont()).height() + 40;
     const int line = int(QFontMetricsF(small).height()) + 4;

@@ -6,6 +6,7 @@
 #include "Money.h"
 #include "RemainingBarDelegate.h"
 #include "SearchField.h"
+#include "Theme.h"
 #include "ViewMemory.h"
 
 #include <QComboBox>
@@ -58,6 +59,7 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(KeyTableModel::UsageMonthlyColumn, Qt::DescendingOrder);
     setUpKeyTable(m_table);
+    m_table->setItemDelegate(new theme::ReadableItemDelegate(m_table));
     m_table->setItemDelegateForColumn(KeyTableModel::RemainingColumn, new RemainingBarDelegate(m_table));
 
     m_totals = new QLabel(this);

@@ -89,6 +89,7 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setAlternatingRowColors(true);
+    m_table->setItemDelegate(new theme::ReadableItemDelegate(m_table));
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
 
     m_comparison = makeView("reportComparisonChart", tr("Cost per member: this window and the one before"), this);

@@ -85,6 +85,7 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     // wrap while Status holds half the table. Only a default: ViewMemory puts back the widths a
     // person chose (restored after this page is built).
     m_table->setWordWrap(false);
+    m_table->setItemDelegate(new theme::ReadableItemDelegate(m_table));
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(MemberTableModel::NameColumn, QHeaderView::Stretch);

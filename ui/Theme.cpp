@@ -231,6 +231,16 @@ void applyChartTheme(QChart *chart, const QPalette &palette)
     }
 }
 
+void ReadableItemDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (!index.data(Qt::ForegroundRole).isValid())
+        return;
+    const QColor row = option->palette.color(option->features & QStyleOptionViewItem::Alternate ? QPalette::AlternateBase : QPalette::Base);
+    // Above 4.5: the thin strokes of small text are drawn partly blended with the row.
+    option->palette.setColor(QPalette::Text, readableOn(option->palette.color(QPalette::Text), row, 5.5));
+}
+
 QPalette darkPalette()
 {
     QPalette p;

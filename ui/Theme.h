@@ -4,6 +4,7 @@
 #include <QList>
 #include <QPalette>
 #include <QString>
+#include <QStyledItemDelegate>
 
 #include <optional>
 
@@ -64,6 +65,17 @@ QList<QColor> chartSeries(const QPalette &palette);
 // Qt's dark or light chart theme for the palette, on the palette's base, titles and legends in
 // its text colour. Overrides series colours: call it before the series are coloured.
 void applyChartTheme(QChart *chart, const QPalette &palette);
+
+// Draws a model's own text colours (a status in green or red) at a lightness that reads on the
+// view's base, light or dark: the item models choose hues, not the palette they are shown on.
+class ReadableItemDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
+};
 
 // A dark palette for the Fusion style (--dark), for desktops where Qt does not follow the
 // system's dark theme.

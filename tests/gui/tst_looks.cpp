@@ -21,6 +21,7 @@
 #include "NotifyController.h"
 #include "OpenRouterClient.h"
 #include "RemainingBarDelegate.h"
+#include "ReportTableModel.h"
 #include "SecretStore.h"
 #include "SpendController.h"
 #include "Store.h"
@@ -46,6 +47,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QValueAxis>
 
 #include <map>
 #include <memory>
@@ -305,6 +307,43 @@ private Q_SLOTS:
         usePalette(lightPalette());
     }
 
+    // The tables' own colours (a key's status, a member over budget, a report's change) read on
+    // the table's base: drawn, each such cell's text stands out from its background.
+    void tableColoursAreReadable_data() { palettes_data(); }
+    void tableColoursAreReadable()
+    {
+        QFETCH(QPalette, palette);
+        usePalette(palette);
+        const QList<std::pair<QString, int>> columns{{u"keys"_s, KeyTableModel::StatusColumn},
+                                                     {u"team"_s, MemberTableModel::StatusColumn},
+                                                     {u"reports"_s, ReportTableModel::ChangeColumn}};
+        int coloured = 0;
+        for (const auto &[pageName, column] : columns) {
+            QVERIFY(m_window->showPage(pageName));
+            QApplication::processEvents();
+            auto *scroll = find<QScrollArea>(m_window.get(), qPrintable(pageName + u"ScrollArea"_s));
+            QTableView *table = scroll->widget()->findChildren<QTableView *>().value(0);
+            QVERIFY(table);
+            table->clearSelection();
+            for (int r = 0; r < table->model()->rowCount(); ++r) {
+                const QModelIndex index = table->model()->index(r, column);
+                if (!index.data(Qt::ForegroundRole).isValid() || index.data().toString().trimmed().size() < 2)
+                    continue;
+                table->scrollTo(index);
+                QApplication::processEvents();
+                const QImage image = table->viewport()->grab(table->visualRect(index)).toImage();
+                const QColor background = dominant(image);
+                const QColor text = strongest(image, background);
+                ++coloured;
+                QVERIFY2(theme::contrastRatio(text, background) >= 4.5,
+                         qPrintable(pageName + u": \""_s + index.data().toString() + u"\" "_s + text.name() + u" on "_s
+                                    + background.name()));
+            }
+        }
+        QVERIFY(coloured >= 10);
+        usePalette(lightPalette());
+    }
+
     // Charts follow the palette: Qt's dark theme on a dark base under a dark palette (and light
     // under a light one), titles and axis labels readable on it.
     void chartsFollowThePalette_data() { palettes_data(); }
@@ -364,6 +403,9 @@ private Q_SLOTS:
                 QVERIFY2(plot.height() >= 60 && plot.width() >= 120, qPrintable(chart));
                 for (QAbstractAxis *axis : view->chart()->axes()) {
                     QVERIFY2(axis->labelsVisible(), qPrintable(chart));
+                    // Amounts and names are never elided to "…" (the dates are short).
+                    if (qobject_cast<QValueAxis *>(axis) || qobject_cast<QBarCategoryAxis *>(axis))
+                        QVERIFY2(!axis->truncateLabels(), qPrintable(chart));
                     auto *categories = qobject_cast<QBarCategoryAxis *>(axis);
                     if (!categories || categories->count() == 0)
                         continue;
