@@ -106,9 +106,7 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     if (spend) {
         // First: the page a lead opens every morning (the window opens on it when there is history).
         m_overviewPage = new OverviewPage(spend, hygiene, m_pages);
-        m_pages->addWidget(m_overviewPage);
-        m_navigation->addItem(tr("Overview"));
-        m_pageNames << QStringLiteral("overview");
+        addPage(m_overviewPage, QStringLiteral("overview"), tr("Overview"), style()->standardIcon(QStyle::SP_DesktopIcon));
         connect(m_overviewPage, &OverviewPage::openPage, this, [this](const QString &name) {
             const QListWidgetItem *target = m_navigation->item(int(m_pageNames.indexOf(name)));
             if (target && !target->isHidden())

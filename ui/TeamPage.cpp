@@ -81,13 +81,12 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
-    // The name takes the spare width and the short columns their contents', so names never
-    // wrap while Status holds half the table. Only a default: ViewMemory puts back the widths a
-    // person chose (restored after this page is built).
+    // The name takes the spare width and the other columns their contents' (fitted below, and
+    // still the person's to drag), so names never wrap while Status holds half the table. Only
+    // a default: ViewMemory puts back the widths a person chose (restored after this page is built).
     m_table->setWordWrap(false);
     m_table->setItemDelegate(new theme::ReadableItemDelegate(m_table));
     m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(MemberTableModel::NameColumn, QHeaderView::Stretch);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_summary = new QLabel(this);

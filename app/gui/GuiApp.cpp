@@ -128,7 +128,7 @@ int GuiApp::run()
     const QCommandLineOption baseUrlOption(u"base-url"_s, u"API base URL (default https://openrouter.ai/api/v1)."_s, u"URL"_s);
     const QCommandLineOption screenshotOption(u"screenshot"_s, u"Render the window to FILE (PNG) once loaded, then exit."_s,
                                               u"FILE"_s);
-    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (keys, hygiene, team, spend, reports, audit, notifications)."_s, u"NAME"_s);
+    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (overview, keys, hygiene, team, spend, reports, audit, notifications)."_s, u"NAME"_s);
     const QCommandLineOption dbOption(u"db"_s, u"Team database: a SQLite file or postgresql://user@host:port/name."_s, u"PATH|URL"_s);
     const QCommandLineOption darkOption(u"dark"_s, u"Use a dark palette (Fusion style), where the desktop's dark theme does not reach Qt."_s);
     const QCommandLineOption sizeOption(u"size"_s, u"Open the window at this size in logical pixels, e.g. 1280x650."_s, u"WxH"_s);

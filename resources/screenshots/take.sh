@@ -7,7 +7,7 @@
 set -euo pipefail
 
 # The pages, as `orteam --page` names them: a page added to the dashboard is added here.
-PAGES="keys hygiene team spend reports audit notifications"
+PAGES="overview keys hygiene team spend reports audit notifications"
 
 # name | options: 1280x720 and 1366x768 screens less ~70 px of title bar and panel; the same
 # 1280x650 at 200% (a 2560x1440 screen); and 1280x650 dark.
