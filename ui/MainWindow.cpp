@@ -97,6 +97,8 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     m_navigation->setObjectName(QStringLiteral("navigationListWidget"));
     m_navigation->setFixedWidth(150);
     m_navigation->setSpacing(2);
+    // One size for every page's icon: the style has some only at 16 px, others at 32.
+    m_navigation->setIconSize(QSize(22, 22));
     m_pages = new QStackedWidget(m_main);
     m_pages->setObjectName(QStringLiteral("pagesStackedWidget"));
     body->addWidget(m_navigation);
@@ -106,7 +108,8 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     if (spend) {
         // First: the page a lead opens every morning (the window opens on it when there is history).
         m_overviewPage = new OverviewPage(spend, hygiene, m_pages);
-        addPage(m_overviewPage, QStringLiteral("overview"), tr("Overview"), style()->standardIcon(QStyle::SP_DesktopIcon));
+        addPage(m_overviewPage, QStringLiteral("overview"), tr("Overview"),
+                drawnIcon({QRect(3, 3, 12, 12), QRect(17, 3, 12, 12), QRect(3, 17, 12, 12), QRect(17, 17, 12, 12)})); // tiles
         connect(m_overviewPage, &OverviewPage::openPage, this, [this](const QString &name) {
             const QListWidgetItem *target = m_navigation->item(int(m_pageNames.indexOf(name)));
             if (target && !target->isHidden())
@@ -132,7 +135,8 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     }
     if (spend) {
         m_spendPage = new SpendPage(spend, m_pages);
-        addPage(m_spendPage, QStringLiteral("spend"), tr("Spend"), chartIcon());
+        addPage(m_spendPage, QStringLiteral("spend"), tr("Spend"),
+                drawnIcon({QRect(3, 16, 8, 14), QRect(12, 6, 8, 24), QRect(21, 11, 8, 19)})); // bars
         connect(spend, &SpendController::changed, this, &MainWindow::updateNavigationCounts);
         // A bar is a person: clicking it shows their keys.
         connect(m_spendPage, &SpendPage::problem, this, &MainWindow::showProblem);
@@ -566,16 +570,16 @@ void MainWindow::addPage(QWidget *page, const QString &name, const QString &labe
     m_pageNames << name;
 }
 
-QIcon MainWindow::chartIcon() const
+QIcon MainWindow::drawnIcon(const QList<QRect> &shapes) const
 {
-    // The style has no chart among its icons: three bars in the charts' own colours.
+    // The style has no chart or dashboard among its icons (and some of its own only at 16 px):
+    // shapes on a 32 px square in the charts' colours.
     QPixmap pixmap(32, 32);
     pixmap.fill(Qt::transparent);
     QPainter painter(&pixmap);
     const QList<QColor> colors = theme::chartSeries(palette());
-    const int heights[] = {14, 24, 19};
-    for (int i = 0; i < 3; ++i)
-        painter.fillRect(QRect(3 + i * 9, 30 - heights[i], 8, heights[i]), colors.value(i));
+    for (int i = 0; i < shapes.size(); ++i)
+        painter.fillRect(shapes.at(i), colors.value(i % colors.size()));
     return QIcon(pixmap);
 }
 

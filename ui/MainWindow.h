@@ -95,7 +95,7 @@ private:
     // Adds `page` (inside a scroll area) with its navigation entry and its --page name.
     void addPage(QWidget *page, const QString &name, const QString &label, const QIcon &icon);
     QWidget *currentPageWidget() const;
-    QIcon chartIcon() const;
+    QIcon drawnIcon(const QList<QRect> &shapes) const;
     // "Spend (2)": the alerts and critical hygiene findings beside their pages.
     void updateNavigationCounts();
 
