@@ -293,6 +293,8 @@ void OverviewPage::showOverview(const Overview &o)
             lines << tr("and %1 more").arg(o.alerts.size() - 4);
         if (!o.keysKnown)
             lines << u"<i>%1</i>"_s.arg(keysUnknown);
+        if (const QString stale = m_spend->keysStaleText(); o.keysKnown && !stale.isEmpty())
+            lines << tr("<i>The keys' alerts from the last list read: %1.</i>").arg(stale.toHtmlEscaped());
         m_alerts->set(tr("%1 open").arg(o.alerts.size()), lines.join(u"<br>"_s));
     }
 
@@ -314,6 +316,9 @@ void OverviewPage::showOverview(const Overview &o)
                                                           : tr("Run out around <b>%1</b> at %2 a day.").arg(dayText(*o.creditsRunOut), formatUsd(*o.ratePerDay)));
     else
         detail += u"<br>"_s + tr("Not running out at this rate.");
+    // Last known credits after a failed refresh: shown, with their age.
+    if (const QString stale = m_spend->creditsStaleText(); !stale.isEmpty())
+        detail += u"<br><i>"_s + stale.toHtmlEscaped() + u"</i>"_s;
     m_credits->set(formatUsd(o.credits->remaining()), detail);
     if (o.credits->totalCredits > 0) {
         m_credits->bar()->setRange(0, 1000);

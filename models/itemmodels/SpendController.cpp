@@ -77,10 +77,37 @@ Result<QList<SpendController::MemberBar>> SpendController::memberBars(Period per
     return out;
 }
 
+QString SpendController::keysStaleText() const
+{
+    return m_keys->staleText();
+}
+
+QString SpendController::creditsStaleText() const
+{
+    return m_keys->creditsStaleText();
+}
+
+Result<QDate> SpendController::seriesStart(int days) const
+{
+    // Days before the database's first recorded spend are unknown, not $0: a new team's chart
+    // starts where its history does (and is empty without any).
+    const Result<QDate> first = firstSpendDay();
+    if (!first)
+        return first.error();
+    if (!first->isValid())
+        return QDate();
+    return std::max(today().addDays(1 - days), *first);
+}
+
 Result<SpendController::Days> SpendController::teamDaily(int days) const
 {
     const QDate to = today();
-    const QDate from = to.addDays(1 - days);
+    const Result<QDate> start = seriesStart(days);
+    if (!start)
+        return start.error();
+    if (!start->isValid() || *start > to)
+        return Days();
+    const QDate from = *start;
     const Result<DailySeries> series = m_store->spend().dailySpend(from, to);
     if (!series)
         return series.error();
@@ -90,7 +117,12 @@ Result<SpendController::Days> SpendController::teamDaily(int days) const
 Result<QList<std::pair<QString, SpendController::Days>>> SpendController::topMembersDaily(int days, int count) const
 {
     const QDate to = today();
-    const QDate from = to.addDays(1 - days);
+    const Result<QDate> start = seriesStart(days);
+    if (!start)
+        return start.error();
+    if (!start->isValid() || *start > to)
+        return QList<std::pair<QString, Days>>();
+    const QDate from = *start;
     // Totals first, then the days of the few drawn: a year of every member's days is far more
     // than the chart needs.
     const Result<QHash<QString, double>> costs = m_store->spend().memberCost(from, to);

@@ -44,8 +44,10 @@ public:
     // Active members with spend or a budget, highest spend first (then by name).
     Result<QList<MemberBar>> memberBars(Period period) const;
 
-    // The last `days` days up to today, every day present.
+    // The last `days` days up to today, every day present, from the first day the database
+    // holds spend for at the earliest (empty when it holds none): no $0 before history.
     using Days = QList<std::pair<QDate, double>>;
+    Result<QDate> seriesStart(int days) const;
     Result<Days> teamDaily(int days) const;
     // The `count` members who spent most over the range, each with every day present.
     Result<QList<std::pair<QString, Days>>> topMembersDaily(int days, int count) const;
@@ -71,6 +73,9 @@ public:
     // What orteam-gateway last wrote about itself (it does every second while it runs); none if it
     // never ran against this database.
     Result<std::optional<GatewayStatus>> gatewayStatus() const;
+    // The key list's and the credits' "As of … — the last refresh failed", or empty when fresh.
+    QString keysStaleText() const;
+    QString creditsStaleText() const;
     // Whether it wrote lately enough to be serving still.
     bool gatewayRunning(const GatewayStatus &status) const
     {

@@ -246,6 +246,21 @@ private Q_SLOTS:
         QVERIFY(!page.tile(u"overviewCredits"_s)->detail().contains(u"Run out"_s));
     }
 
+    // After a failed refresh the last credits stay, marked with their age.
+    void staleCreditsSayTheirAge()
+    {
+        seed(8);
+        loadKeys();
+        m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(500, u"down"_s), 10);
+        m_fake->failNext("GET", u"/credits"_s, FakeOpenRouter::errorFault(500, u"down"_s), 10);
+        loadKeys();
+        OverviewPage page(m_spend.get(), nullptr);
+        page.reload();
+        QCOMPARE(page.tile(u"overviewCredits"_s)->value(), formatUsd(476.0));
+        QVERIFY2(page.tile(u"overviewCredits"_s)->detail().contains(u"the last refresh failed"_s), qPrintable(page.tile(u"overviewCredits"_s)->detail()));
+        QVERIFY(page.tile(u"overviewAlerts"_s)->detail().contains(u"the last refresh failed"_s));
+    }
+
     void unknownKeysAreNotZero()
     {
         seed(8);

@@ -390,6 +390,12 @@ private Q_SLOTS:
         QCOMPARE(daily->size(), 7);
         QCOMPARE(daily->back().second, 11.0);
         QCOMPARE(daily->front().second, 3.0);
+        // History starts on the 18th: a 30-day chart starts there too, no $0 days before it.
+        const auto month = spend.teamDaily(30);
+        QVERIFY2(month.ok(), qPrintable(month.errorText()));
+        QCOMPARE(month->size(), 8);
+        QCOMPARE(month->front().first, wednesday.addDays(-7));
+        QCOMPARE(spend.topMembersDaily(30, 1)->front().second.front().first, wednesday.addDays(-7));
         const auto top = spend.topMembersDaily(7, 1);
         QVERIFY2(top.ok(), qPrintable(top.errorText()));
         QCOMPARE(top->size(), 1);
