@@ -401,6 +401,8 @@ void MainWindow::enterReadOnlyView()
         m_teamPage->setReadOnly(true);
     if (m_overviewPage)
         m_overviewPage->setReadOnly(true);
+    if (m_spend)
+        m_spend->setReadOnly(true);
     // The keys page would stay empty: leave it out, and open on spend. Hygiene judges the key
     // list, so it goes too; and nothing it would write may be written.
     setPageHidden(QStringLiteral("keys"), true);
@@ -526,6 +528,8 @@ void MainWindow::onReady()
             m_teamPage->setReadOnly(false);
         if (m_overviewPage)
             m_overviewPage->setReadOnly(false);
+        if (m_spend)
+            m_spend->setReadOnly(false);
         setPageHidden(QStringLiteral("keys"), false);
         setPageHidden(QStringLiteral("hygiene"), false);
         if (m_hygiene)
@@ -606,6 +610,8 @@ void MainWindow::updateNavigationCounts()
         const Result<QList<Alert>> alerts = m_spend->alerts();
         if (alerts)
             show(QStringLiteral("spend"), int(alerts->size()), tr("%n alert(s)", nullptr, int(alerts->size())));
+        else
+            show(QStringLiteral("spend"), 0, QString()); // the last count is no longer known either
     }
     if (m_hygiene && m_hygiene->state() == HygieneController::State::Ready) {
         int critical = 0;

@@ -274,6 +274,10 @@ void ReportsPage::buildTrend()
     ahead->setName(tr("Forecast"));
     ahead->setPen(QPen(theme::chartStatus(theme::Tone::Warn, palette()), 2, Qt::DashLine));
     // The line is fitted on complete days (today has only begun) and drawn from tomorrow.
+    // Days before the history began count as $0 here, as in the report's own forecast (so the
+    // line and the figure beside it agree), though they are not drawn.
+    while (values.size() < 2 * days)
+        values.prepend(0.0);
     const QList<double> trend = trendNext(values.mid(0, values.size() - 1), days, 1);
     if (!history.isEmpty()) {
         ahead->append(noon(history.back().first), history.back().second); // joined to the last real day

@@ -82,7 +82,7 @@ std::optional<double> GuiApp::parseScale(const QString &text)
 {
     bool ok = false;
     const double scale = text.toDouble(&ok);
-    if (!ok || scale < 0.5 || scale > 4.0)
+    if (!ok || !(scale >= 0.5 && scale <= 4.0)) // so written that NaN is refused too
         return std::nullopt;
     return scale;
 }

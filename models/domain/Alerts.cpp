@@ -246,6 +246,10 @@ QList<Alert> currentAlerts(const AlertInput &input)
                 firstRecorded = it.key();
         }
     }
+    // The team database's own first day when known: a team whose members were quiet for a
+    // fortnight (a holiday) still has its history.
+    if (input.firstSpendDay.isValid())
+        firstRecorded = input.firstSpendDay;
     const bool historyKnown = firstRecorded.isValid() && firstRecorded.daysTo(today) >= MinimumHistoryDays;
     for (const Member &m : input.members) {
         if (!m.active)

@@ -75,6 +75,7 @@ struct AlertInput
     double teamSpentMonth = 0;           // the calendar month so far, today included
     std::optional<Credits> credits;      // nullopt: not read (no credits alert)
     std::optional<double> teamDailyRate; // teamRate(): none with too little history
+    QDate firstSpendDay; // the team database's first recorded spend (invalid: unknown; the members' days then judge)
     QList<KeyHygiene> hygiene;           // keys the hygiene rules judged (only critical findings raise alerts)
 };
 

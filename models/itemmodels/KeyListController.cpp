@@ -46,6 +46,8 @@ void KeyListController::refresh()
             // The moment of the rows, taken before they are shown: a view that updates on the
             // rows' arrival already sees them as loaded (the credits are read after them).
             m_lastRefresh = m_clock();
+            // Fresh rows are not "the last refresh failed" while the credits are still asked for.
+            m_lastError = ApiError{};
             m_model.setKeys(keys.value, m_lastRefresh);
         }
         // Credits are secondary: the table is useful without them, so their failure is not fatal.

@@ -189,7 +189,8 @@ QString SpendController::limitsUnknownReason() const
     if (!m_keys->hasLoaded())
         return m_keys->lastError().isError() ? tr("The keys' limits are unknown: the key list could not be read (%1).")
                                                    .arg(m_keys->lastError().message())
-                                             : tr("The keys' limits are unknown until the key list has loaded.");
+                                             : m_readOnly ? tr("The keys' limits are unknown without the management key.")
+                                                          : tr("The keys' limits are unknown until the key list has loaded.");
     if (m_keys->isStale())
         return tr("Limits as last read. %1; a key changed since may run out sooner.").arg(m_keys->staleText());
     // The rates come from the team database's history. A new database (or one whose usage stopped

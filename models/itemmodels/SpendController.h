@@ -32,6 +32,8 @@ public:
 
     SpendController(Store *store, KeyListController *keys, QObject *parent = nullptr);
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+    // The read-only view: no management key, so the key list never loads (said so, not "until").
+    void setReadOnly(bool readOnly) { m_readOnly = readOnly; }
     QDate today() const { return m_clock().toUTC().date(); }
     static QDate periodStart(Period period, const QDate &today);
 
@@ -105,6 +107,7 @@ Q_SIGNALS:
 private:
     Store *m_store;
     KeyListController *m_keys;
+    bool m_readOnly = false;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 };
 

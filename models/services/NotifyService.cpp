@@ -63,6 +63,7 @@ Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<Api
     if (!first)
         return first.error();
     in.teamDailyRate = teamRate(*team, *first, now);
+    in.firstSpendDay = *first;
     in.credits = credits;
     // Critical hygiene findings (an offboarded member's key still enabled) need the whole key
     // list; without keys (orteam-cli notify run --offline) there is nothing to judge.

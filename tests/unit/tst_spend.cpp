@@ -328,6 +328,13 @@ private Q_SLOTS:
         ann.insert(today.addDays(-7), 0.1);
         in.previousDays = {{u"ann"_s, ann}};
         QCOMPARE(anomalies(), (QStringList{u"anomaly:ann:2026-11-27"_s, u"anomaly:ben:2026-11-27"_s}));
+        // The database's own first day rules when known: months of history with a quiet fortnight
+        // before today still know what usual is (nothing), and a spike after it is news.
+        in.previousDays.clear();
+        in.firstSpendDay = today.addDays(-90);
+        QCOMPARE(anomalies(), (QStringList{u"anomaly:ann:2026-11-27"_s, u"anomaly:ben:2026-11-27"_s}));
+        in.firstSpendDay = today.addDays(-3); // and a young database stays quiet
+        QCOMPARE(anomalies(), QStringList());
     }
 
     void controllerNumbers()
