@@ -392,6 +392,7 @@ void SpendPage::buildBurn()
     const QList<QColor> colors = QList<QColor>{theme::chartMain(palette())} + theme::chartSeries(palette());
     int drawn = 0;
     int runningOut = 0;
+    int usedUpNamed = 0;
     for (const SpendController::Burn &b : burns) {
         const BurnForecast &f = b.forecast;
         if (!f.reachedOn)
@@ -400,7 +401,11 @@ void SpendPage::buildBurn()
         // The text names what the legend names, in its order: a limit already used up has no line
         // to draw, so it is said as such rather than listed as if it were on the chart.
         if (f.remaining <= 0) {
-            lines << tr("%1: limit used up (%2 left)").arg(b.what, formatUsd(f.remaining));
+            // A few by name; on a large account the rest are counted below, not listed.
+            if (usedUpNamed < 3) {
+                lines << tr("%1: limit used up (%2 left)").arg(b.what, formatUsd(f.remaining));
+                ++usedUpNamed;
+            }
             continue;
         }
         if (f.projection.size() < 2 || drawn >= 4)
