@@ -110,11 +110,7 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
         m_overviewPage = new OverviewPage(spend, hygiene, m_pages);
         addPage(m_overviewPage, QStringLiteral("overview"), tr("Overview"),
                 drawnIcon({QRect(3, 3, 12, 12), QRect(17, 3, 12, 12), QRect(3, 17, 12, 12), QRect(17, 17, 12, 12)})); // tiles
-        connect(m_overviewPage, &OverviewPage::openPage, this, [this](const QString &name) {
-            const QListWidgetItem *target = m_navigation->item(int(m_pageNames.indexOf(name)));
-            if (target && !target->isHidden())
-                showPage(name);
-        });
+        connect(m_overviewPage, &OverviewPage::openPage, this, &MainWindow::showListedPage);
     }
     m_keysPage = new KeysPage(m_keys, m_pages);
     addPage(m_keysPage, QStringLiteral("keys"), tr("Keys"), style()->standardIcon(QStyle::SP_FileDialogDetailedView));
@@ -230,11 +226,7 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
             item->setToolTip(tr("%1 (%2)").arg(item->text(), go->shortcut().toString(QKeySequence::NativeText)));
         }
         const QString name = m_pageNames.at(i);
-        connect(go, &QAction::triggered, this, [this, name] {
-            const QListWidgetItem *target = m_navigation->item(int(m_pageNames.indexOf(name)));
-            if (target && !target->isHidden()) // a page the read-only view leaves out stays out
-                showPage(name);
-        });
+        connect(go, &QAction::triggered, this, [this, name] { showListedPage(name); });
         goMenu->addAction(go);
         addAction(go); // works with the menu bar hidden too
     }
@@ -358,10 +350,7 @@ void MainWindow::rememberView(AppSettings *settings, const QString &database)
     m_viewSettings = settings;
     m_viewDatabase = database;
     ViewMemory::restore(this, *settings, database);
-    const QString page = settings->viewValue(database, QStringLiteral("page")).toString();
-    const QListWidgetItem *item = m_navigation->item(int(m_pageNames.indexOf(page)));
-    if (item && !item->isHidden())
-        showPage(page);
+    showListedPage(settings->viewValue(database, QStringLiteral("page")).toString());
 }
 
 void MainWindow::focusSearch()
@@ -625,6 +614,13 @@ void MainWindow::updateNavigationCounts()
 QStringList MainWindow::pageNames() const
 {
     return m_pageNames;
+}
+
+bool MainWindow::showListedPage(const QString &name)
+{
+    // A page the read-only view leaves out stays out, whoever asks for it.
+    const QListWidgetItem *item = m_navigation->item(int(m_pageNames.indexOf(name.toLower())));
+    return item && !item->isHidden() && showPage(name);
 }
 
 bool MainWindow::showPage(const QString &name)

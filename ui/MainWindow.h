@@ -81,6 +81,8 @@ Q_SIGNALS:
     void demoRequested();
 
 private:
+    // showPage() for a page the navigation lists (not one the read-only view left out).
+    bool showListedPage(const QString &name);
     void onReady();
     void onRefreshFinished(const ApiError &error);
     void updateCredits();

@@ -174,7 +174,7 @@ OverviewTile *OverviewPage::tile(const QString &name) const
 
 QString OverviewPage::errorText() const
 {
-    return m_error->isVisible() || !m_error->isHidden() ? m_error->text() : QString();
+    return !m_error->isHidden() ? m_error->text() : QString();
 }
 
 void OverviewPage::reloadWhenShown()

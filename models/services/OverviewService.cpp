@@ -16,10 +16,6 @@ Result<Overview> OverviewService::read(const Store &store, const std::optional<Q
     if (!daily)
         return daily.error();
     in.teamDaily = *daily;
-    const Result<QDate> first = store.spend().firstSpendDay();
-    if (!first)
-        return first.error();
-    in.firstSpendDay = *first;
     const QDate weekStart = OverviewInput::weekStart(today);
     const Result<QHash<QString, double>> week = store.spend().memberCost(weekStart, today);
     if (!week)
@@ -43,6 +39,7 @@ Result<Overview> OverviewService::read(const Store &store, const std::optional<Q
     if (!alerts)
         return alerts.error();
     in.alerts = currentAlerts(*alerts);
+    in.firstSpendDay = alerts->firstSpendDay; // read once, with the alerts' input
     return computeOverview(in);
 }
 
