@@ -28,6 +28,9 @@ CommandList allCommands()
     list.push_back(std::make_unique<MembersAdd>());
     list.push_back(std::make_unique<MembersSetTier>());
     list.push_back(std::make_unique<MembersLink>());
+    list.push_back(std::make_unique<MembersMatch>());
+    list.push_back(std::make_unique<MembersLinkUser>());
+    list.push_back(std::make_unique<MembersUnlinkUser>());
     list.push_back(std::make_unique<MembersToken>());
     list.push_back(std::make_unique<MembersOffboard>());
     list.push_back(std::make_unique<TiersList>());

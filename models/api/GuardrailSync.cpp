@@ -18,7 +18,7 @@ struct Run
     bool hasContext; // without one (the CLI), the run always goes on
     std::function<void(const GuardrailStep &, const QString &)> stepDone;
     std::function<void(int, const ApiError &)> finished;
-    QHash<QString, QString> createdIds; // tier → id of the guardrail created in this run
+    QHash<QString, QString> createdIds; // step owner (tier or member) → id of the guardrail created in this run
     int index = 0;
 };
 
@@ -33,7 +33,7 @@ void next(const std::shared_ptr<Run> &run)
     const GuardrailStep step = run->plan.steps.at(run->index);
     auto succeeded = [run, step](const QString &id) {
         if (step.kind == GuardrailStep::Kind::Create)
-            run->createdIds.insert(step.tier, id);
+            run->createdIds.insert(step.owner(), id);
         run->stepDone(step, id);
         ++run->index;
         next(run);
@@ -50,18 +50,38 @@ void next(const std::shared_ptr<Run> &run)
     case GuardrailStep::Kind::Update:
         run->client->updateGuardrail(step.guardrailId, step.spec, run->context, onGuardrail);
         break;
+    case GuardrailStep::Kind::Delete:
+        run->client->deleteGuardrail(step.guardrailId, run->context, [run, succeeded, step](const ApiResult<bool> &r) {
+            // Gone already (another admin deleted it) is what this step wanted.
+            if (!r.ok() && !r.error.isNotFound())
+                return run->finished(run->index, r.error);
+            succeeded(step.guardrailId);
+        });
+        break;
     case GuardrailStep::Kind::Unassign:
-    case GuardrailStep::Kind::Assign: {
-        const QString id = step.guardrailId.isEmpty() ? run->createdIds.value(step.tier) : step.guardrailId;
+    case GuardrailStep::Kind::Assign:
+    case GuardrailStep::Kind::UnassignMembers:
+    case GuardrailStep::Kind::AssignMembers: {
+        const QString id = step.guardrailId.isEmpty() ? run->createdIds.value(step.owner()) : step.guardrailId;
         auto onCount = [run, succeeded, id](const ApiResult<qint64> &r) {
             if (!r.ok())
                 return run->finished(run->index, r.error);
             succeeded(id);
         };
-        if (step.kind == GuardrailStep::Kind::Assign)
+        switch (step.kind) {
+        case GuardrailStep::Kind::Assign:
             run->client->assignKeysToGuardrail(id, step.keyHashes, run->context, onCount);
-        else
+            break;
+        case GuardrailStep::Kind::Unassign:
             run->client->unassignKeysFromGuardrail(id, step.keyHashes, run->context, onCount);
+            break;
+        case GuardrailStep::Kind::AssignMembers:
+            run->client->assignMembersToGuardrail(id, step.userIds, run->context, onCount);
+            break;
+        default:
+            run->client->unassignMembersFromGuardrail(id, step.userIds, run->context, onCount);
+            break;
+        }
         break;
     }
     }

@@ -477,47 +477,43 @@ ApiResult<Guardrail> parseGuardrailEnvelope(const QByteArray &body)
     return ApiResult<Guardrail>::success(std::move(g));
 }
 
-ApiResult<Page<Guardrail>> parseGuardrailList(const QByteArray &body)
+namespace {
+// An offset/limit list ({"data": […], "total_count": n}), each item read by `fill`.
+template <typename T, typename Fill>
+ApiResult<Page<T>> parseOffsetPage(const QByteArray &body, Fill fill)
 {
     QString error;
     QJsonObject top;
     const QJsonArray array = dataArray(body, &error, &top);
-    Page<Guardrail> page;
+    Page<T> page;
     if (error.isEmpty())
         page.totalCount = totalCount(top, &error);
     if (!error.isEmpty())
-        return fail<Page<Guardrail>>(error);
-    auto items = parseArray<Guardrail>(array, u"$.data"_s, parseGuardrailAt);
+        return fail<Page<T>>(error);
+    auto items = parseArray<T>(array, u"$.data"_s, fill);
     if (!items.ok())
-        return ApiResult<Page<Guardrail>>::failure(items.error);
+        return ApiResult<Page<T>>::failure(items.error);
     page.items = std::move(items.value);
-    return ApiResult<Page<Guardrail>>::success(std::move(page));
+    return ApiResult<Page<T>>::success(std::move(page));
+}
+} // namespace
+
+ApiResult<Page<Guardrail>> parseGuardrailList(const QByteArray &body)
+{
+    return parseOffsetPage<Guardrail>(body, parseGuardrailAt);
 }
 
 ApiResult<Page<GuardrailKeyAssignment>> parseKeyAssignments(const QByteArray &body)
 {
-    QString error;
-    QJsonObject top;
-    const QJsonArray array = dataArray(body, &error, &top);
-    Page<GuardrailKeyAssignment> page;
-    if (error.isEmpty())
-        page.totalCount = totalCount(top, &error);
-    if (!error.isEmpty())
-        return fail<Page<GuardrailKeyAssignment>>(error);
-    auto items = parseArray<GuardrailKeyAssignment>(
-        array, u"$.data"_s, [](const QJsonObject &o, const QString &p, GuardrailKeyAssignment *a, QString *e) {
-            Reader r(o, p, e);
-            a->id = r.optionalString("id"_L1);
-            a->guardrailId = r.requiredString("guardrail_id"_L1);
-            a->keyHash = r.requiredString("key_hash"_L1);
-            a->keyName = r.optionalString("key_name"_L1);
-            a->keyLabel = r.optionalString("key_label"_L1);
-            a->createdAt = r.dateTime("created_at"_L1);
-        });
-    if (!items.ok())
-        return ApiResult<Page<GuardrailKeyAssignment>>::failure(items.error);
-    page.items = std::move(items.value);
-    return ApiResult<Page<GuardrailKeyAssignment>>::success(std::move(page));
+    return parseOffsetPage<GuardrailKeyAssignment>(body, [](const QJsonObject &o, const QString &p, GuardrailKeyAssignment *a, QString *e) {
+        Reader r(o, p, e);
+        a->id = r.optionalString("id"_L1);
+        a->guardrailId = r.requiredString("guardrail_id"_L1);
+        a->keyHash = r.requiredString("key_hash"_L1);
+        a->keyName = r.optionalString("key_name"_L1);
+        a->keyLabel = r.optionalString("key_label"_L1);
+        a->createdAt = r.dateTime("created_at"_L1);
+    });
 }
 
 ApiResult<qint64> parseAssignedCount(const QByteArray &body, const char *field)
@@ -534,17 +530,21 @@ ApiResult<qint64> parseAssignedCount(const QByteArray &body, const char *field)
     return ApiResult<qint64>::success(n);
 }
 
+ApiResult<Page<GuardrailMemberAssignment>> parseMemberAssignments(const QByteArray &body)
+{
+    return parseOffsetPage<GuardrailMemberAssignment>(
+        body, [](const QJsonObject &o, const QString &p, GuardrailMemberAssignment *a, QString *e) {
+            Reader r(o, p, e);
+            a->id = r.optionalString("id"_L1);
+            a->guardrailId = r.requiredString("guardrail_id"_L1);
+            a->userId = r.requiredString("user_id"_L1);
+            a->createdAt = r.dateTime("created_at"_L1);
+        });
+}
+
 ApiResult<Page<OrgMember>> parseOrgMembers(const QByteArray &body)
 {
-    QString error;
-    QJsonObject top;
-    const QJsonArray array = dataArray(body, &error, &top);
-    Page<OrgMember> page;
-    if (error.isEmpty())
-        page.totalCount = totalCount(top, &error);
-    if (!error.isEmpty())
-        return fail<Page<OrgMember>>(error);
-    auto items = parseArray<OrgMember>(array, u"$.data"_s, [](const QJsonObject &o, const QString &p, OrgMember *m, QString *e) {
+    return parseOffsetPage<OrgMember>(body, [](const QJsonObject &o, const QString &p, OrgMember *m, QString *e) {
         Reader r(o, p, e);
         m->id = r.requiredString("id"_L1);
         m->email = r.optionalString("email"_L1);
@@ -552,10 +552,6 @@ ApiResult<Page<OrgMember>> parseOrgMembers(const QByteArray &body)
         m->lastName = r.optionalString("last_name"_L1);
         m->role = r.optionalString("role"_L1);
     });
-    if (!items.ok())
-        return ApiResult<Page<OrgMember>>::failure(items.error);
-    page.items = std::move(items.value);
-    return ApiResult<Page<OrgMember>>::success(std::move(page));
 }
 
 QString isoUtc(const QDateTime &dt)

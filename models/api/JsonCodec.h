@@ -32,6 +32,7 @@ ApiResult<Guardrail> parseGuardrailEnvelope(const QByteArray &body);
 ApiResult<Page<Guardrail>> parseGuardrailList(const QByteArray &body);
 ApiResult<Page<GuardrailKeyAssignment>> parseKeyAssignments(const QByteArray &body);
 ApiResult<qint64> parseAssignedCount(const QByteArray &body, const char *field);
+ApiResult<Page<GuardrailMemberAssignment>> parseMemberAssignments(const QByteArray &body);
 ApiResult<Page<OrgMember>> parseOrgMembers(const QByteArray &body);
 
 // Parses one key object; exposed for the fake server's request checks and for tests.

@@ -477,24 +477,47 @@ void OpenRouterClient::deleteGuardrail(const QString &id, QObject *context, Call
     call<bool>(req, context, std::move(done), json::parseDeleted);
 }
 
+void OpenRouterClient::changeAssignments(const QString &id, const QString &what, bool remove, const QStringList &ids,
+                                         QObject *context, Callback<qint64> done)
+{
+    // POST /guardrails/{id}/assignments/keys|members[/remove] with key_hashes or member_user_ids.
+    Request req;
+    req.verb = "POST";
+    req.path = itemPath(u"/guardrails"_s, id, u"/assignments/"_s + what + (remove ? u"/remove"_s : QString()));
+    const QLatin1StringView field = what == "keys"_L1 ? "key_hashes"_L1 : "member_user_ids"_L1;
+    req.body = QJsonObject{{field, QJsonArray::fromStringList(ids)}};
+    const char *count = remove ? "unassigned_count" : "assigned_count";
+    call<qint64>(req, context, std::move(done), [count](const QByteArray &b) { return json::parseAssignedCount(b, count); });
+}
+
 void OpenRouterClient::assignKeysToGuardrail(const QString &id, const QStringList &keyHashes, QObject *context,
                                              Callback<qint64> done)
 {
-    Request req;
-    req.verb = "POST";
-    req.path = itemPath(u"/guardrails"_s, id, u"/assignments/keys"_s);
-    req.body = QJsonObject{{"key_hashes"_L1, QJsonArray::fromStringList(keyHashes)}};
-    call<qint64>(req, context, std::move(done), [](const QByteArray &b) { return json::parseAssignedCount(b, "assigned_count"); });
+    changeAssignments(id, u"keys"_s, false, keyHashes, context, std::move(done));
 }
 
 void OpenRouterClient::unassignKeysFromGuardrail(const QString &id, const QStringList &keyHashes, QObject *context,
                                                  Callback<qint64> done)
 {
-    Request req;
-    req.verb = "POST";
-    req.path = itemPath(u"/guardrails"_s, id, u"/assignments/keys/remove"_s);
-    req.body = QJsonObject{{"key_hashes"_L1, QJsonArray::fromStringList(keyHashes)}};
-    call<qint64>(req, context, std::move(done), [](const QByteArray &b) { return json::parseAssignedCount(b, "unassigned_count"); });
+    changeAssignments(id, u"keys"_s, true, keyHashes, context, std::move(done));
+}
+
+void OpenRouterClient::assignMembersToGuardrail(const QString &id, const QStringList &userIds, QObject *context,
+                                                Callback<qint64> done)
+{
+    changeAssignments(id, u"members"_s, false, userIds, context, std::move(done));
+}
+
+void OpenRouterClient::unassignMembersFromGuardrail(const QString &id, const QStringList &userIds, QObject *context,
+                                                    Callback<qint64> done)
+{
+    changeAssignments(id, u"members"_s, true, userIds, context, std::move(done));
+}
+
+void OpenRouterClient::listMemberAssignments(QObject *context, Callback<QList<GuardrailMemberAssignment>> done)
+{
+    listAllPages<GuardrailMemberAssignment>(u"/guardrails/assignments/members"_s, context, std::move(done),
+                                            json::parseMemberAssignments);
 }
 
 void OpenRouterClient::listKeyAssignments(QObject *context, Callback<QList<GuardrailKeyAssignment>> done)

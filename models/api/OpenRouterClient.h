@@ -96,6 +96,11 @@ public:
     void unassignKeysFromGuardrail(const QString &id, const QStringList &keyHashes, QObject *context,
                                    Callback<qint64> done);
     void listKeyAssignments(QObject *context, Callback<QList<GuardrailKeyAssignment>> done);
+    // People (by OpenRouter user id) bound by a guardrail across every key of theirs.
+    void assignMembersToGuardrail(const QString &id, const QStringList &userIds, QObject *context, Callback<qint64> done);
+    void unassignMembersFromGuardrail(const QString &id, const QStringList &userIds, QObject *context,
+                                      Callback<qint64> done);
+    void listMemberAssignments(QObject *context, Callback<QList<GuardrailMemberAssignment>> done);
 
     // The transport, public for the pager and for tests of retry and timeout policy.
     struct Request
@@ -125,6 +130,8 @@ private:
     template<typename T, typename Parse>
     void listAllPages(const QString &path, QObject *context, Callback<QList<T>> done, Parse parse);
 
+    void changeAssignments(const QString &id, const QString &what, bool remove, const QStringList &ids, QObject *context,
+                           Callback<qint64> done);
     void attempt(const Request &request, int attemptNumber, QPointer<QObject> context, bool hasContext,
                  std::function<void(const RawReply &)> done);
     int retryDelayMs(const ApiError &error, int attemptNumber) const;

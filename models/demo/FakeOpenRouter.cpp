@@ -435,7 +435,7 @@ FakeOpenRouter::Reply FakeOpenRouter::dispatch(const QHttpServerRequest &request
     if (api) {
         if (caller == Caller::Management)
             return refuse(403, u"Management keys cannot be used for completions"_s);
-        return inference(*api, request);
+        return inference(*api, request, apiKeyHash);
     }
     if (parts == QStringList{u"generation"_s} && m == M::Get)
         return generation(request.query());
@@ -558,6 +558,8 @@ FakeOpenRouter::Reply FakeOpenRouter::createKey(const QByteArray &body)
         seed.limit = o.value("limit"_L1).toDouble();
     seed.limitReset = limitResetFromString(o.value("limit_reset"_L1).toString()).value_or(LimitReset::None);
     seed.includeByokInLimit = o.value("include_byok_in_limit"_L1).toBool();
+    // An organization key made for a member by an admin: theirs, so their guardrails bind it.
+    seed.creatorUserId = o.value("creator_user_id"_L1).toString();
     if (o.contains("expires_at"_L1) && !o.value("expires_at"_L1).isNull()) {
         const QString s = o.value("expires_at"_L1).toString();
         const QDateTime dt = QDateTime::fromString(s, Qt::ISODateWithMs);
@@ -964,7 +966,55 @@ FakeOpenRouter::Reply FakeOpenRouter::apiError(Api api, int status, const QStrin
                          {"request_id"_L1, QJsonValue::Null}});
 }
 
-FakeOpenRouter::Reply FakeOpenRouter::inference(Api api, const QHttpServerRequest &request)
+double FakeOpenRouter::spentWithin(const ApiKey &k, LimitReset interval)
+{
+    switch (interval) {
+    case LimitReset::Daily: return k.usageDaily;
+    case LimitReset::Weekly: return k.usageWeekly;
+    case LimitReset::Monthly: return k.usageMonthly;
+    case LimitReset::None: break;
+    }
+    return k.usage;
+}
+
+std::optional<FakeOpenRouter::Reply> FakeOpenRouter::guardrailRefusal(Api api, const QString &keyHash, const QString &model) const
+{
+    const int index = m_indexByHash.value(keyHash, -1);
+    if (index < 0)
+        return std::nullopt;
+    const ApiKey &key = m_keys.at(index).key;
+    // What binds this request, as OpenRouter checks it: the key's guardrail (its own spend) and
+    // each guardrail its owner is assigned to as a person (their spend across all their keys).
+    struct Binding
+    {
+        const Guardrail *guardrail;
+        double spent;
+        QString scope;
+    };
+    QList<Binding> bindings;
+    for (const Guardrail &g : m_guardrails) {
+        if (m_guardrailOfKey.value(keyHash) == g.id)
+            bindings << Binding{&g, spentWithin(key, g.resetInterval), u"api_key"_s};
+        if (!key.creatorUserId.isEmpty() && m_memberAssignments.contains({g.id, key.creatorUserId})) {
+            double spent = 0;
+            for (const StoredKey &other : m_keys) {
+                if (other.key.creatorUserId == key.creatorUserId)
+                    spent += spentWithin(other.key, g.resetInterval);
+            }
+            bindings << Binding{&g, spent, u"member"_s};
+        }
+    }
+    for (const Binding &b : bindings) {
+        if (b.guardrail->allowedModels && !b.guardrail->allowedModels->contains(model))
+            return apiError(api, 403, u"Model %1 is not allowed by guardrail \"%2\""_s.arg(model, b.guardrail->name));
+        if (b.guardrail->limitUsd && b.spent >= *b.guardrail->limitUsd)
+            return apiError(api, 402, u"Guardrail \"%1\" budget of $%2 reached"_s.arg(b.guardrail->name).arg(*b.guardrail->limitUsd),
+                            {{"limit_source"_L1, b.scope}});
+    }
+    return std::nullopt;
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::inference(Api api, const QHttpServerRequest &request, const QString &keyHash)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &parseError);
@@ -990,7 +1040,16 @@ FakeOpenRouter::Reply FakeOpenRouter::inference(Api api, const QHttpServerReques
         return r;
     }
 
+    if (std::optional<Reply> refused = guardrailRefusal(api, keyHash, model))
+        return *refused;
+
     const bool stream = api != Api::Embeddings && in.value("stream"_L1).toBool();
+    // The key pays, as on OpenRouter: its counters (and so its owner's guardrails) see the spend.
+    if (const int index = m_indexByHash.value(keyHash, -1); index >= 0 && model != NoUsageModel) {
+        ApiKey &k = m_keys[index].key;
+        for (double *counter : {&k.usage, &k.usageDaily, &k.usageWeekly, &k.usageMonthly})
+            *counter += m_chatCost;
+    }
     Generation g;
     g.model = model;
     g.cost = m_chatCost;
@@ -1266,6 +1325,16 @@ FakeOpenRouter::Reply FakeOpenRouter::guardrails(const QHttpServerRequest &reque
         }
         return json(200, {{"data"_L1, data}, {"total_count"_L1, data.size()}});
     }
+    if (parts.size() == 3 && parts.at(1) == "assignments"_L1 && parts.at(2) == "members"_L1 && m == M::Get) {
+        int offset = 0, limit = 50;
+        if (!queryInt(request.query(), u"offset"_s, 0, &offset) || !queryInt(request.query(), u"limit"_s, 50, &limit)
+            || limit < 1 || limit > 100)
+            return error(400, u"Invalid pagination parameters"_s);
+        QJsonArray data;
+        for (qsizetype i = offset; i < m_memberAssignments.size() && data.size() < limit; ++i)
+            data.append(memberAssignmentJson(m_memberAssignments.at(i)));
+        return json(200, {{"data"_L1, data}, {"total_count"_L1, m_memberAssignments.size()}});
+    }
     if (parts.size() < 2)
         return error(405, u"Method Not Allowed"_s);
     const int index = findIndex(parts.at(1));
@@ -1291,6 +1360,7 @@ FakeOpenRouter::Reply FakeOpenRouter::guardrails(const QHttpServerRequest &reque
             m_guardrails.removeAt(index);
             for (auto it = m_guardrailOfKey.begin(); it != m_guardrailOfKey.end();)
                 it = it.value() == id ? m_guardrailOfKey.erase(it) : std::next(it);
+            m_memberAssignments.removeIf([&id](const std::pair<QString, QString> &a) { return a.first == id; });
             return json(200, {{"deleted"_L1, true}});
         }
     }
@@ -1316,6 +1386,35 @@ FakeOpenRouter::Reply FakeOpenRouter::guardrails(const QHttpServerRequest &reque
         }
         return json(200, {{remove ? "unassigned_count"_L1 : "assigned_count"_L1, n}});
     }
+    if (parts.size() >= 4 && parts.at(2) == "assignments"_L1 && parts.at(3) == "members"_L1 && m == M::Post) {
+        const bool remove = parts.size() == 5 && parts.at(4) == "remove"_L1;
+        const QJsonArray users = body().object().value("member_user_ids"_L1).toArray();
+        if (users.isEmpty())
+            return error(400, u"member_user_ids: Array must contain at least 1 element(s)"_s);
+        int n = 0;
+        for (const QJsonValue v : users) {
+            const QString user = v.toString();
+            const bool known = std::any_of(m_members.cbegin(), m_members.cend(), [&user](const OrgMember &om) { return om.id == user; });
+            if (!known)
+                return error(400, u"User %1 is not a member of this organization"_s.arg(user));
+            const std::pair<QString, QString> a{g.id, user};
+            if (remove && m_memberAssignments.removeAll(a) > 0) {
+                ++n;
+            } else if (!remove && !m_memberAssignments.contains(a)) {
+                m_memberAssignments << a;
+                ++n;
+            }
+        }
+        return json(200, {{remove ? "unassigned_count"_L1 : "assigned_count"_L1, n}});
+    }
+    if (parts.size() == 4 && parts.at(2) == "assignments"_L1 && parts.at(3) == "members"_L1 && m == M::Get) {
+        QJsonArray data;
+        for (const auto &a : std::as_const(m_memberAssignments)) {
+            if (a.first == g.id)
+                data.append(memberAssignmentJson(a));
+        }
+        return json(200, {{"data"_L1, data}, {"total_count"_L1, data.size()}});
+    }
     if (parts.size() == 4 && parts.at(2) == "assignments"_L1 && parts.at(3) == "keys"_L1 && m == M::Get) {
         QJsonArray data;
         for (auto it = m_guardrailOfKey.cbegin(); it != m_guardrailOfKey.cend(); ++it) {
@@ -1325,6 +1424,18 @@ FakeOpenRouter::Reply FakeOpenRouter::guardrails(const QHttpServerRequest &reque
         return json(200, {{"data"_L1, data}, {"total_count"_L1, data.size()}});
     }
     return error(405, u"Method Not Allowed"_s);
+}
+
+QJsonObject FakeOpenRouter::memberAssignmentJson(const std::pair<QString, QString> &assignment) const
+{
+    // A stable id per pair, so a listing read twice names each assignment alike.
+    const QString id = QUuid::createUuidV5(QUuid(), assignment.first + u'/' + assignment.second).toString(QUuid::WithoutBraces);
+    return QJsonObject{{"id"_L1, id},
+                       {"guardrail_id"_L1, assignment.first},
+                       {"user_id"_L1, assignment.second},
+                       {"organization_id"_L1, u"org_fake"_s},
+                       {"assigned_by"_L1, QJsonValue::Null},
+                       {"created_at"_L1, json::isoUtc(now())}};
 }
 
 FakeOpenRouter::Reply FakeOpenRouter::organizationMembers(const QUrlQuery &query)

@@ -88,6 +88,8 @@ public:
     void setOrganizationMembers(const QList<OrgMember> &members);
     QList<Guardrail> guardrails() const { return m_guardrails; }
     QHash<QString, QString> guardrailOfKey() const { return m_guardrailOfKey; }
+    // (guardrail id, user id): people bound by a guardrail across every key they own (created).
+    QList<std::pair<QString, QString>> memberAssignments() const { return m_memberAssignments; }
 
     // The server's idea of "now" (expiry checks, activity window); tests may pin it.
     void setNow(const QDateTime &now) { m_now = now; }
@@ -183,7 +185,12 @@ private:
     Reply currentKey(Caller caller, const QString &apiKeyHash);
     Reply activity(const QUrlQuery &query);
     Reply models();
-    Reply inference(Api api, const QHttpServerRequest &request);
+    Reply inference(Api api, const QHttpServerRequest &request, const QString &keyHash);
+    // The guardrails that bind a request on `keyHash` (its own, its owner's as a person) refuse a
+    // model they do not allow (403) or a budget reached (402, limit_source api_key or member).
+    std::optional<Reply> guardrailRefusal(Api api, const QString &keyHash, const QString &model) const;
+    static double spentWithin(const ApiKey &key, LimitReset interval);
+    QJsonObject memberAssignmentJson(const std::pair<QString, QString> &assignment) const;
     Reply generation(const QUrlQuery &query);
     Reply recordedInference() const; // GET /_fake/requests: what reached the inference endpoints
     void send(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply);
@@ -203,6 +210,7 @@ private:
     QList<OrgMember> m_members;
     QList<Guardrail> m_guardrails;
     QHash<QString, QString> m_guardrailOfKey; // key hash → guardrail id (a key holds at most one)
+    QList<std::pair<QString, QString>> m_memberAssignments; // (guardrail id, user id)
     QDateTime m_now;
     QList<Recorded> m_requests;
     QList<std::pair<QString, QByteArray>> m_hookBodies;

@@ -107,6 +107,16 @@ struct GuardrailKeyAssignment
     QDateTime createdAt;
 };
 
+// GET /guardrails/assignments/members: a person (by OpenRouter user id) bound by a guardrail
+// across every key of theirs.
+struct GuardrailMemberAssignment
+{
+    QString id;
+    QString guardrailId;
+    QString userId;
+    QDateTime createdAt;
+};
+
 // GET /organization/members.
 struct OrgMember
 {
@@ -115,6 +125,8 @@ struct OrgMember
     QString firstName;
     QString lastName;
     QString role; // "org:admin" or "org:member"
+
+    QString displayName() const { return QString(firstName + u' ' + lastName).trimmed(); }
 };
 
 } // namespace orteam

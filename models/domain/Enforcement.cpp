@@ -11,6 +11,7 @@ namespace orteam {
 
 namespace {
 const QString TierGuardrailPrefix = u"orteam tier: "_s;
+const QString MemberGuardrailPrefix = u"orteam member: "_s;
 
 std::optional<QStringList> sortedModels(const std::optional<QStringList> &models)
 {
@@ -20,6 +21,45 @@ std::optional<QStringList> sortedModels(const std::optional<QStringList> &models
     sorted.sort();
     sorted.removeDuplicates();
     return sorted;
+}
+
+QString limitText(const std::optional<double> &limit)
+{
+    return limit ? formatUsd(*limit) + u" a day"_s : u"no limit"_s;
+}
+
+QString modelsText(const GuardrailSpec &spec)
+{
+    return spec.allowedModels ? counted(spec.allowedModels->size(), u"model"_s, u"models"_s) : u"every model"_s;
+}
+
+// One guardrail we want (a tier's or a member's) against the one OpenRouter has, if any: a
+// Create, an Update naming what differs, or nothing.
+std::optional<GuardrailStep> guardrailChange(const GuardrailSpec &spec, const Guardrail *g)
+{
+    GuardrailStep step;
+    step.guardrailName = spec.name;
+    step.spec = spec;
+    if (!g) {
+        step.kind = GuardrailStep::Kind::Create;
+        step.description = u"Create guardrail \"%1\": %2, %3."_s.arg(spec.name, limitText(spec.limitUsd), modelsText(spec));
+        return step;
+    }
+    QStringList differences;
+    if (g->name != spec.name)
+        differences << u"name"_s;
+    if (g->limitUsd != spec.limitUsd)
+        differences << u"limit %1 → %2"_s.arg(g->limitUsd ? formatUsd(*g->limitUsd) : u"none"_s, limitText(spec.limitUsd));
+    if (g->resetInterval != spec.resetInterval.value_or(LimitReset::None))
+        differences << u"reset"_s;
+    if (sortedModels(g->allowedModels) != spec.allowedModels)
+        differences << u"models → %1"_s.arg(modelsText(spec));
+    if (differences.isEmpty())
+        return std::nullopt;
+    step.kind = GuardrailStep::Kind::Update;
+    step.guardrailId = g->id;
+    step.description = u"Update guardrail \"%1\": %2."_s.arg(spec.name, differences.join(u", "_s));
+    return step;
 }
 } // namespace
 
@@ -31,6 +71,16 @@ QString guardrailNameForTier(const QString &tier)
 bool isTierGuardrailName(const QString &name)
 {
     return name.startsWith(TierGuardrailPrefix);
+}
+
+QString guardrailNameForMember(const QString &member)
+{
+    return MemberGuardrailPrefix + member;
+}
+
+bool isMemberGuardrailName(const QString &name)
+{
+    return name.startsWith(MemberGuardrailPrefix);
 }
 
 GuardrailSpec guardrailSpecForTier(const Tier &tier)
@@ -46,8 +96,25 @@ GuardrailSpec guardrailSpecForTier(const Tier &tier)
     return spec;
 }
 
+GuardrailSpec guardrailSpecForMember(const Member &member, const Tier &tier)
+{
+    Tier own = tier;
+    own.defaultDailyLimit = member.dailyLimitOverride;
+    GuardrailSpec spec = guardrailSpecForTier(own);
+    spec.name = guardrailNameForMember(member.name);
+    spec.description = u"Managed by orteam: %1's own daily limit with the %2 tier's models. Edit the member in orteam, not here."_s.arg(
+        member.name, tier.name);
+    return spec;
+}
+
+bool needsOwnGuardrail(const Member &member, const Tier *tier)
+{
+    return member.active && tier && member.dailyLimitOverride && member.dailyLimitOverride != tier->defaultDailyLimit;
+}
+
 GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &members, const QList<ApiKey> &keys,
-                             const QList<Guardrail> &guardrails, const QList<GuardrailKeyAssignment> &assignments)
+                             const QList<Guardrail> &guardrails, const QList<GuardrailKeyAssignment> &assignments,
+                             const QList<GuardrailMemberAssignment> &memberAssignments)
 {
     GuardrailPlan plan;
     QHash<QString, const ApiKey *> keyByHash;
@@ -59,100 +126,166 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
         guardrailById.insert(g.id, &g);
         guardrailByName.insert(g.name, &g);
     }
+    auto find = [&](const QString &storedId, const QString &name) -> const Guardrail * {
+        const Guardrail *g = storedId.isEmpty() ? nullptr : guardrailById.value(storedId);
+        return g ? g : guardrailByName.value(name);
+    };
     QHash<QString, QString> assignedTo; // key hash → guardrail id
     for (const GuardrailKeyAssignment &a : assignments)
         assignedTo.insert(a.keyHash, a.guardrailId);
+    QHash<QString, QStringList> userGuardrails; // user id → guardrail ids (a person may hold several)
+    for (const GuardrailMemberAssignment &a : memberAssignments)
+        userGuardrails[a.userId] << a.guardrailId;
 
-    // Which live keys each tier should hold, in a stable order for a stable preview.
-    QMap<QString, QStringList> wantedKeys; // tier → key hashes
-    QStringList withoutTier;
+    // Who goes where: each active member with a tier, to their own guardrail or their tier's. The
+    // order is the members' (by name), so the preview is stable.
+    QMap<QString, QStringList> wantedKeys;  // owner → key hashes
+    QMap<QString, QStringList> wantedUsers; // owner → user ids
+    QHash<QString, QString> memberOfUser;   // user id → member name, for a person reading the plan
+    QMap<QString, const Member *> ownGuardrails; // member → the member who needs one
+    QStringList withoutTier, unknownTier, unlinked;
     int missingKeys = 0;
     for (const Member &m : members) {
+        if (m.isLinked())
+            memberOfUser.insert(m.userId, m.name);
         if (!m.active)
             continue;
         if (m.tier.isEmpty()) {
-            if (!m.keyHashes.isEmpty())
+            if (!m.keyHashes.isEmpty() || m.isLinked())
                 withoutTier << m.name;
             continue;
         }
+        const Tier *tier = findTier(tiers, m.tier);
+        if (!tier) {
+            unknownTier << m.name;
+            continue;
+        }
+        QString owner = u"tier:"_s + m.tier;
+        if (needsOwnGuardrail(m, tier)) {
+            owner = u"member:"_s + m.name;
+            ownGuardrails.insert(m.name, &m);
+        }
         for (const QString &hash : m.keyHashes) {
             if (keyByHash.contains(hash))
-                wantedKeys[m.tier] << hash;
+                wantedKeys[owner] << hash;
             else
                 ++missingKeys;
         }
+        if (m.isLinked())
+            wantedUsers[owner] << m.userId;
+        else
+            unlinked << m.name;
     }
     if (!withoutTier.isEmpty())
         plan.notes << u"No tier, so no guardrail: %1."_s.arg(withoutTier.join(u", "_s));
+    if (!unknownTier.isEmpty())
+        plan.notes << u"The tier of %1 no longer exists; skipped."_s.arg(unknownTier.join(u", "_s));
     if (missingKeys > 0)
         plan.notes << (missingKeys == 1 ? u"1 linked key is no longer on OpenRouter and is skipped."_s
                                            : u"%1 linked keys are no longer on OpenRouter and are skipped."_s.arg(missingKeys));
+    if (!unlinked.isEmpty())
+        plan.notes << u"Not linked to an OpenRouter user, so bound per key only (the local check covers their daily total): %1."_s.arg(
+            unlinked.join(u", "_s));
 
-    QHash<QString, QString> guardrailOfTier; // tier → id of the guardrail that holds it ("" until created)
-    for (const Tier &tier : tiers) {
-        const Guardrail *g = nullptr;
-        if (!tier.guardrailId.isEmpty())
-            g = guardrailById.value(tier.guardrailId);
-        if (!g)
-            g = guardrailByName.value(guardrailNameForTier(tier.name));
-        const bool needed = wantedKeys.contains(tier.name) || g;
-        if (!needed)
-            continue;
-        const GuardrailSpec spec = guardrailSpecForTier(tier);
-        const QString limit = tier.defaultDailyLimit ? formatUsd(*tier.defaultDailyLimit) + u" a day"_s : u"no limit"_s;
-        const QString models = tier.isUnrestricted() ? u"every model"_s : counted(spec.allowedModels->size(), u"model"_s, u"models"_s);
-        if (!g) {
-            GuardrailStep step;
-            step.kind = GuardrailStep::Kind::Create;
-            step.tier = tier.name;
-            step.guardrailName = spec.name;
-            step.spec = spec;
-            step.description = u"Create guardrail \"%1\": %2, %3."_s.arg(spec.name, limit, models);
-            plan.steps << step;
-            guardrailOfTier.insert(tier.name, QString());
-            continue;
-        }
-        guardrailOfTier.insert(tier.name, g->id);
-        QStringList differences;
-        if (g->name != spec.name)
-            differences << u"name"_s;
-        if (g->limitUsd != spec.limitUsd)
-            differences << u"limit %1 → %2"_s.arg(g->limitUsd ? formatUsd(*g->limitUsd) : u"none"_s, limit);
-        if (g->resetInterval != spec.resetInterval.value_or(LimitReset::None))
-            differences << u"reset"_s;
-        if (sortedModels(g->allowedModels) != spec.allowedModels)
-            differences << u"models → %1"_s.arg(models);
-        if (!differences.isEmpty()) {
-            GuardrailStep step;
-            step.kind = GuardrailStep::Kind::Update;
-            step.tier = tier.name;
-            step.guardrailId = g->id;
-            step.guardrailName = spec.name;
-            step.spec = spec;
-            step.description = u"Update guardrail \"%1\": %2."_s.arg(spec.name, differences.join(u", "_s));
-            plan.steps << step;
-        }
+    // The guardrails: each tier's (when someone needs it or it exists), each member's own.
+    QHash<QString, QString> guardrailOf; // owner → id ("" until created)
+    QSet<QString> ours;                  // ids of every orteam guardrail that exists
+    for (const Guardrail &g : guardrails) {
+        if (isTierGuardrailName(g.name) || isMemberGuardrailName(g.name))
+            ours.insert(g.id);
     }
-
-    // Moves first (a key holds one guardrail), grouped per guardrail so each is one request.
-    QMap<QString, QStringList> unassign; // guardrail id → keys
-    QMap<QString, QStringList> assign;   // tier → keys
-    for (auto it = wantedKeys.cbegin(); it != wantedKeys.cend(); ++it) {
-        if (!guardrailOfTier.contains(it.key())) {
-            plan.notes << u"The tier \"%1\" no longer exists; its members' keys are skipped."_s.arg(it.key());
-            continue;
+    auto plan1 = [&](const QString &owner, const GuardrailSpec &spec, const Guardrail *g, const QString &tier,
+                     const QString &member) {
+        guardrailOf.insert(owner, g ? g->id : QString());
+        if (g)
+            ours.insert(g->id);
+        if (std::optional<GuardrailStep> step = guardrailChange(spec, g)) {
+            step->tier = tier;
+            step->member = member;
+            plan.steps << *step;
         }
-        const QString target = guardrailOfTier.value(it.key());
+    };
+    for (const Tier &tier : tiers) {
+        const Guardrail *g = find(tier.guardrailId, guardrailNameForTier(tier.name));
+        const QString owner = u"tier:"_s + tier.name;
+        if (wantedKeys.contains(owner) || wantedUsers.contains(owner) || g)
+            plan1(owner, guardrailSpecForTier(tier), g, tier.name, QString());
+    }
+    QSet<QString> ownKept; // ids of members' guardrails still wanted
+    for (const Member *m : std::as_const(ownGuardrails)) {
+        const Guardrail *g = find(m->guardrailId, guardrailNameForMember(m->name));
+        if (g)
+            ownKept.insert(g->id);
+        plan1(u"member:"_s + m->name, guardrailSpecForMember(*m, *findTier(tiers, m->tier)), g, QString(), m->name);
+    }
+    // Members' own guardrails nobody needs any more go (deleting one releases what it held).
+    QList<const Guardrail *> toDelete;
+    for (const Guardrail &g : guardrails) {
+        if (isMemberGuardrailName(g.name) && !ownKept.contains(g.id))
+            toDelete << &g;
+    }
+    QSet<QString> deleted;
+    for (const Guardrail *g : toDelete)
+        deleted.insert(g->id);
+
+    auto ownerName = [](const QString &owner) {
+        return owner.startsWith(u"tier:"_s) ? guardrailNameForTier(owner.mid(5)) : guardrailNameForMember(owner.mid(7));
+    };
+    auto stepFor = [&](GuardrailStep::Kind kind, const QString &owner) {
+        GuardrailStep step;
+        step.kind = kind;
+        if (owner.startsWith(u"tier:"_s))
+            step.tier = owner.mid(5);
+        else
+            step.member = owner.mid(7);
+        step.guardrailId = guardrailOf.value(owner);
+        step.guardrailName = ownerName(owner);
+        return step;
+    };
+    auto nameOf = [&](const QString &id) {
+        const Guardrail *g = guardrailById.value(id);
+        return g ? g->name : id;
+    };
+
+    // Keys: moves first (a key holds one guardrail), grouped per guardrail so each is one request.
+    QMap<QString, QStringList> unassign; // guardrail id → keys
+    QMap<QString, QStringList> assign;   // owner → keys
+    for (auto it = wantedKeys.cbegin(); it != wantedKeys.cend(); ++it) {
+        const QString target = guardrailOf.value(it.key());
         for (const QString &hash : it.value()) {
             const QString current = assignedTo.value(hash);
             if (!target.isEmpty() && current == target)
                 continue;
-            if (!current.isEmpty())
+            if (!current.isEmpty() && !deleted.contains(current))
                 unassign[current] << hash;
             assign[it.key()] << hash;
         }
     }
-    auto names = [&](const QStringList &hashes) {
+    // People: off every orteam guardrail that is not theirs (a guardrail about to be deleted lets
+    // go by itself), onto theirs.
+    QHash<QString, QString> targetOfUser; // user id → owner
+    for (auto it = wantedUsers.cbegin(); it != wantedUsers.cend(); ++it) {
+        for (const QString &user : it.value())
+            targetOfUser.insert(user, it.key());
+    }
+    QMap<QString, QStringList> unassignUsers; // guardrail id → user ids
+    QMap<QString, QStringList> assignUsers;   // owner → user ids
+    for (auto it = userGuardrails.cbegin(); it != userGuardrails.cend(); ++it) {
+        const QString target = guardrailOf.value(targetOfUser.value(it.key()), u"-"_s);
+        for (const QString &id : it.value()) {
+            if (ours.contains(id) && id != target && !deleted.contains(id))
+                unassignUsers[id] << it.key();
+        }
+    }
+    for (auto it = wantedUsers.cbegin(); it != wantedUsers.cend(); ++it) {
+        const QString target = guardrailOf.value(it.key());
+        for (const QString &user : it.value()) {
+            if (target.isEmpty() || !userGuardrails.value(user).contains(target))
+                assignUsers[it.key()] << user;
+        }
+    }
+
+    auto keyNames = [&](const QStringList &hashes) {
         QStringList out;
         for (const QString &h : hashes) {
             const ApiKey *k = keyByHash.value(h);
@@ -160,28 +293,57 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
         }
         return out;
     };
-    for (auto it = unassign.cbegin(); it != unassign.cend(); ++it) {
-        const Guardrail *g = guardrailById.value(it.key());
+    auto peopleNames = [&](const QStringList &users) {
+        QStringList out;
+        for (const QString &u : users)
+            out << memberOfUser.value(u, u);
+        return out;
+    };
+    auto offStep = [&](GuardrailStep::Kind kind, const QString &id) {
         GuardrailStep step;
-        step.kind = GuardrailStep::Kind::Unassign;
-        step.guardrailId = it.key();
-        step.guardrailName = g ? g->name : it.key();
+        step.kind = kind;
+        step.guardrailId = id;
+        step.guardrailName = nameOf(id);
+        return step;
+    };
+    for (auto it = unassign.cbegin(); it != unassign.cend(); ++it) {
+        GuardrailStep step = offStep(GuardrailStep::Kind::Unassign, it.key());
         step.keyHashes = it.value();
-        step.keyNames = names(it.value());
+        step.keyNames = keyNames(it.value());
         step.description = u"Remove %1 from \"%2\": %3."_s.arg(counted(it.value().size(), u"key"_s, u"keys"_s), step.guardrailName,
                                                                 step.keyNames.join(u", "_s));
         plan.steps << step;
     }
+    for (auto it = unassignUsers.begin(); it != unassignUsers.end(); ++it)
+        it->sort(); // read from a hash: put in one order, so the preview is the same every time
+    for (auto it = unassignUsers.cbegin(); it != unassignUsers.cend(); ++it) {
+        GuardrailStep step = offStep(GuardrailStep::Kind::UnassignMembers, it.key());
+        step.userIds = it.value();
+        step.memberNames = peopleNames(it.value());
+        step.description = u"Take %1 off \"%2\": %3."_s.arg(counted(it.value().size(), u"person"_s, u"people"_s), step.guardrailName,
+                                                             step.memberNames.join(u", "_s));
+        plan.steps << step;
+    }
     for (auto it = assign.cbegin(); it != assign.cend(); ++it) {
-        GuardrailStep step;
-        step.kind = GuardrailStep::Kind::Assign;
-        step.tier = it.key();
-        step.guardrailId = guardrailOfTier.value(it.key());
-        step.guardrailName = guardrailNameForTier(it.key());
+        GuardrailStep step = stepFor(GuardrailStep::Kind::Assign, it.key());
         step.keyHashes = it.value();
-        step.keyNames = names(it.value());
+        step.keyNames = keyNames(it.value());
         step.description = u"Assign %1 to \"%2\": %3."_s.arg(counted(it.value().size(), u"key"_s, u"keys"_s), step.guardrailName,
                                                                step.keyNames.join(u", "_s));
+        plan.steps << step;
+    }
+    for (auto it = assignUsers.cbegin(); it != assignUsers.cend(); ++it) {
+        GuardrailStep step = stepFor(GuardrailStep::Kind::AssignMembers, it.key());
+        step.userIds = it.value();
+        step.memberNames = peopleNames(it.value());
+        step.description = u"Bind %1 to \"%2\" across all their keys: %3."_s.arg(
+            counted(it.value().size(), u"person"_s, u"people"_s), step.guardrailName, step.memberNames.join(u", "_s));
+        plan.steps << step;
+    }
+    for (const Guardrail *g : toDelete) {
+        GuardrailStep step = offStep(GuardrailStep::Kind::Delete, g->id);
+        step.member = g->name.mid(MemberGuardrailPrefix.size());
+        step.description = u"Delete guardrail \"%1\": no longer needed (the member's limit is the tier's, or they left)."_s.arg(g->name);
         plan.steps << step;
     }
     return plan;

@@ -22,23 +22,40 @@ namespace orteam {
 // second one.
 QString guardrailNameForTier(const QString &tier);
 bool isTierGuardrailName(const QString &name);
+// A member whose own daily limit differs from their tier's gets a guardrail of their own, found
+// the same way (by the id on the member, else by this name).
+QString guardrailNameForMember(const QString &member);
+bool isMemberGuardrailName(const QString &name);
 
 // What a tier's guardrail should say: the tier's default daily limit, reset daily, its allowlist
-// (null: every model). A member's own daily override cannot be expressed per key in a guardrail;
-// the local check enforces it.
+// (null: every model).
 GuardrailSpec guardrailSpecForTier(const Tier &tier);
+// A member's own guardrail: their tier's allowlist with their own daily limit.
+GuardrailSpec guardrailSpecForMember(const Member &member, const Tier &tier);
+// Whether `member` needs a guardrail of their own: active, in `tier`, with a daily limit of their
+// own that differs from the tier's.
+bool needsOwnGuardrail(const Member &member, const Tier *tier);
 
 struct GuardrailStep
 {
-    enum class Kind { Create, Update, Assign, Unassign };
+    // Create, Update and Delete concern a guardrail; the others move keys (Assign, Unassign) or
+    // people (AssignMembers, UnassignMembers) onto or off one.
+    enum class Kind { Create, Update, Assign, Unassign, AssignMembers, UnassignMembers, Delete };
     Kind kind = Kind::Create;
-    QString tier;        // the tier concerned (Create, Update, Assign)
-    QString guardrailId; // known for Update, Unassign, and Assign to an existing guardrail
+    QString tier;        // a tier's guardrail (Create, Update, Assign, AssignMembers)
+    QString member;      // else a member's own guardrail (the same kinds)
+    QString guardrailId; // known for Update, Unassign*, Delete, and Assign* to an existing guardrail
     QString guardrailName;
     GuardrailSpec spec;  // Create, Update
     QStringList keyHashes; // Assign, Unassign
     QStringList keyNames;  // for a person
+    QStringList userIds;     // AssignMembers, UnassignMembers
+    QStringList memberNames; // for a person
     QString description;   // one line for the preview
+
+    // Which guardrail a step made in this run is: "tier:NAME" or "member:NAME". Assign steps to a
+    // guardrail created earlier in the same run find its new id by it.
+    QString owner() const { return tier.isEmpty() ? QStringLiteral("member:") + member : QStringLiteral("tier:") + tier; }
 };
 
 struct GuardrailPlan
@@ -49,11 +66,17 @@ struct GuardrailPlan
 };
 
 // The changes that make OpenRouter match the tiers: one guardrail per tier that has members or
-// a guardrail already, every active member's live keys assigned to their tier's guardrail. Keys
-// of inactive members, and keys on guardrails we did not make, are left alone unless they must
-// move (a key holds one guardrail). Applying the plan and planning again yields an empty plan.
+// a guardrail already, one of their own for members whose daily limit differs from their tier's;
+// every active member's live keys assigned to their guardrail, and every active member linked to
+// an OpenRouter user assigned to it as a person (bound across all their keys, including ones they
+// make themselves). People and keys are moved off other orteam guardrails; keys of inactive
+// members and anything on guardrails we did not make are left alone unless a key must move (a
+// key holds one guardrail). People on orteam guardrails who should not be (offboarded, unlinked,
+// without a tier) are taken off; a member's own guardrail no longer needed is deleted. Applying
+// the plan and planning again yields an empty plan.
 GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &members, const QList<ApiKey> &keys,
-                             const QList<Guardrail> &guardrails, const QList<GuardrailKeyAssignment> &assignments);
+                             const QList<Guardrail> &guardrails, const QList<GuardrailKeyAssignment> &assignments,
+                             const QList<GuardrailMemberAssignment> &memberAssignments = {});
 
 // ---- The local daily check -----------------------------------------------------------------------
 

@@ -59,7 +59,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
     }
 
     // The header: which column holds what.
-    int nameCol = -1, emailCol = -1, tierCol = -1, limitCol = -1, activeCol = -1;
+    int nameCol = -1, emailCol = -1, tierCol = -1, limitCol = -1, activeCol = -1, userCol = -1;
     const QStringList header = parsed.records.front().fields;
     QStringList unknown;
     for (int c = 0; c < header.size(); ++c) {
@@ -75,6 +75,8 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             slot = &limitCol;
         else if (h == "active"_L1 || h == "status"_L1)
             slot = &activeCol;
+        else if (h == "openrouter_user_id"_L1 || h == "openrouter_user"_L1 || h == "openrouter_id"_L1)
+            slot = &userCol;
         if (!slot) {
             unknown << header.at(c);
             continue;
@@ -99,6 +101,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
         tierList << t.name;
     }
     QHash<QString, int> firstLine; // name → the line that named it first
+    QHash<QString, int> userLine;  // OpenRouter user id → the line that named it first
 
     for (qsizetype r = 1; r < parsed.records.size(); ++r) {
         const CsvRecord &rec = parsed.records.at(r);
@@ -152,12 +155,25 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             if (!row.active)
                 problems << u"active must be yes or no, not \"%1\""_s.arg(cell(activeCol));
         }
+        if (userCol >= 0 && !cell(userCol).isEmpty()) {
+            const QString user = cell(userCol);
+            if (QString why = userIdProblem(user); !why.isEmpty()) {
+                why.chop(1);
+                problems << why;
+            } else if (userLine.contains(user)) {
+                problems << u"the OpenRouter user %1 is already on line %2"_s.arg(user).arg(userLine.value(user));
+            } else {
+                row.userId = user;
+            }
+        }
         if (!problems.isEmpty()) {
             QString sentence = problems.join(u"; "_s);
             sentence[0] = sentence[0].toUpper();
             row.error = sentence + u'.';
         } else {
             firstLine.insert(row.name, row.line);
+            if (row.userId)
+                userLine.insert(*row.userId, row.line);
         }
         out.rows << row;
     }
@@ -199,6 +215,8 @@ RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool
             after.dailyLimitOverride = row.dailyLimit;
         if (row.active)
             after.active = *row.active;
+        if (row.userId)
+            after.userId = *row.userId;
         change.after = after;
         if (existing == byName.cend()) {
             // A new member the file marks inactive has nothing to offboard: add them inactive.
@@ -214,6 +232,9 @@ RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool
                                                              after.tier.isEmpty() ? u"(none)"_s : after.tier);
             if (before.dailyLimitOverride != after.dailyLimitOverride)
                 change.differences << u"daily limit %1 → %2"_s.arg(limitText(before.dailyLimitOverride), limitText(after.dailyLimitOverride));
+            if (before.userId != after.userId)
+                change.differences << u"OpenRouter user %1 → %2"_s.arg(before.userId.isEmpty() ? u"(none)"_s : before.userId,
+                                                                       after.userId);
             if (before.active && !after.active)
                 change.kind = RosterChange::Kind::Offboard;
             else if (!before.active && after.active)

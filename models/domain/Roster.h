@@ -12,8 +12,10 @@ namespace orteam {
 
 // A team roster from a CSV file: a header row naming the columns, then one member per row.
 // Columns (any order, case-insensitive): name (or the seed's user_id), email, tier, daily_limit,
-// active. Only name is required; a column left out keeps what the member has, an empty
-// daily_limit cell means "the tier's default", and active=no offboards the member.
+// active, openrouter_user_id. Only name is required; a column left out keeps what the member has,
+// an empty daily_limit cell means "the tier's default", active=no offboards the member, and an
+// empty openrouter_user_id cell leaves the member's link to OpenRouter as it is. (The seed calls
+// the member's name user_id, so OpenRouter's user id has the longer name.)
 struct RosterRow
 {
     int line = 0;
@@ -23,6 +25,7 @@ struct RosterRow
     bool hasDailyLimit = false; // the file says something about the limit
     std::optional<double> dailyLimit;
     std::optional<bool> active;
+    std::optional<QString> userId; // OpenRouter's user id, when the row names one
     QString error; // one sentence per rejected row; empty when the row is fine
 };
 

@@ -42,6 +42,18 @@ QString memberNameProblem(const QString &name)
     return {};
 }
 
+QString userIdProblem(const QString &userId)
+{
+    if (userId.isEmpty())
+        return u"An OpenRouter user id cannot be empty."_s;
+    if (userId.size() > 200)
+        return u"An OpenRouter user id can have at most 200 characters."_s;
+    // It travels in JSON bodies and is shown in tables: nothing that could split a line or a column.
+    if (std::any_of(userId.cbegin(), userId.cend(), [](QChar c) { return c.isSpace() || c.category() == QChar::Other_Control; }))
+        return u"\"%1\" is not an OpenRouter user id: it has white space or control characters."_s.arg(userId.simplified());
+    return {};
+}
+
 const Tier *findTier(const QList<Tier> &tiers, const QString &name)
 {
     const auto it = std::find_if(tiers.cbegin(), tiers.cend(), [&](const Tier &t) { return t.name == name; });

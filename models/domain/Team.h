@@ -35,7 +35,14 @@ struct Member
     std::optional<double> dailyLimitOverride;
     bool active = true;
     QStringList keyHashes;
+    // The person's OpenRouter user id (GET /organization/members), once linked: what a guardrail
+    // is assigned to so that OpenRouter binds them across every key. Empty: not linked.
+    QString userId{};
+    // The id of the member's own guardrail ("orteam member: NAME"), once one was made for a
+    // limit that differs from their tier's; found by name when this is empty or stale.
+    QString guardrailId{};
 
+    bool isLinked() const { return !userId.isEmpty(); }
     friend bool operator==(const Member &, const Member &) = default;
 };
 
@@ -53,6 +60,10 @@ QString memberNameProblem(const QString &name);
 // an @ with something on both sides and no white space or control characters. Empty when
 // acceptable, else a sentence saying why not.
 QString memberEmailProblem(const QString &email);
+
+// The one rule for an OpenRouter user id typed or imported by hand: not empty, at most 200
+// characters, no white space or control characters. Empty when acceptable, else why not.
+QString userIdProblem(const QString &userId);
 
 // The tier called `name`, or null when there is none (tier names are unique).
 const Tier *findTier(const QList<Tier> &tiers, const QString &name);

@@ -23,6 +23,7 @@ inline const QString MemberEdit = QStringLiteral("member-edit");
 inline const QString MemberTier = QStringLiteral("tier");   // a member's tier changed
 inline const QString Link = QStringLiteral("link");         // a member's keys changed
 inline const QString Offboard = QStringLiteral("offboard");
+inline const QString UserLink = QStringLiteral("user-link"); // a member linked to (or unlinked from) an OpenRouter user
 inline const QString Import = QStringLiteral("import");
 inline const QString TierEdit = QStringLiteral("tier-edit"); // a tier's budget, models or fallback
 inline const QString Settings = QStringLiteral("settings");  // team settings (key hygiene thresholds)

@@ -19,7 +19,8 @@ void GuardrailService::plan(const std::optional<QList<ApiKey>> &keys, QObject *c
     // OpenRouter's side first (keys, guardrails, assignments), then the team as the database has
     // it at that moment; any read that fails means no plan at all, never a plan from half the facts.
     auto finish = [this, done](const QList<ApiKey> &liveKeys, const QList<Guardrail> &guardrails,
-                               const QList<GuardrailKeyAssignment> &assignments) {
+                               const QList<GuardrailKeyAssignment> &assignments,
+                               const QList<GuardrailMemberAssignment> &memberAssignments) {
         const auto tiers = m_store.team().tiers();
         if (!tiers) {
             done({}, FlowError::database(tiers.error()));
@@ -30,7 +31,7 @@ void GuardrailService::plan(const std::optional<QList<ApiKey>> &keys, QObject *c
             done({}, FlowError::database(members.error()));
             return;
         }
-        done(planGuardrails(*tiers, *members, liveKeys, guardrails, assignments), FlowError{});
+        done(planGuardrails(*tiers, *members, liveKeys, guardrails, assignments, memberAssignments), FlowError{});
     };
     auto withKeys = [this, context, done, finish](const QList<ApiKey> &liveKeys) {
         m_client.listGuardrails(context, [this, context, done, finish, liveKeys](const ApiResult<QList<Guardrail>> &g) {
@@ -38,13 +39,20 @@ void GuardrailService::plan(const std::optional<QList<ApiKey>> &keys, QObject *c
                 done({}, FlowError::server(g.error, u"cannot read OpenRouter's guardrails"_s));
                 return;
             }
-            m_client.listKeyAssignments(context, [done, finish, liveKeys, guardrails = g.value](
+            m_client.listKeyAssignments(context, [this, context, done, finish, liveKeys, guardrails = g.value](
                                                      const ApiResult<QList<GuardrailKeyAssignment>> &a) {
                 if (!a.ok()) {
                     done({}, FlowError::server(a.error, u"cannot read OpenRouter's key assignments"_s));
                     return;
                 }
-                finish(liveKeys, guardrails, a.value);
+                m_client.listMemberAssignments(context, [done, finish, liveKeys, guardrails, keyAssignments = a.value](
+                                                            const ApiResult<QList<GuardrailMemberAssignment>> &m) {
+                    if (!m.ok()) {
+                        done({}, FlowError::server(m.error, u"cannot read OpenRouter's member assignments"_s));
+                        return;
+                    }
+                    finish(liveKeys, guardrails, keyAssignments, m.value);
+                });
             });
         });
     };
@@ -59,9 +67,15 @@ void GuardrailService::apply(const GuardrailPlan &plan, QObject *context,
         &m_client, plan, context,
         [this, warnings](const GuardrailStep &step, const QString &id) {
             const Status s = m_store.transaction([&]() -> Status {
-                // The id on the tier lets the next plan find it even if renamed on the web.
-                if (step.kind == GuardrailStep::Kind::Create || step.kind == GuardrailStep::Kind::Update) {
+                // The id on the tier (or the member) lets the next plan find it even if renamed on the web.
+                const bool made = step.kind == GuardrailStep::Kind::Create || step.kind == GuardrailStep::Kind::Update;
+                if (made && !step.tier.isEmpty()) {
                     if (Status w = m_store.team().setTierGuardrail(step.tier, id); !w)
+                        return w;
+                } else if (made || step.kind == GuardrailStep::Kind::Delete) {
+                    const Status w = m_store.team().setMemberGuardrail(step.member, made ? id : QString());
+                    // A member's guardrail left behind by a name no member has any more: nothing to forget.
+                    if (!w && !(step.kind == GuardrailStep::Kind::Delete && w.error().kind == StoreError::Kind::NotFound))
                         return w;
                 }
                 return m_store.audit().append(auditEntry(AuditAction::Enforcement, step.guardrailName, {}, step.description));

@@ -4,6 +4,7 @@
 #include "Audit.h"
 #include "Counted.h"
 #include "KeyService.h"
+#include "Enforcement.h"
 #include "OpenRouterClient.h"
 
 #include <QPointer>
@@ -68,6 +69,7 @@ void OffboardingService::revokeAndMark(const QList<Member> &members, const QHash
     // After the keys: each member whose keys are all gone becomes inactive, with its audit line,
     // in one transaction per member (one member's database failure does not undo another's).
     auto finish = [this, members, outcome, failedKeys, done, ctx, hasContext] {
+        QHash<QString, QString> released; // user id → member: people orteam's guardrails should let go
         for (const Member &member : members) {
             if (failedKeys->contains(member.name)) {
                 outcome->failed << u"%1 is still active: %2 could not be revoked."_s.arg(member.name,
@@ -89,13 +91,19 @@ void OffboardingService::revokeAndMark(const QList<Member> &members, const QHash
                                                          wasActive ? u"active"_s : u"inactive"_s,
                                                          u"inactive, %1 revoked"_s.arg(counted(revoked, u"key"_s, u"keys"_s))));
             });
-            if (s)
+            if (s) {
                 outcome->offboarded << member.name;
-            else
+                if (member.isLinked())
+                    released.insert(member.userId, member.name);
+            } else {
                 outcome->failed << u"%1: keys revoked, but the database refused the change: %2"_s.arg(member.name, s.errorText());
+            }
         }
-        if (!hasContext || ctx)
-            done(*outcome);
+        releaseGuardrails(released, [outcome, done, ctx, hasContext](const QStringList &warnings) {
+            outcome->warnings << warnings;
+            if (!hasContext || ctx)
+                done(*outcome);
+        });
     };
 
     // One DELETE after another: offboarding a whole team must not hit the rate limit.
@@ -126,6 +134,60 @@ void OffboardingService::revokeAndMark(const QList<Member> &members, const QHash
         }, u"offboarding %1"_s.arg(w.member));
     };
     (*step)();
+}
+
+void OffboardingService::releaseGuardrails(const QHash<QString, QString> &users, std::function<void(const QStringList &)> done)
+{
+    if (users.isEmpty())
+        return done({});
+    // The person is offboarded whatever happens here; what could not be undone at OpenRouter is
+    // said, and `tiers apply` (which takes inactive members off orteam's guardrails) finishes it.
+    const QString later = u"; orteam-cli tiers apply (or Apply tiers) takes them off"_s;
+    m_client.listGuardrails(nullptr, [this, users, done, later](const ApiResult<QList<Guardrail>> &g) {
+        if (!g.ok())
+            return done({u"Cannot read OpenRouter's guardrails to take %1 off them: %2%3"_s.arg(QStringList(users.values()).join(u", "_s),
+                                                                                              g.error.message(), later)});
+        QHash<QString, QString> ours; // id → name of orteam's guardrails
+        for (const Guardrail &x : g.value) {
+            if (isTierGuardrailName(x.name) || isMemberGuardrailName(x.name))
+                ours.insert(x.id, x.name);
+        }
+        m_client.listMemberAssignments(nullptr, [this, users, done, later, ours](const ApiResult<QList<GuardrailMemberAssignment>> &a) {
+            if (!a.ok())
+                return done({u"Cannot read OpenRouter's member assignments to take %1 off guardrails: %2%3"_s.arg(
+                    QStringList(users.values()).join(u", "_s), a.error.message(), later)});
+            auto pending = std::make_shared<QList<std::pair<QString, QStringList>>>(); // guardrail → users
+            QMap<QString, QStringList> grouped;
+            for (const GuardrailMemberAssignment &x : a.value) {
+                if (users.contains(x.userId) && ours.contains(x.guardrailId))
+                    grouped[x.guardrailId] << x.userId;
+            }
+            for (auto it = grouped.cbegin(); it != grouped.cend(); ++it)
+                pending->append({it.key(), it.value()});
+            auto warnings = std::make_shared<QStringList>();
+            auto step = std::make_shared<std::function<void()>>();
+            std::weak_ptr<std::function<void()>> weakStep = step;
+            *step = [this, pending, warnings, done, users, ours, later, weakStep] {
+                const auto self = weakStep.lock();
+                if (!self)
+                    return;
+                if (pending->isEmpty())
+                    return done(*warnings);
+                const auto [id, ids] = pending->takeFirst();
+                m_client.unassignMembersFromGuardrail(id, ids, nullptr, [self, warnings, users, ours, later, id, ids](const ApiResult<qint64> &r) {
+                    if (!r.ok() && !r.error.isNotFound()) {
+                        QStringList who;
+                        for (const QString &u : ids)
+                            who << users.value(u);
+                        *warnings << u"%1 still on \"%2\" at OpenRouter: %3%4"_s.arg(who.join(u", "_s), ours.value(id),
+                                                                                     r.error.message(), later);
+                    }
+                    (*self)();
+                });
+            };
+            (*step)();
+        });
+    });
 }
 
 } // namespace orteam

@@ -17,7 +17,8 @@ class OpenRouterClient;
 // Offboarding: every key of each member is revoked on OpenRouter (one at a time; a key already
 // gone, 404, counts as revoked), then the member is marked inactive (history kept). A member
 // whose keys could not all be revoked stays active and the outcome names the keys; offboarding
-// again finishes the job. Nothing is revoked when the members cannot be read.
+// again finishes the job. Nothing is revoked when the members cannot be read. A member linked to
+// an OpenRouter user is then taken off orteam's guardrails as a person.
 class OffboardingService
 {
 public:
@@ -41,6 +42,9 @@ public:
 private:
     void revokeAndMark(const QList<Member> &members, const QHash<QString, ApiKey> &keys, QObject *context,
                        std::function<void(const Outcome &)> done);
+    // Takes offboarded people (user id → member) off orteam's guardrails at OpenRouter; answers
+    // the sentences for what could not be done.
+    void releaseGuardrails(const QHash<QString, QString> &users, std::function<void(const QStringList &warnings)> done);
     Store &m_store;
     OpenRouterClient &m_client;
 };

@@ -279,7 +279,10 @@ Result<TeamService::ImportSaved> TeamService::importRoster(const RosterPlan &pla
 {
     ImportSaved saved;
     QList<Member> saves;
+    QList<std::pair<QString, QString>> links; // members whose OpenRouter user the file names anew
     for (const RosterChange &c : plan.changes) {
+        if (!c.after.userId.isEmpty() && c.after.userId != c.before.userId)
+            links << std::pair{c.after.name.trimmed(), c.after.userId};
         switch (c.kind) {
         case RosterChange::Kind::Add:
             ++saved.added;
@@ -310,6 +313,10 @@ Result<TeamService::ImportSaved> TeamService::importRoster(const RosterPlan &pla
     const Status s = m_store.transaction([&]() -> Status {
         if (!saves.isEmpty()) {
             if (Status w = m_store.team().saveMembers(saves); !w)
+                return w;
+        }
+        if (!links.isEmpty()) {
+            if (Status w = m_store.team().setUserIds(links); !w)
                 return w;
         }
         return m_store.audit().append(auditEntry(AuditAction::Import, u"roster"_s, {},

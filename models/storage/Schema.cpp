@@ -289,6 +289,19 @@ Status migrateTo7(Database &db)
         u"CREATE INDEX notify_outbox_due ON notify_outbox (state, next_at)"_s,
     });
 }
+
+// Version 8: members as OpenRouter users. openrouter_user_id links a member to the person at
+// OpenRouter (GET /organization/members), so a guardrail can bind them across every key; one
+// user is one member (NULLs, the unlinked, are not equal to each other in either database).
+// guardrail_id is the member's own guardrail, made when their daily limit differs from the tier's.
+Status migrateTo8(Database &db)
+{
+    return runAll(db, QStringList{
+        u"ALTER TABLE members ADD COLUMN openrouter_user_id TEXT"_s,
+        u"ALTER TABLE members ADD COLUMN guardrail_id TEXT"_s,
+        u"CREATE UNIQUE INDEX members_openrouter_user ON members (openrouter_user_id)"_s,
+    });
+}
 } // namespace
 
 // The triggers that keep spend_day and spend_member_month right. SQLite takes the statements in
@@ -364,7 +377,7 @@ Status Schema::migrate(Database &db)
             from = *now;
         }
         // Step N brings version N - 1 to N: the ones past `from` run, in order.
-        Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6, migrateTo7};
+        Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6, migrateTo7, migrateTo8};
         static_assert(std::size(steps) == Version, "one step per schema version");
         for (int step = from; step < Version; ++step) {
             if (Status s = steps[step](db); !s)

@@ -44,6 +44,25 @@ const QString InsertMember = u"INSERT INTO members (name, email, tier, daily_lim
 const QString UpdateMember = u"UPDATE members SET email = :email, tier = :tier, daily_limit_override = :limit, "
                              "active = :active WHERE name = :name"_s;
 
+// An id column: NULL rather than '' for none (one user per member is a unique index, which
+// treats NULLs as distinct and would treat two '' as a clash).
+QVariant orNull(const QString &id)
+{
+    return sqlvalue::nullableText(id.isEmpty() ? std::nullopt : std::optional<QString>(id));
+}
+
+// A member row as members() and member() read it (keys are read apart).
+const QString MemberColumns = u"name, email, tier, daily_limit_override, active, openrouter_user_id, guardrail_id"_s;
+
+Member memberRow(const Sql &q)
+{
+    Member m{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+             sqlvalue::optionalMoney(q.value(3)), q.value(4).toInt() != 0, {}};
+    m.userId = q.value(5).toString();
+    m.guardrailId = q.value(6).toString();
+    return m;
+}
+
 // `name` and `email` as they are to be stored (an add trims them; an update keeps them).
 Sql &bindMember(Sql &q, const Member &m, const QString &name, const QString &email)
 {
@@ -152,19 +171,64 @@ Status TeamRepository::setTierGuardrail(const QString &tier, const QString &guar
     return {};
 }
 
+Status TeamRepository::setUserIds(const QList<std::pair<QString, QString>> &memberToUserId)
+{
+    return m_db.transaction([&]() -> Status {
+        // Who has which user now, so a clash names the member that holds it (the unique index
+        // would only say "constraint failed").
+        QHash<QString, QString> holder; // user id → member
+        {
+            Sql q(m_db, u"SELECT name, openrouter_user_id FROM members WHERE openrouter_user_id IS NOT NULL"_s,
+                  u"Cannot read the members' OpenRouter users"_s);
+            if (Status s = q.exec(); !s)
+                return s;
+            while (q.next())
+                holder.insert(q.value(1).toString(), q.value(0).toString());
+            if (const Status read = q.finished(); !read)
+                return read;
+        }
+        Sql update(m_db, u"UPDATE members SET openrouter_user_id = :user WHERE name = :name"_s,
+                   u"Cannot link the member to OpenRouter"_s);
+        for (const auto &[name, userId] : memberToUserId) {
+            for (auto it = holder.begin(); it != holder.end();) // the member's old link goes first
+                it = it.value() == name ? holder.erase(it) : std::next(it);
+            if (!userId.isEmpty()) {
+                if (holder.contains(userId))
+                    return StoreError::conflict(u"The OpenRouter user %1 is already linked to %2. Nothing was saved."_s.arg(
+                        userId, holder.value(userId)));
+                holder.insert(userId, name);
+            }
+            if (Status s = update.bind(u":user"_s, orNull(userId)).bind(u":name"_s, name).exec(); !s)
+                return s;
+            if (update.rowsAffected() == 0)
+                return StoreError::notFound(noMember(name) + u" Nothing was saved."_s);
+        }
+        return {};
+    });
+}
+
+Status TeamRepository::setMemberGuardrail(const QString &member, const QString &guardrailId)
+{
+    Sql q(m_db, u"UPDATE members SET guardrail_id = :guardrail WHERE name = :name"_s,
+          u"Cannot save %1's guardrail"_s.arg(member));
+    if (Status s = q.bind(u":guardrail"_s, orNull(guardrailId)).bind(u":name"_s, member).exec(); !s)
+        return s;
+    if (q.rowsAffected() == 0)
+        return StoreError::notFound(noMember(member));
+    return {};
+}
+
 Result<QList<Member>> TeamRepository::members() const
 {
     QList<Member> out;
     QHash<QString, qsizetype> index;
     {
-        Sql q(m_db, u"SELECT name, email, tier, daily_limit_override, active FROM members ORDER BY name"_s,
-              u"Cannot read the members"_s);
+        Sql q(m_db, u"SELECT %1 FROM members ORDER BY name"_s.arg(MemberColumns), u"Cannot read the members"_s);
         if (Status s = q.exec(); !s)
             return s.error();
         while (q.next()) {
             index.insert(q.value(0).toString(), out.size());
-            out << Member{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                          sqlvalue::optionalMoney(q.value(3)), q.value(4).toInt() != 0, {}};
+            out << memberRow(q);
         }
         if (const Status read = q.finished(); !read)
             return read.error();
@@ -186,8 +250,7 @@ Result<Member> TeamRepository::member(const QString &name) const
 {
     Member m;
     {
-        Sql q(m_db, u"SELECT name, email, tier, daily_limit_override, active FROM members WHERE name = :name"_s,
-              u"Cannot read the member %1"_s.arg(name));
+        Sql q(m_db, u"SELECT %1 FROM members WHERE name = :name"_s.arg(MemberColumns), u"Cannot read the member %1"_s.arg(name));
         if (Status s = q.bind(u":name"_s, name).exec(); !s)
             return s.error();
         const Result<bool> row = q.fetch();
@@ -195,8 +258,7 @@ Result<Member> TeamRepository::member(const QString &name) const
             return row.error();
         if (!*row)
             return StoreError::notFound(noMember(name));
-        m = Member{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                   sqlvalue::optionalMoney(q.value(3)), q.value(4).toInt() != 0, {}};
+        m = memberRow(q);
     }
     Sql k(m_db, u"SELECT key_hash FROM member_keys WHERE member_name = :name ORDER BY key_hash"_s,
           u"Cannot read the keys of %1"_s.arg(name));

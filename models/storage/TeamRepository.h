@@ -40,6 +40,12 @@ public:
     // bulk tier change). Linear: the tiers and names are read once, each statement prepared once.
     Status saveMembers(const QList<Member> &members);
 
+    // Links members to OpenRouter users (an empty id unlinks), all or none: NotFound for an
+    // unknown member, Conflict when a user would be two members'. Kept apart from saveMembers so
+    // that a form or a roster that says nothing of the link never drops it.
+    Status setUserIds(const QList<std::pair<QString, QString>> &memberToUserId);
+    Status setMemberGuardrail(const QString &member, const QString &guardrailId);
+
     Status linkKey(const QString &memberName, const QString &keyHash); // moves a key linked to another
     Status unlinkKey(const QString &keyHash);
     // Replaces a member's links with exactly `keyHashes`, in one transaction.

@@ -60,8 +60,15 @@ check 0 "credits"                          -- credits
 db="$work/team.db"
 check 0 "members add (for tiers)"          -- --db "$db" members add alice --tier basic --daily-limit 0
 check 0 "members link"                     -- --db "$db" members link alice "$hash"
+check 0 "members add (an org member's email)" -- --db "$db" members add jane --tier basic --email jane.doe@example.com --daily-limit 2
+check 0 "members match --dry-run"          -- --db "$db" members match --dry-run
+check 0 "members match (links by email)"   -- --db "$db" members match --yes --format json
+check 2 "members link-user (taken: refused)" -- --db "$db" members link-user alice user_2dHFtVWx2n56w6HkM0000000000
+check 0 "members unlink-user"              -- --db "$db" members unlink-user jane
+check 0 "members link-user (by hand)"      -- --db "$db" members link-user alice user_2dHFtVWx2n56w6HkM0000000000
 check 0 "tiers apply --dry-run"            -- --db "$db" tiers apply --dry-run
-check 0 "tiers apply (create, assign)"     -- --db "$db" tiers apply --yes
+check 0 "tiers apply (create, assign keys and people)" -- --db "$db" tiers apply --yes
+check 0 "members offboard (keys, people off guardrails)" -- --db "$db" members offboard alice --yes
 check 0 "budgets check --enforce (PATCH)"  -- --db "$db" budgets check --enforce
 # The spec's example for GET /key is an API key, so whoami must say so (exit 4), having parsed it.
 check 4 "whoami parses GET /key"           -- whoami

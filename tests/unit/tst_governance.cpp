@@ -2,6 +2,7 @@
 // guardrails that carry tiers to OpenRouter, and the local daily check with auto-enforce.
 #include "Csv.h"
 #include "Enforcement.h"
+#include "MemberLink.h"
 #include "Roster.h"
 
 #include <QTest>
@@ -13,6 +14,24 @@ namespace {
 Member member(const QString &name, const QString &tier, QStringList keys = {}, bool active = true)
 {
     return Member{name, {}, tier, std::nullopt, active, keys};
+}
+Member linked(const QString &name, const QString &tier, const QString &userId, QStringList keys = {},
+              std::optional<double> ownLimit = std::nullopt, bool active = true)
+{
+    Member m{name, name.toLower() + u"@example.com"_s, tier, ownLimit, active, keys};
+    m.userId = userId;
+    return m;
+}
+OrgMember user(const QString &id, const QString &email)
+{
+    return OrgMember{id, email, email.section(u'@', 0, 0), u"Doe"_s, u"org:member"_s};
+}
+QStringList descriptions(const GuardrailPlan &plan)
+{
+    QStringList out;
+    for (const GuardrailStep &s : plan.steps)
+        out << s.description;
+    return out;
 }
 ApiKey key(const QString &hash, const QString &name, bool disabled = false, double daily = 0)
 {
@@ -181,6 +200,155 @@ private Q_SLOTS:
         QCOMPARE(next.steps.at(1).guardrailId, u"g-pro"_s);
         QCOMPARE(next.steps.at(2).guardrailId, u"g-basic"_s);
         QCOMPARE(next.steps.at(2).keyHashes, QStringList{u"h3"_s});
+    }
+
+    // Matching members to OpenRouter users by email: case and spaces ignored, existing links kept,
+    // every ambiguity a conflict that links nobody, and a second plan after applying is empty.
+    void memberLinksByEmail()
+    {
+        QList<Member> team{Member{u"ana"_s, u" Ana@Example.com"_s, u"pro"_s, std::nullopt, true, {}},
+                           Member{u"ben"_s, u"ben@example.com"_s, u"basic"_s, std::nullopt, true, {}},
+                           Member{u"bea"_s, u"ben@example.com"_s, u"basic"_s, std::nullopt, true, {}}, // shares ben's email
+                           Member{u"cy"_s, QString(), u"free"_s, std::nullopt, true, {}},                // no email
+                           Member{u"dee"_s, u"dee@example.com"_s, u"free"_s, std::nullopt, false, {}},  // inactive: still linkable
+                           Member{u"eve"_s, u"eve@example.com"_s, u"pro"_s, std::nullopt, true, {}},
+                           Member{u"fay"_s, u"fay@example.com"_s, u"pro"_s, std::nullopt, true, {}},
+                           linked(u"gus"_s, u"pro"_s, u"user_gone"_s),
+                           linked(u"hal"_s, u"pro"_s, u"user_hal"_s)};
+        team[8].email = u"hal@old.example"_s; // linked by hand: the email differs, the link stays
+        const QList<OrgMember> org{user(u"user_ana"_s, u"ana@example.com"_s), user(u"user_ben"_s, u"ben@example.com"_s),
+                                   user(u"user_dee"_s, u"DEE@example.com"_s), user(u"user_eve1"_s, u"eve@example.com"_s),
+                                   user(u"user_eve2"_s, u"eve@example.com"_s), user(u"user_hal"_s, u"hal@example.com"_s),
+                                   user(u"user_zed"_s, u"zed@example.com"_s)};
+        const MemberLinkPlan plan = planMemberLinks(team, org);
+        QStringList toLink;
+        for (const MemberLink &l : plan.toLink)
+            toLink << l.member + u'=' + l.userId;
+        QCOMPARE(toLink, (QStringList{u"ana=user_ana"_s, u"dee=user_dee"_s}));
+        QCOMPARE(plan.linked.size(), 1);
+        QCOMPARE(plan.linked.first().member, u"hal"_s);
+        QCOMPARE(plan.gone.size(), 1);
+        QCOMPARE(plan.gone.first().userId, u"user_gone"_s);
+        QCOMPARE(plan.conflicts.size(), 2);
+        QVERIFY(plan.conflicts.at(0).contains(u"ben and bea"_s));
+        QVERIFY(plan.conflicts.at(1).contains(u"eve: 2 OpenRouter users"_s));
+        QCOMPARE(plan.unmatchedMembers, (QStringList{u"cy"_s, u"fay"_s}));
+        QCOMPARE(plan.unmatchedUsers.size(), 1); // zed; ben's and eve's users are in conflicts
+        QCOMPARE(plan.unmatchedUsers.first().id, u"user_zed"_s);
+        QVERIFY(plan.summary().startsWith(u"2 members to link, 1 already linked"_s));
+
+        // Applied, a second plan has nothing to link; a hand link is checked.
+        team[0].userId = u"user_ana"_s;
+        team[4].userId = u"user_dee"_s;
+        QVERIFY(planMemberLinks(team, org).isEmpty());
+        QVERIFY(linkProblem(team, org, u"eve"_s, u"user_eve2"_s).isEmpty());
+        QVERIFY(linkProblem(team, org, u"eve"_s, u"user_ana"_s).contains(u"already linked to ana"_s));
+        QVERIFY(linkProblem(team, org, u"eve"_s, u"user_nobody"_s).contains(u"no user"_s));
+        QVERIFY(linkProblem(team, org, u"nobody"_s, u"user_zed"_s).contains(u"no member"_s));
+        QVERIFY(linkProblem(team, org, u"eve"_s, u"user x"_s).contains(u"white space"_s));
+        QVERIFY(linkProblem(team, org, u"eve"_s, u"user\r\nX-Evil: 1"_s).contains(u"control"_s));
+    }
+
+    // People are bound as well as keys; a member whose limit differs from the tier's gets a
+    // guardrail of their own; people who should not be on orteam's guardrails are taken off;
+    // an own guardrail no longer needed is deleted; applying and planning again is empty.
+    void guardrailPlanBindsPeople()
+    {
+        const QList<Tier> tiers = defaultTiers(); // basic: $5 a day
+        QList<Member> team{linked(u"Ana"_s, u"basic"_s, u"user_ana"_s, {u"h1"_s, u"h2"_s}),
+                           linked(u"Ben"_s, u"basic"_s, u"user_ben"_s, {u"h3"_s}, 12.0), // his own $12
+                           linked(u"Cat"_s, u"basic"_s, u"user_cat"_s, {}, 5.0),          // the tier's own limit: no guardrail of her own
+                           member(u"Dan"_s, u"basic"_s, {u"h4"_s}),                      // not linked: per key only
+                           linked(u"Eli"_s, u"basic"_s, u"user_eli"_s, {}, std::nullopt, false)}; // offboarded
+        const QList<ApiKey> keys{key(u"h1"_s, u"ana-1"_s), key(u"h2"_s, u"ana-2"_s), key(u"h3"_s, u"ben-1"_s), key(u"h4"_s, u"dan-1"_s)};
+        QList<Guardrail> guardrails{
+            Guardrail{u"g-pro"_s, guardrailNameForTier(u"pro"_s), {}, 25.0, LimitReset::Daily, tiers.at(2).allowedModels, std::nullopt, {}, {}},
+            Guardrail{u"g-fin"_s, u"Finance"_s, {}, 100.0, LimitReset::Monthly, std::nullopt, std::nullopt, {}, {}},
+            Guardrail{u"g-old"_s, guardrailNameForMember(u"Zoe"_s), {}, 3.0, LimitReset::Daily, std::nullopt, std::nullopt, {}, {}}};
+        QList<GuardrailKeyAssignment> keyAssignments;
+        QList<GuardrailMemberAssignment> people{{u"m1"_s, u"g-pro"_s, u"user_ana"_s, {}},  // on the wrong orteam guardrail
+                                                {u"m2"_s, u"g-fin"_s, u"user_ana"_s, {}},  // not ours: left alone
+                                                {u"m3"_s, u"g-pro"_s, u"user_eli"_s, {}},  // offboarded: taken off
+                                                {u"m4"_s, u"g-old"_s, u"user_zoe"_s, {}}}; // the guardrail goes
+        const GuardrailPlan plan = planGuardrails(tiers, team, keys, guardrails, keyAssignments, people);
+        const QStringList steps = descriptions(plan);
+        QCOMPARE(plan.steps.size(), 8);
+        QCOMPARE(plan.steps.at(0).kind, GuardrailStep::Kind::Create); // basic
+        QCOMPARE(plan.steps.at(0).tier, u"basic"_s);
+        QCOMPARE(plan.steps.at(1).kind, GuardrailStep::Kind::Create); // Ben's own
+        QCOMPARE(plan.steps.at(1).member, u"Ben"_s);
+        QCOMPARE(plan.steps.at(1).spec.name, u"orteam member: Ben"_s);
+        QCOMPARE(plan.steps.at(1).spec.limitUsd.value(), 12.0);
+        QStringList basicModels = tiers.at(1).allowedModels.value();
+        basicModels.sort();
+        QCOMPARE(plan.steps.at(1).spec.allowedModels.value(), basicModels); // the tier's models, sorted as sent
+        QCOMPARE(plan.steps.at(2).kind, GuardrailStep::Kind::UnassignMembers);
+        QCOMPARE(plan.steps.at(2).guardrailId, u"g-pro"_s);
+        QCOMPARE(plan.steps.at(2).userIds, (QStringList{u"user_ana"_s, u"user_eli"_s}));
+        QCOMPARE(plan.steps.at(2).memberNames, (QStringList{u"Ana"_s, u"Eli"_s}));
+        QCOMPARE(plan.steps.at(3).kind, GuardrailStep::Kind::Assign); // Ben's key to his own
+        QCOMPARE(plan.steps.at(3).keyHashes, QStringList{u"h3"_s});
+        QCOMPARE(plan.steps.at(3).owner(), u"member:Ben"_s);
+        QCOMPARE(plan.steps.at(4).kind, GuardrailStep::Kind::Assign); // Ana's and Dan's to basic
+        QCOMPARE(plan.steps.at(4).keyHashes, (QStringList{u"h1"_s, u"h2"_s, u"h4"_s}));
+        QCOMPARE(plan.steps.at(5).kind, GuardrailStep::Kind::AssignMembers);
+        QCOMPARE(plan.steps.at(5).owner(), u"member:Ben"_s);
+        QCOMPARE(plan.steps.at(5).userIds, QStringList{u"user_ben"_s});
+        QCOMPARE(plan.steps.at(6).kind, GuardrailStep::Kind::AssignMembers);
+        QCOMPARE(plan.steps.at(6).owner(), u"tier:basic"_s);
+        QCOMPARE(plan.steps.at(6).userIds, (QStringList{u"user_ana"_s, u"user_cat"_s}));
+        QCOMPARE(plan.steps.at(7).kind, GuardrailStep::Kind::Delete);
+        QCOMPARE(plan.steps.at(7).guardrailId, u"g-old"_s);
+        QVERIFY2(plan.notes.join(u' ').contains(u"bound per key only (the local check covers their daily total): Dan."_s),
+                 qPrintable(plan.notes.join(u'\n')));
+
+        // What OpenRouter holds after applying it: nothing left to do.
+        guardrails.removeLast();
+        guardrails << Guardrail{u"g-basic"_s, guardrailNameForTier(u"basic"_s), {}, 5.0, LimitReset::Daily, tiers.at(1).allowedModels,
+                                std::nullopt, {}, {}}
+                   << Guardrail{u"g-ben"_s, guardrailNameForMember(u"Ben"_s), {}, 12.0, LimitReset::Daily, tiers.at(1).allowedModels,
+                                std::nullopt, {}, {}};
+        keyAssignments = {{u"a1"_s, u"g-basic"_s, u"h1"_s, {}, {}, {}}, {u"a2"_s, u"g-basic"_s, u"h2"_s, {}, {}, {}},
+                          {u"a3"_s, u"g-ben"_s, u"h3"_s, {}, {}, {}}, {u"a4"_s, u"g-basic"_s, u"h4"_s, {}, {}, {}}};
+        people = {{u"m2"_s, u"g-fin"_s, u"user_ana"_s, {}}, {u"m5"_s, u"g-basic"_s, u"user_ana"_s, {}},
+                  {u"m6"_s, u"g-basic"_s, u"user_cat"_s, {}}, {u"m7"_s, u"g-ben"_s, u"user_ben"_s, {}}};
+        QVERIFY2(planGuardrails(tiers, team, keys, guardrails, keyAssignments, people).isEmpty(), qPrintable(steps.join(u'\n')));
+
+        // Ben's own limit goes back to the tier's: his guardrail is deleted after he and his key move.
+        team[1].dailyLimitOverride = std::nullopt;
+        const GuardrailPlan back = planGuardrails(tiers, team, keys, guardrails, keyAssignments, people);
+        QStringList kinds;
+        for (const GuardrailStep &s : back.steps)
+            kinds << s.description.section(u' ', 0, 0);
+        QCOMPARE(kinds, (QStringList{u"Assign"_s, u"Bind"_s, u"Delete"_s}));
+        QCOMPARE(back.steps.at(0).keyHashes, QStringList{u"h3"_s});
+        QCOMPARE(back.steps.at(1).userIds, QStringList{u"user_ben"_s});
+        QCOMPARE(back.steps.at(2).guardrailId, u"g-ben"_s);
+
+        // Unlinked, Ana is taken off the tier's guardrail as a person; her keys stay.
+        team[0].userId.clear();
+        const GuardrailPlan unlinked = planGuardrails(tiers, team, keys, guardrails, keyAssignments, people);
+        QCOMPARE(unlinked.steps.first().kind, GuardrailStep::Kind::UnassignMembers);
+        QCOMPARE(unlinked.steps.first().userIds, QStringList{u"user_ana"_s});
+        QCOMPARE(unlinked.steps.first().guardrailId, u"g-basic"_s);
+    }
+
+    void rosterLinksOpenRouterUsers()
+    {
+        const RosterFile file = parseRoster(u"name,tier,openrouter_user_id\nana,pro,user_ana\nben,pro,\ncat,pro,user_ana\ndan,pro,user d\n"_s,
+                                            defaultTiers());
+        QCOMPARE(file.rows.size(), 4);
+        QCOMPARE(file.rows.at(0).userId.value(), u"user_ana"_s);
+        QVERIFY(!file.rows.at(1).userId); // empty: the link stays as it is
+        QVERIFY2(file.rows.at(2).error.contains(u"already on line 2"_s), qPrintable(file.rows.at(2).error));
+        QVERIFY2(file.rows.at(3).error.contains(u"white space"_s), qPrintable(file.rows.at(3).error));
+        QList<Member> current{member(u"ana"_s, u"pro"_s), linked(u"ben"_s, u"pro"_s, u"user_ben"_s)};
+        const RosterPlan plan = planRoster(file, current, false);
+        QCOMPARE(plan.changes.at(0).kind, RosterChange::Kind::Change);
+        QCOMPARE(plan.changes.at(0).differences, QStringList{u"OpenRouter user (none) → user_ana"_s});
+        QCOMPARE(plan.changes.at(0).after.userId, u"user_ana"_s);
+        QCOMPARE(plan.changes.at(1).kind, RosterChange::Kind::Unchanged);
+        QCOMPARE(plan.changes.at(1).after.userId, u"user_ben"_s);
     }
 
     void unrestrictedTierClearsTheAllowlist()

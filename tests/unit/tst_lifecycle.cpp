@@ -10,6 +10,7 @@
 #include "Schema.h"
 #include "Store.h"
 #include "TeamService.h"
+#include "FakeClient.h"
 #include "TestDatabase.h"
 
 #include <QLoggingCategory>
@@ -21,19 +22,10 @@
 #include <memory>
 
 using namespace orteam;
+using test::waitFor;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-template <typename T>
-T waitFor(const std::function<void(std::function<void(const T &)>)> &start)
-{
-    std::optional<T> out;
-    start([&](const T &v) { out = v; });
-    if (!QTest::qWaitFor([&] { return out.has_value(); }, 20000))
-        qFatal("a service never answered");
-    return *out;
-}
-
 ApiKey counters(const QString &hash, double usage, double daily)
 {
     ApiKey k;
@@ -88,13 +80,7 @@ private Q_SLOTS:
     {
         m_fake = std::make_unique<FakeOpenRouter>();
         QVERIFY(m_fake->start() != 0);
-        m_client = std::make_unique<OpenRouterClient>(&m_network);
-        OpenRouterClient::Settings s = OpenRouterClient::defaultSettings();
-        s.baseUrl = m_fake->baseUrl();
-        s.maxRetries = 0;
-        s.timeoutMs = 5000;
-        m_client->setSettings(s);
-        m_client->setManagementKey(m_fake->managementKey());
+        m_client = test::clientFor(*m_fake, &m_network);
         m_location = m_dbs.fresh();
         m_store = std::make_unique<Store>();
         const Status opened = m_store->open(m_location);
@@ -175,6 +161,9 @@ private Q_SLOTS:
             // …and what later versions added, so the database is a version-5 one throughout.
             QVERIFY(q.exec(u"DROP TABLE notify_outbox"_s));
             QVERIFY(q.exec(u"DROP TABLE notify_destinations"_s));
+            QVERIFY(q.exec(u"DROP INDEX members_openrouter_user"_s));
+            QVERIFY(q.exec(u"ALTER TABLE members DROP COLUMN openrouter_user_id"_s));
+            QVERIFY(q.exec(u"ALTER TABLE members DROP COLUMN guardrail_id"_s));
             QVERIFY(q.exec(u"UPDATE schema_version SET version = 5"_s));
             raw.close();
         }

@@ -13,6 +13,7 @@
 #include "Store.h"
 #include "SyncService.h"
 #include "TeamService.h"
+#include "FakeClient.h"
 #include "TestDatabase.h"
 
 #include <QLoggingCategory>
@@ -23,6 +24,7 @@
 #include <memory>
 
 using namespace orteam;
+using test::waitFor;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
@@ -44,16 +46,6 @@ struct Fault
         });
     }
 };
-
-template <typename T>
-T waitFor(const std::function<void(std::function<void(const T &)>)> &start)
-{
-    std::optional<T> out;
-    start([&](const T &v) { out = v; });
-    if (!QTest::qWaitFor([&] { return out.has_value(); }, 20000))
-        qFatal("a service never answered");
-    return *out;
-}
 
 } // namespace
 
@@ -132,13 +124,7 @@ private Q_SLOTS:
     {
         m_fake = std::make_unique<FakeOpenRouter>();
         QVERIFY(m_fake->start() != 0);
-        m_client = std::make_unique<OpenRouterClient>(&m_network);
-        OpenRouterClient::Settings s = OpenRouterClient::defaultSettings();
-        s.baseUrl = m_fake->baseUrl();
-        s.maxRetries = 0;
-        s.timeoutMs = 5000;
-        m_client->setSettings(s);
-        m_client->setManagementKey(m_fake->managementKey());
+        m_client = test::clientFor(*m_fake, &m_network);
         openStore();
     }
 

@@ -7,6 +7,7 @@
 #include "KeyArgument.h"
 #include "KeyFormatter.h"
 #include "KeyRequests.h"
+#include "MemberLinkService.h"
 #include "OffboardingService.h"
 #include "Output.h"
 #include "TeamService.h"
@@ -29,8 +30,9 @@ MembersList::MembersList()
               u"Members with tier, daily limit (their own, else the tier's) and linked keys."_s)
 {
     m_description = u"Lists the team's members from the team database: name, tier, daily limit (their own, else "
-                    "their tier's; none when neither has one), how many keys are linked to them, and email. json "
-                    "adds whether each is active and the hashes of their keys."_s;
+                    "their tier's; none when neither has one), how many keys are linked to them, email, and the "
+                    "OpenRouter user they are linked to (members match). json adds whether each is active and the "
+                    "hashes of their keys."_s;
     m_options << formatOption({u"table"_s, u"json"_s, u"csv"_s});
 }
 
@@ -51,21 +53,22 @@ int MembersList::execute(Context &context, const Arguments &arguments)
         for (const Member &m : *members)
             array.append(QJsonObject{{"name"_L1, m.name}, {"email"_L1, m.email}, {"tier"_L1, m.tier},
                                      {"daily_limit"_L1, jsonMoney(effectiveDailyLimit(m, *tiers))},
-                                     {"active"_L1, m.active}, {"keys"_L1, QJsonArray::fromStringList(m.keyHashes)}});
+                                     {"active"_L1, m.active}, {"keys"_L1, QJsonArray::fromStringList(m.keyHashes)},
+                                     {"openrouter_user_id"_L1, m.isLinked() ? QJsonValue(m.userId) : QJsonValue()}});
         out << jsonText(array);
     } else if (format == "csv"_L1) {
-        out << "name,email,tier,daily_limit,active,keys\n";
+        out << "name,email,tier,daily_limit,active,keys,openrouter_user_id\n";
         for (const Member &m : *members) {
             const auto limit = effectiveDailyLimit(m, *tiers);
             out << csvField(m.name, true) << ',' << csvField(m.email, true) << ',' << m.tier << ','
                 << (limit ? QString::number(*limit, 'g', 15) : QString()) << ',' << (m.active ? "true" : "false") << ','
-                << m.keyHashes.size() << '\n';
+                << m.keyHashes.size() << ',' << csvField(m.userId, true) << '\n';
         }
     } else {
-        QList<QStringList> rows{{u"NAME"_s, u"TIER"_s, u"DAILY LIMIT"_s, u"KEYS"_s, u"EMAIL"_s}};
+        QList<QStringList> rows{{u"NAME"_s, u"TIER"_s, u"DAILY LIMIT"_s, u"KEYS"_s, u"EMAIL"_s, u"OPENROUTER USER"_s}};
         for (const Member &m : *members)
             rows << QStringList{m.name, m.tier.isEmpty() ? u"-"_s : m.tier, moneyOr(effectiveDailyLimit(m, *tiers), u"none"_s),
-                                QString::number(m.keyHashes.size()), m.email};
+                                QString::number(m.keyHashes.size()), m.email, m.isLinked() ? m.userId : u"-"_s};
         out << KeyFormatter::columns(rows) << "\n" << counted(members->size(), u"member"_s, u"members"_s) << "\n";
     }
     return Ok;
@@ -207,8 +210,9 @@ MembersOffboard::MembersOffboard()
     m_description = u"Revokes every key linked to the member at OpenRouter, one after another, then marks them "
                     "inactive (their history stays). Asks on a terminal unless --yes; without a terminal --yes is "
                     "required. If any revoke fails, the member stays active and the keys are named; running it "
-                    "again finishes the job (a key already gone counts as revoked)."_s;
-    m_managementKeyNote = u"Needs the management key when the member has keys."_s;
+                    "again finishes the job (a key already gone counts as revoked). A member linked to an OpenRouter "
+                    "user is then taken off orteam's guardrails as a person."_s;
+    m_managementKeyNote = u"Needs the management key when the member has keys or is linked to an OpenRouter user."_s;
     m_arguments << Argument{u"NAME"_s, NameArgumentText, {}};
     m_options << yesOption();
     m_examples << Example{u"orteam-cli members offboard liam --yes"_s, u"Revokes all of liam's keys and marks him inactive."_s};
@@ -227,7 +231,8 @@ int MembersOffboard::execute(Context &context, const Arguments &arguments)
     if (!member)
         return console.fail(member.error());
     const QString keys = counted(member->keyHashes.size(), u"key"_s, u"keys"_s);
-    if (!member->keyHashes.isEmpty()) {
+    // Keys to revoke, or a person to take off orteam's guardrails: both are OpenRouter's.
+    if (!member->keyHashes.isEmpty() || member->isLinked()) {
         if (const int code = context.connect())
             return code;
     }
@@ -244,6 +249,155 @@ int MembersOffboard::execute(Context &context, const Arguments &arguments)
         return console.fail(ServerError, outcome.failed.join(u' '));
     context.out() << "Offboarded " << member->name << ": "
                   << counted(outcome.revokedCount(member->name), u"key"_s, u"keys"_s) << " revoked." << Qt::endl;
+    return Ok;
+}
+
+// ---- members match, link-user, unlink-user ---------------------------------------------------------
+
+namespace {
+QJsonArray linksJson(const QList<MemberLink> &links)
+{
+    QJsonArray out;
+    for (const MemberLink &l : links)
+        out.append(QJsonObject{{"member"_L1, l.member}, {"openrouter_user_id"_L1, l.userId}, {"email"_L1, l.email},
+                               {"user_name"_L1, l.userName}});
+    return out;
+}
+} // namespace
+
+MembersMatch::MembersMatch()
+    : Command(Section::Team, {u"members"_s, u"match"_s},
+              u"Matches members to the organization's OpenRouter users by email and links them when confirmed."_s)
+{
+    m_description = u"Reads the organization's members at OpenRouter (every page) and matches them to the team by "
+                    "email (case and spaces ignored). Prints the links it would make, the members already linked, "
+                    "those linked to a user the organization no longer has, members and users without a match, and "
+                    "conflicts (two members with one email, one email held by two users); links are made when "
+                    "confirmed (on a terminal, or with --yes), each recorded in the audit log. A linked member can "
+                    "be bound by a guardrail as a person, across every key of theirs: tiers apply does that. Where "
+                    "the emails differ, link by hand with members link-user."_s;
+    m_managementKeyNote = u"Needs the management key."_s;
+    m_options << Option::flag(u"dry-run"_s, u"Only print the matches."_s) << yesOption()
+              << formatOption({u"text"_s, u"json"_s});
+    m_examples << Example{u"orteam-cli members match --dry-run"_s, u"Who would be linked to which OpenRouter user."_s}
+               << Example{u"orteam-cli members match --yes --format json"_s, u"Links every match; the outcome as JSON."_s};
+}
+
+int MembersMatch::execute(Context &context, const Arguments &arguments)
+{
+    Console &console = context.console();
+    const bool yes = arguments.isSet(u"yes"_s);
+    const bool dryRun = arguments.isSet(u"dry-run"_s);
+    const bool json = arguments.value(u"format"_s, u"text"_s) == "json"_L1;
+    if (const int code = context.openStore())
+        return code;
+    if (const int code = context.connect())
+        return code;
+    MemberLinkService links(context.store(), context.client());
+    const auto [preview] = waitForAnswer<MemberLinkService::Preview>([&](auto answer) { links.preview(context.callbacks(), answer); });
+    if (preview.error)
+        return console.fail(preview.error);
+    const MemberLinkPlan &plan = preview.plan;
+    // Asked before anything is printed on stdout, so json stays one document.
+    const bool canAsk = !json && console.isInteractive();
+    bool apply = !plan.isEmpty() && !dryRun && (yes || canAsk);
+    QTextStream &out = context.out();
+    if (!json) {
+        for (const MemberLink &l : plan.toLink)
+            out << "  link " << l.member << " → " << l.userId << " (" << l.email << (l.userName.isEmpty() ? u""_s : u", "_s + l.userName)
+                << ")\n";
+        for (const MemberLink &l : plan.gone)
+            out << "note: " << l.member << " is linked to " << l.userId << ", whom the organization no longer has\n";
+        for (const QString &c : plan.conflicts)
+            out << "conflict: " << c << "\n";
+        if (!plan.unmatchedMembers.isEmpty())
+            out << "note: no OpenRouter user with their email: " << plan.unmatchedMembers.join(u", "_s) << "\n";
+        for (const OrgMember &u : plan.unmatchedUsers)
+            out << "note: OpenRouter user " << u.id << " (" << u.email << ") is no member's\n";
+        out << plan.summary() << Qt::endl;
+        if (plan.isEmpty()) {
+            out << "Nothing to link." << Qt::endl;
+            return Ok;
+        }
+        if (dryRun) {
+            out << "Dry run: nothing was linked." << Qt::endl;
+            return Ok;
+        }
+        if (!yes && !canAsk)
+            return console.fail(UsageError, u"linking needs confirmation: run it on a terminal, or pass --yes (or --dry-run)"_s);
+        if (!yes && !console.confirm(u"Link %1?"_s.arg(counted(plan.toLink.size(), u"member"_s, u"members"_s))))
+            return console.fail(Declined, u"nothing was linked"_s);
+    } else if (!plan.isEmpty() && !dryRun && !yes) {
+        return console.fail(UsageError, u"linking needs --yes with --format json (or --dry-run to only see the matches)"_s);
+    }
+    if (apply) {
+        if (const Status s = links.apply(plan.toLink); !s)
+            return console.fail(s.error());
+    }
+    if (json) {
+        QJsonArray unmatchedUsers;
+        for (const OrgMember &u : plan.unmatchedUsers)
+            unmatchedUsers.append(QJsonObject{{"openrouter_user_id"_L1, u.id}, {"email"_L1, u.email}, {"user_name"_L1, u.displayName()}});
+        out << jsonText(QJsonObject{{"linked_now"_L1, apply ? linksJson(plan.toLink) : QJsonArray()},
+                                    {"to_link"_L1, apply ? QJsonArray() : linksJson(plan.toLink)},
+                                    {"already_linked"_L1, linksJson(plan.linked)},
+                                    {"gone"_L1, linksJson(plan.gone)},
+                                    {"unmatched_members"_L1, QJsonArray::fromStringList(plan.unmatchedMembers)},
+                                    {"unmatched_users"_L1, unmatchedUsers},
+                                    {"conflicts"_L1, QJsonArray::fromStringList(plan.conflicts)}});
+    } else {
+        out << "Linked " << counted(plan.toLink.size(), u"member"_s, u"members"_s)
+            << ". orteam-cli tiers apply binds them to their tier's guardrail as people." << Qt::endl;
+    }
+    return Ok;
+}
+
+MembersLinkUser::MembersLinkUser()
+    : Command(Section::Team, {u"members"_s, u"link-user"_s},
+              u"Links a member to an OpenRouter user by hand (where the emails differ)."_s)
+{
+    m_description = u"Links a member to an OpenRouter user of the organization (its user id, as members match "
+                    "lists them), where matching by email cannot (the emails differ, or two users share one). The "
+                    "organization is asked first: an id it does not have, or one linked to another member, is "
+                    "refused. Recorded in the audit log."_s;
+    m_managementKeyNote = u"Needs the management key."_s;
+    m_arguments << Argument{u"NAME"_s, NameArgumentText, {}}
+                << Argument{u"USER_ID"_s, u"The OpenRouter user id (user_…)."_s, {}};
+    m_examples << Example{u"orteam-cli members link-user alice user_2dHFtVWx2n56w6HkM0000000000"_s,
+                          u"alice is that OpenRouter user."_s};
+}
+
+int MembersLinkUser::execute(Context &context, const Arguments &arguments)
+{
+    if (const int code = context.openStore())
+        return code;
+    if (const int code = context.connect())
+        return code;
+    MemberLinkService links(context.store(), context.client());
+    const auto [error] = waitForAnswer<FlowError>(
+        [&](auto answer) { links.link(arguments.at(0), arguments.at(1), context.callbacks(), answer); });
+    if (error)
+        return context.console().fail(error);
+    context.out() << arguments.at(0) << " is now linked to the OpenRouter user " << arguments.at(1) << "." << Qt::endl;
+    return Ok;
+}
+
+MembersUnlinkUser::MembersUnlinkUser()
+    : Command(Section::Team, {u"members"_s, u"unlink-user"_s},
+              u"Undoes a member's link to an OpenRouter user (the next tiers apply takes them off orteam's guardrails)."_s)
+{
+    m_description = u"Forgets which OpenRouter user a member is. The next tiers apply takes that user off orteam's "
+                    "guardrails; the member's keys stay bound per key. Recorded in the audit log."_s;
+    m_arguments << Argument{u"NAME"_s, NameArgumentText, {}};
+}
+
+int MembersUnlinkUser::execute(Context &context, const Arguments &arguments)
+{
+    if (const int code = context.openStore())
+        return code;
+    if (const Status s = MemberLinkService(context.store(), context.client()).unlink(arguments.at(0)); !s)
+        return context.console().fail(s.error());
+    context.out() << arguments.at(0) << " is not linked to an OpenRouter user." << Qt::endl;
     return Ok;
 }
 

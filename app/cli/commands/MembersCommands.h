@@ -52,4 +52,27 @@ public:
     int execute(Context &context, const Arguments &arguments) override;
 };
 
+// members match: the team matched to the organization's OpenRouter users by email (MemberLinkService).
+class MembersMatch final : public Command
+{
+public:
+    MembersMatch();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
+// members link-user NAME USER_ID / members unlink-user NAME: a link made or undone by hand.
+class MembersLinkUser final : public Command
+{
+public:
+    MembersLinkUser();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
+class MembersUnlinkUser final : public Command
+{
+public:
+    MembersUnlinkUser();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
 } // namespace orteam::cli

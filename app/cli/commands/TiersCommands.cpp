@@ -58,10 +58,13 @@ TiersApply::TiersApply()
               "applies them when confirmed; a re-run prints \"nothing to do\"."_s)
 {
     m_description = u"Makes OpenRouter enforce the tiers: one guardrail per tier (its daily budget, its allowed "
-                    "models), each active member's keys assigned to their tier's. The changes are printed first, "
-                    "and applied when confirmed (on a terminal, or with --yes); each is recorded in the audit log. "
-                    "A failure stops there: run it again to finish. Applying again changes nothing. A member's own "
-                    "daily limit cannot be a guardrail; budgets check enforces it."_s;
+                    "models), and one of their own (\"orteam member: NAME\") for a member whose daily limit differs "
+                    "from their tier's. Each active member's keys are assigned to their guardrail, and each member "
+                    "linked to an OpenRouter user (members match) is bound to it as a person, across every key of "
+                    "theirs; people are moved off other orteam guardrails, and offboarded or unlinked ones taken "
+                    "off. The changes are printed first, and applied when confirmed (on a terminal, or with --yes); "
+                    "each is recorded in the audit log. A failure stops there: run it again to finish. Applying "
+                    "again changes nothing."_s;
     m_managementKeyNote = u"Needs the management key."_s;
     m_options << Option::flag(u"dry-run"_s, u"Only print the changes."_s)
               << yesOption();
