@@ -3,6 +3,7 @@
 
 #include "ErrorBanner.h"
 #include "GuardrailDialog.h"
+#include "MemberLinkDialog.h"
 #include "KeyListController.h"
 #include "MemberDialog.h"
 #include "MessageBox.h"
@@ -55,7 +56,11 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     m_import = button(tr("Import CSV…"), "importRosterButton");
     m_tiers = button(tr("Tiers…"), "editTiersButton");
     m_apply = button(tr("Apply tiers to OpenRouter…"), "applyTiersButton");
-    m_apply->setToolTip(tr("One guardrail per tier (daily budget, allowed models), each member's keys assigned to it"));
+    m_apply->setToolTip(tr("One guardrail per tier (daily budget, allowed models), each member's keys assigned to it, and each "
+                           "member linked to an OpenRouter user bound to it as a person"));
+    m_match = button(tr("Match with OpenRouter…"), "matchMembersButton");
+    m_match->setToolTip(tr("Link members to the organization's OpenRouter users (by email, or by hand), so guardrails bind "
+                           "them across every key of theirs"));
     m_token = button(tr("Gateway token…"), "gatewayTokenButton");
     m_token->setToolTip(tr("A token for orteam-gateway (one shared OpenRouter key, this member's tier and budget)"));
 
@@ -107,6 +112,7 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     auto *governance = new QHBoxLayout;
     governance->addWidget(m_import);
     governance->addWidget(m_tiers);
+    governance->addWidget(m_match);
     governance->addWidget(m_apply);
     governance->addStretch(1);
     auto *layout = new QVBoxLayout(this);
@@ -146,6 +152,7 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     connect(m_import, &QPushButton::clicked, this, &TeamPage::importRoster);
     connect(m_tiers, &QPushButton::clicked, this, &TeamPage::editTiers);
     connect(m_apply, &QPushButton::clicked, this, &TeamPage::applyTiers);
+    connect(m_match, &QPushButton::clicked, this, &TeamPage::matchMembers);
     connect(m_token, &QPushButton::clicked, this, &TeamPage::createGatewayToken);
     connect(m_autoEnforce, &QCheckBox::toggled, this, [this](bool on) {
         if (const Status s = m_team->setAutoEnforce(on); !s) {
@@ -209,7 +216,7 @@ void TeamPage::setReadOnly(bool readOnly)
 {
     m_readOnly = readOnly;
     for (QWidget *w : std::initializer_list<QWidget *>{m_add, m_edit, m_bulkTier, m_setTier, m_offboard, m_token, m_import,
-                                                       m_tiers, m_apply, m_autoEnforce})
+                                                       m_tiers, m_match, m_apply, m_autoEnforce})
         w->setVisible(!readOnly);
 }
 
@@ -374,6 +381,14 @@ void TeamPage::editTiers()
 {
     auto *dialog = new TierEditorDialog(m_team, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void TeamPage::matchMembers()
+{
+    auto *dialog = new MemberLinkDialog(m_team, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &MemberLinkDialog::saved, this, &TeamPage::status);
     dialog->open();
 }
 

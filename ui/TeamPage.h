@@ -50,6 +50,7 @@ public Q_SLOTS:
     void importRoster();
     void editTiers();
     void applyTiers();
+    void matchMembers();
     void createGatewayToken();
 
 Q_SIGNALS:
@@ -74,6 +75,7 @@ private:
     QPushButton *m_import;
     QPushButton *m_tiers;
     QPushButton *m_apply;
+    QPushButton *m_match;
     QPushButton *m_token;
     QCheckBox *m_autoEnforce;
     bool m_readOnly = false;

@@ -46,6 +46,8 @@ QVariant MemberTableModel::data(const QModelIndex &index, int role) const
             if (!m.active)
                 return u"Offboarded"_s;
             return r.overBudget ? u"Over budget"_s : u"Active"_s;
+        case OpenRouterColumn:
+            return m.isLinked() ? u"Linked"_s : u"—"_s;
         }
     }
     if (role == SortRole) {
@@ -71,6 +73,9 @@ QVariant MemberTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::TextAlignmentRole && (index.column() == LimitColumn || index.column() == TodayColumn
                                           || index.column() == WeekColumn || index.column() == KeysColumn))
         return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole && index.column() == OpenRouterColumn)
+        return m.isLinked() ? u"The OpenRouter user %1: once tiers are applied, their guardrail binds them across every key of theirs"_s.arg(m.userId)
+                            : u"Not linked to an OpenRouter user: bound per key only (Match with OpenRouter… links by email)"_s;
     if (role == Qt::ToolTipRole && index.column() == TodayColumn && r.dailyLimit)
         return u"%1 of %2 today (UTC)"_s.arg(formatUsd(r.today), formatUsd(*r.dailyLimit));
     return {};
@@ -85,7 +90,7 @@ QVariant MemberTableModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const QStringList names{u"Name"_s,  u"Email"_s,     u"Tier"_s, u"Daily limit"_s,
-                                   u"Today"_s, u"This week"_s, u"Keys"_s, u"Status"_s};
+                                   u"Today"_s, u"This week"_s, u"Keys"_s, u"Status"_s, u"OpenRouter"_s};
     return names.value(section);
 }
 

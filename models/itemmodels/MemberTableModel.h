@@ -17,7 +17,7 @@ class MemberTableModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { NameColumn, EmailColumn, TierColumn, LimitColumn, TodayColumn, WeekColumn, KeysColumn, StatusColumn, ColumnCount };
+    enum Column { NameColumn, EmailColumn, TierColumn, LimitColumn, TodayColumn, WeekColumn, KeysColumn, StatusColumn, OpenRouterColumn, ColumnCount };
     Q_ENUM(Column)
     enum Role { SortRole = Qt::UserRole + 1, NameRole };
 

@@ -205,6 +205,20 @@ void TeamController::applyGuardrails(const GuardrailPlan &plan, QObject *context
     });
 }
 
+void TeamController::previewLinks(QObject *context, std::function<void(const MemberLinkService::Preview &)> done)
+{
+    auto service = std::make_shared<MemberLinkService>(*m_store, *m_client);
+    service->preview(context, [service, done](const MemberLinkService::Preview &p) { done(p); });
+}
+
+Status TeamController::saveLinks(const QList<MemberLink> &links)
+{
+    const Status s = MemberLinkService(*m_store, *m_client).apply(links);
+    if (s)
+        reload();
+    return s;
+}
+
 // ---- The daily check --------------------------------------------------------------------------------
 
 void TeamController::onKeysRefreshed(const ApiError &error)

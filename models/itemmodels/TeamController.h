@@ -5,6 +5,7 @@
 #include "FlowError.h"
 #include "MemberTableModel.h"
 #include "ModelCatalogue.h"
+#include "MemberLinkService.h"
 #include "OffboardingService.h"
 #include "Roster.h"
 #include "Store.h"
@@ -82,6 +83,11 @@ public:
     // failure stops there; what was done stays done, and planning again picks up the rest.
     void planGuardrails(QObject *context, std::function<void(const GuardrailPlan &plan, const FlowError &error)> done);
     void applyGuardrails(const GuardrailPlan &plan, QObject *context, std::function<void(int stepsDone, const FlowError &error)> done);
+
+    // Members as OpenRouter users (MemberLinkService): the organization matched to the team by
+    // email, and the links a person chose saved (an empty user id unlinks), then the team re-read.
+    void previewLinks(QObject *context, std::function<void(const MemberLinkService::Preview &preview)> done);
+    Status saveLinks(const QList<MemberLink> &links);
 
     // The daily check. Auto-enforce is a team setting in the database; autoEnforce() is its value
     // as last read.

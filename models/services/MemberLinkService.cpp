@@ -34,6 +34,10 @@ Status MemberLinkService::apply(const QList<MemberLink> &links)
     return m_store.transaction([&]() -> Status {
         QList<std::pair<QString, QString>> ids;
         for (const MemberLink &l : links) {
+            if (l.userId.isEmpty()) {
+                ids << std::pair{l.member, QString()};
+                continue;
+            }
             if (const QString why = userIdProblem(l.userId); !why.isEmpty())
                 return StoreError::invalid(u"%1: %2"_s.arg(l.member, why));
             ids << std::pair{l.member, l.userId};
@@ -41,7 +45,7 @@ Status MemberLinkService::apply(const QList<MemberLink> &links)
         if (Status s = m_store.team().setUserIds(ids); !s)
             return s;
         for (const MemberLink &l : links) {
-            const QString who = l.email.isEmpty() ? l.userId : u"%1 (%2)"_s.arg(l.userId, l.email);
+            const QString who = l.userId.isEmpty() ? u"not linked"_s : l.email.isEmpty() ? l.userId : u"%1 (%2)"_s.arg(l.userId, l.email);
             if (Status s = m_store.audit().append(auditEntry(AuditAction::UserLink, l.member, {}, who)); !s)
                 return s;
         }

@@ -28,7 +28,8 @@ public:
         FlowError error;
     };
     void preview(QObject *context, std::function<void(const Preview &)> done);
-    // Saves `links` (a preview's toLink, or a person's picks) in one transaction, all or none.
+    // Saves `links` (a preview's toLink, or a person's picks; an empty user id unlinks) in one
+    // transaction with an audit line each, all or none.
     Status apply(const QList<MemberLink> &links);
     // Links one member to `userId` once the organization confirms it has that user.
     void link(const QString &member, const QString &userId, QObject *context, std::function<void(const FlowError &)> done);

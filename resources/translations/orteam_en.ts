@@ -39,6 +39,23 @@
     </message>
 </context>
 <context>
+    <name>orteam::MemberLinkDialog</name>
+    <message numerus="yes">
+        <source>%n link(s) to save. Linked members are bound as people (across all their keys) when tiers are applied.</source>
+        <translation>
+            <numerusform>%n link to save. Linked members are bound as people (across all their keys) when tiers are applied.</numerusform>
+            <numerusform>%n links to save. Linked members are bound as people (across all their keys) when tiers are applied.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n link(s) to OpenRouter users. Apply tiers to OpenRouter to bind them as people.</source>
+        <translation>
+            <numerusform>Saved %n link to OpenRouter users. Apply tiers to OpenRouter to bind them as people.</numerusform>
+            <numerusform>Saved %n links to OpenRouter users. Apply tiers to OpenRouter to bind them as people.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>orteam::KeyActions</name>
     <message numerus="yes">
         <source>Revoke %n keys (spent %1 together)?</source>

@@ -18,6 +18,7 @@
 #include "KeyTableModel.h"
 #include "KeysPage.h"
 #include "MainWindow.h"
+#include "MemberTableModel.h"
 #include "NotifyController.h"
 #include "MessageBox.h"
 #include "Money.h"
@@ -759,15 +760,16 @@ private Q_SLOTS:
         auto *status = find<QLabel>("guardrailStatusLabel", dialog);
         auto *steps = find<QListWidget>("guardrailStepsList", dialog);
         QTRY_VERIFY(status->text().contains(u"changes will make OpenRouter enforce the tiers"_s));
-        // Four tiers with members: four guardrails to create and four groups of keys to assign.
-        QCOMPARE(steps->count(), 8);
+        // Four tiers with members: four guardrails to create and four groups of keys to assign; Jamal
+        // and Grace have daily limits of their own: a guardrail each, and their keys assigned to it.
+        QCOMPARE(steps->count(), 12);
         QCOMPARE(steps->item(0)->text(), u"Create guardrail \"orteam tier: free\": $0.50 a day, 1 model."_s);
         QVERIFY(steps->item(3)->text().contains(u"enterprise\": no limit, every model"_s));
         snapshot(dialog, "guardrail-preview");
         QVERIFY(m_fake->guardrails().isEmpty()); // a preview changes nothing
         QTest::mouseClick(find<QPushButton>("guardrailApplyButton", dialog), Qt::LeftButton);
         QTRY_VERIFY(!m_window->findChild<QDialog *>(u"guardrailDialog"_s));
-        QCOMPARE(m_fake->guardrails().size(), 4);
+        QCOMPARE(m_fake->guardrails().size(), 6);
         QCOMPARE(m_fake->guardrailOfKey().size(), 18); // every active member's key (Max has left)
         for (const Tier &t : must(m_store->team().tiers()))
             QVERIFY2(!t.guardrailId.isEmpty(), qPrintable(t.name));
@@ -777,6 +779,71 @@ private Q_SLOTS:
         QTRY_VERIFY(find<QLabel>("guardrailStatusLabel", dialog)->text().contains(u"nothing to do"_s));
         QVERIFY(!find<QPushButton>("guardrailApplyButton", dialog)->isEnabled());
         dialog->reject();
+    }
+
+    // Matching with OpenRouter: the demo's members have OpenRouter users with their emails. The
+    // dialog picks them, refuses one user for two members, saves what is picked (one member left
+    // unlinked by hand), shows who is linked, and Apply tiers then binds the linked as people.
+    void matchWithOpenRouterLinksThenApplyBindsPeople()
+    {
+        QTest::mouseClick(find<QPushButton>("matchMembersButton"), Qt::LeftButton);
+        auto *dialog = waitFor<QDialog>("memberLinkDialog");
+        QVERIFY(dialog);
+        auto *status = find<QLabel>("memberLinkStatusLabel", dialog);
+        auto *save = find<QPushButton>("memberLinkSaveButton", dialog);
+        const QList<Member> members = must(m_store->team().members());
+        QTRY_VERIFY(status->text().contains(u"link(s) to save"_s) || status->text().contains(u"links to save"_s));
+        auto *table = find<QTableWidget>("memberLinkTable", dialog);
+        QCOMPARE(table->rowCount(), members.size());
+        auto pickOf = [&](int row) { return qobject_cast<QComboBox *>(table->cellWidget(row, 2)); };
+        QVERIFY(pickOf(0) && pickOf(1));
+        QVERIFY(!pickOf(0)->currentData().toString().isEmpty()); // matched by email
+        // Everyone still in the organization (Max has left it) is matched by their email.
+        const int matched = int(std::count_if(members.cbegin(), members.cend(), [](const Member &m) { return m.active && !m.email.isEmpty(); }));
+        QTRY_VERIFY2(status->text().startsWith(u"%1 links to save"_s.arg(matched)), qPrintable(status->text() + u" / "_s + QString::number(matched)));
+        // One user for two members: said, and Save is off until it is undone.
+        const int first = pickOf(1)->currentIndex();
+        pickOf(1)->setCurrentIndex(pickOf(0)->currentIndex());
+        QVERIFY(status->text().contains(u"one member only"_s));
+        QVERIFY(!save->isEnabled());
+        pickOf(1)->setCurrentIndex(first);
+        QVERIFY(save->isEnabled());
+        pickOf(1)->setCurrentIndex(0); // the second member stays unlinked, by hand
+        const QString unlinked = table->item(1, 0)->text();
+        const QString linkedName = table->item(0, 0)->text();
+        const QString linkedUser = pickOf(0)->currentData().toString();
+        QTest::mouseClick(save, Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"memberLinkDialog"_s));
+        QCOMPARE(must(m_store->team().member(linkedName)).userId, linkedUser);
+        QVERIFY(!must(m_store->team().member(unlinked)).isLinked());
+        // The Team page says who is linked.
+        auto *view = find<QTableView>("membersTable");
+        QTRY_VERIFY([&] {
+            for (int r = 0; r < view->model()->rowCount(); ++r) {
+                if (view->model()->index(r, MemberTableModel::NameColumn).data().toString() == linkedName)
+                    return view->model()->index(r, MemberTableModel::OpenRouterColumn).data().toString() == u"Linked"_s;
+            }
+            return false;
+        }());
+
+        // Apply tiers binds the linked members as people and says who is bound per key only.
+        QTest::mouseClick(find<QPushButton>("applyTiersButton"), Qt::LeftButton);
+        auto *apply = waitFor<QDialog>("guardrailDialog");
+        QVERIFY(apply);
+        auto *steps = find<QListWidget>("guardrailStepsList", apply);
+        QTRY_VERIFY(find<QPushButton>("guardrailApplyButton", apply)->isEnabled());
+        QStringList texts;
+        for (int i = 0; i < steps->count(); ++i)
+            texts << steps->item(i)->text();
+        QVERIFY2(texts.join(u'\n').contains(u"across all their keys"_s), qPrintable(texts.join(u'\n')));
+        QVERIFY(find<QLabel>("guardrailNotesLabel", apply)->text().contains(unlinked));
+        QTest::mouseClick(find<QPushButton>("guardrailApplyButton", apply), Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"guardrailDialog"_s));
+        const auto people = m_fake->memberAssignments();
+        QVERIFY(std::any_of(people.cbegin(), people.cend(), [&](const auto &a) { return a.second == linkedUser; }));
+        QVERIFY(std::none_of(people.cbegin(), people.cend(), [&](const auto &a) {
+            return a.second == must(m_store->team().member(unlinked)).userId && !a.second.isEmpty();
+        }));
     }
 
     void guardrailFailureSaysWhereItStopped()
