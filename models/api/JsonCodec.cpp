@@ -598,6 +598,8 @@ QJsonObject toJson(const NewKeySpec &spec)
         o.insert("expires_at"_L1, isoUtc(spec.expiresAt));
     if (spec.includeByokInLimit)
         o.insert("include_byok_in_limit"_L1, true);
+    if (!spec.creatorUserId.isEmpty())
+        o.insert("creator_user_id"_L1, spec.creatorUserId);
     return o;
 }
 

@@ -22,6 +22,9 @@ struct NewKeySpec
     LimitReset limitReset = LimitReset::None;
     QDateTime expiresAt; // invalid: never expires
     bool includeByokInLimit = false;
+    // Whose key it is at OpenRouter (an organization member's user id): their guardrails as a
+    // person then bind it. Empty: the management key's owner, OpenRouter's default.
+    QString creatorUserId;
 };
 
 // What to change: PATCH /keys/{hash}. Only the fields that are set are sent.

@@ -79,6 +79,8 @@ NewKeySpec replacementSpec(const ApiKey &key, const QDateTime &now)
     spec.limit = key.limit;
     spec.limitReset = key.limit ? key.limitReset : LimitReset::None;
     spec.includeByokInLimit = key.includeByokInLimit;
+    // The replacement stays whoever's the old key was, so their guardrails as a person bind it too.
+    spec.creatorUserId = key.creatorUserId;
     if (key.expiresAt.isValid() && key.expiresAt > now)
         spec.expiresAt = key.expiresAt;
     return spec;

@@ -244,6 +244,7 @@ private Q_SLOTS:
         seed.name = u"ana-laptop"_s;
         seed.limit = 25;
         seed.limitReset = LimitReset::Monthly;
+        seed.creatorUserId = u"user_ana"_s; // hers at OpenRouter: her guardrails as a person bind it
         const ApiKey old = m_fake->addKey(seed);
         QVERIFY(TeamService(*m_store).addMember(Member{u"Ana"_s, {}, u"pro"_s, std::nullopt, true, {old.hash}}).ok());
         LifecycleService lifecycle(m_store.get(), *m_client);
@@ -258,6 +259,7 @@ private Q_SLOTS:
         QCOMPARE(made.name, old.name);
         QCOMPARE(made.limit, old.limit);
         QCOMPARE(made.limitReset, LimitReset::Monthly);
+        QCOMPARE(m_fake->key(made.hash)->creatorUserId, u"user_ana"_s); // the replacement is hers too
         QCOMPARE(rotated.member, u"Ana"_s);
         QVERIFY(m_store->team().member(u"Ana"_s)->keyHashes.contains(made.hash));
         QVERIFY(rotated.rotation);
