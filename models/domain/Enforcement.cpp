@@ -161,7 +161,10 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
             continue;
         }
         QString owner = u"tier:"_s + m.tier;
-        if (needsOwnGuardrail(m, tier)) {
+        // A guardrail of their own only when it would bind something (a person, a live key).
+        const bool anyLiveKey = std::any_of(m.keyHashes.cbegin(), m.keyHashes.cend(),
+                                            [&](const QString &h) { return keyByHash.contains(h); });
+        if (needsOwnGuardrail(m, tier) && (m.isLinked() || anyLiveKey)) {
             owner = u"member:"_s + m.name;
             ownGuardrails.insert(m.name, &m);
         }

@@ -654,6 +654,54 @@ private Q_SLOTS:
         QCOMPARE(enforcement, 4);
     }
 
+    // members match and tiers apply from a script: links by email, then the plan as one JSON
+    // document naming the people bound as well as the keys, then nothing to do.
+    void membersMatchThenTiersApplyInJson()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        m_fake->setOrganizationMembers({OrgMember{u"user_ana"_s, u"ana@example.com"_s, u"Ana"_s, u"Lee"_s, u"org:member"_s},
+                                        OrgMember{u"user_zed"_s, u"zed@example.com"_s, u"Zed"_s, u"Roe"_s, u"org:member"_s}});
+        const ApiKey a = addKey(u"ana-key"_s);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"add"_s, u"ana"_s, u"--tier"_s, u"basic"_s, u"--email"_s, u"Ana@Example.com"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"add"_s, u"bo"_s, u"--tier"_s, u"basic"_s, u"--daily-limit"_s, u"9"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"ana"_s, a.hash}).code, 0);
+
+        // Without --yes json cannot ask; a dry run says what it would link.
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"match"_s, u"--format"_s, u"json"_s}).code, 2);
+        Run r = cli({u"--db"_s, db, u"members"_s, u"match"_s, u"--dry-run"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"link ana → user_ana"_s), qPrintable(r.out));
+        QVERIFY(r.out.contains(u"no OpenRouter user with their email: bo"_s));
+        r = cli({u"--db"_s, db, u"members"_s, u"match"_s, u"--yes"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(r.code, 0);
+        const QJsonObject matched = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(matched.value("linked_now"_L1).toArray().size(), 1);
+        QCOMPARE(matched.value("unmatched_users"_L1).toArray().first().toObject().value("openrouter_user_id"_L1).toString(), u"user_zed"_s);
+        r = cli({u"--db"_s, db, u"members"_s, u"list"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().first().toObject().value("openrouter_user_id"_L1).toString(), u"user_ana"_s);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link-user"_s, u"bo"_s, u"user_nobody"_s}).code, 2);
+
+        QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--format"_s, u"json"_s}).code, 2);
+        r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--dry-run"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(r.code, 0);
+        const QJsonObject plan = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QStringList kinds;
+        for (const QJsonValue step : plan.value("steps"_L1).toArray())
+            kinds << step.toObject().value("kind"_L1).toString();
+        QCOMPARE(kinds, (QStringList{u"create"_s, u"assign_keys"_s, u"assign_members"_s}));
+        QCOMPARE(plan.value("steps"_L1).toArray().at(2).toObject().value("member_user_ids"_L1).toArray().first().toString(), u"user_ana"_s);
+        // bo has a limit of his own but neither keys nor an OpenRouter user: no guardrail of his own is made for nothing.
+        QVERIFY(plan.value("notes"_L1).toArray().first().toString().contains(u"bound per key only"_s));
+        QVERIFY(m_fake->guardrails().isEmpty());
+        r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--yes"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("applied"_L1).toInt(), 3);
+        QCOMPARE(m_fake->memberAssignments().size(), 1);
+        r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--yes"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("steps"_L1).toArray().size(), 0);
+    }
+
     void budgetsCheckDisablesAndForgetsNothingElse()
     {
         QTemporaryDir dir;

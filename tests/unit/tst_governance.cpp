@@ -259,7 +259,9 @@ private Q_SLOTS:
                            linked(u"Ben"_s, u"basic"_s, u"user_ben"_s, {u"h3"_s}, 12.0), // his own $12
                            linked(u"Cat"_s, u"basic"_s, u"user_cat"_s, {}, 5.0),          // the tier's own limit: no guardrail of her own
                            member(u"Dan"_s, u"basic"_s, {u"h4"_s}),                      // not linked: per key only
-                           linked(u"Eli"_s, u"basic"_s, u"user_eli"_s, {}, std::nullopt, false)}; // offboarded
+                           linked(u"Eli"_s, u"basic"_s, u"user_eli"_s, {}, std::nullopt, false), // offboarded
+                           member(u"Fox"_s, u"basic"_s, {u"gone"_s})};                           // nothing to bind
+        team[5].dailyLimitOverride = 7.0; // his own limit, but neither a live key nor a person: no guardrail for nothing
         const QList<ApiKey> keys{key(u"h1"_s, u"ana-1"_s), key(u"h2"_s, u"ana-2"_s), key(u"h3"_s, u"ben-1"_s), key(u"h4"_s, u"dan-1"_s)};
         QList<Guardrail> guardrails{
             Guardrail{u"g-pro"_s, guardrailNameForTier(u"pro"_s), {}, 25.0, LimitReset::Daily, tiers.at(2).allowedModels, std::nullopt, {}, {}},
@@ -299,7 +301,7 @@ private Q_SLOTS:
         QCOMPARE(plan.steps.at(6).userIds, (QStringList{u"user_ana"_s, u"user_cat"_s}));
         QCOMPARE(plan.steps.at(7).kind, GuardrailStep::Kind::Delete);
         QCOMPARE(plan.steps.at(7).guardrailId, u"g-old"_s);
-        QVERIFY2(plan.notes.join(u' ').contains(u"bound per key only (the local check covers their daily total): Dan."_s),
+        QVERIFY2(plan.notes.join(u' ').contains(u"bound per key only (the local check covers their daily total): Dan, Fox."_s),
                  qPrintable(plan.notes.join(u'\n')));
 
         // What OpenRouter holds after applying it: nothing left to do.

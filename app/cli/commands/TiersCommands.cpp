@@ -67,17 +67,63 @@ TiersApply::TiersApply()
                     "again changes nothing."_s;
     m_managementKeyNote = u"Needs the management key."_s;
     m_options << Option::flag(u"dry-run"_s, u"Only print the changes."_s)
-              << yesOption();
-    m_examples << Example{u"orteam-cli tiers apply --dry-run"_s, u"What applying the tiers would change at OpenRouter."_s};
+              << yesOption() << formatOption({u"text"_s, u"json"_s});
+    m_examples << Example{u"orteam-cli tiers apply --dry-run"_s, u"What applying the tiers would change at OpenRouter."_s}
+               << Example{u"orteam-cli tiers apply --dry-run --format json"_s,
+                          u"The changes as JSON: each step's kind, guardrail, keys and people."_s};
 }
+
+namespace {
+QString stepKindName(GuardrailStep::Kind kind)
+{
+    switch (kind) {
+    case GuardrailStep::Kind::Create: return u"create"_s;
+    case GuardrailStep::Kind::Update: return u"update"_s;
+    case GuardrailStep::Kind::Assign: return u"assign_keys"_s;
+    case GuardrailStep::Kind::Unassign: return u"unassign_keys"_s;
+    case GuardrailStep::Kind::AssignMembers: return u"assign_members"_s;
+    case GuardrailStep::Kind::UnassignMembers: return u"unassign_members"_s;
+    case GuardrailStep::Kind::Delete: return u"delete"_s;
+    }
+    return {};
+}
+
+QJsonObject planJson(const GuardrailPlan &plan, bool dryRun, int applied)
+{
+    QJsonArray steps;
+    for (const GuardrailStep &s : plan.steps) {
+        QJsonObject o{{"kind"_L1, stepKindName(s.kind)},
+                      {"guardrail"_L1, s.guardrailName},
+                      {"guardrail_id"_L1, s.guardrailId.isEmpty() ? QJsonValue() : QJsonValue(s.guardrailId)},
+                      {"description"_L1, s.description}};
+        if (!s.tier.isEmpty())
+            o.insert("tier"_L1, s.tier);
+        if (!s.member.isEmpty())
+            o.insert("member"_L1, s.member);
+        if (!s.keyHashes.isEmpty()) {
+            o.insert("key_hashes"_L1, QJsonArray::fromStringList(s.keyHashes));
+            o.insert("key_names"_L1, QJsonArray::fromStringList(s.keyNames));
+        }
+        if (!s.userIds.isEmpty()) {
+            o.insert("member_user_ids"_L1, QJsonArray::fromStringList(s.userIds));
+            o.insert("members"_L1, QJsonArray::fromStringList(s.memberNames));
+        }
+        steps.append(o);
+    }
+    return QJsonObject{{"steps"_L1, steps}, {"notes"_L1, QJsonArray::fromStringList(plan.notes)},
+                       {"dry_run"_L1, dryRun}, {"applied"_L1, applied}};
+}
+} // namespace
 
 int TiersApply::execute(Context &context, const Arguments &arguments)
 {
     Console &console = context.console();
     const bool yes = arguments.isSet(u"yes"_s);
     const bool dryRun = arguments.isSet(u"dry-run"_s);
-    if (!yes && !dryRun && !console.isInteractive())
-        return console.fail(UsageError, u"applying tiers needs confirmation: run it on a terminal, or pass --yes (or --dry-run)"_s);
+    const bool json = arguments.value(u"format"_s, u"text"_s) == "json"_L1;
+    if (!yes && !dryRun && (json || !console.isInteractive()))
+        return console.fail(UsageError, json ? u"--format json needs --yes or --dry-run (it cannot ask)"_s
+                                             : u"applying tiers needs confirmation: run it on a terminal, or pass --yes (or --dry-run)"_s);
     if (const int code = context.openStore())
         return code;
     if (const int code = context.connect())
@@ -90,6 +136,22 @@ int TiersApply::execute(Context &context, const Arguments &arguments)
     if (planError)
         return console.fail(planError);
     QTextStream &out = context.out();
+    if (json) {
+        if (dryRun || plan.isEmpty()) {
+            out << jsonText(planJson(plan, dryRun, 0));
+            return Ok;
+        }
+        const auto [stepsDone, error, warnings] = waitForAnswer<int, FlowError, QStringList>(
+            [&](auto answer) { guardrails.apply(plan, context.callbacks(), answer); });
+        for (const QString &warning : warnings)
+            console.err() << "orteam-cli: warning: " << warning << Qt::endl;
+        out << jsonText(planJson(plan, false, stepsDone));
+        if (error) {
+            console.error(u"stopped after %1 of %2; run tiers apply again to finish."_s.arg(stepsDone).arg(plan.steps.size()));
+            return console.fail(error);
+        }
+        return Ok;
+    }
     for (const QString &note : plan.notes)
         out << "note: " << note << "\n";
     if (plan.isEmpty()) {
