@@ -84,7 +84,7 @@ void MemberLinkDialog::showPreview(const MemberLinkService::Preview &p)
     for (const MemberLink &l : p.plan.toLink)
         suggested.insert(l.member, l.userId);
 
-    const QList<Member> members = m_team->members();
+    const QList<Member> &members = p.members; // the team the matches were made from
     m_table->setRowCount(int(members.size()));
     m_rows.clear();
     for (int row = 0; row < members.size(); ++row) {

@@ -306,7 +306,9 @@ void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QLi
             const double share = ki == 0 ? 1.0 : 0.35;
             FakeOpenRouter::KeySeed s;
             s.name = keyName;
-            s.creatorUserId = u"user_demo01"_s;
+            // Made for the member with their user id, so OpenRouter counts it as theirs (their
+            // guardrail as a person binds it); the hygiene keys below are the admin's own making.
+            s.creatorUserId = userId;
             s.createdAt = QDateTime(today.addDays(-(75 + mi * 9 + ki * 20)), QTime(9, 30), QTimeZone::utc());
             const int quietDays = keyName == "liam-intern"_L1 ? 12 : keyName == "eve-security"_L1 ? 5 : 0;
             const QList<std::pair<QDate, ActivityItem>> rows = activityRows(keyName, tierModels, volume.at(mi) * share, quietDays);

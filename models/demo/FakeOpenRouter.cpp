@@ -1395,7 +1395,7 @@ FakeOpenRouter::Reply FakeOpenRouter::guardrails(const QHttpServerRequest &reque
         for (const QJsonValue v : users) {
             const QString user = v.toString();
             const bool known = std::any_of(m_members.cbegin(), m_members.cend(), [&user](const OrgMember &om) { return om.id == user; });
-            if (!known)
+            if (!known && !remove) // taking off someone who left is nothing to do; binding them is an error
                 return error(400, u"User %1 is not a member of this organization"_s.arg(user));
             const std::pair<QString, QString> a{g.id, user};
             if (remove && m_memberAssignments.removeAll(a) > 0) {

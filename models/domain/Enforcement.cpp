@@ -143,8 +143,18 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
     QMap<QString, QStringList> wantedUsers; // owner → user ids
     QHash<QString, QString> memberOfUser;   // user id → member name, for a person reading the plan
     QMap<QString, const Member *> ownGuardrails; // member → the member who needs one
-    QStringList withoutTier, unknownTier, unlinked;
+    QStringList withoutTier, unknownTier, unlinked, notAsPeople;
+    QSet<QString> leaveAlone; // user ids and guardrail ids of members whose tier is gone: not touched
     int missingKeys = 0;
+    // A guardrail bound to a person binds every key OpenRouter counts as theirs: the keys they
+    // created (creator_user_id). Binding someone who created keys that are others' (an admin who
+    // made everyone's keys) would put those under their guardrail too, so such a person is bound
+    // per key only, and the notes say why.
+    QHash<QString, QStringList> createdBy; // user id → live keys they created
+    for (const ApiKey &k : keys) {
+        if (!k.creatorUserId.isEmpty())
+            createdBy[k.creatorUserId] << k.hash;
+    }
     for (const Member &m : members) {
         if (m.isLinked())
             memberOfUser.insert(m.userId, m.name);
@@ -157,7 +167,12 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
         }
         const Tier *tier = findTier(tiers, m.tier);
         if (!tier) {
+            // Said, and left as OpenRouter has them: a person's bindings and own guardrail stay.
             unknownTier << m.name;
+            if (m.isLinked())
+                leaveAlone.insert(m.userId);
+            if (const Guardrail *g = find(m.guardrailId, guardrailNameForMember(m.name)))
+                leaveAlone.insert(g->id);
             continue;
         }
         QString owner = u"tier:"_s + m.tier;
@@ -174,10 +189,22 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
             else
                 ++missingKeys;
         }
-        if (m.isLinked())
-            wantedUsers[owner] << m.userId;
-        else
+        if (!m.isLinked()) {
             unlinked << m.name;
+            continue;
+        }
+        QStringList others;
+        for (const QString &hash : createdBy.value(m.userId)) {
+            if (!m.keyHashes.contains(hash))
+                others << keyByHash.value(hash)->name;
+        }
+        if (others.isEmpty()) {
+            wantedUsers[owner] << m.userId;
+        } else {
+            others.sort();
+            notAsPeople << u"%1 (%2 made by them: %3)"_s.arg(m.name, counted(others.size(), u"other key"_s, u"other keys"_s),
+                                                            (others.size() > 3 ? others.mid(0, 3) << u"…"_s : others).join(u", "_s));
+        }
     }
     if (!withoutTier.isEmpty())
         plan.notes << u"No tier, so no guardrail: %1."_s.arg(withoutTier.join(u", "_s));
@@ -189,6 +216,9 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
     if (!unlinked.isEmpty())
         plan.notes << u"Not linked to an OpenRouter user, so bound per key only (the local check covers their daily total): %1."_s.arg(
             unlinked.join(u", "_s));
+    if (!notAsPeople.isEmpty())
+        plan.notes << u"Bound per key only, not as a person, because OpenRouter counts keys they created for others as theirs "
+                      "(a person's guardrail would bind those too): %1."_s.arg(notAsPeople.join(u"; "_s));
 
     // The guardrails: each tier's (when someone needs it or it exists), each member's own.
     QHash<QString, QString> guardrailOf; // owner → id ("" until created)
@@ -224,7 +254,7 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
     // Members' own guardrails nobody needs any more go (deleting one releases what it held).
     QList<const Guardrail *> toDelete;
     for (const Guardrail &g : guardrails) {
-        if (isMemberGuardrailName(g.name) && !ownKept.contains(g.id))
+        if (isMemberGuardrailName(g.name) && !ownKept.contains(g.id) && !leaveAlone.contains(g.id))
             toDelete << &g;
     }
     QSet<QString> deleted;
@@ -259,8 +289,8 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
             const QString current = assignedTo.value(hash);
             if (!target.isEmpty() && current == target)
                 continue;
-            if (!current.isEmpty() && !deleted.contains(current))
-                unassign[current] << hash;
+            if (!current.isEmpty())
+                unassign[current] << hash; // a key holds one guardrail, even one about to be deleted
             assign[it.key()] << hash;
         }
     }
@@ -274,6 +304,8 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
     QMap<QString, QStringList> unassignUsers; // guardrail id → user ids
     QMap<QString, QStringList> assignUsers;   // owner → user ids
     for (auto it = userGuardrails.cbegin(); it != userGuardrails.cend(); ++it) {
+        if (leaveAlone.contains(it.key()))
+            continue;
         const QString target = guardrailOf.value(targetOfUser.value(it.key()), u"-"_s);
         for (const QString &id : it.value()) {
             if (ours.contains(id) && id != target && !deleted.contains(id))
@@ -319,14 +351,6 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
     }
     for (auto it = unassignUsers.begin(); it != unassignUsers.end(); ++it)
         it->sort(); // read from a hash: put in one order, so the preview is the same every time
-    for (auto it = unassignUsers.cbegin(); it != unassignUsers.cend(); ++it) {
-        GuardrailStep step = offStep(GuardrailStep::Kind::UnassignMembers, it.key());
-        step.userIds = it.value();
-        step.memberNames = peopleNames(it.value());
-        step.description = u"Take %1 off \"%2\": %3."_s.arg(counted(it.value().size(), u"person"_s, u"people"_s), step.guardrailName,
-                                                             step.memberNames.join(u", "_s));
-        plan.steps << step;
-    }
     for (auto it = assign.cbegin(); it != assign.cend(); ++it) {
         GuardrailStep step = stepFor(GuardrailStep::Kind::Assign, it.key());
         step.keyHashes = it.value();
@@ -341,6 +365,16 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
         step.memberNames = peopleNames(it.value());
         step.description = u"Bind %1 to \"%2\" across all their keys: %3."_s.arg(
             counted(it.value().size(), u"person"_s, u"people"_s), step.guardrailName, step.memberNames.join(u", "_s));
+        plan.steps << step;
+    }
+    // People are taken off only once bound to their new guardrail: a person may hold several, so a
+    // failure between the two leaves them bound twice for a while, never unbound.
+    for (auto it = unassignUsers.cbegin(); it != unassignUsers.cend(); ++it) {
+        GuardrailStep step = offStep(GuardrailStep::Kind::UnassignMembers, it.key());
+        step.userIds = it.value();
+        step.memberNames = peopleNames(it.value());
+        step.description = u"Take %1 off \"%2\": %3."_s.arg(counted(it.value().size(), u"person"_s, u"people"_s), step.guardrailName,
+                                                             step.memberNames.join(u", "_s));
         plan.steps << step;
     }
     for (const Guardrail *g : toDelete) {

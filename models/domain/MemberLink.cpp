@@ -132,4 +132,19 @@ QString linkProblem(const QList<Member> &members, const QList<OrgMember> &users,
     return {};
 }
 
+QStringList dropLinksOutside(QList<Member> &members, const QList<OrgMember> &users)
+{
+    QSet<QString> known;
+    for (const OrgMember &u : users)
+        known.insert(u.id);
+    QStringList dropped;
+    for (Member &m : members) {
+        if (m.isLinked() && !known.contains(m.userId)) {
+            dropped << m.name;
+            m.userId.clear();
+        }
+    }
+    return dropped;
+}
+
 } // namespace orteam

@@ -46,4 +46,8 @@ MemberLinkPlan planMemberLinks(const QList<Member> &members, const QList<OrgMemb
 QString linkProblem(const QList<Member> &members, const QList<OrgMember> &users, const QString &member,
                     const QString &userId);
 
+// Members linked to a user the organization no longer has are treated as not linked (a guardrail
+// cannot be assigned to them): their links are cleared in `members`, and their names returned.
+QStringList dropLinksOutside(QList<Member> &members, const QList<OrgMember> &users);
+
 } // namespace orteam

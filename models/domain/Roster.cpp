@@ -197,9 +197,21 @@ RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool
     for (const Member &m : current)
         byName.insert(m.name, m);
     QSet<QString> named;
+    QHash<QString, QString> holderOf; // OpenRouter user id → the member linked to it now
+    for (const Member &m : current) {
+        if (m.isLinked())
+            holderOf.insert(m.userId, m.name);
+    }
     for (const RosterRow &row : file.rows) {
         if (!row.error.isEmpty()) {
             plan.rejected << row;
+            continue;
+        }
+        if (row.userId && holderOf.contains(*row.userId) && holderOf.value(*row.userId) != row.name) {
+            RosterRow refused = row;
+            refused.error = u"The OpenRouter user %1 is linked to %2 already (unlink them first)."_s.arg(*row.userId,
+                                                                                                      holderOf.value(*row.userId));
+            plan.rejected << refused;
             continue;
         }
         named.insert(row.name);

@@ -3,6 +3,7 @@
 #include "AccountKeys.h"
 #include "Audit.h"
 #include "GuardrailSync.h"
+#include "MemberLink.h"
 #include "OpenRouterClient.h"
 
 #include <QPointer>
@@ -18,7 +19,7 @@ void GuardrailService::plan(const std::optional<QList<ApiKey>> &keys, QObject *c
 {
     // OpenRouter's side first (keys, guardrails, assignments), then the team as the database has
     // it at that moment; any read that fails means no plan at all, never a plan from half the facts.
-    auto finish = [this, done](const QList<ApiKey> &liveKeys, const QList<Guardrail> &guardrails,
+    auto finish = [this, context, done](const QList<ApiKey> &liveKeys, const QList<Guardrail> &guardrails,
                                const QList<GuardrailKeyAssignment> &assignments,
                                const QList<GuardrailMemberAssignment> &memberAssignments) {
         const auto tiers = m_store.team().tiers();
@@ -31,7 +32,22 @@ void GuardrailService::plan(const std::optional<QList<ApiKey>> &keys, QObject *c
             done({}, FlowError::database(members.error()));
             return;
         }
-        done(planGuardrails(*tiers, *members, liveKeys, guardrails, assignments, memberAssignments), FlowError{});
+        const bool anyLinked = std::any_of(members->cbegin(), members->cend(), [](const Member &m) { return m.isLinked(); });
+        if (!anyLinked) // an account without an organization needs no organization read
+            return done(planGuardrails(*tiers, *members, liveKeys, guardrails, assignments, memberAssignments), FlowError{});
+        // A link to someone who left the organization cannot take a guardrail (OpenRouter refuses
+        // the whole request): such members are bound per key only, and the notes say so.
+        m_client.organizationMembers(context, [done, tiers = *tiers, team = *members, liveKeys, guardrails, assignments,
+                                               memberAssignments](const ApiResult<QList<OrgMember>> &users) mutable {
+            if (!users.ok())
+                return done({}, FlowError::server(users.error, u"cannot read the organization's members"_s));
+            const QStringList gone = dropLinksOutside(team, users.value);
+            GuardrailPlan plan = planGuardrails(tiers, team, liveKeys, guardrails, assignments, memberAssignments);
+            if (!gone.isEmpty())
+                plan.notes << u"Linked to an OpenRouter user the organization no longer has, so bound per key only "
+                              "(Match with OpenRouter to link them again): %1."_s.arg(gone.join(u", "_s));
+            done(plan, FlowError{});
+        });
     };
     auto withKeys = [this, context, done, finish](const QList<ApiKey> &liveKeys) {
         m_client.listGuardrails(context, [this, context, done, finish, liveKeys](const ApiResult<QList<Guardrail>> &g) {
@@ -72,10 +88,12 @@ void GuardrailService::apply(const GuardrailPlan &plan, QObject *context,
                 if (made && !step.tier.isEmpty()) {
                     if (Status w = m_store.team().setTierGuardrail(step.tier, id); !w)
                         return w;
-                } else if (made || step.kind == GuardrailStep::Kind::Delete) {
-                    const Status w = m_store.team().setMemberGuardrail(step.member, made ? id : QString());
-                    // A member's guardrail left behind by a name no member has any more: nothing to forget.
-                    if (!w && !(step.kind == GuardrailStep::Kind::Delete && w.error().kind == StoreError::Kind::NotFound))
+                } else if (made) {
+                    if (Status w = m_store.team().setMemberGuardrail(step.member, id); !w)
+                        return w;
+                } else if (step.kind == GuardrailStep::Kind::Delete) {
+                    // By id: a duplicate of the same name deleted leaves the member's real one known.
+                    if (Status w = m_store.team().forgetGuardrail(step.guardrailId); !w)
                         return w;
                 }
                 return m_store.audit().append(auditEntry(AuditAction::Enforcement, step.guardrailName, {}, step.description));

@@ -22,6 +22,7 @@ void MemberLinkService::preview(QObject *context, std::function<void(const Previ
             return done(p);
         }
         p.users = users.value;
+        p.members = *members;
         p.plan = planMemberLinks(*members, users.value);
         done(p);
     });
@@ -64,6 +65,9 @@ void MemberLinkService::link(const QString &member, const QString &userId, QObje
         const Result<QList<Member>> members = m_store.team().members();
         if (!members)
             return done(FlowError::database(members.error()));
+        const bool known = std::any_of(members->cbegin(), members->cend(), [&member](const Member &m) { return m.name == member; });
+        if (!known) // exit 3 in the CLI, as for every other command naming a member that is not there
+            return done(FlowError::database(StoreError::notFound(u"There is no member named \"%1\"."_s.arg(member))));
         if (const QString why = linkProblem(*members, users.value, member, userId); !why.isEmpty())
             return done(FlowError::database(StoreError::invalid(why)));
         MemberLink l{member, userId, {}, {}};

@@ -25,6 +25,7 @@ public:
     {
         MemberLinkPlan plan;
         QList<OrgMember> users; // the organization, for linking by hand
+        QList<Member> members;  // the team the plan was made from
         FlowError error;
     };
     void preview(QObject *context, std::function<void(const Preview &)> done);

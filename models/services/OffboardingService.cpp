@@ -147,9 +147,19 @@ void OffboardingService::releaseGuardrails(const QHash<QString, QString> &users,
         if (!g.ok())
             return done({u"Cannot read OpenRouter's guardrails to take %1 off them: %2%3"_s.arg(QStringList(users.values()).join(u", "_s),
                                                                                               g.error.message(), later)});
-        QHash<QString, QString> ours; // id → name of orteam's guardrails
+        // orteam's guardrails: by name, and by the ids the team database keeps (one renamed on the web).
+        QSet<QString> known;
+        if (const auto tiers = m_store.team().tiers()) {
+            for (const Tier &t : *tiers)
+                known.insert(t.guardrailId);
+        }
+        if (const auto members = m_store.team().members()) {
+            for (const Member &m : *members)
+                known.insert(m.guardrailId);
+        }
+        QHash<QString, QString> ours; // id → name
         for (const Guardrail &x : g.value) {
-            if (isTierGuardrailName(x.name) || isMemberGuardrailName(x.name))
+            if (isTierGuardrailName(x.name) || isMemberGuardrailName(x.name) || known.contains(x.id))
                 ours.insert(x.id, x.name);
         }
         m_client.listMemberAssignments(nullptr, [this, users, done, later, ours](const ApiResult<QList<GuardrailMemberAssignment>> &a) {

@@ -174,37 +174,64 @@ Status TeamRepository::setTierGuardrail(const QString &tier, const QString &guar
 Status TeamRepository::setUserIds(const QList<std::pair<QString, QString>> &memberToUserId)
 {
     return m_db.transaction([&]() -> Status {
-        // Who has which user now, so a clash names the member that holds it (the unique index
-        // would only say "constraint failed").
-        QHash<QString, QString> holder; // user id → member
+        // The links as they will be once every change is made, judged as a whole: a user moving
+        // from one member to another, or two members swapping, is fine whatever the order of the
+        // list; two members ending up with one user is not (and the clash names them, where the
+        // unique index would only say "constraint failed").
+        QHash<QString, QString> userOf; // member → user id, for members that have one
         {
             Sql q(m_db, u"SELECT name, openrouter_user_id FROM members WHERE openrouter_user_id IS NOT NULL"_s,
                   u"Cannot read the members' OpenRouter users"_s);
             if (Status s = q.exec(); !s)
                 return s;
             while (q.next())
-                holder.insert(q.value(1).toString(), q.value(0).toString());
+                userOf.insert(q.value(0).toString(), q.value(1).toString());
             if (const Status read = q.finished(); !read)
                 return read;
+        }
+        for (const auto &[name, userId] : memberToUserId) {
+            if (userId.isEmpty())
+                userOf.remove(name);
+            else
+                userOf.insert(name, userId);
+        }
+        QHash<QString, QString> holder; // user id → member
+        for (auto it = userOf.cbegin(); it != userOf.cend(); ++it) {
+            if (holder.contains(it.value())) {
+                QStringList both{holder.value(it.value()), it.key()};
+                both.sort();
+                return StoreError::conflict(u"The OpenRouter user %1 would be linked to both %2 and %3. Nothing was saved."_s.arg(
+                    it.value(), both.at(0), both.at(1)));
+            }
+            holder.insert(it.value(), it.key());
+        }
+        // Every member named lets go first, then takes their new user: the unique index holds
+        // after each statement, not only at the end.
+        Sql clear(m_db, u"UPDATE members SET openrouter_user_id = NULL WHERE name = :name"_s,
+                  u"Cannot link the member to OpenRouter"_s);
+        for (const auto &[name, userId] : memberToUserId) {
+            if (Status s = clear.bind(u":name"_s, name).exec(); !s)
+                return s;
+            if (clear.rowsAffected() == 0)
+                return StoreError::notFound(noMember(name) + u" Nothing was saved."_s);
         }
         Sql update(m_db, u"UPDATE members SET openrouter_user_id = :user WHERE name = :name"_s,
                    u"Cannot link the member to OpenRouter"_s);
         for (const auto &[name, userId] : memberToUserId) {
-            for (auto it = holder.begin(); it != holder.end();) // the member's old link goes first
-                it = it.value() == name ? holder.erase(it) : std::next(it);
-            if (!userId.isEmpty()) {
-                if (holder.contains(userId))
-                    return StoreError::conflict(u"The OpenRouter user %1 is already linked to %2. Nothing was saved."_s.arg(
-                        userId, holder.value(userId)));
-                holder.insert(userId, name);
-            }
+            if (userId.isEmpty())
+                continue;
             if (Status s = update.bind(u":user"_s, orNull(userId)).bind(u":name"_s, name).exec(); !s)
                 return s;
-            if (update.rowsAffected() == 0)
-                return StoreError::notFound(noMember(name) + u" Nothing was saved."_s);
         }
         return {};
     });
+}
+
+Status TeamRepository::forgetGuardrail(const QString &guardrailId)
+{
+    Sql q(m_db, u"UPDATE members SET guardrail_id = NULL WHERE guardrail_id = :guardrail"_s,
+          u"Cannot forget the deleted guardrail %1"_s.arg(guardrailId));
+    return q.bind(u":guardrail"_s, guardrailId).exec();
 }
 
 Status TeamRepository::setMemberGuardrail(const QString &member, const QString &guardrailId)

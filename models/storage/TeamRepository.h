@@ -40,11 +40,14 @@ public:
     // bulk tier change). Linear: the tiers and names are read once, each statement prepared once.
     Status saveMembers(const QList<Member> &members);
 
-    // Links members to OpenRouter users (an empty id unlinks), all or none: NotFound for an
-    // unknown member, Conflict when a user would be two members'. Kept apart from saveMembers so
+    // Links members to OpenRouter users (an empty id unlinks), all or none, judged on the links
+    // as they end up (a move or a swap in one call is fine): NotFound for an unknown member,
+    // Conflict when a user would be two members'. Kept apart from saveMembers so
     // that a form or a roster that says nothing of the link never drops it.
     Status setUserIds(const QList<std::pair<QString, QString>> &memberToUserId);
     Status setMemberGuardrail(const QString &member, const QString &guardrailId);
+    // A member's own guardrail deleted at OpenRouter: whichever member held its id forgets it.
+    Status forgetGuardrail(const QString &guardrailId);
 
     Status linkKey(const QString &memberName, const QString &keyHash); // moves a key linked to another
     Status unlinkKey(const QString &keyHash);

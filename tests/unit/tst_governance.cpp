@@ -284,21 +284,22 @@ private Q_SLOTS:
         QStringList basicModels = tiers.at(1).allowedModels.value();
         basicModels.sort();
         QCOMPARE(plan.steps.at(1).spec.allowedModels.value(), basicModels); // the tier's models, sorted as sent
-        QCOMPARE(plan.steps.at(2).kind, GuardrailStep::Kind::UnassignMembers);
-        QCOMPARE(plan.steps.at(2).guardrailId, u"g-pro"_s);
-        QCOMPARE(plan.steps.at(2).userIds, (QStringList{u"user_ana"_s, u"user_eli"_s}));
-        QCOMPARE(plan.steps.at(2).memberNames, (QStringList{u"Ana"_s, u"Eli"_s}));
-        QCOMPARE(plan.steps.at(3).kind, GuardrailStep::Kind::Assign); // Ben's key to his own
-        QCOMPARE(plan.steps.at(3).keyHashes, QStringList{u"h3"_s});
-        QCOMPARE(plan.steps.at(3).owner(), u"member:Ben"_s);
-        QCOMPARE(plan.steps.at(4).kind, GuardrailStep::Kind::Assign); // Ana's and Dan's to basic
-        QCOMPARE(plan.steps.at(4).keyHashes, (QStringList{u"h1"_s, u"h2"_s, u"h4"_s}));
+        QCOMPARE(plan.steps.at(2).kind, GuardrailStep::Kind::Assign); // Ben's key to his own
+        QCOMPARE(plan.steps.at(2).keyHashes, QStringList{u"h3"_s});
+        QCOMPARE(plan.steps.at(2).owner(), u"member:Ben"_s);
+        QCOMPARE(plan.steps.at(3).kind, GuardrailStep::Kind::Assign); // Ana's and Dan's to basic
+        QCOMPARE(plan.steps.at(3).keyHashes, (QStringList{u"h1"_s, u"h2"_s, u"h4"_s}));
+        QCOMPARE(plan.steps.at(4).kind, GuardrailStep::Kind::AssignMembers);
+        QCOMPARE(plan.steps.at(4).owner(), u"member:Ben"_s);
+        QCOMPARE(plan.steps.at(4).userIds, QStringList{u"user_ben"_s});
         QCOMPARE(plan.steps.at(5).kind, GuardrailStep::Kind::AssignMembers);
-        QCOMPARE(plan.steps.at(5).owner(), u"member:Ben"_s);
-        QCOMPARE(plan.steps.at(5).userIds, QStringList{u"user_ben"_s});
-        QCOMPARE(plan.steps.at(6).kind, GuardrailStep::Kind::AssignMembers);
-        QCOMPARE(plan.steps.at(6).owner(), u"tier:basic"_s);
-        QCOMPARE(plan.steps.at(6).userIds, (QStringList{u"user_ana"_s, u"user_cat"_s}));
+        QCOMPARE(plan.steps.at(5).owner(), u"tier:basic"_s);
+        QCOMPARE(plan.steps.at(5).userIds, (QStringList{u"user_ana"_s, u"user_cat"_s}));
+        // People leave the old guardrail only once bound to the new one: never unbound in between.
+        QCOMPARE(plan.steps.at(6).kind, GuardrailStep::Kind::UnassignMembers);
+        QCOMPARE(plan.steps.at(6).guardrailId, u"g-pro"_s);
+        QCOMPARE(plan.steps.at(6).userIds, (QStringList{u"user_ana"_s, u"user_eli"_s}));
+        QCOMPARE(plan.steps.at(6).memberNames, (QStringList{u"Ana"_s, u"Eli"_s}));
         QCOMPARE(plan.steps.at(7).kind, GuardrailStep::Kind::Delete);
         QCOMPARE(plan.steps.at(7).guardrailId, u"g-old"_s);
         QVERIFY2(plan.notes.join(u' ').contains(u"bound per key only (the local check covers their daily total): Dan, Fox."_s),
@@ -322,17 +323,55 @@ private Q_SLOTS:
         QStringList kinds;
         for (const GuardrailStep &s : back.steps)
             kinds << s.description.section(u' ', 0, 0);
-        QCOMPARE(kinds, (QStringList{u"Assign"_s, u"Bind"_s, u"Delete"_s}));
-        QCOMPARE(back.steps.at(0).keyHashes, QStringList{u"h3"_s});
-        QCOMPARE(back.steps.at(1).userIds, QStringList{u"user_ben"_s});
-        QCOMPARE(back.steps.at(2).guardrailId, u"g-ben"_s);
+        // A key holds one guardrail: it leaves Ben's before it joins basic, even though Ben's goes next.
+        QCOMPARE(kinds, (QStringList{u"Remove"_s, u"Assign"_s, u"Bind"_s, u"Delete"_s}));
+        QCOMPARE(back.steps.at(0).guardrailId, u"g-ben"_s);
+        QCOMPARE(back.steps.at(1).keyHashes, QStringList{u"h3"_s});
+        QCOMPARE(back.steps.at(2).userIds, QStringList{u"user_ben"_s});
+        QCOMPARE(back.steps.at(3).guardrailId, u"g-ben"_s);
 
         // Unlinked, Ana is taken off the tier's guardrail as a person; her keys stay.
         team[0].userId.clear();
         const GuardrailPlan unlinked = planGuardrails(tiers, team, keys, guardrails, keyAssignments, people);
-        QCOMPARE(unlinked.steps.first().kind, GuardrailStep::Kind::UnassignMembers);
-        QCOMPARE(unlinked.steps.first().userIds, QStringList{u"user_ana"_s});
-        QCOMPARE(unlinked.steps.first().guardrailId, u"g-basic"_s);
+        const auto off = std::find_if(unlinked.steps.cbegin(), unlinked.steps.cend(),
+                                      [](const GuardrailStep &s) { return s.kind == GuardrailStep::Kind::UnassignMembers; });
+        QVERIFY(off != unlinked.steps.cend());
+        QCOMPARE(off->userIds, QStringList{u"user_ana"_s});
+        QCOMPARE(off->guardrailId, u"g-basic"_s);
+    }
+
+    // A person's guardrail binds every key OpenRouter counts as theirs (the keys they created): an
+    // admin who made others' keys is bound per key only, and a member whose tier is gone is left
+    // as OpenRouter has them.
+    void aPersonIsBoundOnlyWhenTheirKeysAreTheirs()
+    {
+        const QList<Tier> tiers = defaultTiers();
+        QList<Member> team{linked(u"Ada"_s, u"pro"_s, u"user_ada"_s, {u"h1"_s}), linked(u"Bo"_s, u"basic"_s, u"user_bo"_s, {u"h2"_s}),
+                           linked(u"Cy"_s, u"gone-tier"_s, u"user_cy"_s, {}, 3.0)};
+        QList<ApiKey> keys{key(u"h1"_s, u"ada-1"_s), key(u"h2"_s, u"bo-1"_s), key(u"h3"_s, u"shared-ci"_s)};
+        keys[0].creatorUserId = u"user_ada"_s;
+        keys[1].creatorUserId = u"user_ada"_s; // Ada (the admin) made Bo's key
+        keys[2].creatorUserId = u"user_bo"_s;  // and Bo made a key nobody in orteam has
+        const QList<Guardrail> guardrails{
+            Guardrail{u"g-cy"_s, guardrailNameForMember(u"Cy"_s), {}, 3.0, LimitReset::Daily, std::nullopt, std::nullopt, {}, {}}};
+        const QList<GuardrailMemberAssignment> people{{u"m1"_s, u"g-cy"_s, u"user_cy"_s, {}}};
+        const GuardrailPlan plan = planGuardrails(tiers, team, keys, guardrails, {}, people);
+        for (const GuardrailStep &s : plan.steps) {
+            QVERIFY2(s.userIds.isEmpty(), qPrintable(s.description));           // nobody bound as a person
+            QVERIFY2(s.kind != GuardrailStep::Kind::Delete, qPrintable(s.description)); // Cy's own guardrail stays
+        }
+        const QString notes = plan.notes.join(u'\n');
+        QVERIFY2(notes.contains(u"Ada (1 other key made by them: bo-1)"_s), qPrintable(notes));
+        QVERIFY2(notes.contains(u"Bo (1 other key made by them: shared-ci)"_s), qPrintable(notes));
+        QVERIFY2(notes.contains(u"The tier of Cy no longer exists"_s), qPrintable(notes));
+        // Bo's key his own and the CI key nobody's: both are bound (each tier's people in one step).
+        keys[1].creatorUserId = u"user_bo"_s;
+        keys[2].creatorUserId.clear();
+        const GuardrailPlan mended = planGuardrails(tiers, team, keys, guardrails, {}, people);
+        QStringList bound;
+        for (const GuardrailStep &s : mended.steps)
+            bound << s.memberNames;
+        QCOMPARE(bound, (QStringList{u"Bo"_s, u"Ada"_s}));
     }
 
     void rosterLinksOpenRouterUsers()
@@ -351,6 +390,11 @@ private Q_SLOTS:
         QCOMPARE(plan.changes.at(0).after.userId, u"user_ana"_s);
         QCOMPARE(plan.changes.at(1).kind, RosterChange::Kind::Unchanged);
         QCOMPARE(plan.changes.at(1).after.userId, u"user_ben"_s);
+        // Another member's user: that row is refused in the preview (not the whole file at Import).
+        const RosterPlan taken = planRoster(parseRoster(u"name,openrouter_user_id\nana,user_ben\n"_s, defaultTiers()), current, false);
+        QCOMPARE(taken.rejected.size(), 1);
+        QVERIFY2(taken.rejected.first().error.contains(u"linked to ben already"_s), qPrintable(taken.rejected.first().error));
+        QVERIFY(taken.changes.isEmpty());
     }
 
     void unrestrictedTierClearsTheAllowlist()

@@ -208,7 +208,7 @@ private Q_SLOTS:
         // Two members given one user in one save: the database refuses all of it.
         const Status clash = links.apply({MemberLink{u"Ana"_s, u"user_ana"_s, {}, {}}, MemberLink{u"Ben"_s, u"user_ana"_s, {}, {}}});
         QVERIFY(!clash.ok());
-        QVERIFY2(clash.errorText().contains(u"already linked to Ana"_s), qPrintable(clash.errorText()));
+        QVERIFY2(clash.errorText().contains(u"both Ana and Ben"_s), qPrintable(clash.errorText()));
         QVERIFY(!m_store->team().member(u"Ana"_s)->isLinked());
         QVERIFY(!m_store->team().member(u"Ben"_s)->isLinked());
 
@@ -233,6 +233,38 @@ private Q_SLOTS:
         QVERIFY(m_store->team().member(u"Ben"_s)->isLinked());
         QVERIFY(links.unlink(u"Dan"_s).ok());
         QVERIFY(!m_store->team().member(u"Dan"_s)->isLinked());
+
+        // A move and a swap in one save, whatever the order: judged on the links as they end up.
+        QVERIFY(links.apply({MemberLink{u"Dan"_s, u"user_ana"_s, {}, {}}, MemberLink{u"Ana"_s, QString(), {}, {}}}).ok());
+        QCOMPARE(m_store->team().member(u"Dan"_s)->userId, u"user_ana"_s);
+        QVERIFY(!m_store->team().member(u"Ana"_s)->isLinked());
+        QVERIFY(links.apply({MemberLink{u"Ben"_s, u"user_ana"_s, {}, {}}, MemberLink{u"Dan"_s, u"user_ben"_s, {}, {}}}).ok());
+        QCOMPARE(m_store->team().member(u"Ben"_s)->userId, u"user_ana"_s);
+        QCOMPARE(m_store->team().member(u"Dan"_s)->userId, u"user_ben"_s);
+        // A member that is not there: not found (exit 3 in the CLI), not a bad value.
+        const FlowError nobody = link(u"Nobody"_s, u"user_cat"_s);
+        QCOMPARE(nobody.store.kind, StoreError::Kind::NotFound);
+    }
+
+    // Someone who left the organization cannot be bound (OpenRouter refuses the whole request):
+    // they are bound per key only, the notes say so, and everyone else is applied.
+    void aLinkToSomeoneWhoLeftIsBoundPerKeyOnly()
+    {
+        linkEveryMatch();
+        m_fake->setOrganizationMembers({OrgMember{u"user_ana"_s, u"ana@example.com"_s, u"Ana"_s, u"Lee"_s, u"org:admin"_s}});
+        const Planned p = plan();
+        QVERIFY2(!p.error, qPrintable(p.error.message()));
+        QVERIFY2(p.plan.notes.join(u' ').contains(u"no longer has, so bound per key only (Match with OpenRouter to link them again): Ben"_s),
+                 qPrintable(p.plan.notes.join(u'\n')));
+        const Applied done = apply(p.plan);
+        QVERIFY2(!done.error, qPrintable(done.error.message()));
+        QCOMPARE(m_fake->memberAssignments().size(), 1); // Ana
+        QVERIFY(plan().plan.isEmpty());
+        // The organization cannot be read: no plan at all.
+        m_fake->failNext("GET", u"/organization/members"_s, FakeOpenRouter::Fault{}, 1, 0);
+        const Planned blind = plan();
+        QVERIFY(blind.error.failed());
+        QVERIFY(blind.plan.isEmpty());
     }
 
     void applyingTiersBindsPeopleExactlyAsPreviewed()
@@ -361,11 +393,15 @@ private Q_SLOTS:
         const auto saved = TeamService(*m_store).importRoster(planRoster(file, *members, false));
         QVERIFY2(saved.ok(), qPrintable(saved.error().message));
         QCOMPARE(m_store->team().member(u"Dan"_s)->userId, u"user_cat"_s);
-        // Ben given Dan's user: refused, and nothing of the file saved.
+        // Ben given Dan's user: that row is refused in the preview; a save that would still clash
+        // (Dan linked meanwhile, by another admin) saves nothing of the file.
         const RosterFile clash = parseRoster(u"name,email,openrouter_user_id\nBen,ben@new.example,user_cat\n"_s, defaultTiers());
-        const auto refused = TeamService(*m_store).importRoster(planRoster(clash, *m_store->team().members(), false));
+        QCOMPARE(planRoster(clash, *m_store->team().members(), false).rejected.size(), 1);
+        const RosterPlan before = planRoster(clash, *members, false); // made before Dan took user_cat
+        QCOMPARE(before.rejected.size(), 0);
+        const auto refused = TeamService(*m_store).importRoster(before);
         QVERIFY(!refused.ok());
-        QVERIFY(refused.error().message.contains(u"already linked to Dan"_s));
+        QVERIFY2(refused.error().message.contains(u"both Ben and Dan"_s), qPrintable(refused.error().message));
         QCOMPARE(m_store->team().member(u"Ben"_s)->email, u"ben@example.com"_s);
     }
 };
