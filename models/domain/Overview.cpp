@@ -1,5 +1,7 @@
 #include "Overview.h"
 
+#include "Money.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -47,6 +49,52 @@ QString Overview::historyNote() const
     if (historyDays == 0)
         return u"not enough history yet: no spend recorded"_s;
     return historyDays == 1 ? u"not enough history yet: 1 day"_s : u"not enough history yet: %1 days"_s.arg(historyDays);
+}
+
+std::optional<int> Overview::budgetPercent() const
+{
+    if (!monthBudget || *monthBudget <= 0)
+        return std::nullopt;
+    return int(std::floor(monthToDate / *monthBudget * 100.0));
+}
+
+QString Overview::monthText() const
+{
+    QString text = formatUsd(monthToDate);
+    if (const std::optional<int> percent = budgetPercent())
+        text += u" of a %1 budget (%2%)"_s.arg(formatUsd(*monthBudget)).arg(*percent);
+    else
+        text += u"; no team monthly budget"_s;
+    if (budgetCrossed && budgetCrossedOn)
+        text += u"; budget crossed on %1"_s.arg(budgetCrossedOn->toString(Qt::ISODate));
+    if (!projectedMonthEnd)
+        return text + u"; "_s + historyNote() + u", no projection"_s;
+    text += u"; projected month end %1 at %2 a day"_s.arg(formatUsd(*projectedMonthEnd), formatUsd(ratePerDay.value_or(0)));
+    if (budgetPercent() && !budgetCrossed) {
+        if (!budgetCrossedOn)
+            text += u"; within budget at this rate"_s;
+        else if (*budgetCrossedOn == today)
+            text += u"; crosses the budget later today"_s;
+        else
+            text += u"; crosses the budget around %1"_s.arg(budgetCrossedOn->toString(Qt::ISODate));
+    }
+    return text;
+}
+
+QJsonObject Overview::monthJson() const
+{
+    const std::optional<int> percent = budgetPercent();
+    return QJsonObject{
+        {"month_to_date"_L1, monthToDate},
+        {"month_budget"_L1, optionalJson(monthBudget)},
+        {"budget_percent"_L1, percent ? QJsonValue(*percent) : QJsonValue(QJsonValue::Null)},
+        {"history_days"_L1, historyDays},
+        {"history_note"_L1, historyNote().isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(historyNote())},
+        {"rate_per_day"_L1, optionalJson(ratePerDay)},
+        {"projected_month_end"_L1, optionalJson(projectedMonthEnd)},
+        {"budget_crossed"_L1, budgetCrossed},
+        {"budget_crossed_on"_L1, dateJson(budgetCrossedOn)},
+    };
 }
 
 std::optional<double> Overview::changeRatio(double now, const std::optional<double> &before)
@@ -165,25 +213,19 @@ QByteArray Overview::toJson() const
     if (credits)
         creditsJson = QJsonObject{{"total"_L1, credits->totalCredits}, {"used"_L1, credits->totalUsage},
                                   {"remaining"_L1, credits->remaining()}, {"run_out"_L1, dateJson(creditsRunOut)}};
-    const QJsonObject root{
+    QJsonObject root = monthJson();
+    for (auto [key, value] : std::initializer_list<std::pair<QLatin1StringView, QJsonValue>>{
         {"now"_L1, now.toString(Qt::ISODate)},
         {"spent_today"_L1, spentToday},
         {"week_to_date"_L1, weekToDate},
         {"last_week_to_date"_L1, optionalJson(lastWeekToDate)},
         {"week_change_ratio"_L1, optionalJson(changeRatio(weekToDate, lastWeekToDate))},
-        {"month_to_date"_L1, monthToDate},
-        {"month_budget"_L1, optionalJson(monthBudget)},
-        {"history_days"_L1, historyDays},
-        {"history_note"_L1, historyNote().isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(historyNote())},
-        {"rate_per_day"_L1, optionalJson(ratePerDay)},
-        {"projected_month_end"_L1, optionalJson(projectedMonthEnd)},
-        {"budget_crossed"_L1, budgetCrossed},
-        {"budget_crossed_on"_L1, dateJson(budgetCrossedOn)},
         {"top_spenders"_L1, spenders},
         {"credits"_L1, credits ? QJsonValue(creditsJson) : QJsonValue(QJsonValue::Null)},
         {"keys_known"_L1, keysKnown},
         {"alerts"_L1, alertList},
-    };
+    })
+        root.insert(key, value);
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 

@@ -8,6 +8,7 @@
 #include <QDate>
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -63,6 +64,17 @@ struct Overview
     bool trendKnown() const { return historyDays >= MinTrendDays; }
     // "not enough history yet: 2 days", or empty when the trend is known.
     QString historyNote() const;
+    // The month to date as a whole percent of the budget, rounded down as the budget alerts count
+    // it (never "100%" while under it); none without a budget.
+    std::optional<int> budgetPercent() const;
+    // The month at a glance, in one line: "$X of a $Y budget (Z%); projected month end $P at $R a
+    // day; crosses the budget around DAY", or "no team monthly budget", or the history note
+    // instead of a projection. `orteam-cli overview`, `report monthly --calendar` and the Spend
+    // page print this one sentence, so they never disagree on a number or a day.
+    QString monthText() const;
+    // The month's numbers as JSON keys (month_to_date, month_budget, budget_percent,
+    // projected_month_end, …): toJson()'s and the calendar month report's alike.
+    QJsonObject monthJson() const;
     // "+40%", "−12%", "new" (nothing last week), or empty when last week is not known.
     static QString changeText(double now, const std::optional<double> &before);
     // (now − before) / before; none when before is unknown or nothing (under a cent).

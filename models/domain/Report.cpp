@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 
 #include <algorithm>
 #include <cmath>
@@ -27,6 +28,18 @@ std::optional<double> changeOf(double now, double before)
 QJsonValue jsonOptional(const std::optional<double> &v) { return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null); }
 
 QString number(double v, int decimals) { return QString::number(v, 'f', decimals); }
+
+QString ordinalSuffix(int day)
+{
+    if (day / 10 % 10 == 1)
+        return u"th"_s;
+    switch (day % 10) {
+    case 1: return u"st"_s;
+    case 2: return u"nd"_s;
+    case 3: return u"rd"_s;
+    default: return u"th"_s;
+    }
+}
 } // namespace
 
 int reportDays(ReportPeriod period) { return period == ReportPeriod::Monthly ? 30 : 7; }
@@ -115,18 +128,12 @@ double forecastNext(const QList<double> &dense, int days, int skip)
     return forecastNext(dense.size(), denseSums(dense), days, skip);
 }
 
-TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
-                           const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
-                           const QDate &lastCompleteDay)
+namespace {
+// The rows of both windows, each member's change and forecast (the `nextDays` days after the
+// `fitted` days the trends were summed over, `skip` days on), the totals and the seed's order.
+void fillReport(TeamReport &r, const QList<WeeklyReportRow> &current, const QList<WeeklyReportRow> &previous,
+                const QHash<QString, TrendSums> &trends, qsizetype fitted, int nextDays, int skip)
 {
-    TeamReport r;
-    r.period = period;
-    const int days = reportDays(period);
-    r.to = to;
-    r.from = to.addDays(1 - days);
-    r.previousTo = r.from.addDays(-1);
-    r.previousFrom = r.previousTo.addDays(1 - days);
-
     QHash<QString, qsizetype> index;
     auto rowFor = [&](const WeeklyReportRow &u) -> TeamReportRow & {
         auto it = index.constFind(u.user);
@@ -147,12 +154,10 @@ TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<Wee
     for (const WeeklyReportRow &u : previous)
         rowFor(u).previousCost = round4(u.weeklyCost);
 
-    const std::pair<QDate, QDate> window = trendWindow(period, to, lastCompleteDay);
-    const qsizetype fitted = window.first.daysTo(window.second) + 1;
     double forecast = 0;
     for (TeamReportRow &row : r.rows) {
         row.change = changeOf(row.cost, row.previousCost);
-        row.forecast = round4(forecastNext(fitted, trends.value(row.member), days, int(window.second.daysTo(r.to))));
+        row.forecast = round4(forecastNext(fitted, trends.value(row.member), nextDays, skip));
         r.total += row.cost;
         r.previousTotal += row.previousCost;
         forecast += row.forecast;
@@ -164,6 +169,74 @@ TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<Wee
     std::sort(r.rows.begin(), r.rows.end(), [](const TeamReportRow &a, const TeamReportRow &b) {
         return a.cost != b.cost ? a.cost > b.cost : a.member < b.member;
     });
+}
+} // namespace
+
+TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
+                           const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
+                           const QDate &lastCompleteDay)
+{
+    TeamReport r;
+    r.period = period;
+    const int days = reportDays(period);
+    r.to = to;
+    r.from = to.addDays(1 - days);
+    r.previousTo = r.from.addDays(-1);
+    r.previousFrom = r.previousTo.addDays(1 - days);
+    const std::pair<QDate, QDate> window = trendWindow(period, to, lastCompleteDay);
+    fillReport(r, current, previous, trends, window.first.daysTo(window.second) + 1, days, int(window.second.daysTo(r.to)));
+    return r;
+}
+
+QString CalendarMonth::name() const { return QLocale::c().standaloneMonthName(from.month()) + u' ' + QString::number(from.year()); }
+
+std::optional<CalendarMonth> calendarMonth(const QDate &day, const QDate &today)
+{
+    if (!day.isValid() || !today.isValid())
+        return std::nullopt;
+    CalendarMonth m;
+    m.from = QDate(day.year(), day.month(), 1);
+    if (m.from > today)
+        return std::nullopt;
+    const QDate monthEnd = m.from.addMonths(1).addDays(-1);
+    m.toDate = today <= monthEnd;
+    m.to = m.toDate ? today : monthEnd;
+    m.previousFrom = m.from.addMonths(-1);
+    // The same day of the month before, or its last day when it is shorter (QDate::addMonths
+    // clamps: 31 March less a month is 28 or 29 February).
+    m.previousTo = m.toDate ? m.to.addMonths(-1) : m.from.addDays(-1);
+    return m;
+}
+
+std::optional<QDate> monthFromText(const QString &text)
+{
+    const QDate day = QDate::fromString(text, u"yyyy-MM"_s);
+    if (!day.isValid() || text.size() != 7)
+        return std::nullopt;
+    return day;
+}
+
+std::pair<QDate, QDate> calendarTrendWindow(const CalendarMonth &month, const QDate &lastCompleteDay)
+{
+    return {month.previousFrom, std::min(month.to, lastCompleteDay)};
+}
+
+TeamReport buildCalendarReport(const CalendarMonth &month, const QList<WeeklyReportRow> &current,
+                               const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
+                               const QDate &lastCompleteDay)
+{
+    TeamReport r;
+    r.period = ReportPeriod::Monthly;
+    r.calendar = month;
+    r.from = month.from;
+    r.to = month.to;
+    r.previousFrom = month.previousFrom;
+    r.previousTo = month.previousTo;
+    // The next calendar month, after the rest of this one: the line runs on from the last day
+    // fitted to the month's end before it counts.
+    const auto [fitFrom, fitTo] = calendarTrendWindow(month, lastCompleteDay);
+    const QDate monthEnd = month.from.addMonths(1).addDays(-1);
+    fillReport(r, current, previous, trends, fitFrom.daysTo(fitTo) + 1, monthEnd.addDays(1).daysInMonth(), int(fitTo.daysTo(monthEnd)));
     return r;
 }
 
@@ -199,7 +272,15 @@ QByteArray reportJson(const TeamReport &report)
                            {"change"_L1, jsonOptional(report.change)},
                            {"forecast"_L1, report.forecast},
                            {"rows"_L1, rows}};
-    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+    QJsonObject out = root;
+    if (report.calendar)
+        out.insert("calendar"_L1, QJsonObject{{"month"_L1, report.calendar->from.toString(u"yyyy-MM"_s)},
+                                              {"to_date"_L1, report.calendar->toDate},
+                                              {"days"_L1, report.calendar->days()},
+                                              {"month_days"_L1, report.calendar->from.daysInMonth()}});
+    if (report.outlook)
+        out.insert("team_budget"_L1, report.outlook->monthJson());
+    return QJsonDocument(out).toJson(QJsonDocument::Indented);
 }
 
 namespace {
@@ -227,6 +308,10 @@ std::optional<TeamReport> reportFromJson(const QByteArray &json)
     r.previousTotal = root.value("previous_total"_L1).toDouble();
     r.change = optionalOf(root.value("change"_L1));
     r.forecast = root.value("forecast"_L1).toDouble();
+    if (const QJsonObject calendar = root.value("calendar"_L1).toObject(); !calendar.isEmpty()) {
+        CalendarMonth m{r.from, r.to, r.previousFrom, r.previousTo, calendar.value("to_date"_L1).toBool()};
+        r.calendar = m;
+    }
     for (const QJsonValue &v : root.value("rows"_L1).toArray()) {
         const QJsonObject o = v.toObject();
         TeamReportRow row;
@@ -260,18 +345,49 @@ QList<QStringList> reportTable(const TeamReport &report)
 
 QString reportTitle(const TeamReport &report)
 {
+    if (report.calendar)
+        return u"Calendar month report, %1%2: %3 to %4, %5 (UTC)"_s.arg(
+            report.calendar->name(), report.calendar->toDate ? u" to date"_s : QString(), report.from.toString(Qt::ISODate),
+            report.to.toString(Qt::ISODate),
+            report.calendar->toDate ? u"%1 of %2 days"_s.arg(report.calendar->days()).arg(report.from.daysInMonth())
+                                    : u"%1 days"_s.arg(report.calendar->days()));
     return u"%1 report, %2 to %3 (UTC)"_s.arg(report.period == ReportPeriod::Weekly ? u"Weekly"_s : u"Monthly"_s,
                                                report.from.toString(Qt::ISODate), report.to.toString(Qt::ISODate));
 }
 
+QString reportBeforeText(const TeamReport &report)
+{
+    if (!report.calendar)
+        return u"the %1 days before"_s.arg(reportDays(report.period));
+    const QString month = QLocale::c().standaloneMonthName(report.previousFrom.month());
+    return report.calendar->toDate ? u"%1 to the %2"_s.arg(month, QLocale::c().toString(report.previousTo.day()) + ordinalSuffix(report.previousTo.day()))
+                                   : month;
+}
+
+QString reportForecastText(const TeamReport &report)
+{
+    if (!report.calendar)
+        return u"next %1 days"_s.arg(reportDays(report.period));
+    const CalendarMonth next = *calendarMonth(report.from.addMonths(1), report.from.addMonths(1));
+    return u"next month (%1)"_s.arg(next.name());
+}
+
+QString reportOutlookText(const TeamReport &report)
+{
+    return report.outlook ? u"Month to date: "_s + report.outlook->monthText() : QString();
+}
+
 QString reportSummary(const TeamReport &report)
 {
-    const int days = reportDays(report.period);
-    if (report.rows.isEmpty())
-        return u"No usage recorded in these %1 days or the %1 before."_s.arg(days);
-    return u"Team total: %1 (before: %2, %3); next %4 days forecast: %5"_s.arg(
-        formatUsd(report.total), formatUsd(report.previousTotal),
-        report.change ? formatChange(*report.change) : u"no spend before"_s, QString::number(days), formatUsd(report.forecast));
+    if (report.rows.isEmpty()) {
+        if (report.calendar)
+            return u"No usage recorded in %1%2 or in %3."_s.arg(report.calendar->name(), report.calendar->toDate ? u" to date"_s : QString(),
+                                                             reportBeforeText(report));
+        return u"No usage recorded in these %1 days or the %1 before."_s.arg(reportDays(report.period));
+    }
+    return u"Team total: %1 (%2: %3, %4); %5 forecast: %6"_s.arg(
+        formatUsd(report.total), report.calendar ? reportBeforeText(report) : u"before"_s, formatUsd(report.previousTotal),
+        report.change ? formatChange(*report.change) : u"no spend before"_s, reportForecastText(report), formatUsd(report.forecast));
 }
 
 QString textColumns(const QList<QStringList> &rows)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Overview.h"
 #include "Spend.h"
 #include "Team.h"
 
@@ -20,6 +21,26 @@ enum class ReportPeriod { Weekly, Monthly };
 int reportDays(ReportPeriod period);
 QString reportPeriodName(ReportPeriod period); // "weekly", "monthly": the CLI's and the files' spelling
 std::optional<ReportPeriod> reportPeriodFromName(const QString &name);
+
+// A calendar month (UTC) as a report's window, instead of the rolling 30 days. The current month
+// runs to today ("to date"), a past month in full. The window before is the month before up to
+// the same day of the month (all of it for a past month; a 31st is set against a shorter month's
+// last day): half a month is set against half a month, not a whole one.
+struct CalendarMonth
+{
+    QDate from, to;                 // the 1st and today, or the month's last day
+    QDate previousFrom, previousTo;
+    bool toDate = false;            // the current month, up to today
+    int days() const { return int(from.daysTo(to)) + 1; }
+    QString name() const;           // "November 2026"
+};
+// The month holding `day`, seen on `today` (UTC); none when it begins after today.
+std::optional<CalendarMonth> calendarMonth(const QDate &day, const QDate &today);
+// "2026-11" as the 1st of that month; none for anything else.
+std::optional<QDate> monthFromText(const QString &text);
+// The days a calendar month's trend is fitted on: the month before and this one, up to the last
+// complete day (a report read just after midnight is not pulled down by a day barely begun).
+std::pair<QDate, QDate> calendarTrendWindow(const CalendarMonth &month, const QDate &lastCompleteDay);
 
 struct TeamReportRow
 {
@@ -42,6 +63,12 @@ struct TeamReport
     double previousTotal = 0;
     std::optional<double> change;
     double forecast = 0;
+    // A calendar month instead of the rolling window (period is Monthly: the same columns); its
+    // forecast is the next calendar month's.
+    std::optional<CalendarMonth> calendar;
+    // The current calendar month only: the team's month to date against its monthly budget, the
+    // projected month end and the crossing day, as the Overview computes them (one rule).
+    std::optional<Overview> outlook;
 };
 
 // `current` and `previous` are the usage rows of the two windows (Store::usageReport); `daily`
@@ -66,6 +93,13 @@ std::pair<QDate, QDate> trendWindow(ReportPeriod period, const QDate &to, const 
 TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
                            const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
                            const QDate &lastCompleteDay);
+
+// The calendar month's report: the rows of the month and of the month before, each member's
+// trend sums over calendarTrendWindow(month, lastCompleteDay); the forecast is the next calendar
+// month on that line. The outlook is the caller's to add (OverviewService::month).
+TeamReport buildCalendarReport(const CalendarMonth &month, const QList<WeeklyReportRow> &current,
+                               const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
+                               const QDate &lastCompleteDay);
 
 // A change as a whole percentage: "+5%", "-34%", "0%" (a change that rounds to nothing has no
 // sign). The dashboard and the CLI print it alike.
@@ -96,6 +130,13 @@ std::optional<TeamReport> reportFromJson(const QByteArray &json);
 QList<QStringList> reportTable(const TeamReport &report); // a header row, then a row per member
 QString reportTitle(const TeamReport &report);            // "Weekly report, 2026-11-24 to 2026-11-30 (UTC)"
 QString reportSummary(const TeamReport &report);          // "Team total: …; next 7 days forecast: …"
+// What the window before and the forecast are, in words: "the 7 days before", "October to the
+// 30th", "next 30 days", "next month (December 2026)".
+QString reportBeforeText(const TeamReport &report);
+QString reportForecastText(const TeamReport &report);
+// The current calendar month's line: "Month to date: $X of a $Y budget (Z%); …"; empty for
+// any other report.
+QString reportOutlookText(const TeamReport &report);
 // Rows of cells as left-aligned columns two spaces apart, one line each.
 QString textColumns(const QList<QStringList> &rows);
 

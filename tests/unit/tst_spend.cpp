@@ -154,6 +154,123 @@ private Q_SLOTS:
         QVERIFY(QJsonDocument::fromJson(reportJson(monthly)).object().value("rows"_L1).toArray().at(0).toObject().contains("monthly_cost"_L1));
     }
 
+    // The calendar month's window: the 1st of a month, December into January, a leap February,
+    // a past month in full, a month not begun; the month before is set against to the same day.
+    void calendarMonthWindows()
+    {
+        const auto first = calendarMonth(QDate(2026, 11, 1), QDate(2026, 11, 1));
+        QVERIFY(first);
+        QVERIFY(first->toDate);
+        QCOMPARE(first->from, QDate(2026, 11, 1));
+        QCOMPARE(first->to, QDate(2026, 11, 1));
+        QCOMPARE(first->days(), 1);
+        QCOMPARE(first->previousFrom, QDate(2026, 10, 1));
+        QCOMPARE(first->previousTo, QDate(2026, 10, 1));
+        QCOMPARE(first->name(), u"November 2026"_s);
+
+        // Seen in January, December is past and whole; January is to date against December's start.
+        const auto december = calendarMonth(QDate(2026, 12, 17), QDate(2027, 1, 15));
+        QVERIFY(december && !december->toDate);
+        QCOMPARE(december->from, QDate(2026, 12, 1));
+        QCOMPARE(december->to, QDate(2026, 12, 31));
+        QCOMPARE(december->days(), 31);
+        QCOMPARE(december->previousFrom, QDate(2026, 11, 1));
+        QCOMPARE(december->previousTo, QDate(2026, 11, 30));
+        const auto january = calendarMonth(QDate(2027, 1, 15), QDate(2027, 1, 15));
+        QVERIFY(january && january->toDate);
+        QCOMPARE(january->previousFrom, QDate(2026, 12, 1));
+        QCOMPARE(january->previousTo, QDate(2026, 12, 15));
+
+        // A leap February: whole, 29 days; the 31st of March set against its last day.
+        const auto leap = calendarMonth(QDate(2028, 2, 1), QDate(2028, 3, 31));
+        QVERIFY(leap && !leap->toDate);
+        QCOMPARE(leap->to, QDate(2028, 2, 29));
+        QCOMPARE(leap->days(), 29);
+        QCOMPARE(calendarMonth(QDate(2028, 3, 31), QDate(2028, 3, 31))->previousTo, QDate(2028, 2, 29));
+        QCOMPARE(calendarMonth(QDate(2027, 3, 31), QDate(2027, 3, 30))->previousTo, QDate(2027, 2, 28));
+        // The last day of a month is still the month to date (today is in it).
+        QVERIFY(calendarMonth(QDate(2026, 11, 30), QDate(2026, 11, 30))->toDate);
+
+        // Not begun: no window (the service says so as an error, never an empty report).
+        QVERIFY(!calendarMonth(QDate(2026, 12, 1), QDate(2026, 11, 30)));
+        QVERIFY(!calendarMonth(QDate(), QDate(2026, 11, 30)));
+
+        QCOMPARE(monthFromText(u"2026-11"_s).value(), QDate(2026, 11, 1));
+        for (const QString &bad : {u"2026-13"_s, u"2026-1"_s, u"2026-11-01"_s, u"November"_s, QString()})
+            QVERIFY2(!monthFromText(bad), qPrintable(bad));
+
+        // The trend is fitted on the month before and this one up to the last complete day.
+        QCOMPARE(calendarTrendWindow(*january, QDate(2027, 1, 14)), std::pair(QDate(2026, 12, 1), QDate(2027, 1, 14)));
+        QCOMPARE(calendarTrendWindow(*december, QDate(2027, 1, 14)), std::pair(QDate(2026, 11, 1), QDate(2026, 12, 31)));
+    }
+
+    // A calendar month's report on known rows: the same columns as the monthly report, the month
+    // before to the same day, the next month's forecast on the line through both, its words and
+    // exports; a month before any history is empty and says so.
+    void calendarReportFromKnownRows()
+    {
+        const QDate today(2026, 11, 15);
+        const CalendarMonth month = *calendarMonth(today, today);
+        // ann: $1 every day of October and November; ben only in October.
+        QHash<QString, DailySeries> daily;
+        for (QDate d = month.previousFrom; d <= today; d = d.addDays(1))
+            daily[u"ann"_s].insert(d, 1.0);
+        const auto [fitFrom, fitTo] = calendarTrendWindow(month, today.addDays(-1));
+        QHash<QString, TrendSums> sums{{u"ann"_s, trendSums(daily.value(u"ann"_s), fitFrom, fitTo)}};
+        const WeeklyReportRow ann{u"ann"_s, 15.0, 30, 2.0};
+        const WeeklyReportRow annBefore{u"ann"_s, 15.0, 28, 2.0};
+        const WeeklyReportRow ben{u"ben"_s, 4.0, 8, std::nullopt};
+        const TeamReport r = buildCalendarReport(month, {ann}, {annBefore, ben}, sums, today.addDays(-1));
+        QVERIFY(r.calendar && r.calendar->toDate);
+        QCOMPARE(r.period, ReportPeriod::Monthly);
+        QCOMPARE(r.from, QDate(2026, 11, 1));
+        QCOMPARE(r.to, today);
+        QCOMPARE(r.previousTo, QDate(2026, 10, 15));
+        QCOMPARE(r.rows.size(), 2);
+        QCOMPARE(r.rows.at(0).member, u"ann"_s);
+        QCOMPARE(*r.rows.at(0).change, 0.0);
+        QCOMPARE(*r.rows.at(1).change, -1.0); // ben stopped: a drop to nothing is news
+        QCOMPARE(r.total, 15.0);
+        QCOMPARE(r.previousTotal, 19.0);
+        // A flat $1 a day: December's 31 days, after the rest of November.
+        QCOMPARE(r.rows.at(0).forecast, 31.0);
+        QCOMPARE(r.rows.at(1).forecast, 0.0);
+        QCOMPARE(r.forecast, 31.0);
+        QCOMPARE(reportTitle(r), u"Calendar month report, November 2026 to date: 2026-11-01 to 2026-11-15, 15 of 30 days (UTC)"_s);
+        QCOMPARE(reportSummary(r), u"Team total: $15.00 (October to the 15th: $19.00, -21%); next month (December 2026) forecast: $31.00"_s);
+        QVERIFY(reportOutlookText(r).isEmpty()); // the outlook is the service's to add
+
+        const QJsonObject json = QJsonDocument::fromJson(reportJson(r)).object();
+        QCOMPARE(json.value("period"_L1).toString(), u"monthly"_s);
+        QCOMPARE(json.value("calendar"_L1).toObject().value("month"_L1).toString(), u"2026-11"_s);
+        QVERIFY(json.value("calendar"_L1).toObject().value("to_date"_L1).toBool());
+        QCOMPARE(json.value("calendar"_L1).toObject().value("days"_L1).toInt(), 15);
+        QCOMPARE(json.value("rows"_L1).toArray().at(0).toObject().value("monthly_cost"_L1).toDouble(), 15.0);
+        QVERIFY(!json.contains("team_budget"_L1));
+        const std::optional<TeamReport> back = reportFromJson(reportJson(r));
+        QVERIFY(back && back->calendar && back->calendar->toDate);
+        QCOMPARE(back->calendar->from, r.from);
+        QCOMPARE(reportTitle(*back), reportTitle(r));
+        QCOMPARE(QString::fromUtf8(reportCsv(r)).section(u"\r\n"_s, 0, 0),
+                 u"user,monthly_cost,requests,daily_limit,previous_cost,change,forecast"_s);
+
+        // October, seen on the 15th of November: whole, against September, November's forecast.
+        const CalendarMonth october = *calendarMonth(QDate(2026, 10, 1), today);
+        const TeamReport past = buildCalendarReport(october, {annBefore}, {}, {}, today.addDays(-1));
+        QVERIFY(!past.calendar->toDate);
+        QCOMPARE(reportTitle(past), u"Calendar month report, October 2026: 2026-10-01 to 2026-10-31, 31 days (UTC)"_s);
+        QCOMPARE(reportBeforeText(past), u"September"_s);
+        QCOMPARE(reportForecastText(past), u"next month (November 2026)"_s);
+
+        // A month before any history: no rows, said so.
+        const CalendarMonth empty = *calendarMonth(QDate(2026, 1, 1), today);
+        const TeamReport none = buildCalendarReport(empty, {}, {}, {}, today.addDays(-1));
+        QVERIFY(none.rows.isEmpty());
+        QCOMPARE(none.total, 0.0);
+        QCOMPARE(reportSummary(none), u"No usage recorded in January 2026 or in December."_s);
+        QCOMPARE(reportDays(ReportPeriod::Monthly), 30); // the rolling report is unchanged
+    }
+
     void changesReadAsWholePercentages()
     {
         QCOMPARE(formatChange(0.05), u"+5%"_s);
@@ -545,8 +662,31 @@ private Q_SLOTS:
         in.firstSpendDay = QDate();
         QCOMPARE(computeOverview(in).historyNote(), u"not enough history yet: no spend recorded"_s);
 
+        // The month in one line, as the CLI, the calendar report and the Spend page print it.
+        QCOMPARE(o.monthText(), u"$49.00 of a $40.00 budget (122%); budget crossed on 2026-11-20; not enough history yet: 2 days, no projection"_s);
+        {
+            OverviewInput known = in;
+            known.firstSpendDay = QDate(2026, 10, 1);
+            known.monthBudget = 55.0;
+            const Overview k = computeOverview(known);
+            QCOMPARE(k.budgetPercent().value(), 89); // 49/55 = 89.09%: rounded down, as the alerts count it
+            QCOMPARE(k.monthText(), u"$49.00 of a $55.00 budget (89%); projected month end $60.00 at $2.00 a day; crosses the budget around 2026-11-28"_s);
+            known.monthBudget = 100.0;
+            QCOMPARE(computeOverview(known).monthText(), u"$49.00 of a $100.00 budget (49%); projected month end $60.00 at $2.00 a day; within budget at this rate"_s);
+            known.monthBudget = 49.4; // under by cents with half of today to go: later today
+            QVERIFY(!computeOverview(known).budgetCrossed);
+            QVERIFY(computeOverview(known).monthText().endsWith(u"; crosses the budget later today"_s));
+            known.monthBudget.reset();
+            QVERIFY(!computeOverview(known).budgetPercent());
+            QCOMPARE(computeOverview(known).monthText(), u"$49.00; no team monthly budget; projected month end $60.00 at $2.00 a day"_s);
+            const QJsonObject month = computeOverview(known).monthJson();
+            QVERIFY(month.value("month_budget"_L1).isNull() && month.value("budget_percent"_L1).isNull());
+            QCOMPARE(month.value("projected_month_end"_L1).toDouble(), 60.0);
+        }
+
         const QJsonObject json = QJsonDocument::fromJson(o.toJson()).object();
         QCOMPARE(json.value("month_to_date"_L1).toDouble(), 49.0);
+        QCOMPARE(json.value("budget_percent"_L1).toInt(), 122);
         QCOMPARE(json.value("spent_today"_L1).toDouble(), 1.0);
         QVERIFY(json.value("budget_crossed"_L1).toBool());
         QVERIFY(json.value("top_spenders"_L1).toArray().at(0).toObject().value("change_ratio"_L1).isNull());
