@@ -12,10 +12,8 @@ Result<Overview> OverviewService::read(const Store &store, const std::optional<Q
     in.now = now;
     in.credits = credits;
     in.keysKnown = keys.has_value();
-    const Result<DailySeries> daily = store.spend().dailySpend(OverviewInput::seriesStart(today), today);
-    if (!daily)
-        return daily.error();
-    in.teamDaily = *daily;
+    if (const Status read = readMonth(store, in); !read)
+        return read.error();
     const QDate weekStart = OverviewInput::weekStart(today);
     const Result<QHash<QString, double>> week = store.spend().memberCost(weekStart, today);
     if (!week)
@@ -31,15 +29,38 @@ Result<Overview> OverviewService::read(const Store &store, const std::optional<Q
     if (!sameDay)
         return sameDay.error();
     in.memberLastWeekSameDay = *sameDay;
-    const Result<AlertSettings> settings = store.notify().alertSettings();
-    if (!settings)
-        return settings.error();
-    in.monthBudget = settings->teamMonthlyBudget;
     const Result<AlertInput> alerts = NotifyService::alertInput(store, keys.value_or(QList<ApiKey>()), credits, now);
     if (!alerts)
         return alerts.error();
     in.alerts = currentAlerts(*alerts);
     in.firstSpendDay = alerts->firstSpendDay; // read once, with the alerts' input
+    return computeOverview(in);
+}
+
+Status OverviewService::readMonth(const Store &store, OverviewInput &in)
+{
+    const QDate today = in.now.toUTC().date();
+    const Result<DailySeries> daily = store.spend().dailySpend(OverviewInput::seriesStart(today), today);
+    if (!daily)
+        return daily.error();
+    in.teamDaily = *daily;
+    const Result<AlertSettings> settings = store.notify().alertSettings();
+    if (!settings)
+        return settings.error();
+    in.monthBudget = settings->teamMonthlyBudget;
+    return {};
+}
+
+Result<Overview> OverviewService::month(const Store &store, const QDateTime &now)
+{
+    OverviewInput in;
+    in.now = now;
+    if (const Status read = readMonth(store, in); !read)
+        return read.error();
+    const Result<QDate> first = store.spend().firstSpendDay();
+    if (!first)
+        return first.error();
+    in.firstSpendDay = *first;
     return computeOverview(in);
 }
 

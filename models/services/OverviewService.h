@@ -19,6 +19,14 @@ public:
     // key or before the first load, and the overview says its alerts are the database's only.
     static Result<Overview> read(const Store &store, const std::optional<QList<ApiKey>> &keys, const std::optional<Credits> &credits,
                                  const QDateTime &now);
+    // The same computation from the month's reads only (the team's days, when history starts, the
+    // budget; no alerts): month to date, budget, projected month end and crossing day, for the
+    // calendar month report.
+    static Result<Overview> month(const Store &store, const QDateTime &now);
+
+private:
+    // The reads both need; `firstSpendDay` is left to the caller (read() has it from the alerts').
+    static Status readMonth(const Store &store, OverviewInput &in);
 };
 
 } // namespace orteam

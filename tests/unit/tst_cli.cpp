@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSqlDatabase>
@@ -65,6 +66,25 @@ class TestCli : public QObject
         if (!finished.wait(30'000))
             p.kill();
         return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    // A team database written the way the seed's Python does it: its CREATE TABLEs, then its
+    // rows (`budgets` and `usage` are the VALUES lists of user_budgets and user_usage).
+    static void writeSeedDatabase(const QString &path, const QString &budgets, const QString &usage)
+    {
+        {
+            QSqlDatabase seed = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"seed"_s);
+            seed.setDatabaseName(path);
+            QVERIFY(seed.open());
+            QSqlQuery q(seed);
+            QVERIFY(q.exec(u"CREATE TABLE user_usage (user_id TEXT NOT NULL, date TEXT NOT NULL, total_cost REAL DEFAULT 0, "
+                           "request_count INTEGER DEFAULT 0, PRIMARY KEY (user_id, date))"_s));
+            QVERIFY(q.exec(u"CREATE TABLE user_budgets (user_id TEXT PRIMARY KEY, daily_limit REAL NOT NULL, model_allowlist TEXT)"_s));
+            QVERIFY(q.exec(u"INSERT INTO user_budgets VALUES "_s + budgets));
+            QVERIFY(q.exec(u"INSERT INTO user_usage VALUES "_s + usage));
+            seed.close();
+        }
+        QSqlDatabase::removeDatabase(u"seed"_s);
     }
 
     // The same command line run in-process by the orteam_cli library, with the fake's key and URL
@@ -745,23 +765,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString db = dir.filePath(u"team_usage.db"_s);
         const QDate today = QDateTime::currentDateTimeUtc().date();
-        {
-            // Written the way the seed's Python does it (its CREATE TABLEs, its rows).
-            QSqlDatabase seed = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"seed"_s);
-            seed.setDatabaseName(db);
-            QVERIFY(seed.open());
-            QSqlQuery q(seed);
-            QVERIFY(q.exec(u"CREATE TABLE user_usage (user_id TEXT NOT NULL, date TEXT NOT NULL, total_cost REAL DEFAULT 0, "
-                           "request_count INTEGER DEFAULT 0, PRIMARY KEY (user_id, date))"_s));
-            QVERIFY(q.exec(u"CREATE TABLE user_budgets (user_id TEXT PRIMARY KEY, daily_limit REAL NOT NULL, model_allowlist TEXT)"_s));
-            QVERIFY(q.exec(u"INSERT INTO user_budgets VALUES ('alice', 10.0, NULL), ('bob', 2.5, NULL)"_s));
-            const auto day = [&](int back) { return today.addDays(-back).toString(Qt::ISODate); };
-            QVERIFY(q.exec(u"INSERT INTO user_usage VALUES ('alice','%1',1.23456,10), ('alice','%2',2.0,5), "
-                           "('bob','%3',7.5,40), ('carol','%1',0.5,1), ('bob','%4',99.0,9)"_s
-                               .arg(day(0), day(6), day(3), day(7))));
-            seed.close();
-        }
-        QSqlDatabase::removeDatabase(u"seed"_s);
+        const auto day = [&](int back) { return today.addDays(-back).toString(Qt::ISODate); };
+        writeSeedDatabase(db, u"('alice', 10.0, NULL), ('bob', 2.5, NULL)"_s,
+                          u"('alice','%1',1.23456,10), ('alice','%2',2.0,5), ('bob','%3',7.5,40), ('carol','%1',0.5,1), "
+                          "('bob','%4',99.0,9)"_s.arg(day(0), day(6), day(3), day(7)));
+        if (QTest::currentTestFailed())
+            return;
         Run r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s, u"--format"_s, u"json"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
         QCOMPARE(r.code, 0);
         QVERIFY(r.err.contains(u"orteam-backup"_s)); // said once, when it migrated
@@ -1424,6 +1433,110 @@ offer keys lifecycle run --format ""
     }
 
     // A step OpenRouter refuses is named with its key and the run exits 1; the next run does it.
+    // `report monthly --calendar` on a seed-made database, whatever today is: this month to date
+    // with the team's month against its budget, a past month in full, a month before any
+    // history, and the command lines it refuses.
+    void calendarMonthReport()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team_usage.db"_s);
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        const QDate monthStart(today.year(), today.month(), 1);
+        const QDate previousStart = monthStart.addMonths(-1);
+        const QDate previousEnd = monthStart.addDays(-1);
+        // This month: alice on the 1st, bob today (the same day on a 1st). The month before:
+        // alice on its 1st and its last day; two months back: bob on its 1st.
+        const auto iso = [](const QDate &d) { return d.toString(Qt::ISODate); };
+        writeSeedDatabase(db, u"('alice', 10.0, NULL)"_s,
+                          u"('alice','%1',5.0,10), ('bob','%2',1.5,3), ('alice','%3',7.0,4), ('alice','%4',2.0,2), ('bob','%5',4.0,1)"_s
+                              .arg(iso(monthStart), iso(today), iso(previousStart), iso(previousEnd), iso(previousStart.addMonths(-1))));
+        if (QTest::currentTestFailed())
+            return;
+        const QHash<QString, QString> noKey{{u"OPENROUTER_MGMT_KEY"_s, QString()}};
+        Run r = cli({u"--db"_s, db, u"notify"_s, u"settings"_s, u"--team-monthly"_s, u"100"_s}, noKey);
+        QCOMPARE(r.code, 0);
+
+        r = cli({u"--db"_s, db, u"report"_s, u"monthly"_s, u"--calendar"_s, u"--format"_s, u"json"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(report.value("period"_L1).toString(), u"monthly"_s);
+        QCOMPARE(report.value("from"_L1).toString(), monthStart.toString(Qt::ISODate));
+        QCOMPARE(report.value("to"_L1).toString(), today.toString(Qt::ISODate));
+        QJsonObject calendar = report.value("calendar"_L1).toObject();
+        QCOMPARE(calendar.value("month"_L1).toString(), monthStart.toString(u"yyyy-MM"_s));
+        QVERIFY(calendar.value("to_date"_L1).toBool());
+        QCOMPARE(calendar.value("days"_L1).toInt(), today.day());
+        QCOMPARE(report.value("total"_L1).toDouble(), 6.5);
+        // The month before up to the same day: its last day counts only when today reaches it.
+        const double before = 7.0 + (today.addMonths(-1) >= previousEnd ? 2.0 : 0.0);
+        QCOMPARE(report.value("previous_total"_L1).toDouble(), before);
+        QCOMPARE(report.value("previous_to"_L1).toString(), today.addMonths(-1).toString(Qt::ISODate));
+        QCOMPARE(report.value("rows"_L1).toArray().at(0).toObject().value("monthly_cost"_L1).toDouble(), 5.0);
+        // The team against its budget: the Overview's numbers, the same as `overview --offline`.
+        const QJsonObject budget = report.value("team_budget"_L1).toObject();
+        QCOMPARE(budget.value("month_to_date"_L1).toDouble(), 6.5);
+        QCOMPARE(budget.value("month_budget"_L1).toDouble(), 100.0);
+        QCOMPARE(budget.value("budget_percent"_L1).toInt(), 6);
+        r = cli({u"--db"_s, db, u"overview"_s, u"--offline"_s, u"--format"_s, u"json"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        const QJsonObject overview = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        for (const char *key : {"month_to_date", "month_budget", "budget_percent", "history_days", "budget_crossed"})
+            QCOMPARE(budget.value(QLatin1StringView(key)), overview.value(QLatin1StringView(key)));
+        // Two runs a moment apart: the share of today gone by moves the projection by a hair.
+        QVERIFY(budget.value("projected_month_end"_L1).isDouble());
+        QVERIFY(std::abs(budget.value("projected_month_end"_L1).toDouble() - overview.value("projected_month_end"_L1).toDouble()) < 0.01);
+        QVERIFY(budget.value("history_days"_L1).toInt() > 28); // history reaches back two months
+
+        r = cli({u"--db"_s, db, u"report"_s, u"monthly"_s, u"--calendar"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        const QString monthName = QLocale::c().standaloneMonthName(today.month()) + u' ' + QString::number(today.year());
+        QVERIFY2(r.out.startsWith(u"Calendar month report, %1 to date: %2 to %3, %4 of %5 days (UTC)"_s
+                                      .arg(monthName, monthStart.toString(Qt::ISODate), today.toString(Qt::ISODate))
+                                      .arg(today.day())
+                                      .arg(today.daysInMonth())),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains(u"MONTHLY COST"_s) && r.out.contains(u"Team total: $6.50"_s), qPrintable(r.out));
+        QVERIFY2(r.out.contains(u"Month to date: $6.50 of a $100.00 budget (6%); projected month end "_s), qPrintable(r.out));
+        r = cli({u"--db"_s, db, u"report"_s, u"monthly"_s, u"--calendar"_s, u"--format"_s, u"csv"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith(u"user,monthly_cost,requests,daily_limit,previous_cost,change,forecast\nalice,5.0000,10,10,"_s),
+                 qPrintable(r.out));
+
+        // The month before, in full: both of alice's days, against bob's month before it; no
+        // budget line, that month is over.
+        r = cli({u"--db"_s, db, u"report"_s, u"monthly"_s, u"--calendar"_s, u"--month"_s, previousStart.toString(u"yyyy-MM"_s),
+                 u"--format"_s, u"json"_s},
+                noKey);
+        QCOMPARE(r.code, 0);
+        report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(report.value("to"_L1).toString(), previousEnd.toString(Qt::ISODate));
+        QVERIFY(!report.value("calendar"_L1).toObject().value("to_date"_L1).toBool());
+        QCOMPARE(report.value("calendar"_L1).toObject().value("days"_L1).toInt(), previousEnd.day());
+        QCOMPARE(report.value("total"_L1).toDouble(), 9.0);
+        QCOMPARE(report.value("previous_total"_L1).toDouble(), 4.0);
+        QVERIFY(!report.contains("team_budget"_L1));
+
+        // Before any history: empty, said so.
+        r = cli({u"--db"_s, db, u"report"_s, u"monthly"_s, u"--calendar"_s, u"--month"_s, u"2020-01"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"No usage recorded in January 2020 or in December."_s), qPrintable(r.out));
+
+        // Refused: a month not begun, a bad month, --calendar with weekly or --to, --month alone.
+        const QString next = monthStart.addMonths(1).toString(u"yyyy-MM"_s);
+        r = cli({u"--db"_s, db, u"report"_s, u"monthly"_s, u"--calendar"_s, u"--month"_s, next}, noKey);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(next + u" has not begun"_s), qPrintable(r.err));
+        for (const QStringList &args : {QStringList{u"monthly"_s, u"--calendar"_s, u"--month"_s, u"2026-13"_s},
+                                        QStringList{u"weekly"_s, u"--calendar"_s},
+                                        QStringList{u"monthly"_s, u"--calendar"_s, u"--to"_s, today.toString(Qt::ISODate)},
+                                        QStringList{u"monthly"_s, u"--calendar"_s, u"--send"_s},
+                                        QStringList{u"monthly"_s, u"--month"_s, u"2026-10"_s}}) {
+            r = cli(QStringList{u"--db"_s, db, u"report"_s} + args, noKey);
+            QVERIFY2(r.code == 2 && !r.err.isEmpty(), qPrintable(args.join(u' ') + u": "_s + r.err));
+            QVERIFY(r.out.isEmpty());
+        }
+    }
+
     void lifecycleRunReportsAFailedStep()
     {
         QTemporaryDir dir;

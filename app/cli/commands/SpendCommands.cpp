@@ -11,6 +11,7 @@
 #include "Output.h"
 #include "OverviewService.h"
 #include "Report.h"
+#include "ReportService.h"
 #include "SyncCall.h"
 #include "SyncService.h"
 
@@ -127,13 +128,23 @@ ReportCommand::ReportCommand()
                     "without a budget has a null limit. Beside each, the window before, the change, and a forecast "
                     "for the next window from a straight-line trend through both windows (fitted on complete "
                     "days). Reads the team database only."_s;
+    m_description += u" With --calendar, monthly is a calendar month (UTC) instead: this month to date (or --month "
+                     "in full), set against the month before up to the same day, the forecast for the next month, "
+                     "and for the current month the team's month to date against the team monthly budget, the "
+                     "projected month end and the day the budget would be crossed (the Overview's numbers)."_s;
     m_arguments << Argument{u"PERIOD"_s, u"weekly (7 days) or monthly (30 days)."_s, {u"weekly"_s, u"monthly"_s}};
     m_options << Option::value(u"to"_s, u"YYYY-MM-DD"_s, u"The window's last UTC day (default: today)."_s)
+              << Option::flag(u"calendar"_s, u"With monthly: the calendar month (UTC) instead of the last 30 days."_s)
+              << Option::value(u"month"_s, u"YYYY-MM"_s, u"With --calendar: this month in full (default: the current month to date)."_s)
               << formatOption({u"table"_s, u"json"_s, u"csv"_s})
               << Option::flag(u"send"_s, u"Send it (with its chart, up to yesterday unless --to) to the destinations that take this report, or those of --dest, instead of printing it."_s)
               << Option::value(u"dest"_s, u"IDS"_s, u"With --send: these destinations (comma-separated), whatever they take."_s);
     m_examples << Example{u"orteam-cli report monthly --format csv > spend.csv"_s,
                           u"The last 30 days per member, for a spreadsheet."_s}
+               << Example{u"orteam-cli report monthly --calendar"_s,
+                          u"This month to date per member, and the team against its monthly budget."_s}
+               << Example{u"orteam-cli report monthly --calendar --month 2026-10 --format json"_s,
+                          u"October in full, for a script."_s}
                << Example{u"orteam-cli report weekly --send"_s,
                           u"The weekly report to every destination that takes it (once per window and destination)."_s};
 }
@@ -150,9 +161,28 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
         if (!to.isValid())
             return console.fail(UsageError, u"--to must be a date like 2026-11-30, not \"%1\""_s.arg(*toText));
     }
+    const bool calendar = arguments.isSet(u"calendar"_s);
+    std::optional<QDate> month;
+    if (calendar) {
+        // A calendar month has its own window: a rolling window's end, or sending it (the outbox
+        // keeps the rolling reports), would be a second meaning for the same words.
+        if (period != ReportPeriod::Monthly)
+            return console.fail(UsageError, u"--calendar goes with monthly: orteam-cli report monthly --calendar"_s);
+        if (arguments.value(u"to"_s) || arguments.isSet(u"send"_s))
+            return console.fail(UsageError, u"--calendar takes --month YYYY-MM, not --to or --send"_s);
+        if (const auto monthText = arguments.value(u"month"_s)) {
+            month = monthFromText(*monthText);
+            if (!month)
+                return console.fail(UsageError, u"--month must be a month like 2026-11, not \"%1\""_s.arg(*monthText));
+        }
+    } else if (arguments.value(u"month"_s)) {
+        return console.fail(UsageError, u"--month goes with --calendar: orteam-cli report monthly --calendar --month YYYY-MM"_s);
+    }
     if (const int code = context.openStore())
         return code;
-    const Result<TeamReport> result = context.store().spend().teamReport(period, to);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const Result<TeamReport> result = calendar ? ReportService::calendarMonth(context.store(), month.value_or(now.date()), now)
+                                               : context.store().spend().teamReport(period, to);
     if (!result)
         return console.fail(result.error());
     const TeamReport &report = *result;
@@ -189,6 +219,8 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
     if (!report.rows.isEmpty())
         out << KeyFormatter::columns(reportTable(report)) << '\n';
     out << reportSummary(report) << '\n';
+    if (report.outlook)
+        out << reportOutlookText(report) << '\n';
     return Ok;
 }
 
@@ -242,18 +274,7 @@ int OverviewCommand::execute(Context &context, const Arguments &arguments)
     }
     const QString note = o.historyNote();
     out << "Overview, " << o.now.toString(u"yyyy-MM-dd HH:mm"_s) << " UTC\n";
-    out << "This month   " << formatUsd(o.monthToDate);
-    if (o.monthBudget)
-        out << " of a " << formatUsd(*o.monthBudget) << " budget (" << qRound(o.monthToDate / std::max(*o.monthBudget, 0.01) * 100) << "%)";
-    if (o.projectedMonthEnd) {
-        out << "; projected month end " << formatUsd(*o.projectedMonthEnd) << " at " << formatUsd(*o.ratePerDay) << " a day";
-        if (o.monthBudget)
-            out << (o.budgetCrossedOn ? (*o.budgetCrossedOn <= o.today ? u"; budget crossed on %1"_s : u"; crosses the budget around %1"_s)
-                                            .arg(o.budgetCrossedOn->toString(Qt::ISODate))
-                                      : u"; within budget at this rate"_s);
-    } else {
-        out << "; " << note << ", no projection";
-    }
+    out << "This month   " << o.monthText();
     out << "\nToday        " << formatUsd(o.spentToday);
     out << "\nThis week    " << formatUsd(o.weekToDate);
     if (o.lastWeekToDate)
