@@ -226,10 +226,9 @@ void OverviewPage::showOverview(const Overview &o)
 
     // The month: so far, against the budget, and where it ends at this rate.
     QStringList monthLines;
-    if (o.monthBudget && *o.monthBudget > 0) {
+    if (const std::optional<int> percent = o.budgetPercent()) {
         const double share = o.monthToDate / *o.monthBudget;
-        // Whole percent rounded down, as the budget alerts count them: never "100%" under it.
-        monthLines << tr("of the team's %1 budget for %2 (%3%)").arg(formatUsd(*o.monthBudget), month).arg(int(std::floor(share * 100)));
+        monthLines << tr("of the team's %1 budget for %2 (%3%)").arg(formatUsd(*o.monthBudget), month).arg(*percent);
         m_month->bar()->setRange(0, 1000);
         m_month->bar()->setValue(int(std::min(share, 1.0) * 1000));
         m_month->bar()->setAccessibleName(tr("Month to date against the budget"));

@@ -63,17 +63,24 @@ bool writeReportPdf(const QString &path, const TeamReport &report, const QList<P
 {
     const bool weekly = report.period == ReportPeriod::Weekly;
     QString html;
-    html += u"<h2>%1%2</h2>"_s.arg(weekly ? QObject::tr("Weekly team report") : QObject::tr("Monthly team report"),
+    html += u"<h2>%1%2</h2>"_s.arg(report.calendar ? QObject::tr("Calendar month team report")
+                                   : weekly        ? QObject::tr("Weekly team report")
+                                                   : QObject::tr("Monthly team report"),
                                    demo ? QObject::tr(" — DEMO DATA") : QString());
     html += u"<p>%1</p>"_s.arg(QObject::tr("%1 to %2 (UTC), compared with %3 to %4. Generated %5 UTC by orteam.")
                                    .arg(report.from.toString(Qt::ISODate), report.to.toString(Qt::ISODate),
                                         report.previousFrom.toString(Qt::ISODate), report.previousTo.toString(Qt::ISODate),
                                         QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd HH:mm"_s)));
-    html += u"<p><b>%1</b></p>"_s.arg(QObject::tr("Team total %1 (before: %2, %3); next %4 days forecast: %5.")
-                                          .arg(formatUsd(report.total), formatUsd(report.previousTotal),
-                                               ReportTableModel::changeText(report.change))
-                                          .arg(reportDays(report.period))
-                                          .arg(formatUsd(report.forecast)));
+    if (report.calendar) // the month's own words: "October to the 30th", "next month (December 2026)"
+        html += u"<p>%1</p>"_s.arg(reportTitle(report).toHtmlEscaped());
+    html += u"<p><b>%1</b></p>"_s.arg(report.calendar ? reportSummary(report).toHtmlEscaped()
+                                                      : QObject::tr("Team total %1 (before: %2, %3); next %4 days forecast: %5.")
+                                                            .arg(formatUsd(report.total), formatUsd(report.previousTotal),
+                                                                 ReportTableModel::changeText(report.change))
+                                                            .arg(reportDays(report.period))
+                                                            .arg(formatUsd(report.forecast)));
+    if (report.outlook)
+        html += u"<p><b>%1</b></p>"_s.arg(reportOutlookText(report).toHtmlEscaped());
     ReportTableModel model;
     model.setReport(report);
     html += u"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>"_s;

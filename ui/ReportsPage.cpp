@@ -21,6 +21,7 @@
 #include <QHeaderView>
 #include <QHorizontalBarSeries>
 #include <QLabel>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QMenu>
 #include <QPushButton>
@@ -29,6 +30,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTimeZone>
+#include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -49,6 +51,10 @@ QChartView *makeView(const char *name, const QString &title, QWidget *parent)
 }
 
 double noon(const QDate &day) { return double(dayMsecs(day)); }
+
+// The period combo's third choice: a calendar month rather than a rolling window (its report's
+// period is Monthly, so it is not one of ReportPeriod's values).
+constexpr int CalendarMonthChoice = -1;
 } // namespace
 
 ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(parent), m_spend(spend)
@@ -64,6 +70,20 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     ViewMemory::remember(m_period);
     m_period->addItem(tr("Weekly: the last 7 days"), int(ReportPeriod::Weekly));
     m_period->addItem(tr("Monthly: the last 30 days"), int(ReportPeriod::Monthly));
+    m_period->addItem(tr("Calendar month"), CalendarMonthChoice);
+    m_month = QDate(m_spend->today().year(), m_spend->today().month(), 1);
+    const auto monthButton = [this](const QString &name, Qt::ArrowType arrow, const QString &accessibleName, const QString &tip) {
+        auto *button = new QToolButton(this);
+        button->setObjectName(name);
+        button->setArrowType(arrow);
+        button->setAccessibleName(accessibleName);
+        button->setToolTip(tip);
+        return button;
+    };
+    m_previousMonth = monthButton(u"reportPreviousMonthButton"_s, Qt::LeftArrow, tr("Previous month"), tr("The month before"));
+    m_monthLabel = new QLabel(this);
+    m_monthLabel->setObjectName(u"reportMonthLabel"_s);
+    m_nextMonth = monthButton(u"reportNextMonthButton"_s, Qt::RightArrow, tr("Next month"), tr("The month after (up to the current one)"));
     m_summary = new QLabel(this);
     m_summary->setObjectName(u"reportSummaryLabel"_s);
     m_summary->setWordWrap(true);
@@ -113,6 +133,9 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     periodLabel->setObjectName(u"reportPeriodLabel"_s);
     top->addWidget(periodLabel);
     top->addWidget(m_period);
+    top->addWidget(m_previousMonth);
+    top->addWidget(m_monthLabel);
+    top->addWidget(m_nextMonth);
     top->addStretch(1);
     for (QPushButton *b : {m_csv, m_json, m_pdf, m_png})
         top->addWidget(b);
@@ -137,6 +160,8 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     layout->addWidget(split, 1);
 
     connect(m_period, &QComboBox::currentIndexChanged, this, &ReportsPage::rebuild);
+    connect(m_previousMonth, &QToolButton::clicked, this, [this] { setMonth(m_month.addMonths(-1)); });
+    connect(m_nextMonth, &QToolButton::clicked, this, [this] { setMonth(m_month.addMonths(1)); });
     connect(m_spend, &SpendController::changed, this, &ReportsPage::rebuild);
     connect(m_csv, &QPushButton::clicked, this, &ReportsPage::exportCsv);
     connect(m_json, &QPushButton::clicked, this, &ReportsPage::exportJson);
@@ -162,10 +187,27 @@ void ReportsPage::changeEvent(QEvent *event)
     }
 }
 
+bool ReportsPage::showsCalendarMonth() const { return m_period->currentData().toInt() == CalendarMonthChoice; }
+
+void ReportsPage::setMonth(const QDate &month)
+{
+    const QDate today = m_spend->today();
+    // Never past the current month: a month that has not begun has no report.
+    m_month = std::min(QDate(month.year(), month.month(), 1), QDate(today.year(), today.month(), 1));
+    rebuild();
+}
+
 void ReportsPage::rebuild()
 {
-    const auto period = ReportPeriod(m_period->currentData().toInt());
-    const Result<TeamReport> read = m_spend->report(period);
+    const bool calendar = showsCalendarMonth();
+    for (QWidget *w : std::initializer_list<QWidget *>{m_previousMonth, m_monthLabel, m_nextMonth})
+        w->setVisible(calendar);
+    const QDate today = m_spend->today();
+    // The clock moves on (a page left open over midnight at a month's end): never a month ahead.
+    m_month = std::min(m_month, QDate(today.year(), today.month(), 1));
+    m_nextMonth->setEnabled(m_month < QDate(today.year(), today.month(), 1));
+    const auto period = calendar ? ReportPeriod::Monthly : ReportPeriod(m_period->currentData().toInt());
+    const Result<TeamReport> read = calendar ? m_spend->calendarReport(m_month) : m_spend->report(period);
     if (!read) {
         // Keep what is shown (it was right a moment ago) and say why it is not refreshed.
         Q_EMIT problem(tr("Could not read the report from the team database: %1").arg(read.errorText()));
@@ -175,7 +217,24 @@ void ReportsPage::rebuild()
     m_model->setReport(report);
     m_table->sortByColumn(m_table->horizontalHeader()->sortIndicatorSection(), m_table->horizontalHeader()->sortIndicatorOrder());
     const int days = reportDays(period);
-    if (report.rows.isEmpty())
+    if (report.calendar) {
+        const CalendarMonth &m = *report.calendar;
+        m_monthLabel->setText(m.toDate ? tr("%1 to date").arg(m.name()) : m.name());
+        // The month's own words (the CLI's): "October to the 30th", "next month (December 2026)".
+        QString text = report.rows.isEmpty()
+                           ? reportSummary(report).toHtmlEscaped()
+                           : tr("<b>%1 to %2 (UTC), %3 days</b>: team total <b>%4</b>; %5: %6 (%7); %8 forecast <b>%9</b>. "
+                                "%n member(s).",
+                                nullptr, int(report.rows.size()))
+                                 .arg(report.from.toString(Qt::ISODate), report.to.toString(Qt::ISODate))
+                                 .arg(m.days())
+                                 .arg(formatUsd(report.total), reportBeforeText(report), formatUsd(report.previousTotal),
+                                      ReportTableModel::changeText(report.change), reportForecastText(report),
+                                      formatUsd(report.forecast));
+        if (report.outlook)
+            text += tr("<br><b>Month to date:</b> %1").arg(report.outlook->monthText().toHtmlEscaped());
+        m_summary->setText(text);
+    } else if (report.rows.isEmpty())
         m_summary->setText(tr("%1 to %2 (UTC): no usage recorded in these %3 days or the %3 before.")
                                .arg(report.from.toString(Qt::ISODate), report.to.toString(Qt::ISODate))
                                .arg(days));
@@ -248,7 +307,14 @@ void ReportsPage::buildTrend()
     clearChart(chart, palette());
     const TeamReport &r = m_model->report();
     const int days = reportDays(r.period);
-    const Result<SpendController::Days> read = m_spend->teamDaily(2 * days);
+    // What the dashed line is differs: a calendar month's is the rest of it at the Overview's rate.
+    const QString title = !r.calendar     ? tr("Team spend per day (dashed: the forecast)")
+                          : r.calendar->toDate ? tr("Team spend per day (dashed: the rest of the month at the current rate)")
+                                               : tr("Team spend per day");
+    chart->setTitle(title);
+    m_trend->setAccessibleName(title);
+    // Both windows: a calendar month and the month before it, or the rolling window and the one before.
+    const Result<SpendController::Days> read = r.calendar ? m_spend->teamDaily(r.previousFrom, r.to) : m_spend->teamDaily(2 * days);
     if (!read) {
         // No line rather than a flat one at $0: the chart stays empty and the banner says why.
         Q_EMIT problem(tr("Could not read the daily spend from the team database: %1").arg(read.errorText()));
@@ -278,8 +344,16 @@ void ReportsPage::buildTrend()
     // line and the figure beside it agree), though they are not drawn.
     while (values.size() < 2 * days)
         values.prepend(0.0);
-    const QList<double> trend = trendNext(values.mid(0, values.size() - 1), days, 1);
-    if (!history.isEmpty()) {
+    QList<double> trend;
+    if (!r.calendar) {
+        trend = trendNext(values.mid(0, values.size() - 1), days, 1);
+    } else if (r.outlook && r.outlook->ratePerDay && !history.isEmpty()) {
+        // The current month ahead at the Overview's rate, the one its projected month end counts
+        // (a past month is whole: nothing ahead to draw).
+        const QDate monthEnd = r.from.addMonths(1).addDays(-1);
+        trend = QList<double>(history.back().first.daysTo(monthEnd), *r.outlook->ratePerDay);
+    }
+    if (!history.isEmpty() && !trend.isEmpty()) {
         ahead->append(noon(history.back().first), history.back().second); // joined to the last real day
         for (qsizetype i = 0; i < trend.size(); ++i) {
             ahead->append(noon(history.back().first.addDays(i + 1)), trend.at(i));
@@ -299,6 +373,9 @@ void ReportsPage::buildTrend()
     }
     chart->addSeries(spent);
     chart->addSeries(ahead);
+    if (trend.isEmpty()) // a past calendar month: nothing ahead, so no "Forecast" in the legend
+        for (QLegendMarker *marker : chart->legend()->markers(ahead))
+            marker->setVisible(false);
     QValueAxis *axisY = dollarAxis(max);
     chart->addAxis(axisY, Qt::AlignLeft);
     for (QLineSeries *s : {spent, ahead}) {
@@ -315,12 +392,14 @@ void ReportsPage::buildTrend()
         });
     }
     if (!history.isEmpty())
-        setDayRange(axisX, history.front().first, history.back().first.addDays(days));
+        setDayRange(axisX, history.front().first, history.back().first.addDays(r.calendar ? trend.size() : days));
 }
 
 QString ReportsPage::suggestedName(const QString &extension) const
 {
     const TeamReport &r = m_model->report();
+    if (r.calendar)
+        return u"orteam-calendar-month-report-%1.%2"_s.arg(r.from.toString(u"yyyy-MM"_s), extension);
     return u"orteam-%1-report-%2.%3"_s.arg(reportPeriodName(r.period), r.to.toString(Qt::ISODate), extension);
 }
 

@@ -11,6 +11,7 @@ class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
+class QToolButton;
 
 QT_BEGIN_NAMESPACE
 class QChart;
@@ -22,9 +23,10 @@ namespace orteam {
 class ReportTableModel;
 class SpendController;
 
-// The Reports page: the seed's weekly team report (or the monthly one) with each member's
-// change from the window before and a forecast for the next, a chart of both windows and of the
-// team's days with the trend ahead, and exports: CSV, JSON, PDF (with the charts), PNG charts.
+// The Reports page: the seed's weekly team report (or the last 30 days, or a calendar month with
+// the team's month against its budget) with each member's change from the window before and a
+// forecast for the next, a chart of both windows and of the team's days with the trend ahead, and
+// exports: CSV, JSON, PDF (with the charts), PNG charts.
 class ReportsPage final : public QWidget
 {
     Q_OBJECT
@@ -38,6 +40,10 @@ public:
     void setDemo(bool demo) { m_demo = demo; }
 
     const TeamReport &report() const;
+    // The calendar month shown (its 1st) when "Calendar month" is chosen; the current one at first.
+    QDate month() const { return m_month; }
+    void setMonth(const QDate &month);
+    bool showsCalendarMonth() const;
     QTableView *table() const { return m_table; }
     QChart *comparisonChart() const;
     QChart *trendChart() const;
@@ -69,6 +75,10 @@ private:
     ReportTableModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QComboBox *m_period;
+    QToolButton *m_previousMonth;
+    QLabel *m_monthLabel;
+    QToolButton *m_nextMonth;
+    QDate m_month;
     QLabel *m_summary;
     QTableView *m_table;
     QChartView *m_comparison;

@@ -22,6 +22,7 @@
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLocale>
 #include <QTimeZone>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -65,6 +66,10 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     m_alerts->setWordWrap(true);
     theme::styleBanner(m_alerts, theme::Banner::Warning, QStringLiteral("padding:6px; border-radius:3px;"));
     m_alerts->hide();
+    m_month = new QLabel(this);
+    m_month->setObjectName(QStringLiteral("spendMonthLabel"));
+    m_month->setWordWrap(true);
+    m_month->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("spendErrorLabel"));
     m_error->setWordWrap(true);
@@ -102,6 +107,7 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     grid->addLayout(burnBox, 1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_month);
     layout->addLayout(controls);
     layout->addWidget(m_error);
     layout->addWidget(m_alerts);
@@ -129,6 +135,7 @@ void SpendPage::changeEvent(QEvent *event)
         buildDaily();
         buildModels();
         buildBurn();
+        buildMonth();
     }
 }
 
@@ -139,6 +146,7 @@ void SpendPage::rebuild()
     buildModels();
     buildBurn();
     buildAlerts();
+    buildMonth();
 }
 
 void SpendPage::setReadError(Part part, const QString &error)
@@ -175,6 +183,29 @@ void SpendPage::buildAlerts()
     }
     m_alerts->setText(lines.join(QLatin1Char('\n')));
     m_alerts->setVisible(!lines.isEmpty());
+}
+
+void SpendPage::buildMonth()
+{
+    const Result<Overview> read = m_spend->overview();
+    setReadError(Part::Month, read ? QString() : read.errorText());
+    if (!read) {
+        // Said, never $0: the banner above has the reason.
+        m_month->setText(tr("<b>Month to date:</b> not known, the team database could not be read."));
+        theme::styleBanner(m_month, theme::Banner::Error);
+        return;
+    }
+    const Overview &o = *read;
+    // The Overview's own sentence (the CLI's too), so the page, `orteam-cli overview` and the
+    // calendar month report never disagree on a number or a day.
+    QString text = tr("<b>Month to date (%1, UTC):</b> %2")
+                       .arg(QLocale().standaloneMonthName(o.today.month()), o.monthText().toHtmlEscaped());
+    if (!o.budgetPercent())
+        text += tr(" — set one on the Notifications page.");
+    m_month->setText(text);
+    // Amber once the budget is crossed or the rate crosses it before the month ends.
+    const bool over = o.budgetCrossed || (o.budgetPercent() && o.budgetCrossedOn);
+    theme::styleBanner(m_month, over ? theme::Banner::Warning : theme::Banner::Info);
 }
 
 void SpendPage::buildMembers()

@@ -15,7 +15,7 @@ namespace orteam {
 
 class SpendController;
 
-// The Spend page: spend per member for today / this week / this month against their budget
+// The Spend page: the month to date against the team's monthly budget at a glance, spend per member for today / this week / this month against their budget
 // (click a bar to see that member's keys), daily spend over 7 to 365 days (team and the top
 // spenders), spend by model, and when credits and key limits run out at the recent rate. A part
 // whose numbers cannot be read is left empty with the reason above the charts, never drawn as $0.
@@ -30,6 +30,9 @@ public:
     QChart *dailyChart() const;
     QChart *modelChart() const;
     QChart *burnChart() const;
+    // The line at the top: the month to date against the team's monthly budget, its projected end
+    // and the crossing day (SpendController::overview(), the Overview's numbers).
+    QLabel *monthLine() const { return m_month; }
 
 public Q_SLOTS:
     void rebuild();
@@ -43,7 +46,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    enum class Part { Members, Daily, Models, Burn, Alerts };
+    enum class Part { Members, Daily, Models, Burn, Alerts, Month };
     // Records whether `part` could be read (empty `error`: it could) and shows every part that
     // could not.
     void setReadError(Part part, const QString &error);
@@ -52,6 +55,7 @@ private:
     void buildModels();
     void buildBurn();
     void buildAlerts();
+    void buildMonth();
 
     SpendController *m_spend;
     QComboBox *m_period;
@@ -62,6 +66,7 @@ private:
     QChartView *m_burn;
     QLabel *m_burnText;
     QLabel *m_alerts;
+    QLabel *m_month;
     QLabel *m_error;
     QMap<Part, QString> m_errors;
 };

@@ -74,9 +74,15 @@ QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
         switch (section) {
         case RequestsColumn: return tr("Requests where they are known: OpenRouter's activity per key and gateway usage");
-        case PreviousColumn: return weekly ? tr("The 7 days before this window") : tr("The 30 days before this window");
-        case ForecastColumn: return weekly ? tr("The next 7 days, on a straight-line trend through the last 14")
-                                           : tr("The next 30 days, on a straight-line trend through the last 60");
+        case PreviousColumn:
+            if (m_report.calendar)
+                return tr("%1: the month before, to the same day for a month to date").arg(reportBeforeText(m_report));
+            return weekly ? tr("The 7 days before this window") : tr("The 30 days before this window");
+        case ForecastColumn:
+            if (m_report.calendar)
+                return tr("The next calendar month, on a straight-line trend through this month and the one before");
+            return weekly ? tr("The next 7 days, on a straight-line trend through the last 14")
+                          : tr("The next 30 days, on a straight-line trend through the last 60");
         }
     }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)

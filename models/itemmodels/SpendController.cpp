@@ -2,6 +2,7 @@
 
 #include "NotifyService.h"
 #include "OverviewService.h"
+#include "ReportService.h"
 
 #include "KeyListController.h"
 #include "Money.h"
@@ -43,6 +44,11 @@ Result<std::optional<GatewayStatus>> SpendController::gatewayStatus() const
 Result<TeamReport> SpendController::report(ReportPeriod period) const
 {
     return m_store->spend().teamReport(period, today(), today());
+}
+
+Result<TeamReport> SpendController::calendarReport(const QDate &month) const
+{
+    return ReportService::calendarMonth(*m_store, month, now());
 }
 
 Result<QList<SpendController::MemberBar>> SpendController::memberBars(Period period) const
@@ -101,17 +107,24 @@ Result<QDate> SpendController::seriesStart(int days) const
 
 Result<SpendController::Days> SpendController::teamDaily(int days) const
 {
-    const QDate to = today();
-    const Result<QDate> start = seriesStart(days);
-    if (!start)
-        return start.error();
-    if (!start->isValid() || *start > to)
+    return teamDaily(today().addDays(1 - days), today());
+}
+
+Result<SpendController::Days> SpendController::teamDaily(const QDate &from, const QDate &to) const
+{
+    // Days before the database's first recorded spend are unknown, not $0.
+    const Result<QDate> first = firstSpendDay();
+    if (!first)
+        return first.error();
+    if (!first->isValid())
         return Days();
-    const QDate from = *start;
-    const Result<DailySeries> series = m_store->spend().dailySpend(from, to);
+    const QDate start = std::max(from, *first);
+    if (start > to)
+        return Days();
+    const Result<DailySeries> series = m_store->spend().dailySpend(start, to);
     if (!series)
         return series.error();
-    return denseSeries(*series, from, to);
+    return denseSeries(*series, start, to);
 }
 
 Result<QList<std::pair<QString, SpendController::Days>>> SpendController::topMembersDaily(int days, int count) const

@@ -87,6 +87,10 @@ public:
 
     // The weekly or monthly team report ending today (UTC).
     Result<TeamReport> report(ReportPeriod period) const;
+    // The calendar month holding `month` (ReportService): the current one to date, a past one in full.
+    Result<TeamReport> calendarReport(const QDate &month) const;
+    // The team's days over [from, to] (every day present, none before the history starts).
+    Result<Days> teamDaily(const QDate &from, const QDate &to) const;
     Result<QList<Alert>> takeNewAlerts();
 
     // The Overview page's numbers (OverviewService): the keys' alerts and the credits count once

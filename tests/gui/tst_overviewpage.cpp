@@ -5,6 +5,7 @@
 // the database's error, and the window opens on the Overview when there is history (on Keys when
 // there is none).
 #include "GuiTest.h"
+#include "SpendFixture.h"
 #include "AppSettings.h"
 #include "ConnectionManager.h"
 #include "HygieneController.h"
@@ -24,8 +25,6 @@
 #include <QNetworkAccessManager>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimeZone>
@@ -33,42 +32,9 @@
 using namespace orteam;
 using namespace Qt::Literals::StringLiterals;
 
-class TestOverviewPage : public QObject
+class TestOverviewPage : public QObject, protected GuiTest::SpendFixture
 {
     Q_OBJECT
-
-    // A Wednesday evening; the team's keys spent from `first` to then.
-    const QDate m_wednesday{2026, 11, 25};
-    QDateTime now() const { return QDateTime(m_wednesday, QTime(21, 0), QTimeZone::utc()); }
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<FakeOpenRouter> m_fake;
-    std::unique_ptr<QNetworkAccessManager> m_nam;
-    std::unique_ptr<OpenRouterClient> m_client;
-    std::unique_ptr<KeyListController> m_keys;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<SpendController> m_spend;
-    ApiKey m_annKey, m_benKey;
-
-    static ApiKey snap(const QString &hash, double daily)
-    {
-        ApiKey k;
-        k.hash = hash;
-        k.usageDaily = daily;
-        return k;
-    }
-
-    // `days` days of spend up to the Wednesday: ann $2 a day, ben $1 (and $9 on the Wednesday).
-    void seed(int days)
-    {
-        QVERIFY(m_store->team().saveMembers({{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"pro"_s, std::nullopt, true, {}}}).ok());
-        QVERIFY(m_store->team().linkKey(u"ann"_s, m_annKey.hash).ok());
-        QVERIFY(m_store->team().linkKey(u"ben"_s, m_benKey.hash).ok());
-        for (int d = 0; d < days; ++d) {
-            const QDateTime at(m_wednesday.addDays(-d), QTime(20, 0), QTimeZone::utc());
-            QVERIFY(m_store->usage().recordKeySnapshots({snap(m_annKey.hash, 2.0), snap(m_benKey.hash, d == 0 ? 9.0 : 1.0)}, at).ok());
-        }
-    }
 
     void loadKeys()
     {
@@ -84,46 +50,8 @@ private Q_SLOTS:
         installTranslations(qApp);
     }
 
-    void init()
-    {
-        m_dir = std::make_unique<QTemporaryDir>();
-        m_fake = std::make_unique<FakeOpenRouter>();
-        FakeOpenRouter::KeySeed s;
-        s.name = u"ann-key"_s;
-        s.limit = 20.0;
-        s.usage = 14.0;
-        m_annKey = m_fake->addKey(s);
-        s.name = u"ben-key"_s;
-        s.limit = 100.0;
-        s.usage = 10.0;
-        m_benKey = m_fake->addKey(s);
-        m_fake->setCredits(500, 24);
-        QVERIFY(m_fake->start());
-        m_nam = std::make_unique<QNetworkAccessManager>();
-        m_client = std::make_unique<OpenRouterClient>(m_nam.get());
-        OpenRouterClient::Settings settings = OpenRouterClient::defaultSettings();
-        settings.baseUrl = m_fake->baseUrl();
-        m_client->setSettings(settings);
-        m_client->setManagementKey(m_fake->managementKey());
-        m_store = std::make_unique<Store>();
-        QString error;
-        const Status opened = m_store->open(*DbLocation::parse(m_dir->filePath(u"team.db"_s), &error));
-        QVERIFY2(opened, qPrintable(opened.errorText()));
-        m_keys = std::make_unique<KeyListController>(m_client.get(), m_store.get());
-        m_spend = std::make_unique<SpendController>(m_store.get(), m_keys.get());
-        m_spend->setClock([this] { return now(); });
-    }
-
-    void cleanup()
-    {
-        m_spend.reset();
-        m_keys.reset();
-        m_store.reset();
-        m_client.reset();
-        m_nam.reset();
-        m_fake.reset();
-        m_dir.reset();
-    }
+    void init() { setUp(); }
+    void cleanup() { tearDown(); }
 
     void tilesShowTheServicesNumbers()
     {
@@ -276,14 +204,7 @@ private Q_SLOTS:
         loadKeys();
         OverviewPage page(m_spend.get(), nullptr);
         page.reload();
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"breaker"_s);
-            db.setDatabaseName(m_dir->filePath(u"team.db"_s));
-            QVERIFY(db.open());
-            QVERIFY(QSqlQuery(db).exec(u"ALTER TABLE spend_day RENAME TO spend_day_gone"_s));
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(u"breaker"_s);
+        breakTable(u"spend_day"_s);
         page.reload();
         QVERIFY(!page.errorText().isEmpty());
         QVERIFY(GuiTest::find<QLabel>(&page, "overviewErrorLabel")->isVisibleTo(&page));
