@@ -1176,7 +1176,7 @@ offer keys lifecycle run --format ""
         QCOMPARE(offered.value(1), u"FILES"_s);
         QCOMPARE(offered.value(2), u"list show create disable enable set-limit revoke audit rotate lifecycle hygiene-settings"_s);
         QCOMPARE(offered.value(3), u"daily weekly monthly"_s);
-        QCOMPARE(offered.value(4), u"weekly monthly --to --format --send --dest --help"_s);
+        QCOMPARE(offered.value(4), u"weekly monthly --to --calendar --month --format --send --dest --help"_s);
         QCOMPARE(offered.value(5), u"table json csv"_s);
         QCOMPARE(offered.value(6), u"--yes --help"_s);
         QCOMPARE(offered.value(7), u"run cancel"_s);
