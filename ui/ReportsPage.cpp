@@ -342,10 +342,10 @@ void ReportsPage::buildTrend()
     // The line is fitted on complete days (today has only begun) and drawn from tomorrow.
     // Days before the history began count as $0 here, as in the report's own forecast (so the
     // line and the figure beside it agree), though they are not drawn.
-    while (values.size() < 2 * days)
-        values.prepend(0.0);
     QList<double> trend;
     if (!r.calendar) {
+        while (values.size() < 2 * days)
+            values.prepend(0.0);
         trend = trendNext(values.mid(0, values.size() - 1), days, 1);
     } else if (r.outlook && r.outlook->ratePerDay && !history.isEmpty()) {
         // The current month ahead at the Overview's rate, the one its projected month end counts

@@ -190,7 +190,7 @@ void SpendPage::buildMonth()
     const Result<Overview> read = m_spend->overview();
     setReadError(Part::Month, read ? QString() : read.errorText());
     if (!read) {
-        // Said, never $0: the banner above has the reason.
+        // Said, never $0: the error strip below has the reason.
         m_month->setText(tr("<b>Month to date:</b> not known, the team database could not be read."));
         theme::styleBanner(m_month, theme::Banner::Error);
         return;
@@ -201,7 +201,7 @@ void SpendPage::buildMonth()
     QString text = tr("<b>Month to date (%1, UTC):</b> %2")
                        .arg(QLocale().standaloneMonthName(o.today.month()), o.monthText().toHtmlEscaped());
     if (!o.budgetPercent())
-        text += tr(" — set one on the Notifications page.");
+        text += tr(". Set the team monthly budget on the Notifications page.");
     m_month->setText(text);
     // Amber once the budget is crossed or the rate crosses it before the month ends.
     const bool over = o.budgetCrossed || (o.budgetPercent() && o.budgetCrossedOn);

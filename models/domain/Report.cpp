@@ -188,7 +188,12 @@ TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<Wee
     return r;
 }
 
-QString CalendarMonth::name() const { return QLocale::c().standaloneMonthName(from.month()) + u' ' + QString::number(from.year()); }
+namespace {
+// In English whatever the locale, as the rest of the report's text: "November 2026".
+QString monthName(const QDate &day) { return QLocale::c().standaloneMonthName(day.month()) + u' ' + QString::number(day.year()); }
+} // namespace
+
+QString CalendarMonth::name() const { return monthName(from); }
 
 std::optional<CalendarMonth> calendarMonth(const QDate &day, const QDate &today)
 {
@@ -262,25 +267,24 @@ QByteArray reportJson(const TeamReport &report)
                                 {"previous_cost"_L1, row.previousCost},
                                 {"change"_L1, jsonOptional(row.change)},
                                 {"forecast"_L1, row.forecast}});
-    const QJsonObject root{{"period"_L1, reportPeriodName(report.period)},
-                           {"from"_L1, report.from.toString(Qt::ISODate)},
-                           {"to"_L1, report.to.toString(Qt::ISODate)},
-                           {"previous_from"_L1, report.previousFrom.toString(Qt::ISODate)},
-                           {"previous_to"_L1, report.previousTo.toString(Qt::ISODate)},
-                           {"total"_L1, report.total},
-                           {"previous_total"_L1, report.previousTotal},
-                           {"change"_L1, jsonOptional(report.change)},
-                           {"forecast"_L1, report.forecast},
-                           {"rows"_L1, rows}};
-    QJsonObject out = root;
+    QJsonObject root{{"period"_L1, reportPeriodName(report.period)},
+                     {"from"_L1, report.from.toString(Qt::ISODate)},
+                     {"to"_L1, report.to.toString(Qt::ISODate)},
+                     {"previous_from"_L1, report.previousFrom.toString(Qt::ISODate)},
+                     {"previous_to"_L1, report.previousTo.toString(Qt::ISODate)},
+                     {"total"_L1, report.total},
+                     {"previous_total"_L1, report.previousTotal},
+                     {"change"_L1, jsonOptional(report.change)},
+                     {"forecast"_L1, report.forecast},
+                     {"rows"_L1, rows}};
     if (report.calendar)
-        out.insert("calendar"_L1, QJsonObject{{"month"_L1, report.calendar->from.toString(u"yyyy-MM"_s)},
+        root.insert("calendar"_L1, QJsonObject{{"month"_L1, report.calendar->from.toString(u"yyyy-MM"_s)},
                                               {"to_date"_L1, report.calendar->toDate},
                                               {"days"_L1, report.calendar->days()},
                                               {"month_days"_L1, report.calendar->from.daysInMonth()}});
     if (report.outlook)
-        out.insert("team_budget"_L1, report.outlook->monthJson());
-    return QJsonDocument(out).toJson(QJsonDocument::Indented);
+        root.insert("team_budget"_L1, report.outlook->monthJson());
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
 namespace {
@@ -308,10 +312,8 @@ std::optional<TeamReport> reportFromJson(const QByteArray &json)
     r.previousTotal = root.value("previous_total"_L1).toDouble();
     r.change = optionalOf(root.value("change"_L1));
     r.forecast = root.value("forecast"_L1).toDouble();
-    if (const QJsonObject calendar = root.value("calendar"_L1).toObject(); !calendar.isEmpty()) {
-        CalendarMonth m{r.from, r.to, r.previousFrom, r.previousTo, calendar.value("to_date"_L1).toBool()};
-        r.calendar = m;
-    }
+    if (const QJsonObject calendar = root.value("calendar"_L1).toObject(); !calendar.isEmpty())
+        r.calendar = CalendarMonth{r.from, r.to, r.previousFrom, r.previousTo, calendar.value("to_date"_L1).toBool()};
     for (const QJsonValue &v : root.value("rows"_L1).toArray()) {
         const QJsonObject o = v.toObject();
         TeamReportRow row;
@@ -360,16 +362,17 @@ QString reportBeforeText(const TeamReport &report)
     if (!report.calendar)
         return u"the %1 days before"_s.arg(reportDays(report.period));
     const QString month = QLocale::c().standaloneMonthName(report.previousFrom.month());
-    return report.calendar->toDate ? u"%1 to the %2"_s.arg(month, QLocale::c().toString(report.previousTo.day()) + ordinalSuffix(report.previousTo.day()))
-                                   : month;
+    if (!report.calendar->toDate)
+        return month;
+    const int day = report.previousTo.day();
+    return u"%1 to the %2%3"_s.arg(month, QString::number(day), ordinalSuffix(day));
 }
 
 QString reportForecastText(const TeamReport &report)
 {
     if (!report.calendar)
         return u"next %1 days"_s.arg(reportDays(report.period));
-    const CalendarMonth next = *calendarMonth(report.from.addMonths(1), report.from.addMonths(1));
-    return u"next month (%1)"_s.arg(next.name());
+    return u"next month (%1)"_s.arg(monthName(report.from.addMonths(1)));
 }
 
 QString reportOutlookText(const TeamReport &report)

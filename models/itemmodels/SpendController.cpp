@@ -95,6 +95,11 @@ QString SpendController::creditsStaleText() const
 
 Result<QDate> SpendController::seriesStart(int days) const
 {
+    return historyFrom(today().addDays(1 - days));
+}
+
+Result<QDate> SpendController::historyFrom(const QDate &from) const
+{
     // Days before the database's first recorded spend are unknown, not $0: a new team's chart
     // starts where its history does (and is empty without any).
     const Result<QDate> first = firstSpendDay();
@@ -102,7 +107,7 @@ Result<QDate> SpendController::seriesStart(int days) const
         return first.error();
     if (!first->isValid())
         return QDate();
-    return std::max(today().addDays(1 - days), *first);
+    return std::max(from, *first);
 }
 
 Result<SpendController::Days> SpendController::teamDaily(int days) const
@@ -112,19 +117,15 @@ Result<SpendController::Days> SpendController::teamDaily(int days) const
 
 Result<SpendController::Days> SpendController::teamDaily(const QDate &from, const QDate &to) const
 {
-    // Days before the database's first recorded spend are unknown, not $0.
-    const Result<QDate> first = firstSpendDay();
-    if (!first)
-        return first.error();
-    if (!first->isValid())
+    const Result<QDate> start = historyFrom(from);
+    if (!start)
+        return start.error();
+    if (!start->isValid() || *start > to)
         return Days();
-    const QDate start = std::max(from, *first);
-    if (start > to)
-        return Days();
-    const Result<DailySeries> series = m_store->spend().dailySpend(start, to);
+    const Result<DailySeries> series = m_store->spend().dailySpend(*start, to);
     if (!series)
         return series.error();
-    return denseSeries(*series, start, to);
+    return denseSeries(*series, *start, to);
 }
 
 Result<QList<std::pair<QString, SpendController::Days>>> SpendController::topMembersDaily(int days, int count) const

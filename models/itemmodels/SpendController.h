@@ -109,6 +109,9 @@ Q_SIGNALS:
     void problem(const QString &message);
 
 private:
+    // `from`, or the first day the database holds spend for if later; invalid when it holds none.
+    Result<QDate> historyFrom(const QDate &from) const;
+
     Store *m_store;
     KeyListController *m_keys;
     bool m_readOnly = false;
