@@ -4,6 +4,7 @@
 #include "FlowError.h"
 #include "StoreResult.h"
 
+#include <QFileDevice>
 #include <QIODevice>
 
 #include <cstdio>
@@ -19,6 +20,21 @@ Console::Console(QString *out, QString *err, QByteArray input, bool interactive)
     : m_out(out, QIODevice::WriteOnly), m_err(err, QIODevice::WriteOnly), m_scripted(true), m_input(std::move(input)),
       m_interactive(interactive)
 {
+}
+
+void Console::writeUtf8(QByteArrayView utf8)
+{
+    QIODevice *device = m_out.device();
+    if (!device) {
+        m_out << QString::fromUtf8(utf8); // a test's string
+        return;
+    }
+    m_out.flush();
+    device->write(utf8.data(), utf8.size());
+    // On to the pipe now, chunk by chunk: QTextStream::flush() would not push the file's own
+    // buffer when its text buffer is empty.
+    if (auto *file = qobject_cast<QFileDevice *>(device))
+        file->flush();
 }
 
 bool Console::isInteractive() const

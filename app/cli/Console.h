@@ -21,6 +21,9 @@ public:
 
     QTextStream &out() { return m_out; }
     QTextStream &err() { return m_err; }
+    // Text already in UTF-8 straight to stdout, behind what out() holds: no QString and no
+    // re-encoding for a large listing. `utf8` must end at a character boundary.
+    void writeUtf8(QByteArrayView utf8);
 
     // Whether a person is at stdin to answer a question; scripts must pass --yes instead.
     bool isInteractive() const;

@@ -7,8 +7,6 @@
 #include "JsonCodec.h"
 #include "Money.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QStringList>
 
 using namespace Qt::Literals::StringLiterals;
@@ -20,17 +18,84 @@ QString usageOverLimit(const ApiKey &k)
 {
     return formatUsd(k.usage) + u" / "_s + (k.limit ? formatUsd(*k.limit) : u"unlimited"_s);
 }
-QString number(const std::optional<double> &v)
+
+// Gathers formatted bytes and hands them on in large chunks: one write per 64 KiB instead of one
+// per key, and never a whole listing in memory.
+class Chunks
 {
-    return v ? QString::number(*v, 'g', 15) : QString();
+public:
+    explicit Chunks(const Write &write) : m_write(write) { m_bytes.reserve(Size + Size / 4); }
+    Chunks(const Chunks &) = delete;
+    Chunks &operator=(const Chunks &) = delete;
+
+    QByteArray &bytes() { return m_bytes; }
+    // Called after each whole key or line, so a chunk never ends inside a character (a test's
+    // console decodes each chunk on its own).
+    void itemDone()
+    {
+        if (m_bytes.size() >= Size)
+            flush();
+    }
+    void flush()
+    {
+        if (!m_bytes.isEmpty())
+            m_write(m_bytes);
+        m_bytes.resize(0); // keeps the capacity
+    }
+
+private:
+    static constexpr qsizetype Size = 64 * 1024;
+    const Write &m_write;
+    QByteArray m_bytes;
+};
+
+// UTF-8 of a QString without the allocation of toUtf8() for the usual all-ASCII text.
+void appendUtf8(QByteArray &out, QStringView s)
+{
+    const char16_t *p = s.utf16();
+    const qsizetype n = s.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        if (p[i] >= 0x80) {
+            out += s.toUtf8();
+            return;
+        }
+    }
+    const qsizetype start = out.size();
+    out.resize(start + n);
+    char *d = out.data() + start;
+    for (qsizetype i = 0; i < n; ++i)
+        d[i] = char(p[i]);
+}
+
+void appendCsvNumber(QByteArray &out, const std::optional<double> &v)
+{
+    if (v)
+        out += QByteArray::number(*v, 'g', 15); // the digits QString::number(v, 'g', 15) has
+}
+
+const QByteArray &statusText(KeyStatus status)
+{
+    static const QByteArray texts[] = {keyStatusToString(KeyStatus::Active).toUtf8(),
+                                       keyStatusToString(KeyStatus::ExpiringSoon).toUtf8(),
+                                       keyStatusToString(KeyStatus::Disabled).toUtf8(),
+                                       keyStatusToString(KeyStatus::Expired).toUtf8()};
+    return texts[static_cast<int>(status)];
 }
 } // namespace
 
-QString table(const ApiKeyList &keys, const QDateTime &now)
+QString columns(const QList<QStringList> &rows)
+{
+    return textColumns(rows);
+}
+
+void table(const ApiKeyList &keys, const QDateTime &now, const Write &write)
 {
     // The seed's dashboard script shows name, usage / limit; status, reset and hash make the table
-    // useful for the commands that take a KEY.
-    QList<QStringList> rows{{u"NAME"_s, u"USAGE / LIMIT"_s, u"RESETS"_s, u"STATUS"_s, u"EXPIRES"_s, u"HASH"_s}};
+    // useful for the commands that take a KEY. The widths need every row, so the lines are
+    // written once all keys are here, as they are aligned.
+    QList<QStringList> rows;
+    rows.reserve(keys.size() + 1);
+    rows << QStringList{u"NAME"_s, u"USAGE / LIMIT"_s, u"RESETS"_s, u"STATUS"_s, u"EXPIRES"_s, u"HASH"_s};
     double total = 0;
     for (const ApiKey &k : keys) {
         rows << QStringList{k.name,
@@ -41,46 +106,65 @@ QString table(const ApiKeyList &keys, const QDateTime &now)
                             k.hash.left(16)};
         total += k.usage;
     }
-    QString out = columns(rows);
-    out += u"\nTotal spend: "_s + formatUsd(total) + u" across "_s + counted(keys.size(), u"key"_s, u"keys"_s) + u"\n"_s;
-    return out;
+    Chunks chunks(write);
+    QByteArray &out = chunks.bytes();
+    forEachTextColumnsLine(rows, [&](QStringView line) {
+        appendUtf8(out, line);
+        out += '\n';
+        chunks.itemDone();
+    });
+    const QString summary = u"\nTotal spend: "_s + formatUsd(total) + u" across "_s + counted(keys.size(), u"key"_s, u"keys"_s);
+    appendUtf8(out, summary);
+    out += '\n';
+    chunks.flush();
 }
 
-QString columns(const QList<QStringList> &rows)
+void json(const ApiKeyList &keys, const Write &write)
 {
-    return textColumns(rows);
-}
-
-QString json(const ApiKeyList &keys)
-{
-    QJsonArray array;
-    for (const ApiKey &k : keys)
-        array.append(json::toJson(k));
-    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
-}
-
-QString csv(const ApiKeyList &keys, const QDateTime &now)
-{
-    QString out = u"hash,name,label,status,disabled,limit,limit_remaining,limit_reset,usage,usage_daily,"
-                  "usage_weekly,usage_monthly,created_at,expires_at\n"_s;
-    for (const ApiKey &k : keys) {
-        const QStringList fields{k.hash,
-                                 csvField(k.name, true),
-                                 csvField(k.label, true),
-                                 keyStatusToString(k.status(now)),
-                                 k.disabled ? u"true"_s : u"false"_s,
-                                 number(k.limit),
-                                 number(k.limitRemaining),
-                                 limitResetToString(k.limitReset),
-                                 number(k.usage),
-                                 number(k.usageDaily),
-                                 number(k.usageWeekly),
-                                 number(k.usageMonthly),
-                                 json::isoUtc(k.createdAt),
-                                 json::isoUtc(k.expiresAt)};
-        out += fields.join(u',') + u'\n';
+    Chunks chunks(write);
+    QByteArray &out = chunks.bytes();
+    out += "[\n";
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        json::appendIndentedJson(out, keys.at(i));
+        out += i + 1 < keys.size() ? ",\n" : "\n";
+        chunks.itemDone();
     }
-    return out;
+    out += "]\n";
+    chunks.flush();
+}
+
+void csv(const ApiKeyList &keys, const QDateTime &now, const Write &write)
+{
+    Chunks chunks(write);
+    QByteArray &out = chunks.bytes();
+    out += "hash,name,label,status,disabled,limit,limit_remaining,limit_reset,usage,usage_daily,"
+           "usage_weekly,usage_monthly,created_at,expires_at\n";
+    for (const ApiKey &k : keys) {
+        appendUtf8(out, k.hash);
+        out += ',';
+        appendUtf8(out, csvField(k.name, true));
+        out += ',';
+        appendUtf8(out, csvField(k.label, true));
+        out += ',';
+        out += statusText(k.status(now));
+        out += k.disabled ? ",true," : ",false,";
+        appendCsvNumber(out, k.limit);
+        out += ',';
+        appendCsvNumber(out, k.limitRemaining);
+        out += ',';
+        appendUtf8(out, limitResetToString(k.limitReset));
+        for (const double v : {k.usage, k.usageDaily, k.usageWeekly, k.usageMonthly}) {
+            out += ',';
+            appendCsvNumber(out, v);
+        }
+        out += ',';
+        json::appendIsoUtc(out, k.createdAt);
+        out += ',';
+        json::appendIsoUtc(out, k.expiresAt);
+        out += '\n';
+        chunks.itemDone();
+    }
+    chunks.flush();
 }
 
 QString details(const ApiKey &k, const QDateTime &now)

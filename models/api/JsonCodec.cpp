@@ -4,9 +4,11 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QJsonValue>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QTimeZone>
 
+#include <charconv>
 #include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
@@ -562,6 +564,51 @@ QString isoUtc(const QDateTime &dt)
     return dt.toUTC().toString(Qt::ISODate);
 }
 
+void appendIsoUtc(QByteArray &out, const QDateTime &dt)
+{
+    if (!dt.isValid())
+        return;
+    // Days and seconds since 1970 turned into a civil date (H. Hinnant's days_from_civil inverse);
+    // the milliseconds are dropped as Qt::ISODate drops them.
+    const qint64 ms = dt.toMSecsSinceEpoch();
+    const qint64 secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    const qint64 days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+    const qint64 secOfDay = secs - days * 86400;
+    const qint64 z = days + 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const qint64 doe = z - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const qint64 day = doy - (153 * mp + 2) / 5 + 1;
+    const qint64 month = mp < 10 ? mp + 3 : mp - 9;
+    const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 1 || year > 9999) {
+        // Qt's own spelling of years ISO 8601 has no four digits for.
+        out += isoUtc(dt).toUtf8();
+        return;
+    }
+    const auto two = [](char *p, qint64 v) {
+        p[0] = char('0' + v / 10);
+        p[1] = char('0' + v % 10);
+    };
+    char text[20];
+    two(text, year / 100);
+    two(text + 2, year % 100);
+    text[4] = '-';
+    two(text + 5, month);
+    text[7] = '-';
+    two(text + 8, day);
+    text[10] = 'T';
+    two(text + 11, secOfDay / 3600);
+    text[13] = ':';
+    two(text + 14, secOfDay / 60 % 60);
+    text[16] = ':';
+    two(text + 17, secOfDay % 60);
+    text[19] = 'Z';
+    out.append(text, sizeof text);
+}
+
 namespace {
 QJsonValue nullable(const std::optional<double> &v)
 {
@@ -664,6 +711,155 @@ QJsonObject toJson(const ApiKey &k)
         {"creator_user_id"_L1, nullable(k.creatorUserId)},
         {"workspace_id"_L1, k.workspaceId},
     };
+}
+
+namespace {
+// QJsonDocument's spelling of a string: the quote, the backslash and control characters escaped
+// (\u00xx in lower case), everything else as UTF-8, and a lone surrogate (which has no UTF-8) as
+// \udxxx.
+void appendJsonString(QByteArray &out, QStringView s)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    const qsizetype start = out.size();
+    out.resize(start + 2 + 6 * s.size()); // the longest spelling of one UTF-16 unit is 6 bytes
+    char *d = out.data() + start;
+    *d++ = '"';
+    const char16_t *p = s.utf16();
+    const char16_t *const end = p + s.size();
+    while (p != end) {
+        const char16_t u = *p++;
+        if (u >= 0x20 && u < 0x80 && u != '"' && u != '\\') {
+            *d++ = char(u);
+        } else if (u < 0x80) {
+            *d++ = '\\';
+            switch (u) {
+            case '"': *d++ = '"'; break;
+            case '\\': *d++ = '\\'; break;
+            case '\b': *d++ = 'b'; break;
+            case '\f': *d++ = 'f'; break;
+            case '\n': *d++ = 'n'; break;
+            case '\r': *d++ = 'r'; break;
+            case '\t': *d++ = 't'; break;
+            default:
+                *d++ = 'u';
+                *d++ = '0';
+                *d++ = '0';
+                *d++ = hex[u >> 4];
+                *d++ = hex[u & 0xf];
+            }
+        } else if (u < 0x800) {
+            *d++ = char(0xc0 | (u >> 6));
+            *d++ = char(0x80 | (u & 0x3f));
+        } else if (!QChar::isSurrogate(u)) {
+            *d++ = char(0xe0 | (u >> 12));
+            *d++ = char(0x80 | ((u >> 6) & 0x3f));
+            *d++ = char(0x80 | (u & 0x3f));
+        } else if (QChar::isHighSurrogate(u) && p != end && QChar::isLowSurrogate(*p)) {
+            const char32_t c = QChar::surrogateToUcs4(u, *p++);
+            *d++ = char(0xf0 | (c >> 18));
+            *d++ = char(0x80 | ((c >> 12) & 0x3f));
+            *d++ = char(0x80 | ((c >> 6) & 0x3f));
+            *d++ = char(0x80 | (c & 0x3f));
+        } else {
+            *d++ = '\\';
+            *d++ = 'u';
+            *d++ = hex[u >> 12];
+            *d++ = hex[(u >> 8) & 0xf];
+            *d++ = hex[(u >> 4) & 0xf];
+            *d++ = hex[u & 0xf];
+        }
+    }
+    *d++ = '"';
+    out.resize(d - out.constData());
+}
+
+// QJsonValue(double)'s spelling: a whole number within +-2^53 is kept as an integer (so -0 is
+// "0"), any other finite number in its shortest round-trip form, and NaN or infinity as null.
+void appendJsonNumber(QByteArray &out, double v)
+{
+    constexpr double exactIntegers = 9007199254740992.0; // 2^53
+    char text[32];
+    std::to_chars_result r{};
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
+    if (std::fabs(v) <= exactIntegers && std::trunc(v) == v) {
+        r = std::to_chars(text, text + sizeof text, static_cast<qint64>(v));
+    } else if (std::fabs(v) < exactIntegers) {
+        // The shortest round trip, fixed or exponent form by length: Qt's choice too.
+        r = std::to_chars(text, text + sizeof text, v);
+    } else {
+        // Beyond 2^53 Qt pads the shortest digits with zeros where to_chars writes every digit.
+        out += QByteArray::number(v, 'g', QLocale::FloatingPointShortest);
+        return;
+    }
+    out.append(text, r.ptr - text);
+}
+
+} // namespace
+
+void appendIndentedJson(QByteArray &out, const ApiKey &k)
+{
+    // The members of toJson(const ApiKey &) in QJsonObject's order (sorted by name), one a line;
+    // nullable ones are null where toJson's nullable() makes them null.
+    const char *separator = "    {\n        \"";
+    const auto name = [&](const char *n) {
+        out += separator;
+        separator = ",\n        \"";
+        out += n;
+        out += "\": ";
+    };
+    const auto number = [&](const char *n, const std::optional<double> &v) {
+        name(n);
+        if (v)
+            appendJsonNumber(out, *v);
+        else
+            out += "null";
+    };
+    const auto string = [&](const char *n, const QString &s, bool emptyIsNull) {
+        name(n);
+        if (emptyIsNull && s.isEmpty())
+            out += "null";
+        else
+            appendJsonString(out, s);
+    };
+    const auto boolean = [&](const char *n, bool b) {
+        name(n);
+        out += b ? "true" : "false";
+    };
+    const auto time = [&](const char *n, const QDateTime &dt, bool invalidIsNull) {
+        name(n);
+        if (invalidIsNull && !dt.isValid()) {
+            out += "null";
+            return;
+        }
+        out += '"';
+        appendIsoUtc(out, dt);
+        out += '"';
+    };
+    number("byok_usage", k.byokUsage);
+    number("byok_usage_daily", k.byokUsageDaily);
+    number("byok_usage_monthly", k.byokUsageMonthly);
+    number("byok_usage_weekly", k.byokUsageWeekly);
+    time("created_at", k.createdAt, false);
+    string("creator_user_id", k.creatorUserId, true);
+    boolean("disabled", k.disabled);
+    time("expires_at", k.expiresAt, true);
+    string("hash", k.hash, false);
+    boolean("include_byok_in_limit", k.includeByokInLimit);
+    string("label", k.label, false);
+    number("limit", k.limit);
+    number("limit_remaining", k.limitRemaining);
+    string("limit_reset", limitResetToString(k.limitReset), true); // None has no spelling
+    string("name", k.name, false);
+    time("updated_at", k.updatedAt, true);
+    number("usage", k.usage);
+    number("usage_daily", k.usageDaily);
+    number("usage_monthly", k.usageMonthly);
+    number("usage_weekly", k.usageWeekly);
+    string("workspace_id", k.workspaceId, false);
+    out += "\n    }";
 }
 
 QJsonObject toJson(const Guardrail &g)

@@ -47,5 +47,14 @@ QJsonObject toJson(const ApiKey &key);
 QJsonObject toJson(const Guardrail &guardrail);
 
 QString isoUtc(const QDateTime &dt); // "2027-12-31T23:59:59Z", or empty for an invalid time
+// isoUtc's text appended as UTF-8, without a QString or QDateTime::toString per time: a listing
+// writes three times per key.
+void appendIsoUtc(QByteArray &out, const QDateTime &dt);
+
+// Appends the bytes QJsonDocument::toJson(Indented) writes for toJson(key) as an element of a
+// top-level array (indented 4 spaces, members 8, no line end after the closing brace), so a
+// listing of 10,000 keys is written key by key instead of built as a document, serialized and
+// converted. tst_keyformatter holds the two to the same bytes.
+void appendIndentedJson(QByteArray &out, const ApiKey &key);
 
 } // namespace orteam::json

@@ -395,21 +395,33 @@ QString reportSummary(const TeamReport &report)
 
 QString textColumns(const QList<QStringList> &rows)
 {
+    QString out;
+    forEachTextColumnsLine(rows, [&out](QStringView line) {
+        out += line;
+        out += u'\n';
+    });
+    return out;
+}
+
+void forEachTextColumnsLine(const QList<QStringList> &rows, const std::function<void(QStringView line)> &take)
+{
     if (rows.isEmpty())
-        return {};
+        return;
     QList<qsizetype> widths(rows.first().size(), 0);
     for (const QStringList &r : rows) {
         for (int c = 0; c < r.size() && c < widths.size(); ++c)
             widths[c] = std::max(widths[c], r.at(c).size());
     }
-    QString out;
+    QString line; // one buffer for every line
     for (const QStringList &r : rows) {
-        QString line;
-        for (int c = 0; c < r.size(); ++c)
-            line += (c + 1 < r.size() ? r.at(c).leftJustified(widths.value(c) + 2) : r.at(c));
-        out += line.trimmed() + u'\n';
+        line.resize(0);
+        for (int c = 0; c < r.size(); ++c) {
+            line += r.at(c);
+            if (c + 1 < r.size()) // left-justified to the column's width and two spaces
+                line.resize(std::max(line.size(), line.size() + widths.value(c) + 2 - r.at(c).size()), u' ');
+        }
+        take(QStringView(line).trimmed());
     }
-    return out;
 }
 
 } // namespace orteam

@@ -10,6 +10,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace orteam {
@@ -139,5 +140,8 @@ QString reportForecastText(const TeamReport &report);
 QString reportOutlookText(const TeamReport &report);
 // Rows of cells as left-aligned columns two spaces apart, one line each.
 QString textColumns(const QList<QStringList> &rows);
+// The same lines handed over one at a time (without their line end), for output that is written
+// as it is formatted rather than gathered into one string first.
+void forEachTextColumnsLine(const QList<QStringList> &rows, const std::function<void(QStringView line)> &take);
 
 } // namespace orteam

@@ -70,12 +70,13 @@ int KeysList::execute(Context &context, const Arguments &arguments)
         return context.console().fail(r.error);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QString format = arguments.value(u"format"_s, u"table"_s);
+    const auto write = [&context](QByteArrayView utf8) { context.console().writeUtf8(utf8); };
     if (format == "json"_L1)
-        context.out() << KeyFormatter::json(r.value);
+        KeyFormatter::json(r.value, write);
     else if (format == "csv"_L1)
-        context.out() << KeyFormatter::csv(r.value, now);
+        KeyFormatter::csv(r.value, now, write);
     else
-        context.out() << KeyFormatter::table(r.value, now);
+        KeyFormatter::table(r.value, now, write);
     context.out().flush();
     return Ok;
 }
