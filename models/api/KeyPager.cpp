@@ -45,13 +45,21 @@ void KeyPager::onPage(int offset, const ApiResult<ApiKeyList> &page)
                     u"the key list did not end after %1 pages"_s.arg(OpenRouterClient::MaxKeyPages), {});
                 finish(ApiResult<ApiKeyList>::failure(e));
             } else if (m_inFlight == 0) {
+                // The keys are moved, not copied, from their pages into one list reserved for
+                // all of them: the pages are not needed after this.
+                qsizetype count = 0;
+                for (const ApiKeyList &keys : std::as_const(m_pages))
+                    count += keys.size();
                 ApiKeyList all;
+                all.reserve(count);
                 QSet<QString> seen;
+                seen.reserve(count);
                 for (int o = 0; o <= m_endOffset; o += OpenRouterClient::KeysPageSize) {
-                    for (const ApiKey &k : std::as_const(m_pages[o])) {
+                    ApiKeyList keys = m_pages.take(o);
+                    for (ApiKey &k : keys) {
                         if (!seen.contains(k.hash)) {
                             seen.insert(k.hash);
-                            all << k;
+                            all << std::move(k);
                         }
                     }
                 }

@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTest>
 #include <QTimeZone>
 
@@ -112,6 +113,50 @@ private Q_SLOTS:
         // The error names the field, so a person (or a bug report) can say what was wrong.
         QVERIFY2(r.error.detail.contains(u"$.data[0]."_s + field), qPrintable(r.error.detail));
         QVERIFY(r.value.isEmpty());
+    }
+
+    // The item's index is in the path of an error found in a later item too.
+    void errorPathNamesTheItem()
+    {
+        const QByteArray bad = withField(fullKey(), u"usage"_s, QJsonValue(u"25.5"_s));
+        const auto r = json::parseKeyList("{\"data\":[" + fullKey() + "," + fullKey() + "," + bad + "]}");
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error.detail.startsWith(u"$.data[2].usage: expected a number"_s), qPrintable(r.error.detail));
+    }
+
+    // The times OpenRouter sends are read without QDateTime::fromString; they, and every other
+    // spelling, come out as fromString read them (an ISO 8601 time with at most milliseconds, more
+    // digits cut, no zone meaning UTC), and what fromString rejects is still an error.
+    void timesAreReadAsFromStringReadsThem_data()
+    {
+        QTest::addColumn<QString>("text");
+        for (const char *t : {"2025-08-24T10:30:00Z", "2025-08-24T10:30:00.123Z", "2024-02-29T23:59:59Z",
+                              "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "1969-12-31T23:59:59.001Z",
+                              "2025-08-24T10:30:00.123456Z", "2025-08-24T10:30:00+02:00", "2025-08-24T10:30:00",
+                              "2025-08-24T24:00:00Z", "2023-02-29T00:00:00Z", "2025-13-01T00:00:00Z",
+                              "2025-08-24T10:60:00Z", "2025-08-24T10:30:60Z", "2025-08-24 10:30:00Z",
+                              "2025-08-24T10:30:00.12Z", "2025-08-24T10:30:00,123Z", "+025-08-24T10:30:00Z",
+                              "2025-08-2xT10:30:00Z", "0000-01-01T00:00:00Z", "2025-08-24T10:30:00z"})
+            QTest::newRow(t) << QString::fromLatin1(t);
+        QTest::newRow("fullwidth digit") << u"２025-08-24T10:30:00Z"_s;
+    }
+    void timesAreReadAsFromStringReadsThem()
+    {
+        QFETCH(QString, text);
+        // What the parser did before it read the plain form itself.
+        QDateTime expected = QDateTime::fromString(text, Qt::ISODateWithMs);
+        if (!expected.isValid())
+            expected = QDateTime::fromString(QString(text).replace(QRegularExpression(u"(\\.\\d{3})\\d+"_s), u"\\1"_s),
+                                             Qt::ISODateWithMs);
+        if (expected.isValid() && expected.timeSpec() == Qt::LocalTime)
+            expected.setTimeZone(QTimeZone::utc());
+        const auto r = json::parseKeyList(list(withField(fullKey(), u"created_at"_s, QJsonValue(text))));
+        QCOMPARE(r.ok(), expected.isValid());
+        if (r.ok()) {
+            QCOMPARE(r.value.first().createdAt, expected.toUTC());
+            QCOMPARE(r.value.first().createdAt.timeSpec(), Qt::UTC);
+            QCOMPARE(r.value.first().createdAt.time().msec(), expected.time().msec());
+        }
     }
 
     void unknownFieldsIgnored()
