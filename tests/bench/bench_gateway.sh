@@ -29,21 +29,9 @@ chat='{"id":"gen-bench-1","object":"chat.completion","created":1700000000,"model
 # The slow answer for the pipelining case: an embedding trickled out at 1,000 bytes/s (~3 s).
 pad=$(printf '%03000d' 0)
 embedding='{"id":"gen-bench-2","object":"list","model":"openai/text-embedding-3-small","data":[{"object":"embedding","index":0,"embedding":[0.1],"pad":"'$pad'"}],"usage":{"prompt_tokens":1,"total_tokens":1,"cost":0.0001}}'
-mkdir -p "$work/nginx"
-cat >"$work/nginx.conf" <<CONF
-daemon off;
-master_process on;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
+. "$(dirname "$0")/nginx_conf.sh"
+nginx_conf_head "$work" >"$work/nginx.conf"
+cat >>"$work/nginx.conf" <<CONF
     keepalive_timeout 75s;
     keepalive_requests 1000000;
     client_max_body_size 20m;
