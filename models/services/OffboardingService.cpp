@@ -183,7 +183,10 @@ void OffboardingService::releaseGuardrails(const QHash<QString, QString> &users,
                     return;
                 if (pending->isEmpty())
                     return done(*warnings);
-                const auto [id, ids] = pending->takeFirst();
+                // Named copies, not a structured binding: clang 14 cannot capture those.
+                const std::pair<QString, QStringList> next = pending->takeFirst();
+                const QString id = next.first;
+                const QStringList ids = next.second;
                 m_client.unassignMembersFromGuardrail(id, ids, nullptr, [self, warnings, users, ours, later, id, ids](const ApiResult<qint64> &r) {
                     if (!r.ok() && !r.error.isNotFound()) {
                         QStringList who;
