@@ -224,7 +224,7 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
     QHash<QString, QString> guardrailOf; // owner → id ("" until created)
     QSet<QString> ours;                  // ids of every orteam guardrail that exists
     for (const Guardrail &g : guardrails) {
-        if (isTierGuardrailName(g.name) || isMemberGuardrailName(g.name))
+        if (isOrteamGuardrailName(g.name))
             ours.insert(g.id);
     }
     auto plan1 = [&](const QString &owner, const GuardrailSpec &spec, const Guardrail *g, const QString &tier,
@@ -349,8 +349,6 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
                                                                 step.keyNames.join(u", "_s));
         plan.steps << step;
     }
-    for (auto it = unassignUsers.begin(); it != unassignUsers.end(); ++it)
-        it->sort(); // read from a hash: put in one order, so the preview is the same every time
     for (auto it = assign.cbegin(); it != assign.cend(); ++it) {
         GuardrailStep step = stepFor(GuardrailStep::Kind::Assign, it.key());
         step.keyHashes = it.value();
@@ -369,6 +367,8 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
     }
     // People are taken off only once bound to their new guardrail: a person may hold several, so a
     // failure between the two leaves them bound twice for a while, never unbound.
+    for (auto it = unassignUsers.begin(); it != unassignUsers.end(); ++it)
+        it->sort(); // read from a hash: put in one order, so the preview is the same every time
     for (auto it = unassignUsers.cbegin(); it != unassignUsers.cend(); ++it) {
         GuardrailStep step = offStep(GuardrailStep::Kind::UnassignMembers, it.key());
         step.userIds = it.value();

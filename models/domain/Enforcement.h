@@ -26,6 +26,12 @@ bool isTierGuardrailName(const QString &name);
 // the same way (by the id on the member, else by this name).
 QString guardrailNameForMember(const QString &member);
 bool isMemberGuardrailName(const QString &name);
+// One of orteam's by its name (a tier's or a member's own): what the plan and offboarding may take
+// people off; anything else is someone else's guardrail and left alone.
+inline bool isOrteamGuardrailName(const QString &name)
+{
+    return isTierGuardrailName(name) || isMemberGuardrailName(name);
+}
 
 // What a tier's guardrail should say: the tier's default daily limit, reset daily, its allowlist
 // (null: every model).

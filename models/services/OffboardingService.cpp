@@ -159,7 +159,7 @@ void OffboardingService::releaseGuardrails(const QHash<QString, QString> &users,
         }
         QHash<QString, QString> ours; // id → name
         for (const Guardrail &x : g.value) {
-            if (isTierGuardrailName(x.name) || isMemberGuardrailName(x.name) || known.contains(x.id))
+            if (isOrteamGuardrailName(x.name) || known.contains(x.id))
                 ours.insert(x.id, x.name);
         }
         m_client.listMemberAssignments(nullptr, [this, users, done, later, ours](const ApiResult<QList<GuardrailMemberAssignment>> &a) {
