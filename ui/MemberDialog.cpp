@@ -1,4 +1,6 @@
 #include "MemberDialog.h"
+
+#include "BudgetField.h"
 #include "Theme.h"
 
 #include "KeyRequests.h"
@@ -36,14 +38,13 @@ MemberDialog::MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, 
     m_tier->setObjectName(QStringLiteral("memberTierCombo"));
     m_tier->addItem(tr("(no tier)"), QString());
     for (const Tier &t : tiers) {
-        const QString limit = t.defaultDailyLimit ? tr("%1 a day").arg(formatUsd(*t.defaultDailyLimit)) : tr("no daily limit");
+        const QString limit = t.budget ? budgetText(*t.budget) : tr("no budget");
         const QString models = t.isUnrestricted() ? tr("every model") : tr("%n model(s)", nullptr, int(t.allowedModels->size()));
         m_tier->addItem(QStringLiteral("%1 — %2, %3").arg(t.name, limit, models), t.name);
     }
     m_tier->setCurrentIndex(std::max(0, m_tier->findData(m_base.tier)));
-    m_limit = new QLineEdit(m_base.dailyLimitOverride ? QString::number(*m_base.dailyLimitOverride, 'f', 2) : QString(), this);
-    m_limit->setObjectName(QStringLiteral("memberLimitEdit"));
-    m_limit->setPlaceholderText(tr("empty: the tier's limit"));
+    m_limit = new BudgetField(QStringLiteral("memberLimit"), tr("empty: the tier's budget"), this);
+    m_limit->setBudget(m_base.budgetOverride, QString());
 
     // An account can hold thousands of keys: the picker filters as you type (ticked keys stay in
     // view) and says how many are ticked.
@@ -89,7 +90,7 @@ MemberDialog::MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, 
     form->addRow(tr("Name"), m_name);
     form->addRow(tr("Email"), m_email);
     form->addRow(tr("Tier"), m_tier);
-    form->addRow(tr("Own daily limit"), m_limit);
+    form->addRow(tr("Own budget"), m_limit);
     auto *keysBox = new QVBoxLayout;
     auto *keysHead = new QHBoxLayout;
     keysHead->addWidget(m_keyFilter, 1);
@@ -140,15 +141,12 @@ void MemberDialog::submit()
         showError(why);
         return;
     }
-    m_parsedLimit.reset();
-    if (!m_limit->text().trimmed().isEmpty()) {
-        const LimitParse limit = parseCreditLimit(m_limit->text());
-        if (!limit.error.isEmpty()) {
-            showError(tr("Own daily limit: %1").arg(limit.error));
-            return;
-        }
-        m_parsedLimit = limit.limit;
+    const BudgetParse budget = m_limit->budget();
+    if (!budget.error.isEmpty()) {
+        showError(tr("Own budget: %1").arg(budget.error));
+        return;
     }
+    m_parsedLimit = budget.budget;
     showError({});
     Q_EMIT submitted();
 }
@@ -159,7 +157,7 @@ Member MemberDialog::member() const
     m.name = m_name->text().trimmed();
     m.email = m_email->text().trimmed();
     m.tier = m_tier->currentData().toString();
-    m.dailyLimitOverride = m_parsedLimit;
+    m.budgetOverride = m_parsedLimit;
     m.keyHashes.clear();
     for (int i = 0; i < m_keys->count(); ++i) {
         if (m_keys->item(i)->checkState() == Qt::Checked)

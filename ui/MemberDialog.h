@@ -14,6 +14,8 @@ class QPushButton;
 
 namespace orteam {
 
+class BudgetField;
+
 class SearchField;
 
 // Adds or edits one member: name (fixed once saved), email, tier, an own daily limit (empty:
@@ -43,13 +45,13 @@ private:
     QLineEdit *m_name;
     QLineEdit *m_email;
     QComboBox *m_tier;
-    QLineEdit *m_limit;
+    BudgetField *m_limit;
     QListWidget *m_keys;
     SearchField *m_keyFilter;
     QLabel *m_keyCount;
     QLabel *m_error;
     QPushButton *m_save;
-    std::optional<double> m_parsedLimit;
+    std::optional<Budget> m_parsedLimit;
 };
 
 } // namespace orteam

@@ -56,7 +56,7 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     m_import = button(tr("Import CSV…"), "importRosterButton");
     m_tiers = button(tr("Tiers…"), "editTiersButton");
     m_apply = button(tr("Apply tiers to OpenRouter…"), "applyTiersButton");
-    m_apply->setToolTip(tr("One guardrail per tier (daily budget, allowed models), each member's keys assigned to it, and each "
+    m_apply->setToolTip(tr("One guardrail per tier (budget, allowed models), each member's keys assigned to it, and each "
                            "member linked to an OpenRouter user bound to it as a person"));
     m_match = button(tr("Match with OpenRouter…"), "matchMembersButton");
     m_match->setToolTip(tr("Link members to the organization's OpenRouter users (by email, or by hand), so guardrails bind "
@@ -69,7 +69,7 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
     m_overBudget->setWordWrap(true);
     theme::styleBanner(m_overBudget, theme::Banner::Error, QStringLiteral("padding:6px; border-radius:3px;"));
     m_overBudget->hide();
-    m_autoEnforce = new QCheckBox(tr("Auto-enforce daily budgets (disable keys over budget; re-enable at the next UTC day)"), this);
+    m_autoEnforce = new QCheckBox(tr("Auto-enforce budgets (disable keys over budget; re-enable when the budget resets, UTC)"), this);
     m_autoEnforce->setObjectName(QStringLiteral("autoEnforceCheck"));
     m_autoEnforce->setChecked(m_team->autoEnforce());
 
@@ -161,7 +161,7 @@ TeamPage::TeamPage(TeamController *team, KeyListController *keys, ErrorBanner *b
             m_autoEnforce->setChecked(!on);
             return;
         }
-        Q_EMIT status(on ? tr("Auto-enforce is on: keys of members over their daily budget are disabled until the next UTC day.")
+        Q_EMIT status(on ? tr("Auto-enforce is on: keys of members over their budget are disabled until it resets (UTC).")
                          : tr("Auto-enforce is off: members over budget are only flagged."));
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TeamPage::updateEnabled);
@@ -271,13 +271,14 @@ void TeamPage::updateOverBudget()
 {
     QStringList lines;
     for (const MemberTableModel::Row &r : m_team->model()->rows()) {
-        if (r.overBudget && r.dailyLimit)
-            lines << tr("%1 (%2 of %3)").arg(r.member.name, formatUsd(r.today), formatUsd(*r.dailyLimit));
+        if (r.overBudget && r.budget)
+            lines << tr("%1 (%2 of %3 %4)")
+                         .arg(r.member.name, formatUsd(r.inPeriod), formatUsd(r.budget->usd), budgetPeriodCurrent(r.budget->period));
     }
     m_overBudget->setText(lines.isEmpty() ? QString()
-                                          : tr("Over the daily budget today: %1.%2")
+                                          : tr("Over budget: %1.%2")
                                                 .arg(lines.join(QStringLiteral(", ")),
-                                                     m_team->autoEnforce() ? tr(" Their keys are disabled until the next UTC day.")
+                                                     m_team->autoEnforce() ? tr(" Their keys are disabled until their budget resets (UTC).")
                                                                            : tr(" Turn on auto-enforce to stop their spend.")));
     m_overBudget->setVisible(!lines.isEmpty());
 }

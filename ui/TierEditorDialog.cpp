@@ -1,4 +1,6 @@
 #include "TierEditorDialog.h"
+
+#include "BudgetField.h"
 #include "Theme.h"
 
 #include "KeyRequests.h"
@@ -57,9 +59,7 @@ TierEditorDialog::TierEditorDialog(TeamController *team, QWidget *parent) : Guar
 
     m_name = new QLineEdit(this);
     m_name->setObjectName(QStringLiteral("tierNameEdit"));
-    m_limit = new QLineEdit(this);
-    m_limit->setObjectName(QStringLiteral("tierLimitEdit"));
-    m_limit->setPlaceholderText(tr("USD a day, or none"));
+    m_limit = new BudgetField(QStringLiteral("tierLimit"), tr("USD, or none"), this);
     m_unrestricted = new QCheckBox(tr("Every model (no allowlist)"), this);
     m_unrestricted->setObjectName(QStringLiteral("tierUnrestrictedCheck"));
     m_filter = new QLineEdit(this);
@@ -87,7 +87,7 @@ TierEditorDialog::TierEditorDialog(TeamController *team, QWidget *parent) : Guar
     auto *form = new QFormLayout(right);
     form->setContentsMargins(0, 0, 0, 0);
     form->addRow(tr("Name"), m_name);
-    form->addRow(tr("Daily budget"), m_limit);
+    form->addRow(tr("Budget"), m_limit);
     form->addRow(tr("Models"), m_unrestricted);
     form->addRow(QString(), m_filter);
     form->addRow(QString(), m_table);
@@ -245,7 +245,7 @@ void TierEditorDialog::loadTier(int row)
     m_current = tier.name;
     m_name->setText(tier.name);
     m_name->setReadOnly(true);
-    m_limit->setText(tier.defaultDailyLimit ? QString::number(*tier.defaultDailyLimit, 'f', 2) : QStringLiteral("none"));
+    m_limit->setBudget(tier.budget, QStringLiteral("none"));
     m_unrestricted->setChecked(tier.isUnrestricted());
     QSignalBlocker block(m_table);
     for (int r = 0; r < m_table->rowCount(); ++r) {
@@ -289,7 +289,7 @@ void TierEditorDialog::addTier()
     m_name->clear();
     m_name->setReadOnly(false);
     m_name->setFocus();
-    m_limit->setText(QStringLiteral("5.00"));
+    m_limit->setBudget(Budget{5.0}, QString());
     m_unrestricted->setChecked(false);
     QSignalBlocker block(m_table);
     for (int r = 0; r < m_table->rowCount(); ++r)
@@ -309,12 +309,13 @@ void TierEditorDialog::save()
             tier = t; // keeps the guardrail id
     }
     tier.name = m_name->text().trimmed();
-    const LimitParse limit = parseCreditLimit(m_limit->text());
-    if (!limit.error.isEmpty()) {
-        showMessage(tr("Daily budget: %1").arg(limit.error), true);
+    // An emptied amount is no budget, as "none" is.
+    const BudgetParse budget = m_limit->budget();
+    if (!budget.error.isEmpty()) {
+        showMessage(tr("Budget: %1").arg(budget.error), true);
         return;
     }
-    tier.defaultDailyLimit = limit.limit;
+    tier.budget = budget.budget;
     tier.allowedModels = m_unrestricted->isChecked() ? std::nullopt : std::optional<QStringList>(checkedModels());
     tier.fallbackModel = m_fallback->currentData().toString();
     if (const Status s = m_team->saveTier(tier); !s) {

@@ -15,6 +15,8 @@ class QTableWidget;
 
 namespace orteam {
 
+class BudgetField;
+
 class TeamController;
 
 // Edits the tiers: each tier's default daily budget, its model allowlist picked from OpenRouter's
@@ -49,7 +51,7 @@ private:
     QPushButton *m_add;
     QPushButton *m_delete;
     QLineEdit *m_name;
-    QLineEdit *m_limit;
+    BudgetField *m_limit;
     QCheckBox *m_unrestricted;
     QLineEdit *m_filter;
     QTableWidget *m_table;

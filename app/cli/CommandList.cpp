@@ -26,6 +26,7 @@ CommandList allCommands()
     list.push_back(std::make_unique<Whoami>());
     list.push_back(std::make_unique<MembersList>());
     list.push_back(std::make_unique<MembersAdd>());
+    list.push_back(std::make_unique<MembersSetBudget>());
     list.push_back(std::make_unique<MembersSetTier>());
     list.push_back(std::make_unique<MembersLink>());
     list.push_back(std::make_unique<MembersMatch>());
@@ -34,6 +35,7 @@ CommandList allCommands()
     list.push_back(std::make_unique<MembersToken>());
     list.push_back(std::make_unique<MembersOffboard>());
     list.push_back(std::make_unique<TiersList>());
+    list.push_back(std::make_unique<TiersSetBudget>());
     list.push_back(std::make_unique<TiersApply>());
     list.push_back(std::make_unique<KeysLifecycleRun>());
     list.push_back(std::make_unique<KeysLifecycleCancel>());

@@ -120,24 +120,27 @@ void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &histor
             if (Status s = store.notify().setAlertSettings(settings); !s)
                 return s;
         }
-        // Jamal has an own daily limit just under what he spent today: flagged over budget.
-        const double jamalToday = history.value(hashOfName.value(u"jamal-support"_s)).value(today);
+        // Jamal has an own weekly budget just under what he spent this week (Monday to today, as
+        // the database counts it): flagged over budget, a budget beyond the day on show.
+        const auto spent = store.spend().periodSpend(today);
+        if (!spent)
+            return spent.error();
         Result<Member> jamal = store.team().member(u"jamal"_s);
         if (!jamal)
             return jamal.error();
-        jamal->dailyLimitOverride = std::max(0.01, std::floor(jamalToday * 90.0) / 100.0);
+        const double jamalWeek = spent->value(u"jamal"_s).week.value_or(0.0);
+        jamal->budgetOverride = Budget{std::max(0.01, std::floor(jamalWeek * 90.0) / 100.0), LimitReset::Weekly};
         if (Status s = store.team().updateMember(*jamal); !s)
             return s;
         // Grace's own limit puts today at about 85% (of what the database counts for her today):
         // the "80% of the daily budget" alert, which the Notifications page and its previews show.
-        const auto spentToday = store.spend().memberSpend(today, today);
         Result<Member> grace = store.team().member(u"grace"_s);
-        if (!spentToday || !grace)
-            return !spentToday ? Status(spentToday.error()) : Status(grace.error());
-        const double graceToday = spentToday->value(u"grace"_s).cost;
+        if (!grace)
+            return grace.error();
+        const double graceToday = spent->value(u"grace"_s).today.value_or(0.0);
         if (graceToday < 0.5)
             return {};
-        grace->dailyLimitOverride = std::ceil(graceToday / 0.85 * 100.0) / 100.0;
+        grace->budgetOverride = Budget{std::ceil(graceToday / 0.85 * 100.0) / 100.0};
         return store.team().updateMember(*grace);
     });
     if (!seeded)

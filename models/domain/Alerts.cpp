@@ -254,24 +254,34 @@ QList<Alert> currentAlerts(const AlertInput &input)
     for (const Member &m : input.members) {
         if (!m.active)
             continue;
-        const double spent = input.spentToday.value(m.name, 0.0);
-        if (const auto limit = effectiveDailyLimit(m, input.tiers); limit && *limit > 0) {
-            if (const int pct = crossedThreshold(input.settings.budgetThresholds, spent, *limit)) {
+        const PeriodSpend spend = input.spent.value(m.name);
+        if (const auto budget = effectiveBudget(m, input.tiers); budget && budget->usd > 0) {
+            const double spent = spend.in(budget->period).value_or(0.0);
+            if (const int pct = crossedThreshold(input.settings.budgetThresholds, spent, budget->usd)) {
+                const QString noun = budgetPeriodNoun(budget->period);
+                const QString when = budgetPeriodCurrent(budget->period);
                 Alert a;
                 a.kind = Alert::Kind::Budget;
                 a.percent = pct;
-                a.id = u"budget%1:%2:%3"_s.arg(pct).arg(m.name, day); // "budget80:…" as before thresholds were chosen
+                a.period = budget->period;
+                // "budget80:NAME:DAY" as before thresholds and periods were chosen; a weekly or
+                // monthly budget's alert is once per period, named by the period's first day.
+                a.id = budget->period == LimitReset::Daily
+                           ? u"budget%1:%2:%3"_s.arg(pct).arg(m.name, day)
+                           : u"budget%1:%2:%3-%4"_s.arg(pct).arg(m.name, noun,
+                                                                  budgetPeriodStart(budget->period, today).toString(Qt::ISODate));
                 a.subject = m.name;
                 a.member = m.name;
                 a.urgent = pct >= 100;
-                a.text = spent >= *limit
-                             ? u"%1 has spent %2 today, the whole daily budget of %3."_s.arg(m.name, formatUsd(spent), formatUsd(*limit))
-                             : u"%1 has spent %2 today, %3% of the daily budget of %4."_s.arg(m.name, formatUsd(spent))
-                                   .arg(int(spent / *limit * 100))
-                                   .arg(formatUsd(*limit));
+                const QString ofBudget = u"the %1 budget of %2"_s.arg(budgetPeriodAdjective(budget->period), formatUsd(budget->usd));
+                a.text = spent >= budget->usd ? u"%1 has spent %2 %3, the whole %4."_s.arg(m.name, formatUsd(spent), when, ofBudget)
+                                              : u"%1 has spent %2 %3, %4% of %5."_s.arg(m.name, formatUsd(spent), when)
+                                                    .arg(int(spent / budget->usd * 100))
+                                                    .arg(ofBudget);
                 out << a;
             }
         }
+        const double spent = spend.today.value_or(0.0);
         const double usual = usualDailySpend(input.previousDays.value(m.name), today);
         if (historyKnown && spent > 1.0 && spent > 3.0 * usual) {
             Alert a;

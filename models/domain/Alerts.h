@@ -17,7 +17,7 @@
 namespace orteam {
 
 // Something a team lead should hear about once: a member past a share (by default 80% and 100%)
-// of today's budget, the team past a share of its daily or calendar-month budget, a key expiring
+// of their budget for the day, week or month, the team past a share of its daily or calendar-month budget, a key expiring
 // within 7, 3 or 1 days, a member spending over three times their usual day, a member using a
 // model their tier does not allow (seen in their keys' activity), a key older than the team's
 // rotation period that is not being rotated, the account's credits running out within days, or a
@@ -31,6 +31,7 @@ struct Alert
     QString member;  // the member it concerns (a key's owner), for routing by tier; empty: the team
     QString text;    // one sentence for a person
     int percent = 0; // Budget, TeamBudget: the share of the budget crossed
+    LimitReset period = LimitReset::Daily; // Budget: the period of the member's budget
     bool urgent = false;
 };
 
@@ -64,7 +65,7 @@ struct AlertInput
     QDateTime now; // UTC
     QList<Member> members;
     QList<Tier> tiers;
-    QHash<QString, double> spentToday;        // member → USD today
+    QHash<QString, PeriodSpend> spent;        // member → USD today, this week, this month
     QHash<QString, DailySeries> previousDays; // member → spend on the 14 days before today
     QList<ApiKey> keys;
     QList<ModelUse> modelUses; // recent models per member (activity of their keys)

@@ -23,9 +23,16 @@ std::optional<QStringList> sortedModels(const std::optional<QStringList> &models
     return sorted;
 }
 
-QString limitText(const std::optional<double> &limit)
+QString limitText(const GuardrailSpec &spec)
 {
-    return limit ? formatUsd(*limit) + u" a day"_s : u"no limit"_s;
+    if (!spec.limitUsd)
+        return u"no limit"_s;
+    return budgetText(Budget{*spec.limitUsd, spec.resetInterval.value_or(LimitReset::Daily)});
+}
+
+QString resetText(LimitReset reset)
+{
+    return reset == LimitReset::None ? u"none"_s : budgetPeriodAdjective(reset);
 }
 
 QString modelsText(const GuardrailSpec &spec)
@@ -42,16 +49,16 @@ std::optional<GuardrailStep> guardrailChange(const GuardrailSpec &spec, const Gu
     step.spec = spec;
     if (!g) {
         step.kind = GuardrailStep::Kind::Create;
-        step.description = u"Create guardrail \"%1\": %2, %3."_s.arg(spec.name, limitText(spec.limitUsd), modelsText(spec));
+        step.description = u"Create guardrail \"%1\": %2, %3."_s.arg(spec.name, limitText(spec), modelsText(spec));
         return step;
     }
     QStringList differences;
     if (g->name != spec.name)
         differences << u"name"_s;
     if (g->limitUsd != spec.limitUsd)
-        differences << u"limit %1 → %2"_s.arg(g->limitUsd ? formatUsd(*g->limitUsd) : u"none"_s, limitText(spec.limitUsd));
+        differences << u"limit %1 → %2"_s.arg(g->limitUsd ? formatUsd(*g->limitUsd) : u"none"_s, limitText(spec));
     if (g->resetInterval != spec.resetInterval.value_or(LimitReset::None))
-        differences << u"reset"_s;
+        differences << u"reset %1 → %2"_s.arg(resetText(g->resetInterval), resetText(spec.resetInterval.value_or(LimitReset::None)));
     if (sortedModels(g->allowedModels) != spec.allowedModels)
         differences << u"models → %1"_s.arg(modelsText(spec));
     if (differences.isEmpty())
@@ -87,10 +94,10 @@ GuardrailSpec guardrailSpecForTier(const Tier &tier)
 {
     GuardrailSpec spec;
     spec.name = guardrailNameForTier(tier.name);
-    spec.description = u"Managed by orteam: the %1 tier's daily budget and models. Edit the tier in orteam, not here."_s.arg(tier.name);
-    spec.limitUsd = tier.defaultDailyLimit;
-    spec.clearLimit = !tier.defaultDailyLimit.has_value();
-    spec.resetInterval = tier.defaultDailyLimit ? LimitReset::Daily : LimitReset::None;
+    spec.description = u"Managed by orteam: the %1 tier's budget and models. Edit the tier in orteam, not here."_s.arg(tier.name);
+    spec.limitUsd = tier.budget ? std::optional(tier.budget->usd) : std::nullopt;
+    spec.clearLimit = !tier.budget.has_value();
+    spec.resetInterval = tier.budget ? tier.budget->period : LimitReset::None;
     spec.allowedModels = sortedModels(tier.allowedModels);
     spec.clearAllowedModels = tier.isUnrestricted();
     return spec;
@@ -99,17 +106,17 @@ GuardrailSpec guardrailSpecForTier(const Tier &tier)
 GuardrailSpec guardrailSpecForMember(const Member &member, const Tier &tier)
 {
     Tier own = tier;
-    own.defaultDailyLimit = member.dailyLimitOverride;
+    own.budget = member.budgetOverride;
     GuardrailSpec spec = guardrailSpecForTier(own);
     spec.name = guardrailNameForMember(member.name);
-    spec.description = u"Managed by orteam: %1's own daily limit with the %2 tier's models. Edit the member in orteam, not here."_s.arg(
+    spec.description = u"Managed by orteam: %1's own budget with the %2 tier's models. Edit the member in orteam, not here."_s.arg(
         member.name, tier.name);
     return spec;
 }
 
 bool needsOwnGuardrail(const Member &member, const Tier *tier)
 {
-    return member.active && tier && member.dailyLimitOverride && member.dailyLimitOverride != tier->defaultDailyLimit;
+    return member.active && tier && member.budgetOverride && member.budgetOverride != tier->budget;
 }
 
 GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &members, const QList<ApiKey> &keys,
@@ -392,32 +399,43 @@ DailyCheckResult dailyCheck(const DailyCheckInput &input)
     QHash<QString, const ApiKey *> keyByHash;
     for (const ApiKey &k : input.keys)
         keyByHash.insert(k.hash, &k);
+    QHash<QString, const Member *> memberByName;
     QSet<QString> overMembers;
     for (const Member &m : input.members) {
+        memberByName.insert(m.name, &m);
         if (!m.active)
             continue;
-        const auto limit = effectiveDailyLimit(m, input.tiers);
-        const auto spent = input.spentToday.constFind(m.name);
-        const std::optional<double> spentToday = spent != input.spentToday.cend() ? std::optional<double>(*spent) : std::nullopt;
-        if (withinDailyBudget(spentToday, limit))
+        const auto budget = effectiveBudget(m, input.tiers);
+        if (!budget)
             continue;
-        result.overBudget << OverBudget{m.name, *spentToday, *limit};
+        const std::optional<double> spent = input.spent.value(m.name).in(budget->period);
+        if (withinBudget(spent, budget->usd))
+            continue;
+        result.overBudget << OverBudget{m.name, *spent, budget->usd, budget->period};
         overMembers.insert(m.name);
     }
     std::sort(result.overBudget.begin(), result.overBudget.end(),
               [](const OverBudget &a, const OverBudget &b) { return a.spent / std::max(a.limit, 1e-9) > b.spent / std::max(b.limit, 1e-9); });
 
+    // A key disabled for a weekly budget on Tuesday belongs to this week's period until Monday: an
+    // admin's enable lasts as long, and nothing is enabled again before the period ends.
+    auto periodStart = [&](const QString &member) {
+        const Member *m = memberByName.value(member);
+        const auto budget = m ? effectiveBudget(*m, input.tiers) : std::nullopt;
+        return budgetPeriodStart(budget ? budget->period : LimitReset::Daily, input.today);
+    };
     QHash<QString, EnforcedKey> enforced;
     for (const EnforcedKey &e : input.enforced)
         enforced.insert(e.keyHash, e);
 
     for (const EnforcedKey &e : input.enforced) {
         const ApiKey *k = keyByHash.value(e.keyHash);
+        const bool earlierPeriod = e.day < periodStart(e.member);
         if (!k) {
             result.forget << e.keyHash; // revoked meanwhile
         } else if (!k->disabled) {
-            // Enabled again by a person. Today that is their override; from tomorrow we forget it.
-            if (e.day < input.today)
+            // Enabled again by a person. That is their override for the period; after it we forget it.
+            if (earlierPeriod)
                 result.forget << e.keyHash;
         } else if (e.day < input.today && !overMembers.contains(e.member) && input.autoEnforce) {
             result.toEnable << e;
@@ -435,8 +453,8 @@ DailyCheckResult dailyCheck(const DailyCheckInput &input)
             const ApiKey *k = keyByHash.value(hash);
             if (!k || k->disabled)
                 continue;
-            if (enforced.contains(hash) && enforced.value(hash).day == input.today)
-                continue; // we disabled it today and an admin enabled it: respect that
+            if (enforced.contains(hash) && enforced.value(hash).day >= periodStart(m.name))
+                continue; // we disabled it in this period and an admin enabled it: respect that
             result.toDisable << EnforcedKey{hash, m.name, input.today};
         }
     }

@@ -99,7 +99,7 @@ struct DailyCheckInput
     QDate today; // UTC
     QList<Member> members;
     QList<Tier> tiers;
-    QHash<QString, double> spentToday; // member → USD today
+    QHash<QString, PeriodSpend> spent; // member → USD in each period containing today
     QList<ApiKey> keys;               // as the server has them now
     QList<EnforcedKey> enforced;      // what the check disabled before
     bool autoEnforce = false;
@@ -108,21 +108,24 @@ struct DailyCheckInput
 struct OverBudget
 {
     QString member;
-    double spent = 0;
+    double spent = 0; // in the budget's current period
     double limit = 0;
+    LimitReset period = LimitReset::Daily;
 };
 
 struct DailyCheckResult
 {
     QList<OverBudget> overBudget;       // flagged whether or not enforcement is on
     QList<EnforcedKey> toDisable;       // auto-enforce: enabled keys of members over budget
-    QList<EnforcedKey> toEnable;        // auto-enforce: keys it disabled on an earlier UTC day
+    QList<EnforcedKey> toEnable;        // auto-enforce: keys it disabled in an earlier budget period
     QStringList forget;                 // records to drop without action (key gone, or enabled by hand)
 };
 
-// Over budget means spent ≥ limit (the seed allows spend below the limit). A key an admin
-// disabled is never in `enforced`, so it is never enabled here; a key the check disabled today
-// and an admin enabled again stays enabled today (the admin overrode it).
+// Over budget means the spend in the member's budget period (today, this week, this month) ≥ the
+// limit (the seed allows spend below the limit). A key stays disabled until the period ends. A key
+// an admin disabled is never in `enforced`, so it is never enabled here; a key the check disabled
+// in the current period and an admin enabled again stays enabled for that period (the admin
+// overrode it).
 DailyCheckResult dailyCheck(const DailyCheckInput &input);
 
 } // namespace orteam

@@ -73,6 +73,26 @@ LimitParse parseCreditLimit(const QString &text)
     return result;
 }
 
+BudgetParse parseBudget(const QString &amount, const QString &period, LimitReset defaultPeriod)
+{
+    BudgetParse result;
+    const LimitParse limit = parseCreditLimit(amount);
+    if (!limit.error.isEmpty()) {
+        result.error = limit.error;
+        return result;
+    }
+    std::optional<LimitReset> reset = defaultPeriod;
+    if (!period.trimmed().isEmpty())
+        reset = budgetPeriodFromString(period);
+    if (!reset) {
+        result.error = QStringLiteral("\"%1\" is not a budget period (daily, weekly or monthly).").arg(period);
+        return result;
+    }
+    if (limit.limit)
+        result.budget = Budget{*limit.limit, *reset};
+    return result;
+}
+
 ExpiryParse parseExpiry(const QString &text)
 {
     ExpiryParse result;

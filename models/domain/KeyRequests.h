@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiKey.h"
+#include "Team.h"
 
 #include <QDateTime>
 #include <QString>
@@ -54,6 +55,16 @@ struct LimitParse
     QString error;
 };
 LimitParse parseCreditLimit(const QString &text);
+
+// A budget as a person types it: an amount as parseCreditLimit reads it ("none": no budget) and a
+// period ("daily", "weekly", "monthly"; empty: `defaultPeriod`). The tier editor, the member form
+// and orteam-cli all read budgets through it.
+struct BudgetParse
+{
+    std::optional<Budget> budget;
+    QString error;
+};
+BudgetParse parseBudget(const QString &amount, const QString &period, LimitReset defaultPeriod = LimitReset::Daily);
 
 // Parses an ISO 8601 date or date-time for an expiry. A bare date means the end of that UTC day;
 // a time without an offset is taken as UTC (OpenRouter rejects other zones, so we convert).

@@ -362,8 +362,9 @@ NotifyMessage alertMessage(const Alert &alert, const QDateTime &at)
     m.text = alert.text;
     switch (alert.kind) {
     case Alert::Kind::Budget:
-        m.title = alert.percent >= 100 ? u"%1 is over their daily budget"_s.arg(alert.subject)
-                                       : u"%1 is at %2% of their daily budget"_s.arg(alert.subject).arg(alert.percent);
+        m.title = alert.percent >= 100
+                      ? u"%1 is over their %2 budget"_s.arg(alert.subject, budgetPeriodAdjective(alert.period))
+                      : u"%1 is at %2% of their %3 budget"_s.arg(alert.subject).arg(alert.percent).arg(budgetPeriodAdjective(alert.period));
         break;
     case Alert::Kind::TeamBudget:
         m.title = alert.percent >= 100 ? u"The team is over its budget"_s

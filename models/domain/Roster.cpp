@@ -26,9 +26,9 @@ std::optional<bool> parseBool(const QString &text)
     return std::nullopt;
 }
 
-QString limitText(std::optional<double> limit)
+QString limitText(const std::optional<Budget> &budget)
 {
-    return limit ? formatUsd(*limit) : u"tier default"_s;
+    return budget ? budgetText(*budget) : u"tier default"_s;
 }
 
 } // namespace
@@ -59,7 +59,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
     }
 
     // The header: which column holds what.
-    int nameCol = -1, emailCol = -1, tierCol = -1, limitCol = -1, activeCol = -1, userCol = -1;
+    int nameCol = -1, emailCol = -1, tierCol = -1, limitCol = -1, periodCol = -1, activeCol = -1, userCol = -1;
     const QStringList header = parsed.records.front().fields;
     QStringList unknown;
     for (int c = 0; c < header.size(); ++c) {
@@ -73,6 +73,8 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             slot = &tierCol;
         else if (h == "daily_limit"_L1 || h == "daily_limit_usd"_L1 || h == "budget"_L1)
             slot = &limitCol;
+        else if (h == "budget_period"_L1 || h == "period"_L1 || h == "reset"_L1 || h == "limit_reset"_L1)
+            slot = &periodCol;
         else if (h == "active"_L1 || h == "status"_L1)
             slot = &activeCol;
         else if (h == "openrouter_user_id"_L1 || h == "openrouter_user"_L1 || h == "openrouter_id"_L1)
@@ -150,6 +152,11 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
                     row.dailyLimit = limit.limit;
             }
         }
+        if (periodCol >= 0 && !cell(periodCol).isEmpty()) {
+            row.budgetPeriod = budgetPeriodFromString(cell(periodCol));
+            if (!row.budgetPeriod)
+                problems << u"budget period must be daily, weekly or monthly, not \"%1\""_s.arg(cell(periodCol));
+        }
         if (activeCol >= 0 && !cell(activeCol).isEmpty()) {
             row.active = parseBool(cell(activeCol));
             if (!row.active)
@@ -223,8 +230,13 @@ RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool
             after.email = *row.email;
         if (row.tier)
             after.tier = *row.tier;
-        if (row.hasDailyLimit)
-            after.dailyLimitOverride = row.dailyLimit;
+        if (row.hasDailyLimit || row.budgetPeriod) {
+            const std::optional<double> usd = row.hasDailyLimit ? row.dailyLimit
+                                              : after.budgetOverride ? std::optional(after.budgetOverride->usd)
+                                                                     : std::nullopt;
+            const LimitReset period = row.budgetPeriod.value_or(after.budgetOverride ? after.budgetOverride->period : LimitReset::Daily);
+            after.budgetOverride = usd ? std::optional(Budget{*usd, period}) : std::nullopt;
+        }
         if (row.active)
             after.active = *row.active;
         if (row.userId)
@@ -242,8 +254,8 @@ RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool
             if (before.tier != after.tier)
                 change.differences << u"tier %1 → %2"_s.arg(before.tier.isEmpty() ? u"(none)"_s : before.tier,
                                                              after.tier.isEmpty() ? u"(none)"_s : after.tier);
-            if (before.dailyLimitOverride != after.dailyLimitOverride)
-                change.differences << u"daily limit %1 → %2"_s.arg(limitText(before.dailyLimitOverride), limitText(after.dailyLimitOverride));
+            if (before.budgetOverride != after.budgetOverride)
+                change.differences << u"budget %1 → %2"_s.arg(limitText(before.budgetOverride), limitText(after.budgetOverride));
             if (before.userId != after.userId)
                 change.differences << u"OpenRouter user %1 → %2"_s.arg(before.userId.isEmpty() ? u"(none)"_s : before.userId,
                                                                        after.userId);

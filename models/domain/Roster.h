@@ -11,8 +11,8 @@
 namespace orteam {
 
 // A team roster from a CSV file: a header row naming the columns, then one member per row.
-// Columns (any order, case-insensitive): name (or the seed's user_id), email, tier, daily_limit,
-// active, openrouter_user_id. Only name is required; a column left out keeps what the member has,
+// Columns (any order, case-insensitive): name (or the seed's user_id), email, tier, daily_limit
+// (or budget), budget_period (daily, weekly, monthly), active, openrouter_user_id. Only name is required; a column left out keeps what the member has,
 // an empty daily_limit cell means "the tier's default", active=no offboards the member, and an
 // empty openrouter_user_id cell leaves the member's link to OpenRouter as it is. (The seed calls
 // the member's name user_id, so OpenRouter's user id has the longer name.)
@@ -23,7 +23,10 @@ struct RosterRow
     std::optional<QString> email;
     std::optional<QString> tier;
     bool hasDailyLimit = false; // the file says something about the limit
-    std::optional<double> dailyLimit;
+    std::optional<double> dailyLimit; // the amount of the member's own budget (the seed's name)
+    // The own budget's period when the file has the column; else a new member's budget is daily
+    // and an existing member's keeps the period it had.
+    std::optional<LimitReset> budgetPeriod;
     std::optional<bool> active;
     std::optional<QString> userId; // OpenRouter's user id, when the row names one
     QString error; // one sentence per rejected row; empty when the row is fine

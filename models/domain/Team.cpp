@@ -1,6 +1,9 @@
 #include "Team.h"
 
+#include "Money.h"
+
 #include <algorithm>
+#include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -9,10 +12,10 @@ namespace orteam {
 QList<Tier> defaultTiers()
 {
     return {
-        {u"free"_s, 0.50, QStringList{u"google/gemma-2-9b-it:free"_s}, u"google/gemma-2-9b-it:free"_s, {}},
-        {u"basic"_s, 5.0, QStringList{u"openai/gpt-4o-mini"_s, u"meta-llama/llama-3.1-8b-instruct"_s},
+        {u"free"_s, Budget{0.50}, QStringList{u"google/gemma-2-9b-it:free"_s}, u"google/gemma-2-9b-it:free"_s, {}},
+        {u"basic"_s, Budget{5.0}, QStringList{u"openai/gpt-4o-mini"_s, u"meta-llama/llama-3.1-8b-instruct"_s},
          u"meta-llama/llama-3.1-8b-instruct"_s, {}},
-        {u"pro"_s, 25.0, QStringList{u"openai/gpt-4o-mini"_s, u"openai/gpt-4o"_s, u"anthropic/claude-3.5-sonnet"_s},
+        {u"pro"_s, Budget{25.0}, QStringList{u"openai/gpt-4o-mini"_s, u"openai/gpt-4o"_s, u"anthropic/claude-3.5-sonnet"_s},
          u"anthropic/claude-3.5-sonnet"_s, {}},
         {u"enterprise"_s, std::nullopt, std::nullopt, {}, {}},
     };
@@ -60,19 +63,112 @@ const Tier *findTier(const QList<Tier> &tiers, const QString &name)
     return it == tiers.cend() ? nullptr : &*it;
 }
 
-std::optional<double> effectiveDailyLimit(const Member &member, const QList<Tier> &tiers)
+std::optional<Budget> effectiveBudget(const Member &member, const QList<Tier> &tiers)
 {
-    if (member.dailyLimitOverride)
-        return member.dailyLimitOverride;
+    if (member.budgetOverride)
+        return member.budgetOverride;
     const Tier *tier = findTier(tiers, member.tier);
-    return tier ? tier->defaultDailyLimit : std::nullopt;
+    return tier ? tier->budget : std::nullopt;
 }
 
-bool withinDailyBudget(std::optional<double> spentToday, std::optional<double> dailyLimit)
+bool withinBudget(std::optional<double> spent, std::optional<double> limit)
 {
-    if (!spentToday || !dailyLimit)
+    if (!spent || !limit)
         return true;
-    return *spentToday < *dailyLimit;
+    return *spent < *limit;
+}
+
+QDate budgetPeriodStart(LimitReset period, const QDate &today)
+{
+    switch (period) {
+    case LimitReset::Weekly: return today.addDays(1 - today.dayOfWeek()); // ISO: Monday is 1
+    case LimitReset::Monthly: return QDate(today.year(), today.month(), 1);
+    case LimitReset::Daily:
+    case LimitReset::None: break;
+    }
+    return today;
+}
+
+QDate nextBudgetReset(LimitReset period, const QDate &today)
+{
+    switch (period) {
+    case LimitReset::Weekly: return budgetPeriodStart(period, today).addDays(7);
+    case LimitReset::Monthly: return budgetPeriodStart(period, today).addMonths(1);
+    case LimitReset::Daily:
+    case LimitReset::None: break;
+    }
+    return today.addDays(1);
+}
+
+QString budgetPeriodNoun(LimitReset period)
+{
+    switch (period) {
+    case LimitReset::Weekly: return u"week"_s;
+    case LimitReset::Monthly: return u"month"_s;
+    case LimitReset::Daily:
+    case LimitReset::None: break;
+    }
+    return u"day"_s;
+}
+
+QString budgetPeriodCurrent(LimitReset period)
+{
+    return period == LimitReset::Daily || period == LimitReset::None ? u"today"_s : u"this "_s + budgetPeriodNoun(period);
+}
+
+QString budgetPeriodAdjective(LimitReset period)
+{
+    return period == LimitReset::Daily || period == LimitReset::None ? u"daily"_s : budgetPeriodNoun(period) + u"ly"_s;
+}
+
+QString budgetText(const Budget &budget)
+{
+    return u"%1 a %2"_s.arg(formatUsd(budget.usd), budgetPeriodNoun(budget.period));
+}
+
+double dailyShare(const Budget &budget)
+{
+    switch (budget.period) {
+    case LimitReset::Weekly: return budget.usd / 7.0;
+    case LimitReset::Monthly: return budget.usd * 12.0 / 365.25;
+    case LimitReset::Daily:
+    case LimitReset::None: break;
+    }
+    return budget.usd;
+}
+
+std::optional<LimitReset> budgetPeriodFromString(const QString &text)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == "daily"_L1 || t == "day"_L1)
+        return LimitReset::Daily;
+    if (t == "weekly"_L1 || t == "week"_L1)
+        return LimitReset::Weekly;
+    if (t == "monthly"_L1 || t == "month"_L1)
+        return LimitReset::Monthly;
+    return std::nullopt;
+}
+
+QString budgetProblem(const std::optional<Budget> &budget)
+{
+    if (!budget)
+        return {};
+    if (!std::isfinite(budget->usd) || budget->usd < 0)
+        return u"A budget must be a positive amount, or none."_s;
+    if (budget->period == LimitReset::None)
+        return u"A budget resets daily, weekly or monthly."_s;
+    return {};
+}
+
+std::optional<double> PeriodSpend::in(LimitReset period) const
+{
+    switch (period) {
+    case LimitReset::Weekly: return week;
+    case LimitReset::Monthly: return month;
+    case LimitReset::Daily:
+    case LimitReset::None: break;
+    }
+    return today;
 }
 
 ModelDecision applyModelPolicy(const QList<Tier> &tiers, const QString &tierName, const QString &requestedModel)

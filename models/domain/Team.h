@@ -6,15 +6,62 @@
 #include <QString>
 #include <QStringList>
 
+#include "ApiKey.h"
+
 #include <optional>
 
 namespace orteam {
 
-// A tier decides which models a member may use and their default daily budget (USD).
+// A budget in USD per UTC day, Monday-to-Sunday UTC week or calendar month (UTC): OpenRouter's
+// own reset intervals (a guardrail's reset_interval, a key's limit_reset), so that what a
+// guardrail enforces and what orteam checks locally are the same budget.
+struct Budget
+{
+    double usd = 0;
+    LimitReset period = LimitReset::Daily; // Daily, Weekly or Monthly; never None
+
+    friend bool operator==(const Budget &, const Budget &) = default;
+};
+
+// The first day of the budget period `today` falls in: today, the week's Monday, the month's 1st.
+QDate budgetPeriodStart(LimitReset period, const QDate &today);
+// The first day of the next period: when a budget spent up is whole again (at 00:00 UTC).
+QDate nextBudgetReset(LimitReset period, const QDate &today);
+// "day", "week", "month": the period as a person names it.
+QString budgetPeriodNoun(LimitReset period);
+// "today", "this week", "this month".
+QString budgetPeriodCurrent(LimitReset period);
+// "daily", "weekly", "monthly".
+QString budgetPeriodAdjective(LimitReset period);
+// "$5.00 a day", "$30.00 a week", "$100.00 a month".
+QString budgetText(const Budget &budget);
+// The budget's share of one day (a week's seventh, a month's 1/30.44): to draw a budget line over
+// a range of days or compare members whose budgets run over different periods.
+double dailyShare(const Budget &budget);
+// A budget from what a person typed or a file held: "daily", "weekly", "monthly" (any case);
+// nullopt for anything else, so the caller can say why.
+std::optional<LimitReset> budgetPeriodFromString(const QString &text);
+
+// The one rule for a budget, wherever one is set (the tier editor, the member form, orteam-cli, a
+// roster): empty when acceptable (none is acceptable), else a sentence saying why not.
+QString budgetProblem(const std::optional<Budget> &budget);
+
+// What a member spent in each budget period that contains today, so that one read serves every
+// member whatever their period. nullopt: no usage recorded in that period (the seed's "no row").
+struct PeriodSpend
+{
+    std::optional<double> today;
+    std::optional<double> week;  // Monday to today
+    std::optional<double> month; // the 1st to today
+
+    std::optional<double> in(LimitReset period) const;
+};
+
+// A tier decides which models a member may use and their default budget.
 struct Tier
 {
     QString name;
-    std::optional<double> defaultDailyLimit; // nullopt: no daily budget
+    std::optional<Budget> budget;             // nullopt: no budget
     std::optional<QStringList> allowedModels; // nullopt: every model (unrestricted)
     QString fallbackModel;                    // what a disallowed request becomes; empty: refuse
     QString guardrailId;                      // the OpenRouter guardrail that enforces it, once applied
@@ -32,7 +79,7 @@ struct Member
     QString name; // unique; the seed's user_id
     QString email;
     QString tier; // empty: no tier yet
-    std::optional<double> dailyLimitOverride;
+    std::optional<Budget> budgetOverride; // their own budget instead of the tier's
     bool active = true;
     QStringList keyHashes;
     // The person's OpenRouter user id (GET /organization/members), once linked: what a guardrail
@@ -68,12 +115,12 @@ QString userIdProblem(const QString &userId);
 // The tier called `name`, or null when there is none (tier names are unique).
 const Tier *findTier(const QList<Tier> &tiers, const QString &name);
 
-// The member's daily budget: their own override, else their tier's default, else none.
-std::optional<double> effectiveDailyLimit(const Member &member, const QList<Tier> &tiers);
+// The member's budget: their own override, else their tier's default, else none.
+std::optional<Budget> effectiveBudget(const Member &member, const QList<Tier> &tiers);
 
-// The seed's check_user_budget: no usage today means allowed; otherwise allowed while today's
-// spend is below the limit. No limit at all means allowed.
-bool withinDailyBudget(std::optional<double> spentToday, std::optional<double> dailyLimit);
+// The seed's check_user_budget, for any period: no usage in the period means allowed; otherwise
+// allowed while the period's spend is below the limit. No limit at all means allowed.
+bool withinBudget(std::optional<double> spent, std::optional<double> limit);
 
 // The seed's enforce_model_policy, made strict: an unknown tier is refused (never silently
 // unrestricted), and a disallowed model without a fallback is refused too.

@@ -29,10 +29,14 @@ const QByteArray Json = "application/json";
 constexpr qint64 MaxClientBacklog = 4 * 1024 * 1024; // streamed bytes a slow client may leave unread
 constexpr int MaxConfirmedTokens = 10'000;
 
-QString overBudget(const QString &member, double spent, double limit)
+QString overBudget(const QString &member, double spent, const Budget &budget, const QDate &today)
 {
-    return u"%1 has spent %2 today (UTC), the whole daily budget of %3; it starts again at 00:00 UTC."_s.arg(
-        member, formatUsd(spent), formatUsd(limit));
+    if (budget.period == LimitReset::Daily)
+        return u"%1 has spent %2 today (UTC), the whole daily budget of %3; it starts again at 00:00 UTC."_s.arg(
+            member, formatUsd(spent), formatUsd(budget.usd));
+    return u"%1 has spent %2 %3 (UTC), the whole %4 budget of %5; it starts again on %6 at 00:00 UTC."_s.arg(
+        member, formatUsd(spent), budgetPeriodCurrent(budget.period), budgetPeriodAdjective(budget.period), formatUsd(budget.usd),
+        nextBudgetReset(budget.period, today).toString(Qt::ISODate));
 }
 
 bool isModelsPath(QByteArrayView path) { return path == "/api/v1/models" || path == "/v1/models"; }
@@ -118,7 +122,7 @@ struct Gateway::TeamSnapshot
     QHash<QString, QString> tokens;
     QHash<QString, Member> members;
     QList<Tier> tiers;
-    QHash<QString, double> spend;
+    QHash<QString, PeriodSpend> spend;
 };
 
 Gateway::TeamSnapshot Gateway::readTeam(Store &store, const QDate &day)
@@ -128,8 +132,8 @@ Gateway::TeamSnapshot Gateway::readTeam(Store &store, const QDate &day)
     const Result<QHash<QString, QString>> tokens = store.governance().gatewayTokens();
     const Result<QList<Member>> members = tokens ? store.team().members() : Result<QList<Member>>(tokens.error());
     const Result<QList<Tier>> tiers = members ? store.team().tiers() : Result<QList<Tier>>(members.error());
-    const Result<QHash<QString, MemberSpend>> spent = tiers ? store.spend().memberSpend(day, day)
-                                                            : Result<QHash<QString, MemberSpend>>(tiers.error());
+    const Result<QHash<QString, PeriodSpend>> spent = tiers ? store.spend().periodSpend(day)
+                                                            : Result<QHash<QString, PeriodSpend>>(tiers.error());
     if (!spent) {
         s.error = spent.errorText();
         return s;
@@ -138,8 +142,7 @@ Gateway::TeamSnapshot Gateway::readTeam(Store &store, const QDate &day)
     for (const Member &m : *members)
         s.members.insert(m.name, m);
     s.tiers = *tiers;
-    for (auto [name, spend] : spent->asKeyValueRange())
-        s.spend.insert(name, spend.cost);
+    s.spend = *spent;
     return s;
 }
 
@@ -199,7 +202,7 @@ void Gateway::account(const FlushBatch &batch, bool written)
     for (auto [day, usage] : batch.days.asKeyValueRange()) {
         for (auto [name, u] : usage.asKeyValueRange()) {
             if (written && day == m_day) {
-                m_storedSpend[name] += u.first;
+                addStored(name, u.first);
             } else if (!written) {
                 auto &kept = m_unflushed[day][name];
                 kept.first += u.first;
@@ -279,7 +282,7 @@ bool Gateway::flush(QString *error)
             return false; // kept in memory: the next flush tries again
         }
         for (auto [name, u] : m_unflushed.value(m_day).asKeyValueRange())
-            m_storedSpend[name] += u.first;
+            addStored(name, u.first);
         m_unflushed.clear();
         m_releases.clear();
     }
@@ -294,20 +297,46 @@ void Gateway::rollDay()
     if (day == m_day)
         return;
     // Usage is kept per day until written, so nothing recorded before midnight lands on the new day.
+    // A new day starts a day's budget; a week's only on Monday, a month's only on the 1st: until the
+    // next reload re-reads them, the week and month so far stay counted (never a free window).
+    const bool newWeek = budgetPeriodStart(LimitReset::Weekly, day) > m_day;
+    const bool newMonth = budgetPeriodStart(LimitReset::Monthly, day) > m_day;
+    for (PeriodSpend &p : m_storedSpend) {
+        p.today.reset();
+        if (newWeek)
+            p.week.reset();
+        if (newMonth)
+            p.month.reset();
+    }
     m_day = day;
-    m_storedSpend.clear();
     m_requestsToday = 0;
     m_refusalsToday = 0;
     m_uncostedToday = 0;
     reloadSoon();
 }
 
-double Gateway::spentToday(const QString &member) const
+double Gateway::spentInPeriod(const QString &member, LimitReset period) const
 {
-    double spent = m_storedSpend.value(member) + m_unflushed.value(m_day).value(member).first;
+    // What the database had, plus what this gateway recorded in the period and has not written
+    // (waiting, or in a write under way): days are kept apart until written, so yesterday's
+    // unwritten usage still counts toward this week.
+    const QDate from = budgetPeriodStart(period, m_day);
+    double spent = m_storedSpend.value(member).in(period).value_or(0.0);
+    auto addUnwritten = [&](const QMap<QDate, QHash<QString, std::pair<double, qint64>>> &days) {
+        for (auto it = days.lowerBound(from); it != days.cend(); ++it)
+            spent += it->value(member).first;
+    };
+    addUnwritten(m_unflushed);
     for (const auto &batch : m_flushing)
-        spent += batch->days.value(m_day).value(member).first;
+        addUnwritten(batch->days);
     return spent;
+}
+
+void Gateway::addStored(const QString &member, double cost)
+{
+    PeriodSpend &p = m_storedSpend[member];
+    for (std::optional<double> *period : {&p.today, &p.week, &p.month})
+        *period = period->value_or(0.0) + cost;
 }
 
 void Gateway::record(const QString &member, double cost)
@@ -330,10 +359,11 @@ void Gateway::giveUp(const QString &member, const QString &why)
 
 HttpHeaders Gateway::budgetHeaders(const Member &member) const
 {
-    const std::optional<double> limit = effectiveDailyLimit(member, m_tiers);
-    const QDateTime reset(today().addDays(1), QTime(0, 0), Qt::UTC);
-    return {{"X-Orteam-Budget-Limit", limit ? amount(*limit) : QByteArray("none")},
-            {"X-Orteam-Budget-Remaining", limit ? amount(*limit - spentToday(member.name)) : QByteArray("none")},
+    const std::optional<Budget> budget = effectiveBudget(member, m_tiers);
+    const LimitReset period = budget ? budget->period : LimitReset::Daily;
+    const QDateTime reset(nextBudgetReset(period, today()), QTime(0, 0), Qt::UTC);
+    return {{"X-Orteam-Budget-Limit", budget ? amount(budget->usd) : QByteArray("none")},
+            {"X-Orteam-Budget-Remaining", budget ? amount(budget->usd - spentInPeriod(member.name, period)) : QByteArray("none")},
             {"X-Orteam-Budget-Reset", reset.toString(Qt::ISODate).toLatin1()}};
 }
 
@@ -516,11 +546,12 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRe
     const PolicyOutcome policy = applyRequestPolicy(api, m_tiers, member, doc.object());
     if (policy.refusal)
         return refuse(connection, api, policy.refusal, policy.message, budget);
-    // 2. The daily budget.
-    const std::optional<double> limit = effectiveDailyLimit(member, m_tiers);
-    const double spent = spentToday(member.name);
-    if (!withinDailyBudget(spent, limit))
-        return refuse(connection, api, 402, overBudget(member.name, spent, *limit), budget);
+    // 2. The budget, over its period (today, this week or this month).
+    const std::optional<Budget> memberBudget = effectiveBudget(member, m_tiers);
+    const std::optional<double> limit = memberBudget ? std::optional(memberBudget->usd) : std::nullopt;
+    const double spent = memberBudget ? spentInPeriod(member.name, memberBudget->period) : 0.0;
+    if (!withinBudget(spent, limit))
+        return refuse(connection, api, 402, overBudget(member.name, spent, *memberBudget, today()), budget);
     // 3. Requests per minute, when the team set a limit.
     const qint64 now = m_clock().toMSecsSinceEpoch();
     std::deque<qint64> &recent = m_recentRequests[member.name];
@@ -569,10 +600,10 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRe
     const QDateTime stale = at.addMSecs(-qint64(m_settings.upstreamTimeoutMs) - 60'000);
     m_jobs->run<Result<UsageRepository::Admission>>(
         this,
-        [id = ex->reservation, name = member.name, day = today(), limit, max = m_settings.maxInFlight, at, stale](Store &store) {
-            return store.usage().reserve(id, name, day, limit, max, at, stale);
+        [id = ex->reservation, name = member.name, day = today(), memberBudget, max = m_settings.maxInFlight, at, stale](Store &store) {
+            return store.usage().reserve(id, name, day, memberBudget, max, at, stale);
         },
-        [this, ex, body = policy.body, beta, limit](const Result<UsageRepository::Admission> &admission) {
+        [this, ex, body = policy.body, beta, memberBudget](const Result<UsageRepository::Admission> &admission) {
             using Outcome = UsageRepository::Admission::Outcome;
             const bool admitted = admission && admission->outcome == Outcome::Admitted;
             const bool present = ex->client && ex->client->isOpen();
@@ -591,7 +622,7 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRe
                               u"The team database could not admit the request, so it was not sent: %1"_s.arg(admission.errorText()),
                               ex->extra);
             if (admission->outcome == Outcome::OverBudget)
-                return refuse(ex->client, ex->api, 402, overBudget(ex->member, admission->spent, *limit), ex->extra);
+                return refuse(ex->client, ex->api, 402, overBudget(ex->member, admission->spent, *memberBudget, today()), ex->extra);
             refuse(ex->client, ex->api, 429,
                    u"%1 already has %2 requests in flight across the team's gateways (the most at once); try again when one ends."_s
                        .arg(ex->member)

@@ -45,8 +45,9 @@ class Store;
 // with backoff); what still cannot be costed is counted and said. Usage reaches the database on
 // the gateway's own database thread, never on the thread that serves requests.
 //
-// Budgets under concurrency: a request is admitted while the member's spend today (the
-// database's, plus what this gateway recorded since) is under their daily limit, so the spend
+// Budgets under concurrency: a request is admitted while the member's spend in their budget's
+// period (today, this week or this month: the database's, plus what this gateway recorded since)
+// is under their budget, so the spend
 // can end above the limit by at most the cost of the requests already in flight when it was
 // crossed; at most `maxInFlight` per member are, so the overshoot is bounded by maxInFlight
 // times the dearest request (per gateway: several gateways on one database each add theirs).
@@ -128,7 +129,8 @@ private:
     void record(const QString &member, double cost);
     void giveUp(const QString &member, const QString &why);
     QByteArray rewrapError(InferenceApi api, int status, const QByteArray &upstreamBody, const QString &token) const;
-    double spentToday(const QString &member) const;
+    double spentInPeriod(const QString &member, LimitReset period) const;
+    void addStored(const QString &member, double cost); // written: counts in every period
     QDate today() const { return m_clock().toUTC().date(); }
     void rollDay();
     void flushSoon();
@@ -153,7 +155,7 @@ private:
     QHash<QString, Member> m_members;
     QList<Tier> m_tiers;
     QDate m_day;
-    QHash<QString, double> m_storedSpend;          // today, as the database had it
+    QHash<QString, PeriodSpend> m_storedSpend;     // today, this week, this month, as the database had it
     QMap<QDate, Usage> m_unflushed;                // recorded here, not yet handed to a write
     QList<std::shared_ptr<FlushBatch>> m_flushing; // handed to the database thread
     QHash<QString, int> m_inFlight;

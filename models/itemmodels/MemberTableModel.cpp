@@ -35,7 +35,7 @@ QVariant MemberTableModel::data(const QModelIndex &index, int role) const
         case TierColumn:
             return m.tier.isEmpty() ? u"—"_s : m.tier;
         case LimitColumn:
-            return r.dailyLimit ? formatUsd(*r.dailyLimit) + (m.dailyLimitOverride ? u" (own)"_s : QString()) : u"no limit"_s;
+            return r.budget ? budgetText(*r.budget) + (m.budgetOverride ? u" (own)"_s : QString()) : u"no limit"_s;
         case TodayColumn:
             return formatUsd(r.today);
         case WeekColumn:
@@ -53,7 +53,7 @@ QVariant MemberTableModel::data(const QModelIndex &index, int role) const
     if (role == SortRole) {
         switch (index.column()) {
         case LimitColumn:
-            return r.dailyLimit ? *r.dailyLimit : 1e300;
+            return r.budget ? dailyShare(*r.budget) : 1e300; // a week's $35 sorts beside a day's $5
         case TodayColumn:
             return r.today;
         case WeekColumn:
@@ -67,7 +67,8 @@ QVariant MemberTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole) {
         if (!m.active)
             return QColor(Qt::gray);
-        if (r.overBudget && (index.column() == StatusColumn || index.column() == TodayColumn))
+        if (r.overBudget && (index.column() == StatusColumn || index.column() == LimitColumn
+                             || (index.column() == TodayColumn && r.budget && r.budget->period == LimitReset::Daily)))
             return QColor(0xc6, 0x28, 0x28);
     }
     if (role == Qt::TextAlignmentRole && (index.column() == LimitColumn || index.column() == TodayColumn
@@ -76,8 +77,8 @@ QVariant MemberTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ToolTipRole && index.column() == OpenRouterColumn)
         return m.isLinked() ? u"The OpenRouter user %1: once tiers are applied, their guardrail binds them across every key of theirs"_s.arg(m.userId)
                             : u"Not linked to an OpenRouter user: bound per key only (Match with OpenRouter… links by email)"_s;
-    if (role == Qt::ToolTipRole && index.column() == TodayColumn && r.dailyLimit)
-        return u"%1 of %2 today (UTC)"_s.arg(formatUsd(r.today), formatUsd(*r.dailyLimit));
+    if (role == Qt::ToolTipRole && (index.column() == TodayColumn || index.column() == LimitColumn) && r.budget)
+        return u"%1 of %2 %3 (UTC)"_s.arg(formatUsd(r.inPeriod), formatUsd(r.budget->usd), budgetPeriodCurrent(r.budget->period));
     return {};
 }
 
@@ -89,8 +90,8 @@ QVariant MemberTableModel::headerData(int section, Qt::Orientation orientation, 
         return (section == LimitColumn || section == TodayColumn || section == WeekColumn) ? QVariant(int(Qt::DescendingOrder)) : QVariant();
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const QStringList names{u"Name"_s,  u"Email"_s,     u"Tier"_s, u"Daily limit"_s,
-                                   u"Today"_s, u"This week"_s, u"Keys"_s, u"Status"_s, u"OpenRouter"_s};
+    static const QStringList names{u"Name"_s,  u"Email"_s,     u"Tier"_s, u"Budget"_s,
+                                   u"Today"_s, u"Last 7 days"_s, u"Keys"_s, u"Status"_s, u"OpenRouter"_s};
     return names.value(section);
 }
 

@@ -24,9 +24,10 @@ public:
     struct Row
     {
         Member member;
-        std::optional<double> dailyLimit;
+        std::optional<Budget> budget; // their own, else their tier's
         double today = 0;
-        double week = 0;
+        double week = 0;              // the last 7 days
+        double inPeriod = 0;          // the budget's current period: today, this week, this month
         bool overBudget = false;
     };
 

@@ -72,8 +72,8 @@ Result<QList<SpendController::MemberBar>> SpendController::memberBars(Period per
         MemberBar bar;
         bar.member = m.name;
         bar.spent = spend->value(m.name).cost;
-        if (const auto limit = effectiveDailyLimit(m, *tiers))
-            bar.budget = *limit * days;
+        if (const auto budget = effectiveBudget(m, *tiers))
+            bar.budget = dailyShare(*budget) * days; // a weekly or monthly budget spread evenly over its days
         if (bar.spent > 0 || bar.budget)
             out << bar;
     }

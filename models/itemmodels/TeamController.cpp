@@ -55,11 +55,15 @@ void TeamController::applyState(const TeamState &state)
     for (const Member &m : state.members) {
         MemberTableModel::Row row;
         row.member = m;
-        row.dailyLimit = effectiveDailyLimit(m, m_tiers);
+        row.budget = effectiveBudget(m, m_tiers);
         row.today = state.today.value(m.name).cost;
         row.week = state.week.value(m.name).cost;
-        row.overBudget = m.active && !withinDailyBudget(state.today.contains(m.name) ? std::optional(row.today) : std::nullopt,
-                                                        row.dailyLimit);
+        if (row.budget) {
+            // The daily check's own judgement (Enforcement's dailyCheck): spend in the budget's period.
+            const std::optional<double> spent = state.periods.value(m.name).in(row.budget->period);
+            row.inPeriod = spent.value_or(0.0);
+            row.overBudget = m.active && !withinBudget(spent, row.budget->usd);
+        }
         rows << row;
     }
     m_model.setRows(rows);
@@ -325,9 +329,9 @@ void TeamController::act(const TeamState &read, const QDate &day)
             if (c.updated)
                 m_keys->model()->updateKey(*c.updated);
             if (c.disabled)
-                actions << tr("Disabled %1 (%2 is over the daily budget).").arg(c.keyName(), c.key.member);
+                actions << tr("Disabled %1 (%2 is over budget).").arg(c.keyName(), c.key.member);
             else if (c.updated)
-                actions << tr("Re-enabled %1 (a new UTC day).").arg(c.keyName());
+                actions << tr("Re-enabled %1 (a new budget period).").arg(c.keyName());
         }
         for (const EnforcementOutcome::Failure &f : outcome.failures)
             Q_EMIT problem(f.disabling ? tr("Could not disable a key of %1 (over budget): %2").arg(f.key.member, f.message)

@@ -35,6 +35,10 @@ Result<TeamState> readTeamState(const Store &store, const QDate &today)
     if (!week)
         return week.error();
     st.week = *week;
+    const auto periods = store.spend().periodSpend(today);
+    if (!periods)
+        return periods.error();
+    st.periods = *periods;
     const auto enforced = store.governance().enforcedKeys();
     if (!enforced)
         return enforced.error();
@@ -52,8 +56,7 @@ DailyCheckInput dailyCheckInput(const TeamState &state, const QDate &today, cons
     in.today = today;
     in.members = state.members;
     in.tiers = state.tiers;
-    for (auto [name, spend] : state.today.asKeyValueRange())
-        in.spentToday.insert(name, spend.cost);
+    in.spent = state.periods;
     in.keys = keys;
     in.enforced = state.enforced;
     in.autoEnforce = forceEnforce || state.autoEnforce;
@@ -111,12 +114,17 @@ void DailyCheckService::apply(const DailyCheckResult &result, QObject *context, 
         if (--*pending == 0)
             done(*outcome);
     };
-    auto auditChange = [this, outcome](const EnforcementOutcome::Change &change) {
+    QHash<QString, LimitReset> periods; // member → the period of the budget they are over
+    for (const OverBudget &o : result.overBudget)
+        periods.insert(o.member, o.period);
+    auto auditChange = [this, outcome, periods](const EnforcementOutcome::Change &change) {
         const EnforcedKey &k = change.key;
+        const LimitReset period = periods.value(k.member, LimitReset::Daily);
         const Status s = m_store.audit().append(auditEntry(
             AuditAction::Enforcement, change.keyName(), change.disabled ? u"enabled"_s : u"disabled (over budget)"_s,
-            change.disabled ? u"disabled: %1 is over the daily budget (re-enabled at the next UTC day)"_s.arg(k.member)
-                            : u"enabled: a new UTC day"_s));
+            change.disabled ? u"disabled: %1 is over the %2 budget (re-enabled when the %3 ends, UTC)"_s.arg(
+                                  k.member, budgetPeriodAdjective(period), budgetPeriodNoun(period))
+                            : u"enabled: a new budget period"_s));
         if (!s)
             outcome->warnings << u"%1 was %2, but the audit log could not be written: %3"_s.arg(
                 change.keyName(), change.disabled ? u"disabled"_s : u"re-enabled"_s, s.errorText());

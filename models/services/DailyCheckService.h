@@ -27,7 +27,8 @@ struct TeamState
     QList<Tier> tiers;
     QList<Member> members;
     QHash<QString, QString> owners; // key hash → member
-    QHash<QString, MemberSpend> today, week;
+    QHash<QString, MemberSpend> today, week; // today; the last 7 days (the Team page's columns)
+    QHash<QString, PeriodSpend> periods;     // today, this week, this month: what budgets are judged on
     QList<EnforcedKey> enforced;
     bool autoEnforce = false;
 };

@@ -27,11 +27,10 @@ Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<Api
     if (!tiers)
         return tiers.error();
     in.tiers = *tiers;
-    const auto spend = store.spend().memberSpend(day, day);
+    const auto spend = store.spend().periodSpend(day);
     if (!spend)
         return spend.error();
-    for (auto [name, s] : spend->asKeyValueRange())
-        in.spentToday.insert(name, s.cost);
+    in.spent = *spend;
     const auto previous = store.spend().dailySpendByMember(day.addDays(-14), day.addDays(-1));
     if (!previous)
         return previous.error();

@@ -15,14 +15,9 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam {
 
 namespace {
-QString limitText(const std::optional<double> &limit)
-{
-    return limit ? formatUsd(*limit) : u"none"_s;
-}
-
 QString tierSummary(const Tier &t)
 {
-    return u"daily %1, %2, fallback %3"_s.arg(limitText(t.defaultDailyLimit),
+    return u"budget %1, %2, fallback %3"_s.arg(t.budget ? budgetText(*t.budget) : u"none"_s,
                                               t.isUnrestricted() ? u"every model"_s : t.allowedModels->join(u" "_s),
                                               t.fallbackModel.isEmpty() ? u"none"_s : t.fallbackModel);
 }
@@ -35,9 +30,9 @@ QString keysText(qsizetype n)
 
 QString memberAuditSummary(const Member &m)
 {
-    return u"tier %1, daily limit %2, %3"_s.arg(m.tier.isEmpty() ? u"(none)"_s : m.tier,
-                                                m.dailyLimitOverride ? formatUsd(*m.dailyLimitOverride) : u"tier default"_s,
-                                                m.active ? u"active"_s : u"inactive"_s);
+    return u"tier %1, budget %2, %3"_s.arg(m.tier.isEmpty() ? u"(none)"_s : m.tier,
+                                           m.budgetOverride ? budgetText(*m.budgetOverride) : u"tier default"_s,
+                                           m.active ? u"active"_s : u"inactive"_s);
 }
 
 Status TeamService::addMember(const Member &input)
@@ -49,8 +44,8 @@ Status TeamService::addMember(const Member &input)
         return StoreError::invalid(problem);
     if (const QString problem = memberEmailProblem(m.email); !problem.isEmpty())
         return StoreError::invalid(problem);
-    if (m.dailyLimitOverride && (!std::isfinite(*m.dailyLimitOverride) || *m.dailyLimitOverride < 0))
-        return StoreError::invalid(u"A daily limit must be a positive amount, or none."_s);
+    if (const QString problem = budgetProblem(m.budgetOverride); !problem.isEmpty())
+        return StoreError::invalid(problem);
     // The member, their keys and the audit line are one change: a key that cannot be linked
     // leaves no member behind.
     return m_store.transaction([&]() -> Status {
@@ -71,8 +66,8 @@ Status TeamService::updateMember(const Member &m)
 {
     if (const QString problem = memberEmailProblem(m.email); !problem.isEmpty())
         return StoreError::invalid(problem);
-    if (m.dailyLimitOverride && (!std::isfinite(*m.dailyLimitOverride) || *m.dailyLimitOverride < 0))
-        return StoreError::invalid(u"A daily limit must be a positive amount, or none."_s);
+    if (const QString problem = budgetProblem(m.budgetOverride); !problem.isEmpty())
+        return StoreError::invalid(problem);
     return m_store.transaction([&]() -> Status {
         const Result<Member> before = m_store.team().member(m.name);
         if (!before)
@@ -173,8 +168,8 @@ QString TeamService::validateTier(const Tier &tier, bool isNew, const QList<Tier
         return u"A tier name is 1-40 lower-case letters, digits, - or _ (e.g. \"research\")."_s;
     if (isNew && std::any_of(existing.cbegin(), existing.cend(), [&](const Tier &t) { return t.name == tier.name; }))
         return u"There is already a tier named \"%1\"."_s.arg(tier.name);
-    if (tier.defaultDailyLimit && (!std::isfinite(*tier.defaultDailyLimit) || *tier.defaultDailyLimit < 0))
-        return u"The daily limit must be a positive amount, or none."_s;
+    if (const QString problem = budgetProblem(tier.budget); !problem.isEmpty())
+        return problem;
     if (tier.allowedModels && tier.allowedModels->isEmpty())
         return u"Pick at least one model, or allow every model."_s;
     if (tier.allowedModels && !tier.fallbackModel.isEmpty() && !tier.allowedModels->contains(tier.fallbackModel))

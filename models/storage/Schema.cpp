@@ -116,7 +116,7 @@ Status migrateTo1(Database &db)
                   "VALUES (:name, :limit, :models, :fallback)"_s);
     for (const Tier &t : defaults) {
         tier.bind(u":name"_s, t.name)
-            .bind(u":limit"_s, sqlvalue::money(t.defaultDailyLimit))
+            .bind(u":limit"_s, sqlvalue::money(t.budget ? std::optional(t.budget->usd) : std::nullopt))
             .bind(u":models"_s, sqlvalue::nullableList(t.allowedModels))
             .bind(u":fallback"_s, sqlvalue::text(t.fallbackModel));
         if (Status s = tier.exec(); !s)
@@ -302,6 +302,18 @@ Status migrateTo8(Database &db)
         u"CREATE UNIQUE INDEX members_openrouter_user ON members (openrouter_user_id)"_s,
     });
 }
+
+// Version 9: budgets beyond the day. A tier's budget (default_daily_limit, the name kept so the
+// seed-era column stays where scripts look for it) and a member's own budget
+// (daily_limit_override) each get a period: OpenRouter's reset intervals, 'daily', 'weekly' or
+// 'monthly'. Every budget so far was daily, so that is the default.
+Status migrateTo9(Database &db)
+{
+    return runAll(db, QStringList{
+        u"ALTER TABLE tiers ADD COLUMN budget_period TEXT NOT NULL DEFAULT 'daily'"_s,
+        u"ALTER TABLE members ADD COLUMN budget_period TEXT NOT NULL DEFAULT 'daily'"_s,
+    });
+}
 } // namespace
 
 // The triggers that keep spend_day and spend_member_month right. SQLite takes the statements in
@@ -377,7 +389,8 @@ Status Schema::migrate(Database &db)
             from = *now;
         }
         // Step N brings version N - 1 to N: the ones past `from` run, in order.
-        Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6, migrateTo7, migrateTo8};
+        Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6, migrateTo7, migrateTo8,
+                                                      migrateTo9};
         static_assert(std::size(steps) == Version, "one step per schema version");
         for (int step = from; step < Version; ++step) {
             if (Status s = steps[step](db); !s)

@@ -42,6 +42,21 @@ Result<QHash<QString, MemberSpend>> SpendRepository::memberSpend(const QDate &fr
     return out;
 }
 
+Result<QHash<QString, PeriodSpend>> SpendRepository::periodSpend(const QDate &today) const
+{
+    QHash<QString, PeriodSpend> out;
+    for (const LimitReset period : {LimitReset::Daily, LimitReset::Weekly, LimitReset::Monthly}) {
+        const auto spend = memberSpend(budgetPeriodStart(period, today), today);
+        if (!spend)
+            return spend.error();
+        for (auto it = spend->cbegin(); it != spend->cend(); ++it) {
+            PeriodSpend &p = out[it.key()];
+            (period == LimitReset::Daily ? p.today : period == LimitReset::Weekly ? p.week : p.month) = it->cost;
+        }
+    }
+    return out;
+}
+
 Result<QHash<QString, double>> SpendRepository::memberCost(const QDate &from, const QDate &to) const
 {
     // Whole calendar months from the member-month rollup; the ragged ends (and a range inside
@@ -209,7 +224,8 @@ Result<QList<WeeklyReportRow>> SpendRepository::weeklyReport(const QDate &today)
 Result<QList<WeeklyReportRow>> SpendRepository::usageReport(const QDate &from, const QDate &to) const
 {
     Sql q(m_db,
-          u"SELECT u.member, u.cost, u.requests, m.daily_limit_override, t.default_daily_limit FROM ("_s
+          u"SELECT u.member, u.cost, u.requests, m.daily_limit_override, t.default_daily_limit, m.budget_period, "
+          "t.budget_period FROM ("_s
               + SpendRows::summed(u"member"_s, false)
               + u") AS u LEFT JOIN members m ON m.name = u.member LEFT JOIN tiers t ON t.name = m.tier "
                 "ORDER BY u.cost DESC, u.member"_s,
@@ -222,7 +238,11 @@ Result<QList<WeeklyReportRow>> SpendRepository::usageReport(const QDate &from, c
         row.user = q.value(0).toString();
         row.weeklyCost = std::round(q.value(1).toDouble() * 10000.0) / 10000.0;
         row.requests = q.value(2).toLongLong();
-        row.dailyLimit = !q.value(3).isNull() ? sqlvalue::optionalMoney(q.value(3)) : sqlvalue::optionalMoney(q.value(4));
+        // The seed's daily_limit column: the member's budget when it is a daily one (a weekly or
+        // monthly budget is not a daily limit, and dividing it would state a limit nobody set).
+        const bool own = !q.value(3).isNull();
+        if (q.value(own ? 5 : 6).toString() == "daily"_L1)
+            row.dailyLimit = sqlvalue::optionalMoney(q.value(own ? 3 : 4));
         out << row;
     }
     if (const Status read = q.finished(); !read)

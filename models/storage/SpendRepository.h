@@ -38,6 +38,9 @@ public:
 
     // Each member's spend over [from, to] (UTC days) from every source.
     Result<QHash<QString, MemberSpend>> memberSpend(const QDate &from, const QDate &to) const;
+    // Each member's spend today, this week (from Monday) and this month (from the 1st): what any
+    // member's budget is judged against, whatever its period (Team.h's Budget).
+    Result<QHash<QString, PeriodSpend>> periodSpend(const QDate &today) const;
     // The same costs (no requests) read mostly from the member-month rollup (ranking a year).
     Result<QHash<QString, double>> memberCost(const QDate &from, const QDate &to) const;
     // The seed's user_usage for one user and day (NotFound when there is no row).

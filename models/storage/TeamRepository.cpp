@@ -39,10 +39,35 @@ Result<bool> memberExists(const Database &db, const QString &name)
 
 // A member row's statements and binds, shared by the one-member calls and saveMembers (which
 // prepares each once for the whole roster).
-const QString InsertMember = u"INSERT INTO members (name, email, tier, daily_limit_override, active, created_at) "
-                             "VALUES (:name, :email, :tier, :limit, :active, :at)"_s;
+const QString InsertMember = u"INSERT INTO members (name, email, tier, daily_limit_override, budget_period, active, created_at) "
+                             "VALUES (:name, :email, :tier, :limit, :period, :active, :at)"_s;
 const QString UpdateMember = u"UPDATE members SET email = :email, tier = :tier, daily_limit_override = :limit, "
-                             "active = :active WHERE name = :name"_s;
+                             "budget_period = :period, active = :active WHERE name = :name"_s;
+
+// A budget as stored: its amount (NULL: none) and period. A period this version does not know
+// (typed into the database by hand, or written by a newer orteam) is an error, never a daily
+// budget by default: money is judged on it.
+Result<std::optional<Budget>> storedBudget(const QVariant &limit, const QVariant &period, const QString &whose)
+{
+    const std::optional<double> usd = sqlvalue::optionalMoney(limit);
+    if (!usd)
+        return std::optional<Budget>();
+    const auto reset = budgetPeriodFromString(period.toString());
+    if (!reset)
+        return StoreError::database(u"The budget of %1 has a period this version of orteam does not know: \"%2\""_s.arg(
+            whose, period.toString()));
+    return std::optional(Budget{*usd, *reset});
+}
+
+QVariant budgetAmount(const std::optional<Budget> &budget)
+{
+    return sqlvalue::money(budget ? std::optional(budget->usd) : std::nullopt);
+}
+
+QString budgetPeriod(const std::optional<Budget> &budget)
+{
+    return budgetPeriodAdjective(budget ? budget->period : LimitReset::Daily);
+}
 
 // An id column: NULL rather than '' for none (one user per member is a unique index, which
 // treats NULLs as distinct and would treat two '' as a clash).
@@ -52,12 +77,15 @@ QVariant orNull(const QString &id)
 }
 
 // A member row as members() and member() read it (keys are read apart).
-const QString MemberColumns = u"name, email, tier, daily_limit_override, active, openrouter_user_id, guardrail_id"_s;
+const QString MemberColumns = u"name, email, tier, daily_limit_override, active, openrouter_user_id, guardrail_id, budget_period"_s;
 
-Member memberRow(const Sql &q)
+Result<Member> memberRow(const Sql &q)
 {
-    Member m{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-             sqlvalue::optionalMoney(q.value(3)), q.value(4).toInt() != 0, {}};
+    const QString name = q.value(0).toString();
+    const auto budget = storedBudget(q.value(3), q.value(7), name);
+    if (!budget)
+        return budget.error();
+    Member m{name, q.value(1).toString(), q.value(2).toString(), *budget, q.value(4).toInt() != 0, {}};
     m.userId = q.value(5).toString();
     m.guardrailId = q.value(6).toString();
     return m;
@@ -69,7 +97,8 @@ Sql &bindMember(Sql &q, const Member &m, const QString &name, const QString &ema
     return q.bind(u":name"_s, name)
         .bind(u":email"_s, sqlvalue::text(email))
         .bind(u":tier"_s, sqlvalue::text(m.tier))
-        .bind(u":limit"_s, sqlvalue::money(m.dailyLimitOverride))
+        .bind(u":limit"_s, budgetAmount(m.budgetOverride))
+        .bind(u":period"_s, budgetPeriod(m.budgetOverride))
         .bind(u":active"_s, m.active ? 1 : 0);
 }
 
@@ -106,15 +135,19 @@ Status upsertLink(const Database &db, const QString &memberName, const QString &
 
 Result<QList<Tier>> TeamRepository::tiers() const
 {
-    Sql q(m_db, u"SELECT name, default_daily_limit, allowed_models, fallback_model, guardrail_id FROM tiers ORDER BY "
+    Sql q(m_db, u"SELECT name, default_daily_limit, allowed_models, fallback_model, guardrail_id, budget_period FROM tiers ORDER BY "
                 "CASE name WHEN 'free' THEN 0 WHEN 'basic' THEN 1 WHEN 'pro' THEN 2 WHEN 'enterprise' THEN 3 ELSE 4 END, name"_s,
           u"Cannot read the tiers"_s);
     if (Status s = q.exec(); !s)
         return s.error();
     QList<Tier> out;
-    while (q.next())
-        out << Tier{q.value(0).toString(), sqlvalue::optionalMoney(q.value(1)), sqlvalue::listFromJson(q.value(2)),
-                    q.value(3).toString(), q.value(4).toString()};
+    while (q.next()) {
+        const QString name = q.value(0).toString();
+        const auto budget = storedBudget(q.value(1), q.value(5), u"the %1 tier"_s.arg(name));
+        if (!budget)
+            return budget.error();
+        out << Tier{name, *budget, sqlvalue::listFromJson(q.value(2)), q.value(3).toString(), q.value(4).toString()};
+    }
     if (const Status read = q.finished(); !read)
         return read.error();
     return out;
@@ -125,14 +158,16 @@ Status TeamRepository::saveTier(const Tier &t)
     if (t.name.trimmed().isEmpty())
         return StoreError::invalid(u"A tier needs a name."_s);
     return Sql(m_db,
-               u"INSERT INTO tiers (name, default_daily_limit, allowed_models, fallback_model, guardrail_id) "
-               "VALUES (:name, :limit, :models, :fallback, :guardrail) "
+               u"INSERT INTO tiers (name, default_daily_limit, budget_period, allowed_models, fallback_model, guardrail_id) "
+               "VALUES (:name, :limit, :period, :models, :fallback, :guardrail) "
                "ON CONFLICT (name) DO UPDATE SET default_daily_limit = excluded.default_daily_limit, "
+               "budget_period = excluded.budget_period, "
                "allowed_models = excluded.allowed_models, fallback_model = excluded.fallback_model, "
                "guardrail_id = excluded.guardrail_id"_s,
                u"Cannot save the %1 tier"_s.arg(t.name.trimmed()))
         .bind(u":name"_s, t.name.trimmed())
-        .bind(u":limit"_s, sqlvalue::money(t.defaultDailyLimit))
+        .bind(u":limit"_s, budgetAmount(t.budget))
+        .bind(u":period"_s, budgetPeriod(t.budget))
         .bind(u":models"_s, sqlvalue::nullableList(t.allowedModels))
         .bind(u":fallback"_s, sqlvalue::text(t.fallbackModel))
         .bind(u":guardrail"_s, sqlvalue::text(t.guardrailId))
@@ -255,7 +290,10 @@ Result<QList<Member>> TeamRepository::members() const
             return s.error();
         while (q.next()) {
             index.insert(q.value(0).toString(), out.size());
-            out << memberRow(q);
+            const Result<Member> m = memberRow(q);
+            if (!m)
+                return m.error();
+            out << *m;
         }
         if (const Status read = q.finished(); !read)
             return read.error();
@@ -285,7 +323,10 @@ Result<Member> TeamRepository::member(const QString &name) const
             return row.error();
         if (!*row)
             return StoreError::notFound(noMember(name));
-        m = memberRow(q);
+        const Result<Member> row2 = memberRow(q);
+        if (!row2)
+            return row2.error();
+        m = *row2;
     }
     Sql k(m_db, u"SELECT key_hash FROM member_keys WHERE member_name = :name ORDER BY key_hash"_s,
           u"Cannot read the keys of %1"_s.arg(name));

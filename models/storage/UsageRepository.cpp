@@ -244,9 +244,11 @@ Status UsageRepository::recordUsageBatch(const QDate &day, const QHash<QString, 
 }
 
 Result<UsageRepository::Admission> UsageRepository::reserve(const QString &id, const QString &member, const QDate &day,
-                                                           std::optional<double> limit, int maxInFlight, const QDateTime &now,
+                                                           std::optional<Budget> budget, int maxInFlight, const QDateTime &now,
                                                            const QDateTime &staleBefore)
 {
+    const std::optional<double> limit = budget ? std::optional(budget->usd) : std::nullopt;
+    const QDate from = budgetPeriodStart(budget ? budget->period : LimitReset::Daily, day);
     Admission a;
     const Status done = m_db.transaction([&]() -> Status {
         if (Status s = m_db.lockKey(u"gateway budget "_s + member); !s)
@@ -264,15 +266,16 @@ Result<UsageRepository::Admission> UsageRepository::reserve(const QString &id, c
         if (!counted)
             return counted.error();
         a.inFlight = *counted ? count.value(0).toInt() : 0;
-        Sql spent(m_db, u"SELECT total_cost FROM user_usage WHERE user_id = :user AND date = :day"_s,
+        // The budget's period so far: a day's row, or up to a month's (the primary key's range).
+        Sql spent(m_db, u"SELECT SUM(total_cost) FROM user_usage WHERE user_id = :user AND date >= :from AND date <= :day"_s,
                   u"Cannot read the usage of %1"_s.arg(member));
-        if (Status s = spent.bind(u":user"_s, member).bind(u":day"_s, day.toString(Qt::ISODate)).exec(); !s)
+        if (Status s = spent.bind(u":user"_s, member).bind(u":from"_s, from.toString(Qt::ISODate)).bind(u":day"_s, day.toString(Qt::ISODate)).exec(); !s)
             return s;
         const Result<bool> row = spent.fetch();
         if (!row)
             return row.error();
-        a.spent = *row ? spent.value(0).toDouble() : 0.0;
-        if (!withinDailyBudget(a.spent, limit)) {
+        a.spent = *row && !spent.value(0).isNull() ? spent.value(0).toDouble() : 0.0;
+        if (!withinBudget(a.spent, limit)) {
             a.outcome = Admission::Outcome::OverBudget;
             return {};
         }

@@ -3,6 +3,7 @@
 #include "Account.h"
 #include "ApiKey.h"
 #include "StoreResult.h"
+#include "Team.h"
 
 #include <QDate>
 #include <QDateTime>
@@ -40,7 +41,7 @@ public:
 
     // orteam-gateway with a budget shared by several gateways: admits one request of `member` when,
     // in one transaction under the member's lock, their usage for `day` in the database is under
-    // `limit` (none: no limit) and fewer than `maxInFlight` of their requests hold a reservation
+    // `budget` (none: no limit; its period so far, from the period's first day to `day`) and fewer than `maxInFlight` of their requests hold a reservation
     // (reservations older than `staleBefore` are from a gateway that died: dropped). Admitted: a
     // reservation `id` is kept until releaseReservations, which the gateway runs in the same
     // transaction that writes the request's usage.
@@ -51,7 +52,7 @@ public:
         double spent = 0;
         int inFlight = 0;
     };
-    Result<Admission> reserve(const QString &id, const QString &member, const QDate &day, std::optional<double> limit,
+    Result<Admission> reserve(const QString &id, const QString &member, const QDate &day, std::optional<Budget> budget,
                               int maxInFlight, const QDateTime &now, const QDateTime &staleBefore);
     Status releaseReservations(const QStringList &ids);
 

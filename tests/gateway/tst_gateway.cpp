@@ -132,9 +132,11 @@ class TestGateway : public QObject
         QString error;
         QVERIFY2(m_gateway->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
     }
-    void addMember(const QString &name, const QString &tier, std::optional<double> limit = std::nullopt)
+    void addMember(const QString &name, const QString &tier, std::optional<double> limit = std::nullopt,
+                   LimitReset period = LimitReset::Daily)
     {
-        const Status added = m_store->team().addMember({name, {}, tier, limit, true, {}});
+        const Status added = m_store->team().addMember(
+            {name, {}, tier, limit ? std::optional(Budget{*limit, period}) : std::nullopt, true, {}});
         QVERIFY2(added.ok(), qPrintable(added.errorText()));
         const Result<QString> token = m_store->governance().createGatewayToken(name);
         QVERIFY2(token.ok(), qPrintable(token.errorText()));
@@ -153,7 +155,7 @@ private Q_SLOTS:
         m_where = m_databases.fresh();
         const Status opened = m_store->open(m_where);
         QVERIFY2(opened.ok(), qPrintable(opened.errorText()));
-        Tier strict{u"strict"_s, 1.0, QStringList{u"openai/gpt-4o-mini"_s}, QString(), {}};
+        Tier strict{u"strict"_s, Budget{1.0}, QStringList{u"openai/gpt-4o-mini"_s}, QString(), {}};
         QVERIFY(m_store->team().saveTier(strict).ok());
         m_tokens.clear();
         addMember(u"ann"_s, u"pro"_s, 0.05);
@@ -242,6 +244,31 @@ private Q_SLOTS:
         // A restarted gateway reads the spend back from the database: still over budget.
         startGateway();
         QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 402);
+    }
+
+    void aWeeklyBudgetCountsTheWeekSoFar()
+    {
+        // Wednesday; Wyn's budget is $1.00 a week and she spent $0.99 on Monday. A daily check
+        // would see $0 today; the gateway counts the week: one more request, then 402.
+        auto now = std::make_shared<QDateTime>(QDate(2026, 11, 25), QTime(12, 0), Qt::UTC);
+        m_gateway->setClock([now] { return *now; });
+        addMember(u"wyn"_s, u"pro"_s, 1.0, LimitReset::Weekly);
+        QVERIFY(m_store->usage().recordUsage(u"wyn"_s, QDate(2026, 11, 23), 0.99, 3).ok());
+        QVERIFY(m_store->usage().recordUsage(u"wyn"_s, QDate(2026, 11, 22), 5.00, 9).ok()); // last week's Sunday
+        QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200); // the gateway's day is the clock's
+        QString error;
+        QVERIFY2(m_gateway->reload(&error), qPrintable(error));
+        const Answer first = call(u"wyn"_s, u"openai/gpt-4o"_s);
+        QCOMPARE(first.status, 200);
+        QCOMPARE(first.headers.value("x-orteam-budget-limit"), QByteArray("1"));
+        QCOMPARE(first.headers.value("x-orteam-budget-remaining"), QByteArray("0.01"));
+        QCOMPARE(first.headers.value("x-orteam-budget-reset"), QByteArray("2026-11-30T00:00:00Z")); // Monday
+        const Answer over = call(u"wyn"_s, u"openai/gpt-4o"_s);
+        QCOMPARE(over.status, 402);
+        const QString message = over.json.value("error"_L1).toObject().value("message"_L1).toString();
+        QVERIFY2(message.contains(u"$1.01 this week"_s) && message.contains(u"weekly budget of $1.00"_s)
+                     && message.contains(u"2026-11-30"_s),
+                 qPrintable(message));
     }
 
     void streamingPassesThroughAndRecordsTheLastChunksCost()
@@ -568,7 +595,7 @@ private Q_SLOTS:
     {
         // A model id with a line break, downgraded by a tier with a fallback, goes into a header:
         // it arrives percent-encoded, never as a line of its own.
-        Tier fallback{u"fallback"_s, 1.0, QStringList{u"openai/gpt-4o-mini"_s}, u"openai/gpt-4o-mini"_s, {}};
+        Tier fallback{u"fallback"_s, Budget{1.0}, QStringList{u"openai/gpt-4o-mini"_s}, u"openai/gpt-4o-mini"_s, {}};
         QVERIFY(m_store->team().saveTier(fallback).ok());
         addMember(u"fal"_s, u"fallback"_s);
         QString error;

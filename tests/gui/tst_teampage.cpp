@@ -270,7 +270,7 @@ private Q_SLOTS:
         QCOMPARE(cell(u"alice"_s, MemberTableModel::TodayColumn), formatUsd(alice));
         QCOMPARE(cell(u"carol"_s, MemberTableModel::TodayColumn), formatUsd(carol));
         QCOMPARE(cell(u"carol"_s, MemberTableModel::KeysColumn), u"2"_s);
-        QCOMPARE(cell(u"bob"_s, MemberTableModel::LimitColumn), u"$5.00"_s);
+        QCOMPARE(cell(u"bob"_s, MemberTableModel::LimitColumn), u"$5.00 a day"_s);
         QCOMPARE(cell(u"carol"_s, MemberTableModel::LimitColumn), u"no limit"_s);
 
         // The key table names each key's member, and the search finds keys by member.
@@ -308,7 +308,7 @@ private Q_SLOTS:
         QCOMPARE(member(u"alice"_s)->tier, u"pro"_s);
         QCOMPARE(member(u"ines"_s)->tier, u"free"_s); // not selected
         QCOMPARE(cell(u"bob"_s, MemberTableModel::TierColumn), u"pro"_s);
-        QCOMPARE(cell(u"bob"_s, MemberTableModel::LimitColumn), u"$25.00"_s);
+        QCOMPARE(cell(u"bob"_s, MemberTableModel::LimitColumn), u"$25.00 a day"_s);
         int tierEntries = 0;
         for (const AuditEntry &e : auditLog())
             tierEntries += e.action == AuditAction::MemberTier && e.after == u"pro"_s ? 1 : 0;
@@ -333,9 +333,11 @@ private Q_SLOTS:
         find<QLineEdit>("memberEmailEdit", dialog)->setText(u"zoe@example.com"_s);
         find<QLineEdit>("memberLimitEdit", dialog)->setText(u"-4"_s);
         QTest::mouseClick(save, Qt::LeftButton);
-        QVERIFY(error->text().startsWith(u"Own daily limit"_s));
+        QVERIFY(error->text().startsWith(u"Own budget"_s));
         QVERIFY(!member(u"zoe"_s)); // nothing saved while the form is wrong
         find<QLineEdit>("memberLimitEdit", dialog)->setText(u"12.50"_s);
+        auto *period = find<QComboBox>("memberLimitPeriodCombo", dialog);
+        period->setCurrentIndex(period->findData(int(LimitReset::Weekly)));
         auto *tier = find<QComboBox>("memberTierCombo", dialog);
         tier->setCurrentIndex(tier->findData(u"basic"_s));
         // Liam's key: the list says whose it is; ticking it moves it to Zoe.
@@ -354,10 +356,10 @@ private Q_SLOTS:
         const auto zoe = member(u"zoe"_s);
         QVERIFY(zoe);
         QCOMPARE(zoe->tier, u"basic"_s);
-        QCOMPARE(zoe->dailyLimitOverride.value(), 12.5);
+        QCOMPARE(zoe->budgetOverride, std::optional(Budget{12.5, LimitReset::Weekly}));
         QCOMPARE(zoe->keyHashes, QStringList{fakeKeyNamed(u"liam-intern"_s)->hash});
         QVERIFY(member(u"liam"_s)->keyHashes.isEmpty());
-        QCOMPARE(cell(u"zoe"_s, MemberTableModel::LimitColumn), u"$12.50 (own)"_s);
+        QCOMPARE(cell(u"zoe"_s, MemberTableModel::LimitColumn), u"$12.50 a week (own)"_s);
 
         // Editing: the name is fixed, unticking a key unlinks it.
         page()->selectMembers({u"zoe"_s});
@@ -410,15 +412,22 @@ private Q_SLOTS:
         QVERIFY(fallback->findData(u"anthropic/claude-3.5-sonnet"_s) >= 0);
         fallback->setCurrentIndex(fallback->findData(u"openai/gpt-4o-mini"_s));
         find<QLineEdit>("tierLimitEdit", dialog)->setText(u"7.5"_s);
+        auto *period = find<QComboBox>("tierLimitPeriodCombo", dialog);
+        QCOMPARE(period->currentData().toInt(), int(LimitReset::Daily)); // the tier's, as loaded
         snapshot(dialog, "tier-editor");
         QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
         const Tier basic = must(m_store->team().tiers()).at(1);
         QCOMPARE(basic.name, u"basic"_s);
-        QCOMPARE(basic.defaultDailyLimit.value(), 7.5);
+        QCOMPARE(basic.budget->usd, 7.5);
         QCOMPARE(basic.allowedModels->size(), 3);
         QVERIFY(basic.allowedModels->contains(u"anthropic/claude-3.5-sonnet"_s));
         QCOMPARE(basic.fallbackModel, u"openai/gpt-4o-mini"_s);
-        QCOMPARE(cell(u"bob"_s, MemberTableModel::LimitColumn), u"$7.50"_s);
+        QCOMPARE(cell(u"bob"_s, MemberTableModel::LimitColumn), u"$7.50 a day"_s);
+        // A month's budget: saved with its period, shown with it.
+        period->setCurrentIndex(period->findData(int(LimitReset::Monthly)));
+        QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
+        QCOMPARE(must(m_store->team().tiers()).at(1).budget, std::optional(Budget{7.5, LimitReset::Monthly}));
+        QCOMPARE(cell(u"bob"_s, MemberTableModel::LimitColumn), u"$7.50 a month"_s);
 
         // Unticking everything is refused with a message; nothing is saved.
         auto *message = find<QLabel>("tierMessageLabel", dialog);
@@ -440,7 +449,7 @@ private Q_SLOTS:
         find<QLineEdit>("tierNameEdit", dialog)->setText(u"research"_s);
         find<QLineEdit>("tierLimitEdit", dialog)->setText(u"lots"_s);
         QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
-        QVERIFY(message->text().startsWith(u"Daily budget"_s));
+        QVERIFY(message->text().startsWith(u"Budget"_s));
         find<QLineEdit>("tierLimitEdit", dialog)->setText(u"40"_s);
         QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
         QCOMPARE(must(m_store->team().tiers()).size(), 5);
@@ -479,12 +488,12 @@ private Q_SLOTS:
         MessageBox::setNextAnswer(QMessageBox::Discard);
         tiers->setCurrentRow(2);
         QCOMPARE(name->text(), u"pro"_s);
-        QCOMPARE(must(m_store->team().tiers()).at(1).defaultDailyLimit, defaultTiers().at(1).defaultDailyLimit);
+        QCOMPARE(must(m_store->team().tiers()).at(1).budget, defaultTiers().at(1).budget);
 
         // Saved edits are not asked about.
         limit->setText(u"11"_s);
         QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
-        QCOMPARE(must(m_store->team().tiers()).at(2).defaultDailyLimit.value(), 11.0);
+        QCOMPARE(must(m_store->team().tiers()).at(2).budget->usd, 11.0);
         MessageBox::setNextAnswer(QMessageBox::Cancel); // would keep it open, were it asked
         tiers->setCurrentRow(0);
         QCOMPARE(name->text(), must(m_store->team().tiers()).at(0).name);
@@ -1371,7 +1380,7 @@ private Q_SLOTS:
         QVERIFY(m_team->addMember({u"sam"_s, {}, u"free"_s, std::nullopt, true, {sam.hash}}));
         QVERIFY(waitRefresh());
         auto *flag = find<QLabel>("overBudgetLabel");
-        QTRY_VERIFY(flag->text().contains(u"sam ($3.00 of $0.50)"_s));
+        QTRY_VERIFY(flag->text().contains(u"sam ($3.00 of $0.50 today)"_s));
         QCOMPARE(cell(u"sam"_s, MemberTableModel::StatusColumn), u"Over budget"_s);
         QVERIFY(!m_fake->key(sam.hash)->disabled); // flagged only
 
@@ -1464,7 +1473,7 @@ private Q_SLOTS:
 
     void dashboardEditsAuditAsTheCliDoes()
     {
-        const Member zoe{u"zoe"_s, u"zoe@example.com"_s, u"basic"_s, 12.5, true, {}};
+        const Member zoe{u"zoe"_s, u"zoe@example.com"_s, u"basic"_s, Budget{12.5, LimitReset::Weekly}, true, {}};
 
         // Added with the Team page's form …
         qint64 last = auditLog(1).value(0).id;
@@ -1474,6 +1483,8 @@ private Q_SLOTS:
         find<QLineEdit>("memberNameEdit", dialog)->setText(zoe.name);
         find<QLineEdit>("memberEmailEdit", dialog)->setText(zoe.email);
         find<QLineEdit>("memberLimitEdit", dialog)->setText(u"12.50"_s);
+        auto *period = find<QComboBox>("memberLimitPeriodCombo", dialog);
+        period->setCurrentIndex(period->findData(int(LimitReset::Weekly)));
         auto *tier = find<QComboBox>("memberTierCombo", dialog);
         tier->setCurrentIndex(tier->findData(zoe.tier));
         QTest::mouseClick(find<QPushButton>("memberSaveButton", dialog), Qt::LeftButton);
@@ -1503,7 +1514,7 @@ private Q_SLOTS:
         const Status opened = store.open(*DbLocation::parse(cliDb, &error));
         QVERIFY2(opened, qPrintable(opened.errorText()));
         const qint64 cliStart = must(store.audit().log(1)).value(0).id;
-        QVERIFY(cli({u"members"_s, u"add"_s, zoe.name, u"--email"_s, zoe.email, u"--tier"_s, zoe.tier, u"--daily-limit"_s, u"12.50"_s}));
+        QVERIFY(cli({u"members"_s, u"add"_s, zoe.name, u"--email"_s, zoe.email, u"--tier"_s, zoe.tier, u"--daily-limit"_s, u"12.50"_s, u"--period"_s, u"weekly"_s}));
         const QList<AuditEntry> cliAdded = auditedSince(must(store.audit().log()), cliStart);
         const qint64 cliBeforeTier = must(store.audit().log(1)).value(0).id;
         QVERIFY(cli({u"members"_s, u"set-tier"_s, zoe.name, u"pro"_s}));

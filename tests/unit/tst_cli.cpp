@@ -164,7 +164,7 @@ class TestCli : public QObject
     {
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains(u"orteam-cli: "_s) && r.err.contains(named), qPrintable(r.err));
-        QVERIFY2(!r.out.contains(u"Every member is within their daily budget"_s), qPrintable(r.out));
+        QVERIFY2(!r.out.contains(u"Every member is within their budget"_s), qPrintable(r.out));
         QVERIFY(!m_fake->key(team.spender.hash)->disabled);
         QVERIFY(m_fake->key(team.benched.hash)->disabled);
         QCOMPARE(m_fake->countRequests("PATCH", u"/keys"_s), 0);
@@ -568,6 +568,32 @@ private Q_SLOTS:
         r = cli({u"--db"_s, db, u"tiers"_s, u"list"_s}, noKey);
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains(u"enterprise"_s) && r.out.contains(u"all models"_s));
+
+        // Budgets beyond the day: a tier's and a member's own, each with its period.
+        r = cli({u"--db"_s, db, u"tiers"_s, u"set-budget"_s, u"pro"_s, u"100"_s, u"--period"_s, u"weekly"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"$100.00 a week"_s), qPrintable(r.out));
+        QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"set-budget"_s, u"pro"_s, u"100"_s, u"--period"_s, u"hourly"_s}, noKey).code, 2);
+        QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"set-budget"_s, u"gold"_s, u"10"_s}, noKey).code, 3);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"300"_s, u"--period"_s, u"monthly"_s}, noKey).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"none"_s}, noKey).code, 2);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"nobody"_s, u"5"_s}, noKey).code, 3);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"alice"_s, u"pro"_s}, noKey).code, 0);
+        r = cli({u"--db"_s, db, u"members"_s, u"list"_s, u"--format"_s, u"json"_s}, noKey);
+        const QJsonArray budgets = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        const QJsonObject alice = budgets.at(0).toObject(), bob = budgets.at(1).toObject();
+        QCOMPARE(alice.value("budget_usd"_L1).toDouble(), 100.0); // the tier's
+        QCOMPARE(alice.value("budget_period"_L1).toString(), u"weekly"_s);
+        QVERIFY(alice.value("daily_limit"_L1).isNull()); // a week's budget is not a daily limit
+        QVERIFY(!alice.value("own_budget"_L1).toBool());
+        QCOMPARE(bob.value("budget_usd"_L1).toDouble(), 300.0);
+        QCOMPARE(bob.value("budget_period"_L1).toString(), u"monthly"_s);
+        QVERIFY(bob.value("own_budget"_L1).toBool());
+        r = cli({u"--db"_s, db, u"members"_s, u"list"_s}, noKey);
+        QVERIFY2(r.out.contains(u"$300.00 a month (own)"_s), qPrintable(r.out));
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"tier"_s}, noKey).code, 0);
+        r = cli({u"--db"_s, db, u"members"_s, u"list"_s, u"--format"_s, u"csv"_s}, noKey);
+        QVERIFY2(r.out.contains(u"bob,,basic,5,daily,true"_s), qPrintable(r.out)); // the tier's again, in the roster's columns
         r = cli({u"--db"_s, u"postgresql://nobody@/"_s, u"members"_s, u"list"_s}, noKey);
         QCOMPARE(r.code, 2);
         r = cli({u"--db"_s, dir.path(), u"members"_s, u"list"_s}, noKey);

@@ -1,6 +1,7 @@
 // The pure rules behind the Team page: reading a roster CSV, planning an import, planning the
 // guardrails that carry tiers to OpenRouter, and the local daily check with auto-enforce.
 #include "Csv.h"
+#include "PeriodSpendInput.h"
 #include "Enforcement.h"
 #include "MemberLink.h"
 #include "Roster.h"
@@ -18,7 +19,7 @@ Member member(const QString &name, const QString &tier, QStringList keys = {}, b
 Member linked(const QString &name, const QString &tier, const QString &userId, QStringList keys = {},
               std::optional<double> ownLimit = std::nullopt, bool active = true)
 {
-    Member m{name, name.toLower() + u"@example.com"_s, tier, ownLimit, active, keys};
+    Member m{name, name.toLower() + u"@example.com"_s, tier, ownLimit ? std::optional(Budget{*ownLimit}) : std::nullopt, active, keys};
     m.userId = userId;
     return m;
 }
@@ -107,6 +108,24 @@ private Q_SLOTS:
         QCOMPARE(gina.active.value(), false);
     }
 
+    void rosterBudgetPeriods()
+    {
+        // budget_period gives the own budget its period; without the column a member keeps the
+        // period they had, and a new one's budget is daily. A period nobody knows rejects the row.
+        QList<Member> current{member(u"ann"_s, u"pro"_s), member(u"bo"_s, u"pro"_s)};
+        current[1].budgetOverride = Budget{50.0, LimitReset::Monthly};
+        const RosterFile withPeriod = parseRoster(u"name,daily_limit,budget_period\nann,40,Weekly\ncy,9,\ndee,5,hourly\n"_s, defaultTiers());
+        QCOMPARE(withPeriod.rejectedCount(), 1);
+        QVERIFY2(withPeriod.rows.at(2).error.contains(u"daily, weekly or monthly"_s), qPrintable(withPeriod.rows.at(2).error));
+        const RosterPlan plan = planRoster(withPeriod, current, false);
+        QCOMPARE(plan.changes.at(0).after.budgetOverride, std::optional(Budget{40.0, LimitReset::Weekly}));
+        QVERIFY2(plan.changes.at(0).differences.join(u' ').contains(u"tier default → $40.00 a week"_s),
+                 qPrintable(plan.changes.at(0).differences.join(u' ')));
+        QCOMPARE(plan.changes.at(1).after.budgetOverride, std::optional(Budget{9.0, LimitReset::Daily})); // cy, new
+        const RosterPlan amountOnly = planRoster(parseRoster(u"name,daily_limit\nbo,60\n"_s, defaultTiers()), current, false);
+        QCOMPARE(amountOnly.changes.at(0).after.budgetOverride, std::optional(Budget{60.0, LimitReset::Monthly}));
+    }
+
     void rosterFileProblems_data()
     {
         QTest::addColumn<QString>("csv");
@@ -189,7 +208,7 @@ private Q_SLOTS:
         QVERIFY2(planGuardrails(tiers, members, keys, guardrails, assignments).isEmpty(), qPrintable(kinds.join(u'\n')));
 
         // A tier edit becomes one update; a member moving tier becomes one move.
-        tiers[1].defaultDailyLimit = 7.5;
+        tiers[1].budget = Budget{7.5};
         QList<Member> moved = members;
         moved[1].tier = u"basic"_s;
         const GuardrailPlan next = planGuardrails(tiers, moved, keys, guardrails, assignments);
@@ -261,7 +280,7 @@ private Q_SLOTS:
                            member(u"Dan"_s, u"basic"_s, {u"h4"_s}),                      // not linked: per key only
                            linked(u"Eli"_s, u"basic"_s, u"user_eli"_s, {}, std::nullopt, false), // offboarded
                            member(u"Fox"_s, u"basic"_s, {u"gone"_s})};                           // nothing to bind
-        team[5].dailyLimitOverride = 7.0; // his own limit, but neither a live key nor a person: no guardrail for nothing
+        team[5].budgetOverride = Budget{7.0}; // his own limit, but neither a live key nor a person: no guardrail for nothing
         const QList<ApiKey> keys{key(u"h1"_s, u"ana-1"_s), key(u"h2"_s, u"ana-2"_s), key(u"h3"_s, u"ben-1"_s), key(u"h4"_s, u"dan-1"_s)};
         QList<Guardrail> guardrails{
             Guardrail{u"g-pro"_s, guardrailNameForTier(u"pro"_s), {}, 25.0, LimitReset::Daily, tiers.at(2).allowedModels, std::nullopt, {}, {}},
@@ -318,7 +337,7 @@ private Q_SLOTS:
         QVERIFY2(planGuardrails(tiers, team, keys, guardrails, keyAssignments, people).isEmpty(), qPrintable(steps.join(u'\n')));
 
         // Ben's own limit goes back to the tier's: his guardrail is deleted after he and his key move.
-        team[1].dailyLimitOverride = std::nullopt;
+        team[1].budgetOverride = std::nullopt;
         const GuardrailPlan back = planGuardrails(tiers, team, keys, guardrails, keyAssignments, people);
         QStringList kinds;
         for (const GuardrailStep &s : back.steps)
@@ -397,6 +416,35 @@ private Q_SLOTS:
         QVERIFY(taken.changes.isEmpty());
     }
 
+    void aWeeklyBudgetIsAWeeklyGuardrail()
+    {
+        // The tier's period is the guardrail's reset interval; a period changed is an update.
+        Tier pro = defaultTiers().at(2);
+        pro.budget = Budget{100.0, LimitReset::Weekly};
+        const GuardrailSpec spec = guardrailSpecForTier(pro);
+        QCOMPARE(spec.limitUsd, std::optional(100.0));
+        QCOMPARE(spec.resetInterval, std::optional(LimitReset::Weekly));
+        Member own = member(u"ann"_s, u"pro"_s);
+        own.budgetOverride = Budget{300.0, LimitReset::Monthly};
+        QVERIFY(needsOwnGuardrail(own, &pro));
+        QCOMPARE(guardrailSpecForMember(own, pro).resetInterval, std::optional(LimitReset::Monthly));
+        own.budgetOverride = Budget{100.0, LimitReset::Daily}; // the same amount, another period: still their own
+        QVERIFY(needsOwnGuardrail(own, &pro));
+        own.budgetOverride = pro.budget;
+        QVERIFY(!needsOwnGuardrail(own, &pro));
+
+        Guardrail daily;
+        daily.id = u"g1"_s;
+        daily.name = guardrailNameForTier(u"pro"_s);
+        daily.limitUsd = 100.0;
+        daily.resetInterval = LimitReset::Daily;
+        daily.allowedModels = spec.allowedModels;
+        const GuardrailPlan plan = planGuardrails({pro}, {}, {}, {daily}, {}, {});
+        QCOMPARE(plan.steps.size(), 1);
+        QCOMPARE(plan.steps.at(0).kind, GuardrailStep::Kind::Update);
+        QVERIFY2(plan.steps.at(0).description.contains(u"reset daily → weekly"_s), qPrintable(plan.steps.at(0).description));
+    }
+
     void unrestrictedTierClearsTheAllowlist()
     {
         const GuardrailSpec spec = guardrailSpecForTier(defaultTiers().at(3));
@@ -413,8 +461,8 @@ private Q_SLOTS:
         in.tiers = defaultTiers(); // basic: $5 a day
         in.members = {member(u"alice"_s, u"basic"_s, {u"a1"_s, u"a2"_s}), member(u"bob"_s, u"basic"_s, {u"b1"_s}),
                       member(u"carol"_s, u"basic"_s, {u"c1"_s})};
-        in.members[2].dailyLimitOverride = 1.0;
-        in.spentToday = {{u"alice"_s, 5.0}, {u"bob"_s, 4.99}, {u"carol"_s, 0.5}};
+        in.members[2].budgetOverride = Budget{1.0};
+        in.spent = test::spentToday({{u"alice"_s, 5.0}, {u"bob"_s, 4.99}, {u"carol"_s, 0.5}});
         in.keys = {key(u"a1"_s, u"a1"_s), key(u"a2"_s, u"a2"_s, true), key(u"b1"_s, u"b1"_s), key(u"c1"_s, u"c1"_s)};
 
         // Flag only: nothing is disabled.
@@ -432,7 +480,7 @@ private Q_SLOTS:
 
         // Next UTC day, spend reset: a1 comes back; a2 (admin-disabled) never does.
         in.today = today.addDays(1);
-        in.spentToday = {};
+        in.spent = test::spentToday({});
         in.keys[0].disabled = true;
         in.enforced = {EnforcedKey{u"a1"_s, u"alice"_s, today}};
         r = orteam::dailyCheck(in);
@@ -442,7 +490,7 @@ private Q_SLOTS:
         QVERIFY(r.toDisable.isEmpty());
 
         // Still over the next day (usage from elsewhere): stays disabled.
-        in.spentToday = {{u"alice"_s, 6.0}};
+        in.spent = test::spentToday({{u"alice"_s, 6.0}});
         r = orteam::dailyCheck(in);
         QVERIFY(r.toEnable.isEmpty());
         QVERIFY(r.toDisable.isEmpty()); // a1 is disabled already, a2 is the admin's
@@ -450,7 +498,7 @@ private Q_SLOTS:
         // Same day, an admin enabled a1 again: that override holds today.
         in.today = today;
         in.keys[0].disabled = false;
-        in.spentToday = {{u"alice"_s, 7.0}};
+        in.spent = test::spentToday({{u"alice"_s, 7.0}});
         r = orteam::dailyCheck(in);
         QVERIFY(r.toDisable.isEmpty());
 
@@ -465,13 +513,65 @@ private Q_SLOTS:
         QVERIFY(r.overBudget.isEmpty());
     }
 
+    void weeklyBudgetHoldsKeysUntilMonday()
+    {
+        // Wednesday 2026-11-25: Alice's own budget is $20 a week. $4 today is nothing to a day's
+        // budget, but with the $17 of Monday and Tuesday she is at $21 this week: over.
+        const QDate wednesday(2026, 11, 25);
+        DailyCheckInput in;
+        in.today = wednesday;
+        in.tiers = defaultTiers();
+        in.members = {member(u"alice"_s, u"basic"_s, {u"a1"_s}), member(u"bob"_s, u"basic"_s, {u"b1"_s})};
+        in.members[0].budgetOverride = Budget{20.0, LimitReset::Weekly};
+        in.members[1].budgetOverride = Budget{100.0, LimitReset::Monthly};
+        in.spent = {{u"alice"_s, PeriodSpend{4.0, 21.0, 40.0}}, {u"bob"_s, PeriodSpend{4.9, 60.0, 99.0}}};
+        in.keys = {key(u"a1"_s, u"a1"_s), key(u"b1"_s, u"b1"_s)};
+        in.autoEnforce = true;
+        DailyCheckResult r = orteam::dailyCheck(in);
+        QCOMPARE(r.overBudget.size(), 1); // bob: $99 of $100 this month, under; $4.90 today is not judged
+        QCOMPARE(r.overBudget.at(0).member, u"alice"_s);
+        QCOMPARE(r.overBudget.at(0).spent, 21.0);
+        QCOMPARE(r.overBudget.at(0).period, LimitReset::Weekly);
+        QCOMPARE(r.toDisable.size(), 1);
+        QCOMPARE(r.toDisable.at(0).keyHash, u"a1"_s);
+
+        // Thursday: a new day, the same week: nothing comes back.
+        in.today = wednesday.addDays(1);
+        in.keys[0].disabled = true;
+        in.enforced = {EnforcedKey{u"a1"_s, u"alice"_s, wednesday}};
+        in.spent = {{u"alice"_s, PeriodSpend{std::nullopt, 21.0, 40.0}}};
+        r = orteam::dailyCheck(in);
+        QVERIFY(r.toEnable.isEmpty());
+        QVERIFY(r.forget.isEmpty());
+
+        // An admin enables it on Friday: that holds for the rest of the week...
+        in.today = wednesday.addDays(2);
+        in.keys[0].disabled = false;
+        r = orteam::dailyCheck(in);
+        QVERIFY(r.toDisable.isEmpty());
+        QVERIFY(r.forget.isEmpty());
+
+        // ...and is forgotten on Monday, when the week's spend starts again: nothing to disable.
+        in.today = QDate(2026, 11, 30);
+        in.spent = {{u"alice"_s, PeriodSpend{1.0, 1.0, 41.0}}};
+        r = orteam::dailyCheck(in);
+        QCOMPARE(r.forget, QStringList{u"a1"_s});
+        QVERIFY(r.overBudget.isEmpty());
+
+        // Disabled over the weekend and still disabled Monday morning: Monday gives it back.
+        in.keys[0].disabled = true;
+        in.enforced = {EnforcedKey{u"a1"_s, u"alice"_s, QDate(2026, 11, 28)}};
+        r = orteam::dailyCheck(in);
+        QCOMPARE(r.toEnable.size(), 1);
+    }
+
     void switchingEnforcementOffGivesKeysBack()
     {
         DailyCheckInput in;
         in.today = QDate(2026, 11, 28);
         in.tiers = defaultTiers();
         in.members = {member(u"alice"_s, u"basic"_s, {u"a1"_s})};
-        in.spentToday = {{u"alice"_s, 9.0}};
+        in.spent = test::spentToday({{u"alice"_s, 9.0}});
         in.keys = {key(u"a1"_s, u"a1"_s, true)};
         in.enforced = {EnforcedKey{u"a1"_s, u"alice"_s, QDate(2026, 11, 27)}};
         const DailyCheckResult r = orteam::dailyCheck(in);

@@ -1,6 +1,7 @@
 // Notifications: the routing and quiet hours, the message shapes and the webhook signature (domain),
 // and the outbox's "once" (storage and NotifyService), on SQLite and on PostgreSQL.
 #include "Notify.h"
+#include "PeriodSpendInput.h"
 #include "NotifyService.h"
 #include "SecretStore.h"
 #include "TestDatabase.h"
@@ -67,9 +68,9 @@ private Q_SLOTS:
     {
         AlertInput in;
         in.now = utc(u"2026-11-30T12:00:00Z"_s);
-        in.members = {Member{u"jamal"_s, {}, {}, 10.0, true, {}}, Member{u"zoe"_s, {}, {}, 10.0, true, {}}};
+        in.members = {Member{u"jamal"_s, {}, {}, Budget{10.0}, true, {}}, Member{u"zoe"_s, {}, {}, Budget{10.0}, true, {}}};
         in.settings.budgetThresholds = {50, 80, 100};
-        in.spentToday = {{u"jamal"_s, 8.5}, {u"zoe"_s, 10.5}};
+        in.spent = test::spentToday({{u"jamal"_s, 8.5}, {u"zoe"_s, 10.5}});
         QHash<QString, Alert> byMember;
         for (const Alert &a : currentAlerts(in)) {
             if (a.kind == Alert::Kind::Budget)
@@ -257,7 +258,7 @@ private Q_SLOTS:
     void raiseQueuesEachAlertOncePerDestination()
     {
         auto store = openStore();
-        QVERIFY(store->team().addMember(Member{u"jamal"_s, {}, {}, 10.0, true, {}}));
+        QVERIFY(store->team().addMember(Member{u"jamal"_s, {}, {}, Budget{10.0}, true, {}}));
         QVERIFY(store->notify().saveDestination(slack(u"a"_s)));
         Destination quiet = slack(u"b"_s);
         quiet.quietFrom = QTime(0, 0);

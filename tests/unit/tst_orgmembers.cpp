@@ -78,7 +78,7 @@ class TestOrgMembers : public QObject
         const ApiKey dan = addKey(u"dan-1"_s);
         TeamService team(*m_store);
         QVERIFY(team.addMember(Member{u"Ana"_s, u"ana@example.com"_s, u"basic"_s, std::nullopt, true, {ana.hash}}).ok());
-        QVERIFY(team.addMember(Member{u"Ben"_s, u"ben@example.com "_s, u"basic"_s, 0.02, true, {ben1.hash, ben2.hash}}).ok());
+        QVERIFY(team.addMember(Member{u"Ben"_s, u"ben@example.com "_s, u"basic"_s, Budget{0.02}, true, {ben1.hash, ben2.hash}}).ok());
         QVERIFY(team.addMember(Member{u"Dan"_s, u"dan@example.com"_s, u"basic"_s, std::nullopt, true, {dan.hash}}).ok());
     }
 
@@ -314,7 +314,7 @@ private Q_SLOTS:
         TeamService team(*m_store);
         QVERIFY(team.setTier({u"Ana"_s}, u"pro"_s).ok());
         Member ben = *m_store->team().member(u"Ben"_s);
-        ben.dailyLimitOverride = std::nullopt;
+        ben.budgetOverride = std::nullopt;
         QVERIFY(team.updateMember(ben).ok());
         const Planned whole = plan();
         QVERIFY(whole.plan.steps.size() >= 5);

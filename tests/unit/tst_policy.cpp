@@ -1,5 +1,6 @@
 // Budget and model policy, data-driven: the seed's semantics, made strict where it was lax.
 #include "Team.h"
+#include "KeyRequests.h"
 
 #include <QTest>
 
@@ -11,6 +12,34 @@ class TestPolicy : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void budgetPeriods()
+    {
+        // OpenRouter's intervals: UTC days, Monday-to-Sunday weeks, calendar months.
+        const QDate sunday(2026, 11, 29), monday(2026, 11, 30);
+        QCOMPARE(budgetPeriodStart(LimitReset::Weekly, sunday), QDate(2026, 11, 23));
+        QCOMPARE(budgetPeriodStart(LimitReset::Weekly, monday), monday);
+        QCOMPARE(nextBudgetReset(LimitReset::Weekly, sunday), monday);
+        QCOMPARE(budgetPeriodStart(LimitReset::Monthly, monday), QDate(2026, 11, 1));
+        QCOMPARE(nextBudgetReset(LimitReset::Monthly, monday), QDate(2026, 12, 1));
+        QCOMPARE(nextBudgetReset(LimitReset::Monthly, QDate(2026, 12, 31)), QDate(2027, 1, 1));
+        QCOMPARE(budgetPeriodStart(LimitReset::Daily, monday), monday);
+        QCOMPARE(nextBudgetReset(LimitReset::Daily, monday), monday.addDays(1));
+
+        QCOMPARE(budgetText(Budget{30.0, LimitReset::Weekly}), u"$30.00 a week"_s);
+        QCOMPARE(dailyShare(Budget{35.0, LimitReset::Weekly}), 5.0);
+        QCOMPARE(PeriodSpend({1.0, 2.0, 3.0}).in(LimitReset::Monthly).value(), 3.0);
+
+        // Typed budgets: the one rule for the tier editor, the member form and orteam-cli.
+        QCOMPARE(parseBudget(u"40"_s, u"Weekly"_s).budget, std::optional(Budget{40.0, LimitReset::Weekly}));
+        QCOMPARE(parseBudget(u"$5"_s, QString()).budget, std::optional(Budget{5.0, LimitReset::Daily}));
+        QVERIFY(!parseBudget(u"none"_s, u"monthly"_s).budget);
+        QVERIFY(parseBudget(u"none"_s, u"monthly"_s).error.isEmpty());
+        QVERIFY(parseBudget(u"40"_s, u"fortnightly"_s).error.contains(u"daily, weekly or monthly"_s));
+        QVERIFY(!parseBudget(u"-3"_s, u"weekly"_s).error.isEmpty());
+        QVERIFY(!budgetProblem(Budget{5.0, LimitReset::None}).isEmpty());
+        QVERIFY(budgetProblem(std::nullopt).isEmpty());
+    }
+
     void budget_data()
     {
         QTest::addColumn<QVariant>("spent"); // invalid: no usage today
@@ -30,7 +59,7 @@ private Q_SLOTS:
         QFETCH(QVariant, limit);
         QFETCH(bool, allowed);
         auto opt = [](const QVariant &v) { return v.isValid() ? std::optional<double>(v.toDouble()) : std::nullopt; };
-        QCOMPARE(withinDailyBudget(opt(spent), opt(limit)), allowed);
+        QCOMPARE(withinBudget(opt(spent), opt(limit)), allowed);
     }
 
     void modelPolicy_data()
@@ -76,13 +105,13 @@ private Q_SLOTS:
     {
         const QList<Tier> tiers = defaultTiers();
         Member m{u"alice"_s, {}, u"basic"_s, std::nullopt, true, {}};
-        QCOMPARE(*effectiveDailyLimit(m, tiers), 5.0);
-        m.dailyLimitOverride = 12.0;
-        QCOMPARE(*effectiveDailyLimit(m, tiers), 12.0);
+        QCOMPARE(effectiveBudget(m, tiers)->usd, 5.0);
+        m.budgetOverride = Budget{12.0};
+        QCOMPARE(effectiveBudget(m, tiers)->usd, 12.0);
         m = {u"carol"_s, {}, u"enterprise"_s, std::nullopt, true, {}};
-        QVERIFY(!effectiveDailyLimit(m, tiers));
+        QVERIFY(!effectiveBudget(m, tiers));
         m.tier = u"unknown"_s;
-        QVERIFY(!effectiveDailyLimit(m, tiers));
+        QVERIFY(!effectiveBudget(m, tiers));
     }
 
     void defaultsAreTheSeeds()

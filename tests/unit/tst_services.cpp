@@ -79,7 +79,7 @@ class TestServices : public QObject
         b.name = u"ben-ci"_s;
         *benKey = m_fake->addKey(b);
         TeamService team(*m_store);
-        Member ana{u"Ana"_s, u"ana@example.com"_s, u"pro"_s, 1.0, true, {anaKey->hash}};
+        Member ana{u"Ana"_s, u"ana@example.com"_s, u"pro"_s, Budget{1.0}, true, {anaKey->hash}};
         Member ben{u"Ben"_s, u"ben@example.com"_s, u"basic"_s, std::nullopt, true, {benKey->hash}};
         QVERIFY(team.addMember(ana).ok());
         QVERIFY(team.addMember(ben).ok());
@@ -287,9 +287,9 @@ private Q_SLOTS:
         const QList<Edit> edits{
             {"setTier", [&] { return team.setTier({u"Ana"_s, u"Ben"_s}, u"free"_s); }},
             {"setKeys", [&] { return team.setKeys(u"Ana"_s, {anaKey.hash, benKey.hash}); }},
-            {"editMember", [&] { return team.editMember({u"Ben"_s, u"ben@edit.example"_s, u"free"_s, 2.0, true, {}}); }},
-            {"updateMember", [&] { return team.updateMember({u"Ben"_s, u"ben@new.example"_s, u"pro"_s, 3.0, true, {benKey.hash}}); }},
-            {"saveTier", [&] { return team.saveTier({u"research"_s, 5.0, QStringList{u"openai/o3"_s}, u"openai/o3"_s, {}}); }},
+            {"editMember", [&] { return team.editMember({u"Ben"_s, u"ben@edit.example"_s, u"free"_s, Budget{2.0}, true, {}}); }},
+            {"updateMember", [&] { return team.updateMember({u"Ben"_s, u"ben@new.example"_s, u"pro"_s, Budget{3.0}, true, {benKey.hash}}); }},
+            {"saveTier", [&] { return team.saveTier({u"research"_s, Budget{5.0}, QStringList{u"openai/o3"_s}, u"openai/o3"_s, {}}); }},
             {"setAutoEnforce", [&] { return team.setAutoEnforce(true); }},
             {"createGatewayToken", [&]() -> Status {
                  const auto t = team.createGatewayToken(u"Ana"_s);

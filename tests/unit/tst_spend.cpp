@@ -2,6 +2,7 @@
 // member and day from key snapshots (a key revoked mid-week, a UTC day boundary), per-period
 // budgets, spend by model, and which limit runs out first.
 #include "Alerts.h"
+#include "PeriodSpendInput.h"
 #include "FakeOpenRouter.h"
 #include "KeyListController.h"
 #include "OpenRouterClient.h"
@@ -382,7 +383,7 @@ private Q_SLOTS:
         in.tiers = defaultTiers(); // basic: $5 a day
         in.members = {{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"basic"_s, std::nullopt, true, {}},
                       {u"cat"_s, {}, u"enterprise"_s, std::nullopt, true, {}}, {u"dov"_s, {}, u"basic"_s, std::nullopt, false, {}}};
-        in.spentToday = {{u"ann"_s, 4.0}, {u"ben"_s, 5.0}, {u"cat"_s, 12.0}, {u"dov"_s, 50.0}};
+        in.spent = test::spentToday({{u"ann"_s, 4.0}, {u"ben"_s, 5.0}, {u"cat"_s, 12.0}, {u"dov"_s, 50.0}});
         DailySeries catUsual, annUsual;
         for (int d = 1; d <= 14; ++d) {
             catUsual.insert(today.addDays(-d), d % 2 ? 3.0 : 4.0); // median 3.5: 12 > 10.5
@@ -427,7 +428,7 @@ private Q_SLOTS:
         in.now = now;
         in.tiers = defaultTiers();
         in.members = {{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}, {u"ben"_s, {}, u"basic"_s, std::nullopt, true, {}}};
-        in.spentToday = {{u"ann"_s, 2.0}, {u"ben"_s, 3.0}};
+        in.spent = test::spentToday({{u"ann"_s, 2.0}, {u"ben"_s, 3.0}});
         auto anomalies = [&] {
             QStringList ids;
             for (const Alert &a : currentAlerts(in)) {
@@ -543,7 +544,7 @@ private Q_SLOTS:
         // raised once however often the page refreshes (and by a second dashboard on the same
         // database); at 100% a new one.
         Member ben = store.team().member(u"ben"_s).valueOr({});
-        ben.dailyLimitOverride = 10.0;
+        ben.budgetOverride = Budget{10.0};
         QVERIFY(store.team().updateMember(ben).ok());
         QSignalSpy raised(&spend, &SpendController::newAlerts);
         spend.refresh();
@@ -559,7 +560,7 @@ private Q_SLOTS:
         QVERIFY2(noneNew.ok(), qPrintable(noneNew.errorText()));
         QVERIFY(noneNew->isEmpty());
         QVERIFY(!other.alerts().valueOr({}).isEmpty()); // the banner still shows it
-        ben.dailyLimitOverride = 9.0;
+        ben.budgetOverride = Budget{9.0};
         QVERIFY(store.team().updateMember(ben).ok());
         spend.refresh();
         QCOMPARE(raised.size(), 2);

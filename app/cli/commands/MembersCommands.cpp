@@ -27,9 +27,9 @@ const QString NameArgumentText = u"The member's name."_s;
 
 MembersList::MembersList()
     : Command(Section::Team, {u"members"_s, u"list"_s},
-              u"Members with tier, daily limit (their own, else the tier's) and linked keys."_s)
+              u"Members with tier, budget (their own, else the tier's) and linked keys."_s)
 {
-    m_description = u"Lists the team's members from the team database: name, tier, daily limit (their own, else "
+    m_description = u"Lists the team's members from the team database: name, tier, budget (their own, else "
                     "their tier's; none when neither has one), how many keys are linked to them, email, and the "
                     "OpenRouter user they are linked to (members match). json adds whether each is active and the "
                     "hashes of their keys."_s;
@@ -50,24 +50,31 @@ int MembersList::execute(Context &context, const Arguments &arguments)
     const QString format = arguments.value(u"format"_s, u"table"_s);
     if (format == "json"_L1) {
         QJsonArray array;
-        for (const Member &m : *members)
-            array.append(QJsonObject{{"name"_L1, m.name}, {"email"_L1, m.email}, {"tier"_L1, m.tier},
-                                     {"daily_limit"_L1, jsonMoney(effectiveDailyLimit(m, *tiers))},
-                                     {"active"_L1, m.active}, {"keys"_L1, QJsonArray::fromStringList(m.keyHashes)},
-                                     {"openrouter_user_id"_L1, m.isLinked() ? QJsonValue(m.userId) : QJsonValue()}});
+        for (const Member &m : *members) {
+            QJsonObject row{{"name"_L1, m.name}, {"email"_L1, m.email}, {"tier"_L1, m.tier},
+                            {"own_budget"_L1, m.budgetOverride.has_value()},
+                            {"active"_L1, m.active}, {"keys"_L1, QJsonArray::fromStringList(m.keyHashes)},
+                            {"openrouter_user_id"_L1, m.isLinked() ? QJsonValue(m.userId) : QJsonValue()}};
+            addBudgetFields(row, effectiveBudget(m, *tiers));
+            array.append(row);
+        }
         out << jsonText(array);
     } else if (format == "csv"_L1) {
-        out << "name,email,tier,daily_limit,active,keys,openrouter_user_id\n";
+        // The roster's own columns (daily_limit is the amount, budget_period its period), so a
+        // listing edited in a spreadsheet imports back.
+        out << "name,email,tier,daily_limit,budget_period,active,keys,openrouter_user_id\n";
         for (const Member &m : *members) {
-            const auto limit = effectiveDailyLimit(m, *tiers);
+            const auto budget = effectiveBudget(m, *tiers);
             out << csvField(m.name, true) << ',' << csvField(m.email, true) << ',' << m.tier << ','
-                << (limit ? QString::number(*limit, 'g', 15) : QString()) << ',' << (m.active ? "true" : "false") << ','
+                << (budget ? QString::number(budget->usd, 'g', 15) : QString()) << ','
+                << (budget ? budgetPeriodAdjective(budget->period) : QString()) << ',' << (m.active ? "true" : "false") << ','
                 << m.keyHashes.size() << ',' << csvField(m.userId, true) << '\n';
         }
     } else {
-        QList<QStringList> rows{{u"NAME"_s, u"TIER"_s, u"DAILY LIMIT"_s, u"KEYS"_s, u"EMAIL"_s, u"OPENROUTER USER"_s}};
+        QList<QStringList> rows{{u"NAME"_s, u"TIER"_s, u"BUDGET"_s, u"KEYS"_s, u"EMAIL"_s, u"OPENROUTER USER"_s}};
         for (const Member &m : *members)
-            rows << QStringList{m.name, m.tier.isEmpty() ? u"-"_s : m.tier, moneyOr(effectiveDailyLimit(m, *tiers), u"none"_s),
+            rows << QStringList{m.name, m.tier.isEmpty() ? u"-"_s : m.tier,
+                                budgetOr(effectiveBudget(m, *tiers), u"none"_s) + (m.budgetOverride ? u" (own)"_s : QString()),
                                 QString::number(m.keyHashes.size()), m.email, m.isLinked() ? m.userId : u"-"_s};
         out << KeyFormatter::columns(rows) << "\n" << counted(members->size(), u"member"_s, u"members"_s) << "\n";
     }
@@ -84,7 +91,8 @@ MembersAdd::MembersAdd()
     m_arguments << Argument{u"NAME"_s, u"The member's name (unique, at most 100 characters)."_s, {}};
     m_options << Option::value(u"email"_s, u"EMAIL"_s, u"Their email address."_s)
               << Option::value(u"tier"_s, u"TIER"_s, u"Their tier (see tiers list); none yet when left out."_s)
-              << Option::value(u"daily-limit"_s, u"USD|none"_s, u"Their own daily budget, instead of their tier's."_s);
+              << Option::value(u"daily-limit"_s, u"USD|none"_s, u"Their own budget, instead of their tier's (daily unless --period says otherwise)."_s)
+              << budgetPeriodOption();
     m_examples << Example{u"orteam-cli --db team.db members add alice --tier pro --email alice@example.org"_s,
                           u"A member in the pro tier."_s};
 }
@@ -96,10 +104,12 @@ int MembersAdd::execute(Context &context, const Arguments &arguments)
     m.email = arguments.value(u"email"_s, QString());
     m.tier = arguments.value(u"tier"_s, QString());
     if (const auto limit = arguments.value(u"daily-limit"_s)) {
-        const LimitParse p = parseCreditLimit(*limit);
+        const BudgetParse p = parseBudget(*limit, arguments.value(u"period"_s, QString()));
         if (!p.error.isEmpty())
             return context.console().fail(UsageError, p.error);
-        m.dailyLimitOverride = p.limit;
+        m.budgetOverride = p.budget;
+    } else if (arguments.value(u"period"_s)) {
+        return context.console().fail(UsageError, u"--period is the period of --daily-limit: give both, or neither."_s);
     }
     if (const int code = context.openStore())
         return code;
@@ -107,6 +117,51 @@ int MembersAdd::execute(Context &context, const Arguments &arguments)
         return context.console().fail(added.error());
     context.out() << "Added member \"" << m.name.trimmed() << "\""
                   << (m.tier.isEmpty() ? QString() : u" (tier %1)"_s.arg(m.tier)) << "." << Qt::endl;
+    return Ok;
+}
+
+// ---- members set-budget ----------------------------------------------------------------------------
+
+MembersSetBudget::MembersSetBudget()
+    : Command(Section::Team, {u"members"_s, u"set-budget"_s},
+              u"Gives a member a budget of their own (a day's, a week's or a month's), or back to their tier's."_s)
+{
+    m_description = u"Sets a member's own budget: USD per UTC day, Monday-to-Sunday week or calendar month, instead "
+                    "of their tier's; tier gives them their tier's budget again. The local budget check, alerts and "
+                    "orteam-gateway judge it at once; OpenRouter enforces it once tiers apply has made their own "
+                    "guardrail (\"orteam member: NAME\"). Recorded in the audit log."_s;
+    m_arguments << Argument{u"NAME"_s, NameArgumentText, {}}
+                << Argument{u"USD"_s, u"The amount; none for no budget at all; tier for their tier's budget."_s, {}};
+    m_options << budgetPeriodOption();
+    m_examples << Example{u"orteam-cli --db team.db members set-budget alice 40 --period weekly"_s,
+                          u"Alice may spend $40 a week, whatever her tier allows."_s};
+}
+
+int MembersSetBudget::execute(Context &context, const Arguments &arguments)
+{
+    const bool tierDefault = arguments.at(1).trimmed().compare("tier"_L1, Qt::CaseInsensitive) == 0;
+    BudgetParse parsed;
+    if (!tierDefault) {
+        parsed = parseBudget(arguments.at(1), arguments.value(u"period"_s, QString()));
+        if (!parsed.error.isEmpty())
+            return context.console().fail(UsageError, parsed.error);
+        // "none" as their own budget is no budget at all, which an own budget of $0 is not:
+        // that is said with an amount. An own budget without an amount is the tier's.
+        if (!parsed.budget)
+            return context.console().fail(UsageError, u"A member's own budget needs an amount; tier gives them their tier's budget."_s);
+    }
+    if (const int code = context.openStore())
+        return code;
+    const Result<Member> found = context.store().team().member(arguments.at(0));
+    if (!found)
+        return context.console().fail(found.error());
+    Member m = *found;
+    m.budgetOverride = tierDefault ? std::nullopt : parsed.budget;
+    if (const Status saved = TeamService(context.store()).updateMember(m); !saved)
+        return context.console().fail(saved.error());
+    context.out() << "Member \"" << m.name << "\" now has "
+                  << (m.budgetOverride ? u"a budget of their own: "_s + budgetText(*m.budgetOverride) : u"their tier's budget"_s)
+                  << ". Run tiers apply to make OpenRouter enforce it." << Qt::endl;
     return Ok;
 }
 

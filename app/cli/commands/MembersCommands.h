@@ -20,6 +20,14 @@ public:
     int execute(Context &context, const Arguments &arguments) override;
 };
 
+// members set-budget NAME USD|tier [--period P]: a member's own budget (TeamService).
+class MembersSetBudget final : public Command
+{
+public:
+    MembersSetBudget();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
 // members set-tier NAME TIER: a member moved to another tier (TeamService).
 class MembersSetTier final : public Command
 {

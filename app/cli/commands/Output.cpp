@@ -32,6 +32,25 @@ QJsonValue jsonMoney(const std::optional<double> &amount)
     return amount ? QJsonValue(*amount) : QJsonValue(QJsonValue::Null);
 }
 
+QString budgetOr(const std::optional<Budget> &budget, const QString &none)
+{
+    return budget ? budgetText(*budget) : none;
+}
+
+void addBudgetFields(QJsonObject &row, const std::optional<Budget> &budget)
+{
+    row.insert("budget_usd"_L1, budget ? QJsonValue(budget->usd) : QJsonValue());
+    row.insert("budget_period"_L1, budget ? QJsonValue(budgetPeriodAdjective(budget->period)) : QJsonValue());
+    row.insert("daily_limit"_L1, budget && budget->period == LimitReset::Daily ? QJsonValue(budget->usd) : QJsonValue());
+}
+
+Option budgetPeriodOption()
+{
+    return Option::value(u"period"_s, u"daily|weekly|monthly"_s,
+                         u"How often the budget resets (at 00:00 UTC; a week starts on Monday), as OpenRouter's guardrails "
+                         "reset: daily when left out."_s);
+}
+
 int failKeyCreation(Console &console, const ApiError &error, const QString &message, const QString &check)
 {
     if (error.kind == ApiError::Kind::Timeout || error.kind == ApiError::Kind::Network)

@@ -2,11 +2,14 @@
 
 #include "Command.h"
 
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
 #include <QStringList>
 
 #include <optional>
+
+#include "Team.h"
 
 namespace orteam {
 struct ApiError;
@@ -27,6 +30,13 @@ Option yesOption();
 QString moneyOr(const std::optional<double> &amount, const QString &none);
 // A number, or null when there is no amount.
 QJsonValue jsonMoney(const std::optional<double> &amount);
+// A budget in a table: "$5.00 a week", or `none`.
+QString budgetOr(const std::optional<Budget> &budget, const QString &none);
+// Budget fields of a JSON row: "budget_usd" and "budget_period" (null without a budget), and the
+// seed's "daily_limit" (the amount of a daily budget; null for a weekly or monthly one).
+void addBudgetFields(QJsonObject &row, const std::optional<Budget> &budget);
+// --period for a budget: daily (the default), weekly or monthly.
+Option budgetPeriodOption();
 // A key creation that failed with `error`, printed as `message`: when the answer was lost (a
 // timeout, the network) the key may exist anyway, so it says to look (`check`) before trying again.
 int failKeyCreation(Console &console, const ApiError &error, const QString &message, const QString &check);

@@ -69,12 +69,13 @@ int Sync::execute(Context &context, const Arguments &arguments)
 
 BudgetsCheck::BudgetsCheck()
     : Command(Section::Team, {u"budgets"_s, u"check"_s},
-              u"Saves today's key usage, flags members over their daily limit, and with --enforce (or auto-enforce "
-              "on in the dashboard) disables their keys; keys it disabled come back at the next UTC day. For cron."_s)
+              u"Saves today's key usage, flags members over their budget (a day's, a week's or a month's), and with --enforce (or auto-enforce "
+              "on in the dashboard) disables their keys; keys it disabled come back when the budget resets. For cron."_s)
 {
-    m_description = u"Saves today's key usage in the team database and flags every member at or over their daily "
-                    "limit (their own, else their tier's). With --enforce, or with auto-enforce on in the "
-                    "dashboard, it disables their keys and remembers them; at the next UTC day it enables those "
+    m_description = u"Saves today's key usage in the team database and flags every member at or over their budget "
+                    "(their own, else their tier's) in its period: today, this week (from Monday) or this month, "
+                    "UTC. With --enforce, or with auto-enforce on in the dashboard, it disables their keys and "
+                    "remembers them; when the budget resets (the next day, week or month) it enables those "
                     "again, and only those: a key an admin disabled is never enabled. It reads everything or "
                     "changes nothing: if any read of the team database fails, no key is disabled or re-enabled, "
                     "the failure is named on stderr and the exit status is 1."_s;
@@ -103,9 +104,10 @@ int BudgetsCheck::execute(Context &context, const Arguments &arguments)
         return console.fail(ServerError, report.error.message());
     QTextStream &out = context.out();
     for (const OverBudget &o : report.decisions.overBudget)
-        out << "over budget: " << o.member << " spent " << formatUsd(o.spent) << " of " << formatUsd(o.limit) << " today (UTC)\n";
+        out << "over budget: " << o.member << " spent " << formatUsd(o.spent) << " of " << formatUsd(o.limit) << ' '
+            << budgetPeriodCurrent(o.period) << " (UTC)\n";
     if (report.decisions.overBudget.isEmpty())
-        out << "Every member is within their daily budget.\n";
+        out << "Every member is within their budget.\n";
     for (const EnforcementOutcome::Change &c : report.outcome.changes)
         out << (c.disabled ? "disabled " : "re-enabled ") << c.keyName() << " (" << c.key.member << ")\n";
     for (const EnforcementOutcome::Failure &f : report.outcome.failures)

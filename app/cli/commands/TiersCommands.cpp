@@ -5,7 +5,9 @@
 #include "Counted.h"
 #include "GuardrailService.h"
 #include "KeyFormatter.h"
+#include "KeyRequests.h"
 #include "Output.h"
+#include "TeamService.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -20,7 +22,7 @@ TiersList::TiersList()
     : Command(Section::Team, {u"tiers"_s, u"list"_s},
               u"The tiers: free, basic, pro, enterprise by default, with the seed's model lists."_s)
 {
-    m_description = u"Lists the tiers in the team database: each one's default daily budget, the model a "
+    m_description = u"Lists the tiers in the team database: each one's default budget (a day's, a week's or a month's), the model a "
                     "disallowed request falls back to, and the models it allows (or all models)."_s;
     m_options << formatOption({u"table"_s, u"json"_s});
 }
@@ -34,19 +36,61 @@ int TiersList::execute(Context &context, const Arguments &arguments)
         return context.console().fail(tiers.error());
     if (arguments.value(u"format"_s, u"table"_s) == "json"_L1) {
         QJsonArray array;
-        for (const Tier &t : *tiers)
-            array.append(QJsonObject{{"name"_L1, t.name}, {"daily_limit"_L1, jsonMoney(t.defaultDailyLimit)},
-                                     {"allowed_models"_L1, t.allowedModels ? QJsonValue(QJsonArray::fromStringList(*t.allowedModels))
-                                                                           : QJsonValue(QJsonValue::Null)},
-                                     {"fallback_model"_L1, t.fallbackModel}});
+        for (const Tier &t : *tiers) {
+            QJsonObject row{{"name"_L1, t.name},
+                            {"allowed_models"_L1, t.allowedModels ? QJsonValue(QJsonArray::fromStringList(*t.allowedModels))
+                                                                  : QJsonValue(QJsonValue::Null)},
+                            {"fallback_model"_L1, t.fallbackModel}};
+            addBudgetFields(row, t.budget);
+            array.append(row);
+        }
         context.out() << jsonText(array);
         return Ok;
     }
-    QList<QStringList> rows{{u"TIER"_s, u"DAILY LIMIT"_s, u"FALLBACK"_s, u"MODELS"_s}};
+    QList<QStringList> rows{{u"TIER"_s, u"BUDGET"_s, u"FALLBACK"_s, u"MODELS"_s}};
     for (const Tier &t : *tiers)
-        rows << QStringList{t.name, moneyOr(t.defaultDailyLimit, u"none"_s), t.fallbackModel.isEmpty() ? u"-"_s : t.fallbackModel,
+        rows << QStringList{t.name, budgetOr(t.budget, u"none"_s), t.fallbackModel.isEmpty() ? u"-"_s : t.fallbackModel,
                             t.allowedModels ? t.allowedModels->join(u", "_s) : u"all models"_s};
     context.out() << KeyFormatter::columns(rows);
+    return Ok;
+}
+
+// ---- tiers set-budget ------------------------------------------------------------------------------
+
+TiersSetBudget::TiersSetBudget()
+    : Command(Section::Team, {u"tiers"_s, u"set-budget"_s},
+              u"Sets a tier's budget: an amount a day, a week or a month (or none); tiers apply then pushes it to OpenRouter."_s)
+{
+    m_description = u"Sets the budget of a tier's members (those without one of their own): USD per UTC day, "
+                    "Monday-to-Sunday week or calendar month, or none. The local budget check, alerts and orteam-gateway "
+                    "judge it at once; OpenRouter enforces it once tiers apply has updated the tier's guardrail "
+                    "(its reset interval is the budget's period). Recorded in the audit log."_s;
+    m_arguments << Argument{u"TIER"_s, u"The tier (see tiers list)."_s, {}}
+                << Argument{u"USD"_s, u"The amount, or none for no budget."_s, {}};
+    m_options << budgetPeriodOption();
+    m_examples << Example{u"orteam-cli --db team.db tiers set-budget pro 100 --period weekly"_s,
+                          u"The pro tier's members may spend $100 a week each."_s};
+}
+
+int TiersSetBudget::execute(Context &context, const Arguments &arguments)
+{
+    const BudgetParse parsed = parseBudget(arguments.at(1), arguments.value(u"period"_s, QString()));
+    if (!parsed.error.isEmpty())
+        return context.console().fail(UsageError, parsed.error);
+    if (const int code = context.openStore())
+        return code;
+    const auto tiers = context.store().team().tiers();
+    if (!tiers)
+        return context.console().fail(tiers.error());
+    const Tier *found = findTier(*tiers, arguments.at(0));
+    if (!found)
+        return context.console().fail(NotFound, u"There is no tier \"%1\" (see tiers list)."_s.arg(arguments.at(0)));
+    Tier tier = *found;
+    tier.budget = parsed.budget;
+    if (const Status saved = TeamService(context.store()).saveTier(tier); !saved)
+        return context.console().fail(saved.error());
+    context.out() << "The " << tier.name << " tier's budget is now " << budgetOr(tier.budget, u"none"_s)
+                  << ". Run tiers apply to make OpenRouter enforce it." << Qt::endl;
     return Ok;
 }
 
@@ -57,8 +101,8 @@ TiersApply::TiersApply()
               u"Makes OpenRouter enforce the tiers (guardrails), as the dashboard's Apply tiers: prints the changes, "
               "applies them when confirmed; a re-run prints \"nothing to do\"."_s)
 {
-    m_description = u"Makes OpenRouter enforce the tiers: one guardrail per tier (its daily budget, its allowed "
-                    "models), and one of their own (\"orteam member: NAME\") for a member whose daily limit differs "
+    m_description = u"Makes OpenRouter enforce the tiers: one guardrail per tier (its budget, reset daily, weekly or monthly, its allowed "
+                    "models), and one of their own (\"orteam member: NAME\") for a member whose own budget differs "
                     "from their tier's. Each active member's keys are assigned to their guardrail, and each member "
                     "linked to an OpenRouter user (members match) is bound to it as a person, across every key of "
                     "theirs; people are moved off other orteam guardrails, and offboarded or unlinked ones taken "

@@ -12,6 +12,14 @@ public:
     int execute(Context &context, const Arguments &arguments) override;
 };
 
+// tiers set-budget TIER USD|none [--period P]: a tier's budget and its period (TeamService).
+class TiersSetBudget final : public Command
+{
+public:
+    TiersSetBudget();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
 // tiers apply: the tiers pushed to OpenRouter guardrails, previewed first (GuardrailService).
 class TiersApply final : public Command
 {
