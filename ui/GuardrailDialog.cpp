@@ -2,7 +2,10 @@
 
 #include "TeamController.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QPlainTextEdit>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -24,6 +27,25 @@ GuardrailDialog::GuardrailDialog(TeamController *team, QWidget *parent) : QDialo
     m_notes->setObjectName(QStringLiteral("guardrailNotesLabel"));
     m_notes->setWordWrap(true);
     m_notes->hide();
+    // What if: the stored history replayed against the tiers about to be applied, read from the
+    // team database only, so it answers even while OpenRouter is being asked.
+    m_whatIfDays = new QComboBox(this);
+    m_whatIfDays->setObjectName(QStringLiteral("whatIfDaysCombo"));
+    m_whatIfDays->setAccessibleName(tr("Days replayed"));
+    m_whatIfDays->addItem(tr("the last 30 days"), 30);
+    m_whatIfDays->addItem(tr("the last 90 days"), 90);
+    auto *whatIfLabel = new QLabel(tr("What if these tiers and budgets had been in force over"), this);
+    whatIfLabel->setObjectName(QStringLiteral("whatIfDaysComboLabel"));
+    whatIfLabel->setBuddy(m_whatIfDays);
+    m_whatIf = new QPlainTextEdit(this);
+    m_whatIf->setObjectName(QStringLiteral("whatIfText"));
+    m_whatIf->setReadOnly(true);
+    m_whatIf->setMaximumHeight(140);
+    connect(m_whatIfDays, &QComboBox::currentIndexChanged, this, &GuardrailDialog::showWhatIf);
+    auto *whatIfRow = new QHBoxLayout;
+    whatIfRow->addWidget(whatIfLabel);
+    whatIfRow->addWidget(m_whatIfDays);
+    whatIfRow->addStretch(1);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->setObjectName(QStringLiteral("guardrailButtons"));
     m_apply = buttons->addButton(tr("Apply"), QDialogButtonBox::AcceptRole);
@@ -35,9 +57,18 @@ GuardrailDialog::GuardrailDialog(TeamController *team, QWidget *parent) : QDialo
     layout->addWidget(m_status);
     layout->addWidget(m_steps, 1);
     layout->addWidget(m_notes);
+    layout->addLayout(whatIfRow);
+    layout->addWidget(m_whatIf);
     layout->addWidget(buttons);
-    resize(640, 400);
+    resize(640, 540);
+    showWhatIf();
     preview();
+}
+
+void GuardrailDialog::showWhatIf()
+{
+    const Result<WhatIfResult> replay = m_team->whatIf(m_whatIfDays->currentData().toInt());
+    m_whatIf->setPlainText(replay ? replay->text() : tr("Could not replay the history: %1").arg(replay.errorText()));
 }
 
 void GuardrailDialog::preview()

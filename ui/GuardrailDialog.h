@@ -4,8 +4,10 @@
 
 #include <QDialog>
 
+class QComboBox;
 class QLabel;
 class QListWidget;
+class QPlainTextEdit;
 class QPushButton;
 
 namespace orteam {
@@ -29,12 +31,15 @@ Q_SIGNALS:
 private:
     void preview();
     void apply();
+    void showWhatIf();
 
     TeamController *m_team;
     GuardrailPlan m_plan;
     QLabel *m_status;
     QListWidget *m_steps;
     QLabel *m_notes;
+    QComboBox *m_whatIfDays;
+    QPlainTextEdit *m_whatIf;
     QPushButton *m_apply;
     bool m_stale = false; // a failed apply: the next click previews again
 };

@@ -221,7 +221,7 @@ GuardrailPlan planGuardrails(const QList<Tier> &tiers, const QList<Member> &memb
         plan.notes << (missingKeys == 1 ? u"1 linked key is no longer on OpenRouter and is skipped."_s
                                            : u"%1 linked keys are no longer on OpenRouter and are skipped."_s.arg(missingKeys));
     if (!unlinked.isEmpty())
-        plan.notes << u"Not linked to an OpenRouter user, so bound per key only (the local check covers their daily total): %1."_s.arg(
+        plan.notes << u"Not linked to an OpenRouter user, so bound per key only (the local check covers their budget): %1."_s.arg(
             unlinked.join(u", "_s));
     if (!notAsPeople.isEmpty())
         plan.notes << u"Bound per key only, not as a person, because OpenRouter counts keys they created for others as theirs "

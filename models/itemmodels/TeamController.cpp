@@ -188,6 +188,11 @@ void TeamController::importRoster(const RosterPlan &plan, QObject *context, std:
     });
 }
 
+Result<WhatIfResult> TeamController::whatIf(int days, const std::optional<QList<Tier>> &tiers) const
+{
+    return replayTiers(*m_store, QDateTime::currentDateTimeUtc().date(), days, tiers);
+}
+
 void TeamController::planGuardrails(QObject *context, std::function<void(const GuardrailPlan &, const FlowError &)> done)
 {
     auto service = std::make_shared<GuardrailService>(*m_store, *m_client);

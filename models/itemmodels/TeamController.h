@@ -9,6 +9,7 @@
 #include "OffboardingService.h"
 #include "Roster.h"
 #include "Store.h"
+#include "WhatIf.h"
 
 #include <QDate>
 #include <QDateTime>
@@ -81,6 +82,9 @@ public:
 
     // Guardrails (GuardrailService), planned against the keys the dashboard already lists. A
     // failure stops there; what was done stays done, and planning again picks up the rest.
+    // What if the tiers (as saved, or `tiers` while one is being edited) had been in force over
+    // the last `days` UTC days: the team database's history replayed (replayTiers).
+    Result<WhatIfResult> whatIf(int days, const std::optional<QList<Tier>> &tiers = std::nullopt) const;
     void planGuardrails(QObject *context, std::function<void(const GuardrailPlan &plan, const FlowError &error)> done);
     void applyGuardrails(const GuardrailPlan &plan, QObject *context, std::function<void(int stepsDone, const FlowError &error)> done);
 

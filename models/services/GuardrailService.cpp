@@ -106,4 +106,35 @@ void GuardrailService::apply(const GuardrailPlan &plan, QObject *context,
         });
 }
 
+Result<WhatIfResult> replayTiers(const Store &store, const QDate &today, int days, const std::optional<QList<Tier>> &tiers)
+{
+    WhatIfInput in;
+    in.to = today;
+    in.from = today.addDays(1 - std::max(1, days));
+    const auto members = store.team().members();
+    if (!members)
+        return members.error();
+    in.members = *members;
+    if (tiers) {
+        in.tiers = *tiers;
+    } else {
+        const auto stored = store.team().tiers();
+        if (!stored)
+            return stored.error();
+        in.tiers = *stored;
+    }
+    // From the first day of the month (or week) the window starts in: a budget's period that
+    // began before the window counts what was spent in it.
+    const QDate lead = std::min(budgetPeriodStart(LimitReset::Monthly, in.from), budgetPeriodStart(LimitReset::Weekly, in.from));
+    const auto spend = store.spend().dailySpendByMember(lead, in.to);
+    if (!spend)
+        return spend.error();
+    in.dailySpend = *spend;
+    const auto modelDays = store.spend().memberModelDays(in.from, in.to);
+    if (!modelDays)
+        return modelDays.error();
+    in.modelDays = *modelDays;
+    return replayHistory(in);
+}
+
 } // namespace orteam

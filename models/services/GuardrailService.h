@@ -4,6 +4,7 @@
 #include "Enforcement.h"
 #include "FlowError.h"
 #include "Store.h"
+#include "WhatIf.h"
 
 #include <QObject>
 
@@ -35,5 +36,12 @@ private:
     Store &m_store;
     OpenRouterClient &m_client;
 };
+
+// What if the team's tiers and budgets (as stored, or `tiers` in their place: a tier being
+// edited) had been in force over the `days` UTC days up to `today`: the history in the team
+// database replayed against them (replayHistory). Reads only the database; a read that fails is
+// an error, never an empty replay.
+Result<WhatIfResult> replayTiers(const Store &store, const QDate &today, int days,
+                                 const std::optional<QList<Tier>> &tiers = std::nullopt);
 
 } // namespace orteam

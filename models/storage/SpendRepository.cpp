@@ -5,6 +5,7 @@
 #include "SpendRows.h"
 #include "Sql.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
@@ -185,16 +186,45 @@ Result<QHash<QString, TrendSums>> SpendRepository::memberTrendSums(const QDate &
 
 Result<QList<ModelUse>> SpendRepository::memberModelUses(const QDate &from, const QDate &to) const
 {
+    // The days folded per member and model (one read of the rows, in member-model-day order).
+    const Result<QList<ModelDay>> days = memberModelDays(from, to);
+    if (!days)
+        return days.error();
+    QList<ModelUse> out;
+    QHash<std::pair<QString, QString>, qsizetype> index;
+    for (const ModelDay &d : *days) {
+        if (d.requests <= 0)
+            continue;
+        const auto key = std::pair(d.member, d.model);
+        const auto it = index.constFind(key);
+        if (it == index.cend()) {
+            index.insert(key, out.size());
+            out << ModelUse{d.member, d.model, d.day, d.cost, d.requests};
+            continue;
+        }
+        ModelUse &u = out[*it];
+        u.firstDay = std::min(u.firstDay, d.day);
+        u.cost += d.cost;
+        u.requests += d.requests;
+    }
+    std::sort(out.begin(), out.end(), [](const ModelUse &a, const ModelUse &b) {
+        return a.member != b.member ? a.member < b.member : a.model < b.model;
+    });
+    return out;
+}
+
+Result<QList<ModelDay>> SpendRepository::memberModelDays(const QDate &from, const QDate &to) const
+{
     Sql q(m_db,
-          u"SELECT mk.member_name, ka.model, MIN(ka.day), SUM(ka.usage), SUM(ka.requests) FROM key_activity ka "
-          "JOIN member_keys mk ON mk.key_hash = ka.key_hash WHERE ka.day >= :from AND ka.day <= :to AND ka.requests > 0 "
-          "GROUP BY mk.member_name, ka.model ORDER BY mk.member_name, ka.model"_s,
-          u"Cannot read the models members used"_s);
+          u"SELECT mk.member_name, ka.day, ka.model, SUM(ka.usage), SUM(ka.requests) FROM key_activity ka "
+          "JOIN member_keys mk ON mk.key_hash = ka.key_hash WHERE ka.day >= :from AND ka.day <= :to "
+          "GROUP BY mk.member_name, ka.day, ka.model ORDER BY mk.member_name, ka.day, ka.model"_s,
+          u"Cannot read the members' spend per model"_s);
     if (Status s = bindRange(q, from, to).exec(); !s)
         return s.error();
-    QList<ModelUse> out;
+    QList<ModelDay> out;
     while (q.next())
-        out << ModelUse{q.value(0).toString(), q.value(1).toString(), dayOf(q.value(2)), q.value(3).toDouble(),
+        out << ModelDay{q.value(0).toString(), dayOf(q.value(1)), q.value(2).toString(), q.value(3).toDouble(),
                         q.value(4).toLongLong()};
     if (const Status read = q.finished(); !read)
         return read.error();

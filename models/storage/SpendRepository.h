@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Team.h"
+#include "WhatIf.h"
 #include "Report.h"
 #include "Spend.h"
 #include "StoreResult.h"
@@ -54,6 +55,8 @@ public:
     Result<DailySeries> keyDailySpend(const QString &keyHash, const QDate &from, const QDate &to) const;
     Result<QHash<QString, TrendSums>> memberTrendSums(const QDate &from, const QDate &to) const;
     Result<QList<ModelUse>> memberModelUses(const QDate &from, const QDate &to) const;
+    // Each member's spend per day and model, from their keys' activity (the what-if replay).
+    Result<QList<ModelDay>> memberModelDays(const QDate &from, const QDate &to) const;
     Result<QList<ModelSpend>> spendByModel(const QDate &from, const QDate &to) const;
 
     // The seed's weekly report: the last 7 days including `today`, by cost descending (then by

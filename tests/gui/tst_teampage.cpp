@@ -64,6 +64,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPlainTextEdit>
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QPushButton>
@@ -774,6 +775,20 @@ private Q_SLOTS:
         QCOMPARE(steps->count(), 12);
         QCOMPARE(steps->item(0)->text(), u"Create guardrail \"orteam tier: free\": $0.50 a day, 1 model."_s);
         QVERIFY(steps->item(3)->text().contains(u"enterprise\": no limit, every model"_s));
+        bool jamalWeekly = false;
+        for (int i = 0; i < steps->count(); ++i)
+            jamalWeekly |= steps->item(i)->text().startsWith(u"Create guardrail \"orteam member: jamal\""_s)
+                && steps->item(i)->text().contains(u" a week"_s);
+        QVERIFY(jamalWeekly); // his own budget is a week's: so is his guardrail's reset
+        // What if: the demo's history replayed against the tiers as they are, from the database.
+        auto *whatIf = find<QPlainTextEdit>("whatIfText", dialog);
+        QVERIFY2(whatIf->toPlainText().contains(u"(30 days"_s) && whatIf->toPlainText().contains(u"jamal (basic, $"_s),
+                 qPrintable(whatIf->toPlainText()));
+        const Result<WhatIfResult> expected = m_team->whatIf(90);
+        QVERIFY(expected.ok());
+        auto *days = find<QComboBox>("whatIfDaysCombo", dialog);
+        days->setCurrentIndex(days->findData(90));
+        QCOMPARE(whatIf->toPlainText(), expected->text()); // the service's own answer, as it is
         snapshot(dialog, "guardrail-preview");
         QVERIFY(m_fake->guardrails().isEmpty()); // a preview changes nothing
         QTest::mouseClick(find<QPushButton>("guardrailApplyButton", dialog), Qt::LeftButton);

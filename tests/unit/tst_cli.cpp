@@ -601,6 +601,62 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(u"folder"_s));
     }
 
+    void tiersWhatIfReplaysTheStoredHistory()
+    {
+        // Ann (a strict tier: $5 a day, one model, no fallback) spent $8 two days ago and $4
+        // yesterday, $1 of it on a model the tier refuses; Bo's basic tier would have downgraded
+        // his. 40 days ago is outside a 30-day replay. Nothing needs OpenRouter.
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        {
+            Store store;
+            QVERIFY(openStore(store, db));
+            QVERIFY(store.team().saveTier({u"strict"_s, Budget{5.0}, QStringList{u"openai/gpt-4o-mini"_s}, QString(), {}}).ok());
+            QVERIFY(store.team().addMember({u"ann"_s, {}, u"strict"_s, std::nullopt, true, {}}).ok());
+            QVERIFY(store.team().addMember({u"bo"_s, {}, u"basic"_s, std::nullopt, true, {}}).ok());
+            QVERIFY(store.team().linkKey(u"ann"_s, u"k-ann"_s).ok());
+            QVERIFY(store.team().linkKey(u"bo"_s, u"k-bo"_s).ok());
+            QVERIFY(store.usage().recordUsage(u"ann"_s, today.addDays(-2), 8.0, 8).ok());
+            QVERIFY(store.usage().recordUsage(u"ann"_s, today.addDays(-1), 4.0, 4).ok());
+            QVERIFY(store.usage().recordUsage(u"ann"_s, today.addDays(-40), 100.0, 9).ok());
+            QVERIFY(store.usage().recordUsage(u"bo"_s, today.addDays(-1), 0.5, 1).ok());
+            ActivityData activity;
+            ActivityItem o3;
+            o3.date = today.addDays(-1);
+            o3.model = u"openai/o3"_s;
+            o3.endpointId = u"e1"_s;
+            o3.usage = 1.0;
+            o3.requests = 2;
+            activity.perKey.insert(u"k-ann"_s, {o3});
+            o3.usage = 0.5;
+            activity.perKey.insert(u"k-bo"_s, {o3});
+            QVERIFY(store.usage().recordActivity(activity).ok());
+        }
+        const QHash<QString, QString> noKey{{u"OPENROUTER_MGMT_KEY"_s, QString()}};
+        Run r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--what-if"_s, u"--days"_s, u"30"_s, u"--format"_s, u"json"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.value("members_replayed"_L1).toInt(), 2);
+        QCOMPARE(o.value("spent_usd"_L1).toDouble(), 12.5);
+        QCOMPARE(o.value("not_spent_usd"_L1).toDouble(), 4.0); // $3 over on the first day, $1 of a refused model
+        QCOMPARE(o.value("downgraded_usd"_L1).toDouble(), 0.5);
+        const QJsonArray members = o.value("members"_L1).toArray();
+        QCOMPARE(members.size(), 2);
+        const QJsonObject ann = members.at(0).toObject();
+        QCOMPARE(ann.value("member"_L1).toString(), u"ann"_s);
+        QCOMPARE(ann.value("refused_days"_L1).toArray().size(), 2);
+        QCOMPARE(ann.value("refused_days"_L1).toArray().at(0).toString(), today.addDays(-2).toString(Qt::ISODate));
+        QCOMPARE(ann.value("refused_models"_L1).toArray().at(0).toString(), u"openai/o3"_s);
+        QCOMPARE(members.at(1).toObject().value("downgraded_models"_L1).toArray().at(0).toString(), u"openai/o3"_s);
+        // The same in words, and the window's bounds refused outside 1..3660.
+        r = cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--what-if"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"$4.00 of the $12.50 spent would not have been"_s), qPrintable(r.out));
+        QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--what-if"_s, u"--days"_s, u"0"_s}, noKey).code, 2);
+        QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"apply"_s, u"--days"_s, u"9"_s}, noKey).code, 2);
+    }
+
     void linkAndOffboard()
     {
         QTemporaryDir dir;

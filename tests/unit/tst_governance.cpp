@@ -2,6 +2,7 @@
 // guardrails that carry tiers to OpenRouter, and the local daily check with auto-enforce.
 #include "Csv.h"
 #include "PeriodSpendInput.h"
+#include "WhatIf.h"
 #include "Enforcement.h"
 #include "MemberLink.h"
 #include "Roster.h"
@@ -124,6 +125,59 @@ private Q_SLOTS:
         QCOMPARE(plan.changes.at(1).after.budgetOverride, std::optional(Budget{9.0, LimitReset::Daily})); // cy, new
         const RosterPlan amountOnly = planRoster(parseRoster(u"name,daily_limit\nbo,60\n"_s, defaultTiers()), current, false);
         QCOMPARE(amountOnly.changes.at(0).after.budgetOverride, std::optional(Budget{60.0, LimitReset::Monthly}));
+    }
+
+    void whatIfReplaysBudgetsThroughTheirPeriods()
+    {
+        // Ann's own budget is $10 a week. The window starts on Tuesday, but Monday's $4 is in the
+        // week: Tuesday's $5 fits, Wednesday's $3 crosses ($1 in, $2 refused), Thursday is refused
+        // whole, and next Monday is a new week. Ben's model is outside his tier.
+        const QDate monday(2026, 11, 23);
+        WhatIfInput in;
+        in.tiers = defaultTiers();
+        Tier strict{u"strict"_s, std::nullopt, QStringList{u"openai/gpt-4o-mini"_s}, QString(), {}};
+        in.tiers << strict;
+        in.members = {member(u"ann"_s, u"pro"_s), member(u"ben"_s, u"strict"_s), member(u"cy"_s, u"basic"_s),
+                      member(u"old"_s, u"free"_s, {}, false)};
+        in.members[0].budgetOverride = Budget{10.0, LimitReset::Weekly};
+        in.from = monday.addDays(1);
+        in.to = monday.addDays(7);
+        in.dailySpend = {{u"ann"_s, {{monday, 4.0}, {monday.addDays(1), 5.0}, {monday.addDays(2), 3.0}, {monday.addDays(3), 2.0},
+                                     {monday.addDays(7), 3.0}}},
+                         {u"ben"_s, {{monday.addDays(2), 1.5}}},
+                         {u"cy"_s, {{monday.addDays(2), 0.4}}},
+                         {u"old"_s, {{monday.addDays(2), 99.0}}}};
+        in.modelDays = {ModelDay{u"ben"_s, monday.addDays(2), u"openai/o3"_s, 1.0, 2},
+                        ModelDay{u"ben"_s, monday.addDays(2), u"openai/gpt-4o-mini"_s, 0.5, 9},
+                        ModelDay{u"cy"_s, monday.addDays(2), u"openai/o3"_s, 0.4, 1}, // basic falls back: downgraded
+                        ModelDay{u"old"_s, monday.addDays(2), u"openai/o3"_s, 99.0, 1}};
+        const WhatIfResult r = replayHistory(in);
+        QCOMPARE(r.membersReplayed, 3); // the offboarded member is not replayed
+        QCOMPARE(r.members.size(), 3);
+        const WhatIfMember &ann = r.members.at(0);
+        QCOMPARE(ann.member, u"ann"_s);
+        QCOMPARE(ann.notSpent, 4.0);
+        QCOMPARE(ann.refusedDays, (QList<QDate>{monday.addDays(2), monday.addDays(3)}));
+        QCOMPARE(ann.spent, 13.0); // Tuesday to next Monday, as it happened
+        const WhatIfMember &ben = r.members.at(1);
+        QCOMPARE(ben.notSpent, 1.0);
+        QCOMPARE(ben.refusedModels, QStringList{u"openai/o3"_s});
+        const WhatIfMember &cy = r.members.at(2);
+        QCOMPARE(cy.notSpent, 0.0);
+        QCOMPARE(cy.downgraded, 0.4);
+        QCOMPARE(cy.downgradedModels, QStringList{u"openai/o3"_s});
+        QCOMPARE(r.notSpent, 5.0);
+        QCOMPARE(r.toJson().value("not_spent_usd"_L1).toDouble(), 5.0);
+        QVERIFY2(r.text().contains(u"ann (pro, $10.00 a week (own)"_s) || r.text().contains(u"ann (pro, $10.00 a week)"_s),
+                 qPrintable(r.text()));
+
+        // The same history under a generous rule: nobody is refused.
+        in.members[0].budgetOverride = Budget{100.0, LimitReset::Weekly};
+        in.tiers.last().allowedModels = std::nullopt;
+        in.modelDays.removeAt(2);
+        const WhatIfResult generous = replayHistory(in);
+        QVERIFY(generous.members.isEmpty());
+        QVERIFY(generous.text().contains(u"nobody would have been refused"_s));
     }
 
     void rosterFileProblems_data()
@@ -321,7 +375,7 @@ private Q_SLOTS:
         QCOMPARE(plan.steps.at(6).memberNames, (QStringList{u"Ana"_s, u"Eli"_s}));
         QCOMPARE(plan.steps.at(7).kind, GuardrailStep::Kind::Delete);
         QCOMPARE(plan.steps.at(7).guardrailId, u"g-old"_s);
-        QVERIFY2(plan.notes.join(u' ').contains(u"bound per key only (the local check covers their daily total): Dan, Fox."_s),
+        QVERIFY2(plan.notes.join(u' ').contains(u"bound per key only (the local check covers their budget): Dan, Fox."_s),
                  qPrintable(plan.notes.join(u'\n')));
 
         // What OpenRouter holds after applying it: nothing left to do.

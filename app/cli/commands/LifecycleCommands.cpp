@@ -55,19 +55,6 @@ QString settingsText(const HygieneSettings &s)
     return parts.join(u", "_s);
 }
 
-// A whole number of days, 0 or more, as --OPTION gave it; the upper bounds and how the values
-// relate are the domain's and the service's to judge, in one place.
-std::optional<int> parseDays(const QString &text, const QString &option, QString *error)
-{
-    bool ok = false;
-    const int days = text.trimmed().toInt(&ok);
-    if (!ok || days < 0) {
-        *error = u"--%1 needs a whole number of days (0 or more), not \"%2\""_s.arg(option, text);
-        return std::nullopt;
-    }
-    return days;
-}
-
 QString dayOf(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().date().toString(Qt::ISODate) : u"never"_s;

@@ -51,6 +51,17 @@ Option budgetPeriodOption()
                          "reset: daily when left out."_s);
 }
 
+std::optional<int> parseDays(const QString &text, const QString &option, QString *error)
+{
+    bool ok = false;
+    const int days = text.trimmed().toInt(&ok);
+    if (!ok || days < 0) {
+        *error = u"--%1 needs a whole number of days (0 or more), not \"%2\""_s.arg(option, text);
+        return std::nullopt;
+    }
+    return days;
+}
+
 int failKeyCreation(Console &console, const ApiError &error, const QString &message, const QString &check)
 {
     if (error.kind == ApiError::Kind::Timeout || error.kind == ApiError::Kind::Network)

@@ -37,6 +37,9 @@ QString budgetOr(const std::optional<Budget> &budget, const QString &none);
 void addBudgetFields(QJsonObject &row, const std::optional<Budget> &budget);
 // --period for a budget: daily (the default), weekly or monthly.
 Option budgetPeriodOption();
+// A whole number of days, 0 or more, as --OPTION gave it; the upper bounds and how the values
+// relate are the domain's and the service's to judge, in one place.
+std::optional<int> parseDays(const QString &text, const QString &option, QString *error);
 // A key creation that failed with `error`, printed as `message`: when the answer was lost (a
 // timeout, the network) the key may exist anyway, so it says to look (`check`) before trying again.
 int failKeyCreation(Console &console, const ApiError &error, const QString &message, const QString &check);

@@ -94,6 +94,29 @@ int TiersSetBudget::execute(Context &context, const Arguments &arguments)
     return Ok;
 }
 
+// ---- tiers apply --what-if -------------------------------------------------------------------------
+
+int TiersApply::whatIf(Context &context, const Arguments &arguments)
+{
+    Console &console = context.console();
+    QString error;
+    const std::optional<int> days = parseDays(arguments.value(u"days"_s, u"30"_s), u"days"_s, &error);
+    if (!days)
+        return console.fail(UsageError, error);
+    if (*days < 1 || *days > 3660)
+        return console.fail(UsageError, u"--days is between 1 and 3660"_s);
+    if (const int code = context.openStore())
+        return code;
+    const Result<WhatIfResult> replay = replayTiers(context.store(), QDateTime::currentDateTimeUtc().date(), *days);
+    if (!replay)
+        return console.fail(replay.error());
+    if (arguments.value(u"format"_s, u"text"_s) == "json"_L1)
+        context.out() << jsonText(replay->toJson());
+    else
+        context.out() << replay->text() << '\n';
+    return Ok;
+}
+
 // ---- tiers apply ----------------------------------------------------------------------------------
 
 TiersApply::TiersApply()
@@ -111,10 +134,16 @@ TiersApply::TiersApply()
                     "again changes nothing."_s;
     m_managementKeyNote = u"Needs the management key."_s;
     m_options << Option::flag(u"dry-run"_s, u"Only print the changes."_s)
+              << Option::flag(u"what-if"_s, u"Apply nothing: replay the stored history against the tiers and budgets "
+                                            "as they are now, and print who would have been refused or downgraded, on "
+                                            "which days, and the dollars that would not have been spent."_s)
+              << Option::value(u"days"_s, u"N"_s, u"With --what-if: the days replayed, up to today (30 when left out; at most 3660)."_s)
               << yesOption() << formatOption({u"text"_s, u"json"_s});
     m_examples << Example{u"orteam-cli tiers apply --dry-run"_s, u"What applying the tiers would change at OpenRouter."_s}
                << Example{u"orteam-cli tiers apply --dry-run --format json"_s,
-                          u"The changes as JSON: each step's kind, guardrail, keys and people."_s};
+                          u"The changes as JSON: each step's kind, guardrail, keys and people."_s}
+               << Example{u"orteam-cli tiers apply --what-if --days 90 --format json"_s,
+                          u"Before tightening a tier: whom the last 90 days would have refused, and how much."_s};
 }
 
 namespace {
@@ -162,6 +191,10 @@ QJsonObject planJson(const GuardrailPlan &plan, bool dryRun, int applied)
 int TiersApply::execute(Context &context, const Arguments &arguments)
 {
     Console &console = context.console();
+    if (arguments.isSet(u"what-if"_s))
+        return whatIf(context, arguments);
+    if (arguments.value(u"days"_s))
+        return console.fail(UsageError, u"--days is the window of --what-if"_s);
     const bool yes = arguments.isSet(u"yes"_s);
     const bool dryRun = arguments.isSet(u"dry-run"_s);
     const bool json = arguments.value(u"format"_s, u"text"_s) == "json"_L1;

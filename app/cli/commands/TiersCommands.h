@@ -26,6 +26,9 @@ class TiersApply final : public Command
 public:
     TiersApply();
     int execute(Context &context, const Arguments &arguments) override;
+
+private:
+    int whatIf(Context &context, const Arguments &arguments); // --what-if: the history replayed, nothing applied
 };
 
 } // namespace orteam::cli
