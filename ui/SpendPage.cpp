@@ -80,6 +80,7 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     m_members->chart()->legend()->hide(); // the title says it: room for every name
     m_daily = makeView("dailySpendChart", tr("Daily spend"), this);
     m_models = makeView("modelSpendChart", tr("Spend by model"), this);
+    m_providers = makeView("providerSpendChart", tr("Spend by provider"), this);
     m_burn = makeView("burnChart", tr("Budget burn (dashed: forecast at the last 7 days' rate)"), this);
     m_burnText = new QLabel(this);
     m_burnText->setObjectName(QStringLiteral("burnForecastLabel"));
@@ -100,7 +101,12 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     auto *grid = new QGridLayout;
     grid->addWidget(m_members, 0, 0);
     grid->addWidget(m_daily, 0, 1);
-    grid->addWidget(m_models, 1, 0);
+    // By provider beside by model: the same spend, split the other way. Model names are the
+    // longer labels: their chart gets the larger share of the width.
+    auto *shares = new QHBoxLayout;
+    shares->addWidget(m_models, 3);
+    shares->addWidget(m_providers, 2);
+    grid->addLayout(shares, 1, 0);
     auto *burnBox = new QVBoxLayout;
     burnBox->addWidget(m_burn, 1);
     burnBox->addWidget(m_burnText);
@@ -117,6 +123,7 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
         buildDaily();
         buildModels();
+        buildProviders();
     });
     connect(m_spend, &SpendController::changed, this, &SpendPage::rebuild);
     rebuild();
@@ -125,6 +132,7 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
 QChart *SpendPage::memberChart() const { return m_members->chart(); }
 QChart *SpendPage::dailyChart() const { return m_daily->chart(); }
 QChart *SpendPage::modelChart() const { return m_models->chart(); }
+QChart *SpendPage::providerChart() const { return m_providers->chart(); }
 QChart *SpendPage::burnChart() const { return m_burn->chart(); }
 
 void SpendPage::changeEvent(QEvent *event)
@@ -134,6 +142,7 @@ void SpendPage::changeEvent(QEvent *event)
         buildMembers();
         buildDaily();
         buildModels();
+        buildProviders();
         buildBurn();
         buildMonth();
     }
@@ -144,6 +153,7 @@ void SpendPage::rebuild()
     buildMembers();
     buildDaily();
     buildModels();
+    buildProviders();
     buildBurn();
     buildAlerts();
     buildMonth();
@@ -352,27 +362,42 @@ void SpendPage::buildDaily()
 
 void SpendPage::buildModels()
 {
-    QChart *chart = m_models->chart();
+    buildShares(m_models, Part::Models, m_spend->byModel(m_range->currentData().toInt()), tr("Model"));
+}
+
+void SpendPage::buildProviders()
+{
+    buildShares(m_providers, Part::Providers, m_spend->byProvider(m_range->currentData().toInt()), tr("Provider"));
+}
+
+void SpendPage::buildShares(QChartView *view, Part part, const Result<QList<SpendShare>> &read, const QString &column)
+{
+    QChart *chart = view->chart();
     clearChart(chart, palette());
-    const Result<QList<ModelSpend>> read = m_spend->byModel(m_range->currentData().toInt());
-    setReadError(Part::Models, read ? QString() : read.errorText());
+    setReadError(part, read ? QString() : read.errorText());
     if (!read) {
-        setChartTableError(m_models, read.errorText());
+        setChartTableError(view, read.errorText());
         return;
     }
-    QList<ModelSpend> models = *read;
-    if (models.size() > 8)
-        models = models.mid(0, 8);
+    QList<SpendShare> shares = *read;
+    if (shares.size() > 8)
+        shares = shares.mid(0, 8);
+    // Days synced before orteam kept providers have none: named, so the bars add up to the
+    // same total as by model.
+    for (SpendShare &share : shares) {
+        if (share.name.isEmpty())
+            share.name = tr("(not recorded)");
+    }
     QList<QVariantList> rows;
-    for (const ModelSpend &m : models)
-        rows << QVariantList{m.model, m.cost, m.requests};
-    setChartTable(m_models, {tr("Model"), tr("Spend"), tr("Requests")}, rows);
+    for (const SpendShare &m : std::as_const(shares))
+        rows << QVariantList{m.name, m.cost, m.requests};
+    setChartTable(view, {column, tr("Spend"), tr("Requests")}, rows);
     auto *set = new QBarSet(tr("Spend"));
     set->setColor(theme::chartSeries(palette()).first());
     QStringList categories;
     double max = 0;
-    for (auto it = models.crbegin(); it != models.crend(); ++it) {
-        categories << it->model;
+    for (auto it = shares.crbegin(); it != shares.crend(); ++it) {
+        categories << it->name;
         set->append(it->cost);
         max = std::max(max, it->cost);
     }
@@ -382,17 +407,17 @@ void SpendPage::buildModels()
     chart->legend()->hide();
     auto *y = new QBarCategoryAxis;
     y->append(categories);
-    fitCategories(m_models, y, MinimumChartHeight);
+    fitCategories(view, y, MinimumChartHeight);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
     QValueAxis *x = dollarAxis(max);
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(x);
-    const QList<ModelSpend> shown(models.crbegin(), models.crend());
+    const QList<SpendShare> shown(shares.crbegin(), shares.crend());
     connect(set, &QBarSet::hovered, this, [shown](bool on, int index) {
         if (on && index >= 0 && index < shown.size())
             QToolTip::showText(QCursor::pos(), tr("%1: %2 in %3 requests")
-                                                   .arg(shown.at(index).model, formatUsd(shown.at(index).cost))
+                                                   .arg(shown.at(index).name, formatUsd(shown.at(index).cost))
                                                    .arg(shown.at(index).requests));
     });
 }

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "SpendRepository.h"
+#include "StoreResult.h"
+
 #include <QMap>
 #include <QWidget>
 
@@ -17,7 +20,7 @@ class SpendController;
 
 // The Spend page: the month to date against the team's monthly budget at a glance, spend per member for today / this week / this month against their budget
 // (click a bar to see that member's keys), daily spend over 7 to 365 days (team and the top
-// spenders), spend by model, and when credits and key limits run out at the recent rate. A part
+// spenders), spend by model and by provider, and when credits and key limits run out at the recent rate. A part
 // whose numbers cannot be read is left empty with the reason above the charts, never drawn as $0.
 class SpendPage final : public QWidget
 {
@@ -29,6 +32,7 @@ public:
     QChart *memberChart() const;
     QChart *dailyChart() const;
     QChart *modelChart() const;
+    QChart *providerChart() const;
     QChart *burnChart() const;
     // The line at the top: the month to date against the team's monthly budget, its projected end
     // and the crossing day (SpendController::overview(), the Overview's numbers).
@@ -46,13 +50,16 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    enum class Part { Members, Daily, Models, Burn, Alerts, Month };
+    enum class Part { Members, Daily, Models, Providers, Burn, Alerts, Month };
     // Records whether `part` could be read (empty `error`: it could) and shows every part that
     // could not.
     void setReadError(Part part, const QString &error);
     void buildMembers();
     void buildDaily();
     void buildModels();
+    void buildProviders();
+    // A horizontal bar chart of the top eight shares of the spend (by model, by provider) and its table.
+    void buildShares(QChartView *view, Part part, const Result<QList<SpendShare>> &read, const QString &column);
     void buildBurn();
     void buildAlerts();
     void buildMonth();
@@ -63,6 +70,7 @@ private:
     QChartView *m_members;
     QChartView *m_daily;
     QChartView *m_models;
+    QChartView *m_providers;
     QChartView *m_burn;
     QLabel *m_burnText;
     QLabel *m_alerts;

@@ -596,6 +596,77 @@ ApiResult<Page<OrgMember>> parseOrgMembers(const QByteArray &body)
     });
 }
 
+QJsonObject toJson(const AnalyticsQuery &query)
+{
+    // Always per UTC day: the history is kept per day, and /activity (the fallback) speaks days.
+    return QJsonObject{{"metrics"_L1, QJsonArray::fromStringList(query.metrics)},
+                       {"dimensions"_L1, QJsonArray::fromStringList(query.dimensions)},
+                       {"granularity"_L1, u"day"_s},
+                       {"limit"_L1, query.limit},
+                       {"time_range"_L1, QJsonObject{{"start"_L1, isoUtc(query.start)}, {"end"_L1, isoUtc(query.end)}}}};
+}
+
+ApiResult<AnalyticsResult> parseAnalytics(const QByteArray &body, const AnalyticsQuery &query)
+{
+    // Rows are objects keyed by the names asked for, so every metric and dimension asked for must
+    // be there: a row without its cost would otherwise read as a day that cost nothing.
+    QString error;
+    const QJsonObject data = dataObject(body, &error);
+    if (!error.isEmpty())
+        return fail<AnalyticsResult>(error);
+    AnalyticsResult result;
+    {
+        const QJsonValue meta = data.value("metadata"_L1);
+        if (!meta.isObject())
+            return fail<AnalyticsResult>(u"$.data.metadata: expected an object"_s);
+        const QJsonValue truncated = meta.toObject().value("truncated"_L1);
+        if (!truncated.isBool())
+            return fail<AnalyticsResult>(u"$.data.metadata.truncated: expected true or false"_s);
+        result.truncated = truncated.toBool();
+    }
+    const QJsonValue rows = data.value("data"_L1);
+    if (!rows.isArray())
+        return fail<AnalyticsResult>(u"$.data.data: expected a list"_s);
+    const QJsonArray array = rows.toArray();
+    result.rows.reserve(array.size());
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        const QString path = u"$.data.data[%1]"_s.arg(i);
+        if (!array.at(i).isObject())
+            return fail<AnalyticsResult>(path + u": expected an object"_s);
+        const QJsonObject o = array.at(i).toObject();
+        AnalyticsRow row;
+        const QJsonValue day = o.value("date__day"_L1);
+        if (!day.isString())
+            return fail<AnalyticsResult>(path + u".date__day: expected a string"_s);
+        row.day = QDate::fromString(day.toString().left(10), Qt::ISODate);
+        if (!row.day.isValid())
+            return fail<AnalyticsResult>(path + u".date__day: \"%1\" is not a date"_s.arg(day.toString().left(40)));
+        for (const QString &name : query.dimensions) {
+            const QJsonValue v = o.value(name);
+            if (v.isString())
+                row.dimensions.insert(name, v.toString());
+            else if (v.isNull())
+                row.dimensions.insert(name, QString()); // no value (OpenRouter's unset bucket)
+            else if (v.isDouble() && v.toDouble() == std::floor(v.toDouble()))
+                row.dimensions.insert(name, QString::number(qint64(v.toDouble()))); // a numeric id
+            else
+                return fail<AnalyticsResult>(path + u'.' + name + u": expected a string"_s);
+        }
+        for (const QString &name : query.metrics) {
+            const QJsonValue v = o.value(name);
+            if (v.isNull()) {
+                row.metrics.insert(name, 0); // nothing to sum in that bucket
+            } else if (v.isDouble() && std::isfinite(v.toDouble())) {
+                row.metrics.insert(name, v.toDouble());
+            } else {
+                return fail<AnalyticsResult>(path + u'.' + name + u": expected a number"_s);
+            }
+        }
+        result.rows.append(std::move(row));
+    }
+    return ApiResult<AnalyticsResult>::success(std::move(result));
+}
+
 QString isoUtc(const QDateTime &dt)
 {
     if (!dt.isValid())

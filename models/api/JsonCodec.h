@@ -34,6 +34,8 @@ ApiResult<Page<GuardrailKeyAssignment>> parseKeyAssignments(const QByteArray &bo
 ApiResult<qint64> parseAssignedCount(const QByteArray &body, const char *field);
 ApiResult<Page<GuardrailMemberAssignment>> parseMemberAssignments(const QByteArray &body);
 ApiResult<Page<OrgMember>> parseOrgMembers(const QByteArray &body);
+// POST /analytics/query's answer to `query`: every metric and dimension asked for, in every row.
+ApiResult<AnalyticsResult> parseAnalytics(const QByteArray &body, const AnalyticsQuery &query);
 
 // Parses one key object; exposed for the fake server's request checks and for tests.
 bool parseKey(const QJsonObject &object, ApiKey *key, QString *error);
@@ -42,6 +44,7 @@ bool parseKey(const QJsonObject &object, ApiKey *key, QString *error);
 QJsonObject toJson(const NewKeySpec &spec);
 QJsonObject toJson(const KeyUpdate &update);
 QJsonObject toJson(const GuardrailSpec &spec);
+QJsonObject toJson(const AnalyticsQuery &query);
 // The key object as OpenRouter spells it (the CLI's --format json and the fake server use this).
 QJsonObject toJson(const ApiKey &key);
 QJsonObject toJson(const Guardrail &guardrail);

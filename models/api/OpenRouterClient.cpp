@@ -15,6 +15,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QTimeZone>
 #include <QTimer>
 
 #include <algorithm>
@@ -421,7 +422,69 @@ void OpenRouterClient::activity(const ActivityQuery &query, QObject *context, Ca
         req.query.addQueryItem(u"date"_s, query.date.toString(Qt::ISODate));
     if (!query.keyHash.isEmpty())
         req.query.addQueryItem(u"api_key_hash"_s, query.keyHash);
+    if (!query.userId.isEmpty())
+        req.query.addQueryItem(u"user_id"_s, query.userId);
     call<QList<ActivityItem>>(req, context, std::move(done), json::parseActivity);
+}
+
+struct OpenRouterClient::AnalyticsParts
+{
+    AnalyticsQuery query;
+    QObject *context = nullptr;
+    QList<std::pair<QDateTime, QDateTime>> todo; // ranges still to ask, in order
+    AnalyticsResult result;
+    Callback<AnalyticsResult> done;
+};
+
+void OpenRouterClient::queryAnalytics(const AnalyticsQuery &query, QObject *context, Callback<AnalyticsResult> done)
+{
+    auto parts = std::make_shared<AnalyticsParts>();
+    parts->query = query;
+    parts->context = context;
+    parts->todo.append({query.start.toUTC(), query.end.toUTC()});
+    parts->done = std::move(done);
+    analyticsStep(parts);
+}
+
+void OpenRouterClient::analyticsStep(const std::shared_ptr<AnalyticsParts> &parts)
+{
+    if (parts->todo.isEmpty()) {
+        parts->done(ApiResult<AnalyticsResult>::success(parts->result));
+        return;
+    }
+    const std::pair<QDateTime, QDateTime> range = parts->todo.takeFirst();
+    AnalyticsQuery part = parts->query;
+    part.start = range.first;
+    part.end = range.second;
+    Request req;
+    req.verb = "POST";
+    req.path = u"/analytics/query"_s;
+    req.body = json::toJson(part);
+    // A query changes nothing: asking again after a lost answer is harmless.
+    req.idempotent = true;
+    ++parts->result.calls;
+    call<AnalyticsResult>(req, parts->context,
+                          Callback<AnalyticsResult>([this, parts, range](const ApiResult<AnalyticsResult> &r) {
+                              if (!r.ok())
+                                  return parts->done(r);
+                              if (r.value.truncated) {
+                                  const qint64 days = range.first.date().daysTo(range.second.date());
+                                  if (days <= 1) {
+                                      ApiError e = ApiError::badResponse(
+                                          u"POST /analytics/query: one day (%1) has more than %2 rows"_s.arg(
+                                              range.first.date().toString(Qt::ISODate)).arg(parts->query.limit),
+                                          m_settings.baseUrl.host());
+                                      return parts->done(ApiResult<AnalyticsResult>::failure(e));
+                                  }
+                                  const QDateTime middle(range.first.date().addDays(days / 2), QTime(0, 0), QTimeZone::utc());
+                                  parts->todo.prepend({middle, range.second});
+                                  parts->todo.prepend({range.first, middle});
+                              } else {
+                                  parts->result.rows.append(r.value.rows);
+                              }
+                              analyticsStep(parts);
+                          }),
+                          [part](const QByteArray &body) { return json::parseAnalytics(body, part); });
 }
 
 void OpenRouterClient::models(QObject *context, Callback<QList<ModelInfo>> done)

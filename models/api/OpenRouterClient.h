@@ -16,6 +16,7 @@
 #include <QUrlQuery>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QNetworkAccessManager;
@@ -81,8 +82,13 @@ public:
     {
         QDate date;      // one UTC day of the last 30, or invalid for all of them
         QString keyHash; // one key, or empty for the account
+        QString userId;  // one OpenRouter user (every key of theirs), or empty
     };
     void activity(const ActivityQuery &query, QObject *context, Callback<QList<ActivityItem>> done);
+    // POST /analytics/query, all of it: the API has no pages, so an answer that says truncated is
+    // asked again as two halves of its range (UTC days), until every part fits. `calls` in the
+    // result counts them. A single day that still does not fit is an error (its rows would be missing).
+    void queryAnalytics(const AnalyticsQuery &query, QObject *context, Callback<AnalyticsResult> done);
     void models(QObject *context, Callback<QList<ModelInfo>> done);
     void organizationMembers(QObject *context, Callback<QList<OrgMember>> done);
 
@@ -130,6 +136,8 @@ private:
     template<typename T, typename Parse>
     void listAllPages(const QString &path, QObject *context, Callback<QList<T>> done, Parse parse);
 
+    struct AnalyticsParts;
+    void analyticsStep(const std::shared_ptr<AnalyticsParts> &parts);
     void changeAssignments(const QString &id, const QString &what, bool remove, const QStringList &ids, QObject *context,
                            Callback<qint64> done);
     void attempt(const Request &request, int attemptNumber, QPointer<QObject> context, bool hasContext,

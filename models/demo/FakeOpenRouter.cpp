@@ -441,7 +441,7 @@ FakeOpenRouter::Reply FakeOpenRouter::dispatch(const QHttpServerRequest &request
         return generation(request.query());
 
     static const QStringList managementRoots{u"keys"_s, u"credits"_s, u"activity"_s, u"guardrails"_s,
-                                             u"organization"_s};
+                                             u"organization"_s, u"analytics"_s};
     if (parts.isEmpty() || !managementRoots.contains(parts.first()))
         return error(404, u"Not Found"_s);
     if (caller != Caller::Management)
@@ -471,6 +471,12 @@ FakeOpenRouter::Reply FakeOpenRouter::dispatch(const QHttpServerRequest &request
                                                   {"total_usage"_L1, m_credits.totalUsage}}}});
     if (root == "activity"_L1 && parts.size() == 1 && m == M::Get)
         return activity(request.query());
+    if (parts == QStringList{u"analytics"_s, u"query"_s} && m == M::Post) {
+        if (m_analyticsRefusal != 0)
+            return error(m_analyticsRefusal, m_analyticsRefusal == 403 ? u"Analytics is not available for this account"_s
+                                                                      : u"Not Found"_s);
+        return analyticsQuery(request.body());
+    }
     if (root == "guardrails"_L1)
         return guardrails(request, parts);
     if (parts == QStringList{u"organization"_s, u"members"_s} && m == M::Get)
@@ -1185,6 +1191,8 @@ FakeOpenRouter::Reply FakeOpenRouter::activity(const QUrlQuery &query)
             return error(400, u"date: Must be within the last 30 completed UTC days"_s);
     }
     const QString keyFilter = query.queryItemValue(u"api_key_hash"_s);
+    // A user's activity is that of the keys they made (creator_user_id).
+    const QString userFilter = query.queryItemValue(u"user_id"_s);
     // Rows are per (date, model, endpoint); without a key filter the keys' rows are summed.
     QMap<std::tuple<QDate, QString, QString>, ActivityItem> rows;
     for (const auto &[hash, item] : m_activity) {
@@ -1192,6 +1200,11 @@ FakeOpenRouter::Reply FakeOpenRouter::activity(const QUrlQuery &query)
             continue;
         if (!keyFilter.isEmpty() && hash != keyFilter)
             continue;
+        if (!userFilter.isEmpty()) {
+            const std::optional<ApiKey> k = key(hash);
+            if (!k || k->creatorUserId != userFilter)
+                continue;
+        }
         ActivityItem &row = rows[{item.date, item.model, item.endpointId}];
         if (row.model.isEmpty()) {
             row = item;
@@ -1219,6 +1232,101 @@ FakeOpenRouter::Reply FakeOpenRouter::activity(const QUrlQuery &query)
                                 {"reasoning_tokens"_L1, a.reasoningTokens}});
     }
     return json(200, {{"data"_L1, data}});
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::analyticsQuery(const QByteArray &body)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (!doc.isObject())
+        return error(400, u"Invalid request parameters"_s);
+    const QJsonObject o = doc.object();
+    static const QStringList knownMetrics{u"total_cost"_s, u"request_count"_s, u"prompt_tokens"_s, u"completion_tokens"_s};
+    static const QStringList knownDimensions{u"model"_s, u"provider"_s, u"api_key_id"_s, u"user"_s};
+    QStringList metrics, dimensions;
+    for (const QJsonValue v : o.value("metrics"_L1).toArray()) {
+        if (!knownMetrics.contains(v.toString()))
+            return error(400, u"metrics: unknown metric %1"_s.arg(v.toString()));
+        metrics << v.toString();
+    }
+    if (metrics.isEmpty())
+        return error(400, u"metrics: at least one metric is required"_s);
+    for (const QJsonValue v : o.value("dimensions"_L1).toArray()) {
+        if (!knownDimensions.contains(v.toString()))
+            return error(400, u"dimensions: unknown dimension %1"_s.arg(v.toString()));
+        dimensions << v.toString();
+    }
+    if (dimensions.size() > 2)
+        return error(400, u"dimensions: at most 2"_s);
+    if (o.value("granularity"_L1).toString() != "day"_L1)
+        return error(400, u"granularity: this fake knows day only"_s);
+    const QJsonObject range = o.value("time_range"_L1).toObject();
+    const QDateTime start = QDateTime::fromString(range.value("start"_L1).toString(), Qt::ISODate);
+    const QDateTime end = QDateTime::fromString(range.value("end"_L1).toString(), Qt::ISODate);
+    if (!start.isValid() || !end.isValid() || end < start)
+        return error(400, u"time_range: start and end must be date-times, start first"_s);
+    const int limit = o.value("limit"_L1).toInt(1000);
+    if (limit < 1)
+        return error(400, u"limit: must be positive"_s);
+    const QDate first = start.toUTC().date();
+    const QDate last = end.toUTC().date(); // exclusive: buckets are whole days starting at start
+
+    struct Sums
+    {
+        double cost = 0;
+        qint64 requests = 0, prompt = 0, completion = 0;
+    };
+    // (day, first dimension, second dimension) → sums; QMap keeps the answer ordered by day.
+    QMap<std::tuple<QDate, QString, QString>, Sums> buckets;
+    for (const auto &[hash, item] : m_activity) {
+        if (item.date < first || item.date >= last)
+            continue;
+        QStringList values;
+        for (const QString &d : std::as_const(dimensions)) {
+            if (d == "model"_L1)
+                values << item.model;
+            else if (d == "provider"_L1)
+                values << item.providerName;
+            else if (d == "api_key_id"_L1)
+                values << hash;
+            else {
+                const std::optional<ApiKey> k = key(hash);
+                values << (k ? k->creatorUserId : QString());
+            }
+        }
+        Sums &sum = buckets[{item.date, values.value(0), values.value(1)}];
+        sum.cost += item.usage;
+        sum.requests += item.requests;
+        sum.prompt += item.promptTokens;
+        sum.completion += item.completionTokens;
+    }
+    const int cap = std::min(limit, m_analyticsRowCap);
+    QJsonArray data;
+    for (auto it = buckets.cbegin(); it != buckets.cend() && data.size() < cap; ++it) {
+        QJsonObject row;
+        row.insert("date__day"_L1, QString(std::get<0>(it.key()).toString(Qt::ISODate) + u"T00:00:00.000Z"_s));
+        for (qsizetype i = 0; i < dimensions.size(); ++i) {
+            const QString value = i == 0 ? std::get<1>(it.key()) : std::get<2>(it.key());
+            // No provider or no creator is OpenRouter's unset bucket: null.
+            row.insert(dimensions.at(i), value.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(value));
+        }
+        const Sums &sum = it.value();
+        for (const QString &m : std::as_const(metrics)) {
+            if (m == "total_cost"_L1)
+                row.insert(m, sum.cost);
+            else if (m == "request_count"_L1)
+                row.insert(m, sum.requests);
+            else if (m == "prompt_tokens"_L1)
+                row.insert(m, sum.prompt);
+            else
+                row.insert(m, sum.completion);
+        }
+        data.append(row);
+    }
+    const bool truncated = buckets.size() > data.size();
+    return json(200, {{"data"_L1, QJsonObject{{"data"_L1, data},
+                                              {"metadata"_L1, QJsonObject{{"query_time_ms"_L1, 1},
+                                                                          {"row_count"_L1, data.size()},
+                                                                          {"truncated"_L1, truncated}}}}}});
 }
 
 FakeOpenRouter::Reply FakeOpenRouter::models()

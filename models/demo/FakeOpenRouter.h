@@ -82,8 +82,17 @@ public:
     void spendOnEveryKey(double usd);
 
     void setCredits(double totalCredits, double totalUsage);
-    // Activity rows are stored per key; GET /activity sums keys unless filtered by api_key_hash.
+    // Activity rows are stored per key; GET /activity sums keys unless filtered by api_key_hash
+    // (one key) or user_id (the keys that user made: KeySeed::creatorUserId).
     void addActivity(const QString &keyHash, const ActivityItem &item);
+    // POST /analytics/query answers from the same activity rows, per UTC day and up to two of the
+    // dimensions model, provider, api_key_id (the key's hash) and user (the key's creator), with
+    // the metrics total_cost, request_count, prompt_tokens and completion_tokens. An answer holds
+    // at most min(limit, the row cap) rows and says truncated when it left some out. A refusal
+    // status (403: no analytics for this account, 404: an OpenRouter without the endpoint) answers
+    // every analytics call with that error until set back to 0.
+    void setAnalyticsRefusal(int status) { m_analyticsRefusal = status; }
+    void setAnalyticsRowCap(int rows) { m_analyticsRowCap = rows; }
     void setModels(const QList<ModelInfo> &models);
     void setOrganizationMembers(const QList<OrgMember> &members);
     QList<Guardrail> guardrails() const { return m_guardrails; }
@@ -184,6 +193,7 @@ private:
     Reply deleteKey(const QString &hash);
     Reply currentKey(Caller caller, const QString &apiKeyHash);
     Reply activity(const QUrlQuery &query);
+    Reply analyticsQuery(const QByteArray &body);
     Reply models();
     Reply inference(Api api, const QHttpServerRequest &request, const QString &keyHash);
     // The guardrails that bind a request on `keyHash` (its own, its owner's as a person) refuse a
@@ -206,6 +216,8 @@ private:
     QHash<QString, QString> m_hashBySecret;
     Credits m_credits{100.0, 0.0};
     QList<std::pair<QString, ActivityItem>> m_activity;
+    int m_analyticsRefusal = 0;
+    int m_analyticsRowCap = 100'000;
     QList<ModelInfo> m_models;
     QList<OrgMember> m_members;
     QList<Guardrail> m_guardrails;

@@ -56,6 +56,38 @@ struct ActivityData
 {
     QList<ActivityItem> account;
     QHash<QString, QList<ActivityItem>> perKey; // key hash → its rows
+    // OpenRouter user id → the person's days across every key of theirs, for members linked to a
+    // user (keys they made themselves included, which orteam may not know).
+    QHash<QString, QList<ActivityItem>> perUser;
+    bool viaAnalytics = false; // read with POST /analytics/query rather than /activity per key
+};
+
+// POST /analytics/query: metrics summed per time bucket and up to two dimensions (OpenRouter's
+// limit). The names are OpenRouter's (GET /analytics/meta lists them).
+struct AnalyticsQuery
+{
+    QStringList metrics;    // e.g. "total_cost", "request_count"
+    QStringList dimensions; // at most two, e.g. "api_key_id", "model"
+    QDateTime start, end;   // [start, end), UTC
+    int limit = 10'000;     // rows per answer; an answer that hit it says truncated
+};
+
+// One row of an analytics answer: its UTC day, the value of each dimension asked for (empty when
+// OpenRouter has none, e.g. no provider) and each metric.
+struct AnalyticsRow
+{
+    QDate day;
+    QHash<QString, QString> dimensions;
+    QHash<QString, double> metrics;
+};
+
+// All the rows of one query (every part of a range split because an answer was truncated), and
+// how many calls it took.
+struct AnalyticsResult
+{
+    QList<AnalyticsRow> rows;
+    bool truncated = false; // this answer left rows out (the client splits the range and asks again)
+    int calls = 0;
 };
 
 // One entry of GET /models. Prices are USD per token; OpenRouter sends them as strings.

@@ -54,6 +54,8 @@ void ActivitySync::syncNow()
     Q_EMIT started();
     const QDateTime at = m_clock().toUTC();
     auto service = std::make_shared<SyncService>(*m_store, *m_client);
+    service->setActivityRoute(m_route);
+    service->setToday(at.date());
     service->fetch(
         m_keys->model()->keys(), true, this, [this](int done, int total) { Q_EMIT progress(done, total); },
         [this, service, at](const SyncService::Fetched &fetched, const FlowError &error) {

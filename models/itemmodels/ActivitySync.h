@@ -1,9 +1,12 @@
 #pragma once
 
+#include "SyncService.h"
+
 #include <QDateTime>
 #include <QObject>
 
 #include <functional>
+#include <memory>
 
 namespace orteam {
 
@@ -49,6 +52,8 @@ private:
     bool m_running = false;
     qint64 m_intervalSeconds = 3600;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
+    // Analytics or /activity, remembered across this dashboard's syncs (see SyncService).
+    std::shared_ptr<SyncService::ActivityRoute> m_route = std::make_shared<SyncService::ActivityRoute>();
 };
 
 } // namespace orteam

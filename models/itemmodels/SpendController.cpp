@@ -162,6 +162,12 @@ Result<QList<ModelSpend>> SpendController::byModel(int days) const
     return m_store->spend().spendByModel(to.addDays(1 - days), to);
 }
 
+Result<QList<ProviderSpend>> SpendController::byProvider(int days) const
+{
+    const QDate to = today();
+    return m_store->spend().spendByProvider(to.addDays(1 - days), to);
+}
+
 Result<QList<SpendController::Burn>> SpendController::burns() const
 {
     const QDate to = today();

@@ -54,6 +54,7 @@ public:
     // The `count` members who spent most over the range, each with every day present.
     Result<QList<std::pair<QString, Days>>> topMembersDaily(int days, int count) const;
     Result<QList<ModelSpend>> byModel(int days) const;
+    Result<QList<ProviderSpend>> byProvider(int days) const;
 
     struct Burn
     {

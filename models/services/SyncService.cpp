@@ -27,15 +27,47 @@ void SyncService::fetch(const std::optional<QList<ApiKey>> &keys, bool withActiv
             done({}, FlowError::database(owners.error()));
             return;
         }
-        fetchActivity(&m_client, keysForActivity(liveKeys, *owners), context, progress,
-                      [done, fetched](const ApiResult<ActivityData> &r) mutable {
-                          if (!r.ok()) {
-                              done({}, FlowError::server(r.error, u"cannot read the activity"_s));
-                              return;
-                          }
-                          fetched.activity = r.value;
-                          done(fetched, FlowError{});
-                      });
+        const QStringList asked = keysForActivity(liveKeys, *owners);
+        // Members linked to an OpenRouter user: their spend as a person, across every key.
+        const auto members = m_store.team().members();
+        if (!members) {
+            done({}, FlowError::database(members.error()));
+            return;
+        }
+        QStringList users;
+        for (const Member &m : *members) {
+            if (m.isLinked())
+                users << m.userId;
+        }
+        auto answer = [done, fetched](const ApiResult<ActivityData> &r) {
+            if (!r.ok()) {
+                done({}, FlowError::server(r.error, u"cannot read the activity"_s));
+                return;
+            }
+            Fetched withActivity = fetched;
+            withActivity.activity = r.value;
+            done(withActivity, FlowError{});
+        };
+        OpenRouterClient *client = &m_client;
+        auto perKey = [client, asked, users, context, progress, answer] {
+            fetchActivity(client, asked, users, context, progress, answer);
+        };
+        if (m_route->analyticsRefused)
+            return perKey();
+        const QDate today = m_today.isValid() ? m_today : QDateTime::currentDateTimeUtc().date();
+        fetchActivityByAnalytics(client, asked, users, today, context,
+                                 [route = m_route, asked, progress, perKey, answer](const ApiResult<ActivityData> &r) {
+                                     const bool refused = !r.ok() && r.error.kind == ApiError::Kind::Http
+                                         && (r.error.httpStatus == 403 || r.error.httpStatus == 404);
+                                     if (refused) {
+                                         // Any other failure fails the sync as /activity's would.
+                                         route->analyticsRefused = true;
+                                         return perKey();
+                                     }
+                                     if (r.ok() && progress)
+                                         progress(int(asked.size()), int(asked.size()));
+                                     answer(r);
+                                 });
     };
     withAccountKeys(m_client, keys, context, withKeys, [done](const FlowError &e) { done({}, e); });
 }
@@ -58,7 +90,8 @@ Result<SyncService::Summary> SyncService::write(Store &store, const Fetched &fet
         if (Status w = store.usage().recordSync(fetched.keys,
                                                 fetched.activity ? std::optional(fetched.activity->account) : std::nullopt,
                                                 takenAt,
-                                                fetched.activity ? fetched.activity->perKey : QHash<QString, QList<ActivityItem>>());
+                                                fetched.activity ? fetched.activity->perKey : QHash<QString, QList<ActivityItem>>(),
+                                                fetched.activity ? fetched.activity->perUser : QHash<QString, QList<ActivityItem>>());
             !w)
             return w;
         if (!fetched.activity)
@@ -81,6 +114,7 @@ Result<SyncService::Summary> SyncService::write(Store &store, const Fetched &fet
 void SyncService::sync(bool withActivity, const QDateTime &takenAt, QObject *context, std::function<void(int, int)> progress,
                        std::function<void(const Summary &, const FlowError &)> done)
 {
+    setToday(takenAt.toUTC().date());
     fetch(std::nullopt, withActivity, context, std::move(progress), [this, takenAt, done](const Fetched &f, const FlowError &e) {
         if (e) {
             done({}, e);

@@ -9,6 +9,7 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace orteam {
@@ -23,6 +24,19 @@ class SyncService
 {
 public:
     SyncService(Store &store, OpenRouterClient &client) : m_store(store), m_client(client) {}
+
+    // Which way a session reads the activity. POST /analytics/query first (a few calls whatever the
+    // number of keys); once OpenRouter answered it 403 (not for this account) or 404 (not on this
+    // server), GET /activity per key for the rest of the session, without asking again each sync.
+    // One dashboard's syncs share one route; a process of orteam-cli has its own.
+    struct ActivityRoute
+    {
+        bool analyticsRefused = false;
+    };
+    void setActivityRoute(std::shared_ptr<ActivityRoute> route) { m_route = std::move(route); }
+    // The UTC day the activity window ends before (both ways read the 30 days before it); by
+    // default the clock's. sync() sets it from its takenAt.
+    void setToday(const QDate &today) { m_today = today; }
 
     struct Fetched
     {
@@ -55,6 +69,8 @@ public:
 private:
     Store &m_store;
     OpenRouterClient &m_client;
+    std::shared_ptr<ActivityRoute> m_route = std::make_shared<ActivityRoute>();
+    QDate m_today;
 };
 
 } // namespace orteam

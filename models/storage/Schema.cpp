@@ -314,6 +314,26 @@ Status migrateTo9(Database &db)
         u"ALTER TABLE members ADD COLUMN budget_period TEXT NOT NULL DEFAULT 'daily'"_s,
     });
 }
+
+// Version 10: spend per provider, and per person. OpenRouter reports which provider served each
+// model (GET /activity's provider_name, the provider dimension of POST /analytics/query); the
+// account's days are kept per provider and model beside model_activity, for the Spend page's "by
+// provider". Days synced before hold no provider: copied with an empty one ("not recorded"), so
+// spend by provider adds up to spend by model over any range. user_activity is each linked
+// member's days as an OpenRouter user (every key of theirs, ones they made themselves included).
+Status migrateTo10(Database &db)
+{
+    return runAll(db, QStringList{
+        u"CREATE TABLE provider_activity (day TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, "
+        "usage %1 NOT NULL, requests INTEGER NOT NULL, PRIMARY KEY (day, provider, model))"_s.arg(db.moneyType()),
+        // Covering, as key_activity_day: a range of days summed per provider from the index alone.
+        u"CREATE INDEX provider_activity_day_cover ON provider_activity (day, provider, usage, requests)"_s,
+        u"INSERT INTO provider_activity (day, provider, model, usage, requests) "
+        "SELECT day, '', model, usage, requests FROM model_activity"_s,
+        u"CREATE TABLE user_activity (user_id TEXT NOT NULL, day TEXT NOT NULL, usage %1 NOT NULL, "
+        "requests INTEGER NOT NULL, PRIMARY KEY (user_id, day))"_s.arg(db.moneyType()),
+    });
+}
 } // namespace
 
 // The triggers that keep spend_day and spend_member_month right. SQLite takes the statements in
@@ -390,7 +410,7 @@ Status Schema::migrate(Database &db)
         }
         // Step N brings version N - 1 to N: the ones past `from` run, in order.
         Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6, migrateTo7, migrateTo8,
-                                                      migrateTo9};
+                                                      migrateTo9, migrateTo10};
         static_assert(std::size(steps) == Version, "one step per schema version");
         for (int step = from; step < Version; ++step) {
             if (Status s = steps[step](db); !s)

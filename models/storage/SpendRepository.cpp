@@ -231,19 +231,32 @@ Result<QList<ModelDay>> SpendRepository::memberModelDays(const QDate &from, cons
     return out;
 }
 
-Result<QList<ModelSpend>> SpendRepository::spendByModel(const QDate &from, const QDate &to) const
+Result<QList<SpendShare>> SpendRepository::spendShares(const QString &sql, const QDate &from, const QDate &to,
+                                                      const QString &what) const
 {
-    Sql q(m_db, u"SELECT model, SUM(usage), SUM(requests) FROM model_activity WHERE day >= :from AND day <= :to "
-                "GROUP BY model ORDER BY SUM(usage) DESC, model"_s,
-          u"Cannot read the spend per model"_s);
+    Sql q(m_db, sql, what);
     if (Status s = bindRange(q, from, to).exec(); !s)
         return s.error();
-    QList<ModelSpend> out;
+    QList<SpendShare> out;
     while (q.next())
-        out << ModelSpend{q.value(0).toString(), q.value(1).toDouble(), q.value(2).toLongLong()};
+        out << SpendShare{q.value(0).toString(), q.value(1).toDouble(), q.value(2).toLongLong()};
     if (const Status read = q.finished(); !read)
         return read.error();
     return out;
+}
+
+Result<QList<ModelSpend>> SpendRepository::spendByModel(const QDate &from, const QDate &to) const
+{
+    return spendShares(u"SELECT model, SUM(usage), SUM(requests) FROM model_activity WHERE day >= :from AND day <= :to "
+                       "GROUP BY model ORDER BY SUM(usage) DESC, model"_s,
+                       from, to, u"Cannot read the spend per model"_s);
+}
+
+Result<QList<ProviderSpend>> SpendRepository::spendByProvider(const QDate &from, const QDate &to) const
+{
+    return spendShares(u"SELECT provider, SUM(usage), SUM(requests) FROM provider_activity WHERE day >= :from AND day <= :to "
+                       "GROUP BY provider ORDER BY SUM(usage) DESC, provider"_s,
+                       from, to, u"Cannot read the spend per provider"_s);
 }
 
 Result<QList<WeeklyReportRow>> SpendRepository::weeklyReport(const QDate &today) const

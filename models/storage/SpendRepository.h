@@ -22,12 +22,15 @@ struct MemberSpend
     qint64 requests = 0; // requests are known for gateway and seed rows; key counters carry none
 };
 
-struct ModelSpend
+// The account's spend on one model, or through one provider, over a range of days.
+struct SpendShare
 {
-    QString model;
+    QString name; // the model, or the provider (empty: days synced before providers were kept)
     double cost = 0;
     qint64 requests = 0;
 };
+using ModelSpend = SpendShare;
+using ProviderSpend = SpendShare;
 
 // What members spent, read from the rows that make it up (usage rows, linked keys' snapshots and
 // activity; one definition of them, SpendRows in the source) and from the rollups the schema's
@@ -58,6 +61,8 @@ public:
     // Each member's spend per day and model, from their keys' activity (the what-if replay).
     Result<QList<ModelDay>> memberModelDays(const QDate &from, const QDate &to) const;
     Result<QList<ModelSpend>> spendByModel(const QDate &from, const QDate &to) const;
+    // The same spend per provider (the two add up to the same total).
+    Result<QList<ProviderSpend>> spendByProvider(const QDate &from, const QDate &to) const;
 
     // The seed's weekly report: the last 7 days including `today`, by cost descending (then by
     // user); users with spend but no budget are included with a null limit.
@@ -73,6 +78,7 @@ public:
     Status rebuildRollups();
 
 private:
+    Result<QList<SpendShare>> spendShares(const QString &sql, const QDate &from, const QDate &to, const QString &what) const;
     Database &m_db;
 };
 

@@ -75,6 +75,37 @@ Status UsageRepository::writeActivity(const QList<ActivityItem> &activity)
         if (Status s = q.exec(); !s)
             return s;
     }
+    return writeProviderActivity(activity, days);
+}
+
+Status UsageRepository::writeProviderActivity(const QList<ActivityItem> &activity, const QSet<QString> &days)
+{
+    // The same days as model_activity's, per provider and model: a provider's endpoints summed.
+    QMap<std::tuple<QString, QString, QString>, DayModelSum> sums; // (day, provider, model) → sums
+    for (const ActivityItem &a : activity) {
+        if (!a.date.isValid())
+            continue;
+        DayModelSum &sum = sums[{a.date.toString(Qt::ISODate), a.providerName, a.model}];
+        sum.usage += a.usage;
+        sum.requests += a.requests;
+    }
+    Sql clear(m_db, u"DELETE FROM provider_activity WHERE day = :day"_s, u"Cannot record the activity per provider"_s);
+    for (const QString &day : days) {
+        if (Status s = clear.bind(u":day"_s, day).exec(); !s)
+            return s;
+    }
+    Sql q(m_db, u"INSERT INTO provider_activity (day, provider, model, usage, requests) "
+                "VALUES (:day, :provider, :model, :usage, :requests)"_s,
+          u"Cannot record the activity per provider"_s);
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it) {
+        q.bind(u":day"_s, std::get<0>(it.key()))
+            .bind(u":provider"_s, sqlvalue::text(std::get<1>(it.key())))
+            .bind(u":model"_s, sqlvalue::text(std::get<2>(it.key())))
+            .bind(u":usage"_s, it->usage)
+            .bind(u":requests"_s, it->requests);
+        if (Status s = q.exec(); !s)
+            return s;
+    }
     return {};
 }
 
@@ -116,6 +147,33 @@ Status UsageRepository::writeKeyActivity(const QHash<QString, QList<ActivityItem
     return {};
 }
 
+Status UsageRepository::writeUserActivity(const QHash<QString, QList<ActivityItem>> &perUser)
+{
+    // Per person, the keys' rule: the days OpenRouter reports replace ours, older days stay. A day
+    // is kept whole (its models summed): analytics reports a person per day only.
+    Sql clear(m_db, u"DELETE FROM user_activity WHERE user_id = :user AND day = :day"_s, u"Cannot record the members' activity"_s);
+    Sql q(m_db, u"INSERT INTO user_activity (user_id, day, usage, requests) VALUES (:user, :day, :usage, :requests)"_s,
+          u"Cannot record the members' activity"_s);
+    for (auto it = perUser.cbegin(); it != perUser.cend(); ++it) {
+        QMap<QString, DayModelSum> days;
+        for (const ActivityItem &a : it.value()) {
+            if (!a.date.isValid())
+                continue;
+            DayModelSum &sum = days[a.date.toString(Qt::ISODate)];
+            sum.usage += a.usage;
+            sum.requests += a.requests;
+        }
+        for (auto day = days.cbegin(); day != days.cend(); ++day) {
+            if (Status s = clear.bind(u":user"_s, it.key()).bind(u":day"_s, day.key()).exec(); !s)
+                return s;
+            q.bind(u":user"_s, it.key()).bind(u":day"_s, day.key()).bind(u":usage"_s, day->usage).bind(u":requests"_s, day->requests);
+            if (Status s = q.exec(); !s)
+                return s;
+        }
+    }
+    return {};
+}
+
 Status UsageRepository::recordKeySnapshots(const QList<ApiKey> &keys, const QDateTime &takenAt)
 {
     return recordSync(keys, std::nullopt, takenAt);
@@ -126,12 +184,15 @@ Status UsageRepository::recordActivity(const ActivityData &activity)
     return m_db.transaction([&]() -> Status {
         if (Status s = writeActivity(activity.account); !s)
             return s;
-        return writeKeyActivity(activity.perKey);
+        if (Status s = writeKeyActivity(activity.perKey); !s)
+            return s;
+        return writeUserActivity(activity.perUser);
     });
 }
 
 Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optional<QList<ActivityItem>> &activity,
-                                   const QDateTime &takenAt, const QHash<QString, QList<ActivityItem>> &keyActivity)
+                                   const QDateTime &takenAt, const QHash<QString, QList<ActivityItem>> &keyActivity,
+                                   const QHash<QString, QList<ActivityItem>> &userActivity)
 {
     // One transaction, so a sync killed half-way leaves the database as it was. Syncing the same
     // data twice changes nothing.
@@ -141,6 +202,8 @@ Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optiona
                 return s;
         }
         if (Status s = writeKeyActivity(keyActivity); !s)
+            return s;
+        if (Status s = writeUserActivity(userActivity); !s)
             return s;
         const QDateTime at = takenAt.toUTC();
         // The last counters seen on a UTC day win: usage_daily only grows within a day.

@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -29,8 +30,10 @@ public:
 
     Status recordKeySnapshots(const QList<ApiKey> &keys, const QDateTime &takenAt);
     // One sync: the key counters and (when given) the account's and keys' activity, together.
+    // `userActivity`: OpenRouter user id → the person's days, kept per user and day.
     Status recordSync(const QList<ApiKey> &keys, const std::optional<QList<ActivityItem>> &activity,
-                      const QDateTime &takenAt, const QHash<QString, QList<ActivityItem>> &keyActivity = {});
+                      const QDateTime &takenAt, const QHash<QString, QList<ActivityItem>> &keyActivity = {},
+                      const QHash<QString, QList<ActivityItem>> &userActivity = {});
     Status recordActivity(const ActivityData &activity);
     Result<int> snapshotCount(const QDate &day) const; // key snapshots held for a UTC day
 
@@ -58,7 +61,9 @@ public:
 
 private:
     Status writeActivity(const QList<ActivityItem> &activity);
+    Status writeProviderActivity(const QList<ActivityItem> &activity, const QSet<QString> &days);
     Status writeKeyActivity(const QHash<QString, QList<ActivityItem>> &perKey);
+    Status writeUserActivity(const QHash<QString, QList<ActivityItem>> &perUser);
     Database &m_db;
 };
 

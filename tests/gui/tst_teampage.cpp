@@ -1001,7 +1001,7 @@ private Q_SLOTS:
         QList<QChartView *> views = m_window->spendPage()->findChildren<QChartView *>();
         QVERIFY(m_window->showPage(u"reports"_s));
         views << m_window->reportsPage()->findChildren<QChartView *>();
-        QCOMPARE(views.size(), 6);
+        QCOMPARE(views.size(), 7);
         for (QChartView *view : views) {
             QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(view);
             QVERIFY(iface);
@@ -1062,8 +1062,27 @@ private Q_SLOTS:
         const auto models = must(m_spend->byModel(90));
         const QList<QVariantList> byModel = tableOf(viewNamed(u"modelSpendChart"_s));
         QCOMPARE(byModel.size(), std::min<qsizetype>(models.size(), 8));
-        QCOMPARE(byModel.at(0).at(0).toString(), models.at(0).model);
+        QCOMPARE(byModel.at(0).at(0).toString(), models.at(0).name);
         QCOMPARE(byModel.at(0).at(1).toDouble(), models.at(0).cost);
+
+        // By provider, beside by model: the service's numbers, and the same spend split the other way.
+        const auto providers = must(m_spend->byProvider(90));
+        const QList<QVariantList> byProvider = tableOf(viewNamed(u"providerSpendChart"_s));
+        QVERIFY(providers.size() >= 2);
+        QCOMPARE(byProvider.size(), std::min<qsizetype>(providers.size(), 8));
+        double modelTotal = 0, providerTotal = 0;
+        for (const ModelSpend &m : models)
+            modelTotal += m.cost;
+        for (qsizetype i = 0; i < providers.size(); ++i) {
+            providerTotal += providers.at(i).cost;
+            if (i >= byProvider.size())
+                continue;
+            QVERIFY(!providers.at(i).name.isEmpty()); // the demo's activity says who served it
+            QCOMPARE(byProvider.at(i).at(0).toString(), providers.at(i).name);
+            QCOMPARE(byProvider.at(i).at(1).toDouble(), providers.at(i).cost);
+            QCOMPARE(byProvider.at(i).at(2).toLongLong(), providers.at(i).requests);
+        }
+        QCOMPARE(providerTotal, modelTotal);
 
         const auto burns = must(m_spend->burns());
         const QList<QVariantList> burn = tableOf(viewNamed(u"burnChart"_s));
@@ -1195,6 +1214,8 @@ private Q_SLOTS:
         QVERIFY(must(m_store->spend().memberModelUses(today.addDays(-7), today)).isEmpty());
         ActivitySync sync(m_store.get(), m_client.get(), m_keys.get(), m_jobs.get());
         m_window->setActivitySync(&sync);
+        // An OpenRouter without analytics (404): the per-key /activity fan-out, with its progress.
+        m_fake->setAnalyticsRefusal(404);
 
         // A failing per-key read: nothing is written, and the window says why.
         m_fake->failNext("GET", u"/activity"_s, FakeOpenRouter::errorFault(502, u"upstream down"_s), 1, 3);
@@ -1230,6 +1251,8 @@ private Q_SLOTS:
         QCOMPARE(progress.last().at(0).toInt(), asked.size());
         QCOMPARE(progress.last().at(1).toInt(), asked.size());
         QVERIFY(sync.lastSync().isValid());
+        // The refusal is remembered for the session: this sync did not ask analytics again.
+        QCOMPARE(m_fake->countRequests("POST", u"/analytics/query"_s), 0);
 
         // Requests per member now reach the report (yesterday and before: activity has no today).
         const TeamReport report = must(m_store->spend().teamReport(ReportPeriod::Weekly, today));

@@ -36,6 +36,18 @@ check() { # check EXPECTED_EXIT DESCRIPTION -- ARGS...
     fi
 }
 
+# check_says EXPECTED_EXIT PATTERN DESCRIPTION -- ARGS...: as check, and the output must match PATTERN.
+check_says() {
+    local expected=$1 pattern=$2 what=$3; shift 4
+    local out rc
+    out=$("$cli" "$@" 2>&1); rc=$?
+    if [ "$rc" = "$expected" ] && grep -q -- "$pattern" <<<"$out"; then
+        passed=$((passed + 1)); echo "PASS: $what"
+    else
+        failed=$((failed + 1)); echo "FAIL: $what (exit $rc, wanted $expected and /$pattern/): $out"
+    fi
+}
+
 # The checker itself must be able to fail: a body that breaks the schema is refused.
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/keys" -H 'Authorization: Bearer x' \
        -H 'Content-Type: application/json' -d '{"name":"x","limit":"ten","limit_reset":"yearly"}')
@@ -66,6 +78,10 @@ check 0 "members match (links by email)"   -- --db "$db" members match --yes --f
 check 2 "members link-user (taken: refused)" -- --db "$db" members link-user alice user_2dHFtVWx2n56w6HkM0000000000
 check 0 "members unlink-user"              -- --db "$db" members unlink-user jane
 check 0 "members link-user (by hand)"      -- --db "$db" members link-user alice user_2dHFtVWx2n56w6HkM0000000000
+# The activity sync's POST /analytics/query bodies. Prism accepts them (a request breaking the
+# schema would be answered 400 and named so) and answers the spec's example, whose one row holds
+# request_count only: the sync must refuse that answer by its path, having sent a valid request.
+check_says 1 'data\.data\[0\]\.' "sync: analytics request valid, an answer without cost refused" -- --db "$db" sync
 check 0 "tiers apply --dry-run"            -- --db "$db" tiers apply --dry-run
 check 0 "tiers apply (create, assign keys and people)" -- --db "$db" tiers apply --yes
 check 0 "members offboard (keys, people off guardrails)" -- --db "$db" members offboard alice --yes

@@ -231,6 +231,56 @@ private Q_SLOTS:
         QVERIFY(!json::parseActivity(R"({"data":[{"date":"2025-08-24","requests":1.5}]})").ok());
     }
 
+    // POST /analytics/query: the request as the spec spells it, and every row read strictly.
+    void analytics()
+    {
+        AnalyticsQuery q;
+        q.metrics = QStringList{u"total_cost"_s, u"request_count"_s};
+        q.dimensions = QStringList{u"model"_s, u"provider"_s};
+        q.start = QDateTime(QDate(2026, 11, 1), QTime(0, 0), QTimeZone::utc());
+        q.end = QDateTime(QDate(2026, 11, 8), QTime(0, 0), QTimeZone::utc());
+        const QJsonObject body = json::toJson(q);
+        QCOMPARE(body.value("granularity"_L1).toString(), u"day"_s);
+        QCOMPARE(body.value("time_range"_L1).toObject().value("start"_L1).toString(), u"2026-11-01T00:00:00Z"_s);
+        QCOMPARE(body.value("dimensions"_L1).toArray().size(), 2);
+
+        const QByteArray good = R"({"data":{"data":[
+            {"date__day":"2026-11-02T00:00:00.000Z","model":"openai/gpt-4o","provider":"OpenAI","total_cost":1.5,"request_count":3},
+            {"date__day":"2026-11-03T00:00:00.000Z","model":"openai/gpt-4o","provider":null,"total_cost":null,"request_count":0}],
+            "metadata":{"query_time_ms":4,"row_count":2,"truncated":true}}})";
+        const auto r = json::parseAnalytics(good, q);
+        QVERIFY2(r.ok(), qPrintable(r.error.detail));
+        QVERIFY(r.value.truncated);
+        QCOMPARE(r.value.rows.size(), 2);
+        QCOMPARE(r.value.rows.at(0).day, QDate(2026, 11, 2));
+        QCOMPARE(r.value.rows.at(0).dimensions.value(u"provider"_s), u"OpenAI"_s);
+        QCOMPARE(r.value.rows.at(0).metrics.value(u"total_cost"_s), 1.5);
+        QCOMPARE(r.value.rows.at(1).dimensions.value(u"provider"_s), QString()); // unset bucket
+        QCOMPARE(r.value.rows.at(1).metrics.value(u"total_cost"_s), 0.0);
+
+        // Never an empty-looking success: each of these is a BadResponse naming what is wrong.
+        const QList<QByteArray> bad{
+            "not json",
+            R"({"data":[]})",
+            R"({"data":{"data":[]}})",                                                   // no metadata
+            R"({"data":{"data":{},"metadata":{"truncated":false}}})",                     // rows not a list
+            R"({"data":{"data":[],"metadata":{"truncated":"no"}}})",                      // truncated not a bool
+            R"({"data":{"data":[{"model":"m","provider":"p","total_cost":1,"request_count":1}],"metadata":{"truncated":false}}})", // no day
+            R"({"data":{"data":[{"date__day":"soon","model":"m","provider":"p","total_cost":1,"request_count":1}],"metadata":{"truncated":false}}})",
+            R"({"data":{"data":[{"date__day":"2026-11-02","provider":"p","total_cost":1,"request_count":1}],"metadata":{"truncated":false}}})", // no model
+            R"({"data":{"data":[{"date__day":"2026-11-02","model":"m","provider":"p","request_count":1}],"metadata":{"truncated":false}}})", // no cost
+            R"({"data":{"data":[{"date__day":"2026-11-02","model":"m","provider":"p","total_cost":"1","request_count":1}],"metadata":{"truncated":false}}})",
+            R"({"data":{"data":[{"date__day":"2026-11-02","model":["m"],"provider":"p","total_cost":1,"request_count":1}],"metadata":{"truncated":false}}})",
+            R"({"data":{"data":[7],"metadata":{"truncated":false}}})",
+        };
+        for (const QByteArray &b : bad) {
+            const auto e = json::parseAnalytics(b, q);
+            QVERIFY2(!e.ok(), b.constData());
+            QCOMPARE(e.error.kind, ApiError::Kind::BadResponse);
+            QVERIFY(e.value.rows.isEmpty());
+        }
+    }
+
     void currentKey()
     {
         auto r = json::parseCurrentKey(R"({"data":{"label":"sk-or-v1-au7...890","is_management_key":false,"is_provisioning_key":true,"limit":null}})");

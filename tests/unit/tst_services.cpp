@@ -18,7 +18,9 @@
 
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
+#include <QSqlQuery>
 #include <QTest>
+#include <QTimeZone>
 
 #include <functional>
 #include <memory>
@@ -472,6 +474,211 @@ private Q_SLOTS:
         const auto last = SyncService::lastActivitySync(*m_store);
         QVERIFY(last.ok());
         QCOMPARE(*last, QDateTime::fromString(takenAt.toUTC().toString(Qt::ISODate), Qt::ISODate)); // to the second
+    }
+
+    // Two linked members' keys and a key nobody owns, on two models from two providers, inside
+    // /activity's window (yesterday, ten days ago), today (not a completed day) and 40 days ago
+    // (outside it): what both ways of reading must agree on.
+    void seedActivity(const ApiKey &ana, const ApiKey &ben)
+    {
+        const QDate today = m_fake->now().toUTC().date();
+        FakeOpenRouter::KeySeed other;
+        other.name = u"nobody-s-key"_s;
+        other.usage = 1;
+        const ApiKey stray = m_fake->addKey(other);
+        auto add = [&](const ApiKey &key, int daysAgo, const QString &model, const QString &provider, double usage, qint64 requests) {
+            ActivityItem a;
+            a.date = today.addDays(-daysAgo);
+            a.model = model;
+            a.endpointId = model + u"@"_s + provider;
+            a.providerName = provider;
+            a.usage = usage;
+            a.requests = requests;
+            a.promptTokens = requests * 100;
+            a.completionTokens = requests * 20;
+            m_fake->addActivity(key.hash, a);
+        };
+        for (int daysAgo : {0, 1, 10, 40}) {
+            add(ana, daysAgo, u"openai/gpt-4o"_s, u"OpenAI"_s, 0.25 + daysAgo, 3);
+            add(ana, daysAgo, u"anthropic/claude-sonnet-4"_s, u"Anthropic"_s, 0.5, 2);
+            add(ben, daysAgo, u"openai/gpt-4o"_s, u"OpenAI"_s, 0.125, 1);
+            add(stray, daysAgo, u"meta-llama/llama-3.3-70b"_s, u"DeepInfra"_s, 0.75, 5);
+        }
+    }
+
+    // Runs one sync on `store` with `route` and answers whether it worked.
+    FlowError runSync(Store &store, const std::shared_ptr<SyncService::ActivityRoute> &route)
+    {
+        SyncService sync(store, *m_client);
+        sync.setActivityRoute(route);
+        const QDateTime takenAt = m_fake->now();
+        struct Synced
+        {
+            SyncService::Summary summary;
+            FlowError error;
+        };
+        const auto r = waitFor<Synced>([&](auto done) {
+            sync.sync(true, takenAt, this, {}, [done](const SyncService::Summary &s, const FlowError &e) { done({s, e}); });
+        });
+        return r.error;
+    }
+
+    void linkTeam(Store &store, const ApiKey &ana, const ApiKey &ben)
+    {
+        TeamService team(store);
+        QVERIFY(team.addMember(Member{u"Ana"_s, u"ana@example.com"_s, u"pro"_s, Budget{1.0}, true, {ana.hash}}).ok());
+        QVERIFY(team.addMember(Member{u"Ben"_s, u"ben@example.com"_s, u"basic"_s, std::nullopt, true, {ben.hash}}).ok());
+    }
+
+    // The analytics path and the /activity fan-out store the same history (every table, byte for
+    // byte), on this backend; analytics takes two calls, or a few more when answers are truncated.
+    void analyticsAndActivityStoreTheSameHistory_data()
+    {
+        QTest::addColumn<int>("rowCap");
+        QTest::newRow("one answer per query") << 100'000;
+        QTest::newRow("truncated answers, split by days") << 8;
+    }
+    void analyticsAndActivityStoreTheSameHistory()
+    {
+        QFETCH(int, rowCap);
+        // One time for both syncs: the snapshots and the sync time are stored to the second.
+        m_fake->setNow(QDateTime(QDate(2026, 11, 27), QTime(15, 0), QTimeZone::utc()));
+        FakeOpenRouter::KeySeed a;
+        a.name = u"ana-laptop"_s;
+        a.usage = 3;
+        a.creatorUserId = u"user_ana"_s;
+        const ApiKey ana = m_fake->addKey(a);
+        // A key Ana made herself and nobody linked: hers as a person, in no key's rows.
+        a.name = u"ana-own"_s;
+        const ApiKey anaOwn = m_fake->addKey(a);
+        a.name = u"ben-ci"_s;
+        a.creatorUserId.clear();
+        const ApiKey ben = m_fake->addKey(a);
+        seedActivity(ana, ben);
+        seedActivity(anaOwn, anaOwn);
+        m_fake->setAnalyticsRowCap(rowCap);
+        linkTeam(*m_store, ana, ben);
+        const DbLocation viaActivity = m_dbs.fresh();
+        Store other;
+        QVERIFY(other.open(viaActivity).ok());
+        linkTeam(other, ana, ben);
+        for (Store *store : {m_store.get(), &other})
+            QVERIFY(store->team().setUserIds({{u"Ana"_s, u"user_ana"_s}}).ok());
+
+        FlowError e = runSync(*m_store, std::make_shared<SyncService::ActivityRoute>());
+        QVERIFY2(!e, qPrintable(e.message()));
+        const int analyticsCalls = m_fake->countRequests("POST", u"/analytics/query"_s);
+        if (rowCap > 1000)
+            QCOMPARE(analyticsCalls, 3); // the account by model and provider, the keys by key and model, the users
+        else
+            QVERIFY2(analyticsCalls > 3, qPrintable(QString::number(analyticsCalls)));
+        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 0);
+
+        m_fake->clearRequests();
+        auto refusedRoute = std::make_shared<SyncService::ActivityRoute>();
+        refusedRoute->analyticsRefused = true;
+        e = runSync(other, refusedRoute);
+        QVERIFY2(!e, qPrintable(e.message()));
+        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 4); // the account, Ana's key, Ben's key, Ana as a user
+        QCOMPARE(m_fake->countRequests("POST", u"/analytics/query"_s), 0);
+
+        // What a sync writes (members' rows carry the time each was added: not compared).
+        const QStringList synced{u"key_snapshots"_s, u"key_activity"_s, u"model_activity"_s, u"provider_activity"_s,
+                                 u"user_activity"_s, u"key_use"_s, u"team_settings"_s, u"spend_day"_s, u"spend_member_month"_s};
+        const QString analyticsRows = test::TestDatabases::fingerprint(m_location, synced);
+        QCOMPARE(analyticsRows, test::TestDatabases::fingerprint(viaActivity, synced));
+        // Not equal by being empty: the window's days, per provider, and the keys' rows are there.
+        const QDate yesterday = m_fake->now().toUTC().date().addDays(-1);
+        const auto byProvider = m_store->spend().spendByProvider(yesterday, yesterday);
+        QVERIFY(byProvider.ok());
+        QCOMPARE(byProvider->size(), 3);
+        QCOMPARE(byProvider->at(0).name, u"OpenAI"_s); // 2 × (1.25 + 0.125) yesterday, the most
+        const auto allDays = m_store->spend().spendByModel(yesterday.addDays(-40), yesterday.addDays(1));
+        QVERIFY(allDays.ok());
+        double total = 0;
+        for (const ModelSpend &m : *allDays)
+            total += m.cost;
+        // Ten days ago and yesterday, of both pairs of keys; today's and 40 days ago's rows are
+        // outside the window.
+        QCOMPARE(total, 2 * ((0.25 + 1 + 0.5 + 0.125 + 0.75) + (0.25 + 10 + 0.5 + 0.125 + 0.75)));
+        QVERIFY(analyticsRows.contains(ana.hash));
+        // Ana as a person: her two keys (the one nobody linked too), both days, every model.
+        QSqlDatabase raw = test::TestDatabases::rawConnection(m_location, u"user-activity"_s);
+        {
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(u"SELECT COUNT(*), SUM(usage) FROM user_activity WHERE user_id = 'user_ana'"_s) && q.next());
+            QCOMPARE(q.value(0).toInt(), 2);
+            // Per day: gpt-4o on both keys, claude on both, and the 0.125 seedActivity gave "ben" on ana-own.
+            QCOMPARE(q.value(1).toDouble(), (2 * (0.25 + 1) + 2 * 0.5 + 0.125) + (2 * (0.25 + 10) + 2 * 0.5 + 0.125));
+        }
+        raw.close();
+        raw = {};
+        QSqlDatabase::removeDatabase(u"user-activity"_s);
+    }
+
+    // 403 (no analytics for this account) and 404 (no such endpoint) fall back to /activity for
+    // the session: the next sync does not ask analytics again.
+    void analyticsRefusedFallsBackToActivityOnce_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::newRow("403") << 403;
+        QTest::newRow("404") << 404;
+    }
+    void analyticsRefusedFallsBackToActivityOnce()
+    {
+        QFETCH(int, status);
+        ApiKey ana, ben;
+        seedTeam(&ana, &ben);
+        seedActivity(ana, ben);
+        m_fake->setAnalyticsRefusal(status);
+        auto route = std::make_shared<SyncService::ActivityRoute>();
+        FlowError e = runSync(*m_store, route);
+        QVERIFY2(!e, qPrintable(e.message()));
+        QVERIFY(route->analyticsRefused);
+        QCOMPARE(m_fake->countRequests("POST", u"/analytics/query"_s), 1);
+        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 2); // the account and Ana's used key
+        e = runSync(*m_store, route);
+        QVERIFY2(!e, qPrintable(e.message()));
+        QCOMPARE(m_fake->countRequests("POST", u"/analytics/query"_s), 1);
+        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 4);
+        const QDate yesterday = m_fake->now().toUTC().date().addDays(-1);
+        const auto byProvider = m_store->spend().spendByProvider(yesterday, yesterday);
+        QVERIFY(byProvider.ok());
+        QCOMPARE(byProvider->size(), 3); // /activity carries provider_name too
+    }
+
+    // Any other failure of analytics (a server error, an answer that is not what the spec says, a
+    // single day too large to answer) fails the sync closed: nothing written, no fallback.
+    void analyticsFailureFailsTheSyncClosed_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("500") << 0;
+        QTest::newRow("malformed answer") << 1;
+        QTest::newRow("one day truncated") << 2;
+    }
+    void analyticsFailureFailsTheSyncClosed()
+    {
+        QFETCH(int, kind);
+        ApiKey ana, ben;
+        seedTeam(&ana, &ben);
+        seedActivity(ana, ben);
+        if (kind == 0) {
+            m_fake->failNext("POST", u"/analytics/query"_s, FakeOpenRouter::errorFault(500, u"boom"_s), 10, 1);
+        } else if (kind == 1) {
+            FakeOpenRouter::Fault f;
+            f.status = 200;
+            f.body = R"({"data":{"data":[{"date__day":"2026-01-01T00:00:00.000Z","model":"m","api_key_id":"x","total_cost":"1"}],"metadata":{"query_time_ms":1,"row_count":1,"truncated":false}}})";
+            m_fake->failNext("POST", u"/analytics/query"_s, f, 10, 1);
+        } else {
+            m_fake->setAnalyticsRowCap(1);
+        }
+        const QString before = test::TestDatabases::fingerprint(m_location);
+        auto route = std::make_shared<SyncService::ActivityRoute>();
+        const FlowError e = runSync(*m_store, route);
+        QVERIFY(e.failed());
+        QVERIFY(!route->analyticsRefused);
+        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 0);
+        QCOMPARE(test::TestDatabases::fingerprint(m_location), before);
     }
 };
 

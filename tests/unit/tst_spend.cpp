@@ -369,7 +369,7 @@ private Q_SLOTS:
         QVERIFY2(modelsRead.ok(), qPrintable(modelsRead.errorText()));
         const QList<ModelSpend> &models = *modelsRead;
         QCOMPARE(models.size(), 2);
-        QCOMPARE(models.at(0).model, u"openai/gpt-4o"_s);
+        QCOMPARE(models.at(0).name, u"openai/gpt-4o"_s);
         QCOMPARE(models.at(0).cost, 1.5);
         QCOMPARE(models.at(0).requests, 8);
     }

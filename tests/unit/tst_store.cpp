@@ -82,7 +82,7 @@ class TestStore : public QObject
     static QStringList contents(const DbLocation &loc)
     {
         static const QStringList tables{u"members"_s,       u"member_keys"_s,  u"tiers"_s,     u"key_snapshots"_s,
-                                        u"model_activity"_s, u"key_activity"_s, u"user_usage"_s, u"spend_day"_s,
+                                        u"model_activity"_s, u"provider_activity"_s, u"key_activity"_s, u"user_usage"_s, u"spend_day"_s,
                                         u"spend_member_month"_s, u"audit_log"_s, u"alerts_seen"_s};
         QStringList rows;
         {
