@@ -99,18 +99,18 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
             l->setObjectName(QStringLiteral("spendControlLabel"));
     }
     auto *grid = new QGridLayout;
-    grid->addWidget(m_members, 0, 0);
-    grid->addWidget(m_daily, 0, 1);
-    // By provider beside by model: the same spend, split the other way. Model names are the
-    // longer labels: their chart gets the larger share of the width.
-    auto *shares = new QHBoxLayout;
-    shares->addWidget(m_models, 3);
-    shares->addWidget(m_providers, 2);
-    grid->addLayout(shares, 1, 0);
+    // Three equal columns: members over by model and by provider (beside each other: the same
+    // spend split two ways), daily spend over the burn.
+    grid->addWidget(m_members, 0, 0, 1, 2);
+    grid->addWidget(m_daily, 0, 2);
+    grid->addWidget(m_models, 1, 0);
+    grid->addWidget(m_providers, 1, 1);
     auto *burnBox = new QVBoxLayout;
     burnBox->addWidget(m_burn, 1);
     burnBox->addWidget(m_burnText);
-    grid->addLayout(burnBox, 1, 1);
+    grid->addLayout(burnBox, 1, 2);
+    for (int column = 0; column < 3; ++column)
+        grid->setColumnStretch(column, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_month);
