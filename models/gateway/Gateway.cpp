@@ -62,10 +62,15 @@ struct Gateway::Exchange
 
 Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &settings, QObject *parent)
     : QObject(parent), m_store(store), m_network(network), m_settings(settings),
+      m_upstream(settings.upstream),
       m_http([this](HttpConnection *c, const HttpRequest &r) { handle(c, r); }),
       m_jobs(std::make_unique<JobQueue>(store))
 {
     m_http.setLimits(m_settings.http);
+    // What every request upstream carries, built once.
+    m_upstreamHeaders = {{"Authorization", "Bearer " + m_settings.upstreamKey.toUtf8()},
+                         {"Content-Type", Json},
+                         {"HTTP-Referer", m_settings.referer}};
     m_http.setHeadCheck([this](const HttpRequest &head) { return checkHead(head); });
     m_day = today();
     QString error;
@@ -645,20 +650,18 @@ void Gateway::release(const QString &reservation)
 void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &ex, const QJsonObject &body,
                    const QByteArray &anthropicBeta)
 {
-    QUrl url = m_settings.upstream;
-    url.setPath(url.path() + upstreamPath(ex->api));
-    QNetworkRequest upstream(url);
-    upstream.setRawHeader("Authorization", "Bearer " + m_settings.upstreamKey.toUtf8());
-    upstream.setRawHeader("Content-Type", Json);
-    upstream.setRawHeader("HTTP-Referer", m_settings.referer);
+    UpstreamRequest upstream;
+    upstream.target = (m_upstream.basePath() + upstreamPath(ex->api)).toUtf8();
+    upstream.headers = m_upstreamHeaders;
     const QByteArray title = headerSafe(m_settings.appName + u':' + ex->member);
-    upstream.setRawHeader("X-OpenRouter-Title", title);
-    upstream.setRawHeader("X-Title", title); // the older name of the same header
+    upstream.headers.append({"X-OpenRouter-Title", title});
+    upstream.headers.append({"X-Title", title}); // the older name of the same header
     if (!anthropicBeta.isEmpty() && isSafeHeaderValue(anthropicBeta))
-        upstream.setRawHeader("anthropic-beta", anthropicBeta); // features Claude Code asks for
-    upstream.setTransferTimeout(m_settings.upstreamTimeoutMs);
+        upstream.headers.append({"anthropic-beta", anthropicBeta}); // features Claude Code asks for
+    upstream.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    upstream.timeoutMs = m_settings.upstreamTimeoutMs;
     ++m_requestsToday;
-    QNetworkReply *reply = m_network->post(upstream, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    UpstreamReply *reply = m_upstream.send(std::move(upstream));
     m_open.insert(ex.get(), ex);
     // The answer is read to its end even when nobody is left to pass it to (its cost is in its
     // last bytes); while a slow client has a backlog, it is read no faster than the client reads.
@@ -678,13 +681,12 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
     };
     connect(connection, &HttpConnection::drained, reply, read);
     connect(connection, &HttpConnection::closed, reply, read);
-    connect(reply, &QNetworkReply::readyRead, this, read);
-    connect(reply, &QNetworkReply::metaDataChanged, this, [reply, ex] {
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray type = reply->rawHeader("Content-Type");
+    connect(reply, &UpstreamReply::readyRead, this, read);
+    connect(reply, &UpstreamReply::headReceived, this, [reply, ex] {
+        const QByteArray type = reply->header("content-type");
         // Streaming is what the upstream does, not what the request asked: an answer in events is
         // read as events (and charged from them) whatever the request's "stream" said.
-        if (status != 200 || ex->streaming || !type.startsWith("text/event-stream"))
+        if (reply->status() != 200 || ex->streaming || !type.startsWith("text/event-stream"))
             return;
         ex->streaming = true;
         if (!ex->client)
@@ -693,16 +695,16 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
         headers += ex->extra;
         ex->client->beginStream(200, headers);
     });
-    connect(reply, &QNetworkReply::finished, this, [this, reply, ex] {
+    connect(reply, &UpstreamReply::finished, this, [this, reply, ex] {
         reply->deleteLater();
-        const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray();
+        const QByteArray rest = reply->readAll();
         const bool present = ex->client && ex->client->isOpen();
-        const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        const bool whole = reply->error() == UpstreamReply::Error::None;
         if (ex->streaming) {
             ex->usage.feed(rest + '\n');
             if (present) {
                 ex->client->writeChunk(rest);
-                if (reply->error() == QNetworkReply::NoError)
+                if (whole)
                     ex->client->endStream();
                 else
                     ex->client->abortStream(); // cut upstream: the client must not take it for whole
@@ -710,23 +712,22 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
             return settle(ex);
         }
         ex->buffered += rest;
-        if (!statusAttribute.isValid()) {
+        if (reply->status() == 0) {
             // No HTTP answer at all. Refused or unresolvable: nothing was generated. Anything else
             // (a timeout, a connection cut after the request went) may have been generated and
             // billed without a word back: counted as not costed, never as free.
-            const QNetworkReply::NetworkError e = reply->error();
-            const bool timeout = e == QNetworkReply::OperationCanceledError || e == QNetworkReply::TimeoutError;
-            if (e != QNetworkReply::ConnectionRefusedError && e != QNetworkReply::HostNotFoundError)
+            const UpstreamReply::Error e = reply->error();
+            if (e != UpstreamReply::Error::ConnectionRefused && e != UpstreamReply::Error::HostNotFound)
                 giveUp(ex->member, u"OpenRouter gave no answer (%1); it may have billed the request"_s.arg(reply->errorString()));
             if (present)
-                refuse(ex->client, ex->api, timeout ? 504 : 502,
+                refuse(ex->client, ex->api, e == UpstreamReply::Error::Timeout ? 504 : 502,
                        u"OpenRouter could not be reached: %1"_s.arg(reply->errorString()), ex->extra);
             return finishExchange(ex);
         }
-        const int status = statusAttribute.toInt();
+        const int status = reply->status();
         const bool ok = status >= 200 && status < 300;
         // An answer cut off part-way is not passed on as if whole; what it cost is still asked for.
-        const bool cut = ok && reply->error() != QNetworkReply::NoError;
+        const bool cut = ok && !whole;
         if (ok) {
             ex->usage.readWhole(ex->buffered);
             settle(ex);
@@ -737,7 +738,8 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
             return;
         if (cut)
             return refuse(ex->client, ex->api, 502, u"OpenRouter's answer was cut off: %1"_s.arg(reply->errorString()), ex->extra);
-        HttpHeaders headers{{"Content-Type", ok && !reply->rawHeader("Content-Type").isEmpty() ? reply->rawHeader("Content-Type") : Json}};
+        const QByteArray type = reply->header("content-type");
+        HttpHeaders headers{{"Content-Type", ok && !type.isEmpty() ? type : Json}};
         headers += ex->extra;
         ex->client->respond(status, headers, ok ? ex->buffered : rewrapError(ex->api, status, ex->buffered, ex->token));
     });

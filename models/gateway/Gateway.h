@@ -4,6 +4,7 @@
 #include "HttpServer.h"
 #include "InferenceApi.h"
 #include "Team.h"
+#include "UpstreamClient.h"
 
 #include <QDate>
 #include <QDateTime>
@@ -145,6 +146,10 @@ private:
     Store *m_store;
     QNetworkAccessManager *m_network;
     Settings m_settings;
+    // Chat and the other APIs go through our own client (a keep-alive pool, chunks read whole);
+    // the rare lookups (models, generations) through m_network.
+    UpstreamClient m_upstream;
+    HttpHeaders m_upstreamHeaders;
     HttpServer m_http;
     std::unique_ptr<JobQueue> m_jobs; // the database thread: flushes and reloads
     QTimer m_flushTimer;
