@@ -596,6 +596,10 @@ void HttpConnection::respond(int status, const HttpHeaders &headers, const QByte
     out += body;
     send(out);
     finishAnswer();
+    // Out now, not at the event loop's next turn: one wake-up less per request, which counts
+    // when thousands of idle connections make every turn dear. Last, once the state is settled:
+    // a client gone meanwhile is said (disconnected) from inside this call.
+    m_socket->flush();
 }
 
 void HttpConnection::beginStream(int status, const HttpHeaders &headers)

@@ -2,6 +2,7 @@
 
 #include <QBasicTimer>
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QScopeGuard>
 #include <QSslSocket>
@@ -98,7 +99,13 @@ public:
         connect(m_socket, &QTcpSocket::readyRead, this, &UpstreamConnection::process);
         connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
             m_wrote = true;
-            restartTimer();
+            m_lastActivity.start();
+            // Once all of it is out it can never be sent again (see ended()): a large body is not
+            // kept for the rest of the answer, nor while the connection waits in the pool.
+            if (m_socket->bytesToWrite() == 0) {
+                m_request.body = QByteArray();
+                m_request.headers.clear();
+            }
         });
         connect(m_socket, &QTcpSocket::errorOccurred, this, [this] { onGone(); });
         connect(m_socket, &QTcpSocket::disconnected, this, [this] { onGone(); });
@@ -129,6 +136,7 @@ public:
         m_received = false;
         m_headDone = false;
         m_framing = Framing::None;
+        m_timer.stop();
         if (m_connected)
             writeRequest();
         else
@@ -172,6 +180,11 @@ protected:
         if (event->timerId() != m_timer.timerId())
             return QObject::timerEvent(event);
         m_timer.stop();
+        const qint64 quiet = m_lastActivity.elapsed();
+        if (quiet < m_request.timeoutMs) {
+            m_timer.start(int(m_request.timeoutMs - quiet), this);
+            return;
+        }
         fail(UpstreamReply::Error::Timeout, QStringLiteral("The upstream sent nothing for %1 ms").arg(m_request.timeoutMs));
     }
 
@@ -179,9 +192,12 @@ private:
     enum class Framing { None, Length, Chunked, UntilClose };
     enum class Chunk { Size, Data, DataEnd, Trailer };
 
+    // The deadline is for silence: each read or write only notes the time, and the one timer
+    // (armed once per request, not re-armed per read) looks at it when it fires.
     void restartTimer()
     {
-        if (m_reply && m_request.timeoutMs > 0)
+        m_lastActivity.start();
+        if (m_reply && m_request.timeoutMs > 0 && !m_timer.isActive())
             m_timer.start(m_request.timeoutMs, this);
     }
 
@@ -220,8 +236,12 @@ private:
             out += "\r\n";
         }
         out += "\r\n";
-        out += m_request.body;
         m_socket->write(out);
+        if (!m_request.body.isEmpty())
+            m_socket->write(m_request.body); // its own chunk: a large body is shared, not copied
+        // Written now rather than at the event loop's next turn: one wake-up less per request,
+        // which counts when thousands of idle connections make every turn dear.
+        m_socket->flush();
         restartTimer();
     }
 
@@ -239,7 +259,7 @@ private:
                 const qint64 got = m_socket->read(m_in.data() + had, available);
                 m_in.resize(had + std::max<qint64>(0, got));
                 m_received = true;
-                restartTimer();
+                m_lastActivity.start();
             }
             const qsizetype before = m_in.size();
             if (!parse())
@@ -514,7 +534,11 @@ private:
             m_reply = nullptr;
         }
         close();
-        if (reply)
+        if (!reply)
+            return;
+        if (reply->m_starting) // failed inside send(): its caller has not connected to it yet
+            QMetaObject::invokeMethod(reply, &UpstreamReply::finished, Qt::QueuedConnection);
+        else
             Q_EMIT reply->finished();
     }
 
@@ -533,6 +557,7 @@ private:
     UpstreamRequest m_request;
     QByteArray m_in; // received, not yet parsed
     QBasicTimer m_timer;
+    QElapsedTimer m_lastActivity;
     QDeadlineTimer m_idleSince;
     Framing m_framing = Framing::None;
     Chunk m_chunk = Chunk::Size;
@@ -599,7 +624,9 @@ UpstreamClient::~UpstreamClient()
 UpstreamReply *UpstreamClient::send(UpstreamRequest request)
 {
     auto *reply = new UpstreamReply(this);
+    reply->m_starting = true;
     start(reply, std::move(request), false);
+    reply->m_starting = false;
     return reply;
 }
 

@@ -72,6 +72,7 @@ private:
     QString m_errorString;
     bool m_finished = false;
     bool m_retried = false; // sent again once on a fresh connection (see UpstreamConnection)
+    bool m_starting = false; // inside UpstreamClient::send(): finished() must wait for the caller
 };
 
 // A small HTTP/1.1 client for one upstream (http or https), for the gateway's request path:
