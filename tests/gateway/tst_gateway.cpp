@@ -3,6 +3,7 @@
 // overshoot bound), bad HTTP, a client leaving mid-stream, an upstream that is down or silent.
 #include "FakeOpenRouter.h"
 #include "Gateway.h"
+#include "GatewayTestMain.h"
 #include "Store.h"
 #include "TestDatabase.h"
 
@@ -804,5 +805,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestGateway)
+ORTEAM_GATEWAY_TEST_MAIN(TestGateway)
 #include "tst_gateway.moc"

@@ -3,6 +3,7 @@
 // "100 Continue" and before any body, bounded buffers (pipelining meets TCP back-pressure),
 // deadlines (slowloris, slow body, idle), connection caps that evict idle connections first, no
 // CR/LF injection into answers, and drained() for a slow reader.
+#include "GatewayTestMain.h"
 #include "HttpServer.h"
 
 #include <QElapsedTimer>
@@ -516,5 +517,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHttpServer)
+ORTEAM_GATEWAY_TEST_MAIN(TestHttpServer)
 #include "tst_httpserver.moc"

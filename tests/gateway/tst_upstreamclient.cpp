@@ -3,6 +3,7 @@
 // anywhere, a close mid-body, malformed and oversized heads, a silent server, a pooled connection
 // the server closed (retried once, never sent twice), bodies that end with the connection, and
 // back-pressure while nobody reads.
+#include "GatewayTestMain.h"
 #include "UpstreamClient.h"
 
 #include <QElapsedTimer>
@@ -126,6 +127,16 @@ class TestUpstreamClient : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // Under ORTEAM_TEST_EPOLL every case below runs on the gateway's own dispatcher, not Qt's.
+        const QByteArray dispatcher = QAbstractEventDispatcher::instance()->metaObject()->className();
+        if (qEnvironmentVariableIsSet("ORTEAM_TEST_EPOLL"))
+            QCOMPARE(dispatcher, QByteArray("QAbstractEventDispatcher"));
+        else
+            QVERIFY(dispatcher.startsWith("QEventDispatcher"));
+    }
+
     void keepAliveReusesOneConnection()
     {
         ScriptServer server([](QTcpSocket *s, const Seen &r) { s->write(answer("{\"n\":" + QByteArray::number(r.body.size()) + "}")); });
@@ -430,5 +441,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestUpstreamClient)
+ORTEAM_GATEWAY_TEST_MAIN(TestUpstreamClient)
 #include "tst_upstreamclient.moc"
