@@ -70,7 +70,9 @@ Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &s
     // What every request upstream carries, built once.
     m_upstreamHeaders = {{"Authorization", "Bearer " + m_settings.upstreamKey.toUtf8()},
                          {"Content-Type", Json},
-                         {"HTTP-Referer", m_settings.referer}};
+                         {"HTTP-Referer", m_settings.referer},
+                         // Qt's client said "Mozilla/5.0"; a request without any may meet a bot check.
+                         {"User-Agent", "orteam-gateway"}};
     m_http.setHeadCheck([this](const HttpRequest &head) { return checkHead(head); });
     m_day = today();
     QString error;
