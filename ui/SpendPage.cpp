@@ -99,10 +99,11 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
             l->setObjectName(QStringLiteral("spendControlLabel"));
     }
     auto *grid = new QGridLayout;
-    // Three equal columns: members over by model and by provider (beside each other: the same
-    // spend split two ways), daily spend over the burn.
-    grid->addWidget(m_members, 0, 0, 1, 2);
-    grid->addWidget(m_daily, 0, 2);
+    // Three equal columns: members over by model; the daily series two columns wide (a date axis
+    // needs the width that a bar per member does not) over by provider (beside by model: the same
+    // spend split two ways) and the burn.
+    grid->addWidget(m_members, 0, 0);
+    grid->addWidget(m_daily, 0, 1, 1, 2);
     grid->addWidget(m_models, 1, 0);
     grid->addWidget(m_providers, 1, 1);
     auto *burnBox = new QVBoxLayout;

@@ -82,7 +82,7 @@ public:
     {
         QDate date;      // one UTC day of the last 30, or invalid for all of them
         QString keyHash; // one key, or empty for the account
-        QString userId;  // one OpenRouter user (every key of theirs), or empty
+        QString userId{}; // one OpenRouter user (every key of theirs), or empty
     };
     void activity(const ActivityQuery &query, QObject *context, Callback<QList<ActivityItem>> done);
     // POST /analytics/query, all of it: the API has no pages, so an answer that says truncated is

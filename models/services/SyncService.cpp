@@ -44,9 +44,9 @@ void SyncService::fetch(const std::optional<QList<ApiKey>> &keys, bool withActiv
                 done({}, FlowError::server(r.error, u"cannot read the activity"_s));
                 return;
             }
-            Fetched withActivity = fetched;
-            withActivity.activity = r.value;
-            done(withActivity, FlowError{});
+            Fetched complete = fetched;
+            complete.activity = r.value;
+            done(complete, FlowError{});
         };
         OpenRouterClient *client = &m_client;
         auto perKey = [client, asked, users, context, progress, answer] {
