@@ -113,20 +113,25 @@ WhatIfResult replayHistory(const WhatIfInput &input)
     result.membersReplayed = int(members.size());
 
     // 1. Models: a refused model's spend is not spent (and so not counted toward the budget).
+    // Days before the window (a period's lead-in) lose their refused spend too, so the budget
+    // they fill is the one the rules would have left; only the window's days are reported.
     for (const ModelDay &u : input.modelDays) {
         const Member *m = members.value(u.member);
-        if (!m || u.day < input.from || u.day > input.to || u.cost <= 0)
+        if (!m || u.day > input.to || u.cost <= 0)
             continue;
         WhatIfMember &w = byName[u.member];
+        const bool reported = u.day >= input.from;
         const ModelDecision d = applyModelPolicy(input.tiers, m->tier, u.model);
         if (d.outcome == ModelDecision::Outcome::Refused) {
+            double &day = spend[u.member][u.day];
+            day = std::max(0.0, day - u.cost);
+            if (!reported)
+                continue;
             w.notSpent += u.cost;
             addDay(w.refusedDays, u.day);
             if (!w.refusedModels.contains(u.model))
                 w.refusedModels << u.model;
-            double &day = spend[u.member][u.day];
-            day = std::max(0.0, day - u.cost);
-        } else if (d.outcome == ModelDecision::Outcome::Downgraded) {
+        } else if (d.outcome == ModelDecision::Outcome::Downgraded && reported) {
             w.downgraded += u.cost;
             addDay(w.downgradedDays, u.day);
             if (!w.downgradedModels.contains(u.model))
@@ -181,7 +186,8 @@ WhatIfResult replayHistory(const WhatIfInput &input)
     });
     result.notes << u"Spend is replayed per day: the day a budget is crossed is cut at the limit, where the request that "
                     "crossed it would have gone through."_s
-                 << u"A downgraded request is counted at what it cost; the fallback model would usually have cost less."_s;
+                 << u"A downgraded request is counted at what it cost; the fallback model would usually have cost less. "
+                    "On a day that also crosses a budget, some of the same dollars are counted as refused too."_s;
     if (input.modelDays.isEmpty())
         result.notes << u"No model activity is stored for these days (activity sync), so models were not replayed."_s;
     return result;

@@ -203,14 +203,15 @@ Status writeUsage(Store &store, const QMap<QDate, QHash<QString, std::pair<doubl
 
 void Gateway::account(const FlushBatch &batch, bool written)
 {
-    // Written: today's part joins what the database has. Not: all of it waits for the next write.
+    // Written: it joins what the database has (yesterday's too: it is still this week's and
+    // month's). Not: all of it waits for the next write.
     if (!written)
         m_releases += batch.releases;
     for (auto [day, usage] : batch.days.asKeyValueRange()) {
         for (auto [name, u] : usage.asKeyValueRange()) {
-            if (written && day == m_day) {
-                addStored(name, u.first);
-            } else if (!written) {
+            if (written) {
+                addStored(name, day, u.first);
+            } else {
                 auto &kept = m_unflushed[day][name];
                 kept.first += u.first;
                 kept.second += u.second;
@@ -288,8 +289,10 @@ bool Gateway::flush(QString *error)
             *error = saved.errorText();
             return false; // kept in memory: the next flush tries again
         }
-        for (auto [name, u] : m_unflushed.value(m_day).asKeyValueRange())
-            addStored(name, u.first);
+        for (auto [day, usage] : m_unflushed.asKeyValueRange()) {
+            for (auto [name, u] : usage.asKeyValueRange())
+                addStored(name, day, u.first);
+        }
         m_unflushed.clear();
         m_releases.clear();
     }
@@ -339,11 +342,18 @@ double Gateway::spentInPeriod(const QString &member, LimitReset period) const
     return spent;
 }
 
-void Gateway::addStored(const QString &member, double cost)
+void Gateway::addStored(const QString &member, const QDate &day, double cost)
 {
+    // Each period that contains `day`: usage of yesterday written after midnight still counts
+    // this week (unless today is Monday) and this month (unless it is the 1st).
     PeriodSpend &p = m_storedSpend[member];
-    for (std::optional<double> *period : {&p.today, &p.week, &p.month})
-        *period = period->value_or(0.0) + cost;
+    auto add = [cost](std::optional<double> &period) { period = period.value_or(0.0) + cost; };
+    if (day == m_day)
+        add(p.today);
+    if (day >= budgetPeriodStart(LimitReset::Weekly, m_day) && day <= m_day)
+        add(p.week);
+    if (day >= budgetPeriodStart(LimitReset::Monthly, m_day) && day <= m_day)
+        add(p.month);
 }
 
 void Gateway::record(const QString &member, double cost)

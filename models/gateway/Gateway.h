@@ -131,7 +131,7 @@ private:
     void giveUp(const QString &member, const QString &why);
     QByteArray rewrapError(InferenceApi api, int status, const QByteArray &upstreamBody, const QString &token) const;
     double spentInPeriod(const QString &member, LimitReset period) const;
-    void addStored(const QString &member, double cost); // written: counts in every period
+    void addStored(const QString &member, const QDate &day, double cost); // written: counts in each period holding `day`
     QDate today() const { return m_clock().toUTC().date(); }
     void rollDay();
     void flushSoon();

@@ -130,7 +130,7 @@ Result<WhatIfResult> replayTiers(const Store &store, const QDate &today, int day
     if (!spend)
         return spend.error();
     in.dailySpend = *spend;
-    const auto modelDays = store.spend().memberModelDays(in.from, in.to);
+    const auto modelDays = store.spend().memberModelDays(lead, in.to); // refused models free budget in the lead-in too
     if (!modelDays)
         return modelDays.error();
     in.modelDays = *modelDays;

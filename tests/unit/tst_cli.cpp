@@ -574,8 +574,12 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains(u"$100.00 a week"_s), qPrintable(r.out));
         QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"set-budget"_s, u"pro"_s, u"100"_s, u"--period"_s, u"hourly"_s}, noKey).code, 2);
+        r = cli({u"--db"_s, db, u"tiers"_s, u"set-budget"_s, u"pro"_s, u"120"_s}, noKey); // no --period: still a week's
+        QVERIFY2(r.out.contains(u"$120.00 a week"_s), qPrintable(r.out));
+        QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"set-budget"_s, u"pro"_s, u"100"_s}, noKey).code, 0);
         QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"set-budget"_s, u"gold"_s, u"10"_s}, noKey).code, 3);
-        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"300"_s, u"--period"_s, u"monthly"_s}, noKey).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"200"_s, u"--period"_s, u"monthly"_s}, noKey).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"300"_s}, noKey).code, 0); // keeps the month
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"none"_s}, noKey).code, 2);
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"nobody"_s, u"5"_s}, noKey).code, 3);
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"alice"_s, u"pro"_s}, noKey).code, 0);

@@ -171,6 +171,18 @@ private Q_SLOTS:
         QVERIFY2(r.text().contains(u"ann (pro, $10.00 a week (own)"_s) || r.text().contains(u"ann (pro, $10.00 a week)"_s),
                  qPrintable(r.text()));
 
+        // A refused model in the lead-in frees that week's budget: on Monday (before the window)
+        // Ben spent $10 on o3, which his tier refuses; with a $10 weekly budget his Wednesday
+        // $0.50 of gpt-4o-mini fits, and Monday is not reported.
+        WhatIfInput lead = in;
+        lead.members = {member(u"ben"_s, u"strict"_s)};
+        lead.members[0].budgetOverride = Budget{10.0, LimitReset::Weekly};
+        lead.dailySpend = {{u"ben"_s, {{monday, 10.0}, {monday.addDays(2), 0.5}}}};
+        lead.modelDays = {ModelDay{u"ben"_s, monday, u"openai/o3"_s, 10.0, 3},
+                          ModelDay{u"ben"_s, monday.addDays(2), u"openai/gpt-4o-mini"_s, 0.5, 2}};
+        const WhatIfResult freed = replayHistory(lead);
+        QVERIFY2(freed.members.isEmpty(), qPrintable(freed.text()));
+
         // The same history under a generous rule: nobody is refused.
         in.members[0].budgetOverride = Budget{100.0, LimitReset::Weekly};
         in.tiers.last().allowedModels = std::nullopt;

@@ -140,9 +140,10 @@ MembersSetBudget::MembersSetBudget()
 int MembersSetBudget::execute(Context &context, const Arguments &arguments)
 {
     const bool tierDefault = arguments.at(1).trimmed().compare("tier"_L1, Qt::CaseInsensitive) == 0;
+    const QString period = arguments.value(u"period"_s, QString());
     BudgetParse parsed;
     if (!tierDefault) {
-        parsed = parseBudget(arguments.at(1), arguments.value(u"period"_s, QString()));
+        parsed = parseBudget(arguments.at(1), period);
         if (!parsed.error.isEmpty())
             return context.console().fail(UsageError, parsed.error);
         // "none" as their own budget is no budget at all, which an own budget of $0 is not:
@@ -156,6 +157,9 @@ int MembersSetBudget::execute(Context &context, const Arguments &arguments)
     if (!found)
         return context.console().fail(found.error());
     Member m = *found;
+    // Without --period their own budget keeps its period (a new amount never turns a week into a day).
+    if (!tierDefault && period.isEmpty() && m.budgetOverride)
+        parsed.budget->period = m.budgetOverride->period;
     m.budgetOverride = tierDefault ? std::nullopt : parsed.budget;
     if (const Status saved = TeamService(context.store()).updateMember(m); !saved)
         return context.console().fail(saved.error());

@@ -48,7 +48,7 @@ Option budgetPeriodOption()
 {
     return Option::value(u"period"_s, u"daily|weekly|monthly"_s,
                          u"How often the budget resets (at 00:00 UTC; a week starts on Monday), as OpenRouter's guardrails "
-                         "reset: daily when left out."_s);
+                         "reset. Left out: the budget keeps the period it has (daily for a new one)."_s);
 }
 
 std::optional<int> parseDays(const QString &text, const QString &option, QString *error)

@@ -74,9 +74,11 @@ TiersSetBudget::TiersSetBudget()
 
 int TiersSetBudget::execute(Context &context, const Arguments &arguments)
 {
-    const BudgetParse parsed = parseBudget(arguments.at(1), arguments.value(u"period"_s, QString()));
-    if (!parsed.error.isEmpty())
-        return context.console().fail(UsageError, parsed.error);
+    // The amount and period are read before the database is opened, so a typo is said first;
+    // without --period the tier keeps its period (a new amount never turns a week into a day).
+    const QString period = arguments.value(u"period"_s, QString());
+    if (const BudgetParse typed = parseBudget(arguments.at(1), period); !typed.error.isEmpty())
+        return context.console().fail(UsageError, typed.error);
     if (const int code = context.openStore())
         return code;
     const auto tiers = context.store().team().tiers();
@@ -85,6 +87,7 @@ int TiersSetBudget::execute(Context &context, const Arguments &arguments)
     const Tier *found = findTier(*tiers, arguments.at(0));
     if (!found)
         return context.console().fail(NotFound, u"There is no tier \"%1\" (see tiers list)."_s.arg(arguments.at(0)));
+    const BudgetParse parsed = parseBudget(arguments.at(1), period, found->budget ? found->budget->period : LimitReset::Daily);
     Tier tier = *found;
     tier.budget = parsed.budget;
     if (const Status saved = TeamService(context.store()).saveTier(tier); !saved)
