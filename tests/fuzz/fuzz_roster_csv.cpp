@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const QList<orteam::Tier> tiers = orteam::defaultTiers();
     static const QList<orteam::Member> team{
         {QStringLiteral("alice"), QStringLiteral("alice@example.com"), QStringLiteral("pro"), std::nullopt, true, {}},
-        {QStringLiteral("bob"), QString(), QStringLiteral("basic"), 5.0, true, {QStringLiteral("h1")}},
+        {QStringLiteral("bob"), QString(), QStringLiteral("basic"), orteam::Budget{5.0}, true, {QStringLiteral("h1")}},
         {QStringLiteral("carol"), QString(), QString(), std::nullopt, false, {}},
     };
     const orteam::RosterFile file = orteam::parseRoster(text, tiers);
