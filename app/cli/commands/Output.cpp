@@ -27,11 +27,6 @@ QString moneyOr(const std::optional<double> &amount, const QString &none)
     return amount ? formatUsd(*amount) : none;
 }
 
-QJsonValue jsonMoney(const std::optional<double> &amount)
-{
-    return amount ? QJsonValue(*amount) : QJsonValue(QJsonValue::Null);
-}
-
 QString budgetOr(const std::optional<Budget> &budget, const QString &none)
 {
     return budget ? budgetText(*budget) : none;

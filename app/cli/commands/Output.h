@@ -28,8 +28,6 @@ Option yesOption();
 
 // "$5.00", or `none` when there is no amount.
 QString moneyOr(const std::optional<double> &amount, const QString &none);
-// A number, or null when there is no amount.
-QJsonValue jsonMoney(const std::optional<double> &amount);
 // A budget in a table: "$5.00 a week", or `none`.
 QString budgetOr(const std::optional<Budget> &budget, const QString &none);
 // Budget fields of a JSON row: "budget_usd" and "budget_period" (null without a budget), and the
