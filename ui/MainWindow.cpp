@@ -26,6 +26,8 @@
 #include "SpendPage.h"
 #include "Theme.h"
 #include "TeamPage.h"
+#include "WorkspaceController.h"
+#include "WorkspacesPage.h"
 #include "ViewMemory.h"
 #include "WelcomePage.h"
 
@@ -128,6 +130,13 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
         m_teamPage = new TeamPage(team, m_keys, m_errorBanner, m_pages);
         addPage(m_teamPage, QStringLiteral("team"), tr("Team"), style()->standardIcon(QStyle::SP_DirHomeIcon));
         connect(m_teamPage, &TeamPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
+        // Departments beside the team: OpenRouter's workspaces and their spend.
+        m_workspaces = new WorkspaceController(team->store(), team->client(), this);
+        m_workspacesPage = new WorkspacesPage(m_workspaces, m_pages);
+        addPage(m_workspacesPage, QStringLiteral("workspaces"), tr("Workspaces"),
+                drawnIcon({QRect(3, 5, 12, 22), QRect(17, 5, 12, 22)})); // two rooms
+        connect(m_workspacesPage, &WorkspacesPage::status, this, [this](const QString &m) { statusBar()->showMessage(m, 10000); });
+        connect(m_workspacesPage, &WorkspacesPage::problem, this, &MainWindow::showProblem);
     }
     if (spend) {
         m_spendPage = new SpendPage(spend, m_pages);
@@ -390,6 +399,8 @@ void MainWindow::enterReadOnlyView()
         m_teamPage->setReadOnly(true);
     if (m_overviewPage)
         m_overviewPage->setReadOnly(true);
+    if (m_workspacesPage)
+        m_workspacesPage->setReadOnly(true);
     if (m_spend)
         m_spend->setReadOnly(true);
     // The keys page would stay empty: leave it out, and open on spend. Hygiene judges the key

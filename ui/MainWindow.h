@@ -31,6 +31,8 @@ class SpendPage;
 class OverviewPage;
 class ReportsPage;
 class TeamPage;
+class WorkspaceController;
+class WorkspacesPage;
 class WelcomePage;
 struct ApiError;
 
@@ -58,6 +60,8 @@ public:
     bool showPage(const QString &name);
     KeysPage *keysPage() const { return m_keysPage; }
     TeamPage *teamPage() const { return m_teamPage; }
+    WorkspacesPage *workspacesPage() const { return m_workspacesPage; }
+    WorkspaceController *workspaces() const { return m_workspaces; }
     SpendPage *spendPage() const { return m_spendPage; }
     ReportsPage *reportsPage() const { return m_reportsPage; }
     HygienePage *hygienePage() const { return m_hygienePage; }
@@ -115,6 +119,8 @@ private:
     QStackedWidget *m_pages;
     KeysPage *m_keysPage;
     TeamPage *m_teamPage = nullptr;
+    WorkspaceController *m_workspaces = nullptr;
+    WorkspacesPage *m_workspacesPage = nullptr;
     SpendPage *m_spendPage = nullptr;
     OverviewPage *m_overviewPage = nullptr;
     ReportsPage *m_reportsPage = nullptr;

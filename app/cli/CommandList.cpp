@@ -7,6 +7,7 @@
 #include "commands/NotifyCommands.h"
 #include "commands/SpendCommands.h"
 #include "commands/TiersCommands.h"
+#include "commands/WorkspaceCommands.h"
 
 namespace orteam::cli {
 
@@ -37,6 +38,12 @@ CommandList allCommands()
     list.push_back(std::make_unique<TiersList>());
     list.push_back(std::make_unique<TiersSetBudget>());
     list.push_back(std::make_unique<TiersApply>());
+    list.push_back(std::make_unique<WorkspacesList>());
+    list.push_back(std::make_unique<WorkspacesCreate>());
+    list.push_back(std::make_unique<WorkspacesRename>());
+    list.push_back(std::make_unique<WorkspacesBudget>());
+    list.push_back(std::make_unique<WorkspacesMembers>());
+    list.push_back(std::make_unique<WorkspacesSpend>());
     list.push_back(std::make_unique<KeysLifecycleRun>());
     list.push_back(std::make_unique<KeysLifecycleCancel>());
     list.push_back(std::make_unique<KeysHygieneSettings>());

@@ -12,6 +12,7 @@
 #include "KeyListController.h"
 #include "KeychainSecretStore.h"
 #include "MainWindow.h"
+#include "WorkspaceController.h"
 #include "NotifyController.h"
 #include "OpenRouterClient.h"
 #include "ActivitySync.h"
@@ -330,6 +331,14 @@ int GuiApp::takeScreenshot(const QString &file, const QString &page)
     if (!page.isEmpty())
         m_window->showPage(page);
     QApplication::processEvents();
+    // A page that asks OpenRouter when first shown (Workspaces) is pictured with its answer.
+    if (WorkspaceController *workspaces = m_window->workspaces(); workspaces && workspaces->isBusy()) {
+        QEventLoop listLoop;
+        QObject::connect(workspaces, &WorkspaceController::busyChanged, &listLoop, &QEventLoop::quit);
+        QTimer::singleShot(10'000, &listLoop, &QEventLoop::quit);
+        listLoop.exec();
+        QApplication::processEvents();
+    }
     const QPixmap pixmap = m_window->grab();
     if (!pixmap.save(file, "PNG")) {
         err << "orteam: cannot write " << file << Qt::endl;

@@ -7,6 +7,7 @@
 #include <QLocale>
 #include <QRegularExpression>
 #include <QTimeZone>
+#include <QUuid>
 
 #include <algorithm>
 #include <charconv>
@@ -596,6 +597,90 @@ ApiResult<Page<OrgMember>> parseOrgMembers(const QByteArray &body)
     });
 }
 
+namespace {
+bool parseWorkspaceAt(const QJsonObject &o, const QString &p, Workspace *w, QString *e)
+{
+    Reader r(o, p, e);
+    w->id = r.requiredString("id"_L1);
+    w->name = r.requiredString("name"_L1);
+    w->slug = r.requiredString("slug"_L1);
+    w->description = r.optionalString("description"_L1);
+    w->createdAt = r.dateTime("created_at"_L1);
+    return !r.failed();
+}
+
+bool parseWorkspaceBudgetAt(const QJsonObject &o, const QString &p, WorkspaceBudget *b, QString *e)
+{
+    Reader r(o, p, e);
+    // The list spells the lifetime budget as a null interval; the path parameter names it.
+    const QString interval = r.optionalString("reset_interval"_L1);
+    const std::optional<double> limit = r.optionalNumber("limit_usd"_L1);
+    if (r.failed())
+        return false;
+    const std::optional<WorkspaceInterval> i =
+        interval.isEmpty() ? std::optional(WorkspaceInterval::Lifetime) : workspaceIntervalFromString(interval);
+    if (!i || (*i == WorkspaceInterval::Lifetime && !interval.isEmpty())) {
+        *e = u"%1.reset_interval: \"%2\" is not an interval this version knows"_s.arg(p, interval.left(40));
+        return false;
+    }
+    // A budget without its amount would read as no budget at all: an error, never a zero.
+    if (!limit || !std::isfinite(*limit) || *limit < 0) {
+        *e = u"%1.limit_usd: expected a non-negative number"_s.arg(p);
+        return false;
+    }
+    b->interval = *i;
+    b->limitUsd = *limit;
+    return true;
+}
+} // namespace
+
+ApiResult<Page<Workspace>> parseWorkspaceList(const QByteArray &body)
+{
+    return parseOffsetPage<Workspace>(body, parseWorkspaceAt);
+}
+
+ApiResult<Workspace> parseWorkspaceEnvelope(const QByteArray &body)
+{
+    QString error;
+    const QJsonObject data = dataObject(body, &error);
+    Workspace w;
+    if (error.isEmpty())
+        parseWorkspaceAt(data, u"$.data"_s, &w, &error);
+    if (!error.isEmpty())
+        return fail<Workspace>(error);
+    return ApiResult<Workspace>::success(std::move(w));
+}
+
+ApiResult<QList<WorkspaceBudget>> parseWorkspaceBudgets(const QByteArray &body)
+{
+    QString error;
+    const QJsonArray array = dataArray(body, &error);
+    if (!error.isEmpty())
+        return fail<QList<WorkspaceBudget>>(error);
+    return parseArray<WorkspaceBudget>(array, u"$.data"_s, parseWorkspaceBudgetAt);
+}
+
+ApiResult<WorkspaceBudget> parseWorkspaceBudgetEnvelope(const QByteArray &body)
+{
+    QString error;
+    const QJsonObject data = dataObject(body, &error);
+    WorkspaceBudget b;
+    if (error.isEmpty())
+        parseWorkspaceBudgetAt(data, u"$.data"_s, &b, &error);
+    if (!error.isEmpty())
+        return fail<WorkspaceBudget>(error);
+    return ApiResult<WorkspaceBudget>::success(b);
+}
+
+ApiResult<Page<WorkspaceMember>> parseWorkspaceMembers(const QByteArray &body)
+{
+    return parseOffsetPage<WorkspaceMember>(body, [](const QJsonObject &o, const QString &p, WorkspaceMember *m, QString *e) {
+        Reader r(o, p, e);
+        m->userId = r.requiredString("user_id"_L1);
+        m->role = r.optionalString("role"_L1);
+    });
+}
+
 QJsonObject toJson(const AnalyticsQuery &query)
 {
     // Always per UTC day: the history is kept per day, and /activity (the fallback) speaks days.
@@ -989,6 +1074,42 @@ QJsonObject toJson(const Guardrail &g)
         {"created_at"_L1, isoUtc(g.createdAt)},
         {"updated_at"_L1, nullable(g.updatedAt)},
         {"workspace_id"_L1, QJsonValue::Null},
+    };
+}
+
+QJsonObject toJson(const Workspace &w)
+{
+    return QJsonObject{
+        {"id"_L1, w.id},
+        {"name"_L1, w.name},
+        {"slug"_L1, w.slug},
+        {"description"_L1, nullable(w.description)},
+        {"default_guardrail_id"_L1, QJsonValue::Null},
+        {"default_text_model"_L1, QJsonValue::Null},
+        {"default_image_model"_L1, QJsonValue::Null},
+        {"default_provider_sort"_L1, QJsonValue::Null},
+        {"is_observability_io_logging_enabled"_L1, false},
+        {"is_observability_broadcast_enabled"_L1, false},
+        {"is_data_discount_logging_enabled"_L1, true},
+        {"io_logging_sampling_rate"_L1, 1},
+        {"io_logging_api_key_ids"_L1, QJsonValue::Null},
+        {"include_byok_in_budgets"_L1, false},
+        {"created_at"_L1, isoUtc(w.createdAt)},
+        {"updated_at"_L1, QJsonValue::Null},
+        {"created_by"_L1, QJsonValue::Null},
+    };
+}
+
+QJsonObject toJson(const WorkspaceBudget &b, const QString &workspaceId)
+{
+    return QJsonObject{
+        {"id"_L1, QUuid::createUuidV5(QUuid(), workspaceId + workspaceIntervalName(b.interval)).toString(QUuid::WithoutBraces)},
+        {"workspace_id"_L1, workspaceId},
+        {"limit_usd"_L1, b.limitUsd},
+        {"reset_interval"_L1, b.interval == WorkspaceInterval::Lifetime ? QJsonValue(QJsonValue::Null)
+                                                                         : QJsonValue(workspaceIntervalName(b.interval))},
+        {"created_at"_L1, u"2026-01-01T00:00:00Z"_s},
+        {"updated_at"_L1, u"2026-01-01T00:00:00Z"_s},
     };
 }
 

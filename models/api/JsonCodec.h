@@ -4,6 +4,7 @@
 #include "ApiKey.h"
 #include "ApiResult.h"
 #include "KeyRequests.h"
+#include "Workspace.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -34,6 +35,13 @@ ApiResult<Page<GuardrailKeyAssignment>> parseKeyAssignments(const QByteArray &bo
 ApiResult<qint64> parseAssignedCount(const QByteArray &body, const char *field);
 ApiResult<Page<GuardrailMemberAssignment>> parseMemberAssignments(const QByteArray &body);
 ApiResult<Page<OrgMember>> parseOrgMembers(const QByteArray &body);
+// Workspaces: GET /workspaces (a page), one workspace ({"data": …}), its budgets ({"data": [...]}:
+// a null reset_interval is the lifetime budget), one budget, its members (a page).
+ApiResult<Page<Workspace>> parseWorkspaceList(const QByteArray &body);
+ApiResult<Workspace> parseWorkspaceEnvelope(const QByteArray &body);
+ApiResult<QList<WorkspaceBudget>> parseWorkspaceBudgets(const QByteArray &body);
+ApiResult<WorkspaceBudget> parseWorkspaceBudgetEnvelope(const QByteArray &body);
+ApiResult<Page<WorkspaceMember>> parseWorkspaceMembers(const QByteArray &body);
 // POST /analytics/query's answer to `query`: every metric and dimension asked for, in every row.
 ApiResult<AnalyticsResult> parseAnalytics(const QByteArray &body, const AnalyticsQuery &query);
 
@@ -48,6 +56,9 @@ QJsonObject toJson(const AnalyticsQuery &query);
 // The key object as OpenRouter spells it (the CLI's --format json and the fake server use this).
 QJsonObject toJson(const ApiKey &key);
 QJsonObject toJson(const Guardrail &guardrail);
+// The fake server's answers.
+QJsonObject toJson(const Workspace &workspace);
+QJsonObject toJson(const WorkspaceBudget &budget, const QString &workspaceId);
 
 QString isoUtc(const QDateTime &dt); // "2027-12-31T23:59:59Z", or empty for an invalid time
 // isoUtc's text appended as UTF-8, without a QString or QDateTime::toString per time: a listing

@@ -589,4 +589,83 @@ void OpenRouterClient::listKeyAssignments(QObject *context, Callback<QList<Guard
                                          json::parseKeyAssignments);
 }
 
+void OpenRouterClient::listWorkspaces(QObject *context, Callback<QList<Workspace>> done)
+{
+    listAllPages<Workspace>(u"/workspaces"_s, context, std::move(done), json::parseWorkspaceList);
+}
+
+void OpenRouterClient::createWorkspace(const Workspace &spec, QObject *context, Callback<Workspace> done)
+{
+    Request req;
+    req.verb = "POST";
+    req.path = u"/workspaces"_s;
+    QJsonObject body{{"name"_L1, spec.name}, {"slug"_L1, spec.slug}};
+    if (!spec.description.isEmpty())
+        body.insert("description"_L1, spec.description);
+    req.body = body;
+    req.idempotent = false;
+    call<Workspace>(req, context, std::move(done), json::parseWorkspaceEnvelope);
+}
+
+void OpenRouterClient::renameWorkspace(const QString &id, const QString &name, QObject *context, Callback<Workspace> done)
+{
+    Request req;
+    req.verb = "PATCH";
+    req.path = itemPath(u"/workspaces"_s, id);
+    req.body = QJsonObject{{"name"_L1, name}};
+    call<Workspace>(req, context, std::move(done), json::parseWorkspaceEnvelope);
+}
+
+void OpenRouterClient::workspaceBudgets(const QString &id, QObject *context, Callback<QList<WorkspaceBudget>> done)
+{
+    Request req;
+    req.path = itemPath(u"/workspaces"_s, id, u"/budgets"_s);
+    call<QList<WorkspaceBudget>>(req, context, std::move(done), json::parseWorkspaceBudgets);
+}
+
+void OpenRouterClient::setWorkspaceBudget(const QString &id, const WorkspaceBudget &budget, QObject *context,
+                                          Callback<WorkspaceBudget> done)
+{
+    Request req;
+    req.verb = "PUT";
+    req.path = itemPath(u"/workspaces"_s, id, u"/budgets/"_s + workspaceIntervalName(budget.interval));
+    req.body = QJsonObject{{"limit_usd"_L1, budget.limitUsd}};
+    call<WorkspaceBudget>(req, context, std::move(done), json::parseWorkspaceBudgetEnvelope);
+}
+
+void OpenRouterClient::removeWorkspaceBudget(const QString &id, WorkspaceInterval interval, QObject *context,
+                                             Callback<bool> done)
+{
+    Request req;
+    req.verb = "DELETE";
+    req.path = itemPath(u"/workspaces"_s, id, u"/budgets/"_s + workspaceIntervalName(interval));
+    call<bool>(req, context, std::move(done), json::parseDeleted);
+}
+
+void OpenRouterClient::workspaceMembers(const QString &id, QObject *context, Callback<QList<WorkspaceMember>> done)
+{
+    listAllPages<WorkspaceMember>(itemPath(u"/workspaces"_s, id, u"/members"_s), context, std::move(done),
+                                  json::parseWorkspaceMembers);
+}
+
+void OpenRouterClient::addWorkspaceMembers(const QString &id, const QStringList &userIds, QObject *context,
+                                           Callback<qint64> done)
+{
+    Request req;
+    req.verb = "POST";
+    req.path = itemPath(u"/workspaces"_s, id, u"/members/add"_s);
+    req.body = QJsonObject{{"user_ids"_L1, QJsonArray::fromStringList(userIds)}};
+    call<qint64>(req, context, std::move(done), [](const QByteArray &b) { return json::parseAssignedCount(b, "added_count"); });
+}
+
+void OpenRouterClient::removeWorkspaceMembers(const QString &id, const QStringList &userIds, QObject *context,
+                                              Callback<qint64> done)
+{
+    Request req;
+    req.verb = "POST";
+    req.path = itemPath(u"/workspaces"_s, id, u"/members/remove"_s);
+    req.body = QJsonObject{{"user_ids"_L1, QJsonArray::fromStringList(userIds)}};
+    call<qint64>(req, context, std::move(done), [](const QByteArray &b) { return json::parseAssignedCount(b, "removed_count"); });
+}
+
 } // namespace orteam

@@ -108,6 +108,20 @@ public:
                                       Callback<qint64> done);
     void listMemberAssignments(QObject *context, Callback<QList<GuardrailMemberAssignment>> done);
 
+    // Workspaces, each by its id (or slug). Creating is never retried (a lost answer may still
+    // have created one); a budget's PUT and DELETE name their interval and are safe to repeat.
+    static constexpr int WorkspaceMembersPerCall = 100; // the API's cap on one add or remove
+    void listWorkspaces(QObject *context, Callback<QList<Workspace>> done);
+    void createWorkspace(const Workspace &spec, QObject *context, Callback<Workspace> done);
+    void renameWorkspace(const QString &id, const QString &name, QObject *context, Callback<Workspace> done);
+    void workspaceBudgets(const QString &id, QObject *context, Callback<QList<WorkspaceBudget>> done);
+    void setWorkspaceBudget(const QString &id, const WorkspaceBudget &budget, QObject *context,
+                            Callback<WorkspaceBudget> done);
+    void removeWorkspaceBudget(const QString &id, WorkspaceInterval interval, QObject *context, Callback<bool> done);
+    void workspaceMembers(const QString &id, QObject *context, Callback<QList<WorkspaceMember>> done);
+    void addWorkspaceMembers(const QString &id, const QStringList &userIds, QObject *context, Callback<qint64> done);
+    void removeWorkspaceMembers(const QString &id, const QStringList &userIds, QObject *context, Callback<qint64> done);
+
     // The transport, public for the pager and for tests of retry and timeout policy.
     struct Request
     {

@@ -69,6 +69,7 @@ void seedStore(Store &store, const QList<ApiKey> &keys, const KeyHistory &histor
             --it;
             ApiKey snap;
             snap.hash = k.hash;
+            snap.workspaceId = k.workspaceId;
             snap.usageDaily = it.value();
             snap.usage = cumulative;
             cumulative -= it.value();
@@ -292,6 +293,19 @@ void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QLi
         }
     };
 
+    // Two departments as OpenRouter workspaces with pooled budgets (everyone else's keys are in
+    // the default one): the ML platform on enterprise models, the product team on pro ones.
+    const QString mlWorkspace = u"6f1c9a52-0c8e-4c55-9d7e-1b2a3c4d5e6f"_s;
+    const QString productWorkspace = u"7a2d0b63-1d9f-4d66-8e8f-2c3b4d5e6f70"_s;
+    server.addWorkspace({Workspace{mlWorkspace, u"ML Platform"_s, u"ml-platform"_s, u"Training and batch inference"_s, {}},
+                         {WorkspaceBudget{WorkspaceInterval::Daily, 120}, WorkspaceBudget{WorkspaceInterval::Monthly, 2500}},
+                         {}});
+    server.addWorkspace({Workspace{productWorkspace, u"Product"_s, u"product"_s, u"The app teams"_s, {}},
+                         {WorkspaceBudget{WorkspaceInterval::Monthly, 600}},
+                         {}});
+    auto workspaceOfTier = [&](const QString &tier) {
+        return tier == "enterprise"_L1 ? mlWorkspace : tier == "pro"_L1 ? productWorkspace : QString();
+    };
     QList<OrgMember> orgMembers;
     const QList<DemoMember> team = members();
     for (int mi = 0; mi < team.size(); ++mi) {
@@ -312,6 +326,7 @@ void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QLi
             // Made for the member with their user id, so OpenRouter counts it as theirs (their
             // guardrail as a person binds it); the hygiene keys below are the admin's own making.
             s.creatorUserId = userId;
+            s.workspaceId = workspaceOfTier(member.tier);
             s.createdAt = QDateTime(today.addDays(-(75 + mi * 9 + ki * 20)), QTime(9, 30), QTimeZone::utc());
             const int quietDays = keyName == "liam-intern"_L1 ? 12 : keyName == "eve-security"_L1 ? 5 : 0;
             const QList<std::pair<QDate, ActivityItem>> rows = activityRows(keyName, tierModels, volume.at(mi) * share, quietDays);
@@ -374,6 +389,15 @@ void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QLi
         addKey(s, rows, 0, {});
     }
     server.setOrganizationMembers(orgMembers);
+    QList<FakeOpenRouter::FakeWorkspace> spaces = server.workspaces();
+    for (int mi = 0; mi < team.size(); ++mi) {
+        const QString ws = workspaceOfTier(team.at(mi).tier);
+        for (FakeOpenRouter::FakeWorkspace &w : spaces) {
+            if (!ws.isEmpty() && w.workspace.id == ws)
+                w.members << orgMembers.at(mi).id;
+        }
+    }
+    server.setWorkspaces(spaces);
     server.setCredits(std::ceil((accountUsage + 250) / 100) * 100, accountUsage);
 }
 

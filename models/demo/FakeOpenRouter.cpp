@@ -40,6 +40,13 @@ FakeOpenRouter::FakeOpenRouter(QObject *parent) : QAbstractHttpServer(parent)
     // A fixed-looking management key; tests and the demo read it from managementKey().
     m_managementKey = u"sk-or-v1-mgmt-"_s + hexOf(QCryptographicHash::hash(QUuid::createUuid().toByteArray(),
                                                                           QCryptographicHash::Sha256)).left(48);
+    // Every organization has a default workspace: keys made without a workspace_id land there.
+    FakeWorkspace fallback;
+    fallback.workspace.id = QString(DefaultWorkspaceId);
+    fallback.workspace.name = u"Default"_s;
+    fallback.workspace.slug = u"default"_s;
+    fallback.workspace.createdAt = QDateTime(QDate(2025, 1, 1), QTime(0, 0), QTimeZone::utc());
+    m_workspaces << fallback;
 }
 
 FakeOpenRouter::~FakeOpenRouter() = default;
@@ -94,7 +101,7 @@ ApiKey FakeOpenRouter::addKey(const KeySeed &seed, QString *secret)
     k.createdAt = seed.createdAt.isValid() ? seed.createdAt : now();
     k.expiresAt = seed.expiresAt;
     k.creatorUserId = seed.creatorUserId;
-    k.workspaceId = u"0df9e665-d932-5740-b2c7-b52af166bc11"_s;
+    k.workspaceId = seed.workspaceId.isEmpty() ? QString(DefaultWorkspaceId) : seed.workspaceId;
     m_indexByHash.insert(k.hash, int(m_keys.size()));
     m_hashBySecret.insert(plain, k.hash);
     m_keys.append({k, plain});
@@ -441,7 +448,7 @@ FakeOpenRouter::Reply FakeOpenRouter::dispatch(const QHttpServerRequest &request
         return generation(request.query());
 
     static const QStringList managementRoots{u"keys"_s, u"credits"_s, u"activity"_s, u"guardrails"_s,
-                                             u"organization"_s, u"analytics"_s};
+                                             u"organization"_s, u"analytics"_s, u"workspaces"_s};
     if (parts.isEmpty() || !managementRoots.contains(parts.first()))
         return error(404, u"Not Found"_s);
     if (caller != Caller::Management)
@@ -479,6 +486,8 @@ FakeOpenRouter::Reply FakeOpenRouter::dispatch(const QHttpServerRequest &request
     }
     if (root == "guardrails"_L1)
         return guardrails(request, parts);
+    if (root == "workspaces"_L1)
+        return workspaces(request, parts);
     if (parts == QStringList{u"organization"_s, u"members"_s} && m == M::Get)
         return organizationMembers(request.query());
     return error(404, u"Not Found"_s);
@@ -566,6 +575,12 @@ FakeOpenRouter::Reply FakeOpenRouter::createKey(const QByteArray &body)
     seed.includeByokInLimit = o.value("include_byok_in_limit"_L1).toBool();
     // An organization key made for a member by an admin: theirs, so their guardrails bind it.
     seed.creatorUserId = o.value("creator_user_id"_L1).toString();
+    if (o.contains("workspace_id"_L1) && !o.value("workspace_id"_L1).isNull()) {
+        const int ws = workspaceIndex(o.value("workspace_id"_L1).toString());
+        if (ws < 0)
+            return error(404, u"Workspace not found"_s);
+        seed.workspaceId = m_workspaces.at(ws).workspace.id;
+    }
     if (o.contains("expires_at"_L1) && !o.value("expires_at"_L1).isNull()) {
         const QString s = o.value("expires_at"_L1).toString();
         const QDateTime dt = QDateTime::fromString(s, Qt::ISODateWithMs);
@@ -1562,6 +1577,205 @@ FakeOpenRouter::Reply FakeOpenRouter::organizationMembers(const QUrlQuery &query
                                 {"role"_L1, mem.role}});
     }
     return json(200, {{"data"_L1, data}, {"total_count"_L1, m_members.size()}});
+}
+
+void FakeOpenRouter::addWorkspace(const FakeWorkspace &workspace)
+{
+    FakeWorkspace w = workspace;
+    if (w.workspace.id.isEmpty())
+        w.workspace.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (!w.workspace.createdAt.isValid())
+        w.workspace.createdAt = now();
+    m_workspaces << w;
+}
+
+int FakeOpenRouter::workspaceIndex(const QString &idOrSlug) const
+{
+    for (int i = 0; i < m_workspaces.size(); ++i) {
+        const Workspace &w = m_workspaces.at(i).workspace;
+        if (w.id == idOrSlug || w.slug == idOrSlug)
+            return i;
+    }
+    return -1;
+}
+
+FakeOpenRouter::Reply FakeOpenRouter::workspaces(const QHttpServerRequest &request, const QStringList &parts)
+{
+    using M = QHttpServerRequest::Method;
+    const auto m = request.method();
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body());
+    const QJsonObject body = doc.object();
+    auto page = [&request](const auto &items, auto toJsonOne) -> Reply {
+        int offset = 0, limit = 50;
+        if (!queryInt(request.query(), u"offset"_s, 0, &offset) || !queryInt(request.query(), u"limit"_s, 50, &limit)
+            || limit < 1 || limit > 100)
+            return error(400, u"Invalid pagination parameters"_s);
+        QJsonArray data;
+        for (qsizetype i = offset; i < items.size() && data.size() < limit; ++i)
+            data.append(toJsonOne(items.at(i)));
+        return json(200, {{"data"_L1, data}, {"total_count"_L1, items.size()}});
+    };
+    // name and slug as the spec constrains them; `required` for a create.
+    auto checkNaming = [this](const QJsonObject &o, bool required, int self) -> QString {
+        if (required && (!o.contains("name"_L1) || !o.contains("slug"_L1)))
+            return u"name and slug: Required"_s;
+        if (o.contains("name"_L1)) {
+            const QString n = o.value("name"_L1).toString();
+            if (!o.value("name"_L1).isString() || n.isEmpty() || n.size() > 100)
+                return u"name: String must contain between 1 and 100 character(s)"_s;
+        }
+        if (o.contains("slug"_L1)) {
+            const QString slug = o.value("slug"_L1).toString();
+            if (!o.value("slug"_L1).isString() || !isValidWorkspaceSlug(slug))
+                return u"slug: Invalid"_s;
+            const int other = workspaceIndex(slug);
+            if (other >= 0 && other != self)
+                return u"slug: A workspace with this slug already exists"_s;
+        }
+        return {};
+    };
+
+    if (parts.size() == 1 && m == M::Get) {
+        return page(m_workspaces, [](const FakeWorkspace &w) { return json::toJson(w.workspace); });
+    }
+    if (parts.size() == 1 && m == M::Post) {
+        if (!doc.isObject())
+            return error(400, u"Invalid JSON body"_s);
+        if (const QString e = checkNaming(body, true, -1); !e.isEmpty())
+            return error(400, e);
+        FakeWorkspace w;
+        w.workspace.name = body.value("name"_L1).toString();
+        w.workspace.slug = body.value("slug"_L1).toString();
+        w.workspace.description = body.value("description"_L1).toString();
+        addWorkspace(w);
+        return json(201, {{"data"_L1, json::toJson(m_workspaces.constLast().workspace)}});
+    }
+    if (parts.size() < 2)
+        return error(405, u"Method Not Allowed"_s);
+    const int index = workspaceIndex(parts.at(1));
+    if (index < 0)
+        return error(404, u"Workspace not found"_s);
+    FakeWorkspace &w = m_workspaces[index];
+    const bool isDefault = w.workspace.id == DefaultWorkspaceId;
+    if (parts.size() == 2) {
+        if (m == M::Get)
+            return json(200, {{"data"_L1, json::toJson(w.workspace)}});
+        if (m == M::Patch) {
+            if (!doc.isObject())
+                return error(400, u"Invalid JSON body"_s);
+            if (const QString e = checkNaming(body, false, index); !e.isEmpty())
+                return error(400, e);
+            if (body.contains("name"_L1))
+                w.workspace.name = body.value("name"_L1).toString();
+            if (body.contains("slug"_L1))
+                w.workspace.slug = body.value("slug"_L1).toString();
+            if (body.contains("description"_L1))
+                w.workspace.description = body.value("description"_L1).toString();
+            return json(200, {{"data"_L1, json::toJson(w.workspace)}});
+        }
+        return error(405, u"Method Not Allowed"_s);
+    }
+    const QString id = w.workspace.id;
+    if (parts.at(2) == "budgets"_L1) {
+        if (parts.size() == 3 && m == M::Get) {
+            QJsonArray data;
+            for (const WorkspaceBudget &b : std::as_const(w.budgets))
+                data.append(json::toJson(b, id));
+            return json(200, {{"data"_L1, data}, {"include_byok_in_budgets"_L1, false}});
+        }
+        if (parts.size() != 4)
+            return error(405, u"Method Not Allowed"_s);
+        const std::optional<WorkspaceInterval> interval = workspaceIntervalFromString(parts.at(3));
+        if (!interval || parts.at(3) != workspaceIntervalName(*interval))
+            return error(400, u"interval: Invalid enum value"_s);
+        const qsizetype at = std::find_if(w.budgets.cbegin(), w.budgets.cend(),
+                                          [&](const WorkspaceBudget &b) { return b.interval == *interval; })
+            - w.budgets.cbegin();
+        const bool exists = at < w.budgets.size();
+        if (m == M::Get)
+            return exists ? json(200, {{"data"_L1, json::toJson(w.budgets.at(at), id)}, {"include_byok_in_budgets"_L1, false}})
+                          : error(404, u"Budget not found"_s);
+        if (m == M::Delete) {
+            if (!exists)
+                return error(404, u"Budget not found"_s);
+            w.budgets.removeAt(at);
+            return json(200, {{"deleted"_L1, true}});
+        }
+        if (m == M::Put) {
+            const QJsonValue limit = body.value("limit_usd"_L1);
+            if (!limit.isDouble() || !(limit.toDouble() > 0))
+                return error(400, u"limit_usd: Number must be greater than 0"_s);
+            QList<WorkspaceBudget> after = w.budgets;
+            if (exists)
+                after[at].limitUsd = limit.toDouble();
+            else
+                after << WorkspaceBudget{*interval, limit.toDouble()};
+            // OpenRouter's rule, checked on each call: lifetime > monthly > weekly > daily.
+            if (const QString e = workspaceBudgetsProblem(after); !e.isEmpty())
+                return error(400, u"Budget limits must strictly decrease as the interval narrows"_s);
+            w.budgets = after;
+            const WorkspaceBudget saved = exists ? after.at(at) : after.constLast();
+            return json(200, {{"data"_L1, json::toJson(saved, id)}, {"include_byok_in_budgets"_L1, false}});
+        }
+        return error(405, u"Method Not Allowed"_s);
+    }
+    if (parts.at(2) == "members"_L1) {
+        QStringList members = w.members;
+        if (isDefault) {
+            members.clear();
+            for (const OrgMember &o : std::as_const(m_members))
+                members << o.id;
+        }
+        auto memberJson = [&id, this](const QString &userId) {
+            QString role = u"member"_s;
+            for (const OrgMember &o : std::as_const(m_members)) {
+                if (o.id == userId && o.role == "org:admin"_L1)
+                    role = u"admin"_s;
+            }
+            return QJsonObject{{"id"_L1, QUuid::createUuidV5(QUuid(), id + userId).toString(QUuid::WithoutBraces)},
+                               {"workspace_id"_L1, id},
+                               {"user_id"_L1, userId},
+                               {"role"_L1, role},
+                               {"created_at"_L1, json::isoUtc(now())}};
+        };
+        if (parts.size() == 3 && m == M::Get)
+            return page(members, memberJson);
+        if (parts.size() != 4 || m != M::Post || (parts.at(3) != "add"_L1 && parts.at(3) != "remove"_L1))
+            return error(405, u"Method Not Allowed"_s);
+        const QJsonArray ids = body.value("user_ids"_L1).toArray();
+        if (ids.isEmpty() || ids.size() > 100)
+            return error(400, u"user_ids: Array must contain between 1 and 100 element(s)"_s);
+        if (isDefault)
+            return error(400, u"Everyone in the organization is in the default workspace"_s);
+        QStringList userIds;
+        for (const QJsonValue v : ids) {
+            const QString userId = v.toString();
+            if (std::none_of(m_members.cbegin(), m_members.cend(), [&](const OrgMember &o) { return o.id == userId; }))
+                return error(400, u"User %1 is not a member of the organization"_s.arg(userId));
+            userIds << userId;
+        }
+        if (parts.at(3) == "add"_L1) {
+            QJsonArray added;
+            for (const QString &userId : std::as_const(userIds)) {
+                if (!w.members.contains(userId))
+                    w.members << userId;
+                added.append(memberJson(userId));
+            }
+            return json(200, {{"added_count"_L1, added.size()}, {"data"_L1, added}});
+        }
+        // Members with active API keys in the workspace cannot be removed.
+        for (const QString &userId : std::as_const(userIds)) {
+            for (const StoredKey &k : std::as_const(m_keys)) {
+                if (k.key.workspaceId == id && k.key.creatorUserId == userId && !k.key.disabled)
+                    return error(400, u"User %1 has active API keys in this workspace"_s.arg(userId));
+            }
+        }
+        int removed = 0;
+        for (const QString &userId : std::as_const(userIds))
+            removed += w.members.removeAll(userId) > 0 ? 1 : 0;
+        return json(200, {{"removed_count"_L1, removed}});
+    }
+    return error(404, u"Not Found"_s);
 }
 
 } // namespace orteam

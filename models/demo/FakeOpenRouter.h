@@ -2,6 +2,7 @@
 
 #include "Account.h"
 #include "ApiKey.h"
+#include "Workspace.h"
 
 #include <QAbstractHttpServer>
 #include <QByteArray>
@@ -72,6 +73,7 @@ public:
         QDateTime createdAt; // default: now
         QDateTime expiresAt;
         QString creatorUserId;
+        QString workspaceId; // empty: the default workspace
     };
     ApiKey addKey(const KeySeed &seed, QString *secret = nullptr);
     void addGeneratedKeys(int count, const QString &namePrefix = QStringLiteral("generated"));
@@ -99,6 +101,19 @@ public:
     QHash<QString, QString> guardrailOfKey() const { return m_guardrailOfKey; }
     // (guardrail id, user id): people bound by a guardrail across every key they own (created).
     QList<std::pair<QString, QString>> memberAssignments() const { return m_memberAssignments; }
+    // Workspaces: the default one (every key made without a workspace_id is in it, and every
+    // organization member belongs to it) and any added or created. Budgets keep OpenRouter's rule
+    // (a wider interval allows more); a member cannot be removed while holding a key there.
+    static constexpr QLatin1StringView DefaultWorkspaceId{"0df9e665-d932-5740-b2c7-b52af166bc11"};
+    struct FakeWorkspace
+    {
+        Workspace workspace;
+        QList<WorkspaceBudget> budgets;
+        QStringList members; // user ids (the default workspace: everyone, implicitly)
+    };
+    void addWorkspace(const FakeWorkspace &workspace);
+    QList<FakeWorkspace> workspaces() const { return m_workspaces; }
+    void setWorkspaces(const QList<FakeWorkspace> &workspaces) { m_workspaces = workspaces; }
 
     // The server's idea of "now" (expiry checks, activity window); tests may pin it.
     void setNow(const QDateTime &now) { m_now = now; }
@@ -206,6 +221,8 @@ private:
     void send(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply);
     Reply guardrails(const QHttpServerRequest &request, const QStringList &parts);
     Reply organizationMembers(const QUrlQuery &query);
+    Reply workspaces(const QHttpServerRequest &request, const QStringList &parts);
+    int workspaceIndex(const QString &idOrSlug) const;
 
     QTcpServer *m_tcp = nullptr;
     QString m_managementKey;
@@ -223,6 +240,7 @@ private:
     QList<Guardrail> m_guardrails;
     QHash<QString, QString> m_guardrailOfKey; // key hash → guardrail id (a key holds at most one)
     QList<std::pair<QString, QString>> m_memberAssignments; // (guardrail id, user id)
+    QList<FakeWorkspace> m_workspaces;
     QDateTime m_now;
     QList<Recorded> m_requests;
     QList<std::pair<QString, QByteArray>> m_hookBodies;

@@ -46,6 +46,7 @@ public:
     MemberTableModel *model() { return &m_model; }
     ModelCatalogue *catalogue() { return &m_catalogue; }
     Store *store() const { return m_store; }
+    OpenRouterClient *client() const { return m_client; }
     // The team as last read.
     QList<Tier> tiers() const { return m_tiers; }
     QList<Member> members() const;

@@ -27,6 +27,7 @@ inline const QString UserLink = QStringLiteral("user-link"); // a member linked 
 inline const QString Import = QStringLiteral("import");
 inline const QString TierEdit = QStringLiteral("tier-edit"); // a tier's budget, models or fallback
 inline const QString Settings = QStringLiteral("settings");  // team settings (key hygiene thresholds)
+inline const QString Workspace = QStringLiteral("workspace"); // a workspace made, renamed, its budgets or members
 inline const QString GatewayTokenCreated = QStringLiteral("gateway token created");
 inline const QString GatewayTokenRevoked = QStringLiteral("gateway token revoked");
 // Enforcement: the daily check, guardrails, auto-enforce

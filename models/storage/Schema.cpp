@@ -334,6 +334,18 @@ Status migrateTo10(Database &db)
         "requests INTEGER NOT NULL, PRIMARY KEY (user_id, day))"_s.arg(db.moneyType()),
     });
 }
+
+// Version 11: workspaces. Each key's workspace as the key listing last said (written with its
+// snapshots), and each workspace's name as last listed, so spend per workspace (a department's
+// chargeback) reads from history alone, after a key or a workspace is gone.
+Status migrateTo11(Database &db)
+{
+    return runAll(db, QStringList{
+        u"CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT NOT NULL, slug TEXT NOT NULL, seen_at TEXT NOT NULL)"_s,
+        u"CREATE TABLE key_workspaces (key_hash TEXT PRIMARY KEY, workspace_id TEXT NOT NULL)"_s,
+        u"CREATE INDEX key_workspaces_workspace ON key_workspaces (workspace_id)"_s,
+    });
+}
 } // namespace
 
 // The triggers that keep spend_day and spend_member_month right. SQLite takes the statements in
@@ -410,7 +422,7 @@ Status Schema::migrate(Database &db)
         }
         // Step N brings version N - 1 to N: the ones past `from` run, in order.
         Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6, migrateTo7, migrateTo8,
-                                                      migrateTo9, migrateTo10};
+                                                      migrateTo9, migrateTo10, migrateTo11};
         static_assert(std::size(steps) == Version, "one step per schema version");
         for (int step = from; step < Version; ++step) {
             if (Status s = steps[step](db); !s)

@@ -16,7 +16,7 @@ class Database;
 class Schema
 {
 public:
-    static constexpr int Version = 10;
+    static constexpr int Version = 11;
 
     static Status migrate(Database &db);
     // The rollup triggers' SQL for SQLite or PostgreSQL.

@@ -9,6 +9,7 @@
 #include "StoreResult.h"
 #include "TeamRepository.h"
 #include "UsageRepository.h"
+#include "WorkspaceRepository.h"
 
 namespace orteam {
 
@@ -17,7 +18,7 @@ namespace orteam {
 class Store
 {
 public:
-    Store() : m_team(m_db), m_usage(m_db), m_spend(m_db), m_governance(m_db), m_audit(m_db), m_lifecycle(m_db), m_notify(m_db) {}
+    Store() : m_team(m_db), m_usage(m_db), m_spend(m_db), m_governance(m_db), m_audit(m_db), m_lifecycle(m_db), m_notify(m_db), m_workspaces(m_db) {}
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
@@ -42,6 +43,8 @@ public:
     const LifecycleRepository &lifecycle() const { return m_lifecycle; }
     NotifyRepository &notify() { return m_notify; }
     const NotifyRepository &notify() const { return m_notify; }
+    WorkspaceRepository &workspaces() { return m_workspaces; }
+    const WorkspaceRepository &workspaces() const { return m_workspaces; }
 
     // One write transaction across repositories: all of `work` is saved, or none of it.
     Status transaction(const std::function<Status()> &work) { return m_db.transaction(work); }
@@ -55,6 +58,7 @@ private:
     AuditRepository m_audit;
     LifecycleRepository m_lifecycle;
     NotifyRepository m_notify;
+    WorkspaceRepository m_workspaces;
 };
 
 } // namespace orteam

@@ -244,7 +244,16 @@ Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optiona
         const QString dayBefore = at.date().addDays(-1).toString(Qt::ISODate);
         use.bind(u":day"_s, day).bind(u":day2"_s, day).bind(u":before"_s, dayBefore).bind(u":before2"_s, dayBefore).bind(u":before3"_s, dayBefore);
         const QVariant noDay(QMetaType::fromType<QString>());
+        // Each key's workspace as the listing says now: a key moved keeps its history with the
+        // workspace it is in (a chargeback follows the key). A key listed without one keeps the last.
+        Sql workspace(m_db, u"INSERT INTO key_workspaces (key_hash, workspace_id) VALUES (:key, :ws) "
+                            "ON CONFLICT (key_hash) DO UPDATE SET workspace_id = excluded.workspace_id"_s,
+                      u"Cannot record the keys' workspaces"_s);
         for (const ApiKey &k : keys) {
+            if (!k.workspaceId.isEmpty()) {
+                if (Status s = workspace.bind(u":key"_s, k.hash).bind(u":ws"_s, k.workspaceId).exec(); !s)
+                    return s;
+            }
             q.bind(u":key"_s, k.hash)
                 .bind(u":usage"_s, k.usage)
                 .bind(u":daily"_s, k.usageDaily)

@@ -1,0 +1,89 @@
+#include "WorkspaceRepository.h"
+
+#include "Database.h"
+#include "Sql.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace orteam {
+
+Status WorkspaceRepository::saveWorkspaces(const QList<Workspace> &workspaces)
+{
+    return m_db.transaction([&]() -> Status {
+        Sql q(m_db, u"INSERT INTO workspaces (id, name, slug, seen_at) VALUES (:id, :name, :slug, :at) "
+                    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, slug = excluded.slug, seen_at = excluded.seen_at"_s,
+              u"Cannot keep the workspaces' names"_s);
+        const QString at = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+        for (const Workspace &w : workspaces) {
+            if (Status s = q.bind(u":id"_s, w.id).bind(u":name"_s, w.name).bind(u":slug"_s, w.slug).bind(u":at"_s, at).exec(); !s)
+                return s;
+        }
+        return {};
+    });
+}
+
+Result<QHash<QString, QString>> WorkspaceRepository::workspaceNames() const
+{
+    return Sql(m_db, u"SELECT id, name FROM workspaces"_s, u"Cannot read the workspaces' names"_s).textPairs();
+}
+
+Result<QList<WorkspaceSpend>> WorkspaceRepository::spendByWorkspace(const QDate &from, const QDate &to) const
+{
+    const Result<QHash<QString, QString>> names = workspaceNames();
+    if (!names)
+        return names.error();
+    Sql q(m_db,
+          u"SELECT COALESCE(kw.workspace_id, ''), SUM(s.usage_daily), "
+          "COUNT(DISTINCT CASE WHEN s.usage_daily > 0 THEN s.key_hash END) "
+          "FROM key_snapshots s LEFT JOIN key_workspaces kw ON kw.key_hash = s.key_hash "
+          "WHERE s.day >= :from AND s.day <= :to GROUP BY COALESCE(kw.workspace_id, '')"_s,
+          u"Cannot read the spend per workspace"_s);
+    if (Status s = q.bind(u":from"_s, from.toString(Qt::ISODate)).bind(u":to"_s, to.toString(Qt::ISODate)).exec(); !s)
+        return s.error();
+    QList<WorkspaceSpend> out;
+    while (q.next()) {
+        WorkspaceSpend w;
+        w.workspaceId = q.value(0).toString();
+        w.name = names->value(w.workspaceId);
+        w.cost = q.value(1).toDouble();
+        w.keys = q.value(2).toInt();
+        out << w;
+    }
+    if (const Status read = q.finished(); !read)
+        return read.error();
+    // Most first; ties by name, so an export reads the same every time.
+    std::sort(out.begin(), out.end(), [](const WorkspaceSpend &a, const WorkspaceSpend &b) {
+        return a.cost != b.cost ? a.cost > b.cost : a.name + a.workspaceId < b.name + b.workspaceId;
+    });
+    return out;
+}
+
+Result<QHash<QDate, double>> WorkspaceRepository::dailySpend(const QString &workspaceId, const QDate &from,
+                                                             const QDate &to) const
+{
+    Sql q(m_db,
+          u"SELECT s.day, SUM(s.usage_daily) FROM key_snapshots s JOIN key_workspaces kw ON kw.key_hash = s.key_hash "
+          "WHERE kw.workspace_id = :ws AND s.day >= :from AND s.day <= :to GROUP BY s.day"_s,
+          u"Cannot read the workspace's daily spend"_s);
+    if (Status s = q.bind(u":ws"_s, workspaceId)
+                       .bind(u":from"_s, from.toString(Qt::ISODate))
+                       .bind(u":to"_s, to.toString(Qt::ISODate))
+                       .exec();
+        !s)
+        return s.error();
+    QHash<QDate, double> out;
+    while (q.next()) {
+        const double cost = q.value(1).toDouble();
+        if (cost != 0)
+            out.insert(QDate::fromString(q.value(0).toString(), Qt::ISODate), cost);
+    }
+    if (const Status read = q.finished(); !read)
+        return read.error();
+    return out;
+}
+
+} // namespace orteam
