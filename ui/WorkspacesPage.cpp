@@ -23,19 +23,21 @@
 namespace orteam {
 
 namespace {
-QTableView *makeTable(const QString &name, QWidget *parent)
+QTableView *makeTable(const QString &name, QAbstractItemModel *model, QWidget *parent)
 {
     auto *t = new QTableView(parent);
+    t->setModel(model);
     t->setObjectName(name);
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->setSelectionMode(QAbstractItemView::SingleSelection);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
     t->verticalHeader()->hide();
     t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    t->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     t->setAlternatingRowColors(true);
     t->setItemDelegate(new theme::ReadableItemDelegate(t));
     t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8);
+    // The name takes what is left; the figures keep to their width.
+    t->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     return t;
 }
 
@@ -56,8 +58,7 @@ WorkspacesPage::WorkspacesPage(WorkspaceController *workspaces, QWidget *parent)
     m_state = new QLabel(this);
     m_state->setObjectName(QStringLiteral("workspacesStateLabel"));
     m_state->setWordWrap(true);
-    m_table = makeTable(QStringLiteral("workspacesTable"), this);
-    m_table->setModel(workspaces->model());
+    m_table = makeTable(QStringLiteral("workspacesTable"), workspaces->model(), this);
     m_refresh = makeButton(tr("&Refresh"), QStringLiteral("workspacesRefreshButton"), this);
     m_new = makeButton(tr("&New workspace…"), QStringLiteral("workspacesNewButton"), this);
     m_rename = makeButton(tr("Re&name…"), QStringLiteral("workspacesRenameButton"), this);
@@ -83,8 +84,7 @@ WorkspacesPage::WorkspacesPage(WorkspaceController *workspaces, QWidget *parent)
     monthLabel->setObjectName(QStringLiteral("chargebackMonthLabel"));
     monthLabel->setBuddy(m_month);
     m_export = makeButton(tr("Export CSV…"), QStringLiteral("chargebackExportButton"), chargeback);
-    m_chargebackTable = makeTable(QStringLiteral("chargebackTable"), chargeback);
-    m_chargebackTable->setModel(workspaces->chargebackModel());
+    m_chargebackTable = makeTable(QStringLiteral("chargebackTable"), workspaces->chargebackModel(), chargeback);
     m_chargebackTotal = new QLabel(chargeback);
     m_chargebackTotal->setObjectName(QStringLiteral("chargebackTotalLabel"));
     m_chargebackTotal->setWordWrap(true);
@@ -221,13 +221,17 @@ void WorkspacesPage::exportChargeback()
     Q_EMIT status(tr("Chargeback saved to %1").arg(path));
 }
 
+// Every dialog opens window-modal and non-blocking: the page goes on answering (and the tests
+// drive the dialog) while it is open.
 void WorkspacesPage::newWorkspace()
 {
-    NewWorkspaceDialog dialog(m_workspaces, this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    Q_EMIT status(tr("Created the workspace %1.").arg(dialog.created().name));
-    refresh();
+    auto *dialog = new NewWorkspaceDialog(m_workspaces, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        Q_EMIT status(tr("Created the workspace %1.").arg(dialog->created().name));
+        refresh();
+    });
+    dialog->open();
 }
 
 void WorkspacesPage::renameSelected()
@@ -236,23 +240,27 @@ void WorkspacesPage::renameSelected()
     if (row < 0)
         return;
     const Workspace w = m_workspaces->model()->rows().at(row).workspace;
-    QInputDialog input(this);
-    input.setObjectName(QStringLiteral("renameWorkspaceDialog"));
-    input.setWindowTitle(tr("Rename workspace"));
-    input.setLabelText(tr("New name for %1:").arg(w.name));
-    input.setTextValue(w.name);
-    if (input.exec() != QDialog::Accepted || input.textValue().trimmed() == w.name)
-        return;
-    m_workspaces->rename(w.id, input.textValue(), [this](const Workspace &renamed, const FlowError &e) {
-        if (renamed.id.isEmpty()) {
-            Q_EMIT problem(tr("Could not rename the workspace: %1").arg(e.message()));
+    auto *input = new QInputDialog(this);
+    input->setAttribute(Qt::WA_DeleteOnClose);
+    input->setObjectName(QStringLiteral("renameWorkspaceDialog"));
+    input->setWindowTitle(tr("Rename workspace"));
+    input->setLabelText(tr("New name for %1:").arg(w.name));
+    input->setTextValue(w.name);
+    connect(input, &QInputDialog::textValueSelected, this, [this, w](const QString &name) {
+        if (name.trimmed() == w.name)
             return;
-        }
-        if (e)
-            Q_EMIT problem(e.message());
-        Q_EMIT status(tr("The workspace is now named %1.").arg(renamed.name));
-        refresh();
+        m_workspaces->rename(w.id, name, [this](const Workspace &renamed, const FlowError &e) {
+            if (renamed.id.isEmpty()) {
+                Q_EMIT problem(tr("Could not rename the workspace: %1").arg(e.message()));
+                return;
+            }
+            if (e)
+                Q_EMIT problem(e.message());
+            Q_EMIT status(tr("The workspace is now named %1.").arg(renamed.name));
+            refresh();
+        });
     });
+    input->open();
 }
 
 void WorkspacesPage::editBudgets()
@@ -260,10 +268,11 @@ void WorkspacesPage::editBudgets()
     const int row = selectedRow();
     if (row < 0)
         return;
-    WorkspaceBudgetDialog dialog(m_workspaces, m_workspaces->model()->rows().at(row), this);
-    connect(&dialog, &WorkspaceBudgetDialog::applied, this, &WorkspacesPage::status);
-    if (dialog.exec() == QDialog::Accepted)
-        refresh();
+    auto *dialog = new WorkspaceBudgetDialog(m_workspaces, m_workspaces->model()->rows().at(row), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &WorkspaceBudgetDialog::applied, this, &WorkspacesPage::status);
+    connect(dialog, &QDialog::accepted, this, &WorkspacesPage::refresh);
+    dialog->open();
 }
 
 void WorkspacesPage::editMembers()
@@ -271,10 +280,11 @@ void WorkspacesPage::editMembers()
     const int row = selectedRow();
     if (row < 0)
         return;
-    WorkspaceMembersDialog dialog(m_workspaces, m_workspaces->model()->rows().at(row), this);
-    connect(&dialog, &WorkspaceMembersDialog::applied, this, &WorkspacesPage::status);
-    if (dialog.exec() == QDialog::Accepted)
-        refresh();
+    auto *dialog = new WorkspaceMembersDialog(m_workspaces, m_workspaces->model()->rows().at(row), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &WorkspaceMembersDialog::applied, this, &WorkspacesPage::status);
+    connect(dialog, &QDialog::accepted, this, &WorkspacesPage::refresh);
+    dialog->open();
 }
 
 } // namespace orteam

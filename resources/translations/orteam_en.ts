@@ -39,23 +39,6 @@
     </message>
 </context>
 <context>
-    <name>orteam::MemberLinkDialog</name>
-    <message numerus="yes">
-        <source>%n link(s) to save. Linked members are bound as people (across all their keys) when tiers are applied.</source>
-        <translation>
-            <numerusform>%n link to save. Linked members are bound as people (across all their keys) when tiers are applied.</numerusform>
-            <numerusform>%n links to save. Linked members are bound as people (across all their keys) when tiers are applied.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Saved %n link(s) to OpenRouter users. Apply tiers to OpenRouter to bind them as people.</source>
-        <translation>
-            <numerusform>Saved %n link to OpenRouter users. Apply tiers to OpenRouter to bind them as people.</numerusform>
-            <numerusform>Saved %n links to OpenRouter users. Apply tiers to OpenRouter to bind them as people.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>orteam::KeyActions</name>
     <message numerus="yes">
         <source>Revoke %n keys (spent %1 together)?</source>
@@ -76,6 +59,30 @@
         <translation>
             <numerusform>Revoked %n key.</numerusform>
             <numerusform>Revoked %n keys.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>orteam::KeyListController</name>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>%n min ago</numerusform>
+            <numerusform>%n min ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>%n h ago</numerusform>
+            <numerusform>%n h ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>%n day ago</numerusform>
+            <numerusform>%n days ago</numerusform>
         </translation>
     </message>
 </context>
@@ -112,6 +119,20 @@
             <numerusform>orteam: %n alerts</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n alert(s)</source>
+        <translation>
+            <numerusform>%n alert</numerusform>
+            <numerusform>%n alerts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s) with a critical finding</source>
+        <translation>
+            <numerusform>%n key with a critical finding</numerusform>
+            <numerusform>%n keys with a critical finding</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>orteam::MemberDialog</name>
@@ -131,12 +152,36 @@
     </message>
 </context>
 <context>
+    <name>orteam::MemberLinkDialog</name>
+    <message numerus="yes">
+        <source>%n link(s) to save. Linked members are bound as people (across all their keys) when tiers are applied.</source>
+        <translation>
+            <numerusform>%n link to save. Linked members are bound as people (across all their keys) when tiers are applied.</numerusform>
+            <numerusform>%n links to save. Linked members are bound as people (across all their keys) when tiers are applied.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n link(s) to OpenRouter users. Apply tiers to OpenRouter to bind them as people.</source>
+        <translation>
+            <numerusform>Saved %n link to OpenRouter users. Apply tiers to OpenRouter to bind them as people.</numerusform>
+            <numerusform>Saved %n links to OpenRouter users. Apply tiers to OpenRouter to bind them as people.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>orteam::ReportsPage</name>
     <message numerus="yes">
         <source>&lt;b&gt;%1 to %2 (UTC)&lt;/b&gt;: team total &lt;b&gt;%3&lt;/b&gt;; the %4 days before %5 (%6); next %4 days forecast &lt;b&gt;%7&lt;/b&gt;. %n member(s).</source>
         <translation>
             <numerusform>&lt;b&gt;%1 to %2 (UTC)&lt;/b&gt;: team total &lt;b&gt;%3&lt;/b&gt;; the %4 days before %5 (%6); next %4 days forecast &lt;b&gt;%7&lt;/b&gt;. %n member.</numerusform>
             <numerusform>&lt;b&gt;%1 to %2 (UTC)&lt;/b&gt;: team total &lt;b&gt;%3&lt;/b&gt;; the %4 days before %5 (%6); next %4 days forecast &lt;b&gt;%7&lt;/b&gt;. %n members.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%1 to %2 (UTC), %3 days&lt;/b&gt;: team total &lt;b&gt;%4&lt;/b&gt;; %5: %6 (%7); %8 forecast &lt;b&gt;%9&lt;/b&gt;. %n member(s).</source>
+        <translation>
+            <numerusform>&lt;b&gt;%1 to %2 (UTC), %3 days&lt;/b&gt;: team total &lt;b&gt;%4&lt;/b&gt;; %5: %6 (%7); %8 forecast &lt;b&gt;%9&lt;/b&gt;. %n member.</numerusform>
+            <numerusform>&lt;b&gt;%1 to %2 (UTC), %3 days&lt;/b&gt;: team total &lt;b&gt;%4&lt;/b&gt;; %5: %6 (%7); %8 forecast &lt;b&gt;%9&lt;/b&gt;. %n members.</numerusform>
         </translation>
     </message>
 </context>
@@ -166,6 +211,13 @@
             <numerusform>… and %n more.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>and %n more (Show as table lists them all)</source>
+        <translation>
+            <numerusform>and %n more (Show as table lists them all)</numerusform>
+            <numerusform>and %n more (Show as table lists them all)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>orteam::TeamPage</name>
@@ -188,6 +240,40 @@
         <translation>
             <numerusform>Offboard %1 and revoke %n key?</numerusform>
             <numerusform>Offboard %1 and revoke %n keys?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>orteam::WorkspaceBudgetDialog</name>
+    <message numerus="yes">
+        <source>%n change(s) to apply:</source>
+        <translation>
+            <numerusform>%n change to apply:</numerusform>
+            <numerusform>%n changes to apply:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>These budgets would have refused %1 on %n day(s): %2.</source>
+        <translation>
+            <numerusform>These budgets would have refused %1 on %n day: %2.</numerusform>
+            <numerusform>These budgets would have refused %1 on %n days: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Applied %n budget change(s) to %1.</source>
+        <translation>
+            <numerusform>Applied %n budget change to %1.</numerusform>
+            <numerusform>Applied %n budget changes to %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>orteam::WorkspacesPage</name>
+    <message numerus="yes">
+        <source>%n workspace(s). Spend is what their keys spent, from the team database.</source>
+        <translation>
+            <numerusform>%n workspace. Spend is what their keys spent, from the team database.</numerusform>
+            <numerusform>%n workspaces. Spend is what their keys spent, from the team database.</numerusform>
         </translation>
     </message>
 </context>

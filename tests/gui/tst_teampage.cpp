@@ -33,6 +33,9 @@
 #include "TeamController.h"
 #include "TeamPage.h"
 #include "TeamService.h"
+#include "WorkspaceController.h"
+#include "WorkspaceDialogs.h"
+#include "WorkspacesPage.h"
 
 #include <QAccessible>
 #include <QAction>
@@ -803,6 +806,136 @@ private Q_SLOTS:
         QTRY_VERIFY(find<QLabel>("guardrailStatusLabel", dialog)->text().contains(u"nothing to do"_s));
         QVERIFY(!find<QPushButton>("guardrailApplyButton", dialog)->isEnabled());
         dialog->reject();
+    }
+
+    // The Workspaces page: the demo's departments with their budgets and this month's spend (the
+    // service's numbers), a budget previewed with its what-if and applied at OpenRouter, a member
+    // added by ticking them, and the chargeback exported as the same CSV orteam-cli writes.
+    void workspacesPageListsEditsAndExports()
+    {
+        // One member linked to an OpenRouter user, so the members dialog has someone to tick.
+        const QList<Member> team = must(m_store->team().members());
+        QVERIFY(m_store->team().setUserIds({{team.first().name, u"user_demo01"_s}}).ok());
+        QVERIFY(m_window->showPage(u"workspaces"_s));
+        WorkspacesPage *page = m_window->workspacesPage();
+        WorkspaceController *workspaces = m_window->workspaces();
+        QTRY_COMPARE(page->table()->model()->rowCount(), 3);
+        const QList<WorkspaceService::Row> rows = workspaces->model()->rows();
+        int ml = -1, product = -1;
+        for (int i = 0; i < rows.size(); ++i) {
+            ml = rows.at(i).workspace.slug == "ml-platform"_L1 ? i : ml;
+            product = rows.at(i).workspace.slug == "product"_L1 ? i : product;
+        }
+        QVERIFY(ml >= 0 && product >= 0);
+        QCOMPARE(page->table()->model()->index(ml, WorkspaceTableModel::BudgetsColumn).data().toString(),
+                 u"$120.00 a day, $2,500.00 a month"_s);
+        // This month's spend, as the service reads it from the keys' snapshots.
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        const QList<WorkspaceSpend> month = must(m_store->workspaces().spendByWorkspace(QDate(today.year(), today.month(), 1), today));
+        double mlMonth = -1;
+        for (const WorkspaceSpend &w : month)
+            mlMonth = w.name == "ML Platform"_L1 ? w.cost : mlMonth;
+        QVERIFY(mlMonth > 0);
+        QCOMPARE(page->table()->model()->index(ml, WorkspaceTableModel::MonthColumn).data().toString(), formatUsd(mlMonth));
+        auto *chargeback = page->chargebackTable();
+        QCOMPARE(chargeback->model()->rowCount(), int(month.size()));
+        QCOMPARE(chargeback->model()->index(0, ChargebackTableModel::CostColumn).data().toString(), formatUsd(month.first().cost));
+        snapshot(m_window.get(), "workspaces");
+
+        // Budgets: nothing to do as they are; a weekly one added shows its change and what-if.
+        page->table()->selectRow(ml);
+        QTest::mouseClick(find<QPushButton>("workspacesBudgetsButton"), Qt::LeftButton);
+        auto *dialog = waitFor<WorkspaceBudgetDialog>("workspaceBudgetDialog");
+        QVERIFY(dialog);
+        auto *status = find<QLabel>("workspaceBudgetStatusLabel", dialog);
+        QTRY_VERIFY2(status->text().contains(u"nothing to do"_s), qPrintable(status->text()));
+        dialog->setAmount(WorkspaceInterval::Weekly, 500);
+        auto *apply = find<QPushButton>("workspaceBudgetApplyButton", dialog);
+        QTRY_VERIFY(apply->isEnabled());
+        auto *changes = find<QListWidget>("workspaceBudgetChangesList", dialog);
+        QCOMPARE(changes->count(), 1);
+        QCOMPARE(changes->item(0)->text(), u"weekly: set $500.00"_s);
+        QVERIFY(find<QPlainTextEdit>("workspaceWhatIfText", dialog)->toPlainText().startsWith(u"Spent $"_s));
+        // An impossible set says why and cannot be applied.
+        dialog->setAmount(WorkspaceInterval::Daily, 900);
+        QTRY_VERIFY(status->text().contains(u"must be more than the daily"_s));
+        QVERIFY(!apply->isEnabled());
+        dialog->setAmount(WorkspaceInterval::Daily, 120);
+        QTRY_VERIFY(apply->isEnabled());
+        snapshot(dialog, "workspace-budgets");
+        QTest::mouseClick(apply, Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"workspaceBudgetDialog"_s));
+        bool weekly = false;
+        for (const FakeOpenRouter::FakeWorkspace &w : m_fake->workspaces()) {
+            for (const WorkspaceBudget &b : w.budgets)
+                weekly |= w.workspace.slug == "ml-platform"_L1 && b.interval == WorkspaceInterval::Weekly && b.limitUsd == 500;
+        }
+        QVERIFY(weekly);
+        QTRY_COMPARE(page->table()->model()->index(ml, WorkspaceTableModel::BudgetsColumn).data().toString(),
+                     u"$120.00 a day, $500.00 a week, $2,500.00 a month"_s);
+
+        // Members: the linked member ticked in a department they are not in, previewed, applied.
+        const QString user = u"user_demo01"_s;
+        const int home = workspaces->model()->rows().at(ml).userIds.contains(user) ? ml
+                         : workspaces->model()->rows().at(product).userIds.contains(user) ? product : -1;
+        const int target = home == ml ? product : ml;
+        auto openMembers = [&](int row) -> WorkspaceMembersDialog * {
+            page->table()->selectRow(row);
+            QTest::mouseClick(find<QPushButton>("workspacesMembersButton"), Qt::LeftButton);
+            return waitFor<WorkspaceMembersDialog>("workspaceMembersDialog");
+        };
+        auto linkedItem = [&](WorkspaceMembersDialog *dialog) -> QListWidgetItem * {
+            QListWidgetItem *linked = nullptr;
+            for (int i = 0; i < dialog->list()->count(); ++i) {
+                QListWidgetItem *item = dialog->list()->item(i);
+                if (item->data(Qt::UserRole).toString() == team.first().name)
+                    linked = item;
+                else if (item->flags() & Qt::ItemIsUserCheckable)
+                    return nullptr; // only a member linked to OpenRouter can be ticked
+            }
+            return linked;
+        };
+        WorkspaceMembersDialog *members = openMembers(target);
+        QVERIFY(members);
+        QListWidgetItem *linked = linkedItem(members);
+        QVERIFY(linked);
+        QCOMPARE(linked->checkState(), Qt::Unchecked);
+        linked->setCheckState(Qt::Checked);
+        auto *go = find<QPushButton>("workspaceMembersApplyButton", members);
+        QTest::mouseClick(go, Qt::LeftButton);
+        QTRY_COMPARE(find<QLabel>("workspaceMembersStatusLabel", members)->text(), u"Add: %1"_s.arg(team.first().name));
+        QTest::mouseClick(go, Qt::LeftButton);
+        QTRY_VERIFY(!m_window->findChild<QDialog *>(u"workspaceMembersDialog"_s));
+        const QString targetId = workspaces->model()->rows().at(target).workspace.id;
+        for (const FakeOpenRouter::FakeWorkspace &w : m_fake->workspaces()) {
+            if (w.workspace.id == targetId)
+                QVERIFY(w.members.contains(user));
+        }
+        // Taking them out of the department where their keys are: OpenRouter refuses, and the
+        // dialog says so and stays open.
+        if (home >= 0) {
+            QTRY_VERIFY(!workspaces->isBusy());
+            members = openMembers(home);
+            QVERIFY(members);
+            linkedItem(members)->setCheckState(Qt::Unchecked);
+            go = find<QPushButton>("workspaceMembersApplyButton", members);
+            QTest::mouseClick(go, Qt::LeftButton);
+            QTRY_VERIFY(find<QLabel>("workspaceMembersStatusLabel", members)->text().startsWith(u"Remove: "_s));
+            QTest::mouseClick(go, Qt::LeftButton);
+            QTRY_VERIFY2(find<QLabel>("workspaceMembersStatusLabel", members)->text().contains(u"active API keys"_s),
+                         qPrintable(find<QLabel>("workspaceMembersStatusLabel", members)->text()));
+            members->reject();
+        }
+
+        // The chargeback, exported: the domain's CSV of what the table shows.
+        const QString path = m_dir->filePath(u"chargeback.csv"_s);
+        page->setSaveChooser([&](const QString &, const QString &suggested, const QString &) {
+            return suggested.startsWith(u"chargeback-"_s) ? path : QString();
+        });
+        QTest::mouseClick(find<QPushButton>("chargebackExportButton"), Qt::LeftButton);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), workspaceChargebackCsv(workspaces->chargebackModel()->rows()));
     }
 
     // Matching with OpenRouter: the demo's members have OpenRouter users with their emails. The

@@ -808,6 +808,70 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("steps"_L1).toArray().size(), 0);
     }
 
+    void workspacesFromCreateToChargeback()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        m_fake->setOrganizationMembers({OrgMember{u"user_ana"_s, u"ana@example.com"_s, u"Ana"_s, u"Lee"_s, u"org:member"_s}});
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"add"_s, u"ana"_s, u"--tier"_s, u"basic"_s, u"--email"_s, u"ana@example.com"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"add"_s, u"bo"_s, u"--tier"_s, u"basic"_s}).code, 0);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"match"_s, u"--yes"_s}).code, 0);
+
+        Run r = cli({u"--db"_s, db, u"workspaces"_s, u"create"_s, u"Data Science"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(r.code, 0);
+        const QString id = QJsonDocument::fromJson(r.out.toUtf8()).object().value("id"_L1).toString();
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("slug"_L1).toString(), u"data-science"_s);
+        QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"create"_s, u"X"_s, u"--slug"_s, u"Bad Slug"_s}).code, 2);
+
+        // Budgets: a typo, an impossible set, a change without --yes in json: refused, nothing sent.
+        QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"budget"_s, u"data-science"_s, u"--daily"_s, u"ten"_s}).code, 2);
+        r = cli({u"--db"_s, db, u"workspaces"_s, u"budget"_s, u"data-science"_s, u"--daily"_s, u"50"_s, u"--weekly"_s, u"40"_s, u"--yes"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"must be more than the daily"_s), qPrintable(r.err));
+        QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"budget"_s, u"data-science"_s, u"--monthly"_s, u"100"_s, u"--format"_s, u"json"_s}).code, 2);
+        QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"budget"_s, u"nope"_s, u"--monthly"_s, u"100"_s, u"--yes"_s}).code, 3);
+        r = cli({u"--db"_s, db, u"workspaces"_s, u"budget"_s, u"Data Science"_s, u"--monthly"_s, u"100"_s, u"--daily"_s, u"$5"_s,
+                 u"--yes"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(r.code, 0);
+        const QJsonObject applied = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(applied.value("applied"_L1).toInt(), 2);
+        QCOMPARE(applied.value("after"_L1).toArray().size(), 2);
+        QCOMPARE(applied.value("what_if"_L1).toObject().value("days"_L1).toInt(), 30);
+        r = cli({u"--db"_s, db, u"workspaces"_s, u"budget"_s, u"data-science"_s, u"--monthly"_s, u"100"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"Nothing to do"_s), qPrintable(r.out));
+
+        // Members by the team's names; bo is not linked and is said to be left out.
+        r = cli({u"--db"_s, db, u"workspaces"_s, u"members"_s, u"data-science"_s, u"--add"_s, u"ana,bo"_s, u"--yes"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(u"bo is not linked"_s), qPrintable(r.err));
+        r = cli({u"--db"_s, db, u"workspaces"_s, u"list"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(r.code, 0);
+        QJsonObject ds;
+        for (const QJsonValue v : QJsonDocument::fromJson(r.out.toUtf8()).array()) {
+            if (v.toObject().value("id"_L1).toString() == id)
+                ds = v.toObject();
+        }
+        QCOMPARE(ds.value("team_members"_L1).toArray().first().toString(), u"ana"_s);
+        QCOMPARE(ds.value("budgets"_L1).toArray().size(), 2);
+        QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"members"_s, u"data-science"_s, u"--add"_s, u"zed"_s, u"--yes"_s}).code, 3);
+
+        // The chargeback reads the team database only: a key of the workspace, synced.
+        FakeOpenRouter::KeySeed seed;
+        seed.name = u"ds-key"_s;
+        seed.workspaceId = id;
+        seed.usageDaily = 2.5;
+        seed.usage = 2.5;
+        m_fake->addKey(seed);
+        QCOMPARE(cli({u"--db"_s, db, u"sync"_s}).code, 0);
+        r = cli({u"--db"_s, db, u"workspaces"_s, u"spend"_s, u"--format"_s, u"csv"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"Data Science,%1,2.5000,100.0,1"_s.arg(id)), qPrintable(r.out));
+        QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"spend"_s, u"--from"_s, u"2026-11-30"_s, u"--to"_s, u"2026-11-01"_s}).code, 2);
+        QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"spend"_s, u"--month"_s, u"2026-13"_s}).code, 2);
+    }
+
     void budgetsCheckDisablesAndForgetsNothingElse()
     {
         QTemporaryDir dir;
