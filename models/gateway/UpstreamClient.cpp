@@ -478,8 +478,10 @@ private:
         reply->m_finished = true;
         reply->m_connection = nullptr;
         m_reply = nullptr;
-        // Reused only after a complete answer with nothing after it.
-        if (m_keepAlive && m_in.isEmpty() && m_socket->bytesAvailable() == 0
+        // Reused only after a complete answer with nothing after it, and once the request is all
+        // written: an upstream may answer before reading a large body (nginx does), and the next
+        // request would then go out behind the rest of this one's body, which also stays held.
+        if (m_keepAlive && m_in.isEmpty() && m_socket->bytesAvailable() == 0 && m_socket->bytesToWrite() == 0
             && m_socket->state() == QAbstractSocket::ConnectedState)
             m_client->recycle(this);
         else

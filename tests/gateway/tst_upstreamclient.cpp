@@ -426,6 +426,48 @@ private Q_SLOTS:
         QCOMPARE(server.connections, 2);
     }
 
+    void answerBeforeTheBodyIsWrittenIsNotPooled()
+    {
+        // An upstream may answer a POST before reading its body (nginx's "return" does). Until the
+        // body is all written the connection still carries it: a request reusing it would go out
+        // behind those bytes, and the upstream would read them as its head (or never answer).
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QList<QTcpSocket *> sockets;
+        QByteArray second; // what the second connection received
+        connect(&server, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket *s = server.nextPendingConnection()) {
+                sockets << s;
+                if (sockets.size() == 1) {
+                    // Answers on the head, then reads no more: 32 MB cannot all fit in the kernel's buffers.
+                    s->setReadBufferSize(64 * 1024);
+                    connect(s, &QTcpSocket::readyRead, s, [s, answered = false]() mutable {
+                        if (!answered && s->peek(64 * 1024).contains("\r\n\r\n")) {
+                            answered = true;
+                            s->write(answer("{\"n\":1}"));
+                        }
+                    });
+                } else {
+                    connect(s, &QTcpSocket::readyRead, s, [s, &second] {
+                        second += s->readAll();
+                        if (second.endsWith(R"({"model":"m"})"))
+                            s->write(answer("{\"n\":2}"));
+                    });
+                }
+            }
+        });
+        UpstreamClient client(QUrl(u"http://127.0.0.1:%1/api/v1"_s.arg(server.serverPort())));
+        const Outcome first = wait(client.send(post(QByteArray(32 * 1024 * 1024, 'x'), 5000)));
+        QCOMPARE(first.status, 200);
+        QCOMPARE(first.body, R"({"n":1})");
+        QCOMPARE(client.idleConnections(), 0);
+        const Outcome next = wait(client.send(post(R"({"model":"m"})", 3000)));
+        QCOMPARE(next.error, UpstreamReply::Error::None);
+        QCOMPARE(next.body, R"({"n":2})");
+        QCOMPARE(sockets.size(), 2);
+        QVERIFY2(second.startsWith("POST /api/v1/chat/completions HTTP/1.1\r\n"), second.left(80).constData());
+    }
+
     void unsafeHeadersNeverSent()
     {
         ScriptServer server([](QTcpSocket *s, const Seen &) { s->write(answer("{}")); });
