@@ -17,6 +17,7 @@
 #include <QUuid>
 
 #include <cmath>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -63,7 +64,7 @@ struct Gateway::Exchange
 Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &settings, QObject *parent)
     : QObject(parent), m_store(store), m_network(network), m_settings(settings),
       m_upstream(settings.upstream),
-      m_http([this](HttpConnection *c, const HttpRequest &r) { handle(c, r); }),
+      m_http([this](HttpConnection *c, HttpRequest &&r) { handle(c, std::move(r)); }),
       m_jobs(std::make_unique<JobQueue>(store))
 {
     m_http.setLimits(m_settings.http);
@@ -536,7 +537,7 @@ Gateway::Caller Gateway::identify(const HttpRequest &request, bool head)
     return c;
 }
 
-void Gateway::handle(HttpConnection *connection, const HttpRequest &request)
+void Gateway::handle(HttpConnection *connection, HttpRequest &&request)
 {
     rollDay();
     const Route route = routeOf(request);
@@ -548,19 +549,27 @@ void Gateway::handle(HttpConnection *connection, const HttpRequest &request)
         return refuse(connection, route.api, caller.status, caller.message);
     if (route.models)
         return models(connection, *caller.member);
-    forward(connection, route.api, request, *caller.member, caller.token);
+    forward(connection, route.api, std::move(request), *caller.member, caller.token);
 }
 
-void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRequest &request, const Member &member,
+void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest &&request, const Member &member,
                       const QString &token)
 {
     HttpHeaders budget = budgetHeaders(member);
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
-    if (!doc.isObject())
-        return refuse(connection, api, 400, u"The body must be a JSON object: "_s + parseError.errorString(), budget);
+    // A body of up to 10 MB is held at most twice at a time: the parsed object goes to the policy
+    // as its only reference (so its edits do not copy it), and what goes upstream is mostly the
+    // client's own bytes (upstreamRequestBody), made once the parsed object is let go of. Qt's
+    // writer, a copy for the policy and the bytes held meanwhile put one 10 MB request at 80 MB.
+    QJsonObject object;
+    {
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
+        if (!doc.isObject())
+            return refuse(connection, api, 400, u"The body must be a JSON object: "_s + parseError.errorString(), budget);
+        object = doc.object();
+    }
     // 1. The tier's policy, on every field that picks a model.
-    const PolicyOutcome policy = applyRequestPolicy(api, m_tiers, member, doc.object());
+    PolicyOutcome policy = applyRequestPolicy(api, m_tiers, member, std::move(object));
     if (policy.refusal)
         return refuse(connection, api, policy.refusal, policy.message, budget);
     // 2. The budget, over its period (today, this week or this month).
@@ -606,9 +615,11 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRe
         ex->extra.append({"X-Orteam-Models-Removed", headerSafe(policy.removedModels.join(u','))});
     ex->extra += budget;
     const QByteArray beta = api == InferenceApi::Messages ? request.header("anthropic-beta") : QByteArray();
+    QByteArray upstreamBody = upstreamRequestBody(request.body, std::move(policy.body));
+    request.body = QByteArray();
     ++inFlight;
     if (!m_settings.sharedBudget)
-        return send(connection, ex, policy.body, beta);
+        return send(connection, ex, std::move(upstreamBody), beta);
 
     // 5. A budget shared with other gateways: the database admits the request, counting every
     // gateway's requests in flight and the usage they wrote. Nothing it cannot read is admitted.
@@ -620,7 +631,7 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, const HttpRe
         [id = ex->reservation, name = member.name, day = today(), memberBudget, max = m_settings.maxInFlight, at, stale](Store &store) {
             return store.usage().reserve(id, name, day, memberBudget, max, at, stale);
         },
-        [this, ex, body = policy.body, beta, memberBudget](const Result<UsageRepository::Admission> &admission) {
+        [this, ex, body = std::move(upstreamBody), beta, memberBudget](const Result<UsageRepository::Admission> &admission) {
             using Outcome = UsageRepository::Admission::Outcome;
             const bool admitted = admission && admission->outcome == Outcome::Admitted;
             const bool present = ex->client && ex->client->isOpen();
@@ -659,7 +670,7 @@ void Gateway::release(const QString &reservation)
     QTimer::singleShot(0, this, &Gateway::flushSoon);
 }
 
-void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &ex, const QJsonObject &body,
+void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &ex, QByteArray body,
                    const QByteArray &anthropicBeta)
 {
     UpstreamRequest upstream;
@@ -670,7 +681,7 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
     upstream.headers.append({"X-Title", title}); // the older name of the same header
     if (!anthropicBeta.isEmpty() && isSafeHeaderValue(anthropicBeta))
         upstream.headers.append({"anthropic-beta", anthropicBeta}); // features Claude Code asks for
-    upstream.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    upstream.body = std::move(body);
     upstream.timeoutMs = m_settings.upstreamTimeoutMs;
     ++m_requestsToday;
     UpstreamReply *reply = m_upstream.send(std::move(upstream));

@@ -115,10 +115,10 @@ private:
 
     std::optional<HttpAnswer> checkHead(const HttpRequest &head);
     Caller identify(const HttpRequest &request, bool head);
-    void handle(HttpConnection *connection, const HttpRequest &request);
-    void forward(HttpConnection *connection, InferenceApi api, const HttpRequest &request, const Member &member,
+    void handle(HttpConnection *connection, HttpRequest &&request);
+    void forward(HttpConnection *connection, InferenceApi api, HttpRequest &&request, const Member &member,
                  const QString &token);
-    void send(HttpConnection *connection, const std::shared_ptr<Exchange> &ex, const QJsonObject &body,
+    void send(HttpConnection *connection, const std::shared_ptr<Exchange> &ex, QByteArray body,
               const QByteArray &anthropicBeta);
     void release(const QString &reservation);
     void models(HttpConnection *connection, const Member &member);

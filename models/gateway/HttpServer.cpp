@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 #include <string_view>
+#include <utility>
 
 #ifdef Q_OS_WIN
 #include <winsock2.h>
@@ -481,6 +482,10 @@ bool HttpConnection::startBody(qsizetype headSize)
         }
     }
     m_phase = Phase::Body;
+    // Room for the whole request at once (its length was checked against maxBody): growing by
+    // doubling would leave up to twice the body's size allocated while it arrives.
+    if (m_buffer.capacity() < headSize + m_bodyLength)
+        m_buffer.reserve(headSize + m_bodyLength);
     startDeadline(m_server->m_limits.bodyTimeoutMs);
     if (p.expectContinue && m_buffer.size() - headSize < m_bodyLength)
         send(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
@@ -508,8 +513,7 @@ void HttpConnection::dispatch()
     m_deadline.stop();
     m_closeAfter = !m_request.keepAlive;
     m_answeringHttp10 = m_request.http10;
-    const HttpRequest r = std::move(m_request);
-    Q_EMIT request(this, r);
+    m_server->m_handler(this, std::exchange(m_request, HttpRequest()));
 }
 
 void HttpConnection::send(const QByteArray &bytes)
@@ -716,7 +720,6 @@ void HttpServer::accept(QTcpSocket *socket)
     auto *c = new HttpConnection(socket, this);
     m_byAddress[from].append(c);
     ++m_count;
-    connect(c, &HttpConnection::request, this, [this](HttpConnection *connection, const HttpRequest &r) { m_handler(connection, r); });
 }
 
 bool HttpServer::evictIdle(const QHostAddress *from)

@@ -111,7 +111,6 @@ public:
     qint64 pendingOutput() const; // bytes written but not yet sent
 
 Q_SIGNALS:
-    void request(orteam::HttpConnection *connection, const orteam::HttpRequest &request);
     void closed();  // the client went away (an answer under way can be abandoned)
     void drained(); // pendingOutput() fell below HighWater after having reached it
 
@@ -175,7 +174,9 @@ class HttpServer final : public QObject
     Q_OBJECT
 
 public:
-    using Handler = std::function<void(HttpConnection *connection, const HttpRequest &request)>;
+    // The request is the handler's to keep or take apart: it can let go of a large body as soon
+    // as it has read it, rather than hold it until it returns.
+    using Handler = std::function<void(HttpConnection *connection, HttpRequest &&request)>;
 
     explicit HttpServer(Handler handler, QObject *parent = nullptr);
     bool listen(const QHostAddress &address, quint16 port, QString *error);

@@ -4,7 +4,11 @@
 #include <QJsonDocument>
 #include <QUrl>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <optional>
+#include <string_view>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -85,10 +89,14 @@ PolicyOutcome applyRequestPolicy(InferenceApi api, const QList<Tier> &tiers, con
         out.message = message;
         return out;
     };
-    const QJsonValue model = body.value("model"_L1);
-    if (!model.isString() || model.toString().isEmpty())
-        return refuse(400, u"\"model\" must be a model id such as openai/gpt-4o-mini"_s);
-    out.requestedModel = model.toString();
+    {
+        // Not kept past here: a string read out of the body holds the body's whole storage, and
+        // the first edit below would then copy all of it (10 MB for a large request).
+        const QJsonValue model = body.value("model"_L1);
+        if (!model.isString() || model.toString().isEmpty())
+            return refuse(400, u"\"model\" must be a model id such as openai/gpt-4o-mini"_s);
+        out.requestedModel = model.toString();
+    }
 
     // "stream" decides how the answer is read (and so charged): a value the gateway and OpenRouter
     // could read differently ("stream": 1) is refused, not guessed.
@@ -215,7 +223,172 @@ PolicyOutcome applyRequestPolicy(InferenceApi api, const QList<Tier> &tiers, con
     } else {
         body.insert("user"_L1, member.name);
     }
-    out.body = body;
+    out.body = std::move(body);
+    return out;
+}
+
+namespace {
+// The top-level members applyRequestPolicy may insert, replace or remove; it edits nothing else.
+constexpr std::array<std::string_view, 7> PolicyMembers = {"model", "models", "route", "plugins", "stream", "user", "metadata"};
+
+bool isPolicyMember(QByteArrayView key)
+{
+    return std::any_of(PolicyMembers.begin(), PolicyMembers.end(),
+                       [key](std::string_view m) { return key == QByteArrayView(m.data(), qsizetype(m.size())); });
+}
+
+bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// `at` on a string's opening quote: past its closing one. False if it does not end.
+bool skipJsonString(QByteArrayView s, qsizetype &at)
+{
+    for (++at; at < s.size(); ++at) {
+        if (s[at] == '\\')
+            ++at;
+        else if (s[at] == '"')
+            return ++at, true;
+    }
+    return false;
+}
+
+// `at` on a value's first byte: past its last. The text was parsed as JSON already (by Qt), so
+// only where the value ends is found here, not whether it is valid.
+bool skipJsonValue(QByteArrayView s, qsizetype &at)
+{
+    if (at >= s.size())
+        return false;
+    if (s[at] == '"')
+        return skipJsonString(s, at);
+    if (s[at] != '{' && s[at] != '[') {
+        while (at < s.size() && s[at] != ',' && s[at] != '}' && s[at] != ']' && !isJsonSpace(s[at]))
+            ++at;
+        return true;
+    }
+    int depth = 0;
+    while (at < s.size()) {
+        const char c = s[at];
+        if (c == '"') {
+            if (!skipJsonString(s, at))
+                return false;
+            continue;
+        }
+        ++at;
+        if (c == '{' || c == '[')
+            ++depth;
+        else if ((c == '}' || c == ']') && --depth == 0)
+            return true;
+    }
+    return false;
+}
+
+struct RawMember
+{
+    QByteArrayView key;   // without quotes, no escapes in it
+    QByteArrayView whole; // "key": value, as the client wrote it
+};
+
+// The members of the object `json` is, in order; nullopt when a key holds an escape (it could
+// spell a policy member the bytes do not show) or comes twice (readers differ on which counts).
+std::optional<QList<RawMember>> splitJsonObject(QByteArrayView s)
+{
+    qsizetype at = 0;
+    auto space = [&] {
+        while (at < s.size() && isJsonSpace(s[at]))
+            ++at;
+    };
+    QList<RawMember> members;
+    space();
+    if (at >= s.size() || s[at] != '{')
+        return std::nullopt;
+    ++at;
+    space();
+    if (at < s.size() && s[at] == '}') {
+        ++at;
+    } else {
+        for (;;) {
+            if (at >= s.size() || s[at] != '"')
+                return std::nullopt;
+            const qsizetype start = at;
+            if (!skipJsonString(s, at))
+                return std::nullopt;
+            const QByteArrayView key = s.sliced(start + 1, at - start - 2);
+            if (key.contains('\\'))
+                return std::nullopt;
+            if (std::any_of(members.cbegin(), members.cend(), [key](const RawMember &m) { return m.key == key; }))
+                return std::nullopt;
+            space();
+            if (at >= s.size() || s[at] != ':')
+                return std::nullopt;
+            ++at;
+            space();
+            if (!skipJsonValue(s, at))
+                return std::nullopt;
+            members.append({key, s.sliced(start, at - start)});
+            space();
+            if (at < s.size() && s[at] == ',') {
+                ++at;
+                space();
+                continue;
+            }
+            if (at < s.size() && s[at] == '}') {
+                ++at;
+                break;
+            }
+            return std::nullopt;
+        }
+    }
+    space();
+    if (at != s.size())
+        return std::nullopt;
+    return members;
+}
+} // namespace
+
+QByteArray upstreamRequestBody(QByteArrayView original, QJsonObject policyBody)
+{
+    const std::optional<QList<RawMember>> members = splitJsonObject(original);
+    // Beyond the policy's members, the same keys on both sides: nothing else was added or removed.
+    bool same = members.has_value();
+    if (same) {
+        qsizetype kept = 0;
+        for (const RawMember &m : *members) {
+            if (isPolicyMember(m.key))
+                continue;
+            ++kept;
+            same = same && policyBody.contains(QLatin1StringView(m.key.data(), m.key.size()));
+        }
+        for (const QString &key : policyBody.keys()) {
+            if (!isPolicyMember(key.toUtf8()))
+                --kept;
+        }
+        same = same && kept == 0;
+    }
+    if (!same)
+        return QJsonDocument(policyBody).toJson(QJsonDocument::Compact);
+    QJsonObject edited;
+    for (std::string_view m : PolicyMembers) {
+        const QLatin1StringView key(m.data(), qsizetype(m.size()));
+        if (const auto it = policyBody.constFind(key); it != policyBody.constEnd())
+            edited.insert(key, *it); // copied out: a string would otherwise hold the whole body's storage
+    }
+    policyBody = QJsonObject(); // the parsed body is let go of before its copy is made
+    const QByteArray tail = QJsonDocument(edited).toJson(QJsonDocument::Compact); // {...}
+    QByteArray out;
+    out.reserve(original.size() + tail.size());
+    out += '{';
+    for (const RawMember &m : *members) {
+        if (isPolicyMember(m.key))
+            continue;
+        if (out.size() > 1)
+            out += ',';
+        out += m.whole;
+    }
+    if (tail.size() > 2) {
+        if (out.size() > 1)
+            out += ',';
+        out += QByteArrayView(tail).sliced(1, tail.size() - 2);
+    }
+    out += '}';
     return out;
 }
 

@@ -40,6 +40,15 @@ struct PolicyOutcome
 // `appName` and the member go into the API's user field (user; metadata.user_id for Messages).
 PolicyOutcome applyRequestPolicy(InferenceApi api, const QList<Tier> &tiers, const Member &member, QJsonObject body);
 
+// The body that goes upstream: the client's own bytes for each top-level member the policy never
+// touches (a 10 MB "messages" is copied as it came; re-written by Qt's JSON writer it costs four
+// times its size in memory, and its time), and the policy's version of the members it edits
+// (model, models, route, plugins, stream, user, metadata). It parses back to exactly
+// `policyBody`; when the client's top level cannot be split with certainty (a key written with an
+// escape, a key twice, members added or removed beyond those) `policyBody` is written whole.
+// `original` is the body the policy parsed; `policyBody` is let go of before the copy is made.
+QByteArray upstreamRequestBody(QByteArrayView original, QJsonObject policyBody);
+
 // A header value made of anything a client or the team sent (a model id, a member name): kept as
 // it is when it is printable ASCII without CR/LF, else percent-encoded, so it can never end a
 // header line or start a forged one.

@@ -4,6 +4,7 @@
 #include "FakeOpenRouter.h"
 #include "Gateway.h"
 #include "GatewayTestMain.h"
+#include "InferenceApi.h"
 #include "Store.h"
 #include "TestDatabase.h"
 
@@ -177,6 +178,54 @@ private Q_SLOTS:
         m_upstreamNetwork.reset();
         m_store.reset();
         m_fake.reset();
+    }
+
+    void upstreamBodyIsTheClientsBytesButThePolicysMembers()
+    {
+        // What goes upstream must parse to exactly what the policy decided, while the members it
+        // never edits go as the client wrote them (not re-written: a 10 MB body stays one copy).
+        struct Case
+        {
+            QByteArray original;
+            QJsonObject edits;  // set on the parsed original, as the policy would
+            bool spliced;       // the client's bytes kept (else the policy's body written whole)
+        };
+        const QList<Case> cases = {
+            // Braces, brackets, quotes and escapes inside strings; a number as the client spelled it.
+            {" { \"messages\" : [ {\"role\":\"user\",\"content\":\"a \\\"}{\\\" ][ \\\\\"} ] , \"model\":\"openai/o3\","
+             " \"user\":\"eve\",\n \"n\" : 1.50e0, \"tools\":[], \"stream\":false } ",
+             {{"model"_L1, u"openai/gpt-4o-mini"_s}, {"user"_L1, u"ann"_s}}, true},
+            {"{}", {{"model"_L1, u"m"_s}, {"user"_L1, u"ann"_s}}, true},
+            // A key spelled with an escape could be "model" under another spelling: written whole.
+            {"{\"mod\\u0065l\":\"openai/o3\",\"messages\":[]}", {{"model"_L1, u"openai/gpt-4o-mini"_s}}, false},
+            // A key twice: readers differ on which counts, so the policy's single one is written.
+            {"{\"model\":\"openai/o3\",\"model\":\"openai/o3\",\"messages\":[]}", {{"model"_L1, u"openai/gpt-4o-mini"_s}}, false},
+            // Not ASCII: written whole rather than compared byte for byte.
+            {"{\"\xc3\xa9t\xc3\xa9\":1,\"model\":\"m\"}", {{"user"_L1, u"ann"_s}}, false},
+        };
+        for (const Case &c : cases) {
+            QJsonObject policy = QJsonDocument::fromJson(c.original).object();
+            for (auto it = c.edits.begin(); it != c.edits.end(); ++it)
+                policy.insert(it.key(), it.value());
+            const QByteArray sent = upstreamRequestBody(c.original, policy);
+            QJsonParseError error;
+            const QJsonDocument back = QJsonDocument::fromJson(sent, &error);
+            QVERIFY2(error.error == QJsonParseError::NoError, sent.constData());
+            QCOMPARE(back.object(), policy);
+            QCOMPARE(sent.contains("openai/o3"), false);
+            QCOMPARE(sent.contains("eve"), false);
+            if (c.original.contains("1.50e0")) // as the client spelled it: copied, not re-written
+                QVERIFY2(sent.contains("\"n\" : 1.50e0"), sent.constData());
+            if (c.original != "{}") // nothing of the client's to keep in an empty object
+                QCOMPARE(sent == QJsonDocument(policy).toJson(QJsonDocument::Compact), !c.spliced);
+        }
+        // A member the policy added or took away beyond its own: written whole, never half-kept.
+        const QByteArray original = "{\"model\":\"m\",\"extra\":{\"a\":1},\"messages\":[]}";
+        QJsonObject policy = QJsonDocument::fromJson(original).object();
+        policy.remove("extra"_L1);
+        QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(original, policy)).object(), policy);
+        policy.insert("added"_L1, 1);
+        QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(original, policy)).object(), policy);
     }
 
     void refusalsComeInOrderAndNeverReachUpstream()

@@ -25,12 +25,16 @@ class TestHttpServer : public QObject
     std::unique_ptr<HttpServer> m_server;
     QList<QPointer<HttpConnection>> m_held; // requests the test answers itself
     QList<HttpRequest> m_seen;
+    QList<bool> m_bodyAlone; // per request: the handler held the only reference to its body
     bool m_hold = false;
     qsizetype m_maxBuffered = 0; // the most one connection held of what its client sent
 
     void start(const HttpLimits &limits = {})
     {
-        m_server = std::make_unique<HttpServer>([this](HttpConnection *c, const HttpRequest &r) {
+        m_server = std::make_unique<HttpServer>([this](HttpConnection *c, HttpRequest &&r) {
+            const QByteArray body = std::move(r.body);
+            m_bodyAlone << body.isDetached();
+            r.body = body;
             m_seen << r;
             if (m_hold)
                 m_held << c;
@@ -125,6 +129,7 @@ private Q_SLOTS:
     {
         m_held.clear();
         m_seen.clear();
+        m_bodyAlone.clear();
         m_hold = false;
         m_maxBuffered = 0;
     }
@@ -275,6 +280,25 @@ private Q_SLOTS:
         QVERIFY2(t.elapsed() < 2500, QByteArray::number(t.elapsed()).constData());
         QVERIFY(m_seen.isEmpty());
         QVERIFY2(m_maxBuffered <= 192 * 1024, QByteArray::number(m_maxBuffered).constData());
+    }
+
+    void aHandedOverBodyIsTheHandlersAlone()
+    {
+        // The gateway drops a body of up to 10 MB as soon as it has parsed it: that frees the
+        // memory only if the server kept no reference of its own (its buffer, its request).
+        start();
+        const QByteArray large(1024 * 1024, 'b');
+        const std::unique_ptr<QTcpSocket> s = open();
+        s->write(post(large)); // alone: the body is the connection's buffer, handed over whole
+        QCOMPARE(statusOf(read(*s)), 200);
+        s->write(post(large) + post("small") + post(large)); // pipelined: sliced from the buffer
+        const QByteArray answers = read(*s, 3);
+        QCOMPARE(countAnswers(answers), 3);
+        QCOMPARE(m_seen.size(), 4);
+        QCOMPARE(m_seen.at(0).body, large);
+        QCOMPARE(m_seen.at(2).body, "small");
+        QCOMPARE(m_seen.at(3).body, large);
+        QCOMPARE(m_bodyAlone, QList<bool>({true, true, true, true}));
     }
 
     void pipelinedRequestsWaitAndMeetBackPressure()
