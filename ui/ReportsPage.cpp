@@ -96,6 +96,9 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     m_pdf = new QPushButton(tr("Export PDF…"), this);
     m_pdf->setObjectName(u"exportPdfButton"_s);
     m_pdf->setToolTip(tr("The report with its charts, ready to send or print"));
+    m_chargeback = new QPushButton(tr("Chargeback CSV…"), this);
+    m_chargeback->setObjectName(u"exportChargebackButton"_s);
+    m_chargeback->setToolTip(tr("Spend per workspace (department) over this report's days"));
     m_png = new QPushButton(tr("Save chart as PNG"), this);
     m_png->setObjectName(u"saveChartButton"_s);
 
@@ -137,7 +140,7 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     top->addWidget(m_monthLabel);
     top->addWidget(m_nextMonth);
     top->addStretch(1);
-    for (QPushButton *b : {m_csv, m_json, m_pdf, m_png})
+    for (QPushButton *b : {m_csv, m_json, m_pdf, m_chargeback, m_png})
         top->addWidget(b);
 
     auto *charts = new QSplitter(Qt::Vertical, this);
@@ -166,6 +169,7 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     connect(m_csv, &QPushButton::clicked, this, &ReportsPage::exportCsv);
     connect(m_json, &QPushButton::clicked, this, &ReportsPage::exportJson);
     connect(m_pdf, &QPushButton::clicked, this, &ReportsPage::exportPdf);
+    connect(m_chargeback, &QPushButton::clicked, this, &ReportsPage::exportChargeback);
 
     m_chooseSave = [this](const QString &title, const QString &suggested, const QString &filter) {
         const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
@@ -433,6 +437,24 @@ void ReportsPage::exportPdf()
                                  {m_trend->chart()->title(), renderChart(m_trend)}};
     QString error;
     if (!writeReportPdf(path, m_model->report(), charts, m_demo, &error))
+        return Q_EMIT problem(error);
+    Q_EMIT status(tr("Saved %1").arg(path));
+}
+
+void ReportsPage::exportChargeback()
+{
+    const TeamReport &r = m_model->report();
+    // Read before asking where to save: a failed read is said, never an empty file.
+    const Result<QList<WorkspaceSpend>> rows = m_spend->workspaceSpend(r.from, r.to);
+    if (!rows)
+        return Q_EMIT problem(tr("Cannot read the spend per workspace: %1").arg(rows.errorText()));
+    const QString path = m_chooseSave(tr("Export the chargeback as CSV"),
+                                      u"orteam-chargeback-%1-%2.csv"_s.arg(r.from.toString(Qt::ISODate), r.to.toString(Qt::ISODate)),
+                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!saveFileAtomically(path, workspaceChargebackCsv(*rows), &error))
         return Q_EMIT problem(error);
     Q_EMIT status(tr("Saved %1").arg(path));
 }

@@ -55,6 +55,8 @@ public Q_SLOTS:
     void exportCsv();
     void exportJson();
     void exportPdf();
+    // Spend per workspace over the report's window: the departments' chargeback.
+    void exportChargeback();
     void saveChartPng(QChartView *view);
 
 Q_SIGNALS:
@@ -87,6 +89,7 @@ private:
     QPushButton *m_json;
     QPushButton *m_pdf;
     QPushButton *m_png;
+    QPushButton *m_chargeback;
     SaveChooser m_chooseSave;
     bool m_demo = false;
 };

@@ -81,6 +81,7 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     m_daily = makeView("dailySpendChart", tr("Daily spend"), this);
     m_models = makeView("modelSpendChart", tr("Spend by model"), this);
     m_providers = makeView("providerSpendChart", tr("Spend by provider"), this);
+    m_workspaces = makeView("workspaceSpendChart", tr("Spend by workspace (department)"), this);
     m_burn = makeView("burnChart", tr("Budget burn (dashed: forecast at the last 7 days' rate)"), this);
     m_burnText = new QLabel(this);
     m_burnText->setObjectName(QStringLiteral("burnForecastLabel"));
@@ -99,17 +100,18 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
             l->setObjectName(QStringLiteral("spendControlLabel"));
     }
     auto *grid = new QGridLayout;
-    // Three equal columns: members over by model; the daily series two columns wide (a date axis
-    // needs the width that a bar per member does not) over by provider (beside by model: the same
-    // spend split two ways) and the burn.
+    // Three equal columns: members beside the daily series, two columns wide (a date axis needs
+    // the width that a bar per member does not); the same spend split three ways (by model, by
+    // provider, by workspace); the burn, a time series, as wide as the page.
     grid->addWidget(m_members, 0, 0);
     grid->addWidget(m_daily, 0, 1, 1, 2);
     grid->addWidget(m_models, 1, 0);
     grid->addWidget(m_providers, 1, 1);
+    grid->addWidget(m_workspaces, 1, 2);
     auto *burnBox = new QVBoxLayout;
     burnBox->addWidget(m_burn, 1);
     burnBox->addWidget(m_burnText);
-    grid->addLayout(burnBox, 1, 2);
+    grid->addLayout(burnBox, 2, 0, 1, 3);
     for (int column = 0; column < 3; ++column)
         grid->setColumnStretch(column, 1);
     auto *layout = new QVBoxLayout(this);
@@ -125,6 +127,7 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
         buildDaily();
         buildModels();
         buildProviders();
+        buildWorkspaces();
     });
     connect(m_spend, &SpendController::changed, this, &SpendPage::rebuild);
     rebuild();
@@ -134,6 +137,7 @@ QChart *SpendPage::memberChart() const { return m_members->chart(); }
 QChart *SpendPage::dailyChart() const { return m_daily->chart(); }
 QChart *SpendPage::modelChart() const { return m_models->chart(); }
 QChart *SpendPage::providerChart() const { return m_providers->chart(); }
+QChart *SpendPage::workspaceChart() const { return m_workspaces->chart(); }
 QChart *SpendPage::burnChart() const { return m_burn->chart(); }
 
 void SpendPage::changeEvent(QEvent *event)
@@ -144,6 +148,7 @@ void SpendPage::changeEvent(QEvent *event)
         buildDaily();
         buildModels();
         buildProviders();
+        buildWorkspaces();
         buildBurn();
         buildMonth();
     }
@@ -155,6 +160,7 @@ void SpendPage::rebuild()
     buildDaily();
     buildModels();
     buildProviders();
+    buildWorkspaces();
     buildBurn();
     buildAlerts();
     buildMonth();
@@ -369,6 +375,11 @@ void SpendPage::buildModels()
 void SpendPage::buildProviders()
 {
     buildShares(m_providers, Part::Providers, m_spend->byProvider(m_range->currentData().toInt()), tr("Provider"));
+}
+
+void SpendPage::buildWorkspaces()
+{
+    buildShares(m_workspaces, Part::Workspaces, m_spend->byWorkspace(m_range->currentData().toInt()), tr("Workspace"));
 }
 
 void SpendPage::buildShares(QChartView *view, Part part, const Result<QList<SpendShare>> &read, const QString &column)

@@ -33,6 +33,7 @@ public:
     QChart *dailyChart() const;
     QChart *modelChart() const;
     QChart *providerChart() const;
+    QChart *workspaceChart() const;
     QChart *burnChart() const;
     // The line at the top: the month to date against the team's monthly budget, its projected end
     // and the crossing day (SpendController::overview(), the Overview's numbers).
@@ -50,7 +51,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    enum class Part { Members, Daily, Models, Providers, Burn, Alerts, Month };
+    enum class Part { Members, Daily, Models, Providers, Workspaces, Burn, Alerts, Month };
     // Records whether `part` could be read (empty `error`: it could) and shows every part that
     // could not.
     void setReadError(Part part, const QString &error);
@@ -58,6 +59,7 @@ private:
     void buildDaily();
     void buildModels();
     void buildProviders();
+    void buildWorkspaces();
     // A horizontal bar chart of the top eight shares of the spend (by model, by provider) and its table.
     void buildShares(QChartView *view, Part part, const Result<QList<SpendShare>> &read, const QString &column);
     void buildBurn();
@@ -71,6 +73,7 @@ private:
     QChartView *m_daily;
     QChartView *m_models;
     QChartView *m_providers;
+    QChartView *m_workspaces;
     QChartView *m_burn;
     QLabel *m_burnText;
     QLabel *m_alerts;

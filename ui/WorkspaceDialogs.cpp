@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -84,21 +85,33 @@ void NewWorkspaceDialog::check()
         problem = tr("The slug takes lowercase letters and digits, in runs joined by single hyphens.");
     // Nothing typed yet is no mistake: the button says it, not a red line.
     m_problem->setText(m_name->text().isEmpty() ? QString() : problem);
-    m_create->setEnabled(problem.isEmpty());
+    // Creating is never repeated by itself (a lost answer may have made it): one click, one call.
+    m_create->setEnabled(problem.isEmpty() && !m_creating);
 }
 
 void NewWorkspaceDialog::create()
 {
+    m_creating = true;
     m_create->setEnabled(false);
+    for (QLineEdit *edit : {m_name, m_slug, m_description})
+        edit->setReadOnly(true);
     m_problem->setText(tr("Creating…"));
-    m_workspaces->create(m_name->text(), m_slug->text(), m_description->text(), [this](const Workspace &w, const FlowError &e) {
+    // The call runs on the controller and finishes (audited) even if the dialog is closed first;
+    // only what the dialog shows needs the dialog.
+    QPointer<NewWorkspaceDialog> self(this);
+    m_workspaces->create(m_name->text(), m_slug->text(), m_description->text(), [self](const Workspace &w, const FlowError &e) {
+        if (!self)
+            return;
+        self->m_creating = false;
+        for (QLineEdit *edit : {self->m_name, self->m_slug, self->m_description})
+            edit->setReadOnly(false);
         if (w.id.isEmpty()) {
-            m_problem->setText(tr("Not created: %1").arg(sentence(e)));
-            m_create->setEnabled(true);
+            self->m_problem->setText(tr("Not created: %1").arg(sentence(e)));
+            self->check();
             return;
         }
-        m_created = w;
-        accept();
+        self->m_created = w;
+        self->accept();
     });
 }
 
@@ -205,6 +218,7 @@ WorkspaceBudgetWish WorkspaceBudgetDialog::wish() const
 
 void WorkspaceBudgetDialog::schedulePreview()
 {
+    m_stopped.clear();
     // Typing an amount asks once it settles, not at every digit.
     m_apply->setEnabled(false);
     ++m_generation;
@@ -220,9 +234,10 @@ void WorkspaceBudgetDialog::runPreview()
     m_apply->setEnabled(false);
     m_status->setText(tr("Reading the workspace's budgets from OpenRouter…"));
     const int generation = ++m_generation;
+    QPointer<WorkspaceBudgetDialog> self(this);
     m_workspaces->previewBudgets(m_id, wish(), m_whatIfDays->currentData().toInt(),
-                                 [this, generation](const WorkspaceService::BudgetPreview &p) {
-        if (generation != m_generation)
+                                 [self, this, generation](const WorkspaceService::BudgetPreview &p) {
+        if (!self || generation != m_generation)
             return;
         m_preview = p;
         m_changes->clear();
@@ -237,8 +252,10 @@ void WorkspaceBudgetDialog::runPreview()
         }
         for (const WorkspaceBudgetChange &c : p.plan.changes)
             m_changes->addItem(c.text());
-        m_status->setText(p.plan.changes.isEmpty() ? tr("OpenRouter already has these budgets: nothing to do.")
-                                                   : tr("%n change(s) to apply:", nullptr, int(p.plan.changes.size())));
+        // After a stopped apply, what stopped it stays in sight above what is left.
+        const QString plan = p.plan.changes.isEmpty() ? tr("OpenRouter already has these budgets: nothing to do.")
+                                                      : tr("%n change(s) to apply:", nullptr, int(p.plan.changes.size()));
+        m_status->setText(m_stopped.isEmpty() ? plan : m_stopped + QLatin1Char('\n') + plan);
         const WorkspaceReplay &r = p.whatIf;
         QString text = tr("Spent %1 over the last %2 days.").arg(formatUsd(r.spent)).arg(p.whatIfDays);
         if (r.refusedDays.isEmpty()) {
@@ -256,14 +273,33 @@ void WorkspaceBudgetDialog::runPreview()
     });
 }
 
+void WorkspaceBudgetDialog::setInputsEnabled(bool enabled)
+{
+    for (int i = 0; i < m_enabled.size(); ++i) {
+        m_enabled.at(i)->setEnabled(enabled);
+        m_amounts.at(i)->setEnabled(enabled && m_enabled.at(i)->isChecked());
+    }
+    m_whatIfDays->setEnabled(enabled);
+}
+
 void WorkspaceBudgetDialog::apply()
 {
     m_apply->setEnabled(false);
+    // Nothing may be planned beside a running apply: the inputs wait, and any preview asked for
+    // before is dropped.
+    setInputsEnabled(false);
+    ++m_generation;
     m_status->setText(tr("Applying…"));
     const int total = int(m_preview.plan.changes.size());
-    m_workspaces->applyBudgets(m_preview, [this, total](int done, const FlowError &error) {
+    QPointer<WorkspaceBudgetDialog> self(this);
+    m_workspaces->applyBudgets(m_preview, [self, this, total](int done, const FlowError &error) {
+        if (!self)
+            return;
+        setInputsEnabled(true);
         if (error) {
-            m_status->setText(tr("Stopped after %1 of %2 change(s): %3 Preview again to finish.").arg(done).arg(total).arg(sentence(error)));
+            // What is left is planned afresh from what OpenRouter holds now.
+            m_stopped = tr("Stopped after %1 of %2 change(s): %3").arg(done).arg(total).arg(sentence(error));
+            runPreview();
             return;
         }
         Q_EMIT applied(tr("Applied %n budget change(s) to %1.", nullptr, total).arg(m_preview.workspace.name));
@@ -309,6 +345,7 @@ WorkspaceMembersDialog::WorkspaceMembersDialog(WorkspaceController *workspaces, 
     connect(m_apply, &QPushButton::clicked, this, [this] { m_previewed ? apply() : runPreview(); });
     // A change of ticks after a preview asks for a new one.
     connect(m_list, &QListWidget::itemChanged, this, [this] {
+        ++m_generation;
         m_previewed = false;
         m_apply->setText(tr("Preview"));
         m_apply->setEnabled(true);
@@ -332,7 +369,12 @@ void WorkspaceMembersDialog::runPreview()
     }
     m_apply->setEnabled(false);
     m_status->setText(tr("Reading the workspace's members from OpenRouter…"));
-    m_workspaces->previewMembers(m_id, add, remove, [this](const WorkspaceService::MemberPreview &p) {
+    const int generation = ++m_generation;
+    QPointer<WorkspaceMembersDialog> self(this);
+    m_workspaces->previewMembers(m_id, add, remove, [self, this, generation](const WorkspaceService::MemberPreview &p) {
+        // A tick changed since this was asked: its answer is of other ticks.
+        if (!self || generation != m_generation)
+            return;
         m_preview = p;
         if (p.error) {
             m_status->setText(tr("Could not plan the changes: %1 Nothing was changed.").arg(sentence(p.error)));
@@ -358,8 +400,13 @@ void WorkspaceMembersDialog::runPreview()
 void WorkspaceMembersDialog::apply()
 {
     m_apply->setEnabled(false);
+    m_list->setEnabled(false); // no tick changes under a running apply
     m_status->setText(tr("Applying…"));
-    m_workspaces->applyMembers(m_preview, [this](int, const FlowError &error) {
+    QPointer<WorkspaceMembersDialog> self(this);
+    m_workspaces->applyMembers(m_preview, [self, this](int, const FlowError &error) {
+        if (!self)
+            return;
+        m_list->setEnabled(true);
         if (error) {
             m_status->setText(tr("Stopped: %1 Preview again to see what is left.").arg(sentence(error)));
             m_previewed = false;

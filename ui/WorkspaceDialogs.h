@@ -37,6 +37,7 @@ private:
     QLabel *m_problem;
     QPushButton *m_create;
     bool m_slugEdited = false;
+    bool m_creating = false;
     Workspace m_created;
 };
 
@@ -59,6 +60,7 @@ private:
     void schedulePreview();
     void runPreview();
     void apply();
+    void setInputsEnabled(bool enabled);
 
     WorkspaceController *m_workspaces;
     QString m_id;
@@ -70,6 +72,7 @@ private:
     QPlainTextEdit *m_whatIf;
     QPushButton *m_apply;
     WorkspaceService::BudgetPreview m_preview;
+    QString m_stopped; // why the last apply stopped, until the budgets are edited
     int m_generation = 0; // a preview answered after a newer one was asked for is dropped
 };
 
@@ -96,6 +99,7 @@ private:
     QPushButton *m_apply;
     WorkspaceService::MemberPreview m_preview;
     bool m_previewed = false;
+    int m_generation = 0; // a preview answered after the ticks changed is dropped
 };
 
 } // namespace orteam

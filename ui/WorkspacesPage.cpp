@@ -120,15 +120,28 @@ WorkspacesPage::WorkspacesPage(WorkspaceController *workspaces, QWidget *parent)
     connect(m_month, &QComboBox::currentIndexChanged, this, &WorkspacesPage::loadChargeback);
     connect(m_export, &QPushButton::clicked, this, &WorkspacesPage::exportChargeback);
     connect(workspaces, &WorkspaceController::busyChanged, this, [this](bool busy) {
-        if (busy)
+        if (busy) {
             m_state->setText(tr("Reading the workspaces from OpenRouter…"));
+            const int row = selectedRow();
+            m_selectedId = row >= 0 ? m_workspaces->model()->rows().at(row).workspace.id : QString();
+        }
         m_refresh->setEnabled(!busy);
+        updateButtons();
     });
     connect(workspaces, &WorkspaceController::listed, this, [this] {
         const int n = m_workspaces->model()->rowCount();
-        m_state->setText(tr("%n workspace(s). Spend is what their keys spent, from the team database.", nullptr, n));
-        if (n > 0 && selectedRow() < 0)
-            m_table->selectRow(0);
+        QString text = tr("%n workspace(s). Spend is what their keys spent, from the team database.", nullptr, n);
+        if (!m_workspaces->listWarning().isEmpty())
+            text += QLatin1Char(' ') + m_workspaces->listWarning();
+        m_state->setText(text);
+        // The workspace that was selected stays selected across the refresh.
+        int keep = 0;
+        for (int i = 0; i < n; ++i) {
+            if (m_workspaces->model()->rows().at(i).workspace.id == m_selectedId)
+                keep = i;
+        }
+        if (n > 0)
+            m_table->selectRow(keep);
         updateButtons();
         loadChargeback(); // the list keeps the workspaces' names for it
     });

@@ -71,6 +71,7 @@ private:
     QWidget *m_manage = nullptr; // the list and its buttons
     bool m_readOnly = false;
     bool m_listedOnce = false;
+    QString m_selectedId; // kept across a refresh
 };
 
 } // namespace orteam

@@ -612,7 +612,12 @@ bool parseWorkspaceAt(const QJsonObject &o, const QString &p, Workspace *w, QStr
 bool parseWorkspaceBudgetAt(const QJsonObject &o, const QString &p, WorkspaceBudget *b, QString *e)
 {
     Reader r(o, p, e);
-    // The list spells the lifetime budget as a null interval; the path parameter names it.
+    // The list spells the lifetime budget as a null interval (the path parameter names it). The
+    // field is required: one left out is an error, never a lifetime budget.
+    if (!o.contains("reset_interval"_L1)) {
+        *e = u"%1.reset_interval: missing"_s.arg(p);
+        return false;
+    }
     const QString interval = r.optionalString("reset_interval"_L1);
     const std::optional<double> limit = r.optionalNumber("limit_usd"_L1);
     if (r.failed())
@@ -1084,7 +1089,7 @@ QJsonObject toJson(const Workspace &w)
         {"name"_L1, w.name},
         {"slug"_L1, w.slug},
         {"description"_L1, nullable(w.description)},
-        {"default_guardrail_id"_L1, QJsonValue::Null},
+        {"default_guardrail_id"_L1, QUuid::createUuidV5(QUuid(), w.id + u"guardrail"_s).toString(QUuid::WithoutBraces)},
         {"default_text_model"_L1, QJsonValue::Null},
         {"default_image_model"_L1, QJsonValue::Null},
         {"default_provider_sort"_L1, QJsonValue::Null},

@@ -1696,9 +1696,9 @@ FakeOpenRouter::Reply FakeOpenRouter::workspaces(const QHttpServerRequest &reque
             return exists ? json(200, {{"data"_L1, json::toJson(w.budgets.at(at), id)}, {"include_byok_in_budgets"_L1, false}})
                           : error(404, u"Budget not found"_s);
         if (m == M::Delete) {
-            if (!exists)
-                return error(404, u"Budget not found"_s);
-            w.budgets.removeAt(at);
+            // As the spec says: deleted, or there was none.
+            if (exists)
+                w.budgets.removeAt(at);
             return json(200, {{"deleted"_L1, true}});
         }
         if (m == M::Put) {

@@ -181,12 +181,16 @@ WorkspaceReplay replayWorkspaceBudgets(const QList<WorkspaceBudget> &budgets, co
     // Each budget's spend so far in its current period; a period begun before `from` starts with
     // the days of it that were given.
     QList<double> used(budgets.size(), 0.0);
-    auto periodStart = [&from](WorkspaceInterval interval, const QDate &day) {
+    // A lifetime budget counts every day given, before the window too.
+    QDate first = from;
+    for (auto it = dailySpend.cbegin(); it != dailySpend.cend(); ++it)
+        first = std::min(first, it.key());
+    auto periodStart = [&first](WorkspaceInterval interval, const QDate &day) {
         switch (interval) {
         case WorkspaceInterval::Daily: return budgetPeriodStart(LimitReset::Daily, day);
         case WorkspaceInterval::Weekly: return budgetPeriodStart(LimitReset::Weekly, day);
         case WorkspaceInterval::Monthly: return budgetPeriodStart(LimitReset::Monthly, day);
-        case WorkspaceInterval::Lifetime: return from;
+        case WorkspaceInterval::Lifetime: return first;
         }
         return day;
     };

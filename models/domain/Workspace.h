@@ -80,8 +80,9 @@ struct WorkspaceBudgetPlan
 WorkspaceBudgetPlan planWorkspaceBudgets(const QList<WorkspaceBudget> &current, const WorkspaceBudgetWish &wish);
 
 // What if these budgets had held: the workspace's spend day by day (UTC) replayed against every
-// budget's interval. The crossing day is cut at the limit; later days of the period refused. A
-// lifetime budget counts from the first day given (the history before it is not replayed).
+// budget's interval. The crossing day is cut at the limit; later days of the period refused.
+// Days before `from` that are given count toward the periods they fall in (a lifetime budget's:
+// all of them), so give the history back to where the periods begin.
 struct WorkspaceReplay
 {
     QList<QDate> refusedDays; // days with spend that would have been (partly) refused

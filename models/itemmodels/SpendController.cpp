@@ -168,6 +168,23 @@ Result<QList<ProviderSpend>> SpendController::byProvider(int days) const
     return m_store->spend().spendByProvider(to.addDays(1 - days), to);
 }
 
+Result<QList<SpendShare>> SpendController::byWorkspace(int days) const
+{
+    const QDate to = today();
+    const Result<QList<WorkspaceSpend>> read = workspaceSpend(to.addDays(1 - days), to);
+    if (!read)
+        return read.error();
+    QList<SpendShare> out;
+    for (const WorkspaceSpend &w : *read)
+        out << SpendShare{workspaceLabel(w), w.cost, w.requests};
+    return out;
+}
+
+Result<QList<WorkspaceSpend>> SpendController::workspaceSpend(const QDate &from, const QDate &to) const
+{
+    return m_store->workspaces().spendByWorkspace(from, to);
+}
+
 Result<QList<SpendController::Burn>> SpendController::burns() const
 {
     const QDate to = today();

@@ -55,6 +55,10 @@ public:
     Result<QList<std::pair<QString, Days>>> topMembersDaily(int days, int count) const;
     Result<QList<ModelSpend>> byModel(int days) const;
     Result<QList<ProviderSpend>> byProvider(int days) const;
+    // Per OpenRouter workspace (its keys), named as last listed: a department's share.
+    Result<QList<SpendShare>> byWorkspace(int days) const;
+    // The chargeback of UTC days from..to (the Reports page exports its window's).
+    Result<QList<WorkspaceSpend>> workspaceSpend(const QDate &from, const QDate &to) const;
 
     struct Burn
     {

@@ -125,6 +125,7 @@ void WorkspaceController::refresh()
             return;
         }
         m_listError.clear();
+        m_listWarning = listing.warning;
         m_model.setRows(listing.rows);
         Q_EMIT listed();
     });

@@ -73,6 +73,7 @@ public:
     QDate today() const { return m_today(); }
     bool isBusy() const { return m_busy; }
     QString listError() const { return m_listError; }
+    QString listWarning() const { return m_listWarning; }
 
     // Reads the workspaces again (network); `listed` or `listFailed` when answered.
     void refresh();
@@ -110,6 +111,7 @@ private:
     QDate m_to;
     bool m_busy = false;
     QString m_listError;
+    QString m_listWarning;
 };
 
 } // namespace orteam

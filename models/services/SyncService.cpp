@@ -39,16 +39,25 @@ void SyncService::fetch(const std::optional<QList<ApiKey>> &keys, bool withActiv
             if (m.isLinked())
                 users << m.userId;
         }
-        auto answer = [done, fetched](const ApiResult<ActivityData> &r) {
+        OpenRouterClient *client = &m_client;
+        auto answer = [done, fetched, client, context](const ApiResult<ActivityData> &r) {
             if (!r.ok()) {
                 done({}, FlowError::server(r.error, u"cannot read the activity"_s));
                 return;
             }
             Fetched complete = fetched;
             complete.activity = r.value;
-            done(complete, FlowError{});
+            // The workspaces' names label the keys' spend by department. They are names, not
+            // money: a failed read keeps the names known before and fails nothing.
+            client->listWorkspaces(context, [done, complete](const ApiResult<QList<Workspace>> &w) {
+                Fetched named = complete;
+                if (w.ok())
+                    named.workspaces = w.value;
+                else
+                    qCWarning(lcApi).noquote() << "the workspaces' names were not read:" << w.error.message();
+                done(named, FlowError{});
+            });
         };
-        OpenRouterClient *client = &m_client;
         auto perKey = [client, asked, users, context, progress, answer] {
             fetchActivity(client, asked, users, context, progress, answer);
         };
@@ -94,6 +103,10 @@ Result<SyncService::Summary> SyncService::write(Store &store, const Fetched &fet
                                                 fetched.activity ? fetched.activity->perUser : QHash<QString, QList<ActivityItem>>());
             !w)
             return w;
+        if (fetched.workspaces) {
+            if (Status w = store.workspaces().saveWorkspaces(*fetched.workspaces); !w)
+                return w;
+        }
         if (!fetched.activity)
             return {};
         return store.governance().setSetting(LastActivitySyncSetting, takenAt.toUTC().toString(Qt::ISODate));

@@ -4,6 +4,7 @@
 #include "ApiKey.h"
 #include "FlowError.h"
 #include "Store.h"
+#include "Workspace.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -42,6 +43,9 @@ public:
     {
         QList<ApiKey> keys;
         std::optional<ActivityData> activity;
+        // With the activity: the workspaces' names, for the chargeback (nullopt: not read; the
+        // names kept from before stay).
+        std::optional<QList<Workspace>> workspaces;
     };
     struct Summary
     {

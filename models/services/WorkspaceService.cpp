@@ -24,11 +24,14 @@ QString workspaceTarget(const Workspace &w)
     return u"workspace %1"_s.arg(w.name);
 }
 
-// Runs `step(i, next)` for i = 0..count-1 one after another; `next(error)` goes on, or stops
-// everything at the first error. `done(applied, error)` once.
-void runInTurn(int count, std::function<void(int, std::function<void(const FlowError &)>)> step,
-               std::function<void(int, const FlowError &)> done)
+// Runs `step(i, next)` for i = 0..count-1 one after another; `next(error, landed)` goes on, or
+// stops everything at the first error. `landed`: the step took effect at OpenRouter though
+// something after it failed (its audit line), so it counts as applied. `done(applied, error)` once.
+using Next = std::function<void(const FlowError &, bool landed)>;
+void runInTurn(int count, std::function<void(int, Next)> step, std::function<void(int, const FlowError &)> done)
 {
+    // The chain holds itself only through the callback of the step in flight: it ends (and is
+    // freed) with the last answer, or when a call's context is destroyed and its answer dropped.
     auto go = std::make_shared<std::function<void(int)>>();
     std::weak_ptr<std::function<void(int)>> weak = go;
     *go = [count, step, done, weak](int i) {
@@ -37,15 +40,13 @@ void runInTurn(int count, std::function<void(int, std::function<void(const FlowE
             return;
         if (i >= count)
             return done(i, {});
-        step(i, [self, i, done](const FlowError &e) {
+        step(i, [self, i, done](const FlowError &e, bool landed) {
             if (e)
-                return done(i, e);
+                return done(landed ? i + 1 : i, e);
             (*self)(i + 1);
         });
     };
-    // Held by the first step's callback chain: each step's `next` keeps it alive.
-    auto start = go;
-    (*start)(0);
+    (*go)(0);
 }
 } // namespace
 
@@ -53,7 +54,7 @@ void WorkspaceService::list(const QDate &today, QObject *context, std::function<
 {
     m_client.listWorkspaces(context, [this, today, context, done](const ApiResult<QList<Workspace>> &all) {
         if (!all.ok())
-            return done(Listing{{}, FlowError::server(all.error, u"cannot read the workspaces"_s)});
+            return done(Listing{{}, FlowError::server(all.error, u"cannot read the workspaces"_s), {}});
         struct Acc
         {
             QList<Row> rows;
@@ -68,22 +69,25 @@ void WorkspaceService::list(const QDate &today, QObject *context, std::function<
             if (--acc->waiting > 0)
                 return;
             if (acc->error)
-                return done(Listing{{}, acc->error});
+                return done(Listing{{}, acc->error, {}});
             QList<Workspace> seen;
             for (const Row &r : std::as_const(acc->rows))
                 seen << r.workspace;
+            // The names kept for the chargeback are a convenience: a database that cannot take
+            // them (a read-only role) still gets the list, with the reason beside it.
+            QString warning;
             if (Status s = m_store.workspaces().saveWorkspaces(seen); !s)
-                return done(Listing{{}, FlowError::database(s.error(), u"cannot keep the workspaces' names"_s)});
+                warning = u"the workspaces' names were not kept for the chargeback: %1"_s.arg(s.errorText());
             const Result<QList<Member>> team = m_store.team().members();
             if (!team)
-                return done(Listing{{}, FlowError::database(team.error())});
+                return done(Listing{{}, FlowError::database(team.error()), {}});
             const Result<QList<WorkspaceSpend>> month = m_store.workspaces().spendByWorkspace(
                 budgetPeriodStart(LimitReset::Monthly, today), today);
             if (!month)
-                return done(Listing{{}, FlowError::database(month.error())});
+                return done(Listing{{}, FlowError::database(month.error()), {}});
             const Result<QList<WorkspaceSpend>> day = m_store.workspaces().spendByWorkspace(today, today);
             if (!day)
-                return done(Listing{{}, FlowError::database(day.error())});
+                return done(Listing{{}, FlowError::database(day.error()), {}});
             for (Row &r : acc->rows) {
                 for (const Member &m : *team) {
                     if (!m.userId.isEmpty() && r.userIds.contains(m.userId))
@@ -98,7 +102,7 @@ void WorkspaceService::list(const QDate &today, QObject *context, std::function<
                         r.spentToday = s.cost;
                 }
             }
-            done(Listing{acc->rows, {}});
+            done(Listing{acc->rows, {}, warning});
         };
         if (acc->waiting == 0) {
             acc->waiting = 1;
@@ -221,10 +225,14 @@ void WorkspaceService::previewBudgets(const QString &workspace, const WorkspaceB
             p.plan = planWorkspaceBudgets(current, wish);
             p.whatIfDays = whatIfDays;
             if (whatIfDays > 0 && p.plan.problem.isEmpty()) {
-                // Back to the start of the month before the window: a period begun before it counts.
+                // Back to the start of the month before the window: a period begun before it
+                // counts. A lifetime budget never resets: all the history the database holds.
                 const QDate from = today.addDays(-(whatIfDays - 1));
-                const Result<QHash<QDate, double>> daily = m_store.workspaces().dailySpend(
-                    p.workspace.id, budgetPeriodStart(LimitReset::Monthly, from).addDays(-7), today);
+                const bool lifetime = std::any_of(p.plan.after.cbegin(), p.plan.after.cend(), [](const WorkspaceBudget &budget) {
+                    return budget.interval == WorkspaceInterval::Lifetime;
+                });
+                const QDate readFrom = lifetime ? QDate(1970, 1, 1) : budgetPeriodStart(LimitReset::Monthly, from).addDays(-7);
+                const Result<QHash<QDate, double>> daily = m_store.workspaces().dailySpend(p.workspace.id, readFrom, today);
                 if (!daily) {
                     p.error = FlowError::database(daily.error(), u"cannot read the workspace's spend"_s);
                     return done(p);
@@ -243,21 +251,41 @@ void WorkspaceService::applyBudgets(const BudgetPreview &preview, QObject *conte
         return done(0, preview.error ? preview.error : FlowError::database(StoreError::invalid(preview.plan.problem)));
     const Workspace w = preview.workspace;
     const QList<WorkspaceBudgetChange> changes = preview.plan.changes;
+    const QList<WorkspaceBudget> before = preview.plan.before;
+    // The preview may be old (a dialog left open): the budgets are read again, and a plan made
+    // against budgets that changed since is refused rather than sent over someone else's change.
+    m_client.workspaceBudgets(w.id, context, [this, w, changes, before, context, done](const ApiResult<QList<WorkspaceBudget>> &now) {
+        if (!now.ok())
+            return done(0, FlowError::server(now.error, u"cannot read the workspace's budgets again"_s));
+        QList<WorkspaceBudget> current = now.value;
+        sortBudgets(current);
+        if (workspaceBudgetsText(current) != workspaceBudgetsText(before))
+            return done(0, FlowError::database(StoreError::conflict(
+                               u"the budgets of %1 changed since the preview (now %2): preview again"_s.arg(w.name, workspaceBudgetsText(current)))));
+        sendBudgetChanges(w, changes, context, done);
+    });
+}
+
+void WorkspaceService::sendBudgetChanges(const Workspace &w, const QList<WorkspaceBudgetChange> &changes, QObject *context,
+                                         std::function<void(int, const FlowError &)> done)
+{
     runInTurn(int(changes.size()),
-              [this, w, changes, context](int i, std::function<void(const FlowError &)> next) {
+              [this, w, changes, context](int i, Next next) {
                   const WorkspaceBudgetChange c = changes.at(i);
                   auto audited = [this, w, c, next]() {
                       const Status s = m_store.audit().append(auditEntry(
                           AuditAction::Workspace, workspaceTarget(w),
                           u"%1 budget %2"_s.arg(workspaceIntervalName(c.interval), c.before ? formatUsd(*c.before) : u"none"_s),
                           u"%1 budget %2"_s.arg(workspaceIntervalName(c.interval), c.after ? formatUsd(*c.after) : u"none"_s)));
-                      next(s ? FlowError{} : FlowError::database(s.error(), u"OpenRouter changed the %1 budget, but"_s.arg(workspaceIntervalName(c.interval))));
+                      next(s ? FlowError{} : FlowError::database(s.error(), u"OpenRouter changed the %1 budget, but"_s.arg(workspaceIntervalName(c.interval))),
+                           true);
                   };
                   if (!c.after) {
                       m_client.removeWorkspaceBudget(w.id, c.interval, context, [c, audited, next](const ApiResult<bool> &r) {
                           // Already gone is what was wanted.
                           if (!r.ok() && !r.error.isNotFound())
-                              return next(FlowError::server(r.error, u"cannot remove the %1 budget"_s.arg(workspaceIntervalName(c.interval))));
+                              return next(FlowError::server(r.error, u"cannot remove the %1 budget"_s.arg(workspaceIntervalName(c.interval))),
+                                          false);
                           audited();
                       });
                       return;
@@ -266,7 +294,8 @@ void WorkspaceService::applyBudgets(const BudgetPreview &preview, QObject *conte
                                               [c, audited, next](const ApiResult<WorkspaceBudget> &r) {
                                                   if (!r.ok())
                                                       return next(FlowError::server(
-                                                          r.error, u"cannot set the %1 budget"_s.arg(workspaceIntervalName(c.interval))));
+                                                          r.error, u"cannot set the %1 budget"_s.arg(workspaceIntervalName(c.interval))),
+                                                                  false);
                                                   audited();
                                               });
               },
@@ -295,14 +324,20 @@ void WorkspaceService::previewMembers(const QString &workspace, const QStringLis
                 return done(p);
             }
             QHash<QString, QString> userOf, nameOf;
+            QStringList left;
             for (const Member &member : *team) {
+                if (!member.active)
+                    left << member.name;
                 userOf.insert(member.name, member.userId);
                 if (!member.userId.isEmpty())
                     nameOf.insert(member.userId, member.name);
             }
             QStringList current;
-            for (const WorkspaceMember &wm : m.value)
+            for (const WorkspaceMember &wm : m.value) {
                 current << wm.userId;
+                p.currentNames << nameOf.value(wm.userId, wm.userId);
+            }
+            p.currentUserIds = current;
             QStringList wanted = current;
             for (const QString &name : add + remove) {
                 if (!userOf.contains(name)) {
@@ -311,6 +346,11 @@ void WorkspaceService::previewMembers(const QString &workspace, const QStringLis
                 }
             }
             for (const QString &name : add) {
+                // Someone who left the team is not put into a department (taking them out is fine).
+                if (left.contains(name)) {
+                    p.error = FlowError::database(StoreError::invalid(u"%1 has left the team."_s.arg(name)));
+                    return done(p);
+                }
                 if (userOf.value(name).isEmpty())
                     p.notLinked << name;
                 else if (!wanted.contains(userOf.value(name)))
@@ -352,12 +392,13 @@ void WorkspaceService::applyMembers(const MemberPreview &preview, QObject *conte
         batches << Batch{true, preview.plan.remove.mid(i, per), preview.removeNames.mid(i, per)};
     const Workspace w = preview.workspace;
     runInTurn(int(batches.size()),
-              [this, w, batches, context](int i, std::function<void(const FlowError &)> next) {
+              [this, w, batches, context](int i, Next next) {
                   const Batch b = batches.at(i);
                   auto answered = [this, w, b, next](const ApiResult<qint64> &r) {
                       if (!r.ok())
                           return next(FlowError::server(r.error, b.remove ? u"cannot remove members from the workspace"_s
-                                                                          : u"cannot add members to the workspace"_s));
+                                                                          : u"cannot add members to the workspace"_s),
+                                      false);
                       const Status s = m_store.transaction([&]() -> Status {
                           for (const QString &name : b.names) {
                               if (Status a = m_store.audit().append(auditEntry(AuditAction::Workspace, workspaceTarget(w),
@@ -367,7 +408,7 @@ void WorkspaceService::applyMembers(const MemberPreview &preview, QObject *conte
                           }
                           return {};
                       });
-                      next(s ? FlowError{} : FlowError::database(s.error(), u"OpenRouter changed the members, but"_s));
+                      next(s ? FlowError{} : FlowError::database(s.error(), u"OpenRouter changed the members, but"_s), true);
                   };
                   if (b.remove)
                       m_client.removeWorkspaceMembers(w.id, b.ids, context, answered);

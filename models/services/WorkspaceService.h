@@ -35,6 +35,7 @@ public:
     {
         QList<Row> rows;
         FlowError error;
+        QString warning; // the list is whole, but its names could not be kept (said, not failed)
     };
     // Every workspace with its budgets and members (2 reads per workspace); keeps their names
     // for the chargeback.
@@ -69,6 +70,8 @@ public:
         QStringList addNames;         // the team's names for plan.add
         QStringList removeNames;      // for plan.remove (a user id where nobody on the team has it)
         QStringList notLinked;        // asked for, but not linked to an OpenRouter user: left out
+        QStringList currentUserIds;   // the members as read for the plan
+        QStringList currentNames;     // the same, by the team's names (a user id where nobody has it)
         FlowError error;
     };
     // Team members to add and to remove (by name); the rest stay as they are.
@@ -80,6 +83,8 @@ public:
     Result<QList<WorkspaceSpend>> chargeback(const QDate &from, const QDate &to) const;
 
 private:
+    void sendBudgetChanges(const Workspace &w, const QList<WorkspaceBudgetChange> &changes, QObject *context,
+                           std::function<void(int, const FlowError &)> done);
     // The workspaces, and the one `text` names (id, slug, or name ignoring case).
     void find(const QString &text, QObject *context, std::function<void(const Workspace &, const FlowError &)> done);
 

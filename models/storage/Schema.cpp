@@ -335,12 +335,14 @@ Status migrateTo10(Database &db)
     });
 }
 
-// Version 11: workspaces. Each key's workspace as the key listing last said (written with its
-// snapshots), and each workspace's name as last listed, so spend per workspace (a department's
-// chargeback) reads from history alone, after a key or a workspace is gone.
+// Version 11: workspaces. Each snapshot keeps the workspace its key was in that day, so a
+// month's chargeback reads the same however keys move later; each key's last workspace (for the
+// snapshots taken before this version) and each workspace's name as last listed, so spend per
+// workspace reads from history alone, after a key or a workspace is gone.
 Status migrateTo11(Database &db)
 {
     return runAll(db, QStringList{
+        u"ALTER TABLE key_snapshots ADD COLUMN workspace_id TEXT"_s,
         u"CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT NOT NULL, slug TEXT NOT NULL, seen_at TEXT NOT NULL)"_s,
         u"CREATE TABLE key_workspaces (key_hash TEXT PRIMARY KEY, workspace_id TEXT NOT NULL)"_s,
         u"CREATE INDEX key_workspaces_workspace ON key_workspaces (workspace_id)"_s,

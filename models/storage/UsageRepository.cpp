@@ -208,10 +208,11 @@ Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optiona
         const QDateTime at = takenAt.toUTC();
         // The last counters seen on a UTC day win: usage_daily only grows within a day.
         Sql q(m_db,
-              u"INSERT INTO key_snapshots (key_hash, day, taken_at, usage, usage_daily, usage_weekly, usage_monthly) "
-              "VALUES (:key, :day, :at, :usage, :daily, :weekly, :monthly) ON CONFLICT (key_hash, day) DO UPDATE SET "
+              u"INSERT INTO key_snapshots (key_hash, day, taken_at, usage, usage_daily, usage_weekly, usage_monthly, workspace_id) "
+              "VALUES (:key, :day, :at, :usage, :daily, :weekly, :monthly, :ws) ON CONFLICT (key_hash, day) DO UPDATE SET "
               "taken_at = excluded.taken_at, usage = excluded.usage, usage_daily = excluded.usage_daily, "
-              "usage_weekly = excluded.usage_weekly, usage_monthly = excluded.usage_monthly"_s,
+              "usage_weekly = excluded.usage_weekly, usage_monthly = excluded.usage_monthly, "
+              "workspace_id = COALESCE(excluded.workspace_id, key_snapshots.workspace_id)"_s,
               u"Cannot record the keys' usage"_s);
         const QString day = at.date().toString(Qt::ISODate);
         q.bind(u":day"_s, day).bind(u":at"_s, at.toString(Qt::ISODate));
@@ -244,8 +245,8 @@ Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optiona
         const QString dayBefore = at.date().addDays(-1).toString(Qt::ISODate);
         use.bind(u":day"_s, day).bind(u":day2"_s, day).bind(u":before"_s, dayBefore).bind(u":before2"_s, dayBefore).bind(u":before3"_s, dayBefore);
         const QVariant noDay(QMetaType::fromType<QString>());
-        // Each key's workspace as the listing says now: a key moved keeps its history with the
-        // workspace it is in (a chargeback follows the key). A key listed without one keeps the last.
+        // Each key's workspace as the listing says now, for the snapshots taken before version 11
+        // kept it (theirs follow the key); a key listed without one keeps the last.
         Sql workspace(m_db, u"INSERT INTO key_workspaces (key_hash, workspace_id) VALUES (:key, :ws) "
                             "ON CONFLICT (key_hash) DO UPDATE SET workspace_id = excluded.workspace_id"_s,
                       u"Cannot record the keys' workspaces"_s);
@@ -255,6 +256,7 @@ Status UsageRepository::recordSync(const QList<ApiKey> &keys, const std::optiona
                     return s;
             }
             q.bind(u":key"_s, k.hash)
+                .bind(u":ws"_s, k.workspaceId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(k.workspaceId))
                 .bind(u":usage"_s, k.usage)
                 .bind(u":daily"_s, k.usageDaily)
                 .bind(u":weekly"_s, k.usageWeekly)

@@ -37,10 +37,10 @@ Result<QList<WorkspaceSpend>> WorkspaceRepository::spendByWorkspace(const QDate 
     if (!names)
         return names.error();
     Sql q(m_db,
-          u"SELECT COALESCE(kw.workspace_id, ''), SUM(s.usage_daily), "
+          u"SELECT COALESCE(s.workspace_id, kw.workspace_id, ''), SUM(s.usage_daily), "
           "COUNT(DISTINCT CASE WHEN s.usage_daily > 0 THEN s.key_hash END) "
           "FROM key_snapshots s LEFT JOIN key_workspaces kw ON kw.key_hash = s.key_hash "
-          "WHERE s.day >= :from AND s.day <= :to GROUP BY COALESCE(kw.workspace_id, '')"_s,
+          "WHERE s.day >= :from AND s.day <= :to GROUP BY COALESCE(s.workspace_id, kw.workspace_id, '')"_s,
           u"Cannot read the spend per workspace"_s);
     if (Status s = q.bind(u":from"_s, from.toString(Qt::ISODate)).bind(u":to"_s, to.toString(Qt::ISODate)).exec(); !s)
         return s.error();
@@ -55,6 +55,21 @@ Result<QList<WorkspaceSpend>> WorkspaceRepository::spendByWorkspace(const QDate 
     }
     if (const Status read = q.finished(); !read)
         return read.error();
+    // Requests from the keys' activity (the snapshots count money only, as for members' spend).
+    Sql r(m_db,
+          u"SELECT COALESCE(kw.workspace_id, ''), SUM(ka.requests) "
+          "FROM key_activity ka LEFT JOIN key_workspaces kw ON kw.key_hash = ka.key_hash "
+          "WHERE ka.day >= :from AND ka.day <= :to GROUP BY COALESCE(kw.workspace_id, '')"_s,
+          u"Cannot read the requests per workspace"_s);
+    if (Status s = r.bind(u":from"_s, from.toString(Qt::ISODate)).bind(u":to"_s, to.toString(Qt::ISODate)).exec(); !s)
+        return s.error();
+    QHash<QString, qint64> requests;
+    while (r.next())
+        requests.insert(r.value(0).toString(), r.value(1).toLongLong());
+    if (const Status read = r.finished(); !read)
+        return read.error();
+    for (WorkspaceSpend &w : out)
+        w.requests = requests.value(w.workspaceId);
     // Most first; ties by name, so an export reads the same every time.
     std::sort(out.begin(), out.end(), [](const WorkspaceSpend &a, const WorkspaceSpend &b) {
         return a.cost != b.cost ? a.cost > b.cost : a.name + a.workspaceId < b.name + b.workspaceId;
@@ -66,8 +81,8 @@ Result<QHash<QDate, double>> WorkspaceRepository::dailySpend(const QString &work
                                                              const QDate &to) const
 {
     Sql q(m_db,
-          u"SELECT s.day, SUM(s.usage_daily) FROM key_snapshots s JOIN key_workspaces kw ON kw.key_hash = s.key_hash "
-          "WHERE kw.workspace_id = :ws AND s.day >= :from AND s.day <= :to GROUP BY s.day"_s,
+          u"SELECT s.day, SUM(s.usage_daily) FROM key_snapshots s LEFT JOIN key_workspaces kw ON kw.key_hash = s.key_hash "
+          "WHERE COALESCE(s.workspace_id, kw.workspace_id) = :ws AND s.day >= :from AND s.day <= :to GROUP BY s.day"_s,
           u"Cannot read the workspace's daily spend"_s);
     if (Status s = q.bind(u":ws"_s, workspaceId)
                        .bind(u":from"_s, from.toString(Qt::ISODate))

@@ -13,9 +13,10 @@ namespace orteam {
 class Database;
 
 // Workspaces as the team database keeps them, so a chargeback outlives OpenRouter's memory and
-// reads without a network: each key's workspace (written with every key snapshot) and each
-// workspace's name as last listed. Spend per workspace is its keys' daily spend from their
-// snapshots: the same source as a key's own daily spend.
+// reads without a network: the workspace each key snapshot was taken in, each key's last
+// workspace (for snapshots older than that) and each workspace's name as last listed. Spend per
+// workspace is its keys' daily spend from their snapshots, the same source as a key's own daily
+// spend, in the workspace the key was in that day: a key moved later leaves its past where it was.
 class WorkspaceRepository
 {
 public:

@@ -884,10 +884,10 @@ private Q_SLOTS:
             QTest::mouseClick(find<QPushButton>("workspacesMembersButton"), Qt::LeftButton);
             return waitFor<WorkspaceMembersDialog>("workspaceMembersDialog");
         };
-        auto linkedItem = [&](WorkspaceMembersDialog *dialog) -> QListWidgetItem * {
+        auto linkedItem = [&](WorkspaceMembersDialog *membersDialog) -> QListWidgetItem * {
             QListWidgetItem *linked = nullptr;
-            for (int i = 0; i < dialog->list()->count(); ++i) {
-                QListWidgetItem *item = dialog->list()->item(i);
+            for (int i = 0; i < membersDialog->list()->count(); ++i) {
+                QListWidgetItem *item = membersDialog->list()->item(i);
                 if (item->data(Qt::UserRole).toString() == team.first().name)
                     linked = item;
                 else if (item->flags() & Qt::ItemIsUserCheckable)
@@ -913,7 +913,8 @@ private Q_SLOTS:
         }
         // Taking them out of the department where their keys are: OpenRouter refuses, and the
         // dialog says so and stays open.
-        if (home >= 0) {
+        QVERIFY(home >= 0); // Alice's keys are in Product, a pro team's department
+        {
             QTRY_VERIFY(!workspaces->isBusy());
             members = openMembers(home);
             QVERIFY(members);
@@ -936,6 +937,19 @@ private Q_SLOTS:
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), workspaceChargebackCsv(workspaces->chargebackModel()->rows()));
+
+        // The Reports page exports the same chargeback over its report's window.
+        QVERIFY(m_window->showPage(u"reports"_s));
+        auto *reports = m_window->findChild<ReportsPage *>();
+        const QString reportPath = m_dir->filePath(u"report-chargeback.csv"_s);
+        reports->setSaveChooser([&](const QString &, const QString &suggested, const QString &) {
+            return suggested.startsWith(u"orteam-chargeback-"_s) ? reportPath : QString();
+        });
+        QTest::mouseClick(find<QPushButton>("exportChargebackButton"), Qt::LeftButton);
+        QFile reportFile(reportPath);
+        QVERIFY(reportFile.open(QIODevice::ReadOnly));
+        QCOMPARE(reportFile.readAll(),
+                 workspaceChargebackCsv(must(m_store->workspaces().spendByWorkspace(reports->report().from, reports->report().to))));
     }
 
     // Matching with OpenRouter: the demo's members have OpenRouter users with their emails. The
@@ -1134,7 +1148,7 @@ private Q_SLOTS:
         QList<QChartView *> views = m_window->spendPage()->findChildren<QChartView *>();
         QVERIFY(m_window->showPage(u"reports"_s));
         views << m_window->reportsPage()->findChildren<QChartView *>();
-        QCOMPARE(views.size(), 7);
+        QCOMPARE(views.size(), 8); // six on the Spend page (members, daily, model, provider, workspace, burn), two on Reports
         for (QChartView *view : views) {
             QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(view);
             QVERIFY(iface);
@@ -1216,6 +1230,16 @@ private Q_SLOTS:
             QCOMPARE(byProvider.at(i).at(2).toLongLong(), providers.at(i).requests);
         }
         QCOMPARE(providerTotal, modelTotal);
+
+        // By workspace: the demo's departments, from the keys' snapshots, as the service reads them.
+        const auto departments = must(m_spend->byWorkspace(90));
+        const QList<QVariantList> byWorkspace = tableOf(viewNamed(u"workspaceSpendChart"_s));
+        QVERIFY(departments.size() >= 3); // ML Platform, Product and the default workspace
+        QCOMPARE(byWorkspace.size(), std::min<qsizetype>(departments.size(), 8));
+        for (qsizetype i = 0; i < byWorkspace.size(); ++i) {
+            QCOMPARE(byWorkspace.at(i).at(0).toString(), departments.at(i).name);
+            QCOMPARE(byWorkspace.at(i).at(1).toDouble(), departments.at(i).cost);
+        }
 
         const auto burns = must(m_spend->burns());
         const QList<QVariantList> burn = tableOf(viewNamed(u"burnChart"_s));

@@ -84,15 +84,15 @@ check 0 "members link-user (by hand)"      -- --db "$db" members link-user alice
 check_says 1 'data\.data\[0\]\.' "sync: analytics request valid, an answer without cost refused" -- --db "$db" sync
 check 0 "tiers apply --dry-run"            -- --db "$db" tiers apply --dry-run
 check 0 "tiers apply (create, assign keys and people)" -- --db "$db" tiers apply --yes
-check 0 "members offboard (keys, people off guardrails)" -- --db "$db" members offboard alice --yes
-check 0 "budgets check --enforce (PATCH)"  -- --db "$db" budgets check --enforce
-# The spec's example for GET /key is an API key, so whoami must say so (exit 4), having parsed it.
 check 0 "workspaces list (budgets, members)" -- --db "$db" workspaces list --format json
 check 0 "workspaces create"                -- --db "$db" workspaces create "Contract Check" --description "from the contract test"
 check 0 "workspaces rename (by slug)"      -- --db "$db" workspaces rename production "Production Renamed"
 check 0 "workspaces budget (DELETE, PUT)"  -- --db "$db" workspaces budget production --monthly none --daily 5 --yes
 check 0 "workspaces members --add (POST)"  -- --db "$db" workspaces members production --add alice --yes
 check 0 "workspaces spend (the database only)" -- --db "$db" workspaces spend --format csv
+check 0 "members offboard (keys, people off guardrails)" -- --db "$db" members offboard alice --yes
+check 0 "budgets check --enforce (PATCH)"  -- --db "$db" budgets check --enforce
+# The spec's example for GET /key is an API key, so whoami must say so (exit 4), having parsed it.
 check 4 "whoami parses GET /key"           -- whoami
 
 if grep -q "sl-violations\|Request terminated\|violation" "$work/prism.log" && [ "$failed" -gt 0 ]; then

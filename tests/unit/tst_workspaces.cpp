@@ -5,6 +5,7 @@
 // (resumed after a failure), and the chargeback from the keys' snapshots.
 #include "Audit.h"
 #include "FakeOpenRouter.h"
+#include "JsonCodec.h"
 #include "OpenRouterClient.h"
 #include "Store.h"
 #include "TeamService.h"
@@ -397,11 +398,13 @@ private Q_SLOTS:
         QCOMPARE(rows->at(1).name, u"Data Science"_s);
         QCOMPARE(rows->at(1).cost, 21.0);
         QCOMPARE(rows->at(1).keys, 2);
-        // A key moved to another workspace takes its history with it.
+        // A key moved to another workspace today leaves its past days where they were: a month's
+        // chargeback reads the same whenever it is exported.
         b.workspaceId = QString(FakeOpenRouter::DefaultWorkspaceId);
         b.usageDaily = 3;
         QVERIFY(m_store->usage().recordKeySnapshots({b}, QDateTime(m_today, QTime(23, 30), QTimeZone::utc())).ok());
-        QCOMPARE(service().chargeback(m_today.addDays(-30), m_today)->at(1).cost, 12.0);
+        QCOMPARE(service().chargeback(m_today.addDays(-30), m_today)->at(1).cost, 18.0);
+        QCOMPARE(service().chargeback(m_today.addDays(-30), m_today.addDays(-1))->at(1).cost, 14.0);
         // A key never listed with a workspace is counted, not dropped.
         ApiKey loose;
         loose.hash = u"kl"_s;
@@ -411,6 +414,64 @@ private Q_SLOTS:
         QVERIFY(std::any_of(withLoose->cbegin(), withLoose->cend(), [](const WorkspaceSpend &w) {
             return w.workspaceId.isEmpty() && w.cost == 1.0 && workspaceLabel(w) == u"(no workspace)"_s;
         }));
+    }
+
+    void budgetsParseNullAsLifetimeAndRefuseAMissingInterval()
+    {
+        auto parsed = json::parseWorkspaceBudgets(
+            R"({"data":[{"id":"b","workspace_id":"w","limit_usd":500,"reset_interval":null,"created_at":"2026-01-01T00:00:00Z","updated_at":null},
+                        {"id":"c","workspace_id":"w","limit_usd":20,"reset_interval":"weekly","created_at":"2026-01-01T00:00:00Z","updated_at":null}]})");
+        QVERIFY(parsed.ok());
+        QCOMPARE(parsed.value.size(), 2);
+        QCOMPARE(parsed.value.at(0).interval, Lifetime);
+        QCOMPARE(parsed.value.at(1).interval, Weekly);
+        // Left out, a typo, the wrong type, no amount: errors naming the field, never a guess.
+        QVERIFY(!json::parseWorkspaceBudgets(R"({"data":[{"id":"b","limit_usd":5}]})").ok());
+        QVERIFY(json::parseWorkspaceBudgets(R"({"data":[{"limit_usd":5,"reset_interval":"yearly"}]})").error.message().contains(u"reset_interval"_s));
+        QVERIFY(!json::parseWorkspaceBudgets(R"({"data":[{"limit_usd":5,"reset_interval":7}]})").ok());
+        QVERIFY(json::parseWorkspaceBudgets(R"({"data":[{"reset_interval":"daily"}]})").error.message().contains(u"limit_usd"_s));
+        QVERIFY(!json::parseWorkspaceBudgets(R"({"data":{}})").ok());
+    }
+
+    void aLifetimeBudgetCountsAllTheHistoryBeforeTheWindow()
+    {
+        // $10k spent in the spring, $100 a day lately: a $5k lifetime budget would refuse it all.
+        QHash<QDate, double> spend{{QDate(2026, 4, 1), 10'000.0}, {QDate(2026, 11, 17), 100.0}, {QDate(2026, 11, 18), 100.0}};
+        const WorkspaceReplay r = replayWorkspaceBudgets(budgets({{Lifetime, 5000}}), QDate(2026, 11, 17), QDate(2026, 11, 18), spend);
+        QCOMPARE(r.notSpent, 200.0);
+        QCOMPARE(r.refusedDays.size(), 2);
+        // The service reads the whole history for it.
+        ApiKey k;
+        k.hash = u"kx"_s;
+        k.workspaceId = m_dsId;
+        k.usageDaily = 900;
+        QVERIFY(m_store->usage().recordKeySnapshots({k}, QDateTime(QDate(2025, 6, 1), QTime(12, 0), QTimeZone::utc())).ok());
+        k.usageDaily = 5;
+        QVERIFY(m_store->usage().recordKeySnapshots({k}, QDateTime(m_today, QTime(12, 0), QTimeZone::utc())).ok());
+        const auto p = previewBudgets(m_dsId, {{Lifetime, 500}}, 30);
+        QVERIFY2(!p.error, qPrintable(p.error.message()));
+        QCOMPARE(p.whatIf.spent, 5.0);
+        QCOMPARE(p.whatIf.notSpent, 5.0);
+    }
+
+    void anApplyAfterTheBudgetsChangedIsRefused()
+    {
+        const auto p = previewBudgets(m_dsId, {{Monthly, 300}});
+        QCOMPARE(p.plan.changes.size(), 1);
+        // Someone else raises the monthly budget meanwhile.
+        QList<FakeOpenRouter::FakeWorkspace> spaces = m_fake->workspaces();
+        for (FakeOpenRouter::FakeWorkspace &w : spaces) {
+            if (w.workspace.id == m_dsId)
+                w.budgets = budgets({{Daily, 10}, {Weekly, 50}, {Monthly, 400}});
+        }
+        m_fake->setWorkspaces(spaces);
+        m_fake->clearRequests();
+        const Applied a = applyBudgets(p);
+        QCOMPARE(a.applied, 0);
+        QCOMPARE(a.error.store.kind, StoreError::Kind::Conflict);
+        QVERIFY2(a.error.message().contains(u"changed since the preview"_s), qPrintable(a.error.message()));
+        QCOMPARE(m_fake->countRequests("PUT", u"/workspaces"_s), 0);
+        QCOMPARE(auditLines(AuditAction::Workspace), 0);
     }
 
     void membersAreAddedAndRemovedByTheTeamsNames()

@@ -89,6 +89,8 @@ int WorkspacesList::execute(Context &context, const Arguments &arguments)
     const auto [listing] = waitForAnswer<WorkspaceService::Listing>([&](auto done) { service.list(today(), context.callbacks(), done); });
     if (listing.error)
         return console.fail(listing.error);
+    if (!listing.warning.isEmpty())
+        console.warn(listing.warning);
     QTextStream &out = context.out();
     if (arguments.value(u"format"_s, u"table"_s) == "json"_L1) {
         QJsonArray rows;
@@ -234,9 +236,10 @@ int WorkspacesBudget::execute(Context &context, const Arguments &arguments)
     if (const int code = context.connect())
         return code;
     WorkspaceService service(context.store(), context.client());
-    const auto [preview] = waitForAnswer<WorkspaceService::BudgetPreview>([&](auto done) {
+    // Named, not a structured binding: the lambdas below capture it (clang before 16 cannot).
+    const WorkspaceService::BudgetPreview preview = std::get<0>(waitForAnswer<WorkspaceService::BudgetPreview>([&](auto done) {
         service.previewBudgets(arguments.at(0), wish, today(), *days, context.callbacks(), done);
-    });
+    }));
     if (preview.error)
         return console.fail(preview.error);
     const WorkspaceBudgetPlan &plan = preview.plan;
@@ -346,31 +349,24 @@ int WorkspacesMembers::execute(Context &context, const Arguments &arguments)
         return code;
     WorkspaceService service(context.store(), context.client());
     QTextStream &out = context.out();
-    const auto [preview] = waitForAnswer<WorkspaceService::MemberPreview>([&](auto done) {
+    const WorkspaceService::MemberPreview preview = std::get<0>(waitForAnswer<WorkspaceService::MemberPreview>([&](auto done) {
         service.previewMembers(arguments.at(0), add, remove, context.callbacks(), done);
-    });
+    }));
     if (preview.error)
         return console.fail(preview.error);
     for (const QString &name : preview.notLinked)
         console.warn(u"%1 is not linked to an OpenRouter user (see members match): left out"_s.arg(name));
     if (add.isEmpty() && remove.isEmpty()) {
-        // The listing: the same read as the plan, with nothing asked for.
-        const auto [listing] = waitForAnswer<WorkspaceService::Listing>([&](auto done) { service.list(today(), context.callbacks(), done); });
-        if (listing.error)
-            return console.fail(listing.error);
-        for (const WorkspaceService::Row &r : listing.rows) {
-            if (r.workspace.id != preview.workspace.id)
-                continue;
-            if (json) {
-                out << jsonText(QJsonObject{{"workspace"_L1, workspaceJson(r.workspace)},
-                                            {"member_user_ids"_L1, QJsonArray::fromStringList(r.userIds)},
-                                            {"team_members"_L1, QJsonArray::fromStringList(r.memberNames)}});
-            } else {
-                out << r.workspace.name << ": " << counted(r.userIds.size(), u"member"_s, u"members"_s);
-                if (!r.memberNames.isEmpty())
-                    out << ", on the team: " << r.memberNames.join(u", "_s);
-                out << Qt::endl;
-            }
+        // The listing: the plan's own read of the members, with nothing asked of it.
+        if (json) {
+            out << jsonText(QJsonObject{{"workspace"_L1, workspaceJson(preview.workspace)},
+                                        {"member_user_ids"_L1, QJsonArray::fromStringList(preview.currentUserIds)},
+                                        {"members"_L1, QJsonArray::fromStringList(preview.currentNames)}});
+        } else {
+            out << preview.workspace.name << ": " << counted(preview.currentUserIds.size(), u"member"_s, u"members"_s);
+            if (!preview.currentNames.isEmpty())
+                out << " (" << preview.currentNames.join(u", "_s) << ")";
+            out << Qt::endl;
         }
         return Ok;
     }
@@ -404,14 +400,17 @@ int WorkspacesMembers::execute(Context &context, const Arguments &arguments)
                                     {"applied"_L1, go == Go::Apply && !failed}});
     if (failed)
         return console.fail(failed);
-    if (json)
-        return Ok;
-    if (plan.nothingToDo())
-        out << "Nothing to do." << Qt::endl;
-    else if (go == Go::DryRun)
-        out << "Dry run: nothing was changed." << Qt::endl;
-    else
-        out << "Done: " << preview.workspace.name << " has its members." << Qt::endl;
+    if (!json) {
+        if (plan.nothingToDo())
+            out << "Nothing to do." << Qt::endl;
+        else if (go == Go::DryRun)
+            out << "Dry run: nothing was changed." << Qt::endl;
+        else
+            out << "Done: " << preview.workspace.name << " has its members." << Qt::endl;
+    }
+    // A name left out is not what was asked: a script must not read it as done.
+    if (!preview.notLinked.isEmpty())
+        return console.fail(UsageError, u"not changed for %1: not linked to an OpenRouter user"_s.arg(preview.notLinked.join(u", "_s)));
     return Ok;
 }
 
