@@ -37,6 +37,9 @@ std::pair<int, QString> Context::open()
     if (!loc)
         return {UsageError, error};
     auto store = std::make_unique<Store>();
+    // A seed database's first open takes a while at a large organisation's size (a minute at ten
+    // million rows): each step is said on stderr as it starts, terminal or cron log alike.
+    store->database().setProgress([this](const QString &what) { m_console.error(what); });
     if (const Status opened = store->open(*loc); !opened)
         return {ServerError, opened.errorText()};
     if (!store->database().backupPath().isEmpty())

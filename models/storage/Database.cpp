@@ -48,6 +48,11 @@ bool makePrivateFolders(const QString &folder)
 // A database made by an older orteam (or the seed's scripts) may be readable by everyone on the
 // machine. Its owner's copy is closed to "others" on open; group bits are left as they are, since
 // a group may share the file on purpose (a lead's account on the same machine).
+QString walPragma()
+{
+    return u"PRAGMA journal_mode=WAL"_s;
+}
+
 void closeToOthers(const QString &path)
 {
     const QFileInfo info(path);
@@ -258,8 +263,14 @@ Status Database::open(const DbLocation &location)
             if (Status backedUp = backUpSeed(); !backedUp)
                 return abandon(backedUp.error());
         }
-        // WAL lets the GUI sync while the CLI reads a report; foreign keys are off by default.
-        for (const QString &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA foreign_keys=ON"_s}) {
+        // WAL lets the GUI sync while the CLI reads a report; foreign keys are off by default. A
+        // seed database is migrated in its own rollback journal first and goes WAL after: the
+        // migration's new pages (indexes over every usage row, a gigabyte at ten million rows)
+        // are then written once, where WAL writes them to its log and again at the checkpoint.
+        QStringList pragmas{u"PRAGMA foreign_keys=ON"_s};
+        if (!seed)
+            pragmas.prepend(walPragma());
+        for (const QString &pragma : std::as_const(pragmas)) {
             if (Status s = Sql::run(*this, pragma, u"Cannot prepare the database %1"_s.arg(location.path)); !s)
                 return abandon(s.error());
         }
@@ -277,6 +288,12 @@ Status Database::open(const DbLocation &location)
     }
     if (Status migrated = Schema::migrate(*this); !migrated)
         return abandon(migrated.error());
+    if (sqlite && !m_backupPath.isEmpty()) {
+        if (Status s = Sql::run(*this, walPragma(), u"Cannot prepare the database %1"_s.arg(location.path)); !s)
+            return abandon(s.error());
+        for (const QString &suffix : {u"-wal"_s, u"-shm"_s})
+            closeToOthers(location.path + suffix);
+    }
     return {};
 }
 
@@ -296,6 +313,8 @@ Status Database::checkSqliteFile(bool inMemory, bool seed)
     if (seed) {
         // Once, before the backup: a damaged seed database is neither copied nor migrated.
         m_openCheck = OpenCheck::Full;
+        progress(u"%1 was written by the seed's scripts: checking every page before copying and migrating it"_s.arg(
+            m_location.path));
         if (!checkIntegrity(Integrity::Full))
             return StoreError::database(damagedText(m_location.path, u"integrity check failed"_s));
     } else if (!leftBehind.empty()) {
@@ -352,6 +371,7 @@ Status Database::backUpSeed()
 {
     const QString backup = m_location.path + u".orteam-backup-"_s
         + QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss"_s);
+    progress(u"saving a copy as %1"_s.arg(backup));
     if (!QFile::copy(m_location.path, backup)) {
         return StoreError::database(
             u"Cannot save a backup of %1 before migrating it (to %2); nothing was changed."_s.arg(m_location.path, backup));

@@ -84,6 +84,17 @@ public:
 
     // The SQL type of an amount of USD: REAL on SQLite, DOUBLE PRECISION on PostgreSQL.
     QString moneyType() const;
+    // Told what a long open is doing, a line at a time: only the first open of a seed database
+    // (its check, its copy, the migration's steps) takes long enough to say so (a minute at ten
+    // million rows). Set before open(); null: nothing said.
+    using Progress = std::function<void(const QString &what)>;
+    void setProgress(Progress progress) { m_progress = std::move(progress); }
+    void progress(const QString &what) const
+    {
+        if (m_progress)
+            m_progress(what);
+    }
+
     // Qt SQL's connection name (for Sql.h).
     QString connectionName() const { return m_connection; }
 
@@ -110,6 +121,7 @@ private:
     bool m_rollbackOnly = false; // a joined transaction failed: the outermost one must not commit
     StoreError m_innerError;
     FaultInjector m_injector;
+    Progress m_progress;
     mutable int m_statements = 0;
     OpenCheck m_openCheck = OpenCheck::None;
     SessionMark m_mark; // SQLite files: held while open, removed by a clean close

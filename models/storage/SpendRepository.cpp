@@ -45,16 +45,25 @@ Result<QHash<QString, MemberSpend>> SpendRepository::memberSpend(const QDate &fr
 
 Result<QHash<QString, PeriodSpend>> SpendRepository::periodSpend(const QDate &today) const
 {
+    // One read of the rows from the earlier of Monday and the 1st (a week can begin in the month
+    // before), each period summed beside the others: the gateway pays this on every reload, and
+    // three reads of overlapping ranges cost three times the month's rows.
+    const QDate week = budgetPeriodStart(LimitReset::Weekly, today);
+    const QDate month = budgetPeriodStart(LimitReset::Monthly, today);
+    Sql q(m_db, SpendRows::periods(), u"Cannot read the members' spend"_s);
+    bindRange(q, std::min(week, month), today)
+        .bind(u":today"_s, iso(budgetPeriodStart(LimitReset::Daily, today)))
+        .bind(u":week"_s, iso(week))
+        .bind(u":month"_s, iso(month));
+    if (Status s = q.exec(); !s)
+        return s.error();
+    // A NULL period: no row of the member in it, so no spend there (unset, not a spend of 0).
     QHash<QString, PeriodSpend> out;
-    for (const LimitReset period : {LimitReset::Daily, LimitReset::Weekly, LimitReset::Monthly}) {
-        const auto spend = memberSpend(budgetPeriodStart(period, today), today);
-        if (!spend)
-            return spend.error();
-        for (auto it = spend->cbegin(); it != spend->cend(); ++it) {
-            PeriodSpend &p = out[it.key()];
-            (period == LimitReset::Daily ? p.today : period == LimitReset::Weekly ? p.week : p.month) = it->cost;
-        }
-    }
+    while (q.next())
+        out.insert(q.value(0).toString(), PeriodSpend{sqlvalue::optionalMoney(q.value(1)), sqlvalue::optionalMoney(q.value(2)),
+                                                      sqlvalue::optionalMoney(q.value(3))});
+    if (const Status read = q.finished(); !read)
+        return read.error();
     return out;
 }
 
@@ -316,13 +325,11 @@ Result<bool> SpendRepository::checkRollups(QString *problem) const
     // away every row of a day leaves the rollup's row at zero, not gone). Money is summed in a
     // different order on each side, hence the small tolerance.
     const QStringList checks{
-        u"SELECT COALESCE(r.day, s.day), r.cost, s.cost FROM spend_day r FULL OUTER JOIN "
-        "(SELECT day, SUM(cost) AS cost FROM (%1) AS a GROUP BY day) s ON s.day = r.day "
-        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(SpendRows::costRows()),
+        u"SELECT COALESCE(r.day, s.day), r.cost, s.cost FROM spend_day r FULL OUTER JOIN (%1) s ON s.day = r.day "
+        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(SpendRows::costPerDay()),
         u"SELECT COALESCE(r.member, s.member) || ' ' || COALESCE(r.month, s.month), r.cost, s.cost FROM spend_member_month r "
-        "FULL OUTER JOIN (SELECT member, substr(day, 1, 7) AS month, SUM(cost) AS cost FROM (%1) AS a "
-        "GROUP BY member, substr(day, 1, 7)) s ON s.member = r.member AND s.month = r.month "
-        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(SpendRows::costRows()),
+        "FULL OUTER JOIN (%1) s ON s.member = r.member AND s.month = r.month "
+        "WHERE abs(COALESCE(r.cost, 0) - COALESCE(s.cost, 0)) > 0.000001 LIMIT 1"_s.arg(SpendRows::costPerMemberMonth()),
     };
     for (const QString &sql : checks) {
         Sql q(m_db, sql, u"Cannot check the spend rollups"_s);

@@ -52,6 +52,39 @@ QString costRows(bool ranged)
     return parts.join(u" UNION ALL "_s);
 }
 
+namespace {
+// Every money source summed per `keys` (`key(s)` gives each key's expression in a source), then
+// the sources' sums added per key.
+QString costPer(const QStringList &keys, QString (*key)(const Source &, const QString &))
+{
+    QStringList parts;
+    for (const Source &s : sources()) {
+        if (s.cost == "0"_L1)
+            continue;
+        QStringList columns, groups;
+        for (const QString &k : keys) {
+            columns << key(s, k) + u" AS "_s + k;
+            groups << key(s, k);
+        }
+        parts << u"SELECT %1, SUM(%2) AS cost FROM %3 GROUP BY %4"_s.arg(columns.join(u", "_s), s.cost, s.from,
+                                                                        groups.join(u", "_s));
+    }
+    return u"SELECT %1, SUM(cost) AS cost FROM (%2) AS a GROUP BY %1"_s.arg(keys.join(u", "_s), parts.join(u" UNION ALL "_s));
+}
+} // namespace
+
+QString costPerDay()
+{
+    return costPer({u"day"_s}, [](const Source &s, const QString &) { return s.day; });
+}
+
+QString costPerMemberMonth()
+{
+    return costPer({u"member"_s, u"month"_s}, [](const Source &s, const QString &k) {
+        return k == "member"_L1 ? s.member : u"substr(%1, 1, 7)"_s.arg(s.day);
+    });
+}
+
 QString summed(const QString &keys, bool oneMember)
 {
     const QStringList keyList = keys.split(u", "_s);
@@ -69,6 +102,23 @@ QString summed(const QString &keys, bool oneMember)
     }
     return u"SELECT %1, SUM(cost) AS cost, SUM(requests) AS requests FROM (%2) AS spend GROUP BY %1"_s.arg(
         keys, parts.join(u" UNION ALL "_s));
+}
+
+QString periods()
+{
+    // CASE without ELSE: a row outside the period adds NULL, which SUM skips, so a period without
+    // rows sums to NULL rather than 0 (and the rows inside it add up in the order they would alone).
+    static const QStringList periods{u"today"_s, u"week"_s, u"month"_s};
+    QStringList parts;
+    for (const Source &s : sources()) {
+        QStringList columns;
+        for (const QString &period : periods)
+            columns << u"SUM(CASE WHEN %1 >= :%2 THEN %3 END) AS %2"_s.arg(s.day, period, s.cost);
+        parts << u"SELECT %1 AS member, %2 FROM %3 WHERE %4 GROUP BY %1"_s.arg(s.member, columns.join(u", "_s), s.from,
+                                                                               dayRange(s));
+    }
+    return u"SELECT member, SUM(today), SUM(week), SUM(month) FROM (%1) AS spend GROUP BY member"_s.arg(
+        parts.join(u" UNION ALL "_s));
 }
 
 } // namespace orteam::SpendRows

@@ -20,9 +20,22 @@ namespace orteam::SpendRows {
 // `ranged`: only days in [:from, :to], read through each table's day index.
 QString costRows(bool ranged = false);
 
+// All the money summed per day (columns day, cost), or per member and month ("YYYY-MM"; columns
+// member, month, cost): what the rollups hold. Each source is summed on its own first, so the
+// usage rows are read in their covering index's order (a seed's ten million rows summed per day
+// in a second, not sorted first).
+QString costPerDay();
+QString costPerMemberMonth();
+
 // Spend over [:from, :to] summed per `keys` ("member", "day" or "member, day"), with columns
 // keys…, cost, requests; `oneMember`: only :member's. Each source is summed on its own before the
 // union, so a year of a thousand members is a few thousand rows to add up, not 365,000.
 QString summed(const QString &keys, bool oneMember);
+
+// Each member's spend over [:from, :to] in three periods ending on :to, in one read of the rows:
+// columns member, today (days >= :today), week (>= :week), month (>= :month). A period's column
+// is NULL when the member has no row in it (not even a zero), as a separate summed() over that
+// period would leave the member out; :from must be the earliest of the three starts.
+QString periods();
 
 } // namespace orteam::SpendRows

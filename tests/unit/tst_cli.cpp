@@ -928,6 +928,10 @@ private Q_SLOTS:
         Run r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s, u"--format"_s, u"json"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
         QCOMPARE(r.code, 0);
         QVERIFY(r.err.contains(u"orteam-backup"_s)); // said once, when it migrated
+        // The first open's steps, each said as it starts (a minute at ten million rows).
+        QVERIFY2(r.err.contains(u"checking every page"_s) && r.err.contains(u"saving a copy as"_s)
+                     && r.err.contains(u"migrating: step 4 of "_s),
+                 qPrintable(r.err));
         const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(report.value("period"_L1).toString(), u"weekly"_s);
         QCOMPARE(report.value("from"_L1).toString(), today.addDays(-6).toString(Qt::ISODate));

@@ -410,6 +410,71 @@ private Q_SLOTS:
         QCOMPARE(ka.value(monday.addDays(1)), 0.25);
     }
 
+    void periodSpendIsTheThreePeriodsReadApart()
+    {
+        // One read over the month (or from Monday, when the week began in the month before) gives
+        // what three reads of today, the week and the month gave: the same sums, and a period
+        // without rows unset rather than 0. Awkward data: weeks across a month's first day, usage
+        // rows, linked keys' snapshots (a key moved between members), activity without money,
+        // rows the day after, unlinked keys.
+        auto store = openFresh();
+        for (const QString &name : {u"ann"_s, u"bo"_s, u"cy"_s, u"di"_s})
+            QVERIFY_OK(store->team().addMember(person(name, u"pro"_s)));
+        QVERIFY_OK(store->team().linkKey(u"bo"_s, u"kb"_s));
+        QVERIFY_OK(store->team().linkKey(u"cy"_s, u"kc"_s));
+        UsageRepository &usage = store->usage();
+        const QDate first(2026, 11, 24); // a Tuesday; 2026-12-01 is one too
+        for (int d = 0; d < 24; ++d) {
+            const QDate day = first.addDays(d);
+            if (d % 3 != 1)
+                QVERIFY_OK(usage.recordUsage(u"ann"_s, day, 0.1 * (d + 1) + 0.0003, d));
+            if (d % 4 == 0)
+                QVERIFY_OK(usage.recordUsage(u"eve"_s, day, 0.0, 1)); // rows without money, no member
+            QVERIFY_OK(usage.recordKeySnapshots({keyUsing(u"kb"_s, 0.07 * d), keyUsing(u"kc"_s, d % 5 == 0 ? 1.5 : 0.0),
+                                                 keyUsing(u"loose"_s, 3.0)},
+                                                QDateTime(day, QTime(12, 0), QTimeZone::utc())));
+        }
+        // di's key only ever shows requests (activity), on the 2nd of December.
+        QVERIFY_OK(store->team().linkKey(u"di"_s, u"kd"_s));
+        ActivityData data;
+        data.perKey.insert(u"kd"_s, {item(QDate(2026, 12, 2), u"m/a"_s, 0.4, 3, u"e1"_s)});
+        QVERIFY_OK(usage.recordActivity(data));
+        QVERIFY_OK(store->team().linkKey(u"bo"_s, u"kc"_s)); // cy's key moves to bo with its days
+
+        SpendRepository &spend = store->spend();
+        // Monday 30 Nov (week from the month before), Tuesday 1 Dec, Wednesday 2 Dec, Sunday 6
+        // Dec, Monday 7 Dec, Friday 11 Dec, and the 30th of November (the month's last day).
+        for (const QDate &today : {QDate(2026, 11, 30), QDate(2026, 12, 1), QDate(2026, 12, 2), QDate(2026, 12, 6),
+                                   QDate(2026, 12, 7), QDate(2026, 12, 11), QDate(2026, 11, 29)}) {
+            const QHash<QString, PeriodSpend> once = must(spend.periodSpend(today));
+            QHash<QString, PeriodSpend> apart;
+            for (const LimitReset period : {LimitReset::Daily, LimitReset::Weekly, LimitReset::Monthly}) {
+                for (auto [member, s] : must(spend.memberSpend(budgetPeriodStart(period, today), today)).asKeyValueRange()) {
+                    PeriodSpend &p = apart[member];
+                    (period == LimitReset::Daily ? p.today : period == LimitReset::Weekly ? p.week : p.month) = s.cost;
+                }
+            }
+            QCOMPARE(once.size(), apart.size());
+            for (auto [member, p] : apart.asKeyValueRange()) {
+                const QString at = member + u" on "_s + today.toString(Qt::ISODate);
+                QVERIFY2(once.contains(member), qPrintable(at));
+                const PeriodSpend &o = once.value(member);
+                for (const LimitReset period : {LimitReset::Daily, LimitReset::Weekly, LimitReset::Monthly}) {
+                    QVERIFY2(o.in(period).has_value() == p.in(period).has_value(), qPrintable(at));
+                    if (p.in(period))
+                        QVERIFY2(qAbs(*o.in(period) - *p.in(period)) < 1e-9, qPrintable(at));
+                }
+            }
+        }
+        // Spot checks, so agreement is not agreement on nothing: on Wednesday 2 December the week
+        // (from 30 November) holds more of ann's than the month (from the 1st).
+        const QHash<QString, PeriodSpend> wednesday = must(spend.periodSpend(QDate(2026, 12, 2)));
+        QVERIFY(*wednesday.value(u"ann"_s).week > *wednesday.value(u"ann"_s).month);
+        QCOMPARE(*wednesday.value(u"di"_s).today, 0.0); // requests only: a spend of 0, not unknown
+        QVERIFY(!wednesday.contains(u"loose"_s));
+        QVERIFY(!must(spend.periodSpend(QDate(2026, 12, 1))).value(u"di"_s).today.has_value());
+    }
+
     void teamReportComparesWindows()
     {
         // Two weeks of usage rows with known numbers: the report's rows, change and trend, on
