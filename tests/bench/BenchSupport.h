@@ -44,6 +44,16 @@ inline ProcessRun runProcess(const QString &program, const QStringList &args, co
     return run;
 }
 
+// orteam-cli's environment as a team lead's cron runs it: no management key, and never a keyring
+// (no session bus to find one on).
+inline QProcessEnvironment teamLeadEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("OPENROUTER_MGMT_KEY"));
+    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=/nonexistent/orteam-bench-bus"));
+    return env;
+}
+
 // seed_way.py's lines, "NAME MILLISECONDS ANSWER", by name.
 inline QHash<QString, QStringList> byName(const QStringList &lines)
 {

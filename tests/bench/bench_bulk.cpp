@@ -113,9 +113,7 @@ bool benchSeed(const QString &cli, const QString &seedWay, const QString &path)
     }
     std::printf("bench seed database: %d users x %d days = %lld usage rows written by seed_way.py (%.0f ms)\n",
                 SeedUsers, SeedDays, qint64(SeedUsers) * SeedDays, seeded.value(u"seed"_s).value(0).toDouble());
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(u"OPENROUTER_MGMT_KEY"_s);
-    env.insert(u"DBUS_SESSION_BUS_ADDRESS"_s, u"unix:path=/nonexistent/orteam-bench-bus"_s); // never a keyring
+    const QProcessEnvironment env = bench::teamLeadEnvironment();
     auto orteamCli = [&](const QStringList &args) { return bench::runProcess(cli, QStringList{u"--db"_s, path} + args, env); };
 
     const bench::ProcessRun first = orteamCli({u"tiers"_s, u"list"_s});
