@@ -1075,7 +1075,7 @@ private Q_SLOTS:
         QVERIFY(err.contains("unknown page"));
         // The demo's sample team lives in its in-memory database: every page is there (a demo
         // whose database did not open would offer the Keys page alone).
-        QVERIFY2(err.contains("pages: overview, keys, hygiene, team, spend, reports, audit"), err.constData());
+        QVERIFY2(err.contains("pages: overview, keys, hygiene, team, workspaces, spend, reports, audit"), err.constData());
     }
 
     // Every page of the demo renders, from its own process, as the README's screenshots do.

@@ -168,6 +168,9 @@ private Q_SLOTS:
             QVERIFY(q.exec(u"ALTER TABLE tiers DROP COLUMN budget_period"_s));
             QVERIFY(q.exec(u"DROP TABLE provider_activity"_s));
             QVERIFY(q.exec(u"DROP TABLE user_activity"_s));
+            QVERIFY(q.exec(u"DROP TABLE workspaces"_s));
+            QVERIFY(q.exec(u"DROP TABLE key_workspaces"_s));
+            QVERIFY(q.exec(u"ALTER TABLE key_snapshots DROP COLUMN workspace_id"_s));
             QVERIFY(q.exec(u"UPDATE schema_version SET version = 5"_s));
             raw.close();
         }
