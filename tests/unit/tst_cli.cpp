@@ -823,6 +823,9 @@ private Q_SLOTS:
         QVERIFY(!id.isEmpty());
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("slug"_L1).toString(), u"data-science"_s);
         QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"create"_s, u"X"_s, u"--slug"_s, u"Bad Slug"_s}).code, 2);
+        r = cli({u"--db"_s, db, u"workspaces"_s, u"rename"_s, u"data-science"_s, u"Data Science"_s, u"--format"_s, u"json"_s});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value("id"_L1).toString(), id);
 
         // Budgets: a typo, an impossible set, a change without --yes in json: refused, nothing sent.
         QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"budget"_s, u"data-science"_s, u"--daily"_s, u"ten"_s}).code, 2);

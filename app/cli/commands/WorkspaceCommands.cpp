@@ -164,6 +164,7 @@ WorkspacesRename::WorkspacesRename()
                     "audit log; the chargeback shows the new name for its whole history."_s;
     m_managementKeyNote = u"Needs the management key."_s;
     m_arguments << Argument{u"WORKSPACE"_s, u"Its id, slug or name."_s, {}} << Argument{u"NAME"_s, u"The new name."_s, {}};
+    m_options << formatOption({u"text"_s, u"json"_s});
 }
 
 int WorkspacesRename::execute(Context &context, const Arguments &arguments)
@@ -180,7 +181,10 @@ int WorkspacesRename::execute(Context &context, const Arguments &arguments)
         return console.fail(error);
     if (error)
         console.warn(error.message());
-    context.out() << "The workspace " << renamed.slug << " is now named " << renamed.name << "." << Qt::endl;
+    if (arguments.value(u"format"_s, u"text"_s) == "json"_L1)
+        context.out() << jsonText(workspaceJson(renamed));
+    else
+        context.out() << "The workspace " << renamed.slug << " is now named " << renamed.name << "." << Qt::endl;
     return Ok;
 }
 
