@@ -648,24 +648,16 @@ void OpenRouterClient::workspaceMembers(const QString &id, QObject *context, Cal
                                   json::parseWorkspaceMembers);
 }
 
-void OpenRouterClient::addWorkspaceMembers(const QString &id, const QStringList &userIds, QObject *context,
-                                           Callback<qint64> done)
-{
-    Request req;
-    req.verb = "POST";
-    req.path = itemPath(u"/workspaces"_s, id, u"/members/add"_s);
-    req.body = QJsonObject{{"user_ids"_L1, QJsonArray::fromStringList(userIds)}};
-    call<qint64>(req, context, std::move(done), [](const QByteArray &b) { return json::parseAssignedCount(b, "added_count"); });
-}
-
-void OpenRouterClient::removeWorkspaceMembers(const QString &id, const QStringList &userIds, QObject *context,
+void OpenRouterClient::changeWorkspaceMembers(const QString &id, bool remove, const QStringList &userIds, QObject *context,
                                               Callback<qint64> done)
 {
+    // POST /workspaces/{id}/members/add|remove with user_ids; the answer counts added_count or removed_count.
     Request req;
     req.verb = "POST";
-    req.path = itemPath(u"/workspaces"_s, id, u"/members/remove"_s);
+    req.path = itemPath(u"/workspaces"_s, id, remove ? u"/members/remove"_s : u"/members/add"_s);
     req.body = QJsonObject{{"user_ids"_L1, QJsonArray::fromStringList(userIds)}};
-    call<qint64>(req, context, std::move(done), [](const QByteArray &b) { return json::parseAssignedCount(b, "removed_count"); });
+    const char *count = remove ? "removed_count" : "added_count";
+    call<qint64>(req, context, std::move(done), [count](const QByteArray &b) { return json::parseAssignedCount(b, count); });
 }
 
 } // namespace orteam

@@ -119,8 +119,10 @@ public:
                             Callback<WorkspaceBudget> done);
     void removeWorkspaceBudget(const QString &id, WorkspaceInterval interval, QObject *context, Callback<bool> done);
     void workspaceMembers(const QString &id, QObject *context, Callback<QList<WorkspaceMember>> done);
-    void addWorkspaceMembers(const QString &id, const QStringList &userIds, QObject *context, Callback<qint64> done);
-    void removeWorkspaceMembers(const QString &id, const QStringList &userIds, QObject *context, Callback<qint64> done);
+    // Adds (or, with `remove`, removes) organization members by user id, at most
+    // WorkspaceMembersPerCall of them.
+    void changeWorkspaceMembers(const QString &id, bool remove, const QStringList &userIds, QObject *context,
+                                Callback<qint64> done);
 
     // The transport, public for the pager and for tests of retry and timeout policy.
     struct Request

@@ -410,10 +410,7 @@ void WorkspaceService::applyMembers(const MemberPreview &preview, QObject *conte
                       });
                       next(s ? FlowError{} : FlowError::database(s.error(), u"OpenRouter changed the members, but"_s), true);
                   };
-                  if (b.remove)
-                      m_client.removeWorkspaceMembers(w.id, b.ids, context, answered);
-                  else
-                      m_client.addWorkspaceMembers(w.id, b.ids, context, answered);
+                  m_client.changeWorkspaceMembers(w.id, b.remove, b.ids, context, answered);
               },
               std::move(done));
 }
