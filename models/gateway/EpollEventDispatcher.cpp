@@ -17,7 +17,9 @@
 #include <cerrno>
 #include <chrono>
 #include <limits>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -64,6 +66,7 @@ public:
         }
         if (timeout != 0)
             Q_EMIT aboutToBlock();
+        applyInterest();
         std::array<epoll_event, 256> ready;
         int n = ::epoll_wait(m_epoll, ready.data(), int(ready.size()), timeout);
         if (n < 0)
@@ -98,11 +101,13 @@ public:
     {
         const int fd = int(notifier->socket());
         auto it = m_watches.find(fd);
-        const bool added = it == m_watches.end();
-        if (added)
+        if (it == m_watches.end())
             it = m_watches.insert(fd, {});
-        it->notifiers[notifier->type()] = notifier;
-        update(fd, *it, added);
+        QSocketNotifier *&slot = it->notifiers[notifier->type()];
+        if (slot && slot != notifier && it->registered)
+            it->registered = ~0u; // another notifier's descriptor, closed and reused: re-added, not trusted
+        slot = notifier;
+        markDirty(fd, *it);
     }
 
     void unregisterSocketNotifier(QSocketNotifier *notifier) override
@@ -113,11 +118,14 @@ public:
             return;
         it->notifiers[notifier->type()] = nullptr;
         if (std::all_of(it->notifiers.begin(), it->notifiers.end(), [](QSocketNotifier *n) { return !n; })) {
-            ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+            // At once, not lazily: the descriptor is about to be closed, and its number may be
+            // reused before the next wait.
+            if (it->registered)
+                ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
             m_watches.erase(it);
             return;
         }
-        update(fd, *it, false);
+        markDirty(fd, *it);
     }
 
     void registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object) override
@@ -184,6 +192,8 @@ private:
     struct Watch
     {
         std::array<QSocketNotifier *, 3> notifiers{}; // Read, Write, Exception
+        std::optional<uint32_t> registered; // what the kernel has; nullopt: not added yet
+        bool dirty = false; // in m_dirty
     };
     struct Timer
     {
@@ -193,18 +203,48 @@ private:
         qint64 deadline; // ms, steady clock
     };
 
-    void update(int fd, const Watch &w, bool added)
+    // Interest changes reach the kernel just before the next wait, not as they are made: a
+    // socket enables its write notifier for every write and disables it once the write went out
+    // (twice per request for each of the two sockets a forwarded request uses), which would be an
+    // epoll_ctl each. Applied before every wait, so the kernel never waits on stale interest (a
+    // disabled notifier reported anyway is skipped by activate(), and is gone by the next wait).
+    void markDirty(int fd, Watch &w)
     {
-        epoll_event e{};
-        e.data.fd = fd;
-        if (w.notifiers[QSocketNotifier::Read])
-            e.events |= EPOLLIN | EPOLLRDHUP;
-        if (w.notifiers[QSocketNotifier::Write])
-            e.events |= EPOLLOUT;
-        if (w.notifiers[QSocketNotifier::Exception])
-            e.events |= EPOLLPRI;
-        if (::epoll_ctl(m_epoll, added ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &e) < 0 && errno == ENOENT)
-            ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &e); // the descriptor was closed and reused
+        if (w.dirty)
+            return;
+        w.dirty = true;
+        m_dirty.push_back(fd);
+    }
+
+    void applyInterest()
+    {
+        for (int fd : m_dirty) {
+            const auto it = m_watches.find(fd);
+            if (it == m_watches.end() || !it->dirty)
+                continue; // gone since (removed at once), or already applied (listed twice)
+            it->dirty = false;
+            uint32_t events = 0;
+            if (it->notifiers[QSocketNotifier::Read])
+                events |= EPOLLIN | EPOLLRDHUP;
+            if (it->notifiers[QSocketNotifier::Write])
+                events |= EPOLLOUT;
+            if (it->notifiers[QSocketNotifier::Exception])
+                events |= EPOLLPRI;
+            if (it->registered == events)
+                continue;
+            epoll_event e{};
+            e.data.fd = fd;
+            e.events = events;
+            const bool added = it->registered.has_value();
+            if (::epoll_ctl(m_epoll, added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &e) < 0) {
+                if (added && errno == ENOENT)
+                    ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &e); // the descriptor was closed and reused
+                else if (!added && errno == EEXIST)
+                    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &e);
+            }
+            it->registered = events;
+        }
+        m_dirty.clear();
     }
 
     // Looked up again for each activation: an earlier one may have removed or replaced it.
@@ -249,6 +289,7 @@ private:
     QAtomicInt m_wakePending = 0;
     QAtomicInt m_interrupt = 0;
     QHash<int, Watch> m_watches;
+    std::vector<int> m_dirty; // descriptors whose interest may have changed since the last wait
     QHash<int, Timer> m_timers;
     std::set<std::pair<qint64, int>> m_queue; // (deadline, timer id), earliest first
 };

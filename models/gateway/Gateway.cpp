@@ -379,10 +379,16 @@ HttpHeaders Gateway::budgetHeaders(const Member &member) const
 {
     const std::optional<Budget> budget = effectiveBudget(member, m_tiers);
     const LimitReset period = budget ? budget->period : LimitReset::Daily;
-    const QDateTime reset(nextBudgetReset(period, today()), QTime(0, 0), Qt::UTC);
+    // The reset's text changes once a period: made then, not for every answer.
+    const QDate resetDay = nextBudgetReset(period, today());
+    auto &[madeFor, resetText] = m_resetHeaders[size_t(period) % m_resetHeaders.size()];
+    if (madeFor != resetDay) {
+        madeFor = resetDay;
+        resetText = QDateTime(resetDay, QTime(0, 0), Qt::UTC).toString(Qt::ISODate).toLatin1();
+    }
     return {{"X-Orteam-Budget-Limit", budget ? amount(budget->usd) : QByteArray("none")},
             {"X-Orteam-Budget-Remaining", budget ? amount(budget->usd - spentInPeriod(member.name, period)) : QByteArray("none")},
-            {"X-Orteam-Budget-Reset", reset.toString(Qt::ISODate).toLatin1()}};
+            {"X-Orteam-Budget-Reset", resetText}};
 }
 
 void Gateway::refuse(HttpConnection *connection, InferenceApi api, int status, const QString &message, HttpHeaders headers)
@@ -421,6 +427,7 @@ std::optional<HttpAnswer> Gateway::checkHead(const HttpRequest &head)
 {
     // Who is calling is known from the head: a stranger's body is never read (nor "100 Continue"
     // sent for it), so nobody without a token can make the gateway hold megabytes.
+    m_headCaller.reset();
     rollDay();
     const Route route = routeOf(head);
     auto answer = [&](int status, const QString &message) {
@@ -435,6 +442,7 @@ std::optional<HttpAnswer> Gateway::checkHead(const HttpRequest &head)
     const Caller caller = identify(head, true);
     if (!caller.member)
         return answer(caller.status, caller.message);
+    m_headCaller = HeadCaller{caller.token, caller.member->name};
     return std::nullopt;
 }
 
@@ -544,7 +552,20 @@ void Gateway::handle(HttpConnection *connection, HttpRequest &&request)
     if (!route.known || !route.methodOk) // answered by checkHead already; kept for a server without it
         return connection->respond(route.known ? 405 : 404, {{"Content-Type", Json}},
                                    apiErrorBody(route.api, route.known ? 405 : 404, route.known ? u"Method Not Allowed"_s : u"Not Found"_s));
-    const Caller caller = identify(request, false);
+    Caller caller;
+    std::optional<HeadCaller> checked = std::exchange(m_headCaller, std::nullopt);
+    if (request.checkedWhole && checked) {
+        // Its head was checked a moment ago with its body already here, and nothing ran between
+        // (no turn of the event loop): that check is this request's, not to be paid twice. The
+        // member is looked up again all the same, the way identify() would find them.
+        const auto member = m_members.constFind(checked->member);
+        if (member != m_members.cend() && member->active) {
+            caller.member = &*member;
+            caller.token = std::move(checked->token);
+        }
+    }
+    if (!caller.member)
+        caller = identify(request, false);
     if (!caller.member)
         return refuse(connection, route.api, caller.status, caller.message);
     if (route.models)

@@ -16,6 +16,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <array>
 #include <atomic>
 #include <deque>
 #include <functional>
@@ -113,6 +114,13 @@ private:
         QString message;
     };
 
+    // Who the last head check let in, for the handler of that same request (checkedWhole).
+    struct HeadCaller
+    {
+        QString token;
+        QString member;
+    };
+    std::optional<HeadCaller> m_headCaller;
     std::optional<HttpAnswer> checkHead(const HttpRequest &head);
     Caller identify(const HttpRequest &request, bool head);
     void handle(HttpConnection *connection, HttpRequest &&request);
@@ -184,6 +192,7 @@ private:
     // PostgreSQL: tokens confirmed on a request's head (ms since epoch), so the same request's
     // body is not checked a second time.
     QHash<QString, qint64> m_confirmedOnHead;
+    mutable std::array<std::pair<QDate, QByteArray>, 4> m_resetHeaders; // per LimitReset: its next reset, as sent
     QJsonArray m_modelCache;
     QDateTime m_modelCacheAt;
     QDateTime m_lastTokenReload;

@@ -481,6 +481,8 @@ bool HttpConnection::startBody(qsizetype headSize)
             return false;
         }
     }
+    // All of it here already: the handler follows from this same pump (step() dispatches next).
+    m_request.checkedWhole = m_server->m_headCheck && m_buffer.size() >= headSize + m_bodyLength;
     m_phase = Phase::Body;
     // Room for the whole request at once (its length was checked against maxBody): growing by
     // doubling would leave up to twice the body's size allocated while it arrives.

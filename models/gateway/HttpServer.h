@@ -25,6 +25,10 @@ struct HttpRequest
     QByteArray body;
     bool keepAlive = true;
     bool http10 = false; // an HTTP/1.0 client cannot read chunked encoding
+    // The head check (HttpServer::setHeadCheck) passed with the whole request already read, and
+    // the handler is called right after it, without a turn of the event loop between: what the
+    // check found out about this request still holds.
+    bool checkedWhole = false;
 
     QByteArray header(const QByteArray &lowerCaseName) const;
     QByteArray path() const; // the target without its query

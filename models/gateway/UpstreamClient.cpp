@@ -27,6 +27,7 @@ constexpr qsizetype MaxChunkLine = 4 * 1024;
 // Qt reads the kernel's bytes into the socket's buffer; bounded, so an answer nobody reads meets
 // TCP back-pressure instead of filling memory.
 constexpr qint64 SocketBuffer = 1024 * 1024;
+constexpr qsizetype SmallBody = 16 * 1024; // copied into the request's head buffer, sent with it
 
 bool equalsLower(QByteArrayView v, QByteArrayView lower)
 {
@@ -236,9 +237,14 @@ private:
             out += "\r\n";
         }
         out += "\r\n";
+        // A small body goes in the head's buffer: one send, not two. A large one is its own chunk
+        // (shared, not copied).
+        const bool together = m_request.body.size() <= SmallBody;
+        if (together)
+            out += m_request.body;
         m_socket->write(out);
-        if (!m_request.body.isEmpty())
-            m_socket->write(m_request.body); // its own chunk: a large body is shared, not copied
+        if (!together)
+            m_socket->write(m_request.body);
         // Written now rather than at the event loop's next turn: one wake-up less per request,
         // which counts when thousands of idle connections make every turn dear.
         m_socket->flush();

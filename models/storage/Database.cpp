@@ -13,6 +13,15 @@
 
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
+
+#ifdef ORTEAM_SQLITE_PROBE
+#include <QSqlDriver>
+#include <dlfcn.h>
+#include <sqlite3.h>
+#endif
+
 Q_LOGGING_CATEGORY(lcStorage, "orteam.storage", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
@@ -165,6 +174,7 @@ bool Database::isOpen() const
 
 void Database::close()
 {
+    m_probe.reset(); // its pointer is into the connection's own mapping
     if (QSqlDatabase::contains(m_connection)) {
         {
             QSqlDatabase d = QSqlDatabase::database(m_connection, false);
@@ -399,14 +409,104 @@ Status Database::lockKey(const QString &key)
     return Sql(*this, u"SELECT pg_advisory_xact_lock(hashtext(:key))"_s, u"Cannot lock %1"_s.arg(key)).bind(u":key"_s, key).exec();
 }
 
-std::optional<qint64> Database::changeCounter() const
+// PRAGMA data_version costs a statement and a read transaction (two fcntl locks on the -shm
+// file): most of the gateway's database time, asked before every request. In WAL mode every
+// commit, by any connection, rewrites the WAL index's header in shared memory before it returns
+// (its change count goes up, or its salt changes when the log restarts), and SQLite itself tells
+// "nothing changed" by comparing that header. So the header is read first; while it is byte for
+// byte what it was before the pragma last ran, the pragma's answer stands. A header caught
+// half-written only differs, which costs one pragma too many, never a change missed.
+struct Database::ChangeProbe
 {
-    if (isPostgres() || !isOpen())
-        return std::nullopt;
-    Sql q(*this, u"PRAGMA data_version"_s);
+    static constexpr int HeaderSize = 48; // one copy of the WAL index header (SQLite's file format)
+    const volatile unsigned char *header = nullptr; // null: no shortcut, the pragma every time
+    std::array<unsigned char, HeaderSize> seen{};
+    std::optional<qint64> counter; // what the pragma said just after `seen` was read
+
+    bool read(std::array<unsigned char, HeaderSize> &out) const
+    {
+        // Ordered after whatever this thread read before (a request from a socket): a commit
+        // that came before that request is seen.
+        std::atomic_thread_fence(std::memory_order_acquire);
+        for (int i = 0; i < HeaderSize; ++i)
+            out[size_t(i)] = header[i];
+        std::atomic_thread_fence(std::memory_order_acquire);
+        return true;
+    }
+};
+
+namespace {
+#ifdef ORTEAM_SQLITE_PROBE
+// The WAL index of the connection's main database as mapped by SQLite in this process, or null
+// when that cannot be had safely: not WAL, or Qt's driver not using the very SQLite library this
+// code calls (a driver with SQLite built in would hand over a handle of another library's).
+const volatile unsigned char *walIndexHeader(const QString &connection)
+{
+    const QSqlDatabase d = QSqlDatabase::database(connection, false);
+    const QSqlDriver *driver = d.driver();
+    const QVariant handle = driver ? driver->handle() : QVariant();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    sqlite3 *db = *static_cast<sqlite3 *const *>(handle.constData());
+    Dl_info plugin{};
+    if (!db || !::dladdr(*reinterpret_cast<void *const *>(driver), &plugin) || !plugin.dli_fname)
+        return nullptr; // where the driver's code (its vtable) lives: the plugin
+    void *lib = ::dlopen(plugin.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+    void *theirs = lib ? ::dlsym(lib, "sqlite3_file_control") : nullptr;
+    if (lib)
+        ::dlclose(lib);
+    Dl_info a{}, b{};
+    if (!theirs || !::dladdr(theirs, &a) || !::dladdr(reinterpret_cast<void *>(&sqlite3_file_control), &b)
+        || a.dli_fbase != b.dli_fbase)
+        return nullptr;
+    sqlite3_file *file = nullptr;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods
+        || file->pMethods->iVersion < 2 || !file->pMethods->xShmMap)
+        return nullptr;
+    // Region 0 holds the header; not extended (bExtend 0): only a mapping SQLite already made.
+    volatile void *region = nullptr;
+    if (file->pMethods->xShmMap(file, 0, 32 * 1024, 0, &region) != SQLITE_OK || !region)
+        return nullptr;
+    return static_cast<const volatile unsigned char *>(region);
+}
+#endif
+
+std::optional<qint64> dataVersion(const Database &db)
+{
+    Sql q(db, u"PRAGMA data_version"_s);
     if (!q.exec() || !q.next())
         return std::nullopt;
     return q.value(0).toLongLong();
+}
+} // namespace
+
+std::optional<qint64> Database::changeCounter() const
+{
+    if (m_probe && m_probe->header) {
+        std::array<unsigned char, ChangeProbe::HeaderSize> now{};
+        m_probe->read(now);
+        if (m_probe->counter && now == m_probe->seen)
+            return m_probe->counter;
+        // Changed (or never asked): the header before the pragma, so a commit between the two
+        // leaves an older header behind and is asked about again next time.
+        m_probe->seen = now;
+        m_probe->counter = isOpen() ? dataVersion(*this) : std::nullopt;
+        return m_probe->counter;
+    }
+    if (isPostgres() || !isOpen())
+        return std::nullopt;
+    const std::optional<qint64> counter = dataVersion(*this); // opens the WAL index, if any
+    if (!m_probe) {
+        m_probe = std::make_unique<ChangeProbe>();
+#ifdef ORTEAM_SQLITE_PROBE
+        Sql mode(*this, u"PRAGMA journal_mode"_s);
+        if (counter && mode.exec() && mode.next() && mode.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) == 0)
+            m_probe->header = walIndexHeader(m_connection);
+#endif
+        // The next call reads the header and asks the pragma once more: this answer came before
+        // any header was read.
+    }
+    return counter;
 }
 
 Status Database::beginWrite()

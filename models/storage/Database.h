@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 Q_DECLARE_LOGGING_CATEGORY(lcStorage)
@@ -67,7 +68,9 @@ public:
     // A number that changes whenever another connection commits (SQLite's data_version), so a
     // long-running reader (orteam-gateway) can ask "has anyone changed anything?" before every
     // request for a few microseconds. nullopt when it cannot tell (PostgreSQL has no such
-    // counter, or the pragma failed): the caller must then ask the database itself.
+    // counter, or the pragma failed): the caller must then ask the database itself. In WAL mode
+    // the answer comes from the WAL index's header in shared memory while that is unchanged
+    // (no statement, no lock: nanoseconds); the pragma is asked only after it changed.
     std::optional<qint64> changeCounter() const;
 
     // Runs `work` in one write transaction: committed when it succeeds, else rolled back, so
@@ -125,6 +128,8 @@ private:
     mutable int m_statements = 0;
     OpenCheck m_openCheck = OpenCheck::None;
     SessionMark m_mark; // SQLite files: held while open, removed by a clean close
+    struct ChangeProbe; // changeCounter()'s shortcut (Database.cpp), dropped by close()
+    mutable std::unique_ptr<ChangeProbe> m_probe;
 };
 
 } // namespace orteam

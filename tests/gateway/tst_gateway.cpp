@@ -678,6 +678,72 @@ private Q_SLOTS:
         QCOMPARE(call(u"ent"_s, u"openai/gpt-4o"_s).status, 200); // everyone else goes on
     }
 
+    void aTokenRevokedWhileItsBodyIsOnItsWayIsRefusedAtTheBody()
+    {
+        // The head passes; the token is revoked before the body arrives: the body's own check
+        // refuses it (the head's check stands for the body only when both came together).
+        const QByteArray body = chat(u"openai/gpt-4o"_s);
+        const QByteArray request = post(u"/chat/completions"_s, body, "Authorization: Bearer " + m_tokens.value(u"ann"_s).toUtf8());
+        const QByteArray head = request.first(request.size() - body.size());
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, m_gateway->port());
+        QVERIFY(s.waitForConnected(5000));
+        s.write(head);
+        s.flush();
+        QTest::qWait(200); // the head is read and checked: ann may go on
+        QCOMPARE(s.state(), QAbstractSocket::ConnectedState);
+        QVERIFY(s.bytesAvailable() == 0);
+        const int upstream = upstreamChats();
+        Store cli;
+        QVERIFY(cli.open(m_where).ok());
+        QVERIFY(cli.governance().revokeGatewayTokens(u"ann"_s).ok());
+        QTest::qWait(1000); // PostgreSQL lets a head's check stand for its body for a second
+        s.write(body);
+        QByteArray got;
+        QElapsedTimer t;
+        t.start();
+        while (!got.contains("\r\n\r\n{") && s.state() == QAbstractSocket::ConnectedState && t.elapsed() < 5000) {
+            QTest::qWait(5);
+            got += s.readAll();
+        }
+        got += s.readAll();
+        QVERIFY2(got.startsWith("HTTP/1.1 401"), got.constData());
+        QCOMPARE(upstreamChats(), upstream);
+        // The same request whole, head and body in one piece, from a member still valid: let in,
+        // once checked.
+        QVERIFY(rawUntil(post(u"/chat/completions"_s, body, "Authorization: Bearer " + m_tokens.value(u"ent"_s).toUtf8()))
+                    .startsWith("HTTP/1.1 200"));
+        QCOMPARE(upstreamChats(), upstream + 1);
+    }
+
+    void theChangeCounterSeesEveryCommitOfAnotherConnection()
+    {
+        // SQLite's counter, read from the WAL index while it is unchanged: each commit of another
+        // connection (orteam-cli, the dashboard) changes it, and nothing else does.
+        const std::optional<qint64> first = m_store->database().changeCounter();
+        if (!first)
+            QSKIP("no change counter on this database (PostgreSQL)");
+        Store cli;
+        QVERIFY(cli.open(m_where).ok());
+        std::optional<qint64> last = m_store->database().changeCounter();
+        for (int i = 0; i < 50; ++i) {
+            QCOMPARE(m_store->database().changeCounter(), last); // no commit: the same
+            QVERIFY(cli.governance().setSetting(u"probe"_s, QString::number(i)).ok());
+            const std::optional<qint64> now = m_store->database().changeCounter();
+            QVERIFY(now.has_value());
+            QVERIFY2(now != last, qPrintable(u"commit %1 not seen"_s.arg(i)));
+            last = now;
+            // Its own commits are not another's: data_version stays, whichever way it was read.
+            QVERIFY(m_store->governance().setSetting(u"own"_s, QString::number(i)).ok());
+            QCOMPARE(m_store->database().changeCounter(), last);
+        }
+        // A commit by another connection in this same process too (the gateway's database thread).
+        Store sibling;
+        QVERIFY(sibling.open(m_where).ok());
+        QVERIFY(sibling.governance().setSetting(u"probe"_s, u"sibling"_s).ok());
+        QVERIFY(m_store->database().changeCounter() != last);
+    }
+
     void upstreamErrorsAreRewrappedWithoutWhatTheyEchoed()
     {
         const Answer a = call(u"ent"_s, u"test/leaky-error"_s);
