@@ -437,7 +437,6 @@ bool HttpConnection::step()
         if (m_buffer.isEmpty())
             return false;
         m_phase = Phase::Head;
-        startDeadline(m_server->m_limits.headTimeoutMs);
         [[fallthrough]];
     case Phase::Head: {
         const qsizetype end = findHttpHeadEnd(m_buffer, m_scanned);
@@ -447,6 +446,10 @@ bool HttpConnection::step()
         }
         if (end > 0)
             return startBody(end);
+        // The head's deadline runs from its first byte, and only while it is awaited: a head
+        // that came whole never needed one (a timer started and stopped per request, for nothing).
+        if (m_scanned == 0)
+            startDeadline(m_server->m_limits.headTimeoutMs);
         m_scanned = m_buffer.size();
         if (m_buffer.size() >= HeadLimit)
             fail(431, "Request headers are too large");
@@ -488,7 +491,10 @@ bool HttpConnection::startBody(qsizetype headSize)
     // doubling would leave up to twice the body's size allocated while it arrives.
     if (m_buffer.capacity() < headSize + m_bodyLength)
         m_buffer.reserve(headSize + m_bodyLength);
-    startDeadline(m_server->m_limits.bodyTimeoutMs);
+    if (m_buffer.size() >= headSize + m_bodyLength)
+        m_deadline.stop(); // nothing to wait for: dispatched from this same pump
+    else
+        startDeadline(m_server->m_limits.bodyTimeoutMs);
     if (p.expectContinue && m_buffer.size() - headSize < m_bodyLength)
         send(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
     return true;

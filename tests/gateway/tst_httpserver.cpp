@@ -10,10 +10,14 @@
 #include <QPointer>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSocketNotifier>
 #include <QTcpSocket>
 #include <QTest>
 
 #include <memory>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace orteam;
 using namespace Qt::Literals::StringLiterals;
@@ -125,6 +129,58 @@ class TestHttpServer : public QObject
     }
 
 private Q_SLOTS:
+    void aSocketNotifierFollowsItsLastSettingBeforeTheLoopWaits()
+    {
+        // The epoll dispatcher tells the kernel of notifier changes only before it waits: what
+        // counts is the last setting then. Under Qt's own dispatcher the same must hold.
+        int fds[2];
+        QVERIFY(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0);
+        int readable = 0;
+        int writable = 0;
+        {
+            QSocketNotifier read(fds[0], QSocketNotifier::Read);
+            connect(&read, &QSocketNotifier::activated, this, [&readable] { ++readable; });
+            QCOMPARE(::write(fds[1], "x", 1), 1);
+            read.setEnabled(false);
+            read.setEnabled(true); // off and on again in one turn: still watched
+            QTRY_VERIFY(readable > 0);
+            read.setEnabled(false); // the byte is still there, unread: nothing more is said
+            QTest::qWait(20);
+            const int quiet = readable;
+            QTest::qWait(50);
+            QCOMPARE(readable, quiet);
+            read.setEnabled(true);
+            QTRY_VERIFY(readable > quiet);
+            read.setEnabled(false);
+
+            QSocketNotifier write(fds[1], QSocketNotifier::Write);
+            connect(&write, &QSocketNotifier::activated, this, [&writable] { ++writable; });
+            write.setEnabled(false); // on and off in one turn (as a socket does around a write)
+            QTest::qWait(50);
+            QCOMPARE(writable, 0);
+            write.setEnabled(true);
+            QTRY_VERIFY(writable > 0);
+            write.setEnabled(false);
+        }
+        ::close(fds[0]);
+        ::close(fds[1]);
+        // The same descriptor numbers, reused at once by new sockets: watched afresh.
+        QVERIFY(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) == 0);
+        readable = 0;
+        {
+            QSocketNotifier read(fds[0], QSocketNotifier::Read);
+            connect(&read, &QSocketNotifier::activated, this, [&readable, fd = fds[0]] {
+                char c;
+                if (::read(fd, &c, 1) == 1)
+                    ++readable;
+            });
+            QCOMPARE(::write(fds[1], "y", 1), 1);
+            QTRY_COMPARE(readable, 1);
+        }
+        ::close(fds[0]);
+        ::close(fds[1]);
+    }
+
     void init()
     {
         m_held.clear();
