@@ -423,15 +423,16 @@ struct Database::ChangeProbe
     std::array<unsigned char, HeaderSize> seen{};
     std::optional<qint64> counter; // what the pragma said just after `seen` was read
 
-    bool read(std::array<unsigned char, HeaderSize> &out) const
+    std::array<unsigned char, HeaderSize> read() const
     {
         // Ordered after whatever this thread read before (a request from a socket): a commit
         // that came before that request is seen.
         std::atomic_thread_fence(std::memory_order_acquire);
+        std::array<unsigned char, HeaderSize> out{};
         for (int i = 0; i < HeaderSize; ++i)
             out[size_t(i)] = header[i];
         std::atomic_thread_fence(std::memory_order_acquire);
-        return true;
+        return out;
     }
 };
 
@@ -483,8 +484,7 @@ std::optional<qint64> dataVersion(const Database &db)
 std::optional<qint64> Database::changeCounter() const
 {
     if (m_probe && m_probe->header) {
-        std::array<unsigned char, ChangeProbe::HeaderSize> now{};
-        m_probe->read(now);
+        const std::array<unsigned char, ChangeProbe::HeaderSize> now = m_probe->read();
         if (m_probe->counter && now == m_probe->seen)
             return m_probe->counter;
         // Changed (or never asked): the header before the pragma, so a commit between the two
