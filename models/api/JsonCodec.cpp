@@ -475,6 +475,9 @@ private:
         s->begin = m_p;
         s->kind = Str::Ascii;
         while (m_p < m_end) {
+            skipPlainAscii();
+            if (m_p == m_end)
+                break;
             const auto c = uchar(*m_p);
             if (c == '"') {
                 s->size = m_p - s->begin;
@@ -505,6 +508,25 @@ private:
             }
         }
         return false;
+    }
+
+    // Skips bytes that need no look (0x20 to 0x7f but the quote and the backslash) eight at a
+    // time: most of a page is strings (hashes, names, times, member names). Each test finds
+    // whether any byte of the eight is such, never which (the loop above looks at that one).
+    void skipPlainAscii()
+    {
+        constexpr quint64 ones = 0x0101010101010101ULL;
+        constexpr quint64 highs = 0x8080808080808080ULL;
+        const auto anyZero = [](quint64 v) { return (v - ones) & ~v & highs; };
+        while (m_end - m_p >= 8) {
+            quint64 v;
+            std::memcpy(&v, m_p, 8);
+            const quint64 special = (v & highs) | ((v - ones * 0x20) & ~v & highs) | anyZero(v ^ (ones * '"'))
+                | anyZero(v ^ (ones * '\\'));
+            if (special)
+                return;
+            m_p += 8;
+        }
     }
 
     static int hexDigit(char c)
