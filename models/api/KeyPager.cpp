@@ -57,10 +57,12 @@ void KeyPager::onPage(int offset, const ApiResult<ApiKeyList> &page)
                 for (int o = 0; o <= m_endOffset; o += OpenRouterClient::KeysPageSize) {
                     ApiKeyList keys = m_pages.take(o);
                     for (ApiKey &k : keys) {
-                        if (!seen.contains(k.hash)) {
-                            seen.insert(k.hash);
+                        // One lookup a key, not contains() and then insert(): the set grew
+                        // only if the hash is new.
+                        const qsizetype before = seen.size();
+                        seen.insert(k.hash);
+                        if (seen.size() != before)
                             all << std::move(k);
-                        }
                     }
                 }
                 finish(ApiResult<ApiKeyList>::success(std::move(all)));
