@@ -8,6 +8,7 @@
 #include "Money.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -18,6 +19,14 @@ SpendController::SpendController(Store *store, KeyListController *keys, QObject 
 {
     // New key counters reach the store on every refresh (the team controller writes them).
     connect(m_keys, &KeyListController::refreshFinished, this, &SpendController::refresh);
+    // The alerts judge the keys and the credits: any change to either is a new input.
+    connect(m_keys, &KeyListController::creditsChanged, this, &SpendController::forgetAlertInput);
+    connect(m_keys, &KeyListController::keyChanged, this, &SpendController::forgetAlertInput);
+    QAbstractItemModel *model = m_keys->model();
+    connect(model, &QAbstractItemModel::modelReset, this, &SpendController::forgetAlertInput);
+    connect(model, &QAbstractItemModel::rowsInserted, this, &SpendController::forgetAlertInput);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &SpendController::forgetAlertInput);
+    connect(model, &QAbstractItemModel::dataChanged, this, &SpendController::forgetAlertInput);
 }
 
 QDate SpendController::periodStart(Period period, const QDate &today)
@@ -248,9 +257,26 @@ QString SpendController::limitsUnknownReason() const
     return {};
 }
 
+Result<AlertInput> SpendController::alertInput() const
+{
+    // Kept while nothing it was read from can have changed: no write on this connection, no
+    // commit by another (SQLite says; on PostgreSQL another admin's change shows at the next
+    // refresh), the same key list and credits (their signals forget it), and the same moment: a
+    // read two seconds old is read again, so the clock's thresholds (expiry, the day) stay exact.
+    const QDateTime now = m_clock();
+    const Database &db = m_store->database();
+    const std::optional<qint64> other = db.changeCounter();
+    if (m_alertInput && m_alertInput->ownWrites == db.ownWrites() && m_alertInput->otherWrites == other && other.has_value() == !db.isPostgres()
+        && std::abs(m_alertInput->at.msecsTo(now)) <= 2000)
+        return m_alertInput->input;
+    Result<AlertInput> in = NotifyService::alertInput(*m_store, m_keys->model()->keys(), m_keys->credits(), now);
+    m_alertInput = CachedAlertInput{in, now, db.ownWrites(), other};
+    return in;
+}
+
 Result<QList<Alert>> SpendController::alerts() const
 {
-    const Result<AlertInput> in = NotifyService::alertInput(*m_store, m_keys->model()->keys(), m_keys->credits(), m_clock());
+    const Result<AlertInput> in = alertInput();
     if (!in)
         return in.error();
     return currentAlerts(*in);
@@ -267,12 +293,17 @@ Result<QList<Alert>> SpendController::takeNewAlerts()
 Result<Overview> SpendController::overview() const
 {
     const bool keysKnown = m_keys->lastRefresh().isValid();
-    return OverviewService::read(*m_store, keysKnown ? std::optional<QList<ApiKey>>(m_keys->model()->keys()) : std::nullopt,
-                                 m_keys->credits(), m_clock());
+    const Result<AlertInput> in = alertInput();
+    if (!in)
+        return in.error();
+    // The alerts' input holds the keys either way: before the list loaded it is empty, which is
+    // what "keys unknown" reads alerts from.
+    return OverviewService::read(*m_store, *in, keysKnown, in->now);
 }
 
 void SpendController::refresh()
 {
+    forgetAlertInput(); // a refresh reads everything again, whatever the clock says
     Q_EMIT changed();
     const Result<QList<Alert>> fresh = takeNewAlerts();
     if (!fresh)

@@ -7,11 +7,19 @@ namespace orteam {
 Result<Overview> OverviewService::read(const Store &store, const std::optional<QList<ApiKey>> &keys, const std::optional<Credits> &credits,
                                        const QDateTime &now)
 {
+    const Result<AlertInput> alerts = NotifyService::alertInput(store, keys.value_or(QList<ApiKey>()), credits, now);
+    if (!alerts)
+        return alerts.error();
+    return read(store, *alerts, keys.has_value(), now);
+}
+
+Result<Overview> OverviewService::read(const Store &store, const AlertInput &alerts, bool keysKnown, const QDateTime &now)
+{
     const QDate today = now.toUTC().date();
     OverviewInput in;
     in.now = now;
-    in.credits = credits;
-    in.keysKnown = keys.has_value();
+    in.credits = alerts.credits;
+    in.keysKnown = keysKnown;
     if (const Status read = readMonth(store, in); !read)
         return read.error();
     const QDate weekStart = OverviewInput::weekStart(today);
@@ -29,11 +37,8 @@ Result<Overview> OverviewService::read(const Store &store, const std::optional<Q
     if (!sameDay)
         return sameDay.error();
     in.memberLastWeekSameDay = *sameDay;
-    const Result<AlertInput> alerts = NotifyService::alertInput(store, keys.value_or(QList<ApiKey>()), credits, now);
-    if (!alerts)
-        return alerts.error();
-    in.alerts = currentAlerts(*alerts);
-    in.firstSpendDay = alerts->firstSpendDay; // read once, with the alerts' input
+    in.alerts = currentAlerts(alerts);
+    in.firstSpendDay = alerts.firstSpendDay; // read once, with the alerts' input
     return computeOverview(in);
 }
 

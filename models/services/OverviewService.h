@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Alerts.h"
 #include "ApiKey.h"
 #include "Overview.h"
 #include "Store.h"
@@ -19,6 +20,9 @@ public:
     // key or before the first load, and the overview says its alerts are the database's only.
     static Result<Overview> read(const Store &store, const std::optional<QList<ApiKey>> &keys, const std::optional<Credits> &credits,
                                  const QDateTime &now);
+    // The same with the alerts' input already read (NotifyService::alertInput with the same keys
+    // and credits): the dashboard reads it once per refresh for every page that needs it.
+    static Result<Overview> read(const Store &store, const AlertInput &alerts, bool keysKnown, const QDateTime &now);
     // The same computation from the month's reads only (the team's days, when history starts, the
     // budget; no alerts): month to date, budget, projected month end and crossing day, for the
     // calendar month report.

@@ -13,18 +13,12 @@ Result<TeamReport> ReportService::calendarMonth(const Store &store, const QDate 
     if (!window)
         return StoreError::invalid(u"%1 has not begun yet (today is %2, UTC)"_s.arg(month.toString(u"yyyy-MM"_s),
                                                                                   today.toString(Qt::ISODate)));
-    const Result<QList<WeeklyReportRow>> current = store.spend().usageReport(window->from, window->to);
-    if (!current)
-        return current.error();
-    const Result<QList<WeeklyReportRow>> previous = store.spend().usageReport(window->previousFrom, window->previousTo);
-    if (!previous)
-        return previous.error();
     const QDate lastComplete = today.addDays(-1);
-    const auto [trendFrom, trendTo] = calendarTrendWindow(*window, lastComplete);
-    const Result<QHash<QString, TrendSums>> trends = store.spend().memberTrendSums(trendFrom, trendTo);
-    if (!trends)
-        return trends.error();
-    TeamReport report = buildCalendarReport(*window, *current, *previous, *trends, lastComplete);
+    const Result<SpendRepository::ReportWindows> read = store.spend().reportWindows(
+        {window->from, window->to}, {window->previousFrom, window->previousTo}, calendarTrendWindow(*window, lastComplete));
+    if (!read)
+        return read.error();
+    TeamReport report = buildCalendarReport(*window, read->current, read->previous, read->trends, lastComplete);
     if (window->toDate) {
         const Result<Overview> outlook = OverviewService::month(store, now);
         if (!outlook)

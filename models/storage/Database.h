@@ -72,6 +72,10 @@ public:
     // the answer comes from the WAL index's header in shared memory while that is unchanged
     // (no statement, no lock: nanoseconds); the pragma is asked only after it changed.
     std::optional<qint64> changeCounter() const;
+    // Statements this connection ran that returned no rows (its writes, with their BEGIN and
+    // COMMIT): with changeCounter(), whether something read a moment ago may have changed since.
+    quint64 ownWrites() const { return m_ownWrites; }
+    void noteOwnWrite() const { ++m_ownWrites; } // Sql, after a statement without rows
 
     // Runs `work` in one write transaction: committed when it succeeds, else rolled back, so
     // nothing is left half-written. Nested calls join the outer transaction (a service that saves
@@ -126,6 +130,7 @@ private:
     FaultInjector m_injector;
     Progress m_progress;
     mutable int m_statements = 0;
+    mutable quint64 m_ownWrites = 0;
     OpenCheck m_openCheck = OpenCheck::None;
     SessionMark m_mark; // SQLite files: held while open, removed by a clean close
     struct ChangeProbe; // changeCounter()'s shortcut (Database.cpp), dropped by close()

@@ -174,25 +174,6 @@ Result<DailySeries> SpendRepository::keyDailySpend(const QString &keyHash, const
     return out;
 }
 
-Result<QHash<QString, TrendSums>> SpendRepository::memberTrendSums(const QDate &from, const QDate &to) const
-{
-    // Σ cost and Σ (day index × cost) per member, the index counted from `from`; linear in the
-    // cost, so the rows need no grouping by day first. A month's report reads 60 days of every
-    // member here and returns a row per member, not a row per member and day.
-    const QString index = m_db.isPostgres() ? u"(CAST(day AS DATE) - CAST(:from AS DATE))"_s
-                                            : u"(julianday(day) - julianday(:from))"_s;
-    Sql q(m_db, u"SELECT member, SUM(cost), SUM(%1 * cost) FROM (%2) AS s GROUP BY member"_s.arg(index, SpendRows::costRows(true)),
-          u"Cannot read the members' spend trends"_s);
-    if (Status s = bindRange(q, from, to).exec(); !s)
-        return s.error();
-    QHash<QString, TrendSums> out;
-    while (q.next())
-        out.insert(q.value(0).toString(), TrendSums{q.value(1).toDouble(), q.value(2).toDouble()});
-    if (const Status read = q.finished(); !read)
-        return read.error();
-    return out;
-}
-
 Result<QList<ModelUse>> SpendRepository::memberModelUses(const QDate &from, const QDate &to) const
 {
     // The days folded per member and model (one read of the rows, in member-model-day order).
@@ -273,14 +254,33 @@ Result<QList<WeeklyReportRow>> SpendRepository::weeklyReport(const QDate &today)
     return usageReport(today.addDays(-6), today);
 }
 
+namespace {
+// The seed's daily_limit column from a member's override and their tier's (columns `at` … at+3:
+// the override, the tier's, the member's period, the tier's): the member's budget when it is a
+// daily one (a weekly or monthly budget is not a daily limit, and dividing it would state a limit
+// nobody set).
+std::optional<double> dailyLimitOf(const Sql &q, int at)
+{
+    const bool own = !q.value(at).isNull();
+    if (q.value(own ? at + 2 : at + 3).toString() == "daily"_L1)
+        return sqlvalue::optionalMoney(q.value(own ? at : at + 1));
+    return std::nullopt;
+}
+
+double round4(double usd)
+{
+    return std::round(usd * 10000.0) / 10000.0;
+}
+
+const QString LimitsJoin = u"LEFT JOIN members m ON m.name = u.member LEFT JOIN tiers t ON t.name = m.tier"_s;
+const QString LimitColumns = u"m.daily_limit_override, t.default_daily_limit, m.budget_period, t.budget_period"_s;
+} // namespace
+
 Result<QList<WeeklyReportRow>> SpendRepository::usageReport(const QDate &from, const QDate &to) const
 {
     Sql q(m_db,
-          u"SELECT u.member, u.cost, u.requests, m.daily_limit_override, t.default_daily_limit, m.budget_period, "
-          "t.budget_period FROM ("_s
-              + SpendRows::summed(u"member"_s, false)
-              + u") AS u LEFT JOIN members m ON m.name = u.member LEFT JOIN tiers t ON t.name = m.tier "
-                "ORDER BY u.cost DESC, u.member"_s,
+          u"SELECT u.member, u.cost, u.requests, %1 FROM (%2) AS u %3 ORDER BY u.cost DESC, u.member"_s.arg(
+              LimitColumns, SpendRows::summed(u"member"_s, false), LimitsJoin),
           u"Cannot read the usage report"_s);
     if (Status s = bindRange(q, from, to).exec(); !s)
         return s.error();
@@ -288,13 +288,9 @@ Result<QList<WeeklyReportRow>> SpendRepository::usageReport(const QDate &from, c
     while (q.next()) {
         WeeklyReportRow row;
         row.user = q.value(0).toString();
-        row.weeklyCost = std::round(q.value(1).toDouble() * 10000.0) / 10000.0;
+        row.weeklyCost = round4(q.value(1).toDouble());
         row.requests = q.value(2).toLongLong();
-        // The seed's daily_limit column: the member's budget when it is a daily one (a weekly or
-        // monthly budget is not a daily limit, and dividing it would state a limit nobody set).
-        const bool own = !q.value(3).isNull();
-        if (q.value(own ? 5 : 6).toString() == "daily"_L1)
-            row.dailyLimit = sqlvalue::optionalMoney(q.value(own ? 3 : 4));
+        row.dailyLimit = dailyLimitOf(q, 3);
         out << row;
     }
     if (const Status read = q.finished(); !read)
@@ -302,21 +298,55 @@ Result<QList<WeeklyReportRow>> SpendRepository::usageReport(const QDate &from, c
     return out;
 }
 
+Result<SpendRepository::ReportWindows> SpendRepository::reportWindows(const std::pair<QDate, QDate> &current,
+                                                                      const std::pair<QDate, QDate> &previous,
+                                                                      const std::pair<QDate, QDate> &trend) const
+{
+    // Read once over the windows' union (a week's report: 14 days, not 7 + 7 + 14), each window
+    // told apart per row; the rows within a window are summed in the order they would be alone.
+    const QString index = m_db.isPostgres() ? u"(CAST(%1 AS DATE) - CAST(:tfrom AS DATE))"_s
+                                            : u"(julianday(%1) - julianday(:tfrom))"_s;
+    Sql q(m_db,
+          u"SELECT u.*, %1 FROM (%2) AS u %3"_s.arg(LimitColumns, SpendRows::reportWindows(index), LimitsJoin),
+          u"Cannot read the report"_s);
+    const QDate lo = std::min({current.first, previous.first, trend.first});
+    const QDate hi = std::max({current.second, previous.second, trend.second});
+    q.bind(u":lo"_s, iso(lo)).bind(u":hi"_s, iso(hi)).bind(u":from"_s, iso(current.first)).bind(u":to"_s, iso(current.second));
+    q.bind(u":pfrom"_s, iso(previous.first)).bind(u":pto"_s, iso(previous.second));
+    q.bind(u":tfrom"_s, iso(trend.first)).bind(u":tto"_s, iso(trend.second));
+    if (Status s = q.exec(); !s)
+        return s.error();
+    ReportWindows out;
+    while (q.next()) {
+        const QString member = q.value(0).toString();
+        const std::optional<double> limit = dailyLimitOf(q, 9);
+        // A member is in a window when a row of theirs is, even one of $0 and no requests.
+        for (const auto &[at, rows] : {std::pair(1, &out.current), std::pair(4, &out.previous)}) {
+            if (q.value(at).toLongLong() > 0)
+                *rows << WeeklyReportRow{member, round4(q.value(at + 1).toDouble()), q.value(at + 2).toLongLong(), limit};
+        }
+        if (!q.value(7).isNull() || !q.value(8).isNull())
+            out.trends.insert(member, TrendSums{q.value(7).toDouble(), q.value(8).toDouble()});
+    }
+    if (const Status read = q.finished(); !read)
+        return read.error();
+    // usageReport()'s order, which the reports keep for members of equal cost.
+    for (QList<WeeklyReportRow> *rows : {&out.current, &out.previous})
+        std::sort(rows->begin(), rows->end(), [](const WeeklyReportRow &a, const WeeklyReportRow &b) {
+            return a.weeklyCost != b.weeklyCost ? a.weeklyCost > b.weeklyCost : a.user < b.user;
+        });
+    return out;
+}
+
 Result<TeamReport> SpendRepository::teamReport(ReportPeriod period, const QDate &to, const QDate &today) const
 {
     const int days = reportDays(period);
     const QDate from = to.addDays(1 - days);
-    const Result<QList<WeeklyReportRow>> current = usageReport(from, to);
-    if (!current)
-        return current.error();
-    const Result<QList<WeeklyReportRow>> previous = usageReport(from.addDays(-days), from.addDays(-1));
-    if (!previous)
-        return previous.error();
-    const auto [trendFrom, trendTo] = trendWindow(period, to, today.addDays(-1));
-    const Result<QHash<QString, TrendSums>> trends = memberTrendSums(trendFrom, trendTo);
-    if (!trends)
-        return trends.error();
-    return buildTeamReport(period, to, *current, *previous, *trends, today.addDays(-1));
+    const Result<ReportWindows> read = reportWindows({from, to}, {from.addDays(-days), from.addDays(-1)},
+                                                     trendWindow(period, to, today.addDays(-1)));
+    if (!read)
+        return read.error();
+    return buildTeamReport(period, to, read->current, read->previous, read->trends, today.addDays(-1));
 }
 
 Result<bool> SpendRepository::checkRollups(QString *problem) const

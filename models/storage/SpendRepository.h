@@ -56,7 +56,6 @@ public:
     Result<DailySeries> dailySpend(const QDate &from, const QDate &to, const QString &member = {}) const;
     Result<QHash<QString, DailySeries>> dailySpendByMember(const QDate &from, const QDate &to) const;
     Result<DailySeries> keyDailySpend(const QString &keyHash, const QDate &from, const QDate &to) const;
-    Result<QHash<QString, TrendSums>> memberTrendSums(const QDate &from, const QDate &to) const;
     Result<QList<ModelUse>> memberModelUses(const QDate &from, const QDate &to) const;
     // Each member's spend per day and model, from their keys' activity (the what-if replay).
     Result<QList<ModelDay>> memberModelDays(const QDate &from, const QDate &to) const;
@@ -68,6 +67,17 @@ public:
     // user); users with spend but no budget are included with a null limit.
     Result<QList<WeeklyReportRow>> weeklyReport(const QDate &today) const;
     Result<QList<WeeklyReportRow>> usageReport(const QDate &from, const QDate &to) const;
+    // A report's windows read at once: usageReport() of the current and the previous window, and
+    // each member's trend sums over the fitted days (Σ cost, Σ day index × cost, the index counted
+    // from trendFrom; members without cost there are left out). One read of the rows of all three.
+    struct ReportWindows
+    {
+        QList<WeeklyReportRow> current;
+        QList<WeeklyReportRow> previous;
+        QHash<QString, TrendSums> trends;
+    };
+    Result<ReportWindows> reportWindows(const std::pair<QDate, QDate> &current, const std::pair<QDate, QDate> &previous,
+                                        const std::pair<QDate, QDate> &trend) const;
     // The weekly or monthly team report ending on `to`; `today` (UTC) tells which days are complete.
     Result<TeamReport> teamReport(ReportPeriod period, const QDate &to,
                                   const QDate &today = QDateTime::currentDateTimeUtc().date()) const;

@@ -3,6 +3,8 @@
 #include <QList>
 #include <QStringList>
 
+#include <utility>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace orteam::SpendRows {
@@ -119,6 +121,29 @@ QString periods()
     }
     return u"SELECT member, SUM(today), SUM(week), SUM(month) FROM (%1) AS spend GROUP BY member"_s.arg(
         parts.join(u" UNION ALL "_s));
+}
+
+QString reportWindows(const QString &dayIndex)
+{
+    QStringList parts;
+    for (const Source &s : sources()) {
+        const QString current = u"%1 >= :from AND %1 <= :to"_s.arg(s.day);
+        const QString previous = u"%1 >= :pfrom AND %1 <= :pto"_s.arg(s.day);
+        const QString trend = u"%1 >= :tfrom AND %1 <= :tto"_s.arg(s.day);
+        QStringList columns;
+        for (const auto &[window, prefix] : {std::pair(current, u"c"_s), std::pair(previous, u"p"_s)}) {
+            columns << u"COUNT(CASE WHEN %1 THEN 1 END) AS %2n"_s.arg(window, prefix)
+                    << u"SUM(CASE WHEN %1 THEN %2 END) AS %3c"_s.arg(window, s.cost, prefix)
+                    << u"SUM(CASE WHEN %1 THEN %2 END) AS %3r"_s.arg(window, s.requests, prefix);
+        }
+        columns << u"SUM(CASE WHEN %1 THEN %2 END) AS ty"_s.arg(trend, s.cost)
+                << u"SUM(CASE WHEN %1 THEN %2 * %3 END) AS txy"_s.arg(trend, dayIndex.arg(s.day), s.cost);
+        parts << u"SELECT %1 AS member, %2 FROM %3 WHERE %4 >= :lo AND %4 <= :hi GROUP BY %1"_s.arg(
+            s.member, columns.join(u", "_s), s.from, s.day);
+    }
+    return u"SELECT member, SUM(cn) AS cn, SUM(cc) AS cc, SUM(cr) AS cr, SUM(pn) AS pn, SUM(pc) AS pc, SUM(pr) AS pr, "
+           "SUM(ty) AS ty, SUM(txy) AS txy FROM (%1) AS spend "
+           "GROUP BY member"_s.arg(parts.join(u" UNION ALL "_s));
 }
 
 } // namespace orteam::SpendRows

@@ -38,4 +38,11 @@ QString summed(const QString &keys, bool oneMember);
 // period would leave the member out; :from must be the earliest of the three starts.
 QString periods();
 
+// A report's three windows in one read of the rows over [:lo, :hi] (their union), per member:
+// rows, cost and requests in the current window [:from, :to] (columns cn, cc, cr), the same in the
+// previous one [:pfrom, :pto] (pn, pc, pr), and the trend sums over [:tfrom, :tto] (ty: Σ cost,
+// txy: Σ day index × cost, the index counted from :tfrom; `dayIndex` is the dialect's expression
+// of it with %1 for the day column). A window's sums are NULL when the member has no row in it.
+QString reportWindows(const QString &dayIndex);
+
 } // namespace orteam::SpendRows

@@ -60,7 +60,7 @@ Status Sql::exec()
         // Nothing to bind: one round trip (a prepared statement on PostgreSQL is three).
         if (!m_query.exec(m_sql))
             return failed(m_query.lastError().text());
-        return {};
+        return executed();
     }
     if (!m_prepared) {
         if (!m_query.prepare(m_sql))
@@ -71,6 +71,15 @@ Status Sql::exec()
         m_query.bindValue(name, value);
     if (!m_query.exec())
         return failed(m_query.lastError().text());
+    return executed();
+}
+
+Status Sql::executed()
+{
+    // A statement without rows may have written (it is counted even when it did not: a cache
+    // read again for nothing costs a read, one kept after a write shows what is gone).
+    if (!m_query.isSelect())
+        m_db.noteOwnWrite();
     return {};
 }
 

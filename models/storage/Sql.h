@@ -51,6 +51,7 @@ public:
 
 private:
     Status failed(const QString &driverText) const;
+    Status executed(); // after a statement ran: counts a write for Database::ownWrites
 
     const Database &m_db;
     QString m_sql;
