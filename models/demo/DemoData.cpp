@@ -233,10 +233,14 @@ void seed(FakeOpenRouter &server, const QDateTime &now, KeyHistory *history, QLi
             const QDate day = today.addDays(-d);
             const bool weekend = day.dayOfWeek() >= 6;
             // Carol's batch jobs spike mid-month; everyone else follows the work week.
-            double requests = dailyRequests * (weekend ? 0.25 : 1.0) * (0.6 + 0.8 * rng.generateDouble());
+            // Grace runs an evaluation today, whatever the day and the hour: her spend today is a
+            // working day's, so the budget alert she is set up to show (seedStore) is there even
+            // when the demo opens on a Sunday just after midnight UTC.
+            const bool graceToday = d == 0 && keyName == "grace-research"_L1;
+            double requests = dailyRequests * (weekend && !graceToday ? 0.25 : 1.0) * (0.6 + 0.8 * rng.generateDouble());
             if (keyName == "carol-ml-batch"_L1 && day.day() >= 12 && day.day() <= 15)
                 requests *= 6;
-            if (d == 0)
+            if (d == 0 && !graceToday)
                 requests *= double(now.time().hour() + 1) / 24.0; // today is not over yet
             if (d < quietDays)
                 requests = 0;
