@@ -69,36 +69,72 @@ Result<QHash<QString, PeriodSpend>> SpendRepository::periodSpend(const QDate &to
 
 Result<QHash<QString, double>> SpendRepository::memberCost(const QDate &from, const QDate &to) const
 {
-    // Whole calendar months from the member-month rollup; the ragged ends (and a range inside
-    // one month) from the sources, which is at most two partial months of rows.
+    // Months from the member-month rollup, the rest from the rows. A month the range covers only
+    // in part is read whichever way touches fewer days that hold rows: the days it covers, or the
+    // whole month from the rollup less the days outside the range. A month to date is then the
+    // rollup less nothing (no row is dated after today), and the 90 days from the 3rd of a month
+    // read two days of rows, not twenty-eight.
     QHash<QString, double> out;
-    const QDate firstWhole = from.day() == 1 ? from : QDate(from.year(), from.month(), 1).addMonths(1);
-    const QDate lastWhole = to.day() == to.daysInMonth() ? to : QDate(to.year(), to.month(), 1).addDays(-1);
-    QList<std::pair<QDate, QDate>> edges;
-    if (firstWhole > lastWhole) {
-        edges.append({from, to});
-    } else {
-        if (from < firstWhole)
-            edges.append({from, firstWhole.addDays(-1)});
-        if (lastWhole < to)
-            edges.append({lastWhole.addDays(1), to});
+    if (from > to)
+        return out;
+    Sql bounds(m_db, u"SELECT MIN(day), MAX(day) FROM spend_day"_s, u"Cannot read when the spend history starts"_s);
+    if (Status s = bounds.exec(); !s)
+        return s.error();
+    if (const Result<bool> row = bounds.fetch(); !row)
+        return row.error();
+    const QDate first = dayOf(bounds.value(0)), last = dayOf(bounds.value(1));
+    // Days of [a, b] that can hold rows: what reading them costs.
+    const auto held = [&](const QDate &a, const QDate &b) -> qint64 {
+        if (!first.isValid())
+            return 0;
+        const QDate lo = std::max(a, first), hi = std::min(b, last);
+        return lo <= hi ? lo.daysTo(hi) + 1 : 0;
+    };
+    struct Rows
+    {
+        QDate from, to;
+        double sign; // added, or taken from a month the rollup gave whole
+    };
+    QList<Rows> rows;
+    QDate rolledFrom, rolledTo; // the months read from the rollup: always consecutive
+    for (QDate month(from.year(), from.month(), 1); month <= to; month = month.addMonths(1)) {
+        const QDate monthEnd = month.addMonths(1).addDays(-1);
+        const QDate a = std::max(month, from), b = std::min(monthEnd, to);
+        const qint64 inside = held(a, b);
+        const qint64 outside = held(month, a.addDays(-1)) + held(b.addDays(1), monthEnd);
+        const bool whole = a == month && b == monthEnd;
+        if (!whole && inside <= outside) {
+            rows.append({a, b, 1.0});
+            continue;
+        }
+        rolledFrom = rolledFrom.isValid() ? rolledFrom : month;
+        rolledTo = month;
+        if (month < a)
+            rows.append({month, a.addDays(-1), -1.0});
+        if (b < monthEnd)
+            rows.append({b.addDays(1), monthEnd, -1.0});
+    }
+    if (rolledFrom.isValid()) {
         Sql q(m_db, u"SELECT member, SUM(cost) FROM spend_member_month WHERE month >= :from AND month <= :to GROUP BY member"_s,
               u"Cannot read the members' monthly spend"_s);
-        if (Status s = q.bind(u":from"_s, firstWhole.toString(u"yyyy-MM"_s)).bind(u":to"_s, lastWhole.toString(u"yyyy-MM"_s)).exec(); !s)
+        if (Status s = q.bind(u":from"_s, rolledFrom.toString(u"yyyy-MM"_s)).bind(u":to"_s, rolledTo.toString(u"yyyy-MM"_s)).exec(); !s)
             return s.error();
         while (q.next())
             out[q.value(0).toString()] += q.value(1).toDouble();
         if (const Status read = q.finished(); !read)
             return read.error();
     }
-    for (const auto &[edgeFrom, edgeTo] : std::as_const(edges)) {
-        const Result<QHash<QString, MemberSpend>> part = memberSpend(edgeFrom, edgeTo);
-        if (!part)
-            return part.error();
-        for (auto [member, spend] : part->asKeyValueRange())
-            out[member] += spend.cost;
+    for (const Rows &part : std::as_const(rows)) {
+        if (held(part.from, part.to) == 0)
+            continue; // no row can be there
+        const Result<QHash<QString, MemberSpend>> spend = memberSpend(part.from, part.to);
+        if (!spend)
+            return spend.error();
+        for (auto [member, memberSpend] : spend->asKeyValueRange())
+            out[member] += part.sign * memberSpend.cost;
     }
-    // Links moved away leave a member's months at (nearly) zero: no spend, so not listed.
+    // Links moved away leave a member's months at (nearly) zero, and a month less its days outside
+    // the range can leave a rounding's worth: no spend, so not listed.
     out.removeIf([](QHash<QString, double>::iterator it) { return sqlvalue::cleanMoney(it.value()) == 0; });
     return out;
 }

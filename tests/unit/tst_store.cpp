@@ -6,6 +6,7 @@
 #include "Schema.h"
 #include "Store.h"
 #include "SessionMark.h"
+#include "SeedDatabase.h"
 #include "SqliteDamage.h"
 #include "TestDatabase.h"
 
@@ -831,7 +832,12 @@ private Q_SLOTS:
                                                     {oct31, nov3},
                                                     {nov1, QDate(2026, 11, 30)},
                                                     {QDate(2026, 9, 1), QDate(2026, 12, 31)},
-                                                    {nov3, nov3}};
+                                                    {nov3, nov3},
+                                                    // November less its days outside: the rollup less Nov 1's rows
+                                                    {QDate(2026, 11, 2), QDate(2026, 11, 30)},
+                                                    // no day that holds rows; a range ending before it starts
+                                                    {QDate(2026, 10, 1), QDate(2026, 10, 30)},
+                                                    {QDate(2026, 12, 1), QDate(2026, 11, 30)}};
         for (const auto &[from, to] : ranges) {
             const QHash<QString, double> fast = must(spend.memberCost(from, to));
             QHash<QString, double> direct;
@@ -1150,23 +1156,12 @@ private Q_SLOTS:
     // A database exactly as the seed's init_team_db() and record_user_usage() leave it.
     static void writeSeedDatabase(const QString &path)
     {
-        {
-            QSqlDatabase seed = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"seed"_s);
-            seed.setDatabaseName(path);
-            QVERIFY(seed.open());
-            QSqlQuery q(seed);
-            QVERIFY(q.exec(u"CREATE TABLE IF NOT EXISTS user_usage (user_id TEXT NOT NULL, date TEXT NOT NULL, "
-                           "total_cost REAL DEFAULT 0, request_count INTEGER DEFAULT 0, PRIMARY KEY (user_id, date))"_s));
-            QVERIFY(q.exec(u"CREATE TABLE IF NOT EXISTS user_budgets (user_id TEXT PRIMARY KEY, daily_limit REAL NOT NULL, "
-                           "model_allowlist TEXT)"_s));
-            QVERIFY(q.exec(uR"(INSERT INTO user_budgets VALUES ('alice', 10.0, '["openai/gpt-4o-mini","openai/gpt-4o","anthropic/claude-3.5-sonnet"]'),
+        test::writeSeedDatabase(path,
+                                uR"(('alice', 10.0, '["openai/gpt-4o-mini","openai/gpt-4o","anthropic/claude-3.5-sonnet"]'),
                                 ('bob', 2.0, '["meta-llama/llama-3.1-8b-instruct","openai/gpt-4o-mini"]'),
-                                ('carol', 50.0, NULL), ('erin', 1.0, '["some/custom-model"]'))"_s));
-            QVERIFY(q.exec(u"INSERT INTO user_usage VALUES ('alice','2026-11-27',1.25,10), ('alice','2026-11-20',3.0,4), "
-                           "('bob','2026-11-26',0.75,7), ('dave','2026-11-25',0.5,2)"_s));
-            seed.close();
-        }
-        QSqlDatabase::removeDatabase(u"seed"_s);
+                                ('carol', 50.0, NULL), ('erin', 1.0, '["some/custom-model"]'))"_s,
+                                u"('alice','2026-11-27',1.25,10), ('alice','2026-11-20',3.0,4), "
+                                "('bob','2026-11-26',0.75,7), ('dave','2026-11-25',0.5,2)"_s);
     }
 
     void seedDatabaseIsBackedUpAndMigrated()
