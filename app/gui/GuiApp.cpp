@@ -14,6 +14,7 @@
 #include "MainWindow.h"
 #include "WorkspaceController.h"
 #include "NotifyController.h"
+#include "OpenProgress.h"
 #include "OpenRouterClient.h"
 #include "ActivitySync.h"
 #include "SpendController.h"
@@ -28,6 +29,7 @@
 #include <QPixmap>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStatusBar>
 #include <QStyle>
 #include <QTextStream>
 #include <QTimer>
@@ -201,11 +203,24 @@ int GuiApp::run()
     }
     m_store = std::make_unique<Store>();
     bool storeOpen = false;
+    QString backupNote;
     if (location) {
+        // A seed database's first open takes a minute at a large team's size: each step is said
+        // on stderr (as orteam-cli does) and in a dialog, so the start never looks hung.
+        OpenProgress opening;
+        m_store->database().setProgress([&opening, &err](const QString &what) {
+            err << "orteam: " << what << Qt::endl;
+            opening.step(what);
+        });
         const Status opened = m_store->open(*location);
+        m_store->database().setProgress({});
+        opening.finish();
         storeOpen = opened.ok();
         if (!opened)
             dbProblem = opened.errorText();
+        else if (!m_store->database().backupPath().isEmpty())
+            backupNote = QApplication::translate("GuiApp", "Migrated a database written by the seed scripts; the original is saved as %1")
+                             .arg(m_store->database().backupPath());
     }
     if (storeOpen && demo) {
         // The demo's history is a picture, not a record: a part that cannot be written leaves
@@ -252,6 +267,11 @@ int GuiApp::run()
                                                       demo ? QHash<QString, QString>() : NotifySecrets::processEnvironment(),
                                                       &m_network, m_spend.get());
         m_window->setNotifications(m_notify.get());
+    }
+    if (!backupNote.isEmpty()) {
+        // Where the untouched original went is worth keeping in view until something replaces it.
+        err << "orteam: " << backupNote << Qt::endl;
+        m_window->statusBar()->showMessage(backupNote);
     }
     if (!m_audit)
         m_window->showProblem(dbProblem + u" Keys still work; the team and the audit log are off until the database opens."_s);

@@ -21,7 +21,10 @@
 #include "MainWindow.h"
 #include "MessageBox.h"
 #include "Money.h"
+#include "OpenProgress.h"
 #include "OpenRouterClient.h"
+#include "Schema.h"
+#include "SeedDatabase.h"
 #include "SecretStore.h"
 
 #include <QAccessible>
@@ -42,6 +45,8 @@
 #include <QListWidget>
 #include <QNetworkAccessManager>
 #include <QProcess>
+#include <QProgressDialog>
+#include <QFileInfo>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
@@ -1090,6 +1095,52 @@ private Q_SLOTS:
             QVERIFY2(p.exitCode() == 0, qPrintable(page + u": "_s + QString::fromUtf8(p.readAllStandardError())));
             QVERIFY2(!QImage(file).isNull(), qPrintable(page));
         }
+    }
+
+    void seedDatabaseFirstOpenShowsEachStep()
+    {
+        // A database as the seed's scripts write it: its first open checks, copies and migrates.
+        const QString path = m_dir->filePath(u"team_usage.db"_s);
+        test::writeSeedDatabase(path, u"('alice', 10.0, NULL)"_s, u"('alice', '2026-11-27', 1.25, 10)"_s);
+        if (QTest::currentTestFailed())
+            return;
+        const QString copy = m_dir->filePath(u"team_usage_copy.db"_s);
+        QVERIFY(QFile::copy(path, copy));
+
+        // In the dashboard: the dialog is up and says the step while each step runs.
+        {
+            OpenProgress progress;
+            QVERIFY(!progress.dialog()); // nothing shown before anything is said
+            QStringList shown;
+            Store store;
+            store.database().setProgress([&](const QString &what) {
+                progress.step(what);
+                if (progress.dialog() && progress.dialog()->isVisible() && progress.dialog()->labelText().contains(what))
+                    shown << what;
+            });
+            QString error;
+            const Status opened = store.open(*DbLocation::parse(copy, &error));
+            QVERIFY2(opened.ok(), qPrintable(opened.errorText()));
+            QVERIFY(!store.database().backupPath().isEmpty());
+            QCOMPARE(shown, progress.steps()); // every step, while it ran
+            QVERIFY(shown.size() >= 3);
+            QVERIFY(shown.first().contains(u"checking every page"_s));
+            QVERIFY(shown.last().startsWith(u"migrating: step %1 of %1"_s.arg(Schema::Version)));
+            QCOMPARE(progress.dialog()->objectName(), u"openProgress"_s);
+            progress.finish();
+            QVERIFY(!progress.dialog());
+        }
+
+        // The real app: the steps on stderr, and where the original went.
+        const QString file = m_dir->filePath(u"spend.png"_s);
+        QProcess p;
+        p.start(QStringLiteral(ORTEAM_GUI_PATH), {u"--db"_s, path, u"--page"_s, u"spend"_s, u"--screenshot"_s, file});
+        QVERIFY(p.waitForFinished(60'000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 0, qPrintable(err));
+        QVERIFY2(err.contains(u"orteam: migrating: step %1 of %1"_s.arg(Schema::Version)), qPrintable(err));
+        QVERIFY2(err.contains(u"the original is saved as "_s + QFileInfo(path).absolutePath()), qPrintable(err));
+        QVERIFY(!QImage(file).isNull());
     }
 };
 

@@ -5,6 +5,7 @@
 #include "FakeOpenRouter.h"
 #include "Manual.h"
 #include "Schema.h"
+#include "SeedDatabase.h"
 #include "SqliteDamage.h"
 #include "Store.h"
 
@@ -66,25 +67,6 @@ class TestCli : public QObject
         if (!finished.wait(30'000))
             p.kill();
         return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-    }
-
-    // A team database written the way the seed's Python does it: its CREATE TABLEs, then its
-    // rows (`budgets` and `usage` are the VALUES lists of user_budgets and user_usage).
-    static void writeSeedDatabase(const QString &path, const QString &budgets, const QString &usage)
-    {
-        {
-            QSqlDatabase seed = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"seed"_s);
-            seed.setDatabaseName(path);
-            QVERIFY(seed.open());
-            QSqlQuery q(seed);
-            QVERIFY(q.exec(u"CREATE TABLE user_usage (user_id TEXT NOT NULL, date TEXT NOT NULL, total_cost REAL DEFAULT 0, "
-                           "request_count INTEGER DEFAULT 0, PRIMARY KEY (user_id, date))"_s));
-            QVERIFY(q.exec(u"CREATE TABLE user_budgets (user_id TEXT PRIMARY KEY, daily_limit REAL NOT NULL, model_allowlist TEXT)"_s));
-            QVERIFY(q.exec(u"INSERT INTO user_budgets VALUES "_s + budgets));
-            QVERIFY(q.exec(u"INSERT INTO user_usage VALUES "_s + usage));
-            seed.close();
-        }
-        QSqlDatabase::removeDatabase(u"seed"_s);
     }
 
     // The same command line run in-process by the orteam_cli library, with the fake's key and URL
@@ -923,7 +905,7 @@ private Q_SLOTS:
         const QString db = dir.filePath(u"team_usage.db"_s);
         const QDate today = QDateTime::currentDateTimeUtc().date();
         const auto day = [&](int back) { return today.addDays(-back).toString(Qt::ISODate); };
-        writeSeedDatabase(db, u"('alice', 10.0, NULL), ('bob', 2.5, NULL)"_s,
+        test::writeSeedDatabase(db, u"('alice', 10.0, NULL), ('bob', 2.5, NULL)"_s,
                           u"('alice','%1',1.23456,10), ('alice','%2',2.0,5), ('bob','%3',7.5,40), ('carol','%1',0.5,1), "
                           "('bob','%4',99.0,9)"_s.arg(day(0), day(6), day(3), day(7)));
         if (QTest::currentTestFailed())
@@ -1608,7 +1590,7 @@ offer keys lifecycle run --format ""
         // This month: alice on the 1st, bob today (the same day on a 1st). The month before:
         // alice on its 1st and its last day; two months back: bob on its 1st.
         const auto iso = [](const QDate &d) { return d.toString(Qt::ISODate); };
-        writeSeedDatabase(db, u"('alice', 10.0, NULL)"_s,
+        test::writeSeedDatabase(db, u"('alice', 10.0, NULL)"_s,
                           u"('alice','%1',5.0,10), ('bob','%2',1.5,3), ('alice','%3',7.0,4), ('alice','%4',2.0,2), ('bob','%5',4.0,1)"_s
                               .arg(iso(monthStart), iso(today), iso(previousStart), iso(previousEnd), iso(previousStart.addMonths(-1))));
         if (QTest::currentTestFailed())
