@@ -257,7 +257,7 @@ QString SpendController::limitsUnknownReason() const
     return {};
 }
 
-Result<AlertInput> SpendController::alertInput() const
+SpendController::CachedAlertInput &SpendController::alertInput() const
 {
     // Kept while nothing it was read from can have changed: no write on this connection, no
     // commit by another (SQLite says; on PostgreSQL another admin's change shows at the next
@@ -268,18 +268,21 @@ Result<AlertInput> SpendController::alertInput() const
     const std::optional<qint64> other = db.changeCounter();
     if (m_alertInput && m_alertInput->ownWrites == db.ownWrites() && m_alertInput->otherWrites == other && other.has_value() == !db.isPostgres()
         && std::abs(m_alertInput->at.msecsTo(now)) <= 2000)
-        return m_alertInput->input;
-    Result<AlertInput> in = NotifyService::alertInput(*m_store, m_keys->model()->keys(), m_keys->credits(), now);
-    m_alertInput = CachedAlertInput{in, now, db.ownWrites(), other};
-    return in;
+        return *m_alertInput;
+    m_alertInput = CachedAlertInput{NotifyService::alertInput(*m_store, m_keys->model()->keys(), m_keys->credits(), now), now,
+                                    db.ownWrites(), other, std::nullopt};
+    return *m_alertInput;
 }
 
 Result<QList<Alert>> SpendController::alerts() const
 {
-    const Result<AlertInput> in = alertInput();
-    if (!in)
-        return in.error();
-    return currentAlerts(*in);
+    CachedAlertInput &read = alertInput();
+    if (!read.input)
+        return read.input.error();
+    // Judged once per input too: at ten thousand members each judgement is every member's median day.
+    if (!read.alerts)
+        read.alerts = currentAlerts(*read.input);
+    return *read.alerts;
 }
 
 Result<QList<Alert>> SpendController::takeNewAlerts()
@@ -293,12 +296,13 @@ Result<QList<Alert>> SpendController::takeNewAlerts()
 Result<Overview> SpendController::overview() const
 {
     const bool keysKnown = m_keys->lastRefresh().isValid();
-    const Result<AlertInput> in = alertInput();
-    if (!in)
-        return in.error();
+    const Result<QList<Alert>> judged = alerts();
+    if (!judged)
+        return judged.error();
     // The alerts' input holds the keys either way: before the list loaded it is empty, which is
     // what "keys unknown" reads alerts from.
-    return OverviewService::read(*m_store, *in, keysKnown, in->now);
+    const AlertInput &in = *m_alertInput->input;
+    return OverviewService::read(*m_store, in, *judged, keysKnown, in.now);
 }
 
 void SpendController::refresh()

@@ -116,19 +116,20 @@ Q_SIGNALS:
 private:
     // `from`, or the first day the database holds spend for if later; invalid when it holds none.
     Result<QDate> historyFrom(const QDate &from) const;
-    // The alerts' input (NotifyService::alertInput), read once for every page a refresh redraws:
-    // the banner, the navigation count, the Spend and Overview pages and the new-alert check each
-    // need it within the same moment, and on a large team database each read takes a second.
-    Result<AlertInput> alertInput() const;
-    void forgetAlertInput() { m_alertInput.reset(); }
-
+    // The alerts' input (NotifyService::alertInput) and the alerts judged from it, read once for
+    // every page a refresh redraws: the banner, the navigation count, the Spend and Overview pages
+    // and the new-alert check each need them within the same moment, and on a large team database
+    // each read takes a second.
     struct CachedAlertInput
     {
         Result<AlertInput> input;
-        QDateTime at;                    // the clock when it was read
-        quint64 ownWrites = 0;           // this connection's writes then
+        QDateTime at;                      // the clock when it was read
+        quint64 ownWrites = 0;             // this connection's writes then
         std::optional<qint64> otherWrites; // other connections' commits then (SQLite)
+        std::optional<QList<Alert>> alerts; // currentAlerts(input), once asked for
     };
+    CachedAlertInput &alertInput() const;
+    void forgetAlertInput() { m_alertInput.reset(); }
 
     Store *m_store;
     KeyListController *m_keys;

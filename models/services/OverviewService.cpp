@@ -10,15 +10,16 @@ Result<Overview> OverviewService::read(const Store &store, const std::optional<Q
     const Result<AlertInput> alerts = NotifyService::alertInput(store, keys.value_or(QList<ApiKey>()), credits, now);
     if (!alerts)
         return alerts.error();
-    return read(store, *alerts, keys.has_value(), now);
+    return read(store, *alerts, currentAlerts(*alerts), keys.has_value(), now);
 }
 
-Result<Overview> OverviewService::read(const Store &store, const AlertInput &alerts, bool keysKnown, const QDateTime &now)
+Result<Overview> OverviewService::read(const Store &store, const AlertInput &input, const QList<Alert> &alerts, bool keysKnown,
+                                       const QDateTime &now)
 {
     const QDate today = now.toUTC().date();
     OverviewInput in;
     in.now = now;
-    in.credits = alerts.credits;
+    in.credits = input.credits;
     in.keysKnown = keysKnown;
     if (const Status read = readMonth(store, in); !read)
         return read.error();
@@ -37,8 +38,8 @@ Result<Overview> OverviewService::read(const Store &store, const AlertInput &ale
     if (!sameDay)
         return sameDay.error();
     in.memberLastWeekSameDay = *sameDay;
-    in.alerts = currentAlerts(alerts);
-    in.firstSpendDay = alerts.firstSpendDay; // read once, with the alerts' input
+    in.alerts = alerts;
+    in.firstSpendDay = input.firstSpendDay; // read once, with the alerts' input
     return computeOverview(in);
 }
 

@@ -22,7 +22,9 @@ public:
                                  const QDateTime &now);
     // The same with the alerts' input already read (NotifyService::alertInput with the same keys
     // and credits): the dashboard reads it once per refresh for every page that needs it.
-    static Result<Overview> read(const Store &store, const AlertInput &alerts, bool keysKnown, const QDateTime &now);
+    // `alerts` are currentAlerts(input), judged once by the caller too.
+    static Result<Overview> read(const Store &store, const AlertInput &input, const QList<Alert> &alerts, bool keysKnown,
+                                 const QDateTime &now);
     // The same computation from the month's reads only (the team's days, when history starts, the
     // budget; no alerts): month to date, budget, projected month end and crossing day, for the
     // calendar month report.
