@@ -229,7 +229,9 @@ PolicyOutcome applyRequestPolicy(InferenceApi api, const QList<Tier> &tiers, con
 
 namespace {
 // The top-level members applyRequestPolicy may insert, replace or remove; it edits nothing else.
-constexpr std::array<std::string_view, 7> PolicyMembers = {"model", "models", "route", "plugins", "stream", "user", "metadata"};
+// In the order Qt's writer puts an object's keys (sorted), so what upstreamRequestBody writes of
+// them is byte for byte what Qt wrote.
+constexpr std::array<std::string_view, 7> PolicyMembers = {"metadata", "model", "models", "plugins", "route", "stream", "user"};
 
 bool isPolicyMember(QByteArrayView key)
 {
@@ -344,10 +346,52 @@ std::optional<QList<RawMember>> splitJsonObject(QByteArrayView s)
 }
 } // namespace
 
+namespace {
+// One value as Qt's compact writer writes it, without an object built around it to write: a
+// string of ASCII (a model id, a member name: what the policy writes nearly always) is escaped
+// here as Qt escapes it; anything else goes through Qt's writer.
+void appendJsonValue(QByteArray &out, const QJsonValue &value)
+{
+    if (value.isString()) {
+        const QString s = value.toString();
+        if (std::all_of(s.cbegin(), s.cend(), [](QChar c) { return c.unicode() < 0x80; })) {
+            static constexpr char Hex[] = "0123456789abcdef";
+            out += '"';
+            for (const QChar qc : s) {
+                const char c = char(qc.unicode());
+                switch (c) {
+                case '"': out += "\\\""; break;
+                case '\\': out += "\\\\"; break;
+                case '\b': out += "\\b"; break;
+                case '\f': out += "\\f"; break;
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                default:
+                    if (uchar(c) < 0x20) {
+                        out += "\\u00";
+                        out += Hex[uchar(c) >> 4];
+                        out += Hex[uchar(c) & 0xf];
+                    } else {
+                        out += c;
+                    }
+                }
+            }
+            out += '"';
+            return;
+        }
+    }
+    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact); // [value]
+    out += QByteArrayView(array).sliced(1, array.size() - 2);
+}
+} // namespace
+
 QByteArray upstreamRequestBody(QByteArrayView original, QJsonObject policyBody)
 {
     const std::optional<QList<RawMember>> members = splitJsonObject(original);
     // Beyond the policy's members, the same keys on both sides: nothing else was added or removed.
+    // Counted, not listed: the policy body's keys as a list, each made UTF-8 to compare, cost more
+    // than the rest of this function.
     bool same = members.has_value();
     if (same) {
         qsizetype kept = 0;
@@ -357,24 +401,30 @@ QByteArray upstreamRequestBody(QByteArrayView original, QJsonObject policyBody)
             ++kept;
             same = same && policyBody.contains(QLatin1StringView(m.key.data(), m.key.size()));
         }
-        for (const QString &key : policyBody.keys()) {
-            if (!isPolicyMember(key.toUtf8()))
-                --kept;
-        }
-        same = same && kept == 0;
+        qsizetype policyOwn = 0;
+        for (std::string_view m : PolicyMembers)
+            policyOwn += policyBody.contains(QLatin1StringView(m.data(), qsizetype(m.size()))) ? 1 : 0;
+        same = same && policyBody.size() - policyOwn == kept;
     }
     if (!same)
         return QJsonDocument(policyBody).toJson(QJsonDocument::Compact);
-    QJsonObject edited;
+    // The policy's members written straight from its body (",\"model\":...", in Qt's key order):
+    // no second object to build and write whole. Small, and made before the parsed body is let go
+    // of, which happens before the client's bytes are copied.
+    QByteArray tail;
     for (std::string_view m : PolicyMembers) {
         const QLatin1StringView key(m.data(), qsizetype(m.size()));
-        if (const auto it = policyBody.constFind(key); it != policyBody.constEnd())
-            edited.insert(key, *it); // copied out: a string would otherwise hold the whole body's storage
+        const auto it = policyBody.constFind(key);
+        if (it == policyBody.constEnd())
+            continue;
+        tail += ",\"";
+        tail += QByteArrayView(m.data(), qsizetype(m.size()));
+        tail += "\":";
+        appendJsonValue(tail, *it);
     }
-    policyBody = QJsonObject(); // the parsed body is let go of before its copy is made
-    const QByteArray tail = QJsonDocument(edited).toJson(QJsonDocument::Compact); // {...}
+    policyBody = QJsonObject();
     QByteArray out;
-    out.reserve(original.size() + tail.size());
+    out.reserve(original.size() + tail.size() + 2);
     out += '{';
     for (const RawMember &m : *members) {
         if (isPolicyMember(m.key))
@@ -383,11 +433,8 @@ QByteArray upstreamRequestBody(QByteArrayView original, QJsonObject policyBody)
             out += ',';
         out += m.whole;
     }
-    if (tail.size() > 2) {
-        if (out.size() > 1)
-            out += ',';
-        out += QByteArrayView(tail).sliced(1, tail.size() - 2);
-    }
+    if (!tail.isEmpty())
+        out += QByteArrayView(tail).sliced(out.size() > 1 ? 0 : 1); // no comma after the brace
     out += '}';
     return out;
 }

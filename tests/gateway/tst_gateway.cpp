@@ -219,6 +219,19 @@ private Q_SLOTS:
             if (c.original != "{}") // nothing of the client's to keep in an empty object
                 QCOMPARE(sent == QJsonDocument(policy).toJson(QJsonDocument::Compact), !c.spliced);
         }
+        // The policy's members are written without Qt's writer (strings of ASCII escaped by hand):
+        // with nothing of the client's around them the bytes must be exactly what Qt writes, for
+        // every ASCII character, and for what goes through Qt's writer (not ASCII, not a string).
+        QString everyAscii;
+        for (char16_t c = 0; c < 0x80; ++c)
+            everyAscii += QChar(c);
+        for (const QJsonObject &edits :
+             {QJsonObject{{"model"_L1, everyAscii}, {"user"_L1, u"ann \"x\" \\ /"_s}},
+              QJsonObject{{"model"_L1, u"m\u00e9\u4e2d\U0001F600"_s}, {"user"_L1, u"ann"_s}, {"stream"_L1, true},
+                          {"models"_L1, QJsonArray{u"a"_s, u"b\n"_s}}, {"metadata"_L1, QJsonObject{{"user_id"_L1, u"ann"_s}}},
+                          {"route"_L1, QJsonValue::Null}, {"plugins"_L1, QJsonArray{QJsonObject{{"id"_L1, 1.5}}}}}}) {
+            QCOMPARE(upstreamRequestBody("{}", edits), QJsonDocument(edits).toJson(QJsonDocument::Compact));
+        }
         // A member the policy added or took away beyond its own: written whole, never half-kept.
         const QByteArray original = "{\"model\":\"m\",\"extra\":{\"a\":1},\"messages\":[]}";
         QJsonObject policy = QJsonDocument::fromJson(original).object();
