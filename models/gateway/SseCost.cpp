@@ -1,8 +1,11 @@
 #include "SseCost.h"
 
 #include "InferenceApi.h"
+#include "StrictJsonScanner.h"
 
 #include <QJsonDocument>
+
+#include <array>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -45,8 +48,60 @@ void UsageReader::take(const QJsonObject &event)
     invalidCost = invalidCost || invalid;
 }
 
+namespace {
+// A whole answer cut down to the top-level members take() reads, as they were written: the
+// choices, the output, the content (most of an answer) are checked and skipped, never built into
+// Qt's objects. nullopt when the strict scanner is not sure (see StrictJsonScanner): Qt reads
+// the answer whole then, so what is read never depends on which of the two read it.
+class AnswerScanner : private StrictJsonScanner
+{
+public:
+    using StrictJsonScanner::StrictJsonScanner;
+
+    std::optional<QByteArray> run()
+    {
+        static constexpr std::array<std::string_view, 4> Read = {"id", "usage", "response", "message"};
+        std::array<QByteArrayView, Read.size()> found;
+        space();
+        if (!take('{'))
+            return std::nullopt;
+        if (!objectMembers([&](std::string_view name) {
+                const char *const value = m_p;
+                if (!skipValue(0))
+                    return false;
+                // Qt keeps the last of duplicate members; so does this.
+                for (size_t i = 0; i < Read.size(); ++i) {
+                    if (name == Read[i])
+                        found[i] = QByteArrayView(value, m_p - value);
+                }
+                return true;
+            }))
+            return std::nullopt;
+        space();
+        if (m_p != m_end)
+            return std::nullopt;
+        QByteArray kept;
+        kept += '{';
+        for (size_t i = 0; i < Read.size(); ++i) {
+            if (found[i].isNull())
+                continue;
+            if (kept.size() > 1)
+                kept += ',';
+            kept += '"';
+            kept += QByteArrayView(Read[i].data(), qsizetype(Read[i].size()));
+            kept += "\":";
+            kept += found[i];
+        }
+        kept += '}';
+        return kept;
+    }
+};
+} // namespace
+
 void UsageReader::readWhole(const QByteArray &json)
 {
+    if (const std::optional<QByteArray> kept = AnswerScanner(json).run())
+        return take(QJsonDocument::fromJson(*kept).object());
     take(QJsonDocument::fromJson(json).object());
 }
 

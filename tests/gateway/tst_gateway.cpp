@@ -5,6 +5,7 @@
 #include "Gateway.h"
 #include "GatewayTestMain.h"
 #include "InferenceApi.h"
+#include "SseCost.h"
 #include "Store.h"
 #include "TestDatabase.h"
 
@@ -239,6 +240,54 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(original, policy)).object(), policy);
         policy.insert("added"_L1, 1);
         QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(original, policy)).object(), policy);
+    }
+
+    void aWholeAnswerIsReadAsQtReadsIt()
+    {
+        // readWhole() hands Qt's parser only the members it reads when a strict scan of the rest
+        // passes; what it finds must be what reading the whole answer with Qt finds, on answers
+        // the scan accepts and on those it leaves to Qt.
+        QByteArray deep = "{\"usage\":{\"cost\":0.5},\"choices\":";
+        for (int i = 0; i < 100; ++i)
+            deep += '[';
+        for (int i = 0; i < 100; ++i)
+            deep += ']';
+        deep += '}';
+        const QList<QByteArray> answers = {
+            "{\"id\":\"gen-1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi {\\\"x\\\"} ][\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":10,\"cost\":0.0001}}",
+            " {\"id\":\"resp_1\",\"object\":\"response\",\"output\":[{\"type\":\"message\",\"content\":[{\"text\":\"ok\"}]}],\"usage\":{\"cost\":0.25}} ",
+            "{\"id\":\"resp_2\",\"response\":{\"id\":\"r\",\"usage\":{\"cost\":0.5}}}",
+            "{\"message\":{\"id\":\"msg_1\"},\"usage\":{\"cost\":0.3}}",
+            "{\"usage\":{\"cost\":1},\"usage\":{\"cost\":2},\"id\":\"a\",\"id\":\"b\"}",
+            "{\"us\\u0061ge\":{\"cost\":1},\"id\":\"esc\"}",
+            "{\"usage\":{\"cost\":1},\"id\":\"g\"} x",
+            "{\"choices\":[tru],\"usage\":{\"cost\":1},\"id\":\"g\"}",
+            "{\"choices\":[.5],\"usage\":{\"cost\":1},\"id\":\"g\"}",
+            "{\"usage\":{\"cost\":1e400},\"id\":\"big\"}",
+            "{\"usage\":{\"cost\":-0},\"id\":\"z\"}",
+            "{\"usage\":{\"cost\":-1},\"id\":\"neg\"}",
+            "{\"usage\":{\"cost\":null},\"id\":\"n\"}",
+            "{\"usage\":{\"cost\":\"0.1\"},\"id\":\"s\"}",
+            "{\"usage\":{\"cost\":0.1,\"is_byok\":true,\"cost_details\":{\"upstream_inference_cost\":0.2}},\"id\":\"byok\"}",
+            "{\"choices\":[{\"content\":\"h\\u00e9llo \\ud83d\\ude00 \\u0000\"}],\"usage\":{\"cost\":0.1},\"id\":\"u\"}",
+            "{\"choices\":[{\"content\":\"h\xc3\xa9llo \xf0\x9f\x98\x80\"}],\"usage\":{\"cost\":0.1},\"id\":\"utf8\"}",
+            "{\"choices\":[{\"content\":\"bad \xff\"}],\"usage\":{\"cost\":0.1},\"id\":\"bad\"}",
+            "{\"choices\":[{\"content\":\"raw \x01\"}],\"usage\":{\"cost\":0.1},\"id\":\"ctl\"}",
+            deep,
+            "[{\"usage\":{\"cost\":1}}]",
+            "{}",
+            "",
+        };
+        for (const QByteArray &answer : answers) {
+            UsageReader fast;
+            fast.readWhole(answer);
+            const QJsonObject whole = QJsonDocument::fromJson(answer).object();
+            bool invalid = false;
+            const std::optional<double> cost = costOf(whole, &invalid);
+            QVERIFY2(fast.cost == cost, answer.constData());
+            QVERIFY2(fast.generationId == generationIdOf(whole), answer.constData());
+            QVERIFY2(fast.invalidCost == invalid, answer.constData());
+        }
     }
 
     void refusalsComeInOrderAndNeverReachUpstream()
