@@ -360,8 +360,8 @@ private:
             bool keepAlive = !http10;
             bool chunked = false;
             std::optional<qint64> length;
-            HttpHeaders headers;
             at += 2;
+            const qsizetype linesAt = at;
             while (at < head.size()) {
                 const qsizetype lineEnd = head.indexOf("\r\n", at);
                 const QByteArrayView line = head.sliced(at, lineEnd - at);
@@ -390,8 +390,8 @@ private:
                     else if (v.contains("keep-alive"))
                         keepAlive = true;
                 }
-                headers.append({name.toByteArray().toLower(), value.toByteArray()});
             }
+            QByteArray headLines = head.sliced(linesAt).toByteArray(); // `head` is m_in's, about to go
             m_in.remove(0, end + 4);
             m_keepAlive = keepAlive;
             m_headDone = true;
@@ -409,7 +409,10 @@ private:
             }
             QPointer<UpstreamReply> reply = m_reply;
             reply->m_status = int(*status);
-            reply->m_headers = std::move(headers);
+            // The header lines as they came (checked above), looked up when asked: the gateway
+            // asks for one header of the five or so an answer has, and a name and a value made
+            // into their own arrays for each cost more than the rest of reading the head.
+            reply->m_head = std::move(headLines);
             Q_EMIT reply->headReceived();
             return reply && reply == m_reply;
         }
@@ -588,9 +591,15 @@ UpstreamReply::~UpstreamReply()
 
 QByteArray UpstreamReply::header(QByteArrayView lowerCaseName) const
 {
-    for (const auto &[name, value] : m_headers) {
-        if (name == lowerCaseName)
-            return value;
+    // Each line "name: value\r\n", checked when the head was read: the first with that name.
+    const QByteArrayView head(m_head);
+    for (qsizetype at = 0; at < head.size();) {
+        const qsizetype lineEnd = head.indexOf("\r\n", at);
+        const QByteArrayView line = head.sliced(at, lineEnd - at);
+        at = lineEnd + 2;
+        const qsizetype colon = line.indexOf(':');
+        if (equalsLower(line.first(colon), lowerCaseName))
+            return trim(line.sliced(colon + 1)).toByteArray();
     }
     return {};
 }

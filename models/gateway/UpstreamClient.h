@@ -65,7 +65,7 @@ private:
 
     UpstreamConnection *m_connection = nullptr;
     int m_status = 0;
-    HttpHeaders m_headers; // names in lower case
+    QByteArray m_head; // the answer's header lines, each with its CRLF (not the status line)
     QByteArray m_body;     // received, not yet read
     qint64 m_readBufferSize = 0; // 0: no limit
     Error m_error = Error::None;
