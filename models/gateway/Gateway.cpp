@@ -599,13 +599,18 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
     const double spent = memberBudget ? spentInPeriod(member.name, memberBudget->period) : 0.0;
     if (!withinBudget(spent, limit))
         return refuse(connection, api, 402, overBudget(member.name, spent, *memberBudget, today()), budget);
-    // 3. Requests per minute, when the team set a limit.
-    const qint64 now = m_clock().toMSecsSinceEpoch();
-    std::deque<qint64> &recent = m_recentRequests[member.name];
-    while (!recent.empty() && recent.front() <= now - 60'000)
-        recent.pop_front();
-    if (m_settings.requestsPerMinute > 0 && int(recent.size()) >= m_settings.requestsPerMinute) {
-        const qint64 wait = std::max<qint64>(1, (recent.front() + 60'000 - now + 999) / 1000);
+    // 3. Requests per minute, when the team set a limit. Without one nothing is kept, so nothing
+    // is looked up or trimmed for each request either.
+    std::deque<qint64> *recent = nullptr;
+    qint64 now = 0;
+    if (m_settings.requestsPerMinute > 0) {
+        now = m_clock().toMSecsSinceEpoch();
+        recent = &m_recentRequests[member.name];
+        while (!recent->empty() && recent->front() <= now - 60'000)
+            recent->pop_front();
+    }
+    if (recent && int(recent->size()) >= m_settings.requestsPerMinute) {
+        const qint64 wait = std::max<qint64>(1, (recent->front() + 60'000 - now + 999) / 1000);
         budget.append({"Retry-After", QByteArray::number(wait)});
         return refuse(connection, api, 429,
                       u"%1 has made %2 requests in the last minute (the most allowed); try again in %3 s."_s.arg(member.name)
@@ -620,8 +625,8 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
                       u"%1 already has %2 requests in flight (the most at once); try again when one ends."_s.arg(member.name)
                           .arg(m_settings.maxInFlight),
                       budget);
-    if (m_settings.requestsPerMinute > 0)
-        recent.push_back(now);
+    if (recent)
+        recent->push_back(now);
 
     auto ex = std::make_shared<Exchange>();
     ex->api = api;
