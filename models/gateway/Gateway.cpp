@@ -68,12 +68,15 @@ Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &s
       m_jobs(std::make_unique<JobQueue>(store))
 {
     m_http.setLimits(m_settings.http);
-    // What every request upstream carries, built once.
-    m_upstreamHeaders = {{"Authorization", "Bearer " + m_settings.upstreamKey.toUtf8()},
-                         {"Content-Type", Json},
-                         {"HTTP-Referer", m_settings.referer},
-                         // Qt's client said "Mozilla/5.0"; a request without any may meet a bot check.
-                         {"User-Agent", "orteam-gateway"}};
+    // What every request upstream carries, written once: its path per API, and its headers.
+    m_upstreamHeaderLines = UpstreamClient::headerLines(
+        {{"Authorization", "Bearer " + m_settings.upstreamKey.toUtf8()},
+         {"Content-Type", Json},
+         {"HTTP-Referer", m_settings.referer},
+         // Qt's client said "Mozilla/5.0"; a request without any may meet a bot check.
+         {"User-Agent", "orteam-gateway"}});
+    for (size_t api = 0; api < m_upstreamTargets.size(); ++api)
+        m_upstreamTargets[api] = (m_upstream.basePath() + upstreamPath(InferenceApi(api))).toUtf8();
     m_http.setHeadCheck([this](const HttpRequest &head) { return checkHead(head); });
     m_day = today();
     QString error;
@@ -700,8 +703,9 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
                    const QByteArray &anthropicBeta)
 {
     UpstreamRequest upstream;
-    upstream.target = (m_upstream.basePath() + upstreamPath(ex->api)).toUtf8();
-    upstream.headers = m_upstreamHeaders;
+    upstream.target = m_upstreamTargets[size_t(ex->api)];
+    upstream.headerLines = m_upstreamHeaderLines;
+    upstream.headers.reserve(3);
     const QByteArray title = headerSafe(m_settings.appName + u':' + ex->member);
     upstream.headers.append({"X-OpenRouter-Title", title});
     upstream.headers.append({"X-Title", title}); // the older name of the same header

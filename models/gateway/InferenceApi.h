@@ -13,6 +13,7 @@ namespace orteam {
 // The OpenRouter APIs the gateway serves. Each has its own error shape, its own place for the
 // caller's identity and its own place for the cost, so every difference is kept here, once.
 enum class InferenceApi { ChatCompletions, Completions, Embeddings, Responses, Messages };
+inline constexpr size_t InferenceApiCount = size_t(InferenceApi::Messages) + 1; // Messages stays last
 
 // The API a request path asks for: /api/v1/<name> (what OpenAI-compatible SDKs use with a base of
 // .../api/v1, and the Anthropic SDK with a base of .../api) or /v1/<name> (a base of the host).

@@ -63,6 +63,21 @@ std::optional<qint64> parseNumber(QByteArrayView v, int base)
     return n;
 }
 
+void appendHeaderLines(QByteArray &out, const HttpHeaders &headers)
+{
+    for (const auto &[name, value] : headers) {
+        // Whatever reached a header from a client must not be able to write headers of its own.
+        if (!isHttpToken(name) || !isSafeHeaderValue(value) || equalsLower(name, "host")
+            || equalsLower(name, "content-length") || equalsLower(name, "connection")
+            || equalsLower(name, "transfer-encoding"))
+            continue;
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    }
+}
+
 // Whether the upstream has said anything (or hung up) on a connection that was idle: a pooled
 // connection with either is not used again. One non-blocking peek, so a close that the event
 // loop has not yet delivered is seen before a request is written into it.
@@ -213,24 +228,15 @@ private:
     void writeRequest()
     {
         QByteArray out;
-        out.reserve(256 + m_request.body.size());
+        out.reserve(256 + m_request.headerLines.size() + m_request.body.size());
         out += m_request.method;
         out += ' ';
         out += m_request.target;
         out += " HTTP/1.1\r\nHost: ";
         out += m_client->m_hostHeader;
         out += "\r\n";
-        for (const auto &[name, value] : std::as_const(m_request.headers)) {
-            // Whatever reached a header from a client must not be able to write headers of its own.
-            if (!isHttpToken(name) || !isSafeHeaderValue(value) || equalsLower(name, "host")
-                || equalsLower(name, "content-length") || equalsLower(name, "connection")
-                || equalsLower(name, "transfer-encoding"))
-                continue;
-            out += name;
-            out += ": ";
-            out += value;
-            out += "\r\n";
-        }
+        out += m_request.headerLines;
+        appendHeaderLines(out, m_request.headers);
         if (!m_request.body.isEmpty() || m_request.method == "POST" || m_request.method == "PUT") {
             out += "Content-Length: ";
             out += QByteArray::number(m_request.body.size());
@@ -636,6 +642,13 @@ UpstreamClient::~UpstreamClient()
     m_all.clear();
     m_idle.clear();
     qDeleteAll(all);
+}
+
+QByteArray UpstreamClient::headerLines(const HttpHeaders &headers)
+{
+    QByteArray out;
+    appendHeaderLines(out, headers);
+    return out;
 }
 
 UpstreamReply *UpstreamClient::send(UpstreamRequest request)
