@@ -584,8 +584,13 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
     // as its only reference (so its edits do not copy it), and what goes upstream is mostly the
     // client's own bytes (upstreamRequestBody), made once the parsed object is let go of. Qt's
     // writer, a copy for the policy and the bytes held meanwhile put one 10 MB request at 80 MB.
+    // Split strictly, only the members the policy reads are parsed at all (splitRequestBody);
+    // a body that cannot be split with certainty is parsed whole.
+    std::optional<RequestBodySplit> split = splitRequestBody(request.body);
     QJsonObject object;
-    {
+    if (split) {
+        object = std::exchange(split->read, QJsonObject());
+    } else {
         QJsonParseError parseError;
         const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
         if (!doc.isObject())
@@ -644,7 +649,8 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
         ex->extra.append({"X-Orteam-Models-Removed", headerSafe(policy.removedModels.join(u','))});
     ex->extra += budget;
     const QByteArray beta = api == InferenceApi::Messages ? request.header("anthropic-beta") : QByteArray();
-    QByteArray upstreamBody = upstreamRequestBody(request.body, std::move(policy.body));
+    QByteArray upstreamBody = split ? upstreamRequestBody(split->others, std::move(policy.body))
+                                    : upstreamRequestBody(request.body, std::move(policy.body));
     request.body = QByteArray();
     ++inFlight;
     if (!m_settings.sharedBudget)

@@ -311,6 +311,71 @@ private Q_SLOTS:
         }
     }
 
+    void aSplitBodyGoesUpstreamAsAParsedOneWould()
+    {
+        // splitRequestBody parses only the members the policy reads: the policy's outcome, and the
+        // body that goes upstream, must be what the body parsed whole gives.
+        QList<Tier> tiers = defaultTiers();
+        tiers.append(Tier{u"strict"_s, Budget{1.0}, QStringList{u"openai/gpt-4o-mini"_s}, QString(), {}});
+        const QList<QByteArray> bodies = {
+            "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello.\"}]}",
+            " { \"messages\" : [ {\"role\":\"user\",\"content\":\"a \\\"}{\\\" ][ \\\\\"} ] , \"model\":\"openai/o3\", \"user\":\"eve\",\n \"n\" : 1.50e0, \"tools\":[], \"stream\":false } ",
+            "{\"model\":\"openai/gpt-4o\",\"models\":[\"openai/gpt-4o-mini\",\"openai/o3\",7],\"route\":\"fallback\",\"messages\":[]}",
+            "{\"model\":\"openai/gpt-4o\",\"models\":[\"openai/o3\"],\"route\":\"fallback\",\"messages\":[]}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"plugins\":[{\"id\":\"auto-router\",\"allowed_models\":[\"openai/o3\",\"openai/gpt-4o-mini\"]},{\"id\":\"web\"}]}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"plugins\":[{\"id\":\"auto-router\"}],\"preset\":\"x\"}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"tools\":[{\"type\":\"openrouter:advisor\",\"model\":\"openai/o3\"},{\"type\":\"function\",\"parameters\":{\"model\":{\"type\":\"string\"}}}]}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"provider\":{\"only\":[\"openai\"],\"order\":\"x\"}}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"provider\":{\"only\":[\"openai\"],\"ignore\":null},\"stream\":true,\"input\":\"hi\"}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"stream\":1}",
+            "{\"model\":\"claude\",\"metadata\":{\"user_id\":\"eve\",\"x\":1},\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"h\\u00e9 \\ud83d\\ude00\"}]}",
+            "{\"model\":\"\",\"messages\":[]}",
+            "{\"messages\":[]}",
+            "{\"model\":7}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"user\":{\"x\":1},\"extra\":{\"a\":[1,2,{\"b\":null}]},\"t\":true,\"f\":false}",
+            "{}",
+        };
+        for (const QByteArray &body : bodies) {
+            const std::optional<RequestBodySplit> split = splitRequestBody(body);
+            QVERIFY2(split, body.constData());
+            for (const QString &tier : {u"enterprise"_s, u"basic"_s, u"strict"_s, u"free"_s, u"gone"_s}) {
+                for (const InferenceApi api : {InferenceApi::ChatCompletions, InferenceApi::Messages, InferenceApi::Embeddings}) {
+                    Member member;
+                    member.name = u"ann"_s;
+                    member.tier = tier;
+                    const PolicyOutcome whole = applyRequestPolicy(api, tiers, member, QJsonDocument::fromJson(body).object());
+                    const PolicyOutcome part = applyRequestPolicy(api, tiers, member, split->read);
+                    QCOMPARE(part.refusal, whole.refusal);
+                    QCOMPARE(part.message, whole.message);
+                    QCOMPARE(part.requestedModel, whole.requestedModel);
+                    QCOMPARE(part.downgradedFrom, whole.downgradedFrom);
+                    QCOMPARE(part.removedModels, whole.removedModels);
+                    QCOMPARE(part.stream, whole.stream);
+                    if (whole.refusal)
+                        continue;
+                    const QByteArray sent = upstreamRequestBody(split->others, part.body);
+                    QCOMPARE(QJsonDocument::fromJson(sent).object(), whole.body);
+                    QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(body, whole.body)).object(), whole.body);
+                }
+            }
+        }
+        // What the policy only reads (tools, provider, preset) goes as the client wrote it, like
+        // every member it does not edit.
+        const QByteArray written = "{\"model\":\"m\",\"tools\":[{\"n\":1.50e0}],\"provider\":{\"only\":[ \"a\" ]},\"messages\":[ 1.0 ]}";
+        Member ent;
+        ent.name = u"ann"_s;
+        ent.tier = u"enterprise"_s;
+        const std::optional<RequestBodySplit> split = splitRequestBody(written);
+        QVERIFY(split);
+        const QByteArray sent = upstreamRequestBody(split->others, applyRequestPolicy(InferenceApi::ChatCompletions, tiers, ent, split->read).body);
+        QVERIFY2(sent.contains("\"tools\":[{\"n\":1.50e0}]") && sent.contains("[ \"a\" ]") && sent.contains("[ 1.0 ]"), sent.constData());
+        // What cannot be split with certainty is left to be parsed whole.
+        for (const QByteArray &body : {QByteArray("{\"mod\\u0065l\":\"a\"}"), QByteArray("{\"model\":\"a\",\"model\":\"b\"}"),
+                                       QByteArray("{\"b\":1,\"a\":2,\"b\":3}"), QByteArray("{\"model\":\"a\"} x"),
+                                       QByteArray("[1]"), QByteArray("{\"a\":.5}"), QByteArray("{\"a\":-0}"), QByteArray()})
+            QVERIFY2(!splitRequestBody(body), body.constData());
+    }
+
     void refusalsComeInOrderAndNeverReachUpstream()
     {
         Answer a = finish(send(QString(), chat(u"openai/gpt-4o"_s)));
