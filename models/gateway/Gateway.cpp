@@ -68,12 +68,15 @@ Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &s
       m_jobs(std::make_unique<JobQueue>(store))
 {
     m_http.setLimits(m_settings.http);
-    // What every request upstream carries, built once.
-    m_upstreamHeaders = {{"Authorization", "Bearer " + m_settings.upstreamKey.toUtf8()},
-                         {"Content-Type", Json},
-                         {"HTTP-Referer", m_settings.referer},
-                         // Qt's client said "Mozilla/5.0"; a request without any may meet a bot check.
-                         {"User-Agent", "orteam-gateway"}};
+    // What every request upstream carries, written once: its path per API, and its headers.
+    m_upstreamHeaderLines = UpstreamClient::headerLines(
+        {{"Authorization", "Bearer " + m_settings.upstreamKey.toUtf8()},
+         {"Content-Type", Json},
+         {"HTTP-Referer", m_settings.referer},
+         // Qt's client said "Mozilla/5.0"; a request without any may meet a bot check.
+         {"User-Agent", "orteam-gateway"}});
+    for (size_t api = 0; api < m_upstreamTargets.size(); ++api)
+        m_upstreamTargets[api] = (m_upstream.basePath() + upstreamPath(InferenceApi(api))).toUtf8();
     m_http.setHeadCheck([this](const HttpRequest &head) { return checkHead(head); });
     m_day = today();
     QString error;
@@ -581,8 +584,13 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
     // as its only reference (so its edits do not copy it), and what goes upstream is mostly the
     // client's own bytes (upstreamRequestBody), made once the parsed object is let go of. Qt's
     // writer, a copy for the policy and the bytes held meanwhile put one 10 MB request at 80 MB.
+    // Split strictly, only the members the policy reads are parsed at all (splitRequestBody);
+    // a body that cannot be split with certainty is parsed whole.
+    std::optional<RequestBodySplit> split = splitRequestBody(request.body);
     QJsonObject object;
-    {
+    if (split) {
+        object = std::exchange(split->read, QJsonObject());
+    } else {
         QJsonParseError parseError;
         const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
         if (!doc.isObject())
@@ -599,13 +607,18 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
     const double spent = memberBudget ? spentInPeriod(member.name, memberBudget->period) : 0.0;
     if (!withinBudget(spent, limit))
         return refuse(connection, api, 402, overBudget(member.name, spent, *memberBudget, today()), budget);
-    // 3. Requests per minute, when the team set a limit.
-    const qint64 now = m_clock().toMSecsSinceEpoch();
-    std::deque<qint64> &recent = m_recentRequests[member.name];
-    while (!recent.empty() && recent.front() <= now - 60'000)
-        recent.pop_front();
-    if (m_settings.requestsPerMinute > 0 && int(recent.size()) >= m_settings.requestsPerMinute) {
-        const qint64 wait = std::max<qint64>(1, (recent.front() + 60'000 - now + 999) / 1000);
+    // 3. Requests per minute, when the team set a limit. Without one nothing is kept, so nothing
+    // is looked up or trimmed for each request either.
+    std::deque<qint64> *recent = nullptr;
+    qint64 now = 0;
+    if (m_settings.requestsPerMinute > 0) {
+        now = m_clock().toMSecsSinceEpoch();
+        recent = &m_recentRequests[member.name];
+        while (!recent->empty() && recent->front() <= now - 60'000)
+            recent->pop_front();
+    }
+    if (recent && int(recent->size()) >= m_settings.requestsPerMinute) {
+        const qint64 wait = std::max<qint64>(1, (recent->front() + 60'000 - now + 999) / 1000);
         budget.append({"Retry-After", QByteArray::number(wait)});
         return refuse(connection, api, 429,
                       u"%1 has made %2 requests in the last minute (the most allowed); try again in %3 s."_s.arg(member.name)
@@ -620,8 +633,8 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
                       u"%1 already has %2 requests in flight (the most at once); try again when one ends."_s.arg(member.name)
                           .arg(m_settings.maxInFlight),
                       budget);
-    if (m_settings.requestsPerMinute > 0)
-        recent.push_back(now);
+    if (recent)
+        recent->push_back(now);
 
     auto ex = std::make_shared<Exchange>();
     ex->api = api;
@@ -636,7 +649,8 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
         ex->extra.append({"X-Orteam-Models-Removed", headerSafe(policy.removedModels.join(u','))});
     ex->extra += budget;
     const QByteArray beta = api == InferenceApi::Messages ? request.header("anthropic-beta") : QByteArray();
-    QByteArray upstreamBody = upstreamRequestBody(request.body, std::move(policy.body));
+    QByteArray upstreamBody = split ? upstreamRequestBody(split->others, std::move(policy.body))
+                                    : upstreamRequestBody(request.body, std::move(policy.body));
     request.body = QByteArray();
     ++inFlight;
     if (!m_settings.sharedBudget)
@@ -695,8 +709,9 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
                    const QByteArray &anthropicBeta)
 {
     UpstreamRequest upstream;
-    upstream.target = (m_upstream.basePath() + upstreamPath(ex->api)).toUtf8();
-    upstream.headers = m_upstreamHeaders;
+    upstream.target = m_upstreamTargets[size_t(ex->api)];
+    upstream.headerLines = m_upstreamHeaderLines;
+    upstream.headers.reserve(3);
     const QByteArray title = headerSafe(m_settings.appName + u':' + ex->member);
     upstream.headers.append({"X-OpenRouter-Title", title});
     upstream.headers.append({"X-Title", title}); // the older name of the same header

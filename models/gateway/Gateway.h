@@ -157,7 +157,8 @@ private:
     // Chat and the other APIs go through our own client (a keep-alive pool, chunks read whole);
     // the rare lookups (models, generations) through m_network.
     UpstreamClient m_upstream;
-    HttpHeaders m_upstreamHeaders;
+    QByteArray m_upstreamHeaderLines;                 // what every request upstream carries
+    std::array<QByteArray, InferenceApiCount> m_upstreamTargets; // per InferenceApi: its path upstream
     HttpServer m_http;
     std::unique_ptr<JobQueue> m_jobs; // the database thread: flushes and reloads
     QTimer m_flushTimer;

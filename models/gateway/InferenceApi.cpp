@@ -1,5 +1,7 @@
 #include "InferenceApi.h"
 
+#include "StrictJsonScanner.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrl>
@@ -9,6 +11,7 @@
 #include <cmath>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -229,7 +232,9 @@ PolicyOutcome applyRequestPolicy(InferenceApi api, const QList<Tier> &tiers, con
 
 namespace {
 // The top-level members applyRequestPolicy may insert, replace or remove; it edits nothing else.
-constexpr std::array<std::string_view, 7> PolicyMembers = {"model", "models", "route", "plugins", "stream", "user", "metadata"};
+// In the order Qt's writer puts an object's keys (sorted), so what upstreamRequestBody writes of
+// them is byte for byte what Qt wrote.
+constexpr std::array<std::string_view, 7> PolicyMembers = {"metadata", "model", "models", "plugins", "route", "stream", "user"};
 
 bool isPolicyMember(QByteArrayView key)
 {
@@ -344,52 +349,168 @@ std::optional<QList<RawMember>> splitJsonObject(QByteArrayView s)
 }
 } // namespace
 
+namespace {
+// One value as Qt's compact writer writes it, without an object built around it to write: a
+// string of ASCII (a model id, a member name: what the policy writes nearly always) is escaped
+// here as Qt escapes it; anything else goes through Qt's writer.
+void appendJsonValue(QByteArray &out, const QJsonValue &value)
+{
+    if (value.isString()) {
+        const QString s = value.toString();
+        if (std::all_of(s.cbegin(), s.cend(), [](QChar c) { return c.unicode() < 0x80; })) {
+            static constexpr char Hex[] = "0123456789abcdef";
+            out += '"';
+            for (const QChar qc : s) {
+                const char c = char(qc.unicode());
+                switch (c) {
+                case '"': out += "\\\""; break;
+                case '\\': out += "\\\\"; break;
+                case '\b': out += "\\b"; break;
+                case '\f': out += "\\f"; break;
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                default:
+                    if (uchar(c) < 0x20) {
+                        out += "\\u00";
+                        out += Hex[uchar(c) >> 4];
+                        out += Hex[uchar(c) & 0xf];
+                    } else {
+                        out += c;
+                    }
+                }
+            }
+            out += '"';
+            return;
+        }
+    }
+    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact); // [value]
+    out += QByteArrayView(array).sliced(1, array.size() - 2);
+}
+} // namespace
+
+namespace {
+// '{', the client's members as written, then the policy's own members from its body
+// (",\"model\":...", in Qt's key order: no second object built to write whole), '}'. The policy's
+// are written first (small), and the parsed body let go of before the client's bytes are copied.
+QByteArray spliceBody(const QList<QByteArrayView> &clients, QJsonObject policyBody)
+{
+    QByteArray tail;
+    for (std::string_view m : PolicyMembers) {
+        const QLatin1StringView key(m.data(), qsizetype(m.size()));
+        const auto it = policyBody.constFind(key);
+        if (it == policyBody.constEnd())
+            continue;
+        tail += ",\"";
+        tail += QByteArrayView(m.data(), qsizetype(m.size()));
+        tail += "\":";
+        appendJsonValue(tail, *it);
+    }
+    policyBody = QJsonObject();
+    qsizetype size = tail.size() + 2;
+    for (QByteArrayView m : clients)
+        size += m.size() + 1;
+    QByteArray out;
+    out.reserve(size);
+    out += '{';
+    for (QByteArrayView m : clients) {
+        if (out.size() > 1)
+            out += ',';
+        out += m;
+    }
+    if (!tail.isEmpty())
+        out += QByteArrayView(tail).sliced(out.size() > 1 ? 0 : 1); // no comma after the brace
+    out += '}';
+    return out;
+}
+} // namespace
+
 QByteArray upstreamRequestBody(QByteArrayView original, QJsonObject policyBody)
 {
     const std::optional<QList<RawMember>> members = splitJsonObject(original);
     // Beyond the policy's members, the same keys on both sides: nothing else was added or removed.
+    // Counted, not listed: the policy body's keys as a list, each made UTF-8 to compare, cost more
+    // than the rest of this function.
     bool same = members.has_value();
+    QList<QByteArrayView> clients;
     if (same) {
-        qsizetype kept = 0;
         for (const RawMember &m : *members) {
             if (isPolicyMember(m.key))
                 continue;
-            ++kept;
+            clients.append(m.whole);
             same = same && policyBody.contains(QLatin1StringView(m.key.data(), m.key.size()));
         }
-        for (const QString &key : policyBody.keys()) {
-            if (!isPolicyMember(key.toUtf8()))
-                --kept;
-        }
-        same = same && kept == 0;
+        qsizetype policyOwn = 0;
+        for (std::string_view m : PolicyMembers)
+            policyOwn += policyBody.contains(QLatin1StringView(m.data(), qsizetype(m.size()))) ? 1 : 0;
+        same = same && policyBody.size() - policyOwn == clients.size();
     }
     if (!same)
         return QJsonDocument(policyBody).toJson(QJsonDocument::Compact);
-    QJsonObject edited;
-    for (std::string_view m : PolicyMembers) {
-        const QLatin1StringView key(m.data(), qsizetype(m.size()));
-        if (const auto it = policyBody.constFind(key); it != policyBody.constEnd())
-            edited.insert(key, *it); // copied out: a string would otherwise hold the whole body's storage
+    return spliceBody(clients, std::move(policyBody));
+}
+
+namespace {
+// The top-level members applyRequestPolicy reads or edits (PolicyMembers and the ones it only reads).
+constexpr std::array<std::string_view, 10> ReadByPolicy = {"model",  "models", "route", "plugins", "stream",
+                                                           "user",   "metadata", "preset", "tools", "provider"};
+
+class RequestScanner : private StrictJsonScanner
+{
+public:
+    using StrictJsonScanner::StrictJsonScanner;
+
+    std::optional<RequestBodySplit> run()
+    {
+        RequestBodySplit split;
+        QByteArray read = "{";
+        std::vector<std::string_view> names;
+        space();
+        if (!take('{'))
+            return std::nullopt;
+        if (!objectMembers([&](std::string_view name) {
+                const char *const start = name.data() - 1; // its opening quote
+                if (!skipValue(0))
+                    return false;
+                names.push_back(name);
+                const QByteArrayView whole(start, m_p - start);
+                // What the policy only reads (tools, provider, preset) goes upstream as written too.
+                if (!isPolicyMember(QByteArrayView(name.data(), qsizetype(name.size()))))
+                    split.others.append(whole);
+                if (std::find(ReadByPolicy.begin(), ReadByPolicy.end(), name) != ReadByPolicy.end()) {
+                    if (read.size() > 1)
+                        read += ',';
+                    read += whole;
+                }
+                return true;
+            }))
+            return std::nullopt;
+        space();
+        if (m_p != m_end)
+            return std::nullopt;
+        // A key twice: readers differ on which counts. Sorted, not compared pairwise: a body of a
+        // million members must not cost a million squared.
+        std::sort(names.begin(), names.end());
+        if (std::adjacent_find(names.begin(), names.end()) != names.end())
+            return std::nullopt;
+        read += '}';
+        const QJsonDocument doc = QJsonDocument::fromJson(read);
+        if (!doc.isObject())
+            return std::nullopt; // cannot be, the scan having passed; Qt then reads it whole
+        split.read = doc.object();
+        return split;
     }
-    policyBody = QJsonObject(); // the parsed body is let go of before its copy is made
-    const QByteArray tail = QJsonDocument(edited).toJson(QJsonDocument::Compact); // {...}
-    QByteArray out;
-    out.reserve(original.size() + tail.size());
-    out += '{';
-    for (const RawMember &m : *members) {
-        if (isPolicyMember(m.key))
-            continue;
-        if (out.size() > 1)
-            out += ',';
-        out += m.whole;
-    }
-    if (tail.size() > 2) {
-        if (out.size() > 1)
-            out += ',';
-        out += QByteArrayView(tail).sliced(1, tail.size() - 2);
-    }
-    out += '}';
-    return out;
+};
+} // namespace
+
+std::optional<RequestBodySplit> splitRequestBody(QByteArrayView body)
+{
+    return RequestScanner(body).run();
+}
+
+QByteArray upstreamRequestBody(const QList<QByteArrayView> &others, QJsonObject policyBody)
+{
+    return spliceBody(others, std::move(policyBody));
 }
 
 QByteArray headerSafe(const QString &text)

@@ -13,6 +13,7 @@ namespace orteam {
 // The OpenRouter APIs the gateway serves. Each has its own error shape, its own place for the
 // caller's identity and its own place for the cost, so every difference is kept here, once.
 enum class InferenceApi { ChatCompletions, Completions, Embeddings, Responses, Messages };
+inline constexpr size_t InferenceApiCount = size_t(InferenceApi::Messages) + 1; // Messages stays last
 
 // The API a request path asks for: /api/v1/<name> (what OpenAI-compatible SDKs use with a base of
 // .../api/v1, and the Anthropic SDK with a base of .../api) or /v1/<name> (a base of the host).
@@ -48,6 +49,21 @@ PolicyOutcome applyRequestPolicy(InferenceApi api, const QList<Tier> &tiers, con
 // escape, a key twice, members added or removed beyond those) `policyBody` is written whole.
 // `original` is the body the policy parsed; `policyBody` is let go of before the copy is made.
 QByteArray upstreamRequestBody(QByteArrayView original, QJsonObject policyBody);
+
+// A request body split once at its top level, when it can be with certainty: strictly checked
+// (StrictJsonScanner: read as Qt reads it), no key written with an escape or given twice. Only
+// the members applyRequestPolicy reads or edits are parsed into `read`; the others (a 10 MB
+// "messages") are checked and kept as the client wrote them, never built into Qt's objects.
+// nullopt: the caller parses the body whole and uses upstreamRequestBody(original, ...).
+struct RequestBodySplit
+{
+    QJsonObject read;             // model, models, route, plugins, stream, user, metadata, preset, tools, provider
+    QList<QByteArrayView> others; // every member the policy does not edit, `"key": value` as written (views into the body)
+};
+std::optional<RequestBodySplit> splitRequestBody(QByteArrayView body);
+// The body that goes upstream from a split body: the members the policy does not edit as the
+// client wrote them, then the ones it edits from its body (what applyRequestPolicy made of `read`).
+QByteArray upstreamRequestBody(const QList<QByteArrayView> &others, QJsonObject policyBody);
 
 // A header value made of anything a client or the team sent (a model id, a member name): kept as
 // it is when it is printable ASCII without CR/LF, else percent-encoded, so it can never end a

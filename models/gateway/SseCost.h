@@ -30,6 +30,7 @@ struct UsageReader
     void readWhole(const QByteArray &json); // a whole JSON answer
 private:
     void take(const QJsonObject &event);
+    void note(const QString &id, std::optional<double> cost, bool invalid); // what one event or answer held
 };
 using SseCost = UsageReader; // the fuzzer's name for it
 

@@ -63,6 +63,21 @@ std::optional<qint64> parseNumber(QByteArrayView v, int base)
     return n;
 }
 
+void appendHeaderLines(QByteArray &out, const HttpHeaders &headers)
+{
+    for (const auto &[name, value] : headers) {
+        // Whatever reached a header from a client must not be able to write headers of its own.
+        if (!isHttpToken(name) || !isSafeHeaderValue(value) || equalsLower(name, "host")
+            || equalsLower(name, "content-length") || equalsLower(name, "connection")
+            || equalsLower(name, "transfer-encoding"))
+            continue;
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    }
+}
+
 // Whether the upstream has said anything (or hung up) on a connection that was idle: a pooled
 // connection with either is not used again. One non-blocking peek, so a close that the event
 // loop has not yet delivered is seen before a request is written into it.
@@ -213,24 +228,15 @@ private:
     void writeRequest()
     {
         QByteArray out;
-        out.reserve(256 + m_request.body.size());
+        out.reserve(256 + m_request.headerLines.size() + m_request.body.size());
         out += m_request.method;
         out += ' ';
         out += m_request.target;
         out += " HTTP/1.1\r\nHost: ";
         out += m_client->m_hostHeader;
         out += "\r\n";
-        for (const auto &[name, value] : std::as_const(m_request.headers)) {
-            // Whatever reached a header from a client must not be able to write headers of its own.
-            if (!isHttpToken(name) || !isSafeHeaderValue(value) || equalsLower(name, "host")
-                || equalsLower(name, "content-length") || equalsLower(name, "connection")
-                || equalsLower(name, "transfer-encoding"))
-                continue;
-            out += name;
-            out += ": ";
-            out += value;
-            out += "\r\n";
-        }
+        out += m_request.headerLines;
+        appendHeaderLines(out, m_request.headers);
         if (!m_request.body.isEmpty() || m_request.method == "POST" || m_request.method == "PUT") {
             out += "Content-Length: ";
             out += QByteArray::number(m_request.body.size());
@@ -360,8 +366,8 @@ private:
             bool keepAlive = !http10;
             bool chunked = false;
             std::optional<qint64> length;
-            HttpHeaders headers;
             at += 2;
+            const qsizetype linesAt = at;
             while (at < head.size()) {
                 const qsizetype lineEnd = head.indexOf("\r\n", at);
                 const QByteArrayView line = head.sliced(at, lineEnd - at);
@@ -390,8 +396,8 @@ private:
                     else if (v.contains("keep-alive"))
                         keepAlive = true;
                 }
-                headers.append({name.toByteArray().toLower(), value.toByteArray()});
             }
+            QByteArray headLines = head.sliced(linesAt).toByteArray(); // `head` is m_in's, about to go
             m_in.remove(0, end + 4);
             m_keepAlive = keepAlive;
             m_headDone = true;
@@ -409,7 +415,10 @@ private:
             }
             QPointer<UpstreamReply> reply = m_reply;
             reply->m_status = int(*status);
-            reply->m_headers = std::move(headers);
+            // The header lines as they came (checked above), looked up when asked: the gateway
+            // asks for one header of the five or so an answer has, and a name and a value made
+            // into their own arrays for each cost more than the rest of reading the head.
+            reply->m_head = std::move(headLines);
             Q_EMIT reply->headReceived();
             return reply && reply == m_reply;
         }
@@ -588,9 +597,15 @@ UpstreamReply::~UpstreamReply()
 
 QByteArray UpstreamReply::header(QByteArrayView lowerCaseName) const
 {
-    for (const auto &[name, value] : m_headers) {
-        if (name == lowerCaseName)
-            return value;
+    // Each line "name: value\r\n", checked when the head was read: the first with that name.
+    const QByteArrayView head(m_head);
+    for (qsizetype at = 0; at < head.size();) {
+        const qsizetype lineEnd = head.indexOf("\r\n", at);
+        const QByteArrayView line = head.sliced(at, lineEnd - at);
+        at = lineEnd + 2;
+        const qsizetype colon = line.indexOf(':');
+        if (equalsLower(line.first(colon), lowerCaseName))
+            return trim(line.sliced(colon + 1)).toByteArray();
     }
     return {};
 }
@@ -627,6 +642,13 @@ UpstreamClient::~UpstreamClient()
     m_all.clear();
     m_idle.clear();
     qDeleteAll(all);
+}
+
+QByteArray UpstreamClient::headerLines(const HttpHeaders &headers)
+{
+    QByteArray out;
+    appendHeaderLines(out, headers);
+    return out;
 }
 
 UpstreamReply *UpstreamClient::send(UpstreamRequest request)

@@ -17,6 +17,9 @@ struct UpstreamRequest
 {
     QByteArray method = "POST";
     QByteArray target; // path and query, from its "/"
+    // What every request of a caller carries, written once (UpstreamClient::headerLines) and sent
+    // before `headers`: not copied, checked and written again for each request.
+    QByteArray headerLines;
     HttpHeaders headers;
     QByteArray body;
     int timeoutMs = 300'000; // nothing received or sent for this long: the request fails
@@ -65,7 +68,7 @@ private:
 
     UpstreamConnection *m_connection = nullptr;
     int m_status = 0;
-    HttpHeaders m_headers; // names in lower case
+    QByteArray m_head; // the answer's header lines, each with its CRLF (not the status line)
     QByteArray m_body;     // received, not yet read
     qint64 m_readBufferSize = 0; // 0: no limit
     Error m_error = Error::None;
@@ -90,6 +93,9 @@ public:
     ~UpstreamClient() override; // answers under way end without a signal
 
     UpstreamReply *send(UpstreamRequest request);
+    // Headers as request lines ("Name: value\r\n" each), for UpstreamRequest::headerLines; what
+    // could write a header of its own, or framing that is the client's to write, is left out.
+    static QByteArray headerLines(const HttpHeaders &headers);
     QString basePath() const { return m_basePath; } // the base URL's path, without a trailing '/'
     int idleConnections() const { return int(m_idle.size()); }
     int connectionsOpened() const { return m_opened; }

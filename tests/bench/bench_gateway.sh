@@ -317,10 +317,15 @@ else:
     pipeline(30, 10_000_000)
 PY
 load() { # load MODE → the case's figures on one line ("" and the reason on stderr when it failed)
-    python3 "$work/load.py" "$1" "$gw_pid" "$gw_port" "$token" "$work/gateway.lua" 2>"$work/load.err" || true
+    # The figures are handed on only after the gateway was seen alive: read as they are printed,
+    # the caller would go on (after the last case, to stop the gateway) while this still looked,
+    # and a gateway stopped on purpose would be said to have exited during the case.
+    local figures
+    figures=$(python3 "$work/load.py" "$1" "$gw_pid" "$gw_port" "$token" "$work/gateway.lua" 2>"$work/load.err") || true
     [ -s "$work/load.err" ] && sed 's/^/  /' "$work/load.err" >&2
     kill -0 "$gw_pid" 2>/dev/null \
         || echo "  ** orteam-gateway exited during the $1 case: $(tail -n 3 "$work/gw.err" | tr '\n' ' ')" >&2
+    echo "$figures"
 }
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v != "" && v + 0 < t ? "met" : "MISSED") }'; }
 read -r n held opened worst rss codes p50 cpu alone _ < <(load idle) || true

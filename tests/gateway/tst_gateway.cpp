@@ -5,6 +5,7 @@
 #include "Gateway.h"
 #include "GatewayTestMain.h"
 #include "InferenceApi.h"
+#include "SseCost.h"
 #include "Store.h"
 #include "TestDatabase.h"
 
@@ -219,6 +220,19 @@ private Q_SLOTS:
             if (c.original != "{}") // nothing of the client's to keep in an empty object
                 QCOMPARE(sent == QJsonDocument(policy).toJson(QJsonDocument::Compact), !c.spliced);
         }
+        // The policy's members are written without Qt's writer (strings of ASCII escaped by hand):
+        // with nothing of the client's around them the bytes must be exactly what Qt writes, for
+        // every ASCII character, and for what goes through Qt's writer (not ASCII, not a string).
+        QString everyAscii;
+        for (char16_t c = 0; c < 0x80; ++c)
+            everyAscii += QChar(c);
+        for (const QJsonObject &edits :
+             {QJsonObject{{"model"_L1, everyAscii}, {"user"_L1, u"ann \"x\" \\ /"_s}},
+              QJsonObject{{"model"_L1, u"m\u00e9\u4e2d\U0001F600"_s}, {"user"_L1, u"ann"_s}, {"stream"_L1, true},
+                          {"models"_L1, QJsonArray{u"a"_s, u"b\n"_s}}, {"metadata"_L1, QJsonObject{{"user_id"_L1, u"ann"_s}}},
+                          {"route"_L1, QJsonValue::Null}, {"plugins"_L1, QJsonArray{QJsonObject{{"id"_L1, 1.5}}}}}}) {
+            QCOMPARE(upstreamRequestBody("{}", edits), QJsonDocument(edits).toJson(QJsonDocument::Compact));
+        }
         // A member the policy added or took away beyond its own: written whole, never half-kept.
         const QByteArray original = "{\"model\":\"m\",\"extra\":{\"a\":1},\"messages\":[]}";
         QJsonObject policy = QJsonDocument::fromJson(original).object();
@@ -226,6 +240,140 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(original, policy)).object(), policy);
         policy.insert("added"_L1, 1);
         QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(original, policy)).object(), policy);
+    }
+
+    void aWholeAnswerIsReadAsQtReadsIt()
+    {
+        // readWhole() hands Qt's parser only the members it reads when a strict scan of the rest
+        // passes; what it finds must be what reading the whole answer with Qt finds, on answers
+        // the scan accepts and on those it leaves to Qt.
+        QByteArray deep = "{\"usage\":{\"cost\":0.5},\"choices\":";
+        for (int i = 0; i < 100; ++i)
+            deep += '[';
+        for (int i = 0; i < 100; ++i)
+            deep += ']';
+        deep += '}';
+        const QList<QByteArray> answers = {
+            "{\"id\":\"gen-1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi {\\\"x\\\"} ][\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":10,\"cost\":0.0001}}",
+            " {\"id\":\"resp_1\",\"object\":\"response\",\"output\":[{\"type\":\"message\",\"content\":[{\"text\":\"ok\"}]}],\"usage\":{\"cost\":0.25}} ",
+            "{\"id\":\"resp_2\",\"response\":{\"id\":\"r\",\"usage\":{\"cost\":0.5}}}",
+            "{\"message\":{\"id\":\"msg_1\"},\"usage\":{\"cost\":0.3}}",
+            "{\"usage\":{\"cost\":1},\"usage\":{\"cost\":2},\"id\":\"a\",\"id\":\"b\"}",
+            "{\"us\\u0061ge\":{\"cost\":1},\"id\":\"esc\"}",
+            "{\"usage\":{\"cost\":1},\"id\":\"g\"} x",
+            "{\"choices\":[tru],\"usage\":{\"cost\":1},\"id\":\"g\"}",
+            "{\"choices\":[.5],\"usage\":{\"cost\":1},\"id\":\"g\"}",
+            "{\"usage\":{\"cost\":1e400},\"id\":\"big\"}",
+            "{\"usage\":{\"cost\":-0},\"id\":\"z\"}",
+            "{\"usage\":{\"cost\":-1},\"id\":\"neg\"}",
+            "{\"usage\":{\"cost\":null},\"id\":\"n\"}",
+            "{\"usage\":{\"cost\":\"0.1\"},\"id\":\"s\"}",
+            "{\"usage\":{\"cost\":0.1,\"is_byok\":true,\"cost_details\":{\"upstream_inference_cost\":0.2}},\"id\":\"byok\"}",
+            "{\"usage\":{\"cost\":0.1,\"is_byok\":false,\"cost_details\":{\"upstream_inference_cost\":0.2}},\"id\":\"nobyok\"}",
+            "{\"usage\":{\"cost\":0.1,\"is_byok\":\"true\",\"cost_details\":{\"upstream_inference_cost\":0.2}},\"id\":\"strbyok\"}",
+            "{\"usage\":{\"cost\":0.1,\"is_byok\":true,\"cost_details\":[1]},\"id\":\"detailsarray\"}",
+            "{\"usage\":{\"cost\":0.1,\"is_byok\":true,\"cost_details\":{\"upstream_inference_cost\":\"0.2\"}},\"id\":\"upstr\"}",
+            "{\"usage\":{\"cost\":0.1,\"is_byok\":true,\"cost_details\":{\"upstream_inference_cost\":-2}},\"id\":\"upneg\"}",
+            "{\"usage\":{\"cost\":0.1,\"is_byok\":true,\"cost_details\":{\"upstream_inference_cost\":0.2},\"cost_details\":{}},\"id\":\"dupdetails\"}",
+            "{\"usage\":{\"cost\":0.1,\"is_byok\":true,\"is_byok\":false,\"cost_details\":{\"upstream_inference_cost\":0.2}}}",
+            "{\"usage\":[1,2],\"id\":\"usagearray\"}",
+            "{\"usage\":{\"cost\":0.7},\"usage\":{\"prompt_tokens\":1},\"id\":\"dupusage\"}",
+            "{\"id\":7,\"usage\":{\"cost\":0.1}}",
+            "{\"id\":\"a\",\"id\":7,\"usage\":{\"cost\":0.1}}",
+            "{\"id\":\"g\\u0065n-\\n1\",\"usage\":{\"cost\":0.1}}",
+            "{\"usage\":{\"cost\":true},\"id\":\"boolcost\"}",
+            "{\"usage\":{\"cost\":{\"x\":1}},\"id\":\"objcost\"}",
+            "{\"usage\":{\"cost\":0},\"id\":\"zero\"}",
+            "{\"usage\":{\"cost\":2},\"id\":\"int\"}",
+            "{\"usage\":{\"cost\":1e3},\"id\":\"max\"}",
+            "{\"usage\":{\"cost\":1000.5},\"id\":\"over\"}",
+            "{\"usage\":{\"cost\":12345678901234567890},\"id\":\"hugeint\"}",
+            "{\"usage\":{\"cost\":-0.0},\"id\":\"negzero\"}",
+            "{\"object\":\"list\",\"data\":[{\"embedding\":[0.1,-2e-3,3E+2]}],\"usage\":{\"prompt_tokens\":1,\"total_tokens\":1,\"cost\":0.0001}}",
+            "{\"choices\":[{\"content\":\"h\\u00e9llo \\ud83d\\ude00 \\u0000\"}],\"usage\":{\"cost\":0.1},\"id\":\"u\"}",
+            "{\"choices\":[{\"content\":\"h\xc3\xa9llo \xf0\x9f\x98\x80\"}],\"usage\":{\"cost\":0.1},\"id\":\"utf8\"}",
+            "{\"choices\":[{\"content\":\"bad \xff\"}],\"usage\":{\"cost\":0.1},\"id\":\"bad\"}",
+            "{\"choices\":[{\"content\":\"raw \x01\"}],\"usage\":{\"cost\":0.1},\"id\":\"ctl\"}",
+            deep,
+            "[{\"usage\":{\"cost\":1}}]",
+            "{}",
+            "",
+        };
+        for (const QByteArray &answer : answers) {
+            UsageReader fast;
+            fast.readWhole(answer);
+            const QJsonObject whole = QJsonDocument::fromJson(answer).object();
+            bool invalid = false;
+            const std::optional<double> cost = costOf(whole, &invalid);
+            QVERIFY2(fast.cost == cost, answer.constData());
+            QVERIFY2(fast.generationId == generationIdOf(whole), answer.constData());
+            QVERIFY2(fast.invalidCost == invalid, answer.constData());
+        }
+    }
+
+    void aSplitBodyGoesUpstreamAsAParsedOneWould()
+    {
+        // splitRequestBody parses only the members the policy reads: the policy's outcome, and the
+        // body that goes upstream, must be what the body parsed whole gives.
+        QList<Tier> tiers = defaultTiers();
+        tiers.append(Tier{u"strict"_s, Budget{1.0}, QStringList{u"openai/gpt-4o-mini"_s}, QString(), {}});
+        const QList<QByteArray> bodies = {
+            "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello.\"}]}",
+            " { \"messages\" : [ {\"role\":\"user\",\"content\":\"a \\\"}{\\\" ][ \\\\\"} ] , \"model\":\"openai/o3\", \"user\":\"eve\",\n \"n\" : 1.50e0, \"tools\":[], \"stream\":false } ",
+            "{\"model\":\"openai/gpt-4o\",\"models\":[\"openai/gpt-4o-mini\",\"openai/o3\",7],\"route\":\"fallback\",\"messages\":[]}",
+            "{\"model\":\"openai/gpt-4o\",\"models\":[\"openai/o3\"],\"route\":\"fallback\",\"messages\":[]}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"plugins\":[{\"id\":\"auto-router\",\"allowed_models\":[\"openai/o3\",\"openai/gpt-4o-mini\"]},{\"id\":\"web\"}]}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"plugins\":[{\"id\":\"auto-router\"}],\"preset\":\"x\"}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"tools\":[{\"type\":\"openrouter:advisor\",\"model\":\"openai/o3\"},{\"type\":\"function\",\"parameters\":{\"model\":{\"type\":\"string\"}}}]}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"provider\":{\"only\":[\"openai\"],\"order\":\"x\"}}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"provider\":{\"only\":[\"openai\"],\"ignore\":null},\"stream\":true,\"input\":\"hi\"}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"stream\":1}",
+            "{\"model\":\"claude\",\"metadata\":{\"user_id\":\"eve\",\"x\":1},\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"h\\u00e9 \\ud83d\\ude00\"}]}",
+            "{\"model\":\"\",\"messages\":[]}",
+            "{\"messages\":[]}",
+            "{\"model\":7}",
+            "{\"model\":\"openai/gpt-4o-mini\",\"user\":{\"x\":1},\"extra\":{\"a\":[1,2,{\"b\":null}]},\"t\":true,\"f\":false}",
+            "{}",
+        };
+        for (const QByteArray &body : bodies) {
+            const std::optional<RequestBodySplit> split = splitRequestBody(body);
+            QVERIFY2(split, body.constData());
+            for (const QString &tier : {u"enterprise"_s, u"basic"_s, u"strict"_s, u"free"_s, u"gone"_s}) {
+                for (const InferenceApi api : {InferenceApi::ChatCompletions, InferenceApi::Messages, InferenceApi::Embeddings}) {
+                    Member member;
+                    member.name = u"ann"_s;
+                    member.tier = tier;
+                    const PolicyOutcome whole = applyRequestPolicy(api, tiers, member, QJsonDocument::fromJson(body).object());
+                    const PolicyOutcome part = applyRequestPolicy(api, tiers, member, split->read);
+                    QCOMPARE(part.refusal, whole.refusal);
+                    QCOMPARE(part.message, whole.message);
+                    QCOMPARE(part.requestedModel, whole.requestedModel);
+                    QCOMPARE(part.downgradedFrom, whole.downgradedFrom);
+                    QCOMPARE(part.removedModels, whole.removedModels);
+                    QCOMPARE(part.stream, whole.stream);
+                    if (whole.refusal)
+                        continue;
+                    const QByteArray sent = upstreamRequestBody(split->others, part.body);
+                    QCOMPARE(QJsonDocument::fromJson(sent).object(), whole.body);
+                    QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(body, whole.body)).object(), whole.body);
+                }
+            }
+        }
+        // What the policy only reads (tools, provider, preset) goes as the client wrote it, like
+        // every member it does not edit.
+        const QByteArray written = "{\"model\":\"m\",\"tools\":[{\"n\":1.50e0}],\"provider\":{\"only\":[ \"a\" ]},\"messages\":[ 1.0 ]}";
+        Member ent;
+        ent.name = u"ann"_s;
+        ent.tier = u"enterprise"_s;
+        const std::optional<RequestBodySplit> split = splitRequestBody(written);
+        QVERIFY(split);
+        const QByteArray sent = upstreamRequestBody(split->others, applyRequestPolicy(InferenceApi::ChatCompletions, tiers, ent, split->read).body);
+        QVERIFY2(sent.contains("\"tools\":[{\"n\":1.50e0}]") && sent.contains("[ \"a\" ]") && sent.contains("[ 1.0 ]"), sent.constData());
+        // What cannot be split with certainty is left to be parsed whole.
+        for (const QByteArray &body : {QByteArray("{\"mod\\u0065l\":\"a\"}"), QByteArray("{\"model\":\"a\",\"model\":\"b\"}"),
+                                       QByteArray("{\"b\":1,\"a\":2,\"b\":3}"), QByteArray("{\"model\":\"a\"} x"),
+                                       QByteArray("[1]"), QByteArray("{\"a\":.5}"), QByteArray("{\"a\":-0}"), QByteArray()})
+            QVERIFY2(!splitRequestBody(body), body.constData());
     }
 
     void refusalsComeInOrderAndNeverReachUpstream()
