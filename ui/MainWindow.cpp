@@ -420,7 +420,11 @@ void MainWindow::enterReadOnlyView()
         m_notifyBanner->hide();
     }
     m_root->setCurrentWidget(m_main);
-    showPage(m_overviewPage ? QStringLiteral("overview") : QStringLiteral("team"));
+    // The page asked for (--page, or the one left open last time) stays, unless it is one just
+    // left out: drawing the Overview first would read the whole team database for nothing.
+    const QListWidgetItem *current = m_navigation->currentItem();
+    if (!current || current->isHidden())
+        showPage(m_overviewPage ? QStringLiteral("overview") : QStringLiteral("team"));
     if (m_spend)
         m_spend->refresh();
     setWindowTitle(tr("orteam — read-only"));

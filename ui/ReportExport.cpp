@@ -6,6 +6,7 @@
 #include <QBuffer>
 #include <QChartView>
 #include <QDateTime>
+#include <QGraphicsLayout>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
@@ -33,6 +34,10 @@ bool saveFileAtomically(const QString &path, const QByteArray &bytes, QString *e
 
 QImage renderChart(QChartView *view)
 {
+    // A chart whose series were just replaced lays itself out at the next turn of the event loop:
+    // done now, or a page drawn when first shown and exported at once renders an empty plot.
+    if (QGraphicsLayout *layout = view->chart()->layout())
+        layout->activate();
     const QSize size = view->size().expandedTo(QSize(640, 360));
     QImage image(size * 2, QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(2);

@@ -1,5 +1,7 @@
 #include "ReportsPage.h"
 
+#include "RebuildWhenShown.h"
+
 #include "Charts.h"
 #include "Money.h"
 #include "ReportExport.h"
@@ -165,7 +167,9 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     connect(m_period, &QComboBox::currentIndexChanged, this, &ReportsPage::rebuild);
     connect(m_previousMonth, &QToolButton::clicked, this, [this] { setMonth(m_month.addMonths(-1)); });
     connect(m_nextMonth, &QToolButton::clicked, this, [this] { setMonth(m_month.addMonths(1)); });
-    connect(m_spend, &SpendController::changed, this, &ReportsPage::rebuild);
+    // Redrawn after a refresh when on screen, else when next shown.
+    auto *redraw = new RebuildWhenShown(this, [this] { rebuild(); });
+    connect(m_spend, &SpendController::changed, redraw, &RebuildWhenShown::request);
     connect(m_csv, &QPushButton::clicked, this, &ReportsPage::exportCsv);
     connect(m_json, &QPushButton::clicked, this, &ReportsPage::exportJson);
     connect(m_pdf, &QPushButton::clicked, this, &ReportsPage::exportPdf);
@@ -175,7 +179,17 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
         const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
         return QFileDialog::getSaveFileName(this, title, folder + u'/' + suggested, filter);
     };
-    rebuild();
+    // The report is read when the page is first shown (or its period chosen): the window builds
+    // every page at start, and a report reads a fortnight of every member's rows.
+    showMonthControls();
+    redraw->request();
+}
+
+void ReportsPage::showMonthControls()
+{
+    const bool calendar = showsCalendarMonth();
+    for (QWidget *w : std::initializer_list<QWidget *>{m_previousMonth, m_monthLabel, m_nextMonth})
+        w->setVisible(calendar);
 }
 
 const TeamReport &ReportsPage::report() const { return m_model->report(); }
@@ -203,9 +217,8 @@ void ReportsPage::setMonth(const QDate &month)
 
 void ReportsPage::rebuild()
 {
+    showMonthControls();
     const bool calendar = showsCalendarMonth();
-    for (QWidget *w : std::initializer_list<QWidget *>{m_previousMonth, m_monthLabel, m_nextMonth})
-        w->setVisible(calendar);
     const QDate today = m_spend->today();
     // The clock moves on (a page left open over midnight at a month's end): never a month ahead.
     m_month = std::min(m_month, QDate(today.year(), today.month(), 1));

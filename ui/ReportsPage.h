@@ -68,6 +68,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void showMonthControls(); // the calendar month's arrows and name, for the chosen period
     void buildComparison();
     void buildTrend();
     QString suggestedName(const QString &extension) const;

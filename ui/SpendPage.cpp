@@ -1,4 +1,6 @@
 #include "SpendPage.h"
+
+#include "RebuildWhenShown.h"
 #include "Theme.h"
 
 #include "Charts.h"
@@ -129,7 +131,9 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
         buildProviders();
         buildWorkspaces();
     });
-    connect(m_spend, &SpendController::changed, this, &SpendPage::rebuild);
+    // Redrawn after a refresh when on screen, else when next shown (it is drawn once now, below).
+    auto *redraw = new RebuildWhenShown(this, [this] { rebuild(); });
+    connect(m_spend, &SpendController::changed, redraw, &RebuildWhenShown::request);
     rebuild();
 }
 

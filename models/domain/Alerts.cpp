@@ -283,7 +283,7 @@ QList<Alert> currentAlerts(const AlertInput &input)
         }
         const double spent = spend.today.value_or(0.0);
         const double usual = usualDailySpend(input.previousDays.value(m.name), today);
-        if (historyKnown && spent > 1.0 && spent > 3.0 * usual) {
+        if (historyKnown && mayBeAnomaly(spent) && spent > 3.0 * usual) {
             Alert a;
             a.kind = Alert::Kind::Anomaly;
             a.id = u"anomaly:%1:%2"_s.arg(m.name, day);

@@ -66,7 +66,9 @@ struct AlertInput
     QList<Member> members;
     QList<Tier> tiers;
     QHash<QString, PeriodSpend> spent;        // member → USD today, this week, this month
-    QHash<QString, DailySeries> previousDays; // member → spend on the 14 days before today
+    // member → spend on the 14 days before today; only members whose spend today may be an
+    // anomaly (mayBeAnomaly) need theirs, unless firstSpendDay is unknown
+    QHash<QString, DailySeries> previousDays;
     QList<ApiKey> keys;
     QList<ModelUse> modelUses; // recent models per member (activity of their keys)
     std::optional<int> rotationDays; // the team's rotation period (HygieneSettings); nullopt: none
@@ -82,6 +84,10 @@ struct AlertInput
 
 // The median of the 14 days before today (quiet days count as zero).
 double usualDailySpend(const DailySeries &previous, const QDate &today);
+
+// Whether spend today can be an anomaly at all: over $1 (and then over 3x the usual day). Below
+// it nobody's fortnight needs reading.
+inline bool mayBeAnomaly(double spentToday) { return spentToday > 1.0; }
 
 // Every alert that holds now, most urgent first. Budget alerts are per UTC day and threshold (only
 // the highest one crossed: a member found at 105% hears "over budget", not 80% as well), the team's

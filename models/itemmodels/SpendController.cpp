@@ -52,7 +52,8 @@ Result<std::optional<GatewayStatus>> SpendController::gatewayStatus() const
 
 Result<TeamReport> SpendController::report(ReportPeriod period) const
 {
-    return m_store->spend().teamReport(period, today(), today());
+    return remembered<TeamReport>(u"report %1"_s.arg(int(period)),
+                                  [&] { return m_store->spend().teamReport(period, today(), today()); });
 }
 
 Result<TeamReport> SpendController::calendarReport(const QDate &month) const
@@ -61,6 +62,11 @@ Result<TeamReport> SpendController::calendarReport(const QDate &month) const
 }
 
 Result<QList<SpendController::MemberBar>> SpendController::memberBars(Period period) const
+{
+    return remembered<QList<MemberBar>>(u"memberBars %1"_s.arg(int(period)), [&] { return readMemberBars(period); });
+}
+
+Result<QList<SpendController::MemberBar>> SpendController::readMemberBars(Period period) const
 {
     const QDate to = today();
     const QDate from = periodStart(period, to);
@@ -138,6 +144,12 @@ Result<SpendController::Days> SpendController::teamDaily(const QDate &from, cons
 }
 
 Result<QList<std::pair<QString, SpendController::Days>>> SpendController::topMembersDaily(int days, int count) const
+{
+    return remembered<QList<std::pair<QString, Days>>>(u"topMembersDaily %1 %2"_s.arg(days).arg(count),
+                                                       [&] { return readTopMembersDaily(days, count); });
+}
+
+Result<QList<std::pair<QString, SpendController::Days>>> SpendController::readTopMembersDaily(int days, int count) const
 {
     const QDate to = today();
     const Result<QDate> start = seriesStart(days);
@@ -257,31 +269,60 @@ QString SpendController::limitsUnknownReason() const
     return {};
 }
 
-SpendController::CachedAlertInput &SpendController::alertInput() const
+SpendController::Moment &SpendController::moment() const
 {
     // Kept while nothing it was read from can have changed: no write on this connection, no
     // commit by another (SQLite says; on PostgreSQL another admin's change shows at the next
-    // refresh), the same key list and credits (their signals forget it), and the same moment: a
-    // read two seconds old is read again, so the clock's thresholds (expiry, the day) stay exact.
+    // refresh), the same key list and credits (their signals forget it), and the same moment:
+    // two seconds after its first read finished, everything is read again, so the clock's
+    // thresholds (expiry, the day) stay exact. Counting from the end of that read: on a database
+    // where the read itself takes longer, the pages drawn right after it still share it.
     const QDateTime now = m_clock();
     const Database &db = m_store->database();
     const std::optional<qint64> other = db.changeCounter();
-    if (m_alertInput && m_alertInput->ownWrites == db.ownWrites() && m_alertInput->otherWrites == other && other.has_value() == !db.isPostgres()
-        && std::abs(m_alertInput->at.msecsTo(now)) <= 2000)
-        return *m_alertInput;
-    m_alertInput = CachedAlertInput{NotifyService::alertInput(*m_store, m_keys->model()->keys(), m_keys->credits(), now), now,
-                                    db.ownWrites(), other, std::nullopt};
-    return *m_alertInput;
+    if (m_moment && m_moment->ownWrites == db.ownWrites() && m_moment->otherWrites == other && other.has_value() == !db.isPostgres()
+        && std::abs(m_moment->readEnd.value_or(m_moment->at).msecsTo(now)) <= 2000)
+        return *m_moment;
+    m_moment = Moment{now, std::nullopt, db.ownWrites(), other, std::nullopt, std::nullopt, std::nullopt, {}};
+    return *m_moment;
+}
+
+void SpendController::noteReadEnd(Moment &m) const
+{
+    if (!m.readEnd)
+        m.readEnd = m_clock();
+}
+
+SpendController::Moment &SpendController::alertInput() const
+{
+    Moment &m = moment();
+    if (!m.input) {
+        m.input = NotifyService::alertInput(*m_store, m_keys->model()->keys(), m_keys->credits(), m.at);
+        noteReadEnd(m);
+    }
+    return m;
+}
+
+template<typename T>
+Result<T> SpendController::remembered(const QString &key, const std::function<Result<T>()> &read) const
+{
+    Moment &m = moment();
+    if (const auto it = m.reads.constFind(key); it != m.reads.cend())
+        return std::any_cast<const Result<T> &>(*it);
+    Result<T> value = read();
+    noteReadEnd(m);
+    m.reads.insert(key, value);
+    return value;
 }
 
 Result<QList<Alert>> SpendController::alerts() const
 {
-    CachedAlertInput &read = alertInput();
-    if (!read.input)
-        return read.input.error();
+    Moment &read = alertInput();
+    if (!*read.input)
+        return read.input->error();
     // Judged once per input too: at ten thousand members each judgement is every member's median day.
     if (!read.alerts)
-        read.alerts = currentAlerts(*read.input);
+        read.alerts = currentAlerts(**read.input);
     return *read.alerts;
 }
 
@@ -301,13 +342,25 @@ Result<Overview> SpendController::overview() const
         return judged.error();
     // The alerts' input holds the keys either way: before the list loaded it is empty, which is
     // what "keys unknown" reads alerts from.
-    const AlertInput &in = *m_alertInput->input;
-    return OverviewService::read(*m_store, in, *judged, keysKnown, in.now);
+    // Kept with the input it was read beside: the Spend page's month line and the Overview page
+    // both draw it after each refresh, and its reads (the team's year, three weeks per member)
+    // change only when the input's do. The key list loading changes keysKnown: its signals forget
+    // them both.
+    Moment &read = *m_moment;
+    if (!read.overview) {
+        const AlertInput &in = **read.input;
+        read.overview = OverviewService::read(*m_store, in, *judged, keysKnown, in.now);
+    }
+    return *read.overview;
 }
 
 void SpendController::refresh()
 {
-    forgetAlertInput(); // a refresh reads everything again, whatever the clock says
+    // On PostgreSQL nothing says another admin has written since: a refresh reads everything
+    // again. SQLite's change counter does say, so a refresh there reads again only what may have
+    // changed (a dashboard opening calls this right after its pages were first drawn).
+    if (m_store->database().isPostgres() || !m_store->database().changeCounter())
+        forgetAlertInput();
     Q_EMIT changed();
     const Result<QList<Alert>> fresh = takeNewAlerts();
     if (!fresh)

@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QObject>
 
+#include <any>
 #include <functional>
 
 namespace orteam {
@@ -116,26 +117,38 @@ Q_SIGNALS:
 private:
     // `from`, or the first day the database holds spend for if later; invalid when it holds none.
     Result<QDate> historyFrom(const QDate &from) const;
-    // The alerts' input (NotifyService::alertInput) and the alerts judged from it, read once for
-    // every page a refresh redraws: the banner, the navigation count, the Spend and Overview pages
-    // and the new-alert check each need them within the same moment, and on a large team database
-    // each read takes a second.
-    struct CachedAlertInput
+    // memberBars() and topMembersDaily() read afresh (they remember these per moment).
+    Result<QList<MemberBar>> readMemberBars(Period period) const;
+    Result<QList<std::pair<QString, Days>>> readTopMembersDaily(int days, int count) const;
+    // What was read from the team database at one moment, kept while nothing it came from can
+    // have changed, so every page a refresh redraws (the banner, the navigation count, the Spend,
+    // Overview and Reports pages, the new-alert check) shares one read of each thing: on a large
+    // team database each read takes a second. The alerts' input (NotifyService::alertInput) and
+    // the alerts judged from it, the Overview, and the pages' heavier reads, each once asked for.
+    struct Moment
     {
-        Result<AlertInput> input;
-        QDateTime at;                      // the clock when it was read
+        QDateTime at;                      // the clock when it began
+        std::optional<QDateTime> readEnd;  // the clock when its first read finished
         quint64 ownWrites = 0;             // this connection's writes then
         std::optional<qint64> otherWrites; // other connections' commits then (SQLite)
-        std::optional<QList<Alert>> alerts; // currentAlerts(input), once asked for
+        std::optional<Result<AlertInput>> input;
+        std::optional<QList<Alert>> alerts;       // currentAlerts(input)
+        std::optional<Result<Overview>> overview; // the Overview's numbers
+        QHash<QString, std::any> reads;           // remembered(): by what was read and with what
     };
-    CachedAlertInput &alertInput() const;
-    void forgetAlertInput() { m_alertInput.reset(); }
+    Moment &moment() const;
+    Moment &alertInput() const; // the moment, its alerts' input read
+    void forgetAlertInput() { m_moment.reset(); }
+    // `read()` once per moment for `key` (a read's name and its arguments).
+    template<typename T>
+    Result<T> remembered(const QString &key, const std::function<Result<T>()> &read) const;
+    void noteReadEnd(Moment &m) const;
 
     Store *m_store;
     KeyListController *m_keys;
     bool m_readOnly = false;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
-    mutable std::optional<CachedAlertInput> m_alertInput;
+    mutable std::optional<Moment> m_moment;
 };
 
 } // namespace orteam

@@ -31,10 +31,27 @@ Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<Api
     if (!spend)
         return spend.error();
     in.spent = *spend;
-    const auto previous = store.spend().dailySpendByMember(day.addDays(-14), day.addDays(-1));
-    if (!previous)
-        return previous.error();
-    in.previousDays = *previous;
+    // The team's first day first: without it the members' fortnights say when history began.
+    const auto first = store.spend().firstSpendDay();
+    if (!first)
+        return first.error();
+    in.firstSpendDay = *first;
+    // Only a member who may be an anomaly today needs their usual day: at ten thousand members
+    // the fortnight of everyone is most of this read.
+    std::optional<QSet<QString>> unusual;
+    if (first->isValid()) {
+        unusual.emplace();
+        for (auto [member, periods] : in.spent.asKeyValueRange()) {
+            if (mayBeAnomaly(periods.today.value_or(0.0)))
+                unusual->insert(member);
+        }
+    }
+    if (!unusual || !unusual->isEmpty()) {
+        const auto previous = store.spend().dailySpendByMember(day.addDays(-14), day.addDays(-1), unusual);
+        if (!previous)
+            return previous.error();
+        in.previousDays = *previous;
+    }
     in.keys = keys;
     const auto uses = store.spend().memberModelUses(day.addDays(-7), day);
     if (!uses)
@@ -58,11 +75,7 @@ Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<Api
     }
     // The rate every team forecast uses (the Overview's too): only from real history, so a team
     // whose first synced day is today gets no guess that its credits run out.
-    const auto first = store.spend().firstSpendDay();
-    if (!first)
-        return first.error();
     in.teamDailyRate = teamRate(*team, *first, now);
-    in.firstSpendDay = *first;
     in.credits = credits;
     // Critical hygiene findings (an offboarded member's key still enabled) need the whole key
     // list; without keys (orteam-cli notify run --offline) there is nothing to judge.

@@ -72,8 +72,9 @@ public:
     // the answer comes from the WAL index's header in shared memory while that is unchanged
     // (no statement, no lock: nanoseconds); the pragma is asked only after it changed.
     std::optional<qint64> changeCounter() const;
-    // Statements this connection ran that returned no rows (its writes, with their BEGIN and
-    // COMMIT): with changeCounter(), whether something read a moment ago may have changed since.
+    // Statements this connection ran that may have changed something (Sql::executed: not a
+    // BEGIN or COMMIT, not a write that touched no row): with changeCounter(), whether something
+    // read a moment ago may have changed since.
     quint64 ownWrites() const { return m_ownWrites; }
     void noteOwnWrite() const { ++m_ownWrites; } // Sql, after a statement without rows
 

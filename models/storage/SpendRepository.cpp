@@ -183,14 +183,26 @@ Result<DailySeries> SpendRepository::dailySpend(const QDate &from, const QDate &
     return out;
 }
 
-Result<QHash<QString, DailySeries>> SpendRepository::dailySpendByMember(const QDate &from, const QDate &to) const
+Result<QHash<QString, DailySeries>> SpendRepository::dailySpendByMember(const QDate &from, const QDate &to,
+                                                                        const std::optional<QSet<QString>> &only) const
 {
-    Sql q(m_db, SpendRows::summed(u"member, day"_s, false), u"Cannot read the members' daily spend"_s);
+    Sql q(m_db, SpendRows::memberDayParts(), u"Cannot read the members' daily spend"_s);
     if (Status s = bindRange(q, from, to).exec(); !s)
         return s.error();
     QHash<QString, DailySeries> out;
-    while (q.next())
-        out[q.value(0).toString()].insert(dayOf(q.value(1)), q.value(2).toDouble());
+    // The usage rows come a day at a time (their day index): each day's text is parsed once.
+    QString dayText;
+    QDate day;
+    while (q.next()) {
+        if (QString text = q.value(1).toString(); text != dayText) {
+            day = QDate::fromString(text, Qt::ISODate);
+            dayText = std::move(text);
+        }
+        QString member = q.value(0).toString();
+        if (only && !only->contains(member))
+            continue;
+        out[member][day] += q.value(2).toDouble();
+    }
     if (const Status read = q.finished(); !read)
         return read.error();
     return out;

@@ -9,6 +9,7 @@
 #include <QDate>
 #include <QDateTime>
 #include <QHash>
+#include <QSet>
 #include <QList>
 #include <QString>
 
@@ -54,7 +55,9 @@ public:
     Result<QDate> firstSpendDay() const;
     // Spend per day: the team's (member empty) or one member's; per member; one key's.
     Result<DailySeries> dailySpend(const QDate &from, const QDate &to, const QString &member = {}) const;
-    Result<QHash<QString, DailySeries>> dailySpendByMember(const QDate &from, const QDate &to) const;
+    // `only`: just these members' (the others' rows are still read, not kept).
+    Result<QHash<QString, DailySeries>> dailySpendByMember(const QDate &from, const QDate &to,
+                                                           const std::optional<QSet<QString>> &only = std::nullopt) const;
     Result<DailySeries> keyDailySpend(const QString &keyHash, const QDate &from, const QDate &to) const;
     Result<QList<ModelUse>> memberModelUses(const QDate &from, const QDate &to) const;
     // Each member's spend per day and model, from their keys' activity (the what-if replay).

@@ -17,12 +17,13 @@ struct Source
     QString day;
     QString cost;     // "0": no money in these rows
     QString requests; // "0": no request counts
+    bool rowPerMemberDay = false; // at most one row per member and day (its primary key)
 };
 
 const QList<Source> &sources()
 {
     static const QList<Source> all{
-        {u"user_usage"_s, u"user_id"_s, u"date"_s, u"COALESCE(total_cost, 0)"_s, u"request_count"_s},
+        {u"user_usage"_s, u"user_id"_s, u"date"_s, u"COALESCE(total_cost, 0)"_s, u"request_count"_s, true},
         {u"key_snapshots ks JOIN member_keys mk ON mk.key_hash = ks.key_hash"_s, u"mk.member_name"_s, u"ks.day"_s,
          u"ks.usage_daily"_s, u"0"_s},
         {u"key_activity ka JOIN member_keys mk ON mk.key_hash = ka.key_hash"_s, u"mk.member_name"_s, u"ka.day"_s, u"0"_s,
@@ -104,6 +105,21 @@ QString summed(const QString &keys, bool oneMember)
     }
     return u"SELECT %1, SUM(cost) AS cost, SUM(requests) AS requests FROM (%2) AS spend GROUP BY %1"_s.arg(
         keys, parts.join(u" UNION ALL "_s));
+}
+
+QString memberDayParts()
+{
+    QStringList parts;
+    for (const Source &s : sources()) {
+        if (s.rowPerMemberDay) {
+            parts << u"SELECT %1 AS member, %2 AS day, %3 AS cost FROM %4 WHERE %5"_s.arg(s.member, s.day, s.cost, s.from,
+                                                                                       dayRange(s));
+            continue;
+        }
+        parts << u"SELECT %1 AS member, %2 AS day, %3 AS cost FROM %4 WHERE %5 GROUP BY %1, %2"_s.arg(s.member, s.day, sum(s.cost),
+                                                                                                    s.from, dayRange(s));
+    }
+    return parts.join(u" UNION ALL "_s);
 }
 
 QString periods()

@@ -76,10 +76,26 @@ Status Sql::exec()
 
 Status Sql::executed()
 {
-    // A statement without rows may have written (it is counted even when it did not: a cache
-    // read again for nothing costs a read, one kept after a write shows what is gone).
-    if (!m_query.isSelect())
-        m_db.noteOwnWrite();
+    // A statement without rows may have written. Counted unless it certainly did not: a
+    // transaction's BEGIN or COMMIT changes nothing by itself, and an INSERT, UPDATE or DELETE
+    // that touched no row changed nothing either (a row trigger fires only for a row touched).
+    // The dashboard marks its alerts seen on every refresh; when none is new that must not
+    // make it read the alerts' input again. Anything else (DDL, a pragma, a count the driver
+    // does not know: -1) is counted: a cache read again for nothing costs a read, one kept after
+    // a write shows what is gone.
+    if (m_query.isSelect())
+        return {};
+    const QStringView head = QStringView(m_sql).trimmed();
+    auto startsWith = [&](QLatin1StringView word) {
+        return head.startsWith(word, Qt::CaseInsensitive)
+               && (head.size() == word.size() || !head.at(word.size()).isLetterOrNumber());
+    };
+    if (startsWith("BEGIN"_L1) || startsWith("COMMIT"_L1) || startsWith("END"_L1))
+        return {};
+    const bool dml = startsWith("INSERT"_L1) || startsWith("UPDATE"_L1) || startsWith("DELETE"_L1) || startsWith("REPLACE"_L1);
+    if (dml && m_query.numRowsAffected() == 0)
+        return {};
+    m_db.noteOwnWrite();
     return {};
 }
 

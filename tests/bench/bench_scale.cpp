@@ -6,6 +6,9 @@
 //   - the first open of a copy by orteam-cli (backup, migration, rollups; its stderr progress);
 //   - whole orteam-cli processes (tiers list, report weekly, report monthly) beside the seed's
 //     Python weekly report on the same file, processes included on both sides;
+//   - with the dashboard's path as a fourth argument, its start to a drawn Spend page (offscreen,
+//     a team lead's read-only view: the page is drawn and saved as a PNG, then it exits), with its
+//     peak RSS;
 //   - each hot read in this process (reports, the year's daily series, a day's member spend,
 //     periodSpend, month-to-date, the alerts' input), then its SQL's EXPLAIN QUERY PLAN and the
 //     same SQL run by sqlite3's CLI on the same file (a process each time, as orteam-cli is).
@@ -22,13 +25,17 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
+#include <QProcess>
 #include <QProcessEnvironment>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
@@ -128,13 +135,48 @@ void printPlan(const QString &path, const HotQuery &hot)
 }
 } // namespace
 
+// A process run to its end, with its peak RSS (VmHWM, which only grows, read every 5 ms while it
+// runs: the last reading is its peak but for what it added in its last 5 ms).
+bench::ProcessRun runWithPeak(const QString &program, const QStringList &args, const QProcessEnvironment &env, double *peakMb)
+{
+    bench::ProcessRun run;
+    QProcess p;
+    p.setProcessEnvironment(env);
+    QEventLoop loop;
+    QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
+    QTimer poll;
+    double peakKb = 0;
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        QFile status(u"/proc/%1/status"_s.arg(p.processId()));
+        if (!status.open(QIODevice::ReadOnly))
+            return;
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("VmHWM:"))
+                peakKb = std::max(peakKb, line.mid(6).trimmed().split(' ').value(0).toDouble());
+        }
+    });
+    QElapsedTimer t;
+    t.start();
+    p.start(program, args);
+    if (!p.waitForStarted(10'000))
+        return run;
+    poll.start(5);
+    loop.exec();
+    run.ms = double(t.nsecsElapsed()) / 1e6;
+    run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    if (run.exitCode != 0)
+        std::fprintf(stderr, "%s failed: %s\n", qPrintable(program), p.readAllStandardError().constData());
+    *peakMb = std::max(*peakMb, peakKb / 1024.0);
+    return run;
+}
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // each figure as it is measured (CI's log, a long first open)
     QLoggingCategory::setFilterRules(u"orteam.*.info=false"_s);
     if (argc < 4) {
-        std::fprintf(stderr, "usage: %s PATH-TO-orteam-cli PATH-TO-seed_way.py CACHE-DIR\n", argv[0]);
+        std::fprintf(stderr, "usage: %s PATH-TO-orteam-cli PATH-TO-seed_way.py CACHE-DIR [PATH-TO-orteam]\n", argv[0]);
         return 2;
     }
     const QString cli = QString::fromLocal8Bit(argv[1]);
@@ -175,6 +217,21 @@ int main(int argc, char *argv[])
     const double weekly = process("orteam-cli report weekly", {u"report"_s, u"weekly"_s});
     process("orteam-cli report monthly", {u"report"_s, u"monthly"_s});
     process("orteam-cli overview --offline", {u"overview"_s, u"--offline"_s});
+    if (argc > 4) {
+        QProcessEnvironment gui = env;
+        gui.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+        const QString picture = dir.filePath(u"spend.png"_s);
+        double peakMb = 0;
+        const double ms = medianMs(
+            [&] {
+                const bench::ProcessRun r = runWithPeak(QString::fromLocal8Bit(argv[4]),
+                                                        {u"--db"_s, path, u"--page"_s, u"spend"_s, u"--screenshot"_s, picture}, gui, &peakMb);
+                ok = ok && r.exitCode == 0 && QFileInfo(picture).size() > 0;
+            },
+            3);
+        std::printf("  %-52s %9.1f ms   (peak RSS %.0f MB; target < 1500 ms and < 250 MB at 10M rows)\n",
+                    "dashboard start to a drawn Spend page (orteam)", ms, peakMb);
+    }
     double seedQuery = 0;
     const double seedWeekly = medianMs(
         [&] {
@@ -221,6 +278,9 @@ int main(int argc, char *argv[])
         return spend.memberSpend(today, today).ok() && spend.memberSpend(budgetPeriodStart(LimitReset::Weekly, today), today).ok()
                && spend.memberSpend(monthStart, today).ok();
     });
+    inProcess("14 days per member and day (dailySpendByMember)", [&] {
+        return spend.dailySpendByMember(today.addDays(-14), today.addDays(-1)).ok();
+    }, "(the alerts' usual days; read only when a member may be an anomaly today)");
     inProcess("alerts' input (NotifyService::alertInput)", [&] {
         return NotifyService::alertInput(store, {}, std::nullopt, QDateTime::currentDateTimeUtc()).ok();
     });
@@ -238,6 +298,8 @@ int main(int argc, char *argv[])
          literal(SpendRows::periods(), {{u":from"_s, iso(std::min(week, monthStart))}, {u":to"_s, iso(today)},
                                         {u":today"_s, iso(today)}, {u":week"_s, iso(week)}, {u":month"_s, iso(monthStart)}})},
         {"14 days per member and day (alerts)",
+         literal(SpendRows::memberDayParts(), {{u":from"_s, iso(today.addDays(-14))}, {u":to"_s, iso(today.addDays(-1))}})},
+        {"  the same summed in SQL (what it replaced)",
          literal(SpendRows::summed(u"member, day"_s, false), {{u":from"_s, iso(today.addDays(-14))}, {u":to"_s, iso(today.addDays(-1))}})},
         {"the team's year (spend_day)",
          u"SELECT day, cost FROM spend_day WHERE day >= '%1' AND day <= '%2'"_s.arg(iso(today.addDays(-364)), iso(today))},

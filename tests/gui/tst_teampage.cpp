@@ -1113,6 +1113,9 @@ private Q_SLOTS:
         KeyListController fresh(m_client.get(), m_store.get());
         SpendController spend(m_store.get(), &fresh);
         SpendPage unloaded(&spend);
+        // On screen: a hidden page is redrawn when next shown, not at each refresh.
+        unloaded.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&unloaded));
         auto *label = find<QLabel>("burnForecastLabel", &unloaded);
         QVERIFY2(label->text().contains(u"limits are unknown until the key list has loaded"_s), qPrintable(label->text()));
         QVERIFY(!label->text().contains(u"No limit runs out"_s));

@@ -5,6 +5,7 @@
 #include "PeriodSpendInput.h"
 #include "FakeOpenRouter.h"
 #include "KeyListController.h"
+#include "NotifyService.h"
 #include "OpenRouterClient.h"
 #include "Csv.h"
 #include "Report.h"
@@ -583,6 +584,86 @@ private Q_SLOTS:
         QVERIFY(!overview->topSpenders.at(0).lastWeek);
         QCOMPARE(overview->ratePerDay.value(), 32.0 / 7.875);
         QVERIFY(std::any_of(overview->alerts.cbegin(), overview->alerts.cend(), [](const Alert &a) { return a.id == u"budget100:ben:2026-11-25"_s; }));
+    }
+
+    // Only members who may be an anomaly today (over $1) get their fortnight read; the alerts are
+    // the same as from everyone's fortnight. ann spent $0.50 today (never an anomaly), ben $5
+    // against a usual $1 (an anomaly), cat $12 against a usual $4 (not one).
+    void alertInputReadsTheFortnightOfPossibleAnomaliesOnly()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QString error;
+        QVERIFY(store.open(*DbLocation::parse(dir.filePath(u"t.db"_s), &error)).ok());
+        QVERIFY(store.team().saveMembers({{u"ann"_s, {}, u"enterprise"_s, std::nullopt, true, {}},
+                                          {u"ben"_s, {}, u"enterprise"_s, std::nullopt, true, {}},
+                                          {u"cat"_s, {}, u"enterprise"_s, std::nullopt, true, {}}})
+                    .ok());
+        const QDateTime now(QDate(2026, 11, 25), QTime(18, 0), QTimeZone::utc());
+        const QDate today = now.date();
+        for (int d = 1; d <= 20; ++d) {
+            QVERIFY(store.usage().recordUsage(u"ann"_s, today.addDays(-d), 0.1, 1).ok());
+            QVERIFY(store.usage().recordUsage(u"ben"_s, today.addDays(-d), 1.0, 1).ok());
+            QVERIFY(store.usage().recordUsage(u"cat"_s, today.addDays(-d), 4.0, 1).ok());
+        }
+        QVERIFY(store.usage().recordUsage(u"ann"_s, today, 0.5, 1).ok());
+        QVERIFY(store.usage().recordUsage(u"ben"_s, today, 5.0, 1).ok());
+        QVERIFY(store.usage().recordUsage(u"cat"_s, today, 12.0, 1).ok());
+        const Result<AlertInput> in = NotifyService::alertInput(store, {}, std::nullopt, now);
+        QVERIFY2(in.ok(), qPrintable(in.errorText()));
+        QCOMPARE(QSet<QString>(in->previousDays.keyBegin(), in->previousDays.keyEnd()), (QSet<QString>{u"ben"_s, u"cat"_s}));
+        QCOMPARE(usualDailySpend(in->previousDays.value(u"cat"_s), today), 4.0);
+        // Everyone's fortnight, as it was read before: the same alerts.
+        AlertInput everyone = *in;
+        const auto all = store.spend().dailySpendByMember(today.addDays(-14), today.addDays(-1));
+        QVERIFY2(all.ok(), qPrintable(all.errorText()));
+        everyone.previousDays = *all;
+        QCOMPARE(everyone.previousDays.size(), 3);
+        QStringList filtered, full;
+        for (const Alert &a : currentAlerts(*in))
+            filtered << a.id;
+        for (const Alert &a : currentAlerts(everyone))
+            full << a.id;
+        QCOMPARE(filtered, full);
+        QVERIFY(filtered.contains(u"anomaly:ben:2026-11-25"_s));
+        QVERIFY(!filtered.join(u' ').contains(u"anomaly:cat"_s));
+        QVERIFY(!filtered.join(u' ').contains(u"anomaly:ann"_s));
+    }
+
+    // The alerts' input is read once for every page drawn after a refresh, even on a database
+    // where that read takes longer than the two seconds it is kept: its age counts from the end
+    // of the read. Each statement here "takes" 300 ms of the controller's clock.
+    void alertInputKeptAfterASlowRead()
+    {
+        QTemporaryDir dir;
+        Store store;
+        QString error;
+        QVERIFY(store.open(*DbLocation::parse(dir.filePath(u"t.db"_s), &error)).ok());
+        QVERIFY(store.team().saveMembers({{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}}).ok());
+        QNetworkAccessManager nam;
+        OpenRouterClient client(&nam);
+        KeyListController keys(&client);
+        SpendController spend(&store, &keys);
+        const QDateTime start(QDate(2026, 11, 25), QTime(12, 0), QTimeZone::utc());
+        int statements = 0;
+        store.database().setFaultInjector([&](int, const QString &sql) {
+            // The check whether another connection wrote (PRAGMA data_version) is not a read of the input.
+            if (!sql.startsWith(u"PRAGMA"_s, Qt::CaseInsensitive))
+                ++statements;
+            return false;
+        });
+        qint64 extraMs = 0; // the clock moving on between pages
+        spend.setClock([&] { return start.addMSecs(statements * 300 + extraMs); });
+        QVERIFY(spend.alerts().ok());
+        const int oneRead = statements;
+        QVERIFY2(oneRead * 300 > 2000, "the read must take longer than the two seconds it is kept");
+        QVERIFY(spend.alerts().ok());
+        QCOMPARE(spend.alerts().valueOr({}).size(), 0);
+        QCOMPARE(statements, oneRead); // not read again
+        // Two seconds after the read ended, it is read again (the clock's thresholds stay exact).
+        extraMs += 2100;
+        QVERIFY(spend.alerts().ok());
+        QCOMPARE(statements, 2 * oneRead);
     }
 
     // The Overview's rules on a known series: the month so far, its projection and the day the
