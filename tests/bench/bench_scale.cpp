@@ -12,6 +12,10 @@
 //   - each hot read in this process (reports, the year's daily series, a day's member spend,
 //     periodSpend, month-to-date, the alerts' input), then its SQL's EXPLAIN QUERY PLAN and the
 //     same SQL run by sqlite3's CLI on the same file (a process each time, as orteam-cli is).
+//   - with tests/support/pg_cluster.sh as a fifth argument, the same rows on a throwaway
+//     PostgreSQL 15 cluster: each hot query's EXPLAIN ANALYZE (its plan's first line and its
+//     execution time) and the repository's reads in this process. Anything that goes wrong there
+//     is said and skipped: the SQLite figures stand alone.
 // Prints medians; never fails on speed.
 #include "BenchSupport.h"
 #include "KeyListController.h"
@@ -34,6 +38,8 @@
 #include <QProcessEnvironment>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QSqlError>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -135,6 +141,98 @@ void printPlan(const QString &path, const HotQuery &hot)
 }
 } // namespace
 
+// The PostgreSQL figures (see the top). Returns nothing: a cluster that cannot start or a load
+// that fails is printed as the reason the part was skipped.
+void postgresPart(const QString &clusterScript, int users, const QList<HotQuery> &hot, const QDate &today)
+{
+    QTemporaryDir stateDir;
+    const QString state = stateDir.filePath(u"pg.state"_s);
+    const bench::ProcessRun started = bench::runProcess(u"bash"_s, {clusterScript, u"start"_s, state});
+    auto stop = qScopeGuard([&] { bench::runProcess(u"bash"_s, {clusterScript, u"stop"_s, state}); });
+    QFile stateFile(state);
+    if (started.exitCode != 0 || !stateFile.open(QIODevice::ReadOnly)) {
+        std::printf("  PostgreSQL: skipped, the throwaway cluster did not start\n");
+        return;
+    }
+    const QString url = QString::fromUtf8(stateFile.readAll().split('\n').value(1));
+    QString error;
+    const std::optional<DbLocation> location = DbLocation::parse(url, &error);
+    Store store;
+    if (!location || !store.open(*location)) {
+        std::printf("  PostgreSQL: skipped, cannot open %s as a team database\n", qPrintable(url));
+        return;
+    }
+    // The seed's rows, written by the server itself; the rollups' triggers are left out of the
+    // load (session_replication_role) and the rollups filled once after, as a migration does.
+    const QString user = u"'user-' || lpad(u::text, GREATEST(4, length(u::text)), '0')"_s; // printf's %04d, as in SQLite's seed
+    const QStringList load{
+        u"SET session_replication_role = replica"_s,
+        u"INSERT INTO user_usage (user_id, date, total_cost, request_count) SELECT %1, to_char(DATE '%2' - d, 'YYYY-MM-DD'), "
+        "round((random() * 5)::numeric, 4), (random() * 40)::int FROM generate_series(1, %3) u, generate_series(0, %4) d"_s
+            .arg(user, iso(today)).arg(users).arg(Days - 1),
+        u"INSERT INTO members (name, created_at) SELECT %1, '%2' FROM generate_series(1, %3) u"_s.arg(user, iso(today)).arg(users),
+        u"SET session_replication_role = origin"_s,
+    };
+    QElapsedTimer loading;
+    loading.start();
+    {
+        QSqlDatabase db = QSqlDatabase::database(store.database().connectionName());
+        QSqlQuery q(db);
+        for (const QString &sql : load) {
+            if (!q.exec(sql)) {
+                std::printf("  PostgreSQL: skipped, the load failed: %s\n", qPrintable(q.lastError().text()));
+                return;
+            }
+        }
+    }
+    if (const Status filled = store.spend().rebuildRollups(); !filled) {
+        std::printf("  PostgreSQL: skipped, the rollups could not be filled: %s\n", qPrintable(filled.errorText()));
+        return;
+    }
+    {
+        QSqlQuery analyze(QSqlDatabase::database(store.database().connectionName()));
+        analyze.exec(u"ANALYZE"_s);
+    }
+    std::printf("  PostgreSQL 15 (throwaway cluster on loopback): %lld usage rows loaded with their rollups in %.0f ms\n",
+                qint64(users) * Days, double(loading.nsecsElapsed()) / 1e6);
+    std::printf("  hot SQL on PostgreSQL: EXPLAIN ANALYZE (the plan's top node and the server's execution time):\n");
+    for (const HotQuery &h : hot) {
+        QSqlQuery q(QSqlDatabase::database(store.database().connectionName()));
+        if (!q.exec(u"EXPLAIN ANALYZE "_s + h.sql)) {
+            std::printf("    %-50s failed: %s\n", h.what, qPrintable(q.lastError().text().section(u'\n', 0, 0)));
+            continue;
+        }
+        QString top, time;
+        while (q.next()) {
+            const QString line = q.value(0).toString();
+            if (top.isEmpty())
+                top = line.trimmed();
+            if (line.startsWith(u"Execution Time"_s))
+                time = line.section(u':', 1).trimmed();
+        }
+        std::printf("    %-50s %s\n      plan: %s\n", h.what, qPrintable(time), qPrintable(top.left(150)));
+    }
+    QNetworkAccessManager network;
+    OpenRouterClient client(&network);
+    KeyListController keys(&client);
+    SpendController spendPage(&store, &keys);
+    const QDate monthStart(today.year(), today.month(), 1);
+    SpendRepository &spend = store.spend();
+    std::printf("  reads in this process on PostgreSQL, median of %d:\n", QueryRuns);
+    auto inProcess = [&](const char *what, const std::function<bool()> &read) {
+        bool ok = true;
+        const double ms = medianMs([&] { ok = ok && read(); }, QueryRuns);
+        std::printf("  %-52s %9.2f ms%s\n", what, ms, ok ? "" : "   (a read failed)");
+    };
+    inProcess("weekly report with change and forecast", [&] { return spend.teamReport(ReportPeriod::Weekly, today).ok(); });
+    inProcess("the year's daily series (team + top 5, 365 days)",
+              [&] { return spendPage.teamDaily(365).ok() && spendPage.topMembersDaily(365, 5).ok(); });
+    inProcess("month to date per member (memberCost)", [&] { return spend.memberCost(monthStart, today).ok(); });
+    inProcess("periodSpend (today, week, month: one read)", [&] { return spend.periodSpend(today).ok(); });
+    inProcess("alerts' input (NotifyService::alertInput)",
+              [&] { return NotifyService::alertInput(store, {}, std::nullopt, QDateTime::currentDateTimeUtc()).ok(); });
+}
+
 // A process run to its end, with its peak RSS (VmHWM, which only grows, read every 5 ms while it
 // runs: the last reading is its peak but for what it added in its last 5 ms).
 bench::ProcessRun runWithPeak(const QString &program, const QStringList &args, const QProcessEnvironment &env, double *peakMb)
@@ -176,7 +274,7 @@ int main(int argc, char *argv[])
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // each figure as it is measured (CI's log, a long first open)
     QLoggingCategory::setFilterRules(u"orteam.*.info=false"_s);
     if (argc < 4) {
-        std::fprintf(stderr, "usage: %s PATH-TO-orteam-cli PATH-TO-seed_way.py CACHE-DIR [PATH-TO-orteam]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s PATH-TO-orteam-cli PATH-TO-seed_way.py CACHE-DIR [PATH-TO-orteam [PATH-TO-pg_cluster.sh]]\n", argv[0]);
         return 2;
     }
     const QString cli = QString::fromLocal8Bit(argv[1]);
@@ -318,5 +416,7 @@ int main(int argc, char *argv[])
         std::printf("    %-50s sqlite3 %9.1f ms\n", h.what, ms);
         printPlan(path, h);
     }
+    if (argc > 5)
+        postgresPart(QString::fromLocal8Bit(argv[5]), users, hot, today);
     return ok ? 0 : 1;
 }
