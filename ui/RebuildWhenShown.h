@@ -16,6 +16,9 @@ class RebuildWhenShown final : public QObject
 public:
     RebuildWhenShown(QWidget *page, std::function<void()> rebuild);
     void request();
+    // The page was just redrawn some other way (a period chosen while hidden): nothing to redraw
+    // at its next show.
+    void markFresh() { m_stale = false; }
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

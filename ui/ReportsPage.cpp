@@ -168,8 +168,8 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     connect(m_previousMonth, &QToolButton::clicked, this, [this] { setMonth(m_month.addMonths(-1)); });
     connect(m_nextMonth, &QToolButton::clicked, this, [this] { setMonth(m_month.addMonths(1)); });
     // Redrawn after a refresh when on screen, else when next shown.
-    auto *redraw = new RebuildWhenShown(this, [this] { rebuild(); });
-    connect(m_spend, &SpendController::changed, redraw, &RebuildWhenShown::request);
+    m_redraw = new RebuildWhenShown(this, [this] { rebuild(); });
+    connect(m_spend, &SpendController::changed, m_redraw, &RebuildWhenShown::request);
     connect(m_csv, &QPushButton::clicked, this, &ReportsPage::exportCsv);
     connect(m_json, &QPushButton::clicked, this, &ReportsPage::exportJson);
     connect(m_pdf, &QPushButton::clicked, this, &ReportsPage::exportPdf);
@@ -182,7 +182,7 @@ ReportsPage::ReportsPage(SpendController *spend, QWidget *parent) : QWidget(pare
     // The report is read when the page is first shown (or its period chosen): the window builds
     // every page at start, and a report reads a fortnight of every member's rows.
     showMonthControls();
-    redraw->request();
+    m_redraw->request();
 }
 
 void ReportsPage::showMonthControls()
@@ -217,6 +217,8 @@ void ReportsPage::setMonth(const QDate &month)
 
 void ReportsPage::rebuild()
 {
+    if (m_redraw)
+        m_redraw->markFresh();
     showMonthControls();
     const bool calendar = showsCalendarMonth();
     const QDate today = m_spend->today();

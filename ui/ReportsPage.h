@@ -21,6 +21,7 @@ QT_END_NAMESPACE
 namespace orteam {
 
 class ReportTableModel;
+class RebuildWhenShown;
 class SpendController;
 
 // The Reports page: the seed's weekly team report (or the last 30 days, or a calendar month with
@@ -75,6 +76,7 @@ private:
     void saveBytes(const QString &title, const QString &extension, const QString &filter, const QByteArray &bytes);
 
     SpendController *m_spend;
+    RebuildWhenShown *m_redraw = nullptr;
     ReportTableModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QComboBox *m_period;

@@ -132,8 +132,8 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
         buildWorkspaces();
     });
     // Redrawn after a refresh when on screen, else when next shown (it is drawn once now, below).
-    auto *redraw = new RebuildWhenShown(this, [this] { rebuild(); });
-    connect(m_spend, &SpendController::changed, redraw, &RebuildWhenShown::request);
+    m_redraw = new RebuildWhenShown(this, [this] { rebuild(); });
+    connect(m_spend, &SpendController::changed, m_redraw, &RebuildWhenShown::request);
     rebuild();
 }
 
@@ -160,6 +160,8 @@ void SpendPage::changeEvent(QEvent *event)
 
 void SpendPage::rebuild()
 {
+    if (m_redraw)
+        m_redraw->markFresh();
     buildMembers();
     buildDaily();
     buildModels();

@@ -16,6 +16,7 @@ QT_END_NAMESPACE
 
 namespace orteam {
 
+class RebuildWhenShown;
 class SpendController;
 
 // The Spend page: the month to date against the team's monthly budget at a glance, spend per member for today / this week / this month against their budget
@@ -67,6 +68,7 @@ private:
     void buildMonth();
 
     SpendController *m_spend;
+    RebuildWhenShown *m_redraw = nullptr;
     QComboBox *m_period;
     QComboBox *m_range;
     QChartView *m_members;

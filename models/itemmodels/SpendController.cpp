@@ -273,15 +273,18 @@ SpendController::Moment &SpendController::moment() const
 {
     // Kept while nothing it was read from can have changed: no write on this connection, no
     // commit by another (SQLite says; on PostgreSQL another admin's change shows at the next
-    // refresh), the same key list and credits (their signals forget it), and the same moment:
-    // two seconds after its first read finished, everything is read again, so the clock's
-    // thresholds (expiry, the day) stay exact. Counting from the end of that read: on a database
-    // where the read itself takes longer, the pages drawn right after it still share it.
+    // refresh), the same key list and credits (their signals forget it), and the same moment: two
+    // seconds after its last read finished, everything is read again, so the clock's thresholds
+    // (expiry, budgets) stay near exact. Counting from the end of the reads: on a database where a
+    // read takes longer than that, the pages drawn right after it still share it. Never past
+    // 30 s from its start however many reads follow, and never into the next UTC day (every
+    // remembered read is of "today").
     const QDateTime now = m_clock();
     const Database &db = m_store->database();
     const std::optional<qint64> other = db.changeCounter();
     if (m_moment && m_moment->ownWrites == db.ownWrites() && m_moment->otherWrites == other && other.has_value() == !db.isPostgres()
-        && std::abs(m_moment->readEnd.value_or(m_moment->at).msecsTo(now)) <= 2000)
+        && std::abs(m_moment->readEnd.value_or(m_moment->at).msecsTo(now)) <= 2000 && std::abs(m_moment->at.msecsTo(now)) <= 30'000
+        && m_moment->at.toUTC().date() == now.toUTC().date())
         return *m_moment;
     m_moment = Moment{now, std::nullopt, db.ownWrites(), other, std::nullopt, std::nullopt, std::nullopt, {}};
     return *m_moment;
@@ -289,8 +292,7 @@ SpendController::Moment &SpendController::moment() const
 
 void SpendController::noteReadEnd(Moment &m) const
 {
-    if (!m.readEnd)
-        m.readEnd = m_clock();
+    m.readEnd = m_clock();
 }
 
 SpendController::Moment &SpendController::alertInput() const

@@ -128,7 +128,7 @@ private:
     struct Moment
     {
         QDateTime at;                      // the clock when it began
-        std::optional<QDateTime> readEnd;  // the clock when its first read finished
+        std::optional<QDateTime> readEnd;  // the clock when its last read finished
         quint64 ownWrites = 0;             // this connection's writes then
         std::optional<qint64> otherWrites; // other connections' commits then (SQLite)
         std::optional<Result<AlertInput>> input;

@@ -259,6 +259,7 @@ bench::ProcessRun runWithPeak(const QString &program, const QStringList &args, c
     if (!p.waitForStarted(10'000))
         return run;
     poll.start(5);
+    QTimer::singleShot(120'000, &p, &QProcess::kill); // a dashboard that never finishes is a failed run, not a stuck bench
     loop.exec();
     run.ms = double(t.nsecsElapsed()) / 1e6;
     run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
@@ -320,15 +321,21 @@ int main(int argc, char *argv[])
         gui.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
         const QString picture = dir.filePath(u"spend.png"_s);
         double peakMb = 0;
+        bool drawn = true;
         const double ms = medianMs(
             [&] {
+                QFile::remove(picture);
                 const bench::ProcessRun r = runWithPeak(QString::fromLocal8Bit(argv[4]),
                                                         {u"--db"_s, path, u"--page"_s, u"spend"_s, u"--screenshot"_s, picture}, gui, &peakMb);
-                ok = ok && r.exitCode == 0 && QFileInfo(picture).size() > 0;
+                drawn = drawn && r.exitCode == 0 && QFileInfo(picture).size() > 0;
             },
             3);
-        std::printf("  %-52s %9.1f ms   (peak RSS %.0f MB; target < 1500 ms and < 250 MB at 10M rows)\n",
-                    "dashboard start to a drawn Spend page (orteam)", ms, peakMb);
+        // Said, not fatal: the figures after it stand on their own.
+        if (drawn)
+            std::printf("  %-52s %9.1f ms   (peak RSS %.0f MB; target < 1500 ms and < 250 MB at 10M rows)\n",
+                        "dashboard start to a drawn Spend page (orteam)", ms, peakMb);
+        else
+            std::printf("  %-52s    failed: no picture of the Spend page (see its stderr above)\n", "dashboard start (orteam)");
     }
     double seedQuery = 0;
     const double seedWeekly = medianMs(

@@ -630,6 +630,43 @@ private Q_SLOTS:
         QVERIFY(!filtered.join(u' ').contains(u"anomaly:ann"_s));
     }
 
+    // What counts as this connection's write (what the dashboard's shared reads are kept by):
+    // an insert that added a row, not one that found it there already, nor a transaction's
+    // BEGIN and COMMIT. And a refresh on SQLite reads again what another connection wrote.
+    void ownWritesAndAnotherConnectionsCommit()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"t.db"_s);
+        Store store;
+        QString error;
+        QVERIFY(store.open(*DbLocation::parse(path, &error)).ok());
+        QVERIFY(store.team().saveMembers({{u"ann"_s, {}, u"basic"_s, std::nullopt, true, {}}}).ok());
+        const Database &db = store.database();
+        const quint64 before = db.ownWrites();
+        QCOMPARE(store.governance().markAlertsSeen({u"a1"_s}).valueOr({}), QStringList{u"a1"_s});
+        QCOMPARE(db.ownWrites(), before + 1); // one row inserted (its BEGIN and COMMIT not counted)
+        QCOMPARE(store.governance().markAlertsSeen({u"a1"_s}).valueOr({u"x"_s}), QStringList());
+        QCOMPARE(db.ownWrites(), before + 1); // already seen: nothing changed
+
+        QNetworkAccessManager nam;
+        OpenRouterClient client(&nam);
+        KeyListController keys(&client);
+        SpendController spend(&store, &keys);
+        const QDateTime now(QDate(2026, 11, 25), QTime(18, 0), QTimeZone::utc());
+        spend.setClock([&] { return now; }); // the clock stands still: only a write can make it read again
+        QVERIFY(spend.alerts().ok());
+        QCOMPARE(spend.alerts().valueOr({}).size(), 0);
+        {
+            // Another connection (a sync's, a gateway's) records $5 for ann today: her $5 budget.
+            Store other;
+            QVERIFY(other.open(*DbLocation::parse(path, &error)).ok());
+            QVERIFY(other.usage().recordUsage(u"ann"_s, now.date(), 5.0, 1).ok());
+        }
+        spend.refresh();
+        const QList<Alert> after = spend.alerts().valueOr({});
+        QVERIFY(std::any_of(after.cbegin(), after.cend(), [](const Alert &a) { return a.id == u"budget100:ann:2026-11-25"_s; }));
+    }
+
     // The alerts' input is read once for every page drawn after a refresh, even on a database
     // where that read takes longer than the two seconds it is kept: its age counts from the end
     // of the read. Each statement here "takes" 300 ms of the controller's clock.
