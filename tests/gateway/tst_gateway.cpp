@@ -242,6 +242,44 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(original, policy)).object(), policy);
     }
 
+    void aKeyTwiceIsFoundAmongManyInLinearTime()
+    {
+        // A key twice makes the client's bytes unusable (readers differ on which counts): found
+        // even as the last of 50,000 members, and without comparing every pair (~1.25e9 of them,
+        // seconds: a body anyone can send).
+        constexpr int Keys = 50'000;
+        QByteArray original = "{";
+        for (int i = 0; i < Keys; ++i) {
+            const QByteArray key = "k" + QByteArray::number(i);
+            original += '"' + key + "\":" + QByteArray::number(i) + ',';
+        }
+        original += "\"k0\":-1}";
+        QJsonObject policy = QJsonDocument::fromJson(original).object();
+        QCOMPARE(policy.size(), Keys);
+        // One more key in the policy's body: without the check the counts would match and the
+        // client's bytes (the key twice) would be spliced.
+        policy.insert("zz"_L1, 1);
+        QElapsedTimer t;
+        t.start();
+        const QByteArray sent = upstreamRequestBody(original, policy);
+        const qint64 ms = t.elapsed();
+        QCOMPARE(sent, QJsonDocument(policy).toJson(QJsonDocument::Compact));
+        QVERIFY2(ms < 2000, QByteArray::number(ms).constData());
+        // The same members without the key twice are spliced, in the same time.
+        original.chop(int(qstrlen(",\"k0\":-1}")));
+        original += '}';
+        policy = QJsonDocument::fromJson(original).object();
+        policy.insert("model"_L1, u"m"_s);
+        t.restart();
+        const QByteArray spliced = upstreamRequestBody(original, policy);
+        QVERIFY2(t.elapsed() < 2000, QByteArray::number(t.elapsed()).constData());
+        QVERIFY(spliced.startsWith("{\"k0\":0,\"k1\":1,"));
+        QVERIFY(spliced.endsWith(",\"model\":\"m\"}"));
+        QCOMPARE(QJsonDocument::fromJson(spliced).object(), policy);
+        // And splitRequestBody (its own scan) refuses the key twice as well.
+        QVERIFY(!splitRequestBody(QByteArray(original.chopped(1) + ",\"k7\":0}")));
+    }
+
     void aWholeAnswerIsReadAsQtReadsIt()
     {
         // readWhole() hands Qt's parser only the members it reads when a strict scan of the rest
