@@ -694,6 +694,36 @@ private Q_SLOTS:
         QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 200);
     }
 
+    void aClientLeavingIsChargedWhicheverThreadServedIt()
+    {
+        // The same with two threads: a new connection each time (the last one was cut), so the
+        // six land on either thread; each answer is read to its end, charged once, and frees the
+        // member's place.
+        Gateway::Settings s;
+        s.threads = 2;
+        startGateway(s);
+        auto charged = std::make_shared<QList<double>>();
+        // Queued to this thread from a serving thread: the list is only touched here.
+        connect(m_gateway.get(), &Gateway::recorded, this, [charged](const QString &, double cost) { charged->append(cost); });
+        for (int i = 0; i < 6; ++i) {
+            m_fake->failNext("POST", u"/chat/completions"_s, slowCompletion(300, 0.03), 1);
+            QNetworkReply *reply = send(m_tokens.value(u"ent"_s), chat(u"openai/gpt-4o"_s));
+            QTRY_COMPARE(m_gateway->status().inFlight, 1);
+            reply->abort();
+            reply->deleteLater();
+            QTRY_COMPARE(charged->size(), i + 1);
+            QCOMPARE(charged->last(), 0.03);
+            QTRY_COMPARE(m_gateway->status().inFlight, 0);
+        }
+        QString error;
+        QVERIFY2(m_gateway->flush(&error), qPrintable(error));
+        const Result<TeamReport> report = m_store->spend().teamReport(ReportPeriod::Weekly, QDateTime::currentDateTimeUtc().date());
+        QVERIFY2(report.ok(), qPrintable(report.errorText()));
+        QCOMPARE(report->rows.size(), 1);
+        QCOMPARE(report->rows.at(0).requests, 6);
+        QCOMPARE(report->rows.at(0).cost, 0.18);
+    }
+
     void everyApiIsServedAttributedAndCharged_data()
     {
         QTest::addColumn<QString>("path");
