@@ -15,6 +15,7 @@
 #include <QPointer>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QTcpServer>
 #include <QThread>
 #include <QUrlQuery>
 #include <QUuid>
@@ -218,7 +219,17 @@ bool Gateway::listen(const QHostAddress &address, quint16 port, QString *error)
 {
     if (m_shards.size() == 1)
         return m_http.listen(address, port, error);
-    // One socket per thread on the same port: the kernel spreads the connections among them.
+    // One socket per thread on the same port: the kernel spreads the connections among them. A
+    // port shared that way would also be shared with another gateway of this user already on it,
+    // which would take part of the connections unseen: first it is bound the ordinary way, which
+    // fails while anything holds it.
+    if (port != 0) {
+        QTcpServer probe;
+        if (!probe.listen(address, port)) {
+            *error = probe.errorString();
+            return false;
+        }
+    }
     if (!m_http.listen(address, port, error, true))
         return false;
     for (size_t i = 1; i < m_shards.size(); ++i) {
