@@ -1,5 +1,6 @@
 #include "Gateway.h"
 
+#include "EpollEventDispatcher.h"
 #include "JobQueue.h"
 #include "Money.h"
 #include "SseCost.h"
@@ -13,6 +14,9 @@
 #include <QNetworkRequest>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QScopeGuard>
+#include <QTcpServer>
+#include <QThread>
 #include <QUrlQuery>
 #include <QUuid>
 
@@ -61,12 +65,45 @@ struct Gateway::Exchange
     UsageReader usage;
 };
 
+// What serves requests on one thread (Gateway.h): the first shard is the gateway's own thread's.
+struct Gateway::Shard
+{
+    std::unique_ptr<QThread> thread; // null: the gateway's own thread
+    QObject *context = nullptr;      // lives on that thread: what its work calls back runs there
+    HttpServer *http = nullptr;
+    UpstreamClient *upstream = nullptr;
+    Store *store = nullptr; // a connection of this thread's (a QSqlDatabase serves only its own)
+    QNetworkAccessManager *network = nullptr;
+    std::unique_ptr<Store> ownStore;
+    // Who the last head check on this thread let in, for the handler of that same request.
+    std::optional<HeadCaller> headCaller;
+    // Revocation at the next request: the database's change counter (this connection's: SQLite's
+    // data_version is per connection) when every cached token was last confirmed; a token is
+    // confirmed again (one indexed row) after anything changed.
+    std::optional<qint64> confirmedAt;
+    QSet<QString> confirmed;
+    // PostgreSQL: tokens confirmed on a request's head (ms since epoch), so the same request's
+    // body is not checked a second time.
+    QHash<QString, qint64> confirmedOnHead;
+    QDateTime lastTokenReload;
+    // handle()'s hold on the lock, let go by send() once the request is committed (counted, in
+    // flight, open): writing it upstream needs no shared state.
+    std::unique_lock<std::recursive_mutex> *decision = nullptr;
+};
+
 Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &settings, QObject *parent)
     : QObject(parent), m_store(store), m_network(network), m_settings(settings),
       m_upstream(settings.upstream),
-      m_http([this](HttpConnection *c, HttpRequest &&r) { handle(c, std::move(r)); }),
+      m_http([this](HttpConnection *c, HttpRequest &&r) { handle(*m_shards.front(), c, std::move(r)); }),
       m_jobs(std::make_unique<JobQueue>(store))
 {
+    auto own = std::make_unique<Shard>();
+    own->context = this;
+    own->http = &m_http;
+    own->upstream = &m_upstream;
+    own->store = m_store;
+    own->network = m_network;
+    m_shards.push_back(std::move(own));
     m_http.setLimits(m_settings.http);
     // What every request upstream carries, written once: its path per API, and its headers.
     m_upstreamHeaderLines = UpstreamClient::headerLines(
@@ -77,11 +114,18 @@ Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &s
          {"User-Agent", "orteam-gateway"}});
     for (size_t api = 0; api < m_upstreamTargets.size(); ++api)
         m_upstreamTargets[api] = (m_upstream.basePath() + upstreamPath(InferenceApi(api))).toUtf8();
-    m_http.setHeadCheck([this](const HttpRequest &head) { return checkHead(head); });
+    m_http.setHeadCheck([this](const HttpRequest &head) { return checkHead(*m_shards.front(), head); });
     m_day = today();
     QString error;
     if (!reload(&error))
         qCWarning(lcGateway).noquote() << "cannot read the team database:" << error;
+    const DbLocation location = m_store->location();
+    const bool inMemory = location.kind == DbLocation::Kind::Sqlite && location.path.startsWith(u':');
+    if (m_settings.threads > 1 && (m_settings.sharedBudget || inMemory))
+        qCWarning(lcGateway).noquote() << "served on one thread:" << (inMemory ? "an in-memory database" : "a shared budget")
+                                       << "is this thread's alone";
+    else if (m_settings.threads > 1 && !startThreads(m_settings.threads, &error))
+        qCWarning(lcGateway).noquote() << "served on one thread:" << error;
     m_flushTimer.setInterval(m_settings.flushMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &Gateway::flushSoon);
     m_flushTimer.start();
@@ -92,6 +136,10 @@ Gateway::Gateway(Store *store, QNetworkAccessManager *network, const Settings &s
 
 Gateway::~Gateway()
 {
+    // The other threads first, without the lock (each may be waiting for it to finish a request):
+    // what they served ends with them, and is given up on below like the rest.
+    stopThreads();
+    std::lock_guard lock(m_lock);
     // Requests still under way, or still being costed, end with the gateway: each is counted as a
     // request whose cost is unknown (said, never silently dropped), and its place is given back.
     const auto open = m_open.values();
@@ -106,13 +154,116 @@ Gateway::~Gateway()
     m_jobs.reset();
 }
 
+bool Gateway::startThreads(int count, QString *error)
+{
+    // The cap on connections holds for the gateway (it bounds the descriptors): each thread takes
+    // its share. The cap per address holds per thread: split too, an address's connections (spread
+    // by a hash, not evenly) would meet it early and lose idle ones below the cap.
+    HttpLimits limits = m_settings.http;
+    limits.maxConnections = std::max(1, (limits.maxConnections + count - 1) / count);
+    m_http.setLimits(limits);
+    const DbLocation location = m_store->location();
+    for (int i = 1; i < count; ++i) {
+        auto shard = std::make_unique<Shard>();
+        Shard *s = shard.get();
+        s->thread = std::make_unique<QThread>();
+        s->thread->setObjectName(u"gateway-%1"_s.arg(i));
+        // The same dispatcher as the gateway's own thread (main.cpp): epoll, unless told otherwise.
+        if (!qEnvironmentVariableIsSet("ORTEAM_GATEWAY_QT_DISPATCHER")) {
+            if (QAbstractEventDispatcher *dispatcher = createEpollEventDispatcher())
+                s->thread->setEventDispatcher(dispatcher);
+        }
+        s->thread->start();
+        s->context = new QObject;
+        s->context->moveToThread(s->thread.get());
+        m_shards.push_back(std::move(shard));
+        Status opened;
+        QMetaObject::invokeMethod(s->context, [this, s, &limits, &location, &opened] {
+            s->ownStore = std::make_unique<Store>();
+            opened = s->ownStore->open(location);
+            s->store = s->ownStore.get();
+            s->upstream = new UpstreamClient(m_settings.upstream, s->context);
+            s->network = new QNetworkAccessManager(s->context);
+            s->http = new HttpServer([this, s](HttpConnection *c, HttpRequest &&r) { handle(*s, c, std::move(r)); }, s->context);
+            s->http->setLimits(limits);
+            s->http->setHeadCheck([this, s](const HttpRequest &head) { return checkHead(*s, head); });
+        }, Qt::BlockingQueuedConnection);
+        if (!opened) {
+            *error = opened.errorText();
+            stopThreads();
+            m_http.setLimits(m_settings.http);
+            return false;
+        }
+    }
+    return true;
+}
+
+void Gateway::stopThreads()
+{
+    while (m_shards.size() > 1) {
+        Shard *s = m_shards.back().get();
+        // Its objects end on their own thread (sockets, timers and the database connection are
+        // that thread's); answers under way there end without a signal.
+        QMetaObject::invokeMethod(s->context, [s] {
+            qDeleteAll(s->context->children());
+            s->ownStore.reset();
+        }, Qt::BlockingQueuedConnection);
+        s->thread->quit();
+        s->thread->wait();
+        delete s->context; // its thread has ended: it can go from here
+        m_shards.pop_back();
+    }
+}
+
 bool Gateway::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    return m_http.listen(address, port, error);
+    if (m_shards.size() == 1)
+        return m_http.listen(address, port, error);
+    // One socket per thread on the same port: the kernel spreads the connections among them. A
+    // port shared that way would also be shared with another gateway of this user already on it,
+    // which would take part of the connections unseen: first it is bound the ordinary way, which
+    // fails while anything holds it.
+    if (port != 0) {
+        QTcpServer probe;
+        if (!probe.listen(address, port)) {
+            *error = probe.errorString();
+            return false;
+        }
+    }
+    if (!m_http.listen(address, port, error, true))
+        return false;
+    for (size_t i = 1; i < m_shards.size(); ++i) {
+        Shard *s = m_shards[i].get();
+        bool listening = false;
+        QMetaObject::invokeMethod(s->context, [&] { listening = s->http->listen(address, m_http.port(), error, true); },
+                                  Qt::BlockingQueuedConnection);
+        if (!listening)
+            return false;
+    }
+    return true;
+}
+
+int Gateway::costLookupsPending() const
+{
+    std::lock_guard lock(m_lock);
+    return m_lookups;
+}
+
+int Gateway::unsettled() const
+{
+    std::lock_guard lock(m_lock);
+    return int(m_open.size());
+}
+
+void Gateway::setClock(std::function<QDateTime()> clock)
+{
+    std::lock_guard lock(m_lock);
+    m_clock = std::move(clock);
 }
 
 GatewayStatus Gateway::status() const
 {
+    std::lock_guard lock(m_lock);
     GatewayStatus s;
     s.updatedAt = m_clock().toUTC();
     s.listening = u"%1:%2"_s.arg(m_http.address().toString()).arg(m_http.port());
@@ -159,6 +310,7 @@ Gateway::TeamSnapshot Gateway::readTeam(Store &store, const QDate &day)
 
 bool Gateway::reload(QString *error)
 {
+    std::lock_guard lock(m_lock);
     return applyTeam(readTeam(*m_store, today()), error);
 }
 
@@ -181,9 +333,19 @@ void Gateway::reloadSoon()
     if (m_reloadQueued)
         return;
     m_reloadQueued = true;
+    if (QThread::currentThread() != thread()) {
+        // Asked by a request on another thread: the database thread's queue is this thread's.
+        QMetaObject::invokeMethod(this, [this] {
+            std::lock_guard lock(m_lock);
+            m_reloadQueued = false;
+            reloadSoon();
+        }, Qt::QueuedConnection);
+        return;
+    }
     const QDate day = today();
     m_jobs->run<TeamSnapshot>(this, [day](Store &store) { return readTeam(store, day); },
                               [this](const TeamSnapshot &s) {
+                                  std::lock_guard lock(m_lock);
                                   m_reloadQueued = false;
                                   QString error;
                                   if (!applyTeam(s, &error))
@@ -226,6 +388,7 @@ void Gateway::account(const FlushBatch &batch, bool written)
 
 void Gateway::flushSoon()
 {
+    std::lock_guard lock(m_lock);
     // One write at a time: while the database is slow, usage gathers in memory for the next one
     // instead of queueing write after write behind it.
     if (!m_flushing.isEmpty())
@@ -263,6 +426,7 @@ void Gateway::flushSoon()
             return saved;
         },
         [this, batch](const Status &saved) {
+            std::lock_guard lock(m_lock);
             m_flushing.removeOne(batch);
             account(*batch, saved.ok());
             if (!saved)
@@ -286,6 +450,7 @@ void Gateway::drainJobs()
 
 bool Gateway::flush(QString *error)
 {
+    std::lock_guard lock(m_lock);
     drainJobs();
     if (!m_unflushed.isEmpty() || !m_releases.isEmpty()) {
         const Status saved = writeUsage(*m_store, m_unflushed, m_releases);
@@ -426,11 +591,12 @@ Route routeOf(const HttpRequest &request)
 }
 } // namespace
 
-std::optional<HttpAnswer> Gateway::checkHead(const HttpRequest &head)
+std::optional<HttpAnswer> Gateway::checkHead(Shard &shard, const HttpRequest &head)
 {
+    std::lock_guard lock(m_lock);
     // Who is calling is known from the head: a stranger's body is never read (nor "100 Continue"
     // sent for it), so nobody without a token can make the gateway hold megabytes.
-    m_headCaller.reset();
+    shard.headCaller.reset();
     rollDay();
     const Route route = routeOf(head);
     auto answer = [&](int status, const QString &message) {
@@ -442,35 +608,35 @@ std::optional<HttpAnswer> Gateway::checkHead(const HttpRequest &head)
         return answer(404, u"Not Found"_s);
     if (!route.methodOk)
         return answer(405, u"Method Not Allowed"_s);
-    const Caller caller = identify(head, true);
+    const Caller caller = identify(shard, head, true);
     if (!caller.member)
         return answer(caller.status, caller.message);
-    m_headCaller = HeadCaller{caller.token, caller.member->name};
+    shard.headCaller = HeadCaller{caller.token, caller.member->name};
     return std::nullopt;
 }
 
-Gateway::TokenCheck Gateway::tokenStillValid(const QString &hash, const QString &member, bool head, QString *error)
+Gateway::TokenCheck Gateway::tokenStillValid(Shard &shard, const QString &hash, const QString &member, bool head, QString *error)
 {
     // Revocation and offboarding count from the next request. SQLite says cheaply whether anyone
     // committed anything since a token was last confirmed; only then is the token's one row read
     // again. PostgreSQL cannot say, so there the row is read on every request.
-    const std::optional<qint64> counter = m_store->database().changeCounter();
-    if (counter && counter == m_confirmedAt) {
-        if (m_confirmed.contains(hash))
+    const std::optional<qint64> counter = shard.store->database().changeCounter();
+    if (counter && counter == shard.confirmedAt) {
+        if (shard.confirmed.contains(hash))
             return TokenCheck::Valid;
     } else if (counter) {
-        m_confirmedAt = counter;
-        m_confirmed.clear();
+        shard.confirmedAt = counter;
+        shard.confirmed.clear();
         reloadSoon(); // a tier or a limit may have changed too
     }
     const qint64 now = m_clock().toMSecsSinceEpoch();
     if (!counter && !head) {
         // The body of a request whose head was confirmed a moment ago: that check stands for it.
-        const qint64 confirmed = m_confirmedOnHead.take(hash);
+        const qint64 confirmed = shard.confirmedOnHead.take(hash);
         if (confirmed > 0 && now - confirmed < 1000)
             return TokenCheck::Valid;
     }
-    const Result<QString> owner = m_store->governance().activeMemberOfGatewayToken(hash);
+    const Result<QString> owner = shard.store->governance().activeMemberOfGatewayToken(hash);
     if (!owner) {
         // Fail closed: a token revoked a moment ago must not work because the check could not run.
         *error = owner.errorText();
@@ -482,18 +648,18 @@ Gateway::TokenCheck Gateway::tokenStillValid(const QString &hash, const QString 
         return TokenCheck::Revoked;
     }
     if (counter) {
-        if (m_confirmed.size() >= MaxConfirmedTokens)
-            m_confirmed.clear();
-        m_confirmed.insert(hash);
+        if (shard.confirmed.size() >= MaxConfirmedTokens)
+            shard.confirmed.clear();
+        shard.confirmed.insert(hash);
     } else if (head) {
-        if (m_confirmedOnHead.size() >= MaxConfirmedTokens)
-            m_confirmedOnHead.clear();
-        m_confirmedOnHead.insert(hash, now);
+        if (shard.confirmedOnHead.size() >= MaxConfirmedTokens)
+            shard.confirmedOnHead.clear();
+        shard.confirmedOnHead.insert(hash, now);
     }
     return TokenCheck::Valid;
 }
 
-Gateway::Caller Gateway::identify(const HttpRequest &request, bool head)
+Gateway::Caller Gateway::identify(Shard &shard, const HttpRequest &request, bool head)
 {
     Caller c;
     // Bearer for OpenAI-style clients (and Anthropic's with authToken), x-api-key for Anthropic's
@@ -514,17 +680,17 @@ Gateway::Caller Gateway::identify(const HttpRequest &request, bool head)
     const QString hash = GovernanceRepository::hashGatewayToken(c.token);
     QString name = m_tokens.value(hash);
     if (name.isEmpty() && c.token.startsWith(u"orgw-"_s)
-        && (!m_lastTokenReload.isValid() || m_lastTokenReload.msecsTo(m_clock()) >= 1000
-            || m_store->database().changeCounter() != m_confirmedAt)) {
+        && (!shard.lastTokenReload.isValid() || shard.lastTokenReload.msecsTo(m_clock()) >= 1000
+            || shard.store->database().changeCounter() != shard.confirmedAt)) {
         // A token made a moment ago (in the dashboard or the CLI) works at once. Made-up tokens
         // cannot turn into a database load: without a change since the last look, no new token
         // can exist, and otherwise it is looked up at most once a second.
-        m_lastTokenReload = m_clock();
-        if (const Result<QString> owner = m_store->governance().activeMemberOfGatewayToken(hash); owner && !owner->isEmpty()) {
+        shard.lastTokenReload = m_clock();
+        if (const Result<QString> owner = shard.store->governance().activeMemberOfGatewayToken(hash); owner && !owner->isEmpty()) {
             name = *owner;
             m_tokens.insert(hash, name);
             QString error;
-            if (!m_members.contains(name) && !reload(&error))
+            if (!m_members.contains(name) && !applyTeam(readTeam(*shard.store, today()), &error))
                 Q_EMIT problem(error); // a member added just now, too
         } else if (!owner) {
             Q_EMIT problem(owner.errorText());
@@ -533,7 +699,7 @@ Gateway::Caller Gateway::identify(const HttpRequest &request, bool head)
     const auto member = m_members.constFind(name);
     QString error;
     const TokenCheck check = name.isEmpty() || member == m_members.cend() || !member->active ? TokenCheck::Revoked
-                                                                                             : tokenStillValid(hash, name, head, &error);
+                                                                                             : tokenStillValid(shard, hash, name, head, &error);
     if (check == TokenCheck::Unreadable) {
         c.status = 503;
         c.message = u"The team database cannot be read to check the token, so nothing is let through: "_s + error;
@@ -548,15 +714,24 @@ Gateway::Caller Gateway::identify(const HttpRequest &request, bool head)
     return c;
 }
 
-void Gateway::handle(HttpConnection *connection, HttpRequest &&request)
+void Gateway::handle(Shard &shard, HttpConnection *connection, HttpRequest &&request)
 {
-    rollDay();
     const Route route = routeOf(request);
+    // The body is split before the lock is taken: it reads nothing shared.
+    std::optional<RequestBodySplit> split;
+    if (route.known && route.methodOk && !route.models)
+        split = splitRequestBody(request.body);
+    // The whole decision under the lock: the member found stays the one in force, and the budget
+    // read, the per-minute window and the place in flight taken are one step for every thread.
+    std::unique_lock lock(m_lock);
+    auto *const outer = std::exchange(shard.decision, &lock);
+    const auto restore = qScopeGuard([&shard, outer] { shard.decision = outer; });
+    rollDay();
     if (!route.known || !route.methodOk) // answered by checkHead already; kept for a server without it
         return connection->respond(route.known ? 405 : 404, {{"Content-Type", Json}},
                                    apiErrorBody(route.api, route.known ? 405 : 404, route.known ? u"Method Not Allowed"_s : u"Not Found"_s));
     Caller caller;
-    std::optional<HeadCaller> checked = std::exchange(m_headCaller, std::nullopt);
+    std::optional<HeadCaller> checked = std::exchange(shard.headCaller, std::nullopt);
     if (request.checkedWhole && checked) {
         // Its head was checked a moment ago with its body already here, and nothing ran between
         // (no turn of the event loop): that check is this request's, not to be paid twice. The
@@ -568,16 +743,16 @@ void Gateway::handle(HttpConnection *connection, HttpRequest &&request)
         }
     }
     if (!caller.member)
-        caller = identify(request, false);
+        caller = identify(shard, request, false);
     if (!caller.member)
         return refuse(connection, route.api, caller.status, caller.message);
     if (route.models)
-        return models(connection, *caller.member);
-    forward(connection, route.api, std::move(request), *caller.member, caller.token);
+        return models(shard, connection, *caller.member);
+    forward(shard, connection, route.api, std::move(request), std::move(split), *caller.member, caller.token);
 }
 
-void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest &&request, const Member &member,
-                      const QString &token)
+void Gateway::forward(Shard &shard, HttpConnection *connection, InferenceApi api, HttpRequest &&request,
+                      std::optional<RequestBodySplit> split, const Member &member, const QString &token)
 {
     HttpHeaders budget = budgetHeaders(member);
     // A body of up to 10 MB is held at most twice at a time: the parsed object goes to the policy
@@ -585,8 +760,7 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
     // client's own bytes (upstreamRequestBody), made once the parsed object is let go of. Qt's
     // writer, a copy for the policy and the bytes held meanwhile put one 10 MB request at 80 MB.
     // Split strictly, only the members the policy reads are parsed at all (splitRequestBody);
-    // a body that cannot be split with certainty is parsed whole.
-    std::optional<RequestBodySplit> split = splitRequestBody(request.body);
+    // a body that cannot be split with certainty is parsed whole. (Split by handle(), unlocked.)
     QJsonObject object;
     if (split) {
         object = std::exchange(split->read, QJsonObject());
@@ -654,7 +828,7 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
     request.body = QByteArray();
     ++inFlight;
     if (!m_settings.sharedBudget)
-        return send(connection, ex, std::move(upstreamBody), beta);
+        return send(shard, connection, ex, std::move(upstreamBody), beta);
 
     // 5. A budget shared with other gateways: the database admits the request, counting every
     // gateway's requests in flight and the usage they wrote. Nothing it cannot read is admitted.
@@ -666,13 +840,14 @@ void Gateway::forward(HttpConnection *connection, InferenceApi api, HttpRequest 
         [id = ex->reservation, name = member.name, day = today(), memberBudget, max = m_settings.maxInFlight, at, stale](Store &store) {
             return store.usage().reserve(id, name, day, memberBudget, max, at, stale);
         },
-        [this, ex, body = std::move(upstreamBody), beta, memberBudget](const Result<UsageRepository::Admission> &admission) {
+        [this, &shard, ex, body = std::move(upstreamBody), beta, memberBudget](const Result<UsageRepository::Admission> &admission) {
+            std::lock_guard lock(m_lock);
             using Outcome = UsageRepository::Admission::Outcome;
             const bool admitted = admission && admission->outcome == Outcome::Admitted;
             const bool present = ex->client && ex->client->isOpen();
             if (admitted && present) {
                 m_reserved.insert(ex->reservation);
-                return send(ex->client, ex, body, beta);
+                return send(shard, ex->client, ex, body, beta);
             }
             int &slots = m_inFlight[ex->member];
             slots = std::max(0, slots - 1);
@@ -705,9 +880,15 @@ void Gateway::release(const QString &reservation)
     QTimer::singleShot(0, this, &Gateway::flushSoon);
 }
 
-void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &ex, QByteArray body,
+void Gateway::send(Shard &shard, HttpConnection *connection, const std::shared_ptr<Exchange> &ex, QByteArray body,
                    const QByteArray &anthropicBeta)
 {
+    ++m_requestsToday;
+    m_open.insert(ex.get(), ex);
+    if (shard.decision) {
+        shard.decision->unlock(); // committed: the rest is this thread's own
+        shard.decision = nullptr;
+    }
     UpstreamRequest upstream;
     upstream.target = m_upstreamTargets[size_t(ex->api)];
     upstream.headerLines = m_upstreamHeaderLines;
@@ -719,9 +900,7 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
         upstream.headers.append({"anthropic-beta", anthropicBeta}); // features Claude Code asks for
     upstream.body = std::move(body);
     upstream.timeoutMs = m_settings.upstreamTimeoutMs;
-    ++m_requestsToday;
-    UpstreamReply *reply = m_upstream.send(std::move(upstream));
-    m_open.insert(ex.get(), ex);
+    UpstreamReply *reply = shard.upstream->send(std::move(upstream));
     // The answer is read to its end even when nobody is left to pass it to (its cost is in its
     // last bytes); while a slow client has a backlog, it is read no faster than the client reads.
     reply->setReadBufferSize(1024 * 1024);
@@ -740,8 +919,9 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
     };
     connect(connection, &HttpConnection::drained, reply, read);
     connect(connection, &HttpConnection::closed, reply, read);
-    connect(reply, &UpstreamReply::readyRead, this, read);
-    connect(reply, &UpstreamReply::headReceived, this, [reply, ex] {
+    // Called back on the reply's thread (the shard's), not the gateway's.
+    connect(reply, &UpstreamReply::readyRead, reply, read);
+    connect(reply, &UpstreamReply::headReceived, reply, [reply, ex] {
         const QByteArray type = reply->header("content-type");
         // Streaming is what the upstream does, not what the request asked: an answer in events is
         // read as events (and charged from them) whatever the request's "stream" said.
@@ -754,7 +934,8 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
         headers += ex->extra;
         ex->client->beginStream(200, headers);
     });
-    connect(reply, &UpstreamReply::finished, this, [this, reply, ex] {
+    connect(reply, &UpstreamReply::finished, reply, [this, &shard, reply, ex] {
+        std::unique_lock lock(m_lock); // the charge, and what it frees, in the same step for every thread
         reply->deleteLater();
         const QByteArray rest = reply->readAll();
         const bool present = ex->client && ex->client->isOpen();
@@ -768,7 +949,7 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
                 else
                     ex->client->abortStream(); // cut upstream: the client must not take it for whole
             }
-            return settle(ex);
+            return settle(shard, ex);
         }
         ex->buffered += rest;
         if (reply->status() == 0) {
@@ -789,7 +970,7 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
         const bool cut = ok && !whole;
         if (ok) {
             ex->usage.readWhole(ex->buffered);
-            settle(ex);
+            settle(shard, ex);
         } else {
             finishExchange(ex); // OpenRouter does not bill an error answer
         }
@@ -797,6 +978,7 @@ void Gateway::send(HttpConnection *connection, const std::shared_ptr<Exchange> &
             return;
         if (cut)
             return refuse(ex->client, ex->api, 502, u"OpenRouter's answer was cut off: %1"_s.arg(reply->errorString()), ex->extra);
+        lock.unlock(); // charged: the answer is this thread's to write
         const QByteArray type = reply->header("content-type");
         HttpHeaders headers{{"Content-Type", ok && !type.isEmpty() ? type : Json}};
         headers += ex->extra;
@@ -814,7 +996,7 @@ void Gateway::finishExchange(const std::shared_ptr<Exchange> &ex)
     release(ex->reservation);
 }
 
-void Gateway::settle(const std::shared_ptr<Exchange> &ex)
+void Gateway::settle(Shard &shard, const std::shared_ptr<Exchange> &ex)
 {
     if (ex->settled)
         return;
@@ -832,14 +1014,16 @@ void Gateway::settle(const std::shared_ptr<Exchange> &ex)
     // Until its cost is known the request keeps its member's place in flight: the overshoot bound
     // counts it, as it counts a request still being answered.
     ++m_lookups;
-    lookUpCost(ex, 0);
+    lookUpCost(shard, ex, 0);
 }
 
-void Gateway::lookUpCost(const std::shared_ptr<Exchange> &ex, int attempt)
+void Gateway::lookUpCost(Shard &shard, const std::shared_ptr<Exchange> &ex, int attempt)
 {
     // OpenRouter records a generation a moment after answering: the first look may find nothing.
+    // Looked up on the shard's thread, with its network access; nothing of it outlives the gateway.
     const QList<int> &delays = m_settings.costLookupDelaysMs;
-    QTimer::singleShot(delays.value(attempt, 1000), this, [this, ex, attempt] {
+    QTimer::singleShot(delays.value(attempt, 1000), shard.context, [this, &shard, ex, attempt] {
+        std::lock_guard lock(m_lock);
         if (!m_open.contains(ex.get()))
             return; // given up already (the gateway is stopping)
         QUrl url = m_settings.upstream;
@@ -848,8 +1032,9 @@ void Gateway::lookUpCost(const std::shared_ptr<Exchange> &ex, int attempt)
         QNetworkRequest request(url);
         request.setRawHeader("Authorization", "Bearer " + m_settings.upstreamKey.toUtf8());
         request.setTransferTimeout(30'000);
-        QNetworkReply *reply = m_network->get(request);
-        connect(reply, &QNetworkReply::finished, this, [this, reply, ex, attempt] {
+        QNetworkReply *reply = shard.network->get(request);
+        connect(reply, &QNetworkReply::finished, shard.context, [this, &shard, reply, ex, attempt] {
+            std::lock_guard lock(m_lock);
             reply->deleteLater();
             if (!m_open.contains(ex.get()))
                 return;
@@ -864,7 +1049,7 @@ void Gateway::lookUpCost(const std::shared_ptr<Exchange> &ex, int attempt)
                 }
             }
             if (attempt + 1 < m_settings.costLookupDelaysMs.size())
-                return lookUpCost(ex, attempt + 1);
+                return lookUpCost(shard, ex, attempt + 1);
             --m_lookups;
             giveUp(ex->member, u"GET /generation?id=%1 did not give a cost after %2 tries (last: %3)"_s.arg(ex->usage.generationId)
                                    .arg(attempt + 1)
@@ -896,7 +1081,7 @@ QByteArray Gateway::rewrapError(InferenceApi api, int status, const QByteArray &
     return apiErrorBody(api, status, message, metadata);
 }
 
-void Gateway::models(HttpConnection *connection, const Member &member)
+void Gateway::models(Shard &shard, HttpConnection *connection, const Member &member)
 {
     const Tier *tier = findTier(m_tiers, member.tier);
     const HttpHeaders budget = budgetHeaders(member);
@@ -921,9 +1106,10 @@ void Gateway::models(HttpConnection *connection, const Member &member)
     QNetworkRequest request(url);
     request.setRawHeader("Authorization", "Bearer " + m_settings.upstreamKey.toUtf8());
     request.setTransferTimeout(30'000);
-    QNetworkReply *reply = m_network->get(request);
+    QNetworkReply *reply = shard.network->get(request);
     QPointer<HttpConnection> client(connection);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, client, answer, budget] {
+    connect(reply, &QNetworkReply::finished, shard.context, [this, reply, client, answer, budget] {
+        std::lock_guard lock(m_lock);
         reply->deleteLater();
         const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

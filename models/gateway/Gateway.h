@@ -21,6 +21,8 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 class QNetworkAccessManager;
 
@@ -53,6 +55,13 @@ class Store;
 // can end above the limit by at most the cost of the requests already in flight when it was
 // crossed; at most `maxInFlight` per member are, so the overshoot is bounded by maxInFlight
 // times the dearest request (per gateway: several gateways on one database each add theirs).
+//
+// Threads (Settings::threads > 1): requests are served by that many threads, each with its own
+// listening socket on the same port (SO_REUSEPORT: the kernel spreads the connections), its own
+// HTTP server, upstream pool, database connection and network access; what decides and what is
+// charged (members, tiers, spend, usage not yet written, requests in flight, per-minute windows)
+// is one state behind one lock, taken for each decision and each charge, so every rule above
+// holds across the threads exactly as on one. Flushes and reloads stay on the gateway's thread.
 class Gateway final : public QObject
 {
     Q_OBJECT
@@ -72,6 +81,9 @@ public:
         // Several gateways on one database: each request first reserves its place in the database
         // (UsageRepository::reserve), so maxInFlight and the budget hold across all of them.
         bool sharedBudget = false;
+        // Threads serving requests; 1: all on the gateway's own thread. A shared budget or an
+        // in-memory database is served on one (their admission and connection are this thread's).
+        int threads = 1;
         // When an answer carried no cost: GET /generation after each of these delays, then give up.
         QList<int> costLookupDelaysMs = {250, 1000, 3000, 10'000, 30'000};
         HttpLimits http;
@@ -82,14 +94,15 @@ public:
 
     bool listen(const QHostAddress &address, quint16 port, QString *error);
     quint16 port() const { return m_http.port(); }
+    int threads() const { return int(m_shards.size()); }
     GatewayStatus status() const; // what it also writes for the dashboards (updatedAt: now)
     bool reload(QString *error); // re-reads the team now, on this thread
     // Writes all recorded usage now (waiting for writes under way on the database thread): for
     // shutdown and tests. Serving flushes on its own, off this thread.
     bool flush(QString *error);
-    int costLookupsPending() const { return m_lookups; }
-    int unsettled() const { return int(m_open.size()); } // requests sent whose cost is not yet known
-    void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+    int costLookupsPending() const;
+    int unsettled() const; // requests sent whose cost is not yet known
+    void setClock(std::function<QDateTime()> clock); // before serving: read by every thread
 
 Q_SIGNALS:
     void recorded(const QString &member, double cost);
@@ -99,6 +112,7 @@ Q_SIGNALS:
 private:
     struct Exchange;
     struct TeamSnapshot;
+    struct Shard;
     using Usage = QHash<QString, std::pair<double, qint64>>; // member → cost, requests
     struct FlushBatch
     {
@@ -120,20 +134,19 @@ private:
         QString token;
         QString member;
     };
-    std::optional<HeadCaller> m_headCaller;
-    std::optional<HttpAnswer> checkHead(const HttpRequest &head);
-    Caller identify(const HttpRequest &request, bool head);
-    void handle(HttpConnection *connection, HttpRequest &&request);
-    void forward(HttpConnection *connection, InferenceApi api, HttpRequest &&request, const Member &member,
-                 const QString &token);
-    void send(HttpConnection *connection, const std::shared_ptr<Exchange> &ex, QByteArray body,
+    std::optional<HttpAnswer> checkHead(Shard &shard, const HttpRequest &head);
+    Caller identify(Shard &shard, const HttpRequest &request, bool head);
+    void handle(Shard &shard, HttpConnection *connection, HttpRequest &&request);
+    void forward(Shard &shard, HttpConnection *connection, InferenceApi api, HttpRequest &&request,
+                 std::optional<RequestBodySplit> split, const Member &member, const QString &token);
+    void send(Shard &shard, HttpConnection *connection, const std::shared_ptr<Exchange> &ex, QByteArray body,
               const QByteArray &anthropicBeta);
     void release(const QString &reservation);
-    void models(HttpConnection *connection, const Member &member);
+    void models(Shard &shard, HttpConnection *connection, const Member &member);
     void refuse(HttpConnection *connection, InferenceApi api, int status, const QString &message, HttpHeaders headers = {});
     HttpHeaders budgetHeaders(const Member &member) const;
-    void settle(const std::shared_ptr<Exchange> &ex);
-    void lookUpCost(const std::shared_ptr<Exchange> &ex, int attempt);
+    void settle(Shard &shard, const std::shared_ptr<Exchange> &ex);
+    void lookUpCost(Shard &shard, const std::shared_ptr<Exchange> &ex, int attempt);
     void finishExchange(const std::shared_ptr<Exchange> &ex); // its cost is known (or given up): its place is free
     void record(const QString &member, double cost);
     void giveUp(const QString &member, const QString &why);
@@ -148,8 +161,10 @@ private:
     bool applyTeam(const TeamSnapshot &snapshot, QString *error);
     void reloadSoon();
     enum class TokenCheck { Valid, Revoked, Unreadable };
-    TokenCheck tokenStillValid(const QString &hash, const QString &member, bool head, QString *error);
+    TokenCheck tokenStillValid(Shard &shard, const QString &hash, const QString &member, bool head, QString *error);
     void drainJobs();
+    bool startThreads(int count, QString *error);
+    void stopThreads();
 
     Store *m_store;
     QNetworkAccessManager *m_network;
@@ -186,17 +201,16 @@ private:
     qint64 m_uncostedToday = 0;
     int m_lookups = 0;
     bool m_reloadQueued = false;
-    // Revocation at the next request: the database's change counter when every cached token was
-    // last confirmed; a token is confirmed again (one indexed row) after anything changed.
-    std::optional<qint64> m_confirmedAt;
-    QSet<QString> m_confirmed;
-    // PostgreSQL: tokens confirmed on a request's head (ms since epoch), so the same request's
-    // body is not checked a second time.
-    QHash<QString, qint64> m_confirmedOnHead;
     mutable std::array<std::pair<QDate, QByteArray>, 4> m_resetHeaders; // per LimitReset: its next reset, as sent
     QJsonArray m_modelCache;
     QDateTime m_modelCacheAt;
-    QDateTime m_lastTokenReload;
+    // What serves requests, per thread: the first is this thread's (m_http, m_upstream, m_store,
+    // m_network); with Settings::threads > 1 the others each run a thread of their own. Everything
+    // above is shared under m_lock, taken at each entry (a request's head, its handling, its
+    // answer's end, a cost looked up, a timer, a write's outcome). Recursive: on one thread a
+    // handler refuses, a charge emits `recorded`, and a slot may ask status().
+    std::vector<std::unique_ptr<Shard>> m_shards;
+    mutable std::recursive_mutex m_lock;
 };
 
 } // namespace orteam

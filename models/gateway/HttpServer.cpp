@@ -17,7 +17,10 @@
 #ifdef Q_OS_WIN
 #include <winsock2.h>
 #else
+#include <cerrno>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #endif
 
 namespace orteam {
@@ -761,12 +764,49 @@ void HttpServer::forget(HttpConnection *connection)
         m_byAddress.erase(it);
 }
 
-bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
+bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error, bool sharedPort)
 {
     m_server->setMaxPendingConnections(1024);
     // Qt's default backlog (50) would let a burst of connections be dropped by the kernel
     // before the eviction above ever sees them.
     m_server->setListenBacklogSize(1024);
+    if (sharedPort) {
+#ifdef Q_OS_WIN
+        *error = QStringLiteral("a port shared by threads needs SO_REUSEPORT");
+        return false;
+#else
+        // QTcpServer cannot set SO_REUSEPORT before it binds: the socket is made here, then handed over.
+        sockaddr_storage storage{};
+        socklen_t length = 0;
+        const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol;
+        if (v6) {
+            auto *a = reinterpret_cast<sockaddr_in6 *>(&storage);
+            a->sin6_family = AF_INET6;
+            a->sin6_port = htons(port);
+            const Q_IPV6ADDR ip = address.toIPv6Address();
+            std::memcpy(&a->sin6_addr, ip.c, sizeof ip.c);
+            length = sizeof *a;
+        } else {
+            auto *a = reinterpret_cast<sockaddr_in *>(&storage);
+            a->sin_family = AF_INET;
+            a->sin_port = htons(port);
+            a->sin_addr.s_addr = htonl(address.toIPv4Address());
+            length = sizeof *a;
+        }
+        const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        const int on = 1;
+        if (fd < 0 || ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0
+            || ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0
+            || ::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) != 0 || ::listen(fd, 1024) != 0
+            || !m_server->setSocketDescriptor(fd)) {
+            *error = QString::fromLocal8Bit(std::strerror(errno));
+            if (fd >= 0)
+                ::close(fd);
+            return false;
+        }
+        return true;
+#endif
+    }
     if (!m_server->listen(address, port)) {
         *error = m_server->errorString();
         return false;

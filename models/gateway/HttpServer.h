@@ -183,7 +183,9 @@ public:
     using Handler = std::function<void(HttpConnection *connection, HttpRequest &&request)>;
 
     explicit HttpServer(Handler handler, QObject *parent = nullptr);
-    bool listen(const QHostAddress &address, quint16 port, QString *error);
+    // `sharedPort`: with SO_REUSEPORT, so that servers on other threads listen on the same port
+    // and the kernel spreads the connections among them.
+    bool listen(const QHostAddress &address, quint16 port, QString *error, bool sharedPort = false);
     QHostAddress address() const;
     quint16 port() const;
     void setMaxBody(qint64 bytes) { m_limits.maxBody = bytes; }

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QVarLengthArray>
 #include <QUrl>
 
 #include <algorithm>
@@ -286,6 +287,15 @@ bool skipJsonValue(QByteArrayView s, qsizetype &at)
     return false;
 }
 
+// Whether a key comes twice in [first, last) (reordered). Sorted, not compared pairwise: a body of
+// a million members must not cost a million squared.
+template<typename It>
+bool anyTwice(It first, It last)
+{
+    std::sort(first, last);
+    return std::adjacent_find(first, last) != last;
+}
+
 struct RawMember
 {
     QByteArrayView key;   // without quotes, no escapes in it
@@ -319,8 +329,6 @@ std::optional<QList<RawMember>> splitJsonObject(QByteArrayView s)
             const QByteArrayView key = s.sliced(start + 1, at - start - 2);
             if (key.contains('\\'))
                 return std::nullopt;
-            if (std::any_of(members.cbegin(), members.cend(), [key](const RawMember &m) { return m.key == key; }))
-                return std::nullopt;
             space();
             if (at >= s.size() || s[at] != ':')
                 return std::nullopt;
@@ -344,6 +352,12 @@ std::optional<QList<RawMember>> splitJsonObject(QByteArrayView s)
     }
     space();
     if (at != s.size())
+        return std::nullopt;
+    QVarLengthArray<QByteArrayView, 32> keys;
+    keys.reserve(members.size());
+    for (const RawMember &m : std::as_const(members))
+        keys.append(m.key);
+    if (anyTwice(keys.begin(), keys.end()))
         return std::nullopt;
     return members;
 }
@@ -488,10 +502,7 @@ public:
         space();
         if (m_p != m_end)
             return std::nullopt;
-        // A key twice: readers differ on which counts. Sorted, not compared pairwise: a body of a
-        // million members must not cost a million squared.
-        std::sort(names.begin(), names.end());
-        if (std::adjacent_find(names.begin(), names.end()) != names.end())
+        if (anyTwice(names.begin(), names.end())) // readers differ on which counts
             return std::nullopt;
         read += '}';
         const QJsonDocument doc = QJsonDocument::fromJson(read);

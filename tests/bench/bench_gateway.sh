@@ -8,7 +8,8 @@
 #   30 strangers pushing 10 MB each gateway RSS < 64 MB (and one member pipelining 300 MB behind a
 #                                   slow answer: RSS < 64 MB)
 # A bench prints figures and "met"/"MISSED"; it never fails on a slow machine.
-# Usage: bench_gateway.sh ORTEAM_CLI ORTEAM_GATEWAY    (BENCH_SECONDS per wrk run, default 5)
+# Usage: bench_gateway.sh ORTEAM_CLI ORTEAM_GATEWAY    (BENCH_SECONDS per wrk run, default 5;
+#        BENCH_GATEWAY_ARGS: more arguments for the gateway, e.g. "--threads 2")
 set -euo pipefail
 cli=$1 gw=$2
 command -v wrk >/dev/null || { echo "bench gateway: wrk is not installed (apt-get install wrk)"; exit 0; }
@@ -22,8 +23,8 @@ trap cleanup EXIT
 duration=${BENCH_SECONDS:-5}
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# nginx, as this user, in the foreground, everything under $work. One worker: the gateway is one
-# thread too, and the machine has two cores for wrk, the gateway and its upstream together.
+# nginx, as this user, in the foreground, everything under $work. One worker: the machine has two
+# cores for wrk, the gateway (one thread per core by default) and its upstream together.
 nginx_port=$(free_port)
 chat='{"id":"gen-bench-1","object":"chat.completion","created":1700000000,"model":"openai/gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello!"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":2,"total_tokens":12,"cost":0.0001}}'
 # The slow answer for the pipelining case: an embedding trickled out at 1,000 bytes/s (~3 s).
@@ -54,7 +55,8 @@ export OPENROUTER_MGMT_KEY=
 "$cli" --db "$work/team.db" members add bench --tier enterprise >/dev/null
 token=$("$cli" --db "$work/team.db" members token bench 2>/dev/null)
 # One member sends every request here: let all of wrk's connections be in flight at once.
-OPENROUTER_API_KEY=sk-or-bench "$gw" --db "$work/team.db" --port 0 --max-in-flight 1000 \
+# shellcheck disable=SC2086 # BENCH_GATEWAY_ARGS is words
+OPENROUTER_API_KEY=sk-or-bench "$gw" --db "$work/team.db" --port 0 --max-in-flight 1000 ${BENCH_GATEWAY_ARGS:-} \
     --upstream "http://127.0.0.1:$nginx_port/api/v1" >"$work/gw.out" 2>"$work/gw.err" &
 gw_pid=$!
 pids+=($gw_pid)

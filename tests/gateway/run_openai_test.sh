@@ -49,7 +49,8 @@ add val --tier enterprise --daily-limit 5
 } >"$work/tokens.json"
 "$cli" --db "$db" members token rex --revoke >/dev/null
 
-OPENROUTER_API_KEY=$shared_key "$gw" --db "$db" --port 0 --upstream "http://127.0.0.1:$fake_port/api/v1" \
+# Two threads: the clients' connections are spread over both, and every charge must still add up.
+OPENROUTER_API_KEY=$shared_key "$gw" --db "$db" --port 0 --threads 2 --upstream "http://127.0.0.1:$fake_port/api/v1" \
     >"$work/gw.out" 2>"$work/gw.err" &
 gw_pid=$!
 pids+=($gw_pid)

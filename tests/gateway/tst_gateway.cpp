@@ -22,6 +22,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <array>
+
 using namespace orteam;
 using namespace Qt::Literals::StringLiterals;
 
@@ -49,13 +51,17 @@ class TestGateway : public QObject
 
     QUrl url(const QString &path) const { return QUrl(u"http://127.0.0.1:%1/api/v1%2"_s.arg(m_gateway->port()).arg(path)); }
 
-    QNetworkReply *send(const QString &token, const QByteArray &body, const QString &path = u"/chat/completions"_s)
+    QNetworkRequest request(const QString &token, const QString &path = u"/chat/completions"_s) const
     {
         QNetworkRequest r(url(path));
         if (!token.isEmpty())
             r.setRawHeader("Authorization", "Bearer " + token.toUtf8());
         r.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-        return m_client.post(r, body);
+        return r;
+    }
+    QNetworkReply *send(const QString &token, const QByteArray &body, const QString &path = u"/chat/completions"_s)
+    {
+        return m_client.post(request(token, path), body);
     }
     static Answer finish(QNetworkReply *reply)
     {
@@ -240,6 +246,44 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(original, policy)).object(), policy);
         policy.insert("added"_L1, 1);
         QCOMPARE(QJsonDocument::fromJson(upstreamRequestBody(original, policy)).object(), policy);
+    }
+
+    void aKeyTwiceIsFoundAmongManyInLinearTime()
+    {
+        // A key twice makes the client's bytes unusable (readers differ on which counts): found
+        // even as the last of 50,000 members, and without comparing every pair (~1.25e9 of them,
+        // seconds: a body anyone can send).
+        constexpr int Keys = 50'000;
+        QByteArray original = "{";
+        for (int i = 0; i < Keys; ++i) {
+            const QByteArray key = "k" + QByteArray::number(i);
+            original += '"' + key + "\":" + QByteArray::number(i) + ',';
+        }
+        original += "\"k0\":-1}";
+        QJsonObject policy = QJsonDocument::fromJson(original).object();
+        QCOMPARE(policy.size(), Keys);
+        // One more key in the policy's body: without the check the counts would match and the
+        // client's bytes (the key twice) would be spliced.
+        policy.insert("zz"_L1, 1);
+        QElapsedTimer t;
+        t.start();
+        const QByteArray sent = upstreamRequestBody(original, policy);
+        const qint64 ms = t.elapsed();
+        QCOMPARE(sent, QJsonDocument(policy).toJson(QJsonDocument::Compact));
+        QVERIFY2(ms < 2000, QByteArray::number(ms).constData());
+        // The same members without the key twice are spliced, in the same time.
+        original.chop(int(qstrlen(",\"k0\":-1}")));
+        original += '}';
+        policy = QJsonDocument::fromJson(original).object();
+        policy.insert("model"_L1, u"m"_s);
+        t.restart();
+        const QByteArray spliced = upstreamRequestBody(original, policy);
+        QVERIFY2(t.elapsed() < 2000, QByteArray::number(t.elapsed()).constData());
+        QVERIFY(spliced.startsWith("{\"k0\":0,\"k1\":1,"));
+        QVERIFY(spliced.endsWith(",\"model\":\"m\"}"));
+        QCOMPARE(QJsonDocument::fromJson(spliced).object(), policy);
+        // And splitRequestBody (its own scan) refuses the key twice as well.
+        QVERIFY(!splitRequestBody(QByteArray(original.chopped(1) + ",\"k7\":0}")));
     }
 
     void aWholeAnswerIsReadAsQtReadsIt()
@@ -444,6 +488,64 @@ private Q_SLOTS:
         QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 402);
     }
 
+    void severalThreadsChargeEveryAnswerExactlyOnce()
+    {
+        // Two threads serving, clients on ~24 connections at once (each manager opens up to 6),
+        // in waves of 16 requests by one member with $1.00 to spend at $0.02 a request: every
+        // answer is charged once (the database's total is the sum of the costs the answers
+        // carried), strangers are refused on either thread, the budget stops the member, and the
+        // spend overshoots by at most the requests in flight when it was crossed.
+        Gateway::Settings s;
+        s.threads = 2;
+        s.maxInFlight = 16;
+        startGateway(s);
+        QCOMPARE(m_gateway->threads(), 2);
+        std::array<QNetworkAccessManager, 4> clients;
+        double answered = 0;
+        int ok = 0, refused402 = 0, refused401 = 0;
+        for (int wave = 0; wave < 8; ++wave) {
+            QList<QNetworkReply *> replies;
+            for (int i = 0; i < 16; ++i) {
+                const QNetworkRequest r = request(i == 15 ? u"orgw-stranger"_s : m_tokens.value(u"ent"_s));
+                replies << clients[size_t(i) % clients.size()].post(r, chat(u"openai/gpt-4o"_s));
+            }
+            for (QNetworkReply *reply : replies) {
+                const Answer a = finish(reply);
+                if (a.status == 200) {
+                    ++ok;
+                    answered += a.json.value("usage"_L1).toObject().value("cost"_L1).toDouble();
+                } else if (a.status == 402) {
+                    ++refused402;
+                } else {
+                    QCOMPARE(a.status, 401);
+                    ++refused401;
+                }
+            }
+        }
+        QCOMPARE(refused401, 8);
+        QVERIFY2(refused402 > 0, "the budget never refused");
+        QVERIFY2(ok >= 50, QByteArray::number(ok).constData()); // $1.00 at $0.02: 50 fit
+        QVERIFY2(ok <= 50 + 15, QByteArray::number(ok).constData()); // plus at most one wave in flight
+        QCOMPARE(upstreamChats(), ok);
+        QTRY_COMPARE(m_gateway->unsettled(), 0);
+        QCOMPARE(m_gateway->status().inFlight, 0);
+        QString error;
+        QVERIFY2(m_gateway->flush(&error), qPrintable(error));
+        const Result<TeamReport> report = m_store->spend().teamReport(ReportPeriod::Weekly, QDateTime::currentDateTimeUtc().date());
+        QVERIFY2(report.ok(), qPrintable(report.errorText()));
+        QCOMPARE(report->rows.size(), 1);
+        QCOMPARE(report->rows.at(0).requests, ok);
+        QCOMPARE(report->rows.at(0).cost, answered);
+        QCOMPARE(answered, ok * 0.02);
+        // Over budget now, whichever thread takes the connection.
+        QList<QNetworkReply *> late;
+        for (int i = 0; i < 8; ++i)
+            late << clients[size_t(i) % clients.size()].post(request(m_tokens.value(u"ent"_s)), chat(u"openai/gpt-4o"_s));
+        for (QNetworkReply *reply : late)
+            QCOMPARE(finish(reply).status, 402);
+        QCOMPARE(upstreamChats(), ok);
+    }
+
     void aWeeklyBudgetCountsTheWeekSoFar()
     {
         // Wednesday; Wyn's budget is $1.00 a week and she spent $0.99 on Monday. A daily check
@@ -590,6 +692,36 @@ private Q_SLOTS:
         QCOMPARE(recorded.at(0).at(1).toDouble(), 0.03);
         QCOMPARE(m_gateway->status().inFlight, 0);
         QCOMPARE(call(u"ann"_s, u"openai/gpt-4o"_s).status, 200);
+    }
+
+    void aClientLeavingIsChargedWhicheverThreadServedIt()
+    {
+        // The same with two threads: a new connection each time (the last one was cut), so the
+        // six land on either thread; each answer is read to its end, charged once, and frees the
+        // member's place.
+        Gateway::Settings s;
+        s.threads = 2;
+        startGateway(s);
+        auto charged = std::make_shared<QList<double>>();
+        // Queued to this thread from a serving thread: the list is only touched here.
+        connect(m_gateway.get(), &Gateway::recorded, this, [charged](const QString &, double cost) { charged->append(cost); });
+        for (int i = 0; i < 6; ++i) {
+            m_fake->failNext("POST", u"/chat/completions"_s, slowCompletion(300, 0.03), 1);
+            QNetworkReply *reply = send(m_tokens.value(u"ent"_s), chat(u"openai/gpt-4o"_s));
+            QTRY_COMPARE(m_gateway->status().inFlight, 1);
+            reply->abort();
+            reply->deleteLater();
+            QTRY_COMPARE(charged->size(), i + 1);
+            QCOMPARE(charged->last(), 0.03);
+            QTRY_COMPARE(m_gateway->status().inFlight, 0);
+        }
+        QString error;
+        QVERIFY2(m_gateway->flush(&error), qPrintable(error));
+        const Result<TeamReport> report = m_store->spend().teamReport(ReportPeriod::Weekly, QDateTime::currentDateTimeUtc().date());
+        QVERIFY2(report.ok(), qPrintable(report.errorText()));
+        QCOMPARE(report->rows.size(), 1);
+        QCOMPARE(report->rows.at(0).requests, 6);
+        QCOMPARE(report->rows.at(0).cost, 0.18);
     }
 
     void everyApiIsServedAttributedAndCharged_data()
