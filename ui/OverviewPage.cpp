@@ -1,6 +1,7 @@
 #include "OverviewPage.h"
 
 #include "HygieneController.h"
+#include "RebuildWhenShown.h"
 #include "Money.h"
 #include "SpendController.h"
 
@@ -157,10 +158,11 @@ OverviewPage::OverviewPage(SpendController *spend, HygieneController *hygiene, Q
     layout->addWidget(m_error);
     layout->addWidget(scroll, 1);
 
-    connect(m_spend, &SpendController::changed, this, &OverviewPage::reloadWhenShown);
+    m_redraw = new RebuildWhenShown(this, [this] { reload(); });
+    connect(m_spend, &SpendController::changed, m_redraw, &RebuildWhenShown::request);
     if (m_hygiene)
         connect(m_hygiene, &HygieneController::assessed, this, &OverviewPage::showHygiene);
-    reloadWhenShown();
+    m_redraw->request();
 }
 
 OverviewTile *OverviewPage::tile(const QString &name) const
@@ -177,24 +179,10 @@ QString OverviewPage::errorText() const
     return !m_error->isHidden() ? m_error->text() : QString();
 }
 
-void OverviewPage::reloadWhenShown()
-{
-    if (isVisible())
-        reload();
-    else
-        m_stale = true;
-}
-
-void OverviewPage::showEvent(QShowEvent *event)
-{
-    QWidget::showEvent(event);
-    if (m_stale)
-        reload();
-}
-
 void OverviewPage::reload()
 {
-    m_stale = false;
+    if (m_redraw)
+        m_redraw->markFresh();
     const Result<Overview> read = m_spend->overview();
     if (!read) {
         // No number is better than a wrong one: every tile says it does not know.
@@ -333,7 +321,7 @@ void OverviewPage::setReadOnly(bool readOnly)
     // The key checks judge the key list, which a lead without the management key has not got.
     if (m_keys)
         m_keys->setVisible(!readOnly);
-    reloadWhenShown();
+    m_redraw->request();
 }
 
 void OverviewPage::showHygiene()

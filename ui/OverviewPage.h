@@ -14,6 +14,7 @@ class QScrollArea;
 namespace orteam {
 
 class HygieneController;
+class RebuildWhenShown;
 class SpendController;
 
 // One tile of the Overview: a title, the number that answers it, a line or two of detail, and a
@@ -62,15 +63,9 @@ public:
 
 public Q_SLOTS:
     void reload();
-    // reload() now if the page is on screen, else when it is next shown: the alerts behind it
-    // are computed on this thread, and nobody reads a page that is not showing.
-    void reloadWhenShown();
 
 Q_SIGNALS:
     void openPage(const QString &pageName);
-
-protected:
-    void showEvent(QShowEvent *event) override;
 
 private:
     void showOverview(const Overview &o);
@@ -87,7 +82,9 @@ private:
     OverviewTile *m_alerts;
     OverviewTile *m_credits;
     OverviewTile *m_keys = nullptr;
-    bool m_stale = false;
+    // reload() now if the page is on screen, else when it is next shown: the alerts behind it
+    // are computed on this thread, and nobody reads a page that is not showing.
+    RebuildWhenShown *m_redraw = nullptr;
     bool m_readOnly = false;
 };
 

@@ -20,13 +20,13 @@ SpendController::SpendController(Store *store, KeyListController *keys, QObject 
     // New key counters reach the store on every refresh (the team controller writes them).
     connect(m_keys, &KeyListController::refreshFinished, this, &SpendController::refresh);
     // The alerts judge the keys and the credits: any change to either is a new input.
-    connect(m_keys, &KeyListController::creditsChanged, this, &SpendController::forgetAlertInput);
-    connect(m_keys, &KeyListController::keyChanged, this, &SpendController::forgetAlertInput);
+    connect(m_keys, &KeyListController::creditsChanged, this, &SpendController::forgetMoment);
+    connect(m_keys, &KeyListController::keyChanged, this, &SpendController::forgetMoment);
     QAbstractItemModel *model = m_keys->model();
-    connect(model, &QAbstractItemModel::modelReset, this, &SpendController::forgetAlertInput);
-    connect(model, &QAbstractItemModel::rowsInserted, this, &SpendController::forgetAlertInput);
-    connect(model, &QAbstractItemModel::rowsRemoved, this, &SpendController::forgetAlertInput);
-    connect(model, &QAbstractItemModel::dataChanged, this, &SpendController::forgetAlertInput);
+    connect(model, &QAbstractItemModel::modelReset, this, &SpendController::forgetMoment);
+    connect(model, &QAbstractItemModel::rowsInserted, this, &SpendController::forgetMoment);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &SpendController::forgetMoment);
+    connect(model, &QAbstractItemModel::dataChanged, this, &SpendController::forgetMoment);
 }
 
 QDate SpendController::periodStart(Period period, const QDate &today)
@@ -362,7 +362,7 @@ void SpendController::refresh()
     // again. SQLite's change counter does say, so a refresh there reads again only what may have
     // changed (a dashboard opening calls this right after its pages were first drawn).
     if (m_store->database().isPostgres() || !m_store->database().changeCounter())
-        forgetAlertInput();
+        forgetMoment();
     Q_EMIT changed();
     const Result<QList<Alert>> fresh = takeNewAlerts();
     if (!fresh)

@@ -138,7 +138,7 @@ private:
     };
     Moment &moment() const;
     Moment &alertInput() const; // the moment, its alerts' input read
-    void forgetAlertInput() { m_moment.reset(); }
+    void forgetMoment() { m_moment.reset(); }
     // `read()` once per moment for `key` (a read's name and its arguments).
     template<typename T>
     Result<T> remembered(const QString &key, const std::function<Result<T>()> &read) const;

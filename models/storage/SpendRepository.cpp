@@ -194,13 +194,13 @@ Result<QHash<QString, DailySeries>> SpendRepository::dailySpendByMember(const QD
     QString dayText;
     QDate day;
     while (q.next()) {
+        QString member = q.value(0).toString();
+        if (only && !only->contains(member))
+            continue;
         if (QString text = q.value(1).toString(); text != dayText) {
             day = QDate::fromString(text, Qt::ISODate);
             dayText = std::move(text);
         }
-        QString member = q.value(0).toString();
-        if (only && !only->contains(member))
-            continue;
         out[member][day] += q.value(2).toDouble();
     }
     if (const Status read = q.finished(); !read)

@@ -29,19 +29,16 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
-#include <QProcess>
 #include <QProcessEnvironment>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QSqlError>
 #include <QScopeGuard>
 #include <QTemporaryDir>
-#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
@@ -233,42 +230,6 @@ void postgresPart(const QString &clusterScript, int users, const QList<HotQuery>
               [&] { return NotifyService::alertInput(store, {}, std::nullopt, QDateTime::currentDateTimeUtc()).ok(); });
 }
 
-// A process run to its end, with its peak RSS (VmHWM, which only grows, read every 5 ms while it
-// runs: the last reading is its peak but for what it added in its last 5 ms).
-bench::ProcessRun runWithPeak(const QString &program, const QStringList &args, const QProcessEnvironment &env, double *peakMb)
-{
-    bench::ProcessRun run;
-    QProcess p;
-    p.setProcessEnvironment(env);
-    QEventLoop loop;
-    QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
-    QTimer poll;
-    double peakKb = 0;
-    QObject::connect(&poll, &QTimer::timeout, [&] {
-        QFile status(u"/proc/%1/status"_s.arg(p.processId()));
-        if (!status.open(QIODevice::ReadOnly))
-            return;
-        for (const QByteArray &line : status.readAll().split('\n')) {
-            if (line.startsWith("VmHWM:"))
-                peakKb = std::max(peakKb, line.mid(6).trimmed().split(' ').value(0).toDouble());
-        }
-    });
-    QElapsedTimer t;
-    t.start();
-    p.start(program, args);
-    if (!p.waitForStarted(10'000))
-        return run;
-    poll.start(5);
-    QTimer::singleShot(120'000, &p, &QProcess::kill); // a dashboard that never finishes is a failed run, not a stuck bench
-    loop.exec();
-    run.ms = double(t.nsecsElapsed()) / 1e6;
-    run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    if (run.exitCode != 0)
-        std::fprintf(stderr, "%s failed: %s\n", qPrintable(program), p.readAllStandardError().constData());
-    *peakMb = std::max(*peakMb, peakKb / 1024.0);
-    return run;
-}
-
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -325,8 +286,10 @@ int main(int argc, char *argv[])
         const double ms = medianMs(
             [&] {
                 QFile::remove(picture);
-                const bench::ProcessRun r = runWithPeak(QString::fromLocal8Bit(argv[4]),
-                                                        {u"--db"_s, path, u"--page"_s, u"spend"_s, u"--screenshot"_s, picture}, gui, &peakMb);
+                // Killed after 2 min: a dashboard that never finishes is a failed run, not a stuck bench.
+                const bench::ProcessRun r = bench::runProcess(QString::fromLocal8Bit(argv[4]),
+                                                              {u"--db"_s, path, u"--page"_s, u"spend"_s, u"--screenshot"_s, picture},
+                                                              gui, {&peakMb, 120'000});
                 drawn = drawn && r.exitCode == 0 && QFileInfo(picture).size() > 0;
             },
             3);

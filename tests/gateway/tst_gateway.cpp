@@ -128,6 +128,18 @@ class TestGateway : public QObject
         return slow;
     }
     int upstreamChats() const { return m_fake->countRequests("POST", u"/chat/completions"_s); }
+    // Everything the gateway recorded, written now: this week's report holds one member, with
+    // these costs and requests. The caller returns when it fails (QTest::currentTestFailed()).
+    void expectWeekWritten(double cost, qint64 requests)
+    {
+        QString error;
+        QVERIFY2(m_gateway->flush(&error), qPrintable(error));
+        const Result<TeamReport> report = m_store->spend().teamReport(ReportPeriod::Weekly, QDateTime::currentDateTimeUtc().date());
+        QVERIFY2(report.ok(), qPrintable(report.errorText()));
+        QCOMPARE(report->rows.size(), 1);
+        QCOMPARE(report->rows.at(0).cost, cost);
+        QCOMPARE(report->rows.at(0).requests, requests);
+    }
     void startGateway(Gateway::Settings s = {})
     {
         m_gateway.reset();
@@ -474,14 +486,9 @@ private Q_SLOTS:
         QVERIFY2(over.json.value("error"_L1).toObject().value("message"_L1).toString().contains(u"$0.08 today"_s),
                  over.body.constData());
         QCOMPARE(upstreamChats(), 4);
-        QString error;
-        QVERIFY(m_gateway->flush(&error));
-        const Result<TeamReport> report = m_store->spend().teamReport(ReportPeriod::Weekly, QDateTime::currentDateTimeUtc().date());
-        QVERIFY2(report.ok(), qPrintable(report.errorText()));
-        const TeamReport &r = *report;
-        QCOMPARE(r.rows.size(), 1);
-        QCOMPARE(r.rows.at(0).cost, 0.08);
-        QCOMPARE(r.rows.at(0).requests, 4);
+        expectWeekWritten(0.08, 4);
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(m_gateway->status().inFlight, 0);
         // A restarted gateway reads the spend back from the database: still over budget.
         startGateway();
@@ -529,13 +536,9 @@ private Q_SLOTS:
         QCOMPARE(upstreamChats(), ok);
         QTRY_COMPARE(m_gateway->unsettled(), 0);
         QCOMPARE(m_gateway->status().inFlight, 0);
-        QString error;
-        QVERIFY2(m_gateway->flush(&error), qPrintable(error));
-        const Result<TeamReport> report = m_store->spend().teamReport(ReportPeriod::Weekly, QDateTime::currentDateTimeUtc().date());
-        QVERIFY2(report.ok(), qPrintable(report.errorText()));
-        QCOMPARE(report->rows.size(), 1);
-        QCOMPARE(report->rows.at(0).requests, ok);
-        QCOMPARE(report->rows.at(0).cost, answered);
+        expectWeekWritten(answered, ok);
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(answered, ok * 0.02);
         // Over budget now, whichever thread takes the connection.
         QList<QNetworkReply *> late;
@@ -715,13 +718,7 @@ private Q_SLOTS:
             QCOMPARE(charged->last(), 0.03);
             QTRY_COMPARE(m_gateway->status().inFlight, 0);
         }
-        QString error;
-        QVERIFY2(m_gateway->flush(&error), qPrintable(error));
-        const Result<TeamReport> report = m_store->spend().teamReport(ReportPeriod::Weekly, QDateTime::currentDateTimeUtc().date());
-        QVERIFY2(report.ok(), qPrintable(report.errorText()));
-        QCOMPARE(report->rows.size(), 1);
-        QCOMPARE(report->rows.at(0).requests, 6);
-        QCOMPARE(report->rows.at(0).cost, 0.18);
+        expectWeekWritten(0.18, 6);
     }
 
     void everyApiIsServedAttributedAndCharged_data()
