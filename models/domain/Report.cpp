@@ -134,7 +134,10 @@ namespace {
 void fillReport(TeamReport &r, const QList<WeeklyReportRow> &current, const QList<WeeklyReportRow> &previous,
                 const QHash<QString, TrendSums> &trends, qsizetype fitted, int nextDays, int skip)
 {
+    // Sized for every member at once: ten thousand rows grown one by one rehash and copy often.
     QHash<QString, qsizetype> index;
+    index.reserve(std::max(current.size(), previous.size()));
+    r.rows.reserve(std::max(current.size(), previous.size()));
     auto rowFor = [&](const WeeklyReportRow &u) -> TeamReportRow & {
         auto it = index.constFind(u.user);
         if (it != index.cend())

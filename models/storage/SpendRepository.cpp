@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -354,14 +355,21 @@ Result<SpendRepository::ReportWindows> SpendRepository::reportWindows(const std:
     // told apart per row; the rows within a window are summed in the order they would be alone.
     const QString index = m_db.isPostgres() ? u"(CAST(%1 AS DATE) - CAST(:tfrom AS DATE))"_s
                                             : u"(julianday(%1) - julianday(:tfrom))"_s;
-    Sql q(m_db,
-          u"SELECT u.*, %1 FROM (%2) AS u %3"_s.arg(LimitColumns, SpendRows::reportWindows(index), LimitsJoin),
-          u"Cannot read the report"_s);
     const QDate lo = std::min({current.first, previous.first, trend.first});
     const QDate hi = std::max({current.second, previous.second, trend.second});
-    q.bind(u":lo"_s, iso(lo)).bind(u":hi"_s, iso(hi)).bind(u":from"_s, iso(current.first)).bind(u":to"_s, iso(current.second));
-    q.bind(u":pfrom"_s, iso(previous.first)).bind(u":pto"_s, iso(previous.second));
-    q.bind(u":tfrom"_s, iso(trend.first)).bind(u":tto"_s, iso(trend.second));
+    // Only a bound inside [lo, hi] is tested on each row (and bound).
+    const SpendRows::WindowCuts cuts{current.first > lo, current.second < hi, previous.first > lo,
+                                     previous.second < hi, trend.first > lo, trend.second < hi};
+    Sql q(m_db,
+          u"SELECT u.*, %1 FROM (%2) AS u %3"_s.arg(LimitColumns, SpendRows::reportWindows(index, cuts), LimitsJoin),
+          u"Cannot read the report"_s);
+    q.bind(u":lo"_s, iso(lo)).bind(u":hi"_s, iso(hi)).bind(u":tfrom"_s, iso(trend.first));
+    for (const auto &[cut, name, day] : {std::tuple(cuts.from, u":from"_s, current.first), std::tuple(cuts.to, u":to"_s, current.second),
+                                         std::tuple(cuts.pfrom, u":pfrom"_s, previous.first),
+                                         std::tuple(cuts.pto, u":pto"_s, previous.second), std::tuple(cuts.tto, u":tto"_s, trend.second)}) {
+        if (cut)
+            q.bind(name, iso(day));
+    }
     if (Status s = q.exec(); !s)
         return s.error();
     ReportWindows out;

@@ -139,21 +139,38 @@ QString periods()
         parts.join(u" UNION ALL "_s));
 }
 
-QString reportWindows(const QString &dayIndex)
+QString reportWindows(const QString &dayIndex, const WindowCuts &cuts)
 {
+    struct Window
+    {
+        QString prefix; // c, p, t
+        QString from, to; // the bounds' parameters
+        bool cutFrom, cutTo;
+    };
+    const Window windows[] = {{u"c"_s, u":from"_s, u":to"_s, cuts.from, cuts.to},
+                              {u"p"_s, u":pfrom"_s, u":pto"_s, cuts.pfrom, cuts.pto},
+                              {u"t"_s, u":tfrom"_s, u":tto"_s, cuts.tfrom, cuts.tto}};
     QStringList parts;
     for (const Source &s : sources()) {
-        const QString current = u"%1 >= :from AND %1 <= :to"_s.arg(s.day);
-        const QString previous = u"%1 >= :pfrom AND %1 <= :pto"_s.arg(s.day);
-        const QString trend = u"%1 >= :tfrom AND %1 <= :tto"_s.arg(s.day);
         QStringList columns;
-        for (const auto &[window, prefix] : {std::pair(current, u"c"_s), std::pair(previous, u"p"_s)}) {
-            columns << u"COUNT(CASE WHEN %1 THEN 1 END) AS %2n"_s.arg(window, prefix)
-                    << u"SUM(CASE WHEN %1 THEN %2 END) AS %3c"_s.arg(window, s.cost, prefix)
-                    << u"SUM(CASE WHEN %1 THEN %2 END) AS %3r"_s.arg(window, s.requests, prefix);
+        for (const Window &w : windows) {
+            QStringList tests;
+            if (w.cutFrom)
+                tests << u"%1 >= %2"_s.arg(s.day, w.from);
+            if (w.cutTo)
+                tests << u"%1 <= %2"_s.arg(s.day, w.to);
+            // No test: the window is every row read, and its sums are plain ones.
+            const QString only = tests.isEmpty() ? QString() : u" FILTER (WHERE %1)"_s.arg(tests.join(u" AND "_s));
+            // A source without money or requests sums 0s: 0 for a member with rows in the
+            // window, NULL without, as for the others.
+            if (w.prefix == "t"_L1) {
+                columns << u"SUM(%1)%2 AS ty"_s.arg(s.cost, only)
+                        << u"SUM(%1 * %2)%3 AS txy"_s.arg(dayIndex.arg(s.day), s.cost, only);
+                continue;
+            }
+            columns << u"COUNT(*)%1 AS %2n"_s.arg(only, w.prefix) << u"SUM(%1)%2 AS %3c"_s.arg(s.cost, only, w.prefix)
+                    << u"SUM(%1)%2 AS %3r"_s.arg(s.requests, only, w.prefix);
         }
-        columns << u"SUM(CASE WHEN %1 THEN %2 END) AS ty"_s.arg(trend, s.cost)
-                << u"SUM(CASE WHEN %1 THEN %2 * %3 END) AS txy"_s.arg(trend, dayIndex.arg(s.day), s.cost);
         parts << u"SELECT %1 AS member, %2 FROM %3 WHERE %4 >= :lo AND %4 <= :hi GROUP BY %1"_s.arg(
             s.member, columns.join(u", "_s), s.from, s.day);
     }
