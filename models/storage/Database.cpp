@@ -11,10 +11,13 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
+#include <map>
+#include <mutex>
 
 #ifdef ORTEAM_SQLITE_PROBE
 #include <QSqlDriver>
@@ -31,6 +34,34 @@ namespace orteam {
 namespace {
 constexpr QFile::Permissions OwnerOnlyFile = QFile::ReadOwner | QFile::WriteOwner;
 constexpr QFile::Permissions OwnerOnlyFolder = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner;
+
+// The SQLite files this process has open, by device and inode, with how many connections each.
+// POSIX advisory locks belong to a process and a file, not to a descriptor: closing any
+// descriptor of the file drops every lock SQLite holds on it ("How To Corrupt An SQLite Database
+// File", 2.2). The next process to close the file then takes itself for the last one, checkpoints
+// and deletes the -wal and -shm that this process still writes to, and the file is damaged. So
+// nothing here opens and closes a database file a connection of this process has open: its
+// header is read by the first connection only, under this lock, which is held until that
+// connection is counted (the gateway opens one connection per thread at once).
+std::mutex &openFilesLock()
+{
+    static std::mutex lock;
+    return lock;
+}
+
+std::map<std::pair<quint64, quint64>, int> &openFiles()
+{
+    static std::map<std::pair<quint64, quint64>, int> files;
+    return files;
+}
+
+std::optional<std::pair<quint64, quint64>> fileId(const QString &path)
+{
+    struct stat st{};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return std::nullopt;
+    return std::pair(quint64(st.st_dev), quint64(st.st_ino));
+}
 
 // Creates `folder` and every missing folder above it, each 0700: the team database holds emails,
 // token hashes, spend and the audit log, and nobody else on the machine needs to list or read it.
@@ -182,6 +213,12 @@ void Database::close()
         }
         QSqlDatabase::removeDatabase(m_connection);
     }
+    if (m_file) {
+        const std::lock_guard sharing(openFilesLock());
+        if (auto it = openFiles().find(*m_file); it != openFiles().end() && --it->second <= 0)
+            openFiles().erase(it);
+        m_file.reset();
+    }
     // After the connection: the mark says "open" for as long as anything could still be written.
     m_mark.remove();
     m_depth = 0;
@@ -241,7 +278,14 @@ Status Database::open(const DbLocation &location)
             return StoreError::database(u"Cannot create the database %1: %2"_s.arg(location.path, file.errorString()));
         }
     }
-    if (sqlite && !inMemory && !created) {
+    std::unique_lock<std::mutex> sharing; // from the header's read to this connection being counted
+    std::optional<std::pair<quint64, quint64>> file;
+    if (sqlite && !inMemory) {
+        sharing = std::unique_lock(openFilesLock());
+        file = fileId(location.path);
+    }
+    const bool openHere = file && openFiles().count(*file) > 0;
+    if (sqlite && !inMemory && !created && !openHere) {
         if (const QString problem = headerProblem(location.path); !problem.isEmpty())
             return StoreError::database(damagedText(location.path, problem));
     }
@@ -263,7 +307,14 @@ Status Database::open(const DbLocation &location)
         close();
         return Status(error);
     };
-    if (!d.open())
+    const bool opened = d.open();
+    if (opened && file) {
+        ++openFiles()[*file];
+        m_file = file;
+    }
+    if (sharing.owns_lock())
+        sharing.unlock(); // before abandon(): close() takes it
+    if (!opened)
         return abandon(StoreError::database(u"Cannot open the database %1: %2"_s.arg(location.display(), d.lastError().text())));
     if (sqlite) {
         const bool seed = isSeedDatabase();
@@ -382,7 +433,19 @@ Status Database::backUpSeed()
     const QString backup = m_location.path + u".orteam-backup-"_s
         + QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss"_s);
     progress(u"saving a copy as %1"_s.arg(backup));
-    if (!QFile::copy(m_location.path, backup)) {
+    // Copied byte for byte with no connection of this process on the file: the copy's own
+    // descriptor, closed, would drop the locks of any connection still open (see openFilesLock).
+    QSqlDatabase d = QSqlDatabase::database(m_connection, false);
+    d.close();
+    bool copied = false;
+    {
+        const std::lock_guard sharing(openFilesLock());
+        const bool alone = !m_file || openFiles()[*m_file] <= 1;
+        copied = alone && QFile::copy(m_location.path, backup);
+    }
+    if (!d.open())
+        return StoreError::database(u"Cannot open the database %1 again after saving its copy: %2"_s.arg(m_location.path, d.lastError().text()));
+    if (!copied) {
         return StoreError::database(
             u"Cannot save a backup of %1 before migrating it (to %2); nothing was changed."_s.arg(m_location.path, backup));
     }

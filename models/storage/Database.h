@@ -133,6 +133,7 @@ private:
     mutable int m_statements = 0;
     mutable quint64 m_ownWrites = 0;
     OpenCheck m_openCheck = OpenCheck::None;
+    std::optional<std::pair<quint64, quint64>> m_file; // SQLite: the file's device and inode, while open
     SessionMark m_mark; // SQLite files: held while open, removed by a clean close
     struct ChangeProbe; // changeCounter()'s shortcut (Database.cpp), dropped by close()
     mutable std::unique_ptr<ChangeProbe> m_probe;

@@ -5,6 +5,7 @@
 #include "Store.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QMap>
 #include <QProcess>
 #include <QRandomGenerator>
@@ -180,6 +181,46 @@ private Q_SLOTS:
         QSet<long> last;
         checkWhole(db, base, &last, activityRows);
         QCOMPARE(*last.cbegin(), long(runs));
+    }
+
+    void secondConnectionKeepsTheFirstOnesLocks()
+    {
+        // Two connections of one process on one file (the gateway opens one per thread, the
+        // dashboard one per worker), then another process opening and closing it: that process
+        // must see this one still there. When this process opened and closed the file itself
+        // (once it read the header to name a damaged file), every POSIX lock SQLite held on it
+        // was dropped; the other process then checkpointed and deleted the -wal and -shm in use
+        // here, and the file was damaged by the next writes.
+        const QString db = m_dir.filePath(u"shared.db"_s);
+        QString error;
+        Store first, second;
+        auto ok = [](const Status &s) { return s.ok() ? QString() : s.errorText(); };
+        QCOMPARE(ok(first.open(*DbLocation::parse(db, &error))), QString());
+        QCOMPARE(ok(first.team().addMember({u"ann"_s, {}, u"pro"_s, std::nullopt, true, {}})), QString());
+        QVERIFY(QFileInfo::exists(db + u"-wal"_s));
+        QCOMPARE(ok(second.open(*DbLocation::parse(db, &error))), QString());
+
+        auto cli = [&](const QStringList &arguments) {
+            QProcess p;
+            p.setProcessEnvironment(environment());
+            p.start(QStringLiteral(ORTEAM_CLI_PATH), QStringList{u"--db"_s, db} + arguments);
+            return p.waitForFinished(30'000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+        };
+        QVERIFY(cli({u"tiers"_s, u"list"_s}));
+        QVERIFY2(QFileInfo::exists(db + u"-wal"_s) && QFileInfo::exists(db + u"-shm"_s),
+                 "another process deleted the write-ahead log this one has open");
+        // And each side still sees the other's writes.
+        QVERIFY(cli({u"members"_s, u"add"_s, u"ben"_s}));
+        for (Store *store : {&first, &second}) {
+            const Result<QList<Member>> members = store->team().members();
+            QVERIFY2(members.ok(), qPrintable(members.errorText()));
+            QCOMPARE(members->size(), 2);
+        }
+        QCOMPARE(ok(second.team().addMember({u"cy"_s, {}, u"pro"_s, std::nullopt, true, {}})), QString());
+        second.close();
+        QVERIFY(cli({u"db"_s, u"check"_s}));
+        QCOMPARE(ok(first.database().checkIntegrity(Database::Integrity::Full)), QString());
+        QCOMPARE(first.team().members()->size(), 3);
     }
 };
 
