@@ -224,22 +224,11 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     keysMenu->addActions(m_actions->all());
     // Go: one shortcut per page (Ctrl+1 … in the order of the navigation), said in the menu and
     // in each page's tooltip; Find focuses the current page's search.
-    QMenu *goMenu = menuBar()->addMenu(tr("&Go"));
+    QMenu *goMenu = m_goMenu = menuBar()->addMenu(tr("&Go"));
     goMenu->setObjectName(QStringLiteral("goMenu"));
-    for (int i = 0; i < m_pageNames.size(); ++i) {
-        QListWidgetItem *item = m_navigation->item(i);
-        auto *go = new QAction(item->text(), this);
-        go->setObjectName(QStringLiteral("goTo_") + m_pageNames.at(i));
-        if (i < 9) {
-            go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
-            item->setToolTip(tr("%1 (%2)").arg(item->text(), go->shortcut().toString(QKeySequence::NativeText)));
-        }
-        const QString name = m_pageNames.at(i);
-        connect(go, &QAction::triggered, this, [this, name] { showListedPage(name); });
-        goMenu->addAction(go);
-        addAction(go); // works with the menu bar hidden too
-    }
-    goMenu->addSeparator();
+    for (int i = 0; i < m_pageNames.size(); ++i)
+        addGoAction(i);
+    m_goEnd = goMenu->addSeparator(); // pages added later (Notifications) go above it
     auto *find = goMenu->addAction(tr("&Find"), this, &MainWindow::focusSearch);
     find->setObjectName(QStringLiteral("findAction"));
     find->setShortcut(QKeySequence::Find);
@@ -561,6 +550,9 @@ void MainWindow::setPageHidden(const QString &name, bool hidden)
 {
     if (QListWidgetItem *item = m_navigation->item(int(m_pageNames.indexOf(name))))
         item->setHidden(hidden);
+    // A hidden page is not offered in the Go menu either, nor reached by its shortcut.
+    if (auto *go = findChild<QAction *>(QStringLiteral("goTo_") + name, Qt::FindDirectChildrenOnly))
+        go->setVisible(!hidden);
 }
 
 void MainWindow::addPage(QWidget *page, const QString &name, const QString &label, const QIcon &icon)
@@ -576,6 +568,24 @@ void MainWindow::addPage(QWidget *page, const QString &name, const QString &labe
     auto *item = new QListWidgetItem(icon, label, m_navigation);
     item->setData(Qt::UserRole, label);
     m_pageNames << name;
+    if (m_goMenu) // a page added after the menus were made
+        addGoAction(int(m_pageNames.size()) - 1);
+}
+
+void MainWindow::addGoAction(int index)
+{
+    QListWidgetItem *item = m_navigation->item(index);
+    auto *go = new QAction(item->text(), this);
+    const QString name = m_pageNames.at(index);
+    go->setObjectName(QStringLiteral("goTo_") + name);
+    if (index < 9) {
+        go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
+        item->setToolTip(tr("%1 (%2)").arg(item->text(), go->shortcut().toString(QKeySequence::NativeText)));
+    }
+    go->setVisible(!item->isHidden());
+    connect(go, &QAction::triggered, this, [this, name] { showListedPage(name); });
+    m_goMenu->insertAction(m_goEnd, go); // null: at the end
+    addAction(go); // works with the menu bar hidden too
 }
 
 QIcon MainWindow::drawnIcon(const QList<QRect> &shapes) const

@@ -100,6 +100,7 @@ private:
     void updatePageToolBars();
     // Adds `page` (inside a scroll area) with its navigation entry and its --page name.
     void addPage(QWidget *page, const QString &name, const QString &label, const QIcon &icon);
+    void addGoAction(int index); // the page's entry in the Go menu, with Ctrl+N for the first nine
     QWidget *currentPageWidget() const;
     QIcon drawnIcon(const QList<QRect> &shapes) const;
     // "Spend (2)": the alerts and critical hygiene findings beside their pages.
@@ -140,6 +141,8 @@ private:
     QProgressBar *m_busy;
     QProgressBar *m_syncProgress = nullptr;
     QMenu *m_keysMenu = nullptr;
+    QMenu *m_goMenu = nullptr;
+    QAction *m_goEnd = nullptr; // the separator above Find
     QToolBar *m_keysToolBar = nullptr;
     QAction *m_syncAction = nullptr;
     QStringList m_pageNames;

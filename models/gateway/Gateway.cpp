@@ -767,8 +767,13 @@ void Gateway::forward(Shard &shard, HttpConnection *connection, InferenceApi api
     } else {
         QJsonParseError parseError;
         const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
-        if (!doc.isObject())
-            return refuse(connection, api, 400, u"The body must be a JSON object: "_s + parseError.errorString(), budget);
+        if (!doc.isObject()) {
+            // Valid JSON of another kind (an array, a string) has no parse error to quote.
+            const QString why = parseError.error != QJsonParseError::NoError ? parseError.errorString()
+                                : doc.isArray()                               ? u"it is an array"_s
+                                                                              : u"it is not an object"_s;
+            return refuse(connection, api, 400, u"The body must be a JSON object: "_s + why, budget);
+        }
         object = doc.object();
     }
     // 1. The tier's policy, on every field that picks a model.

@@ -264,7 +264,7 @@ void NotifySecrets::readStored(const Destination &d, QObject *context, Callback 
     m_keychain->read(d.secretName(), context, [name, done](const SecretStore::Result &r) {
         if (!r.ok) {
             done(std::nullopt, r.notFound ? u"No secret is saved for this destination (set it in the dashboard, or %1)."_s.arg(name)
-                                          : u"Cannot read the destination's secret from the keychain: %1"_s.arg(r.error));
+                                          : u"Cannot read the destination's secret from the keychain: %1 Give it as %2 instead."_s.arg(r.error, name));
             return;
         }
         const auto secret = DestinationSecret::fromJson(r.secret);

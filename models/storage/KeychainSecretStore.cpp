@@ -16,8 +16,9 @@ QString explain(QKeychain::Error error, const QString &detail)
     case QKeychain::NoBackendAvailable:
     case QKeychain::NotImplemented:
     case QKeychain::OtherError:
-        return KeychainSecretStore::tr("No system keychain is available (%1). Set OPENROUTER_MGMT_KEY in the "
-                                       "environment instead.").arg(detail);
+        // Which variable serves instead depends on the secret (the management key's, a
+        // destination's): its reader says so.
+        return KeychainSecretStore::tr("No system keychain is available (%1).").arg(detail);
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
         return KeychainSecretStore::tr("The system keychain refused access (%1).").arg(detail);

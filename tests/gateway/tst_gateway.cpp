@@ -443,13 +443,17 @@ private Q_SLOTS:
         QCOMPARE(a.status, 400);
         QVERIFY(a.json.value("error"_L1).toObject().value("message"_L1).toString().contains(u"JSON"_s));
         QCOMPARE(finish(send(m_tokens.value(u"ann"_s), R"({"model": 42, "messages": []})")).status, 400);
+        // Valid JSON that is no object says what it is (there is no parse error to quote).
+        a = finish(send(m_tokens.value(u"ann"_s), "[]"));
+        QCOMPARE(a.status, 400);
+        QCOMPARE(a.json.value("error"_L1).toObject().value("message"_L1).toString(), u"The body must be a JSON object: it is an array"_s);
         // A tier without a fallback refuses a model it does not allow.
         a = call(u"sid"_s, u"openai/gpt-4o"_s);
         QCOMPARE(a.status, 403);
         QVERIFY(a.json.value("error"_L1).toObject().value("message"_L1).toString().contains(u"no fallback"_s));
         QCOMPARE(finish(send(m_tokens.value(u"ann"_s), chat(u"x"_s), u"/audio/speech"_s)).status, 404);
         QCOMPARE(upstreamChats(), 0);
-        QCOMPARE(m_gateway->status().refusalsToday, 6);
+        QCOMPARE(m_gateway->status().refusalsToday, 7);
         // A token made while the gateway runs works at once (no wait for the periodic re-read).
         QVERIFY(m_store->team().addMember({u"new"_s, {}, u"pro"_s, std::nullopt, true, {}}).ok());
         const Result<QString> fresh = m_store->governance().createGatewayToken(u"new"_s);

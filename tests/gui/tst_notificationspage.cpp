@@ -28,6 +28,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QRadioButton>
@@ -197,6 +198,23 @@ private Q_SLOTS:
         m_nam.reset();
         m_store.reset();
         m_dir.reset();
+    }
+
+    void reachedFromTheGoMenu()
+    {
+        // Added after the window made its menus, the page still has its Go entry and shortcut,
+        // above Find.
+        const qsizetype at = m_window->pageNames().indexOf(u"notifications"_s);
+        QVERIFY(at >= 0 && at < 9);
+        auto *go = m_window->findChild<QAction *>(u"goTo_notifications"_s);
+        QVERIFY(go);
+        QCOMPARE(go->shortcut(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + at)));
+        const QList<QAction *> menu = m_window->findChild<QMenu *>(u"goMenu"_s)->actions();
+        QVERIFY(menu.indexOf(go) >= 0 && menu.indexOf(go) < menu.indexOf(m_window->findChild<QAction *>(u"findAction"_s)));
+        QVERIFY(m_window->showPage(u"keys"_s));
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QTest::keySequence(m_window.get(), go->shortcut());
+        QCOMPARE(m_window->currentPage(), u"notifications"_s);
     }
 
     void addsThroughTheDialogAndKeepsTheSecretInTheKeychain()

@@ -1503,6 +1503,10 @@ private Q_SLOTS:
         auto *nav = lead.findChild<QListWidget *>(u"navigationListWidget"_s);
         QVERIFY(nav);
         QVERIFY(nav->item(int(lead.pageNames().indexOf(u"keys"_s)))->isHidden());
+        // Nor offered in the Go menu, nor reached by its shortcut.
+        auto *goKeys = lead.findChild<QAction *>(u"goTo_keys"_s);
+        QVERIFY(goKeys && !goKeys->isVisible());
+        QVERIFY(lead.findChild<QAction *>(u"goTo_spend"_s)->isVisible());
         QVERIFY(lead.showPage(u"team"_s));
         for (const char *name : {"addMemberButton", "editMemberButton", "setTierButton", "offboardButton", "importRosterButton",
                                  "editTiersButton", "applyTiersButton", "autoEnforceCheck"})
