@@ -68,7 +68,9 @@ OverviewTile::OverviewTile(const QString &name, const QString &title, const QStr
     m_detail->setTextFormat(Qt::RichText);
     m_detail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     // The labels take no clicks (no selection, no links), so a click anywhere on the tile opens
-    // its page.
+    // its page: a rich-text label would take the press for its own text control otherwise.
+    for (QLabel *label : {heading, m_value, m_detail})
+        label->setAttribute(Qt::WA_TransparentForMouseEvents);
     auto *open = new QPushButton(pageTitle, this);
     open->setObjectName(name + u"OpenButton"_s);
     open->setFlat(true);

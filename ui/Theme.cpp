@@ -5,7 +5,11 @@
 #include <QEvent>
 #include <QLabel>
 #include <QLegend>
+#include <QPainter>
 #include <QPointer>
+#include <QProxyStyle>
+#include <QStyleFactory>
+#include <QStyleOption>
 #include <QTimer>
 #include <QWidget>
 
@@ -239,6 +243,34 @@ void ReadableItemDelegate::initStyleOption(QStyleOptionViewItem *option, const Q
     const QColor row = option->palette.color(option->features & QStyleOptionViewItem::Alternate ? QPalette::AlternateBase : QPalette::Base);
     // Above 4.5: the thin strokes of small text are drawn partly blended with the row.
     option->palette.setColor(QPalette::Text, readableOn(option->palette.color(QPalette::Text), row, 5.5));
+}
+
+namespace {
+class ReadableChecksStyle final : public QProxyStyle
+{
+public:
+    using QProxyStyle::QProxyStyle;
+    void drawPrimitive(PrimitiveElement element, const QStyleOption *option, QPainter *painter, const QWidget *widget) const override
+    {
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+        if (element != PE_IndicatorCheckBox || !isDark(option->palette))
+            return;
+        // Over Fusion's own edge, on the box's rectangle: the same 1 px, now readable.
+        QColor edge = option->palette.color(option->state & State_Enabled ? QPalette::Active : QPalette::Disabled, QPalette::Text);
+        edge.setAlphaF(0.6f);
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing, false);
+        painter->setPen(edge);
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRect(option->rect.adjusted(0, 0, -1, -1));
+        painter->restore();
+    }
+};
+} // namespace
+
+QStyle *darkStyle()
+{
+    return new ReadableChecksStyle(QStyleFactory::create(QStringLiteral("Fusion")));
 }
 
 QPalette darkPalette()

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QPalette>
 #include <QString>
+#include <QStyle>
 #include <QStyledItemDelegate>
 
 #include <optional>
@@ -80,5 +81,8 @@ protected:
 // A dark palette for the Fusion style (--dark), for desktops where Qt does not follow the
 // system's dark theme.
 QPalette darkPalette();
+// The style --dark runs: Fusion, drawing each check box's edge in the text colour. Fusion edges a
+// box in the window colour darkened, which is darkPalette()'s base: an unticked box vanished.
+QStyle *darkStyle();
 
 } // namespace orteam::theme

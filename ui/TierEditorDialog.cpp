@@ -106,6 +106,10 @@ TierEditorDialog::TierEditorDialog(TeamController *team, QWidget *parent) : Guar
     m_save = buttons->addButton(tr("Save tier"), QDialogButtonBox::ApplyRole);
     m_save->setObjectName(QStringLiteral("saveTierButton"));
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    // Enter in a field saves the tier being edited; it never starts a new one or deletes.
+    m_save->setDefault(true);
+    for (QPushButton *b : {m_add, m_delete})
+        b->setAutoDefault(false);
     connect(m_save, &QPushButton::clicked, this, &TierEditorDialog::save);
     connect(m_add, &QPushButton::clicked, this, &TierEditorDialog::addTier);
     connect(m_delete, &QPushButton::clicked, this, &TierEditorDialog::deleteTier);

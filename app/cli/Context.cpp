@@ -25,9 +25,7 @@ std::optional<DbLocation> Context::location(QString *error) const
 {
     if (!m_databaseText.isEmpty())
         return DbLocation::parse(m_databaseText, error); // refuses a password in a postgresql:// URL
-    DbLocation loc;
-    loc.path = DbLocation::defaultSqlitePath();
-    return loc;
+    return DbLocation::ownSqlite();
 }
 
 std::pair<int, QString> Context::open()
@@ -42,6 +40,9 @@ std::pair<int, QString> Context::open()
     store->database().setProgress([this](const QString &what) { m_console.error(what); });
     if (const Status opened = store->open(*loc); !opened)
         return {ServerError, opened.errorText()};
+    // Said, so a mistyped --db is seen at once rather than read as a team without members.
+    if (store->database().created())
+        m_console.warn(u"%1 did not exist: it is a new, empty team database"_s.arg(loc->display()));
     if (!store->database().backupPath().isEmpty())
         m_console.error(u"migrated a database written by the seed scripts; the original is saved as "_s
                         + store->database().backupPath());

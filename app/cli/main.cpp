@@ -31,8 +31,10 @@ int main(int argc, char *argv[])
     } else {
         application = std::make_unique<QCoreApplication>(argc, argv);
     }
-    // Request logging is for the dashboard's log; the CLI's stderr is for one-line failures.
-    QLoggingCategory::setFilterRules(QStringLiteral("orteam.*.info=false"));
+    // Request logging is for the dashboard's log; the CLI's stderr is for one-line failures. A
+    // failed statement's own warning would be a second line beside the failure that says it
+    // (QT_LOGGING_RULES still turns either on).
+    QLoggingCategory::setFilterRules(QStringLiteral("orteam.*.info=false\norteam.storage.warning=false"));
     orteam::cli::Console console;
     orteam::cli::Cli cli(console, orteam::cli::Environment::fromProcess());
     return cli.run(QCoreApplication::arguments().mid(1));

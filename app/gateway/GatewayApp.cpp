@@ -140,8 +140,7 @@ int runGateway(const QStringList &arguments)
     if (parser.isSet(dbOption)) {
         location = DbLocation::parse(parser.value(dbOption), &error);
     } else {
-        location = DbLocation{};
-        location->path = DbLocation::defaultSqlitePath();
+        location = DbLocation::ownSqlite();
     }
     Store store;
     const Status opened = location ? store.open(*location) : Status(StoreError::invalid(error));

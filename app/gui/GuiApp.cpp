@@ -131,7 +131,7 @@ int GuiApp::run()
     const QCommandLineOption baseUrlOption(u"base-url"_s, u"API base URL (default https://openrouter.ai/api/v1)."_s, u"URL"_s);
     const QCommandLineOption screenshotOption(u"screenshot"_s, u"Render the window to FILE (PNG) once loaded, then exit."_s,
                                               u"FILE"_s);
-    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (overview, keys, hygiene, team, spend, reports, audit, notifications)."_s, u"NAME"_s);
+    const QCommandLineOption pageOption(u"page"_s, u"Open this page first (overview, keys, hygiene, team, workspaces, spend, reports, audit, notifications)."_s, u"NAME"_s);
     const QCommandLineOption dbOption(u"db"_s, u"Team database: a SQLite file or postgresql://user@host:port/name."_s, u"PATH|URL"_s);
     const QCommandLineOption darkOption(u"dark"_s, u"Use a dark palette (Fusion style), where the desktop's dark theme does not reach Qt."_s);
     const QCommandLineOption sizeOption(u"size"_s, u"Open the window at this size in logical pixels, e.g. 1280x650."_s, u"WxH"_s);
@@ -155,7 +155,7 @@ int GuiApp::run()
     }
     if (parser.isSet(darkOption)) {
         // Fusion draws every control from the palette; the platform's style may not.
-        QApplication::setStyle(u"Fusion"_s);
+        QApplication::setStyle(theme::darkStyle());
         QApplication::setPalette(theme::darkPalette());
     }
 
@@ -194,8 +194,7 @@ int GuiApp::run()
         // Chosen in Settings; a bad saved value is reported in the window, not fatal.
         location = DbLocation::parse(m_settings->database(), &dbProblem);
     } else {
-        location = DbLocation{};
-        location->path = DbLocation::defaultSqlitePath();
+        location = DbLocation::ownSqlite();
     }
     if (demo && !startDemoServer()) {
         err << "orteam: cannot start the demo server on 127.0.0.1" << Qt::endl;

@@ -426,7 +426,7 @@ void Gateway::flushSoon()
             return saved;
         },
         [this, batch](const Status &saved) {
-            std::lock_guard lock(m_lock);
+            std::lock_guard locked(m_lock);
             m_flushing.removeOne(batch);
             account(*batch, saved.ok());
             if (!saved)
@@ -1039,7 +1039,7 @@ void Gateway::lookUpCost(Shard &shard, const std::shared_ptr<Exchange> &ex, int 
         request.setTransferTimeout(30'000);
         QNetworkReply *reply = shard.network->get(request);
         connect(reply, &QNetworkReply::finished, shard.context, [this, &shard, reply, ex, attempt] {
-            std::lock_guard lock(m_lock);
+            std::lock_guard locked(m_lock);
             reply->deleteLater();
             if (!m_open.contains(ex.get()))
                 return;

@@ -84,6 +84,11 @@ void OffboardingService::revokeAndMark(const QList<Member> &members, const QHash
                 if (!now)
                     return now.error();
                 const bool wasActive = now->active;
+                if (!wasActive && revoked == 0) {
+                    // Offboarded already and nothing revoked now: no second audit line saying so.
+                    outcome->unchanged << member.name;
+                    return {};
+                }
                 now->active = false;
                 if (Status w = m_store.team().updateMember(*now); !w)
                     return w;
@@ -121,7 +126,7 @@ void OffboardingService::revokeAndMark(const QList<Member> &members, const QHash
         keyService->revoke(w.key, nullptr, [self, w, outcome, failedKeys](const KeyService::Done<bool> &d) {
             // 404: revoked already (elsewhere, or by an earlier, interrupted offboarding).
             if (d.result.ok() || d.result.error.isNotFound()) {
-                outcome->revoked[w.member] += 1;
+                (d.result.ok() ? outcome->revoked : outcome->gone)[w.member] += 1;
                 outcome->revokedKeys << w.key.hash;
                 if (!d.auditError.isEmpty())
                     outcome->warnings << u"%1 was revoked, but %2"_s.arg(w.key.name.isEmpty() ? w.key.hash.left(16) : w.key.name,

@@ -32,7 +32,9 @@ public:
         QStringList warnings;     // done, but not all of it is in the audit log
         QStringList revokedKeys;  // hashes OpenRouter no longer has
         int revokedCount(const QString &member) const { return revoked.value(member); }
-        QHash<QString, int> revoked; // member → keys revoked
+        QHash<QString, int> revoked; // member → keys revoked now
+        QHash<QString, int> gone;    // member → keys OpenRouter had no longer (404: revoked before)
+        QStringList unchanged;       // offboarded before, no key revoked now: nothing written
     };
     // `keys`: the account's keys as the caller has them (the dashboard); without them they are
     // listed first, so every front end audits each revoked key by its name and settings alike.

@@ -112,6 +112,21 @@ QString damagedText(const QString &path, const QString &why)
     return u"The database %1 is damaged or not a database (%2). Restore it from a backup."_s.arg(path, why);
 }
 
+// Why this user cannot use the SQLite file at `path`, if the file system says so: SQLite needs
+// to write the file and, for its -wal and -shm, the folder it is in. Empty: nothing in the way.
+QString permissionProblem(const QString &path)
+{
+    const QByteArray file = QFile::encodeName(path);
+    const QString folder = QFileInfo(path).absolutePath();
+    if (::access(file.constData(), R_OK | W_OK) != 0)
+        return u"The database %1 cannot be opened for writing with this user's permissions: it is not damaged. "
+               "Ask its owner for access, or open a copy"_s.arg(path);
+    if (::access(QFile::encodeName(folder).constData(), W_OK | X_OK) != 0)
+        return u"The database %1 is in a folder this user cannot write to (%2), where SQLite keeps its -wal and -shm "
+               "files: it is not damaged. Ask the folder's owner for access, or open a copy"_s.arg(path, folder);
+    return {};
+}
+
 // The first 100 bytes of the file as SQLite's file format defines them: read before SQLite is
 // asked anything, so a file that is no database (or lost its first page) is named as such.
 // Empty: SQLite's own empty database (the file opened is made empty).
@@ -146,6 +161,14 @@ QString DbLocation::defaultSqlitePath()
     // Not AppDataLocation: that folder is named after the running program, and the dashboard and
     // orteam-cli must find the same database.
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + u"/orteam/orteam.db"_s;
+}
+
+DbLocation DbLocation::ownSqlite()
+{
+    DbLocation loc;
+    loc.path = defaultSqlitePath();
+    loc.makeFolders = true;
+    return loc;
 }
 
 std::optional<DbLocation> DbLocation::parse(const QString &text, QString *error)
@@ -254,6 +277,7 @@ Status Database::open(const DbLocation &location)
     close();
     m_location = location;
     m_backupPath.clear();
+    m_created = false;
     m_openCheck = OpenCheck::None;
     const bool sqlite = location.kind == DbLocation::Kind::Sqlite;
     if (!QSqlDatabase::isDriverAvailable(sqlite ? u"QSQLITE"_s : u"QPSQL"_s)) {
@@ -268,11 +292,15 @@ Status Database::open(const DbLocation &location)
         // SQLite opens it, so it is never readable by others, not even for a moment; SQLite
         // gives the -wal and -shm files it makes later the database file's permissions.
         const QString folder = QFileInfo(location.path).absolutePath();
+        if (!location.makeFolders && !QFileInfo(folder).isDir())
+            return StoreError::database(u"The folder %1 does not exist, so there is no database %2. Check the path, or make "
+                                        "the folder first to start a new team database there."_s.arg(folder, location.path));
         if (!makePrivateFolders(folder))
             return StoreError::database(u"Cannot create the folder %1 for the database."_s.arg(folder));
         QFile file(location.path);
         if (file.open(QIODevice::WriteOnly | QIODevice::NewOnly, OwnerOnlyFile)) {
             created = true;
+            m_created = true;
             file.close();
         } else if (!QFileInfo::exists(location.path)) { // else another process made it just now
             return StoreError::database(u"Cannot create the database %1: %2"_s.arg(location.path, file.errorString()));
@@ -367,8 +395,14 @@ Status Database::checkSqliteFile(bool inMemory, bool seed)
         Sql schema(*this, u"SELECT COUNT(*) FROM sqlite_master"_s);
         const Status read = schema.exec();
         const Result<bool> row = read ? schema.fetch() : Result<bool>(read.error());
-        if (!row)
+        if (!row) {
+            // A file or folder this user cannot write fails the same read (SQLite makes its -shm
+            // and -wal beside the file): that is said, not "damaged", which would send someone
+            // to overwrite a good file with a backup.
+            if (const QString denied = permissionProblem(m_location.path); !denied.isEmpty())
+                return StoreError::database(u"%1 (%2)"_s.arg(denied, row.errorText()));
             return StoreError::database(damagedText(m_location.path, u"its schema cannot be read: %1"_s.arg(row.errorText())));
+        }
     }
     std::vector<SessionMark> leftBehind = inMemory ? std::vector<SessionMark>() : SessionMark::leftBehind(m_location.path);
     if (seed) {

@@ -28,6 +28,12 @@ struct DbLocation
     // refused (a command line shows in `ps`): it belongs in ~/.pgpass or PGPASSWORD.
     static std::optional<DbLocation> parse(const QString &text, QString *error);
     static QString defaultSqlitePath(); // ~/.local/share/orteam/orteam.db, shared by orteam and orteam-cli
+    // SQLite at defaultSqlitePath(), its folders made when missing (makeFolders).
+    static DbLocation ownSqlite();
+    // The folders up to a new SQLite file are made (0700). Only for orteam's own location: a path
+    // someone gave that names a missing folder is far more often mistyped than meant, and a new
+    // empty team there would read as "no members".
+    bool makeFolders = false;
 };
 
 // One open connection to the team database: opening it (a new SQLite file and its folder are
@@ -52,6 +58,8 @@ public:
     // Quick (PRAGMA quick_check) after an unclean shutdown (a SessionMark left behind), Full
     // (PRAGMA integrity_check) before a seed database is backed up and migrated. `orteam-cli db
     // check` runs the full check on demand (checkIntegrity).
+    // The last open made the SQLite file (there was none): a new, empty team database.
+    bool created() const { return m_created; }
     enum class OpenCheck { None, Header, Quick, Full };
     OpenCheck openCheck() const { return m_openCheck; }
     // PRAGMA integrity_check (every page, and every index against its table) or quick_check
@@ -133,6 +141,7 @@ private:
     mutable int m_statements = 0;
     mutable quint64 m_ownWrites = 0;
     OpenCheck m_openCheck = OpenCheck::None;
+    bool m_created = false;
     std::optional<std::pair<quint64, quint64>> m_file; // SQLite: the file's device and inode, while open
     SessionMark m_mark; // SQLite files: held while open, removed by a clean close
     struct ChangeProbe; // changeCounter()'s shortcut (Database.cpp), dropped by close()

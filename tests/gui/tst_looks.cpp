@@ -34,6 +34,7 @@
 #include <QBarCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
@@ -44,6 +45,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStyle>
+#include <QStyleOption>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -211,6 +213,27 @@ private Q_SLOTS:
         QTest::addColumn<bool>("dark");
         QTest::newRow("light") << lightPalette() << false;
         QTest::newRow("dark") << theme::darkPalette() << true;
+    }
+
+    // An unticked check box under --dark's style and palette, as drawn: its edge stands out from
+    // the box's inside (Fusion alone edged it in the very colour of a dark base).
+    void uncheckedBoxIsSeenInTheDark()
+    {
+        std::unique_ptr<QStyle> style(theme::darkStyle());
+        QCheckBox box(u"Every model"_s);
+        box.setObjectName(u"darkCheckBox"_s);
+        box.setStyle(style.get());
+        box.setPalette(theme::darkPalette());
+        box.resize(box.sizeHint());
+        QStyleOptionButton option;
+        option.initFrom(&box);
+        const QRect indicator = style->subElementRect(QStyle::SE_CheckBoxIndicator, &option, &box);
+        const QImage image = box.grab().toImage();
+        const QColor inside = image.pixelColor(indicator.center());
+        int edgeContrast = 0;
+        for (int x = indicator.left(); x <= indicator.right(); ++x)
+            edgeContrast = std::max(edgeContrast, std::abs(image.pixelColor(x, indicator.top()).lightness() - inside.lightness()));
+        QVERIFY2(edgeContrast >= 60, qPrintable(u"edge against inside: %1"_s.arg(edgeContrast)));
     }
 
     // The rules themselves, for every kind and state, drawn or not.

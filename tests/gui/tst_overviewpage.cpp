@@ -118,9 +118,14 @@ private Q_SLOTS:
         auto *value = GuiTest::find<QLabel>(&page, "overviewMonthValueLabel");
         QTest::mouseClick(page.windowHandle(), Qt::LeftButton, {}, value->mapTo(&page, value->rect().center()));
         QTest::mouseClick(GuiTest::find<QPushButton>(&page, "overviewSpendersOpenButton"), Qt::LeftButton);
-        QCOMPARE(opened.size(), 2);
+        // On the detail text (rich text) too.
+        auto *detail = GuiTest::find<QLabel>(&page, "overviewMonthDetailLabel");
+        QVERIFY(!detail->text().isEmpty());
+        QTest::mouseClick(page.windowHandle(), Qt::LeftButton, {}, detail->mapTo(&page, QPoint(4, 4)));
+        QCOMPARE(opened.size(), 3);
         QCOMPARE(opened.at(0).at(0).toString(), u"reports"_s);
         QCOMPARE(opened.at(1).at(0).toString(), u"spend"_s);
+        QCOMPARE(opened.at(2).at(0).toString(), u"reports"_s);
     }
 
     // A hidden page reads nothing (the alerts behind it are computed on the GUI thread); it reads

@@ -384,6 +384,9 @@ private Q_SLOTS:
         QTest::mouseClick(find<QPushButton>("editTiersButton"), Qt::LeftButton);
         auto *dialog = waitFor<QDialog>("tierEditorDialog");
         QVERIFY(dialog);
+        // Enter in a field saves the tier; it does not start a new one.
+        QVERIFY(find<QPushButton>("saveTierButton", dialog)->isDefault());
+        QVERIFY(!find<QPushButton>("addTierButton", dialog)->autoDefault());
         auto *models = find<QTableWidget>("modelTable", dialog);
         QTRY_COMPARE(models->rowCount(), DemoData::models().size() + 0);
         auto rowOf = [&](const QString &id) {

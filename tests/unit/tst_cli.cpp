@@ -526,7 +526,8 @@ private Q_SLOTS:
         const QHash<QString, QString> noKey{{u"OPENROUTER_MGMT_KEY"_s, QString()}};
         Run r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"alice"_s, u"--tier"_s, u"pro"_s, u"--email"_s, u"a@x.org"_s}, noKey);
         QCOMPARE(r.code, 0);
-        QVERIFY(r.err.isEmpty()); // no log chatter on stderr
+        // No log chatter on stderr: only the one line saying the database is a new one.
+        QVERIFY2(r.err.count(u'\n') == 1 && r.err.contains(u"new, empty team database"_s), qPrintable(r.err));
         r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"bob"_s, u"--tier"_s, u"basic"_s, u"--daily-limit"_s, u"3"_s}, noKey);
         QCOMPARE(r.code, 0);
         r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"bob"_s}, noKey);
@@ -673,16 +674,27 @@ private Q_SLOTS:
             QVERIFY(openStore(store, db));
             QVERIFY(store.team().member(u"liam"_s)->active);
         }
-        // Again: the key already gone counts as revoked, the other goes now.
+        // Again: the other key goes now; the one already gone is said as such, not as revoked.
         r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s, u"--yes"_s});
         QCOMPARE(r.code, 0);
-        QVERIFY(r.out.contains(u"2 keys revoked"_s));
+        QVERIFY2(r.out.contains(u"Offboarded liam: 1 key revoked (1 other was gone already)."_s), qPrintable(r.out));
         QVERIFY(!m_fake->key(b.hash));
         QVERIFY(m_fake->key(other.hash)); // nobody else's key
+        qsizetype auditLines = 0;
+        {
+            Store store;
+            QVERIFY(openStore(store, db));
+            QVERIFY(!store.team().member(u"liam"_s)->active);
+            QCOMPARE(store.audit().log()->first().action, u"offboard"_s);
+            auditLines = store.audit().log()->size();
+        }
+        // A third time: nothing left to do, and nothing written or claimed.
+        r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s, u"--yes"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"liam was offboarded already; nothing changed."_s), qPrintable(r.out));
         Store store;
         QVERIFY(openStore(store, db));
-        QVERIFY(!store.team().member(u"liam"_s)->active);
-        QCOMPARE(store.audit().log()->first().action, u"offboard"_s);
+        QCOMPARE(store.audit().log()->size(), auditLines);
     }
 
     void tiersApplyIsPreviewedAndIdempotent()
@@ -1199,6 +1211,26 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(u"PGPASSWORD"_s), qPrintable(r.err));
         QVERIFY(!r.err.contains(u"s3cret"_s));
         QCOMPARE(r.err.count(u'\n'), 1);
+    }
+
+    void aMistypedDatabasePathIsSaid()
+    {
+        // A missing folder: nothing is made, and the failure says the path is wrong, on one line.
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(u"no-such-folder"_s);
+        Run r = cli({u"--db"_s, folder + u"/team.db"_s, u"members"_s, u"list"_s});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"does not exist"_s), qPrintable(r.err));
+        QCOMPARE(r.err.count(u'\n'), 1);
+        QVERIFY(!QFileInfo::exists(folder));
+        // A missing file in a folder that exists: a new team database, said so once.
+        const QString fresh = dir.filePath(u"fresh-team.db"_s);
+        r = cli({u"--db"_s, fresh, u"members"_s, u"list"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(u"new, empty team database"_s), qPrintable(r.err));
+        r = cli({u"--db"_s, fresh, u"members"_s, u"list"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
     }
 
     // ---- help, man page and completion are made from the commands --------------------------------

@@ -1412,7 +1412,7 @@ private Q_SLOTS:
         const mode_t umaskBefore = ::umask(0022);
         const QString top = m_dir->filePath(u"home-%1"_s.arg(QUuid::createUuid().toString(QUuid::Id128).left(8)));
         const QString folder = top + u"/share/orteam"_s;
-        DbLocation loc;
+        DbLocation loc = DbLocation::ownSqlite(); // as orteam's own location: its folders are made
         loc.path = folder + u"/orteam.db"_s;
         auto mode = [](const QString &path) {
             struct stat st{};

@@ -306,8 +306,15 @@ int MembersOffboard::execute(Context &context, const Arguments &arguments)
         console.err() << "orteam-cli: warning: " << warning << Qt::endl;
     if (!outcome.failed.isEmpty())
         return console.fail(ServerError, outcome.failed.join(u' '));
-    context.out() << "Offboarded " << member->name << ": "
-                  << counted(outcome.revokedCount(member->name), u"key"_s, u"keys"_s) << " revoked." << Qt::endl;
+    if (outcome.unchanged.contains(member->name)) {
+        context.out() << member->name << " was offboarded already; nothing changed." << Qt::endl;
+        return Ok;
+    }
+    context.out() << "Offboarded " << member->name << ": " << counted(outcome.revokedCount(member->name), u"key"_s, u"keys"_s)
+                  << " revoked";
+    if (const int gone = outcome.gone.value(member->name))
+        context.out() << " (" << counted(gone, u"other was"_s, u"others were"_s) << " gone already)";
+    context.out() << '.' << Qt::endl;
     return Ok;
 }
 
