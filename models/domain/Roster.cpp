@@ -59,7 +59,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
     }
 
     // The header: which column holds what.
-    int nameCol = -1, emailCol = -1, tierCol = -1, limitCol = -1, periodCol = -1, activeCol = -1, userCol = -1;
+    int nameCol = -1, emailCol = -1, tierCol = -1, limitCol = -1, periodCol = -1, activeCol = -1, userCol = -1, ownCol = -1;
     const QStringList header = parsed.records.front().fields;
     QStringList unknown;
     for (int c = 0; c < header.size(); ++c) {
@@ -77,6 +77,8 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             slot = &periodCol;
         else if (h == "active"_L1 || h == "status"_L1)
             slot = &activeCol;
+        else if (h == "own_budget"_L1)
+            slot = &ownCol;
         else if (h == "openrouter_user_id"_L1 || h == "openrouter_user"_L1 || h == "openrouter_id"_L1)
             slot = &userCol;
         if (!slot) {
@@ -137,7 +139,17 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
                 problems << u"the tier \"%1\" does not exist (tiers: %2)"_s.arg(cell(tierCol), tierList.join(u", "_s));
             row.tier = tier;
         }
-        if (limitCol >= 0) {
+        // own_budget (the listing's column): "false" says the row's budget is its tier's, shown
+        // for reading, so importing the listing back pins nobody to the tier's number.
+        std::optional<bool> own;
+        if (ownCol >= 0 && !cell(ownCol).isEmpty()) {
+            own = parseBool(cell(ownCol));
+            if (!own)
+                problems << u"own_budget must be yes or no, not \"%1\""_s.arg(cell(ownCol));
+        }
+        if (own && !*own) {
+            row.hasDailyLimit = true; // no budget of their own: the tier's
+        } else if (limitCol >= 0) {
             const QString text = cell(limitCol);
             row.hasDailyLimit = true;
             if (!text.isEmpty()) {
@@ -152,7 +164,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
                     row.dailyLimit = limit.limit;
             }
         }
-        if (periodCol >= 0 && !cell(periodCol).isEmpty()) {
+        if (periodCol >= 0 && !cell(periodCol).isEmpty() && !(own && !*own)) {
             row.budgetPeriod = budgetPeriodFromString(cell(periodCol));
             if (!row.budgetPeriod)
                 problems << u"budget period must be daily, weekly or monthly, not \"%1\""_s.arg(cell(periodCol));

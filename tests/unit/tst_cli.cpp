@@ -4,6 +4,7 @@
 #include "Cli.h"
 #include "FakeOpenRouter.h"
 #include "Manual.h"
+#include "Roster.h"
 #include "Schema.h"
 #include "SeedDatabase.h"
 #include "SqliteDamage.h"
@@ -580,7 +581,15 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains(u"$300.00 a month (own)"_s), qPrintable(r.out));
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"tier"_s}, noKey).code, 0);
         r = cli({u"--db"_s, db, u"members"_s, u"list"_s, u"--format"_s, u"csv"_s}, noKey);
-        QVERIFY2(r.out.contains(u"bob,,basic,5,daily,true"_s), qPrintable(r.out)); // the tier's again, in the roster's columns
+        QVERIFY2(r.out.contains(u"bob,,basic,5,daily,false,true"_s), qPrintable(r.out)); // the tier's again, in the roster's columns
+        {
+            // The listing imports back as it is: nobody is given their tier's budget as their own.
+            Store store;
+            QVERIFY(openStore(store, db));
+            const RosterPlan plan = planRoster(parseRoster(r.out, *store.team().tiers()), *store.team().members(), false);
+            QVERIFY(!plan.changes.isEmpty());
+            QVERIFY2(!plan.hasWork(), qPrintable(plan.changes.first().differences.join(u", "_s)));
+        }
         r = cli({u"--db"_s, u"postgresql://nobody@/"_s, u"members"_s, u"list"_s}, noKey);
         QCOMPARE(r.code, 2);
         r = cli({u"--db"_s, dir.path(), u"members"_s, u"list"_s}, noKey);

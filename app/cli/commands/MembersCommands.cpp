@@ -60,14 +60,16 @@ int MembersList::execute(Context &context, const Arguments &arguments)
         }
         out << jsonText(array);
     } else if (format == "csv"_L1) {
-        // The roster's own columns (daily_limit is the amount, budget_period its period), so a
-        // listing edited in a spreadsheet imports back.
-        out << "name,email,tier,daily_limit,budget_period,active,keys,openrouter_user_id\n";
+        // The roster's own columns (daily_limit is the amount, budget_period its period, own_budget
+        // whether it is the member's or their tier's), so a listing edited in a spreadsheet
+        // imports back as it was.
+        out << "name,email,tier,daily_limit,budget_period,own_budget,active,keys,openrouter_user_id\n";
         for (const Member &m : *members) {
             const auto budget = effectiveBudget(m, *tiers);
             out << csvField(m.name, true) << ',' << csvField(m.email, true) << ',' << m.tier << ','
                 << (budget ? QString::number(budget->usd, 'g', 15) : QString()) << ','
-                << (budget ? budgetPeriodAdjective(budget->period) : QString()) << ',' << (m.active ? "true" : "false") << ','
+                << (budget ? budgetPeriodAdjective(budget->period) : QString()) << ','
+                << (m.budgetOverride ? "true" : "false") << ',' << (m.active ? "true" : "false") << ','
                 << m.keyHashes.size() << ',' << csvField(m.userId, true) << '\n';
         }
     } else {
