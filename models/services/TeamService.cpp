@@ -141,7 +141,7 @@ Status TeamService::setKeys(const QString &name, const QStringList &keyHashes)
     });
 }
 
-Status TeamService::linkKey(const QString &name, const QString &keyHash, const QString &keyName)
+Status TeamService::linkKey(const QString &name, const QString &keyHash, const QString &keyName, QString *previousOwner)
 {
     return m_store.transaction([&]() -> Status {
         const Result<Member> m = m_store.team().member(name);
@@ -156,6 +156,8 @@ Status TeamService::linkKey(const QString &name, const QString &keyHash, const Q
             return s;
         const QString key = u"%1 (%2)"_s.arg(keyName.isEmpty() ? keyHash.left(16) : keyName, keyHash.left(16));
         const QString previous = owners->value(keyHash);
+        if (previousOwner)
+            *previousOwner = previous;
         return m_store.audit().append(auditEntry(AuditAction::Link, name, previous.isEmpty() ? QString() : u"%1 of %2"_s.arg(key, previous),
                                                  u"%1 of %2"_s.arg(key, name)));
     });

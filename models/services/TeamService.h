@@ -30,7 +30,8 @@ public:
     // Replaces a member's keys with exactly `keyHashes`.
     Status setKeys(const QString &name, const QStringList &keyHashes);
     // Links one more key (moved from whoever had it). `keyName` is for the audit log.
-    Status linkKey(const QString &name, const QString &keyHash, const QString &keyName);
+    // `previousOwner`, when given, is set to the member the key was taken from (empty: nobody's).
+    Status linkKey(const QString &name, const QString &keyHash, const QString &keyName, QString *previousOwner = nullptr);
 
     // A tier name, budget, allowlist and fallback that make sense (empty: fine).
     static QString validateTier(const Tier &tier, bool isNew, const QList<Tier> &existing);

@@ -665,6 +665,12 @@ private Q_SLOTS:
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"liam"_s, b.hash}).code, 0);
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"nobody"_s, b.hash}).code, 3);
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"liam"_s, u"no-such-key"_s}).code, 3);
+        // A key taken from someone else says whose it was; linking it back says so again.
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"add"_s, u"kate"_s}).code, 0);
+        Run moved = cli({u"--db"_s, db, u"members"_s, u"link"_s, u"kate"_s, u"liam-ci"_s});
+        QVERIFY2(moved.code == 0 && moved.out.contains(u"now belongs to kate; it was liam's."_s), qPrintable(moved.out + moved.err));
+        moved = cli({u"--db"_s, db, u"members"_s, u"link"_s, u"liam"_s, u"liam-ci"_s});
+        QVERIFY2(moved.code == 0 && moved.out.contains(u"now belongs to liam; it was kate's."_s), qPrintable(moved.out + moved.err));
 
         // Without a terminal, --yes is required; nothing happens without it.
         Run r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s});

@@ -217,9 +217,12 @@ int MembersLink::execute(Context &context, const Arguments &arguments)
     const std::optional<ApiKey> key = findKey(context, arguments.at(1), &failure);
     if (!key)
         return failure;
-    if (const Status linked = TeamService(context.store()).linkKey(name, key->hash, key->name); !linked)
+    QString previous;
+    if (const Status linked = TeamService(context.store()).linkKey(name, key->hash, key->name, &previous); !linked)
         return context.console().fail(linked.error());
-    context.out() << "Key \"" << key->name << "\" (" << key->hash.left(16) << ") now belongs to " << name << "." << Qt::endl;
+    // Taken from someone else: said, since their spend and budget no longer count it.
+    context.out() << "Key \"" << key->name << "\" (" << key->hash.left(16) << ") now belongs to " << name
+                  << (previous.isEmpty() || previous == name ? QString() : u"; it was %1's"_s.arg(previous)) << "." << Qt::endl;
     return Ok;
 }
 
