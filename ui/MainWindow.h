@@ -58,6 +58,8 @@ public:
     // Page names for --page: "keys", …
     QStringList pageNames() const;
     bool showPage(const QString &name);
+    // showPage() for a page the navigation lists (not one the read-only view left out).
+    bool showListedPage(const QString &name);
     KeysPage *keysPage() const { return m_keysPage; }
     TeamPage *teamPage() const { return m_teamPage; }
     WorkspacesPage *workspacesPage() const { return m_workspacesPage; }
@@ -85,8 +87,6 @@ Q_SIGNALS:
     void demoRequested();
 
 private:
-    // showPage() for a page the navigation lists (not one the read-only view left out).
-    bool showListedPage(const QString &name);
     void onReady();
     void onRefreshFinished(const ApiError &error);
     void updateCredits();

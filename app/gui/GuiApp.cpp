@@ -347,8 +347,10 @@ int GuiApp::takeScreenshot(const QString &file, const QString &page)
         QTimer::singleShot(10'000, &sendLoop, &QEventLoop::quit);
         sendLoop.exec();
     }
-    if (!page.isEmpty())
-        m_window->showPage(page);
+    // Once loaded, the view may be read-only: a page it leaves out is not pictured (it would show
+    // controls nobody in that view has), the one the window shows is, and that is said.
+    if (!page.isEmpty() && !m_window->showListedPage(page))
+        err << "orteam: the " << page << " page is not part of this view; pictured instead: " << m_window->currentPage() << Qt::endl;
     QApplication::processEvents();
     // A page that asks OpenRouter when first shown (Workspaces) is pictured with its answer.
     if (WorkspaceController *workspaces = m_window->workspaces(); workspaces && workspaces->isBusy()) {

@@ -1141,6 +1141,19 @@ private Q_SLOTS:
         QVERIFY2(err.contains(u"orteam: migrating: step %1 of %1"_s.arg(Schema::Version)), qPrintable(err));
         QVERIFY2(err.contains(u"the original is saved as "_s + QFileInfo(path).absolutePath()), qPrintable(err));
         QVERIFY(!QImage(file).isNull());
+
+        // Without a key it is a lead's read-only view: a page that view leaves out is not
+        // pictured (with controls nobody there has); the window's own page is, and that is said.
+        QProcess lead;
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.remove(u"OPENROUTER_MGMT_KEY"_s);
+        e.insert(u"DBUS_SESSION_BUS_ADDRESS"_s, u"unix:path=/nonexistent/orteam-test-bus"_s);
+        lead.setProcessEnvironment(e);
+        lead.start(QStringLiteral(ORTEAM_GUI_PATH), {u"--db"_s, path, u"--page"_s, u"keys"_s, u"--screenshot"_s, file});
+        QVERIFY(lead.waitForFinished(60'000));
+        const QString leadErr = QString::fromUtf8(lead.readAllStandardError());
+        QVERIFY2(lead.exitCode() == 0, qPrintable(leadErr));
+        QVERIFY2(leadErr.contains(u"the keys page is not part of this view; pictured instead: "_s), qPrintable(leadErr));
     }
 };
 
