@@ -134,9 +134,12 @@ void clearChart(QChart *chart, const QPalette &palette)
 QValueAxis *dollarAxis(double max)
 {
     auto *axis = new QValueAxis;
-    axis->setLabelFormat(QStringLiteral("$%.2f"));
     axis->setRange(0, max > 0 ? max * 1.1 : 1.0);
     axis->applyNiceNumbers();
+    // Cents only where the ticks are less than a dollar apart: "$0.00$100.00$200.00" ran
+    // together under a narrow chart, where "$0 $100 $200" reads.
+    const double step = axis->tickCount() > 1 ? (axis->max() - axis->min()) / (axis->tickCount() - 1) : axis->max();
+    axis->setLabelFormat(step >= 1.0 ? QStringLiteral("$%.0f") : QStringLiteral("$%.2f"));
     // Amounts whole or not at all: in a short chart Qt Charts would draw "…" for every one.
     axis->setTruncateLabels(false);
     return axis;
