@@ -34,7 +34,7 @@ int main(int argc, char *argv[])
     // Request logging is for the dashboard's log; the CLI's stderr is for one-line failures. A
     // failed statement's own warning would be a second line beside the failure that says it
     // (QT_LOGGING_RULES still turns either on).
-    QLoggingCategory::setFilterRules(QStringLiteral("orteam.*.info=false\norteam.storage.warning=false"));
+    QLoggingCategory::setFilterRules(QStringLiteral("orteam.*.info=false\norteam.storage.sql.warning=false"));
     orteam::cli::Console console;
     orteam::cli::Cli cli(console, orteam::cli::Environment::fromProcess());
     return cli.run(QCoreApplication::arguments().mid(1));

@@ -208,9 +208,10 @@ void OpenRouterClient::attempt(const Request &request, int attemptNumber, QPoint
         if (state->timedOut) {
             e.kind = ApiError::Kind::Timeout;
             // Each attempt has the whole timeout: said with how many there were (a GET that hangs
-            // is tried again), so "3 s" after fifteen seconds adds up.
+            // is tried again), so "3 s" after fifteen seconds adds up. Only the last is known to
+            // have timed out (the others may have been 503s).
             e.detail = u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3)
-                + (attemptNumber > 1 ? u", on each of %1 attempts"_s.arg(attemptNumber) : QString());
+                + (attemptNumber > 1 ? u", the last of %1 attempts"_s.arg(attemptNumber) : QString());
         } else if (state->tooLarge) {
             e.kind = ApiError::Kind::TooLarge;
             e.detail = u"over %1 MB"_s.arg(cap / (1024LL * 1024LL));

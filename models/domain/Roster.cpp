@@ -8,6 +8,9 @@
 #include <QHash>
 #include <QSet>
 
+#include <algorithm>
+#include <cmath>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
@@ -147,7 +150,21 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             if (!own)
                 problems << u"own_budget must be yes or no, not \"%1\""_s.arg(cell(ownCol));
         }
-        if (own && !*own) {
+        // Still the tier's numbers (or no tier named to compare with): the tier's budget. Numbers
+        // edited in a spreadsheet are the member's own, whatever the column still says.
+        auto tiersOwn = [&] {
+            const auto tier = std::find_if(tiers.cbegin(), tiers.cend(), [&](const Tier &t) { return row.tier && t.name == *row.tier; });
+            if (tier == tiers.cend())
+                return true;
+            const QString amount = limitCol >= 0 ? cell(limitCol) : QString();
+            const QString period = periodCol >= 0 ? cell(periodCol) : QString();
+            if (!tier->budget)
+                return amount.isEmpty();
+            const LimitParse limit = parseCreditLimit(amount);
+            const std::optional<LimitReset> reset = period.isEmpty() ? std::optional(tier->budget->period) : budgetPeriodFromString(period);
+            return limit.error.isEmpty() && limit.limit && std::abs(*limit.limit - tier->budget->usd) < 1e-9 && reset == tier->budget->period;
+        };
+        if (own && !*own && tiersOwn()) {
             row.hasDailyLimit = true; // no budget of their own: the tier's
         } else if (limitCol >= 0) {
             const QString text = cell(limitCol);
@@ -164,7 +181,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
                     row.dailyLimit = limit.limit;
             }
         }
-        if (periodCol >= 0 && !cell(periodCol).isEmpty() && !(own && !*own)) {
+        if (periodCol >= 0 && !cell(periodCol).isEmpty() && !(own && !*own && tiersOwn())) {
             row.budgetPeriod = budgetPeriodFromString(cell(periodCol));
             if (!row.budgetPeriod)
                 problems << u"budget period must be daily, weekly or monthly, not \"%1\""_s.arg(cell(periodCol));

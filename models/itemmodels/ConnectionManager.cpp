@@ -142,7 +142,8 @@ void ConnectionManager::save(const SaveRequest &request, QObject *context, std::
             answer(QString());
         } else {
             useKey(key, KeySource::Session);
-            answer(tr("The key could not be saved: %1 It is used for this session only.").arg(r.error));
+            answer(tr("The key could not be saved: %1 It is used for this session only; to keep it without a "
+                      "keychain, set OPENROUTER_MGMT_KEY in the environment.").arg(r.error));
         }
     });
 }

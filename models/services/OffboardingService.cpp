@@ -77,6 +77,7 @@ void OffboardingService::revokeAndMark(const QList<Member> &members, const QHash
                 continue;
             }
             const int revoked = outcome->revoked.value(member.name);
+            const int gone = outcome->gone.value(member.name);
             const Status s = m_store.transaction([&]() -> Status {
                 // Read again: an edit made while the keys were being revoked (a new email, another
                 // tier) is kept; only the active flag changes.
@@ -94,7 +95,8 @@ void OffboardingService::revokeAndMark(const QList<Member> &members, const QHash
                     return w;
                 return m_store.audit().append(auditEntry(AuditAction::Offboard, member.name,
                                                          wasActive ? u"active"_s : u"inactive"_s,
-                                                         u"inactive, %1 revoked"_s.arg(counted(revoked, u"key"_s, u"keys"_s))));
+                                                         u"inactive, %1 revoked%2"_s.arg(counted(revoked, u"key"_s, u"keys"_s),
+                                                                                        gone ? u" (%1 gone already)"_s.arg(gone) : QString())));
             });
             if (s) {
                 outcome->offboarded << member.name;

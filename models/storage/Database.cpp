@@ -287,6 +287,10 @@ Status Database::open(const DbLocation &location)
     bool created = false; // a SQLite file made here: its -wal and -shm are made private too
     // ":memory:" (the demo's) is no file; QFile would take it for a Qt resource path and fail.
     const bool inMemory = sqlite && location.path.startsWith(u':');
+    // Held from a new file's making and the header's read to this connection being counted.
+    std::unique_lock<std::mutex> sharing;
+    if (sqlite && !inMemory)
+        sharing = std::unique_lock(openFilesLock());
     if (sqlite && !inMemory && !QFileInfo::exists(location.path)) {
         // The file is made (empty: SQLite takes that as an empty database) with 0600 before
         // SQLite opens it, so it is never readable by others, not even for a moment; SQLite
@@ -306,12 +310,9 @@ Status Database::open(const DbLocation &location)
             return StoreError::database(u"Cannot create the database %1: %2"_s.arg(location.path, file.errorString()));
         }
     }
-    std::unique_lock<std::mutex> sharing; // from the header's read to this connection being counted
     std::optional<std::pair<quint64, quint64>> file;
-    if (sqlite && !inMemory) {
-        sharing = std::unique_lock(openFilesLock());
-        file = fileId(location.path);
-    }
+    if (sqlite && !inMemory)
+        file = fileId(location.path); // after a new file is made, not before
     const bool openHere = file && openFiles().count(*file) > 0;
     if (sqlite && !inMemory && !created && !openHere) {
         if (const QString problem = headerProblem(location.path); !problem.isEmpty())
@@ -399,8 +400,12 @@ Status Database::checkSqliteFile(bool inMemory, bool seed)
             // A file or folder this user cannot write fails the same read (SQLite makes its -shm
             // and -wal beside the file): that is said, not "damaged", which would send someone
             // to overwrite a good file with a backup.
-            if (const QString denied = permissionProblem(m_location.path); !denied.isEmpty())
-                return StoreError::database(u"%1 (%2)"_s.arg(denied, row.errorText()));
+            // Only when SQLite's own answer is that it could not open or write: a damaged file
+            // in a folder this user cannot write is still damaged.
+            const QString said = row.errorText();
+            const bool access = said.contains(u"readonly"_s, Qt::CaseInsensitive) || said.contains(u"unable to open"_s, Qt::CaseInsensitive);
+            if (const QString denied = access ? permissionProblem(m_location.path) : QString(); !denied.isEmpty())
+                return StoreError::database(u"%1 (%2)"_s.arg(denied, said));
             return StoreError::database(damagedText(m_location.path, u"its schema cannot be read: %1"_s.arg(row.errorText())));
         }
     }

@@ -7,6 +7,10 @@
 
 using namespace Qt::Literals::StringLiterals;
 
+// Its own category: the CLI leaves it out of stderr, where the failure's own line says the same
+// (the storage layer's other warnings, a database readable by everyone, a failed rollback, stay).
+Q_LOGGING_CATEGORY(lcStorageSql, "orteam.storage.sql", QtInfoMsg)
+
 namespace orteam {
 
 namespace {
@@ -45,7 +49,7 @@ Sql &Sql::bind(const QString &name, const QVariant &value)
 Status Sql::failed(const QString &driverText) const
 {
     // The driver's first line only: PostgreSQL's DETAIL line may quote a row's values.
-    qCWarning(lcStorage).noquote() << "SQL failed:" << firstWords(m_sql) << "—" << driverText.section(u'\n', 0, 0);
+    qCWarning(lcStorageSql).noquote() << "SQL failed:" << firstWords(m_sql) << "—" << driverText.section(u'\n', 0, 0);
     return StoreError::database(m_what.isEmpty() ? driverText : m_what + u": "_s + driverText);
 }
 

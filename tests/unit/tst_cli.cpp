@@ -581,7 +581,7 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains(u"$300.00 a month (own)"_s), qPrintable(r.out));
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"tier"_s}, noKey).code, 0);
         r = cli({u"--db"_s, db, u"members"_s, u"list"_s, u"--format"_s, u"csv"_s}, noKey);
-        QVERIFY2(r.out.contains(u"bob,,basic,5,daily,false,true"_s), qPrintable(r.out)); // the tier's again, in the roster's columns
+        QVERIFY2(r.out.contains(u"bob,,basic,5,daily,true"_s), qPrintable(r.out)); // the tier's again, in the roster's columns
         {
             // The listing imports back as it is: nobody is given their tier's budget as their own.
             Store store;
@@ -589,6 +589,15 @@ private Q_SLOTS:
             const RosterPlan plan = planRoster(parseRoster(r.out, *store.team().tiers()), *store.team().members(), false);
             QVERIFY(!plan.changes.isEmpty());
             QVERIFY2(!plan.hasWork(), qPrintable(plan.changes.first().differences.join(u", "_s)));
+            // A budget edited in the spreadsheet is bob's own, though own_budget still says false.
+            QString edited = r.out;
+            edited.replace(u"bob,,basic,5,daily,"_s, u"bob,,basic,10,daily,"_s);
+            const RosterPlan changed = planRoster(parseRoster(edited, *store.team().tiers()), *store.team().members(), false);
+            QCOMPARE(changed.count(RosterChange::Kind::Change), 1);
+            const auto edit = std::find_if(changed.changes.cbegin(), changed.changes.cend(),
+                                          [](const RosterChange &c) { return c.kind == RosterChange::Kind::Change; });
+            QCOMPARE(edit->after.name, u"bob"_s);
+            QCOMPARE(edit->after.budgetOverride, std::optional(Budget{10.0, LimitReset::Daily}));
         }
         r = cli({u"--db"_s, u"postgresql://nobody@/"_s, u"members"_s, u"list"_s}, noKey);
         QCOMPARE(r.code, 2);
@@ -706,7 +715,7 @@ private Q_SLOTS:
         // A third time: nothing left to do, and nothing written or claimed.
         r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s, u"--yes"_s});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains(u"liam was offboarded already; nothing changed."_s), qPrintable(r.out));
+        QVERIFY2(r.out.contains(u"liam is inactive already, with no key left to revoke; nothing changed."_s), qPrintable(r.out));
         Store store;
         QVERIFY(openStore(store, db));
         QCOMPARE(store.audit().log()->size(), auditLines);

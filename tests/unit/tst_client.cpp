@@ -573,7 +573,7 @@ private Q_SLOTS:
         QCOMPARE(r.error.kind, ApiError::Kind::Timeout);
         QVERIFY(r.error.message().contains(u"did not answer in time"_s));
         // Each attempt had the whole timeout: the message says how many there were.
-        QVERIFY2(r.error.message().contains(u"no answer after 0.3 s, on each of 2 attempts"_s), qPrintable(r.error.message()));
+        QVERIFY2(r.error.message().contains(u"no answer after 0.3 s, the last of 2 attempts"_s), qPrintable(r.error.message()));
         QCOMPARE(m_fake->countRequests("GET", u"/credits"_s), 2); // a timed-out GET is retried once
         QVERIFY(clock.elapsed() < 3000);
     }

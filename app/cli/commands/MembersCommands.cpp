@@ -63,14 +63,14 @@ int MembersList::execute(Context &context, const Arguments &arguments)
         // The roster's own columns (daily_limit is the amount, budget_period its period, own_budget
         // whether it is the member's or their tier's), so a listing edited in a spreadsheet
         // imports back as it was.
-        out << "name,email,tier,daily_limit,budget_period,own_budget,active,keys,openrouter_user_id\n";
+        // (own_budget last: a script reading the columns by position still finds the others.)
+        out << "name,email,tier,daily_limit,budget_period,active,keys,openrouter_user_id,own_budget\n";
         for (const Member &m : *members) {
             const auto budget = effectiveBudget(m, *tiers);
             out << csvField(m.name, true) << ',' << csvField(m.email, true) << ',' << m.tier << ','
                 << (budget ? QString::number(budget->usd, 'g', 15) : QString()) << ','
-                << (budget ? budgetPeriodAdjective(budget->period) : QString()) << ','
-                << (m.budgetOverride ? "true" : "false") << ',' << (m.active ? "true" : "false") << ','
-                << m.keyHashes.size() << ',' << csvField(m.userId, true) << '\n';
+                << (budget ? budgetPeriodAdjective(budget->period) : QString()) << ',' << (m.active ? "true" : "false") << ','
+                << m.keyHashes.size() << ',' << csvField(m.userId, true) << ',' << (m.budgetOverride ? "true" : "false") << '\n';
         }
     } else {
         QList<QStringList> rows{{u"NAME"_s, u"TIER"_s, u"BUDGET"_s, u"KEYS"_s, u"EMAIL"_s, u"OPENROUTER USER"_s}};
@@ -312,7 +312,7 @@ int MembersOffboard::execute(Context &context, const Arguments &arguments)
     if (!outcome.failed.isEmpty())
         return console.fail(ServerError, outcome.failed.join(u' '));
     if (outcome.unchanged.contains(member->name)) {
-        context.out() << member->name << " was offboarded already; nothing changed." << Qt::endl;
+        context.out() << member->name << " is inactive already, with no key left to revoke; nothing changed." << Qt::endl;
         return Ok;
     }
     context.out() << "Offboarded " << member->name << ": " << counted(outcome.revokedCount(member->name), u"key"_s, u"keys"_s)
