@@ -243,8 +243,13 @@ void SpendPage::buildMembers()
         return;
     }
     QList<SpendController::MemberBar> bars = *read;
-    if (bars.size() > 8) // the eight biggest spenders; the rest are on the Team page
+    // The eight biggest spenders (the rest are on the Team page), and the title says so.
+    const qsizetype everyone = bars.size();
+    if (bars.size() > 8)
         bars = bars.mid(0, 8);
+    chart->setTitle(everyone > bars.size()
+                        ? tr("Spend per member, the %1 biggest of %2 — green spent, red over budget, grey budget left").arg(bars.size()).arg(everyone)
+                        : tr("Spend per member — green spent, red over budget, grey budget left"));
     QList<QVariantList> rows;
     for (const SpendController::MemberBar &b : bars)
         rows << QVariantList{b.member, b.spent, b.budget ? QVariant(*b.budget) : QVariant(tr("no daily limit"))};
@@ -398,8 +403,14 @@ void SpendPage::buildShares(QChartView *view, Part part, const Result<QList<Spen
         return;
     }
     QList<SpendShare> shares = *read;
+    // The title as made, then with how many of how many are drawn when not all are.
+    if (!view->property("wholeTitle").isValid())
+        view->setProperty("wholeTitle", chart->title());
+    const QString whole = view->property("wholeTitle").toString();
+    const qsizetype all = shares.size();
     if (shares.size() > 8)
         shares = shares.mid(0, 8);
+    chart->setTitle(all > shares.size() ? tr("%1, the %2 biggest of %3").arg(whole).arg(shares.size()).arg(all) : whole);
     // Days synced before orteam kept providers have none: named, so the bars add up to the
     // same total as by model.
     for (SpendShare &share : shares) {

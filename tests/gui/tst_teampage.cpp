@@ -71,6 +71,7 @@
 #include <QNetworkAccessManager>
 #include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -1155,6 +1156,10 @@ private Q_SLOTS:
         QVERIFY(m_window->showPage(u"reports"_s));
         views << m_window->reportsPage()->findChildren<QChartView *>();
         QCOMPARE(views.size(), 8); // six on the Spend page (members, daily, model, provider, workspace, burn), two on Reports
+        // The member chart draws the eight biggest of the demo's thirteen, and its title says so.
+        const QString memberTitle = m_window->spendPage()->findChild<QChartView *>(u"memberSpendChart"_s)->chart()->title();
+        const QRegularExpressionMatch biggest = QRegularExpression(u"the 8 biggest of (\\d+)"_s).match(memberTitle);
+        QVERIFY2(biggest.hasMatch() && biggest.captured(1).toInt() > 8, qPrintable(memberTitle));
         for (QChartView *view : views) {
             QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(view);
             QVERIFY(iface);
