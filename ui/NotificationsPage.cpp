@@ -168,8 +168,14 @@ NotificationsPage::NotificationsPage(NotifyController *controller, QWidget *pare
     m_settingsAnswer = new QLabel(settingsBox);
     m_settingsAnswer->setObjectName(u"alertSettingsAnswerLabel"_s);
     m_settingsAnswer->setWordWrap(true);
-    settingsForm->addRow(m_saveSettings, m_settingsAnswer);
-    settingsBox->setMaximumWidth(380);
+    // The answer under Save, across the form, and the box's width fixed: a long error must not
+    // widen the box and move Save from under the pointer that is about to click it again.
+    auto *saveRow = new QHBoxLayout;
+    saveRow->addStretch(1);
+    saveRow->addWidget(m_saveSettings);
+    settingsForm->addRow(saveRow);
+    settingsForm->addRow(m_settingsAnswer);
+    settingsBox->setFixedWidth(380);
 
     // ---- Outbox ----
     auto *outboxBox = new QGroupBox(tr("Recent messages"), this);
