@@ -417,6 +417,15 @@ private Q_SLOTS:
                      qPrintable(u"%1 needs %2 px across, has %3"_s.arg(name).arg(hint.width()).arg(scroll->viewport()->width())));
             // What is taller than the window scrolls: the whole page can be reached.
             QVERIFY2(page->height() >= hint.height(), qPrintable(name));
+            if (name == u"keys"_s) {
+                // The keys table may scroll sideways, but an expiry date is in view: the last
+                // column is the one the width cuts, and that is the creation date.
+                auto *table = find<QTableView>(m_window.get(), "keysTableView");
+                const int expires = table->horizontalHeader()->sectionViewportPosition(KeyTableModel::ExpiresColumn)
+                                    + table->horizontalHeader()->sectionSize(KeyTableModel::ExpiresColumn);
+                QVERIFY2(expires <= table->viewport()->width(),
+                         qPrintable(u"Expires ends at %1 px of %2"_s.arg(expires).arg(table->viewport()->width())));
+            }
             for (QChartView *view : page->findChildren<QChartView *>()) {
                 if (!view->isVisible())
                     continue;
