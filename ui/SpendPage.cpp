@@ -42,6 +42,20 @@ QChartView *makeView(const char *name, const QString &title, QWidget *parent)
     view->setMinimumHeight(MinimumChartHeight);
     return view;
 }
+
+// A chart draws the eight biggest; its title says so when there were more (", the 8 biggest of 13").
+constexpr qsizetype MostBars = 8;
+QString drawnOf(qsizetype drawn, qsizetype all)
+{
+    return all > drawn ? QObject::tr(", the %1 biggest of %2").arg(drawn).arg(all) : QString();
+}
+
+// The member chart's title, with drawnOf() right after its subject, where a narrow chart still
+// shows it (the colours' key is what is elided).
+QString memberChartTitle(const QString &drawn = {})
+{
+    return QObject::tr("Spend per member%1 — green spent, red over budget, grey budget left").arg(drawn);
+}
 } // namespace
 
 SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent), m_spend(spend)
@@ -78,7 +92,7 @@ SpendPage::SpendPage(SpendController *spend, QWidget *parent) : QWidget(parent),
     theme::styleBanner(m_error, theme::Banner::Error, QStringLiteral("padding:6px; border-radius:3px;"));
     m_error->hide();
 
-    m_members = makeView("memberSpendChart", tr("Spend per member — green spent, red over budget, grey budget left"), this);
+    m_members = makeView("memberSpendChart", memberChartTitle(), this);
     m_members->chart()->legend()->hide(); // the title says it: room for every name
     m_daily = makeView("dailySpendChart", tr("Daily spend"), this);
     m_models = makeView("modelSpendChart", tr("Spend by model"), this);
@@ -243,13 +257,10 @@ void SpendPage::buildMembers()
         return;
     }
     QList<SpendController::MemberBar> bars = *read;
-    // The eight biggest spenders (the rest are on the Team page), and the title says so.
+    // The biggest spenders (the rest are on the Team page), and the title says so.
     const qsizetype everyone = bars.size();
-    if (bars.size() > 8)
-        bars = bars.mid(0, 8);
-    chart->setTitle(everyone > bars.size()
-                        ? tr("Spend per member, the %1 biggest of %2 — green spent, red over budget, grey budget left").arg(bars.size()).arg(everyone)
-                        : tr("Spend per member — green spent, red over budget, grey budget left"));
+    bars = bars.mid(0, MostBars);
+    chart->setTitle(memberChartTitle(drawnOf(bars.size(), everyone)));
     QList<QVariantList> rows;
     for (const SpendController::MemberBar &b : bars)
         rows << QVariantList{b.member, b.spent, b.budget ? QVariant(*b.budget) : QVariant(tr("no daily limit"))};
@@ -408,9 +419,8 @@ void SpendPage::buildShares(QChartView *view, Part part, const Result<QList<Spen
         view->setProperty("wholeTitle", chart->title());
     const QString whole = view->property("wholeTitle").toString();
     const qsizetype all = shares.size();
-    if (shares.size() > 8)
-        shares = shares.mid(0, 8);
-    chart->setTitle(all > shares.size() ? tr("%1, the %2 biggest of %3").arg(whole).arg(shares.size()).arg(all) : whole);
+    shares = shares.mid(0, MostBars);
+    chart->setTitle(whole + drawnOf(shares.size(), all));
     // Days synced before orteam kept providers have none: named, so the bars add up to the
     // same total as by model.
     for (SpendShare &share : shares) {

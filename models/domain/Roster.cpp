@@ -164,7 +164,8 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             const std::optional<LimitReset> reset = period.isEmpty() ? std::optional(tier->budget->period) : budgetPeriodFromString(period);
             return limit.error.isEmpty() && limit.limit && std::abs(*limit.limit - tier->budget->usd) < 1e-9 && reset == tier->budget->period;
         };
-        if (own && !*own && tiersOwn()) {
+        const bool tiersBudget = own && !*own && tiersOwn();
+        if (tiersBudget) {
             row.hasDailyLimit = true; // no budget of their own: the tier's
         } else if (limitCol >= 0) {
             const QString text = cell(limitCol);
@@ -181,7 +182,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
                     row.dailyLimit = limit.limit;
             }
         }
-        if (periodCol >= 0 && !cell(periodCol).isEmpty() && !(own && !*own && tiersOwn())) {
+        if (periodCol >= 0 && !cell(periodCol).isEmpty() && !tiersBudget) {
             row.budgetPeriod = budgetPeriodFromString(cell(periodCol));
             if (!row.budgetPeriod)
                 problems << u"budget period must be daily, weekly or monthly, not \"%1\""_s.arg(cell(periodCol));

@@ -399,14 +399,14 @@ Status Database::checkSqliteFile(bool inMemory, bool seed)
         if (!row) {
             // A file or folder this user cannot write fails the same read (SQLite makes its -shm
             // and -wal beside the file): that is said, not "damaged", which would send someone
-            // to overwrite a good file with a backup.
-            // Only when SQLite's own answer is that it could not open or write: a damaged file
-            // in a folder this user cannot write is still damaged.
+            // to overwrite a good file with a backup. Only when SQLite's own answer is that it
+            // could not open or write: a damaged file in a folder this user cannot write is
+            // still damaged.
             const QString said = row.errorText();
             const bool access = said.contains(u"readonly"_s, Qt::CaseInsensitive) || said.contains(u"unable to open"_s, Qt::CaseInsensitive);
             if (const QString denied = access ? permissionProblem(m_location.path) : QString(); !denied.isEmpty())
                 return StoreError::database(u"%1 (%2)"_s.arg(denied, said));
-            return StoreError::database(damagedText(m_location.path, u"its schema cannot be read: %1"_s.arg(row.errorText())));
+            return StoreError::database(damagedText(m_location.path, u"its schema cannot be read: %1"_s.arg(said)));
         }
     }
     std::vector<SessionMark> leftBehind = inMemory ? std::vector<SessionMark>() : SessionMark::leftBehind(m_location.path);
