@@ -33,13 +33,16 @@ QStringList rollupAdd(const QString &source, bool group = true)
     };
 }
 
-// How each source table's rows count in the rollups: SpendRows::costRows, one row at a time.
+// How each source table's rows count in the rollups: SpendRows' money, one row at a time.
 // `rows(ROW, sign)` gives (member, day, cost) for NEW or OLD: a usage row is its own member's; a
-// key snapshot counts for the member its key is linked to (none: nobody's); a link counts every
-// snapshot of its key. An update that keeps a row in its bucket (`sameBucket`) adds just the
+// key snapshot counts for the member its key is linked to (none: nobody's), for what it adds
+// beyond the key's activity that day (a linked key's day costs the larger of the two); a link
+// counts every day of its key. key_activity has no trigger: its writer (UsageRepository) adds up
+// the days it rewrote again (Schema::fillRollups over them), as a PostgreSQL row trigger would
+// see a whole multi-row statement's rows at once and could not tell the first row of a day. An update that keeps a row in its bucket (`sameBucket`) adds just the
 // difference (`delta`), and only when the money changed: a sync rewrites every key's snapshot of
 // the day, and most keys spent nothing since the last one. Any other update takes the old row
-// away and adds the new one (a moved link). The triggers' text is what version 4 created: keep it.
+// away and adds the new one (a moved link). Version 12 made the triggers' text what it is now.
 struct RollupSource
 {
     QString table;
@@ -47,6 +50,12 @@ struct RollupSource
     bool single; // at most one row per source row
     QString sameBucket, changed, delta; // empty: every update moves the row
 };
+
+// The activity of a snapshot's key on its day (ROW: NEW or OLD), summed over its models: one row.
+QString activityOf(const QString &row)
+{
+    return u"SELECT COALESCE(SUM(usage), 0) AS usage FROM key_activity WHERE key_hash = %1.key_hash AND day = %1.day"_s.arg(row);
+}
 
 QList<RollupSource> rollupSources()
 {
@@ -60,16 +69,26 @@ QList<RollupSource> rollupSources()
          u"SELECT NEW.user_id AS member, NEW.date AS day, COALESCE(NEW.total_cost, 0) - COALESCE(OLD.total_cost, 0) AS cost"_s},
         {u"key_snapshots"_s,
          [](const QString &row, int sign) {
-             return u"SELECT member_name AS member, %1.day AS day, %2 * %1.usage_daily AS cost FROM member_keys "
-                    "WHERE key_hash = %1.key_hash"_s.arg(row).arg(sign);
+             return u"SELECT member_name AS member, %1.day AS day, "
+                    "%2 * (CASE WHEN %1.usage_daily > a.usage THEN %1.usage_daily - a.usage ELSE 0 END) AS cost "
+                    "FROM member_keys CROSS JOIN (%3) AS a WHERE key_hash = %1.key_hash"_s.arg(row)
+                 .arg(sign)
+                 .arg(activityOf(row));
          },
          true, u"OLD.key_hash = NEW.key_hash AND OLD.day = NEW.day"_s, u"OLD.usage_daily <> NEW.usage_daily"_s,
-         u"SELECT member_name AS member, NEW.day AS day, NEW.usage_daily - OLD.usage_daily AS cost FROM member_keys "
-         "WHERE key_hash = NEW.key_hash"_s},
+         u"SELECT member_name AS member, NEW.day AS day, "
+         "(CASE WHEN NEW.usage_daily > a.usage THEN NEW.usage_daily - a.usage ELSE 0 END) - "
+         "(CASE WHEN OLD.usage_daily > a.usage THEN OLD.usage_daily - a.usage ELSE 0 END) AS cost "
+         "FROM member_keys CROSS JOIN (%1) AS a WHERE key_hash = NEW.key_hash"_s.arg(activityOf(u"NEW"_s))},
         {u"member_keys"_s,
          [](const QString &row, int sign) {
-             return u"SELECT %1.member_name AS member, day, %2 * usage_daily AS cost FROM key_snapshots "
-                    "WHERE key_hash = %1.key_hash"_s.arg(row).arg(sign);
+             // Each day of the key: the larger of its snapshot and its activity.
+             return u"SELECT %1.member_name AS member, day, "
+                    "%2 * (CASE WHEN SUM(s) > SUM(a) THEN SUM(s) ELSE SUM(a) END) AS cost FROM ("
+                    "SELECT day, usage_daily AS s, 0 AS a FROM key_snapshots WHERE key_hash = %1.key_hash "
+                    "UNION ALL SELECT day, 0, usage FROM key_activity WHERE key_hash = %1.key_hash) AS k GROUP BY day"_s
+                 .arg(row)
+                 .arg(sign);
          },
          false, u"OLD.key_hash = NEW.key_hash AND OLD.member_name = NEW.member_name"_s, u"false"_s, {}},
     };
@@ -352,6 +371,46 @@ Status migrateTo11(Database &db)
     });
 }
 
+// Version 12: synced activity carries money. A linked key's day costs the larger of its snapshot
+// and its activity (SpendRows), where activity gave requests only: the days synced from before
+// orteam watched a key cost nothing. The rollup triggers and the view are made again with that
+// rule, and the rollups added up again where activity of a linked key could change them (a seed
+// database has none: its usage rows are read once, by version 4, not twice).
+Status migrateTo12(Database &db)
+{
+    const bool postgres = db.isPostgres();
+    QStringList steps;
+    for (const QString &table : {u"user_usage"_s, u"key_snapshots"_s, u"member_keys"_s}) {
+        if (postgres) {
+            steps << u"DROP TRIGGER IF EXISTS %1_rollup ON %1"_s.arg(table)
+                  << u"DROP FUNCTION IF EXISTS orteam_rollup_%1()"_s.arg(table);
+        } else {
+            for (const QString &when : {u"insert"_s, u"delete"_s, u"move"_s, u"change"_s})
+                steps << u"DROP TRIGGER IF EXISTS %1_rollup_%2"_s.arg(table, when);
+        }
+    }
+    steps << Schema::rollupTriggerSql(postgres);
+    steps << u"DROP VIEW member_daily_spend"_s
+          << u"CREATE VIEW member_daily_spend AS "
+             "SELECT user_id AS member, date AS day, total_cost AS cost, request_count AS requests FROM user_usage "
+             "UNION ALL SELECT mk.member_name, ks.day, ks.usage_daily, 0 FROM key_snapshots ks "
+             "JOIN member_keys mk ON mk.key_hash = ks.key_hash "
+             "UNION ALL SELECT mk.member_name, ka.day, "
+             "CASE WHEN ka.usage > COALESCE(ks.usage_daily, 0) THEN ka.usage - COALESCE(ks.usage_daily, 0) ELSE 0 END, "
+             "ka.requests FROM (SELECT key_hash, day, SUM(usage) AS usage, SUM(requests) AS requests FROM key_activity "
+             "GROUP BY key_hash, day) AS ka JOIN member_keys mk ON mk.key_hash = ka.key_hash "
+             "LEFT JOIN key_snapshots ks ON ks.key_hash = ka.key_hash AND ks.day = ka.day"_s;
+    if (Status s = runAll(db, steps); !s)
+        return s;
+    Sql linked(db, u"SELECT 1 FROM key_activity ka JOIN member_keys mk ON mk.key_hash = ka.key_hash LIMIT 1"_s);
+    if (Status s = linked.exec(); !s)
+        return s;
+    const Result<bool> any = linked.fetch();
+    if (!any)
+        return any.error();
+    return *any ? Schema::fillRollups(db) : Status{};
+}
+
 // What the steps that read every usage row do, for the progress line (the rest take no time).
 QString stepNote(int version)
 {
@@ -407,6 +466,28 @@ Status Schema::fillRollups(Database &db)
     });
 }
 
+Status Schema::fillRollups(Database &db, const QDate &from, const QDate &to)
+{
+    // The days themselves, and each member's months that hold any of them, whole.
+    const QDate monthFrom(from.year(), from.month(), 1);
+    const QDate monthTo = QDate(to.year(), to.month(), 1).addMonths(1).addDays(-1);
+    const QString iso = u"yyyy-MM-dd"_s;
+    Sql dropDays(db, u"DELETE FROM spend_day WHERE day >= :from AND day <= :to"_s);
+    Sql dropMonths(db, u"DELETE FROM spend_member_month WHERE month >= :from AND month <= :to"_s);
+    Sql addDays(db, u"INSERT INTO spend_day (day, cost) SELECT day, cost FROM (%1) AS s"_s.arg(SpendRows::costPerDay(true)));
+    Sql addMonths(db, u"INSERT INTO spend_member_month (member, month, cost) SELECT member, month, cost FROM (%1) AS s"_s.arg(
+                          SpendRows::costPerMemberMonth(true)));
+    for (Sql *q : {&dropDays, &addDays})
+        q->bind(u":from"_s, from.toString(iso)).bind(u":to"_s, to.toString(iso));
+    dropMonths.bind(u":from"_s, monthFrom.toString(u"yyyy-MM"_s)).bind(u":to"_s, monthTo.toString(u"yyyy-MM"_s));
+    addMonths.bind(u":from"_s, monthFrom.toString(iso)).bind(u":to"_s, monthTo.toString(iso));
+    for (Sql *q : {&dropDays, &addDays, &dropMonths, &addMonths}) {
+        if (Status s = q->exec(); !s)
+            return s;
+    }
+    return {};
+}
+
 Status Schema::migrate(Database &db)
 {
     const QStringList tables = QSqlDatabase::database(db.connectionName(), false).tables();
@@ -443,7 +524,7 @@ Status Schema::migrate(Database &db)
         }
         // Step N brings version N - 1 to N: the ones past `from` run, in order.
         Status (*const steps[])(Database &) = {migrateTo1, migrateTo2, migrateTo3, migrateTo4, migrateTo5, migrateTo6, migrateTo7, migrateTo8,
-                                                      migrateTo9, migrateTo10, migrateTo11};
+                                                      migrateTo9, migrateTo10, migrateTo11, migrateTo12};
         static_assert(std::size(steps) == Version, "one step per schema version");
         // Said on the way (Database::progress) when there is history to bring along: a seed
         // database, or one already orteam's; a new empty file is made silently.

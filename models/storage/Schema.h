@@ -2,6 +2,7 @@
 
 #include "StoreResult.h"
 
+#include <QDate>
 #include <QString>
 #include <QStringList>
 
@@ -16,13 +17,16 @@ class Database;
 class Schema
 {
 public:
-    static constexpr int Version = 11;
+    static constexpr int Version = 12;
 
     static Status migrate(Database &db);
     // The rollup triggers' SQL for SQLite or PostgreSQL.
     static QStringList rollupTriggerSql(bool postgres);
     // Recomputes the rollups from the rows they add up (inside a transaction).
     static Status fillRollups(Database &db);
+    // The same over the days [from, to] and the months that hold them: after a write the
+    // triggers do not follow (key_activity's).
+    static Status fillRollups(Database &db, const QDate &from, const QDate &to);
 };
 
 } // namespace orteam

@@ -24,7 +24,7 @@ QDate dayOf(const QVariant &v)
     return QDate::fromString(v.toString(), Qt::ISODate);
 }
 
-// A statement over SpendRows::summed (or costRows(true)): binds the range (and the member).
+// A statement over SpendRows::summed: binds the range (and the member).
 Sql &bindRange(Sql &q, const QDate &from, const QDate &to)
 {
     return q.bind(u":from"_s, iso(from)).bind(u":to"_s, iso(to));
@@ -432,7 +432,7 @@ Result<bool> SpendRepository::checkRollups(QString *problem) const
         }
         if (*row) {
             if (problem)
-                *problem = u"%1: the rollup says %2, the usage rows and key snapshots say %3"_s.arg(
+                *problem = u"%1: the rollup says %2, the usage rows and linked keys say %3"_s.arg(
                 q.value(0).toString(), q.value(1).isNull() ? u"nothing"_s : QString::number(q.value(1).toDouble()),
                     q.value(2).isNull() ? u"nothing"_s : QString::number(q.value(2).toDouble()));
             return false;

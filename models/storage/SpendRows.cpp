@@ -12,7 +12,7 @@ namespace orteam::SpendRows {
 namespace {
 struct Source
 {
-    QString from;     // table (and the link it is read through)
+    QString from;     // table (and the link it is read through); %1: where a day range goes (see rows())
     QString member;   // column expressions
     QString day;
     QString cost;     // "0": no money in these rows
@@ -20,16 +20,37 @@ struct Source
     bool rowPerMemberDay = false; // at most one row per member and day (its primary key)
 };
 
+// A linked key's money on a day is the larger of what its snapshot and its synced activity say:
+// the snapshot's daily counter, taken during the day, is a floor (it only grows until midnight);
+// GET /activity's sum over the day's models is the whole of a completed day, and a day seen by
+// no snapshot has only it (the 29 days before a first sync). Never their sum: both count the
+// same requests. As two sources that add up to that larger one: the snapshot counts its counter,
+// the activity what it has beyond it.
+const QString ActivityBeyondSnapshot =
+    u"CASE WHEN ka.usage > COALESCE(ks.usage_daily, 0) THEN ka.usage - COALESCE(ks.usage_daily, 0) ELSE 0 END"_s;
+
 const QList<Source> &sources()
 {
     static const QList<Source> all{
         {u"user_usage"_s, u"user_id"_s, u"date"_s, u"COALESCE(total_cost, 0)"_s, u"request_count"_s, true},
         {u"key_snapshots ks JOIN member_keys mk ON mk.key_hash = ks.key_hash"_s, u"mk.member_name"_s, u"ks.day"_s,
          u"ks.usage_daily"_s, u"0"_s},
-        {u"key_activity ka JOIN member_keys mk ON mk.key_hash = ka.key_hash"_s, u"mk.member_name"_s, u"ka.day"_s, u"0"_s,
-         u"ka.requests"_s},
+        // A key's day summed over its models first, so it meets its snapshot once.
+        {u"(SELECT key_hash, day, SUM(usage) AS usage, SUM(requests) AS requests FROM key_activity%1 "
+         "GROUP BY key_hash, day) AS ka JOIN member_keys mk ON mk.key_hash = ka.key_hash "
+         "LEFT JOIN key_snapshots ks ON ks.key_hash = ka.key_hash AND ks.day = ka.day"_s,
+         u"mk.member_name"_s, u"ka.day"_s, ActivityBeyondSnapshot, u"ka.requests"_s},
     };
     return all;
+}
+
+// The source's FROM: a range of days [lo, hi] (parameter names) is also read inside a summed
+// source, so only those days are summed; empty: every day.
+QString rows(const Source &s, const QString &lo = {}, const QString &hi = {})
+{
+    if (!s.from.contains(u"%1"_s))
+        return s.from;
+    return s.from.arg(lo.isEmpty() ? QString() : u" WHERE day >= %1 AND day <= %2"_s.arg(lo, hi));
 }
 
 QString dayRange(const Source &s)
@@ -43,22 +64,10 @@ QString sum(const QString &column)
 }
 } // namespace
 
-QString costRows(bool ranged)
-{
-    QStringList parts;
-    for (const Source &s : sources()) {
-        if (s.cost == "0"_L1)
-            continue;
-        parts << u"SELECT %1 AS member, %2 AS day, %3 AS cost FROM %4%5"_s.arg(
-            s.member, s.day, s.cost, s.from, ranged ? u" WHERE "_s + dayRange(s) : QString());
-    }
-    return parts.join(u" UNION ALL "_s);
-}
-
 namespace {
 // Every money source summed per `keys` (`key(s)` gives each key's expression in a source), then
 // the sources' sums added per key.
-QString costPer(const QStringList &keys, QString (*key)(const Source &, const QString &))
+QString costPer(const QStringList &keys, QString (*key)(const Source &, const QString &), bool ranged)
 {
     QStringList parts;
     for (const Source &s : sources()) {
@@ -69,23 +78,24 @@ QString costPer(const QStringList &keys, QString (*key)(const Source &, const QS
             columns << key(s, k) + u" AS "_s + k;
             groups << key(s, k);
         }
-        parts << u"SELECT %1, SUM(%2) AS cost FROM %3 GROUP BY %4"_s.arg(columns.join(u", "_s), s.cost, s.from,
-                                                                        groups.join(u", "_s));
+        parts << u"SELECT %1, SUM(%2) AS cost FROM %3%4 GROUP BY %5"_s.arg(
+            columns.join(u", "_s), s.cost, ranged ? rows(s, u":from"_s, u":to"_s) : rows(s),
+            ranged ? u" WHERE "_s + dayRange(s) : QString(), groups.join(u", "_s));
     }
     return u"SELECT %1, SUM(cost) AS cost FROM (%2) AS a GROUP BY %1"_s.arg(keys.join(u", "_s), parts.join(u" UNION ALL "_s));
 }
 } // namespace
 
-QString costPerDay()
+QString costPerDay(bool ranged)
 {
-    return costPer({u"day"_s}, [](const Source &s, const QString &) { return s.day; });
+    return costPer({u"day"_s}, [](const Source &s, const QString &) { return s.day; }, ranged);
 }
 
-QString costPerMemberMonth()
+QString costPerMemberMonth(bool ranged)
 {
     return costPer({u"member"_s, u"month"_s}, [](const Source &s, const QString &k) {
         return k == "member"_L1 ? s.member : u"substr(%1, 1, 7)"_s.arg(s.day);
-    });
+    }, ranged);
 }
 
 QString summed(const QString &keys, bool oneMember)
@@ -100,7 +110,7 @@ QString summed(const QString &keys, bool oneMember)
             groups << column;
         }
         parts << u"SELECT %1, %2 AS cost, %3 AS requests FROM %4 WHERE %5%6 GROUP BY %7"_s.arg(
-            columns.join(u", "_s), sum(s.cost), sum(s.requests), s.from, dayRange(s),
+            columns.join(u", "_s), sum(s.cost), sum(s.requests), rows(s, u":from"_s, u":to"_s), dayRange(s),
             oneMember ? u" AND %1 = :member"_s.arg(s.member) : QString(), groups.join(u", "_s));
     }
     return u"SELECT %1, SUM(cost) AS cost, SUM(requests) AS requests FROM (%2) AS spend GROUP BY %1"_s.arg(
@@ -112,12 +122,12 @@ QString memberDayParts()
     QStringList parts;
     for (const Source &s : sources()) {
         if (s.rowPerMemberDay) {
-            parts << u"SELECT %1 AS member, %2 AS day, %3 AS cost FROM %4 WHERE %5"_s.arg(s.member, s.day, s.cost, s.from,
-                                                                                       dayRange(s));
+            parts << u"SELECT %1 AS member, %2 AS day, %3 AS cost FROM %4 WHERE %5"_s.arg(
+                s.member, s.day, s.cost, rows(s, u":from"_s, u":to"_s), dayRange(s));
             continue;
         }
-        parts << u"SELECT %1 AS member, %2 AS day, %3 AS cost FROM %4 WHERE %5 GROUP BY %1, %2"_s.arg(s.member, s.day, sum(s.cost),
-                                                                                                    s.from, dayRange(s));
+        parts << u"SELECT %1 AS member, %2 AS day, %3 AS cost FROM %4 WHERE %5 GROUP BY %1, %2"_s.arg(
+            s.member, s.day, sum(s.cost), rows(s, u":from"_s, u":to"_s), dayRange(s));
     }
     return parts.join(u" UNION ALL "_s);
 }
@@ -132,8 +142,8 @@ QString periods()
         QStringList columns;
         for (const QString &period : periods)
             columns << u"SUM(CASE WHEN %1 >= :%2 THEN %3 END) AS %2"_s.arg(s.day, period, s.cost);
-        parts << u"SELECT %1 AS member, %2 FROM %3 WHERE %4 GROUP BY %1"_s.arg(s.member, columns.join(u", "_s), s.from,
-                                                                               dayRange(s));
+        parts << u"SELECT %1 AS member, %2 FROM %3 WHERE %4 GROUP BY %1"_s.arg(s.member, columns.join(u", "_s),
+                                                                               rows(s, u":from"_s, u":to"_s), dayRange(s));
     }
     return u"SELECT member, SUM(today), SUM(week), SUM(month) FROM (%1) AS spend GROUP BY member"_s.arg(
         parts.join(u" UNION ALL "_s));
@@ -172,7 +182,7 @@ QString reportWindows(const QString &dayIndex, const WindowCuts &cuts)
                     << u"SUM(%1)%2 AS %3r"_s.arg(s.requests, only, w.prefix);
         }
         parts << u"SELECT %1 AS member, %2 FROM %3 WHERE %4 >= :lo AND %4 <= :hi GROUP BY %1"_s.arg(
-            s.member, columns.join(u", "_s), s.from, s.day);
+            s.member, columns.join(u", "_s), rows(s, u":lo"_s, u":hi"_s), s.day);
     }
     return u"SELECT member, SUM(cn) AS cn, SUM(cc) AS cc, SUM(cr) AS cr, SUM(pn) AS pn, SUM(pc) AS pc, SUM(pr) AS pr, "
            "SUM(ty) AS ty, SUM(txy) AS txy FROM (%1) AS spend "

@@ -8,24 +8,22 @@ namespace orteam::SpendRows {
 
 // The one definition of the rows members' spend is made of, as (member, day, cost, requests):
 //   - usage rows (the seed's and orteam-gateway's user_usage): their member's, cost and requests;
-//   - snapshots of linked keys (key_snapshots × member_keys): the cost of the key's day;
-//   - activity of linked keys (key_activity × member_keys): the requests only (the key's snapshot
-//     already counts the money).
+//   - snapshots of linked keys (key_snapshots × member_keys): the key's daily counter that day;
+//   - activity of linked keys (key_activity summed per key and day × member_keys): the requests,
+//     and the money beyond the key's snapshot of that day. A linked key's day thus costs the
+//     larger of its snapshot and its activity: history synced from before orteam watched the
+//     key has its cost, and a day seen both ways is not counted twice.
 // Every runtime spend query is built from it: the rollups (what they add up and their check),
 // members' spend and daily series, reports and their trends. The member_daily_spend view (schema
 // version 3) is this same union, written out in the migration as it was created, for people and
 // tools that query the database directly.
 
-// Every (member, day, cost) row that carries money: usage rows and linked keys' snapshots.
-// `ranged`: only days in [:from, :to], read through each table's day index.
-QString costRows(bool ranged = false);
-
 // All the money summed per day (columns day, cost), or per member and month ("YYYY-MM"; columns
 // member, month, cost): what the rollups hold. Each source is summed on its own first, so the
 // usage rows are read in their covering index's order (a seed's ten million rows summed per day
-// in a second, not sorted first).
-QString costPerDay();
-QString costPerMemberMonth();
+// in a second, not sorted first). `ranged`: only the days in [:from, :to].
+QString costPerDay(bool ranged = false);
+QString costPerMemberMonth(bool ranged = false);
 
 // Spend over [:from, :to] summed per `keys` ("member", "day" or "member, day"), with columns
 // keys…, cost, requests; `oneMember`: only :member's. Each source is summed on its own before the

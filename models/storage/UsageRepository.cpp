@@ -1,12 +1,14 @@
 #include "UsageRepository.h"
 
 #include "Database.h"
+#include "Schema.h"
 #include "Sql.h"
 #include "Team.h"
 
 #include <QMap>
 #include <QSet>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
@@ -120,9 +122,25 @@ Status UsageRepository::writeKeyActivity(const QHash<QString, QList<ActivityItem
                   "activity_day = CASE WHEN key_use.activity_day IS NULL OR excluded.activity_day > key_use.activity_day "
                   "THEN excluded.activity_day ELSE key_use.activity_day END"_s,
             u"Cannot record the keys' activity"_s);
+    Sql linked(m_db, u"SELECT 1 FROM member_keys WHERE key_hash = :key"_s, u"Cannot record the keys' activity"_s);
+    QString firstDay, lastDay; // of the linked keys' days rewritten: their money is in the rollups
     for (auto [hash, items] : perKey.asKeyValueRange()) {
         QSet<QString> days;
         const DayModelSums sums = sumByDayAndModel(items, &days);
+        if (!days.isEmpty()) {
+            if (Status s = linked.bind(u":key"_s, hash).exec(); !s)
+                return s;
+            const Result<bool> isLinked = linked.fetch();
+            if (!isLinked)
+                return isLinked.error();
+            if (*isLinked) {
+                const auto [lo, hi] = std::minmax_element(days.cbegin(), days.cend());
+                if (firstDay.isEmpty() || *lo < firstDay)
+                    firstDay = *lo;
+                if (*hi > lastDay)
+                    lastDay = *hi;
+            }
+        }
         for (const QString &day : std::as_const(days)) {
             if (Status s = clear.bind(u":key"_s, hash).bind(u":day"_s, day).exec(); !s)
                 return s;
@@ -144,7 +162,11 @@ Status UsageRepository::writeKeyActivity(const QHash<QString, QList<ActivityItem
                 return s;
         }
     }
-    return {};
+    // A linked key's activity is part of its member's spend (SpendRows), and no trigger follows
+    // key_activity (see Schema.cpp): the rewritten days are added up again.
+    if (firstDay.isEmpty())
+        return {};
+    return Schema::fillRollups(m_db, QDate::fromString(firstDay, Qt::ISODate), QDate::fromString(lastDay, Qt::ISODate));
 }
 
 Status UsageRepository::writeUserActivity(const QHash<QString, QList<ActivityItem>> &perUser)

@@ -609,8 +609,10 @@ private Q_SLOTS:
     void tiersWhatIfReplaysTheStoredHistory()
     {
         // Ann (a strict tier: $5 a day, one model, no fallback) spent $8 two days ago and $4
-        // yesterday, $1 of it on a model the tier refuses; Bo's basic tier would have downgraded
-        // his. 40 days ago is outside a 30-day replay. Nothing needs OpenRouter.
+        // yesterday: $3 through the gateway and $1 with her own key on a model the tier refuses
+        // (synced activity, which counts its money). Bo's $0.50 on that model, with his own key,
+        // his basic tier would have downgraded. 40 days ago is outside a 30-day replay. Nothing
+        // needs OpenRouter.
         QTemporaryDir dir;
         const QString db = dir.filePath(u"team.db"_s);
         const QDate today = QDateTime::currentDateTimeUtc().date();
@@ -623,9 +625,8 @@ private Q_SLOTS:
             QVERIFY(store.team().linkKey(u"ann"_s, u"k-ann"_s).ok());
             QVERIFY(store.team().linkKey(u"bo"_s, u"k-bo"_s).ok());
             QVERIFY(store.usage().recordUsage(u"ann"_s, today.addDays(-2), 8.0, 8).ok());
-            QVERIFY(store.usage().recordUsage(u"ann"_s, today.addDays(-1), 4.0, 4).ok());
+            QVERIFY(store.usage().recordUsage(u"ann"_s, today.addDays(-1), 3.0, 2).ok());
             QVERIFY(store.usage().recordUsage(u"ann"_s, today.addDays(-40), 100.0, 9).ok());
-            QVERIFY(store.usage().recordUsage(u"bo"_s, today.addDays(-1), 0.5, 1).ok());
             ActivityData activity;
             ActivityItem o3;
             o3.date = today.addDays(-1);

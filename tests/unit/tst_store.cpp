@@ -210,10 +210,16 @@ class TestStore : public QObject
                                                  keyUsing(u"loose"_s, 3.0)},
                                                 QDateTime(day, QTime(12, 0), QTimeZone::utc())));
         }
-        // di's key only ever shows requests (activity), on the 2nd of December.
+        // di's key is seen only by its activity (no snapshot), on the 2nd of December; bo's has
+        // activity beside its snapshots, above one day's counter (26 Nov: 0.14) and below the
+        // next day's (27 Nov: 0.21), and a day of requests without money.
         QVERIFY_OK(store->team().linkKey(u"di"_s, u"kd"_s));
         ActivityData data;
         data.perKey.insert(u"kd"_s, {item(QDate(2026, 12, 2), u"m/a"_s, 0.4, 3, u"e1"_s)});
+        data.perKey.insert(u"kb"_s, {item(QDate(2026, 11, 26), u"m/a"_s, 0.3, 2, u"e1"_s),
+                                     item(QDate(2026, 11, 26), u"m/b"_s, 0.2, 1, u"e1"_s),
+                                     item(QDate(2026, 11, 27), u"m/a"_s, 0.1, 1, u"e1"_s),
+                                     item(QDate(2026, 11, 28), u"m/a"_s, 0.0, 4, u"e1"_s)});
         QVERIFY_OK(usage.recordActivity(data));
         QVERIFY_OK(store->team().linkKey(u"bo"_s, u"kc"_s)); // cy's key moves to bo with its days
 
@@ -481,7 +487,7 @@ private Q_SLOTS:
         // (from 30 November) holds more of ann's than the month (from the 1st).
         const QHash<QString, PeriodSpend> wednesday = must(spend.periodSpend(QDate(2026, 12, 2)));
         QVERIFY(*wednesday.value(u"ann"_s).week > *wednesday.value(u"ann"_s).month);
-        QCOMPARE(*wednesday.value(u"di"_s).today, 0.0); // requests only: a spend of 0, not unknown
+        QCOMPARE(*wednesday.value(u"di"_s).today, 0.4); // a day only the key's activity saw costs what it says
         QVERIFY(!wednesday.contains(u"loose"_s));
         QVERIFY(!must(spend.periodSpend(QDate(2026, 12, 1))).value(u"di"_s).today.has_value());
     }
@@ -548,7 +554,7 @@ private Q_SLOTS:
                                                                             {QDate(2026, 11, 24), QDate(2026, 11, 30)},
                                                                             {QDate(2026, 11, 24), QDate(2026, 12, 6)}));
         QVERIFY(dec.trends.value(u"ann"_s).sumXY > dec.trends.value(u"ann"_s).sumY);
-        QVERIFY(std::any_of(dec.current.cbegin(), dec.current.cend(), [](const WeeklyReportRow &r) { return r.user == u"di"_s && r.weeklyCost == 0 && r.requests == 3; }));
+        QVERIFY(std::any_of(dec.current.cbegin(), dec.current.cend(), [](const WeeklyReportRow &r) { return r.user == u"di"_s && qAbs(r.weeklyCost - 0.4) < 1e-9 && r.requests == 3; }));
     }
 
     void teamReportComparesWindows()
@@ -612,17 +618,40 @@ private Q_SLOTS:
         QCOMPARE(uses.at(0).cost, 1.0);
         QCOMPARE(uses.at(1).model, u"m/b"_s);
         QCOMPARE(uses.at(1).firstDay, day.addDays(-3));
-        // Requests reach the report; cost stays the key snapshots' (none here), not doubled.
-        const QList<WeeklyReportRow> rows = must(store->spend().usageReport(day.addDays(-6), day));
+        // Requests and money reach the report: no key was seen by a snapshot those days (synced
+        // history from before orteam watched them), so each day costs what its activity says.
+        const auto weekOf = [&] { return must(store->spend().usageReport(day.addDays(-6), day)); };
+        QList<WeeklyReportRow> rows = weekOf();
         QCOMPARE(rows.size(), 1);
         QCOMPARE(rows.at(0).requests, 11);
-        QCOMPARE(rows.at(0).weeklyCost, 0.0);
+        QCOMPARE(rows.at(0).weeklyCost, 3.0);
+        QString problem;
+        const auto rollupsAgree = [&] { const Result<bool> r = store->spend().checkRollups(&problem); return r.ok() && *r; };
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
+        // A key's day seen both ways costs the larger, never the sum: k1's snapshot below its
+        // activity (0.75) changes nothing, one above it counts instead of it.
+        const QDateTime noon(day, QTime(12, 0), QTimeZone::utc());
+        QVERIFY_OK(store->usage().recordKeySnapshots({keyUsing(u"k1"_s, 0.5)}, noon));
+        QCOMPARE(weekOf().at(0).weeklyCost, 3.0);
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
+        QVERIFY_OK(store->usage().recordKeySnapshots({keyUsing(u"k1"_s, 1.0)}, noon.addSecs(60)));
+        QCOMPARE(weekOf().at(0).weeklyCost, 3.25);
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
+        // A whole month is read from its rollup (the Spend page's year): the same money.
+        QCOMPARE(must(store->spend().memberCost(QDate(2026, 11, 1), QDate(2026, 11, 30))).value(u"kim"_s), 3.25);
         // A later sync that reports a day again replaces that day for that key only.
         ActivityData later;
         later.perKey.insert(u"k2"_s, {item(day, u"m/a"_s, 0.5, 6, u"e1"_s)});
         QVERIFY_OK(store->usage().recordActivity(later));
         QCOMPARE(must(store->spend().memberModelUses(day.addDays(-7), day)).at(0).requests, 12);
         QCOMPARE(must(store->spend().spendByModel(day, day)).at(0).requests, 10); // the account's rows untouched
+        // k1's snapshot (1.0) still above its activity; k2's day now 0.5: 1.0 + 2.0 + 0.5.
+        QCOMPARE(weekOf().at(0).weeklyCost, 3.5);
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
+        // A key unlinked takes both its snapshots and its activity out of the member's spend.
+        QVERIFY_OK(store->team().unlinkKey(u"k1"_s));
+        QCOMPARE(weekOf().at(0).weeklyCost, 0.5);
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
     }
 
     void readOnlyRoleFromTheReadmeReadsEverythingAndWritesNothing()
@@ -1261,6 +1290,37 @@ private Q_SLOTS:
         QVERIFY(after.open(QIODevice::ReadOnly));
         QCOMPARE(after.readAll(), before);
         QVERIFY(QFileInfo(path).absoluteDir().entryList({QFileInfo(path).fileName() + u".orteam-backup-*"_s}).isEmpty());
+    }
+
+    void version12GivesSyncedHistoryItsMoney()
+    {
+        // A database of version 11: activity of a linked key counted no money, so its rollups
+        // lack it (emptied here: the checks below fail unless the upgrade adds them up again).
+        const DbLocation loc = freshLocation();
+        const QDate day(2026, 11, 10);
+        {
+            Store s;
+            QVERIFY_OK(s.open(loc));
+            QVERIFY_OK(s.team().addMember(person(u"kim"_s, u"pro"_s)));
+            QVERIFY_OK(s.team().linkKey(u"kim"_s, u"k1"_s));
+            ActivityData data;
+            data.perKey.insert(u"k1"_s, {item(day, u"m/a"_s, 2.5, 9, u"e1"_s)});
+            QVERIFY_OK(s.usage().recordActivity(data));
+        }
+        rawExec(loc, {u"DELETE FROM spend_day"_s, u"DELETE FROM spend_member_month"_s,
+                      u"UPDATE schema_version SET version = 11"_s});
+        Store s;
+        QVERIFY_OK(s.open(loc));
+        QCOMPARE(must(s.database().schemaVersion()), Schema::Version);
+        QString problem;
+        const auto rollupsAgree = [&] { const Result<bool> r = s.spend().checkRollups(&problem); return r.ok() && *r; };
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
+        QCOMPARE(must(s.spend().memberCost(QDate(2026, 11, 1), QDate(2026, 11, 30))).value(u"kim"_s), 2.5);
+        QCOMPARE(must(s.spend().dailySpend(day, day)).value(day), 2.5);
+        // The triggers made again follow a snapshot of that day above the activity.
+        QVERIFY_OK(s.usage().recordKeySnapshots({keyUsing(u"k1"_s, 4.0)}, QDateTime(day, QTime(23, 0), QTimeZone::utc())));
+        QVERIFY2(rollupsAgree(), qPrintable(problem));
+        QCOMPARE(must(s.spend().memberCost(QDate(2026, 11, 1), QDate(2026, 11, 30))).value(u"kim"_s), 4.0);
     }
 
     void newerSchemaIsRefused()

@@ -311,12 +311,12 @@ int OverviewCommand::execute(Context &context, const Arguments &arguments)
 DbCheck::DbCheck()
     : Command(Section::Team, {u"db"_s, u"check"_s},
               u"Checks the whole database file (SQLite's integrity check), then that the spend rollups equal the usage "
-              "rows and key snapshots they add up (exit 7 when not); --repair rebuilds them in one transaction."_s)
+              "rows and linked keys' days they add up (exit 7 when not); --repair rebuilds them in one transaction."_s)
 {
     m_description = u"Checks every page and index of a SQLite database file (PRAGMA integrity_check, which opening "
                     "the database skips: it reads the whole file), and stops there when the file is damaged (exit 7; "
                     "restore it from a backup). Then checks that the spend rollups (the team's spend per day, each member's per month, which the "
-                    "Spend page reads) equal the usage rows and key snapshots they add up, and names the first "
+                    "Spend page reads) equal the usage rows and linked keys' days they add up, and names the first "
                     "difference (exit 7). Triggers keep them right; a tool that went around the triggers (SQLite's "
                     "INSERT OR REPLACE fires no delete trigger) can leave them behind. --repair rebuilds them from "
                     "those rows in one transaction."_s;
@@ -341,7 +341,7 @@ int DbCheck::execute(Context &context, const Arguments &arguments)
         if (!schema)
             return console.fail(schema.error());
         context.out() << "The team database " << store.location().display() << " (schema " << *schema
-                      << "): the spend rollups agree with the usage rows and key snapshots.\n";
+                      << "): the spend rollups agree with the usage rows and linked keys' days.\n";
         return Ok;
     }
     if (!arguments.isSet(u"repair"_s))
@@ -355,7 +355,7 @@ int DbCheck::execute(Context &context, const Arguments &arguments)
         return console.fail(fixed.error(), u"cannot check the rebuilt spend rollups"_s);
     if (!*fixed)
         return console.fail(CheckFailed, u"the spend rollups still disagree after a rebuild: "_s + after);
-    context.out() << "Rebuilt the spend rollups from the usage rows and key snapshots (they had said: " << problem << ").\n";
+    context.out() << "Rebuilt the spend rollups from the usage rows and linked keys' days (they had said: " << problem << ").\n";
     return Ok;
 }
 
