@@ -145,6 +145,7 @@ void fillReport(TeamReport &r, const QList<WeeklyReportRow> &current, const QLis
         TeamReportRow row;
         row.member = u.user;
         row.dailyLimit = u.dailyLimit;
+        row.budget = u.budget;
         index.insert(u.user, r.rows.size());
         r.rows.append(row);
         return r.rows.last();
@@ -250,11 +251,16 @@ TeamReport buildCalendarReport(const CalendarMonth &month, const QList<WeeklyRep
 
 QByteArray reportCsv(const TeamReport &report)
 {
-    QString out = u"user,"_s + costKey(report.period) + u",requests,daily_limit,previous_cost,change,forecast\r\n"_s;
+    // The seed's columns first (daily_limit: a daily budget only), then the budget of any period,
+    // last, so a script reading the seed's columns by position still finds them.
+    QString out = u"user,"_s + costKey(report.period)
+        + u",requests,daily_limit,previous_cost,change,forecast,budget,budget_period\r\n"_s;
     for (const TeamReportRow &row : report.rows) {
         out += csvField(row.member, true) + u',' + number(row.cost, 4) + u',' + QString::number(row.requests) + u','
                + (row.dailyLimit ? QString::number(*row.dailyLimit, 'g', 15) : QString()) + u',' + number(row.previousCost, 4)
-               + u',' + (row.change ? number(*row.change, 4) : QString()) + u',' + number(row.forecast, 4) + u"\r\n"_s;
+               + u',' + (row.change ? number(*row.change, 4) : QString()) + u',' + number(row.forecast, 4) + u','
+               + (row.budget ? QString::number(row.budget->usd, 'g', 15) : QString()) + u','
+               + (row.budget ? budgetPeriodAdjective(row.budget->period) : QString()) + u"\r\n"_s;
     }
     return out.toUtf8();
 }
@@ -269,7 +275,10 @@ QByteArray reportJson(const TeamReport &report)
                                 {"daily_limit"_L1, jsonOptional(row.dailyLimit)},
                                 {"previous_cost"_L1, row.previousCost},
                                 {"change"_L1, jsonOptional(row.change)},
-                                {"forecast"_L1, row.forecast}});
+                                {"forecast"_L1, row.forecast},
+                                {"budget"_L1, row.budget ? QJsonValue(QJsonObject{{"usd"_L1, row.budget->usd},
+                                                                                  {"period"_L1, budgetPeriodAdjective(row.budget->period)}})
+                                                         : QJsonValue(QJsonValue::Null)}});
     QJsonObject root{{"period"_L1, reportPeriodName(report.period)},
                      {"from"_L1, report.from.toString(Qt::ISODate)},
                      {"to"_L1, report.to.toString(Qt::ISODate)},
@@ -324,6 +333,11 @@ std::optional<TeamReport> reportFromJson(const QByteArray &json)
         row.cost = o.value(costKey(r.period)).toDouble();
         row.requests = o.value("requests"_L1).toInteger();
         row.dailyLimit = optionalOf(o.value("daily_limit"_L1));
+        if (const QJsonObject budget = o.value("budget"_L1).toObject(); budget.value("usd"_L1).isDouble()) {
+            if (const std::optional<LimitReset> period = limitResetFromString(budget.value("period"_L1).toString());
+                period && *period != LimitReset::None)
+                row.budget = Budget{budget.value("usd"_L1).toDouble(), *period};
+        }
         row.previousCost = o.value("previous_cost"_L1).toDouble();
         row.change = optionalOf(o.value("change"_L1));
         row.forecast = o.value("forecast"_L1).toDouble();
@@ -336,12 +350,12 @@ QList<QStringList> reportTable(const TeamReport &report)
 {
     const auto change = [](const std::optional<double> &c) { return c ? formatChange(*c) : u"new"_s; };
     QList<QStringList> table{{u"USER"_s, report.period == ReportPeriod::Weekly ? u"WEEKLY COST"_s : u"MONTHLY COST"_s,
-                              u"REQUESTS"_s, u"DAILY LIMIT"_s, u"BEFORE"_s, u"CHANGE"_s, u"FORECAST"_s}};
+                              u"REQUESTS"_s, u"BUDGET"_s, u"BEFORE"_s, u"CHANGE"_s, u"FORECAST"_s}};
     for (const TeamReportRow &r : report.rows)
         table << QStringList{r.member,
                              u"$"_s + QString::number(r.cost, 'f', 4),
                              QString::number(r.requests),
-                             r.dailyLimit ? formatUsd(*r.dailyLimit) : u"none"_s,
+                             r.budget ? budgetText(*r.budget) : u"none"_s,
                              formatUsd(r.previousCost),
                              r.previousCost > 0 || r.cost > 0 ? change(r.change) : u"-"_s,
                              formatUsd(r.forecast)};

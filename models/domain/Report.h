@@ -48,10 +48,11 @@ struct TeamReportRow
     QString member;
     double cost = 0;     // over the window, rounded to 4 decimal places as the seed does
     qint64 requests = 0; // requests counted where they are known (usage rows; key counters have none)
-    std::optional<double> dailyLimit;
+    std::optional<double> dailyLimit; // the seed's column: a daily budget only
     double previousCost = 0;        // the window before, same length
     std::optional<double> change;   // (cost - previous) / previous; none when previous is 0
     double forecast = 0;            // the next window's cost at the trend of both windows
+    std::optional<Budget> budget;   // of any period: what the tables show (dailyLimit is daily only)
 };
 
 struct TeamReport

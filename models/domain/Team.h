@@ -149,7 +149,8 @@ struct WeeklyReportRow
     QString user;
     double weeklyCost = 0; // rounded to 4 decimal places, as the seed does
     qint64 requests = 0;
-    std::optional<double> dailyLimit; // null for spend without a budget
+    std::optional<double> dailyLimit; // the seed's column: a daily budget's amount; null for any other
+    std::optional<Budget> budget;     // the member's budget, whatever its period; null without one
 };
 
 } // namespace orteam

@@ -37,7 +37,7 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         case MemberColumn: return r.member;
         case CostColumn: return formatUsd(r.cost);
         case RequestsColumn: return r.requests;
-        case LimitColumn: return r.dailyLimit ? formatUsd(*r.dailyLimit) : tr("none");
+        case LimitColumn: return r.budget ? budgetText(*r.budget) : tr("none");
         case PreviousColumn: return formatUsd(r.previousCost);
         case ChangeColumn: return r.cost == 0 && r.previousCost == 0 ? QStringLiteral("–") : changeText(r.change);
         case ForecastColumn: return formatUsd(r.forecast);
@@ -47,7 +47,7 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         case MemberColumn: return r.member;
         case CostColumn: return r.cost;
         case RequestsColumn: return r.requests;
-        case LimitColumn: return r.dailyLimit ? *r.dailyLimit : -1.0;
+        case LimitColumn: return r.budget ? dailyShare(*r.budget) : -1.0; // sorted by what a day may cost
         case PreviousColumn: return r.previousCost;
         case ChangeColumn: return r.change ? *r.change : 1e12; // "new" sorts as the biggest rise
         case ForecastColumn: return r.forecast;
@@ -91,7 +91,7 @@ QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, 
     case MemberColumn: return tr("Member");
     case CostColumn: return weekly ? tr("Weekly cost") : tr("Monthly cost");
     case RequestsColumn: return tr("Requests");
-    case LimitColumn: return tr("Daily limit");
+    case LimitColumn: return tr("Budget");
     case PreviousColumn: return tr("Before");
     case ChangeColumn: return tr("Change");
     case ForecastColumn: return tr("Forecast");

@@ -316,6 +316,18 @@ std::optional<double> dailyLimitOf(const Sql &q, int at)
     return std::nullopt;
 }
 
+// The member's budget whatever its period, from the same LimitColumns: what the report shows
+// beside the seed's daily limit, so a weekly budget does not read as none.
+std::optional<Budget> budgetOf(const Sql &q, int at)
+{
+    const bool own = !q.value(at).isNull();
+    const std::optional<double> usd = sqlvalue::optionalMoney(q.value(own ? at : at + 1));
+    const std::optional<LimitReset> period = limitResetFromString(q.value(own ? at + 2 : at + 3).toString());
+    if (!usd || !period || *period == LimitReset::None)
+        return std::nullopt;
+    return Budget{*usd, *period};
+}
+
 double round4(double usd)
 {
     return std::round(usd * 10000.0) / 10000.0;
@@ -340,6 +352,7 @@ Result<QList<WeeklyReportRow>> SpendRepository::usageReport(const QDate &from, c
         row.weeklyCost = round4(q.value(1).toDouble());
         row.requests = q.value(2).toLongLong();
         row.dailyLimit = dailyLimitOf(q, 3);
+        row.budget = budgetOf(q, 3);
         out << row;
     }
     if (const Status read = q.finished(); !read)
@@ -376,10 +389,11 @@ Result<SpendRepository::ReportWindows> SpendRepository::reportWindows(const std:
     while (q.next()) {
         const QString member = q.value(0).toString();
         const std::optional<double> limit = dailyLimitOf(q, 9);
+        const std::optional<Budget> budget = budgetOf(q, 9);
         // A member is in a window when a row of theirs is, even one of $0 and no requests.
         for (const auto &[at, rows] : {std::pair(1, &out.current), std::pair(4, &out.previous)}) {
             if (q.value(at).toLongLong() > 0)
-                *rows << WeeklyReportRow{member, round4(q.value(at + 1).toDouble()), q.value(at + 2).toLongLong(), limit};
+                *rows << WeeklyReportRow{member, round4(q.value(at + 1).toDouble()), q.value(at + 2).toLongLong(), limit, budget};
         }
         if (!q.value(7).isNull() || !q.value(8).isNull())
             out.trends.insert(member, TrendSums{q.value(7).toDouble(), q.value(8).toDouble()});

@@ -978,8 +978,9 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         QVERIFY(r.err.isEmpty()); // migrated already: no second backup
         const QStringList lines = r.out.trimmed().split(u'\n');
-        QCOMPARE(lines.first(), u"user,weekly_cost,requests,daily_limit,previous_cost,change,forecast"_s);
+        QCOMPARE(lines.first(), u"user,weekly_cost,requests,daily_limit,previous_cost,change,forecast,budget,budget_period"_s);
         QVERIFY2(lines.at(1).startsWith(u"bob,7.5000,40,2.5,99.0000,-0.9242,"_s), qPrintable(lines.at(1)));
+        QVERIFY2(lines.at(1).trimmed().endsWith(u",2.5,daily"_s), qPrintable(lines.at(1)));
         QVERIFY2(lines.at(3).startsWith(u"carol,0.5000,1,,0.0000,,"_s), qPrintable(lines.at(3)));
         r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
         QVERIFY2(r.out.contains(u"Team total: $11.23 (before: $99.00, -89%)"_s), qPrintable(r.out));
@@ -1699,7 +1700,8 @@ offer keys lifecycle run --format ""
         QVERIFY2(r.out.contains(u"Month to date: $6.50 of a $100.00 budget (6%); projected month end "_s), qPrintable(r.out));
         r = cli({u"--db"_s, db, u"report"_s, u"monthly"_s, u"--calendar"_s, u"--format"_s, u"csv"_s}, noKey);
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.startsWith(u"user,monthly_cost,requests,daily_limit,previous_cost,change,forecast\nalice,5.0000,10,10,"_s),
+        QVERIFY2(r.out.startsWith(u"user,monthly_cost,requests,daily_limit,previous_cost,change,forecast,budget,budget_period\n"
+                                  "alice,5.0000,10,10,"_s),
                  qPrintable(r.out));
 
         // The month before, in full: both of alice's days, against bob's month before it; no

@@ -223,7 +223,8 @@ private Q_SLOTS:
         r.to = QDate(2026, 11, 29);
         r.previousFrom = QDate(2026, 11, 16);
         r.previousTo = QDate(2026, 11, 22);
-        r.rows = {TeamReportRow{u"zoë"_s, 12.5, 40, 10.0, 10.0, 0.25, 13.0}};
+        r.rows = {TeamReportRow{u"zoë"_s, 12.5, 40, 10.0, 10.0, 0.25, 13.0, Budget{10.0}},
+                  TeamReportRow{u"yan"_s, 2.0, 4, std::nullopt, 1.0, 1.0, 3.0, Budget{50.0, LimitReset::Weekly}}};
         r.total = 12.5;
         const NotifyMessage m = reportMessage(r, utc(u"2026-11-30T08:00:00Z"_s));
         const auto back = NotifyMessage::fromJson(m.toJson());
@@ -231,6 +232,9 @@ private Q_SLOTS:
         QCOMPARE(back->key, u"report:weekly:2026-11-29"_s);
         QCOMPARE(back->report->rows.value(0).member, u"zoë"_s);
         QCOMPARE(back->report->rows.value(0).change, std::optional<double>(0.25));
+        // A weekly budget goes along too (it is no daily limit: the seed's column stays empty).
+        QCOMPARE(back->report->rows.value(1).budget, std::optional(Budget{50.0, LimitReset::Weekly}));
+        QVERIFY(!back->report->rows.value(1).dailyLimit);
         QVERIFY(!NotifyMessage::fromJson("{not json"));
     }
 

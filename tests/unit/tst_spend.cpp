@@ -111,9 +111,10 @@ private Q_SLOTS:
     void reportRowsAndExports()
     {
         const QDate to(2026, 11, 27);
-        WeeklyReportRow a{u"=cmd|' /C calc'!A0"_s, 6.0, 12, 2.0};
-        WeeklyReportRow b{u"bea, \"the\" lead"_s, 1.5, 3, std::nullopt};
-        WeeklyReportRow aBefore{a.user, 3.0, 5, 2.0};
+        WeeklyReportRow a{u"=cmd|' /C calc'!A0"_s, 6.0, 12, 2.0, Budget{2.0}};
+        // bea's budget is a week's: no daily limit (the seed's column), but a budget all the same.
+        WeeklyReportRow b{u"bea, \"the\" lead"_s, 1.5, 3, std::nullopt, Budget{20.0, LimitReset::Weekly}};
+        WeeklyReportRow aBefore{a.user, 3.0, 5, 2.0, Budget{2.0}};
         WeeklyReportRow gone{u"cy"_s, 0.25, 1, 1.0};
         QHash<QString, DailySeries> daily;
         for (int i = 0; i < 14; ++i)
@@ -134,13 +135,22 @@ private Q_SLOTS:
         QVERIFY(csv.error.isEmpty());
         QCOMPARE(csv.records.size(), 4);
         QCOMPARE(csv.records.at(0).fields, (QStringList{u"user"_s, u"weekly_cost"_s, u"requests"_s, u"daily_limit"_s,
-                                                        u"previous_cost"_s, u"change"_s, u"forecast"_s}));
+                                                        u"previous_cost"_s, u"change"_s, u"forecast"_s, u"budget"_s,
+                                                        u"budget_period"_s}));
         QVERIFY(csv.records.at(1).fields.at(0).startsWith(u'\'')); // a formula never runs in a spreadsheet
         QCOMPARE(csvUndefuse(csv.records.at(1).fields.at(0)), a.user);
         QCOMPARE(csv.records.at(1).fields.at(1).toDouble(), 6.0);
         QCOMPARE(csv.records.at(1).fields.at(5).toDouble(), 1.0);
         QCOMPARE(csv.records.at(2).fields.at(0), b.user);
-        QCOMPARE(csv.records.at(2).fields.at(3), QString()); // no limit
+        QCOMPARE(csv.records.at(2).fields.at(3), QString()); // no daily limit…
+        QCOMPARE(csv.records.at(2).fields.mid(7), (QStringList{u"20"_s, u"weekly"_s})); // …but a weekly budget
+        QCOMPARE(csv.records.at(3).fields.mid(7), (QStringList{QString(), QString()})); // cy: none at all
+        // The table says each budget with its period, and none only where there is none.
+        const QList<QStringList> table = reportTable(r);
+        QCOMPARE(table.at(0).at(3), u"BUDGET"_s);
+        QCOMPARE(table.at(1).at(3), u"$2.00 a day"_s);
+        QCOMPARE(table.at(2).at(3), u"$20.00 a week"_s);
+        QCOMPARE(table.at(3).at(3), u"none"_s);
         QCOMPARE(csv.records.at(2).fields.at(5), QString()); // no change: new
         QCOMPARE(csv.records.at(3).fields.at(4).toDouble(), 0.25);
 
@@ -151,6 +161,8 @@ private Q_SLOTS:
         QCOMPARE(rows.size(), 3);
         QCOMPARE(rows.at(1).toObject().value("user"_L1).toString(), b.user);
         QVERIFY(rows.at(1).toObject().value("daily_limit"_L1).isNull());
+        QCOMPARE(rows.at(1).toObject().value("budget"_L1).toObject(), (QJsonObject{{"usd"_L1, 20.0}, {"period"_L1, u"weekly"_s}}));
+        QCOMPARE(reportFromJson(reportJson(r))->rows.at(1).budget, b.budget);
         QCOMPARE(rows.at(0).toObject().value("weekly_cost"_L1).toDouble(), 6.0);
         const TeamReport monthly = buildTeamReport(ReportPeriod::Monthly, to, {a}, {}, {}, to);
         QVERIFY(QJsonDocument::fromJson(reportJson(monthly)).object().value("rows"_L1).toArray().at(0).toObject().contains("monthly_cost"_L1));
@@ -254,7 +266,7 @@ private Q_SLOTS:
         QCOMPARE(back->calendar->from, r.from);
         QCOMPARE(reportTitle(*back), reportTitle(r));
         QCOMPARE(QString::fromUtf8(reportCsv(r)).section(u"\r\n"_s, 0, 0),
-                 u"user,monthly_cost,requests,daily_limit,previous_cost,change,forecast"_s);
+                 u"user,monthly_cost,requests,daily_limit,previous_cost,change,forecast,budget,budget_period"_s);
 
         // October, seen on the 15th of November: whole, against September, November's forecast.
         const CalendarMonth october = *calendarMonth(QDate(2026, 10, 1), today);

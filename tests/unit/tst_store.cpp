@@ -595,6 +595,38 @@ private Q_SLOTS:
         QVERIFY(!m.change); // nothing in the 30 days before
     }
 
+    void reportRowsCarryEveryBudget()
+    {
+        // A weekly budget of one's own, a tier's monthly one, a tier's daily one: each reaches the
+        // report with its period; only the daily one is the seed's daily limit.
+        auto store = openFresh();
+        QVERIFY_OK(store->team().saveTier({u"quarterly-ish"_s, Budget{300.0, LimitReset::Monthly}, std::nullopt, QString(), {}}));
+        Member wes = person(u"wes"_s, u"pro"_s);
+        wes.budgetOverride = Budget{50.0, LimitReset::Weekly};
+        QVERIFY_OK(store->team().addMember(wes));
+        QVERIFY_OK(store->team().addMember(person(u"mo"_s, u"quarterly-ish"_s)));
+        QVERIFY_OK(store->team().addMember(person(u"pat"_s, u"pro"_s)));
+        const QDate day(2026, 11, 26);
+        for (const QString &who : {u"wes"_s, u"mo"_s, u"pat"_s, u"nobody"_s})
+            QVERIFY_OK(store->usage().recordUsage(who, day, 1.0, 1));
+        const QList<WeeklyReportRow> rows = must(store->spend().usageReport(day, day));
+        const SpendRepository::ReportWindows windows =
+            must(store->spend().reportWindows({day, day}, {day.addDays(-1), day.addDays(-1)}, {day, day}));
+        for (const QList<WeeklyReportRow> &read : {rows, windows.current}) {
+            QHash<QString, WeeklyReportRow> by;
+            for (const WeeklyReportRow &r : read)
+                by.insert(r.user, r);
+            QCOMPARE(by.size(), 4);
+            QCOMPARE(by.value(u"wes"_s).budget, std::optional(Budget{50.0, LimitReset::Weekly}));
+            QVERIFY(!by.value(u"wes"_s).dailyLimit);
+            QCOMPARE(by.value(u"mo"_s).budget, std::optional(Budget{300.0, LimitReset::Monthly}));
+            QVERIFY(!by.value(u"mo"_s).dailyLimit);
+            QCOMPARE(by.value(u"pat"_s).budget, std::optional(Budget{25.0}));
+            QCOMPARE(by.value(u"pat"_s).dailyLimit, std::optional(25.0));
+            QVERIFY(!by.value(u"nobody"_s).budget);
+        }
+    }
+
     void keyActivityGivesRequestsAndModelsPerMember()
     {
         auto store = openFresh();
