@@ -402,6 +402,9 @@ void MainWindow::enterReadOnlyView()
         m_hygienePage->setReadOnly(true);
     if (m_syncAction)
         m_syncAction->setVisible(false);
+    // Every key action is hidden, so the Keys menu would hold Refresh alone, which re-reads the
+    // database here: it stays on the toolbar (and F5).
+    m_keysMenu->menuAction()->setVisible(false);
     // Destinations and their secrets are an admin's; a lead's dashboard sends nothing.
     if (m_notify) {
         m_notify->setReadOnly(true);
@@ -531,6 +534,7 @@ void MainWindow::onReady()
             m_hygienePage->setReadOnly(false);
         if (m_syncAction)
             m_syncAction->setVisible(true);
+        m_keysMenu->menuAction()->setVisible(true);
     }
     findChild<QAction *>(QStringLiteral("refreshAction"))->setEnabled(true);
     m_connectionLabel->setText(tr("Connecting to %1…").arg(m_connection->serverLabel()));

@@ -22,14 +22,14 @@ QString validateKeyName(const QString &name)
     return {};
 }
 
-QString validateCreditLimit(double limit)
+QString validateCreditLimit(double limit, const QString &what)
 {
     if (!std::isfinite(limit))
-        return QStringLiteral("The credit limit must be a number.");
+        return QStringLiteral("The %1 must be a number.").arg(what);
     if (limit < 0)
-        return QStringLiteral("The credit limit cannot be negative.");
+        return QStringLiteral("The %1 cannot be negative.").arg(what);
     if (limit > MaxCreditLimitUsd)
-        return QStringLiteral("The credit limit cannot be more than %1.").arg(formatUsd(MaxCreditLimitUsd));
+        return QStringLiteral("The %1 cannot be more than %2.").arg(what, formatUsd(MaxCreditLimitUsd));
     return {};
 }
 
@@ -53,7 +53,7 @@ QString validate(const NewKeySpec &spec, const QDateTime &now)
     return validateExpiry(spec.expiresAt, now);
 }
 
-LimitParse parseCreditLimit(const QString &text)
+LimitParse parseCreditLimit(const QString &text, const QString &what)
 {
     LimitParse result;
     QString t = text.trimmed().toLower();
@@ -67,7 +67,7 @@ LimitParse parseCreditLimit(const QString &text)
         result.error = QStringLiteral("\"%1\" is not an amount in USD (try 25 or 25.50, or none).").arg(text);
         return result;
     }
-    result.error = validateCreditLimit(value);
+    result.error = validateCreditLimit(value, what);
     if (result.error.isEmpty())
         result.limit = value;
     return result;
@@ -76,7 +76,7 @@ LimitParse parseCreditLimit(const QString &text)
 BudgetParse parseBudget(const QString &amount, const QString &period, LimitReset defaultPeriod)
 {
     BudgetParse result;
-    const LimitParse limit = parseCreditLimit(amount);
+    const LimitParse limit = parseCreditLimit(amount, QStringLiteral("budget"));
     if (!limit.error.isEmpty()) {
         result.error = limit.error;
         return result;

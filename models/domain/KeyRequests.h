@@ -44,7 +44,8 @@ struct KeyUpdate
 
 // Each returns an empty string when the value is fine, otherwise one sentence for a person.
 QString validateKeyName(const QString &name);
-QString validateCreditLimit(double limit);
+// `what` names the amount in the message: a key's "credit limit", a person's "budget".
+QString validateCreditLimit(double limit, const QString &what = QStringLiteral("credit limit"));
 QString validateExpiry(const QDateTime &expiresAt, const QDateTime &now);
 QString validate(const NewKeySpec &spec, const QDateTime &now);
 
@@ -54,7 +55,7 @@ struct LimitParse
     std::optional<double> limit;
     QString error;
 };
-LimitParse parseCreditLimit(const QString &text);
+LimitParse parseCreditLimit(const QString &text, const QString &what = QStringLiteral("credit limit"));
 
 // A budget as a person types it: an amount as parseCreditLimit reads it ("none": no budget) and a
 // period ("daily", "weekly", "monthly"; empty: `defaultPeriod`). The tier editor, the member form

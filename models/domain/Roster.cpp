@@ -171,11 +171,13 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             const QString text = cell(limitCol);
             row.hasDailyLimit = true;
             if (!text.isEmpty()) {
-                const LimitParse limit = parseCreditLimit(text);
+                const LimitParse limit = parseCreditLimit(text, u"budget"_s);
                 if (!limit.error.isEmpty()) {
                     QString why = limit.error;
                     if (why.endsWith(u'.'))
                         why.chop(1);
+                    if (why.startsWith(u"The "_s))
+                        why[0] = u't'; // a clause after the column's name
                     problems << u"daily limit: %1"_s.arg(why);
                 }
                 else

@@ -1508,6 +1508,8 @@ private Q_SLOTS:
         QVERIFY(lead.reportsPage()->findChild<QTableView *>(u"reportTable"_s)->model()->rowCount() >= 5);
         for (QAction *a : lead.keyActions()->all())
             QVERIFY2(!a->isVisible(), qPrintable(a->objectName()));
+        // Nor a Keys menu of nothing but Refresh (which stays on the toolbar).
+        QVERIFY(!lead.findChild<QMenu *>(u"keysMenu"_s)->menuAction()->isVisible());
         auto *nav = lead.findChild<QListWidget *>(u"navigationListWidget"_s);
         QVERIFY(nav);
         QVERIFY(nav->item(int(lead.pageNames().indexOf(u"keys"_s)))->isHidden());

@@ -98,7 +98,8 @@ private Q_SLOTS:
         QVERIFY2(errorOn(3).startsWith(u"A member needs a name"_s), qPrintable(errorOn(3)));
         QVERIFY(errorOn(4).contains(u"not an email address"_s));
         QVERIFY(errorOn(5).contains(u"platinum"_s));
-        QVERIFY(errorOn(6).startsWith(u"Daily limit: "_s));
+        // A member's budget, not a key's credit limit, in one sentence.
+        QCOMPARE(errorOn(6), u"Daily limit: the budget cannot be negative."_s);
         QVERIFY2(errorOn(7).startsWith(u"Daily limit: "_s) && errorOn(7).contains(u"; active must be yes or no, not \"maybe\""_s), qPrintable(errorOn(7)));
         QVERIFY(errorOn(8).contains(u"already on line 2"_s));
         QVERIFY(errorOn(9).contains(u"3 fields"_s));
