@@ -44,6 +44,17 @@ QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int
     // asks this role for a section not yet sorted).
     if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole)
         return (section >= UsageDailyColumn && section <= RemainingColumn) ? QVariant(int(Qt::DescendingOrder)) : QVariant();
+    // The spend columns' headers are short, so the whole table fits a 1280 px window: their
+    // tooltips say which period each is (OpenRouter's own counters, UTC).
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+        switch (section) {
+        case UsageDailyColumn: return tr("Spent today (UTC)");
+        case UsageWeeklyColumn: return tr("Spent this week (from Monday, UTC)");
+        case UsageMonthlyColumn: return tr("Spent this month (UTC)");
+        case UsageTotalColumn: return tr("Spent since the key was made");
+        default: return {};
+        }
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
@@ -51,8 +62,8 @@ QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int
     case LabelColumn: return tr("Key");
     case MemberColumn: return tr("Member");
     case UsageDailyColumn: return tr("Today");
-    case UsageWeeklyColumn: return tr("This week");
-    case UsageMonthlyColumn: return tr("This month");
+    case UsageWeeklyColumn: return tr("Week");
+    case UsageMonthlyColumn: return tr("Month");
     case UsageTotalColumn: return tr("Total");
     case LimitColumn: return tr("Limit");
     case RemainingColumn: return tr("Remaining");
