@@ -249,6 +249,17 @@ TeamReport buildCalendarReport(const CalendarMonth &month, const QList<WeeklyRep
     return r;
 }
 
+void forecastNextMonthAtRate(TeamReport &report, const QHash<QString, DailySeries> &recent, int windowDays, const QDateTime &now)
+{
+    const int nextDays = report.from.addMonths(1).daysInMonth();
+    double total = 0;
+    for (TeamReportRow &row : report.rows) {
+        row.forecast = round4(forecastBurn(0, recent.value(row.member), now, windowDays).ratePerDay * nextDays);
+        total += row.forecast;
+    }
+    report.forecast = round4(total);
+}
+
 QByteArray reportCsv(const TeamReport &report)
 {
     // The seed's columns first (daily_limit: a daily budget only), then the budget of any period,

@@ -1678,6 +1678,12 @@ offer keys lifecycle run --format ""
         QCOMPARE(budget.value("month_to_date"_L1).toDouble(), 6.5);
         QCOMPARE(budget.value("month_budget"_L1).toDouble(), 100.0);
         QCOMPARE(budget.value("budget_percent"_L1).toInt(), 6);
+        // Next month's forecast is at the rate the projected month end counts, not a line pushed
+        // two months on: the two never tell different stories.
+        QVERIFY(budget.value("rate_per_day"_L1).isDouble());
+        const double atRate = budget.value("rate_per_day"_L1).toDouble() * monthStart.addMonths(1).daysInMonth();
+        QVERIFY2(qAbs(report.value("forecast"_L1).toDouble() - atRate) < 0.001,
+                 qPrintable(u"forecast %1, at the projection's rate %2"_s.arg(report.value("forecast"_L1).toDouble()).arg(atRate)));
         r = cli({u"--db"_s, db, u"overview"_s, u"--offline"_s, u"--format"_s, u"json"_s}, noKey);
         QCOMPARE(r.code, 0);
         const QJsonObject overview = QJsonDocument::fromJson(r.out.toUtf8()).object();
