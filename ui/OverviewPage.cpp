@@ -240,6 +240,9 @@ void OverviewPage::showOverview(const Overview &o)
     } else {
         monthLines << tr("%1, so no projection.").arg(historyNote);
     }
+    if (const QString unlinked = o.unlinkedText(); !unlinked.isEmpty())
+        monthLines << unlinked.toHtmlEscaped() + u' '
+                + (o.unlinkedKeys == 1 ? tr("Link it on the Team page to count it.") : tr("Link them on the Team page to count them."));
     m_month->set(formatUsd(o.monthToDate), monthLines.join(u"<br>"_s));
 
     // Today, and the week against last week to the same point.

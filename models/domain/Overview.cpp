@@ -195,6 +195,14 @@ Overview computeOverview(const OverviewInput &in)
     return o;
 }
 
+QString Overview::unlinkedText() const
+{
+    if (unlinkedKeys == 0)
+        return {};
+    return u"Not in it: %1 spent this month by %2 linked to no member."_s.arg(
+        formatUsd(unlinkedMonth), unlinkedKeys == 1 ? u"1 key"_s : u"%1 keys"_s.arg(unlinkedKeys));
+}
+
 QByteArray Overview::toJson() const
 {
     QJsonArray spenders;
@@ -223,6 +231,8 @@ QByteArray Overview::toJson() const
         {"top_spenders"_L1, spenders},
         {"credits"_L1, credits ? QJsonValue(creditsJson) : QJsonValue(QJsonValue::Null)},
         {"keys_known"_L1, keysKnown},
+        {"unlinked_keys_month"_L1, keysKnown ? QJsonValue(QJsonObject{{"keys"_L1, unlinkedKeys}, {"usd"_L1, unlinkedMonth}})
+                                             : QJsonValue(QJsonValue::Null)},
         {"alerts"_L1, alertList},
     })
         root.insert(key, value);

@@ -59,6 +59,14 @@ struct Overview
     std::optional<QDate> creditsRunOut; // at the current rate; none when used up, not spending or unknown
     bool creditsUsedUp() const { return credits && credits->remaining() <= 0; }
     bool keysKnown = false;             // whether the alerts include the keys' own (limits, expiry, rotation)
+    // Keys linked to no member that spent this month (OpenRouter's usage_monthly, the calendar
+    // month in UTC), with the keys listed only: the team's numbers are its members' spend, so
+    // this is said beside them, not added (a gateway's shared key is unlinked, and its spend is
+    // its members' usage rows already).
+    int unlinkedKeys = 0;
+    double unlinkedMonth = 0;
+    // "Not in it: $X spent this month by 2 keys linked to no member.", or empty.
+    QString unlinkedText() const;
     QList<Alert> alerts;                // every alert that holds now, urgent first
 
     bool trendKnown() const { return historyDays >= MinTrendDays; }

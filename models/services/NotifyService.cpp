@@ -61,7 +61,8 @@ Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<Api
     if (!settings)
         return settings.error();
     in.settings = *settings;
-    // The team's own spend: every key's, members' or not, from the month's first day.
+    // The team's own spend from the month's first day: its members' (usage rows and linked keys;
+    // a key linked to nobody is not the team's, and a gateway's shared key is its members' rows).
     const QDate monthStart(day.year(), day.month(), 1);
     const QDate from = std::min(monthStart, day.addDays(-7));
     const auto team = store.spend().dailySpend(from, day);

@@ -40,7 +40,19 @@ Result<Overview> OverviewService::read(const Store &store, const AlertInput &inp
     in.memberLastWeekSameDay = *sameDay;
     in.alerts = alerts;
     in.firstSpendDay = input.firstSpendDay; // read once, with the alerts' input
-    return computeOverview(in);
+    Overview overview = computeOverview(in);
+    if (keysKnown) {
+        const Result<QHash<QString, QString>> owners = store.team().keyOwners();
+        if (!owners)
+            return owners.error();
+        for (const ApiKey &key : input.keys) {
+            if (key.usageMonthly > 0 && !owners->contains(key.hash)) {
+                ++overview.unlinkedKeys;
+                overview.unlinkedMonth += key.usageMonthly;
+            }
+        }
+    }
+    return overview;
 }
 
 Status OverviewService::readMonth(const Store &store, OverviewInput &in)

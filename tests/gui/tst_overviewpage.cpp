@@ -103,6 +103,22 @@ private Q_SLOTS:
         QCOMPARE(*budgeted->budgetCrossedOn, m_wednesday.addDays(2));
         QVERIFY2(month->detail().contains(QLocale().toString(*budgeted->budgetCrossedOn, u"ddd d MMM"_s)), qPrintable(month->detail()));
         QVERIFY(month->bar()->isVisibleTo(&page));
+        QVERIFY2(!month->detail().contains(u"linked to no member"_s), qPrintable(month->detail())); // both keys are
+
+        // A key linked to nobody that spent this month: said beside the team's month, not in it.
+        FakeOpenRouter::KeySeed ci;
+        ci.name = u"ci-bot"_s;
+        ci.usage = ci.usageMonthly = 3.5;
+        m_fake->addKey(ci);
+        loadKeys();
+        page.reload();
+        const Result<Overview> withCi = m_spend->overview();
+        QVERIFY(withCi);
+        QCOMPARE(withCi->unlinkedKeys, 1);
+        QCOMPARE(withCi->unlinkedMonth, 3.5);
+        QCOMPARE(withCi->monthToDate, budgeted->monthToDate);
+        QVERIFY2(month->detail().contains(u"Not in it: $3.50 spent this month by 1 key linked to no member."_s),
+                 qPrintable(month->detail()));
     }
 
     void tilesOpenTheirPages()

@@ -277,6 +277,8 @@ int OverviewCommand::execute(Context &context, const Arguments &arguments)
     const QString note = o.historyNote();
     out << "Overview, " << o.now.toString(u"yyyy-MM-dd HH:mm"_s) << " UTC\n";
     out << "This month   " << o.monthText();
+    if (!o.unlinkedText().isEmpty())
+        out << "\n             " << o.unlinkedText();
     out << "\nToday        " << formatUsd(o.spentToday);
     out << "\nThis week    " << formatUsd(o.weekToDate);
     if (o.lastWeekToDate)
