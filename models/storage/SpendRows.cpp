@@ -53,6 +53,18 @@ QString rows(const Source &s, const QString &lo = {}, const QString &hi = {})
     return s.from.arg(lo.isEmpty() ? QString() : u" WHERE day >= %1 AND day <= %2"_s.arg(lo, hi));
 }
 
+} // namespace
+
+QString keyDays()
+{
+    return u"SELECT key_hash, day, CASE WHEN SUM(s) > SUM(a) THEN SUM(s) ELSE SUM(a) END AS cost, MAX(ws) AS workspace_id "
+           "FROM (SELECT key_hash, day, usage_daily AS s, 0 AS a, workspace_id AS ws FROM key_snapshots "
+           "WHERE day >= :from AND day <= :to "
+           "UNION ALL SELECT key_hash, day, 0, usage, NULL FROM key_activity WHERE day >= :from AND day <= :to) AS kd "
+           "GROUP BY key_hash, day"_s;
+}
+
+namespace {
 QString dayRange(const Source &s)
 {
     return u"%1 >= :from AND %1 <= :to"_s.arg(s.day);

@@ -18,6 +18,11 @@ namespace orteam::SpendRows {
 // version 3) is this same union, written out in the migration as it was created, for people and
 // tools that query the database directly.
 
+// Every key's money per day over [:from, :to], linked or not, by the same rule as a linked key's
+// (the larger of its snapshot and its activity): columns key_hash, day, cost, workspace_id (the
+// snapshot's; NULL on a day only activity saw). The workspaces' chargeback reads its keys so.
+QString keyDays();
+
 // All the money summed per day (columns day, cost), or per member and month ("YYYY-MM"; columns
 // member, month, cost): what the rollups hold. Each source is summed on its own first, so the
 // usage rows are read in their covering index's order (a seed's ten million rows summed per day

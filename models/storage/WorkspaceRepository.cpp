@@ -1,6 +1,7 @@
 #include "WorkspaceRepository.h"
 
 #include "Database.h"
+#include "SpendRows.h"
 #include "Sql.h"
 
 #include <QDateTime>
@@ -36,11 +37,14 @@ Result<QList<WorkspaceSpend>> WorkspaceRepository::spendByWorkspace(const QDate 
     const Result<QHash<QString, QString>> names = workspaceNames();
     if (!names)
         return names.error();
+    // Each key's days as members' spend counts them (SpendRows::keyDays): history synced from
+    // before orteam watched a key has its cost. A day only activity saw is in the key's last
+    // workspace.
     Sql q(m_db,
-          u"SELECT COALESCE(s.workspace_id, kw.workspace_id, ''), SUM(s.usage_daily), "
-          "COUNT(DISTINCT CASE WHEN s.usage_daily > 0 THEN s.key_hash END) "
-          "FROM key_snapshots s LEFT JOIN key_workspaces kw ON kw.key_hash = s.key_hash "
-          "WHERE s.day >= :from AND s.day <= :to GROUP BY COALESCE(s.workspace_id, kw.workspace_id, '')"_s,
+          u"SELECT COALESCE(s.workspace_id, kw.workspace_id, ''), SUM(s.cost), "
+          "COUNT(DISTINCT CASE WHEN s.cost > 0 THEN s.key_hash END) "
+          "FROM (%1) AS s LEFT JOIN key_workspaces kw ON kw.key_hash = s.key_hash "
+          "GROUP BY COALESCE(s.workspace_id, kw.workspace_id, '')"_s.arg(SpendRows::keyDays()),
           u"Cannot read the spend per workspace"_s);
     if (Status s = q.bind(u":from"_s, from.toString(Qt::ISODate)).bind(u":to"_s, to.toString(Qt::ISODate)).exec(); !s)
         return s.error();
@@ -55,7 +59,7 @@ Result<QList<WorkspaceSpend>> WorkspaceRepository::spendByWorkspace(const QDate 
     }
     if (const Status read = q.finished(); !read)
         return read.error();
-    // Requests from the keys' activity (the snapshots count money only, as for members' spend).
+    // Requests from the keys' activity (the snapshots have no request counts).
     Sql r(m_db,
           u"SELECT COALESCE(kw.workspace_id, ''), SUM(ka.requests) "
           "FROM key_activity ka LEFT JOIN key_workspaces kw ON kw.key_hash = ka.key_hash "
@@ -81,8 +85,8 @@ Result<QHash<QDate, double>> WorkspaceRepository::dailySpend(const QString &work
                                                              const QDate &to) const
 {
     Sql q(m_db,
-          u"SELECT s.day, SUM(s.usage_daily) FROM key_snapshots s LEFT JOIN key_workspaces kw ON kw.key_hash = s.key_hash "
-          "WHERE COALESCE(s.workspace_id, kw.workspace_id) = :ws AND s.day >= :from AND s.day <= :to GROUP BY s.day"_s,
+          u"SELECT s.day, SUM(s.cost) FROM (%1) AS s LEFT JOIN key_workspaces kw ON kw.key_hash = s.key_hash "
+          "WHERE COALESCE(s.workspace_id, kw.workspace_id) = :ws GROUP BY s.day"_s.arg(SpendRows::keyDays()),
           u"Cannot read the workspace's daily spend"_s);
     if (Status s = q.bind(u":ws"_s, workspaceId)
                        .bind(u":from"_s, from.toString(Qt::ISODate))

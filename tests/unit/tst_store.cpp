@@ -595,6 +595,34 @@ private Q_SLOTS:
         QVERIFY(!m.change); // nothing in the 30 days before
     }
 
+    void workspaceSpendCountsSyncedActivity()
+    {
+        // A workspace's key seen by a snapshot on the 26th ($1, below its activity of $1.50) and
+        // by its synced activity alone on the 20th ($2): the chargeback counts $3.50, as members'
+        // spend would; a key of another workspace with a snapshot above its activity keeps it.
+        auto store = openFresh();
+        ApiKey a = keyUsing(u"wa"_s, 1.0);
+        a.workspaceId = u"ws-a"_s;
+        ApiKey b = keyUsing(u"wb"_s, 0.8);
+        b.workspaceId = u"ws-b"_s;
+        const QDate day(2026, 11, 26);
+        QVERIFY_OK(store->usage().recordKeySnapshots({a, b}, QDateTime(day, QTime(12, 0), QTimeZone::utc())));
+        ActivityData data;
+        data.perKey.insert(u"wa"_s, {item(day, u"m/a"_s, 1.5, 3, u"e1"_s), item(QDate(2026, 11, 20), u"m/a"_s, 2.0, 5, u"e1"_s)});
+        data.perKey.insert(u"wb"_s, {item(day, u"m/a"_s, 0.5, 1, u"e1"_s)});
+        QVERIFY_OK(store->usage().recordActivity(data));
+        const QList<WorkspaceSpend> spend = must(store->workspaces().spendByWorkspace(QDate(2026, 11, 1), QDate(2026, 11, 30)));
+        QCOMPARE(spend.size(), 2);
+        QCOMPARE(spend.at(0).workspaceId, u"ws-a"_s);
+        QCOMPARE(spend.at(0).cost, 3.5);
+        QCOMPARE(spend.at(0).requests, 8);
+        QCOMPARE(spend.at(0).keys, 1);
+        QCOMPARE(spend.at(1).cost, 0.8);
+        const QHash<QDate, double> days = must(store->workspaces().dailySpend(u"ws-a"_s, QDate(2026, 11, 1), QDate(2026, 11, 30)));
+        QCOMPARE(days.value(QDate(2026, 11, 20)), 2.0);
+        QCOMPARE(days.value(day), 1.5);
+    }
+
     void reportRowsCarryEveryBudget()
     {
         // A weekly budget of one's own, a tier's monthly one, a tier's daily one: each reaches the
