@@ -211,8 +211,9 @@ Result<QHash<QString, DailySeries>> SpendRepository::dailySpendByMember(const QD
 
 Result<DailySeries> SpendRepository::keyDailySpend(const QString &keyHash, const QDate &from, const QDate &to) const
 {
-    Sql q(m_db, u"SELECT day, usage_daily FROM key_snapshots WHERE key_hash = :key AND day >= :from AND day <= :to"_s,
-          u"Cannot read the key's daily spend"_s);
+    // By the members' rule (the larger of snapshot and activity), so a key's burn rate is not
+    // low for days synced from before orteam watched it.
+    Sql q(m_db, u"SELECT day, cost FROM (%1) AS k"_s.arg(SpendRows::keyDays(true)), u"Cannot read the key's daily spend"_s);
     if (Status s = bindRange(q, from, to).bind(u":key"_s, keyHash).exec(); !s)
         return s.error();
     DailySeries out;

@@ -55,13 +55,13 @@ QString rows(const Source &s, const QString &lo = {}, const QString &hi = {})
 
 } // namespace
 
-QString keyDays()
+QString keyDays(bool oneKey)
 {
+    const QString where = u"day >= :from AND day <= :to"_s + (oneKey ? u" AND key_hash = :key"_s : QString());
     return u"SELECT key_hash, day, CASE WHEN SUM(s) > SUM(a) THEN SUM(s) ELSE SUM(a) END AS cost, MAX(ws) AS workspace_id "
-           "FROM (SELECT key_hash, day, usage_daily AS s, 0 AS a, workspace_id AS ws FROM key_snapshots "
-           "WHERE day >= :from AND day <= :to "
-           "UNION ALL SELECT key_hash, day, 0, usage, NULL FROM key_activity WHERE day >= :from AND day <= :to) AS kd "
-           "GROUP BY key_hash, day"_s;
+           "FROM (SELECT key_hash, day, usage_daily AS s, 0 AS a, workspace_id AS ws FROM key_snapshots WHERE %1 "
+           "UNION ALL SELECT key_hash, day, 0, usage, NULL FROM key_activity WHERE %1) AS kd "
+           "GROUP BY key_hash, day"_s.arg(where);
 }
 
 namespace {

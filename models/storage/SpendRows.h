@@ -20,8 +20,9 @@ namespace orteam::SpendRows {
 
 // Every key's money per day over [:from, :to], linked or not, by the same rule as a linked key's
 // (the larger of its snapshot and its activity): columns key_hash, day, cost, workspace_id (the
-// snapshot's; NULL on a day only activity saw). The workspaces' chargeback reads its keys so.
-QString keyDays();
+// snapshot's; NULL on a day only activity saw). The workspaces' chargeback reads its keys so, and
+// a key's burn rate its own (`oneKey`: only :key's days).
+QString keyDays(bool oneKey = false);
 
 // All the money summed per day (columns day, cost), or per member and month ("YYYY-MM"; columns
 // member, month, cost): what the rollups hold. Each source is summed on its own first, so the

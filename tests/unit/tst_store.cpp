@@ -595,7 +595,7 @@ private Q_SLOTS:
         QVERIFY(!m.change); // nothing in the 30 days before
     }
 
-    void workspaceSpendCountsSyncedActivity()
+    void workspaceAndKeySpendCountSyncedActivity()
     {
         // A workspace's key seen by a snapshot on the 26th ($1, below its activity of $1.50) and
         // by its synced activity alone on the 20th ($2): the chargeback counts $3.50, as members'
@@ -621,6 +621,9 @@ private Q_SLOTS:
         const QHash<QDate, double> days = must(store->workspaces().dailySpend(u"ws-a"_s, QDate(2026, 11, 1), QDate(2026, 11, 30)));
         QCOMPARE(days.value(QDate(2026, 11, 20)), 2.0);
         QCOMPARE(days.value(day), 1.5);
+        // A key's own days (its burn rate) by the same rule.
+        const DailySeries key = must(store->spend().keyDailySpend(u"wa"_s, QDate(2026, 11, 1), QDate(2026, 11, 30)));
+        QCOMPARE(key, (DailySeries{{QDate(2026, 11, 20), 2.0}, {day, 1.5}}));
     }
 
     void reportRowsCarryEveryBudget()
