@@ -242,7 +242,8 @@ void OverviewPage::showOverview(const Overview &o)
     }
     if (const QString unlinked = o.unlinkedText(); !unlinked.isEmpty())
         monthLines << unlinked.toHtmlEscaped() + u' '
-                + (o.unlinkedKeys == 1 ? tr("Link it on the Team page to count it.") : tr("Link them on the Team page to count them."));
+                + tr("A person's key counts once linked on the Team page; a gateway's shared key is counted already, "
+                     "in its members' usage.");
     m_month->set(formatUsd(o.monthToDate), monthLines.join(u"<br>"_s));
 
     // Today, and the week against last week to the same point.

@@ -348,6 +348,8 @@ std::optional<TeamReport> reportFromJson(const QByteArray &json)
             if (const std::optional<LimitReset> period = limitResetFromString(budget.value("period"_L1).toString());
                 period && *period != LimitReset::None)
                 row.budget = Budget{budget.value("usd"_L1).toDouble(), *period};
+        } else if (!o.contains("budget"_L1) && row.dailyLimit) {
+            row.budget = Budget{*row.dailyLimit}; // a report queued before budgets had periods: a daily one
         }
         row.previousCost = o.value("previous_cost"_L1).toDouble();
         row.change = optionalOf(o.value("change"_L1));

@@ -37,9 +37,9 @@ QStringList rollupAdd(const QString &source, bool group = true)
 // `rows(ROW, sign)` gives (member, day, cost) for NEW or OLD: a usage row is its own member's; a
 // key snapshot counts for the member its key is linked to (none: nobody's), for what it adds
 // beyond the key's activity that day (a linked key's day costs the larger of the two); a link
-// counts every day of its key. key_activity has no trigger: its writer (UsageRepository) adds up
-// the days it rewrote again (Schema::fillRollups over them), as a PostgreSQL row trigger would
-// see a whole multi-row statement's rows at once and could not tell the first row of a day. An update that keeps a row in its bucket (`sameBucket`) adds just the
+// counts every day of its key. key_activity has no trigger: its writer (UsageRepository) adds what
+// each day it rewrote changed (Schema::rollupAddSql), as a PostgreSQL row trigger would see a
+// whole multi-row statement's rows at once and could not tell a day's first row from its last. An update that keeps a row in its bucket (`sameBucket`) adds just the
 // difference (`delta`), and only when the money changed: a sync rewrites every key's snapshot of
 // the day, and most keys spent nothing since the last one. Any other update takes the old row
 // away and adds the new one (a moved link). Version 12 made the triggers' text what it is now.
@@ -390,6 +390,9 @@ Status migrateTo12(Database &db)
         }
     }
     steps << Schema::rollupTriggerSql(postgres);
+    // Activity's money is read now, not only its requests: the covering index carries it.
+    steps << u"DROP INDEX IF EXISTS key_activity_day"_s
+          << u"CREATE INDEX IF NOT EXISTS key_activity_day_cover ON key_activity (day, key_hash, usage, requests)"_s;
     steps << u"DROP VIEW member_daily_spend"_s
           << u"CREATE VIEW member_daily_spend AS "
              "SELECT user_id AS member, date AS day, total_cost AS cost, request_count AS requests FROM user_usage "
@@ -417,6 +420,7 @@ QString stepNote(int version)
     switch (version) {
     case 3: return u" (indexing the usage rows by day and by member)"_s;
     case 4: return u" (adding up the spend rollups)"_s;
+    case 12: return u" (adding up the spend rollups again, with the keys' synced activity)"_s;
     default: return {};
     }
 }
@@ -466,26 +470,14 @@ Status Schema::fillRollups(Database &db)
     });
 }
 
-Status Schema::fillRollups(Database &db, const QDate &from, const QDate &to)
+QStringList Schema::rollupAddSql()
 {
-    // The days themselves, and each member's months that hold any of them, whole.
-    const QDate monthFrom(from.year(), from.month(), 1);
-    const QDate monthTo = QDate(to.year(), to.month(), 1).addMonths(1).addDays(-1);
-    const QString iso = u"yyyy-MM-dd"_s;
-    Sql dropDays(db, u"DELETE FROM spend_day WHERE day >= :from AND day <= :to"_s);
-    Sql dropMonths(db, u"DELETE FROM spend_member_month WHERE month >= :from AND month <= :to"_s);
-    Sql addDays(db, u"INSERT INTO spend_day (day, cost) SELECT day, cost FROM (%1) AS s"_s.arg(SpendRows::costPerDay(true)));
-    Sql addMonths(db, u"INSERT INTO spend_member_month (member, month, cost) SELECT member, month, cost FROM (%1) AS s"_s.arg(
-                          SpendRows::costPerMemberMonth(true)));
-    for (Sql *q : {&dropDays, &addDays})
-        q->bind(u":from"_s, from.toString(iso)).bind(u":to"_s, to.toString(iso));
-    dropMonths.bind(u":from"_s, monthFrom.toString(u"yyyy-MM"_s)).bind(u":to"_s, monthTo.toString(u"yyyy-MM"_s));
-    addMonths.bind(u":from"_s, monthFrom.toString(iso)).bind(u":to"_s, monthTo.toString(iso));
-    for (Sql *q : {&dropDays, &addDays, &dropMonths, &addMonths}) {
-        if (Status s = q->exec(); !s)
-            return s;
-    }
-    return {};
+    return {
+        u"INSERT INTO spend_day (day, cost) VALUES (:day, :cost) "
+        "ON CONFLICT (day) DO UPDATE SET cost = spend_day.cost + excluded.cost"_s,
+        u"INSERT INTO spend_member_month (member, month, cost) VALUES (:member, :month, :cost) "
+        "ON CONFLICT (member, month) DO UPDATE SET cost = spend_member_month.cost + excluded.cost"_s,
+    };
 }
 
 Status Schema::migrate(Database &db)

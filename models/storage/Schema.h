@@ -2,7 +2,6 @@
 
 #include "StoreResult.h"
 
-#include <QDate>
 #include <QString>
 #include <QStringList>
 
@@ -24,9 +23,9 @@ public:
     static QStringList rollupTriggerSql(bool postgres);
     // Recomputes the rollups from the rows they add up (inside a transaction).
     static Status fillRollups(Database &db);
-    // The same over the days [from, to] and the months that hold them: after a write the
-    // triggers do not follow (key_activity's).
-    static Status fillRollups(Database &db, const QDate &from, const QDate &to);
+    // Adds :cost to the team's day (:day) and to :member's month (:month, "YYYY-MM"): what a
+    // rollup trigger does, for the writes no trigger follows (key_activity's).
+    static QStringList rollupAddSql();
 };
 
 } // namespace orteam

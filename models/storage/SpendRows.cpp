@@ -45,12 +45,18 @@ const QList<Source> &sources()
 }
 
 // The source's FROM: a range of days [lo, hi] (parameter names) is also read inside a summed
-// source, so only those days are summed; empty: every day.
-QString rows(const Source &s, const QString &lo = {}, const QString &hi = {})
+// source, so only those days are summed; empty: every day. `oneMember`: only :member's keys are
+// summed there too (one member's year is not every key's year grouped first).
+QString rows(const Source &s, const QString &lo = {}, const QString &hi = {}, bool oneMember = false)
 {
     if (!s.from.contains(u"%1"_s))
         return s.from;
-    return s.from.arg(lo.isEmpty() ? QString() : u" WHERE day >= %1 AND day <= %2"_s.arg(lo, hi));
+    QStringList where;
+    if (!lo.isEmpty())
+        where << u"day >= %1 AND day <= %2"_s.arg(lo, hi);
+    if (oneMember)
+        where << u"key_hash IN (SELECT key_hash FROM member_keys WHERE member_name = :member)"_s;
+    return s.from.arg(where.isEmpty() ? QString() : u" WHERE "_s + where.join(u" AND "_s));
 }
 
 } // namespace
@@ -79,7 +85,7 @@ QString sum(const QString &column)
 namespace {
 // Every money source summed per `keys` (`key(s)` gives each key's expression in a source), then
 // the sources' sums added per key.
-QString costPer(const QStringList &keys, QString (*key)(const Source &, const QString &), bool ranged)
+QString costPer(const QStringList &keys, QString (*key)(const Source &, const QString &))
 {
     QStringList parts;
     for (const Source &s : sources()) {
@@ -90,24 +96,23 @@ QString costPer(const QStringList &keys, QString (*key)(const Source &, const QS
             columns << key(s, k) + u" AS "_s + k;
             groups << key(s, k);
         }
-        parts << u"SELECT %1, SUM(%2) AS cost FROM %3%4 GROUP BY %5"_s.arg(
-            columns.join(u", "_s), s.cost, ranged ? rows(s, u":from"_s, u":to"_s) : rows(s),
-            ranged ? u" WHERE "_s + dayRange(s) : QString(), groups.join(u", "_s));
+        parts << u"SELECT %1, SUM(%2) AS cost FROM %3 GROUP BY %4"_s.arg(columns.join(u", "_s), s.cost, rows(s),
+                                                                        groups.join(u", "_s));
     }
     return u"SELECT %1, SUM(cost) AS cost FROM (%2) AS a GROUP BY %1"_s.arg(keys.join(u", "_s), parts.join(u" UNION ALL "_s));
 }
 } // namespace
 
-QString costPerDay(bool ranged)
+QString costPerDay()
 {
-    return costPer({u"day"_s}, [](const Source &s, const QString &) { return s.day; }, ranged);
+    return costPer({u"day"_s}, [](const Source &s, const QString &) { return s.day; });
 }
 
-QString costPerMemberMonth(bool ranged)
+QString costPerMemberMonth()
 {
     return costPer({u"member"_s, u"month"_s}, [](const Source &s, const QString &k) {
         return k == "member"_L1 ? s.member : u"substr(%1, 1, 7)"_s.arg(s.day);
-    }, ranged);
+    });
 }
 
 QString summed(const QString &keys, bool oneMember)
@@ -122,7 +127,7 @@ QString summed(const QString &keys, bool oneMember)
             groups << column;
         }
         parts << u"SELECT %1, %2 AS cost, %3 AS requests FROM %4 WHERE %5%6 GROUP BY %7"_s.arg(
-            columns.join(u", "_s), sum(s.cost), sum(s.requests), rows(s, u":from"_s, u":to"_s), dayRange(s),
+            columns.join(u", "_s), sum(s.cost), sum(s.requests), rows(s, u":from"_s, u":to"_s, oneMember), dayRange(s),
             oneMember ? u" AND %1 = :member"_s.arg(s.member) : QString(), groups.join(u", "_s));
     }
     return u"SELECT %1, SUM(cost) AS cost, SUM(requests) AS requests FROM (%2) AS spend GROUP BY %1"_s.arg(

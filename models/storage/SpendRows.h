@@ -27,9 +27,9 @@ QString keyDays(bool oneKey = false);
 // All the money summed per day (columns day, cost), or per member and month ("YYYY-MM"; columns
 // member, month, cost): what the rollups hold. Each source is summed on its own first, so the
 // usage rows are read in their covering index's order (a seed's ten million rows summed per day
-// in a second, not sorted first). `ranged`: only the days in [:from, :to].
-QString costPerDay(bool ranged = false);
-QString costPerMemberMonth(bool ranged = false);
+// in a second, not sorted first).
+QString costPerDay();
+QString costPerMemberMonth();
 
 // Spend over [:from, :to] summed per `keys` ("member", "day" or "member, day"), with columns
 // keys…, cost, requests; `oneMember`: only :member's. Each source is summed on its own before the

@@ -122,33 +122,55 @@ Status UsageRepository::writeKeyActivity(const QHash<QString, QList<ActivityItem
                   "activity_day = CASE WHEN key_use.activity_day IS NULL OR excluded.activity_day > key_use.activity_day "
                   "THEN excluded.activity_day ELSE key_use.activity_day END"_s,
             u"Cannot record the keys' activity"_s);
-    Sql linked(m_db, u"SELECT 1 FROM member_keys WHERE key_hash = :key"_s, u"Cannot record the keys' activity"_s);
-    QString firstDay, lastDay; // of the linked keys' days rewritten: their money is in the rollups
+    // A linked key's activity is part of its member's spend (SpendRows: each day the larger of
+    // its snapshot and its activity), and no trigger follows key_activity (see Schema.cpp): what a
+    // rewritten day changes is added to the rollups here, as a trigger would, and only then.
+    Sql owner(m_db, u"SELECT member_name FROM member_keys WHERE key_hash = :key"_s, u"Cannot record the keys' activity"_s);
+    Sql before(m_db, u"SELECT day, SUM(usage) FROM key_activity WHERE key_hash = :key AND day >= :from AND day <= :to GROUP BY day"_s,
+               u"Cannot record the keys' activity"_s);
+    Sql snapshots(m_db, u"SELECT day, usage_daily FROM key_snapshots WHERE key_hash = :key AND day >= :from AND day <= :to"_s,
+                  u"Cannot record the keys' activity"_s);
+    const QStringList rollupSql = Schema::rollupAddSql();
+    Sql addDay(m_db, rollupSql.at(0), u"Cannot record the keys' activity"_s);
+    Sql addMonth(m_db, rollupSql.at(1), u"Cannot record the keys' activity"_s);
+    const auto dayTotals = [](Sql &read, QHash<QString, double> *out) -> Status {
+        if (Status s = read.exec(); !s)
+            return s;
+        while (read.next())
+            (*out)[read.value(0).toString()] += read.value(1).toDouble();
+        return read.finished();
+    };
     for (auto [hash, items] : perKey.asKeyValueRange()) {
         QSet<QString> days;
         const DayModelSums sums = sumByDayAndModel(items, &days);
-        if (!days.isEmpty()) {
-            if (Status s = linked.bind(u":key"_s, hash).exec(); !s)
+        if (days.isEmpty())
+            continue;
+        if (Status s = owner.bind(u":key"_s, hash).exec(); !s)
+            return s;
+        const Result<bool> isLinked = owner.fetch();
+        if (!isLinked)
+            return isLinked.error();
+        const QString member = *isLinked ? owner.value(0).toString() : QString();
+        QHash<QString, double> old, snapshot;
+        if (!member.isEmpty()) {
+            const auto [lo, hi] = std::minmax_element(days.cbegin(), days.cend());
+            for (Sql *read : {&before, &snapshots})
+                read->bind(u":key"_s, hash).bind(u":from"_s, *lo).bind(u":to"_s, *hi);
+            if (Status s = dayTotals(before, &old); !s)
                 return s;
-            const Result<bool> isLinked = linked.fetch();
-            if (!isLinked)
-                return isLinked.error();
-            if (*isLinked) {
-                const auto [lo, hi] = std::minmax_element(days.cbegin(), days.cend());
-                if (firstDay.isEmpty() || *lo < firstDay)
-                    firstDay = *lo;
-                if (*hi > lastDay)
-                    lastDay = *hi;
-            }
+            if (Status s = dayTotals(snapshots, &snapshot); !s)
+                return s;
         }
         for (const QString &day : std::as_const(days)) {
             if (Status s = clear.bind(u":key"_s, hash).bind(u":day"_s, day).exec(); !s)
                 return s;
         }
         QString usedDay; // the latest day with requests or spend: key_use's activity_day
+        QHash<QString, double> now; // the day's new activity, over its models
         for (auto [dayModel, sum] : sums.asKeyValueRange()) {
             if ((sum.requests > 0 || sum.usage > 0) && dayModel.first > usedDay)
                 usedDay = dayModel.first;
+            now[dayModel.first] += sum.usage;
             q.bind(u":key"_s, hash)
                 .bind(u":day"_s, dayModel.first)
                 .bind(u":model"_s, sqlvalue::text(dayModel.second))
@@ -161,12 +183,22 @@ Status UsageRepository::writeKeyActivity(const QHash<QString, QList<ActivityItem
             if (Status s = use.bind(u":key"_s, hash).bind(u":day"_s, usedDay).exec(); !s)
                 return s;
         }
+        if (member.isEmpty())
+            continue;
+        for (const QString &day : std::as_const(days)) {
+            const double s = snapshot.value(day);
+            const double change = std::max(s, now.value(day)) - std::max(s, old.value(day));
+            if (change == 0)
+                continue; // a day synced again as it was: nothing to add
+            addDay.bind(u":day"_s, day).bind(u":cost"_s, change);
+            addMonth.bind(u":member"_s, member).bind(u":month"_s, day.left(7)).bind(u":cost"_s, change);
+            for (Sql *add : {&addDay, &addMonth}) {
+                if (Status st = add->exec(); !st)
+                    return st;
+            }
+        }
     }
-    // A linked key's activity is part of its member's spend (SpendRows), and no trigger follows
-    // key_activity (see Schema.cpp): the rewritten days are added up again.
-    if (firstDay.isEmpty())
-        return {};
-    return Schema::fillRollups(m_db, QDate::fromString(firstDay, Qt::ISODate), QDate::fromString(lastDay, Qt::ISODate));
+    return {};
 }
 
 Status UsageRepository::writeUserActivity(const QHash<QString, QList<ActivityItem>> &perUser)

@@ -235,6 +235,11 @@ private Q_SLOTS:
         // A weekly budget goes along too (it is no daily limit: the seed's column stays empty).
         QCOMPARE(back->report->rows.value(1).budget, std::optional(Budget{50.0, LimitReset::Weekly}));
         QVERIFY(!back->report->rows.value(1).dailyLimit);
+        // A report queued before budgets had periods has the daily limit only: a daily budget.
+        const std::optional<TeamReport> old = reportFromJson(
+            R"({"period":"weekly","from":"2026-11-23","to":"2026-11-29","rows":[{"user":"ann","weekly_cost":1,"daily_limit":4}]})");
+        QVERIFY(old);
+        QCOMPARE(old->rows.value(0).budget, std::optional(Budget{4.0}));
         QVERIFY(!NotifyMessage::fromJson("{not json"));
     }
 
