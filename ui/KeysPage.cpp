@@ -61,6 +61,9 @@ KeysPage::KeysPage(KeyListController *controller, QWidget *parent)
     setUpKeyTable(m_table);
     m_table->setItemDelegate(new theme::ReadableItemDelegate(m_table));
     m_table->setItemDelegateForColumn(KeyTableModel::RemainingColumn, new RemainingBarDelegate(m_table));
+    // Until keys are listed (none yet, none at all, or the server unreachable) the columns are as
+    // wide as their headers: Qt's 100 px each would scroll a 1280 px window sideways over nothing.
+    m_table->resizeColumnsToContents();
 
     m_totals = new QLabel(this);
     m_totals->setObjectName(QStringLiteral("keysTotalsLabel"));

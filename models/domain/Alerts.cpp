@@ -5,6 +5,7 @@
 #include "Money.h"
 
 #include <algorithm>
+#include <tuple>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -185,14 +186,17 @@ AlertSettings AlertSettings::fromFields(const QHash<QString, QString> &fields, Q
             return s;
         s.budgetThresholds = *parsed;
     }
-    for (const auto &[name, target] : {std::pair{TeamDailyField, &s.teamDailyBudget}, std::pair{TeamMonthlyField, &s.teamMonthlyBudget}}) {
+    // Said by what a person calls them (the CLI's --team-daily, the Notifications page's fields),
+    // not by the database's setting names.
+    for (const auto &[name, what, target] : {std::tuple{TeamDailyField, u"team daily budget"_s, &s.teamDailyBudget},
+                                             std::tuple{TeamMonthlyField, u"team monthly budget"_s, &s.teamMonthlyBudget}}) {
         const QString t = fields.value(name).trimmed();
         if (t.isEmpty())
             continue;
         bool ok = false;
         const double v = t.toDouble(&ok);
         if (!ok || !(v > 0) || v > 1e9) {
-            *problem = u"The team setting %1 is \"%2\", not an amount of USD above zero."_s.arg(name, t);
+            *problem = u"The %1 must be an amount of USD above zero, not \"%2\"."_s.arg(what, t);
             return s;
         }
         *target = v;
@@ -201,7 +205,7 @@ AlertSettings AlertSettings::fromFields(const QHash<QString, QString> &fields, Q
         bool ok = false;
         const int v = t.toInt(&ok);
         if (!ok || v < 0 || v > 365) {
-            *problem = u"The team setting %1 is \"%2\", not a number of days from 0 to 365."_s.arg(CreditsDaysField, t);
+            *problem = u"The credits warning must be a number of days from 0 to 365, not \"%1\"."_s.arg(t);
             return s;
         }
         s.creditsWarnDays = v;
@@ -255,9 +259,13 @@ QList<Alert> currentAlerts(const AlertInput &input)
         if (!m.active)
             continue;
         const PeriodSpend spend = input.spent.value(m.name);
-        if (const auto budget = effectiveBudget(m, input.tiers); budget && budget->usd > 0) {
+        if (const auto budget = effectiveBudget(m, input.tiers); budget && budget->usd >= 0) {
             const double spent = spend.in(budget->period).value_or(0.0);
-            if (const int pct = crossedThreshold(input.settings.budgetThresholds, spent, budget->usd)) {
+            // A budget of $0 allows nothing: any spend is over it (as `budgets check` judges),
+            // and no spend crosses no threshold of it.
+            const int pct = budget->usd > 0 ? crossedThreshold(input.settings.budgetThresholds, spent, budget->usd)
+                                            : (spent > 0 ? 100 : 0);
+            if (pct) {
                 const QString noun = budgetPeriodNoun(budget->period);
                 const QString when = budgetPeriodCurrent(budget->period);
                 Alert a;
@@ -273,11 +281,12 @@ QList<Alert> currentAlerts(const AlertInput &input)
                 a.subject = m.name;
                 a.member = m.name;
                 a.urgent = pct >= 100;
-                const QString ofBudget = u"the %1 budget of %2"_s.arg(budgetPeriodAdjective(budget->period), formatUsd(budget->usd));
-                a.text = spent >= budget->usd ? u"%1 has spent %2 %3, the whole %4."_s.arg(m.name, formatUsd(spent), when, ofBudget)
-                                              : u"%1 has spent %2 %3, %4% of %5."_s.arg(m.name, formatUsd(spent), when)
-                                                    .arg(int(spent / budget->usd * 100))
-                                                    .arg(ofBudget);
+                const QString budgetOf = u"%1 budget of %2"_s.arg(budgetPeriodAdjective(budget->period), formatUsd(budget->usd));
+                a.text = spent > budget->usd + 1e-9 ? u"%1 has spent %2 %3, over the %4."_s.arg(m.name, formatUsd(spent), when, budgetOf)
+                         : spent >= budget->usd     ? u"%1 has spent %2 %3, the whole %4."_s.arg(m.name, formatUsd(spent), when, budgetOf)
+                                                    : u"%1 has spent %2 %3, %4% of the %5."_s.arg(m.name, formatUsd(spent), when)
+                                                          .arg(int(spent / budget->usd * 100))
+                                                          .arg(budgetOf);
                 out << a;
             }
         }

@@ -54,6 +54,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -396,6 +397,14 @@ private Q_SLOTS:
         QTRY_VERIFY(m_keys->isRefreshing());
         QCOMPARE(totals->text(), u"Loading keys…"_s); // still, while the slow answer is out
         QVERIFY(!stale->isVisible());
+        // The empty table is as wide as its headers, not 100 px a column: no sideways scrolling
+        // over nothing at 1280x650.
+        m_window->resize(1280, 650);
+        QVERIFY(m_window->showPage(u"keys"_s));
+        QApplication::processEvents();
+        auto *keysTable = find<QTableView>("keysTableView");
+        QCOMPARE(keysTable->model()->rowCount(), 0);
+        QCOMPARE(keysTable->horizontalScrollBar()->maximum(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(m_keys->hasLoaded(), 10'000);
         QTRY_VERIFY(totals->text().contains(u"%1 keys shown"_s.arg(m_fake->keyCount())));
         QVERIFY(!stale->isVisible());

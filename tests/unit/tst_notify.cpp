@@ -121,7 +121,8 @@ private Q_SLOTS:
         QVERIFY(problem.contains(u"abc"_s));
         QVERIFY(!AlertSettings::parseThresholds(u"0"_s, &problem));
         AlertSettings::fromFields({{u"alerts.team_monthly_budget"_s, u"-5"_s}}, &problem);
-        QVERIFY(!problem.isEmpty());
+        // Named as a person names it, not by the setting's key in the database.
+        QCOMPARE(problem, u"The team monthly budget must be an amount of USD above zero, not \"-5\"."_s);
     }
 
     void routingByKindAndTier()

@@ -429,6 +429,23 @@ private Q_SLOTS:
         QVERIFY(!ids.join(u' ').contains(u"dov"_s));           // inactive members are quiet
         QCOMPARE(alerts.size(), 6);
         QCOMPARE(usualDailySpend(catUsual, today), 3.5);
+        // Each alert says it in one sentence: at the budget, over it, a share of it.
+        const auto textOf = [&](const QList<Alert> &all, const QString &id) {
+            for (const Alert &a : all)
+                if (a.id == id)
+                    return a.text;
+            return QString();
+        };
+        QCOMPARE(textOf(alerts, u"budget100:ben:2026-11-27"_s), u"ben has spent $5.00 today, the whole daily budget of $5.00."_s);
+        QCOMPARE(textOf(alerts, u"budget80:ann:2026-11-27"_s), u"ann has spent $4.00 today, 80% of the daily budget of $5.00."_s);
+        // A budget of $0 allows nothing: any spend is over it (as budgets check says), none is quiet.
+        in.members[0].budgetOverride = Budget{0.0};
+        in.members[1].budgetOverride = Budget{0.0, LimitReset::Weekly};
+        in.spent = test::spentToday({{u"ann"_s, 0.5}, {u"ben"_s, 0.0}, {u"cat"_s, 12.0}});
+        const QList<Alert> zero = currentAlerts(in);
+        QCOMPARE(textOf(zero, u"budget100:ann:2026-11-27"_s), u"ann has spent $0.50 today, over the daily budget of $0.00."_s);
+        for (const Alert &a : zero)
+            QVERIFY2(!(a.kind == Alert::Kind::Budget && a.member == u"ben"_s), qPrintable(a.text));
     }
 
     // A new team database knows nobody's usual day: no "usually spends nothing" until a week of

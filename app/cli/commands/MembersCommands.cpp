@@ -197,7 +197,7 @@ MembersLink::MembersLink()
     : Command(Section::Team, {u"members"_s, u"link"_s},
               u"Attributes a key (hash or unique name) to a member."_s)
 {
-    m_description = u"Attributes a key to a member: its spend counts as theirs, and the daily budget check and "
+    m_description = u"Attributes a key to a member: its spend counts as theirs (its synced history too), and the budget check and "
                     "their tier apply to it. A key linked to someone else moves. The key is looked up at "
                     "OpenRouter."_s;
     m_managementKeyNote = u"Needs the management key."_s;
