@@ -302,11 +302,11 @@ void OverviewPage::showOverview(const Overview &o)
     QString detail = tr("left of %1 bought.").arg(formatUsd(o.credits->totalCredits));
     if (o.creditsUsedUp())
         detail += u"<br>"_s + tr("<b>Used up</b>: requests fail until credits are added.");
-    else if (!o.trendKnown())
-        detail += u"<br>"_s + tr("%1, so no run-out date.").arg(historyNote);
+    else if (!o.creditsRatePerDay) // the account's history, every key's: not the team's alone
+        detail += u"<br>"_s + tr("Too little of the account's history yet, so no run-out date.");
     else if (o.creditsRunOut)
-        detail += u"<br>"_s + (*o.creditsRunOut == o.today ? tr("<b>Run out later today</b> at %1 a day.").arg(formatUsd(*o.ratePerDay))
-                                                          : tr("Run out around <b>%1</b> at %2 a day.").arg(dayText(*o.creditsRunOut), formatUsd(*o.ratePerDay)));
+        detail += u"<br>"_s + (*o.creditsRunOut == o.today ? tr("<b>Run out later today</b> at %1 a day.").arg(formatUsd(*o.creditsRatePerDay))
+                                                          : tr("Run out around <b>%1</b> at %2 a day.").arg(dayText(*o.creditsRunOut), formatUsd(*o.creditsRatePerDay)));
     else
         detail += u"<br>"_s + tr("Not running out at this rate.");
     // Last known credits after a failed refresh: shown, with their age.

@@ -51,9 +51,9 @@ void teamAlerts(const AlertInput &input, QList<Alert> &out)
                     u"month:"_s + today.toString(u"yyyy-MM"_s));
     // Credits: only with a known rate (a team with no history yet gets no guess), and once per
     // purchase total, so a top-up that runs low again is news again.
-    if (input.credits && input.teamDailyRate && *input.teamDailyRate > 0 && settings.creditsWarnDays > 0) {
+    if (input.credits && input.accountDailyRate && *input.accountDailyRate > 0 && settings.creditsWarnDays > 0) {
         const double remaining = input.credits->remaining();
-        const double days = remaining / *input.teamDailyRate;
+        const double days = remaining / *input.accountDailyRate;
         if (days < settings.creditsWarnDays) {
             Alert a;
             a.kind = Alert::Kind::CreditsLow;
@@ -66,7 +66,7 @@ void teamAlerts(const AlertInput &input, QList<Alert> &out)
                                           formatUsd(remaining),
                                           days < 1 ? u"less than a day"_s
                                                    : u"%1 day%2"_s.arg(int(days)).arg(int(days) == 1 ? QString() : u"s"_s),
-                                          formatUsd(*input.teamDailyRate));
+                                          formatUsd(*input.accountDailyRate));
             out << a;
         }
     }

@@ -77,7 +77,10 @@ struct AlertInput
     double teamSpentToday = 0;           // every key's spend today, members or not
     double teamSpentMonth = 0;           // the calendar month so far, today included
     std::optional<Credits> credits;      // nullopt: not read (no credits alert)
-    std::optional<double> teamDailyRate; // teamRate(): none with too little history
+    // The whole account's rate (teamRate() over SpendRepository::accountDailySpend, from the
+    // account's first recorded day): what its credits are spent at, keys linked to nobody included.
+    // None with too little history.
+    std::optional<double> accountDailyRate;
     QDate firstSpendDay; // the team database's first recorded spend (invalid: unknown; the members' days then judge)
     QList<KeyHygiene> hygiene;           // keys the hygiene rules judged (only critical findings raise alerts)
 };

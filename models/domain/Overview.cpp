@@ -174,8 +174,14 @@ Overview computeOverview(const OverviewInput &in)
             }
         }
     }
-    // The one team rate (the credits alert's too), from enough history only.
+    // The team's rate, from enough history only; the credits are the account's, at its own.
     o.ratePerDay = teamRate(in.teamDaily, in.firstSpendDay, o.now);
+    o.creditsRatePerDay = in.accountRate;
+    if (o.credits && o.credits->remaining() > 0 && in.accountRate && *in.accountRate > 0) {
+        const double days = o.credits->remaining() / *in.accountRate;
+        if (days <= 3650) // further off is no forecast anyone acts on
+            o.creditsRunOut = today.addDays(qint64(std::floor(dayGone + days)));
+    }
     if (o.ratePerDay) {
         const double rate = *o.ratePerDay;
         o.projectedMonthEnd = o.monthToDate + rate * (1.0 - dayGone + double(today.daysTo(monthEnd)));
@@ -183,11 +189,6 @@ Overview computeOverview(const OverviewInput &in)
         // the tile never says "within budget" beside a projection over it.
         if (o.monthBudget && !o.budgetCrossed && *o.projectedMonthEnd > *o.monthBudget && rate > 0)
             o.budgetCrossedOn = today.addDays(qint64(std::floor(dayGone + (*o.monthBudget - o.monthToDate) / rate)));
-        if (o.credits && o.credits->remaining() > 0 && rate > 0) {
-            const double days = o.credits->remaining() / rate;
-            if (days <= 3650) // further off is no forecast anyone acts on
-                o.creditsRunOut = today.addDays(qint64(std::floor(dayGone + days)));
-        }
     }
 
     o.alerts = in.alerts;
@@ -220,7 +221,8 @@ QByteArray Overview::toJson() const
     QJsonObject creditsJson;
     if (credits)
         creditsJson = QJsonObject{{"total"_L1, credits->totalCredits}, {"used"_L1, credits->totalUsage},
-                                  {"remaining"_L1, credits->remaining()}, {"run_out"_L1, dateJson(creditsRunOut)}};
+                                  {"remaining"_L1, credits->remaining()}, {"run_out"_L1, dateJson(creditsRunOut)},
+                                  {"rate_per_day"_L1, optionalJson(creditsRatePerDay)}};
     QJsonObject root = monthJson();
     for (auto [key, value] : std::initializer_list<std::pair<QLatin1StringView, QJsonValue>>{
         {"now"_L1, now.toString(Qt::ISODate)},

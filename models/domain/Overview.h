@@ -56,7 +56,9 @@ struct Overview
     QList<OverviewSpender> topSpenders; // this week, most first (then by name)
 
     std::optional<Credits> credits; // none: not known (no key, not loaded, or the read failed)
-    std::optional<QDate> creditsRunOut; // at the current rate; none when used up, not spending or unknown
+    // The account's rate (every key's, not only the team's): what the credits run out at.
+    std::optional<double> creditsRatePerDay;
+    std::optional<QDate> creditsRunOut; // at that rate; none when used up, not spending or unknown
     bool creditsUsedUp() const { return credits && credits->remaining() <= 0; }
     bool keysKnown = false;             // whether the alerts include the keys' own (limits, expiry, rotation)
     // Keys linked to no member that spent this month (OpenRouter's usage_monthly, the calendar
@@ -102,6 +104,7 @@ struct OverviewInput
     QHash<QString, double> memberLastWeekSameDay;
     std::optional<double> monthBudget;
     std::optional<Credits> credits;
+    std::optional<double> accountRate; // AlertInput::accountDailyRate
     bool keysKnown = false;
     QList<Alert> alerts;
 

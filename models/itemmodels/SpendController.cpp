@@ -212,13 +212,14 @@ Result<QList<SpendController::Burn>> SpendController::burns() const
     const QDate from = to.addDays(-13);
     QList<Burn> out;
     if (const auto credits = m_keys->credits()) {
-        const Result<DailySeries> team = m_store->spend().dailySpend(from, to);
-        if (!team)
-            return team.error();
+        // The account's days, every key's: the credits pay for more than the team's members.
+        const Result<DailySeries> account = m_store->spend().accountDailySpend(from, to);
+        if (!account)
+            return account.error();
         Burn b;
         b.what = tr("Account credits");
         b.limit = credits->totalCredits;
-        b.forecast = forecastBurn(credits->remaining(), *team, now());
+        b.forecast = forecastBurn(credits->remaining(), *account, now());
         out << b;
     }
     for (const ApiKey &k : m_keys->model()->keys()) {

@@ -76,7 +76,14 @@ Result<AlertInput> NotifyService::alertInput(const Store &store, const QList<Api
     }
     // The rate every team forecast uses (the Overview's too): only from real history, so a team
     // whose first synced day is today gets no guess that its credits run out.
-    in.teamDailyRate = teamRate(*team, *first, now);
+    // The credits are the account's: their rate counts every key (see accountDailySpend).
+    const auto accountFirst = store.spend().firstAccountDay();
+    if (!accountFirst)
+        return accountFirst.error();
+    const auto account = store.spend().accountDailySpend(day.addDays(-7), day);
+    if (!account)
+        return account.error();
+    in.accountDailyRate = teamRate(*account, *accountFirst, now);
     in.credits = credits;
     // Critical hygiene findings (an offboarded member's key still enabled) need the whole key
     // list; without keys (orteam-cli notify run --offline) there is nothing to judge.

@@ -20,6 +20,7 @@ Result<Overview> OverviewService::read(const Store &store, const AlertInput &inp
     OverviewInput in;
     in.now = now;
     in.credits = input.credits;
+    in.accountRate = input.accountDailyRate;
     in.keysKnown = keysKnown;
     if (const Status read = readMonth(store, in); !read)
         return read.error();

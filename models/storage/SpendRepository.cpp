@@ -165,6 +165,38 @@ Result<QDate> SpendRepository::firstSpendDay() const
     return *row && !q.value(0).isNull() ? QDate::fromString(q.value(0).toString(), Qt::ISODate) : QDate();
 }
 
+Result<DailySeries> SpendRepository::accountDailySpend(const QDate &from, const QDate &to) const
+{
+    Sql q(m_db,
+          u"SELECT day, MAX(cost) FROM ("
+          "SELECT day, SUM(usage) AS cost FROM model_activity WHERE day >= :from AND day <= :to GROUP BY day "
+          "UNION ALL SELECT day, SUM(cost) FROM (%1) AS k GROUP BY day "
+          "UNION ALL SELECT day, cost FROM spend_day WHERE day >= :from AND day <= :to) AS a GROUP BY day"_s.arg(SpendRows::keyDays()),
+          u"Cannot read the account's daily spend"_s);
+    if (Status s = bindRange(q, from, to).exec(); !s)
+        return s.error();
+    DailySeries out;
+    while (q.next())
+        out.insert(dayOf(q.value(0)), q.value(1).toDouble());
+    if (const Status read = q.finished(); !read)
+        return read.error();
+    return out;
+}
+
+Result<QDate> SpendRepository::firstAccountDay() const
+{
+    // Each from the start of an index on its day.
+    Sql q(m_db, u"SELECT MIN(d) FROM (SELECT MIN(day) AS d FROM spend_day UNION ALL SELECT MIN(day) FROM model_activity "
+                "UNION ALL SELECT MIN(day) FROM key_snapshots UNION ALL SELECT MIN(day) FROM key_activity) AS f"_s,
+          u"Cannot read when the account's history starts"_s);
+    if (Status s = q.exec(); !s)
+        return s.error();
+    const Result<bool> row = q.fetch();
+    if (!row)
+        return row.error();
+    return *row && !q.value(0).isNull() ? dayOf(q.value(0)) : QDate();
+}
+
 Result<DailySeries> SpendRepository::dailySpend(const QDate &from, const QDate &to, const QString &member) const
 {
     // The team's days: one rollup row each; a member's: their rows, summed per day.

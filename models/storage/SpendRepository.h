@@ -55,6 +55,14 @@ public:
     Result<QDate> firstSpendDay() const;
     // Spend per day: the team's (member empty) or one member's; per member; one key's.
     Result<DailySeries> dailySpend(const QDate &from, const QDate &to, const QString &member = {}) const;
+    // The whole account's spend per day, what its credits pay for: each day the largest of the
+    // account's synced activity, every key's days (SpendRows::keyDays: linked or not, a gateway's
+    // shared key included) and the members' spend (usage rows alone, on a seed database). Each
+    // falls short of the account where it lacks something, never over it, so the largest is the
+    // closest.
+    Result<DailySeries> accountDailySpend(const QDate &from, const QDate &to) const;
+    // The first day anything of the account's spend was recorded (invalid: nothing yet).
+    Result<QDate> firstAccountDay() const;
     // `only`: just these members' (the others' rows are still read, not kept).
     Result<QHash<QString, DailySeries>> dailySpendByMember(const QDate &from, const QDate &to,
                                                            const std::optional<QSet<QString>> &only = std::nullopt) const;

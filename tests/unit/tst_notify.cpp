@@ -91,7 +91,7 @@ private Q_SLOTS:
         in.teamSpentMonth = 850;
         in.teamSpentToday = 20;
         in.credits = Credits{100, 60};
-        in.teamDailyRate = 10; // 4 days of credits left, under the default 7
+        in.accountDailyRate = 10; // 4 days of credits left, under the default 7
         QStringList ids;
         for (const Alert &a : currentAlerts(in))
             ids << a.id;
@@ -99,7 +99,7 @@ private Q_SLOTS:
         QVERIFY(!ids.join(u' ').contains(u"day:"_s)); // 20% of the daily budget is nothing to say
         QVERIFY(ids.contains(u"credits:100.00"_s));
         // No history, no rate: no guess that credits run out.
-        in.teamDailyRate.reset();
+        in.accountDailyRate.reset();
         for (const Alert &a : currentAlerts(in))
             QVERIFY(a.kind != Alert::Kind::CreditsLow);
     }

@@ -750,6 +750,7 @@ private Q_SLOTS:
         in.memberLastWeekBefore = {{u"ann"_s, 2.0}, {u"ben"_s, 4.0}};
         in.memberLastWeekSameDay = {{u"ann"_s, 2.0}, {u"ben"_s, 2.0}};
         in.credits = Credits{100.0, 90.0};
+        in.accountRate = 2.0; // the account spends what the team does (every key linked)
         in.monthBudget = 55.0;
 
         Overview o = computeOverview(in);
@@ -793,6 +794,16 @@ private Q_SLOTS:
         in.credits = Credits{100.0, 90.0};
         in.monthBudget.reset();
         QVERIFY(!computeOverview(in).budgetCrossedOn);
+        // The credits run out at the account's rate, keys linked to nobody included, not the
+        // team's: $10 at $4 a day from noon is 2.5 days, the 28th at 00:00 (at the team's $2, the
+        // 30th); the month's numbers stay the team's.
+        in.accountRate = 4.0;
+        QCOMPARE(computeOverview(in).creditsRunOut.value(), QDate(2026, 11, 28));
+        QCOMPARE(computeOverview(in).creditsRatePerDay.value(), 4.0);
+        QCOMPARE(computeOverview(in).ratePerDay.value(), 2.0);
+        in.accountRate.reset(); // too little of the account's history: no run-out day
+        QVERIFY(!computeOverview(in).creditsRunOut);
+        in.accountRate = 2.0;
 
         // Two days of history: no rate, no projection, no run-out date, no change against a week
         // that is not recorded; the note says why.
@@ -801,7 +812,7 @@ private Q_SLOTS:
         o = computeOverview(in);
         QVERIFY(!o.trendKnown());
         QCOMPARE(o.historyNote(), u"not enough history yet: 2 days"_s);
-        QVERIFY(!o.projectedMonthEnd && !o.ratePerDay && !o.creditsRunOut);
+        QVERIFY(!o.projectedMonthEnd && !o.ratePerDay);
         QVERIFY(!o.lastWeekToDate);
         QVERIFY(!o.topSpenders.at(0).lastWeek);
         QVERIFY(o.budgetCrossed); // $49 of $40: crossed needs no rate

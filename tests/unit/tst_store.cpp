@@ -626,6 +626,29 @@ private Q_SLOTS:
         QCOMPARE(key, (DailySeries{{QDate(2026, 11, 20), 2.0}, {day, 1.5}}));
     }
 
+    void accountSpendIsEveryKeysNotOnlyTheTeams()
+    {
+        // The credits' days: the account's synced activity where it is (the 24th: $5, more than
+        // its keys' snapshots), every key's days, linked or not (the 25th: a key linked to nobody
+        // and ann's), and the members' spend where nothing else is (the 23rd: a seed usage row).
+        auto store = openFresh();
+        QVERIFY_OK(store->team().addMember(person(u"ann"_s, u"pro"_s)));
+        QVERIFY_OK(store->team().linkKey(u"ann"_s, u"k-ann"_s));
+        const QDate d23(2026, 11, 23), d24(2026, 11, 24), d25(2026, 11, 25);
+        QVERIFY_OK(store->usage().recordUsage(u"ann"_s, d23, 4.0, 2));
+        QVERIFY_OK(store->usage().recordKeySnapshots({keyUsing(u"k-ann"_s, 1.0), keyUsing(u"ci"_s, 2.0)},
+                                                    QDateTime(d24, QTime(20, 0), QTimeZone::utc())));
+        QVERIFY_OK(store->usage().recordKeySnapshots({keyUsing(u"k-ann"_s, 1.0), keyUsing(u"ci"_s, 1.5)},
+                                                    QDateTime(d25, QTime(20, 0), QTimeZone::utc())));
+        ActivityData data;
+        data.account = {item(d24, u"m/a"_s, 3.0, 9, u"e1"_s), item(d24, u"m/b"_s, 2.0, 1, u"e1"_s)};
+        QVERIFY_OK(store->usage().recordActivity(data));
+        const DailySeries account = must(store->spend().accountDailySpend(d23, d25));
+        QCOMPARE(account, (DailySeries{{d23, 4.0}, {d24, 5.0}, {d25, 2.5}}));
+        QCOMPARE(must(store->spend().dailySpend(d23, d25)), (DailySeries{{d23, 4.0}, {d24, 1.0}, {d25, 1.0}})); // the team's
+        QCOMPARE(must(store->spend().firstAccountDay()), d23);
+    }
+
     void reportRowsCarryEveryBudget()
     {
         // A weekly budget of one's own, a tier's monthly one, a tier's daily one: each reaches the

@@ -288,10 +288,12 @@ int OverviewCommand::execute(Context &context, const Arguments &arguments)
         out << "unknown (--offline)";
     else {
         out << formatUsd(o.credits->remaining()) << " left of " << formatUsd(o.credits->totalCredits);
-        if (!o.trendKnown())
-            out << "; " << note << ", no run-out date";
+        if (!o.creditsRatePerDay) // the account's history (every key's), not the team's alone
+            out << "; too little of the account's history yet, no run-out date";
         else
-            out << (o.creditsRunOut ? u"; run out around %1"_s.arg(o.creditsRunOut->toString(Qt::ISODate)) : u"; not running out at this rate"_s);
+            out << (o.creditsRunOut ? u"; run out around %1 at %2 a day"_s.arg(o.creditsRunOut->toString(Qt::ISODate),
+                                                                             formatUsd(*o.creditsRatePerDay))
+                                    : u"; not running out at this rate"_s);
     }
     out << "\n\nBiggest spenders this week\n";
     if (o.topSpenders.isEmpty())
