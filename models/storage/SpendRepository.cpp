@@ -25,6 +25,17 @@ QDate dayOf(const QVariant &v)
 }
 
 // A statement over SpendRows::summed: binds the range (and the member).
+// The rows of an executed (day, cost) statement as a series.
+Result<DailySeries> seriesOf(Sql &q)
+{
+    DailySeries out;
+    while (q.next())
+        out.insert(dayOf(q.value(0)), q.value(1).toDouble());
+    if (const Status read = q.finished(); !read)
+        return read.error();
+    return out;
+}
+
 Sql &bindRange(Sql &q, const QDate &from, const QDate &to)
 {
     return q.bind(u":from"_s, iso(from)).bind(u":to"_s, iso(to));
@@ -175,12 +186,7 @@ Result<DailySeries> SpendRepository::accountDailySpend(const QDate &from, const 
           u"Cannot read the account's daily spend"_s);
     if (Status s = bindRange(q, from, to).exec(); !s)
         return s.error();
-    DailySeries out;
-    while (q.next())
-        out.insert(dayOf(q.value(0)), q.value(1).toDouble());
-    if (const Status read = q.finished(); !read)
-        return read.error();
-    return out;
+    return seriesOf(q);
 }
 
 Result<QDate> SpendRepository::firstAccountDay() const
@@ -248,12 +254,7 @@ Result<DailySeries> SpendRepository::keyDailySpend(const QString &keyHash, const
     Sql q(m_db, u"SELECT day, cost FROM (%1) AS k"_s.arg(SpendRows::keyDays(true)), u"Cannot read the key's daily spend"_s);
     if (Status s = bindRange(q, from, to).bind(u":key"_s, keyHash).exec(); !s)
         return s.error();
-    DailySeries out;
-    while (q.next())
-        out.insert(dayOf(q.value(0)), q.value(1).toDouble());
-    if (const Status read = q.finished(); !read)
-        return read.error();
-    return out;
+    return seriesOf(q);
 }
 
 Result<QList<ModelUse>> SpendRepository::memberModelUses(const QDate &from, const QDate &to) const
