@@ -90,6 +90,15 @@ MainWindow::MainWindow(KeyListController *keys, ConnectionManager *connection, A
     theme::styleBanner(m_readOnlyBanner, theme::Banner::Info, QStringLiteral("border-radius:3px; padding:6px;"));
     m_readOnlyBanner->hide();
     outer->addWidget(m_readOnlyBanner);
+    // The team database's own trouble stays in view: the error banner below is the key list's,
+    // and each refresh that works hides it.
+    m_databaseBanner = new QLabel(m_main);
+    m_databaseBanner->setObjectName(QStringLiteral("databaseProblemLabel"));
+    m_databaseBanner->setWordWrap(true);
+    m_databaseBanner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    theme::styleBanner(m_databaseBanner, theme::Banner::Error, QStringLiteral("border-radius:3px; padding:6px;"));
+    m_databaseBanner->hide();
+    outer->addWidget(m_databaseBanner);
     m_errorBanner = new ErrorBanner(m_main);
     outer->addWidget(m_errorBanner);
     connect(m_errorBanner, &ErrorBanner::retryRequested, m_keys, &KeyListController::refresh);
@@ -715,6 +724,12 @@ void MainWindow::updateGatewayStatus()
 void MainWindow::showProblem(const QString &message)
 {
     m_errorBanner->showError(message);
+}
+
+void MainWindow::showDatabaseProblem(const QString &message)
+{
+    m_databaseBanner->setText(message);
+    m_databaseBanner->setVisible(!message.isEmpty());
 }
 
 void MainWindow::updateCredits()

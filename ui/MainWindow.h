@@ -71,6 +71,8 @@ public:
     ErrorBanner *errorBanner() const { return m_errorBanner; }
     // Shows a problem that is not a refresh failure (e.g. the database could not be opened).
     void showProblem(const QString &message);
+    // The team database did not open: said above the pages until the window closes.
+    void showDatabaseProblem(const QString &message);
     bool isShowingWelcome() const;
     bool isReadOnlyView() const { return m_readOnlyView; }
     // The periodic activity sync: its progress in the status bar and a "Sync activity now" action.
@@ -113,6 +115,7 @@ private:
     QWidget *m_main;
     QLabel *m_demoBanner;
     QLabel *m_readOnlyBanner;
+    QLabel *m_databaseBanner = nullptr;
     bool m_readOnlyView = false;
     TeamController *m_team = nullptr;
     SpendController *m_spend = nullptr;

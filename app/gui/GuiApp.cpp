@@ -272,8 +272,13 @@ int GuiApp::run()
         err << "orteam: " << backupNote << Qt::endl;
         m_window->statusBar()->showMessage(backupNote);
     }
-    if (!m_audit)
-        m_window->showProblem(dbProblem + u" Keys still work; the team and the audit log are off until the database opens."_s);
+    if (!m_audit) {
+        // In the window for as long as it is open, and on stderr: a --page or --screenshot the
+        // database would have served fails for this reason, not an unknown page.
+        const QString problem = dbProblem + u" Keys still work; the team, spend and the audit log are off until the database opens."_s;
+        m_window->showDatabaseProblem(problem);
+        err << "orteam: " << problem << Qt::endl;
+    }
     // The demo from the welcome page runs as its own process: its sample team lives in its own
     // in-memory database and can never mix with this installation's real one.
     QObject::connect(m_window.get(), &MainWindow::demoRequested, m_window.get(), [] {

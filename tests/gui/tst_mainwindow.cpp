@@ -1090,6 +1090,19 @@ private Q_SLOTS:
         // The demo's sample team lives in its in-memory database: every page is there (a demo
         // whose database did not open would offer the Keys page alone).
         QVERIFY2(err.contains("pages: overview, keys, hygiene, team, workspaces, spend, reports, audit"), err.constData());
+
+        // A database that does not open (a mistyped --db in a missing folder): a page it would
+        // have served is refused with the reason on stderr, not as an unknown page alone.
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(u"OPENROUTER_MGMT_KEY"_s, m_fake->managementKey());
+        e.insert(u"OPENROUTER_BASE_URL"_s, m_fake->baseUrl().toString());
+        p.setProcessEnvironment(e);
+        p.start(QStringLiteral(ORTEAM_GUI_PATH), {u"--db"_s, m_dir->filePath(u"no-such-folder/team.db"_s), u"--page"_s, u"spend"_s,
+                                                  u"--screenshot"_s, file});
+        QVERIFY(p.waitForFinished(60'000));
+        const QString dbErr = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY2(dbErr.contains(u"no-such-folder"_s) && dbErr.contains(u"the team, spend and the audit log are off"_s), qPrintable(dbErr));
     }
 
     // Every page of the demo renders, from its own process, as the README's screenshots do.
