@@ -42,6 +42,15 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam {
 
 namespace {
+// The total's change as the summary says it: the table's words, or from when the history runs
+// when it does not cover the window before (no change claimed).
+QString changeSummary(const TeamReport &report)
+{
+    if (report.historyFrom.isValid())
+        return ReportsPage::tr("history only from %1: no change").arg(report.historyFrom.toString(Qt::ISODate));
+    return ReportTableModel::changeText(report.change);
+}
+
 // Low enough for both charts beside the table in a 1280x720 screen's window.
 constexpr int MinimumChartHeight = 180;
 
@@ -248,8 +257,7 @@ void ReportsPage::rebuild()
                                  .arg(report.from.toString(Qt::ISODate), report.to.toString(Qt::ISODate))
                                  .arg(m.days())
                                  .arg(formatUsd(report.total), reportBeforeText(report), formatUsd(report.previousTotal),
-                                      ReportTableModel::changeText(report.change), reportForecastText(report),
-                                      formatUsd(report.forecast));
+                                      changeSummary(report), reportForecastText(report), formatUsd(report.forecast));
         if (report.outlook)
             text += tr("<br><b>Month to date:</b> %1").arg(report.outlook->monthText().toHtmlEscaped());
         m_summary->setText(text);
@@ -263,8 +271,7 @@ void ReportsPage::rebuild()
                               nullptr, int(report.rows.size()))
                                .arg(report.from.toString(Qt::ISODate), report.to.toString(Qt::ISODate), formatUsd(report.total))
                                .arg(days)
-                               .arg(formatUsd(report.previousTotal), ReportTableModel::changeText(report.change),
-                                    formatUsd(report.forecast)));
+                               .arg(formatUsd(report.previousTotal), changeSummary(report), formatUsd(report.forecast)));
     for (QPushButton *b : {m_csv, m_json, m_pdf})
         b->setEnabled(true); // an empty report is still a valid export (the header, the window)
     buildComparison();
@@ -365,7 +372,12 @@ void ReportsPage::buildTrend()
     if (!r.calendar) {
         while (values.size() < 2 * days)
             values.prepend(0.0);
-        trend = trendNext(values.mid(0, values.size() - 1), days, 1);
+        // The report's fit leaves out the days before the history began (TeamReport::historyFrom).
+        qsizetype unrecorded = 0;
+        if (r.historyFrom.isValid() && !history.isEmpty())
+            unrecorded = std::clamp<qsizetype>(history.back().first.addDays(1 - values.size()).daysTo(r.historyFrom), 0,
+                                               values.size() - 2);
+        trend = trendNext(values.mid(unrecorded, values.size() - 1 - unrecorded), days, 1);
     } else if (r.outlook && r.outlook->ratePerDay && !history.isEmpty()) {
         // The current month ahead at the Overview's rate, the one its projected month end counts
         // (a past month is whole: nothing ahead to draw).

@@ -73,10 +73,20 @@ TrendSums trendSums(const DailySeries &series, const QDate &from, const QDate &t
     return sums;
 }
 
-std::pair<QDate, QDate> trendWindow(ReportPeriod period, const QDate &to, const QDate &lastCompleteDay)
+namespace {
+// A window's start moved to the first recorded day when that is later (and within the window).
+std::pair<QDate, QDate> fromHistory(std::pair<QDate, QDate> window, const QDate &historyFrom)
+{
+    if (historyFrom.isValid() && historyFrom > window.first && historyFrom <= window.second)
+        window.first = historyFrom;
+    return window;
+}
+} // namespace
+
+std::pair<QDate, QDate> trendWindow(ReportPeriod period, const QDate &to, const QDate &lastCompleteDay, const QDate &historyFrom)
 {
     const int days = reportDays(period);
-    return {to.addDays(1 - 2 * days), std::min(to, lastCompleteDay)};
+    return fromHistory({to.addDays(1 - 2 * days), std::min(to, lastCompleteDay)}, historyFrom);
 }
 
 QList<double> trendNext(qsizetype n, const TrendSums &sums, int days, int skip)
@@ -159,8 +169,9 @@ void fillReport(TeamReport &r, const QList<WeeklyReportRow> &current, const QLis
         rowFor(u).previousCost = round4(u.weeklyCost);
 
     double forecast = 0;
+    const bool previousWhole = !r.historyFrom.isValid(); // see TeamReport::historyFrom
     for (TeamReportRow &row : r.rows) {
-        row.change = changeOf(row.cost, row.previousCost);
+        row.change = previousWhole ? changeOf(row.cost, row.previousCost) : std::nullopt;
         row.forecast = round4(forecastNext(fitted, trends.value(row.member), nextDays, skip));
         r.total += row.cost;
         r.previousTotal += row.previousCost;
@@ -169,7 +180,7 @@ void fillReport(TeamReport &r, const QList<WeeklyReportRow> &current, const QLis
     r.total = round4(r.total);
     r.previousTotal = round4(r.previousTotal);
     r.forecast = round4(forecast);
-    r.change = changeOf(r.total, r.previousTotal);
+    r.change = previousWhole ? changeOf(r.total, r.previousTotal) : std::nullopt;
     std::sort(r.rows.begin(), r.rows.end(), [](const TeamReportRow &a, const TeamReportRow &b) {
         return a.cost != b.cost ? a.cost > b.cost : a.member < b.member;
     });
@@ -178,7 +189,7 @@ void fillReport(TeamReport &r, const QList<WeeklyReportRow> &current, const QLis
 
 TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
                            const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
-                           const QDate &lastCompleteDay)
+                           const QDate &lastCompleteDay, const QDate &historyFrom)
 {
     TeamReport r;
     r.period = period;
@@ -187,7 +198,9 @@ TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<Wee
     r.from = to.addDays(1 - days);
     r.previousTo = r.from.addDays(-1);
     r.previousFrom = r.previousTo.addDays(1 - days);
-    const std::pair<QDate, QDate> window = trendWindow(period, to, lastCompleteDay);
+    if (historyFrom.isValid() && historyFrom > r.previousFrom)
+        r.historyFrom = historyFrom;
+    const std::pair<QDate, QDate> window = trendWindow(period, to, lastCompleteDay, historyFrom);
     fillReport(r, current, previous, trends, window.first.daysTo(window.second) + 1, days, int(window.second.daysTo(r.to)));
     return r;
 }
@@ -225,14 +238,14 @@ std::optional<QDate> monthFromText(const QString &text)
     return day;
 }
 
-std::pair<QDate, QDate> calendarTrendWindow(const CalendarMonth &month, const QDate &lastCompleteDay)
+std::pair<QDate, QDate> calendarTrendWindow(const CalendarMonth &month, const QDate &lastCompleteDay, const QDate &historyFrom)
 {
-    return {month.previousFrom, std::min(month.to, lastCompleteDay)};
+    return fromHistory({month.previousFrom, std::min(month.to, lastCompleteDay)}, historyFrom);
 }
 
 TeamReport buildCalendarReport(const CalendarMonth &month, const QList<WeeklyReportRow> &current,
                                const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
-                               const QDate &lastCompleteDay)
+                               const QDate &lastCompleteDay, const QDate &historyFrom)
 {
     TeamReport r;
     r.period = ReportPeriod::Monthly;
@@ -241,9 +254,11 @@ TeamReport buildCalendarReport(const CalendarMonth &month, const QList<WeeklyRep
     r.to = month.to;
     r.previousFrom = month.previousFrom;
     r.previousTo = month.previousTo;
+    if (historyFrom.isValid() && historyFrom > r.previousFrom)
+        r.historyFrom = historyFrom;
     // The next calendar month, after the rest of this one: the line runs on from the last day
     // fitted to the month's end before it counts.
-    const auto [fitFrom, fitTo] = calendarTrendWindow(month, lastCompleteDay);
+    const auto [fitFrom, fitTo] = calendarTrendWindow(month, lastCompleteDay, historyFrom);
     const QDate monthEnd = month.from.addMonths(1).addDays(-1);
     fillReport(r, current, previous, trends, fitFrom.daysTo(fitTo) + 1, monthEnd.addDays(1).daysInMonth(), int(fitTo.daysTo(monthEnd)));
     return r;
@@ -299,6 +314,8 @@ QByteArray reportJson(const TeamReport &report)
                      {"previous_total"_L1, report.previousTotal},
                      {"change"_L1, jsonOptional(report.change)},
                      {"forecast"_L1, report.forecast},
+                     {"history_from"_L1, report.historyFrom.isValid() ? QJsonValue(report.historyFrom.toString(Qt::ISODate))
+                                                                       : QJsonValue(QJsonValue::Null)},
                      {"rows"_L1, rows}};
     if (report.calendar)
         root.insert("calendar"_L1, QJsonObject{{"month"_L1, report.calendar->from.toString(u"yyyy-MM"_s)},
@@ -335,6 +352,7 @@ std::optional<TeamReport> reportFromJson(const QByteArray &json)
     r.previousTotal = root.value("previous_total"_L1).toDouble();
     r.change = optionalOf(root.value("change"_L1));
     r.forecast = root.value("forecast"_L1).toDouble();
+    r.historyFrom = QDate::fromString(root.value("history_from"_L1).toString(), Qt::ISODate);
     if (const QJsonObject calendar = root.value("calendar"_L1).toObject(); !calendar.isEmpty())
         r.calendar = CalendarMonth{r.from, r.to, r.previousFrom, r.previousTo, calendar.value("to_date"_L1).toBool()};
     for (const QJsonValue &v : root.value("rows"_L1).toArray()) {
@@ -370,7 +388,7 @@ QList<QStringList> reportTable(const TeamReport &report)
                              QString::number(r.requests),
                              r.budget ? budgetText(*r.budget) : u"none"_s,
                              formatUsd(r.previousCost),
-                             r.previousCost > 0 || r.cost > 0 ? change(r.change) : u"-"_s,
+                             (r.previousCost > 0 || r.cost > 0) && !report.historyFrom.isValid() ? change(r.change) : u"-"_s,
                              formatUsd(r.forecast)};
     return table;
 }
@@ -398,6 +416,13 @@ QString reportBeforeText(const TeamReport &report)
     return u"%1 to the %2%3"_s.arg(month, QString::number(day), ordinalSuffix(day));
 }
 
+QString reportChangeText(const TeamReport &report)
+{
+    if (report.historyFrom.isValid())
+        return u"history only from %1: no change"_s.arg(report.historyFrom.toString(Qt::ISODate));
+    return report.change ? formatChange(*report.change) : u"no spend before"_s;
+}
+
 QString reportForecastText(const TeamReport &report)
 {
     if (!report.calendar)
@@ -420,7 +445,7 @@ QString reportSummary(const TeamReport &report)
     }
     return u"Team total: %1 (%2: %3, %4); %5 forecast: %6"_s.arg(
         formatUsd(report.total), report.calendar ? reportBeforeText(report) : u"before"_s, formatUsd(report.previousTotal),
-        report.change ? formatChange(*report.change) : u"no spend before"_s, reportForecastText(report), formatUsd(report.forecast));
+        reportChangeText(report), reportForecastText(report), formatUsd(report.forecast));
 }
 
 QString textColumns(const QList<QStringList> &rows)

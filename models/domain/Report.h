@@ -41,7 +41,8 @@ std::optional<CalendarMonth> calendarMonth(const QDate &day, const QDate &today)
 std::optional<QDate> monthFromText(const QString &text);
 // The days a calendar month's trend is fitted on: the month before and this one, up to the last
 // complete day (a report read just after midnight is not pulled down by a day barely begun).
-std::pair<QDate, QDate> calendarTrendWindow(const CalendarMonth &month, const QDate &lastCompleteDay);
+// `historyFrom` (the team's first recorded day, when known): the fit starts there when it is later.
+std::pair<QDate, QDate> calendarTrendWindow(const CalendarMonth &month, const QDate &lastCompleteDay, const QDate &historyFrom = {});
 
 struct TeamReportRow
 {
@@ -68,6 +69,10 @@ struct TeamReport
     // A calendar month instead of the rolling window (period is Monthly: the same columns); its
     // forecast is the next calendar month's.
     std::optional<CalendarMonth> calendar;
+    // Valid when the team's recorded history begins after the window before began (a new team
+    // database, or one whose first sync brought 30 days): that window is not whole, so no change
+    // against it is claimed (rows and total), and the trend is fitted from this day only.
+    QDate historyFrom;
     // The current calendar month only: the team's month to date against its monthly budget, the
     // projected month end and the crossing day, as the Overview computes them (one rule).
     std::optional<Overview> outlook;
@@ -89,19 +94,21 @@ TrendSums trendSums(const DailySeries &series, const QDate &from, const QDate &t
 // The days a report's trend is fitted on: both windows, up to the last complete day (yesterday,
 // for a report ending today), so a report read just after midnight UTC is not pulled down by a
 // day that has barely begun.
-std::pair<QDate, QDate> trendWindow(ReportPeriod period, const QDate &to, const QDate &lastCompleteDay);
+// Days before `historyFrom` (the team's first recorded day, when known) are left out: they are
+// not quiet days, nobody recorded them.
+std::pair<QDate, QDate> trendWindow(ReportPeriod period, const QDate &to, const QDate &lastCompleteDay, const QDate &historyFrom = {});
 
-// `trends` holds each member's sums over trendWindow(period, to, lastCompleteDay).
+// `trends` holds each member's sums over trendWindow(period, to, lastCompleteDay, historyFrom).
 TeamReport buildTeamReport(ReportPeriod period, const QDate &to, const QList<WeeklyReportRow> &current,
                            const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
-                           const QDate &lastCompleteDay);
+                           const QDate &lastCompleteDay, const QDate &historyFrom = {});
 
 // The calendar month's report: the rows of the month and of the month before, each member's
 // trend sums over calendarTrendWindow(month, lastCompleteDay); the forecast is the next calendar
 // month on that line. The outlook is the caller's to add (OverviewService::month).
 TeamReport buildCalendarReport(const CalendarMonth &month, const QList<WeeklyReportRow> &current,
                                const QList<WeeklyReportRow> &previous, const QHash<QString, TrendSums> &trends,
-                               const QDate &lastCompleteDay);
+                               const QDate &lastCompleteDay, const QDate &historyFrom = {});
 
 // The current month to date: next month's forecast at the rate its projected month end counts
 // (teamRate()'s, over `windowDays` days and today so far), each member at their own over those
@@ -141,6 +148,9 @@ QString reportSummary(const TeamReport &report);          // "Team total: …; n
 // What the window before and the forecast are, in words: "the 7 days before", "October to the
 // 30th", "next 30 days", "next month (December 2026)".
 QString reportBeforeText(const TeamReport &report);
+// The change against the window before, as the summary says it: "+12%", "no spend before", or
+// "history only from 2026-11-01: no change" (see TeamReport::historyFrom).
+QString reportChangeText(const TeamReport &report);
 QString reportForecastText(const TeamReport &report);
 // The current calendar month's line: "Month to date: $X of a $Y budget (Z%); …"; empty for
 // any other report.

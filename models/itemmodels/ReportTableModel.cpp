@@ -39,7 +39,10 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         case RequestsColumn: return r.requests;
         case LimitColumn: return r.budget ? budgetText(*r.budget) : tr("none");
         case PreviousColumn: return formatUsd(r.previousCost);
-        case ChangeColumn: return r.cost == 0 && r.previousCost == 0 ? QStringLiteral("–") : changeText(r.change);
+        // No change is claimed where the history does not cover the window before (see
+        // TeamReport::historyFrom): the summary says from when it does.
+        case ChangeColumn:
+            return (r.cost == 0 && r.previousCost == 0) || m_report.historyFrom.isValid() ? QStringLiteral("–") : changeText(r.change);
         case ForecastColumn: return formatUsd(r.forecast);
         }
     } else if (role == Qt::UserRole) {
@@ -49,7 +52,8 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         case RequestsColumn: return r.requests;
         case LimitColumn: return r.budget ? dailyShare(*r.budget) : -1.0; // sorted by what a day may cost
         case PreviousColumn: return r.previousCost;
-        case ChangeColumn: return r.change ? *r.change : 1e12; // "new" sorts as the biggest rise
+        case ChangeColumn: // "new" sorts as the biggest rise; no comparison at all, as none
+            return m_report.historyFrom.isValid() ? 0.0 : r.change ? *r.change : 1e12;
         case ForecastColumn: return r.forecast;
         }
     } else if (role == Qt::TextAlignmentRole) {

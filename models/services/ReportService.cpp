@@ -14,11 +14,14 @@ Result<TeamReport> ReportService::calendarMonth(const Store &store, const QDate 
         return StoreError::invalid(u"%1 has not begun yet (today is %2, UTC)"_s.arg(month.toString(u"yyyy-MM"_s),
                                                                                   today.toString(Qt::ISODate)));
     const QDate lastComplete = today.addDays(-1);
+    const Result<QDate> first = store.spend().firstSpendDay(); // see TeamReport::historyFrom
+    if (!first)
+        return first.error();
     const Result<SpendRepository::ReportWindows> read = store.spend().reportWindows(
-        {window->from, window->to}, {window->previousFrom, window->previousTo}, calendarTrendWindow(*window, lastComplete));
+        {window->from, window->to}, {window->previousFrom, window->previousTo}, calendarTrendWindow(*window, lastComplete, *first));
     if (!read)
         return read.error();
-    TeamReport report = buildCalendarReport(*window, read->current, read->previous, read->trends, lastComplete);
+    TeamReport report = buildCalendarReport(*window, read->current, read->previous, read->trends, lastComplete, *first);
     if (window->toDate) {
         const Result<Overview> outlook = OverviewService::month(store, now);
         if (!outlook)

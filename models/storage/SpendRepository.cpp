@@ -446,11 +446,15 @@ Result<TeamReport> SpendRepository::teamReport(ReportPeriod period, const QDate 
 {
     const int days = reportDays(period);
     const QDate from = to.addDays(1 - days);
+    // Days before the team's history began are not quiet ones: no change against them, no trend.
+    const Result<QDate> first = firstSpendDay();
+    if (!first)
+        return first.error();
     const Result<ReportWindows> read = reportWindows({from, to}, {from.addDays(-days), from.addDays(-1)},
-                                                     trendWindow(period, to, today.addDays(-1)));
+                                                     trendWindow(period, to, today.addDays(-1), *first));
     if (!read)
         return read.error();
-    return buildTeamReport(period, to, read->current, read->previous, read->trends, today.addDays(-1));
+    return buildTeamReport(period, to, read->current, read->previous, read->trends, today.addDays(-1), *first);
 }
 
 Result<bool> SpendRepository::checkRollups(QString *problem) const

@@ -40,9 +40,9 @@ class TestSpend : public QObject
 
     // Each member's trend sums over the report's trend window, from their days.
     static QHash<QString, TrendSums> sumsOf(const QHash<QString, DailySeries> &daily, ReportPeriod period, const QDate &to,
-                                            const QDate &lastComplete)
+                                            const QDate &lastComplete, const QDate &historyFrom = {})
     {
-        const auto [from, end] = trendWindow(period, to, lastComplete);
+        const auto [from, end] = trendWindow(period, to, lastComplete, historyFrom);
         QHash<QString, TrendSums> out;
         for (auto [member, series] : daily.asKeyValueRange())
             out.insert(member, trendSums(series, from, end));
@@ -106,6 +106,36 @@ private Q_SLOTS:
         for (const auto &[day, cost] : denseSeries(sparse, QDate(2026, 11, 1), QDate(2026, 11, 14)))
             dense << cost;
         QCOMPARE(trendNext(14, trendSums(sparse, QDate(2026, 11, 1), QDate(2026, 11, 14)), 7, 1), trendNext(dense, 7, 1));
+    }
+
+    // After a first sync (or on a new team database) the history starts inside the window before:
+    // that window is not compared (a day of it against a whole week read as +600%), and the
+    // trend is fitted from the first recorded day, not from days nobody recorded as $0.
+    void aWindowBeforeTheHistoryIsNotCompared()
+    {
+        const QDate to(2026, 11, 27);
+        const QDate first = to.addDays(-7); // the window before's last day
+        QHash<QString, DailySeries> daily;
+        for (int i = 0; i <= 7; ++i)
+            daily[u"ann"_s].insert(to.addDays(-i), 1.0);
+        const WeeklyReportRow now{u"ann"_s, 7.0, 7, std::nullopt}, before{u"ann"_s, 1.0, 1, std::nullopt};
+        const TeamReport r = buildTeamReport(ReportPeriod::Weekly, to, {now}, {before},
+                                             sumsOf(daily, ReportPeriod::Weekly, to, to.addDays(-1), first), to.addDays(-1), first);
+        QCOMPARE(r.historyFrom, first);
+        QVERIFY(!r.change && !r.rows.at(0).change);
+        // $1 every recorded day: the line is flat at $1, so the next 7 days are $7 (with the days
+        // before counted as $0 it would rise steeply).
+        QVERIFY2(qAbs(r.forecast - 7.0) < 1e-9, qPrintable(QString::number(r.forecast)));
+        QCOMPARE(reportChangeText(r), u"history only from 2026-11-20: no change"_s);
+        QVERIFY(reportSummary(r).contains(u"history only from 2026-11-20"_s));
+        QCOMPARE(reportTable(r).at(1).at(5), u"-"_s);
+        QCOMPARE(reportFromJson(reportJson(r))->historyFrom, first);
+        // A history that covers the window before changes nothing.
+        const TeamReport whole = buildTeamReport(ReportPeriod::Weekly, to, {now}, {before},
+                                                 sumsOf(daily, ReportPeriod::Weekly, to, to.addDays(-1), to.addDays(-30)),
+                                                 to.addDays(-1), to.addDays(-30));
+        QVERIFY(!whole.historyFrom.isValid());
+        QCOMPARE(*whole.change, 6.0);
     }
 
     void reportRowsAndExports()

@@ -1225,7 +1225,8 @@ private Q_SLOTS:
             {"dailySpend member", [&] { return status(store->spend().dailySpend(day, day, u"ann"_s)); }, u"ann"_s},
             {"keyDailySpend", [&] { return status(store->spend().keyDailySpend(u"k1"_s, day, day)); }, u"spend"_s},
             {"spentOn", [&] { return status(store->spend().spentOn(u"ann"_s, day)); }, u"ann"_s},
-            {"teamReport", [&] { return status(store->spend().teamReport(ReportPeriod::Weekly, day)); }, u"report"_s},
+            // Its first read is when the history starts (the windows before it are not compared).
+            {"teamReport", [&] { return status(store->spend().teamReport(ReportPeriod::Weekly, day)); }, u"spend history"_s},
             {"snapshotCount", [&] { return status(store->usage().snapshotCount(day)); }, u"snapshots"_s},
             {"schemaVersion", [&] { return status(store->database().schemaVersion()); }, u"schema"_s},
         };
