@@ -30,6 +30,7 @@ CommandList allCommands()
     list.push_back(std::make_unique<MembersSetBudget>());
     list.push_back(std::make_unique<MembersSetTier>());
     list.push_back(std::make_unique<MembersLink>());
+    list.push_back(std::make_unique<MembersUnlink>());
     list.push_back(std::make_unique<MembersMatch>());
     list.push_back(std::make_unique<MembersLinkUser>());
     list.push_back(std::make_unique<MembersUnlinkUser>());

@@ -163,6 +163,24 @@ Status TeamService::linkKey(const QString &name, const QString &keyHash, const Q
     });
 }
 
+Status TeamService::unlinkKey(const QString &keyHash, const QString &keyName, QString *owner)
+{
+    return m_store.transaction([&]() -> Status {
+        const Result<QHash<QString, QString>> owners = m_store.team().keyOwners();
+        if (!owners)
+            return owners.error();
+        const QString key = u"%1 (%2)"_s.arg(keyName.isEmpty() ? keyHash.left(16) : keyName, keyHash.left(16));
+        const QString was = owners->value(keyHash);
+        if (was.isEmpty())
+            return StoreError::notFound(u"The key %1 is linked to no member."_s.arg(key));
+        if (Status s = m_store.team().unlinkKey(keyHash); !s)
+            return s;
+        if (owner)
+            *owner = was;
+        return m_store.audit().append(auditEntry(AuditAction::Link, was, u"%1 of %2"_s.arg(key, was), QString()));
+    });
+}
+
 QString TeamService::validateTier(const Tier &tier, bool isNew, const QList<Tier> &existing)
 {
     static const QRegularExpression namePattern(u"^[a-z0-9][a-z0-9_-]{0,39}$"_s);

@@ -32,6 +32,9 @@ public:
     // Links one more key (moved from whoever had it). `keyName` is for the audit log.
     // `previousOwner`, when given, is set to the member the key was taken from (empty: nobody's).
     Status linkKey(const QString &name, const QString &keyHash, const QString &keyName, QString *previousOwner = nullptr);
+    // The key's link taken away (its spend, history included, no longer anybody's), audited; a
+    // key linked to nobody is an error that names it. `owner`: whose it was.
+    Status unlinkKey(const QString &keyHash, const QString &keyName, QString *owner = nullptr);
 
     // A tier name, budget, allowlist and fallback that make sense (empty: fine).
     static QString validateTier(const Tier &tier, bool isNew, const QList<Tier> &existing);

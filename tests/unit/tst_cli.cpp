@@ -681,6 +681,19 @@ private Q_SLOTS:
         QVERIFY2(moved.code == 0 && moved.out.contains(u"now belongs to kate; it was liam's."_s), qPrintable(moved.out + moved.err));
         moved = cli({u"--db"_s, db, u"members"_s, u"link"_s, u"liam"_s, u"liam-ci"_s});
         QVERIFY2(moved.code == 0 && moved.out.contains(u"now belongs to liam; it was kate's."_s), qPrintable(moved.out + moved.err));
+        // Unlinked by name (looked up at OpenRouter) or by hash (no key needed): said whose it was,
+        // audited; a key linked to nobody is an error that names it.
+        Run unlinked = cli({u"--db"_s, db, u"members"_s, u"unlink"_s, u"liam-ci"_s});
+        QVERIFY2(unlinked.code == 0 && unlinked.out.contains(u"Key \"liam-ci\" is no longer liam's."_s), qPrintable(unlinked.out + unlinked.err));
+        unlinked = cli({u"--db"_s, db, u"members"_s, u"unlink"_s, b.hash}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QVERIFY2(unlinked.code == 3 && unlinked.err.contains(u"is linked to no member"_s), qPrintable(unlinked.out + unlinked.err));
+        {
+            Store store;
+            QVERIFY(openStore(store, db));
+            QVERIFY(!store.team().keyOwners().value().contains(b.hash));
+            QCOMPARE(store.audit().log(1).value().value(0).before, u"liam-ci (%1) of liam"_s.arg(b.hash.left(16)));
+        }
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"liam"_s, u"liam-ci"_s}).code, 0);
 
         // Without a terminal, --yes is required; nothing happens without it.
         Run r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s});

@@ -226,6 +226,41 @@ int MembersLink::execute(Context &context, const Arguments &arguments)
     return Ok;
 }
 
+// ---- members unlink -------------------------------------------------------------------------------
+
+MembersUnlink::MembersUnlink()
+    : Command(Section::Team, {u"members"_s, u"unlink"_s}, u"Takes a key (hash or unique name) away from its member."_s)
+{
+    m_description = u"Takes a key away from the member it is linked to: its spend, its synced history included, counts "
+                    "for nobody (the Overview says what keys linked to no member spent), and their budget and tier "
+                    "no longer apply to it. The key itself is not changed at OpenRouter. A key that has gone from "
+                    "OpenRouter can be given by its hash."_s;
+    m_arguments << Argument{u"KEY"_s, u"The key's hash, or its exact name."_s, {}};
+}
+
+int MembersUnlink::execute(Context &context, const Arguments &arguments)
+{
+    if (const int code = context.openStore())
+        return code;
+    // A link is the team database's: a 64-hex hash needs no key and no network (and a key gone
+    // from OpenRouter can still be unlinked); a name is looked up at OpenRouter.
+    static const QRegularExpression hashPattern(u"^[0-9a-f]{64}$"_s);
+    QString hash = arguments.at(0), name;
+    if (!hashPattern.match(hash).hasMatch()) {
+        int failure = Ok;
+        const std::optional<ApiKey> key = findKey(context, arguments.at(0), &failure);
+        if (!key)
+            return failure;
+        hash = key->hash;
+        name = key->name;
+    }
+    QString owner;
+    if (const Status unlinked = TeamService(context.store()).unlinkKey(hash, name, &owner); !unlinked)
+        return context.console().fail(unlinked.error());
+    context.out() << "Key \"" << (name.isEmpty() ? hash.left(16) : name) << "\" is no longer " << owner << "'s." << Qt::endl;
+    return Ok;
+}
+
 // ---- members token --------------------------------------------------------------------------------
 
 MembersToken::MembersToken()

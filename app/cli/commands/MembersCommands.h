@@ -44,6 +44,14 @@ public:
     int execute(Context &context, const Arguments &arguments) override;
 };
 
+// members unlink KEY: a key's link to its member taken away (TeamService).
+class MembersUnlink final : public Command
+{
+public:
+    MembersUnlink();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
 // members token NAME: an orteam-gateway token made or revoked (TeamService).
 class MembersToken final : public Command
 {
