@@ -1010,6 +1010,11 @@ private Q_SLOTS:
         r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s, u"--to"_s, u"2026-13-01"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains(u"--to must be a date"_s));
+        // A window ending in days to come is refused, as a calendar month not begun is.
+        r = cli({u"--db"_s, db, u"report"_s, u"weekly"_s, u"--to"_s, today.addDays(1).toString(Qt::ISODate)},
+                {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"has not begun yet"_s), qPrintable(r.err));
         r = cli({u"--db"_s, db, u"report"_s, u"daily"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
         QCOMPARE(r.code, 2);
 

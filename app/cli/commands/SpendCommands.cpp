@@ -162,6 +162,10 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
         to = QDate::fromString(*toText, Qt::ISODate);
         if (!to.isValid())
             return console.fail(UsageError, u"--to must be a date like 2026-11-30, not \"%1\""_s.arg(*toText));
+        // As a calendar month not begun: days to come have no spend to report, and a window
+        // ending in them would read as a quiet week.
+        if (const QDate today = QDateTime::currentDateTimeUtc().date(); to > today)
+            return console.fail(UsageError, u"--to %1 has not begun yet (today is %2, UTC)"_s.arg(*toText, today.toString(Qt::ISODate)));
     }
     const bool calendar = arguments.isSet(u"calendar"_s);
     std::optional<QDate> month;
