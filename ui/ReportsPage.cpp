@@ -42,13 +42,11 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam {
 
 namespace {
-// The total's change as the summary says it: the table's words, or from when the history runs
-// when it does not cover the window before (no change claimed).
+// The total's change as the summary says it: the table's words, or the report's own sentence
+// (reportChangeText) when the history does not cover the window before (no change claimed).
 QString changeSummary(const TeamReport &report)
 {
-    if (report.historyFrom.isValid())
-        return ReportsPage::tr("history only from %1: no change").arg(report.historyFrom.toString(Qt::ISODate));
-    return ReportTableModel::changeText(report.change);
+    return report.historyFrom.isValid() ? reportChangeText(report) : ReportTableModel::changeText(report.change);
 }
 
 // Low enough for both charts beside the table in a 1280x720 screen's window.

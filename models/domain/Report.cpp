@@ -264,12 +264,13 @@ TeamReport buildCalendarReport(const CalendarMonth &month, const QList<WeeklyRep
     return r;
 }
 
-void forecastNextMonthAtRate(TeamReport &report, const QHash<QString, DailySeries> &recent, int windowDays, const QDateTime &now)
+void forecastNextMonthAtRate(TeamReport &report, const QHash<QString, DailySeries> &recent, const QDate &firstDay,
+                             const QDateTime &now)
 {
     const int nextDays = report.from.addMonths(1).daysInMonth();
     double total = 0;
     for (TeamReportRow &row : report.rows) {
-        row.forecast = round4(forecastBurn(0, recent.value(row.member), now, windowDays).ratePerDay * nextDays);
+        row.forecast = round4(teamRate(recent.value(row.member), firstDay, now).value_or(0.0) * nextDays);
         total += row.forecast;
     }
     report.forecast = round4(total);

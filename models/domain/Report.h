@@ -111,10 +111,12 @@ TeamReport buildCalendarReport(const CalendarMonth &month, const QList<WeeklyRep
                                const QDate &lastCompleteDay, const QDate &historyFrom = {});
 
 // The current month to date: next month's forecast at the rate its projected month end counts
-// (teamRate()'s, over `windowDays` days and today so far), each member at their own over those
-// days (the rates add up to the team's), where a line fitted to the month before, pushed two
-// months on, could say half the projection above it. The report's total is their sum.
-void forecastNextMonthAtRate(TeamReport &report, const QHash<QString, DailySeries> &recent, int windowDays, const QDateTime &now);
+// (teamRate() from the team's first recorded day `firstDay`), each member at their own over the
+// same days (the rates add up to the team's), where a line fitted to the month before, pushed two
+// months on, could say half the projection above it. `recent` holds each member's last week and
+// today. The report's total is their sum.
+void forecastNextMonthAtRate(TeamReport &report, const QHash<QString, DailySeries> &recent, const QDate &firstDay,
+                             const QDateTime &now);
 
 // A change as a whole percentage: "+5%", "-34%", "0%" (a change that rounds to nothing has no
 // sign). The dashboard and the CLI print it alike.

@@ -2,6 +2,8 @@
 
 #include "NotifyService.h"
 
+#include <QSet>
+
 namespace orteam {
 
 Result<Overview> OverviewService::read(const Store &store, const std::optional<QList<ApiKey>> &keys, const std::optional<Credits> &credits,
@@ -43,11 +45,12 @@ Result<Overview> OverviewService::read(const Store &store, const AlertInput &inp
     in.firstSpendDay = input.firstSpendDay; // read once, with the alerts' input
     Overview overview = computeOverview(in);
     if (keysKnown) {
-        const Result<QHash<QString, QString>> owners = store.team().keyOwners();
-        if (!owners)
-            return owners.error();
+        // The links as the alerts' input read them with the members: not read again.
+        QSet<QString> linked;
+        for (const Member &m : input.members)
+            linked.unite(QSet<QString>(m.keyHashes.cbegin(), m.keyHashes.cend()));
         for (const ApiKey &key : input.keys) {
-            if (key.usageMonthly > 0 && !owners->contains(key.hash)) {
+            if (key.usageMonthly > 0 && !linked.contains(key.hash)) {
                 ++overview.unlinkedKeys;
                 overview.unlinkedMonth += key.usageMonthly;
             }

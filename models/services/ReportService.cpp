@@ -27,14 +27,13 @@ Result<TeamReport> ReportService::calendarMonth(const Store &store, const QDate 
         if (!outlook)
             return outlook.error();
         report.outlook = *outlook;
-        // Next month at the projection's rate (see forecastNextMonthAtRate), over the days
-        // teamRate() counts: up to a week before today, and today so far.
+        // Next month at the projection's rate (see forecastNextMonthAtRate): each member's last
+        // week and today, the most teamRate() counts.
         if (outlook->ratePerDay) {
-            const int windowDays = std::min(7, outlook->historyDays - 1);
-            const Result<QHash<QString, DailySeries>> recent = store.spend().dailySpendByMember(today.addDays(-windowDays), today);
+            const Result<QHash<QString, DailySeries>> recent = store.spend().dailySpendByMember(today.addDays(-7), today);
             if (!recent)
                 return recent.error();
-            forecastNextMonthAtRate(report, *recent, windowDays, now);
+            forecastNextMonthAtRate(report, *recent, outlook->firstDay, now);
         }
     }
     return report;

@@ -26,6 +26,12 @@ QString keysText(qsizetype n)
 {
     return counted(int(n), u"key"_s, u"keys"_s);
 }
+
+// A key as the audit log names it: "alice-backend (a84bdb1a3ec70eae)", its hash alone without a name.
+QString keyText(const QString &keyHash, const QString &keyName)
+{
+    return u"%1 (%2)"_s.arg(keyName.isEmpty() ? keyHash.left(16) : keyName, keyHash.left(16));
+}
 } // namespace
 
 QString memberAuditSummary(const Member &m)
@@ -154,7 +160,7 @@ Status TeamService::linkKey(const QString &name, const QString &keyHash, const Q
             return owners.error();
         if (Status s = m_store.team().linkKey(name, keyHash); !s)
             return s;
-        const QString key = u"%1 (%2)"_s.arg(keyName.isEmpty() ? keyHash.left(16) : keyName, keyHash.left(16));
+        const QString key = keyText(keyHash, keyName);
         const QString previous = owners->value(keyHash);
         if (previousOwner)
             *previousOwner = previous;
@@ -169,7 +175,7 @@ Status TeamService::unlinkKey(const QString &keyHash, const QString &keyName, QS
         const Result<QHash<QString, QString>> owners = m_store.team().keyOwners();
         if (!owners)
             return owners.error();
-        const QString key = u"%1 (%2)"_s.arg(keyName.isEmpty() ? keyHash.left(16) : keyName, keyHash.left(16));
+        const QString key = keyText(keyHash, keyName);
         const QString was = owners->value(keyHash);
         if (was.isEmpty())
             return StoreError::notFound(u"The key %1 is linked to no member."_s.arg(key));

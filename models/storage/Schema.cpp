@@ -39,7 +39,8 @@ QStringList rollupAdd(const QString &source, bool group = true)
 // beyond the key's activity that day (a linked key's day costs the larger of the two); a link
 // counts every day of its key. key_activity has no trigger: its writer (UsageRepository) adds what
 // each day it rewrote changed (Schema::rollupAddSql), as a PostgreSQL row trigger would see a
-// whole multi-row statement's rows at once and could not tell a day's first row from its last. An update that keeps a row in its bucket (`sameBucket`) adds just the
+// whole multi-row statement's rows at once and could not tell a day's first row from its last.
+// An update that keeps a row in its bucket (`sameBucket`) adds just the
 // difference (`delta`), and only when the money changed: a sync rewrites every key's snapshot of
 // the day, and most keys spent nothing since the last one. Any other update takes the old row
 // away and adds the new one (a moved link). Version 12 made the triggers' text what it is now.
@@ -69,26 +70,26 @@ QList<RollupSource> rollupSources()
          u"SELECT NEW.user_id AS member, NEW.date AS day, COALESCE(NEW.total_cost, 0) - COALESCE(OLD.total_cost, 0) AS cost"_s},
         {u"key_snapshots"_s,
          [](const QString &row, int sign) {
-             return u"SELECT member_name AS member, %1.day AS day, "
-                    "%2 * (CASE WHEN %1.usage_daily > a.usage THEN %1.usage_daily - a.usage ELSE 0 END) AS cost "
-                    "FROM member_keys CROSS JOIN (%3) AS a WHERE key_hash = %1.key_hash"_s.arg(row)
+             return u"SELECT member_name AS member, %1.day AS day, %2 * (%3) AS cost "
+                    "FROM member_keys CROSS JOIN (%4) AS a WHERE key_hash = %1.key_hash"_s.arg(row)
                  .arg(sign)
-                 .arg(activityOf(row));
+                 .arg(SpendRows::excess(row + u".usage_daily"_s, u"a.usage"_s), activityOf(row));
          },
          true, u"OLD.key_hash = NEW.key_hash AND OLD.day = NEW.day"_s, u"OLD.usage_daily <> NEW.usage_daily"_s,
-         u"SELECT member_name AS member, NEW.day AS day, "
-         "(CASE WHEN NEW.usage_daily > a.usage THEN NEW.usage_daily - a.usage ELSE 0 END) - "
-         "(CASE WHEN OLD.usage_daily > a.usage THEN OLD.usage_daily - a.usage ELSE 0 END) AS cost "
-         "FROM member_keys CROSS JOIN (%1) AS a WHERE key_hash = NEW.key_hash"_s.arg(activityOf(u"NEW"_s))},
+         u"SELECT member_name AS member, NEW.day AS day, (%1) - (%2) AS cost "
+         "FROM member_keys CROSS JOIN (%3) AS a WHERE key_hash = NEW.key_hash"_s.arg(
+             SpendRows::excess(u"NEW.usage_daily"_s, u"a.usage"_s), SpendRows::excess(u"OLD.usage_daily"_s, u"a.usage"_s),
+             activityOf(u"NEW"_s))},
         {u"member_keys"_s,
          [](const QString &row, int sign) {
-             // Each day of the key: the larger of its snapshot and its activity.
-             return u"SELECT %1.member_name AS member, day, "
-                    "%2 * (CASE WHEN SUM(s) > SUM(a) THEN SUM(s) ELSE SUM(a) END) AS cost FROM ("
+             // Each day of the key as SpendRows counts it: the larger of its snapshot and its
+             // activity. Not SpendRows::keyDaysWhere, which also reads the snapshots' workspace:
+             // SQLite refuses to drop or rename a column a trigger names.
+             return u"SELECT %1.member_name AS member, day, %2 * (SUM(a) + %3) AS cost FROM ("
                     "SELECT day, usage_daily AS s, 0 AS a FROM key_snapshots WHERE key_hash = %1.key_hash "
-                    "UNION ALL SELECT day, 0, usage FROM key_activity WHERE key_hash = %1.key_hash) AS k GROUP BY day"_s
-                 .arg(row)
-                 .arg(sign);
+                    "UNION ALL SELECT day, 0, usage FROM key_activity WHERE key_hash = %1.key_hash) AS k GROUP BY day"_s.arg(row)
+                 .arg(sign)
+                 .arg(SpendRows::excess(u"SUM(s)"_s, u"SUM(a)"_s));
          },
          false, u"OLD.key_hash = NEW.key_hash AND OLD.member_name = NEW.member_name"_s, u"false"_s, {}},
     };

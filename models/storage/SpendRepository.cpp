@@ -24,7 +24,6 @@ QDate dayOf(const QVariant &v)
     return QDate::fromString(v.toString(), Qt::ISODate);
 }
 
-// A statement over SpendRows::summed: binds the range (and the member).
 // The rows of an executed (day, cost) statement as a series.
 Result<DailySeries> seriesOf(Sql &q)
 {
@@ -36,6 +35,7 @@ Result<DailySeries> seriesOf(Sql &q)
     return out;
 }
 
+// A statement over SpendRows::summed: binds the range (and the member).
 Sql &bindRange(Sql &q, const QDate &from, const QDate &to)
 {
     return q.bind(u":from"_s, iso(from)).bind(u":to"_s, iso(to));

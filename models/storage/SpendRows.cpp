@@ -9,6 +9,11 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace orteam::SpendRows {
 
+QString excess(const QString &value, const QString &floor)
+{
+    return u"CASE WHEN %1 > %2 THEN %1 - %2 ELSE 0 END"_s.arg(value, floor);
+}
+
 namespace {
 struct Source
 {
@@ -26,8 +31,7 @@ struct Source
 // no snapshot has only it (the 29 days before a first sync). Never their sum: both count the
 // same requests. As two sources that add up to that larger one: the snapshot counts its counter,
 // the activity what it has beyond it.
-const QString ActivityBeyondSnapshot =
-    u"CASE WHEN ka.usage > COALESCE(ks.usage_daily, 0) THEN ka.usage - COALESCE(ks.usage_daily, 0) ELSE 0 END"_s;
+const QString ActivityBeyondSnapshot = excess(u"ka.usage"_s, u"COALESCE(ks.usage_daily, 0)"_s);
 
 const QList<Source> &sources()
 {
@@ -63,11 +67,12 @@ QString rows(const Source &s, const QString &lo = {}, const QString &hi = {}, bo
 
 QString keyDays(bool oneKey)
 {
+    // The activity's sum plus what the snapshot has beyond it: the larger of the two.
     const QString where = u"day >= :from AND day <= :to"_s + (oneKey ? u" AND key_hash = :key"_s : QString());
-    return u"SELECT key_hash, day, CASE WHEN SUM(s) > SUM(a) THEN SUM(s) ELSE SUM(a) END AS cost, MAX(ws) AS workspace_id "
+    return u"SELECT key_hash, day, SUM(a) + %2 AS cost, MAX(ws) AS workspace_id "
            "FROM (SELECT key_hash, day, usage_daily AS s, 0 AS a, workspace_id AS ws FROM key_snapshots WHERE %1 "
            "UNION ALL SELECT key_hash, day, 0, usage, NULL FROM key_activity WHERE %1) AS kd "
-           "GROUP BY key_hash, day"_s.arg(where);
+           "GROUP BY key_hash, day"_s.arg(where, excess(u"SUM(s)"_s, u"SUM(a)"_s));
 }
 
 namespace {

@@ -18,6 +18,11 @@ namespace orteam::SpendRows {
 // version 3) is this same union, written out in the migration as it was created, for people and
 // tools that query the database directly.
 
+// `value`'s part above `floor`, 0 when it is not above (an SQL expression, either dialect): how
+// one of a key's two counts of a day (snapshot, activity) adds to the other so that together they
+// are the larger.
+QString excess(const QString &value, const QString &floor);
+
 // Every key's money per day over [:from, :to], linked or not, by the same rule as a linked key's
 // (the larger of its snapshot and its activity): columns key_hash, day, cost, workspace_id (the
 // snapshot's; NULL on a day only activity saw). The workspaces' chargeback reads its keys so, and

@@ -15,15 +15,20 @@ Argument keyArgument()
     return Argument{u"KEY"_s, u"The key's hash, or its exact name."_s, {}};
 }
 
-std::optional<ApiKey> findKey(Context &context, const QString &query, int *exit)
+bool isKeyHash(const QString &query)
 {
     static const QRegularExpression hashPattern(u"^[0-9a-f]{64}$"_s);
+    return hashPattern.match(query).hasMatch();
+}
+
+std::optional<ApiKey> findKey(Context &context, const QString &query, int *exit)
+{
     if (const int code = context.connect()) {
         *exit = code;
         return std::nullopt;
     }
     OpenRouterClient &client = context.client();
-    if (hashPattern.match(query).hasMatch()) {
+    if (isKeyHash(query)) {
         const auto r = waitFor<ApiKey>([&](auto done) { client.getKey(query, context.callbacks(), done); });
         if (r.ok())
             return r.value;

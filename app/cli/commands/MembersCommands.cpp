@@ -235,7 +235,7 @@ MembersUnlink::MembersUnlink()
                     "for nobody (the Overview says what keys linked to no member spent), and their budget and tier "
                     "no longer apply to it. The key itself is not changed at OpenRouter. A key that has gone from "
                     "OpenRouter can be given by its hash."_s;
-    m_arguments << Argument{u"KEY"_s, u"The key's hash, or its exact name."_s, {}};
+    m_arguments << keyArgument();
 }
 
 int MembersUnlink::execute(Context &context, const Arguments &arguments)
@@ -244,9 +244,8 @@ int MembersUnlink::execute(Context &context, const Arguments &arguments)
         return code;
     // A link is the team database's: a 64-hex hash needs no key and no network (and a key gone
     // from OpenRouter can still be unlinked); a name is looked up at OpenRouter.
-    static const QRegularExpression hashPattern(u"^[0-9a-f]{64}$"_s);
     QString hash = arguments.at(0), name;
-    if (!hashPattern.match(hash).hasMatch()) {
+    if (!isKeyHash(hash)) {
         int failure = Ok;
         const std::optional<ApiKey> key = findKey(context, arguments.at(0), &failure);
         if (!key)
