@@ -169,11 +169,11 @@ void fetchActivityByAnalytics(OpenRouterClient *client, const QStringList &keyHa
     });
 }
 
-QStringList keysForActivity(const QList<ApiKey> &keys, const QHash<QString, QString> &owners)
+QStringList keysForActivity(const QList<ApiKey> &keys)
 {
     QStringList out;
     for (const ApiKey &k : keys) {
-        if (k.usage > 0 && owners.contains(k.hash))
+        if (k.usage > 0)
             out << k.hash;
     }
     return out;

@@ -30,8 +30,10 @@ void fetchActivityByAnalytics(OpenRouterClient *client, const QStringList &keyHa
                               const QDate &today, QObject *context,
                               std::function<void(const ApiResult<ActivityData> &)> done);
 
-// The keys worth asking about: linked to a member and used at least once (a key never used has
-// no activity, and asking about every key of a large account would take minutes).
-QStringList keysForActivity(const QList<ApiKey> &keys, const QHash<QString, QString> &owners);
+// The keys worth asking about: every key used at least once (a key never used has no activity),
+// linked or not: a key linked to nobody is still some workspace's spend, and the chargeback of a
+// past month needs its days from before orteam watched it. Analytics answers them all in the
+// same query; /activity, refused analytics, asks once per key.
+QStringList keysForActivity(const QList<ApiKey> &keys);
 
 } // namespace orteam

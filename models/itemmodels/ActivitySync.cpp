@@ -72,7 +72,7 @@ void ActivitySync::syncNow()
                     m_running = false;
                     if (!w.summary)
                         return Q_EMIT finished(false, tr("Could not save the activity, nothing was changed: %1").arg(w.summary.errorText()));
-                    Q_EMIT finished(true, tr("Activity synced: %n key(s), %1 day-model rows for the account.", nullptr, w.summary->memberKeys)
+                    Q_EMIT finished(true, tr("Activity synced: %n key(s), %1 day-model rows for the account.", nullptr, w.summary->activityKeys)
                                               .arg(w.summary->activityRows));
                 });
         });

@@ -20,14 +20,7 @@ void SyncService::fetch(const std::optional<QList<ApiKey>> &keys, bool withActiv
             done(fetched, FlowError{});
             return;
         }
-        // Which keys to ask about needs the links: a failed read stops here (asking about no key
-        // at all would quietly drop every member's requests and models).
-        const auto owners = m_store.team().keyOwners();
-        if (!owners) {
-            done({}, FlowError::database(owners.error()));
-            return;
-        }
-        const QStringList asked = keysForActivity(liveKeys, *owners);
+        const QStringList asked = keysForActivity(liveKeys);
         // Members linked to an OpenRouter user: their spend as a person, across every key.
         const auto members = m_store.team().members();
         if (!members) {
@@ -119,7 +112,7 @@ Result<SyncService::Summary> SyncService::write(Store &store, const Fetched &fet
     summary.withActivity = fetched.activity.has_value();
     if (fetched.activity) {
         summary.activityRows = int(fetched.activity->account.size());
-        summary.memberKeys = int(fetched.activity->perKey.size());
+        summary.activityKeys = int(fetched.activity->perKey.size());
     }
     return summary;
 }

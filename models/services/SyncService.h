@@ -18,7 +18,7 @@ namespace orteam {
 class OpenRouterClient;
 
 // Copies OpenRouter into the team database: the keys' counters and GET /activity (the account's
-// days per model and each member's used keys'). Everything is read first and written in one
+// days per model and each used key's, linked or not). Everything is read first and written in one
 // transaction, so a sync that fails (or is killed) leaves the database as it was; syncing twice
 // changes nothing.
 class SyncService
@@ -51,12 +51,12 @@ public:
     {
         int keys = 0;
         int activityRows = 0;
-        int memberKeys = 0;
+        int activityKeys = 0;
         bool withActivity = false;
     };
 
     // Reads: the keys (unless given) and, with `withActivity`, the activity of the account and of
-    // every member's used keys. `progress` hears how many keys' activity is read so far.
+    // every used key. `progress` hears how many keys' activity is read so far.
     void fetch(const std::optional<QList<ApiKey>> &keys, bool withActivity, QObject *context,
                std::function<void(int done, int total)> progress,
                std::function<void(const Fetched &fetched, const FlowError &error)> done);

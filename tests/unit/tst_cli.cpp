@@ -902,11 +902,29 @@ private Q_SLOTS:
         seed.workspaceId = id;
         seed.usageDaily = 2.5;
         seed.usage = 2.5;
-        m_fake->addKey(seed);
-        QCOMPARE(cli({u"--db"_s, db, u"sync"_s}).code, 0);
+        const ApiKey dsKey = m_fake->addKey(seed);
+        // Linked to nobody, it has history from before orteam watched it: the sync keeps it, so a
+        // past month's chargeback counts it.
+        const QDate past = QDateTime::currentDateTimeUtc().date().addDays(-5);
+        ActivityItem used;
+        used.date = past;
+        used.model = u"openai/gpt-4o"_s;
+        used.usage = 4.0;
+        used.requests = 7;
+        m_fake->addActivity(dsKey.hash, used);
+        r = cli({u"--db"_s, db, u"sync"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"the activity of 1 key"_s), qPrintable(r.out));
         r = cli({u"--db"_s, db, u"workspaces"_s, u"spend"_s, u"--format"_s, u"csv"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains(u"Data Science,%1,2.5000,100.0,1"_s.arg(id)), qPrintable(r.out));
+        // This calendar month by default, which holds the past day only late in a month.
+        const bool pastThisMonth = past.month() == QDateTime::currentDateTimeUtc().date().month();
+        QVERIFY2(r.out.contains(u"Data Science,%1,%2,100.0,1"_s.arg(id, pastThisMonth ? u"6.5000"_s : u"2.5000"_s)), qPrintable(r.out));
+        r = cli({u"--db"_s, db, u"workspaces"_s, u"spend"_s, u"--from"_s, past.toString(Qt::ISODate), u"--to"_s,
+                 past.toString(Qt::ISODate), u"--format"_s, u"csv"_s},
+                {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"Data Science,%1,4.0000,100.0,1"_s.arg(id)), qPrintable(r.out));
         QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"spend"_s, u"--from"_s, u"2026-11-30"_s, u"--to"_s, u"2026-11-01"_s}).code, 2);
         QCOMPARE(cli({u"--db"_s, db, u"workspaces"_s, u"spend"_s, u"--month"_s, u"2026-13"_s}).code, 2);
     }

@@ -548,7 +548,8 @@ private Q_SLOTS:
         a.usage = 3;
         a.creatorUserId = u"user_ana"_s;
         const ApiKey ana = m_fake->addKey(a);
-        // A key Ana made herself and nobody linked: hers as a person, in no key's rows.
+        // A key Ana made herself and nobody linked: hers as a person; its own rows are kept (a
+        // workspace's spend) but are no member's.
         a.name = u"ana-own"_s;
         const ApiKey anaOwn = m_fake->addKey(a);
         a.name = u"ben-ci"_s;
@@ -579,7 +580,9 @@ private Q_SLOTS:
         refusedRoute->analyticsRefused = true;
         e = runSync(other, refusedRoute);
         QVERIFY2(!e, qPrintable(e.message()));
-        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 4); // the account, Ana's key, Ben's key, Ana as a user
+        // The account, the five used keys (Ana's two, Ben's, the two seedActivity() gave nobody),
+        // Ana as a user.
+        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 7);
         QCOMPARE(m_fake->countRequests("POST", u"/analytics/query"_s), 0);
 
         // What a sync writes (members' rows carry the time each was added: not compared).
@@ -636,11 +639,12 @@ private Q_SLOTS:
         QVERIFY2(!e, qPrintable(e.message()));
         QVERIFY(route->analyticsRefused);
         QCOMPARE(m_fake->countRequests("POST", u"/analytics/query"_s), 1);
-        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 2); // the account and Ana's used key
+        // The account, Ana's used key and the used key nobody owns (Ben's is unused).
+        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 3);
         e = runSync(*m_store, route);
         QVERIFY2(!e, qPrintable(e.message()));
         QCOMPARE(m_fake->countRequests("POST", u"/analytics/query"_s), 1);
-        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 4);
+        QCOMPARE(m_fake->countRequests("GET", u"/activity"_s), 6);
         const QDate yesterday = m_fake->now().toUTC().date().addDays(-1);
         const auto byProvider = m_store->spend().spendByProvider(yesterday, yesterday);
         QVERIFY(byProvider.ok());

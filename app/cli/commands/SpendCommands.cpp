@@ -27,7 +27,7 @@ Sync::Sync()
               "the team database, in one transaction; history outlives OpenRouter's window."_s)
 {
     m_description = u"Copies every key's usage counters and the last 30 days of activity (the account's spend per "
-                    "day and model, and each member's used keys') into the team database. Everything is read "
+                    "day and model, and each used key's) into the team database. Everything is read "
                     "first and written in one transaction: a sync that fails, or is killed, leaves the database as "
                     "it was, and syncing twice changes nothing. Run from cron, it keeps history beyond "
                     "OpenRouter's 30 days."_s;
@@ -60,7 +60,7 @@ int Sync::execute(Context &context, const Arguments &arguments)
     out << "Synced " << counted(summary.keys, u"key"_s, u"keys"_s);
     if (summary.withActivity)
         out << ", " << counted(summary.activityRows, u"activity row"_s, u"activity rows"_s) << " and the activity of "
-            << counted(summary.memberKeys, u"member key"_s, u"member keys"_s);
+            << counted(summary.activityKeys, u"key"_s, u"keys"_s);
     out << " into " << context.store().location().display() << "." << Qt::endl;
     return Ok;
 }
