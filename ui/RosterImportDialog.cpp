@@ -126,8 +126,9 @@ void RosterImportDialog::replan()
                            .arg(m_plan.count(RosterChange::Kind::Unchanged))
                            .arg(m_plan.rejected.size()));
     m_error->setVisible(!m_plan.rejected.isEmpty());
-    m_error->setText(m_plan.rejected.isEmpty() ? QString()
-                                               : tr("Rejected rows are skipped; fix them in the file and import again to add them."));
+    m_error->setText(m_plan.rejected.isEmpty()           ? QString()
+                     : m_plan.offboardingHeld.isEmpty() ? tr("Rejected rows are skipped; fix them in the file and import again to add them.")
+                                                         : tr("Rejected rows are skipped. %1").arg(m_plan.offboardingHeld));
     m_import->setEnabled(m_plan.hasWork());
 }
 

@@ -233,8 +233,11 @@ RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool
 {
     RosterPlan plan;
     QHash<QString, Member> byName;
-    for (const Member &m : current)
+    QHash<QString, QString> byFoldedName; // lower-cased → the member's name
+    for (const Member &m : current) {
         byName.insert(m.name, m);
+        byFoldedName.insert(m.name.toLower(), m.name);
+    }
     QSet<QString> named;
     QHash<QString, QString> holderOf; // OpenRouter user id → the member linked to it now
     for (const Member &m : current) {
@@ -250,6 +253,13 @@ RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool
             RosterRow refused = row;
             refused.error = u"The OpenRouter user %1 is linked to %2 already (unlink them first)."_s.arg(*row.userId,
                                                                                                       holderOf.value(*row.userId));
+            plan.rejected << refused;
+            continue;
+        }
+        if (!byName.contains(row.name) && byFoldedName.contains(row.name.toLower())) {
+            RosterRow refused = row;
+            refused.error = u"%1 differs from the member %2 only in letter case: write the name as the team has it."_s.arg(
+                row.name, byFoldedName.value(row.name.toLower()));
             plan.rejected << refused;
             continue;
         }
@@ -300,7 +310,11 @@ RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool
         }
         plan.changes << change;
     }
-    if (offboardMissing) {
+    if (offboardMissing && !plan.rejected.isEmpty()) {
+        plan.offboardingHeld = u"No one missing from the file is offboarded while %1 rejected: it may be one of them. "
+                               "Fix the file and import it again."_s.arg(
+            plan.rejected.size() == 1 ? u"a row is"_s : u"%1 rows are"_s.arg(plan.rejected.size()));
+    } else if (offboardMissing) {
         for (const Member &m : current) {
             if (!m.active || named.contains(m.name))
                 continue;

@@ -56,12 +56,18 @@ struct RosterPlan
 {
     QList<RosterChange> changes; // one per accepted row, plus the offboardings
     QList<RosterRow> rejected;
+    // Why members the file does not mention are not offboarded although the file is the whole
+    // team (empty: they are, or it is not asked): a rejected row may be any of them.
+    QString offboardingHeld;
     int count(RosterChange::Kind kind) const;
     bool hasWork() const;
 };
 
 // `offboardMissing`: active members the file does not mention are offboarded (the file is the
-// whole team). Off, only members the file names change.
+// whole team), unless a row was rejected: offboarding revokes keys, and a rejected row's person
+// cannot be told from a person left out (see RosterPlan::offboardingHeld). Off, only members the
+// file names change. A row naming a member in other letter case ("ALICE" for alice) is rejected:
+// names are told apart by case, and adding ALICE beside alice is seldom what the file means.
 RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool offboardMissing);
 
 QString rosterKindName(RosterChange::Kind kind);

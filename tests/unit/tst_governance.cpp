@@ -235,6 +235,24 @@ private Q_SLOTS:
         for (const RosterChange &c : whole.changes)
             after << c.after;
         QVERIFY(!planRoster(file, after, true).hasWork());
+
+        // A rejected row may be anyone: with one, the whole team's file offboards nobody missing
+        // from it, and says why; the rows that read still apply.
+        const RosterFile broken = parseRoster(u"name,tier,email\nalice,pro,\nbob,pro,\ncarol\n"_s, defaultTiers());
+        QCOMPARE(broken.rejectedCount(), 1);
+        const RosterPlan held = planRoster(broken, current, true);
+        QCOMPARE(held.count(RosterChange::Kind::Offboard), 0);
+        QCOMPARE(held.count(RosterChange::Kind::Change), 1);
+        QVERIFY2(held.offboardingHeld.contains(u"while a row is rejected"_s), qPrintable(held.offboardingHeld));
+        QVERIFY(planRoster(broken, current, false).offboardingHeld.isEmpty());
+        QVERIFY(whole.offboardingHeld.isEmpty());
+
+        // A name in other letter case is no new member beside the one the team has.
+        const RosterPlan cased = planRoster(parseRoster(u"name,tier\nALICE,pro\nbob,pro\n"_s, defaultTiers()), current, true);
+        QCOMPARE(cased.count(RosterChange::Kind::Add), 0);
+        QCOMPARE(cased.rejected.size(), 1);
+        QVERIFY2(cased.rejected.first().error.contains(u"the member alice only in letter case"_s), qPrintable(cased.rejected.first().error));
+        QCOMPARE(cased.count(RosterChange::Kind::Offboard), 0); // alice and carol are kept
     }
 
     void guardrailPlanIsIdempotent()
