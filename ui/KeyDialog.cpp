@@ -104,6 +104,9 @@ KeyDialog::KeyDialog(Mode mode, std::function<bool(const QString &)> nameTaken, 
         revalidate();
     });
     connect(m_limit, &QDoubleSpinBox::valueChanged, this, &KeyDialog::revalidate);
+    // An edit of only the reset period or the BYOK rule is a change Save must take.
+    connect(m_reset, &QComboBox::currentIndexChanged, this, &KeyDialog::revalidate);
+    connect(m_byok, &QCheckBox::toggled, this, &KeyDialog::revalidate);
     revalidate();
     markClean();
 }

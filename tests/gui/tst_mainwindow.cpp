@@ -598,6 +598,20 @@ private Q_SLOTS:
         action("editKeyAction")->trigger();
         auto *dialog = waitFor<QDialog>("editKeyDialog");
         QVERIFY(dialog);
+        // Save takes an edit of any one field: the reset period alone, the BYOK rule alone.
+        auto *save = find<QPushButton>("saveKeyButton", dialog);
+        QVERIFY(!save->isEnabled());
+        auto *reset = find<QComboBox>("keyResetComboBox", dialog);
+        const int resetWas = reset->currentIndex();
+        reset->setCurrentIndex(resetWas == 0 ? 1 : 0);
+        QVERIFY(save->isEnabled());
+        reset->setCurrentIndex(resetWas);
+        QVERIFY(!save->isEnabled());
+        auto *byok = find<QCheckBox>("keyByokCheckBox", dialog);
+        byok->toggle();
+        QVERIFY(save->isEnabled());
+        byok->toggle();
+        QVERIFY(!save->isEnabled());
         find<QDoubleSpinBox>("keyLimitSpinBox", dialog)->setValue(77);
         MessageBox::setNextAnswer(QMessageBox::Cancel);
         QTest::keyClick(dialog, Qt::Key_Escape);
