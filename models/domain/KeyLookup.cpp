@@ -1,5 +1,7 @@
 #include "KeyLookup.h"
 
+#include <algorithm>
+
 namespace orteam {
 
 namespace {
@@ -47,9 +49,15 @@ KeyLookupResult lookupKey(const ApiKeyList &keys, const QString &query)
             return result;
         }
     }
+    // The hash as the CLI prints it (12 or 16 characters) names one key as surely as the whole
+    // of it, when no other key shares the prefix or is named so; 12 hex digits are 48 bits, so
+    // a prefix that long is never shared by chance. Shorter ones are only offered below.
+    static constexpr int ShortestHashPrefix = 12;
+    const bool hexPrefix = q.size() >= ShortestHashPrefix
+        && std::all_of(q.cbegin(), q.cend(), [](QChar c) { return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f'); });
     ApiKeyList exact;
     for (const ApiKey &k : keys) {
-        if (k.name == q)
+        if (k.name == q || (hexPrefix && k.hash.startsWith(q)))
             exact << k;
     }
     if (exact.size() == 1) {

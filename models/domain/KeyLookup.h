@@ -6,8 +6,9 @@
 
 namespace orteam {
 
-// Resolves what a person typed (a key hash, or a key's name) to exactly one key. Revoking the
-// wrong key is the worst mistake this tool can make, so an ambiguous name never picks one.
+// Resolves what a person typed (a key hash, the first 12 or more characters of one, or a key's
+// name) to exactly one key. Revoking the wrong key is the worst mistake this tool can make, so
+// an ambiguous name or prefix never picks one.
 struct KeyLookupResult
 {
     enum class Outcome { Found, NotFound, Ambiguous };

@@ -116,6 +116,21 @@ private Q_SLOTS:
         QVERIFY(r.message().contains(h2.left(12)));
         QVERIFY(r.message().contains(h3.left(12)));
 
+        // The hash as the ambiguity (12 characters) and keys list (16) print it picks its key;
+        // a prefix two keys share, or one shorter than 12, picks none.
+        for (const int length : {12, 16}) {
+            r = lookupKey(keys, h3.left(length));
+            QCOMPARE(r.outcome, KeyLookupResult::Outcome::Found);
+            QCOMPARE(r.key.hash, h3);
+        }
+        r = lookupKey(keys, h1.left(12));
+        QCOMPARE(r.outcome, KeyLookupResult::Outcome::Ambiguous);
+        QCOMPARE(r.candidates.size(), 2);
+        r = lookupKey(keys, h3.left(11));
+        QCOMPARE(r.outcome, KeyLookupResult::Outcome::NotFound);
+        QCOMPARE(r.candidates.size(), 1); // offered, never acted on
+        QCOMPARE(lookupKey(keys, h3.left(12).toUpper()).outcome, KeyLookupResult::Outcome::NotFound);
+
         r = lookupKey(keys, u"ali"_s);
         QCOMPARE(r.outcome, KeyLookupResult::Outcome::NotFound);
         QCOMPARE(r.candidates.size(), 1);

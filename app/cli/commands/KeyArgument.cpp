@@ -12,7 +12,7 @@ namespace orteam::cli {
 
 Argument keyArgument()
 {
-    return Argument{u"KEY"_s, u"The key's hash, or its exact name."_s, {}};
+    return Argument{u"KEY"_s, u"The key's hash (or its first 12 or more characters, as keys list shows it), or its exact name."_s, {}};
 }
 
 bool isKeyHash(const QString &query)
