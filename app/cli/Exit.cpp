@@ -15,7 +15,7 @@ QList<ExitMeaning> exitMeanings()
         {ServerError, u"OpenRouter answered with an error, or with a response orteam cannot read; or the team "
                       "database failed"_s},
         {UsageError, u"bad command line or value"_s},
-        {NotFound, u"no such key or member, or a name that matches several keys"_s},
+        {NotFound, u"no such key, member or tier, or a name that matches several keys"_s},
         {AuthError, u"no management key, or OpenRouter refused it (401/403)"_s},
         {NetworkError, u"network failure or timeout, or a refused base URL"_s},
         {Declined, u"the confirmation was declined"_s},

@@ -16,7 +16,7 @@ enum Exit : int {
     Ok = 0,
     ServerError = 1,  // OpenRouter (or the team database) answered with an error or an unreadable body
     UsageError = 2,   // bad command line or bad value
-    NotFound = 3,     // no such key or member, or a name that matches several keys
+    NotFound = 3,     // no such key, member or tier, or a name that matches several keys
     AuthError = 4,    // no management key, or it was refused (401/403)
     NetworkError = 5, // unreachable, timed out, refused URL
     Declined = 6,     // a confirmation was answered "no"

@@ -88,6 +88,12 @@ BudgetParse parseBudget(const QString &amount, const QString &period, LimitReset
         result.error = QStringLiteral("\"%1\" is not a budget period (daily, weekly or monthly).").arg(period);
         return result;
     }
+    // No budget has no period: a period beside "none" was meant for an amount, and dropping it
+    // without a word would let the person believe it was taken.
+    if (!limit.limit && !period.trimmed().isEmpty()) {
+        result.error = QStringLiteral("\"%1\" takes no period: give --period with an amount, or leave it out.").arg(amount.trimmed());
+        return result;
+    }
     if (limit.limit)
         result.budget = Budget{*limit.limit, *reset};
     return result;

@@ -58,8 +58,9 @@ struct LimitParse
 LimitParse parseCreditLimit(const QString &text, const QString &what = QStringLiteral("credit limit"));
 
 // A budget as a person types it: an amount as parseCreditLimit reads it ("none": no budget) and a
-// period ("daily", "weekly", "monthly"; empty: `defaultPeriod`). The tier editor, the member form
-// and orteam-cli all read budgets through it.
+// period ("daily", "weekly", "monthly"; empty: `defaultPeriod`; with "none" it must be empty, as
+// a period said for no budget is a mistake). The tier editor, the member form and orteam-cli all
+// read budgets through it.
 struct BudgetParse
 {
     std::optional<Budget> budget;

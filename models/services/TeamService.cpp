@@ -104,6 +104,10 @@ Status TeamService::editMember(const Member &m)
 
 Status TeamService::setTier(const QStringList &names, const QString &tier)
 {
+    // Moving people out of every tier takes their guardrail away; an empty name is a slip (an
+    // unset shell variable), never a wish.
+    if (tier.trimmed().isEmpty())
+        return StoreError::invalid(u"Name the tier to move them to (see tiers list)."_s);
     // The members read at once and saved at once (saveMembers): a whole team's tier changes in
     // time linear in its size.
     return m_store.transaction([&]() -> Status {

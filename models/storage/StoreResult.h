@@ -14,7 +14,7 @@ struct StoreError
     enum class Kind {
         NotFound, // the member, tier or row named does not exist
         Conflict, // it exists already, or something still depends on it
-        Invalid,  // a value the database must not hold (an unknown tier, a negative limit, …)
+        Invalid,  // a value the database must not hold (a negative limit, a name with control characters, …)
         Database, // the database itself failed (gone, locked, damaged, a statement refused)
     };
     Kind kind = Kind::Database;

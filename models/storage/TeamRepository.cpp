@@ -381,7 +381,7 @@ Status TeamRepository::checkTier(const QString &tier) const
         return row.error();
     if (*row && q.value(0).toInt() > 0)
         return {};
-    return StoreError::invalid(noTier(tier));
+    return StoreError::notFound(noTier(tier));
 }
 
 Status TeamRepository::addMember(const Member &m)
@@ -439,13 +439,13 @@ Status TeamRepository::saveMembers(const QList<Member> &members)
             const bool knownTier = m.tier.isEmpty() || tierNames.contains(m.tier);
             Status saved;
             if (existing.contains(m.name)) {
-                saved = knownTier ? updateMemberRow(update, m) : Status(StoreError::invalid(noTier(m.tier)));
+                saved = knownTier ? updateMemberRow(update, m) : Status(StoreError::notFound(noTier(m.tier)));
             } else if (const QString why = memberNameProblem(m.name); !why.isEmpty()) {
                 saved = StoreError::invalid(why);
             } else if (existing.contains(m.name.trimmed())) {
                 saved = StoreError::conflict(alreadyMember(m.name.trimmed()));
             } else if (!knownTier) {
-                saved = StoreError::invalid(noTier(m.tier));
+                saved = StoreError::notFound(noTier(m.tier));
             } else {
                 saved = insertMember(insert, m, createdAt);
                 existing.insert(m.name.trimmed()); // named again further down: an update

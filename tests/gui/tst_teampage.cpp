@@ -502,6 +502,11 @@ private Q_SLOTS:
         limit->setText(u"11"_s);
         QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
         QCOMPARE(must(m_store->team().tiers()).at(2).budget->usd, 11.0);
+        // "none" saves no budget whatever the period box shows (it always shows one).
+        find<QComboBox>("tierLimitPeriodCombo", dialog)->setCurrentIndex(1);
+        limit->setText(u"none"_s);
+        QTest::mouseClick(find<QPushButton>("saveTierButton", dialog), Qt::LeftButton);
+        QVERIFY2(!must(m_store->team().tiers()).at(2).budget, qPrintable(find<QLabel>("tierMessageLabel", dialog)->text()));
         MessageBox::setNextAnswer(QMessageBox::Cancel); // would keep it open, were it asked
         tiers->setCurrentRow(0);
         QCOMPARE(name->text(), must(m_store->team().tiers()).at(0).name);

@@ -534,8 +534,17 @@ private Q_SLOTS:
         r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"bob"_s}, noKey);
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains(u"already"_s));
+        // An unknown tier is "no such tier" (3) wherever it is named; an empty one, or "none" as
+        // a member's own budget (which would silently be the tier's), a bad value (2).
         r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"eve"_s, u"--tier"_s, u"platinum"_s}, noKey);
+        QCOMPARE(r.code, 3);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"bob"_s, u"platinum"_s}, noKey).code, 3);
+        r = cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"bob"_s, u""_s}, noKey);
         QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"Name the tier"_s), qPrintable(r.err));
+        r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"eve"_s, u"--tier"_s, u"basic"_s, u"--daily-limit"_s, u"none"_s}, noKey);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"needs an amount"_s), qPrintable(r.err));
         r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"eve"_s, u"--daily-limit"_s, u"-2"_s}, noKey);
         QCOMPARE(r.code, 2);
         r = cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"alice"_s, u"enterprise"_s}, noKey);
@@ -562,6 +571,10 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains(u"$120.00 a week"_s), qPrintable(r.out));
         QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"set-budget"_s, u"pro"_s, u"100"_s}, noKey).code, 0);
         QCOMPARE(cli({u"--db"_s, db, u"tiers"_s, u"set-budget"_s, u"gold"_s, u"10"_s}, noKey).code, 3);
+        // A period beside none is refused, not dropped: the tier keeps its budget.
+        r = cli({u"--db"_s, db, u"tiers"_s, u"set-budget"_s, u"pro"_s, u"none"_s, u"--period"_s, u"weekly"_s}, noKey);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"\"none\" takes no period"_s), qPrintable(r.err));
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"200"_s, u"--period"_s, u"monthly"_s}, noKey).code, 0);
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"300"_s}, noKey).code, 0); // keeps the month
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-budget"_s, u"bob"_s, u"none"_s}, noKey).code, 2);

@@ -32,8 +32,11 @@ private Q_SLOTS:
         // Typed budgets: the one rule for the tier editor, the member form and orteam-cli.
         QCOMPARE(parseBudget(u"40"_s, u"Weekly"_s).budget, std::optional(Budget{40.0, LimitReset::Weekly}));
         QCOMPARE(parseBudget(u"$5"_s, QString()).budget, std::optional(Budget{5.0, LimitReset::Daily}));
+        QVERIFY(!parseBudget(u"none"_s, QString()).budget);
+        QVERIFY(parseBudget(u"none"_s, QString()).error.isEmpty());
+        // A period said beside no budget was meant for an amount: refused, not dropped.
         QVERIFY(!parseBudget(u"none"_s, u"monthly"_s).budget);
-        QVERIFY(parseBudget(u"none"_s, u"monthly"_s).error.isEmpty());
+        QVERIFY(parseBudget(u"none"_s, u"monthly"_s).error.contains(u"takes no period"_s));
         QVERIFY(parseBudget(u"40"_s, u"fortnightly"_s).error.contains(u"daily, weekly or monthly"_s));
         QVERIFY(!parseBudget(u"-3"_s, u"weekly"_s).error.isEmpty());
         QVERIFY(!budgetProblem(Budget{5.0, LimitReset::None}).isEmpty());

@@ -21,6 +21,9 @@ namespace orteam::cli {
 
 namespace {
 const QString NameArgumentText = u"The member's name."_s;
+// "none" as their own budget would be no budget at all, which an own budget of $0 is not (that is
+// said with an amount), and which no member has: without an amount of their own, theirs is the tier's.
+const QString OwnBudgetNeedsAmount = u"A member's own budget needs an amount; tier (or leaving it out) gives them their tier's budget."_s;
 } // namespace
 
 // ---- members list ---------------------------------------------------------------------------------
@@ -93,7 +96,7 @@ MembersAdd::MembersAdd()
     m_arguments << Argument{u"NAME"_s, u"The member's name (unique, at most 100 characters)."_s, {}};
     m_options << Option::value(u"email"_s, u"EMAIL"_s, u"Their email address."_s)
               << Option::value(u"tier"_s, u"TIER"_s, u"Their tier (see tiers list); none yet when left out."_s)
-              << Option::value(u"daily-limit"_s, u"USD|none"_s, u"Their own budget, instead of their tier's (daily unless --period says otherwise)."_s)
+              << Option::value(u"daily-limit"_s, u"USD"_s, u"Their own budget, instead of their tier's (daily unless --period says otherwise); leave it out for their tier's."_s)
               << budgetPeriodOption();
     m_examples << Example{u"orteam-cli --db team.db members add alice --tier pro --email alice@example.org"_s,
                           u"A member in the pro tier."_s};
@@ -109,6 +112,8 @@ int MembersAdd::execute(Context &context, const Arguments &arguments)
         const BudgetParse p = parseBudget(*limit, arguments.value(u"period"_s, QString()));
         if (!p.error.isEmpty())
             return context.console().fail(UsageError, p.error);
+        if (!p.budget) // as members set-budget says it: "none" would silently be the tier's
+            return context.console().fail(UsageError, OwnBudgetNeedsAmount);
         m.budgetOverride = p.budget;
     } else if (arguments.value(u"period"_s)) {
         return context.console().fail(UsageError, u"--period is the period of --daily-limit: give both, or neither."_s);
@@ -133,7 +138,7 @@ MembersSetBudget::MembersSetBudget()
                     "orteam-gateway judge it at once; OpenRouter enforces it once tiers apply has made their own "
                     "guardrail (\"orteam member: NAME\"). Recorded in the audit log."_s;
     m_arguments << Argument{u"NAME"_s, NameArgumentText, {}}
-                << Argument{u"USD"_s, u"The amount; none for no budget at all; tier for their tier's budget."_s, {}};
+                << Argument{u"USD"_s, u"The amount ($0: nothing may be spent), or tier for their tier's budget again."_s, {}};
     m_options << budgetPeriodOption();
     m_examples << Example{u"orteam-cli --db team.db members set-budget alice 40 --period weekly"_s,
                           u"Alice may spend $40 a week, whatever her tier allows."_s};
@@ -148,10 +153,8 @@ int MembersSetBudget::execute(Context &context, const Arguments &arguments)
         parsed = parseBudget(arguments.at(1), period);
         if (!parsed.error.isEmpty())
             return context.console().fail(UsageError, parsed.error);
-        // "none" as their own budget is no budget at all, which an own budget of $0 is not:
-        // that is said with an amount. An own budget without an amount is the tier's.
         if (!parsed.budget)
-            return context.console().fail(UsageError, u"A member's own budget needs an amount; tier gives them their tier's budget."_s);
+            return context.console().fail(UsageError, OwnBudgetNeedsAmount);
     }
     if (const int code = context.openStore())
         return code;
