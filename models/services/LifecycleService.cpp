@@ -141,9 +141,19 @@ void LifecycleService::rotate(const ApiKey &key, const RotateOptions &options, c
     const int disableDays = options.disableAfterDays.value_or(settings.graceDisableDays);
     const int revokeDays = options.revokeAfterDays.value_or(
         std::max(settings.graceRevokeDays, disableDays + settings.graceRevokeDays - settings.graceDisableDays));
-    if (options.schedule && (disableDays < 0 || revokeDays < disableDays || revokeDays > 3650)) {
-        return failNow(FlowError::database(StoreError::invalid(
-            u"the old key cannot be revoked (after %1 days) before it is disabled (after %2 days)"_s.arg(revokeDays).arg(disableDays))));
+    // Each bound its own sentence: the one broken is the one said.
+    constexpr int LongestGraceDays = 3650;
+    if (options.schedule) {
+        QString wrong;
+        if (disableDays < 0)
+            wrong = u"the old key cannot be disabled %1 days before the rotation"_s.arg(-disableDays);
+        else if (revokeDays > LongestGraceDays)
+            wrong = u"the old key would be revoked after %1 days; the longest grace period is %2 days (ten years)"_s.arg(revokeDays).arg(
+                LongestGraceDays);
+        else if (revokeDays < disableDays)
+            wrong = u"the old key cannot be revoked (after %1 days) before it is disabled (after %2 days)"_s.arg(revokeDays).arg(disableDays);
+        if (!wrong.isEmpty())
+            return failNow(FlowError::database(StoreError::invalid(wrong)));
     }
 
     auto keys = std::make_shared<KeyService>(m_store, m_client);

@@ -404,6 +404,12 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         QCOMPARE(*m_fake->key(k.hash)->limit, 75.5);
         QCOMPARE(m_fake->key(k.hash)->limitReset, LimitReset::Daily);
+        // A reset for no limit is refused as keys create refuses it: nothing is sent.
+        r = cli({u"keys"_s, u"set-limit"_s, k.hash, u"none"_s, u"--reset"_s, u"weekly"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"nothing to reset"_s), qPrintable(r.err));
+        QCOMPARE(*m_fake->key(k.hash)->limit, 75.5);
+        QCOMPARE(m_fake->key(k.hash)->limitReset, LimitReset::Daily);
         r = cli({u"keys"_s, u"set-limit"_s, k.hash, u"none"_s});
         QCOMPARE(r.code, 0);
         QVERIFY(!m_fake->key(k.hash)->limit);
@@ -1585,6 +1591,10 @@ offer keys lifecycle run --format ""
         QCOMPARE(inProcess({u"--db"_s, db, u"keys"_s, u"rotate"_s, u"alice-backend"_s, u"--grace"_s, u"-1"_s, u"--yes"_s}).code, 2);
         QCOMPARE(inProcess({u"--db"_s, db, u"keys"_s, u"rotate"_s, u"alice-backend"_s, u"--grace"_s, u"9"_s, u"--revoke-after"_s,
                             u"5"_s, u"--yes"_s}).code, 2);
+        // Too long a grace is said as such, not as revoking before disabling.
+        r = inProcess({u"--db"_s, db, u"keys"_s, u"rotate"_s, u"alice-backend"_s, u"--grace"_s, u"5000"_s, u"--yes"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"the longest grace period is 3650 days"_s), qPrintable(r.err));
         QCOMPARE(m_fake->keyCount(), 1);
 
         r = cli({u"--db"_s, db, u"keys"_s, u"rotate"_s, u"alice-backend"_s, u"--grace"_s, u"3"_s, u"--yes"_s});

@@ -19,6 +19,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam::cli {
 
 namespace {
+const QString ResetNeedsLimit = u"--reset needs a limit: a key without a limit has nothing to reset"_s;
 Option resetOption(const QStringList &choices)
 {
     return Option::choice(u"reset"_s, choices, u"When the limit starts again (at midnight UTC; weeks start on Monday)."_s);
@@ -153,7 +154,7 @@ int KeysCreate::execute(Context &context, const Arguments &arguments)
     if (const QString e = validate(spec, QDateTime::currentDateTimeUtc()); !e.isEmpty())
         return console.fail(UsageError, e);
     if (spec.limitReset != LimitReset::None && !spec.limit)
-        return console.fail(UsageError, u"--reset needs --limit: a key without a limit has nothing to reset"_s);
+        return console.fail(UsageError, ResetNeedsLimit);
     if (const int code = context.connect())
         return code;
 
@@ -229,7 +230,10 @@ int KeysSetLimit::execute(Context &context, const Arguments &arguments)
     update.limit = p.limit;
     if (const auto reset = arguments.value(u"reset"_s))
         update.limitReset = limitResetFromString(*reset).value_or(LimitReset::None);
-    else if (!p.limit)
+    // As keys create: a reset said for no limit was meant for one, and would be stored unseen.
+    if (!p.limit && update.limitReset && *update.limitReset != LimitReset::None)
+        return context.console().fail(UsageError, ResetNeedsLimit);
+    if (!p.limit)
         update.limitReset = LimitReset::None; // no limit: nothing left to reset
     return changeKey(context, arguments.at(0), update, [&](const ApiKey &changed) {
         context.out() << "Key \"" << changed.name << "\": limit " << moneyOr(changed.limit, u"none"_s) << ", resets "
