@@ -88,6 +88,8 @@ QVariant MemberTableModel::headerData(int section, Qt::Orientation orientation, 
     // asks this role for a section not yet sorted).
     if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole)
         return (section == LimitColumn || section == TodayColumn || section == WeekColumn) ? QVariant(int(Qt::DescendingOrder)) : QVariant();
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == KeysColumn)
+        return u"Keys linked to them, revoked ones too: what was spent through a key stays theirs"_s;
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const QStringList names{u"Name"_s,  u"Email"_s,     u"Tier"_s, u"Budget"_s,

@@ -745,6 +745,10 @@ private Q_SLOTS:
             QCOMPARE(store.audit().log()->first().action, u"offboard"_s);
             auditLines = store.audit().log()->size();
         }
+        // The listing says who is offboarded.
+        r = cli({u"--db"_s, db, u"members"_s, u"list"_s}, {{u"OPENROUTER_MGMT_KEY"_s, QString()}});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(QRegularExpression(u"^liam +offboarded "_s, QRegularExpression::MultilineOption).match(r.out).hasMatch(), qPrintable(r.out));
         // A third time: nothing left to do, and nothing written or claimed.
         r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s, u"--yes"_s});
         QCOMPARE(r.code, 0);

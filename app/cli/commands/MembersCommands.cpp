@@ -32,10 +32,10 @@ MembersList::MembersList()
     : Command(Section::Team, {u"members"_s, u"list"_s},
               u"Members with tier, budget (their own, else the tier's) and linked keys."_s)
 {
-    m_description = u"Lists the team's members from the team database: name, tier, budget (their own, else "
-                    "their tier's; none when neither has one), how many keys are linked to them, email, and the "
-                    "OpenRouter user they are linked to (members match). json adds whether each is active and the "
-                    "hashes of their keys."_s;
+    m_description = u"Lists the team's members from the team database: name, whether they are active or "
+                    "offboarded, tier, budget (their own, else their tier's; none when neither has one), how many "
+                    "keys are linked to them (revoked ones too: their spend stays theirs), email, and the "
+                    "OpenRouter user they are linked to (members match). json adds the hashes of their keys."_s;
     m_options << formatOption({u"table"_s, u"json"_s, u"csv"_s});
 }
 
@@ -76,9 +76,9 @@ int MembersList::execute(Context &context, const Arguments &arguments)
                 << m.keyHashes.size() << ',' << csvField(m.userId, true) << ',' << (m.budgetOverride ? "true" : "false") << '\n';
         }
     } else {
-        QList<QStringList> rows{{u"NAME"_s, u"TIER"_s, u"BUDGET"_s, u"KEYS"_s, u"EMAIL"_s, u"OPENROUTER USER"_s}};
+        QList<QStringList> rows{{u"NAME"_s, u"STATUS"_s, u"TIER"_s, u"BUDGET"_s, u"KEYS"_s, u"EMAIL"_s, u"OPENROUTER USER"_s}};
         for (const Member &m : *members)
-            rows << QStringList{m.name, m.tier.isEmpty() ? u"-"_s : m.tier,
+            rows << QStringList{m.name, m.active ? u"active"_s : u"offboarded"_s, m.tier.isEmpty() ? u"-"_s : m.tier,
                                 budgetOr(effectiveBudget(m, *tiers), u"none"_s) + (m.budgetOverride ? u" (own)"_s : QString()),
                                 QString::number(m.keyHashes.size()), m.email, m.isLinked() ? m.userId : u"-"_s};
         out << KeyFormatter::columns(rows) << "\n" << counted(members->size(), u"member"_s, u"members"_s) << "\n";
