@@ -218,6 +218,7 @@ void TeamPage::setReadOnly(bool readOnly)
     for (QWidget *w : std::initializer_list<QWidget *>{m_add, m_edit, m_bulkTier, m_setTier, m_offboard, m_token, m_import,
                                                        m_tiers, m_match, m_apply, m_autoEnforce})
         w->setVisible(!readOnly);
+    updateOverBudget(); // its advice depends on who can act
 }
 
 void TeamPage::updateEnabled()
@@ -275,11 +276,12 @@ void TeamPage::updateOverBudget()
             lines << tr("%1 (%2 of %3 %4)")
                          .arg(r.member.name, formatUsd(r.inPeriod), formatUsd(r.budget->usd), budgetPeriodCurrent(r.budget->period));
     }
-    m_overBudget->setText(lines.isEmpty() ? QString()
-                                          : tr("Over budget: %1.%2")
-                                                .arg(lines.join(QStringLiteral(", ")),
-                                                     m_team->autoEnforce() ? tr(" Their keys are disabled until their budget resets (UTC).")
-                                                                           : tr(" Turn on auto-enforce to stop their spend.")));
+    // What can be done about it, by whom is looking: a lead's read-only view has no switch.
+    const QString next = m_team->autoEnforce()
+        ? tr(" Auto-enforce disables their keys until their budget resets (UTC), except a key an admin enabled again.")
+        : m_readOnly ? tr(" An admin can stop their spend with auto-enforce.")
+                     : tr(" Turn on auto-enforce to stop their spend.");
+    m_overBudget->setText(lines.isEmpty() ? QString() : tr("Over budget: %1.%2").arg(lines.join(QStringLiteral(", ")), next));
     m_overBudget->setVisible(!lines.isEmpty());
 }
 

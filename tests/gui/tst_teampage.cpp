@@ -1625,6 +1625,11 @@ private Q_SLOTS:
         QTRY_VERIFY(flag->text().contains(u"sam ($3.00 of $0.50 today)"_s));
         QCOMPARE(cell(u"sam"_s, MemberTableModel::StatusColumn), u"Over budget"_s);
         QVERIFY(!m_fake->key(sam.hash)->disabled); // flagged only
+        // The advice is for who can act: the switch for an admin, an admin for a read-only lead.
+        QVERIFY2(flag->text().endsWith(u"Turn on auto-enforce to stop their spend."_s), qPrintable(flag->text()));
+        page()->setReadOnly(true);
+        QVERIFY2(flag->text().endsWith(u"An admin can stop their spend with auto-enforce."_s), qPrintable(flag->text()));
+        page()->setReadOnly(false);
 
         QSignalSpy checked(m_team.get(), &TeamController::checkFinished);
         find<QCheckBox>("autoEnforceCheck")->setChecked(true);
