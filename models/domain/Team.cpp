@@ -27,8 +27,12 @@ QString memberEmailProblem(const QString &email)
     if (e.isEmpty())
         return {};
     const qsizetype at = e.indexOf(u'@');
-    const bool blank = std::any_of(e.cbegin(), e.cend(), [](QChar c) { return c.isSpace() || c.category() == QChar::Other_Control; });
-    if (at <= 0 || at == e.size() - 1 || blank)
+    // One address: a list ("a@x.com,b@y.com") or a display name ("Ann <a@x.com>") is not one.
+    const bool blank = std::any_of(e.cbegin(), e.cend(), [](QChar c) {
+        return c.isSpace() || c.category() == QChar::Other_Control || c.category() == QChar::Other_Format || c == u',' || c == u';'
+            || c == u'<' || c == u'>';
+    });
+    if (at <= 0 || at == e.size() - 1 || e.indexOf(u'@', at + 1) >= 0 || blank)
         return QStringLiteral("\"%1\" is not an email address.").arg(e);
     return {};
 }
@@ -42,6 +46,10 @@ QString memberNameProblem(const QString &name)
         return u"A member's name can have at most %1 characters."_s.arg(MaxMemberNameLength);
     if (std::any_of(trimmed.cbegin(), trimmed.cend(), [](QChar c) { return c.category() == QChar::Other_Control; }))
         return u"A member's name cannot contain control characters."_s;
+    // Invisible format characters (a right-to-left override, a zero-width space) make one name
+    // look like another in every table; the zero-width joiner that emoji are made with is kept.
+    if (std::any_of(trimmed.cbegin(), trimmed.cend(), [](QChar c) { return c.category() == QChar::Other_Format && c != QChar(0x200D); }))
+        return u"A member's name cannot contain invisible formatting characters (such as a right-to-left override)."_s;
     return {};
 }
 

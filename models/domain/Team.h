@@ -99,13 +99,13 @@ inline constexpr int MaxMemberNameLength = 100;
 // roster file): empty when the name is acceptable, else a sentence saying why not. The name is
 // judged as it is kept, with white space at either end trimmed: it must not be empty, may have at
 // most MaxMemberNameLength characters, and may not contain control characters (a tab or line break
-// inside it, an escape sequence). Whether another member has the name already is the caller's
-// question.
+// inside it, an escape sequence) or invisible format characters (a right-to-left override).
+// Whether another member has the name already is the caller's question.
 QString memberNameProblem(const QString &name);
 
 // The one rule for a member's email, wherever it comes from: empty (none) is fine; else it needs
-// an @ with something on both sides and no white space or control characters. Empty when
-// acceptable, else a sentence saying why not.
+// one @ with something on both sides, and no white space, control characters or list and name
+// punctuation (, ; < >): one address. Empty when acceptable, else a sentence saying why not.
 QString memberEmailProblem(const QString &email);
 
 // The one rule for an OpenRouter user id typed or imported by hand: not empty, at most 200

@@ -16,8 +16,10 @@ QString noMember(const QString &name)
     return u"There is no member named \"%1\"."_s.arg(name);
 }
 
-QString alreadyMember(const QString &name)
+QString alreadyMember(const QString &name, const QString &existing = {})
 {
+    if (!existing.isEmpty() && existing != name)
+        return u"There is already a member named \"%1\": names that differ only in letter case are one person's."_s.arg(existing);
     return u"There is already a member named \"%1\"."_s.arg(name);
 }
 
@@ -391,11 +393,16 @@ Status TeamRepository::addMember(const Member &m)
     if (const QString why = memberNameProblem(m.name); !why.isEmpty())
         return StoreError::invalid(why);
     const QString name = m.name.trimmed();
-    const Result<bool> exists = memberExists(m_db, name);
+    // Letter case aside, as a roster import compares them: "Alice" beside alice is a slip. (lower()
+    // folds ASCII only on SQLite; other letters are compared as they are there.)
+    Sql same(m_db, u"SELECT name FROM members WHERE lower(name) = lower(:name)"_s, u"Cannot read the members"_s);
+    if (Status s = same.bind(u":name"_s, name).exec(); !s)
+        return s;
+    const Result<bool> exists = same.fetch();
     if (!exists)
         return exists.error();
     if (*exists)
-        return StoreError::conflict(alreadyMember(name));
+        return StoreError::conflict(alreadyMember(name, same.value(0).toString()));
     if (Status s = checkTier(m.tier); !s)
         return s;
     Sql insert(m_db, InsertMember, u"Cannot add the member %1"_s.arg(name));
@@ -423,12 +430,15 @@ Status TeamRepository::saveMembers(const QList<Member> &members)
         for (const Tier &t : *tiers)
             tierNames.insert(t.name);
         QSet<QString> existing;
+        QHash<QString, QString> folded; // case-folded → the name as kept (see addMember)
         {
             Sql names(m_db, u"SELECT name FROM members"_s, u"Cannot read the members"_s);
             if (Status s = names.exec(); !s)
                 return s;
-            while (names.next())
+            while (names.next()) {
                 existing.insert(names.value(0).toString());
+                folded.insert(names.value(0).toString().toCaseFolded(), names.value(0).toString());
+            }
             if (const Status read = names.finished(); !read)
                 return read;
         }
@@ -442,13 +452,14 @@ Status TeamRepository::saveMembers(const QList<Member> &members)
                 saved = knownTier ? updateMemberRow(update, m) : Status(StoreError::notFound(noTier(m.tier)));
             } else if (const QString why = memberNameProblem(m.name); !why.isEmpty()) {
                 saved = StoreError::invalid(why);
-            } else if (existing.contains(m.name.trimmed())) {
-                saved = StoreError::conflict(alreadyMember(m.name.trimmed()));
+            } else if (folded.contains(m.name.trimmed().toCaseFolded())) {
+                saved = StoreError::conflict(alreadyMember(m.name.trimmed(), folded.value(m.name.trimmed().toCaseFolded())));
             } else if (!knownTier) {
                 saved = StoreError::notFound(noTier(m.tier));
             } else {
                 saved = insertMember(insert, m, createdAt);
                 existing.insert(m.name.trimmed()); // named again further down: an update
+                folded.insert(m.name.trimmed().toCaseFolded(), m.name.trimmed());
             }
             if (!saved)
                 return StoreError{saved.error().kind, u"%1: %2 Nothing was saved."_s.arg(m.name, saved.errorText())};

@@ -282,6 +282,27 @@ private Q_SLOTS:
         QTest::newRow("NUL") << QString(u"a"_s + QChar(0) + u"b"_s) << u"control characters"_s;
         QTest::newRow("C1 control") << u"next\u0085line"_s << u"control characters"_s;
         QTest::newRow("DEL") << u"del\u007f"_s << u"control characters"_s;
+        QTest::newRow("right-to-left override") << u"ann\u202Egpj.exe"_s << u"invisible formatting"_s;
+        QTest::newRow("zero-width space") << u"al\u200Bice"_s << u"invisible formatting"_s;
+        QTest::newRow("emoji with a joiner") << u"ops 👩\u200D💻"_s << QString();
+    }
+    void memberEmail_data()
+    {
+        QTest::addColumn<QString>("email");
+        QTest::addColumn<bool>("ok");
+        QTest::newRow("plain") << u"ann@example.com"_s << true;
+        QTest::newRow("none") << QString() << true;
+        QTest::newRow("two addresses") << u"A@B.COM,c@d.com"_s << false;
+        QTest::newRow("two @") << u"a@b@c.com"_s << false;
+        QTest::newRow("display name") << u"Ann <ann@example.com>"_s << false;
+        QTest::newRow("no local part") << u"@example.com"_s << false;
+        QTest::newRow("zero-width space") << u"ann@exa\u200Bmple.com"_s << false;
+    }
+    void memberEmail()
+    {
+        QFETCH(QString, email);
+        QFETCH(bool, ok);
+        QCOMPARE(memberEmailProblem(email).isEmpty(), ok);
     }
     void memberName()
     {

@@ -305,7 +305,7 @@ private Q_SLOTS:
         const Status platinum = team.addMember(person(u"bob"_s, u"platinum"_s));
         QVERIFY(!platinum.ok());
         QVERIFY(platinum.errorText().contains(u"platinum"_s));
-        QCOMPARE(platinum.error().kind, StoreError::Kind::Invalid);
+        QCOMPARE(platinum.error().kind, StoreError::Kind::NotFound); // no such tier: exit 3, as tiers set-budget says it
         const Status blank = team.addMember(person(u"  "_s, {}));
         QVERIFY(!blank.ok());
         QCOMPARE(blank.error().kind, StoreError::Kind::Invalid);
@@ -1036,9 +1036,17 @@ private Q_SLOTS:
         QVERIFY(!refused.ok());
         QVERIFY2(refused.errorText().contains(u"yann"_s) && refused.errorText().contains(u"Nothing was saved"_s),
                  qPrintable(refused.errorText()));
-        QCOMPARE(refused.error().kind, StoreError::Kind::Invalid);
+        QCOMPARE(refused.error().kind, StoreError::Kind::NotFound); // no such tier
         QCOMPARE(must(team.members()).size(), 1);
         QCOMPARE(must(team.member(u"alice"_s)).tier, u"basic"_s);
+        // A new name that is alice's in other letter case is no second member, one by one or many.
+        for (const Status &twice : {team.addMember(person(u"ALICE"_s, u"basic"_s)),
+                                    team.saveMembers({person(u"zoe"_s, u"basic"_s), person(u"Alice"_s, u"basic"_s)})}) {
+            QCOMPARE(twice.error().kind, StoreError::Kind::Conflict);
+            QVERIFY2(twice.errorText().contains(u"already a member named \"alice\": names that differ only in letter case"_s),
+                     qPrintable(twice.errorText()));
+        }
+        QCOMPARE(must(team.members()).size(), 1);
         // A name with a control character refuses the whole import too.
         QVERIFY(!team.saveMembers({person(u"zoe"_s, u"basic"_s), person(u"x\ty"_s, u"basic"_s)}).ok());
         QCOMPARE(must(team.members()).size(), 1);
