@@ -14,9 +14,11 @@ using namespace Qt::Literals::StringLiterals;
 namespace orteam::KeyFormatter {
 
 namespace {
+// Beside a limit, what counts against it: a weekly limit's $1.00 beside the key's lifetime $89.95
+// would read as ninety times over.
 QString usageOverLimit(const ApiKey &k)
 {
-    return formatUsd(k.usage) + u" / "_s + (k.limit ? formatUsd(*k.limit) : u"unlimited"_s);
+    return formatUsd(k.limit ? k.spentAgainstLimit() : k.usage) + u" / "_s + (k.limit ? formatUsd(*k.limit) : u"unlimited"_s);
 }
 
 // Gathers formatted bytes and hands them on in large chunks: one write per 64 KiB instead of one

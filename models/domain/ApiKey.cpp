@@ -84,4 +84,19 @@ std::optional<double> ApiKey::limitUsedFraction() const
     return usage / *limit;
 }
 
+double ApiKey::spentAgainstLimit() const
+{
+    switch (limitReset) {
+    case LimitReset::Daily:
+        return usageDaily;
+    case LimitReset::Weekly:
+        return usageWeekly;
+    case LimitReset::Monthly:
+        return usageMonthly;
+    case LimitReset::None:
+        break;
+    }
+    return usage;
+}
+
 } // namespace orteam

@@ -287,6 +287,19 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(u"$3.25 / unlimited"_s));
         const QStringList lines = r.out.trimmed().split(u'\n');
         QVERIFY(lines.last().startsWith(u"Total spend: $15.75"_s));
+
+        // A limit that resets stands beside its period's spend, not the key's lifetime: $90 over
+        // its life and $0.95 this week is not "90 times over" a $1 weekly limit.
+        FakeOpenRouter::KeySeed weekly;
+        weekly.name = u"jamal-support"_s;
+        weekly.limit = 1.0;
+        weekly.limitReset = LimitReset::Weekly;
+        weekly.usage = 89.95;
+        weekly.usageWeekly = 0.95;
+        m_fake->addKey(weekly);
+        const Run again = cli({u"keys"_s, u"list"_s});
+        QVERIFY2(QRegularExpression(u"jamal-support +\\$0\\.95 / \\$1\\.00 +weekly"_s).match(again.out).hasMatch(), qPrintable(again.out));
+        QVERIFY(again.out.contains(u"Total spend: $105.70"_s)); // lifetime, as before
     }
 
     void listJsonHasOpenRouterFieldNames()

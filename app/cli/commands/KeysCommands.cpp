@@ -50,8 +50,9 @@ KeysList::KeysList()
     : Command(Section::Account, {u"keys"_s, u"list"_s},
               u"Every key of the account (all pages, fetched concurrently); the table ends with the total spend."_s)
 {
-    m_description = u"Lists every key of the account: name, usage and limit, reset period, status, expiry and "
-                    "hash. The table ends with \"Total spend: $… across N keys\"; json uses OpenRouter's field "
+    m_description = u"Lists every key of the account: name, usage and limit (beside a limit that resets, the "
+                    "spend of its current day, week or month), reset period, status, expiry and hash. The table "
+                    "ends with \"Total spend: $… across N keys\" (their lifetime usage); json uses OpenRouter's field "
                     "names; csv has a header row, and a field that starts like a spreadsheet formula is kept as "
                     "text. Disabled keys are left out unless --include-disabled is given."_s;
     m_options << Option::flag(u"include-disabled"_s, u"List disabled keys too."_s)
