@@ -321,8 +321,9 @@ bool parseKeyAt(const QJsonObject &o, const QString &path, ApiKey *k, QString *e
 {
     Reader r(o, path, error);
     k->hash = r.requiredString("hash"_L1);
-    k->name = r.optionalString("name"_L1);
-    k->label = r.optionalString("label"_L1);
+    // Shown in tables, messages and logs: see printableText.
+    k->name = printableText(r.optionalString("name"_L1));
+    k->label = printableText(r.optionalString("label"_L1));
     k->disabled = r.boolean("disabled"_L1);
     k->limit = r.optionalNumber("limit"_L1);
     k->limitRemaining = r.optionalNumber("limit_remaining"_L1);
@@ -512,10 +513,13 @@ private:
                 k->hash = text(s);
                 return true;
             }
-            if (f == "name")
-                return optionalString(&k->name);
-            if (f == "label")
-                return optionalString(&k->label);
+            if (f == "name" || f == "label") { // shown in tables, messages and logs: see printableText
+                QString *into = f == "name" ? &k->name : &k->label;
+                if (!optionalString(into))
+                    return false;
+                *into = printableText(*into);
+                return true;
+            }
             if (f == "disabled")
                 return boolean(&k->disabled);
             if (f == "limit")
@@ -830,7 +834,7 @@ bool parseWorkspaceAt(const QJsonObject &o, const QString &p, Workspace *w, QStr
 {
     Reader r(o, p, e);
     w->id = r.requiredString("id"_L1);
-    w->name = r.requiredString("name"_L1);
+    w->name = printableText(r.requiredString("name"_L1)); // see printableText
     w->slug = r.requiredString("slug"_L1);
     w->description = r.optionalString("description"_L1);
     w->createdAt = r.dateTime("created_at"_L1);

@@ -1,5 +1,7 @@
 #include "ApiKey.h"
 
+#include <algorithm>
+
 #include "Money.h"
 
 namespace orteam {
@@ -46,6 +48,23 @@ QString keyStatusToString(KeyStatus status)
         return QStringLiteral("expired");
     }
     return {};
+}
+
+QString printableText(const QString &text)
+{
+    const auto unsafe = [](QChar c) {
+        const ushort u = c.unicode();
+        return c.category() == QChar::Other_Control || (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069)
+            || u == 0x200E || u == 0x200F || u == 0x061C;
+    };
+    if (std::none_of(text.cbegin(), text.cend(), unsafe))
+        return text;
+    QString out = text;
+    for (QChar &c : out) {
+        if (unsafe(c))
+            c = QChar::ReplacementCharacter;
+    }
+    return out;
 }
 
 QString auditSummary(const ApiKey &k)

@@ -64,4 +64,10 @@ using ApiKeyList = QList<ApiKey>;
 // "active, limit $25.00 monthly": a key's state in one line, as the audit log records it.
 QString auditSummary(const ApiKey &key);
 
+// Text from the server made safe to show: each control character (an escape sequence's ESC, a
+// carriage return, a line break) and each bidirectional override becomes U+FFFD, so a key named
+// by someone else can neither recolour a terminal, forge a line of a table, nor read backwards.
+// Unchanged (no copy) when there is none.
+QString printableText(const QString &text);
+
 } // namespace orteam

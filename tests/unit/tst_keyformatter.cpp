@@ -92,7 +92,9 @@ QByteArray referenceTable(const ApiKeyList &keys, const QDateTime &now)
     double total = 0;
     for (const ApiKey &k : keys) {
         rows << QStringList{k.name,
-                            formatUsd(k.usage) + u" / "_s + (k.limit ? formatUsd(*k.limit) : u"unlimited"_s),
+                            // beside a limit, what counts against it (a reset's period, else all)
+                            formatUsd(k.limit ? k.spentAgainstLimit() : k.usage) + u" / "_s
+                                + (k.limit ? formatUsd(*k.limit) : u"unlimited"_s),
                             k.limitReset == LimitReset::None ? u"-"_s : limitResetToString(k.limitReset),
                             keyStatusToString(k.status(now)),
                             k.expiresAt.isValid() ? k.expiresAt.date().toString(Qt::ISODate) : u"-"_s,

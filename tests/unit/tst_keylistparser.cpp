@@ -143,8 +143,28 @@ private Q_SLOTS:
             agree(body, true);
             const auto r = json::parseKeyList(body);
             QVERIFY(r.ok());
-            QCOMPARE(r.value, keys);
+            // The tab comes back as U+FFFD, as every control character in a name does (below).
+            ApiKeyList shown = keys;
+            for (ApiKey &k : shown)
+                k.name.replace(u'\t', QChar::ReplacementCharacter);
+            QCOMPARE(r.value, shown);
         }
+    }
+
+    // A key named by someone else cannot recolour a terminal, forge a table's line or read
+    // backwards: both parsers hand on U+FFFD for each control and bidi override character.
+    void controlCharactersInNamesAreReplaced()
+    {
+        const QByteArray body = list(withRaw("name", "\"a\\u001b[31mred\\r\\nBcc: x\\u0085\"")
+                                     + "," + withRaw("label", "\"sk-or-v1-\\u202egpj.exe\""));
+        agree(body, true);
+        const auto r = json::parseKeyList(body);
+        QVERIFY(r.ok());
+        QCOMPARE(r.value.size(), 2);
+        const QChar x = QChar::ReplacementCharacter;
+        QCOMPARE(r.value.at(0).name, u"a"_s + x + u"[31mred"_s + x + x + u"Bcc: x"_s + x);
+        QCOMPARE(r.value.at(1).label, u"sk-or-v1-"_s + x + u"gpj.exe"_s);
+        QCOMPARE(printableText(u"plain Zoë 😀"_s), u"plain Zoë 😀"_s);
     }
 
     // Every field given every value of Values, and removed: the parsers agree on each.
