@@ -98,10 +98,12 @@ void closeToOthers(const QString &path)
     const QFileInfo info(path);
     if (!info.exists() || info.ownerId() != ::getuid())
         return;
-    const QFile::Permissions others = QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
-    if (!(info.permissions() & others))
+    // The mode's own bits, less the others': QFileInfo::permissions() mixes in what *this* user
+    // may do (root may write a 0444 file), which set back would add the owner's write bit.
+    struct stat st;
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0 || !(st.st_mode & S_IRWXO))
         return;
-    if (QFile::setPermissions(path, info.permissions() & ~others))
+    if (::chmod(QFile::encodeName(path).constData(), st.st_mode & 07770) == 0)
         qCInfo(lcStorage).noquote() << path << "was readable by every user of this machine; now it is not";
     else
         qCWarning(lcStorage).noquote() << path << "is readable by every user of this machine and cannot be changed";
@@ -278,6 +280,7 @@ Status Database::open(const DbLocation &location)
     m_location = location;
     m_backupPath.clear();
     m_created = false;
+    m_wasEmptyFile = false;
     m_openCheck = OpenCheck::None;
     const bool sqlite = location.kind == DbLocation::Kind::Sqlite;
     if (!QSqlDatabase::isDriverAvailable(sqlite ? u"QSQLITE"_s : u"QPSQL"_s)) {
@@ -309,6 +312,10 @@ Status Database::open(const DbLocation &location)
         } else if (!QFileInfo::exists(location.path)) { // else another process made it just now
             return StoreError::database(u"Cannot create the database %1: %2"_s.arg(location.path, file.errorString()));
         }
+    }
+    if (sqlite && !inMemory && !created) {
+        const QFileInfo existing(location.path);
+        m_wasEmptyFile = existing.isFile() && existing.size() == 0;
     }
     std::optional<std::pair<quint64, quint64>> file;
     if (sqlite && !inMemory)

@@ -60,6 +60,10 @@ public:
     // check` runs the full check on demand (checkIntegrity).
     // The last open made the SQLite file (there was none): a new, empty team database.
     bool created() const { return m_created; }
+    // The last open found an empty file (0 bytes), which SQLite takes as an empty database: made
+    // a new team database in it too, but a copy cut short or a full disk leaves such a file, so
+    // whoever opens it is told.
+    bool wasEmptyFile() const { return m_wasEmptyFile; }
     enum class OpenCheck { None, Header, Quick, Full };
     OpenCheck openCheck() const { return m_openCheck; }
     // PRAGMA integrity_check (every page, and every index against its table) or quick_check
@@ -142,6 +146,7 @@ private:
     mutable quint64 m_ownWrites = 0;
     OpenCheck m_openCheck = OpenCheck::None;
     bool m_created = false;
+    bool m_wasEmptyFile = false;
     std::optional<std::pair<quint64, quint64>> m_file; // SQLite: the file's device and inode, while open
     SessionMark m_mark; // SQLite files: held while open, removed by a clean close
     struct ChangeProbe; // changeCounter()'s shortcut (Database.cpp), dropped by close()

@@ -1331,6 +1331,16 @@ private Q_SLOTS:
         r = cli({u"--db"_s, fresh, u"members"_s, u"list"_s});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+        // An empty file (a copy cut short, a full disk) is no quiet team without members.
+        const QString emptied = dir.filePath(u"emptied.db"_s);
+        QFile zero(emptied);
+        QVERIFY(zero.open(QIODevice::WriteOnly));
+        zero.close();
+        r = cli({u"--db"_s, emptied, u"members"_s, u"list"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains(u"was an empty file (0 bytes)"_s) && r.err.contains(u"restore it from a backup"_s), qPrintable(r.err));
+        r = cli({u"--db"_s, emptied, u"members"_s, u"list"_s});
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
     }
 
     // ---- help, man page and completion are made from the commands --------------------------------

@@ -1663,6 +1663,16 @@ private Q_SLOTS:
             QVERIFY_OK(store.open(inShared));
             QCOMPARE(mode(inShared.path), 0640);
         }
+        // Only the others' bits go: a copy its owner made read-only stays read-only (root, as CI
+        // and cron run, may open it all the same; anyone else cannot write it, so reads it 0604).
+        const bool root = ::getuid() == 0;
+        QVERIFY(QFile::setPermissions(inShared.path, root ? QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther
+                                                          : QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+        {
+            Store store;
+            QVERIFY_OK(store.open(inShared));
+            QCOMPARE(mode(inShared.path), root ? 0440 : 0600);
+        }
         ::umask(umaskBefore);
     }
 
