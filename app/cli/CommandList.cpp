@@ -36,6 +36,7 @@ CommandList allCommands()
     list.push_back(std::make_unique<MembersUnlinkUser>());
     list.push_back(std::make_unique<MembersToken>());
     list.push_back(std::make_unique<MembersOffboard>());
+    list.push_back(std::make_unique<MembersReactivate>());
     list.push_back(std::make_unique<TiersList>());
     list.push_back(std::make_unique<TiersSetBudget>());
     list.push_back(std::make_unique<TiersApply>());

@@ -151,6 +151,20 @@ Status TeamService::setKeys(const QString &name, const QStringList &keyHashes)
     });
 }
 
+Result<bool> TeamService::reactivate(const QString &name)
+{
+    const Result<Member> m = m_store.team().member(name);
+    if (!m)
+        return m.error();
+    if (m->active)
+        return false;
+    Member active = *m;
+    active.active = true;
+    if (Status s = updateMember(active); !s)
+        return s.error();
+    return true;
+}
+
 Status TeamService::linkKey(const QString &name, const QString &keyHash, const QString &keyName, QString *previousOwner)
 {
     return m_store.transaction([&]() -> Status {
@@ -159,6 +173,11 @@ Status TeamService::linkKey(const QString &name, const QString &keyHash, const Q
             return m.error();
         if (m->keyHashes.contains(keyHash))
             return {};
+        // Their keys were revoked when they left: a key given to them now would be a live key
+        // of someone offboarded, which keys audit calls critical.
+        if (!m->active)
+            return StoreError::invalid(u"%1 is offboarded: a key is linked only to an active member (orteam-cli members "
+                                       "reactivate makes them active again)."_s.arg(name));
         const Result<QHash<QString, QString>> owners = m_store.team().keyOwners();
         if (!owners)
             return owners.error();

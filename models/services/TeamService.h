@@ -29,7 +29,11 @@ public:
     Status setTier(const QStringList &names, const QString &tier);
     // Replaces a member's keys with exactly `keyHashes`.
     Status setKeys(const QString &name, const QStringList &keyHashes);
-    // Links one more key (moved from whoever had it). `keyName` is for the audit log.
+    // An offboarded member active again (rehired, offboarded by mistake), audited. Their revoked
+    // keys stay linked, for the spend made through them; new keys are made and linked after.
+    // False when they were active already (nothing changed).
+    Result<bool> reactivate(const QString &name);
+    // Links one more key (moved from whoever had it) to an active member. `keyName` is for the audit log.
     // `previousOwner`, when given, is set to the member the key was taken from (empty: nobody's).
     Status linkKey(const QString &name, const QString &keyHash, const QString &keyName, QString *previousOwner = nullptr);
     // The key's link taken away (its spend, history included, no longer anybody's), audited; a

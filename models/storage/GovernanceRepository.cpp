@@ -104,7 +104,7 @@ Result<QString> GovernanceRepository::createGatewayToken(const QString &member)
         if (!*row)
             return StoreError::notFound(u"No member named \"%1\"."_s.arg(member));
         if (q.value(0).toInt() == 0) // the gateway refuses offboarded members: a token for one would never work
-            return StoreError::invalid(u"%1 is offboarded; make them active again before giving them a gateway token."_s.arg(member));
+            return StoreError::invalid(u"%1 is offboarded; make them active again (members reactivate) before giving them a gateway token."_s.arg(member));
     }
     // 32 random bytes from the system's generator; the prefix says what the token is for.
     QByteArray bytes(32, Qt::Uninitialized);

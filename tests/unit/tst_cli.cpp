@@ -766,9 +766,25 @@ private Q_SLOTS:
         r = cli({u"--db"_s, db, u"members"_s, u"offboard"_s, u"liam"_s, u"--yes"_s});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains(u"liam is inactive already, with no key left to revoke; nothing changed."_s), qPrintable(r.out));
+        {
+            Store store;
+            QVERIFY(openStore(store, db));
+            QCOMPARE(store.audit().log()->size(), auditLines);
+        }
+        // No live key goes to someone who left; made active again, they may have one.
+        r = cli({u"--db"_s, db, u"members"_s, u"link"_s, u"liam"_s, other.hash});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"liam is offboarded"_s) && r.err.contains(u"members reactivate"_s), qPrintable(r.err));
+        r = cli({u"--db"_s, db, u"members"_s, u"reactivate"_s, u"liam"_s});
+        QVERIFY2(r.code == 0 && r.out.contains(u"liam is active again"_s), qPrintable(r.out + r.err));
+        r = cli({u"--db"_s, db, u"members"_s, u"reactivate"_s, u"liam"_s});
+        QVERIFY2(r.code == 0 && r.out.contains(u"liam is active already; nothing changed."_s), qPrintable(r.out + r.err));
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"reactivate"_s, u"nobody"_s}).code, 3);
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"link"_s, u"liam"_s, other.hash}).code, 0);
         Store store;
         QVERIFY(openStore(store, db));
-        QCOMPARE(store.audit().log()->size(), auditLines);
+        QVERIFY(store.team().member(u"liam"_s)->active);
+        QCOMPARE(store.audit().log()->size(), auditLines + 2); // the reactivation and the link
     }
 
     void tiersApplyIsPreviewedAndIdempotent()

@@ -231,6 +231,30 @@ int MembersLink::execute(Context &context, const Arguments &arguments)
 
 // ---- members unlink -------------------------------------------------------------------------------
 
+MembersReactivate::MembersReactivate()
+    : Command(Section::Team, {u"members"_s, u"reactivate"_s}, u"Makes an offboarded member active again (keys are made anew)."_s)
+{
+    m_description = u"Makes an offboarded member active again, as when someone is rehired or was offboarded by "
+                    "mistake; recorded in the audit log. Their revoked keys stay linked to them (the spend made "
+                    "through them stays theirs); give them new keys with keys create and members link."_s;
+    m_arguments << Argument{u"NAME"_s, NameArgumentText, {}};
+    m_examples << Example{u"orteam-cli --db team.db members reactivate liam"_s, u"Liam is back."_s};
+}
+
+int MembersReactivate::execute(Context &context, const Arguments &arguments)
+{
+    if (const int code = context.openStore())
+        return code;
+    const Result<bool> changed = TeamService(context.store()).reactivate(arguments.at(0));
+    if (!changed)
+        return context.console().fail(changed.error());
+    context.out() << (*changed ? u"%1 is active again; give them keys with keys create and members link."_s
+                               : u"%1 is active already; nothing changed."_s)
+                         .arg(arguments.at(0))
+                  << Qt::endl;
+    return Ok;
+}
+
 MembersUnlink::MembersUnlink()
     : Command(Section::Team, {u"members"_s, u"unlink"_s}, u"Takes a key (hash or unique name) away from its member."_s)
 {

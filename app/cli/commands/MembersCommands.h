@@ -52,6 +52,14 @@ public:
     int execute(Context &context, const Arguments &arguments) override;
 };
 
+// members reactivate NAME: an offboarded member active again, with no keys (TeamService).
+class MembersReactivate final : public Command
+{
+public:
+    MembersReactivate();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
 // members token NAME: an orteam-gateway token made or revoked (TeamService).
 class MembersToken final : public Command
 {
