@@ -34,6 +34,14 @@ QString keyText(const QString &keyHash, const QString &keyName)
 }
 } // namespace
 
+namespace {
+QString offboardedGetsNoKey(const QString &name)
+{
+    return u"%1 is offboarded: a key is linked only to an active member (orteam-cli members reactivate makes them "
+           "active again)."_s.arg(name);
+}
+} // namespace
+
 QString memberAuditSummary(const Member &m)
 {
     return u"tier %1, budget %2, %3"_s.arg(m.tier.isEmpty() ? u"(none)"_s : m.tier,
@@ -143,8 +151,12 @@ Status TeamService::setKeys(const QString &name, const QStringList &keyHashes)
         const Result<Member> m = m_store.team().member(name);
         if (!m)
             return m.error();
-        if (QSet<QString>(keyHashes.cbegin(), keyHashes.cend()) == QSet<QString>(m->keyHashes.cbegin(), m->keyHashes.cend()))
+        const QSet<QString> before(m->keyHashes.cbegin(), m->keyHashes.cend());
+        if (QSet<QString>(keyHashes.cbegin(), keyHashes.cend()) == before)
             return {};
+        // As linkKey: an offboarded member keeps the keys they had (or loses some), gets none.
+        if (!m->active && std::any_of(keyHashes.cbegin(), keyHashes.cend(), [&](const QString &h) { return !before.contains(h); }))
+            return StoreError::invalid(offboardedGetsNoKey(name));
         if (Status s = m_store.team().setKeys(name, keyHashes); !s)
             return s;
         return m_store.audit().append(auditEntry(AuditAction::Link, name, keysText(m->keyHashes.size()), keysText(keyHashes.size())));
@@ -176,8 +188,7 @@ Status TeamService::linkKey(const QString &name, const QString &keyHash, const Q
         // Their keys were revoked when they left: a key given to them now would be a live key
         // of someone offboarded, which keys audit calls critical.
         if (!m->active)
-            return StoreError::invalid(u"%1 is offboarded: a key is linked only to an active member (orteam-cli members "
-                                       "reactivate makes them active again)."_s.arg(name));
+            return StoreError::invalid(offboardedGetsNoKey(name));
         const Result<QHash<QString, QString>> owners = m_store.team().keyOwners();
         if (!owners)
             return owners.error();

@@ -139,6 +139,27 @@ private Q_SLOTS:
 
     // A Save that renames and changes the limit is two entries (the rename old → new); a name sent
     // unchanged is no rename entry; the CLI and the dashboard both audit through KeyService.
+    // An offboarded member is given no key, by link or by the member form; they may lose one,
+    // and once reactivated they may have one again.
+    void anOffboardedMemberIsGivenNoKey()
+    {
+        TeamService team(*m_store);
+        QVERIFY(team.addMember(Member{u"Liam"_s, {}, u"basic"_s, std::nullopt, true, {u"k-old"_s, u"k-two"_s}}).ok());
+        Member gone = *m_store->team().member(u"Liam"_s);
+        gone.active = false;
+        QVERIFY(team.updateMember(gone).ok());
+        const Status linked = team.linkKey(u"Liam"_s, u"k-new"_s, u"new"_s);
+        QCOMPARE(linked.error().kind, StoreError::Kind::Invalid);
+        QVERIFY2(linked.errorText().contains(u"Liam is offboarded"_s), qPrintable(linked.errorText()));
+        QCOMPARE(team.setKeys(u"Liam"_s, {u"k-old"_s, u"k-new"_s}).error().kind, StoreError::Kind::Invalid);
+        QVERIFY(team.setKeys(u"Liam"_s, {u"k-old"_s}).ok()); // taking one away is fine
+        QCOMPARE(m_store->team().member(u"Liam"_s)->keyHashes, QStringList{u"k-old"_s});
+        QCOMPARE(*team.reactivate(u"Liam"_s), true);
+        QCOMPARE(*team.reactivate(u"Liam"_s), false);
+        QVERIFY(team.linkKey(u"Liam"_s, u"k-new"_s, u"new"_s).ok());
+        QCOMPARE(m_store->team().member(u"Liam"_s)->keyHashes.size(), 2);
+    }
+
     void keyEditAuditsOneEntryPerChange()
     {
         FakeOpenRouter::KeySeed seed;
