@@ -39,7 +39,7 @@ std::pair<int, QString> Context::open()
     // million rows): each step is said on stderr as it starts, terminal or cron log alike.
     store->database().setProgress([this](const QString &what) { m_console.error(what); });
     if (const Status opened = store->open(*loc); !opened)
-        return {ServerError, opened.errorText()};
+        return {opened.error().damaged ? m_damagedExit : int(ServerError), opened.errorText()};
     // Said, so a mistyped --db is seen at once rather than read as a team without members.
     if (store->database().created())
         m_console.warn(u"%1 did not exist: it is a new, empty team database"_s.arg(loc->display()));
@@ -54,10 +54,11 @@ std::pair<int, QString> Context::open()
     return {Ok, {}};
 }
 
-int Context::openStore()
+int Context::openStore(int damagedExit)
 {
     if (m_store)
         return Ok;
+    m_damagedExit = damagedExit;
     const auto [code, problem] = open();
     return code == Ok ? int(Ok) : m_console.fail(code, problem);
 }

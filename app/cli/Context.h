@@ -47,8 +47,9 @@ public:
     void setDatabase(const QString &text) { m_databaseText = text; } // as --db gave it
 
     // The team database (--db, else the dashboard's SQLite file): Ok, or the exit code of the
-    // failure it printed. store() is valid after Ok.
-    int openStore();
+    // failure it printed (`damagedExit` when the file is damaged or no database: db check's 7).
+    // store() is valid after Ok.
+    int openStore(int damagedExit = ServerError);
     Store &store() { return *m_store; }
     // Whether there is a team database to open: --db names one (or a Store was set), or the
     // dashboard's file exists. A command that also works without one (keys audit) asks this
@@ -80,6 +81,7 @@ private:
     std::optional<DbLocation> location(QString *error) const;
     // Opens the team database into m_store: Ok, or the exit code and text of the failure.
     std::pair<int, QString> open();
+    int m_damagedExit = ServerError;
 
     Console &m_console;
     Environment m_environment;

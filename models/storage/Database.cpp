@@ -323,7 +323,7 @@ Status Database::open(const DbLocation &location)
     const bool openHere = file && openFiles().count(*file) > 0;
     if (sqlite && !inMemory && !created && !openHere) {
         if (const QString problem = headerProblem(location.path); !problem.isEmpty())
-            return StoreError::database(damagedText(location.path, problem));
+            return StoreError::damagedFile(damagedText(location.path, problem));
     }
     QSqlDatabase d = QSqlDatabase::addDatabase(sqlite ? u"QSQLITE"_s : u"QPSQL"_s, m_connection);
     if (sqlite) {
@@ -413,7 +413,7 @@ Status Database::checkSqliteFile(bool inMemory, bool seed)
             const bool access = said.contains(u"readonly"_s, Qt::CaseInsensitive) || said.contains(u"unable to open"_s, Qt::CaseInsensitive);
             if (const QString denied = access ? permissionProblem(m_location.path) : QString(); !denied.isEmpty())
                 return StoreError::database(u"%1 (%2)"_s.arg(denied, said));
-            return StoreError::database(damagedText(m_location.path, u"its schema cannot be read: %1"_s.arg(said)));
+            return StoreError::damagedFile(damagedText(m_location.path, u"its schema cannot be read: %1"_s.arg(said)));
         }
     }
     std::vector<SessionMark> leftBehind = inMemory ? std::vector<SessionMark>() : SessionMark::leftBehind(m_location.path);
@@ -423,7 +423,7 @@ Status Database::checkSqliteFile(bool inMemory, bool seed)
         progress(u"%1 was written by the seed's scripts: checking every page before copying and migrating it"_s.arg(
             m_location.path));
         if (!checkIntegrity(Integrity::Full))
-            return StoreError::database(damagedText(m_location.path, u"integrity check failed"_s));
+            return StoreError::damagedFile(damagedText(m_location.path, u"integrity check failed"_s));
     } else if (!leftBehind.empty()) {
         // A session ended without closing (killed, crashed, power lost). SQLite's WAL keeps
         // commits whole through that; what it cannot promise is a disk that lied about a flush,

@@ -19,11 +19,13 @@ struct StoreError
     };
     Kind kind = Kind::Database;
     QString message; // one sentence for a person
+    bool damaged = false; // Database: the file itself is damaged or no database (restore a backup)
 
     static StoreError notFound(const QString &m) { return {Kind::NotFound, m}; }
     static StoreError conflict(const QString &m) { return {Kind::Conflict, m}; }
     static StoreError invalid(const QString &m) { return {Kind::Invalid, m}; }
     static StoreError database(const QString &m) { return {Kind::Database, m}; }
+    static StoreError damagedFile(const QString &m) { return {Kind::Database, m, true}; }
 };
 
 // The value, or why there is none. [[nodiscard]]: ignoring a failed read is how a budget check

@@ -1174,6 +1174,19 @@ private Q_SLOTS:
             QVERIFY2(!r.out.contains(u"rollups"_s) && !r.err.contains(u"rollups"_s), qPrintable(r.out + r.err));
             QCOMPARE(bytes(), damaged); // no action: nothing rebuilt, nothing written
         }
+        // Damaged past opening (cut in half, or not a database at all): still the check's 7, where
+        // any other command says 1.
+        for (const QByteArray &body : {damaged.left(damaged.size() / 2), QByteArray("not a database\n")}) {
+            const QString broken = dir.filePath(u"broken.db"_s);
+            QFile::remove(broken);
+            QFile f(broken);
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(body) == body.size());
+            f.close();
+            r = cli({u"--db"_s, broken, u"db"_s, u"check"_s}, noKey);
+            QCOMPARE(r.code, 7);
+            QVERIFY2(r.err.contains(u"Restore it from a backup."_s), qPrintable(r.err));
+            QCOMPARE(cli({u"--db"_s, broken, u"tiers"_s, u"list"_s}, noKey).code, 1);
+        }
     }
 
     void twoProcessesShareOneSqliteFile()

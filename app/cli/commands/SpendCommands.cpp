@@ -334,7 +334,8 @@ DbCheck::DbCheck()
 int DbCheck::execute(Context &context, const Arguments &arguments)
 {
     Console &console = context.console();
-    if (const int code = context.openStore())
+    // A file too damaged to open is what the check is for: its exit says so (7), as a damaged page.
+    if (const int code = context.openStore(CheckFailed))
         return code;
     Store &store = context.store();
     // First, and alone: nothing is read from (or rebuilt in) a file whose pages are damaged.
