@@ -235,6 +235,13 @@ check(slow_state == "unknown", f"the timed-out Slack post is marked unknown ({sl
 status = cli("notify", "status")
 check(status.returncode == 9 and "down" in status.stdout and "failing since" in status.stdout
       and "slow" in status.stdout, "notify status names the failing destination, exit 9")
+# A destination whose secret is nowhere to be read sends nothing and no attempt fails: the status
+# says so itself, and exits 9 for it alone.
+cli("notify", "set", "nosecret", "--kind", "slack", "--name", "No secret", "--alerts", "none", code=0)
+status = cli("notify", "status")
+check(status.returncode == 9 and "failing: no secret" in status.stdout and "ORTEAM_NOTIFY_SECRET_NOSECRET" in status.stdout,
+      "notify status calls a destination without a readable secret failing")
+cli("notify", "remove", "nosecret", code=0)
 stored = b"".join(open(f, "rb").read() for f in (db, db + "-wal") if os.path.exists(f))
 check(b"XXXXSECRETTOKEN" not in stored and b"s3cret" not in stored, "the database holds no webhook URL or password")
 

@@ -490,6 +490,10 @@ NotifyStatus::NotifyStatus()
               u"How each destination's deliveries are doing: waiting, sent, given up, unknown, and whether it is "
               "failing. Exit 9 when one is, for monitoring."_s)
 {
+    m_description = u"Each destination's messages: waiting, sent, given up and of unknown outcome, when one was last "
+                    "sent, and its status. A destination is failing when its last attempts failed, or when it is "
+                    "enabled and its secret cannot be read here (neither ORTEAM_NOTIFY_SECRET_<ID> nor the keychain "
+                    "has it), so its messages wait unsent. Exit 9 when one is failing, for monitoring."_s;
 }
 
 int NotifyStatus::execute(Context &context, const Arguments &)
@@ -503,15 +507,27 @@ int NotifyStatus::execute(Context &context, const Arguments &)
     if (!health)
         return context.console().fail(health.error());
     QHash<QString, QString> names;
-    for (const Destination &d : *destinations)
+    // An enabled destination whose secret this process cannot read sends nothing, and no attempt
+    // fails to say so: its messages wait unseen. It is read here as a sender would read it.
+    QHash<QString, QString> noSecret;
+    for (const Destination &d : *destinations) {
         names.insert(d.id, d.name);
+        if (!d.enabled)
+            continue;
+        const auto [secret, error] = waitForAnswer<std::optional<DestinationSecret>, QString>(
+            [&](auto answer) { context.notifySecrets().read(d, context.callbacks(), answer); });
+        if (!secret)
+            noSecret.insert(d.id, error);
+    }
     QList<QStringList> table{{u"ID"_s, u"NAME"_s, u"WAITING"_s, u"SENT"_s, u"GIVEN UP"_s, u"UNKNOWN"_s, u"LAST SENT"_s, u"STATUS"_s}};
     bool failing = false;
     for (const DestinationHealth &h : *health) {
-        failing = failing || h.failing();
+        const bool secretMissing = noSecret.contains(h.destinationId);
+        failing = failing || h.failing() || secretMissing;
         table << QStringList{h.destinationId,     names.value(h.destinationId), QString::number(h.pending),
                              QString::number(h.sent), QString::number(h.failed), QString::number(h.unknown),
-                             timeText(h.lastSent), healthText(h)};
+                             timeText(h.lastSent),
+                             secretMissing ? u"failing: no secret (%1)"_s.arg(noSecret.value(h.destinationId)) : healthText(h)};
     }
     if (health->isEmpty())
         context.out() << "No destinations yet." << Qt::endl;
