@@ -115,7 +115,7 @@ DestinationDialog::DestinationDialog(NotifyController *controller, const std::op
     addNamedRow(form, tr("Id:"), m_id);
     m_name = lineEdit(left, u"destinationNameLineEdit"_s, d.name, tr("#team-spend on Slack"));
     addNamedRow(form, tr("Name:"), m_name);
-    m_enabled = new QCheckBox(tr("Enabled (a disabled destination keeps its messages until it is enabled)"), left);
+    m_enabled = new QCheckBox(tr("Enabled (while disabled it takes no new alerts or reports; waiting ones stay)"), left);
     m_enabled->setObjectName(u"destinationEnabledCheckBox"_s);
     m_enabled->setChecked(d.enabled);
     form->addRow(QString(), m_enabled);
