@@ -192,6 +192,13 @@ std::optional<QDate> NotifyService::scheduledReportEnd(ReportPeriod period, cons
     return std::nullopt;
 }
 
+QDate NotifyService::latestScheduledWindowEnd(ReportPeriod period, const QDate &today)
+{
+    if (period == ReportPeriod::Monthly)
+        return QDate(today.year(), today.month(), 1).addDays(-1);
+    return today.addDays(-today.dayOfWeek()); // Monday (1): yesterday; Sunday (7): a week ago
+}
+
 Result<int> NotifyService::enqueueScheduledReports(Store &store, const QDateTime &now)
 {
     int queued = 0;

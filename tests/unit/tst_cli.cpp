@@ -1855,7 +1855,10 @@ offer keys lifecycle run --format ""
                                         QStringList{u"weekly"_s, u"--calendar"_s},
                                         QStringList{u"monthly"_s, u"--calendar"_s, u"--to"_s, today.toString(Qt::ISODate)},
                                         QStringList{u"monthly"_s, u"--calendar"_s, u"--send"_s},
-                                        QStringList{u"monthly"_s, u"--month"_s, u"2026-10"_s}}) {
+                                        QStringList{u"monthly"_s, u"--month"_s, u"2026-10"_s},
+                                        // options of the other way are refused, not ignored
+                                        QStringList{u"weekly"_s, u"--dest"_s, u"leads"_s},
+                                        QStringList{u"weekly"_s, u"--send"_s, u"--format"_s, u"csv"_s}}) {
             r = cli(QStringList{u"--db"_s, db, u"report"_s} + args, noKey);
             QVERIFY2(r.code == 2 && !r.err.isEmpty(), qPrintable(args.join(u' ') + u": "_s + r.err));
             QVERIFY(r.out.isEmpty());

@@ -261,6 +261,19 @@ private Q_SLOTS:
         QCOMPARE(NotifyService::scheduledReportEnd(ReportPeriod::Weekly, QDate(2026, 12, 1)), QDate(2026, 11, 29)); // the day after
         QVERIFY(!NotifyService::scheduledReportEnd(ReportPeriod::Weekly, QDate(2026, 12, 2)));
         QCOMPARE(NotifyService::scheduledReportEnd(ReportPeriod::Monthly, QDate(2026, 12, 1)), QDate(2026, 11, 30));
+        // A report sent by hand ends where the schedule's latest window does, on any day of the
+        // week: it is the scheduled message, so a destination never has both (a day apart).
+        for (int back = 0; back < 14; ++back) {
+            const QDate today = QDate(2026, 12, 6).addDays(-back); // a Sunday, and the 13 days before
+            const QDate end = NotifyService::latestScheduledWindowEnd(ReportPeriod::Weekly, today);
+            QCOMPARE(end.dayOfWeek(), int(Qt::Sunday));
+            QVERIFY(end < today && end >= today.addDays(-7));
+            if (const auto due = NotifyService::scheduledReportEnd(ReportPeriod::Weekly, today))
+                QCOMPARE(end, *due);
+        }
+        QCOMPARE(NotifyService::latestScheduledWindowEnd(ReportPeriod::Monthly, QDate(2026, 12, 1)), QDate(2026, 11, 30));
+        QCOMPARE(NotifyService::latestScheduledWindowEnd(ReportPeriod::Monthly, QDate(2026, 12, 31)), QDate(2026, 11, 30));
+        QCOMPARE(NotifyService::latestScheduledWindowEnd(ReportPeriod::Monthly, QDate(2026, 3, 2)), QDate(2026, 2, 28));
     }
 
     // ---- storage and service ----------------------------------------------------------------------

@@ -139,7 +139,9 @@ ReportCommand::ReportCommand()
               << Option::flag(u"calendar"_s, u"With monthly: the calendar month (UTC) instead of the last 30 days."_s)
               << Option::value(u"month"_s, u"YYYY-MM"_s, u"With --calendar: this month in full (default: the current month to date)."_s)
               << formatOption({u"table"_s, u"json"_s, u"csv"_s})
-              << Option::flag(u"send"_s, u"Send it (with its chart, up to yesterday unless --to) to the destinations that take this report, or those of --dest, instead of printing it."_s)
+              << Option::flag(u"send"_s, u"Send it (with its chart) to the destinations that take this report, or those of --dest, instead of printing it: "
+                                                  "the schedule's latest whole window (the week to last Sunday, the month before) unless --to, "
+                                                  "so it is the scheduled report, sent once."_s)
               << Option::value(u"dest"_s, u"IDS"_s, u"With --send: these destinations (comma-separated), whatever they take."_s);
     m_examples << Example{u"orteam-cli report monthly --format csv > spend.csv"_s,
                           u"The last 30 days per member, for a spreadsheet."_s}
@@ -155,16 +157,24 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
 {
     Console &console = context.console();
     const ReportPeriod period = reportPeriodFromName(arguments.at(0)).value_or(ReportPeriod::Weekly);
-    // Printed, the report runs to today; sent, to yesterday, the last whole day: a message sent
-    // once per window must not go out with a day that has barely begun, nor anew every day.
-    QDate to = QDateTime::currentDateTimeUtc().date().addDays(arguments.isSet(u"send"_s) ? -1 : 0);
+    // Printed, the report runs to today; sent, it is the schedule's latest whole window (the
+    // week to last Sunday, the month before): a message sent once per window and destination
+    // must not go out with a day that has barely begun, nor beside the scheduled one, a day apart.
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    QDate to = arguments.isSet(u"send"_s) ? NotifyService::latestScheduledWindowEnd(period, today) : today;
+    // Options of the other way are refused, not ignored: a report that was not sent, or not in
+    // the format asked, must not look done.
+    if (!arguments.isSet(u"send"_s) && arguments.value(u"dest"_s))
+        return console.fail(UsageError, u"--dest goes with --send: orteam-cli report weekly --send --dest IDS"_s);
+    if (arguments.isSet(u"send"_s) && arguments.value(u"format"_s))
+        return console.fail(UsageError, u"--format is for a printed report; a sent one takes each destination's own form"_s);
     if (const auto toText = arguments.value(u"to"_s)) {
         to = QDate::fromString(*toText, Qt::ISODate);
         if (!to.isValid())
             return console.fail(UsageError, u"--to must be a date like 2026-11-30, not \"%1\""_s.arg(*toText));
         // As a calendar month not begun: days to come have no spend to report, and a window
         // ending in them would read as a quiet week.
-        if (const QDate today = QDateTime::currentDateTimeUtc().date(); to > today)
+        if (to > today)
             return console.fail(UsageError, u"--to %1 has not begun yet (today is %2, UTC)"_s.arg(*toText, today.toString(Qt::ISODate)));
     }
     const bool calendar = arguments.isSet(u"calendar"_s);
