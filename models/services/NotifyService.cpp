@@ -419,6 +419,12 @@ void NotifyDelivery::next(std::shared_ptr<Run> run)
                       [this, run, item, d](const NotifySender::Answer &answer) { record(run, item, d, answer); });
         return;
     }
+    // Held: every message waiting for its destination's quiet hours, those queued held as well
+    // as those this run found due inside them.
+    const Result<int> held = m_store.notify().heldForQuietHours(m_clock());
+    if (!held)
+        return finish(run, held.error());
+    run->summary.held = *held;
     finish(run, run->summary);
 }
 

@@ -88,21 +88,49 @@ Result<QList<Destination>> NotifyRepository::destinations() const
     return out;
 }
 
-Status NotifyRepository::saveDestination(const Destination &d)
+Status NotifyRepository::saveDestination(const Destination &d, const QDateTime &now)
 {
     if (const QString problem = d.problem(); !problem.isEmpty())
         return StoreError::invalid(problem);
-    return Sql(m_db,
-               u"INSERT INTO notify_destinations (id, kind, name, enabled, config) VALUES (:id, :kind, :name, :enabled, :config) "
-               "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, enabled = excluded.enabled, "
-               "config = excluded.config"_s,
-               u"Cannot save the destination %1"_s.arg(d.id))
-        .bind(u":id"_s, d.id)
-        .bind(u":kind"_s, destinationKindId(d.kind))
-        .bind(u":name"_s, d.name)
-        .bind(u":enabled"_s, d.enabled ? 1 : 0)
-        .bind(u":config"_s, QString::fromUtf8(destinationConfigJson(d)))
-        .exec();
+    return m_db.transaction([&]() -> Status {
+        Status saved = Sql(m_db,
+                           u"INSERT INTO notify_destinations (id, kind, name, enabled, config) VALUES (:id, :kind, :name, :enabled, :config) "
+                           "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, enabled = excluded.enabled, "
+                           "config = excluded.config"_s,
+                           u"Cannot save the destination %1"_s.arg(d.id))
+                           .bind(u":id"_s, d.id)
+                           .bind(u":kind"_s, destinationKindId(d.kind))
+                           .bind(u":name"_s, d.name)
+                           .bind(u":enabled"_s, d.enabled ? 1 : 0)
+                           .bind(u":config"_s, QString::fromUtf8(destinationConfigJson(d)))
+                           .exec();
+        if (!saved)
+            return saved;
+        // Messages never tried wait only for quiet hours (a retry's wait has attempts): due again
+        // now, so quiet hours taken away or shortened hold them no longer; the next delivery
+        // holds them anew if the hours still say so.
+        return Sql(m_db,
+                   u"UPDATE notify_outbox SET next_at = :now WHERE destination_id = :id AND state = 'pending' AND attempts = 0 "
+                   "AND next_at > :now"_s,
+                   u"Cannot release the destination's held messages"_s)
+            .bind(u":id"_s, d.id)
+            .bind(u":now"_s, sqlvalue::time(now))
+            .exec();
+    });
+}
+
+Result<int> NotifyRepository::heldForQuietHours(const QDateTime &now) const
+{
+    Sql q(m_db,
+          u"SELECT COUNT(*) FROM notify_outbox WHERE state = 'pending' AND attempts = 0 AND next_at > :now "
+          "AND destination_id IN (SELECT id FROM notify_destinations WHERE enabled = 1)"_s,
+          u"Cannot read the outbox"_s);
+    if (Status s = q.bind(u":now"_s, sqlvalue::time(now)).exec(); !s)
+        return s.error();
+    const Result<bool> row = q.fetch();
+    if (!row)
+        return row.error();
+    return *row ? q.value(0).toInt() : 0;
 }
 
 Status NotifyRepository::removeDestination(const QString &id)

@@ -26,7 +26,9 @@ public:
 
     // Every destination; an unreadable row is an error naming it, never a shorter list.
     Result<QList<Destination>> destinations() const;
-    Status saveDestination(const Destination &d); // inserts or replaces; Invalid when d.problem()
+    // Inserts or replaces; Invalid when d.problem(). Its messages held for quiet hours are due
+    // again at `now`, for the delivery to hold them anew under the hours saved.
+    Status saveDestination(const Destination &d, const QDateTime &now = QDateTime::currentDateTimeUtc());
     // Removes it, and drops its messages not yet sent (NotFound when there is no such id).
     Status removeDestination(const QString &id);
 
@@ -40,6 +42,8 @@ public:
     // Rows of enabled destinations a sender may take now: pending and due, or sending with the
     // lease run out (their sender stopped). Oldest first, at most `limit`.
     Result<QList<OutboxItem>> due(const QDateTime &now, int limit = 200) const;
+    // Messages of enabled destinations waiting for their quiet hours to end (never tried, due later).
+    Result<int> heldForQuietHours(const QDateTime &now) const;
     // Takes a row for sending until `leaseUntil`, counting the attempt, if it is still as `item`
     // was read (state and attempts): false when another sender took it first.
     Result<bool> claim(const OutboxItem &item, const QDateTime &leaseUntil);

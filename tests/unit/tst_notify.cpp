@@ -303,6 +303,13 @@ private Q_SLOTS:
         QVERIFY(due);
         QCOMPARE(due->size(), 1); // b waits for its quiet hours
         QCOMPARE(due->first().destinationId, u"a"_s);
+        QCOMPARE(*store->notify().heldForQuietHours(now), 1); // said in the delivery's summary
+        // Quiet hours taken away: what they held is due at once, not when they would have ended.
+        quiet.quietFrom.reset();
+        quiet.quietTo.reset();
+        QVERIFY(store->notify().saveDestination(quiet, now));
+        QCOMPARE(store->notify().due(now)->size(), 2);
+        QCOMPARE(*store->notify().heldForQuietHours(now), 0);
     }
 
     void raiseFailingMidWayMarksNothingSeen()
