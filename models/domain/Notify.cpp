@@ -150,6 +150,10 @@ QString Destination::problem() const
         return u"Give the destination a name."_s;
     if (bool(quietFrom) != bool(quietTo))
         return u"Quiet hours need a start and an end."_s;
+    // Held for no time at all, or for the whole day: either way not what was meant.
+    if (quietFrom && *quietFrom == *quietTo)
+        return u"Quiet hours that start and end at %1 are no hours; give an end after the start, or none."_s.arg(
+            quietFrom->toString(u"HH:mm"_s));
     if (!zoneOf(timeZone).isValid())
         return u"\"%1\" is not a time zone (e.g. UTC, Europe/Berlin, America/New_York)."_s.arg(timeZone);
     if (kind == Kind::Email) {

@@ -181,6 +181,11 @@ cli("notify", "set", "mail", "--kind", "email", "--name", "Leads by mail", "--sm
     "--ca-file", cert, "--alerts", "budget", code=0)
 bad = cli("notify", "set", "Bad_Id", "--kind", "slack")
 check(bad.returncode == 2 and "lower-case" in bad.stderr, "a bad destination id is refused with a reason")
+# Settings said, never dropped or turned into something else: each refused, nothing saved.
+for args, said in ((("--smtp-port", "70000"), "email destination's setting"), (("--alerts", ""), "--alerts needs"),
+                   (("--quiet", "22:00-22:00"), "no hours")):
+    bad = cli("notify", "set", "leads", *args)
+    check(bad.returncode == 2 and said in bad.stderr, f"notify set {' '.join(args)} is refused ({bad.stderr.strip()})")
 
 listed = cli("notify", "list", code=0)
 check("XXXXSECRETTOKEN" not in listed.stdout, "notify list never shows a webhook URL")

@@ -78,6 +78,10 @@ std::optional<QList<Alert::Kind>> parseKinds(const QString &text, QString *error
     QList<Alert::Kind> out;
     if (text == "none"_L1)
         return out;
+    if (text.trimmed().isEmpty()) { // an unset variable, never a wish for no alerts: that is "none"
+        *error = u"--alerts needs kinds, all, or none"_s;
+        return std::nullopt;
+    }
     for (const QString &part : text.split(u',', Qt::SkipEmptyParts)) {
         const auto kind = alertKindFromId(part.trimmed());
         if (!kind) {
@@ -283,6 +287,13 @@ int NotifySet::execute(Context &context, const Arguments &arguments)
     }
     if (const auto v = arguments.value(u"time-zone"_s))
         d.timeZone = *v;
+    if (d.kind != Destination::Kind::Email) {
+        // Said, not dropped: a setting the destination does not have must not look saved.
+        for (const QString &option : {u"smtp-host"_s, u"smtp-port"_s, u"security"_s, u"smtp-user"_s, u"from"_s, u"to"_s, u"ca-file"_s}) {
+            if (arguments.value(option))
+                return console.fail(UsageError, u"--%1 is an email destination's setting; %2 is not one"_s.arg(option, d.id));
+        }
+    }
     if (d.kind == Destination::Kind::Email) {
         if (const auto v = arguments.value(u"smtp-host"_s))
             d.smtpHost = *v;
