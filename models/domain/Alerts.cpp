@@ -24,6 +24,17 @@ int crossedThreshold(const QList<int> &thresholds, double spent, double budget)
     return crossed;
 }
 
+// A budget alert's sentence, the team's and a member's alike: "… has spent $3.75 today, over
+// the budget of $2.00" (or "the whole …", or "80% of the …"). `budgetOf` names the budget.
+QString spentSentence(const QString &who, double spent, const QString &when, double budget, const QString &budgetOf)
+{
+    if (spent > budget + 1e-9)
+        return u"%1 has spent %2 %3, over the %4."_s.arg(who, formatUsd(spent), when, budgetOf);
+    if (spent >= budget)
+        return u"%1 has spent %2 %3, the whole %4."_s.arg(who, formatUsd(spent), when, budgetOf);
+    return u"%1 has spent %2 %3, %4% of the %5."_s.arg(who, formatUsd(spent), when).arg(int(spent / budget * 100)).arg(budgetOf);
+}
+
 void teamAlerts(const AlertInput &input, QList<Alert> &out)
 {
     const QDate today = input.now.toUTC().date();
@@ -38,10 +49,7 @@ void teamAlerts(const AlertInput &input, QList<Alert> &out)
         a.id = u"team-budget%1:%2"_s.arg(pct).arg(periodId);
         a.subject = u"the team"_s;
         a.urgent = pct >= 100;
-        a.text = spent >= budget ? u"The team has spent %1 %2, the whole budget of %3."_s.arg(formatUsd(spent), period, formatUsd(budget))
-                                 : u"The team has spent %1 %2, %3% of the budget of %4."_s.arg(formatUsd(spent), period)
-                                       .arg(int(spent / budget * 100))
-                                       .arg(formatUsd(budget));
+        a.text = spentSentence(u"The team"_s, spent, period, budget, u"budget of %1"_s.arg(formatUsd(budget)));
         out << a;
     };
     if (settings.teamDailyBudget && *settings.teamDailyBudget > 0)
@@ -282,11 +290,7 @@ QList<Alert> currentAlerts(const AlertInput &input)
                 a.member = m.name;
                 a.urgent = pct >= 100;
                 const QString budgetOf = u"%1 budget of %2"_s.arg(budgetPeriodAdjective(budget->period), formatUsd(budget->usd));
-                a.text = spent > budget->usd + 1e-9 ? u"%1 has spent %2 %3, over the %4."_s.arg(m.name, formatUsd(spent), when, budgetOf)
-                         : spent >= budget->usd     ? u"%1 has spent %2 %3, the whole %4."_s.arg(m.name, formatUsd(spent), when, budgetOf)
-                                                    : u"%1 has spent %2 %3, %4% of the %5."_s.arg(m.name, formatUsd(spent), when)
-                                                          .arg(int(spent / budget->usd * 100))
-                                                          .arg(budgetOf);
+                a.text = spentSentence(m.name, spent, when, budget->usd, budgetOf);
                 out << a;
             }
         }

@@ -476,6 +476,13 @@ private Q_SLOTS:
         QCOMPARE(textOf(zero, u"budget100:ann:2026-11-27"_s), u"ann has spent $0.50 today, over the daily budget of $0.00."_s);
         for (const Alert &a : zero)
             QVERIFY2(!(a.kind == Alert::Kind::Budget && a.member == u"ben"_s), qPrintable(a.text));
+        // The team's budget is said the same way: over it is "over", not "the whole".
+        in.settings.teamDailyBudget = 2.0;
+        in.teamSpentToday = 3.75;
+        const QList<Alert> team = currentAlerts(in);
+        QCOMPARE(textOf(team, u"team-budget100:day:2026-11-27"_s), u"The team has spent $3.75 today, over the budget of $2.00."_s);
+        in.teamSpentToday = 1.6;
+        QCOMPARE(textOf(currentAlerts(in), u"team-budget80:day:2026-11-27"_s), u"The team has spent $1.60 today, 80% of the budget of $2.00."_s);
     }
 
     // A new team database knows nobody's usual day: no "usually spends nothing" until a week of
