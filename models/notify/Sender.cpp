@@ -14,6 +14,26 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace orteam {
 
+namespace {
+// What went wrong on the way, in words and without the URL (QNetworkReply::errorString() quotes
+// it, and a webhook's URL is its secret); the enum's name for the rarer ones.
+QString transportErrorText(QNetworkReply::NetworkError error)
+{
+    switch (error) {
+    case QNetworkReply::ConnectionRefusedError:
+        return QStringLiteral("the connection was refused");
+    case QNetworkReply::RemoteHostClosedError:
+        return QStringLiteral("it closed the connection");
+    case QNetworkReply::HostNotFoundError:
+        return QStringLiteral("no such host");
+    case QNetworkReply::SslHandshakeFailedError:
+        return QStringLiteral("the TLS handshake failed (its certificate is not trusted here?)");
+    default:
+        return QString::fromLatin1(QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(error));
+    }
+}
+} // namespace
+
 NotifySender::NotifySender(QNetworkAccessManager &network, QObject *parent) : QObject(parent), m_network(network) {}
 
 void NotifySender::send(const Destination &d, const DestinationSecret &secret, const NotifyMessage &message,
@@ -136,7 +156,7 @@ void NotifySender::post(const Destination &d, const QUrl &url, const QByteArray 
                                   || reply->error() == QNetworkReply::TimeoutError;
             a.outcome = *uploaded && !idempotent ? Answer::Outcome::Unknown : Answer::Outcome::Retry;
             a.error = timedOut ? u"%1 did not answer in time."_s.arg(host)
-                               : u"Cannot reach %1: %2."_s.arg(host, QString::fromLatin1(QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(reply->error())));
+                               : u"Cannot reach %1: %2."_s.arg(host, transportErrorText(reply->error()));
             done(a);
             return;
         }

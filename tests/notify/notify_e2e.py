@@ -247,6 +247,14 @@ status = cli("notify", "status")
 check(status.returncode == 9 and "failing: no secret" in status.stdout and "ORTEAM_NOTIFY_SECRET_NOSECRET" in status.stdout,
       "notify status calls a destination without a readable secret failing")
 cli("notify", "remove", "nosecret", code=0)
+# A transport failure is said in words, without the URL (a webhook's secret).
+cli("notify", "set", "closed", "--kind", "webhook", "--name", "Closed", "--alerts", "none", code=0)
+env["ORTEAM_NOTIFY_SECRET_CLOSED"] = json.dumps({"url": f"http://127.0.0.1:{free_port()}/closedXYZZY", "signing_key": SIGNING_KEY})
+tested = cli("notify", "test", "closed")
+check(tested.returncode == 9 and "the connection was refused" in tested.stderr and "closedXYZZY" not in tested.stderr,
+      f"a refused connection is said in words, without the URL ({tested.stderr.strip()})")
+del env["ORTEAM_NOTIFY_SECRET_CLOSED"]
+cli("notify", "remove", "closed", code=0)
 stored = b"".join(open(f, "rb").read() for f in (db, db + "-wal") if os.path.exists(f))
 check(b"XXXXSECRETTOKEN" not in stored and b"s3cret" not in stored, "the database holds no webhook URL or password")
 
