@@ -64,9 +64,11 @@ GuiApp::~GuiApp()
 
 void GuiApp::prepareEnvironment(int argc, char *argv[])
 {
-    bool screenshot = false;
+    bool screenshot = false; // or only text to print (--help, --version): no display needed either
     for (int i = 1; i < argc; ++i) {
-        screenshot = screenshot || std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0;
+        screenshot = screenshot || std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0
+            || std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--version") == 0
+            || std::strcmp(argv[i], "-v") == 0;
         // Qt reads the scale once, when the application starts: too late for the parser.
         // run() checks the value again and refuses a bad one.
         const char *scale = nullptr;

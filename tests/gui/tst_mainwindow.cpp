@@ -1078,6 +1078,23 @@ private Q_SLOTS:
         dialog->close();
     }
 
+    // --help and --version print text: no display is needed for them (a server, an ssh session).
+    void helpNeedsNoDisplay()
+    {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
+            e.remove(QString::fromLatin1(name));
+        for (const QString &option : {u"--help"_s, u"--version"_s}) {
+            QProcess p;
+            p.setProcessEnvironment(e);
+            p.start(QStringLiteral(ORTEAM_GUI_PATH), {option});
+            QVERIFY(p.waitForFinished(60'000));
+            QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+            const QByteArray out = p.readAllStandardOutput();
+            QVERIFY2(out.contains(option == "--help"_L1 ? "Usage:" : "orteam "), out.constData());
+        }
+    }
+
     void screenshotCommandWritesAPicture()
     {
         QTemporaryDir dir;
