@@ -43,12 +43,13 @@ Result<QList<OutboxItem>> readItems(Sql &q)
     return out;
 }
 
-Status updateOne(Sql &q, qint64 id)
+// `states`: the states the update takes, named when the row is in none of them.
+Status updateOne(Sql &q, qint64 id, const QString &states)
 {
     if (Status s = q.bind(u":id"_s, id).exec(); !s)
         return s;
     if (q.rowsAffected() == 0)
-        return StoreError::notFound(u"The outbox has no message %1 in that state."_s.arg(id));
+        return StoreError::notFound(u"The outbox has no message %1 that is %2 (see notify outbox)."_s.arg(id).arg(states));
     return {};
 }
 
@@ -274,7 +275,7 @@ Status NotifyRepository::defer(qint64 id, const QDateTime &until)
     Sql q(m_db, u"UPDATE notify_outbox SET next_at = :until WHERE id = :id AND state = 'pending'"_s,
           u"Cannot hold a message for the quiet hours"_s);
     q.bind(u":until"_s, sqlvalue::time(until));
-    return updateOne(q, id);
+    return updateOne(q, id, u"pending"_s);
 }
 
 Status NotifyRepository::retry(qint64 id, const QDateTime &now)
@@ -284,7 +285,7 @@ Status NotifyRepository::retry(qint64 id, const QDateTime &now)
           "WHERE id = :id AND state IN ('failed', 'unknown')"_s,
           u"Cannot send the message again"_s);
     q.bind(u":now"_s, sqlvalue::time(now));
-    return updateOne(q, id);
+    return updateOne(q, id, u"given up (failed) or of unknown outcome"_s);
 }
 
 Result<QList<OutboxItem>> NotifyRepository::recent(int limit, const QString &destinationId) const

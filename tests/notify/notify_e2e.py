@@ -306,6 +306,11 @@ con.close()
 check(states.get("hook") == "sent" and states.get("mail") == "unknown", f"hook sent, mail unknown after the crash ({states})")
 outbox = cli("notify", "outbox", code=0)
 check("unknown" in outbox.stdout, "notify outbox shows the unknown message")
+typo = cli("notify", "outbox", "--destination", "hoook", code=3)
+check("no destination hoook" in typo.stderr, "a mistyped destination is said so, not shown as an empty outbox")
+sent_id = sqlite3.connect(db).execute("SELECT id FROM notify_outbox WHERE state = 'sent' LIMIT 1").fetchone()[0]
+again = cli("notify", "retry", str(sent_id), code=3)
+check("given up (failed) or of unknown outcome" in again.stderr, f"retry names the states it takes ({again.stderr.strip()})")
 
 smtp.stop()
 http_server.shutdown()

@@ -565,7 +565,13 @@ int NotifyOutbox::execute(Context &context, const Arguments &arguments)
         return context.console().fail(UsageError, u"--limit must be a number from 1 to 10000"_s);
     if (const int code = context.openStore())
         return code;
-    const auto items = context.store().notify().recent(limit, arguments.value(u"destination"_s, QString()));
+    const QString destination = arguments.value(u"destination"_s, QString());
+    if (!destination.isEmpty()) { // a typo is "no such destination", not an empty outbox
+        int code = Ok;
+        if (!findDestination(context, destination, &code))
+            return code;
+    }
+    const auto items = context.store().notify().recent(limit, destination);
     if (!items)
         return context.console().fail(items.error());
     QList<QStringList> table{{u"ID"_s, u"DECIDED"_s, u"DESTINATION"_s, u"STATE"_s, u"ATTEMPTS"_s, u"TITLE"_s, u"LAST ERROR"_s}};
