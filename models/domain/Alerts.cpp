@@ -209,6 +209,12 @@ AlertSettings AlertSettings::fromFields(const QHash<QString, QString> &fields, Q
         }
         *target = v;
     }
+    // A day allowed more than the month holds is a slip of a digit or a field, as a workspace's is.
+    if (s.teamDailyBudget && s.teamMonthlyBudget && *s.teamDailyBudget > *s.teamMonthlyBudget) {
+        *problem = u"The team daily budget (%1) is more than the team monthly budget (%2)."_s.arg(formatUsd(*s.teamDailyBudget),
+                                                                                                  formatUsd(*s.teamMonthlyBudget));
+        return s;
+    }
     if (const QString t = fields.value(CreditsDaysField).trimmed(); !t.isEmpty()) {
         bool ok = false;
         const int v = t.toInt(&ok);

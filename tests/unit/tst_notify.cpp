@@ -123,6 +123,10 @@ private Q_SLOTS:
         AlertSettings::fromFields({{u"alerts.team_monthly_budget"_s, u"-5"_s}}, &problem);
         // Named as a person names it, not by the setting's key in the database.
         QCOMPARE(problem, u"The team monthly budget must be an amount of USD above zero, not \"-5\"."_s);
+        AlertSettings::fromFields({{u"alerts.team_daily_budget"_s, u"200"_s}, {u"alerts.team_monthly_budget"_s, u"30"_s}}, &problem);
+        QCOMPARE(problem, u"The team daily budget ($200.00) is more than the team monthly budget ($30.00)."_s);
+        AlertSettings::fromFields({{u"alerts.team_daily_budget"_s, u"30"_s}, {u"alerts.team_monthly_budget"_s, u"30"_s}}, &problem);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem)); // a day may hold the whole month
     }
 
     void routingByKindAndTier()
