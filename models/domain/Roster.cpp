@@ -233,10 +233,11 @@ RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool
 {
     RosterPlan plan;
     QHash<QString, Member> byName;
-    QHash<QString, QString> byFoldedName; // lower-cased → the member's name
+    QHash<QString, QString> byFoldedName; // memberNameKey → the member's name
+    QHash<QString, std::pair<int, QString>> newInFile; // memberNameKey → the line and name first adding it
     for (const Member &m : current) {
         byName.insert(m.name, m);
-        byFoldedName.insert(m.name.toLower(), m.name);
+        byFoldedName.insert(memberNameKey(m.name), m.name);
     }
     QSet<QString> named;
     QHash<QString, QString> holderOf; // OpenRouter user id → the member linked to it now
@@ -256,12 +257,24 @@ RosterPlan planRoster(const RosterFile &file, const QList<Member> &current, bool
             plan.rejected << refused;
             continue;
         }
-        if (!byName.contains(row.name) && byFoldedName.contains(row.name.toLower())) {
+        if (!byName.contains(row.name) && byFoldedName.contains(memberNameKey(row.name))) {
             RosterRow refused = row;
             refused.error = u"%1 differs from the member %2 only in letter case: write the name as the team has it."_s.arg(
-                row.name, byFoldedName.value(row.name.toLower()));
+                row.name, byFoldedName.value(memberNameKey(row.name)));
             plan.rejected << refused;
             continue;
+        }
+        // Two new names of one person in the file ("alice" and "Alice"): the later row is refused,
+        // not both added (which the save would refuse, the whole import with it).
+        if (!byName.contains(row.name)) {
+            if (const auto first = newInFile.constFind(memberNameKey(row.name)); first != newInFile.cend() && first->second != row.name) {
+                RosterRow refused = row;
+                refused.error = u"%1 differs from %2 (line %3) only in letter case: one person, one name."_s.arg(row.name, first->second)
+                                    .arg(first->first);
+                plan.rejected << refused;
+                continue;
+            }
+            newInFile.insert(memberNameKey(row.name), {row.line, row.name});
         }
         named.insert(row.name);
         RosterChange change;

@@ -53,6 +53,11 @@ QString memberNameProblem(const QString &name)
     return {};
 }
 
+QString memberNameKey(const QString &name)
+{
+    return name.trimmed().toCaseFolded();
+}
+
 QString userIdProblem(const QString &userId)
 {
     if (userId.isEmpty())

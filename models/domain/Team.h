@@ -103,6 +103,11 @@ inline constexpr int MaxMemberNameLength = 100;
 // Whether another member has the name already is the caller's question.
 QString memberNameProblem(const QString &name);
 
+// The name as members are told apart: trimmed and case-folded ("Alice", " alice " and "ALICE"
+// are one person's; so are "Émile" and "émile"). The one rule for a name already taken, wherever
+// a member is added (a form, orteam-cli, a roster, a bulk save).
+QString memberNameKey(const QString &name);
+
 // The one rule for a member's email, wherever it comes from: empty (none) is fine; else it needs
 // one @ with something on both sides, and no white space, control characters or list and name
 // punctuation (, ; < >): one address. Empty when acceptable, else a sentence saying why not.

@@ -78,14 +78,18 @@ Status TeamService::addMember(const Member &input)
 
 Status TeamService::updateMember(const Member &m)
 {
-    if (const QString problem = memberEmailProblem(m.email); !problem.isEmpty())
-        return StoreError::invalid(problem);
     if (const QString problem = budgetProblem(m.budgetOverride); !problem.isEmpty())
         return StoreError::invalid(problem);
     return m_store.transaction([&]() -> Status {
         const Result<Member> before = m_store.team().member(m.name);
         if (!before)
             return before.error();
+        // Judged when it changes: an address an older orteam accepted must not block a budget
+        // or a reactivation that leaves it as it is.
+        if (m.email != before->email) {
+            if (const QString problem = memberEmailProblem(m.email); !problem.isEmpty())
+                return StoreError::invalid(problem);
+        }
         if (Status s = m_store.team().updateMember(m); !s)
             return s;
         if (before->tier != m.tier) {

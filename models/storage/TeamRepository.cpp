@@ -393,16 +393,18 @@ Status TeamRepository::addMember(const Member &m)
     if (const QString why = memberNameProblem(m.name); !why.isEmpty())
         return StoreError::invalid(why);
     const QString name = m.name.trimmed();
-    // Letter case aside, as a roster import compares them: "Alice" beside alice is a slip. (lower()
-    // folds ASCII only on SQLite; other letters are compared as they are there.)
-    Sql same(m_db, u"SELECT name FROM members WHERE lower(name) = lower(:name)"_s, u"Cannot read the members"_s);
-    if (Status s = same.bind(u":name"_s, name).exec(); !s)
+    // Told apart as memberNameKey tells them, in C++ on both databases (SQL's lower() folds
+    // differently on each): "Alice" beside alice is a slip.
+    Sql names(m_db, u"SELECT name FROM members"_s, u"Cannot read the members"_s);
+    if (Status s = names.exec(); !s)
         return s;
-    const Result<bool> exists = same.fetch();
-    if (!exists)
-        return exists.error();
-    if (*exists)
-        return StoreError::conflict(alreadyMember(name, same.value(0).toString()));
+    const QString key = memberNameKey(name);
+    while (names.next()) {
+        if (memberNameKey(names.value(0).toString()) == key)
+            return StoreError::conflict(alreadyMember(name, names.value(0).toString()));
+    }
+    if (Status s = names.finished(); !s)
+        return s;
     if (Status s = checkTier(m.tier); !s)
         return s;
     Sql insert(m_db, InsertMember, u"Cannot add the member %1"_s.arg(name));
@@ -437,7 +439,7 @@ Status TeamRepository::saveMembers(const QList<Member> &members)
                 return s;
             while (names.next()) {
                 existing.insert(names.value(0).toString());
-                folded.insert(names.value(0).toString().toCaseFolded(), names.value(0).toString());
+                folded.insert(memberNameKey(names.value(0).toString()), names.value(0).toString());
             }
             if (const Status read = names.finished(); !read)
                 return read;
@@ -452,14 +454,14 @@ Status TeamRepository::saveMembers(const QList<Member> &members)
                 saved = knownTier ? updateMemberRow(update, m) : Status(StoreError::notFound(noTier(m.tier)));
             } else if (const QString why = memberNameProblem(m.name); !why.isEmpty()) {
                 saved = StoreError::invalid(why);
-            } else if (folded.contains(m.name.trimmed().toCaseFolded())) {
-                saved = StoreError::conflict(alreadyMember(m.name.trimmed(), folded.value(m.name.trimmed().toCaseFolded())));
+            } else if (folded.contains(memberNameKey(m.name))) {
+                saved = StoreError::conflict(alreadyMember(m.name.trimmed(), folded.value(memberNameKey(m.name))));
             } else if (!knownTier) {
                 saved = StoreError::notFound(noTier(m.tier));
             } else {
                 saved = insertMember(insert, m, createdAt);
                 existing.insert(m.name.trimmed()); // named again further down: an update
-                folded.insert(m.name.trimmed().toCaseFolded(), m.name.trimmed());
+                folded.insert(memberNameKey(m.name), m.name.trimmed());
             }
             if (!saved)
                 return StoreError{saved.error().kind, u"%1: %2 Nothing was saved."_s.arg(m.name, saved.errorText())};

@@ -253,6 +253,12 @@ private Q_SLOTS:
         QCOMPARE(cased.rejected.size(), 1);
         QVERIFY2(cased.rejected.first().error.contains(u"the member alice only in letter case"_s), qPrintable(cased.rejected.first().error));
         QCOMPARE(cased.count(RosterChange::Kind::Offboard), 0); // alice and carol are kept
+        // One new person written twice in the file: the second row is refused, the first added.
+        const RosterPlan twice = planRoster(parseRoster(u"name,tier\nÉmile,pro\némile,pro\n"_s, defaultTiers()), current, false);
+        QCOMPARE(twice.count(RosterChange::Kind::Add), 1);
+        QCOMPARE(twice.rejected.size(), 1);
+        QVERIFY2(twice.rejected.first().error.contains(u"differs from Émile (line 2) only in letter case"_s),
+                 qPrintable(twice.rejected.first().error));
     }
 
     void guardrailPlanIsIdempotent()

@@ -137,8 +137,6 @@ private Q_SLOTS:
         m_fake.reset();
     }
 
-    // A Save that renames and changes the limit is two entries (the rename old → new); a name sent
-    // unchanged is no rename entry; the CLI and the dashboard both audit through KeyService.
     // An offboarded member is given no key, by link or by the member form; they may lose one,
     // and once reactivated they may have one again.
     void anOffboardedMemberIsGivenNoKey()
@@ -158,8 +156,19 @@ private Q_SLOTS:
         QCOMPARE(*team.reactivate(u"Liam"_s), false);
         QVERIFY(team.linkKey(u"Liam"_s, u"k-new"_s, u"new"_s).ok());
         QCOMPARE(m_store->team().member(u"Liam"_s)->keyHashes.size(), 2);
+        // An address an older orteam kept ("Liam <…>", a list) blocks no other change; a new one
+        // is held to today's rule.
+        Member kept = *m_store->team().member(u"Liam"_s);
+        kept.email = u"Liam <liam@example.com>"_s;
+        QVERIFY(m_store->team().updateMember(kept).ok());
+        kept.budgetOverride = Budget{5.0};
+        QVERIFY(team.updateMember(kept).ok());
+        kept.email = u"a@example.com,b@example.com"_s;
+        QCOMPARE(team.updateMember(kept).error().kind, StoreError::Kind::Invalid);
     }
 
+    // A Save that renames and changes the limit is two entries (the rename old → new); a name sent
+    // unchanged is no rename entry; the CLI and the dashboard both audit through KeyService.
     void keyEditAuditsOneEntryPerChange()
     {
         FakeOpenRouter::KeySeed seed;

@@ -1050,9 +1050,13 @@ private Q_SLOTS:
         // A name with a control character refuses the whole import too.
         QVERIFY(!team.saveMembers({person(u"zoe"_s, u"basic"_s), person(u"x\ty"_s, u"basic"_s)}).ok());
         QCOMPARE(must(team.members()).size(), 1);
+        // Beyond ASCII too, on both databases alike (folded here, not by SQL's lower()).
+        QVERIFY_OK(team.addMember(person(u"émile"_s, u"basic"_s)));
+        QCOMPARE(team.addMember(person(u"ÉMILE"_s, u"basic"_s)).error().kind, StoreError::Kind::Conflict);
+        QCOMPARE(must(team.members()).size(), 2);
 
         QVERIFY_OK(team.saveMembers(bad.mid(0, 2)));
-        QCOMPARE(must(team.members()).size(), 2);
+        QCOMPARE(must(team.members()).size(), 3);
         QCOMPARE(must(team.member(u"alice"_s)).tier, u"pro"_s);
         QCOMPARE(must(team.member(u"zoe"_s)).budgetOverride->usd, 3.0);
 
