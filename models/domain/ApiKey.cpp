@@ -98,24 +98,32 @@ std::optional<double> ApiKey::limitUsedFraction() const
         return 1.0; // a zero limit is exhausted by definition
     // OpenRouter reports what is left of the current period; that already accounts for resets
     // and BYOK inclusion, so prefer it over recomputing from usage.
-    if (limitRemaining)
-        return (*limit - *limitRemaining) / *limit;
-    return usage / *limit;
+    return spentAgainstLimit() / *limit;
 }
 
 double ApiKey::spentAgainstLimit() const
 {
+    double spent = usage, byok = byokUsage;
     switch (limitReset) {
     case LimitReset::Daily:
-        return usageDaily;
+        spent = usageDaily, byok = byokUsageDaily;
+        break;
     case LimitReset::Weekly:
-        return usageWeekly;
+        spent = usageWeekly, byok = byokUsageWeekly;
+        break;
     case LimitReset::Monthly:
-        return usageMonthly;
+        spent = usageMonthly, byok = byokUsageMonthly;
+        break;
     case LimitReset::None:
         break;
     }
-    return usage;
+    if (includeByokInLimit)
+        spent += byok;
+    // What OpenRouter says is left counts too (it knows what it charges against the limit); its
+    // remainder stops at 0, so the counters show how far over a key went.
+    if (limit && limitRemaining)
+        spent = std::max(spent, *limit - *limitRemaining);
+    return spent;
 }
 
 } // namespace orteam

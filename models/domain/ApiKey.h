@@ -51,9 +51,10 @@ struct ApiKey
     KeyStatus status(const QDateTime &now) const;
     // Spend against the limit in the current reset period, 0..∞; nullopt without a limit.
     std::optional<double> limitUsedFraction() const;
-    // What counts against a limit: the current period's spend for one that resets (OpenRouter's
-    // usage_daily, _weekly or _monthly: over the limit shows as over, where limit_remaining stops
-    // at 0), else the key's whole usage.
+    // What counts against a limit, for the table and the limit's bar alike: the current period's
+    // spend for one that resets (usage_daily, _weekly or _monthly), else the whole usage; BYOK's
+    // too when the limit counts it; never less than the limit less OpenRouter's limit_remaining
+    // (which stops at 0, where the counters show how far over a key went).
     double spentAgainstLimit() const;
 
     friend bool operator==(const ApiKey &, const ApiKey &) = default;

@@ -87,8 +87,18 @@ private Q_SLOTS:
         k.limit = 50;
         k.usage = 40;
         QCOMPARE(*k.limitUsedFraction(), 0.8); // no remaining reported: falls back to usage
-        k.limitRemaining = 45; // a reset period: only 5 of 50 spent this period
+        k.limitReset = LimitReset::Monthly; // a reset period: only 5 of 50 spent this month
+        k.usageMonthly = 5;
+        k.limitRemaining = 45;
         QCOMPARE(*k.limitUsedFraction(), 0.1);
+        QCOMPARE(k.spentAgainstLimit(), 5.0);
+        k.includeByokInLimit = true; // BYOK counted: its month's spend too
+        k.byokUsageMonthly = 10;
+        QCOMPARE(k.spentAgainstLimit(), 15.0);
+        k.limitRemaining = 0; // OpenRouter says it is used up: at least the whole limit
+        QCOMPARE(k.spentAgainstLimit(), 50.0);
+        k.usageMonthly = 55; // and the counters say how far over
+        QCOMPARE(*k.limitUsedFraction(), 1.3);
         k.limit = 0;
         QCOMPARE(*k.limitUsedFraction(), 1.0);
     }
