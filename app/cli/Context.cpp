@@ -54,6 +54,20 @@ std::pair<int, QString> Context::open()
     return {Ok, {}};
 }
 
+int Context::openExistingStore(int damagedExit)
+{
+    QString error;
+    if (const std::optional<DbLocation> loc = location(&error); !m_store && loc && loc->kind == DbLocation::Kind::Sqlite) {
+        const QFileInfo file(loc->path);
+        if (!file.exists())
+            return m_console.fail(damagedExit, u"There is no database %1."_s.arg(loc->display()));
+        if (file.isFile() && file.size() == 0)
+            return m_console.fail(damagedExit, u"The database %1 is an empty file (0 bytes), not a team database: if a copy cut "
+                                               "short or a full disk emptied it, restore it from a backup."_s.arg(loc->display()));
+    }
+    return openStore(damagedExit);
+}
+
 int Context::openStore(int damagedExit)
 {
     if (m_store)

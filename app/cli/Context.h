@@ -50,6 +50,9 @@ public:
     // failure it printed (`damagedExit` when the file is damaged or no database: db check's 7).
     // store() is valid after Ok.
     int openStore(int damagedExit = ServerError);
+    // As openStore, for a command that examines a database and must not make one: a SQLite file
+    // missing, or empty (0 bytes, which opening would make a new database of), is `damagedExit`.
+    int openExistingStore(int damagedExit);
     Store &store() { return *m_store; }
     // Whether there is a team database to open: --db names one (or a Store was set), or the
     // dashboard's file exists. A command that also works without one (keys audit) asks this

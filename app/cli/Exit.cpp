@@ -19,7 +19,7 @@ QList<ExitMeaning> exitMeanings()
         {AuthError, u"no management key, or OpenRouter refused it (401/403)"_s},
         {NetworkError, u"network failure or timeout, or a refused base URL"_s},
         {Declined, u"the confirmation was declined"_s},
-        {CheckFailed, u"a difference found by db check (and --repair was not given)"_s},
+        {CheckFailed, u"db check found the team database damaged, missing or empty, or a difference in it (and --repair was not given)"_s},
         {FindingsFound, u"keys audit found a finding at least as severe as --fail-on (without --fail-on, findings "
                         "exit 0)"_s},
         {NotDelivered, u"notify: a message was not delivered (notify run, notify test, report --send), or a "

@@ -20,7 +20,7 @@ enum Exit : int {
     AuthError = 4,    // no management key, or it was refused (401/403)
     NetworkError = 5, // unreachable, timed out, refused URL
     Declined = 6,     // a confirmation was answered "no"
-    CheckFailed = 7,  // db check found the team database inconsistent
+    CheckFailed = 7,  // db check found the team database damaged, missing, empty or inconsistent
     FindingsFound = 8, // keys audit --fail-on found a finding that severe
     NotDelivered = 9,  // a notification could not be delivered, or a destination is failing
 };

@@ -91,7 +91,7 @@ BudgetParse parseBudget(const QString &amount, const QString &period, LimitReset
     // No budget has no period: a period beside "none" was meant for an amount, and dropping it
     // without a word would let the person believe it was taken.
     if (!limit.limit && !period.trimmed().isEmpty()) {
-        result.error = QStringLiteral("\"%1\" takes no period: give --period with an amount, or leave it out.").arg(amount.trimmed());
+        result.error = QStringLiteral("\"%1\" takes no period: give the period with an amount, or none alone.").arg(amount.trimmed());
         return result;
     }
     if (limit.limit)

@@ -47,8 +47,8 @@ public:
     static Result<int> enqueueScheduledReports(Store &store, const QDateTime &now);
     // The day the scheduled report of `period` covers up to, if one is due on `today`.
     static std::optional<QDate> scheduledReportEnd(ReportPeriod period, const QDate &today);
-    // The end of the latest whole window the schedule covers before `today`: the last Sunday, or
-    // the last day of the month before. A report sent by hand ends there too, so it and the
+    // The end of the latest window the schedule covers before `today`: the last Sunday, or the
+    // last day of the month before (the monthly report is the 30 days to it). A report sent by hand ends there too, so it and the
     // scheduled one are the same message, sent once per destination.
     static QDate latestScheduledWindowEnd(ReportPeriod period, const QDate &today);
 };

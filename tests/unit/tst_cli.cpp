@@ -1187,6 +1187,17 @@ private Q_SLOTS:
             QVERIFY2(r.err.contains(u"Restore it from a backup."_s), qPrintable(r.err));
             QCOMPARE(cli({u"--db"_s, broken, u"tiers"_s, u"list"_s}, noKey).code, 1);
         }
+        // Nothing there, or an empty file: 7, and the check makes no database of it.
+        const QString empty = dir.filePath(u"empty.db"_s), missing = dir.filePath(u"missing.db"_s);
+        QFile e(empty);
+        QVERIFY(e.open(QIODevice::WriteOnly));
+        e.close();
+        r = cli({u"--db"_s, empty, u"db"_s, u"check"_s}, noKey);
+        QVERIFY2(r.code == 7 && r.err.contains(u"empty file (0 bytes)"_s), qPrintable(r.err));
+        QCOMPARE(QFileInfo(empty).size(), 0);
+        r = cli({u"--db"_s, missing, u"db"_s, u"check"_s}, noKey);
+        QVERIFY2(r.code == 7 && r.err.contains(u"There is no database"_s), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(missing));
     }
 
     void twoProcessesShareOneSqliteFile()

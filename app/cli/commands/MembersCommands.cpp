@@ -248,7 +248,8 @@ int MembersReactivate::execute(Context &context, const Arguments &arguments)
     const Result<bool> changed = TeamService(context.store()).reactivate(arguments.at(0));
     if (!changed)
         return context.console().fail(changed.error());
-    context.out() << (*changed ? u"%1 is active again; give them keys with keys create and members link."_s
+    context.out() << (*changed ? u"%1 is active again; give them keys with keys create and members link, and run tiers apply "
+                                 "to put their OpenRouter user under their tier's guardrail again."_s
                                : u"%1 is active already; nothing changed."_s)
                          .arg(arguments.at(0))
                   << Qt::endl;

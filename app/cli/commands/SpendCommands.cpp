@@ -140,7 +140,7 @@ ReportCommand::ReportCommand()
               << Option::value(u"month"_s, u"YYYY-MM"_s, u"With --calendar: this month in full (default: the current month to date)."_s)
               << formatOption({u"table"_s, u"json"_s, u"csv"_s})
               << Option::flag(u"send"_s, u"Send it (with its chart) to the destinations that take this report, or those of --dest, instead of printing it: "
-                                                  "the schedule's latest whole window (the week to last Sunday, the month before) unless --to, "
+                                                  "the schedule's latest whole window (the week to last Sunday, the 30 days to the last month's end) unless --to, "
                                                   "so it is the scheduled report, sent once."_s)
               << Option::value(u"dest"_s, u"IDS"_s, u"With --send: these destinations (comma-separated), whatever they take."_s);
     m_examples << Example{u"orteam-cli report monthly --format csv > spend.csv"_s,
@@ -158,7 +158,7 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
     Console &console = context.console();
     const ReportPeriod period = reportPeriodFromName(arguments.at(0)).value_or(ReportPeriod::Weekly);
     // Printed, the report runs to today; sent, it is the schedule's latest whole window (the
-    // week to last Sunday, the month before): a message sent once per window and destination
+    // week to last Sunday, the 30 days to the last month's end): a message sent once per window and destination
     // must not go out with a day that has barely begun, nor beside the scheduled one, a day apart.
     const QDate today = QDateTime::currentDateTimeUtc().date();
     QDate to = arguments.isSet(u"send"_s) ? NotifyService::latestScheduledWindowEnd(period, today) : today;
@@ -345,7 +345,7 @@ int DbCheck::execute(Context &context, const Arguments &arguments)
 {
     Console &console = context.console();
     // A file too damaged to open is what the check is for: its exit says so (7), as a damaged page.
-    if (const int code = context.openStore(CheckFailed))
+    if (const int code = context.openExistingStore(CheckFailed))
         return code;
     Store &store = context.store();
     // First, and alone: nothing is read from (or rebuilt in) a file whose pages are damaged.
