@@ -264,6 +264,14 @@ void NotifySecrets::read(const Destination &d, QObject *context, Callback done) 
         }, Qt::QueuedConnection);
         return;
     }
+    // A destination that needs no secret (an email relay without a login) has none to read: its
+    // messages must not wait for one, nor its status say it is failing.
+    if (DestinationSecret{}.problemFor(d).isEmpty()) {
+        readStored(d, context, [done](const std::optional<DestinationSecret> &secret, const QString &) {
+            done(secret.value_or(DestinationSecret{}), QString());
+        });
+        return;
+    }
     readStored(d, context, std::move(done));
 }
 

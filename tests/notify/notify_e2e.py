@@ -247,6 +247,13 @@ status = cli("notify", "status")
 check(status.returncode == 9 and "failing: no secret" in status.stdout and "ORTEAM_NOTIFY_SECRET_NOSECRET" in status.stdout,
       "notify status calls a destination without a readable secret failing")
 cli("notify", "remove", "nosecret", code=0)
+# An email relay without a login needs no secret: none to read, nothing failing.
+cli("notify", "set", "relay", "--kind", "email", "--name", "Relay", "--smtp-host", "localhost", "--smtp-port", str(SMTP_PORT),
+    "--security", "none", "--from", "orteam@example.com", "--to", "lead@example.com", "--alerts", "none", code=0)
+status = cli("notify", "status")
+relay_line = next((l for l in status.stdout.splitlines() if l.startswith("relay ")), "")
+check(relay_line.rstrip().endswith(" ok"), f"an email relay without a login is not failing for want of a secret ({relay_line})")
+cli("notify", "remove", "relay", code=0)
 # A transport failure is said in words, without the URL (a webhook's secret).
 cli("notify", "set", "closed", "--kind", "webhook", "--name", "Closed", "--alerts", "none", code=0)
 env["ORTEAM_NOTIFY_SECRET_CLOSED"] = json.dumps({"url": f"http://127.0.0.1:{free_port()}/closedXYZZY", "signing_key": SIGNING_KEY})
