@@ -390,7 +390,8 @@ void NotifyDelivery::next(std::shared_ptr<Run> run)
             if (item.state == OutboxItem::State::Pending) {
                 if (Status s = m_store.notify().defer(item.id, *until); !s && s.error().kind != StoreError::Kind::NotFound)
                     return finish(run, s.error());
-                ++run->summary.held;
+                if (item.attempts > 0) // a retry held: heldForQuietHours() counts the never-tried
+                    ++run->summary.held;
             }
             continue;
         }
@@ -432,7 +433,7 @@ void NotifyDelivery::next(std::shared_ptr<Run> run)
     const Result<int> held = m_store.notify().heldForQuietHours(m_clock());
     if (!held)
         return finish(run, held.error());
-    run->summary.held = *held;
+    run->summary.held += *held;
     finish(run, run->summary);
 }
 

@@ -26,8 +26,9 @@ public:
 
     // Every destination; an unreadable row is an error naming it, never a shorter list.
     Result<QList<Destination>> destinations() const;
-    // Inserts or replaces; Invalid when d.problem(). Its messages held for quiet hours are due
-    // again at `now`, for the delivery to hold them anew under the hours saved.
+    // Inserts or replaces; Invalid when d.problem(). Its never-tried messages held for quiet
+    // hours are due again at `now`, for the delivery to hold them anew under the hours saved (a
+    // retry's wait is its back-off, which saving does not cut short).
     Status saveDestination(const Destination &d, const QDateTime &now = QDateTime::currentDateTimeUtc());
     // Removes it, and drops its messages not yet sent (NotFound when there is no such id).
     Status removeDestination(const QString &id);
