@@ -6,7 +6,8 @@
 
 namespace orteam {
 
-BudgetField::BudgetField(const QString &name, const QString &placeholder, QWidget *parent) : QWidget(parent)
+BudgetField::BudgetField(const QString &name, const QString &placeholder, QWidget *parent, bool memberBudget)
+    : QWidget(parent), m_memberBudget(memberBudget)
 {
     setObjectName(name + QStringLiteral("Field"));
     m_amount = new QLineEdit(this);
@@ -37,6 +38,8 @@ BudgetParse BudgetField::budget() const
 {
     if (m_amount->text().trimmed().isEmpty())
         return {};
+    if (m_memberBudget)
+        return parseMemberBudget(m_amount->text(), budgetPeriodAdjective(LimitReset(m_period->currentData().toInt())));
     // The period box always holds a period; beside "none" it was not chosen, so it is not said.
     const LimitParse amount = parseCreditLimit(m_amount->text(), QStringLiteral("budget"));
     const QString period = amount.error.isEmpty() && !amount.limit ? QString()

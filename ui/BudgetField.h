@@ -19,7 +19,8 @@ class BudgetField final : public QWidget
 
 public:
     // Children are named `name` + "Edit" and `name` + "PeriodCombo" (e.g. "tierLimitEdit").
-    BudgetField(const QString &name, const QString &placeholder, QWidget *parent = nullptr);
+    // `memberBudget`: a member's own budget, read by parseMemberBudget ("none" refused).
+    BudgetField(const QString &name, const QString &placeholder, QWidget *parent = nullptr, bool memberBudget = false);
 
     // Shows `budget`; none shows `noneText` ("none", or empty for "the tier's").
     void setBudget(const std::optional<Budget> &budget, const QString &noneText);
@@ -29,6 +30,7 @@ public:
     QComboBox *periodCombo() const { return m_period; }
 
 private:
+    bool m_memberBudget = false;
     QLineEdit *m_amount;
     QComboBox *m_period;
 };

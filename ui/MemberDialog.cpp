@@ -43,7 +43,7 @@ MemberDialog::MemberDialog(const QList<Tier> &tiers, const QList<ApiKey> &keys, 
         m_tier->addItem(QStringLiteral("%1 — %2, %3").arg(t.name, limit, models), t.name);
     }
     m_tier->setCurrentIndex(std::max(0, m_tier->findData(m_base.tier)));
-    m_limit = new BudgetField(QStringLiteral("memberLimit"), tr("empty: the tier's budget"), this);
+    m_limit = new BudgetField(QStringLiteral("memberLimit"), tr("empty: the tier's budget"), this, true);
     m_limit->setBudget(m_base.budgetOverride, QString());
 
     // An account can hold thousands of keys: the picker filters as you type (ticked keys stay in

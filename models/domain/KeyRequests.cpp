@@ -99,6 +99,19 @@ BudgetParse parseBudget(const QString &amount, const QString &period, LimitReset
     return result;
 }
 
+BudgetParse parseMemberBudget(const QString &amount, const QString &period, LimitReset defaultPeriod)
+{
+    if (amount.trimmed().isEmpty())
+        return {};
+    // "none" is said before any period beside it (the member form always shows one).
+    if (const LimitParse limit = parseCreditLimit(amount, QStringLiteral("budget")); limit.error.isEmpty() && !limit.limit) {
+        BudgetParse refused;
+        refused.error = QStringLiteral("A member's own budget needs an amount; without one, theirs is their tier's.");
+        return refused;
+    }
+    return parseBudget(amount, period, defaultPeriod);
+}
+
 ExpiryParse parseExpiry(const QString &text)
 {
     ExpiryParse result;

@@ -67,6 +67,10 @@ struct BudgetParse
     QString error;
 };
 BudgetParse parseBudget(const QString &amount, const QString &period, LimitReset defaultPeriod = LimitReset::Daily);
+// A member's own budget as typed (the member form, orteam-cli, a roster cell): nothing typed is
+// no budget of their own (their tier's); "none" is refused, as no member can have no budget
+// while their tier has one, and taking it for the tier's would say something else than was typed.
+BudgetParse parseMemberBudget(const QString &amount, const QString &period, LimitReset defaultPeriod = LimitReset::Daily);
 
 // Parses an ISO 8601 date or date-time for an expiry. A bare date means the end of that UTC day;
 // a time without an offset is taken as UTC (OpenRouter rejects other zones, so we convert).

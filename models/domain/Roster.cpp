@@ -171,7 +171,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             const QString text = cell(limitCol);
             row.hasDailyLimit = true;
             if (!text.isEmpty()) {
-                const LimitParse limit = parseCreditLimit(text, u"budget"_s);
+                const BudgetParse limit = parseMemberBudget(text, QString());
                 if (!limit.error.isEmpty()) {
                     QString why = limit.error;
                     if (why.endsWith(u'.'))
@@ -181,7 +181,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
                     problems << u"daily limit: %1"_s.arg(why);
                 }
                 else
-                    row.dailyLimit = limit.limit;
+                    row.dailyLimit = limit.budget->usd;
             }
         }
         if (periodCol >= 0 && !cell(periodCol).isEmpty() && !tiersBudget) {

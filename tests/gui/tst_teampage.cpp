@@ -340,6 +340,10 @@ private Q_SLOTS:
         QTest::mouseClick(save, Qt::LeftButton);
         QVERIFY(error->text().startsWith(u"Own budget"_s));
         QVERIFY(!member(u"zoe"_s)); // nothing saved while the form is wrong
+        find<QLineEdit>("memberLimitEdit", dialog)->setText(u"none"_s); // not silently the tier's
+        QTest::mouseClick(save, Qt::LeftButton);
+        QVERIFY2(error->text().contains(u"needs an amount"_s), qPrintable(error->text()));
+        QVERIFY(!member(u"zoe"_s));
         find<QLineEdit>("memberLimitEdit", dialog)->setText(u"12.50"_s);
         auto *period = find<QComboBox>("memberLimitPeriodCombo", dialog);
         period->setCurrentIndex(period->findData(int(LimitReset::Weekly)));

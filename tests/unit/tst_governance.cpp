@@ -247,6 +247,11 @@ private Q_SLOTS:
         QVERIFY(planRoster(broken, current, false).offboardingHeld.isEmpty());
         QVERIFY(whole.offboardingHeld.isEmpty());
 
+        // "none" as a member's own budget is refused in a roster as everywhere; empty is the tier's.
+        const RosterFile nones = parseRoster(u"name,daily_limit\nalice,none\nbob,\n"_s, defaultTiers());
+        QCOMPARE(nones.rejectedCount(), 1);
+        QVERIFY2(nones.rows.at(0).error.contains(u"needs an amount"_s), qPrintable(nones.rows.at(0).error));
+        QVERIFY(nones.rows.at(1).error.isEmpty() && !nones.rows.at(1).dailyLimit);
         // A name in other letter case is no new member beside the one the team has.
         const RosterPlan cased = planRoster(parseRoster(u"name,tier\nALICE,pro\nbob,pro\n"_s, defaultTiers()), current, true);
         QCOMPARE(cased.count(RosterChange::Kind::Add), 0);

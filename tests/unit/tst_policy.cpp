@@ -37,6 +37,10 @@ private Q_SLOTS:
         // A period said beside no budget was meant for an amount: refused, not dropped.
         QVERIFY(!parseBudget(u"none"_s, u"monthly"_s).budget);
         QVERIFY(parseBudget(u"none"_s, u"monthly"_s).error.contains(u"takes no period"_s));
+        // A member's own: nothing typed is their tier's, "none" is refused, an amount is theirs.
+        QVERIFY(!parseMemberBudget(u"  "_s, QString()).budget && parseMemberBudget(u"  "_s, QString()).error.isEmpty());
+        QVERIFY(parseMemberBudget(u"none"_s, QString()).error.contains(u"needs an amount"_s));
+        QCOMPARE(parseMemberBudget(u"40"_s, u"weekly"_s).budget, std::optional(Budget{40.0, LimitReset::Weekly}));
         QVERIFY(parseBudget(u"40"_s, u"fortnightly"_s).error.contains(u"daily, weekly or monthly"_s));
         QVERIFY(!parseBudget(u"-3"_s, u"weekly"_s).error.isEmpty());
         QVERIFY(!budgetProblem(Budget{5.0, LimitReset::None}).isEmpty());

@@ -21,9 +21,6 @@ namespace orteam::cli {
 
 namespace {
 const QString NameArgumentText = u"The member's name."_s;
-// "none" as their own budget would be no budget at all, which an own budget of $0 is not (that is
-// said with an amount), and which no member has: without an amount of their own, theirs is the tier's.
-const QString OwnBudgetNeedsAmount = u"A member's own budget needs an amount; tier (or leaving it out) gives them their tier's budget."_s;
 } // namespace
 
 // ---- members list ---------------------------------------------------------------------------------
@@ -109,11 +106,9 @@ int MembersAdd::execute(Context &context, const Arguments &arguments)
     m.email = arguments.value(u"email"_s, QString());
     m.tier = arguments.value(u"tier"_s, QString());
     if (const auto limit = arguments.value(u"daily-limit"_s)) {
-        const BudgetParse p = parseBudget(*limit, arguments.value(u"period"_s, QString()));
+        const BudgetParse p = parseMemberBudget(*limit, arguments.value(u"period"_s, QString()));
         if (!p.error.isEmpty())
-            return context.console().fail(UsageError, p.error);
-        if (!p.budget) // as members set-budget says it: "none" would silently be the tier's
-            return context.console().fail(UsageError, OwnBudgetNeedsAmount);
+            return context.console().fail(UsageError, p.error + u" (Leave --daily-limit out for their tier's.)"_s);
         m.budgetOverride = p.budget;
     } else if (arguments.value(u"period"_s)) {
         return context.console().fail(UsageError, u"--period is the period of --daily-limit: give both, or neither."_s);
@@ -150,11 +145,11 @@ int MembersSetBudget::execute(Context &context, const Arguments &arguments)
     const QString period = arguments.value(u"period"_s, QString());
     BudgetParse parsed;
     if (!tierDefault) {
-        parsed = parseBudget(arguments.at(1), period);
+        parsed = parseMemberBudget(arguments.at(1), period);
         if (!parsed.error.isEmpty())
-            return context.console().fail(UsageError, parsed.error);
-        if (!parsed.budget)
-            return context.console().fail(UsageError, OwnBudgetNeedsAmount);
+            return context.console().fail(UsageError, parsed.error + u" (tier gives them their tier's budget again.)"_s);
+        if (!parsed.budget) // an empty amount
+            return context.console().fail(UsageError, u"Give an amount, or tier for their tier's budget."_s);
     }
     if (const int code = context.openStore())
         return code;
