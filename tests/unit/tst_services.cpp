@@ -639,6 +639,11 @@ private Q_SLOTS:
         QSqlDatabase raw = test::TestDatabases::rawConnection(m_location, u"user-activity"_s);
         {
             QSqlQuery q(raw);
+            // The key nobody linked keeps its own rows (a workspace's spend), in no member's rollup.
+            QVERIFY(q.exec(u"SELECT COUNT(*) FROM key_activity WHERE key_hash = '%1'"_s.arg(anaOwn.hash)) && q.next());
+            QVERIFY(q.value(0).toInt() > 0);
+            QVERIFY(q.exec(u"SELECT COUNT(*) FROM member_keys WHERE key_hash = '%1'"_s.arg(anaOwn.hash)) && q.next());
+            QCOMPARE(q.value(0).toInt(), 0);
             QVERIFY(q.exec(u"SELECT COUNT(*), SUM(usage) FROM user_activity WHERE user_id = 'user_ana'"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), 2);
             // Per day: gpt-4o on both keys, claude on both, and the 0.125 seedActivity gave "ben" on ana-own.
