@@ -70,9 +70,15 @@ QString userIdProblem(const QString &userId)
     return {};
 }
 
+QString tierNameOf(const QString &typed)
+{
+    return typed.trimmed().toLower();
+}
+
 const Tier *findTier(const QList<Tier> &tiers, const QString &name)
 {
-    const auto it = std::find_if(tiers.cbegin(), tiers.cend(), [&](const Tier &t) { return t.name == name; });
+    const QString wanted = tierNameOf(name);
+    const auto it = std::find_if(tiers.cbegin(), tiers.cend(), [&](const Tier &t) { return t.name == wanted; });
     return it == tiers.cend() ? nullptr : &*it;
 }
 

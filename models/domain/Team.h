@@ -117,7 +117,10 @@ QString memberEmailProblem(const QString &email);
 // characters, no white space or control characters. Empty when acceptable, else why not.
 QString userIdProblem(const QString &userId);
 
-// The tier called `name`, or null when there is none (tier names are unique).
+// A tier's name as typed, as tiers are named: trimmed and lower-case ("PRO" is pro), the way a
+// roster reads it.
+QString tierNameOf(const QString &typed);
+// The tier called `name` (as tierNameOf reads it), or null when there is none (names are unique).
 const Tier *findTier(const QList<Tier> &tiers, const QString &name);
 
 // The member's budget: their own override, else their tier's default, else none.

@@ -54,6 +54,7 @@ Status TeamService::addMember(const Member &input)
     Member m = input;
     m.name = m.name.trimmed();
     m.email = m.email.trimmed();
+    m.tier = tierNameOf(m.tier);
     if (const QString problem = memberNameProblem(m.name); !problem.isEmpty())
         return StoreError::invalid(problem);
     if (const QString problem = memberEmailProblem(m.email); !problem.isEmpty())
@@ -76,8 +77,10 @@ Status TeamService::addMember(const Member &input)
     });
 }
 
-Status TeamService::updateMember(const Member &m)
+Status TeamService::updateMember(const Member &typed)
 {
+    Member m = typed;
+    m.tier = tierNameOf(m.tier);
     if (const QString problem = budgetProblem(m.budgetOverride); !problem.isEmpty())
         return StoreError::invalid(problem);
     return m_store.transaction([&]() -> Status {
@@ -114,8 +117,9 @@ Status TeamService::editMember(const Member &m)
     });
 }
 
-Status TeamService::setTier(const QStringList &names, const QString &tier)
+Status TeamService::setTier(const QStringList &names, const QString &typedTier)
 {
+    const QString tier = tierNameOf(typedTier);
     // Moving people out of every tier takes their guardrail away; an empty name is a slip (an
     // unset shell variable), never a wish.
     if (tier.trimmed().isEmpty())

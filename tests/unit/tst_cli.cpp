@@ -558,6 +558,10 @@ private Q_SLOTS:
         r = cli({u"--db"_s, db, u"members"_s, u"add"_s, u"eve"_s, u"--tier"_s, u"platinum"_s}, noKey);
         QCOMPARE(r.code, 3);
         QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"bob"_s, u"platinum"_s}, noKey).code, 3);
+        // Tiers are named in lower case; "PRO" typed is pro, as a roster reads it.
+        r = cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"bob"_s, u" PRO"_s}, noKey);
+        QVERIFY2(r.code == 0 && r.out.contains(u"is now in the pro tier."_s), qPrintable(r.out + r.err));
+        QCOMPARE(cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"bob"_s, u"basic"_s}, noKey).code, 0);
         r = cli({u"--db"_s, db, u"members"_s, u"set-tier"_s, u"bob"_s, u""_s}, noKey);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(u"Name the tier"_s), qPrintable(r.err));

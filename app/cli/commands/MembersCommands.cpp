@@ -118,7 +118,7 @@ int MembersAdd::execute(Context &context, const Arguments &arguments)
     if (const Status added = TeamService(context.store()).addMember(m); !added)
         return context.console().fail(added.error());
     context.out() << "Added member \"" << m.name.trimmed() << "\""
-                  << (m.tier.isEmpty() ? QString() : u" (tier %1)"_s.arg(m.tier)) << "." << Qt::endl;
+                  << (m.tier.isEmpty() ? QString() : u" (tier %1)"_s.arg(tierNameOf(m.tier))) << "." << Qt::endl;
     return Ok;
 }
 
@@ -185,7 +185,7 @@ int MembersSetTier::execute(Context &context, const Arguments &arguments)
         return code;
     if (const Status changed = TeamService(context.store()).setTier({arguments.at(0)}, arguments.at(1)); !changed)
         return context.console().fail(changed.error());
-    context.out() << "Member \"" << arguments.at(0) << "\" is now in the " << arguments.at(1) << " tier." << Qt::endl;
+    context.out() << "Member \"" << arguments.at(0) << "\" is now in the " << tierNameOf(arguments.at(1)) << " tier." << Qt::endl;
     return Ok;
 }
 
