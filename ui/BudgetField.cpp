@@ -40,11 +40,7 @@ BudgetParse BudgetField::budget() const
         return {};
     if (m_memberBudget)
         return parseMemberBudget(m_amount->text(), budgetPeriodAdjective(LimitReset(m_period->currentData().toInt())));
-    // The period box always holds a period; beside "none" it was not chosen, so it is not said.
-    const LimitParse amount = parseCreditLimit(m_amount->text(), QStringLiteral("budget"));
-    const QString period = amount.error.isEmpty() && !amount.limit ? QString()
-                                                                    : budgetPeriodAdjective(LimitReset(m_period->currentData().toInt()));
-    return parseBudget(m_amount->text(), period);
+    return parseBudget(m_amount->text(), LimitReset(m_period->currentData().toInt()));
 }
 
 } // namespace orteam

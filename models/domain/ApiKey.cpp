@@ -96,8 +96,8 @@ std::optional<double> ApiKey::limitUsedFraction() const
         return std::nullopt;
     if (*limit <= 0)
         return 1.0; // a zero limit is exhausted by definition
-    // OpenRouter reports what is left of the current period; that already accounts for resets
-    // and BYOK inclusion, so prefer it over recomputing from usage.
+    // The one rule of what counts against a limit (the period's spend, BYOK when counted, never
+    // less than OpenRouter's limit_remaining says): the bar and keys list agree.
     return spentAgainstLimit() / *limit;
 }
 

@@ -99,6 +99,16 @@ BudgetParse parseBudget(const QString &amount, const QString &period, LimitReset
     return result;
 }
 
+BudgetParse parseBudget(const QString &amount, LimitReset shownPeriod)
+{
+    BudgetParse result;
+    const LimitParse limit = parseCreditLimit(amount, QStringLiteral("budget"));
+    result.error = limit.error;
+    if (limit.error.isEmpty() && limit.limit)
+        result.budget = Budget{*limit.limit, shownPeriod};
+    return result;
+}
+
 BudgetParse parseMemberBudget(const QString &amount, const QString &period, LimitReset defaultPeriod)
 {
     if (amount.trimmed().isEmpty())

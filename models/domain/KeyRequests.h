@@ -67,6 +67,9 @@ struct BudgetParse
     QString error;
 };
 BudgetParse parseBudget(const QString &amount, const QString &period, LimitReset defaultPeriod = LimitReset::Daily);
+// The same with the period a form's box shows: the box always holds one, so beside "none" it was
+// not said, and it is not a mistake.
+BudgetParse parseBudget(const QString &amount, LimitReset shownPeriod);
 // A member's own budget as typed (the member form, orteam-cli, a roster cell): nothing typed is
 // no budget of their own (their tier's); "none" is refused, as no member can have no budget
 // while their tier has one, and taking it for the tier's would say something else than was typed.

@@ -137,7 +137,7 @@ RosterFile parseRoster(QStringView csv, const QList<Tier> &tiers)
             row.email = email;
         }
         if (tierCol >= 0) {
-            const QString tier = cell(tierCol).toLower();
+            const QString tier = tierNameOf(cell(tierCol));
             if (!tier.isEmpty() && !tierNames.contains(tier))
                 problems << u"the tier \"%1\" does not exist (tiers: %2)"_s.arg(cell(tierCol), tierList.join(u", "_s));
             row.tier = tier;

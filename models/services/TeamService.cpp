@@ -32,9 +32,7 @@ QString keyText(const QString &keyHash, const QString &keyName)
 {
     return u"%1 (%2)"_s.arg(keyName.isEmpty() ? keyHash.left(16) : keyName, keyHash.left(16));
 }
-} // namespace
 
-namespace {
 QString offboardedGetsNoKey(const QString &name)
 {
     return u"%1 is offboarded: a key is linked only to an active member (orteam-cli members reactivate makes them "
@@ -122,7 +120,7 @@ Status TeamService::setTier(const QStringList &names, const QString &typedTier)
     const QString tier = tierNameOf(typedTier);
     // Moving people out of every tier takes their guardrail away; an empty name is a slip (an
     // unset shell variable), never a wish.
-    if (tier.trimmed().isEmpty())
+    if (tier.isEmpty())
         return StoreError::invalid(u"Name the tier to move them to (see tiers list)."_s);
     // The members read at once and saved at once (saveMembers): a whole team's tier changes in
     // time linear in its size.

@@ -37,6 +37,10 @@ private Q_SLOTS:
         // A period said beside no budget was meant for an amount: refused, not dropped.
         QVERIFY(!parseBudget(u"none"_s, u"monthly"_s).budget);
         QVERIFY(parseBudget(u"none"_s, u"monthly"_s).error.contains(u"takes no period"_s));
+        // A form's period box always shows one: beside "none" it was not said, and is no mistake.
+        QVERIFY(!parseBudget(u"none"_s, LimitReset::Monthly).budget && parseBudget(u"none"_s, LimitReset::Monthly).error.isEmpty());
+        QCOMPARE(parseBudget(u"$7"_s, LimitReset::Weekly).budget, std::optional(Budget{7.0, LimitReset::Weekly}));
+        QVERIFY(!parseBudget(u"-3"_s, LimitReset::Weekly).budget && !parseBudget(u"-3"_s, LimitReset::Weekly).error.isEmpty());
         // A member's own: nothing typed is their tier's, "none" is refused, an amount is theirs.
         QVERIFY(!parseMemberBudget(u"  "_s, QString()).budget && parseMemberBudget(u"  "_s, QString()).error.isEmpty());
         QVERIFY(parseMemberBudget(u"none"_s, QString()).error.contains(u"needs an amount"_s));
