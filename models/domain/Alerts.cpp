@@ -163,6 +163,17 @@ QHash<QString, QString> AlertSettings::fields() const
             {CreditsDaysField, QString::number(creditsWarnDays)}};
 }
 
+QString AlertSettings::summary() const
+{
+    QStringList pcts;
+    for (int p : budgetThresholds)
+        pcts << QString::number(p) + u'%';
+    const auto usd = [](const std::optional<double> &v) { return v ? formatUsd(*v) : u"none"_s; };
+    return u"thresholds %1; team daily budget %2; team monthly budget %3; credits warning %4"_s.arg(
+        pcts.join(u", "_s), usd(teamDailyBudget), usd(teamMonthlyBudget),
+        creditsWarnDays > 0 ? u"under %1 days left"_s.arg(creditsWarnDays) : u"off"_s);
+}
+
 std::optional<QList<int>> AlertSettings::parseThresholds(const QString &text, QString *problem)
 {
     QList<int> out;

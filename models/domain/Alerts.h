@@ -58,6 +58,9 @@ struct AlertSettings
     static AlertSettings fromFields(const QHash<QString, QString> &fields, QString *problem);
     static QStringList fieldNames();
     static std::optional<QList<int>> parseThresholds(const QString &text, QString *problem);
+    // "thresholds 80%, 100%; team daily budget none; …": what the audit log keeps of a change.
+    QString summary() const;
+    friend bool operator==(const AlertSettings &, const AlertSettings &) = default;
 };
 
 struct AlertInput

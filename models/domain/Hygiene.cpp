@@ -261,6 +261,19 @@ QList<HygieneSettings::Field> HygieneSettings::fields()
     };
 }
 
+QString HygieneSettings::optionName(const Field &f)
+{
+    return f.name.section(u'.', 1).replace(u'_', u'-');
+}
+
+QString HygieneSettings::summary() const
+{
+    QStringList parts;
+    for (const Field &f : fields())
+        parts << u"%1 %2"_s.arg(optionName(f)).arg(this->*(f.member));
+    return parts.join(u", "_s);
+}
+
 QString HygieneSettings::problem() const
 {
     constexpr int MaxDays = 3650;

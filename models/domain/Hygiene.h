@@ -126,6 +126,9 @@ struct HygieneSettings
         int minimum;
     };
     static QList<Field> fields();
+    static QString optionName(const Field &f); // hygiene.dormant_days → dormant-days (orteam-cli's option)
+    // "dormant-days 30, never-used-days 30, …": what the audit log keeps of a change.
+    QString summary() const;
     // Empty when every value is in bounds and the revoke period is not shorter than the grace
     // period; else a sentence saying what is wrong.
     QString problem() const;

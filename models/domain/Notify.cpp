@@ -204,6 +204,12 @@ QByteArray destinationConfigJson(const Destination &d)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
+QString destinationAuditText(const Destination &d)
+{
+    return u"%1 \"%2\", %3, %4"_s.arg(destinationKindId(d.kind), d.name, d.enabled ? u"enabled"_s : u"disabled"_s,
+                                       QString::fromUtf8(destinationConfigJson(d)));
+}
+
 bool readDestinationConfig(const QByteArray &json, Destination &d, QString *problem)
 {
     QJsonParseError error;

@@ -67,6 +67,9 @@ std::optional<Destination::Security> securityFromId(const QString &id);
 // The routing and email settings as one JSON object (the database's `config` column), and back.
 QByteArray destinationConfigJson(const Destination &d);
 bool readDestinationConfig(const QByteArray &json, Destination &d, QString *problem);
+// What the audit log keeps of a destination: its kind, name, whether it is on and its settings
+// (never its secret, which is not in a Destination).
+QString destinationAuditText(const Destination &d);
 
 // A destination's secret, as kept in the keychain: one JSON object.
 struct DestinationSecret

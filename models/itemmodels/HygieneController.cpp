@@ -450,7 +450,7 @@ Status HygieneController::saveSettings(const HygieneSettings &settings)
 {
     if (!m_store || m_readOnly)
         return StoreError::invalid(tr("the thresholds are team settings, and no team database can be written"));
-    const Status s = m_store->lifecycle().setHygieneSettings(settings);
+    const Status s = HygieneService::saveSettings(*m_store, settings);
     if (s)
         assess();
     return s;

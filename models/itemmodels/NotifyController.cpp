@@ -86,7 +86,7 @@ Result<QStringList> NotifyController::tierNames() const
 
 Status NotifyController::setAlertSettings(const AlertSettings &settings)
 {
-    const Status s = m_store->notify().setAlertSettings(settings);
+    const Status s = NotifyService::saveAlertSettings(*m_store, settings);
     if (s)
         Q_EMIT changed();
     return s;
@@ -122,7 +122,7 @@ void NotifyController::saveDestination(const Destination &d, const DestinationSe
         if (const QString p = merged.problemFor(d); !p.isEmpty())
             return done(saved ? p : p + u' ' + readError);
         if (saved && saved->toJson() == merged.toJson()) {
-            if (const Status s = m_store->notify().saveDestination(d); !s)
+            if (const Status s = NotifyService::saveDestination(*m_store, d); !s)
                 return done(s.errorText());
             Q_EMIT changed();
             return done({});
@@ -138,7 +138,7 @@ void NotifyController::writeAndSave(const Destination &d, const DestinationSecre
     m_secrets.write(d, secret, this, [this, d, done](const QString &error) {
         if (!error.isEmpty())
             return done(tr("Cannot save the secret in the keychain: %1").arg(error));
-        if (const Status s = m_store->notify().saveDestination(d); !s)
+        if (const Status s = NotifyService::saveDestination(*m_store, d); !s)
             return done(s.errorText());
         Q_EMIT changed();
         done({});
@@ -148,7 +148,7 @@ void NotifyController::writeAndSave(const Destination &d, const DestinationSecre
 void NotifyController::removeDestination(const Destination &d, QObject *context, Done done)
 {
     done = guarded(context, std::move(done));
-    if (const Status s = m_store->notify().removeDestination(d.id); !s)
+    if (const Status s = NotifyService::removeDestination(*m_store, d.id); !s)
         return done(s.errorText());
     Q_EMIT changed();
     m_secrets.remove(d, this, [done](const QString &error) {

@@ -41,6 +41,22 @@ Result<std::optional<Member>> ownerOf(const Store &store, const QString &hash)
 
 // ---- HygieneService -------------------------------------------------------------------------------
 
+Status HygieneService::saveSettings(Store &store, const HygieneSettings &settings)
+{
+    if (const QString p = settings.problem(); !p.isEmpty())
+        return StoreError::invalid(p);
+    return store.transaction([&]() -> Status {
+        const Result<HygieneSettings> before = store.lifecycle().hygieneSettings();
+        if (!before)
+            return before.error();
+        if (*before == settings)
+            return {};
+        if (Status s = store.lifecycle().setHygieneSettings(settings); !s)
+            return s;
+        return store.audit().append(auditEntry(AuditAction::Settings, u"key hygiene"_s, before->summary(), settings.summary()));
+    });
+}
+
 Result<HygieneService::Assessment> HygieneService::assess(const QList<ApiKey> &keys, const QDateTime &now) const
 {
     HygieneInput in;

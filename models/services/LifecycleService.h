@@ -40,6 +40,11 @@ public:
     // `keys` must be the account's complete key list.
     Result<Assessment> assess(const QList<ApiKey> &keys, const QDateTime &now) const;
 
+    // The team's thresholds, written with their audit entry (the values before and after) in one
+    // transaction, from whichever front end; the same values again change and record nothing.
+    // Invalid when settings.problem().
+    static Status saveSettings(Store &store, const HygieneSettings &settings);
+
 private:
     const Store *m_store;
 };

@@ -1,5 +1,6 @@
 #include "NotifyService.h"
 
+#include "Audit.h"
 #include "LifecycleService.h"
 #include "ReportChart.h"
 #include "SecretStore.h"
@@ -508,6 +509,68 @@ void NotifyDelivery::sendTest(const Destination &d, std::function<void(const Not
         }
         const QDateTime now = m_clock();
         m_sender.send(d, *secret, testMessage(d, now), u"test-"_s + QString::number(now.toMSecsSinceEpoch()), {}, done);
+    });
+}
+
+Status NotifyService::saveAlertSettings(Store &store, const AlertSettings &settings)
+{
+    QString problem;
+    AlertSettings::fromFields(settings.fields(), &problem);
+    if (!problem.isEmpty())
+        return StoreError::invalid(problem);
+    return store.transaction([&]() -> Status {
+        const Result<AlertSettings> before = store.notify().alertSettings();
+        if (!before)
+            return before.error();
+        if (*before == settings)
+            return {};
+        if (Status s = store.notify().setAlertSettings(settings); !s)
+            return s;
+        return store.audit().append(auditEntry(AuditAction::Settings, u"alerts"_s, before->summary(), settings.summary()));
+    });
+}
+
+namespace {
+std::optional<Destination> destinationNamed(const QList<Destination> &all, const QString &id)
+{
+    for (const Destination &d : all) {
+        if (d.id == id)
+            return d;
+    }
+    return std::nullopt;
+}
+} // namespace
+
+Status NotifyService::saveDestination(Store &store, const Destination &d, const QDateTime &now)
+{
+    if (const QString p = d.problem(); !p.isEmpty())
+        return StoreError::invalid(p);
+    return store.transaction([&]() -> Status {
+        const Result<QList<Destination>> all = store.notify().destinations();
+        if (!all)
+            return all.error();
+        const std::optional<Destination> before = destinationNamed(*all, d.id);
+        if (before && *before == d)
+            return {};
+        if (Status s = store.notify().saveDestination(d, now); !s)
+            return s;
+        return store.audit().append(auditEntry(AuditAction::Destination, d.id,
+                                               before ? destinationAuditText(*before) : QString(), destinationAuditText(d)));
+    });
+}
+
+Status NotifyService::removeDestination(Store &store, const QString &id)
+{
+    return store.transaction([&]() -> Status {
+        const Result<QList<Destination>> all = store.notify().destinations();
+        if (!all)
+            return all.error();
+        const std::optional<Destination> before = destinationNamed(*all, id);
+        if (!before)
+            return StoreError::notFound(u"There is no destination \"%1\"."_s.arg(id));
+        if (Status s = store.notify().removeDestination(id); !s)
+            return s;
+        return store.audit().append(auditEntry(AuditAction::Destination, id, destinationAuditText(*before), u"removed"_s));
     });
 }
 

@@ -51,6 +51,16 @@ public:
     // last day of the month before (the monthly report is the 30 days to it). A report sent by hand ends there too, so it and the
     // scheduled one are the same message, sent once per destination.
     static QDate latestScheduledWindowEnd(ReportPeriod period, const QDate &today);
+
+    // The team's settings of what is sent and where, each change written with its audit entry in
+    // one transaction, from whichever front end (a change nobody can trace is not made). Saving
+    // what is saved already changes and records nothing. Invalid when the value has a problem.
+    static Status saveAlertSettings(Store &store, const AlertSettings &settings);
+    // Adds or changes it (its never-tried messages held for quiet hours are due again at `now`).
+    static Status saveDestination(Store &store, const Destination &d, const QDateTime &now = QDateTime::currentDateTimeUtc());
+    // Removes it and its unsent messages; NotFound when there is no such destination. Its secret
+    // is the caller's to remove (NotifySecrets), after this succeeded.
+    static Status removeDestination(Store &store, const QString &id);
 };
 
 // A destination's secret: from the environment (ORTEAM_NOTIFY_SECRET_<ID>, for cron and

@@ -549,6 +549,12 @@ private Q_SLOTS:
         find<QSpinBox>("hygieneSetting_hygiene_dormant_days", dialog)->setValue(45);
         QTest::mouseClick(find<QPushButton>("hygieneSettingsSaveButton", dialog), Qt::LeftButton);
         QCOMPARE(must(m_store->lifecycle().hygieneSettings()).dormantDays, 45);
+        // Recorded as orteam-cli's change is (the dashboard's used to leave no audit line).
+        const AuditEntry logged = must(m_store->audit().log()).first();
+        QCOMPARE(logged.action, u"settings"_s);
+        QCOMPARE(logged.target, u"key hygiene"_s);
+        QVERIFY2(logged.before.startsWith(u"dormant-days 30,"_s) && logged.after.startsWith(u"dormant-days 45,"_s),
+                 qPrintable(logged.before + u" → "_s + logged.after));
         // Judged again at once: 40 days idle is no longer dormant.
         QCOMPARE(ruleText(u"Dormant"_s), u"Dormant (0)"_s);
     }

@@ -266,6 +266,15 @@ private Q_SLOTS:
         QTRY_VERIFY(!m_window->findChild<DestinationDialog *>(u"destinationDialog"_s));
         QCOMPARE(GuiTest::must(m_store->notify().destinations()).first().name, u"#spend"_s);
         QVERIFY(m_secrets->contents().value(u"notify/team-slack"_s).contains(url));
+        // Both recorded, with what changed and never the secret.
+        const QList<AuditEntry> log = GuiTest::must(m_store->audit().log());
+        QCOMPARE(log.size(), 2);
+        QCOMPARE(log.at(0).action, u"destination"_s);
+        QCOMPARE(log.at(0).target, u"team-slack"_s);
+        QVERIFY2(log.at(0).before.contains(u"\"Team Slack\""_s) && log.at(0).after.contains(u"\"#spend\""_s), qPrintable(log.at(0).after));
+        QVERIFY(log.at(1).before.isEmpty());
+        for (const AuditEntry &e : log)
+            QVERIFY(!QString(e.before + e.after).contains(u"SECRETTOKEN42"_s));
     }
 
     void emailPreviewAndFields()
@@ -360,6 +369,7 @@ private Q_SLOTS:
         MessageBox::setNextAnswer(QMessageBox::Yes);
         find<QPushButton>("removeDestinationButton")->click();
         QVERIFY(GuiTest::must(m_store->notify().destinations()).isEmpty());
+        QCOMPARE(GuiTest::must(m_store->audit().log()).first().after, u"removed"_s);
         QTRY_VERIFY(!m_secrets->contents().contains(u"notify/doomed"_s));
         QCOMPARE(page()->destinationsTable()->model()->rowCount(), 0);
     }
@@ -427,6 +437,10 @@ private Q_SLOTS:
         QCOMPARE(s.teamDailyBudget, std::optional<double>(25));
         QCOMPARE(s.teamMonthlyBudget, std::optional<double>(500));
         QCOMPARE(s.creditsWarnDays, 10);
+        const AuditEntry logged = GuiTest::must(m_store->audit().log()).first();
+        QCOMPARE(logged.target, u"alerts"_s);
+        QCOMPARE(logged.after, u"thresholds 50%, 80%, 100%; team daily budget $25.00; team monthly budget $500.00; "
+                               "credits warning under 10 days left"_s);
 
         find<QLineEdit>("alertThresholdsLineEdit")->setText(u"fifty"_s);
         find<QLineEdit>("teamDailyBudgetLineEdit")->clear();

@@ -7,6 +7,8 @@
 #include "FakeOpenRouter.h"
 #include "GuardrailService.h"
 #include "KeyService.h"
+#include "LifecycleService.h"
+#include "NotifyService.h"
 #include "OffboardingService.h"
 #include "OpenRouterClient.h"
 #include "Roster.h"
@@ -112,6 +114,17 @@ class TestServices : public QObject
             }
         }
         QFAIL("the flow never finished without a fault");
+    }
+
+    // everyStepFails for one change: after each failed run the database is as it was. False
+    // (the test failed, with `name` said) when it was not.
+    bool wholeOrNothing(const char *name, const std::function<Status()> &run)
+    {
+        const QString before = test::TestDatabases::fingerprint(m_location);
+        everyStepFails([&] { return run().ok(); }, [&] { QCOMPARE(test::TestDatabases::fingerprint(m_location), before); });
+        if (QTest::currentTestFailed())
+            qWarning("in %s", name);
+        return !QTest::currentTestFailed();
     }
 
 private Q_SLOTS:
@@ -330,14 +343,80 @@ private Q_SLOTS:
         };
         for (const Edit &edit : edits) {
             const QString before = test::TestDatabases::fingerprint(m_location);
-            everyStepFails([&] { return edit.run().ok(); },
-                           [&] { QCOMPARE(test::TestDatabases::fingerprint(m_location), before); });
-            if (QTest::currentTestFailed()) {
-                qWarning("in %s", edit.name);
+            if (!wholeOrNothing(edit.name, edit.run))
                 return;
-            }
             QVERIFY2(test::TestDatabases::fingerprint(m_location) != before, edit.name);
         }
+    }
+
+    // Alert settings, destinations and hygiene thresholds: each change is written with its audit
+    // line or not at all, whichever front end makes it (the dashboard used to write them with no
+    // line), and saving what is saved records nothing.
+    void teamSettingsChangesAreAuditedOrNotMade()
+    {
+        Destination slack;
+        slack.id = u"leads"_s;
+        slack.kind = Destination::Kind::Slack;
+        slack.name = u"Leads"_s;
+        slack.alertKinds = allAlertKinds();
+        Destination quieter = slack;
+        quieter.quietFrom = QTime(22, 0);
+        quieter.quietTo = QTime(7, 0);
+        AlertSettings alerts;
+        alerts.budgetThresholds = {50, 90};
+        alerts.teamMonthlyBudget = 500.0;
+        HygieneSettings hygiene;
+        hygiene.dormantDays = 45;
+        struct Edit
+        {
+            const char *name;
+            std::function<Status()> run;
+            QString action, target, after;
+        };
+        const QList<Edit> edits{
+            {"alerts", [&] { return NotifyService::saveAlertSettings(*m_store, alerts); }, AuditAction::Settings, u"alerts"_s,
+             u"thresholds 50%, 90%; team daily budget none; team monthly budget $500.00; credits warning under 7 days left"_s},
+            {"new destination", [&] { return NotifyService::saveDestination(*m_store, slack); }, AuditAction::Destination,
+             u"leads"_s, destinationAuditText(slack)},
+            {"changed destination", [&] { return NotifyService::saveDestination(*m_store, quieter); }, AuditAction::Destination,
+             u"leads"_s, destinationAuditText(quieter)},
+            {"hygiene", [&] { return HygieneService::saveSettings(*m_store, hygiene); }, AuditAction::Settings,
+             u"key hygiene"_s, u"dormant-days 45, never-used-days 30, rotation-days 90, grace-disable-days 7, grace-revoke-days 30"_s},
+            {"removed destination", [&] { return NotifyService::removeDestination(*m_store, u"leads"_s); }, AuditAction::Destination,
+             u"leads"_s, u"removed"_s},
+        };
+        for (const Edit &edit : edits) {
+            if (!wholeOrNothing(edit.name, edit.run))
+                return;
+            const auto log = m_store->audit().log();
+            QVERIFY(log.ok());
+            QCOMPARE(log->first().action, edit.action);
+            QCOMPARE(log->first().target, edit.target);
+            QCOMPARE(log->first().after, edit.after);
+            if (QByteArrayView(edit.name) == "changed destination")
+                QCOMPARE(log->first().before, destinationAuditText(slack));
+            // The same again: nothing written, nothing recorded.
+            const QString done = test::TestDatabases::fingerprint(m_location);
+            const Status again = edit.run();
+            if (QByteArrayView(edit.name) == "removed destination") {
+                QCOMPARE(again.error().kind, StoreError::Kind::NotFound);
+            } else {
+                QVERIFY2(again.ok(), qPrintable(again.errorText()));
+            }
+            QCOMPARE(test::TestDatabases::fingerprint(m_location), done);
+        }
+        // A value with a problem changes nothing.
+        const QString before = test::TestDatabases::fingerprint(m_location);
+        HygieneSettings bad;
+        bad.dormantDays = 0;
+        QCOMPARE(HygieneService::saveSettings(*m_store, bad).error().kind, StoreError::Kind::Invalid);
+        AlertSettings badAlerts;
+        badAlerts.budgetThresholds = {0};
+        QCOMPARE(NotifyService::saveAlertSettings(*m_store, badAlerts).error().kind, StoreError::Kind::Invalid);
+        Destination nameless = slack;
+        nameless.id.clear();
+        QCOMPARE(NotifyService::saveDestination(*m_store, nameless).error().kind, StoreError::Kind::Invalid);
+        QCOMPARE(test::TestDatabases::fingerprint(m_location), before);
     }
 
     void rosterImportIsAllOrNothing()

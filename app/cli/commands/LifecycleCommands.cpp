@@ -35,7 +35,7 @@ QString settingKey(const HygieneSettings::Field &f)
 }
 QString settingOption(const HygieneSettings::Field &f)
 {
-    return settingKey(f).replace(u'_', u'-');
+    return HygieneSettings::optionName(f);
 }
 
 QJsonObject settingsJson(const HygieneSettings &s)
@@ -47,14 +47,6 @@ QJsonObject settingsJson(const HygieneSettings &s)
 }
 
 // "dormant-days 30, never-used-days 30, …": the audit entry's before and after.
-QString settingsText(const HygieneSettings &s)
-{
-    QStringList parts;
-    for (const HygieneSettings::Field &f : HygieneSettings::fields())
-        parts << u"%1 %2"_s.arg(settingOption(f)).arg(s.*(f.member));
-    return parts.join(u", "_s);
-}
-
 QString dayOf(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().date().toString(Qt::ISODate) : u"never"_s;
@@ -560,15 +552,8 @@ int KeysHygieneSettings::execute(Context &context, const Arguments &arguments)
     }
     if (const QString problem = after.problem(); !problem.isEmpty())
         return console.fail(UsageError, problem);
-    if (after != *before) {
-        const Status saved = store.transaction([&]() -> Status {
-            if (Status s = store.lifecycle().setHygieneSettings(after); !s)
-                return s;
-            return store.audit().append(auditEntry(AuditAction::Settings, u"key hygiene"_s, settingsText(*before), settingsText(after)));
-        });
-        if (!saved)
-            return console.fail(saved.error(), u"cannot save the key hygiene settings"_s);
-    }
+    if (const Status saved = HygieneService::saveSettings(store, after); !saved)
+        return console.fail(saved.error(), u"cannot save the key hygiene settings"_s);
     if (arguments.value(u"format"_s, u"table"_s) == "json"_L1) {
         context.out() << jsonText(settingsJson(after));
         return Ok;

@@ -321,7 +321,7 @@ int NotifySet::execute(Context &context, const Arguments &arguments)
     }
     if (const QString problem = d.problem(); !problem.isEmpty())
         return console.fail(UsageError, problem);
-    if (Status s = context.store().notify().saveDestination(d); !s)
+    if (Status s = NotifyService::saveDestination(context.store(), d); !s)
         return console.fail(s.error());
     context.out() << (isNew ? "Added" : "Changed") << " destination " << d.id << ": " << takesText(d) << "." << Qt::endl;
     if (isNew)
@@ -384,7 +384,7 @@ int NotifyRemove::execute(Context &context, const Arguments &arguments)
     const auto d = findDestination(context, arguments.at(0), &code);
     if (!d)
         return code;
-    if (Status s = context.store().notify().removeDestination(d->id); !s)
+    if (Status s = NotifyService::removeDestination(context.store(), d->id); !s)
         return context.console().fail(s.error());
     const auto [error] = waitForAnswer<QString>([&](auto answer) { context.notifySecrets().remove(*d, context.callbacks(), answer); });
     if (!error.isEmpty())
@@ -644,7 +644,7 @@ int NotifySettings::execute(Context &context, const Arguments &arguments)
         s = AlertSettings::fromFields(fields, &problem);
         if (!problem.isEmpty())
             return console.fail(UsageError, problem);
-        if (Status st = context.store().notify().setAlertSettings(s); !st)
+        if (Status st = NotifyService::saveAlertSettings(context.store(), s); !st)
             return console.fail(st.error());
     }
     QStringList pcts;
