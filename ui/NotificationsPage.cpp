@@ -228,6 +228,23 @@ NotificationsPage::NotificationsPage(NotifyController *controller, QWidget *pare
 
 void NotificationsPage::reload()
 {
+    render();
+    checkSecrets();
+}
+
+void NotificationsPage::checkSecrets()
+{
+    const int check = ++m_secretCheck;
+    m_controller->unreadableSecrets(m_destinationList, this, [this, check](const QHash<QString, QString> &why) {
+        if (check != m_secretCheck || why == m_noSecret)
+            return;
+        m_noSecret = why;
+        render();
+    });
+}
+
+void NotificationsPage::render()
+{
     const QString selectedId = selectedDestination() ? selectedDestination()->id : QString();
     const qint64 selectedItemId = selectedItem() ? selectedItem()->id : 0;
     const auto destinations = m_controller->destinations();
@@ -266,8 +283,11 @@ void NotificationsPage::reload()
         nameOf.insert(d.id, d.name);
         const DestinationHealth h = healthOf.value(d.id);
         QString state;
+        const bool noSecret = d.enabled && m_noSecret.contains(d.id);
         if (!d.enabled)
             state = tr("Disabled");
+        else if (noSecret)
+            state = tr("Failing: no secret here (%1)").arg(m_noSecret.value(d.id));
         else if (h.failing())
             state = tr("Failing since %1: %2").arg(when(h.failingSince), h.lastError);
         else if (h.lastSent.isValid())
@@ -279,9 +299,9 @@ void NotificationsPage::reload()
                                    cell(QString::number(h.pending), h.pending), cell(state)};
         row.first()->setData(d.id, IdRole);
         row.at(TakesColumn)->setToolTip(takesText(d));
-        if (d.enabled && h.failing()) {
+        if (noSecret || (d.enabled && h.failing())) {
             row.last()->setForeground(warning);
-            row.last()->setToolTip(h.lastError);
+            row.last()->setToolTip(noSecret ? m_noSecret.value(d.id) : h.lastError);
         }
         m_destinationModel->appendRow(row);
     }

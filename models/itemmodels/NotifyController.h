@@ -48,6 +48,13 @@ public:
     Result<QList<OutboxItem>> recent(int limit = 200) const;
     Result<AlertSettings> alertSettings() const;
     Result<QStringList> tierNames() const;
+    // The enabled destinations whose secret cannot be read here (id → why), as orteam-cli notify
+    // status finds them: their messages wait unsent without any attempt failing.
+    void unreadableSecrets(const QList<Destination> &destinations, QObject *context,
+                           std::function<void(const QHash<QString, QString> &)> done) const
+    {
+        m_secrets.unreadable(destinations, context, std::move(done));
+    }
     Status setAlertSettings(const AlertSettings &settings);
 
     using Done = std::function<void(const QString &error)>; // empty: it worked

@@ -276,6 +276,38 @@ void NotifySecrets::read(const Destination &d, QObject *context, Callback done) 
     readStored(d, context, std::move(done));
 }
 
+void NotifySecrets::unreadable(const QList<Destination> &destinations, QObject *context,
+                               std::function<void(const QHash<QString, QString> &)> done) const
+{
+    struct Pending
+    {
+        int left = 0;
+        QHash<QString, QString> why;
+        std::function<void(const QHash<QString, QString> &)> done;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->done = std::move(done);
+    QList<Destination> enabled;
+    for (const Destination &d : destinations) {
+        if (d.enabled)
+            enabled << d;
+    }
+    pending->left = int(enabled.size());
+    if (enabled.isEmpty()) {
+        QMetaObject::invokeMethod(context ? context : QCoreApplication::instance(), [pending] { pending->done({}); },
+                                  Qt::QueuedConnection);
+        return;
+    }
+    for (const Destination &d : enabled) {
+        read(d, context, [pending, id = d.id](const std::optional<DestinationSecret> &secret, const QString &error) {
+            if (!secret)
+                pending->why.insert(id, error);
+            if (--pending->left == 0)
+                pending->done(pending->why);
+        });
+    }
+}
+
 void NotifySecrets::readStored(const Destination &d, QObject *context, Callback done) const
 {
     const QString name = environmentName(d.id);

@@ -76,6 +76,12 @@ public:
     // The keychain's alone, ignoring the environment: what an edit merges with, so a secret given
     // in the environment for one run is never copied into the keychain.
     void readStored(const Destination &d, QObject *context, Callback done) const;
+    // The enabled destinations among `destinations` whose secret cannot be read here, each with
+    // why (id → sentence), read as a sender reads them: their messages wait unsent and no failed
+    // attempt says so, so a status that only counts attempts would call them fine. Answered once,
+    // never synchronously.
+    void unreadable(const QList<Destination> &destinations, QObject *context,
+                    std::function<void(const QHash<QString, QString> &)> done) const;
     // Saves to the keychain (the dashboard's and `notify set-secret`'s way).
     void write(const Destination &d, const DestinationSecret &secret, QObject *context, std::function<void(const QString &error)> done);
     void remove(const Destination &d, QObject *context, std::function<void(const QString &error)> done);

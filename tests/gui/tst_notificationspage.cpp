@@ -14,6 +14,7 @@
 #include "MessageBox.h"
 #include "NotificationsPage.h"
 #include "NotifyController.h"
+#include "NotifyService.h"
 #include "OpenRouterClient.h"
 #include "SecretStore.h"
 #include "Store.h"
@@ -356,6 +357,29 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!answer->text().startsWith(u"Sending"_s), 10'000);
         QVERIFY2(!answer->text().contains(u"took"_s), qPrintable(answer->text()));
         QVERIFY2(!answer->text().contains(u"token"_s), qPrintable(answer->text())); // the URL is a password
+    }
+
+    // A destination whose secret cannot be read here sends nothing and no attempt fails: the page
+    // says so, as orteam-cli notify status does, and says it no more once the secret is back.
+    void aDestinationWithoutAReadableSecretShowsFailing()
+    {
+        addSlack(u"team-slack"_s, u"Team Slack"_s, u"https://hooks.example.com/x"_s);
+        QCOMPARE(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn), u"Nothing sent yet"_s);
+        m_secrets->setAvailable(false);
+        page()->reload();
+        QTRY_VERIFY2(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn).startsWith(u"Failing: no secret here"_s),
+                     qPrintable(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn)));
+        m_secrets->setAvailable(true);
+        page()->reload();
+        QTRY_COMPARE(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn), u"Nothing sent yet"_s);
+        // A disabled one is said to be disabled, whatever its secret.
+        Destination off = GuiTest::must(m_store->notify().destinations()).first();
+        off.enabled = false;
+        QVERIFY(NotifyService::saveDestination(*m_store, off).ok());
+        m_secrets->setAvailable(false);
+        page()->reload();
+        QTest::qWait(50);
+        QCOMPARE(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn), u"Disabled"_s);
     }
 
     void removeAsksFirst()

@@ -519,18 +519,10 @@ int NotifyStatus::execute(Context &context, const Arguments &)
     if (!health)
         return context.console().fail(health.error());
     QHash<QString, QString> names;
-    // An enabled destination whose secret this process cannot read sends nothing, and no attempt
-    // fails to say so: its messages wait unseen. It is read here as a sender would read it.
-    QHash<QString, QString> noSecret;
-    for (const Destination &d : *destinations) {
+    for (const Destination &d : *destinations)
         names.insert(d.id, d.name);
-        if (!d.enabled)
-            continue;
-        const auto [secret, error] = waitForAnswer<std::optional<DestinationSecret>, QString>(
-            [&](auto answer) { context.notifySecrets().read(d, context.callbacks(), answer); });
-        if (!secret)
-            noSecret.insert(d.id, error);
-    }
+    const auto [noSecret] = waitForAnswer<QHash<QString, QString>>(
+        [&](auto answer) { context.notifySecrets().unreadable(*destinations, context.callbacks(), answer); });
     QList<QStringList> table{{u"ID"_s, u"NAME"_s, u"WAITING"_s, u"SENT"_s, u"GIVEN UP"_s, u"UNKNOWN"_s, u"LAST SENT"_s, u"STATUS"_s}};
     bool failing = false;
     for (const DestinationHealth &h : *health) {
