@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "KeyPager.h"
+#include "UpstreamClient.h"
 #include "UrlPolicy.h"
 
 #include <QElapsedTimer>
@@ -57,6 +58,18 @@ private:
 } // namespace
 
 namespace {
+// A 4xx or 5xx answer as an error, with the server's Retry-After (seconds) when it gave one.
+ApiError httpError(const QByteArray &verb, const QUrl &url, const QString &path, int status, const QByteArray &body,
+                   const QByteArray &retryAfterHeader)
+{
+    ApiError e = ApiError::http(status, body, QString::fromLatin1(verb), url, path);
+    bool ok = false;
+    const int retryAfter = retryAfterHeader.trimmed().toInt(&ok);
+    if (ok && retryAfter >= 0)
+        e.retryAfterSeconds = retryAfter;
+    return e;
+}
+
 // "/keys/<hash>" and the like: the id is percent-encoded, so a hash or id from a server or a
 // person can never add path segments or a query.
 QString itemPath(const QString &root, const QString &id, const QString &suffix = {})
@@ -142,6 +155,8 @@ void OpenRouterClient::attempt(const Request &request, int attemptNumber, QPoint
     url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + request.path);
     if (!request.query.isEmpty())
         url.setQuery(request.query);
+    if (request.verb == "GET" && !request.body)
+        return attemptGet(request, url, attemptNumber, context, hasContext, std::move(done));
 
     QNetworkRequest req(url);
     // The only place the credential is attached to a request.
@@ -222,28 +237,138 @@ void OpenRouterClient::attempt(const Request &request, int attemptNumber, QPoint
         } else {
             r.body = reply->readAll();
             if (r.status >= 400) {
-                e = ApiError::http(r.status, r.body, QString::fromLatin1(request.verb), url, request.path);
-                bool ok = false;
-                const int retryAfter = reply->rawHeader("Retry-After").trimmed().toInt(&ok);
-                if (ok && retryAfter >= 0)
-                    e.retryAfterSeconds = retryAfter;
+                e = httpError(request.verb, url, request.path, r.status, r.body, reply->rawHeader("Retry-After"));
             } else if (reply->error() != QNetworkReply::NoError) {
                 // 2xx with a transport error: the body was cut off mid-way.
                 e.kind = ApiError::Kind::Network;
                 e.detail = reply->errorString();
             }
         }
-        qCInfo(lcApi).noquote() << request.verb << request.path << "→" << (r.status ? QString::number(r.status) : e.detail)
-                                << u"(%1 ms, attempt %2)"_s.arg(state->clock.elapsed()).arg(attemptNumber);
+        finishAttempt(request, attemptNumber, context, hasContext, done, r, state->clock.elapsed());
+    });
+}
 
-        const bool askerAlive = !hasContext || context;
-        if (e.isTransient() && request.idempotent && attemptNumber <= m_settings.maxRetries && askerAlive) {
-            const int delay = retryDelayMs(e, attemptNumber);
-            qCInfo(lcApi).noquote() << "retrying" << request.verb << request.path << "in" << delay << "ms";
-            QTimer::singleShot(delay, this, [=, this] { attempt(request, attemptNumber + 1, context, hasContext, done); });
+void OpenRouterClient::finishAttempt(const Request &request, int attemptNumber, QPointer<QObject> context, bool hasContext,
+                                     const std::function<void(const RawReply &)> &done, const RawReply &r, qint64 elapsedMs)
+{
+    const ApiError &e = r.error;
+    qCInfo(lcApi).noquote() << request.verb << request.path << "→" << (r.status ? QString::number(r.status) : e.detail)
+                            << u"(%1 ms, attempt %2)"_s.arg(elapsedMs).arg(attemptNumber);
+
+    const bool askerAlive = !hasContext || context;
+    if (e.isTransient() && request.idempotent && attemptNumber <= m_settings.maxRetries && askerAlive) {
+        const int delay = retryDelayMs(e, attemptNumber);
+        qCInfo(lcApi).noquote() << "retrying" << request.verb << request.path << "in" << delay << "ms";
+        QTimer::singleShot(delay, this, [=, this] { attempt(request, attemptNumber + 1, context, hasContext, done); });
+        return;
+    }
+    done(r);
+}
+
+void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int attemptNumber, QPointer<QObject> context,
+                                  bool hasContext, std::function<void(const RawReply &)> done)
+{
+    const QString origin = url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
+                               .toString();
+    UpstreamClient *&client = m_gets[origin];
+    if (!client)
+        client = new UpstreamClient(QUrl(origin), this);
+    UpstreamRequest up;
+    up.method = "GET";
+    up.target = url.path(QUrl::FullyEncoded).toUtf8();
+    if (url.hasQuery())
+        up.target += '?' + url.query(QUrl::FullyEncoded).toUtf8();
+    // The only other place the credential is attached to a request (the QNAM path above is the first).
+    up.headers = {{"Authorization", "Bearer " + m_managementKey.toUtf8()},
+                  {"Accept", "application/json"},
+                  {"User-Agent", "orteam/" ORTEAM_VERSION}};
+    up.timeoutMs = m_settings.timeoutMs;
+
+    struct State
+    {
+        QPointer<UpstreamReply> reply;
+        QByteArray body;
+        QElapsedTimer clock;
+        bool over = false;
+    };
+    auto state = std::make_shared<State>();
+    state->clock.start();
+    const qint64 cap = m_settings.maxResponseBytes;
+    // Answers once: at the end, at a timeout or when the body grows past the cap (the reply is
+    // then deleted, which abandons the request and closes its connection).
+    auto end = [=, this](RawReply r) {
+        if (state->over)
             return;
+        state->over = true;
+        r.attempts = attemptNumber;
+        r.error.host = url.host();
+        if (state->reply)
+            state->reply->deleteLater();
+        finishAttempt(request, attemptNumber, context, hasContext, done, r, state->clock.elapsed());
+    };
+    auto fail = [=](ApiError::Kind kind, const QString &detail) {
+        RawReply r;
+        r.error.kind = kind;
+        r.error.detail = detail;
+        end(r);
+    };
+
+    UpstreamReply *reply = client->send(std::move(up));
+    state->reply = reply;
+    auto *timer = new QTimer(reply);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [=, this] {
+        fail(ApiError::Kind::Timeout, u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3)
+                                          + (attemptNumber > 1 ? u", the last of %1 attempts"_s.arg(attemptNumber) : QString()));
+    });
+    timer->start(m_settings.timeoutMs);
+    const auto tooLarge = [=] { fail(ApiError::Kind::TooLarge, u"over %1 MB"_s.arg(cap / (1024LL * 1024LL))); };
+    connect(reply, &UpstreamReply::headReceived, this, [=] {
+        bool known = false;
+        const qint64 length = state->reply ? state->reply->header("content-length").toLongLong(&known) : 0;
+        if (known && length > cap)
+            tooLarge();
+    });
+    connect(reply, &UpstreamReply::readyRead, this, [=] {
+        if (!state->reply || state->over)
+            return;
+        state->body += state->reply->readAll();
+        if (state->body.size() > cap)
+            tooLarge();
+    });
+    connect(reply, &UpstreamReply::finished, this, [=] {
+        if (!state->reply || state->over)
+            return;
+        UpstreamReply *rep = state->reply;
+        state->body += rep->readAll();
+        if (state->body.size() > cap)
+            return tooLarge();
+        RawReply r;
+        r.status = rep->status();
+        ApiError &e = r.error;
+        if (rep->error() == UpstreamReply::Error::Timeout) {
+            e.kind = ApiError::Kind::Timeout;
+            e.detail = u"nothing received for %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3);
+        } else if (r.status == 0) {
+            e.kind = ApiError::Kind::Network;
+            e.detail = rep->errorString();
+        } else {
+            r.body = std::move(state->body);
+            if (r.status >= 400) {
+                e = httpError(request.verb, url, request.path, r.status, r.body, rep->header("retry-after"));
+            } else if (rep->error() != UpstreamReply::Error::None) {
+                // 2xx with a transport error: the body was cut off mid-way.
+                e.kind = ApiError::Kind::Network;
+                e.detail = rep->errorString();
+            } else if (r.status >= 300) {
+                // Not followed: a redirect of the management API means a base URL that points
+                // elsewhere, and following it to another host would carry the key along.
+                e.kind = ApiError::Kind::BadResponse;
+                e.detail = u"HTTP %1, a redirect to %2: check the base URL"_s.arg(r.status).arg(
+                    QString::fromUtf8(rep->header("location")).left(200));
+            }
         }
-        done(r);
+        end(r);
     });
 }
 

@@ -16,10 +16,16 @@
 #include <QUrlQuery>
 
 #include <functional>
+#include <QHash>
+
 #include <memory>
 #include <optional>
 
 class QNetworkAccessManager;
+
+namespace orteam {
+class UpstreamClient;
+}
 
 Q_DECLARE_LOGGING_CATEGORY(lcApi)
 
@@ -158,10 +164,21 @@ private:
                            Callback<qint64> done);
     void attempt(const Request &request, int attemptNumber, QPointer<QObject> context, bool hasContext,
                  std::function<void(const RawReply &)> done);
+    // A GET: through UpstreamClient, on this thread, kept-alive connections of its own.
+    void attemptGet(const Request &request, const QUrl &url, int attemptNumber, QPointer<QObject> context, bool hasContext,
+                    std::function<void(const RawReply &)> done);
+    // What every attempt does with its answer: log it, try again when that is safe, or deliver it.
+    void finishAttempt(const Request &request, int attemptNumber, QPointer<QObject> context, bool hasContext,
+                       const std::function<void(const RawReply &)> &done, const RawReply &r, qint64 elapsedMs);
     int retryDelayMs(const ApiError &error, int attemptNumber) const;
     void setActive(int delta);
 
     QNetworkAccessManager *m_network;
+    // GETs (key pages above all: a hundred of them for 10,000 keys) go through this small
+    // HTTP/1.1 client rather than QNetworkAccessManager, whose thread hops and copies cost more
+    // than the keys' parsing. One per origin, made when first needed and kept (children of this):
+    // a changed base URL leaves the calls under way on the old one to finish there.
+    QHash<QString, UpstreamClient *> m_gets;
     Settings m_settings;
     QString m_managementKey;
     int m_activeCalls = 0;

@@ -35,18 +35,6 @@ constexpr qint64 ReadChunk = 64 * 1024;
 // the socket is dropped; dropping it with unread input would send a RST that can erase the answer.
 constexpr int LingerMs = 2000;
 
-constexpr std::array<bool, 256> TokenChars = [] {
-    std::array<bool, 256> t{};
-    for (char c = '0'; c <= '9'; ++c)
-        t[uchar(c)] = true;
-    for (char c = 'a'; c <= 'z'; ++c)
-        t[uchar(c)] = true;
-    for (char c = 'A'; c <= 'Z'; ++c)
-        t[uchar(c)] = true;
-    for (char c : std::string_view("!#$%&'*+-.^_`|~"))
-        t[uchar(c)] = true;
-    return t;
-}();
 
 QByteArrayView trimOws(QByteArrayView v)
 {
@@ -260,16 +248,6 @@ QByteArray httpReason(int status)
     case 504: return QByteArrayLiteral("Gateway Timeout");
     default: return QByteArrayLiteral("Status");
     }
-}
-
-bool isSafeHeaderValue(QByteArrayView v)
-{
-    return std::none_of(v.begin(), v.end(), [](char c) { return (uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7F; });
-}
-
-bool isHttpToken(QByteArrayView v)
-{
-    return !v.isEmpty() && std::all_of(v.begin(), v.end(), [](char c) { return TokenChars[uchar(c)]; });
 }
 
 QByteArray HttpRequest::header(const QByteArray &lowerCaseName) const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "HttpHeaders.h"
+
 #include <QBasicTimer>
 #include <QByteArray>
 #include <QHash>
@@ -34,7 +36,6 @@ struct HttpRequest
     QByteArray path() const; // the target without its query
 };
 
-using HttpHeaders = QList<std::pair<QByteArray, QByteArray>>;
 
 // One request read from the front of what a client sent: done (with how many bytes it used),
 // not all there yet, or malformed (with the status to answer). Pure, so it is fuzzed on its own.
@@ -60,8 +61,6 @@ HttpParse parseHttpRequest(QByteArrayView buffer, qint64 maxBody);
 // earlier call had looked at, so a head that trickles in is scanned once, not once per read.
 qsizetype findHttpHeadEnd(QByteArrayView buffer, qsizetype from = 0);
 
-bool isSafeHeaderValue(QByteArrayView v); // no CR, LF, NUL or other control character but HT
-bool isHttpToken(QByteArrayView v);       // RFC 9110 tchar+, not empty
 
 // An answer given without the handler (see HttpServer::setHeadCheck).
 struct HttpAnswer

@@ -648,6 +648,44 @@ private Q_SLOTS:
         QVERIFY(r.error.message().contains(u"did not answer in time"_s));
     }
 
+    // A redirect of the management API is not followed (the key would go along to wherever it
+    // points): the call fails, saying where it pointed, and nothing is asked of that place.
+    void redirectsAreNotFollowed()
+    {
+        OpenRouterClient::Settings s = fastSettings();
+        s.maxRetries = 0;
+        m_client->setSettings(s);
+        FakeOpenRouter::Fault moved;
+        moved.status = 302;
+        moved.body = "{}";
+        moved.headers = {{"Location", "https://elsewhere.example/api/v1/credits"}};
+        m_fake->failNext("GET", u"/credits"_s, moved);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(r.error.kind, ApiError::Kind::BadResponse);
+        QVERIFY2(r.error.detail.contains(u"redirect to https://elsewhere.example/api/v1/credits"_s), qPrintable(r.error.detail));
+        QCOMPARE(m_fake->countRequests("GET", u"/credits"_s), 1);
+    }
+
+    // Calls under way on one base URL still answer after the base URL changed (each origin has
+    // its own connections), and the next call goes to the new one.
+    void changingTheBaseUrlLeavesCallsUnderWayToFinish()
+    {
+        FakeOpenRouter other;
+        QVERIFY(other.start() != 0);
+        m_fake->failNext("GET", u"/credits"_s, FakeOpenRouter::slowFault(200));
+        std::optional<ApiResult<Credits>> first;
+        m_client->credits(nullptr, [&](const ApiResult<Credits> &r) { first = r; });
+        OpenRouterClient::Settings s = m_client->settings();
+        s.baseUrl = other.baseUrl();
+        m_client->setSettings(s);
+        m_client->setManagementKey(other.managementKey());
+        QTRY_VERIFY(first.has_value());
+        QVERIFY2(first->ok(), qPrintable(first->error.message()));
+        const auto second = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QVERIFY2(second.ok(), qPrintable(second.error.message()));
+        QCOMPARE(other.countRequests("GET", u"/credits"_s), 1);
+    }
+
     void tlsErrorsAreFatal()
     {
         // A server whose certificate nobody vouches for (self-signed, made here with openssl): the

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "HttpServer.h"
+#include "HttpHeaders.h"
 
 #include <QByteArray>
 #include <QList>
