@@ -282,7 +282,9 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
     up.headers = {{"Authorization", "Bearer " + m_managementKey.toUtf8()},
                   {"Accept", "application/json"},
                   {"User-Agent", "orteam/" ORTEAM_VERSION}};
-    up.timeoutMs = m_settings.timeoutMs;
+    // The call's own timer (below) covers the whole call and fires first; the client's, for bytes
+    // that stop coming, is only a backstop.
+    up.timeoutMs = m_settings.timeoutMs + 5'000;
 
     struct State
     {
@@ -317,10 +319,9 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
     state->reply = reply;
     auto *timer = new QTimer(reply);
     timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, this, [=, this] {
-        fail(ApiError::Kind::Timeout, u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3)
-                                          + (attemptNumber > 1 ? u", the last of %1 attempts"_s.arg(attemptNumber) : QString()));
-    });
+    const QString timedOut = u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3)
+        + (attemptNumber > 1 ? u", the last of %1 attempts"_s.arg(attemptNumber) : QString());
+    connect(timer, &QTimer::timeout, this, [=] { fail(ApiError::Kind::Timeout, timedOut); });
     timer->start(m_settings.timeoutMs);
     const auto tooLarge = [=] { fail(ApiError::Kind::TooLarge, u"over %1 MB"_s.arg(cap / (1024LL * 1024LL))); };
     connect(reply, &UpstreamReply::headReceived, this, [=] {
@@ -348,7 +349,7 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
         ApiError &e = r.error;
         if (rep->error() == UpstreamReply::Error::Timeout) {
             e.kind = ApiError::Kind::Timeout;
-            e.detail = u"nothing received for %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3);
+            e.detail = timedOut;
         } else if (r.status == 0) {
             e.kind = ApiError::Kind::Network;
             e.detail = rep->errorString();
