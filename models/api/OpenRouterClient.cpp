@@ -10,6 +10,9 @@
 #include "UrlPolicy.h"
 
 #include <QElapsedTimer>
+#include <QFuture>
+#include <QPromise>
+#include <QThreadPool>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -388,14 +391,35 @@ int OpenRouterClient::retryDelayMs(const ApiError &error, int attemptNumber) con
 template<typename T, typename Parse>
 void OpenRouterClient::call(const Request &request, QObject *context, Callback<T> done, Parse parse)
 {
-    send(request, context, [done = std::move(done), parse, host = m_settings.baseUrl.host()](const RawReply &r) {
+    QPointer<QObject> ctx(context);
+    const bool hasContext = context != nullptr;
+    send(request, context, [this, ctx, hasContext, done = std::move(done), parse, host = m_settings.baseUrl.host()](const RawReply &r) {
         if (r.error.isError()) {
             done(ApiResult<T>::failure(r.error));
             return;
         }
-        ApiResult<T> result = parse(r.body);
-        result.error.host = host;
-        done(result);
+        if (r.body.size() < ParseElsewhereBytes) {
+            ApiResult<T> result = parse(r.body);
+            result.error.host = host;
+            done(result);
+            return;
+        }
+        // A large body (a page of 100 keys is 57 KB) is parsed on a pool thread, so the hundred
+        // pages of 10,000 keys are parsed on every core while the next ones arrive here. The
+        // answer comes back on this thread, and not at all once this client or the asker is gone.
+        auto promise = std::make_shared<QPromise<ApiResult<T>>>();
+        QFuture<ApiResult<T>> parsed = promise->future();
+        promise->start();
+        QThreadPool::globalInstance()->start([promise, body = r.body, parse] {
+            promise->addResult(parse(body));
+            promise->finish();
+        });
+        parsed.then(this, [ctx, hasContext, done, host](ApiResult<T> result) {
+            if (hasContext && !ctx)
+                return;
+            result.error.host = host;
+            done(result);
+        });
     });
 }
 

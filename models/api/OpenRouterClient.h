@@ -53,6 +53,7 @@ public:
     };
 
     static constexpr int KeysPageSize = 100; // OpenRouter's fixed page size for GET /keys
+    static constexpr qsizetype ParseElsewhereBytes = 32 * 1024; // bodies this large are parsed on a pool thread
     static constexpr int MaxKeyPages = 10'000;
 
     template<typename T>
