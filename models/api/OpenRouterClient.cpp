@@ -271,11 +271,17 @@ void OpenRouterClient::finishAttempt(const Request &request, int attemptNumber, 
 void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int attemptNumber, QPointer<QObject> context,
                                   bool hasContext, std::function<void(const RawReply &)> done)
 {
-    const QString origin = url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
-                               .toString();
-    UpstreamClient *&client = m_gets[origin];
-    if (!client)
-        client = new UpstreamClient(QUrl(origin), this);
+    // One client per origin, looked up by the base URL it was last asked for (a hundred pages
+    // of keys ask for the same one).
+    if (m_getsBase != m_settings.baseUrl || !m_getsClient) {
+        const QString origin = url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
+                                   .toString();
+        UpstreamClient *&client = m_gets[origin];
+        if (!client)
+            client = new UpstreamClient(QUrl(origin), this);
+        m_getsClient = client;
+        m_getsBase = m_settings.baseUrl;
+    }
     UpstreamRequest up;
     up.method = "GET";
     up.target = url.path(QUrl::FullyEncoded).toUtf8();
@@ -289,77 +295,90 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
     // that stop coming, is only a backstop.
     up.timeoutMs = m_settings.timeoutMs + 5'000;
 
+    // Everything the answer needs, held once: the signal handlers below share it.
     struct State
     {
+        Request request;
+        QUrl url;
+        int attemptNumber;
+        QPointer<QObject> context;
+        bool hasContext;
+        std::function<void(const RawReply &)> done;
+        qint64 cap;
+        QString timedOut;
         QPointer<UpstreamReply> reply;
         QByteArray body;
         QElapsedTimer clock;
         bool over = false;
     };
-    auto state = std::make_shared<State>();
+    auto state = std::make_shared<State>(State{request, url, attemptNumber, context, hasContext, std::move(done),
+                                               m_settings.maxResponseBytes,
+                                               u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3)
+                                                   + (attemptNumber > 1 ? u", the last of %1 attempts"_s.arg(attemptNumber)
+                                                                        : QString()),
+                                               {}, {}, {}, false});
     state->clock.start();
-    const qint64 cap = m_settings.maxResponseBytes;
     // Answers once: at the end, at a timeout or when the body grows past the cap (the reply is
     // then deleted, which abandons the request and closes its connection).
-    auto end = [=, this](RawReply r) {
-        if (state->over)
+    const auto end = [this](const std::shared_ptr<State> &st, RawReply r) {
+        if (st->over)
             return;
-        state->over = true;
-        r.attempts = attemptNumber;
-        r.error.host = url.host();
-        if (state->reply)
-            state->reply->deleteLater();
-        finishAttempt(request, attemptNumber, context, hasContext, done, r, state->clock.elapsed());
+        st->over = true;
+        r.attempts = st->attemptNumber;
+        r.error.host = st->url.host();
+        if (st->reply)
+            st->reply->deleteLater();
+        finishAttempt(st->request, st->attemptNumber, st->context, st->hasContext, st->done, r, st->clock.elapsed());
     };
-    auto fail = [=](ApiError::Kind kind, const QString &detail) {
+    const auto fail = [end](const std::shared_ptr<State> &st, ApiError::Kind kind, const QString &detail) {
         RawReply r;
         r.error.kind = kind;
         r.error.detail = detail;
-        end(r);
+        end(st, r);
+    };
+    const auto tooLarge = [fail](const std::shared_ptr<State> &st) {
+        fail(st, ApiError::Kind::TooLarge, u"over %1 MB"_s.arg(st->cap / (1024LL * 1024LL)));
     };
 
-    UpstreamReply *reply = client->send(std::move(up));
+    UpstreamReply *reply = m_getsClient->send(std::move(up));
     state->reply = reply;
     auto *timer = new QTimer(reply);
     timer->setSingleShot(true);
-    const QString timedOut = u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3)
-        + (attemptNumber > 1 ? u", the last of %1 attempts"_s.arg(attemptNumber) : QString());
-    connect(timer, &QTimer::timeout, this, [=] { fail(ApiError::Kind::Timeout, timedOut); });
+    connect(timer, &QTimer::timeout, this, [state, fail] { fail(state, ApiError::Kind::Timeout, state->timedOut); });
     timer->start(m_settings.timeoutMs);
-    const auto tooLarge = [=] { fail(ApiError::Kind::TooLarge, u"over %1 MB"_s.arg(cap / (1024LL * 1024LL))); };
-    connect(reply, &UpstreamReply::headReceived, this, [=] {
+    connect(reply, &UpstreamReply::headReceived, this, [state, tooLarge] {
         bool known = false;
         const qint64 length = state->reply ? state->reply->header("content-length").toLongLong(&known) : 0;
-        if (known && length > cap)
-            tooLarge();
+        if (known && length > state->cap)
+            tooLarge(state);
     });
-    connect(reply, &UpstreamReply::readyRead, this, [=] {
+    connect(reply, &UpstreamReply::readyRead, this, [state, tooLarge] {
         if (!state->reply || state->over)
             return;
         state->body += state->reply->readAll();
-        if (state->body.size() > cap)
-            tooLarge();
+        if (state->body.size() > state->cap)
+            tooLarge(state);
     });
-    connect(reply, &UpstreamReply::finished, this, [=] {
+    connect(reply, &UpstreamReply::finished, this, [state, end, tooLarge] {
         if (!state->reply || state->over)
             return;
         UpstreamReply *rep = state->reply;
         state->body += rep->readAll();
-        if (state->body.size() > cap)
-            return tooLarge();
+        if (state->body.size() > state->cap)
+            return tooLarge(state);
         RawReply r;
         r.status = rep->status();
         ApiError &e = r.error;
         if (rep->error() == UpstreamReply::Error::Timeout) {
             e.kind = ApiError::Kind::Timeout;
-            e.detail = timedOut;
+            e.detail = state->timedOut;
         } else if (r.status == 0) {
             e.kind = ApiError::Kind::Network;
             e.detail = rep->errorString();
         } else {
             r.body = std::move(state->body);
             if (r.status >= 400) {
-                e = httpError(request.verb, url, request.path, r.status, r.body, rep->header("retry-after"));
+                e = httpError(state->request.verb, state->url, state->request.path, r.status, r.body, rep->header("retry-after"));
             } else if (rep->error() != UpstreamReply::Error::None) {
                 // 2xx with a transport error: the body was cut off mid-way.
                 e.kind = ApiError::Kind::Network;
@@ -372,7 +391,7 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
                     QString::fromUtf8(rep->header("location")).left(200));
             }
         }
-        end(r);
+        end(state, r);
     });
 }
 

@@ -180,6 +180,8 @@ private:
     // than the keys' parsing. One per origin, made when first needed and kept (children of this):
     // a changed base URL leaves the calls under way on the old one to finish there.
     QHash<QString, UpstreamClient *> m_gets;
+    QUrl m_getsBase;                       // the base URL m_getsClient serves
+    UpstreamClient *m_getsClient = nullptr;
     Settings m_settings;
     QString m_managementKey;
     int m_activeCalls = 0;
