@@ -40,12 +40,8 @@ std::pair<int, QString> Context::open()
     store->database().setProgress([this](const QString &what) { m_console.error(what); });
     if (const Status opened = store->open(*loc); !opened)
         return {opened.error().damaged ? m_damagedExit : int(ServerError), opened.errorText()};
-    // Said, so a mistyped --db is seen at once rather than read as a team without members.
-    if (store->database().created())
-        m_console.warn(u"%1 did not exist: it is a new, empty team database"_s.arg(loc->display()));
-    else if (store->database().wasEmptyFile())
-        m_console.warn(u"%1 was an empty file (0 bytes): it is now a new, empty team database. If a copy cut short or "
-                       "a full disk emptied it, restore it from a backup."_s.arg(loc->display()));
+    if (const QString note = store->database().openedNote(loc->display()); !note.isEmpty())
+        m_console.warn(note);
     if (!store->database().backupPath().isEmpty())
         m_console.error(u"migrated a database written by the seed scripts; the original is saved as "_s
                         + store->database().backupPath());

@@ -205,6 +205,7 @@ int GuiApp::run()
     m_store = std::make_unique<Store>();
     bool storeOpen = false;
     QString backupNote;
+    QString openedNote; // a new database made where none was, or in an emptied file
     if (location) {
         // A seed database's first open takes a minute at a large team's size: each step is said
         // on stderr (as orteam-cli does) and in a dialog, so the start never looks hung.
@@ -219,7 +220,9 @@ int GuiApp::run()
         storeOpen = opened.ok();
         if (!opened)
             dbProblem = opened.errorText();
-        else if (!m_store->database().backupPath().isEmpty())
+        else
+            openedNote = m_store->database().openedNote(location->display());
+        if (opened && !m_store->database().backupPath().isEmpty())
             backupNote = QApplication::translate("GuiApp", "Migrated a database written by the seed scripts; the original is saved as %1")
                              .arg(m_store->database().backupPath());
     }
@@ -268,6 +271,15 @@ int GuiApp::run()
                                                       demo ? QHash<QString, QString>() : NotifySecrets::processEnvironment(),
                                                       &m_network, m_spend.get());
         m_window->setNotifications(m_notify.get());
+    }
+    if (!openedNote.isEmpty() && !demo) {
+        err << "orteam: " << openedNote << Qt::endl;
+        // An emptied file may be a team's lost history: in view until the window closes. A new
+        // file where none was is the first start's usual case, said where it does not alarm.
+        if (m_store->database().wasEmptyFile())
+            m_window->showDatabaseProblem(openedNote);
+        else
+            m_window->statusBar()->showMessage(openedNote);
     }
     if (!backupNote.isEmpty()) {
         // Where the untouched original went is worth keeping in view until something replaces it.

@@ -694,4 +694,15 @@ void Database::rollBack()
     close();
 }
 
+QString Database::openedNote(const QString &shownAs) const
+{
+    // Said, so a mistyped path is seen at once rather than read as a team without members.
+    if (m_created)
+        return u"%1 did not exist: it is a new, empty team database"_s.arg(shownAs);
+    if (m_wasEmptyFile)
+        return u"%1 was an empty file (0 bytes): it is now a new, empty team database. If a copy cut short or a full disk "
+               "emptied it, restore it from a backup."_s.arg(shownAs);
+    return {};
+}
+
 } // namespace orteam

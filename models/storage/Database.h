@@ -64,6 +64,9 @@ public:
     // a new team database in it too, but a copy cut short or a full disk leaves such a file, so
     // whoever opens it is told.
     bool wasEmptyFile() const { return m_wasEmptyFile; }
+    // What whoever opened it is told of the two above (`shownAs`: the file as they named it), the
+    // same words from orteam-cli and the dashboard; empty when the file was there with a team in it.
+    QString openedNote(const QString &shownAs) const;
     enum class OpenCheck { None, Header, Quick, Full };
     OpenCheck openCheck() const { return m_openCheck; }
     // PRAGMA integrity_check (every page, and every index against its table) or quick_check

@@ -44,6 +44,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QNetworkAccessManager>
+#include <QFile>
 #include <QProcess>
 #include <QProgressDialog>
 #include <QFileInfo>
@@ -1134,6 +1135,22 @@ private Q_SLOTS:
         const QString dbErr = QString::fromUtf8(p.readAllStandardError());
         QCOMPARE(p.exitCode(), 2);
         QVERIFY2(dbErr.contains(u"no-such-folder"_s) && dbErr.contains(u"the team, spend and the audit log are off"_s), qPrintable(dbErr));
+
+        // An emptied file (a copy cut short) opens as a new team database, and the dashboard says
+        // so as orteam-cli does: the window's database banner and stderr.
+        const QString emptied = m_dir->filePath(u"emptied.db"_s);
+        QFile empty(emptied);
+        QVERIFY(empty.open(QIODevice::WriteOnly));
+        empty.close();
+        // The fake lives in this process, which waits here: nothing answers, as on a machine offline.
+        e.insert(u"OPENROUTER_BASE_URL"_s, u"http://127.0.0.1:1/api/v1"_s);
+        p.setProcessEnvironment(e);
+        p.start(QStringLiteral(ORTEAM_GUI_PATH), {u"--db"_s, emptied, u"--page"_s, u"team"_s, u"--screenshot"_s, file});
+        QVERIFY(p.waitForFinished(60'000));
+        const QString emptiedErr = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 0, qPrintable(emptiedErr));
+        QVERIFY2(emptiedErr.contains(u"was an empty file (0 bytes)"_s) && emptiedErr.contains(u"restore it from a backup"_s),
+                 qPrintable(emptiedErr));
     }
 
     // Every page of the demo renders, from its own process, as the README's screenshots do.
