@@ -479,6 +479,9 @@ void MainWindow::setNotifications(NotifyController *notify)
     outer->insertWidget(outer->indexOf(m_errorBanner) + 1, m_notifyBanner);
     connect(m_notifyBanner, &ErrorBanner::retryRequested, notify, &NotifyController::runNow);
     connect(notify, &NotifyController::changed, this, &MainWindow::updateNotifyBanner);
+    // Refresh (the button, F5) asks the keychain again whether each destination's secret can be
+    // read: a secret saved meanwhile (orteam-cli notify secret) shows without a restart.
+    connect(findChild<QAction *>(QStringLiteral("refreshAction")), &QAction::triggered, notify, &NotifyController::checkSecrets);
     updateNotifyBanner();
 }
 
@@ -499,11 +502,15 @@ void MainWindow::updateNotifyBanner()
     for (const Destination &d : *destinations)
         byId.insert(d.id, d);
     QStringList failing;
+    const QHash<QString, QString> noSecret = m_notify->unreadableSecrets();
     for (const DestinationHealth &h : *health) {
         const auto d = byId.constFind(h.destinationId);
-        if (d == byId.cend() || !d->enabled || !h.failing())
+        if (d == byId.cend() || !destinationFailing(*d, h, noSecret.contains(d->id)))
             continue;
-        failing << tr("%1 since %2 (%3)").arg(d->name, h.failingSince.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), h.lastError);
+        if (noSecret.contains(d->id))
+            failing << tr("%1 (no secret here: %2)").arg(d->name, noSecret.value(d->id));
+        else
+            failing << tr("%1 since %2 (%3)").arg(d->name, h.failingSince.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), h.lastError);
     }
     if (failing.isEmpty()) {
         m_notifyBannerText.clear();

@@ -228,23 +228,6 @@ NotificationsPage::NotificationsPage(NotifyController *controller, QWidget *pare
 
 void NotificationsPage::reload()
 {
-    render();
-    checkSecrets();
-}
-
-void NotificationsPage::checkSecrets()
-{
-    const int check = ++m_secretCheck;
-    m_controller->unreadableSecrets(m_destinationList, this, [this, check](const QHash<QString, QString> &why) {
-        if (check != m_secretCheck || why == m_noSecret)
-            return;
-        m_noSecret = why;
-        render();
-    });
-}
-
-void NotificationsPage::render()
-{
     const QString selectedId = selectedDestination() ? selectedDestination()->id : QString();
     const qint64 selectedItemId = selectedItem() ? selectedItem()->id : 0;
     const auto destinations = m_controller->destinations();
@@ -283,11 +266,12 @@ void NotificationsPage::render()
         nameOf.insert(d.id, d.name);
         const DestinationHealth h = healthOf.value(d.id);
         QString state;
-        const bool noSecret = d.enabled && m_noSecret.contains(d.id);
+        const QHash<QString, QString> unreadable = m_controller->unreadableSecrets();
+        const bool noSecret = d.enabled && unreadable.contains(d.id);
         if (!d.enabled)
             state = tr("Disabled");
         else if (noSecret)
-            state = tr("Failing: no secret here (%1)").arg(m_noSecret.value(d.id));
+            state = tr("Failing: no secret here (%1)").arg(unreadable.value(d.id));
         else if (h.failing())
             state = tr("Failing since %1: %2").arg(when(h.failingSince), h.lastError);
         else if (h.lastSent.isValid())
@@ -299,9 +283,9 @@ void NotificationsPage::render()
                                    cell(QString::number(h.pending), h.pending), cell(state)};
         row.first()->setData(d.id, IdRole);
         row.at(TakesColumn)->setToolTip(takesText(d));
-        if (noSecret || (d.enabled && h.failing())) {
+        if (destinationFailing(d, h, noSecret)) {
             row.last()->setForeground(warning);
-            row.last()->setToolTip(noSecret ? m_noSecret.value(d.id) : h.lastError);
+            row.last()->setToolTip(noSecret ? unreadable.value(d.id) : h.lastError);
         }
         m_destinationModel->appendRow(row);
     }

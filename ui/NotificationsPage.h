@@ -55,15 +55,9 @@ private:
     void sendAgain();
     void loadSettings();
     void saveSettings();
-    // The destinations' rows, and whether their secrets can be read (asked of the keychain after
-    // each reload; the rows are drawn again when the answer differs from the last one).
-    void render();
-    void checkSecrets();
 
     NotifyController *m_controller;
     QList<Destination> m_destinationList;
-    QHash<QString, QString> m_noSecret; // enabled destinations whose secret cannot be read: id → why
-    int m_secretCheck = 0;              // the latest check's number: an older answer is dropped
     QList<OutboxItem> m_items;
     QLabel *m_readProblem;
     QTableView *m_destinations;

@@ -11,6 +11,7 @@
 
 #include <QElapsedTimer>
 #include <QFuture>
+#include <QFutureWatcher>
 #include <QPromise>
 #include <QThreadPool>
 #include <QJsonArray>
@@ -162,7 +163,7 @@ void OpenRouterClient::attempt(const Request &request, int attemptNumber, QPoint
         return attemptGet(request, url, attemptNumber, context, hasContext, std::move(done));
 
     QNetworkRequest req(url);
-    // The only place the credential is attached to a request.
+    // The credential is attached here and in attemptGet(): nowhere else.
     req.setRawHeader("Authorization", "Bearer " + m_managementKey.toUtf8());
     req.setRawHeader("Accept", "application/json");
     req.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("orteam/" ORTEAM_VERSION));
@@ -287,7 +288,7 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
     up.target = url.path(QUrl::FullyEncoded).toUtf8();
     if (url.hasQuery())
         up.target += '?' + url.query(QUrl::FullyEncoded).toUtf8();
-    // The only other place the credential is attached to a request (the QNAM path above is the first).
+    // The credential is attached here and in attempt(), for the calls with a body: nowhere else.
     up.headers = {{"Authorization", "Bearer " + m_managementKey.toUtf8()},
                   {"Accept", "application/json"},
                   {"User-Agent", "orteam/" ORTEAM_VERSION}};
@@ -425,19 +426,24 @@ void OpenRouterClient::call(const Request &request, QObject *context, Callback<T
         }
         // A large body (a page of 100 keys is 57 KB) is parsed on a pool thread, so the hundred
         // pages of 10,000 keys are parsed on every core while the next ones arrive here. The
-        // answer comes back on this thread, and not at all once this client or the asker is gone.
+        // answer comes back on this thread through a watcher this client owns: once the client
+        // is gone, so is the watcher and its signal (QFuture::then with a context would run on
+        // the pool thread before Qt 6.6, and touch a client being destroyed).
         auto promise = std::make_shared<QPromise<ApiResult<T>>>();
-        QFuture<ApiResult<T>> parsed = promise->future();
+        auto *watcher = new QFutureWatcher<ApiResult<T>>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this, [watcher, ctx, hasContext, done, host] {
+            watcher->deleteLater();
+            if (hasContext && !ctx)
+                return;
+            ApiResult<T> result = watcher->future().result();
+            result.error.host = host;
+            done(result);
+        });
+        watcher->setFuture(promise->future());
         promise->start();
         QThreadPool::globalInstance()->start([promise, body = r.body, parse] {
             promise->addResult(parse(body));
             promise->finish();
-        });
-        parsed.then(this, [ctx, hasContext, done, host](ApiResult<T> result) {
-            if (hasContext && !ctx)
-                return;
-            result.error.host = host;
-            done(result);
         });
     });
 }

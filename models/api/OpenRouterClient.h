@@ -48,7 +48,7 @@ public:
         int retryBaseDelayMs = 500;   // doubled per attempt, with jitter
         int retryMaxDelayMs = 8'000;  // cap for our own backoff
         int retryAfterCapMs = 60'000; // cap for a server's Retry-After
-        int maxParallelPages = 6;     // concurrent GET /keys pages (QNAM's per-host limit)
+        int maxParallelPages = 6;     // concurrent GET /keys pages (each on a connection of its own)
         qint64 maxResponseBytes = 32ll * 1024 * 1024;
     };
 

@@ -78,7 +78,8 @@ private:
     bool m_starting = false; // inside UpstreamClient::send(): finished() must wait for the caller
 };
 
-// A small HTTP/1.1 client for one upstream (http or https), for the gateway's request path:
+// A small HTTP/1.1 client for one upstream (http or https), for the gateway's request path and
+// the management API's GETs (OpenRouterClient):
 // a pool of keep-alive connections, each read in large chunks, each answer's head parsed once;
 // Content-Length, chunked and until-close bodies. A connection goes back to the pool only after
 // a complete answer with nothing after it. A pooled connection that the upstream closed while

@@ -168,4 +168,13 @@ struct DestinationHealth
     bool failing() const { return failingSince.isValid(); }
 };
 
+// Whether a destination is failing, for every front end (the page, the dashboard's banner,
+// orteam-cli notify status): enabled, and its last attempts failed or its secret cannot be read
+// here (its messages then wait unsent, with no attempt to fail). A disabled one sends nothing by
+// choice and is not failing.
+inline bool destinationFailing(const Destination &d, const DestinationHealth &h, bool secretUnreadable)
+{
+    return d.enabled && (secretUnreadable || h.failing());
+}
+
 } // namespace orteam

@@ -29,6 +29,21 @@ NotifyController::NotifyController(Store *store, SecretStore *keychain, QHash<QS
         connect(spend, &SpendController::changed, this, &NotifyController::runNow, Qt::QueuedConnection);
     connect(&m_timer, &QTimer::timeout, this, &NotifyController::runNow);
     setInterval(60);
+    QMetaObject::invokeMethod(this, &NotifyController::checkSecrets, Qt::QueuedConnection);
+}
+
+void NotifyController::checkSecrets()
+{
+    const auto all = destinations();
+    if (!all)
+        return; // the page says the destinations cannot be read
+    const int check = ++m_secretCheck;
+    m_secrets.unreadable(*all, this, [this, check](const QHash<QString, QString> &why) {
+        if (check != m_secretCheck || why == m_unreadable)
+            return;
+        m_unreadable = why;
+        Q_EMIT changed();
+    });
 }
 
 NotifyController::~NotifyController() = default;
@@ -125,6 +140,7 @@ void NotifyController::saveDestination(const Destination &d, const DestinationSe
             if (const Status s = NotifyService::saveDestination(*m_store, d); !s)
                 return done(s.errorText());
             Q_EMIT changed();
+            checkSecrets();
             return done({});
         }
         writeAndSave(d, merged, context, done);
@@ -141,6 +157,7 @@ void NotifyController::writeAndSave(const Destination &d, const DestinationSecre
         if (const Status s = NotifyService::saveDestination(*m_store, d); !s)
             return done(s.errorText());
         Q_EMIT changed();
+        checkSecrets();
         done({});
     });
 }
@@ -151,6 +168,7 @@ void NotifyController::removeDestination(const Destination &d, QObject *context,
     if (const Status s = NotifyService::removeDestination(*m_store, d.id); !s)
         return done(s.errorText());
     Q_EMIT changed();
+    checkSecrets();
     m_secrets.remove(d, this, [done](const QString &error) {
         done(error.isEmpty() ? QString() : tr("The destination is removed, but its secret is still in the keychain: %1").arg(error));
     });

@@ -49,12 +49,12 @@ public:
     Result<AlertSettings> alertSettings() const;
     Result<QStringList> tierNames() const;
     // The enabled destinations whose secret cannot be read here (id → why), as orteam-cli notify
-    // status finds them: their messages wait unsent without any attempt failing.
-    void unreadableSecrets(const QList<Destination> &destinations, QObject *context,
-                           std::function<void(const QHash<QString, QString> &)> done) const
-    {
-        m_secrets.unreadable(destinations, context, std::move(done));
-    }
+    // status finds them: their messages wait unsent without any attempt failing. As last found:
+    // the keychain is asked at the start, after each change of a destination and at
+    // checkSecrets(), not at each delivery run (a locked keychain would ask to be unlocked every
+    // minute); changed() follows an answer that differs.
+    QHash<QString, QString> unreadableSecrets() const { return m_unreadable; }
+    void checkSecrets();
     Status setAlertSettings(const AlertSettings &settings);
 
     using Done = std::function<void(const QString &error)>; // empty: it worked
@@ -86,6 +86,8 @@ private:
 
     Store *m_store;
     NotifySecrets m_secrets;
+    QHash<QString, QString> m_unreadable;
+    int m_secretCheck = 0; // the latest check's number: an older answer is dropped
     std::unique_ptr<NotifyDelivery> m_delivery;
     QTimer m_timer;
     bool m_readOnly = false;

@@ -45,6 +45,13 @@ Status HygieneService::saveSettings(Store &store, const HygieneSettings &setting
 {
     if (const QString p = settings.problem(); !p.isEmpty())
         return StoreError::invalid(p);
+    // Read first without the write lock: `keys hygiene-settings` with no option shows them, and
+    // must not wait for a sync or a gateway writing.
+    const Result<HygieneSettings> current = store.lifecycle().hygieneSettings();
+    if (!current)
+        return current.error();
+    if (*current == settings)
+        return {};
     return store.transaction([&]() -> Status {
         const Result<HygieneSettings> before = store.lifecycle().hygieneSettings();
         if (!before)

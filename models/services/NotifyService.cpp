@@ -299,9 +299,13 @@ void NotifySecrets::unreadable(const QList<Destination> &destinations, QObject *
         return;
     }
     for (const Destination &d : enabled) {
-        read(d, context, [pending, id = d.id](const std::optional<DestinationSecret> &secret, const QString &error) {
+        read(d, context, [pending, d](const std::optional<DestinationSecret> &secret, const QString &error) {
+            // A secret that is there but cannot send (a webhook's without its signing key) fails
+            // every delivery as surely as none.
             if (!secret)
-                pending->why.insert(id, error);
+                pending->why.insert(d.id, error);
+            else if (const QString problem = secret->problemFor(d); !problem.isEmpty())
+                pending->why.insert(d.id, problem);
             if (--pending->left == 0)
                 pending->done(pending->why);
         });
@@ -550,11 +554,20 @@ Status NotifyService::saveAlertSettings(Store &store, const AlertSettings &setti
     AlertSettings::fromFields(settings.fields(), &problem);
     if (!problem.isEmpty())
         return StoreError::invalid(problem);
+    // Compared as stored (amounts to the cent): $25.004 saved over $25.00 changes nothing.
+    const auto unchanged = [&](const AlertSettings &before) { return before.fields() == settings.fields(); };
+    // Read first without the write lock: showing the settings, or saving them unchanged, must
+    // not wait for a sync or a gateway writing (nor fail on a database this user only reads).
+    const Result<AlertSettings> current = store.notify().alertSettings();
+    if (!current)
+        return current.error();
+    if (unchanged(*current))
+        return {};
     return store.transaction([&]() -> Status {
         const Result<AlertSettings> before = store.notify().alertSettings();
         if (!before)
             return before.error();
-        if (*before == settings)
+        if (unchanged(*before))
             return {};
         if (Status s = store.notify().setAlertSettings(settings); !s)
             return s;
@@ -577,13 +590,23 @@ Status NotifyService::saveDestination(Store &store, const Destination &d, const 
 {
     if (const QString p = d.problem(); !p.isEmpty())
         return StoreError::invalid(p);
+    // Compared as stored (the settings a kind has, as its config column keeps them).
+    const auto unchanged = [&](const QList<Destination> &all) {
+        const std::optional<Destination> before = destinationNamed(all, d.id);
+        return before && destinationAuditText(*before) == destinationAuditText(d);
+    };
+    const Result<QList<Destination>> current = store.notify().destinations();
+    if (!current)
+        return current.error();
+    if (unchanged(*current))
+        return {};
     return store.transaction([&]() -> Status {
         const Result<QList<Destination>> all = store.notify().destinations();
         if (!all)
             return all.error();
-        const std::optional<Destination> before = destinationNamed(*all, d.id);
-        if (before && *before == d)
+        if (unchanged(*all))
             return {};
+        const std::optional<Destination> before = destinationNamed(*all, d.id);
         if (Status s = store.notify().saveDestination(d, now); !s)
             return s;
         return store.audit().append(auditEntry(AuditAction::Destination, d.id,

@@ -76,8 +76,8 @@ public:
     // The keychain's alone, ignoring the environment: what an edit merges with, so a secret given
     // in the environment for one run is never copied into the keychain.
     void readStored(const Destination &d, QObject *context, Callback done) const;
-    // The enabled destinations among `destinations` whose secret cannot be read here, each with
-    // why (id → sentence), read as a sender reads them: their messages wait unsent and no failed
+    // The enabled destinations among `destinations` whose secret cannot be read here or cannot
+    // send (DestinationSecret::problemFor), each with why (id → sentence), read as a sender reads them: their messages wait unsent and no failed
     // attempt says so, so a status that only counts attempts would call them fine. Answered once,
     // never synchronously.
     void unreadable(const QList<Destination> &destinations, QObject *context,

@@ -364,22 +364,17 @@ private Q_SLOTS:
     void aDestinationWithoutAReadableSecretShowsFailing()
     {
         addSlack(u"team-slack"_s, u"Team Slack"_s, u"https://hooks.example.com/x"_s);
-        QCOMPARE(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn), u"Nothing sent yet"_s);
+        QTRY_COMPARE(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn), u"Nothing sent yet"_s);
         m_secrets->setAvailable(false);
-        page()->reload();
+        m_notify->checkSecrets(); // what Refresh (F5) does
         QTRY_VERIFY2(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn).startsWith(u"Failing: no secret here"_s),
                      qPrintable(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn)));
+        // The dashboard's banner names it too, as orteam-cli notify status does.
+        QTRY_VERIFY(!m_window->notifyBanner()->isHidden());
         m_secrets->setAvailable(true);
-        page()->reload();
+        m_notify->checkSecrets();
         QTRY_COMPARE(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn), u"Nothing sent yet"_s);
-        // A disabled one is said to be disabled, whatever its secret.
-        Destination off = GuiTest::must(m_store->notify().destinations()).first();
-        off.enabled = false;
-        QVERIFY(NotifyService::saveDestination(*m_store, off).ok());
-        m_secrets->setAvailable(false);
-        page()->reload();
-        QTest::qWait(50);
-        QCOMPARE(destinationCell(u"Team Slack"_s, NotificationsPage::StatusColumn), u"Disabled"_s);
+        QTRY_VERIFY(m_window->notifyBanner()->isHidden());
     }
 
     void removeAsksFirst()

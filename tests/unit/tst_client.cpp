@@ -720,6 +720,30 @@ private Q_SLOTS:
         QVERIFY(!received.contains(m_fake->managementKey().toUtf8()));
     }
 
+    // Pages of 100 keys (57 KB) are parsed on a pool thread. A client destroyed at any moment of
+    // a listing (a dashboard closed mid-refresh) answers nothing afterwards and frees nothing
+    // twice (the sanitizers' build runs this too), whatever the parse was doing.
+    void aClientDestroyedMidParseAnswersNothing()
+    {
+        m_fake->addGeneratedKeys(600);
+        for (int delayMs = 0; delayMs <= 40; delayMs += 4) {
+            auto client = std::make_unique<OpenRouterClient>(m_nam.get());
+            client->setSettings(fastSettings());
+            client->setManagementKey(m_fake->managementKey());
+            bool answered = false;
+            client->listKeys(true, nullptr, [&](const ApiResult<ApiKeyList> &) { answered = true; });
+            QTest::qWait(delayMs);
+            const bool before = answered;
+            client.reset();
+            QTest::qWait(60);
+            QCOMPARE(answered, before);
+        }
+        // And one left alone answers every key.
+        const auto all = listAll();
+        QVERIFY2(all.ok(), qPrintable(all.error.message()));
+        QCOMPARE(all.value.size(), 600);
+    }
+
     void callbacksAreNeverSynchronousAndRespectContext()
     {
         m_client->setManagementKey(QString());

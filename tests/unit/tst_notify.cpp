@@ -397,6 +397,34 @@ private Q_SLOTS:
         QCOMPARE(item.attempts, 0); // for a sender that can read the keychain, at once
     }
 
+    // What notify status, notify list, the page and the banner call failing for want of a
+    // secret: an enabled destination whose secret cannot be read here, or cannot send (a
+    // webhook's URL given without its signing key); never a disabled one.
+    void unreadableSecretsAreTheEnabledOnesThatCannotSend()
+    {
+        Destination hook = slack(u"hook"_s);
+        hook.kind = Destination::Kind::Webhook;
+        Destination off = slack(u"off"_s);
+        off.enabled = false;
+        const Destination fine = slack(u"fine"_s);
+        const Destination missing = slack(u"missing"_s);
+        MemorySecretStore keychain;
+        NotifySecrets secrets(&keychain, {{NotifySecrets::environmentName(u"hook"_s), u"https://example.com/hook"_s},
+                                          {NotifySecrets::environmentName(u"fine"_s), u"https://hooks.slack.com/services/T/B/x"_s}});
+        std::optional<QHash<QString, QString>> why;
+        QObject context;
+        secrets.unreadable({hook, off, fine, missing}, &context, [&](const QHash<QString, QString> &w) { why = w; });
+        QVERIFY(!why); // never answered inside the call
+        QTRY_VERIFY(why.has_value());
+        QCOMPARE(QSet<QString>(why->keyBegin(), why->keyEnd()), (QSet<QString>{u"hook"_s, u"missing"_s}));
+        QVERIFY2(why->value(u"hook"_s).contains(u"signing key"_s), qPrintable(why->value(u"hook"_s)));
+        // None enabled: answered all the same, later, with nothing.
+        std::optional<QHash<QString, QString>> none;
+        secrets.unreadable({off}, &context, [&](const QHash<QString, QString> &w) { none = w; });
+        QVERIFY(!none);
+        QTRY_VERIFY(none.has_value() && none->isEmpty());
+    }
+
     void unreadableRowsAreErrorsNotShorterLists()
     {
         auto store = openStore();

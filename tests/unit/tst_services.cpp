@@ -18,6 +18,7 @@
 #include "FakeClient.h"
 #include "TestDatabase.h"
 
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QSqlQuery>
@@ -404,6 +405,34 @@ private Q_SLOTS:
                 QVERIFY2(again.ok(), qPrintable(again.errorText()));
             }
             QCOMPARE(test::TestDatabases::fingerprint(m_location), done);
+        }
+        // Compared as stored: a budget to the cent already saved is no change, nor is saving the
+        // hygiene thresholds as they are, even while another writer holds the write lock (the
+        // CLI shows the settings through these; a sync or the gateway may be writing).
+        {
+            const QString saved = test::TestDatabases::fingerprint(m_location);
+            AlertSettings subCent = alerts;
+            subCent.teamMonthlyBudget = 500.004;
+            QVERIFY(NotifyService::saveAlertSettings(*m_store, subCent).ok());
+            QCOMPARE(test::TestDatabases::fingerprint(m_location), saved);
+        }
+        if (m_location.kind == DbLocation::Kind::Sqlite) {
+            const QString name = u"other-writer"_s;
+            {
+                QSqlDatabase other = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+                other.setDatabaseName(m_location.path);
+                QVERIFY(other.open());
+                QSqlQuery lock(other);
+                QVERIFY(lock.exec(u"BEGIN IMMEDIATE"_s));
+                QElapsedTimer clock;
+                clock.start();
+                const Status shown = HygieneService::saveSettings(*m_store, hygiene);
+                QVERIFY2(shown.ok(), qPrintable(shown.errorText()));
+                QVERIFY2(clock.elapsed() < 2000, "waited for the other writer's lock");
+                QVERIFY(NotifyService::saveAlertSettings(*m_store, alerts).ok());
+                QVERIFY(lock.exec(u"ROLLBACK"_s));
+            }
+            QSqlDatabase::removeDatabase(name);
         }
         // A value with a problem changes nothing.
         const QString before = test::TestDatabases::fingerprint(m_location);

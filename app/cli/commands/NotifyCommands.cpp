@@ -24,6 +24,27 @@ QString timeText(const QDateTime &t)
     return t.isValid() ? t.toUTC().toString(u"yyyy-MM-dd HH:mm"_s) : u"-"_s;
 }
 
+// "failing: no secret (why)", as notify list and notify status both say it.
+QString noSecretText(const QString &why)
+{
+    return u"failing: no secret (%1)"_s.arg(why);
+}
+
+// What a kind's secret is, in the form `notify secret` and ORTEAM_NOTIFY_SECRET_<ID> take.
+QString secretFormText(Destination::Kind kind)
+{
+    switch (kind) {
+    case Destination::Kind::Email:
+        return u"the SMTP password, if it logs in, as {\"password\": \"…\"}"_s;
+    case Destination::Kind::Webhook:
+        return u"{\"url\": \"https://…\", \"signing_key\": \"at least 16 characters\"}"_s;
+    case Destination::Kind::Slack:
+    case Destination::Kind::Teams:
+        break;
+    }
+    return u"the webhook URL"_s;
+}
+
 QString takesText(const Destination &d)
 {
     QStringList parts;
@@ -162,10 +183,13 @@ int NotifyList::execute(Context &context, const Arguments &)
     QHash<QString, DestinationHealth> byId;
     for (const DestinationHealth &h : *health)
         byId.insert(h.destinationId, h);
+    // The same status as notify status gives: a secret that cannot be read here fails too.
+    const auto [noSecret] = waitForAnswer<QHash<QString, QString>>(
+        [&](auto answer) { context.notifySecrets().unreadable(*destinations, context.callbacks(), answer); });
     QList<QStringList> table{{u"ID"_s, u"NAME"_s, u"KIND"_s, u"ENABLED"_s, u"TAKES"_s, u"STATUS"_s}};
     for (const Destination &d : *destinations)
         table << QStringList{d.id, d.name, destinationKindId(d.kind), d.enabled ? u"yes"_s : u"no"_s, takesText(d),
-                             healthText(byId.value(d.id))};
+                             d.enabled && noSecret.contains(d.id) ? noSecretText(noSecret.value(d.id)) : healthText(byId.value(d.id))};
     context.out() << KeyFormatter::columns(table);
     return Ok;
 }
@@ -325,9 +349,8 @@ int NotifySet::execute(Context &context, const Arguments &arguments)
         return console.fail(s.error());
     context.out() << (isNew ? "Added" : "Changed") << " destination " << d.id << ": " << takesText(d) << "." << Qt::endl;
     if (isNew)
-        console.err() << "Its secret (" << (d.kind == Destination::Kind::Email ? "the SMTP password, if it logs in" : "the webhook URL")
-                      << ") goes to the keychain with: orteam-cli notify secret " << d.id << " < FILE, or in the environment as "
-                      << NotifySecrets::environmentName(d.id) << "." << Qt::endl;
+        console.err() << "Its secret (" << secretFormText(d.kind) << ") goes to the keychain with: orteam-cli notify secret "
+                      << d.id << " < FILE, or in the environment as " << NotifySecrets::environmentName(d.id) << "." << Qt::endl;
     return Ok;
 }
 
@@ -525,13 +548,16 @@ int NotifyStatus::execute(Context &context, const Arguments &)
         [&](auto answer) { context.notifySecrets().unreadable(*destinations, context.callbacks(), answer); });
     QList<QStringList> table{{u"ID"_s, u"NAME"_s, u"WAITING"_s, u"SENT"_s, u"GIVEN UP"_s, u"UNKNOWN"_s, u"LAST SENT"_s, u"STATUS"_s}};
     bool failing = false;
+    QHash<QString, Destination> byId;
+    for (const Destination &d : *destinations)
+        byId.insert(d.id, d);
     for (const DestinationHealth &h : *health) {
         const bool secretMissing = noSecret.contains(h.destinationId);
-        failing = failing || h.failing() || secretMissing;
+        failing = failing || destinationFailing(byId.value(h.destinationId), h, secretMissing);
         table << QStringList{h.destinationId,     names.value(h.destinationId), QString::number(h.pending),
                              QString::number(h.sent), QString::number(h.failed), QString::number(h.unknown),
                              timeText(h.lastSent),
-                             secretMissing ? u"failing: no secret (%1)"_s.arg(noSecret.value(h.destinationId)) : healthText(h)};
+                             secretMissing ? noSecretText(noSecret.value(h.destinationId)) : healthText(h)};
     }
     if (health->isEmpty())
         context.out() << "No destinations yet." << Qt::endl;
