@@ -122,6 +122,22 @@ public:
 
     double number(QLatin1StringView key) { return optionalNumber(key).value_or(0.0); }
 
+    // A number the answer must have, not below `minimum`: missing is an error, never a 0 (an
+    // account's credits read as $0.00 from an answer without them would say it is out of money).
+    double requiredNumber(QLatin1StringView key, double minimum)
+    {
+        const QJsonValue v = m_object.value(key);
+        if (!v.isDouble()) {
+            fail(key, v, "a number");
+            return 0.0;
+        }
+        if (v.toDouble() < minimum) {
+            failText(key, u"%1 is below %2"_s.arg(v.toDouble()).arg(minimum));
+            return 0.0;
+        }
+        return v.toDouble();
+    }
+
     qint64 integer(QLatin1StringView key)
     {
         const std::optional<double> d = optionalNumber(key);
@@ -671,8 +687,8 @@ ApiResult<Credits> parseCredits(const QByteArray &body)
     Credits c;
     if (error.isEmpty()) {
         Reader r(data, u"$.data"_s, &error);
-        c.totalCredits = r.number("total_credits"_L1);
-        c.totalUsage = r.number("total_usage"_L1);
+        c.totalCredits = r.requiredNumber("total_credits"_L1, 0.0);
+        c.totalUsage = r.requiredNumber("total_usage"_L1, 0.0);
     }
     if (!error.isEmpty())
         return fail<Credits>(error);

@@ -373,6 +373,11 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
         if (rep->error() == UpstreamReply::Error::Timeout) {
             e.kind = ApiError::Kind::Timeout;
             e.detail = state->timedOut;
+        } else if (rep->error() == UpstreamReply::Error::Malformed) {
+            // Reached, and it answered, but not in HTTP as it is read here: no network trouble
+            // to wait out, and nothing to try again.
+            e.kind = ApiError::Kind::BadResponse;
+            e.detail = rep->errorString();
         } else if (r.status == 0) {
             e.kind = ApiError::Kind::Network;
             e.detail = rep->errorString();

@@ -201,7 +201,7 @@ protected:
             m_timer.start(int(m_request.timeoutMs - quiet), this);
             return;
         }
-        fail(UpstreamReply::Error::Timeout, QStringLiteral("The upstream sent nothing for %1 ms").arg(m_request.timeoutMs));
+        fail(UpstreamReply::Error::Timeout, QStringLiteral("The server sent nothing for %1 ms").arg(m_request.timeoutMs));
     }
 
 private:
@@ -335,13 +335,13 @@ private:
             const qsizetype end = m_in.indexOf("\r\n\r\n");
             if (end < 0) {
                 if (m_in.size() > MaxHead) {
-                    fail(UpstreamReply::Error::Malformed, QStringLiteral("The upstream's answer head is over 64 KiB"));
+                    fail(UpstreamReply::Error::Malformed, QStringLiteral("The server's answer head is over 64 KiB"));
                     return false;
                 }
                 return true;
             }
             if (end + 4 > MaxHead) {
-                fail(UpstreamReply::Error::Malformed, QStringLiteral("The upstream's answer head is over 64 KiB"));
+                fail(UpstreamReply::Error::Malformed, QStringLiteral("The server's answer head is over 64 KiB"));
                 return false;
             }
             const QByteArrayView head = QByteArrayView(m_in).first(end + 2);
@@ -350,12 +350,12 @@ private:
             // "HTTP/1.x NNN reason"
             if (statusLine.size() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine[8] != ' '
                 || (statusLine.size() > 12 && statusLine[12] != ' ')) {
-                fail(UpstreamReply::Error::Malformed, QStringLiteral("The upstream did not answer in HTTP/1.1"));
+                fail(UpstreamReply::Error::Malformed, QStringLiteral("The server did not answer in HTTP/1.1"));
                 return false;
             }
             const std::optional<qint64> status = parseNumber(statusLine.sliced(9, 3), 10);
             if (!status || *status < 100) {
-                fail(UpstreamReply::Error::Malformed, QStringLiteral("The upstream's status line is malformed"));
+                fail(UpstreamReply::Error::Malformed, QStringLiteral("The server's status line is malformed"));
                 return false;
             }
             if (*status < 200) { // 100 Continue and friends: the real head follows
@@ -374,7 +374,7 @@ private:
                 at = lineEnd + 2;
                 const qsizetype colon = line.indexOf(':');
                 if (colon <= 0 || !isHttpToken(line.first(colon))) {
-                    fail(UpstreamReply::Error::Malformed, QStringLiteral("The upstream sent a malformed header line"));
+                    fail(UpstreamReply::Error::Malformed, QStringLiteral("The server sent a malformed header line"));
                     return false;
                 }
                 const QByteArrayView name = line.first(colon);
@@ -382,7 +382,7 @@ private:
                 if (equalsLower(name, "content-length")) {
                     const std::optional<qint64> n = parseNumber(value, 10);
                     if (!n || (length && *length != *n)) {
-                        fail(UpstreamReply::Error::Malformed, QStringLiteral("The upstream sent a bad Content-Length"));
+                        fail(UpstreamReply::Error::Malformed, QStringLiteral("The server sent a bad Content-Length"));
                         return false;
                     }
                     length = n;
@@ -482,7 +482,7 @@ private:
 
     bool failChunk()
     {
-        fail(UpstreamReply::Error::Malformed, QStringLiteral("The upstream sent a malformed chunk"));
+        fail(UpstreamReply::Error::Malformed, QStringLiteral("The server sent a malformed chunk"));
         return false;
     }
 
@@ -536,7 +536,7 @@ private:
                         : e == QAbstractSocket::RemoteHostClosedError || e == QAbstractSocket::UnknownSocketError
                             ? E::Closed
                             : E::Network;
-        fail(error, error == E::Closed ? QStringLiteral("The upstream closed the connection before the answer's end")
+        fail(error, error == E::Closed ? QStringLiteral("The server closed the connection before the answer's end")
                                        : m_socket->errorString());
     }
 

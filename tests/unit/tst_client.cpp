@@ -17,6 +17,7 @@
 #include <QSslConfiguration>
 #include <QTemporaryDir>
 #include <QFile>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace orteam;
@@ -535,6 +536,30 @@ private Q_SLOTS:
         QCOMPARE(parsed.isValid(), accepted);
     }
 
+    // Credits without their figures are an answer that cannot be read, never $0.00 (an account
+    // that would seem to have run out) nor a negative balance.
+    void creditsMustHaveTheirFigures_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("inDetail");
+        QTest::newRow("empty") << QByteArray(R"({"data":{}})") << u"$.data.total_credits"_s;
+        QTest::newRow("no usage") << QByteArray(R"({"data":{"total_credits":100}})") << u"$.data.total_usage"_s;
+        QTest::newRow("null") << QByteArray(R"({"data":{"total_credits":null,"total_usage":1}})") << u"$.data.total_credits"_s;
+        QTest::newRow("negative") << QByteArray(R"({"data":{"total_credits":-5,"total_usage":1}})") << u"below 0"_s;
+    }
+    void creditsMustHaveTheirFigures()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, inDetail);
+        FakeOpenRouter::Fault f;
+        f.status = 200;
+        f.body = body;
+        m_fake->failNext("GET", u"/credits"_s, f);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(r.error.kind, ApiError::Kind::BadResponse);
+        QVERIFY2(r.error.detail.contains(inDetail), qPrintable(r.error.detail));
+    }
+
     void malformedAndMistypedBodies_data()
     {
         QTest::addColumn<QByteArray>("body");
@@ -684,6 +709,31 @@ private Q_SLOTS:
         const auto second = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
         QVERIFY2(second.ok(), qPrintable(second.error.message()));
         QCOMPARE(other.countRequests("GET", u"/credits"_s), 1);
+    }
+
+    // A server that answers, but not in HTTP as orteam reads it (a bad Content-Length): the
+    // answer cannot be read, said as such, and not asked again as if the network had failed.
+    void anAnswerThatIsNotHttpIsABadResponseNotRetried()
+    {
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        int connections = 0;
+        connect(&server, &QTcpServer::newConnection, &server, [&] {
+            while (QTcpSocket *socket = server.nextPendingConnection()) {
+                ++connections;
+                connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+                    socket->readAll();
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Length: lots\r\n\r\n{}");
+                });
+            }
+        });
+        OpenRouterClient::Settings s = fastSettings();
+        s.baseUrl = QUrl(u"http://127.0.0.1:%1/api/v1"_s.arg(server.serverPort()));
+        m_client->setSettings(s);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(r.error.kind, ApiError::Kind::BadResponse);
+        QVERIFY2(r.error.detail.contains(u"Content-Length"_s), qPrintable(r.error.detail));
+        QCOMPARE(connections, 1);
     }
 
     void tlsErrorsAreFatal()
