@@ -204,10 +204,46 @@ QByteArray destinationConfigJson(const Destination &d)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
+QString destinationTakesText(const Destination &d)
+{
+    QStringList parts;
+    if (d.alertKinds.size() == allAlertKinds().size()) {
+        parts << u"all alerts"_s;
+    } else {
+        for (Alert::Kind k : allAlertKinds()) {
+            if (d.alertKinds.contains(k))
+                parts << alertKindId(k);
+        }
+    }
+    if (d.weeklyReport)
+        parts << u"weekly report"_s;
+    if (d.monthlyReport)
+        parts << u"monthly report"_s;
+    QString out = parts.isEmpty() ? u"nothing"_s : parts.join(u", "_s);
+    if (!d.tiers.isEmpty()) {
+        QStringList tiers = d.tiers;
+        tiers.sort();
+        out += u" (tiers: "_s + tiers.join(u", "_s) + u')';
+    }
+    if (d.quietFrom && d.quietTo)
+        out += u" (quiet %1-%2 %3)"_s.arg(d.quietFrom->toString(u"HH:mm"_s), d.quietTo->toString(u"HH:mm"_s), d.timeZone);
+    return out;
+}
+
 QString destinationAuditText(const Destination &d)
 {
-    return u"%1 \"%2\", %3, %4"_s.arg(destinationKindId(d.kind), d.name, d.enabled ? u"enabled"_s : u"disabled"_s,
-                                       QString::fromUtf8(destinationConfigJson(d)));
+    QString text = u"%1 \"%2\", %3, takes %4"_s.arg(destinationKindId(d.kind), d.name, d.enabled ? u"enabled"_s : u"disabled"_s,
+                                                   destinationTakesText(d));
+    if (d.kind == Destination::Kind::Email) {
+        QStringList to = d.to;
+        to.sort();
+        text += u", email via %1:%2 (%3), %4, from %5 to %6"_s.arg(d.smtpHost).arg(d.smtpPort).arg(securityId(d.security),
+                                                                  d.smtpUser.isEmpty() ? u"no login"_s : u"login "_s + d.smtpUser,
+                                                                  d.from, to.join(u", "_s));
+        if (!d.caFile.isEmpty())
+            text += u", trusting "_s + d.caFile;
+    }
+    return text;
 }
 
 bool readDestinationConfig(const QByteArray &json, Destination &d, QString *problem)

@@ -67,8 +67,13 @@ std::optional<Destination::Security> securityFromId(const QString &id);
 // The routing and email settings as one JSON object (the database's `config` column), and back.
 QByteArray destinationConfigJson(const Destination &d);
 bool readDestinationConfig(const QByteArray &json, Destination &d, QString *problem);
-// What the audit log keeps of a destination: its kind, name, whether it is on and its settings
-// (never its secret, which is not in a Destination).
+// What a destination takes, in plain words and a fixed order (alert kinds as listed by
+// allAlertKinds, tiers sorted): "all alerts, weekly report (tiers: free, pro) (quiet 22:00-07:00 UTC)".
+QString destinationTakesText(const Destination &d);
+// What the audit log keeps of a destination, in words: its kind, name, whether it is on, what
+// it takes and its email settings (never its secret, which is not in a Destination). Two
+// destinations with the same text are the same as saved: the order alerts or tiers were given
+// in is no change.
 QString destinationAuditText(const Destination &d);
 
 // A destination's secret, as kept in the keychain: one JSON object.

@@ -586,8 +586,10 @@ std::optional<Destination> destinationNamed(const QList<Destination> &all, const
 }
 } // namespace
 
-Status NotifyService::saveDestination(Store &store, const Destination &d, const QDateTime &now)
+Status NotifyService::saveDestination(Store &store, const Destination &d, const QDateTime &now, bool *changed)
 {
+    if (changed)
+        *changed = false;
     if (const QString p = d.problem(); !p.isEmpty())
         return StoreError::invalid(p);
     // Compared as stored (the settings a kind has, as its config column keeps them).
@@ -609,6 +611,8 @@ Status NotifyService::saveDestination(Store &store, const Destination &d, const 
         const std::optional<Destination> before = destinationNamed(*all, d.id);
         if (Status s = store.notify().saveDestination(d, now); !s)
             return s;
+        if (changed)
+            *changed = true;
         return store.audit().append(auditEntry(AuditAction::Destination, d.id,
                                                before ? destinationAuditText(*before) : QString(), destinationAuditText(d)));
     });

@@ -56,8 +56,10 @@ public:
     // one transaction, from whichever front end (a change nobody can trace is not made). Saving
     // what is saved already changes and records nothing. Invalid when the value has a problem.
     static Status saveAlertSettings(Store &store, const AlertSettings &settings);
-    // Adds or changes it (its never-tried messages held for quiet hours are due again at `now`).
-    static Status saveDestination(Store &store, const Destination &d, const QDateTime &now = QDateTime::currentDateTimeUtc());
+    // Adds or changes it (its never-tried messages held for quiet hours are due again at `now`);
+    // `changed` (when given) says whether anything was written.
+    static Status saveDestination(Store &store, const Destination &d, const QDateTime &now = QDateTime::currentDateTimeUtc(),
+                                  bool *changed = nullptr);
     // Removes it and its unsent messages; NotFound when there is no such destination. Its secret
     // is the caller's to remove (NotifySecrets), after this succeeded.
     static Status removeDestination(Store &store, const QString &id);

@@ -1769,6 +1769,30 @@ offer keys lifecycle run --format ""
     // `report monthly --calendar` on a seed-made database, whatever today is: this month to date
     // with the team's month against its budget, a past month in full, a month before any
     // history, and the command lines it refuses.
+    // notify set says what it did: a destination added, changed (and disabled, when it is), or
+    // left as it was (the same values, alert kinds in another order), which adds no audit line.
+    void notifySetSaysWhatChanged()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"team.db"_s);
+        const QHash<QString, QString> noKey{{u"OPENROUTER_MGMT_KEY"_s, QString()}};
+        const QStringList set{u"--db"_s, db, u"notify"_s, u"set"_s, u"s1"_s, u"--kind"_s, u"slack"_s, u"--name"_s, u"Leads"_s};
+        Run r = cli(set + QStringList{u"--alerts"_s, u"budget,credits"_s}, noKey);
+        QVERIFY2(r.code == 0 && r.out.startsWith(u"Added destination s1: "_s), qPrintable(r.out + r.err));
+        r = cli(set + QStringList{u"--alerts"_s, u"credits,budget"_s}, noKey);
+        QVERIFY2(r.code == 0 && r.out.startsWith(u"Destination s1 is unchanged"_s), qPrintable(r.out + r.err));
+        r = cli(set + QStringList{u"--enabled"_s, u"no"_s}, noKey);
+        QVERIFY2(r.code == 0 && r.out.startsWith(u"Changed destination s1 (disabled): "_s), qPrintable(r.out + r.err));
+        Store store;
+        QString error;
+        QVERIFY(store.open(*DbLocation::parse(db, &error)).ok());
+        const auto log = store.audit().log();
+        QVERIFY(log.ok());
+        QCOMPARE(log->size(), 2); // added, then disabled
+        QVERIFY2(log->first().before.contains(u"enabled, takes "_s) && log->first().after.contains(u"disabled, takes "_s),
+                 qPrintable(log->first().after));
+    }
+
     void calendarMonthReport()
     {
         QTemporaryDir dir;

@@ -47,22 +47,7 @@ QString secretFormText(Destination::Kind kind)
 
 QString takesText(const Destination &d)
 {
-    QStringList parts;
-    if (d.alertKinds.size() == allAlertKinds().size())
-        parts << u"all alerts"_s;
-    else
-        for (Alert::Kind k : d.alertKinds)
-            parts << alertKindId(k);
-    if (d.weeklyReport)
-        parts << u"weekly report"_s;
-    if (d.monthlyReport)
-        parts << u"monthly report"_s;
-    QString out = parts.isEmpty() ? u"nothing"_s : parts.join(u", "_s);
-    if (!d.tiers.isEmpty())
-        out += u" (tiers: "_s + d.tiers.join(u", "_s) + u')';
-    if (d.quietFrom)
-        out += u" (quiet %1-%2 %3)"_s.arg(d.quietFrom->toString(u"HH:mm"_s), d.quietTo->toString(u"HH:mm"_s), d.timeZone);
-    return out;
+    return destinationTakesText(d);
 }
 
 QString healthText(const DestinationHealth &h)
@@ -345,9 +330,16 @@ int NotifySet::execute(Context &context, const Arguments &arguments)
     }
     if (const QString problem = d.problem(); !problem.isEmpty())
         return console.fail(UsageError, problem);
-    if (Status s = NotifyService::saveDestination(context.store(), d); !s)
+    bool changed = false;
+    if (Status s = NotifyService::saveDestination(context.store(), d, QDateTime::currentDateTimeUtc(), &changed); !s)
         return console.fail(s.error());
-    context.out() << (isNew ? "Added" : "Changed") << " destination " << d.id << ": " << takesText(d) << "." << Qt::endl;
+    if (!changed) {
+        context.out() << "Destination " << d.id << " is unchanged: " << (d.enabled ? "" : "disabled, ") << takesText(d) << "."
+                      << Qt::endl;
+        return Ok;
+    }
+    context.out() << (isNew ? "Added" : "Changed") << " destination " << d.id << (d.enabled ? ": " : " (disabled): ")
+                  << takesText(d) << "." << Qt::endl;
     if (isNew)
         console.err() << "Its secret (" << secretFormText(d.kind) << ") goes to the keychain with: orteam-cli notify secret "
                       << d.id << " < FILE, or in the environment as " << NotifySecrets::environmentName(d.id) << "." << Qt::endl;
