@@ -131,7 +131,7 @@ QList<Option> globalOptions()
     return {Option::value(u"base-url"_s, u"URL"_s,
                           u"API base URL (default https://openrouter.ai/api/v1, or OPENROUTER_BASE_URL). Plain http "
                           "is accepted only for loopback, and redirects to another host are not followed."_s),
-            Option::value(u"timeout"_s, u"SECONDS"_s, u"Give up on a call after SECONDS (1 to 3600; default 30)."_s),
+            Option::value(u"timeout"_s, u"SECONDS"_s, u"Give up on an attempt after SECONDS (1 to 3600; default 30). A read that times out or meets a busy server is tried up to 3 more times, after waits that grow (or as long as the server asks, up to a minute)."_s),
             db,
             Option::flag(u"version"_s, u"Print the version and the git revision, and exit."_s),
             Option::flag(u"help"_s, u"Print this help and exit; after a command, the command's help."_s)};

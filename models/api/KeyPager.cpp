@@ -33,7 +33,14 @@ void KeyPager::onPage(int offset, const ApiResult<ApiKeyList> &page)
         if (!page.ok()) {
             // One failed page fails the listing: a partial list shown as complete would hide keys.
             finish(ApiResult<ApiKeyList>::failure(page.error));
+        } else if (offset > 0 && !page.value.isEmpty() && page.value.first().hash == m_firstHash) {
+            // A server that ignores the offset answers the first page for every one: without
+            // this, ten thousand requests and their keys in memory before the page limit says so.
+            finish(ApiResult<ApiKeyList>::failure(ApiError::badResponse(
+                u"the key list's page at offset %1 is its first page again: the server does not page it"_s.arg(offset), {})));
         } else {
+            if (offset == 0 && !page.value.isEmpty())
+                m_firstHash = page.value.first().hash;
             m_pages.insert(offset, page.value);
             if (page.value.size() < OpenRouterClient::KeysPageSize)
                 m_endOffset = std::min(m_endOffset, offset);

@@ -37,6 +37,7 @@ private:
     bool m_hasContext;
     OpenRouterClient::Callback<ApiKeyList> m_done;
     QHash<int, ApiKeyList> m_pages;
+    QString m_firstHash; // the first page's first key (the first page is asked alone, before any other)
     int m_nextOffset = 0;
     int m_endOffset = INT_MAX; // offset of the first short page seen
     int m_inFlight = 0;

@@ -123,7 +123,7 @@ void NotifyController::saveDestination(const Destination &d, const DestinationSe
         }
         if (const QString p = entered.problemFor(d); !p.isEmpty())
             return done(p);
-        return writeAndSave(d, entered, context, done);
+        return writeAndSave(d, entered, false, context, done);
     }
     // An edit: the fields left empty keep what is saved (the dialog never shows a secret back).
     m_secrets.readStored(d, this, [this, d, entered, context, done](const std::optional<DestinationSecret> &saved, const QString &readError) {
@@ -143,19 +143,23 @@ void NotifyController::saveDestination(const Destination &d, const DestinationSe
             checkSecrets();
             return done({});
         }
-        writeAndSave(d, merged, context, done);
+        writeAndSave(d, merged, true, context, done);
     });
 }
 
-void NotifyController::writeAndSave(const Destination &d, const DestinationSecret &secret, QObject *context, Done done)
+void NotifyController::writeAndSave(const Destination &d, const DestinationSecret &secret, bool replaced, QObject *context, Done done)
 {
     Q_UNUSED(context) // `done` is guarded already
     // The secret first: a row whose secret could not be kept would only fail to send.
-    m_secrets.write(d, secret, this, [this, d, done](const QString &error) {
+    m_secrets.write(d, secret, this, [this, d, replaced, done](const QString &error) {
         if (!error.isEmpty())
             return done(tr("Cannot save the secret in the keychain: %1").arg(error));
         if (const Status s = NotifyService::saveDestination(*m_store, d); !s)
             return done(s.errorText());
+        if (replaced) {
+            if (const Status s = NotifyService::recordSecretReplaced(*m_store, d.id); !s)
+                return done(tr("The secret is saved, but the audit log could not record it: %1").arg(s.errorText()));
+        }
         Q_EMIT changed();
         checkSecrets();
         done({});

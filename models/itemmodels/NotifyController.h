@@ -82,7 +82,8 @@ Q_SIGNALS:
 
 private:
     QDateTime now() const { return m_clock().toUTC(); }
-    void writeAndSave(const Destination &d, const DestinationSecret &secret, QObject *context, Done done);
+    // `replaced`: an existing destination's secret changed, which the audit log records.
+    void writeAndSave(const Destination &d, const DestinationSecret &secret, bool replaced, QObject *context, Done done);
 
     Store *m_store;
     NotifySecrets m_secrets;

@@ -618,6 +618,11 @@ Status NotifyService::saveDestination(Store &store, const Destination &d, const 
     });
 }
 
+Status NotifyService::recordSecretReplaced(Store &store, const QString &id)
+{
+    return store.audit().append(auditEntry(AuditAction::Destination, id, {}, u"secret replaced (in the keychain)"_s));
+}
+
 Status NotifyService::removeDestination(Store &store, const QString &id)
 {
     return store.transaction([&]() -> Status {

@@ -63,6 +63,9 @@ public:
     // Removes it and its unsent messages; NotFound when there is no such destination. Its secret
     // is the caller's to remove (NotifySecrets), after this succeeded.
     static Status removeDestination(Store &store, const QString &id);
+    // Records that a destination's secret was replaced (its value never): where alerts go can
+    // change with a webhook URL alone. Called once the keychain kept the new one.
+    static Status recordSecretReplaced(Store &store, const QString &id);
 };
 
 // A destination's secret: from the environment (ORTEAM_NOTIFY_SECRET_<ID>, for cron and

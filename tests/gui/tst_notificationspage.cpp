@@ -276,6 +276,19 @@ private Q_SLOTS:
         QVERIFY(log.at(1).before.isEmpty());
         for (const AuditEntry &e : log)
             QVERIFY(!QString(e.before + e.after).contains(u"SECRETTOKEN42"_s));
+
+        // A new webhook URL alone sends every alert elsewhere: recorded, without the URL.
+        selectDestination(u"#spend"_s);
+        find<QPushButton>("editDestinationButton")->click();
+        dialog = GuiTest::waitFor<DestinationDialog>(m_window.get(), "destinationDialog");
+        QVERIFY(dialog);
+        find<QLineEdit>("webhookUrlLineEdit", dialog)->setText(u"https://hooks.slack.example/services/T000/B000/OTHERTOKEN77"_s);
+        find<QPushButton>("destinationSaveButton", dialog)->click();
+        QTRY_VERIFY(!m_window->findChild<DestinationDialog *>(u"destinationDialog"_s));
+        const AuditEntry replaced = GuiTest::must(m_store->audit().log()).first();
+        QCOMPARE(replaced.target, u"team-slack"_s);
+        QCOMPARE(replaced.after, u"secret replaced (in the keychain)"_s);
+        QVERIFY(m_secrets->contents().value(u"notify/team-slack"_s).contains(u"OTHERTOKEN77"_s));
     }
 
     void emailPreviewAndFields()

@@ -17,6 +17,9 @@
 #include <QSslConfiguration>
 #include <QTemporaryDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTcpServer>
 #include <QTest>
 
@@ -534,6 +537,24 @@ private Q_SLOTS:
         const QUrl parsed = UrlPolicy::parse(url, &error);
         QCOMPARE(error.isEmpty(), accepted);
         QCOMPARE(parsed.isValid(), accepted);
+    }
+
+    // A server that ignores the offset answers the first page again and again: the listing
+    // stops at the second page that says so, not after ten thousand of them.
+    void aServerThatIgnoresTheOffsetIsCaughtAtOnce()
+    {
+        m_fake->addGeneratedKeys(250);
+        QJsonArray first;
+        for (const ApiKey &k : m_fake->keys().mid(0, 100))
+            first.append(json::toJson(k));
+        FakeOpenRouter::Fault same;
+        same.status = 200;
+        same.body = QJsonDocument(QJsonObject{{"data"_L1, first}}).toJson(QJsonDocument::Compact);
+        m_fake->failNext("GET", u"/keys"_s, same, 10'000, 1); // every page after the first
+        const auto r = listAll();
+        QCOMPARE(r.error.kind, ApiError::Kind::BadResponse);
+        QVERIFY2(r.error.detail.contains(u"first page again"_s), qPrintable(r.error.detail));
+        QVERIFY(m_fake->countRequests("GET", u"/keys"_s) < 20);
     }
 
     // Credits without their figures are an answer that cannot be read, never $0.00 (an account

@@ -157,12 +157,14 @@ private Q_SLOTS:
         qInfo("a full sync of 10,000 keys takes %lld ms", full);
 
         // Kill times spread from half the run to just past its end, where the writing happens.
-        // The first sync creates the database and is the slowest (8 s against 3 s for the
-        // next ones under the sanitizers), so each completed run that was quicker becomes the
-        // run's length: kill times measured against the first alone all fell after the end.
+        // The first sync creates the database and may be the slowest (8 s against 3 s for the
+        // next ones under the sanitizers, on a loaded machine), so the run's length is the median
+        // of the completed runs so far: kill times measured against the first alone all fell
+        // after the end, and one unusually quick run must not pull them all before the writing.
         QSet<long> states;
         int killed = 0, completed = 0;
         QMap<Database::OpenCheck, int> afterKill, afterExit;
+        QList<qint64> lengths{full};
         const int runs = 16;
         for (int i = 0; i < runs; ++i) {
             m_fake->spendOnEveryKey(1.0); // the next sync has a new state to write
@@ -171,7 +173,10 @@ private Q_SLOTS:
             const bool done = sync(db, at, &took);
             if (done) {
                 ++completed;
-                full = std::min(full, took);
+                lengths << took;
+                QList<qint64> sorted = lengths;
+                std::sort(sorted.begin(), sorted.end());
+                full = sorted.at(sorted.size() / 2);
             } else {
                 ++killed;
             }

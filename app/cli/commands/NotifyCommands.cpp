@@ -380,6 +380,8 @@ int NotifySecret::execute(Context &context, const Arguments &arguments)
     if (!error.isEmpty())
         return context.console().fail(ServerError, u"cannot save the secret in the keychain: %1 (give it as %2 instead)"_s.arg(
                                                        error, NotifySecrets::environmentName(d->id)));
+    if (const Status s = NotifyService::recordSecretReplaced(context.store(), d->id); !s)
+        return context.console().fail(s.error(), u"the secret is saved, but the audit log could not record it"_s);
     context.out() << "Saved the secret of " << d->id << " in the keychain." << Qt::endl;
     return Ok;
 }
