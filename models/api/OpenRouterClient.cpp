@@ -21,10 +21,13 @@
 #include <QNetworkRequest>
 #include <QRandomGenerator>
 #include <QTimeZone>
+#include <QScopeGuard>
 #include <QTimer>
 
 #include <algorithm>
 #include <memory>
+
+#include <zlib.h>
 
 Q_LOGGING_CATEGORY(lcApi, "orteam.api", QtInfoMsg)
 
@@ -72,6 +75,48 @@ ApiError httpError(const QByteArray &verb, const QUrl &url, const QString &path,
     if (ok && retryAfter >= 0)
         e.retryAfterSeconds = retryAfter;
     return e;
+}
+
+// A gzip body inflated, at most `cap` bytes of it: nullopt and `error` said when it is not gzip
+// or inflates past the cap (a small body may inflate a thousandfold).
+std::optional<QByteArray> gunzip(const QByteArray &body, qint64 cap, QString *error, bool *tooLarge)
+{
+    z_stream z{};
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) { // 16: gzip's header and trailer, not zlib's
+        *error = u"cannot inflate the answer"_s;
+        return std::nullopt;
+    }
+    const auto end = qScopeGuard([&z] { inflateEnd(&z); });
+    QByteArray out;
+    out.resize(std::min<qint64>(std::max<qint64>(body.size() * 4, 4096), cap + 1));
+    z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(body.constData()));
+    z.avail_in = uInt(body.size());
+    qint64 produced = 0;
+    for (;;) {
+        if (produced == out.size()) {
+            if (out.size() > cap) {
+                *tooLarge = true;
+                return std::nullopt;
+            }
+            out.resize(std::min<qint64>(out.size() * 2, cap + 1));
+        }
+        z.next_out = reinterpret_cast<Bytef *>(out.data() + produced);
+        z.avail_out = uInt(out.size() - produced);
+        const int r = inflate(&z, Z_NO_FLUSH);
+        produced = out.size() - z.avail_out;
+        if (r == Z_STREAM_END)
+            break;
+        if (r != Z_OK && !(r == Z_BUF_ERROR && z.avail_out == 0)) {
+            *error = u"the answer is marked gzip but does not inflate (%1)"_s.arg(QString::fromLatin1(z.msg ? z.msg : "truncated"));
+            return std::nullopt;
+        }
+    }
+    if (produced > cap) {
+        *tooLarge = true;
+        return std::nullopt;
+    }
+    out.resize(produced);
+    return out;
 }
 
 // "/keys/<hash>" and the like: the id is percent-encoded, so a hash or id from a server or a
@@ -291,6 +336,7 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
     // The credential is attached here and in attempt(), for the calls with a body: nowhere else.
     up.headers = {{"Authorization", "Bearer " + m_managementKey.toUtf8()},
                   {"Accept", "application/json"},
+                  {"Accept-Encoding", "gzip"},
                   {"User-Agent", "orteam/" ORTEAM_VERSION}};
     // The call's own timer (below) covers the whole call and fires first; the client's, for bytes
     // that stop coming, is only a backstop.
@@ -383,9 +429,26 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
             e.detail = rep->errorString();
         } else {
             r.body = std::move(state->body);
-            if (r.status >= 400) {
+            // A body cut off mid-way is a network failure (below), not a gzip one.
+            const bool whole = rep->error() == UpstreamReply::Error::None;
+            if (whole && rep->header("content-encoding").trimmed().compare("gzip", Qt::CaseInsensitive) == 0) {
+                QString problem;
+                bool over = false;
+                if (std::optional<QByteArray> plain = gunzip(r.body, state->cap, &problem, &over)) {
+                    r.body = std::move(*plain);
+                } else if (over) {
+                    return tooLarge(state);
+                } else {
+                    e.kind = ApiError::Kind::BadResponse;
+                    e.detail = problem;
+                    r.body.clear();
+                }
+            }
+            if (e.isError()) {
+                // the body could not be read: said above
+            } else if (r.status >= 400) {
                 e = httpError(state->request.verb, state->url, state->request.path, r.status, r.body, rep->header("retry-after"));
-            } else if (rep->error() != UpstreamReply::Error::None) {
+            } else if (!whole) {
                 // 2xx with a transport error: the body was cut off mid-way.
                 e.kind = ApiError::Kind::Network;
                 e.detail = rep->errorString();

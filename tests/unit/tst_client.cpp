@@ -21,6 +21,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
+
+#include <zlib.h>
 #include <QTest>
 
 using namespace orteam;
@@ -537,6 +539,53 @@ private Q_SLOTS:
         const QUrl parsed = UrlPolicy::parse(url, &error);
         QCOMPARE(error.isEmpty(), accepted);
         QCOMPARE(parsed.isValid(), accepted);
+    }
+
+    // GETs ask for gzip (a 10,000-key listing is 5.7 MB plain), and read it inflated; a body
+    // that inflates past the size cap is refused as too large, one that does not inflate is an
+    // answer that cannot be read.
+    void gzipAnswersAreInflatedWithinTheCap()
+    {
+        const auto gzip = [](const QByteArray &plain) {
+            z_stream z{};
+            deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
+            QByteArray out(int(deflateBound(&z, uLong(plain.size()))) + 32, Qt::Uninitialized);
+            z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(plain.constData()));
+            z.avail_in = uInt(plain.size());
+            z.next_out = reinterpret_cast<Bytef *>(out.data());
+            z.avail_out = uInt(out.size());
+            deflate(&z, Z_FINISH);
+            out.resize(qsizetype(z.total_out));
+            deflateEnd(&z);
+            return out;
+        };
+        FakeOpenRouter::Fault packed;
+        packed.status = 200;
+        packed.headers = {{"Content-Encoding", "gzip"}};
+        packed.body = gzip(R"({"data":{"total_credits":120.5,"total_usage":20.25}})");
+        m_fake->failNext("GET", u"/credits"_s, packed);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QVERIFY2(r.ok(), qPrintable(r.error.message()));
+        QCOMPARE(r.value.totalCredits, 120.5);
+        QCOMPARE(r.value.totalUsage, 20.25);
+
+        OpenRouterClient::Settings s = fastSettings();
+        s.maxResponseBytes = 64 * 1024;
+        s.maxRetries = 0;
+        m_client->setSettings(s);
+        FakeOpenRouter::Fault bomb = packed;
+        bomb.body = gzip(QByteArray(8 * 1024 * 1024, ' ')); // 8 KB that inflate to 8 MB
+        QVERIFY(bomb.body.size() < 64 * 1024);
+        m_fake->failNext("GET", u"/credits"_s, bomb);
+        const auto big = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(big.error.kind, ApiError::Kind::TooLarge);
+
+        FakeOpenRouter::Fault broken = packed;
+        broken.body = "not gzip at all";
+        m_fake->failNext("GET", u"/credits"_s, broken);
+        const auto bad = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(bad.error.kind, ApiError::Kind::BadResponse);
+        QVERIFY2(bad.error.detail.contains(u"gzip"_s), qPrintable(bad.error.detail));
     }
 
     // A server that ignores the offset answers the first page again and again: the listing
