@@ -63,6 +63,7 @@ CommandList allCommands()
     list.push_back(std::make_unique<NotifyOutbox>());
     list.push_back(std::make_unique<NotifyRetry>());
     list.push_back(std::make_unique<NotifySettings>());
+    list.push_back(std::make_unique<AuditLog>());
     list.push_back(std::make_unique<DbCheck>());
     return list;
 }

@@ -1791,6 +1791,21 @@ offer keys lifecycle run --format ""
         QCOMPARE(log->size(), 2); // added, then disabled
         QVERIFY2(log->first().before.contains(u"enabled, takes "_s) && log->first().after.contains(u"disabled, takes "_s),
                  qPrintable(log->first().after));
+
+        // orteam-cli audit reads the same log, newest first, filtered by target.
+        r = cli({u"--db"_s, db, u"audit"_s, u"--target"_s, u"S1"_s, u"--format"_s, u"json"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        const QJsonArray entries = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(entries.size(), 2);
+        QCOMPARE(entries.at(0).toObject().value("action"_L1).toString(), u"destination"_s);
+        QVERIFY(entries.at(0).toObject().value("after"_L1).toString().contains(u"disabled"_s));
+        QVERIFY(entries.at(1).toObject().value("before"_L1).toString().isEmpty());
+        r = cli({u"--db"_s, db, u"audit"_s, u"--limit"_s, u"1"_s}, noKey);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith(u"WHEN (UTC)"_s) && r.out.count(u'\n') == 2 && r.out.contains(u"disabled, takes"_s), qPrintable(r.out));
+        r = cli({u"--db"_s, db, u"audit"_s, u"--target"_s, u"nobody"_s}, noKey);
+        QVERIFY2(r.code == 0 && r.out.contains(u"No entry names \"nobody\""_s), qPrintable(r.out));
+        QCOMPARE(cli({u"--db"_s, db, u"audit"_s, u"--limit"_s, u"0"_s}, noKey).code, 2);
     }
 
     void calendarMonthReport()

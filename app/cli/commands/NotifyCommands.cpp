@@ -5,6 +5,7 @@
 #include "KeyFormatter.h"
 #include "Money.h"
 #include "NotifyService.h"
+#include "Output.h"
 #include "SyncCall.h"
 
 #include <QTimeZone>
@@ -566,16 +567,13 @@ NotifyOutbox::NotifyOutbox()
     : Command(Section::Team, {u"notify"_s, u"outbox"_s}, u"The latest messages decided for the destinations and what became of each."_s)
 {
     m_options << Option::value(u"destination"_s, u"ID"_s, u"Only this destination's."_s)
-              << Option::value(u"limit"_s, u"N"_s, u"How many (50 by default)."_s);
+              << limitOption(u"messages"_s);
 }
 
 int NotifyOutbox::execute(Context &context, const Arguments &arguments)
 {
-    bool ok = false;
-    const int limit = arguments.value(u"limit"_s, u"50"_s).toInt(&ok);
-    if (!ok || limit < 1 || limit > 10000)
-        return context.console().fail(UsageError, u"--limit must be a number from 1 to 10000"_s);
-    if (const int code = context.openStore())
+    int limit = 0;
+    if (const int code = openWithLimit(context, arguments, &limit))
         return code;
     const QString destination = arguments.value(u"destination"_s, QString());
     if (!destination.isEmpty()) { // a typo is "no such destination", not an empty outbox

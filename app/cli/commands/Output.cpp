@@ -2,6 +2,7 @@
 
 #include "ApiError.h"
 #include "Console.h"
+#include "Context.h"
 #include "Money.h"
 
 #include <QJsonArray>
@@ -15,6 +16,20 @@ namespace orteam::cli {
 Option formatOption(const QStringList &choices)
 {
     return Option::choice(u"format"_s, choices, u"How to print it (default: %1)."_s.arg(choices.first()));
+}
+
+Option limitOption(const QString &what)
+{
+    return Option::value(u"limit"_s, u"N"_s, u"How many %1 (50 by default, at most 10000)."_s.arg(what));
+}
+
+int openWithLimit(Context &context, const Arguments &arguments, int *limit)
+{
+    bool ok = false;
+    *limit = arguments.value(u"limit"_s, u"50"_s).toInt(&ok);
+    if (!ok || *limit < 1 || *limit > 10000)
+        return context.console().fail(UsageError, u"--limit must be a number from 1 to 10000"_s);
+    return context.openStore();
 }
 
 Option yesOption()

@@ -23,6 +23,10 @@ class Console;
 
 // --format with its choices; the first is the default.
 Option formatOption(const QStringList &choices);
+// --limit N of the listings that read the newest N (50 by default, 1 to 10000) from the team
+// database: openWithLimit reads it, then opens the database; the exit code when either fails.
+Option limitOption(const QString &what);
+int openWithLimit(Context &context, const Arguments &arguments, int *limit);
 // --yes: a change that asks first on a terminal; a script must pass it.
 Option yesOption();
 

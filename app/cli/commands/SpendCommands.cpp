@@ -1,5 +1,6 @@
 #include "SpendCommands.h"
 
+#include "ApiKey.h"
 #include "Await.h"
 #include "Context.h"
 #include "Counted.h"
@@ -14,6 +15,9 @@
 #include "ReportService.h"
 #include "SyncCall.h"
 #include "SyncService.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -325,6 +329,60 @@ int OverviewCommand::execute(Context &context, const Arguments &arguments)
 }
 
 // ---- db check -------------------------------------------------------------------------------------
+
+// ---- audit ----------------------------------------------------------------------------------------
+
+AuditLog::AuditLog()
+    : Command(Section::Team, {u"audit"_s},
+              u"The audit log, newest first: every change to keys, the team, tiers and settings, by whom and when."_s)
+{
+    m_description = u"Lists the team database's audit log, newest first, as the dashboard's Audit page shows it: when "
+                    "(UTC), the operating-system user, what was done, to what, and the values before and after. Secrets "
+                    "never reach the log (a replaced webhook URL is recorded as replaced, not written)."_s;
+    m_options << limitOption(u"entries"_s)
+              << Option::value(u"target"_s, u"TEXT"_s, u"Only entries whose target contains TEXT (a member, key or destination)."_s)
+              << formatOption({u"table"_s, u"json"_s});
+    m_examples << Example{u"orteam-cli audit --target alice --limit 20"_s, u"The last 20 changes that name alice."_s};
+}
+
+int AuditLog::execute(Context &context, const Arguments &arguments)
+{
+    int limit = 0;
+    if (const int code = openWithLimit(context, arguments, &limit))
+        return code;
+    const QString target = arguments.value(u"target"_s).value_or(QString());
+    // The filter reads further back than the limit, so "the last 20 about alice" are 20 when
+    // the log has them (10,000 entries at most, as the dashboard's page reads).
+    const auto log = context.store().audit().log(target.isEmpty() ? limit : 10000);
+    if (!log)
+        return context.console().fail(log.error());
+    QList<AuditEntry> shown;
+    for (const AuditEntry &e : *log) {
+        if (shown.size() == limit)
+            break;
+        if (target.isEmpty() || e.target.contains(target, Qt::CaseInsensitive))
+            shown << e;
+    }
+    const auto when = [](const AuditEntry &e) { return e.at.toUTC().toString(u"yyyy-MM-dd HH:mm:ss"_s); };
+    if (arguments.value(u"format"_s, u"table"_s) == "json"_L1) {
+        QJsonArray array;
+        for (const AuditEntry &e : std::as_const(shown))
+            array.append(QJsonObject{{"at"_L1, e.at.toUTC().toString(Qt::ISODate)}, {"user"_L1, e.osUser}, {"action"_L1, e.action},
+                                     {"target"_L1, e.target}, {"before"_L1, e.before}, {"after"_L1, e.after}});
+        context.out() << jsonText(array);
+        return Ok;
+    }
+    if (shown.isEmpty()) {
+        context.out() << (target.isEmpty() ? u"The audit log is empty."_s : u"No entry names \"%1\"."_s.arg(target)) << Qt::endl;
+        return Ok;
+    }
+    QList<QStringList> rows{{u"WHEN (UTC)"_s, u"USER"_s, u"ACTION"_s, u"TARGET"_s, u"BEFORE"_s, u"AFTER"_s}};
+    for (const AuditEntry &e : std::as_const(shown))
+        rows << QStringList{when(e), printableText(e.osUser), e.action, printableText(e.target),
+                            e.before.isEmpty() ? u"-"_s : printableText(e.before), e.after.isEmpty() ? u"-"_s : printableText(e.after)};
+    context.out() << KeyFormatter::columns(rows);
+    return Ok;
+}
 
 DbCheck::DbCheck()
     : Command(Section::Team, {u"db"_s, u"check"_s},

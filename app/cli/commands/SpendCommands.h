@@ -37,6 +37,14 @@ public:
 };
 
 // db check: the spend rollups checked against the rows they add up, and rebuilt on request.
+// audit [--limit N] [--target T] [--format table|json]: the audit log, newest first.
+class AuditLog final : public Command
+{
+public:
+    AuditLog();
+    int execute(Context &context, const Arguments &arguments) override;
+};
+
 class DbCheck final : public Command
 {
 public:
