@@ -271,14 +271,10 @@ void OpenRouterClient::attempt(const Request &request, int attemptNumber, QPoint
         e.host = url.host();
         if (state->timedOut) {
             e.kind = ApiError::Kind::Timeout;
-            // Each attempt has the whole timeout: said with how many there were (a GET that hangs
-            // is tried again), so "3 s" after fifteen seconds adds up. Only the last is known to
-            // have timed out (the others may have been 503s).
-            e.detail = u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3)
-                + (attemptNumber > 1 ? u", the last of %1 attempts"_s.arg(attemptNumber) : QString());
+            e.detail = timeoutDetail(attemptNumber);
         } else if (state->tooLarge) {
             e.kind = ApiError::Kind::TooLarge;
-            e.detail = u"over %1 MB"_s.arg(cap / (1024LL * 1024LL));
+            e.detail = tooLargeDetail();
         } else if (r.status == 0) {
             e.kind = reply->error() == QNetworkReply::OperationCanceledError ? ApiError::Kind::Cancelled
                                                                               : ApiError::Kind::Network;
@@ -360,9 +356,7 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
     };
     auto state = std::make_shared<State>(State{request, url, attemptNumber, context, hasContext, std::move(done),
                                                m_settings.maxResponseBytes,
-                                               u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3)
-                                                   + (attemptNumber > 1 ? u", the last of %1 attempts"_s.arg(attemptNumber)
-                                                                        : QString()),
+                                               timeoutDetail(attemptNumber),
                                                {}, {}, {}, false});
     state->clock.start();
     // Answers once: at the end, at a timeout or when the body grows past the cap (the reply is
@@ -383,8 +377,8 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
         r.error.detail = detail;
         end(st, r);
     };
-    const auto tooLarge = [fail](const std::shared_ptr<State> &st) {
-        fail(st, ApiError::Kind::TooLarge, u"over %1 MB"_s.arg(st->cap / (1024LL * 1024LL)));
+    const auto tooLarge = [fail, detail = tooLargeDetail()](const std::shared_ptr<State> &st) {
+        fail(st, ApiError::Kind::TooLarge, detail);
     };
 
     UpstreamReply *reply = m_getsClient->send(std::move(up));
@@ -462,6 +456,20 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
         }
         end(state, r);
     });
+}
+
+QString OpenRouterClient::timeoutDetail(int attemptNumber) const
+{
+    // Each attempt has the whole timeout: said with how many there were (a GET that hangs is
+    // tried again), so "3 s" after fifteen seconds adds up. Only the last is known to have timed
+    // out (the others may have been 503s).
+    return u"no answer after %1 s"_s.arg(m_settings.timeoutMs / 1000.0, 0, 'g', 3)
+        + (attemptNumber > 1 ? u", the last of %1 attempts"_s.arg(attemptNumber) : QString());
+}
+
+QString OpenRouterClient::tooLargeDetail() const
+{
+    return u"over %1 MB"_s.arg(m_settings.maxResponseBytes / (1024LL * 1024LL));
 }
 
 int OpenRouterClient::retryDelayMs(const ApiError &error, int attemptNumber) const

@@ -172,6 +172,9 @@ private:
     void finishAttempt(const Request &request, int attemptNumber, QPointer<QObject> context, bool hasContext,
                        const std::function<void(const RawReply &)> &done, const RawReply &r, qint64 elapsedMs);
     int retryDelayMs(const ApiError &error, int attemptNumber) const;
+    // The details of a timed-out attempt and of a body over the cap, the same from both paths.
+    QString timeoutDetail(int attemptNumber) const;
+    QString tooLargeDetail() const;
     void setActive(int delta);
 
     QNetworkAccessManager *m_network;

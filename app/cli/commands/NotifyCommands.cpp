@@ -46,11 +46,6 @@ QString secretFormText(Destination::Kind kind)
     return u"the webhook URL"_s;
 }
 
-QString takesText(const Destination &d)
-{
-    return destinationTakesText(d);
-}
-
 QString healthText(const DestinationHealth &h)
 {
     if (h.failing())
@@ -174,7 +169,7 @@ int NotifyList::execute(Context &context, const Arguments &)
         [&](auto answer) { context.notifySecrets().unreadable(*destinations, context.callbacks(), answer); });
     QList<QStringList> table{{u"ID"_s, u"NAME"_s, u"KIND"_s, u"ENABLED"_s, u"TAKES"_s, u"STATUS"_s}};
     for (const Destination &d : *destinations)
-        table << QStringList{d.id, d.name, destinationKindId(d.kind), d.enabled ? u"yes"_s : u"no"_s, takesText(d),
+        table << QStringList{d.id, d.name, destinationKindId(d.kind), d.enabled ? u"yes"_s : u"no"_s, destinationTakesText(d),
                              d.enabled && noSecret.contains(d.id) ? noSecretText(noSecret.value(d.id)) : healthText(byId.value(d.id))};
     context.out() << KeyFormatter::columns(table);
     return Ok;
@@ -335,12 +330,12 @@ int NotifySet::execute(Context &context, const Arguments &arguments)
     if (Status s = NotifyService::saveDestination(context.store(), d, QDateTime::currentDateTimeUtc(), &changed); !s)
         return console.fail(s.error());
     if (!changed) {
-        context.out() << "Destination " << d.id << " is unchanged: " << (d.enabled ? "" : "disabled, ") << takesText(d) << "."
+        context.out() << "Destination " << d.id << " is unchanged: " << (d.enabled ? "" : "disabled, ") << destinationTakesText(d) << "."
                       << Qt::endl;
         return Ok;
     }
     context.out() << (isNew ? "Added" : "Changed") << " destination " << d.id << (d.enabled ? ": " : " (disabled): ")
-                  << takesText(d) << "." << Qt::endl;
+                  << destinationTakesText(d) << "." << Qt::endl;
     if (isNew)
         console.err() << "Its secret (" << secretFormText(d.kind) << ") goes to the keychain with: orteam-cli notify secret "
                       << d.id << " < FILE, or in the environment as " << NotifySecrets::environmentName(d.id) << "." << Qt::endl;
