@@ -17,7 +17,7 @@ case "$mode" in demo|test|deps|sanitize|fuzz) ;; *) echo "usage: $0 demo|test|de
 # qt6-charts-dev needs libqt6opengl6-dev and qt6-httpserver-dev needs qt6-websockets-dev, which
 # Debian does not pull in by itself.
 packages=(cmake ninja-build g++ dpkg-dev file pkg-config git curl python3
-          zlib1g-dev qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
+          zlib1g-dev libsqlite3-dev qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
           libqt6sql6-sqlite libqt6sql6-psql qtkeychain-qt6-dev qt6-tools-dev qt6-l10n-tools qt6-qpa-plugins
           postgresql-15 xvfb xauth imagemagick dbus libsecret-1-0 gnome-keyring
           desktop-file-utils appstream clang-14 libclang-rt-14-dev openssl wrk nginx sqlite3 python3-aiosmtpd)

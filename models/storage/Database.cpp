@@ -231,6 +231,7 @@ bool Database::isOpen() const
 void Database::close()
 {
     m_probe.reset(); // its pointer is into the connection's own mapping
+    m_sqlite.reset();
     if (QSqlDatabase::contains(m_connection)) {
         {
             QSqlDatabase d = QSqlDatabase::database(m_connection, false);
@@ -547,10 +548,10 @@ struct Database::ChangeProbe
 
 namespace {
 #ifdef ORTEAM_SQLITE_PROBE
-// The WAL index of the connection's main database as mapped by SQLite in this process, or null
-// when that cannot be had safely: not WAL, or Qt's driver not using the very SQLite library this
-// code calls (a driver with SQLite built in would hand over a handle of another library's).
-const volatile unsigned char *walIndexHeader(const QString &connection)
+// The connection's sqlite3 handle, or null when Qt's driver does not use the very SQLite library
+// this code calls (a driver with SQLite built in would hand over a handle of another library's,
+// and calling into this one with it would corrupt both).
+sqlite3 *sameLibraryHandle(const QString &connection)
 {
     const QSqlDatabase d = QSqlDatabase::database(connection, false);
     const QSqlDriver *driver = d.driver();
@@ -568,6 +569,15 @@ const volatile unsigned char *walIndexHeader(const QString &connection)
     Dl_info a{}, b{};
     if (!theirs || !::dladdr(theirs, &a) || !::dladdr(reinterpret_cast<void *>(&sqlite3_file_control), &b)
         || a.dli_fbase != b.dli_fbase)
+        return nullptr;
+    return db;
+}
+
+// The WAL index of the connection's main database as mapped by SQLite in this process, or null
+// when that cannot be had safely (not WAL, or not the same library: sameLibraryHandle()).
+const volatile unsigned char *walIndexHeader(sqlite3 *db)
+{
+    if (!db)
         return nullptr;
     sqlite3_file *file = nullptr;
     if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods
@@ -590,6 +600,20 @@ std::optional<qint64> dataVersion(const Database &db)
 }
 } // namespace
 
+void *Database::sqliteHandle() const
+{
+    if (isPostgres() || !isOpen())
+        return nullptr;
+    if (!m_sqlite) {
+#ifdef ORTEAM_SQLITE_PROBE
+        m_sqlite = sameLibraryHandle(m_connection);
+#else
+        m_sqlite = nullptr;
+#endif
+    }
+    return *m_sqlite;
+}
+
 std::optional<qint64> Database::changeCounter() const
 {
     if (m_probe && m_probe->header) {
@@ -610,7 +634,7 @@ std::optional<qint64> Database::changeCounter() const
 #ifdef ORTEAM_SQLITE_PROBE
         Sql mode(*this, u"PRAGMA journal_mode"_s);
         if (counter && mode.exec() && mode.next() && mode.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) == 0)
-            m_probe->header = walIndexHeader(m_connection);
+            m_probe->header = walIndexHeader(static_cast<sqlite3 *>(sqliteHandle()));
 #endif
         // The next call reads the header and asks the pragma once more: this answer came before
         // any header was read.

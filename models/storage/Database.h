@@ -118,6 +118,12 @@ public:
             m_progress(what);
     }
 
+    // The connection's sqlite3 handle (as void *: SQLite stays out of headers) when Qt's SQLite
+    // driver uses the very SQLite library orteam is built with, as on Linux distributions, so
+    // Sql::scan() can walk many rows straight from sqlite3_step, with no QVariant per value. Null
+    // on PostgreSQL, when closed, or when that cannot be had safely.
+    void *sqliteHandle() const;
+
     // Qt SQL's connection name (for Sql.h).
     QString connectionName() const { return m_connection; }
 
@@ -154,6 +160,7 @@ private:
     SessionMark m_mark; // SQLite files: held while open, removed by a clean close
     struct ChangeProbe; // changeCounter()'s shortcut (Database.cpp), dropped by close()
     mutable std::unique_ptr<ChangeProbe> m_probe;
+    mutable std::optional<void *> m_sqlite; // sqliteHandle(), asked once per open
 };
 
 } // namespace orteam

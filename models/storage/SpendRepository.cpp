@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <vector>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -42,8 +45,137 @@ Sql &bindRange(Sql &q, const QDate &from, const QDate &to)
 }
 } // namespace
 
-Result<QHash<QString, MemberSpend>> SpendRepository::memberSpend(const QDate &from, const QDate &to) const
+namespace {
+// The members named by rows read one at a time (Sql::scan), each given a place in the order first
+// read, so what is kept per member can sit in a vector beside it. Usage rows come a day at a time,
+// each day's members in the same order: the member after the last row's is nearly always this
+// row's, so most rows find theirs without hashing (which would cost more than the rest of the
+// row). Not a QHash: Qt 6.4 hashes bytes several times slower than the standard library.
+class MemberIndex
 {
+public:
+    // The place of `name`; `added` is set when it is new (the next place, size() - 1).
+    qsizetype place(QByteArrayView utf8, bool *added)
+    {
+        const std::string_view name(utf8.data(), size_t(utf8.size()));
+        *added = false;
+        if (m_guess < size() && view(m_guess) == name)
+            return m_guess++;
+        if (const auto it = m_at.find(name); it != m_at.end()) {
+            m_guess = it->second + 1;
+            return it->second;
+        }
+        m_names.push_back(utf8.toByteArray());
+        // Viewed where the vector keeps it: a QByteArray's bytes stay put when the vector moves it.
+        m_at.emplace(view(size() - 1), size() - 1);
+        *added = true;
+        m_guess = size();
+        return size() - 1;
+    }
+    // The place of a name already read, or -1.
+    qsizetype find(QByteArrayView utf8) const
+    {
+        const auto it = m_at.find(std::string_view(utf8.data(), size_t(utf8.size())));
+        return it == m_at.end() ? -1 : it->second;
+    }
+    QString name(qsizetype at) const { return QString::fromUtf8(m_names[size_t(at)]); }
+    qsizetype size() const { return qsizetype(m_names.size()); }
+
+private:
+    std::string_view view(qsizetype at) const { return {m_names[size_t(at)].constData(), size_t(m_names[size_t(at)].size())}; }
+
+    std::vector<QByteArray> m_names;
+    std::unordered_map<std::string_view, qsizetype> m_at;
+    qsizetype m_guess = 0;
+};
+
+// What each member's rows add up to, read source by source (SpendRows::memberDaySources): each
+// source's rows summed on their own, then the sources added in turn, as the database adds up a
+// union of per-source sums, so both come out the same to the last bit. `Sums` has add().
+template<typename Sums>
+class PerMemberSums
+{
+public:
+    // The sums of the member's rows of `source`, to add a row to.
+    Sums &of(QByteArrayView member, int source)
+    {
+        bool added = false;
+        const qsizetype at = m_index.place(member, &added);
+        return ofPlace(at, added, source);
+    }
+    qsizetype find(QByteArrayView member) const { return m_index.find(member); }
+    qsizetype size() const { return m_index.size(); }
+    QString name(qsizetype at) const { return m_index.name(at); }
+    Sums total(qsizetype at) const
+    {
+        Sums sum = m_entries[size_t(at)].total;
+        sum.add(m_entries[size_t(at)].part);
+        return sum;
+    }
+
+private:
+    struct Entry
+    {
+        Sums total, part; // `part`: the rows of `source` not yet added to `total`
+        int source = -1;
+    };
+    Sums &ofPlace(qsizetype at, bool added, int source)
+    {
+        if (added)
+            m_entries.emplace_back();
+        Entry &e = m_entries[size_t(at)];
+        if (e.source != source) {
+            e.total.add(e.part);
+            e.part = Sums{};
+            e.source = source;
+        }
+        return e.part;
+    }
+
+    MemberIndex m_index;
+    std::vector<Entry> m_entries; // at their places in m_index
+};
+} // namespace
+
+bool SpendRepository::inProcess(Summing summing) const
+{
+    return summing == Summing::InProcess || (summing == Summing::Auto && !m_db.isPostgres());
+}
+
+Result<QHash<QString, MemberSpend>> SpendRepository::memberSpendInProcess(const QDate &from, const QDate &to) const
+{
+    struct Sums
+    {
+        MemberSpend spend;
+        void add(const Sums &o)
+        {
+            spend.cost += o.spend.cost;
+            spend.requests += o.spend.requests;
+        }
+    };
+    PerMemberSums<Sums> sums;
+    const QStringList sources = SpendRows::memberDaySources(true, false);
+    for (int source = 0; source < sources.size(); ++source) {
+        Sql q(m_db, sources[source], u"Cannot read the members' spend"_s);
+        const Status read = bindRange(q, from, to).scan([&](const SqlRow &row) {
+            MemberSpend &m = sums.of(row.text(0), source).spend;
+            m.cost += row.real(2);
+            m.requests += row.integer(3);
+        });
+        if (!read)
+            return read.error();
+    }
+    QHash<QString, MemberSpend> out;
+    out.reserve(sums.size());
+    for (qsizetype at = 0; at < sums.size(); ++at)
+        out.insert(sums.name(at), sums.total(at).spend);
+    return out;
+}
+
+Result<QHash<QString, MemberSpend>> SpendRepository::memberSpend(const QDate &from, const QDate &to, Summing summing) const
+{
+    if (inProcess(summing))
+        return memberSpendInProcess(from, to);
     Sql q(m_db, SpendRows::summed(u"member"_s, false), u"Cannot read the members' spend"_s);
     if (Status s = bindRange(q, from, to).exec(); !s)
         return s.error();
@@ -226,24 +358,40 @@ Result<QHash<QString, DailySeries>> SpendRepository::dailySpendByMember(const QD
                                                                         const std::optional<QSet<QString>> &only) const
 {
     Sql q(m_db, SpendRows::memberDayParts(), u"Cannot read the members' daily spend"_s);
-    if (Status s = bindRange(q, from, to).exec(); !s)
-        return s.error();
-    QHash<QString, DailySeries> out;
+    bindRange(q, from, to);
+    MemberIndex index;
+    struct Member
+    {
+        bool wanted = false;
+        DailySeries days;
+    };
+    std::vector<Member> members; // at their places in `index`
     // The usage rows come a day at a time (their day index): each day's text is parsed once.
-    QString dayText;
+    std::string dayText;
     QDate day;
-    while (q.next()) {
-        QString member = q.value(0).toString();
-        if (only && !only->contains(member))
-            continue;
-        if (QString text = q.value(1).toString(); text != dayText) {
-            day = QDate::fromString(text, Qt::ISODate);
-            dayText = std::move(text);
+    const Status read = q.scan([&](const SqlRow &row) {
+        bool added = false;
+        const qsizetype at = index.place(row.text(0), &added);
+        if (added)
+            members.push_back(Member{!only || only->contains(index.name(at)), {}});
+        Member &m = members[size_t(at)];
+        if (!m.wanted)
+            return;
+        const QByteArrayView text = row.text(1);
+        if (const std::string_view d(text.data(), size_t(text.size())); d != dayText) {
+            day = QDate::fromString(QLatin1StringView(text.data(), text.size()), Qt::ISODate);
+            dayText = d;
         }
-        out[member][day] += q.value(2).toDouble();
-    }
-    if (const Status read = q.finished(); !read)
+        m.days[day] += row.real(2);
+    });
+    if (!read)
         return read.error();
+    QHash<QString, DailySeries> out;
+    out.reserve(index.size());
+    for (qsizetype at = 0; at < index.size(); ++at) {
+        if (members[size_t(at)].wanted)
+            out.insert(index.name(at), std::move(members[size_t(at)].days));
+    }
     return out;
 }
 
@@ -342,7 +490,8 @@ namespace {
 // the override, the tier's, the member's period, the tier's): the member's budget when it is a
 // daily one (a weekly or monthly budget is not a daily limit, and dividing it would state a limit
 // nobody set).
-std::optional<double> dailyLimitOf(const Sql &q, int at)
+template<typename Row> // Sql or SqlRow
+std::optional<double> dailyLimitOf(const Row &q, int at)
 {
     const bool own = !q.value(at).isNull();
     if (q.value(own ? at + 2 : at + 3).toString() == "daily"_L1)
@@ -352,7 +501,8 @@ std::optional<double> dailyLimitOf(const Sql &q, int at)
 
 // The member's budget whatever its period, from the same LimitColumns: what the report shows
 // beside the seed's daily limit, so a weekly budget does not read as none.
-std::optional<Budget> budgetOf(const Sql &q, int at)
+template<typename Row>
+std::optional<Budget> budgetOf(const Row &q, int at)
 {
     const bool own = !q.value(at).isNull();
     const std::optional<double> usd = sqlvalue::optionalMoney(q.value(own ? at : at + 1));
@@ -394,9 +544,166 @@ Result<QList<WeeklyReportRow>> SpendRepository::usageReport(const QDate &from, c
     return out;
 }
 
+namespace {
+// usageReport()'s order, which the reports keep for members of equal cost.
+void sortReportRows(SpendRepository::ReportWindows &out)
+{
+    for (QList<WeeklyReportRow> *rows : {&out.current, &out.previous})
+        std::sort(rows->begin(), rows->end(), [](const WeeklyReportRow &a, const WeeklyReportRow &b) {
+            return a.weeklyCost != b.weeklyCost ? a.weeklyCost > b.weeklyCost : a.user < b.user;
+        });
+}
+
+// A member's rows in one window of a report, counted as SpendRows::reportWindows() counts them.
+struct WindowSums
+{
+    qint64 rows = 0;
+    double cost = 0;
+    qint64 requests = 0;
+};
+
+// A member's windows as far as the rows read so far go (see reportWindowsInProcess()).
+struct MemberWindows
+{
+    WindowSums current, previous;
+    double sumY = 0, sumXY = 0;
+    bool trended = false; // a row with money in the trend window: the member has trend sums
+
+    void add(const MemberWindows &part)
+    {
+        for (const auto &[to, from] : {std::pair(&current, &part.current), std::pair(&previous, &part.previous)}) {
+            to->rows += from->rows;
+            to->cost += from->cost;
+            to->requests += from->requests;
+        }
+        sumY += part.sumY;
+        sumXY += part.sumXY;
+        trended = trended || part.trended;
+    }
+};
+
+// "YYYY-MM-DD" as a Julian day number, as SQLite's julianday() reads a day; nullopt otherwise.
+std::optional<qint64> julianDayOf(QByteArrayView text)
+{
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-')
+        return std::nullopt;
+    int parts[3] = {0, 0, 0};
+    const int at[3][2] = {{0, 4}, {5, 7}, {8, 10}};
+    for (int p = 0; p < 3; ++p) {
+        for (int i = at[p][0]; i < at[p][1]; ++i) {
+            if (text[i] < '0' || text[i] > '9')
+                return std::nullopt;
+            parts[p] = parts[p] * 10 + (text[i] - '0');
+        }
+    }
+    const QDate day(parts[0], parts[1], parts[2]);
+    return day.isValid() ? std::optional(day.toJulianDay()) : std::nullopt;
+}
+} // namespace
+
 Result<SpendRepository::ReportWindows> SpendRepository::reportWindows(const std::pair<QDate, QDate> &current,
                                                                       const std::pair<QDate, QDate> &previous,
-                                                                      const std::pair<QDate, QDate> &trend) const
+                                                                      const std::pair<QDate, QDate> &trend,
+                                                                      Summing summing) const
+{
+    return inProcess(summing) ? reportWindowsInProcess(current, previous, trend) : reportWindowsInDatabase(current, previous, trend);
+}
+
+// SQLite runs a query in its own bytecode, a few instructions per column per row: summing a
+// week's 140,000 member-days into six windowed sums costs it 100 ms, and sorting them by member
+// more, while reading them (Sql::scan, straight from sqlite3_step) and adding them up here costs
+// a fifth of that. PostgreSQL sums where the rows are (reportWindowsInDatabase()): sending it
+// all over a socket would cost more. Both count the same rows the same way, added up in the same
+// order (each source's rows first, then the sources in turn): tst_storage holds them to the
+// same answers.
+Result<SpendRepository::ReportWindows> SpendRepository::reportWindowsInProcess(const std::pair<QDate, QDate> &current,
+                                                                               const std::pair<QDate, QDate> &previous,
+                                                                               const std::pair<QDate, QDate> &trend) const
+{
+    const QDate lo = std::min({current.first, previous.first, trend.first});
+    const QDate hi = std::max({current.second, previous.second, trend.second});
+    const auto text = [](const QDate &day) { return iso(day).toLatin1(); };
+    // Days compare as text, as the database compares them (ISO days sort as the days do).
+    const QByteArray from = text(current.first), to = text(current.second), pfrom = text(previous.first),
+                     pto = text(previous.second), tfrom = text(trend.first), tto = text(trend.second);
+    const auto within = [](std::string_view day, const QByteArray &first, const QByteArray &last) {
+        return day >= std::string_view(first.constData(), size_t(first.size()))
+               && day <= std::string_view(last.constData(), size_t(last.size()));
+    };
+    const qint64 trendStart = trend.first.toJulianDay();
+
+    PerMemberSums<MemberWindows> sums;
+    const QStringList sources = SpendRows::memberDaySources(true, false);
+    for (int source = 0; source < sources.size(); ++source) {
+        Sql q(m_db, sources[source], u"Cannot read the report"_s);
+        bindRange(q, lo, hi);
+        // The last row's day, which windows it is in and its number: the rows come a day at a
+        // time, so each day's text is compared with the windows' bounds once, not at every row.
+        std::string dayText;
+        bool inCurrent = false, inPrevious = false, inTrend = false;
+        std::optional<qint64> dayIndex;
+        const Status read = q.scan([&](const SqlRow &row) {
+            MemberWindows &m = sums.of(row.text(0), source);
+            const QByteArrayView dayBytes = row.text(1);
+            if (const std::string_view day(dayBytes.data(), size_t(dayBytes.size())); day != dayText) {
+                dayText = day;
+                inCurrent = within(day, from, to);
+                inPrevious = within(day, pfrom, pto);
+                inTrend = within(day, tfrom, tto);
+                const std::optional<qint64> number = julianDayOf(dayBytes);
+                dayIndex = number ? std::optional(*number - trendStart) : std::nullopt;
+            }
+            const double cost = row.real(2);
+            const qint64 requests = row.integer(3);
+            for (const auto &[in, window] : {std::pair(inCurrent, &m.current), std::pair(inPrevious, &m.previous)}) {
+                if (in) {
+                    ++window->rows;
+                    window->cost += cost;
+                    window->requests += requests;
+                }
+            }
+            if (inTrend && !row.isNull(2)) {
+                m.sumY += cost;
+                if (dayIndex)
+                    m.sumXY += double(*dayIndex) * cost;
+                m.trended = true;
+            }
+        });
+        if (!read)
+            return read.error();
+    }
+
+    // Each member's limits, as LimitsJoin gives them beside their rows.
+    Sql limits(m_db, u"SELECT m.name, %1 FROM members m LEFT JOIN tiers t ON t.name = m.tier"_s.arg(LimitColumns),
+               u"Cannot read the members' budgets"_s);
+    std::vector<std::pair<std::optional<double>, std::optional<Budget>>> limitOf(size_t(sums.size()));
+    const Status read = limits.scan([&](const SqlRow &row) {
+        if (const qsizetype at = sums.find(row.text(0)); at >= 0)
+            limitOf[size_t(at)] = {dailyLimitOf(row, 1), budgetOf(row, 1)};
+    });
+    if (!read)
+        return read.error();
+    ReportWindows out;
+    out.trends.reserve(sums.size());
+    for (qsizetype at = 0; at < sums.size(); ++at) {
+        const MemberWindows m = sums.total(at);
+        const QString member = sums.name(at);
+        const auto &[limit, budget] = limitOf[size_t(at)];
+        // A member is in a window when a row of theirs is, even one of $0 and no requests.
+        for (const auto &[window, rows] : {std::pair(&m.current, &out.current), std::pair(&m.previous, &out.previous)}) {
+            if (window->rows > 0)
+                *rows << WeeklyReportRow{member, round4(window->cost), window->requests, limit, budget};
+        }
+        if (m.trended)
+            out.trends.insert(member, TrendSums{m.sumY, m.sumXY});
+    }
+    sortReportRows(out);
+    return out;
+}
+
+Result<SpendRepository::ReportWindows> SpendRepository::reportWindowsInDatabase(const std::pair<QDate, QDate> &current,
+                                                                                const std::pair<QDate, QDate> &previous,
+                                                                                const std::pair<QDate, QDate> &trend) const
 {
     // Read once over the windows' union (a week's report: 14 days, not 7 + 7 + 14), each window
     // told apart per row; the rows within a window are summed in the order they would be alone.
@@ -434,11 +741,7 @@ Result<SpendRepository::ReportWindows> SpendRepository::reportWindows(const std:
     }
     if (const Status read = q.finished(); !read)
         return read.error();
-    // usageReport()'s order, which the reports keep for members of equal cost.
-    for (QList<WeeklyReportRow> *rows : {&out.current, &out.previous})
-        std::sort(rows->begin(), rows->end(), [](const WeeklyReportRow &a, const WeeklyReportRow &b) {
-            return a.weeklyCost != b.weeklyCost ? a.weeklyCost > b.weeklyCost : a.user < b.user;
-        });
+    sortReportRows(out);
     return out;
 }
 

@@ -139,19 +139,22 @@ QString summed(const QString &keys, bool oneMember)
         keys, parts.join(u" UNION ALL "_s));
 }
 
-QString memberDayParts()
+QStringList memberDaySources(bool requests, bool perDay)
 {
     QStringList parts;
     for (const Source &s : sources()) {
-        if (s.rowPerMemberDay) {
-            parts << u"SELECT %1 AS member, %2 AS day, %3 AS cost FROM %4 WHERE %5"_s.arg(
-                s.member, s.day, s.cost, rows(s, u":from"_s, u":to"_s), dayRange(s));
-            continue;
-        }
-        parts << u"SELECT %1 AS member, %2 AS day, %3 AS cost FROM %4 WHERE %5 GROUP BY %1, %2"_s.arg(
-            s.member, s.day, sum(s.cost), rows(s, u":from"_s, u":to"_s), dayRange(s));
+        const bool grouped = perDay && !s.rowPerMemberDay;
+        const QString columns = u"%1 AS member, %2 AS day, %3 AS cost"_s.arg(s.member, s.day, grouped ? sum(s.cost) : s.cost);
+        const QString counted = !requests ? QString() : u", %1 AS requests"_s.arg(grouped ? sum(s.requests) : s.requests);
+        parts << u"SELECT %1%2 FROM %3 WHERE %4%5"_s.arg(columns, counted, rows(s, u":from"_s, u":to"_s), dayRange(s),
+                                                         grouped ? u" GROUP BY %1, %2"_s.arg(s.member, s.day) : QString());
     }
-    return parts.join(u" UNION ALL "_s);
+    return parts;
+}
+
+QString memberDayParts()
+{
+    return memberDaySources(false, true).join(u" UNION ALL "_s);
 }
 
 QString periods()

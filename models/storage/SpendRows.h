@@ -3,6 +3,7 @@
 // Storage-internal (Schema.cpp, SpendRepository.cpp): no header outside storage includes this.
 
 #include <QString>
+#include <QStringList>
 
 namespace orteam::SpendRows {
 
@@ -47,6 +48,11 @@ QString summed(const QString &keys, bool oneMember);
 // GROUP BY, 0.3 s at ten thousand members × 14 days), adding them up as they are read costs
 // almost nothing; the usage rows are read as they are (their key is one row per member-day).
 QString memberDayParts();
+// The same, a statement per source (each with :from and :to), in the order the union has them;
+// `requests`: a fourth column, the requests. `perDay` false: a source's rows as the others here
+// sum them (a linked key's day each, not its member's day), for sums that must come out the same
+// to the last bit (SpendRepository::reportWindows).
+QStringList memberDaySources(bool requests, bool perDay);
 
 // Each member's spend over [:from, :to] in three periods ending on :to, in one read of the rows:
 // columns member, today (days >= :today), week (>= :week), month (>= :month). A period's column

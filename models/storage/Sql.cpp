@@ -3,7 +3,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <QScopeGuard>
+
 #include <cmath>
+
+#ifdef ORTEAM_SQLITE_PROBE
+#include <sqlite3.h>
+#endif
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -127,6 +133,147 @@ Status Sql::finished() const
     if (m_readError.isEmpty())
         return {};
     return failed(u"the rows stopped part-way: "_s + m_readError);
+}
+
+#ifdef ORTEAM_SQLITE_PROBE
+namespace {
+sqlite3_stmt *stmtOf(void *stmt)
+{
+    return static_cast<sqlite3_stmt *>(stmt);
+}
+} // namespace
+#endif
+
+bool SqlRow::isNull(int column) const
+{
+#ifdef ORTEAM_SQLITE_PROBE
+    if (m_stmt)
+        return sqlite3_column_type(stmtOf(m_stmt), column) == SQLITE_NULL;
+#endif
+    return m_query->isNull(column);
+}
+
+double SqlRow::real(int column) const
+{
+#ifdef ORTEAM_SQLITE_PROBE
+    if (m_stmt)
+        return sqlite3_column_double(stmtOf(m_stmt), column);
+#endif
+    return m_query->value(column).toDouble();
+}
+
+qint64 SqlRow::integer(int column) const
+{
+#ifdef ORTEAM_SQLITE_PROBE
+    if (m_stmt)
+        return sqlite3_column_int64(stmtOf(m_stmt), column);
+#endif
+    return m_query->value(column).toLongLong();
+}
+
+QByteArrayView SqlRow::text(int column) const
+{
+#ifdef ORTEAM_SQLITE_PROBE
+    if (m_stmt) {
+        // Text first, then its length: the order SQLite documents for a value converted to text.
+        const auto *bytes = reinterpret_cast<const char *>(sqlite3_column_text(stmtOf(m_stmt), column));
+        return bytes ? QByteArrayView(bytes, sqlite3_column_bytes(stmtOf(m_stmt), column)) : QByteArrayView();
+    }
+#endif
+    if (m_texts.size() <= column)
+        m_texts.resize(column + 1);
+    m_texts[column] = m_query->value(column).toString().toUtf8();
+    return m_texts[column];
+}
+
+QVariant SqlRow::value(int column) const
+{
+#ifdef ORTEAM_SQLITE_PROBE
+    if (m_stmt) {
+        switch (sqlite3_column_type(stmtOf(m_stmt), column)) {
+        case SQLITE_NULL:
+            return {};
+        case SQLITE_INTEGER:
+            return integer(column);
+        case SQLITE_FLOAT:
+            return real(column);
+        default:
+            return QString::fromUtf8(text(column));
+        }
+    }
+#endif
+    return m_query->value(column);
+}
+
+Status Sql::scan(const std::function<void(const SqlRow &)> &each)
+{
+    if (std::optional<Status> raw = scanSqlite(each))
+        return *raw;
+    if (Status s = exec(); !s)
+        return s;
+    SqlRow row;
+    row.m_query = &m_query;
+    while (next())
+        each(row);
+    return finished();
+}
+
+std::optional<Status> Sql::scanSqlite(const std::function<void(const SqlRow &)> &each)
+{
+#ifdef ORTEAM_SQLITE_PROBE
+    auto *db = static_cast<sqlite3 *>(m_db.sqliteHandle());
+    if (!db)
+        return std::nullopt;
+    if (m_db.injectFault(m_sql))
+        return failed(u"injected fault before \"%1\""_s.arg(firstWords(m_sql)));
+    const QByteArray sql = m_sql.toUtf8();
+    sqlite3_stmt *stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK || !stmt)
+        return failed(QString::fromUtf8(sqlite3_errmsg(db)));
+    const auto finalize = qScopeGuard([stmt] { sqlite3_finalize(stmt); });
+    for (const auto &[name, value] : std::as_const(m_binds)) {
+        const int at = sqlite3_bind_parameter_index(stmt, name.toUtf8().constData());
+        if (at == 0)
+            continue; // as QSqlQuery: a bind the statement does not use is no error
+        int rc = SQLITE_OK;
+        switch (value.isNull() ? QMetaType::UnknownType : value.typeId()) {
+        case QMetaType::UnknownType:
+            rc = sqlite3_bind_null(stmt, at);
+            break;
+        case QMetaType::Bool:
+        case QMetaType::Int:
+        case QMetaType::UInt:
+        case QMetaType::LongLong:
+            rc = sqlite3_bind_int64(stmt, at, value.toLongLong());
+            break;
+        case QMetaType::Double:
+            rc = sqlite3_bind_double(stmt, at, value.toDouble());
+            break;
+        default: {
+            const QByteArray text = value.toString().toUtf8();
+            rc = sqlite3_bind_text(stmt, at, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+        }
+        }
+        if (rc != SQLITE_OK)
+            return failed(QString::fromUtf8(sqlite3_errmsg(db)));
+    }
+    SqlRow row;
+    row.m_stmt = stmt;
+    int rc = SQLITE_OK;
+    bool any = false;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        any = true;
+        each(row);
+    }
+    if (rc != SQLITE_DONE) {
+        const QString why = QString::fromUtf8(sqlite3_errmsg(db));
+        return failed(any ? u"the rows stopped part-way: "_s + why : why);
+    }
+    return Status{};
+#else
+    Q_UNUSED(each)
+    return std::nullopt;
+#endif
 }
 
 Result<bool> Sql::fetch()

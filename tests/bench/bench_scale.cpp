@@ -362,6 +362,12 @@ int main(int argc, char *argv[])
     const QList<HotQuery> hot{
         {"a week's spend per member (reports)",
          literal(SpendRows::summed(u"member"_s, false), {{u":from"_s, iso(today.addDays(-6))}, {u":to"_s, iso(today)}})},
+        {"a weekly report's usage rows (the report adds them up in the process)",
+         literal(SpendRows::memberDaySources(true, false).first(), {{u":from"_s, iso(today.addDays(-13))}, {u":to"_s, iso(today)}})},
+        {"  the same windows summed in SQL (what PostgreSQL runs; SQLite ran it before)",
+         literal(SpendRows::reportWindows(u"(julianday(%1) - julianday(:tfrom))"_s, {true, false, false, true, false, true}),
+                 {{u":lo"_s, iso(today.addDays(-13))}, {u":hi"_s, iso(today)}, {u":from"_s, iso(today.addDays(-6))},
+                  {u":pto"_s, iso(today.addDays(-7))}, {u":tfrom"_s, iso(today.addDays(-13))}, {u":tto"_s, iso(today.addDays(-1))}})},
         {"periodSpend",
          literal(SpendRows::periods(), {{u":from"_s, iso(std::min(week, monthStart))}, {u":to"_s, iso(today)},
                                         {u":today"_s, iso(today)}, {u":week"_s, iso(week)}, {u":month"_s, iso(monthStart)}})},

@@ -7,6 +7,7 @@
 #include "Store.h"
 #include "SessionMark.h"
 #include "SeedDatabase.h"
+#include "Sql.h" // storage-internal: Sql::scan is tested on its own
 #include "SqliteDamage.h"
 #include "TestDatabase.h"
 
@@ -493,6 +494,105 @@ private Q_SLOTS:
         QVERIFY(!must(spend.periodSpend(QDate(2026, 12, 1))).value(u"di"_s).today.has_value());
     }
 
+    void scanReadsEveryRowOrSaysWhy()
+    {
+        // Sql::scan, the reports' read of many rows: each value as the database has it (on SQLite
+        // straight from sqlite3_step, on PostgreSQL through QSqlQuery), its binds, a fault before
+        // it, and rows that stop part-way, which must be an error and never a shorter read.
+        auto store = openFresh();
+        const Database &db = store->database();
+        const QString rows = u"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) "
+                             "SELECT n, 'm' || n || 'ü', n * 0.5, CASE WHEN n = 2 THEN NULL ELSE n END FROM c WHERE n >= :lo"_s;
+        Sql q(db, rows, u"Cannot read the numbers"_s);
+        q.bind(u":lo"_s, 2);
+        QList<std::tuple<qint64, QString, double, bool>> seen;
+        QVERIFY(q.scan([&](const SqlRow &row) {
+            seen.append({row.integer(0), QString::fromUtf8(row.text(1)), row.real(2), row.isNull(3)});
+            QCOMPARE(row.value(0).toLongLong(), row.integer(0));
+            QCOMPARE(row.value(3).isNull(), row.isNull(3));
+        }).ok());
+        QCOMPARE(seen.size(), 4);
+        QCOMPARE(seen.at(0), std::tuple(qint64(2), u"m2ü"_s, 1.0, true));
+        QCOMPARE(seen.at(3), std::tuple(qint64(5), u"m5ü"_s, 2.5, false));
+        // Run again with another bind: the new value counts.
+        seen.clear();
+        q.bind(u":lo"_s, 5);
+        QVERIFY(q.scan([&](const SqlRow &row) { seen.append({row.integer(0), {}, 0, false}); }).ok());
+        QCOMPARE(seen.size(), 1);
+
+        // A fault before it: an error, and no row handed out.
+        store->database().setFaultInjector([](int, const QString &) { return true; });
+        int handed = 0;
+        const Status faulted = Sql(db, rows, u"Cannot read the numbers"_s).bind(u":lo"_s, 1).scan([&](const SqlRow &) { ++handed; });
+        store->database().setFaultInjector({});
+        QVERIFY(!faulted.ok());
+        QVERIFY2(faulted.errorText().startsWith(u"Cannot read the numbers: injected fault"_s), qPrintable(faulted.errorText()));
+        QCOMPARE(handed, 0);
+
+        // The rows stop at the third (a value the database cannot compute): an error naming why.
+        const QString failing = db.isPostgres()
+            ? u"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) SELECT n, 1 / (3 - n) FROM c"_s
+            : u"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) "
+              "SELECT n, CASE WHEN n = 3 THEN json('{') END FROM c"_s;
+        handed = 0;
+        const Status stopped = Sql(db, failing, u"Cannot read the numbers"_s).scan([&](const SqlRow &) { ++handed; });
+        QVERIFY(!stopped.ok());
+        QVERIFY2(stopped.errorText().startsWith(u"Cannot read the numbers: "_s), qPrintable(stopped.errorText()));
+        if (!db.isPostgres()) { // PostgreSQL computes the whole answer before the first row
+            QCOMPARE(handed, 2);
+            QVERIFY2(stopped.errorText().contains(u"stopped part-way"_s), qPrintable(stopped.errorText()));
+        }
+        // A statement that cannot be prepared.
+        const Status bad = Sql(db, u"SELECT x FROM no_such_table"_s, u"Cannot read the numbers"_s).scan([](const SqlRow &) {});
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.errorText().contains(u"no_such_table"_s), qPrintable(bad.errorText()));
+    }
+
+    void reportFailsWholeAtEveryStatement()
+    {
+        // A report reads several statements (when the history starts, each source's rows, the
+        // members' budgets): whichever of them fails, the report is an error, never a report of
+        // what the others read.
+        auto store = openFresh();
+        fillAwkwardSpend(store.get());
+        if (QTest::currentTestFailed())
+            return;
+        const QDate to(2026, 12, 7);
+        const TeamReport whole = must(store->spend().teamReport(ReportPeriod::Weekly, to, to));
+        QVERIFY(!whole.rows.isEmpty());
+        int failedAt = 0;
+        for (int n = 1; n < 50; ++n) {
+            store->database().setFaultInjector([n](int statement, const QString &) { return statement == n; });
+            const Result<TeamReport> r = store->spend().teamReport(ReportPeriod::Weekly, to, to);
+            store->database().setFaultInjector({});
+            if (r.ok()) {
+                QCOMPARE(r->rows.size(), whole.rows.size());
+                break;
+            }
+            QVERIFY2(r.errorText().contains(u"injected fault"_s), qPrintable(r.errorText()));
+            failedAt = n;
+        }
+        // The history's start, then on SQLite three sources and the budgets, on PostgreSQL one read.
+        QCOMPARE(failedAt, m_postgres ? 2 : 5);
+        // Added up here on PostgreSQL too (Sql::scan through QSqlQuery): the same, read by read.
+        using Summing = SpendRepository::Summing;
+        const std::pair<QDate, QDate> current{to.addDays(-6), to}, previous{to.addDays(-13), to.addDays(-7)};
+        const SpendRepository::ReportWindows windows = must(store->spend().reportWindows(current, previous, previous, Summing::InProcess));
+        int readAt = 0;
+        for (int n = 1; n < 50 && !readAt; ++n) {
+            store->database().setFaultInjector([n](int statement, const QString &) { return statement == n; });
+            const Result<SpendRepository::ReportWindows> r = store->spend().reportWindows(current, previous, previous, Summing::InProcess);
+            store->database().setFaultInjector({});
+            if (r.ok()) {
+                QCOMPARE(r->current.size(), windows.current.size());
+                readAt = n;
+                continue;
+            }
+            QVERIFY2(r.errorText().contains(u"injected fault"_s), qPrintable(r.errorText()));
+        }
+        QCOMPARE(readAt, 5); // failed at each of its four reads before
+    }
+
     void reportWindowsAreTheReadsApart()
     {
         // A report's one read of its windows gives what usageReport() of each window and the trend
@@ -520,6 +620,40 @@ private Q_SLOTS:
                 current.first.toString(Qt::ISODate), current.second.toString(Qt::ISODate), previous.first.toString(Qt::ISODate),
                 previous.second.toString(Qt::ISODate), trend.first.toString(Qt::ISODate), trend.second.toString(Qt::ISODate));
             const SpendRepository::ReportWindows once = must(spend.reportWindows(current, previous, trend));
+            // Added up in the database and here: the same rows in the same order, so on SQLite the
+            // same bits. PostgreSQL adds them up in the order its plan reads them, which can differ
+            // from the days' in the last bit.
+            using Summing = SpendRepository::Summing;
+            const auto equal = [this](double a, double b) { return m_postgres ? qAbs(a - b) <= 1e-12 * std::max(1.0, qAbs(b)) : a == b; };
+            for (const Summing summing : {Summing::InDatabase, Summing::InProcess}) {
+                const SpendRepository::ReportWindows w = must(spend.reportWindows(current, previous, trend, summing));
+                const QString how = at + (summing == Summing::InDatabase ? u" (in the database)"_s : u" (here)"_s);
+                for (const auto &[mine, theirs] : {std::pair(&w.current, &once.current), std::pair(&w.previous, &once.previous)}) {
+                    QVERIFY2(mine->size() == theirs->size(), qPrintable(how));
+                    for (qsizetype i = 0; i < mine->size(); ++i) {
+                        const WeeklyReportRow &a = mine->at(i), &b = theirs->at(i);
+                        QVERIFY2(a.user == b.user && equal(a.weeklyCost, b.weeklyCost) && a.requests == b.requests
+                                     && a.dailyLimit == b.dailyLimit && a.budget == b.budget,
+                                 qPrintable(a.user + u": "_s + how));
+                    }
+                }
+                QVERIFY2(w.trends.size() == once.trends.size(), qPrintable(how));
+                for (auto [member, sums] : w.trends.asKeyValueRange()) {
+                    QVERIFY2(once.trends.contains(member), qPrintable(member + u": "_s + how));
+                    QVERIFY2(equal(sums.sumY, once.trends.value(member).sumY) && equal(sums.sumXY, once.trends.value(member).sumXY),
+                             qPrintable(member + u": "_s + how));
+                }
+            }
+            // memberSpend() likewise, over each window.
+            for (const auto &[a, b] : {current, previous, trend}) {
+                const QHash<QString, MemberSpend> inDb = must(spend.memberSpend(a, b, Summing::InDatabase));
+                const QHash<QString, MemberSpend> here = must(spend.memberSpend(a, b, Summing::InProcess));
+                QVERIFY2(inDb.size() == here.size(), qPrintable(at));
+                for (auto [member, m] : inDb.asKeyValueRange()) {
+                    QVERIFY2(here.contains(member) && equal(here.value(member).cost, m.cost) && here.value(member).requests == m.requests,
+                             qPrintable(member + u": memberSpend, "_s + at));
+                }
+            }
             same(once.current, must(spend.usageReport(current.first, current.second)), at);
             same(once.previous, must(spend.usageReport(previous.first, previous.second)), at);
             const QHash<QString, DailySeries> daily = must(spend.dailySpendByMember(trend.first, trend.second));
