@@ -11,8 +11,9 @@ bool ApiError::isTransient() const
 {
     switch (kind) {
     case Kind::Timeout:
-    case Kind::Network:
         return true;
+    case Kind::Network:
+        return !lasting;
     case Kind::Http:
         return httpStatus == 429 || httpStatus == 502 || httpStatus == 503 || httpStatus == 504;
     default:

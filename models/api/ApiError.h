@@ -29,6 +29,9 @@ struct ApiError
     QJsonObject metadata;      // error.metadata, when present
     QString detail;            // technical detail: a network error string, a parse path
     int retryAfterSeconds = -1; // from a 429's Retry-After header, -1 when absent
+    // A Network failure that is the same every time: the TLS handshake failed (a certificate
+    // nobody vouches for, a proxy's interception). Not retried: waiting does not change it.
+    bool lasting = false;
     QString host;              // which server, for messages
     // The request that failed, so the sentence fits the endpoint: a 404 on a key's own path means
     // the key is gone, a 404 on a list such as /models means the base URL points somewhere else.

@@ -278,6 +278,7 @@ void OpenRouterClient::attempt(const Request &request, int attemptNumber, QPoint
         } else if (r.status == 0) {
             e.kind = reply->error() == QNetworkReply::OperationCanceledError ? ApiError::Kind::Cancelled
                                                                               : ApiError::Kind::Network;
+            e.lasting = reply->error() == QNetworkReply::SslHandshakeFailedError;
             e.detail = reply->errorString();
         } else {
             r.body = reply->readAll();
@@ -420,6 +421,7 @@ void OpenRouterClient::attemptGet(const Request &request, const QUrl &url, int a
             e.detail = rep->errorString();
         } else if (r.status == 0) {
             e.kind = ApiError::Kind::Network;
+            e.lasting = rep->error() == UpstreamReply::Error::Tls;
             e.detail = rep->errorString();
         } else {
             r.body = std::move(state->body);

@@ -535,6 +535,9 @@ private:
                         : e == QAbstractSocket::HostNotFoundError    ? E::HostNotFound
                         : e == QAbstractSocket::RemoteHostClosedError || e == QAbstractSocket::UnknownSocketError
                             ? E::Closed
+                        : e == QAbstractSocket::SslHandshakeFailedError || e == QAbstractSocket::SslInvalidUserDataError
+                                || e == QAbstractSocket::SslInternalError
+                            ? E::Tls
                             : E::Network;
         fail(error, error == E::Closed ? QStringLiteral("The server closed the connection before the answer's end")
                                        : m_socket->errorString());

@@ -41,7 +41,8 @@ public:
         Timeout,
         Closed,    // the connection ended before the answer did
         Malformed, // an answer that is not HTTP/1.1 as we read it (or a head over 64 KiB)
-        Network,   // anything else the socket said (TLS, reset, …)
+        Tls,       // the TLS handshake failed (an untrusted certificate, …): nothing was sent
+        Network,   // anything else the socket said (a reset, …)
     };
 
     ~UpstreamReply() override;

@@ -958,11 +958,13 @@ void Gateway::send(Shard &shard, HttpConnection *connection, const std::shared_p
         }
         ex->buffered += rest;
         if (reply->status() == 0) {
-            // No HTTP answer at all. Refused or unresolvable: nothing was generated. Anything else
+            // No HTTP answer at all. Refused, unresolvable or a failed TLS handshake (the request
+            // is written only once it is encrypted): nothing was generated. Anything else
             // (a timeout, a connection cut after the request went) may have been generated and
             // billed without a word back: counted as not costed, never as free.
             const UpstreamReply::Error e = reply->error();
-            if (e != UpstreamReply::Error::ConnectionRefused && e != UpstreamReply::Error::HostNotFound)
+            if (e != UpstreamReply::Error::ConnectionRefused && e != UpstreamReply::Error::HostNotFound
+                && e != UpstreamReply::Error::Tls)
                 giveUp(ex->member, u"OpenRouter gave no answer (%1); it may have billed the request"_s.arg(reply->errorString()));
             if (present)
                 refuse(ex->client, ex->api, e == UpstreamReply::Error::Timeout ? 504 : 502,
