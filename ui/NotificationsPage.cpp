@@ -184,6 +184,8 @@ NotificationsPage::NotificationsPage(NotifyController *controller, QWidget *pare
     m_outboxModel->setObjectName(u"outboxModel"_s);
     m_outboxModel->setHorizontalHeaderLabels({tr("Time"), tr("Destination"), tr("Title"), tr("State"), tr("Attempts"), tr("Last error")});
     m_outbox = table(outboxBox, u"outboxTableView"_s, m_outboxModel);
+    m_outbox->horizontalHeader()->setStretchLastSection(false);
+    m_outbox->horizontalHeader()->setSectionResizeMode(TitleColumn, QHeaderView::Stretch);
     m_outbox->sortByColumn(TimeColumn, Qt::DescendingOrder); // newest first, as the outbox reads
     m_sendAgain = button(outboxBox, u"sendAgainButton"_s, tr("Send again"));
     m_sendAgain->setToolTip(tr("A message given up on, or one whose sender stopped mid-send, is sent again. "
@@ -296,6 +298,7 @@ void NotificationsPage::reload()
                                    cell(item.message.title), cell(outboxStateId(item.state)), cell(QString::number(item.attempts), item.attempts),
                                    cell(item.lastError)};
         row.first()->setData(item.id, IdRole);
+        row.at(TitleColumn)->setToolTip(item.message.title);
         row.last()->setToolTip(item.lastError);
         if (item.state == OutboxItem::State::Failed || item.state == OutboxItem::State::Unknown)
             row.at(StateColumn)->setForeground(warning);
@@ -305,7 +308,9 @@ void NotificationsPage::reload()
     m_outbox->resizeColumnsToContents();
     // Long routing and error texts would push the status out of sight; their tooltips are whole.
     m_destinations->setColumnWidth(TakesColumn, std::min(m_destinations->columnWidth(TakesColumn), 320));
-    m_outbox->setColumnWidth(TitleColumn, std::min(m_outbox->columnWidth(TitleColumn), 420));
+    // The messages' titles take what the other columns leave (elided; their tooltips are
+    // whole), so the attempts and the last error stay in sight beside the alert settings.
+    m_outbox->setColumnWidth(ErrorColumn, std::min(m_outbox->columnWidth(ErrorColumn), 260));
     // The selection follows the row, not the position, across a reload.
     for (int r = 0; r < m_destinations->model()->rowCount(); ++r) {
         const QModelIndex i = m_destinations->model()->index(r, 0);

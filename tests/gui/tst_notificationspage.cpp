@@ -37,6 +37,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -455,6 +456,40 @@ private Q_SLOTS:
         again->click();
         QTRY_COMPARE_WITH_TIMEOUT(outbox->model()->index(0, NotificationsPage::StateColumn).data().toString(), u"sent"_s, 10'000);
         QCOMPARE(receiver.bodies.size(), 1);
+    }
+
+    void everyMessageColumnIsInSightAt1280()
+    {
+        // A long title (a calendar report's) and a long error at the usual 1280 x 800: the title
+        // gives way (elided, whole in its tooltip), and the attempts and the last error stay in
+        // the table's view beside the alert settings, with no sideways scrolling.
+        addSlack(u"wide"_s, u"Wide"_s, u"https://hooks.slack.com/services/T/B/x"_s);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        NotifyMessage message = alertMessage(DestinationDialog::sampleAlert(), now);
+        message.title = u"orteam: Calendar month report, November 2026 to date: 2026-11-01 to 2026-11-29, 29 of 30 days (UTC)"_s;
+        QVERIFY(GuiTest::must(m_store->notify().enqueue(u"wide"_s, message, now, now)));
+        const OutboxItem item = GuiTest::must(m_store->notify().recent(1)).first();
+        QVERIFY(GuiTest::must(m_store->notify().claim(item, now.addSecs(60))));
+        QVERIFY(GuiTest::must(m_store->notify().markFailed(item.id, 1, u"Cannot reach hooks.slack.com: connection refused"_s, std::nullopt)));
+        // The page as it stands in a 1280-wide window, beside the 150-pixel page list (the
+        // window here shows its welcome, having no key).
+        NotificationsPage standalone(m_notify.get());
+        standalone.resize(1280 - 160, 800 - 140);
+        standalone.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&standalone));
+        standalone.reload();
+        QTableView *outbox = standalone.outboxTable();
+        QTRY_VERIFY(outbox->model()->rowCount() == 1);
+        QCoreApplication::processEvents();
+        const int viewport = outbox->viewport()->width();
+        for (const int column : {int(NotificationsPage::StateColumn), int(NotificationsPage::AttemptsColumn), int(NotificationsPage::ErrorColumn)}) {
+            const int right = outbox->columnViewportPosition(column) + outbox->columnWidth(column);
+            QVERIFY2(outbox->columnWidth(column) > 20 && right <= viewport,
+                     qPrintable(u"column %1 ends at %2 of %3"_s.arg(column).arg(right).arg(viewport)));
+        }
+        QVERIFY(!outbox->horizontalScrollBar()->isVisible());
+        const QModelIndex title = outbox->model()->index(0, NotificationsPage::TitleColumn);
+        QCOMPARE(title.data(Qt::ToolTipRole).toString(), message.title);
     }
 
     void settingsRoundTrip()
