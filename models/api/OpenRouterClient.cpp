@@ -192,8 +192,10 @@ void OpenRouterClient::send(const Request &request, QObject *context, std::funct
     }
     setActive(+1);
     attempt(request, 1, ctx, hasContext, [this, deliver](const RawReply &r) {
-        setActive(-1);
+        // Active until delivered: an answer parsed on a pool thread counts itself active first
+        // (call()), so the busy indicator does not blink off while its keys are still coming.
         deliver(r);
+        setActive(-1);
     });
 }
 
@@ -509,8 +511,10 @@ void OpenRouterClient::call(const Request &request, QObject *context, Callback<T
         // the pool thread before Qt 6.6, and touch a client being destroyed).
         auto promise = std::make_shared<QPromise<ApiResult<T>>>();
         auto *watcher = new QFutureWatcher<ApiResult<T>>(this);
-        connect(watcher, &QFutureWatcherBase::finished, this, [watcher, ctx, hasContext, done, host] {
+        setActive(+1); // until the parsed answer is delivered
+        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, ctx, hasContext, done, host] {
             watcher->deleteLater();
+            const auto idle = qScopeGuard([this] { setActive(-1); }); // after done(), as send() does
             if (hasContext && !ctx)
                 return;
             ApiResult<T> result = watcher->future().result();

@@ -845,6 +845,42 @@ private Q_SLOTS:
         QVERIFY(!received.contains(m_fake->managementKey().toUtf8()));
     }
 
+    void activeUntilTheParsedAnswerArrives()
+    {
+        // The dashboard's busy indicator follows activeCallsChanged: a listing whose pages are
+        // parsed on a pool thread stays active until its keys are delivered, and the count never
+        // touches 0 in between (the indicator would blink off while the keys are still coming).
+        m_fake->addGeneratedKeys(600);
+        bool answered = false, idleEarly = false;
+        QList<int> counts;
+        connect(m_client.get(), &OpenRouterClient::activeCallsChanged, this, [&](int count) {
+            counts << count;
+            idleEarly = idleEarly || (count == 0 && !answered);
+        });
+        const ApiResult<ApiKeyList> keys = run<ApiKeyList>([&](auto done) {
+            m_client->listKeys(true, nullptr, [&, done](const ApiResult<ApiKeyList> &r) {
+                answered = true;
+                done(r);
+            });
+        });
+        QVERIFY(keys.ok());
+        QVERIFY(keys.value.size() >= 600);
+        QVERIFY(counts.size() > 2);
+        QVERIFY(!idleEarly);
+        QTRY_COMPARE(counts.last(), 0);
+        // A small answer (parsed on this thread) likewise.
+        counts.clear();
+        answered = false;
+        QVERIFY(run<Credits>([&](auto done) {
+                    m_client->credits(nullptr, [&, done](const ApiResult<Credits> &r) {
+                        answered = true;
+                        done(r);
+                    });
+                }).ok());
+        QVERIFY(!idleEarly);
+        QCOMPARE(counts, (QList<int>{1, 0}));
+    }
+
     // Pages of 100 keys (57 KB) are parsed on a pool thread. A client destroyed at any moment of
     // a listing (a dashboard closed mid-refresh) answers nothing afterwards and frees nothing
     // twice (the sanitizers' build runs this too), whatever the parse was doing.
