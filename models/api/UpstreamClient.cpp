@@ -535,8 +535,11 @@ private:
                         : e == QAbstractSocket::HostNotFoundError    ? E::HostNotFound
                         : e == QAbstractSocket::RemoteHostClosedError || e == QAbstractSocket::UnknownSocketError
                             ? E::Closed
-                        : e == QAbstractSocket::SslHandshakeFailedError || e == QAbstractSocket::SslInvalidUserDataError
-                                || e == QAbstractSocket::SslInternalError
+                        // Before the handshake ended, nothing was sent; a TLS error after it (a bad
+                        // record mid-answer) may follow a request that went: that is Network.
+                        : !m_connected
+                                && (e == QAbstractSocket::SslHandshakeFailedError || e == QAbstractSocket::SslInvalidUserDataError
+                                    || e == QAbstractSocket::SslInternalError)
                             ? E::Tls
                             : E::Network;
         fail(error, error == E::Closed ? QStringLiteral("The server closed the connection before the answer's end")

@@ -10,7 +10,9 @@ namespace {
 // The default locale as a named one. The system locale (the default unless set) asks the system
 // for its separators at every number it writes, a third of the cost of a report's table of ten
 // thousand members; the named locale of the same name writes the same digits from Qt's own data.
-// Kept per thread, and made again whenever the default changes.
+// Not always: the system's numbers can come from elsewhere than its language (LC_NUMERIC beside
+// LANG, a separator the person chose), and then the system locale itself is used. Kept per
+// thread, and made again whenever the default changes.
 const QLocale &numberLocale()
 {
     thread_local QLocale seen = QLocale::c();
@@ -19,6 +21,10 @@ const QLocale &numberLocale()
         seen = now;
         named = QLocale(now.language(), now.script(), now.territory());
         named.setNumberOptions(now.numberOptions());
+        for (const double probe : {-1234567.5, 0.25}) {
+            if (named.toString(probe, 'f', 2) != now.toString(probe, 'f', 2))
+                named = now;
+        }
     }
     return named;
 }

@@ -484,6 +484,8 @@ Status Database::backUpSeed()
     // descriptor, closed, would drop the locks of any connection still open (see openFilesLock).
     QSqlDatabase d = QSqlDatabase::database(m_connection, false);
     d.close();
+    m_probe.reset(); // both point into the connection closed here: the reopened one is another
+    m_sqlite.reset();
     bool copied = false;
     {
         const std::lock_guard sharing(openFilesLock());

@@ -50,8 +50,8 @@ QString summed(const QString &keys, bool oneMember);
 QString memberDayParts();
 // The same, a statement per source (each with :from and :to), in the order the union has them;
 // `requests`: a fourth column, the requests. `perDay` false: a source's rows as the others here
-// sum them (a linked key's day each, not its member's day), for sums that must come out the same
-// to the last bit (SpendRepository::reportWindows).
+// sum them (a linked key's day each, not its member's day), for sums that must come out as the
+// database's (SpendRepository::reportWindows).
 QStringList memberDaySources(bool requests, bool perDay);
 
 // Each member's spend over [:from, :to] in three periods ending on :to, in one read of the rows:

@@ -141,6 +141,28 @@ sqlite3_stmt *stmtOf(void *stmt)
 {
     return static_cast<sqlite3_stmt *>(stmt);
 }
+
+// What Qt's drivers bind as NULL (QSqlResultPrivate::isVariantNull): a null QVariant, and in Qt 6
+// also a null QString, QByteArray or date and time, which are not null QVariants.
+bool isNullValue(const QVariant &v)
+{
+    if (v.isNull())
+        return true;
+    switch (v.typeId()) {
+    case QMetaType::QString:
+        return v.toString().isNull();
+    case QMetaType::QByteArray:
+        return v.toByteArray().isNull();
+    case QMetaType::QDate:
+        return v.toDate().isNull();
+    case QMetaType::QDateTime:
+        return v.toDateTime().isNull();
+    case QMetaType::QTime:
+        return v.toTime().isNull();
+    default:
+        return false;
+    }
+}
 } // namespace
 #endif
 
@@ -165,8 +187,12 @@ double SqlRow::real(int column) const
 qint64 SqlRow::integer(int column) const
 {
 #ifdef ORTEAM_SQLITE_PROBE
-    if (m_stmt)
+    if (m_stmt) {
+        // A REAL rounded as QVariant::toLongLong() rounds it (SQLite would cut it): 2.7 is 3 both ways.
+        if (sqlite3_column_type(stmtOf(m_stmt), column) == SQLITE_FLOAT)
+            return qRound64(sqlite3_column_double(stmtOf(m_stmt), column));
         return sqlite3_column_int64(stmtOf(m_stmt), column);
+    }
 #endif
     return m_query->value(column).toLongLong();
 }
@@ -197,6 +223,10 @@ QVariant SqlRow::value(int column) const
             return integer(column);
         case SQLITE_FLOAT:
             return real(column);
+        case SQLITE_BLOB: {
+            const auto *bytes = static_cast<const char *>(sqlite3_column_blob(stmtOf(m_stmt), column));
+            return QByteArray(bytes, sqlite3_column_bytes(stmtOf(m_stmt), column));
+        }
         default:
             return QString::fromUtf8(text(column));
         }
@@ -228,18 +258,32 @@ std::optional<Status> Sql::scanSqlite(const std::function<void(const SqlRow &)> 
         return failed(u"injected fault before \"%1\""_s.arg(firstWords(m_sql)));
     const QByteArray sql = m_sql.toUtf8();
     sqlite3_stmt *stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK || !stmt)
+    const char *tail = nullptr;
+    if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &stmt, &tail) != SQLITE_OK)
         return failed(QString::fromUtf8(sqlite3_errmsg(db)));
+    if (!stmt)
+        return failed(u"the statement is empty"_s);
     const auto finalize = qScopeGuard([stmt] { sqlite3_finalize(stmt); });
+    // As Qt's driver: one statement only, and every placeholder given a value.
+    if (tail && !QByteArrayView(tail, sql.constData() + sql.size() - tail).trimmed().isEmpty())
+        return failed(u"Unable to execute multiple statements at a time"_s);
+    std::vector<bool> bound(size_t(sqlite3_bind_parameter_count(stmt)) + 1, false);
     for (const auto &[name, value] : std::as_const(m_binds)) {
         const int at = sqlite3_bind_parameter_index(stmt, name.toUtf8().constData());
         if (at == 0)
             continue; // as QSqlQuery: a bind the statement does not use is no error
+        bound[size_t(at)] = true;
+        // The types as Qt's SQLite driver binds them (qsql_sqlite.cpp), a null QString as NULL.
         int rc = SQLITE_OK;
-        switch (value.isNull() ? QMetaType::UnknownType : value.typeId()) {
+        switch (isNullValue(value) ? QMetaType::UnknownType : value.typeId()) {
         case QMetaType::UnknownType:
             rc = sqlite3_bind_null(stmt, at);
             break;
+        case QMetaType::QByteArray: {
+            const QByteArray bytes = value.toByteArray();
+            rc = sqlite3_bind_blob(stmt, at, bytes.constData(), int(bytes.size()), SQLITE_TRANSIENT);
+            break;
+        }
         case QMetaType::Bool:
         case QMetaType::Int:
         case QMetaType::UInt:
@@ -250,12 +294,20 @@ std::optional<Status> Sql::scanSqlite(const std::function<void(const SqlRow &)> 
             rc = sqlite3_bind_double(stmt, at, value.toDouble());
             break;
         default: {
-            const QByteArray text = value.toString().toUtf8();
+            const QByteArray text = (value.typeId() == QMetaType::QDateTime ? value.toDateTime().toString(Qt::ISODateWithMs)
+                                                                            : value.toString())
+                                        .toUtf8();
             rc = sqlite3_bind_text(stmt, at, text.constData(), int(text.size()), SQLITE_TRANSIENT);
         }
         }
         if (rc != SQLITE_OK)
             return failed(QString::fromUtf8(sqlite3_errmsg(db)));
+    }
+    for (size_t at = 1; at < bound.size(); ++at) {
+        if (!bound[at]) {
+            const char *name = sqlite3_bind_parameter_name(stmt, int(at));
+            return failed(u"no value for %1"_s.arg(name ? QString::fromUtf8(name) : u"parameter %1"_s.arg(at)));
+        }
     }
     SqlRow row;
     row.m_stmt = stmt;

@@ -20,7 +20,8 @@
 namespace orteam {
 
 // One row handed out by Sql::scan(): its values read where they are, without a QVariant each.
-// Text is UTF-8, valid until the next row. A NULL reads as 0 or empty; isNull() tells.
+// Text is UTF-8, valid until the next row (or, through QSqlQuery, the next text() of the same
+// column). A NULL reads as 0 or empty; isNull() tells, asked before the value is read.
 class SqlRow
 {
 public:
@@ -65,7 +66,8 @@ public:
     // Runs the statement and answers its first two columns as key → value (key hash → member, …).
     Result<QHash<QString, QString>> textPairs();
 
-    // Runs the statement and hands `each` its rows one at a time: for reads of many small rows (a
+    // Runs the statement (a read: nothing is counted as written) and hands `each` its rows one at
+    // a time: for reads of many small rows (a
     // report's hundred thousand member-days at an organisation's size), where a QVariant per value
     // costs more than the database's own read. On SQLite with Database::sqliteHandle() the rows
     // come straight from sqlite3_step; elsewhere through QSqlQuery. Either way: the same fault
