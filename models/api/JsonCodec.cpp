@@ -1,4 +1,5 @@
 #include "JsonCodec.h"
+#include "JsonText.h"
 
 #include "StrictJsonScanner.h"
 
@@ -1177,94 +1178,6 @@ QJsonObject toJson(const ApiKey &k)
     };
 }
 
-namespace {
-// QJsonDocument's spelling of a string: the quote, the backslash and control characters escaped
-// (\u00xx in lower case), everything else as UTF-8, and a lone surrogate (which has no UTF-8) as
-// \udxxx.
-// Writes at d, which has room for 2 + 6 * s.size() bytes (the longest spelling of one UTF-16 unit
-// is 6); returns the end.
-char *putJsonString(char *d, QStringView s)
-{
-    static constexpr char hex[] = "0123456789abcdef";
-    *d++ = '"';
-    const char16_t *p = s.utf16();
-    const char16_t *const end = p + s.size();
-    while (p != end) {
-        const char16_t u = *p++;
-        if (u >= 0x20 && u < 0x80 && u != '"' && u != '\\') {
-            *d++ = char(u);
-        } else if (u < 0x80) {
-            *d++ = '\\';
-            switch (u) {
-            case '"': *d++ = '"'; break;
-            case '\\': *d++ = '\\'; break;
-            case '\b': *d++ = 'b'; break;
-            case '\f': *d++ = 'f'; break;
-            case '\n': *d++ = 'n'; break;
-            case '\r': *d++ = 'r'; break;
-            case '\t': *d++ = 't'; break;
-            default:
-                *d++ = 'u';
-                *d++ = '0';
-                *d++ = '0';
-                *d++ = hex[u >> 4];
-                *d++ = hex[u & 0xf];
-            }
-        } else if (u < 0x800) {
-            *d++ = char(0xc0 | (u >> 6));
-            *d++ = char(0x80 | (u & 0x3f));
-        } else if (!QChar::isSurrogate(u)) {
-            *d++ = char(0xe0 | (u >> 12));
-            *d++ = char(0x80 | ((u >> 6) & 0x3f));
-            *d++ = char(0x80 | (u & 0x3f));
-        } else if (QChar::isHighSurrogate(u) && p != end && QChar::isLowSurrogate(*p)) {
-            const char32_t c = QChar::surrogateToUcs4(u, *p++);
-            *d++ = char(0xf0 | (c >> 18));
-            *d++ = char(0x80 | ((c >> 12) & 0x3f));
-            *d++ = char(0x80 | ((c >> 6) & 0x3f));
-            *d++ = char(0x80 | (c & 0x3f));
-        } else {
-            *d++ = '\\';
-            *d++ = 'u';
-            *d++ = hex[u >> 12];
-            *d++ = hex[(u >> 8) & 0xf];
-            *d++ = hex[(u >> 4) & 0xf];
-            *d++ = hex[u & 0xf];
-        }
-    }
-    *d++ = '"';
-    return d;
-}
-
-// QJsonValue(double)'s spelling: a whole number within +-2^53 is kept as an integer (so -0 is
-// "0"), any other finite number in its shortest round-trip form, and NaN or infinity as null.
-// The longest spelling putJsonNumber writes.
-constexpr qsizetype MaxJsonNumberSize = 32;
-
-// Writes at d, which has room for MaxJsonNumberSize bytes; returns the end.
-char *putJsonNumber(char *d, double v)
-{
-    constexpr double exactIntegers = 9007199254740992.0; // 2^53
-    if (!std::isfinite(v)) {
-        std::memcpy(d, "null", 4);
-        return d + 4;
-    }
-    if (std::fabs(v) <= exactIntegers && std::trunc(v) == v)
-        return std::to_chars(d, d + MaxJsonNumberSize, static_cast<qint64>(v)).ptr;
-    if (std::fabs(v) < exactIntegers) {
-        // The shortest round trip, fixed or exponent form by length: Qt's choice too.
-        return std::to_chars(d, d + MaxJsonNumberSize, v).ptr;
-    }
-    // Beyond 2^53 Qt pads the shortest digits with zeros where to_chars writes every digit
-    // ("1e+300" and the like: far shorter than the room).
-    const QByteArray text = QByteArray::number(v, 'g', QLocale::FloatingPointShortest);
-    const qsizetype n = std::min(text.size(), MaxJsonNumberSize);
-    std::memcpy(d, text.constData(), size_t(n));
-    return d + n;
-}
-
-} // namespace
-
 void appendIndentedJson(QByteArray &out, const ApiKey &k)
 {
     // The members of toJson(const ApiKey &) in QJsonObject's order (sorted by name), one a line;
@@ -1275,7 +1188,7 @@ void appendIndentedJson(QByteArray &out, const ApiKey &k)
     // 21 members: a name of at most 21 bytes, 14 of indent, quotes and separators; 6 strings (5
     // fields and limit_reset's at most 7 letters); 12 numbers; 3 quoted times; 2 booleans; the
     // braces.
-    const qsizetype room = 21 * (21 + 14) + 6 * (2 + 7) + 6 * strings + 12 * MaxJsonNumberSize
+    const qsizetype room = 21 * (21 + 14) + 6 * (2 + 7) + 6 * strings + 12 * jsontext::MaxNumberSize
         + 3 * (MaxIsoUtcSize + 2) + 2 * 5 + 16;
     const qsizetype start = out.size();
     out.resize(start + room);
@@ -1294,7 +1207,7 @@ void appendIndentedJson(QByteArray &out, const ApiKey &k)
     const auto number = [&](std::string_view n, const std::optional<double> &v) {
         name(n);
         if (v)
-            d = putJsonNumber(d, *v);
+            d = jsontext::putNumber(d, *v);
         else
             raw("null");
     };
@@ -1303,7 +1216,7 @@ void appendIndentedJson(QByteArray &out, const ApiKey &k)
         if (emptyIsNull && s.isEmpty())
             raw("null");
         else
-            d = putJsonString(d, s);
+            d = jsontext::putString(d, s);
     };
     const auto boolean = [&](std::string_view n, bool b) {
         name(n);

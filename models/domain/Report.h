@@ -137,6 +137,7 @@ double forecastNext(qsizetype n, const TrendSums &sums, int days, int skip = 0);
 // (user, weekly_cost or monthly_cost, requests, daily_limit) and the comparison's.
 QByteArray reportCsv(const TeamReport &report);
 QByteArray reportJson(const TeamReport &report);
+QByteArray reportJsonThroughDocument(const TeamReport &report); // the same bytes, the slow way (tests)
 QString costKey(ReportPeriod period); // "weekly_cost" or "monthly_cost"
 // The inverse of reportJson (the outbox keeps a report to send as it was when decided); nullopt
 // when the JSON is not one.

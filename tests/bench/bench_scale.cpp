@@ -4,7 +4,8 @@
 // count back from today): 1,000,000 rows (1,000 users) by default, which CI runs, or
 // ORTEAM_BENCH_ROWS=10000000 (10,000 users) for the 10-million-row figures. Then:
 //   - the first open of a copy by orteam-cli (backup, migration, rollups; its stderr progress);
-//   - whole orteam-cli processes (tiers list, report weekly, report monthly) beside the seed's
+//   - whole orteam-cli processes (tiers list, report weekly as a table and as JSON, report
+//     monthly) beside the seed's
 //     Python weekly report on the same file, processes included on both sides;
 //   - with the dashboard's path as a fourth argument, its start to a drawn Spend page (offscreen,
 //     a team lead's read-only view: the page is drawn and saved as a PNG, then it exits), with its
@@ -275,6 +276,7 @@ int main(int argc, char *argv[])
     std::printf("  whole processes, median of %d:\n", ProcessRuns);
     const double tiers = process("orteam-cli tiers list", {u"tiers"_s, u"list"_s});
     const double weekly = process("orteam-cli report weekly", {u"report"_s, u"weekly"_s});
+    process("orteam-cli report weekly --format json", {u"report"_s, u"weekly"_s, u"--format"_s, u"json"_s});
     process("orteam-cli report monthly", {u"report"_s, u"monthly"_s});
     process("orteam-cli overview --offline", {u"overview"_s, u"--offline"_s});
     if (argc > 4) {

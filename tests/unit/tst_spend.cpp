@@ -198,6 +198,44 @@ private Q_SLOTS:
         QVERIFY(QJsonDocument::fromJson(reportJson(monthly)).object().value("rows"_L1).toArray().at(0).toObject().contains("monthly_cost"_L1));
     }
 
+    void reportJsonIsQJsonDocumentsBytes()
+    {
+        // reportJson() writes the report without building a QJsonDocument (ten thousand rows cost
+        // more that way than reading them): byte for byte what the document would have been, for
+        // every kind of member and value.
+        const QDate to(2026, 11, 27);
+        QList<WeeklyReportRow> current{
+            {u"ann"_s, 6.0, 12, 2.0, Budget{2.0}},
+            {u"bö \"quoted\"\n\u0001 ✓ 😀"_s, 0.1 + 0.2, 0, std::nullopt, Budget{20.0, LimitReset::Weekly}},
+            {u"cy"_s, 1e-7, 9007199254740993LL, std::nullopt, std::nullopt},
+            {u"di"_s, 1e300, 3, 1234567.891, Budget{0.0, LimitReset::Monthly}},
+        };
+        QList<WeeklyReportRow> previous{{u"ann"_s, 3.0, 1, 2.0, Budget{2.0}}, {u"cy"_s, 0.25, 1, {}, {}}};
+        QHash<QString, TrendSums> trends{{u"ann"_s, TrendSums{9.0, 40.0}}, {u"di"_s, TrendSums{-3.5, -1e-9}}};
+        std::vector<TeamReport> reports{buildTeamReport(ReportPeriod::Weekly, to, current, previous, trends, to),
+                                        buildTeamReport(ReportPeriod::Monthly, to, current, previous, trends, to, to.addDays(-3)),
+                                        buildTeamReport(ReportPeriod::Weekly, to, {}, {}, {}, to)};
+        TeamReport calendar = buildTeamReport(ReportPeriod::Monthly, to, current, {}, {}, to);
+        calendar.calendar = CalendarMonth{QDate(2026, 11, 1), to, QDate(2026, 10, 1), QDate(2026, 10, 27), true};
+        Overview outlook;
+        outlook.monthToDate = 42.5;
+        outlook.monthBudget = 100.0;
+        outlook.historyDays = 12;
+        calendar.outlook = outlook;
+        reports.push_back(calendar);
+        for (const TeamReport &r : reports) {
+            const QByteArray fast = reportJson(r);
+            const QByteArray slow = reportJsonThroughDocument(r);
+            if (fast != slow) {
+                const QList<QByteArray> a = fast.split('\n'), b = slow.split('\n');
+                for (qsizetype i = 0; i < std::min(a.size(), b.size()); ++i)
+                    QVERIFY2(a.at(i) == b.at(i), qPrintable(u"line %1: %2 | %3"_s.arg(i + 1).arg(QString::fromUtf8(a.at(i)), QString::fromUtf8(b.at(i)))));
+            }
+            QCOMPARE(QString::fromUtf8(fast), QString::fromUtf8(slow));
+        }
+        QVERIFY(reportJson(reports.at(0)).contains("9007199254740993")); // an integer past 2^53, whole
+    }
+
     // The calendar month's window: the 1st of a month, December into January, a leap February,
     // a past month in full, a month not begun; the month before is set against to the same day.
     void calendarMonthWindows()

@@ -228,7 +228,8 @@ int ReportCommand::execute(Context &context, const Arguments &arguments)
     }
     const QString format = arguments.value(u"format"_s, u"table"_s);
     if (format == "json"_L1) {
-        out << QString::fromUtf8(reportJson(report));
+        out.flush(); // the bytes as they are: ten thousand rows need no trip through a QString
+        context.console().writeUtf8(reportJson(report));
         return Ok;
     }
     if (format == "csv"_L1) {
