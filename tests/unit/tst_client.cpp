@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QScopeGuard>
 #include <QSet>
 #include <QProcess>
 #include <QSslServer>
@@ -843,6 +844,72 @@ private Q_SLOTS:
         QVERIFY2(r.error.message().contains(u"certificate"_s, Qt::CaseInsensitive), qPrintable(r.error.message()));
         QVERIFY(!received.contains("Authorization"));
         QVERIFY(!received.contains(m_fake->managementKey().toUtf8()));
+    }
+
+    void aTlsErrorAfterTheHandshakeIsANetworkError()
+    {
+        // A TLS failure once the handshake is done (a record that does not decrypt, mid-answer)
+        // follows a request that went out: a network failure like a reset, tried again for a
+        // GET, and to the gateway one that may have been billed. Only a failed handshake is
+        // "nothing sent". A trusted certificate (added to the default configuration here), and a
+        // proxy between that passes the handshake and then spoils the answer.
+        QTemporaryDir dir;
+        QProcess openssl;
+        openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-days"_s, u"1"_s,
+                                     u"-subj"_s, u"/CN=127.0.0.1"_s, u"-addext"_s, u"subjectAltName=IP:127.0.0.1"_s,
+                                     u"-keyout"_s, dir.filePath(u"key.pem"_s), u"-out"_s, dir.filePath(u"cert.pem"_s)});
+        QVERIFY2(openssl.waitForFinished(30'000) && openssl.exitCode() == 0, "openssl could not make a certificate");
+        QFile certFile(dir.filePath(u"cert.pem"_s)), keyFile(dir.filePath(u"key.pem"_s));
+        QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+        const QSslCertificate cert(certFile.readAll());
+        const QSslConfiguration before = QSslConfiguration::defaultConfiguration();
+        QSslConfiguration trusting = before;
+        trusting.addCaCertificate(cert);
+        QSslConfiguration::setDefaultConfiguration(trusting);
+        const auto restore = qScopeGuard([&] { QSslConfiguration::setDefaultConfiguration(before); });
+
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.setLocalCertificate(cert);
+        config.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
+        QSslServer server;
+        server.setSslConfiguration(config);
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        int requests = 0;
+        bool spoil = false; // set once a request has arrived whole: what the proxy passes back is spoiled
+        connect(&server, &QSslServer::pendingConnectionAvailable, &server, [&] {
+            while (QTcpSocket *socket = server.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [&, socket] {
+                    if (!socket->readAll().contains("\r\n\r\n"))
+                        return;
+                    ++requests;
+                    spoil = true;
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n{\"data\":{\"total_credits\":1,\"total_usage\":0}}");
+                });
+            }
+        });
+        QTcpServer proxy;
+        QVERIFY(proxy.listen(QHostAddress::LocalHost));
+        connect(&proxy, &QTcpServer::newConnection, &proxy, [&] {
+            while (QTcpSocket *client = proxy.nextPendingConnection()) {
+                spoil = false;
+                auto *upstream = new QTcpSocket(client);
+                upstream->connectToHost(QHostAddress::LocalHost, server.serverPort());
+                connect(client, &QTcpSocket::readyRead, upstream, [client, upstream] { upstream->write(client->readAll()); });
+                connect(upstream, &QTcpSocket::readyRead, client, [&, client, upstream] {
+                    const QByteArray bytes = upstream->readAll();
+                    // An application-data record of the right shape whose contents do not decrypt.
+                    client->write(spoil ? QByteArray("\x17\x03\x03\x00\x20", 5) + QByteArray(32, '\x5a') : bytes);
+                });
+            }
+        });
+        OpenRouterClient::Settings s = fastSettings();
+        s.baseUrl = QUrl(u"https://127.0.0.1:%1/api/v1"_s.arg(proxy.serverPort()));
+        s.maxRetries = 1;
+        m_client->setSettings(s);
+        const auto r = run<Credits>([&](auto done) { m_client->credits(nullptr, done); });
+        QCOMPARE(r.error.kind, ApiError::Kind::Network);
+        QVERIFY2(!r.error.lasting && r.error.isTransient(), qPrintable(r.error.message()));
+        QCOMPARE(requests, 2); // it went, and a GET went again
     }
 
     void activeUntilTheParsedAnswerArrives()
