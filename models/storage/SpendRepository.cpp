@@ -6,6 +6,7 @@
 #include "Sql.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string_view>
 #include <tuple>
@@ -187,11 +188,72 @@ Result<QHash<QString, MemberSpend>> SpendRepository::memberSpend(const QDate &fr
     return out;
 }
 
-Result<QHash<QString, PeriodSpend>> SpendRepository::periodSpend(const QDate &today) const
+Result<QHash<QString, PeriodSpend>> SpendRepository::periodSpendInProcess(const QDate &today) const
+{
+    // As SpendRows::periods() sums them (see reportWindowsInProcess()): a period is set when a row
+    // with money is in it, and each source's sums are added in turn.
+    const QDate week = budgetPeriodStart(LimitReset::Weekly, today);
+    const QDate month = budgetPeriodStart(LimitReset::Monthly, today);
+    const std::array<QByteArray, 3> starts{iso(today).toLatin1(), iso(week).toLatin1(), iso(month).toLatin1()};
+    struct Sums
+    {
+        std::array<double, 3> cost{};
+        std::array<bool, 3> set{};
+        void add(const Sums &o)
+        {
+            for (size_t p = 0; p < 3; ++p) {
+                if (o.set[p]) {
+                    cost[p] += o.cost[p];
+                    set[p] = true;
+                }
+            }
+        }
+    };
+    PerMemberSums<Sums> sums;
+    const QStringList sources = SpendRows::memberDaySources(false, false);
+    for (int source = 0; source < sources.size(); ++source) {
+        Sql q(m_db, sources[source], u"Cannot read the members' spend"_s);
+        // The rows come a day at a time: which periods a day is in is found once a day.
+        std::string dayText;
+        std::array<bool, 3> in{};
+        const Status read = bindRange(q, std::min(week, month), today).scan([&](const SqlRow &row) {
+            Sums &m = sums.of(row.text(0), source);
+            if (row.isNull(2))
+                return;
+            const QByteArrayView text = row.text(1);
+            if (const std::string_view day(text.data(), size_t(text.size())); day != dayText) {
+                dayText = day;
+                for (size_t p = 0; p < 3; ++p)
+                    in[p] = day >= std::string_view(starts[p].constData(), size_t(starts[p].size()));
+            }
+            const double cost = row.real(2);
+            for (size_t p = 0; p < 3; ++p) {
+                if (in[p]) {
+                    m.cost[p] += cost;
+                    m.set[p] = true;
+                }
+            }
+        });
+        if (!read)
+            return read.error();
+    }
+    QHash<QString, PeriodSpend> out;
+    out.reserve(sums.size());
+    for (qsizetype at = 0; at < sums.size(); ++at) {
+        const Sums m = sums.total(at);
+        const auto period = [&m](size_t p) { return m.set[p] ? std::optional(m.cost[p]) : std::nullopt; };
+        out.insert(sums.name(at), PeriodSpend{period(0), period(1), period(2)});
+    }
+    return out;
+}
+
+Result<QHash<QString, PeriodSpend>> SpendRepository::periodSpend(const QDate &today, Summing summing) const
 {
     // One read of the rows from the earlier of Monday and the 1st (a week can begin in the month
     // before), each period summed beside the others: the gateway pays this on every reload, and
     // three reads of overlapping ranges cost three times the month's rows.
+    if (inProcess(summing))
+        return periodSpendInProcess(today);
     const QDate week = budgetPeriodStart(LimitReset::Weekly, today);
     const QDate month = budgetPeriodStart(LimitReset::Monthly, today);
     Sql q(m_db, SpendRows::periods(), u"Cannot read the members' spend"_s);

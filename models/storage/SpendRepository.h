@@ -50,7 +50,7 @@ public:
     Result<QHash<QString, MemberSpend>> memberSpend(const QDate &from, const QDate &to, Summing summing = Summing::Auto) const;
     // Each member's spend today, this week (from Monday) and this month (from the 1st): what any
     // member's budget is judged against, whatever its period (Team.h's Budget).
-    Result<QHash<QString, PeriodSpend>> periodSpend(const QDate &today) const;
+    Result<QHash<QString, PeriodSpend>> periodSpend(const QDate &today, Summing summing = Summing::Auto) const;
     // The same costs (no requests) read mostly from the member-month rollup (ranking a year).
     Result<QHash<QString, double>> memberCost(const QDate &from, const QDate &to) const;
     // The seed's user_usage for one user and day (NotFound when there is no row).
@@ -106,6 +106,7 @@ public:
 private:
     bool inProcess(Summing summing) const;
     Result<QHash<QString, MemberSpend>> memberSpendInProcess(const QDate &from, const QDate &to) const;
+    Result<QHash<QString, PeriodSpend>> periodSpendInProcess(const QDate &today) const;
     Result<ReportWindows> reportWindowsInDatabase(const std::pair<QDate, QDate> &current, const std::pair<QDate, QDate> &previous,
                                                   const std::pair<QDate, QDate> &trend) const;
     Result<ReportWindows> reportWindowsInProcess(const std::pair<QDate, QDate> &current, const std::pair<QDate, QDate> &previous,

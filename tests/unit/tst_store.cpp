@@ -466,6 +466,18 @@ private Q_SLOTS:
         for (const QDate &today : {QDate(2026, 11, 30), QDate(2026, 12, 1), QDate(2026, 12, 2), QDate(2026, 12, 6),
                                    QDate(2026, 12, 7), QDate(2026, 12, 11), QDate(2026, 11, 29)}) {
             const QHash<QString, PeriodSpend> once = must(spend.periodSpend(today));
+            // Summed in the database and here: the same members, periods set alike, the same sums.
+            using Summing = SpendRepository::Summing;
+            const QHash<QString, PeriodSpend> inDb = must(spend.periodSpend(today, Summing::InDatabase));
+            const QHash<QString, PeriodSpend> here = must(spend.periodSpend(today, Summing::InProcess));
+            QCOMPARE(here.size(), inDb.size());
+            for (auto [member, p] : inDb.asKeyValueRange()) {
+                for (const LimitReset period : {LimitReset::Daily, LimitReset::Weekly, LimitReset::Monthly}) {
+                    const std::optional<double> a = here.value(member).in(period), b = p.in(period);
+                    QVERIFY2(here.contains(member) && a.has_value() == b.has_value() && (!a || qAbs(*a - *b) < 1e-12),
+                             qPrintable(member + u" on "_s + today.toString(Qt::ISODate)));
+                }
+            }
             QHash<QString, PeriodSpend> apart;
             for (const LimitReset period : {LimitReset::Daily, LimitReset::Weekly, LimitReset::Monthly}) {
                 for (auto [member, s] : must(spend.memberSpend(budgetPeriodStart(period, today), today)).asKeyValueRange()) {
