@@ -331,14 +331,18 @@ void appendObject(QByteArray &out, std::vector<JsonMember> members, int level)
     out += '}';
 }
 
+// A number, or null for none: jsonOptional()'s spelling.
+void appendOptional(QByteArray &out, const std::optional<double> &v)
+{
+    if (v)
+        jsontext::appendNumber(out, *v);
+    else
+        out += "null";
+}
+
 std::function<void(QByteArray &)> jsonNumber(const std::optional<double> &v)
 {
-    return [v](QByteArray &out) {
-        if (v)
-            jsontext::appendNumber(out, *v);
-        else
-            out += "null";
-    };
+    return [v](QByteArray &out) { appendOptional(out, v); };
 }
 
 std::function<void(QByteArray &)> jsonText(const QString &s)
@@ -361,12 +365,6 @@ void appendReportRows(QByteArray &out, const TeamReport &report)
                                                      {"previous_cost", Field::PreviousCost}, {"requests", Field::Requests},
                                                      {"user", Field::User}};
     std::sort(fields.begin(), fields.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
-    const auto optional = [&out](const std::optional<double> &v) {
-        if (v)
-            jsontext::appendNumber(out, *v);
-        else
-            out += "null";
-    };
     out += "[\n";
     for (qsizetype r = 0; r < report.rows.size(); ++r) {
         const TeamReportRow &row = report.rows.at(r);
@@ -387,8 +385,8 @@ void appendReportRows(QByteArray &out, const TeamReport &report)
                     out += "null";
                 }
                 break;
-            case Field::Change: optional(row.change); break;
-            case Field::DailyLimit: optional(row.dailyLimit); break;
+            case Field::Change: appendOptional(out, row.change); break;
+            case Field::DailyLimit: appendOptional(out, row.dailyLimit); break;
             case Field::Forecast: jsontext::appendNumber(out, row.forecast); break;
             case Field::Cost: jsontext::appendNumber(out, row.cost); break;
             case Field::PreviousCost: jsontext::appendNumber(out, row.previousCost); break;

@@ -136,6 +136,45 @@ private:
     MemberIndex m_index;
     std::vector<Entry> m_entries; // at their places in m_index
 };
+
+// Every source's rows over [from, to] (SpendRows::memberDaySources: member, day, cost and, with
+// `requests`, requests), each handed to `add` with its member's sums of that source.
+template<typename Sums, typename Add>
+Status readSources(const Database &db, PerMemberSums<Sums> &sums, const QDate &from, const QDate &to, bool requests,
+                   const QString &what, Add add)
+{
+    const QStringList sources = SpendRows::memberDaySources(requests, false);
+    for (int source = 0; source < sources.size(); ++source) {
+        Sql q(db, sources[source], what);
+        if (Status read = bindRange(q, from, to).scan([&](const SqlRow &row) { add(sums.of(row.text(0), source), row); }); !read)
+            return read;
+    }
+    return {};
+}
+
+// What a row's day tells (which windows it is in, its date), worked out again only when the day
+// changes: the usage rows come a day at a time, so a day's text is read once, not at every row.
+template<typename T>
+class PerDay
+{
+public:
+    template<typename Work>
+    const T &of(QByteArrayView text, Work work)
+    {
+        const std::string_view day(text.data(), size_t(text.size()));
+        if (!m_known || day != m_day) {
+            m_day = day;
+            m_value = work(day);
+            m_known = true;
+        }
+        return m_value;
+    }
+
+private:
+    std::string m_day;
+    T m_value{};
+    bool m_known = false;
+};
 } // namespace
 
 bool SpendRepository::inProcess(Summing summing) const
@@ -155,17 +194,12 @@ Result<QHash<QString, MemberSpend>> SpendRepository::memberSpendInProcess(const 
         }
     };
     PerMemberSums<Sums> sums;
-    const QStringList sources = SpendRows::memberDaySources(true, false);
-    for (int source = 0; source < sources.size(); ++source) {
-        Sql q(m_db, sources[source], u"Cannot read the members' spend"_s);
-        const Status read = bindRange(q, from, to).scan([&](const SqlRow &row) {
-            MemberSpend &m = sums.of(row.text(0), source).spend;
-            m.cost += row.real(2);
-            m.requests += row.integer(3);
-        });
-        if (!read)
-            return read.error();
-    }
+    const Status read = readSources(m_db, sums, from, to, true, u"Cannot read the members' spend"_s, [](Sums &m, const SqlRow &row) {
+        m.spend.cost += row.real(2);
+        m.spend.requests += row.integer(3);
+    });
+    if (!read)
+        return read.error();
     QHash<QString, MemberSpend> out;
     out.reserve(sums.size());
     for (qsizetype at = 0; at < sums.size(); ++at)
@@ -210,33 +244,27 @@ Result<QHash<QString, PeriodSpend>> SpendRepository::periodSpendInProcess(const 
         }
     };
     PerMemberSums<Sums> sums;
-    const QStringList sources = SpendRows::memberDaySources(false, false);
-    for (int source = 0; source < sources.size(); ++source) {
-        Sql q(m_db, sources[source], u"Cannot read the members' spend"_s);
-        // The rows come a day at a time: which periods a day is in is found once a day.
-        std::string dayText;
-        std::array<bool, 3> in{};
-        const Status read = bindRange(q, std::min(week, month), today).scan([&](const SqlRow &row) {
-            Sums &m = sums.of(row.text(0), source);
-            if (row.isNull(2))
-                return;
-            const QByteArrayView text = row.text(1);
-            if (const std::string_view day(text.data(), size_t(text.size())); day != dayText) {
-                dayText = day;
-                for (size_t p = 0; p < 3; ++p)
-                    in[p] = day >= std::string_view(starts[p].constData(), size_t(starts[p].size()));
-            }
-            const double cost = row.real(2);
-            for (size_t p = 0; p < 3; ++p) {
-                if (in[p]) {
-                    m.cost[p] += cost;
-                    m.set[p] = true;
-                }
-            }
+    PerDay<std::array<bool, 3>> periodsOf; // which periods a day is in
+    const Status read = readSources(m_db, sums, std::min(week, month), today, false, u"Cannot read the members' spend"_s,
+                                    [&](Sums &m, const SqlRow &row) {
+        if (row.isNull(2))
+            return;
+        const std::array<bool, 3> &in = periodsOf.of(row.text(1), [&](std::string_view day) {
+            std::array<bool, 3> periods{};
+            for (size_t p = 0; p < 3; ++p)
+                periods[p] = day >= std::string_view(starts[p].constData(), size_t(starts[p].size()));
+            return periods;
         });
-        if (!read)
-            return read.error();
-    }
+        const double cost = row.real(2);
+        for (size_t p = 0; p < 3; ++p) {
+            if (in[p]) {
+                m.cost[p] += cost;
+                m.set[p] = true;
+            }
+        }
+    });
+    if (!read)
+        return read.error();
     QHash<QString, PeriodSpend> out;
     out.reserve(sums.size());
     for (qsizetype at = 0; at < sums.size(); ++at) {
@@ -422,28 +450,24 @@ Result<QHash<QString, DailySeries>> SpendRepository::dailySpendByMember(const QD
     Sql q(m_db, SpendRows::memberDayParts(), u"Cannot read the members' daily spend"_s);
     bindRange(q, from, to);
     MemberIndex index;
-    struct Member
+    struct Days
     {
         bool wanted = false;
         DailySeries days;
     };
-    std::vector<Member> members; // at their places in `index`
-    // The usage rows come a day at a time (their day index): each day's text is parsed once.
-    std::string dayText;
-    QDate day;
+    std::vector<Days> members; // at their places in `index`
+    PerDay<QDate> dates;
     const Status read = q.scan([&](const SqlRow &row) {
         bool added = false;
         const qsizetype at = index.place(row.text(0), &added);
         if (added)
-            members.push_back(Member{!only || only->contains(index.name(at)), {}});
-        Member &m = members[size_t(at)];
+            members.push_back(Days{!only || only->contains(index.name(at)), {}});
+        Days &m = members[size_t(at)];
         if (!m.wanted)
             return;
-        const QByteArrayView text = row.text(1);
-        if (const std::string_view d(text.data(), size_t(text.size())); d != dayText) {
-            day = QDate::fromString(QLatin1StringView(text.data(), text.size()), Qt::ISODate);
-            dayText = d;
-        }
+        const QDate &day = dates.of(row.text(1), [](std::string_view d) {
+            return QDate::fromString(QLatin1StringView(d.data(), qsizetype(d.size())), Qt::ISODate);
+        });
         m.days[day] += row.real(2);
     });
     if (!read)
@@ -697,57 +721,49 @@ Result<SpendRepository::ReportWindows> SpendRepository::reportWindowsInProcess(c
     const qint64 trendStart = trend.first.toJulianDay();
 
     PerMemberSums<MemberWindows> sums;
-    const QStringList sources = SpendRows::memberDaySources(true, false);
-    for (int source = 0; source < sources.size(); ++source) {
-        Sql q(m_db, sources[source], u"Cannot read the report"_s);
-        bindRange(q, lo, hi);
-        // The last row's day, which windows it is in and its number: the rows come a day at a
-        // time, so each day's text is compared with the windows' bounds once, not at every row.
-        std::string dayText;
-        bool inCurrent = false, inPrevious = false, inTrend = false;
-        std::optional<qint64> dayIndex;
-        const Status read = q.scan([&](const SqlRow &row) {
-            MemberWindows &m = sums.of(row.text(0), source);
-            const QByteArrayView dayBytes = row.text(1);
-            if (const std::string_view day(dayBytes.data(), size_t(dayBytes.size())); day != dayText) {
-                dayText = day;
-                inCurrent = within(day, from, to);
-                inPrevious = within(day, pfrom, pto);
-                inTrend = within(day, tfrom, tto);
-                const std::optional<qint64> number = julianDayOf(dayBytes);
-                dayIndex = number ? std::optional(*number - trendStart) : std::nullopt;
-            }
-            const bool costed = !row.isNull(2);
-            const double cost = row.real(2);
-            const qint64 requests = row.integer(3);
-            for (const auto &[in, window] : {std::pair(inCurrent, &m.current), std::pair(inPrevious, &m.previous)}) {
-                if (in) {
-                    ++window->rows;
-                    window->cost += cost;
-                    window->requests += requests;
-                }
-            }
-            if (inTrend && costed) {
-                m.sumY += cost;
-                if (dayIndex)
-                    m.sumXY += double(*dayIndex) * cost;
-                m.trended = true;
-            }
+    // Which windows a day is in, and its index in the trend.
+    struct DayPlace
+    {
+        bool current = false, previous = false, trend = false;
+        std::optional<qint64> index;
+    };
+    PerDay<DayPlace> places;
+    const Status read = readSources(m_db, sums, lo, hi, true, u"Cannot read the report"_s, [&](MemberWindows &m, const SqlRow &row) {
+        const DayPlace &place = places.of(row.text(1), [&](std::string_view day) {
+            const std::optional<qint64> number = julianDayOf(QByteArrayView(day.data(), qsizetype(day.size())));
+            return DayPlace{within(day, from, to), within(day, pfrom, pto), within(day, tfrom, tto),
+                            number ? std::optional(*number - trendStart) : std::nullopt};
         });
-        if (!read)
-            return read.error();
-    }
+        const bool costed = !row.isNull(2);
+        const double cost = row.real(2);
+        const qint64 requests = row.integer(3);
+        for (const auto &[in, window] : {std::pair(place.current, &m.current), std::pair(place.previous, &m.previous)}) {
+            if (in) {
+                ++window->rows;
+                window->cost += cost;
+                window->requests += requests;
+            }
+        }
+        if (place.trend && costed) {
+            m.sumY += cost;
+            if (place.index)
+                m.sumXY += double(*place.index) * cost;
+            m.trended = true;
+        }
+    });
+    if (!read)
+        return read.error();
 
     // Each member's limits, as LimitsJoin gives them beside their rows.
     Sql limits(m_db, u"SELECT m.name, %1 FROM members m LEFT JOIN tiers t ON t.name = m.tier"_s.arg(LimitColumns),
                u"Cannot read the members' budgets"_s);
     std::vector<std::pair<std::optional<double>, std::optional<Budget>>> limitOf(size_t(sums.size()));
-    const Status read = limits.scan([&](const SqlRow &row) {
+    const Status limitsRead = limits.scan([&](const SqlRow &row) {
         if (const qsizetype at = sums.find(row.text(0)); at >= 0)
             limitOf[size_t(at)] = {dailyLimitOf(row, 1), budgetOf(row, 1)};
     });
-    if (!read)
-        return read.error();
+    if (!limitsRead)
+        return limitsRead.error();
     ReportWindows out;
     out.trends.reserve(sums.size());
     for (qsizetype at = 0; at < sums.size(); ++at) {

@@ -53,6 +53,24 @@ class TestClient : public QObject
         return waitFor<T>([&](std::function<void(const ApiResult<T> &)> done) { start(done); });
     }
 
+    // A server's TLS configuration with a certificate for 127.0.0.1 made here by openssl, valid a
+    // day and vouched for by nobody (see tlsErrorsAreFatal); none if openssl failed.
+    static std::optional<QSslConfiguration> selfSignedServer(const QTemporaryDir &dir)
+    {
+        QProcess openssl;
+        openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-days"_s, u"1"_s,
+                                     u"-subj"_s, u"/CN=127.0.0.1"_s, u"-addext"_s, u"subjectAltName=IP:127.0.0.1"_s,
+                                     u"-keyout"_s, dir.filePath(u"key.pem"_s), u"-out"_s, dir.filePath(u"cert.pem"_s)});
+        QFile certFile(dir.filePath(u"cert.pem"_s)), keyFile(dir.filePath(u"key.pem"_s));
+        if (!openssl.waitForFinished(30'000) || openssl.exitCode() != 0 || !certFile.open(QIODevice::ReadOnly)
+            || !keyFile.open(QIODevice::ReadOnly))
+            return std::nullopt;
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.setLocalCertificate(QSslCertificate(certFile.readAll()));
+        config.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
+        return config;
+    }
+
     ApiResult<ApiKeyList> listAll(bool includeDisabled = true)
     {
         return run<ApiKeyList>([&](auto done) { m_client->listKeys(includeDisabled, nullptr, done); });
@@ -813,18 +831,10 @@ private Q_SLOTS:
         // call fails with a certificate error, and the key is never sent to it. Not tried again:
         // the same certificate fails the same way, and four attempts only keep a person waiting.
         QTemporaryDir dir;
-        QProcess openssl;
-        openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-days"_s, u"1"_s,
-                                     u"-subj"_s, u"/CN=127.0.0.1"_s, u"-keyout"_s, dir.filePath(u"key.pem"_s),
-                                     u"-out"_s, dir.filePath(u"cert.pem"_s)});
-        QVERIFY2(openssl.waitForFinished(30'000) && openssl.exitCode() == 0, "openssl could not make a certificate");
-        QFile certFile(dir.filePath(u"cert.pem"_s)), keyFile(dir.filePath(u"key.pem"_s));
-        QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
-        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-        config.setLocalCertificate(QSslCertificate(certFile.readAll()));
-        config.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
+        const std::optional<QSslConfiguration> config = selfSignedServer(dir);
+        QVERIFY2(config, "openssl could not make a certificate");
         QSslServer server;
-        server.setSslConfiguration(config);
+        server.setSslConfiguration(*config);
         QVERIFY(server.listen(QHostAddress::LocalHost));
         QByteArray received;
         int handshakes = 0;
@@ -854,25 +864,15 @@ private Q_SLOTS:
         // "nothing sent". A trusted certificate (added to the default configuration here), and a
         // proxy between that passes the handshake and then spoils the answer.
         QTemporaryDir dir;
-        QProcess openssl;
-        openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-days"_s, u"1"_s,
-                                     u"-subj"_s, u"/CN=127.0.0.1"_s, u"-addext"_s, u"subjectAltName=IP:127.0.0.1"_s,
-                                     u"-keyout"_s, dir.filePath(u"key.pem"_s), u"-out"_s, dir.filePath(u"cert.pem"_s)});
-        QVERIFY2(openssl.waitForFinished(30'000) && openssl.exitCode() == 0, "openssl could not make a certificate");
-        QFile certFile(dir.filePath(u"cert.pem"_s)), keyFile(dir.filePath(u"key.pem"_s));
-        QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
-        const QSslCertificate cert(certFile.readAll());
+        const std::optional<QSslConfiguration> config = selfSignedServer(dir);
+        QVERIFY2(config, "openssl could not make a certificate");
         const QSslConfiguration before = QSslConfiguration::defaultConfiguration();
         QSslConfiguration trusting = before;
-        trusting.addCaCertificate(cert);
+        trusting.addCaCertificate(config->localCertificate());
         QSslConfiguration::setDefaultConfiguration(trusting);
         const auto restore = qScopeGuard([&] { QSslConfiguration::setDefaultConfiguration(before); });
-
-        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-        config.setLocalCertificate(cert);
-        config.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
         QSslServer server;
-        server.setSslConfiguration(config);
+        server.setSslConfiguration(*config);
         QVERIFY(server.listen(QHostAddress::LocalHost));
         int requests = 0;
         bool spoil = false; // set once a request has arrived whole: what the proxy passes back is spoiled
