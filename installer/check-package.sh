@@ -9,7 +9,7 @@ export DEBIAN_FRONTEND=noninteractive
 deb=$(ls "$build"/orteam_*.deb | head -n 1)
 tgz=$(ls "$build"/orteam-*.tar.gz | head -n 1)
 listing=$(tar -tzf "$tgz") # listed once: grep -q on a pipe would cut tar off under pipefail
-for f in bin/orteam bin/orteam-cli bin/orteam-gateway share/applications/io.github.orteam.orteam.desktop share/man/man1/orteam-cli.1 \
+for f in bin/orteam bin/orteam-cli bin/orteam-gateway orteam/orteam-chart.so share/applications/io.github.orteam.orteam.desktop share/man/man1/orteam-cli.1 \
          lib/systemd/user/orteam-notify.service lib/systemd/user/orteam-notify.timer; do
     grep -q "/$f\$" <<<"$listing" || { echo "package check FAILED: $f missing from $tgz"; exit 1; }
 done
@@ -24,6 +24,16 @@ version=$(/usr/bin/orteam-cli --version)
 echo "installed: $version"
 [[ $version == "orteam-cli $(dpkg-deb --field "$deb" Version) ("* ]] || fail "orteam-cli --version says '$version'"
 /usr/bin/orteam-gateway --help | grep -q "Anthropic Messages" || fail "installed orteam-gateway --help"
+# orteam-cli links no Qt Gui; the two commands that send reports load the chart module, which
+# apt must have brought everything for (shlibdeps reads the module too).
+cli_libraries=$(ldd /usr/bin/orteam-cli)
+[[ $cli_libraries != *libQt6Gui* ]] || fail "orteam-cli links Qt Gui"
+module=$(dpkg -L orteam | grep '/orteam/orteam-chart.so$' || true)
+[ -n "$module" ] || fail "the package has no chart module"
+module_libraries=$(ldd "$module")
+[[ $module_libraries != *"not found"* ]] || fail "the chart module lacks a library: $module_libraries"
+loads=$(LD_DEBUG=files /usr/bin/orteam-cli --db "$(mktemp -d)/team.db" notify list 2>&1 >/dev/null)
+[[ $loads == *"file=$module "* ]] || fail "the installed orteam-cli does not load $module for notify"
 shot=$(mktemp --suffix=.png)
 QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=$(mktemp -d) /usr/bin/orteam --demo --screenshot "$shot" 2>/dev/null \
     || fail "installed orteam --demo --screenshot"

@@ -13,7 +13,7 @@ namespace orteam::cli {
 Environment Environment::fromProcess()
 {
     return {qEnvironmentVariable("OPENROUTER_MGMT_KEY"), qEnvironmentVariable("OPENROUTER_BASE_URL"), true,
-            NotifySecrets::processEnvironment()};
+            NotifySecrets::processEnvironment(), {}};
 }
 
 Context::Context(Console &console, Environment environment)

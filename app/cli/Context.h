@@ -23,6 +23,9 @@ struct Environment
     QString baseUrl;       // OPENROUTER_BASE_URL; empty: OpenRouter's
     bool useKeychain = true;
     QHash<QString, QString> notifySecrets; // ORTEAM_NOTIFY_SECRET_<ID>: destination secrets for cron
+    // Draws a report's chart: set by main() from the chart module it loads for the commands that
+    // send; empty elsewhere (and where the module cannot be loaded), and reports go without one.
+    NotifyDelivery::ChartPainter chartPainter;
     static Environment fromProcess();
 };
 
@@ -76,6 +79,7 @@ public:
     // Where destination secrets come from: the environment, else the keychain (when allowed).
     NotifySecrets &notifySecrets();
     QNetworkAccessManager &network() { return m_network; }
+    const NotifyDelivery::ChartPainter &chartPainter() const { return m_environment.chartPainter; }
 
     // The context object of this run's asynchronous calls.
     QObject *callbacks() { return &m_callbacks; }

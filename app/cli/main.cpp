@@ -1,7 +1,7 @@
+#include "ChartModule.h"
 #include "Cli.h"
 
 #include <QCoreApplication>
-#include <QGuiApplication>
 #include <QLoggingCategory>
 
 #include <cstring>
@@ -9,8 +9,9 @@
 
 namespace {
 // Sending a report draws its chart, and drawing text needs fonts, which only a QGuiApplication
-// has: those commands get an offscreen one (orteam-cli never shows a window, and cron has no
-// display). Every other command keeps the lighter QCoreApplication.
+// has: those commands load the chart module, which makes an offscreen one (orteam-cli never shows
+// a window, and cron has no display). Every other command keeps the lighter QCoreApplication and
+// never loads Qt Gui.
 bool drawsCharts(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
@@ -24,18 +25,26 @@ bool drawsCharts(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
-    std::unique_ptr<QCoreApplication> application;
-    if (drawsCharts(argc, argv)) {
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-        application = std::make_unique<QGuiApplication>(argc, argv);
-    } else {
-        application = std::make_unique<QCoreApplication>(argc, argv);
-    }
+    orteam::cli::ChartModule chart;
+    const bool charts = drawsCharts(argc, argv) && chart.load();
+    const std::unique_ptr<QCoreApplication> application =
+        charts ? chart.makeApplication(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     // Request logging is for the dashboard's log; the CLI's stderr is for one-line failures. A
     // failed statement's own warning would be a second line beside the failure that says it
     // (QT_LOGGING_RULES still turns either on).
     QLoggingCategory::setFilterRules(QStringLiteral("orteam.*.info=false\norteam.storage.sql.warning=false"));
     orteam::cli::Console console;
-    orteam::cli::Cli cli(console, orteam::cli::Environment::fromProcess());
+    orteam::cli::Environment environment = orteam::cli::Environment::fromProcess();
+    if (charts) {
+        environment.chartPainter = chart.painter();
+    } else if (drawsCharts(argc, argv)) {
+        // Said when a report is about to go without its chart, not by every notify command.
+        environment.chartPainter = [&console, said = false, why = chart.errorString()](const orteam::TeamReport &) mutable {
+            if (!std::exchange(said, true))
+                console.warn(u"reports go without their chart: the chart module cannot be loaded (" + why + u')');
+            return QByteArray();
+        };
+    }
+    orteam::cli::Cli cli(console, std::move(environment));
     return cli.run(QCoreApplication::arguments().mid(1));
 }

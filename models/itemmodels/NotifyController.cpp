@@ -1,5 +1,7 @@
 #include "NotifyController.h"
 
+#include "ReportChart.h"
+
 #include "SpendController.h"
 #include "Store.h"
 
@@ -23,6 +25,7 @@ NotifyController::NotifyController(Store *store, SecretStore *keychain, QHash<QS
     : QObject(parent), m_store(store), m_secrets(keychain, std::move(environment)),
       m_delivery(std::make_unique<NotifyDelivery>(*store, m_secrets, *network))
 {
+    m_delivery->setChartPainter([](const TeamReport &report) { return reportChartPng(report); });
     // SpendController::refresh raises the new alerts after it emits changed(): queued, this runs
     // once they are in the outbox.
     if (spend)

@@ -2,7 +2,6 @@
 
 #include "Audit.h"
 #include "LifecycleService.h"
-#include "ReportChart.h"
 #include "SecretStore.h"
 
 #include <QCoreApplication>
@@ -456,9 +455,9 @@ void NotifyDelivery::next(std::shared_ptr<Run> run)
         if (!*claimed)
             continue; // another dashboard or cron run took it
         QByteArray chart;
-        if (item.message.report) {
+        if (item.message.report && m_chartPainter) {
             if (!run->charts.contains(item.key))
-                run->charts.insert(item.key, reportChartPng(*item.message.report));
+                run->charts.insert(item.key, m_chartPainter(*item.message.report));
             chart = run->charts.value(item.key);
         }
         m_sender.send(d, *secret, item.message, item.deliveryId, chart,

@@ -108,10 +108,16 @@ public:
         QStringList problems; // one line per message not sent, or destination whose secret is unreadable
     };
     using Done = std::function<void(const Result<Summary> &)>;
+    // A report's chart as a PNG, or nothing. Drawing needs Qt Gui, which this layer does not link:
+    // the dashboard hands in models/chart's reportChartPng, orteam-cli the one of the module it
+    // loads for the commands that send.
+    using ChartPainter = std::function<QByteArray(const TeamReport &)>;
 
     NotifyDelivery(Store &store, const NotifySecrets &secrets, QNetworkAccessManager &network, QObject *parent = nullptr);
     void setTimeoutMs(int ms);
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+    // Without one (or when it draws nothing) a report goes without its chart.
+    void setChartPainter(ChartPainter painter) { m_chartPainter = std::move(painter); }
     bool isRunning() const { return m_running; }
 
     // Sends every message that is due. One run at a time: a call while one runs gets its answer
@@ -130,6 +136,7 @@ private:
     const NotifySecrets &m_secrets;
     NotifySender m_sender;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
+    ChartPainter m_chartPainter;
     int m_leaseSeconds = 120;
     bool m_running = false;
     QList<Done> m_waiting;

@@ -15,6 +15,7 @@ import hmac
 import http.server
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -277,6 +278,17 @@ if len(mails) == 2:
     check("zoë" in msg.get_body(("plain",)).get_content(), "the report's table names every member (UTF-8 intact)")
 again = cli("report", "weekly", "--send", "--dest", "leads,mail", code=0)
 check(len(received["slack"]) == 2 and len(mails) == 2 and "queued for 0" in again.stdout, "the same report is never sent twice")
+# orteam-cli links no Qt Gui: the chart is drawn by its module, found beside the program. A program
+# without it (copied away) still sends the report, without the chart, and says why once.
+lone = os.path.join(tempfile.mkdtemp(), "orteam-cli")
+shutil.copy(CLI, lone)
+alone = subprocess.run([lone, "--db", db, "--timeout", "2", "report", "monthly", "--send", "--dest", "mail"], env=env,
+                       capture_output=True, text=True, timeout=120)
+check(alone.returncode == 0 and len(mails) == 3 and alone.stderr.count("reports go without their chart") == 1
+      and "orteam-chart.so is missing" in alone.stderr, f"without its chart module the report goes, and the CLI says why once ({alone.stderr.strip()})")
+if len(mails) == 3:
+    msg = email.message_from_bytes(mails[2]["data"], policy=email.policy.default)
+    check(not [p for p in msg.iter_attachments() if p.get_content_type() == "image/png"], "that email comes without a chart")
 
 # ---- a sender killed between send and mark ----------------------------------------------------------
 

@@ -77,7 +77,7 @@ class TestCli : public QObject
     {
         Run r;
         cli::Console console(&r.out, &r.err, answers.value_or(QByteArray()), answers.has_value());
-        cli::Cli program(console, cli::Environment{m_fake->managementKey(), m_fake->baseUrl().toString(), false, {}});
+        cli::Cli program(console, cli::Environment{m_fake->managementKey(), m_fake->baseUrl().toString(), false, {}, {}});
         program.setStore(store);
         r.code = program.run(args);
         return r;

@@ -125,6 +125,7 @@ int deliverOutbox(Context &context)
 {
     NotifyDelivery delivery(context.store(), context.notifySecrets(), context.network());
     delivery.setTimeoutMs(context.timeoutSeconds() * 1000);
+    delivery.setChartPainter(context.chartPainter());
     const auto [result] = waitForAnswer<Result<NotifyDelivery::Summary>>([&](auto answer) { delivery.deliverDue(answer); });
     if (!result)
         return context.console().fail(result.error(), u"cannot deliver the outbox"_s);
