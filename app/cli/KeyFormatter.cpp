@@ -21,35 +21,8 @@ QString usageOverLimit(const ApiKey &k)
     return formatUsd(k.limit ? k.spentAgainstLimit() : k.usage) + u" / "_s + (k.limit ? formatUsd(*k.limit) : u"unlimited"_s);
 }
 
-// Gathers formatted bytes and hands them on in large chunks: one write per 64 KiB instead of one
-// per key, and never a whole listing in memory.
-class Chunks
-{
-public:
-    explicit Chunks(const Write &write) : m_write(write) { m_bytes.reserve(Size + Size / 4); }
-    Chunks(const Chunks &) = delete;
-    Chunks &operator=(const Chunks &) = delete;
-
-    QByteArray &bytes() { return m_bytes; }
-    // Called after each whole key or line, so a chunk never ends inside a character (a test's
-    // console decodes each chunk on its own).
-    void itemDone()
-    {
-        if (m_bytes.size() >= Size)
-            flush();
-    }
-    void flush()
-    {
-        if (!m_bytes.isEmpty())
-            m_write(m_bytes);
-        m_bytes.resize(0); // keeps the capacity
-    }
-
-private:
-    static constexpr qsizetype Size = 64 * 1024;
-    const Write &m_write;
-    QByteArray m_bytes;
-};
+// A chunk is handed on once it holds this much: one write per 64 KiB instead of one per key.
+constexpr qsizetype ChunkSize = 64 * 1024;
 
 // UTF-8 of a QString without the allocation of toUtf8() for the usual all-ASCII text.
 void appendUtf8(QByteArray &out, QStringView s)
@@ -90,83 +63,138 @@ QString columns(const QList<QStringList> &rows)
     return textColumns(rows);
 }
 
+Listing::Listing(Format format, const QDateTime &now) : m_format(format), m_now(now)
+{
+    switch (format) {
+    case Format::Table:
+        // The seed's dashboard script shows name, usage / limit; status, reset and hash make the
+        // table useful for the commands that take a KEY.
+        m_rows << QStringList{u"NAME"_s, u"USAGE / LIMIT"_s, u"RESETS"_s, u"STATUS"_s, u"EXPIRES"_s, u"HASH"_s};
+        return;
+    case Format::Json:
+        m_bytes.reserve(ChunkSize + ChunkSize / 4);
+        m_bytes += "[\n";
+        return;
+    case Format::Csv:
+        m_bytes.reserve(ChunkSize + ChunkSize / 4);
+        m_bytes += "hash,name,label,status,disabled,limit,limit_remaining,limit_reset,usage,usage_daily,"
+                   "usage_weekly,usage_monthly,created_at,expires_at\n";
+        return;
+    }
+}
+
+// After each whole key, so a chunk never ends inside a character (a test's console decodes each
+// chunk on its own).
+void Listing::keyDone()
+{
+    ++m_count;
+    if (m_bytes.size() < ChunkSize)
+        return;
+    m_chunks << std::exchange(m_bytes, QByteArray());
+    m_bytes.reserve(ChunkSize + ChunkSize / 4);
+}
+
+void Listing::add(const ApiKeyList &keys)
+{
+    switch (m_format) {
+    case Format::Table:
+        m_rows.reserve(m_rows.size() + keys.size());
+        for (const ApiKey &k : keys) {
+            m_rows << QStringList{k.name,
+                                  usageOverLimit(k),
+                                  k.limitReset == LimitReset::None ? u"-"_s : limitResetToString(k.limitReset),
+                                  keyStatusToString(k.status(m_now)),
+                                  k.expiresAt.isValid() ? k.expiresAt.date().toString(Qt::ISODate) : u"-"_s,
+                                  k.hash.left(16)};
+            m_total += k.usage;
+            ++m_count;
+        }
+        return;
+    case Format::Json:
+        for (const ApiKey &k : keys) {
+            if (m_count > 0)
+                m_bytes += ",\n";
+            json::appendIndentedJson(m_bytes, k);
+            keyDone();
+        }
+        return;
+    case Format::Csv:
+        for (const ApiKey &k : keys) {
+            appendUtf8(m_bytes, k.hash);
+            m_bytes += ',';
+            appendUtf8(m_bytes, csvField(k.name, true));
+            m_bytes += ',';
+            appendUtf8(m_bytes, csvField(k.label, true));
+            m_bytes += ',';
+            m_bytes += statusText(k.status(m_now));
+            m_bytes += k.disabled ? ",true," : ",false,";
+            appendCsvNumber(m_bytes, k.limit);
+            m_bytes += ',';
+            appendCsvNumber(m_bytes, k.limitRemaining);
+            m_bytes += ',';
+            appendUtf8(m_bytes, limitResetToString(k.limitReset));
+            for (const double v : {k.usage, k.usageDaily, k.usageWeekly, k.usageMonthly}) {
+                m_bytes += ',';
+                appendCsvNumber(m_bytes, v);
+            }
+            m_bytes += ',';
+            json::appendIsoUtc(m_bytes, k.createdAt);
+            m_bytes += ',';
+            json::appendIsoUtc(m_bytes, k.expiresAt);
+            m_bytes += '\n';
+            keyDone();
+        }
+        return;
+    }
+}
+
+void Listing::finish(const Write &write)
+{
+    if (m_format == Format::Table) {
+        // The lines are made now, aligned, and handed on a chunk at a time.
+        QByteArray out;
+        out.reserve(ChunkSize + ChunkSize / 4);
+        forEachTextColumnsLine(m_rows, [&](QStringView line) {
+            appendUtf8(out, line);
+            out += '\n';
+            if (out.size() >= ChunkSize) {
+                write(out);
+                out.resize(0); // keeps the capacity
+            }
+        });
+        const QString summary = u"\nTotal spend: "_s + formatUsd(m_total) + u" across "_s + counted(m_count, u"key"_s, u"keys"_s);
+        appendUtf8(out, summary);
+        out += '\n';
+        write(out);
+        return;
+    }
+    if (m_format == Format::Json)
+        m_bytes += m_count > 0 ? "\n]\n" : "]\n";
+    for (const QByteArray &chunk : std::as_const(m_chunks))
+        write(chunk);
+    if (!m_bytes.isEmpty())
+        write(m_bytes);
+}
+
 void table(const ApiKeyList &keys, const QDateTime &now, const Write &write)
 {
-    // The seed's dashboard script shows name, usage / limit; status, reset and hash make the table
-    // useful for the commands that take a KEY. The widths need every row, so the lines are
-    // written once all keys are here, as they are aligned.
-    QList<QStringList> rows;
-    rows.reserve(keys.size() + 1);
-    rows << QStringList{u"NAME"_s, u"USAGE / LIMIT"_s, u"RESETS"_s, u"STATUS"_s, u"EXPIRES"_s, u"HASH"_s};
-    double total = 0;
-    for (const ApiKey &k : keys) {
-        rows << QStringList{k.name,
-                            usageOverLimit(k),
-                            k.limitReset == LimitReset::None ? u"-"_s : limitResetToString(k.limitReset),
-                            keyStatusToString(k.status(now)),
-                            k.expiresAt.isValid() ? k.expiresAt.date().toString(Qt::ISODate) : u"-"_s,
-                            k.hash.left(16)};
-        total += k.usage;
-    }
-    Chunks chunks(write);
-    QByteArray &out = chunks.bytes();
-    forEachTextColumnsLine(rows, [&](QStringView line) {
-        appendUtf8(out, line);
-        out += '\n';
-        chunks.itemDone();
-    });
-    const QString summary = u"\nTotal spend: "_s + formatUsd(total) + u" across "_s + counted(keys.size(), u"key"_s, u"keys"_s);
-    appendUtf8(out, summary);
-    out += '\n';
-    chunks.flush();
+    Listing listing(Listing::Format::Table, now);
+    listing.add(keys);
+    listing.finish(write);
 }
 
 void json(const ApiKeyList &keys, const Write &write)
 {
-    Chunks chunks(write);
-    QByteArray &out = chunks.bytes();
-    out += "[\n";
-    for (qsizetype i = 0; i < keys.size(); ++i) {
-        json::appendIndentedJson(out, keys.at(i));
-        out += i + 1 < keys.size() ? ",\n" : "\n";
-        chunks.itemDone();
-    }
-    out += "]\n";
-    chunks.flush();
+    Listing listing(Listing::Format::Json, QDateTime());
+    listing.add(keys);
+    listing.finish(write);
 }
 
 void csv(const ApiKeyList &keys, const QDateTime &now, const Write &write)
 {
-    Chunks chunks(write);
-    QByteArray &out = chunks.bytes();
-    out += "hash,name,label,status,disabled,limit,limit_remaining,limit_reset,usage,usage_daily,"
-           "usage_weekly,usage_monthly,created_at,expires_at\n";
-    for (const ApiKey &k : keys) {
-        appendUtf8(out, k.hash);
-        out += ',';
-        appendUtf8(out, csvField(k.name, true));
-        out += ',';
-        appendUtf8(out, csvField(k.label, true));
-        out += ',';
-        out += statusText(k.status(now));
-        out += k.disabled ? ",true," : ",false,";
-        appendCsvNumber(out, k.limit);
-        out += ',';
-        appendCsvNumber(out, k.limitRemaining);
-        out += ',';
-        appendUtf8(out, limitResetToString(k.limitReset));
-        for (const double v : {k.usage, k.usageDaily, k.usageWeekly, k.usageMonthly}) {
-            out += ',';
-            appendCsvNumber(out, v);
-        }
-        out += ',';
-        json::appendIsoUtc(out, k.createdAt);
-        out += ',';
-        json::appendIsoUtc(out, k.expiresAt);
-        out += '\n';
-        chunks.itemDone();
-    }
-    chunks.flush();
+    Listing listing(Listing::Format::Csv, now);
+    listing.add(keys);
+    listing.finish(write);
 }
 
 QString details(const ApiKey &k, const QDateTime &now)

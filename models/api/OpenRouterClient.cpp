@@ -573,7 +573,17 @@ void OpenRouterClient::listAllPages(const QString &path, QObject *context, Callb
 
 void OpenRouterClient::listKeys(bool includeDisabled, QObject *context, Callback<ApiKeyList> done)
 {
-    auto *pager = new KeyPager(this, includeDisabled, m_settings.maxParallelPages, context, std::move(done));
+    auto all = std::make_shared<ApiKeyList>();
+    streamKeys(
+        includeDisabled, context, [all](ApiKeyList &&keys) { all->append(std::move(keys)); },
+        [all, done = std::move(done)](const ApiResult<qsizetype> &r) {
+            done(r.ok() ? ApiResult<ApiKeyList>::success(std::move(*all)) : ApiResult<ApiKeyList>::failure(r.error));
+        });
+}
+
+void OpenRouterClient::streamKeys(bool includeDisabled, QObject *context, KeyBatch batch, Callback<qsizetype> done)
+{
+    auto *pager = new KeyPager(this, includeDisabled, m_settings.maxParallelPages, context, std::move(batch), std::move(done));
     pager->start();
 }
 

@@ -75,6 +75,12 @@ public:
 
     // Keys.
     void listKeys(bool includeDisabled, QObject *context, Callback<ApiKeyList> done);
+    // The same keys, handed over in order as their pages arrive: `batch` gets each key once, a
+    // page or more at a time, and then `done` says whether that was all of them (their count)
+    // or why not. Keys handed over before a failure are not a listing: orteam-cli formats them
+    // while the rest arrive, and prints nothing unless `done` says ok.
+    using KeyBatch = std::function<void(ApiKeyList &&keys)>;
+    void streamKeys(bool includeDisabled, QObject *context, KeyBatch batch, Callback<qsizetype> done);
     void listKeysPage(int offset, bool includeDisabled, QObject *context, Callback<ApiKeyList> done);
     void getKey(const QString &hash, QObject *context, Callback<ApiKey> done);
     // Never retried: a lost answer may still have created a key (see API-NOTES).

@@ -110,6 +110,16 @@ ApiKey FakeOpenRouter::addKey(const KeySeed &seed, QString *secret)
     return present(k);
 }
 
+ApiKey FakeOpenRouter::addKeyFirst(const KeySeed &seed)
+{
+    const ApiKey k = addKey(seed);
+    m_keys.move(m_keys.size() - 1, 0);
+    m_indexByHash.clear();
+    for (int j = 0; j < m_keys.size(); ++j)
+        m_indexByHash.insert(m_keys.at(j).key.hash, j);
+    return k;
+}
+
 void FakeOpenRouter::addGeneratedKeys(int count, const QString &namePrefix)
 {
     const QDateTime base = now().addDays(-400);

@@ -76,6 +76,10 @@ public:
         QString workspaceId; // empty: the default workspace
     };
     ApiKey addKey(const KeySeed &seed, QString *secret = nullptr);
+    // The same, listed first: as an account listed newest first shows a key made while a client
+    // pages through it, every later page shifts by one (the last key of a page read is the first
+    // of the next).
+    ApiKey addKeyFirst(const KeySeed &seed);
     void addGeneratedKeys(int count, const QString &namePrefix = QStringLiteral("generated"));
     ApiKeyList keys() const;
     std::optional<ApiKey> key(const QString &hash) const;

@@ -1256,6 +1256,28 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(u"check"_s);
     }
 
+    void aListingThatFailsPartWayPrintsNothing()
+    {
+        // The first pages are formatted while the rest arrive; one that fails after them still
+        // leaves stdout empty, in every format: a shorter list would look whole.
+        m_fake->addGeneratedKeys(450);
+        FakeOpenRouter::Fault f;
+        f.status = 200;
+        f.body = R"({"data":[{"hash":"h","name":"n","usage":"lots"}]})";
+        for (const QString &format : {u"table"_s, u"json"_s, u"csv"_s}) {
+            m_fake->failNext("GET", u"/keys"_s, f, 1, 3);
+            const Run r = cli({u"keys"_s, u"list"_s, u"--include-disabled"_s, u"--format"_s, format});
+            QCOMPARE(r.code, 1);
+            QVERIFY2(r.out.isEmpty(), qPrintable(format + u": "_s + r.out.left(200)));
+            QVERIFY2(r.err.contains(u"$.data[0].usage"_s), qPrintable(r.err));
+            QCOMPARE(r.err.count(u'\n'), 1);
+            // The same listing whole, once the server answers well.
+            const Run whole = cli({u"keys"_s, u"list"_s, u"--include-disabled"_s, u"--format"_s, format});
+            QCOMPARE(whole.code, 0);
+            QVERIFY(whole.out.contains(u"generated-00449"_s));
+        }
+    }
+
     void malformedServerAnswer()
     {
         FakeOpenRouter::Fault f;

@@ -156,6 +156,79 @@ private Q_SLOTS:
         QVERIFY(r.value.isEmpty()); // never a partial list presented as the whole
     }
 
+    void streamHandsKeysOverInOrderWhileTheRestArrive()
+    {
+        m_fake->addGeneratedKeys(1000);
+        const ApiKeyList expected = m_fake->keys();
+        QList<ApiKeyList> batches;
+        QList<int> requestsAtBatch; // how many pages had been asked for when each batch came
+        const auto r = run<qsizetype>([&](auto done) {
+            m_client->streamKeys(
+                true, nullptr,
+                [&](ApiKeyList &&keys) {
+                    batches << std::move(keys);
+                    requestsAtBatch << m_fake->countRequests("GET", u"/keys"_s);
+                },
+                done);
+        });
+        QVERIFY2(r.ok(), qPrintable(r.error.message()));
+        QCOMPARE(r.value, 1000);
+        // The first page alone, handed over before any other page was asked for; then more than
+        // one batch: keys arrive while the rest are fetched.
+        QVERIFY(batches.size() > 1);
+        QCOMPARE(batches.first().size(), 100);
+        QCOMPARE(requestsAtBatch.first(), 1);
+        QVERIFY2(requestsAtBatch.at(1) < m_fake->countRequests("GET", u"/keys"_s),
+                 qPrintable(u"the second batch came after all %1 pages were asked for"_s.arg(requestsAtBatch.at(1))));
+        ApiKeyList all;
+        for (const ApiKeyList &b : std::as_const(batches))
+            all += b;
+        QCOMPARE(all.size(), 1000);
+        for (int i = 0; i < all.size(); ++i)
+            QCOMPARE(all.at(i).hash, expected.at(i).hash);
+    }
+
+    void aKeyShiftedAcrossPagesIsListedOnce()
+    {
+        // A key made once the first page is read, listed first: every later page shifts by one,
+        // so the first page's last key comes again at the top of the second.
+        m_fake->addGeneratedKeys(1000);
+        const ApiKeyList expected = m_fake->keys();
+        FakeOpenRouter::KeySeed meanwhile;
+        meanwhile.name = u"made-meanwhile"_s;
+        ApiKeyList all;
+        const auto r = run<qsizetype>([&](auto done) {
+            m_client->streamKeys(
+                true, nullptr,
+                [&](ApiKeyList &&keys) {
+                    if (all.isEmpty())
+                        m_fake->addKeyFirst(meanwhile);
+                    all += keys;
+                },
+                done);
+        });
+        QVERIFY2(r.ok(), qPrintable(r.error.message()));
+        QCOMPARE(r.value, 1000);
+        QCOMPARE(all.size(), 1000);
+        for (int i = 0; i < all.size(); ++i)
+            QCOMPARE(all.at(i).hash, expected.at(i).hash);
+        QCOMPARE(m_fake->keyCount(), 1001);
+    }
+
+    void streamFailsWholeWhenALaterPageFails()
+    {
+        m_fake->addGeneratedKeys(450);
+        m_fake->failNext("GET", u"/keys"_s, FakeOpenRouter::errorFault(500, u"boom"_s), 1, 3);
+        qsizetype handedOver = 0;
+        const auto r = run<qsizetype>([&](auto done) {
+            m_client->streamKeys(true, nullptr, [&](ApiKeyList &&keys) { handedOver += keys.size(); }, done);
+        });
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error.httpStatus, 500);
+        // Some keys came before the failure; the answer still says the listing failed.
+        QVERIFY(handedOver >= 100 && handedOver < 450);
+    }
+
     void getCreateUpdateDelete()
     {
         NewKeySpec spec;

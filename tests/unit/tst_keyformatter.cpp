@@ -318,10 +318,36 @@ private Q_SLOTS:
         QVERIFY(all.size() > 3 * 64 * 1024);
         for (qsizetype i = 0; i + 1 < chunks.size(); ++i) {
             QVERIFY(chunks.at(i).size() >= 64 * 1024);
-            QVERIFY(chunks.at(i).endsWith("    },\n"));
+            // A key's separator is written before the next key: the listing does not know, as
+            // a key is formatted, whether another will come.
+            QVERIFY(chunks.at(i).endsWith("    }"));
+            QVERIFY(chunks.at(i + 1).startsWith(",\n    {"));
         }
         QVERIFY(chunks.last().endsWith("    }\n]\n"));
         QCOMPARE(all, documentJson(keys));
+    }
+
+    // keys list hands its Listing the keys a page or more at a time, as they arrive: in batches
+    // of any size (empty ones too) the bytes are those of one batch, in every format.
+    void aListingInBatchesIsTheListingInOne()
+    {
+        const QDateTime now = QDateTime(QDate(2027, 12, 28), QTime(12, 0), QTimeZone::utc());
+        ApiKeyList keys = awkwardKeys() + randomKeys(1500, 11);
+        using Format = KeyFormatter::Listing::Format;
+        for (const Format format : {Format::Table, Format::Json, Format::Csv}) {
+            const auto write = [](QByteArray *into) { return [into](QByteArrayView utf8) { *into += utf8; }; };
+            QByteArray whole, batched;
+            KeyFormatter::Listing one(format, now);
+            one.add(keys);
+            one.finish(write(&whole));
+            KeyFormatter::Listing many(format, now);
+            for (qsizetype at = 0, size = 0; at < keys.size(); at += size, size = (size * 7 + 3) % 257)
+                many.add(keys.mid(at, size));
+            many.finish(write(&batched));
+            QVERIFY(whole.size() > 100'000);
+            QCOMPARE(batched, whole);
+        }
+        QCOMPARE(streamedJson(keys), documentJson(keys));
     }
 
     void csvIsTheTextItWasForAwkwardAndRandomKeys()

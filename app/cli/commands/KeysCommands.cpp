@@ -10,6 +10,8 @@
 #include "Output.h"
 #include "SyncCall.h"
 
+#include <QThreadPool>
+
 #include <QJsonObject>
 
 #include <functional>
@@ -65,20 +67,24 @@ int KeysList::execute(Context &context, const Arguments &arguments)
 {
     if (const int code = context.connect())
         return code;
-    const auto r = waitFor<ApiKeyList>([&](auto done) {
-        context.client().listKeys(arguments.isSet(u"include-disabled"_s), context.callbacks(), done);
+    const QString format = arguments.value(u"format"_s, u"table"_s);
+    KeyFormatter::Listing listing(format == "json"_L1  ? KeyFormatter::Listing::Format::Json
+                                  : format == "csv"_L1 ? KeyFormatter::Listing::Format::Csv
+                                                       : KeyFormatter::Listing::Format::Table,
+                                  QDateTime::currentDateTimeUtc());
+    // Each batch of keys is formatted on a thread of its own while the next pages arrive (one
+    // thread: the batches in order), and printed only once the listing is whole.
+    QThreadPool formatting;
+    formatting.setMaxThreadCount(1);
+    const auto r = waitFor<qsizetype>([&](auto done) {
+        context.client().streamKeys(
+            arguments.isSet(u"include-disabled"_s), context.callbacks(),
+            [&](ApiKeyList &&keys) { formatting.start([&listing, keys = std::move(keys)] { listing.add(keys); }); }, done);
     });
+    formatting.waitForDone();
     if (!r.ok())
         return context.console().fail(r.error);
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QString format = arguments.value(u"format"_s, u"table"_s);
-    const auto write = [&context](QByteArrayView utf8) { context.console().writeUtf8(utf8); };
-    if (format == "json"_L1)
-        KeyFormatter::json(r.value, write);
-    else if (format == "csv"_L1)
-        KeyFormatter::csv(r.value, now, write);
-    else
-        KeyFormatter::table(r.value, now, write);
+    listing.finish([&context](QByteArrayView utf8) { context.console().writeUtf8(utf8); });
     context.out().flush();
     return Ok;
 }
