@@ -445,6 +445,24 @@ private:
         *out = isNull ? QString() : text(s);
         return true;
     }
+    // A string most keys share (their workspace, often their creator): the QString of the key
+    // before when the text is the same, so 10,000 keys of one workspace hold one copy of it.
+    bool sharedString(QString *out, QString *last)
+    {
+        Str s;
+        bool isNull;
+        if (!stringOrNull(&s, &isNull))
+            return false;
+        if (isNull) {
+            *out = QString();
+        } else if (s.kind == Str::Ascii && !last->isNull() && QLatin1StringView(s.begin, s.size) == *last) {
+            *out = *last;
+        } else {
+            *out = text(s);
+            *last = *out;
+        }
+        return true;
+    }
     bool optionalNumber(std::optional<double> *out)
     {
         if (literal("null")) {
@@ -570,15 +588,16 @@ private:
             if (f == "expires_at")
                 return dateTime(&k->expiresAt);
             if (f == "creator_user_id")
-                return optionalString(&k->creatorUserId);
+                return sharedString(&k->creatorUserId, &m_lastCreator);
             if (f == "workspace_id")
-                return optionalString(&k->workspaceId);
+                return sharedString(&k->workspaceId, &m_lastWorkspace);
             return skipValue(1);
         });
         // A missing or empty hash is an error the reference parser words.
         return ok && hashSeen && !k->hash.isEmpty();
     }
 
+    QString m_lastWorkspace, m_lastCreator;
 };
 
 } // namespace

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # `orteam-cli keys list` over 10,000 keys from a static local server, in each format (table, json,
-# csv), beside a plain sequential Python client and raw parallel curl of the same pages, all in the
-# same run. Prints medians of 5 runs.
+# csv), beside a plain sequential Python client, raw parallel curl of the same pages and (when
+# given) a bare QNetworkAccessManager fetching them as orteam-cli does, all in the same run: the
+# floor of Qt's HTTP stack, so the figures say how much is Qt's and how much orteam-cli's own.
+# Prints medians of 11 runs taken in turns, in a new order each round, so a machine that slows
+# down part-way weighs on all of them alike and none always follows the same one; the Python
+# client (a second of CPU a run) is timed apart, before them.
 # The pages are the fake server's, fetched once and then served as files by nginx (when installed),
 # so the figures are the clients' own cost and not the fake server's making of each page (which
 # costs more than any client here).
 # Targets (issue 20): every format at most 0.5x the sequential client's time and at most 3x
 # parallel curl's.
 set -eu
-fake=$1 cli=$2
+fake=$1 cli=$2 qnam=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 keys=${BENCH_KEYS:-10000}
-runs=${BENCH_RUNS:-5}
+runs=${BENCH_RUNS:-11}
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -76,6 +80,7 @@ cli_table() { cli_list table; }
 cli_json() { cli_list json; }
 cli_csv() { cli_list csv; }
 py_seq() { python3 "$here/sequential_client.py" "$base" "$mgmt"; }
+qnam_fetch() { "$qnam" "$base" "$mgmt" "$pages"; }
 
 # Same answer from all of them (a benchmark of a wrong result is worthless): every key in each format.
 n_json=$(cli_json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
@@ -86,12 +91,24 @@ for n in "$n_json" "$n_csv" "$n_table" "$n_py"; do
     [ "$n" = "$keys" ] || { echo "key counts differ: json=$n_json csv=$n_csv table=$n_table python=$n_py want=$keys"; exit 1; }
 done
 
-for name in cli_table cli_json cli_csv py_seq curl_parallel; do
-    for _ in $(seq 1 "$runs"); do time_ms $name; done | median >"$work/$name"
+for _ in $(seq 1 "$runs"); do time_ms py_seq; done | median >"$work/py_seq"
+names=(cli_table cli_json cli_csv curl_parallel)
+if [ -n "$qnam" ]; then
+    [ "$(qnam_fetch | wc -c)" = "$(curl_parallel | wc -c)" ] || { echo "bench_qnam_fetch and curl fetched different bytes"; exit 1; }
+    names+=(qnam_fetch)
+fi
+for _ in $(seq 1 "$runs"); do
+    for name in $(printf '%s\n' "${names[@]}" | shuf); do time_ms "$name" >>"$work/$name.runs"; done
 done
+for name in "${names[@]}"; do median <"$work/$name.runs" >"$work/$name"; done
 py=$(cat "$work/py_seq") curl=$(cat "$work/curl_parallel")
-echo "bench keys-list: $keys keys, $pages pages from $server, median of $runs runs"
+echo "bench keys-list: $keys keys, $pages pages from $server, median of $runs runs taken in turns"
 printf '  %-44s %6d ms\n' "python sequential client (urllib, json)" "$py" "curl --parallel (6), no parsing" "$curl"
+if [ -n "$qnam" ]; then
+    awk -v q="$(cat "$work/qnam_fetch")" -v u="$curl" 'BEGIN {
+        printf "  %-44s %6d ms  %.2fx curl (Qt'"'"'s HTTP stack alone: the floor for orteam-cli)\n",
+            "QNetworkAccessManager (6), no parsing", q, q / (u > 0 ? u : 1) }'
+fi
 for format in table json csv; do
     awk -v f="$format" -v c="$(cat "$work/cli_$format")" -v p="$py" -v u="$curl" 'BEGIN {
         rp = c / (p > 0 ? p : 1); ru = c / (u > 0 ? u : 1);

@@ -131,8 +131,10 @@ private Q_SLOTS:
                 k.updatedAt = k.createdAt.addSecs(3600);
             if (i % 6 == 0)
                 k.expiresAt = k.createdAt.addDays(365);
-            k.creatorUserId = i % 2 ? u"user_%1"_s.arg(i) : QString();
-            k.workspaceId = u"ws-%1"_s.arg(i % 9);
+            // Runs of keys with the same workspace, and creators repeated across a null and
+            // across a name that is not ASCII: the fast parser shares such strings between keys.
+            k.creatorUserId = i % 2 ? (i % 10 == 3 ? u"usér_%1"_s : u"user_%1"_s).arg(i / 4) : QString();
+            k.workspaceId = i % 50 == 49 ? QString() : u"ws-%1"_s.arg(i / 7 % 9);
             keys << k;
         }
         for (const auto format : {QJsonDocument::Compact, QJsonDocument::Indented}) {
