@@ -54,6 +54,8 @@ QString printableText(const QString &text)
 {
     const auto unsafe = [](QChar c) {
         const ushort u = c.unicode();
+        if (u < 0x80) // most names: ASCII's controls without asking for a category
+            return u < 0x20 || u == 0x7f;
         return c.category() == QChar::Other_Control || (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069)
             || u == 0x200E || u == 0x200F || u == 0x061C;
     };

@@ -49,7 +49,8 @@ protected:
     }
     bool literal(std::string_view word)
     {
-        if (m_end - m_p < qsizetype(word.size()) || std::string_view(m_p, word.size()) != word)
+        // The first byte first: most tries are a number or a string asked whether it is null.
+        if (m_end - m_p < qsizetype(word.size()) || *m_p != word.front() || std::string_view(m_p, word.size()) != word)
             return false;
         m_p += word.size();
         return true;

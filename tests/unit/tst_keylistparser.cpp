@@ -167,6 +167,9 @@ private Q_SLOTS:
         QCOMPARE(r.value.at(0).name, u"a"_s + x + u"[31mred"_s + x + x + u"Bcc: x"_s + x);
         QCOMPARE(r.value.at(1).label, u"sk-or-v1-"_s + x + u"gpj.exe"_s);
         QCOMPARE(printableText(u"plain Zoë 😀"_s), u"plain Zoë 😀"_s);
+        // ASCII's controls are told without a category lookup: DEL and unit separator among them,
+        // the space and the tilde around them not.
+        QCOMPARE(printableText(u"del\u007f us\u001f ~"_s), u"del"_s + x + u" us"_s + x + u" ~"_s);
     }
 
     // Every field given every value of Values, and removed: the parsers agree on each.
