@@ -32,8 +32,10 @@ module=$(dpkg -L orteam | grep '/orteam/orteam-chart.so$' || true)
 [ -n "$module" ] || fail "the package has no chart module"
 module_libraries=$(ldd "$module")
 [[ $module_libraries != *"not found"* ]] || fail "the chart module lacks a library: $module_libraries"
-loads=$(LD_DEBUG=files /usr/bin/orteam-cli --db "$(mktemp -d)/team.db" notify list 2>&1 >/dev/null)
-[[ $loads == *"file=$module "* ]] || fail "the installed orteam-cli does not load $module for notify"
+# Its application function is looked up only once the module is found to be of this build.
+loads=$(LD_DEBUG=bindings /usr/bin/orteam-cli --db "$(mktemp -d)/team.db" notify list 2>&1 >/dev/null)
+[[ $loads == *"to $module [0]: normal symbol \`orteam_chart_application'"* ]] \
+    || fail "the installed orteam-cli does not use $module for notify"
 shot=$(mktemp --suffix=.png)
 QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=$(mktemp -d) /usr/bin/orteam --demo --screenshot "$shot" 2>/dev/null \
     || fail "installed orteam --demo --screenshot"

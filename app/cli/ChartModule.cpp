@@ -1,5 +1,7 @@
 #include "ChartModule.h"
 
+#include "ChartModuleAbi.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -13,6 +15,11 @@ bool ChartModule::load()
     // The program's own file, links resolved (a symlink in PATH still finds the package's
     // folder). Read before any QCoreApplication exists, whose applicationDirPath() would say it.
     const QString program = QFile::symLinkTarget(u"/proc/self/exe"_s);
+    if (program.isEmpty() || QDir::isRelativePath(program)) {
+        // Without /proc (a chroot) the folder would be the working one: nothing is loaded from it.
+        m_error = u"the program's own folder is unknown (/proc is not mounted)"_s;
+        return false;
+    }
     const QDir folder = QFileInfo(program).absoluteDir();
     const QStringList candidates{folder.filePath(u"" ORTEAM_CHART_MODULE ""_s),
                                  QDir::cleanPath(folder.filePath(u"" ORTEAM_CHART_MODULE_INSTALLED ""_s))};
@@ -23,16 +30,19 @@ bool ChartModule::load()
             continue;
         }
         m_library.setFileName(file);
+        m_library.setLoadHints(QLibrary::PreventUnloadHint);
         if (!m_library.load()) {
             problems << m_library.errorString();
             continue;
         }
-        using Build = const char *(*)();
-        const auto build = reinterpret_cast<Build>(m_library.resolve("orteam_chart_build"));
-        // Another version's module may lay out a report differently: it is not called.
-        if (!build || qstrcmp(build(), ORTEAM_VERSION " " ORTEAM_GIT_REVISION) != 0) {
+        using Abi = void (*)(ChartModuleAbi *);
+        const auto abi = reinterpret_cast<Abi>(m_library.resolve("orteam_chart_abi"));
+        ChartModuleAbi theirs{};
+        if (abi)
+            abi(&theirs);
+        // Another build's module may lay out a report differently: it is not called.
+        if (!abi || !(theirs == ChartModuleAbi::current())) {
             problems << u"%1 is from another build of orteam"_s.arg(file);
-            m_library.unload();
             continue;
         }
         m_application = reinterpret_cast<decltype(m_application)>(m_library.resolve("orteam_chart_application"));
@@ -40,7 +50,6 @@ bool ChartModule::load()
         if (m_application && m_draw)
             return true;
         problems << u"%1 lacks its functions"_s.arg(file);
-        m_library.unload();
     }
     m_error = problems.join(u"; "_s);
     return false;
@@ -51,12 +60,20 @@ std::unique_ptr<QCoreApplication> ChartModule::makeApplication(int &argc, char *
     return std::unique_ptr<QCoreApplication>(m_application(&argc, argv));
 }
 
-NotifyDelivery::ChartPainter ChartModule::painter() const
+NotifyDelivery::ChartPainter ChartModule::painter(Console &console) const
 {
-    return [draw = m_draw](const TeamReport &report) {
-        QByteArray png;
-        draw(&report, &png);
-        return png;
+    if (m_draw) {
+        return [draw = m_draw](const TeamReport &report) {
+            QByteArray png;
+            draw(&report, &png);
+            return png;
+        };
+    }
+    // Said when a report is about to go without its chart, not by every notify command.
+    return [&console, said = std::make_shared<bool>(false), why = m_error](const TeamReport &) {
+        if (!std::exchange(*said, true))
+            console.warn(u"reports go without their chart: the chart module cannot be loaded (%1)"_s.arg(why));
+        return QByteArray();
     };
 }
 

@@ -1,15 +1,16 @@
 // orteam-chart, the module orteam-cli loads to draw a report's chart (see ChartModule.h): C names,
 // so QLibrary::resolve finds them unmangled, and plain pointers across the boundary.
+#include "ChartModuleAbi.h"
 #include "ReportChart.h"
 
 #include <QGuiApplication>
 
 extern "C" {
 
-// The build it belongs to: the loader calls nothing else of a module from another one.
-Q_DECL_EXPORT const char *orteam_chart_build()
+// What this module was built with: the loader calls nothing else of one that differs.
+Q_DECL_EXPORT void orteam_chart_abi(orteam::cli::ChartModuleAbi *abi)
 {
-    return ORTEAM_VERSION " " ORTEAM_GIT_REVISION;
+    *abi = orteam::cli::ChartModuleAbi::current();
 }
 
 // Offscreen: orteam-cli never shows a window, and a timer or cron has no display.

@@ -13,12 +13,13 @@ namespace orteam::KeyFormatter {
 // Output formats of `keys list` and `keys show`. Kept apart from the command logic so each can be
 // tested on plain data.
 // The formats of `keys list` hand UTF-8 to `write` in chunks of about 64 KiB, each ending after a
-// whole key (or line), so 10,000 keys never exist as one document or one QString. json's bytes are
-// those QJsonDocument::toJson(Indented) writes for the keys' toJson() objects.
+// whole key (or line), so 10,000 keys never exist as one QJsonDocument or one QString (the chunks
+// are kept until the listing is whole). json's bytes are those QJsonDocument::toJson(Indented)
+// writes for the keys' toJson() objects.
 using Write = std::function<void(QByteArrayView utf8)>;
 
 // A `keys list` formatted as its keys arrive, a batch at a time, and written once it is whole:
-// keys list formats each batch on a thread of its own while the next pages are fetched, and a
+// keys list formats the batches on one thread of their own while the next pages are fetched, and a
 // listing that fails part-way prints nothing. add() may run on any thread, one call at a time;
 // finish() writes everything. json and csv keep their chunks; the table keeps its cells, since
 // its widths need every row.

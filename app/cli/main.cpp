@@ -35,16 +35,8 @@ int main(int argc, char *argv[])
     QLoggingCategory::setFilterRules(QStringLiteral("orteam.*.info=false\norteam.storage.sql.warning=false"));
     orteam::cli::Console console;
     orteam::cli::Environment environment = orteam::cli::Environment::fromProcess();
-    if (charts) {
-        environment.chartPainter = chart.painter();
-    } else if (drawsCharts(argc, argv)) {
-        // Said when a report is about to go without its chart, not by every notify command.
-        environment.chartPainter = [&console, said = false, why = chart.errorString()](const orteam::TeamReport &) mutable {
-            if (!std::exchange(said, true))
-                console.warn(u"reports go without their chart: the chart module cannot be loaded (" + why + u')');
-            return QByteArray();
-        };
-    }
+    if (drawsCharts(argc, argv))
+        environment.chartPainter = chart.painter(console);
     orteam::cli::Cli cli(console, std::move(environment));
     return cli.run(QCoreApplication::arguments().mid(1));
 }

@@ -78,7 +78,8 @@ public:
     // The same keys, handed over in order as their pages arrive: `batch` gets each key once, a
     // page or more at a time, and then `done` says whether that was all of them (their count)
     // or why not. Keys handed over before a failure are not a listing: orteam-cli formats them
-    // while the rest arrive, and prints nothing unless `done` says ok.
+    // while the rest arrive, and prints nothing unless `done` says ok. `batch` is called from
+    // inside the listing, before it asks for more pages: it must not destroy this client.
     using KeyBatch = std::function<void(ApiKeyList &&keys)>;
     void streamKeys(bool includeDisabled, QObject *context, KeyBatch batch, Callback<qsizetype> done);
     void listKeysPage(int offset, bool includeDisabled, QObject *context, Callback<ApiKeyList> done);

@@ -5,7 +5,7 @@ X-Orteam-Signature and drops repeated Idempotency-Keys, one that answers 500 the
 never answers in time, and a real SMTP server (aiosmtpd, Debian's python3-aiosmtpd) that requires
 STARTTLS and AUTH with a certificate made for this run. Then a sender killed between send and mark.
 
-Usage: notify_e2e.py ORTEAM_CLI
+Usage: notify_e2e.py ORTEAM_CLI [STALE_CHART_MODULE]
 """
 import datetime
 import email
@@ -32,6 +32,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 import ssl
 
 CLI = sys.argv[1]
+STALE_MODULE = sys.argv[2] if len(sys.argv) > 2 else None
 FAILURES = []
 
 
@@ -279,16 +280,28 @@ if len(mails) == 2:
 again = cli("report", "weekly", "--send", "--dest", "leads,mail", code=0)
 check(len(received["slack"]) == 2 and len(mails) == 2 and "queued for 0" in again.stdout, "the same report is never sent twice")
 # orteam-cli links no Qt Gui: the chart is drawn by its module, found beside the program. A program
-# without it (copied away) still sends the report, without the chart, and says why once.
+# without it (copied away) still sends the report, without the chart, and says why once, however
+# many destinations get it.
+before_monthly = db + ".before-monthly"
+with sqlite3.connect(db) as source, sqlite3.connect(before_monthly) as copy:
+    source.backup(copy)
 lone = os.path.join(tempfile.mkdtemp(), "orteam-cli")
 shutil.copy(CLI, lone)
-alone = subprocess.run([lone, "--db", db, "--timeout", "2", "report", "monthly", "--send", "--dest", "mail"], env=env,
+alone = subprocess.run([lone, "--db", db, "--timeout", "2", "report", "monthly", "--send", "--dest", "leads,mail"], env=env,
                        capture_output=True, text=True, timeout=120)
 check(alone.returncode == 0 and len(mails) == 3 and alone.stderr.count("reports go without their chart") == 1
       and "orteam-chart.so is missing" in alone.stderr, f"without its chart module the report goes, and the CLI says why once ({alone.stderr.strip()})")
 if len(mails) == 3:
     msg = email.message_from_bytes(mails[2]["data"], policy=email.policy.default)
     check(not [p for p in msg.iter_attachments() if p.get_content_type() == "image/png"], "that email comes without a chart")
+# A module from another build of orteam beside the program is refused, never called (it would
+# abort), and said; the same monthly report, from the database as it was before it went.
+if STALE_MODULE:
+    shutil.copy(STALE_MODULE, os.path.join(os.path.dirname(lone), "orteam-chart.so"))
+    stale = subprocess.run([lone, "--db", before_monthly, "--timeout", "2", "report", "monthly", "--send", "--dest", "mail"],
+                           env=env, capture_output=True, text=True, timeout=120)
+    check(stale.returncode == 0 and len(mails) == 4 and "is from another build of orteam" in stale.stderr,
+          f"a chart module from another build is refused and said ({stale.returncode}: {stale.stderr.strip()})")
 
 # ---- a sender killed between send and mark ----------------------------------------------------------
 

@@ -1,6 +1,7 @@
 // orteam-cli as a user runs it (the real executable in a child process) and as its commands run
 // in-process (the orteam_cli library on strings), against the fake OpenRouter served from this
 // test process.
+#include "ChartModule.h"
 #include "Cli.h"
 #include "FakeOpenRouter.h"
 #include "Manual.h"
@@ -1276,6 +1277,26 @@ private Q_SLOTS:
             QCOMPARE(whole.code, 0);
             QVERIFY(whole.out.contains(u"generated-00449"_s));
         }
+    }
+
+    // The test program has no chart module beside it (nor in ../lib/orteam): the painter it
+    // gets draws nothing and says why once, however many reports go.
+    void aMissingChartModuleIsSaidOnce()
+    {
+        cli::ChartModule module;
+        QVERIFY(!module.load());
+        QVERIFY2(module.errorString().contains(u"orteam-chart.so is missing"_s), qPrintable(module.errorString()));
+        QString out, err;
+        cli::Console console(&out, &err);
+        const NotifyDelivery::ChartPainter paint = module.painter(console);
+        TeamReport weekly, monthly;
+        weekly.rows << TeamReportRow{};
+        monthly.rows << TeamReportRow{} << TeamReportRow{};
+        QVERIFY(paint(weekly).isEmpty());
+        const NotifyDelivery::ChartPainter copy = paint; // a copy says nothing again either
+        QVERIFY(copy(monthly).isEmpty());
+        QCOMPARE(err.count(u"reports go without their chart"_s), 1);
+        QVERIFY(out.isEmpty());
     }
 
     void malformedServerAnswer()
