@@ -25,8 +25,9 @@ bool drawsCharts(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
+    const bool sends = drawsCharts(argc, argv); // asked before the application takes its own arguments
     orteam::cli::ChartModule chart;
-    const bool charts = drawsCharts(argc, argv) && chart.load();
+    const bool charts = sends && chart.load();
     const std::unique_ptr<QCoreApplication> application =
         charts ? chart.makeApplication(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     // Request logging is for the dashboard's log; the CLI's stderr is for one-line failures. A
@@ -35,7 +36,7 @@ int main(int argc, char *argv[])
     QLoggingCategory::setFilterRules(QStringLiteral("orteam.*.info=false\norteam.storage.sql.warning=false"));
     orteam::cli::Console console;
     orteam::cli::Environment environment = orteam::cli::Environment::fromProcess();
-    if (drawsCharts(argc, argv))
+    if (sends)
         environment.chartPainter = chart.painter(console);
     orteam::cli::Cli cli(console, std::move(environment));
     return cli.run(QCoreApplication::arguments().mid(1));

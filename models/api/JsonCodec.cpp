@@ -539,7 +539,7 @@ private:
         UpdatedAt, ExpiresAt, CreatorUserId, WorkspaceId
     };
     // A member's name to its field: by its length first, so each name is compared with at most
-    // three (a chain of every name in turn cost a tenth of the parse).
+    // four (a chain of every name in turn cost a tenth of the parse).
     static Field field(std::string_view f)
     {
         switch (f.size()) {

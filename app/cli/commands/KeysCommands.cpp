@@ -10,9 +10,8 @@
 #include "Output.h"
 #include "SyncCall.h"
 
-#include <QThreadPool>
-
 #include <QJsonObject>
+#include <QThreadPool>
 
 #include <functional>
 
